@@ -1,0 +1,209 @@
+//! Read-side answers: positions, wait estimates, snapshots for wallboards.
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::matching::{meets, rules};
+use crate::state::{CState, Status};
+
+/// A queue's figures: see `vaxla_dispatcher.reference.QueueRow`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub queue: u64,
+    pub waiting: u64,
+    pub offered: u64,
+    pub longest_wait: f64,
+    pub logged_in: u64,
+    pub available: u64,
+    pub busy: u64,
+    pub paused: u64,
+    pub wrap_up: u64,
+    pub aht: Option<f64>,
+}
+
+/// An agent's figures: see `vaxla_dispatcher.reference.AgentRow`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRow {
+    pub agent: u64,
+    pub state: &'static str,
+    pub reason: String,
+    pub load: u64,
+    pub idle_since: f64,
+    pub calls_taken: u64,
+    pub talk_time: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub queues: Vec<QueueRow>,
+    pub agents: Vec<AgentRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactState {
+    Waiting,
+    Offered,
+    Active,
+}
+
+impl ContactState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ContactState::Waiting => "waiting",
+            ContactState::Offered => "offered",
+            ContactState::Active => "active",
+        }
+    }
+}
+
+impl Engine {
+    /// 1-based place of a waiting or offered contact in its line; it never grows unless
+    /// the contact's priority changed or it was moved.
+    pub fn position(&mut self, contact: u64) -> Result<u64, EngineError> {
+        let c = self.waiting_contact(contact)?;
+        let key = c.key();
+        let mut rank = self.line(c.queue, c.target).range(..key).count() as u64 + 1;
+        if let Some(last) = c.last_pos {
+            rank = rank.min(last);
+        }
+        self.contacts.get_mut(&contact).expect("checked").last_pos = Some(rank);
+        Ok(rank)
+    }
+
+    /// Seconds the contact can still expect to wait: `position × AHT / servers`, or the
+    /// head-of-line wait when there is no AHT yet or nobody works the line.
+    pub fn estimated_wait(&mut self, contact: u64, now: f64) -> Result<f64, EngineError> {
+        let t = self.advance(now)?;
+        self.waiting_contact(contact)?;
+        let k = self.position(contact)?;
+        let c = &self.contacts[&contact];
+        let (servers, aht, head) = match (c.queue, c.target) {
+            (Some(qid), _) => {
+                let q = &self.queues[&qid];
+                let (reqs, max_penalty) = rules(c, q, t);
+                let servers = q
+                    .members
+                    .iter()
+                    .map(|aid| &self.agents[aid])
+                    .filter(|a| a.working())
+                    .filter(|a| {
+                        let penalty = a.profile.member(qid).expect("member").penalty;
+                        max_penalty.is_none_or(|m| penalty <= m)
+                    })
+                    .filter(|a| meets(a, &reqs))
+                    .count() as u64;
+                (servers, q.aht, q.waiting.first())
+            }
+            (None, Some(aid)) => {
+                let owner = &self.agents[&aid];
+                (u64::from(owner.working()), owner.aht, owner.personal.first())
+            }
+            (None, None) => unreachable!("a contact is in a queue or a personal queue"),
+        };
+        match aht {
+            Some(aht) if servers > 0 => Ok(k as f64 * aht / servers as f64),
+            _ => Ok(t - head.expect("the contact itself is in its line").since.0),
+        }
+    }
+
+    /// The contact's state and the agents it is offered to (or answered by).
+    pub fn contact_state(&self, contact: u64) -> Result<(ContactState, Vec<u64>), EngineError> {
+        let c = self.contact(contact)?;
+        Ok(match c.state {
+            CState::Active => (ContactState::Active, vec![c.agent.expect("answered")]),
+            state => {
+                let mut agents = c.offered_to.clone();
+                agents.sort_unstable();
+                let s = if state == CState::Offered {
+                    ContactState::Offered
+                } else {
+                    ContactState::Waiting
+                };
+                (s, agents)
+            }
+        })
+    }
+
+    /// Per queue and per agent figures, both sorted by id.
+    pub fn snapshot(&mut self, now: f64) -> Result<Snapshot, EngineError> {
+        let t = self.advance(now)?;
+        let mut qids: Vec<u64> = self.queues.keys().copied().collect();
+        qids.sort_unstable();
+        let queues = qids
+            .into_iter()
+            .map(|qid| {
+                let q = &self.queues[&qid];
+                let mut row = QueueRow {
+                    queue: qid,
+                    waiting: 0,
+                    offered: 0,
+                    longest_wait: 0.0,
+                    logged_in: 0,
+                    available: 0,
+                    busy: 0,
+                    paused: 0,
+                    wrap_up: 0,
+                    aht: q.aht,
+                };
+                for key in &q.waiting {
+                    if self.contacts[&key.contact].state == CState::Offered {
+                        row.offered += 1;
+                    } else {
+                        row.waiting += 1;
+                    }
+                    if t - key.since.0 > row.longest_wait {
+                        row.longest_wait = t - key.since.0;
+                    }
+                }
+                for aid in &q.members {
+                    let a = &self.agents[aid];
+                    if a.status == Status::Offline {
+                        continue;
+                    }
+                    row.logged_in += 1;
+                    let load = a.offers.len() + a.active.len();
+                    if load > 0 {
+                        row.busy += 1;
+                    }
+                    match a.status {
+                        Status::Available if load == 0 => row.available += 1,
+                        Status::Paused => row.paused += 1,
+                        Status::WrapUp => row.wrap_up += 1,
+                        _ => {}
+                    }
+                }
+                row
+            })
+            .collect();
+        let mut aids: Vec<u64> = self.agents.keys().copied().collect();
+        aids.sort_unstable();
+        let agents = aids
+            .into_iter()
+            .map(|aid| {
+                let a = &self.agents[&aid];
+                let state = if a.status == Status::Offline {
+                    "offline"
+                } else if !a.active.is_empty() {
+                    "busy"
+                } else if !a.offers.is_empty() {
+                    "offered"
+                } else {
+                    a.status.name()
+                };
+                AgentRow {
+                    agent: aid,
+                    state,
+                    reason: if a.status == Status::Paused {
+                        a.reason.clone()
+                    } else {
+                        String::new()
+                    },
+                    load: (a.offers.len() + a.active.len()) as u64,
+                    idle_since: a.idle_since,
+                    calls_taken: a.calls_taken,
+                    talk_time: a.talk_time,
+                }
+            })
+            .collect();
+        Ok(Snapshot { queues, agents })
+    }
+}

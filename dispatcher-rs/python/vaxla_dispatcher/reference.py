@@ -1,0 +1,882 @@
+"""The pure-Python dispatcher: same API and same semantics as the native engine.
+
+It is the oracle of the differential tests and the baseline of the benchmark, so it is
+written to be fair: every lookup is indexed (sorted lists per queue, free-member sets
+per queue, a timer heap for wrap-ups), nothing scans all agents or all contacts.
+
+The rules, in one place (``engine/src/lib.rs`` implements the same):
+
+* Time: every call that depends on time takes ``now``; it must be finite and never run
+  backwards. Wrap-ups that end at or before ``now`` end first (the agent's idle time
+  starts at the end of its wrap-up).
+* Order of waiting contacts within a queue (or an agent's personal queue):
+  higher priority first, then earlier ``since`` (the moment the accumulated wait
+  began), then arrival order. Across queues, the queue's ``weight`` (or the agent's
+  ``personal_weight``) comes before all of that.
+* ``assign(now)`` walks the waiting (not offered) contacts in that global order and offers
+  each to the agent its queue's strategy picks among the eligible free agents of the
+  lowest penalty tier present. An agent is free for a contact when it is available (not
+  offline, paused or in wrap-up) and has spare capacity on the contact's channel. It is
+  eligible when it is a member with a penalty within the contact's current limit, has
+  every required skill at the current (relaxed) level, has not declined or missed this
+  contact within the exclusion time, and — while a sticky preference holds — is the
+  preferred agent. ``ring_all`` offers the contact to all of them at once.
+* Expansion: the queue's steps apply by the contact's accumulated wait, so they are
+  evaluated afresh for every contact at every call, with the queue's current rules.
+* ``position`` is 1-based among the not-yet-answered contacts of the same queue and never
+  grows for a contact unless its own priority changed or it was moved.
+* ``estimated_wait``: the queue-length predictor ``position × AHT / s`` (AHT: exponentially
+  weighted mean handle time, talk plus wrap-up, observed in the queue; ``s``: working
+  members eligible for the contact), falling back to head-of-line (the elapsed wait of
+  the first contact in the queue) when there is no AHT yet or nobody works the queue.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sortedcontainers import SortedList
+
+from vaxla_dispatcher.errors import (
+    DispatcherError,
+    DuplicateId,
+    InvalidState,
+    InvalidValue,
+    UnknownAgent,
+    UnknownContact,
+    UnknownQueue,
+)
+from vaxla_dispatcher import events as _events
+from vaxla_dispatcher.events import RONA_REASON, STRATEGIES
+
+MAX_ID = (1 << 64) - 1
+MIN_I64 = -(1 << 63)
+MAX_I64 = (1 << 63) - 1
+MAX_LEVEL = 100
+MAX_CAPACITY = (1 << 31) - 1
+AHT_ALPHA = 0.2
+PERSONAL_EXCLUSION_S = 30.0
+_MASK64 = (1 << 64) - 1
+
+QueueRow = tuple[int, int, int, float, int, int, int, int, int, float | None]
+"""(queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht)"""
+AgentRow = tuple[int, str, str, int, float, int, float]
+"""(agent, state, pause_reason, load, idle_since, calls_taken, talk_time)"""
+
+
+class SplitMix64:
+    """The seeded generator behind the ``random`` strategy, bit-identical in Rust."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & _MASK64
+
+    def next_u64(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        return z ^ (z >> 31)
+
+
+# ---------------------------------------------------------------------------------------
+# Validation of event fields: the same checks, in the same order, as the Rust engine.
+
+
+def _id(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise InvalidValue(f"{what} must be an integer id from 0 to 2**64-1, not {value!r}")
+    return value
+
+
+def _opt_id(value: Any, what: str) -> int | None:
+    return None if value is None else _id(value, what)
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_I64 <= value <= MAX_I64:
+        raise InvalidValue(f"{what} must be a 64-bit integer, not {value!r}")
+    return value
+
+
+def _nonneg(value: Any, what: str, top: int = MAX_I64) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+        raise InvalidValue(f"{what} must be an integer from 0 to {top}, not {value!r}")
+    return value
+
+
+def _seconds(value: Any, what: str, *, nonneg: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidValue(f"{what} must be a number of seconds, not {value!r}")
+    x = float(value)
+    if not math.isfinite(x) or (nonneg and x < 0.0):
+        kind = "a finite number >= 0" if nonneg else "a finite number"
+        raise InvalidValue(f"{what} must be {kind}, not {value!r}")
+    return x
+
+
+def _str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(f"{what} must be a string, not {value!r}")
+    return value
+
+
+def _bool(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{what} must be true or false, not {value!r}")
+    return value
+
+
+def _levels(value: Any, what: str) -> dict[int, int]:
+    if not isinstance(value, Mapping):
+        raise InvalidValue(f"{what} must map skill ids to levels, not {value!r}")
+    return {
+        _id(skill, f"{what}: skill"): _nonneg(level, f"{what}: level", MAX_LEVEL)
+        for skill, level in value.items()
+    }
+
+
+class _QueueConfig:
+    __slots__ = (
+        "autopause",
+        "exclusion_s",
+        "expansion",
+        "max_penalty",
+        "requirements",
+        "strategy",
+        "weight",
+        "wrap_up_s",
+    )
+
+    def __init__(self, ev: Any) -> None:
+        strategy = _str(ev.strategy, "strategy")
+        if strategy not in STRATEGIES:
+            raise InvalidValue(
+                f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}"
+            )
+        self.strategy = strategy
+        self.weight = _int(ev.weight, "weight")
+        self.requirements = _levels(ev.requirements, "requirements")
+        self.max_penalty = (
+            None if ev.max_penalty is None else _nonneg(ev.max_penalty, "max_penalty")
+        )
+        steps: list[tuple[float, int, int | None]] = []
+        for step in ev.expansion:
+            after = _seconds(step.after_s, "expansion after_s")
+            relax = _nonneg(step.relax, "expansion relax", MAX_LEVEL)
+            cap = None if step.max_penalty is None else _nonneg(step.max_penalty, "max_penalty")
+            if steps and after <= steps[-1][0]:
+                raise InvalidValue("expansion steps must have strictly increasing after_s")
+            steps.append((after, relax, cap))
+        self.expansion = steps
+        self.exclusion_s = _seconds(ev.exclusion_s, "exclusion_s")
+        self.autopause = _bool(ev.autopause, "autopause")
+        self.wrap_up_s = _seconds(ev.wrap_up_s, "wrap_up_s")
+
+
+class _AgentProfile:
+    __slots__ = ("capacity", "memberships", "personal_weight", "skills")
+
+    def __init__(self, ev: Any) -> None:
+        self.skills = _levels(ev.skills, "skills")
+        memberships: dict[int, tuple[int, int]] = {}
+        for m in ev.memberships:
+            queue = _id(m.queue, "membership queue")
+            if queue in memberships:
+                raise InvalidValue(f"queue {queue} is listed twice in the memberships")
+            memberships[queue] = (_nonneg(m.penalty, "penalty"), _int(m.order, "order"))
+        self.memberships = memberships
+        if not isinstance(ev.capacity, Mapping):
+            raise InvalidValue(f"capacity must map channels to counts, not {ev.capacity!r}")
+        self.capacity = {
+            _str(ch, "channel"): _nonneg(n, f"capacity of {ch!r}", MAX_CAPACITY)
+            for ch, n in ev.capacity.items()
+        }
+        self.personal_weight = _int(ev.personal_weight, "personal_weight")
+
+
+# ---------------------------------------------------------------------------------------
+# State
+
+
+class _Queue:
+    __slots__ = ("aht", "cfg", "free", "id", "members", "rr", "waiting")
+
+    def __init__(self, qid: int, cfg: _QueueConfig) -> None:
+        self.id = qid
+        self.cfg = cfg
+        self.waiting: SortedList = SortedList()  # (-priority, since, seq, contact)
+        self.members: set[int] = set()
+        self.free: set[int] = set()  # members that are available with spare capacity
+        self.rr: tuple[int, int] | None = None  # (order, agent) last offered by round robin
+        self.aht: float | None = None
+
+
+class _Agent:
+    __slots__ = (
+        "active",
+        "aht",
+        "calls_taken",
+        "id",
+        "idle_since",
+        "load",
+        "offers",
+        "personal",
+        "profile",
+        "reason",
+        "status",
+        "talk_time",
+        "wrap_until",
+    )
+
+    def __init__(self, aid: int, profile: _AgentProfile, now: float) -> None:
+        self.id = aid
+        self.profile = profile
+        self.status = "offline"  # offline | available | paused | wrap_up
+        self.reason = ""
+        self.wrap_until = 0.0
+        self.idle_since = now
+        self.load: dict[str, int] = {}
+        self.offers: set[int] = set()
+        self.active: set[int] = set()
+        self.calls_taken = 0
+        self.talk_time = 0.0
+        self.aht: float | None = None
+        self.personal: SortedList = SortedList()
+
+    def is_free(self) -> bool:
+        return self.status == "available" and any(
+            self.load.get(ch, 0) < n for ch, n in self.profile.capacity.items()
+        )
+
+    def has_room(self, channel: str) -> bool:
+        return self.load.get(channel, 0) < self.profile.capacity.get(channel, 0)
+
+    def working(self) -> bool:
+        return self.status in ("available", "wrap_up")
+
+
+class _Contact:
+    __slots__ = (
+        "accepted_at",
+        "agent",
+        "channel",
+        "excluded",
+        "id",
+        "last_pos",
+        "offered_to",
+        "pref_until",
+        "preferred",
+        "priority",
+        "queue",
+        "requirements",
+        "seq",
+        "since",
+        "state",
+        "target",
+    )
+
+    def __init__(self, cid: int, seq: int) -> None:
+        self.id = cid
+        self.seq = seq
+        self.queue: int | None = None  # a service queue, or
+        self.target: int | None = None  # the agent whose personal queue holds it
+        self.priority = 0
+        self.channel = "voice"
+        self.requirements: dict[int, int] = {}
+        self.since = 0.0
+        self.preferred: int | None = None
+        self.pref_until = 0.0
+        self.excluded: dict[int, float] = {}
+        self.state = "waiting"  # waiting | offered | active
+        self.offered_to: set[int] = set()
+        self.agent: int | None = None
+        self.accepted_at = 0.0
+        self.last_pos: int | None = None
+
+    def key(self) -> tuple[int, float, int, int]:
+        return (-self.priority, self.since, self.seq, self.id)
+
+
+class Engine:
+    """The reference dispatcher. See the module text for the rules."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._queues: dict[int, _Queue] = {}
+        self._agents: dict[int, _Agent] = {}
+        self._contacts: dict[int, _Contact] = {}
+        self._free: set[int] = set()
+        self._wrap_timers: list[tuple[float, int]] = []
+        self._now = -math.inf
+        self._seq = 0
+        self._rng = SplitMix64(_id(seed, "seed"))
+
+    # -- time -----------------------------------------------------------------------
+
+    def _advance(self, now: Any) -> float:
+        t = _seconds(now, "now", nonneg=False)
+        if t < self._now:
+            raise InvalidValue(f"now ({t}) is earlier than a time already seen ({self._now})")
+        self._now = t
+        timers = self._wrap_timers
+        while timers and timers[0][0] <= t:
+            until, aid = heapq.heappop(timers)
+            agent = self._agents.get(aid)
+            if agent is not None and agent.status == "wrap_up" and agent.wrap_until == until:
+                agent.status = "available"
+                agent.idle_since = until
+                self._refresh_free(agent)
+        return t
+
+    # -- events ---------------------------------------------------------------------
+
+    def apply(self, events: Sequence[Any], now: float) -> None:
+        t = self._advance(now)
+        for index, ev in enumerate(events):
+            try:
+                handler = _HANDLERS.get(getattr(ev, "TAG", None))
+                if handler is None:
+                    raise InvalidValue(f"not a dispatcher event: {ev!r}")
+                handler(self, ev, t)
+            except DispatcherError as err:
+                err.index = index
+                raise
+
+    def _add_queue(self, ev: Any, now: float) -> None:
+        qid = _id(ev.queue, "queue")
+        cfg = _QueueConfig(ev)
+        if qid in self._queues:
+            raise DuplicateId(f"queue {qid} exists already")
+        self._queues[qid] = _Queue(qid, cfg)
+
+    def _update_queue(self, ev: Any, now: float) -> None:
+        qid = _id(ev.queue, "queue")
+        cfg = _QueueConfig(ev)
+        self._queue(qid).cfg = cfg
+
+    def _remove_queue(self, ev: Any, now: float) -> None:
+        q = self._queue(_id(ev.queue, "queue"))
+        if q.waiting:
+            raise InvalidState(f"queue {q.id} still has {len(q.waiting)} contacts waiting")
+        for aid in q.members:
+            del self._agents[aid].profile.memberships[q.id]
+        del self._queues[q.id]
+
+    def _add_agent(self, ev: Any, now: float) -> None:
+        aid = _id(ev.agent, "agent")
+        profile = _AgentProfile(ev)
+        if aid in self._agents:
+            raise DuplicateId(f"agent {aid} exists already")
+        self._check_memberships(profile)
+        agent = _Agent(aid, profile, now)
+        self._agents[aid] = agent
+        for qid in profile.memberships:
+            self._queues[qid].members.add(aid)
+
+    def _update_agent(self, ev: Any, now: float) -> None:
+        aid = _id(ev.agent, "agent")
+        profile = _AgentProfile(ev)
+        agent = self._agent(aid)
+        self._check_memberships(profile)
+        for qid in agent.profile.memberships:
+            q = self._queues[qid]
+            q.members.discard(aid)
+            q.free.discard(aid)
+        agent.profile = profile
+        for qid in profile.memberships:
+            self._queues[qid].members.add(aid)
+        self._refresh_free(agent)
+
+    def _remove_agent(self, ev: Any, now: float) -> None:
+        agent = self._agent(_id(ev.agent, "agent"))
+        if agent.offers or agent.active or agent.personal:
+            raise InvalidState(
+                f"agent {agent.id} still has offers, answered contacts or a personal queue"
+            )
+        for qid in agent.profile.memberships:
+            q = self._queues[qid]
+            q.members.discard(agent.id)
+            q.free.discard(agent.id)
+        self._free.discard(agent.id)
+        del self._agents[agent.id]
+
+    def _set_agent_state(self, ev: Any, now: float) -> None:
+        aid = _id(ev.agent, "agent")
+        state = _str(ev.state, "state")
+        if state not in ("offline", "available", "paused"):
+            raise InvalidValue(
+                f"unknown agent state {state!r}; expected offline, available or paused"
+            )
+        reason = _str(ev.reason, "reason")
+        agent = self._agent(aid)
+        previous = agent.status
+        if state != "available":
+            for cid in sorted(agent.offers):
+                self._withdraw(self._contacts[cid], agent)
+        if state == "offline":
+            agent.reason = ""
+        elif state == "paused":
+            if previous == "offline":
+                agent.idle_since = now
+            agent.reason = reason
+        else:
+            if previous in ("offline", "wrap_up"):
+                agent.idle_since = now
+            agent.reason = ""
+        agent.status = state
+        self._refresh_free(agent)
+
+    def _add_contact(self, ev: Any, now: float) -> None:
+        cid = _id(ev.contact, "contact")
+        qid = _id(ev.queue, "queue")
+        priority = _int(ev.priority, "priority")
+        channel = _str(ev.channel, "channel")
+        requirements = _levels(ev.requirements, "requirements")
+        waited = _seconds(ev.waited_s, "waited_s")
+        preferred = _opt_id(ev.preferred_agent, "preferred_agent")
+        pref_until = _seconds(ev.preferred_until, "preferred_until", nonneg=False)
+        if cid in self._contacts:
+            raise DuplicateId(f"contact {cid} exists already")
+        q = self._queue(qid)
+        if preferred is not None:
+            self._agent(preferred)
+        c = _Contact(cid, self._seq)
+        self._seq += 1
+        c.queue = qid
+        c.priority = priority
+        c.channel = channel
+        c.requirements = requirements
+        c.since = now - waited
+        c.preferred = preferred
+        c.pref_until = pref_until
+        self._contacts[cid] = c
+        q.waiting.add(c.key())
+
+    def _remove_contact(self, ev: Any, now: float) -> None:
+        c = self._waiting_contact(_id(ev.contact, "contact"))
+        self._withdraw_all(c)
+        self._line(c).remove(c.key())
+        del self._contacts[c.id]
+
+    def _move_contact(self, ev: Any, now: float) -> None:
+        cid = _id(ev.contact, "contact")
+        qid = _opt_id(ev.queue, "queue")
+        aid = _opt_id(ev.agent, "agent")
+        if (qid is None) == (aid is None):
+            raise InvalidValue("a move names exactly one of queue and agent")
+        c = self._waiting_contact(cid)
+        if qid is not None:
+            self._queue(qid)
+        else:
+            assert aid is not None
+            self._agent(aid)
+        self._withdraw_all(c)
+        self._line(c).remove(c.key())
+        c.queue, c.target, c.last_pos = qid, aid, None
+        self._line(c).add(c.key())
+
+    def _set_priority(self, ev: Any, now: float) -> None:
+        cid = _id(ev.contact, "contact")
+        priority = _int(ev.priority, "priority")
+        c = self._waiting_contact(cid)
+        line = self._line(c)
+        line.remove(c.key())
+        c.priority, c.last_pos = priority, None
+        line.add(c.key())
+
+    def _offered(self, ev: Any) -> tuple[_Contact, _Agent]:
+        cid = _id(ev.contact, "contact")
+        aid = _id(ev.agent, "agent")
+        c = self._contact(cid)
+        agent = self._agent(aid)
+        if c.state != "offered" or aid not in c.offered_to:
+            raise InvalidState(f"contact {cid} is not offered to agent {aid}")
+        return c, agent
+
+    def _accept(self, ev: Any, now: float) -> None:
+        c, agent = self._offered(ev)
+        for other in sorted(c.offered_to - {agent.id}):
+            self._withdraw(c, self._agents[other])
+        self._line(c).remove(c.key())
+        c.offered_to.clear()
+        agent.offers.discard(c.id)
+        agent.active.add(c.id)
+        agent.calls_taken += 1
+        c.state, c.agent, c.accepted_at = "active", agent.id, now
+
+    def _decline(self, ev: Any, now: float) -> None:
+        c, agent = self._offered(ev)
+        self._withdraw(c, agent)
+        exclusion = PERSONAL_EXCLUSION_S if c.queue is None else self._queues[c.queue].cfg.exclusion_s
+        c.excluded[agent.id] = now + exclusion
+
+    def _timeout(self, ev: Any, now: float) -> None:
+        c, agent = self._offered(ev)
+        autopause = c.queue is None or self._queues[c.queue].cfg.autopause
+        self._decline(ev, now)
+        if autopause:
+            for cid in sorted(agent.offers):
+                self._withdraw(self._contacts[cid], agent)
+            agent.status, agent.reason = "paused", RONA_REASON
+            self._refresh_free(agent)
+
+    def _end_contact(self, ev: Any, now: float) -> None:
+        cid = _id(ev.contact, "contact")
+        c = self._contact(cid)
+        if c.state != "active" or c.agent is None:
+            raise InvalidState(f"contact {cid} has not been answered")
+        agent = self._agents[c.agent]
+        agent.active.discard(cid)
+        agent.load[c.channel] -= 1
+        talk = now - c.accepted_at
+        agent.talk_time += talk
+        q = None if c.queue is None else self._queues.get(c.queue)
+        wrap = 0.0 if q is None else q.cfg.wrap_up_s
+        handle = talk + wrap
+        if q is not None:
+            q.aht = handle if q.aht is None else q.aht + AHT_ALPHA * (handle - q.aht)
+        agent.aht = handle if agent.aht is None else agent.aht + AHT_ALPHA * (handle - agent.aht)
+        if agent.working() and wrap > 0.0:
+            until = now + wrap
+            if agent.status == "wrap_up" and agent.wrap_until > until:
+                until = agent.wrap_until
+            agent.status, agent.wrap_until = "wrap_up", until
+            heapq.heappush(self._wrap_timers, (until, agent.id))
+        elif agent.status != "wrap_up":
+            agent.idle_since = now
+        del self._contacts[cid]
+        self._refresh_free(agent)
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _queue(self, qid: int) -> _Queue:
+        q = self._queues.get(qid)
+        if q is None:
+            raise UnknownQueue(f"no queue {qid}")
+        return q
+
+    def _agent(self, aid: int) -> _Agent:
+        agent = self._agents.get(aid)
+        if agent is None:
+            raise UnknownAgent(f"no agent {aid}")
+        return agent
+
+    def _contact(self, cid: int) -> _Contact:
+        c = self._contacts.get(cid)
+        if c is None:
+            raise UnknownContact(f"no contact {cid}")
+        return c
+
+    def _waiting_contact(self, cid: int) -> _Contact:
+        c = self._contact(cid)
+        if c.state == "active":
+            raise InvalidState(f"contact {cid} has been answered already")
+        return c
+
+    def _check_memberships(self, profile: _AgentProfile) -> None:
+        for qid in profile.memberships:
+            self._queue(qid)
+
+    def _line(self, c: _Contact) -> SortedList:
+        if c.queue is not None:
+            return self._queues[c.queue].waiting
+        assert c.target is not None
+        return self._agents[c.target].personal
+
+    def _refresh_free(self, agent: _Agent) -> None:
+        free = agent.is_free()
+        if free:
+            self._free.add(agent.id)
+        else:
+            self._free.discard(agent.id)
+        for qid in agent.profile.memberships:
+            q = self._queues[qid]
+            if free:
+                q.free.add(agent.id)
+            else:
+                q.free.discard(agent.id)
+
+    def _offer(self, c: _Contact, agent: _Agent) -> None:
+        c.state = "offered"
+        c.offered_to.add(agent.id)
+        agent.offers.add(c.id)
+        agent.load[c.channel] = agent.load.get(c.channel, 0) + 1
+        self._refresh_free(agent)
+
+    def _withdraw(self, c: _Contact, agent: _Agent) -> None:
+        c.offered_to.discard(agent.id)
+        agent.offers.discard(c.id)
+        agent.load[c.channel] -= 1
+        if not c.offered_to:
+            c.state = "waiting"
+        self._refresh_free(agent)
+
+    def _withdraw_all(self, c: _Contact) -> None:
+        for aid in sorted(c.offered_to):
+            self._withdraw(c, self._agents[aid])
+
+    def _rules(self, c: _Contact, q: _Queue, now: float) -> tuple[list[tuple[int, int]], int | None]:
+        """The contact's skill requirements and penalty limit at ``now``."""
+        cfg = q.cfg
+        relax, max_penalty = 0, cfg.max_penalty
+        waited = now - c.since
+        for after, step_relax, step_cap in cfg.expansion:
+            if after > waited:
+                break
+            relax, max_penalty = step_relax, step_cap
+        merged = dict(cfg.requirements)
+        for skill, level in c.requirements.items():
+            if level > merged.get(skill, -1):
+                merged[skill] = level
+        reqs = [(s, lvl - relax) for s, lvl in sorted(merged.items()) if lvl - relax > 0]
+        return reqs, max_penalty
+
+    def _sticky(self, c: _Contact, q: _Queue, now: float) -> int | None:
+        if c.preferred is None or now >= c.pref_until:
+            return None
+        agent = self._agents.get(c.preferred)
+        if agent is None or agent.status == "offline" or agent.id not in q.members:
+            return None
+        return agent.id
+
+    def _candidates(self, c: _Contact, q: _Queue, now: float) -> list[_Agent]:
+        """Eligible free agents of the lowest penalty tier present."""
+        reqs, max_penalty = self._rules(c, q, now)
+        sticky = self._sticky(c, q, now)
+        pool: Iterable[int] = q.free if sticky is None else ({sticky} & q.free)
+        best: list[_Agent] = []
+        best_penalty = MAX_I64 + 1
+        for aid in pool:
+            agent = self._agents[aid]
+            if not agent.has_room(c.channel):
+                continue
+            penalty = agent.profile.memberships[q.id][0]
+            if penalty > best_penalty or (max_penalty is not None and penalty > max_penalty):
+                continue
+            until = c.excluded.get(aid)
+            if until is not None and until > now:
+                continue
+            skills = agent.profile.skills
+            if any(skills.get(s, 0) < lvl for s, lvl in reqs):
+                continue
+            if penalty < best_penalty:
+                best_penalty, best = penalty, []
+            best.append(agent)
+        return best
+
+    def _pick(self, q: _Queue, c: _Contact, cands: list[_Agent], now: float) -> list[_Agent]:
+        strategy = q.cfg.strategy
+        qid = q.id
+        if strategy == "ring_all":
+            return sorted(cands, key=lambda a: a.id)
+        if strategy == "random":
+            ordered = sorted(cands, key=lambda a: a.id)
+            return [ordered[self._rng.next_u64() % len(ordered)]]
+        if strategy == "sequential":
+            return [min(cands, key=lambda a: (a.profile.memberships[qid][1], a.id))]
+        if strategy == "longest_idle":
+            return [min(cands, key=lambda a: (a.idle_since, a.id))]
+        if strategy == "fewest_calls":
+            return [min(cands, key=lambda a: (a.calls_taken, a.idle_since, a.id))]
+        if strategy == "least_talk_time":
+            return [min(cands, key=lambda a: (a.talk_time, a.idle_since, a.id))]
+        if strategy == "round_robin":
+            keyed = sorted((a.profile.memberships[qid][1], a.id) for a in cands)
+            after = [k for k in keyed if q.rr is not None and k > q.rr]
+            chosen = after[0] if after else keyed[0]
+            q.rr = chosen
+            return [self._agents[chosen[1]]]
+        # skills: the best match on the skills the contact needs now
+        reqs, _ = self._rules(c, q, now)
+        return [
+            min(
+                cands,
+                key=lambda a: (
+                    -sum(a.profile.skills.get(s, 0) for s, _lvl in reqs),
+                    a.idle_since,
+                    a.id,
+                ),
+            )
+        ]
+
+    # -- matching -------------------------------------------------------------------
+
+    def assign(self, now: float) -> list[tuple[int, int]]:
+        """Offers to make now, as (contact, agent) pairs in the order they were chosen."""
+        t = self._advance(now)
+        offers: list[tuple[int, int]] = []
+        if not self._free:
+            return offers
+        # One cursor per line (queue or personal queue) that a free agent could serve,
+        # merged by the global order (-weight, -priority, since, seq).
+        heap: list[tuple[int, int, float, int, int, int, int]] = []
+        seen: set[int] = set()
+        for aid in self._free:
+            agent = self._agents[aid]
+            for qid in agent.profile.memberships:
+                if qid not in seen:
+                    seen.add(qid)
+                    q = self._queues[qid]
+                    if q.waiting:
+                        heap.append((-q.cfg.weight, *q.waiting[0][:3], 0, qid, 0))
+            if agent.personal:
+                heap.append((-agent.profile.personal_weight, *agent.personal[0][:3], 1, aid, 0))
+        heapq.heapify(heap)
+        while heap and self._free:
+            neg_weight, _p, _s, _seq, kind, loc, i = heapq.heappop(heap)
+            if kind == 0:
+                q = self._queues[loc]
+                if not q.free:
+                    continue
+                line = q.waiting
+            else:
+                owner = self._agents[loc]
+                if owner.id not in self._free:
+                    continue
+                line = owner.personal
+            if i + 1 < len(line):
+                heapq.heappush(heap, (neg_weight, *line[i + 1][:3], kind, loc, i + 1))
+            c = self._contacts[line[i][3]]
+            if c.state != "waiting":
+                continue
+            if kind == 0:
+                cands = self._candidates(c, q, t)
+                if not cands:
+                    continue
+                chosen = self._pick(q, c, cands, t)
+            else:
+                until = c.excluded.get(owner.id)
+                if not owner.has_room(c.channel) or (until is not None and until > t):
+                    continue
+                chosen = [owner]
+            for agent in chosen:
+                self._offer(c, agent)
+                offers.append((c.id, agent.id))
+        return offers
+
+    # -- queries --------------------------------------------------------------------
+
+    def position(self, contact: int) -> int:
+        """1-based place of a waiting or offered contact in its queue."""
+        c = self._waiting_contact(_id(contact, "contact"))
+        rank = self._line(c).bisect_left(c.key()) + 1
+        if c.last_pos is not None and c.last_pos < rank:
+            rank = c.last_pos
+        c.last_pos = rank
+        return rank
+
+    def estimated_wait(self, contact: int, now: float) -> float:
+        """Seconds the contact can still expect to wait (see the module text)."""
+        t = self._advance(now)
+        c = self._waiting_contact(_id(contact, "contact"))
+        k = self.position(c.id)
+        if c.queue is not None:
+            q = self._queues[c.queue]
+            reqs, max_penalty = self._rules(c, q, t)
+            servers = 0
+            for aid in q.members:
+                agent = self._agents[aid]
+                if not agent.working():
+                    continue
+                if max_penalty is not None and agent.profile.memberships[q.id][0] > max_penalty:
+                    continue
+                skills = agent.profile.skills
+                if all(skills.get(s, 0) >= lvl for s, lvl in reqs):
+                    servers += 1
+            aht, line = q.aht, q.waiting
+        else:
+            assert c.target is not None
+            owner = self._agents[c.target]
+            servers = 1 if owner.working() else 0
+            aht, line = owner.aht, owner.personal
+        if aht is not None and servers > 0:
+            return k * aht / servers
+        return t - line[0][1]
+
+    def contact_state(self, contact: int) -> tuple[str, list[int]]:
+        """("waiting" | "offered" | "active", the agents it is offered to or answered by)."""
+        c = self._contact(_id(contact, "contact"))
+        if c.state == "active":
+            assert c.agent is not None
+            return c.state, [c.agent]
+        return c.state, sorted(c.offered_to)
+
+    def snapshot(self, now: float) -> tuple[list[QueueRow], list[AgentRow]]:
+        """Per queue and per agent figures for wallboards, both sorted by id."""
+        t = self._advance(now)
+        queues: list[QueueRow] = []
+        for qid in sorted(self._queues):
+            q = self._queues[qid]
+            waiting = offered = 0
+            longest = 0.0
+            for _p, since, _seq, cid in q.waiting:
+                if self._contacts[cid].state == "offered":
+                    offered += 1
+                else:
+                    waiting += 1
+                if t - since > longest:
+                    longest = t - since
+            logged_in = available = busy = paused = wrap_up = 0
+            for aid in q.members:
+                agent = self._agents[aid]
+                if agent.status == "offline":
+                    continue
+                logged_in += 1
+                load = len(agent.offers) + len(agent.active)
+                if load > 0:
+                    busy += 1
+                if agent.status == "available" and load == 0:
+                    available += 1
+                elif agent.status == "paused":
+                    paused += 1
+                elif agent.status == "wrap_up":
+                    wrap_up += 1
+            queues.append(
+                (qid, waiting, offered, longest, logged_in, available, busy, paused, wrap_up, q.aht)
+            )
+        agents: list[AgentRow] = []
+        for aid in sorted(self._agents):
+            agent = self._agents[aid]
+            if agent.status == "offline":
+                state = "offline"
+            elif agent.active:
+                state = "busy"
+            elif agent.offers:
+                state = "offered"
+            else:
+                state = agent.status
+            agents.append(
+                (
+                    aid,
+                    state,
+                    agent.reason if agent.status == "paused" else "",
+                    len(agent.offers) + len(agent.active),
+                    agent.idle_since,
+                    agent.calls_taken,
+                    agent.talk_time,
+                )
+            )
+        return queues, agents
+
+
+_HANDLERS = {
+    _events.AddQueue.TAG: Engine._add_queue,
+    _events.UpdateQueue.TAG: Engine._update_queue,
+    _events.RemoveQueue.TAG: Engine._remove_queue,
+    _events.AddAgent.TAG: Engine._add_agent,
+    _events.UpdateAgent.TAG: Engine._update_agent,
+    _events.RemoveAgent.TAG: Engine._remove_agent,
+    _events.SetAgentState.TAG: Engine._set_agent_state,
+    _events.AddContact.TAG: Engine._add_contact,
+    _events.RemoveContact.TAG: Engine._remove_contact,
+    _events.MoveContact.TAG: Engine._move_contact,
+    _events.SetPriority.TAG: Engine._set_priority,
+    _events.Accept.TAG: Engine._accept,
+    _events.Decline.TAG: Engine._decline,
+    _events.Timeout.TAG: Engine._timeout,
+    _events.EndContact.TAG: Engine._end_contact,
+}
