@@ -1,0 +1,17 @@
+"""The wire contract between the Vaxla server and its clients.
+
+Both sides import these models; neither defines its own copy of a message.
+"""
+
+from vaxla_protocol.auth import LoginRequest, LoginResponse
+from vaxla_protocol.health import Health
+from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch, check_compatible
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "Health",
+    "LoginRequest",
+    "LoginResponse",
+    "ProtocolMismatch",
+    "check_compatible",
+]
