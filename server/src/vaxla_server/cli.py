@@ -1,0 +1,103 @@
+"""The ``vaxla-server`` command line."""
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from vaxla_server import __version__
+from vaxla_server.app import create_app
+
+log = logging.getLogger("vaxla_server")
+
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+class _RenameUvicornLogger(logging.Filter):
+    """uvicorn logs its life-cycle as "uvicorn.error", which reads like a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.error":
+            record.name = "uvicorn"
+        return True
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {port}")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vaxla-server",
+        description="Vaxla contact-centre queue server.",
+        epilog="example: vaxla-server serve --data-dir /var/lib/vaxla --http-port 8780",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the server until interrupted",
+        description="Run the HTTP API (OpenAPI schema at /openapi.json) until interrupted.",
+    )
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="directory for the server's data; created if missing",
+    )
+    serve.add_argument(
+        "--http-port",
+        type=_port,
+        required=True,
+        metavar="PORT",
+        help="TCP port for the HTTP API (0 picks a free port)",
+    )
+    serve.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        metavar="ADDR",
+        help="address to listen on (default: %(default)s; 0.0.0.0 for all interfaces)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default="info",
+        help="lowest level of log lines to print (default: %(default)s)",
+    )
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> None:
+    data_dir: Path = args.data_dir
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SystemExit(f"vaxla-server: --data-dir {data_dir} exists and is not a directory")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log.info("vaxla-server %s, data directory %s", __version__, data_dir.resolve())
+    # log_config=None leaves logging to us, so uvicorn's lines share our format.
+    uvicorn.run(
+        create_app(),
+        host=args.bind,
+        port=args.http_port,
+        log_config=None,
+        log_level=args.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RenameUvicornLogger())
+    args.run(args)
+    return 0
