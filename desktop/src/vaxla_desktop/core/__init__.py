@@ -1,0 +1,1 @@
+"""The application's rules, free of Qt so that they can be tested without a display."""

@@ -1,0 +1,1 @@
+"""Qt widgets and windows. They show state; they never do I/O themselves."""
