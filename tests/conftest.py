@@ -1,0 +1,15 @@
+"""Fixtures shared by the test packages."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server_process import ServerProcess, running_server
+
+
+@pytest.fixture
+def vaxla_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A real ``vaxla-server serve`` on a free loopback port, stopped after the test."""
+    with running_server(tmp_path / "data") as server:
+        yield server
