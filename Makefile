@@ -1,0 +1,59 @@
+# Vaxla's commands. `make test` is what CI runs; `make demo` shows the product.
+# Everything works from a fresh clone on a machine with python3, pip and cargo.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+UV := tools/uv
+VENV := .venv
+BIN := $(VENV)/bin
+CARGO_MANIFEST := dispatcher-rs/Cargo.toml
+# pyo3's build script asks this interpreter which Python to link against.
+CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
+
+# Python comes from the machine (pyenv, Debian); uv must never download one.
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup lint test demo bench bench-quick clean
+
+help:
+	@echo "make setup        create .venv with every package and dev tool (run by the others)"
+	@echo "make test         lint, then the Rust and Python tests (what CI runs)"
+	@echo "make lint         ruff, mypy, stubtest, cargo fmt --check, clippy"
+	@echo "make demo         run the server on loopback and open the desktop on it"
+	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
+	@echo "make bench-quick  short dispatcher benchmark"
+	@echo "make clean        remove .venv, build output and caches"
+
+# uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust
+# extension only when dispatcher-rs's cache-keys changed; so this stays quick.
+setup:
+	@tools/ensure-debian-packages
+	@$(UV) sync --locked --all-packages --group dev --quiet
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m mypy.stubtest vaxla_dispatcher._native
+	$(CARGO) fmt --manifest-path $(CARGO_MANIFEST) --all --check
+	$(CARGO) clippy --manifest-path $(CARGO_MANIFEST) --workspace --all-targets --quiet -- -D warnings
+
+test: lint
+	$(CARGO) test --manifest-path $(CARGO_MANIFEST) --workspace --quiet
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+demo: setup
+	@VENV_BIN=$(BIN) tools/demo
+
+bench: setup
+	$(BIN)/python -m vaxla_dispatcher.bench
+
+bench-quick: setup
+	$(BIN)/python -m vaxla_dispatcher.bench --quick
+
+clean:
+	rm -rf $(VENV) dispatcher-rs/target .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find dispatcher-rs/python -name '*.so' -delete
