@@ -30,7 +30,7 @@ help:
 # extension only when dispatcher-rs's cache-keys changed; so this stays quick.
 setup:
 	@tools/ensure-debian-packages
-	@$(UV) sync --locked --all-packages --group dev --quiet
+	@$(UV) sync --locked --all-packages --group dev
 
 lint: setup
 	$(BIN)/ruff check .
