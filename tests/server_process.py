@@ -5,10 +5,9 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from types import TracebackType
+from typing import IO, Self
 
 BIN_DIR = Path(sys.executable).parent
 TIMEOUT_S = 30.0
@@ -20,17 +19,37 @@ class ServerExited(Exception):
 
 
 class ServerProcess:
-    """A running server whose log lines can be waited for, in order."""
+    """``vaxla-server serve`` on a free loopback port, whose log lines can be waited for.
 
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        assert process.stderr is not None
-        self.process = process
+    Use it as a context manager: leaving the block kills the server if still running.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(BIN_DIR / "vaxla-server"),
+                "serve",
+                "--data-dir",
+                str(data_dir),
+                "--http-port",
+                "0",
+            ],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stderr is not None
         self.log_lines: list[str] = []
         self._unread: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, args=(process.stderr,), daemon=True).start()
-        self.url = self.wait_for_line(LISTENING).group(1)
+        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
+        self._reader.start()
+        try:
+            self.url = self.wait_for_line(LISTENING).group(1)
+        except BaseException:
+            self.close()
+            raise
 
-    def _pump(self, stream: IO[str]) -> None:
+    def _read(self, stream: IO[str]) -> None:
         for line in stream:
             self._unread.put(line)
         self._unread.put(None)
@@ -48,18 +67,21 @@ class ServerProcess:
         self.process.terminate()
         return self.process.wait(timeout=TIMEOUT_S)
 
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        # The reader ends at end of file, which the server's death guarantees.
+        self._reader.join()
+        assert self.process.stderr is not None
+        self.process.stderr.close()
 
-@contextmanager
-def running_server(data_dir: Path) -> Iterator[ServerProcess]:
-    """``vaxla-server serve`` on a free loopback port, killed on exit if still running."""
-    command = [str(BIN_DIR / "vaxla-server"), "serve", "--data-dir", str(data_dir)]
-    with subprocess.Popen(
-        [*command, "--http-port", "0"],
-        stdin=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            yield ServerProcess(process)
-        finally:
-            process.kill()
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
