@@ -5,9 +5,15 @@ Both sides import these models; neither defines its own copy of a message.
 
 from vaxla_protocol.auth import LoginRequest, LoginResponse
 from vaxla_protocol.health import Health
-from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch, check_compatible
+from vaxla_protocol.version import (
+    API_PREFIX,
+    PROTOCOL_VERSION,
+    ProtocolMismatch,
+    check_compatible,
+)
 
 __all__ = [
+    "API_PREFIX",
     "PROTOCOL_VERSION",
     "Health",
     "LoginRequest",

@@ -1,9 +1,12 @@
-"""The protocol version and the check both sides make before talking."""
+"""The protocol version, the API path, and the check both sides make before talking."""
 
 from typing import Final
 
 # Bump on any change to the wire models that an older peer would misread.
 PROTOCOL_VERSION: Final = 1
+
+# Where the HTTP API lives on a server; changes only with a new major API.
+API_PREFIX: Final = "/api/v1"
 
 
 class ProtocolMismatch(Exception):

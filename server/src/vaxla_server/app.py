@@ -2,10 +2,9 @@
 
 from fastapi import FastAPI
 
+from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
 from vaxla_server.api import health
-
-API_PREFIX = "/api/v1"
 
 
 def create_app() -> FastAPI:

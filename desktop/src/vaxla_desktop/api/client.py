@@ -6,9 +6,7 @@ from typing import Self
 import httpx
 from pydantic import ValidationError
 
-from vaxla_protocol import Health, check_compatible
-
-API_PREFIX = "/api/v1"
+from vaxla_protocol import API_PREFIX, Health, check_compatible
 
 
 class ServerError(Exception):
