@@ -9,11 +9,12 @@ use crate::error::{invalid, BatchError, EngineError};
 use crate::event::{AgentSpec, ContactSpec, Event, QueueSpec};
 use crate::num::{SplitMix64, F64};
 use crate::state::{
-    check_levels, check_profile, check_seconds, Agent, CState, Contact, LineKey, Queue, QueueCfg,
-    Status, AHT_ALPHA, PERSONAL_EXCLUSION_S, RONA_REASON,
+    check_levels, check_profile, check_seconds, line_of_mut, Agent, CState, Contact, LineKey,
+    Queue, QueueCfg, Status, AHT_ALPHA, PERSONAL_EXCLUSION_S, RONA_REASON,
 };
 
 /// The dispatcher. See `vaxla_dispatcher.reference` for the rules it implements.
+#[derive(Clone)]
 pub struct Engine {
     pub(crate) queues: FxHashMap<u64, Queue>,
     pub(crate) agents: FxHashMap<u64, Agent>,
@@ -21,6 +22,12 @@ pub struct Engine {
     /// Agents that are available with spare capacity on some channel.
     pub(crate) free: FxHashSet<u64>,
     wrap_timers: BinaryHeap<Reverse<(F64, u64)>>,
+    /// Queue lines that may have something to offer (see "quiet lines").
+    pub(crate) awake: FxHashSet<(u64, u32)>,
+    /// (until, queue, channel) of quiet lines, to wake them when their time comes.
+    pub(crate) quiet_timers: BinaryHeap<Reverse<(F64, u64, u32)>>,
+    /// Agents whose personal queue may hold contacts.
+    pub(crate) personal_holders: FxHashSet<u64>,
     channels: FxHashMap<String, u32>,
     now: f64,
     seq: u64,
@@ -35,6 +42,9 @@ impl Engine {
             contacts: FxHashMap::default(),
             free: FxHashSet::default(),
             wrap_timers: BinaryHeap::new(),
+            awake: FxHashSet::default(),
+            quiet_timers: BinaryHeap::new(),
+            personal_holders: FxHashSet::default(),
             channels: FxHashMap::default(),
             now: f64::NEG_INFINITY,
             seq: 0,
@@ -134,9 +144,11 @@ impl Engine {
             Queue {
                 id: spec.queue,
                 cfg,
-                waiting: BTreeSet::new(),
+                lines: Vec::new(),
                 members: FxHashSet::default(),
-                free: FxHashSet::default(),
+                free: Vec::new(),
+                quiet: Vec::new(),
+                fresh: Vec::new(),
                 rr: None,
                 aht: None,
             },
@@ -146,16 +158,21 @@ impl Engine {
 
     fn update_queue(&mut self, spec: &QueueSpec) -> Result<(), EngineError> {
         let cfg = QueueCfg::check(spec)?;
-        self.queue_mut(spec.queue)?.cfg = cfg;
+        let q = self
+            .queues
+            .get_mut(&spec.queue)
+            .ok_or(EngineError::UnknownQueue(spec.queue))?;
+        q.cfg = cfg;
+        q.wake_all(&mut self.awake);
         Ok(())
     }
 
     fn remove_queue(&mut self, qid: u64) -> Result<(), EngineError> {
         let q = self.queue(qid)?;
-        if !q.waiting.is_empty() {
+        let waiting: usize = q.lines.iter().map(BTreeSet::len).sum();
+        if waiting > 0 {
             return Err(EngineError::InvalidState(format!(
-                "queue {qid} still has {} contacts waiting",
-                q.waiting.len()
+                "queue {qid} still has {waiting} contacts waiting"
             )));
         }
         let q = self.queues.remove(&qid).expect("checked above");
@@ -191,7 +208,7 @@ impl Engine {
                 calls_taken: 0,
                 talk_time: 0.0,
                 aht: None,
-                personal: BTreeSet::new(),
+                personal: Vec::new(),
             },
         );
         Ok(())
@@ -208,10 +225,15 @@ impl Engine {
         for m in &agent.profile.memberships {
             let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
             q.members.remove(&aid);
-            q.free.remove(&aid);
+            q.wake_all(&mut self.awake);
+            q.free.iter_mut().for_each(|pool| {
+                pool.remove(&aid);
+            });
         }
         for m in &profile.memberships {
-            self.queues.get_mut(&m.queue).expect("checked").members.insert(aid);
+            let q = self.queues.get_mut(&m.queue).expect("checked");
+            q.members.insert(aid);
+            q.wake_all(&mut self.awake);
         }
         agent.profile = profile;
         self.refresh_free(aid);
@@ -220,7 +242,10 @@ impl Engine {
 
     fn remove_agent(&mut self, aid: u64) -> Result<(), EngineError> {
         let agent = self.agent(aid)?;
-        if !agent.offers.is_empty() || !agent.active.is_empty() || !agent.personal.is_empty() {
+        if !agent.offers.is_empty()
+            || !agent.active.is_empty()
+            || agent.personal.iter().any(|line| !line.is_empty())
+        {
             return Err(EngineError::InvalidState(format!(
                 "agent {aid} still has offers, answered contacts or a personal queue"
             )));
@@ -229,7 +254,10 @@ impl Engine {
         for m in &agent.profile.memberships {
             let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
             q.members.remove(&aid);
-            q.free.remove(&aid);
+            q.wake_all(&mut self.awake);
+            q.free.iter_mut().for_each(|pool| {
+                pool.remove(&aid);
+            });
         }
         self.free.remove(&aid);
         Ok(())
@@ -259,7 +287,13 @@ impl Engine {
         }
         let agent = self.agents.get_mut(&aid).expect("checked");
         match status {
-            Status::Offline => agent.reason.clear(),
+            Status::Offline => {
+                agent.reason.clear();
+                // sticky reservations on this agent end
+                for m in &agent.profile.memberships {
+                    self.queues.get_mut(&m.queue).expect("member").wake_all(&mut self.awake);
+                }
+            }
             Status::Paused => {
                 if previous == Status::Offline {
                     agent.idle_since = now;
@@ -309,13 +343,8 @@ impl Engine {
             last_pos: None,
         };
         self.seq += 1;
-        let key = c.key();
         self.contacts.insert(spec.contact, c);
-        self.queues
-            .get_mut(&spec.queue)
-            .expect("checked")
-            .waiting
-            .insert(key);
+        self.enqueue(spec.contact);
         Ok(())
     }
 
@@ -323,7 +352,7 @@ impl Engine {
         self.waiting_contact(cid)?;
         self.withdraw_all(cid);
         let c = self.contacts.remove(&cid).expect("checked");
-        self.line_mut(c.queue, c.target).remove(&c.key());
+        self.line_mut(c.queue, c.target, c.channel).remove(&c.key());
         Ok(())
     }
 
@@ -347,29 +376,27 @@ impl Engine {
             _ => unreachable!("exactly one is set"),
         }
         self.withdraw_all(cid);
-        let (old_q, old_t, key) = {
+        let (old_q, old_t, ch, key) = {
             let c = &self.contacts[&cid];
-            (c.queue, c.target, c.key())
+            (c.queue, c.target, c.channel, c.key())
         };
-        self.line_mut(old_q, old_t).remove(&key);
+        self.line_mut(old_q, old_t, ch).remove(&key);
         let c = self.contacts.get_mut(&cid).expect("checked");
         c.queue = queue;
         c.target = agent;
         c.last_pos = None;
-        self.line_mut(queue, agent).insert(key);
+        self.enqueue(cid);
         Ok(())
     }
 
     fn set_priority(&mut self, cid: u64, priority: i64) -> Result<(), EngineError> {
         self.waiting_contact(cid)?;
         let c = self.contacts.get_mut(&cid).expect("checked");
-        let old = c.key();
+        let (q, t, ch, old) = (c.queue, c.target, c.channel, c.key());
         c.priority = priority;
         c.last_pos = None;
-        let (q, t, new) = (c.queue, c.target, c.key());
-        let line = self.line_mut(q, t);
-        line.remove(&old);
-        line.insert(new);
+        self.line_mut(q, t, ch).remove(&old);
+        self.enqueue(cid);
         Ok(())
     }
 
@@ -397,12 +424,12 @@ impl Engine {
             self.withdraw(cid, other);
         }
         let c = self.contacts.get_mut(&cid).expect("checked");
-        let (q, t, key) = (c.queue, c.target, c.key());
+        let (q, t, ch, key) = (c.queue, c.target, c.channel, c.key());
         c.offered_to.clear();
         c.state = CState::Active;
         c.agent = Some(aid);
         c.accepted_at = now;
-        self.line_mut(q, t).remove(&key);
+        self.line_mut(q, t, ch).remove(&key);
         let agent = self.agents.get_mut(&aid).expect("checked");
         agent.offers.retain(|&x| x != cid);
         agent.active.push(cid);
@@ -488,10 +515,6 @@ impl Engine {
         self.queues.get(&qid).ok_or(EngineError::UnknownQueue(qid))
     }
 
-    fn queue_mut(&mut self, qid: u64) -> Result<&mut Queue, EngineError> {
-        self.queues.get_mut(&qid).ok_or(EngineError::UnknownQueue(qid))
-    }
-
     pub(crate) fn agent(&self, aid: u64) -> Result<&Agent, EngineError> {
         self.agents.get(&aid).ok_or(EngineError::UnknownAgent(aid))
     }
@@ -512,17 +535,15 @@ impl Engine {
         Ok(c)
     }
 
-    pub(crate) fn line(&self, queue: Option<u64>, target: Option<u64>) -> &BTreeSet<LineKey> {
-        match (queue, target) {
-            (Some(q), _) => &self.queues[&q].waiting,
-            (None, Some(a)) => &self.agents[&a].personal,
-            (None, None) => unreachable!("a contact is in a queue or a personal queue"),
-        }
-    }
-
-    fn line_mut(&mut self, queue: Option<u64>, target: Option<u64>) -> &mut BTreeSet<LineKey> {
-        match (queue, target) {
-            (Some(q), _) => &mut self.queues.get_mut(&q).expect("contacts name queues").waiting,
+    /// The line a contact waits in: its queue's or its agent's, for its channel.
+    pub(crate) fn line_mut(
+        &mut self,
+        queue: Option<u64>,
+        target: Option<u64>,
+        channel: u32,
+    ) -> &mut BTreeSet<LineKey> {
+        let lines = match (queue, target) {
+            (Some(q), _) => &mut self.queues.get_mut(&q).expect("contacts name queues").lines,
             (None, Some(a)) => {
                 &mut self
                     .agents
@@ -531,24 +552,51 @@ impl Engine {
                     .personal
             }
             (None, None) => unreachable!("a contact is in a queue or a personal queue"),
+        };
+        line_of_mut(lines, channel)
+    }
+
+    /// Puts a contact into its line and wakes the line.
+    fn enqueue(&mut self, cid: u64) {
+        let c = &self.contacts[&cid];
+        let (q, t, ch, key) = (c.queue, c.target, c.channel, c.key());
+        self.line_mut(q, t, ch).insert(key);
+        if let Some(q) = q {
+            self.queues
+                .get_mut(&q)
+                .expect("contacts name queues")
+                .freshen(ch, cid, &mut self.awake);
+        } else if let Some(a) = t {
+            self.personal_holders.insert(a);
         }
     }
 
     pub(crate) fn refresh_free(&mut self, aid: u64) {
         let agent = &self.agents[&aid];
-        let free = agent.is_free();
-        if free {
+        let available = agent.status == Status::Available;
+        let mut any_room = false;
+        for ch in 0..agent.profile.capacity.len() {
+            let room = available && agent.has_room(ch as u32);
+            any_room |= room;
+            for m in &agent.profile.memberships {
+                let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
+                let pools = &mut q.free;
+                if room {
+                    if pools.len() <= ch {
+                        pools.resize_with(ch + 1, FxHashSet::default);
+                    }
+                    if pools[ch].insert(aid) {
+                        q.wake(ch as u32, &mut self.awake);
+                    }
+                } else if let Some(pool) = pools.get_mut(ch) {
+                    pool.remove(&aid);
+                }
+            }
+        }
+        if any_room {
             self.free.insert(aid);
         } else {
             self.free.remove(&aid);
-        }
-        for m in &agent.profile.memberships {
-            let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
-            if free {
-                q.free.insert(aid);
-            } else {
-                q.free.remove(&aid);
-            }
         }
     }
 
@@ -566,10 +614,16 @@ impl Engine {
     fn withdraw(&mut self, cid: u64, aid: u64) {
         let c = self.contacts.get_mut(&cid).expect("offered contacts exist");
         c.offered_to.retain(|&a| a != aid);
+        let channel = c.channel;
         if c.offered_to.is_empty() {
             c.state = CState::Waiting;
+            if let Some(q) = c.queue {
+                self.queues
+                    .get_mut(&q)
+                    .expect("contacts name queues")
+                    .freshen(channel, cid, &mut self.awake);
+            }
         }
-        let channel = c.channel;
         let agent = self.agents.get_mut(&aid).expect("offered agents exist");
         agent.offers.retain(|&x| x != cid);
         agent.add_load(channel, -1);

@@ -4,17 +4,20 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Bound::{Excluded, Unbounded};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::state::{level_of, Agent, CState, Contact, LineKey, Queue, Strategy};
+use crate::num::F64;
+use crate::state::{level_of, line_of, Agent, CState, Contact, LineKey, Queue, Strategy};
 
-/// Where a line of waiting contacts lives.
+/// Where a line of waiting contacts lives: a queue's or an agent's, and its channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Line {
-    Queue(u64),
-    Personal(u64),
+    Queue(u64, u32),
+    Personal(u64, u32),
+    /// One fresh contact of a quiet queue line (the cursor does not advance).
+    Fresh(u64, u32),
 }
 
 /// A cursor into a line, ordered by the global order (-weight, line key).
@@ -53,6 +56,27 @@ pub(crate) fn rules(c: &Contact, q: &Queue, now: f64) -> (Vec<(u64, u8)>, Option
         }
     }
     (reqs, max_penalty)
+}
+
+/// A time before which nothing time-driven can make `c` offerable: its next expansion
+/// step (a little early, clear of rounding), the end of an exclusion or of a sticky
+/// reservation.
+fn next_change(c: &Contact, q: &Queue, now: f64) -> f64 {
+    let mut soon = f64::INFINITY;
+    let waited = now - c.since;
+    if let Some(&(after, _, _)) = q.cfg.expansion.iter().find(|s| s.0 > waited) {
+        let at = c.since + after;
+        soon = at - (1e-6 + at.abs() * 1e-12);
+    }
+    for &(_, until) in &c.excluded {
+        if now < until && until < soon {
+            soon = until;
+        }
+    }
+    if c.preferred.is_some() && now < c.pref_until && c.pref_until < soon {
+        soon = c.pref_until;
+    }
+    soon
 }
 
 pub(crate) fn meets(agent: &Agent, reqs: &[(u64, u8)]) -> bool {
@@ -102,13 +126,16 @@ impl Engine {
             }
             best.push(aid);
         };
+        let Some(free) = q.free.get(c.channel as usize) else {
+            return (best, reqs);
+        };
         match self.sticky(c, q, now) {
             Some(p) => {
-                if q.free.contains(&p) {
+                if free.contains(&p) {
                     consider(p);
                 }
             }
-            None => q.free.iter().for_each(|&aid| consider(aid)),
+            None => free.iter().for_each(|&aid| consider(aid)),
         }
         (best, reqs)
     }
@@ -166,10 +193,86 @@ impl Engine {
 
     fn cursor(&self, line: Line, key: LineKey) -> Cursor {
         let weight = match line {
-            Line::Queue(q) => self.queues[&q].cfg.weight,
-            Line::Personal(a) => self.agents[&a].profile.personal_weight,
+            Line::Queue(q, _) | Line::Fresh(q, _) => self.queues[&q].cfg.weight,
+            Line::Personal(a, _) => self.agents[&a].profile.personal_weight,
         };
         Reverse((Reverse(weight), key, line))
+    }
+
+    /// Cursors on the awake lines that free agents can serve, and on free agents'
+    /// personal lines. Wakes quiet lines whose time has come; forgets lines with no
+    /// contact or no free agent (they are woken again when that changes).
+    fn seed(&mut self, heap: &mut BinaryHeap<Cursor>, scans: &mut FxHashMap<(u64, u32), f64>, t: f64) {
+        while let Some(&Reverse((F64(until), qid, ch))) = self.quiet_timers.peek() {
+            if until > t {
+                break;
+            }
+            self.quiet_timers.pop();
+            if let Some(q) = self.queues.get_mut(&qid) {
+                if q.quiet_until(ch) == until {
+                    q.wake(ch, &mut self.awake);
+                }
+            }
+        }
+        let (queues, contacts) = (&mut self.queues, &self.contacts);
+        let mut cursors: Vec<(Line, LineKey)> = Vec::new();
+        self.awake.retain(|&(qid, ch)| {
+            let Some(q) = queues.get_mut(&qid) else {
+                return false;
+            };
+            let first = line_of(&q.lines, ch).and_then(|l| l.first());
+            let pooled = q.free.get(ch as usize).is_some_and(|p| !p.is_empty());
+            let Some(&first) = first.filter(|_| pooled) else {
+                return false;
+            };
+            let fresh = q
+                .fresh
+                .get_mut(ch as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            if q.quiet_until(ch) <= t {
+                cursors.push((Line::Queue(qid, ch), first));
+                return true;
+            }
+            // quiet: only its fresh contacts can have changed
+            for cid in fresh {
+                if let Some(c) = contacts.get(&cid) {
+                    let here = c.queue == Some(qid) && c.channel == ch;
+                    if here && c.state == CState::Waiting {
+                        cursors.push((Line::Fresh(qid, ch), c.key()));
+                    }
+                }
+            }
+            false
+        });
+        cursors.sort_unstable();
+        cursors.dedup();
+        let agents = &self.agents;
+        let free = &self.free;
+        self.personal_holders.retain(|aid| {
+            let Some(agent) = agents.get(aid) else {
+                return false;
+            };
+            if agent.personal.iter().all(|l| l.is_empty()) {
+                return false;
+            }
+            if free.contains(aid) {
+                for (ch, line) in agent.personal.iter().enumerate() {
+                    if let Some(&first) = line.first() {
+                        if agent.has_room(ch as u32) {
+                            cursors.push((Line::Personal(*aid, ch as u32), first));
+                        }
+                    }
+                }
+            }
+            true
+        });
+        for (line, first) in cursors {
+            if let Line::Queue(qid, ch) = line {
+                scans.insert((qid, ch), f64::INFINITY);
+            }
+            heap.push(self.cursor(line, first));
+        }
     }
 
     /// Offers to make now, as (contact, agent) pairs in the order they were chosen.
@@ -180,67 +283,108 @@ impl Engine {
             return Ok(offers);
         }
         let mut heap: BinaryHeap<Cursor> = BinaryHeap::new();
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
-        for &aid in &self.free {
-            let agent = &self.agents[&aid];
-            for m in &agent.profile.memberships {
-                if seen.insert(m.queue) {
-                    if let Some(&first) = self.queues[&m.queue].waiting.first() {
-                        heap.push(self.cursor(Line::Queue(m.queue), first));
-                    }
-                }
-            }
-            if let Some(&first) = agent.personal.first() {
-                heap.push(self.cursor(Line::Personal(aid), first));
-            }
-        }
+        // per queue line being scanned: the earliest time a skipped contact may change
+        let mut scans: FxHashMap<(u64, u32), f64> = FxHashMap::default();
+        self.seed(&mut heap, &mut scans, t);
         while !self.free.is_empty() {
             let Some(Reverse((weight, key, line))) = heap.pop() else {
                 break;
             };
             let entries = match line {
-                Line::Queue(q) => {
-                    let q = &self.queues[&q];
-                    if q.free.is_empty() {
-                        continue;
-                    }
-                    &q.waiting
+                Line::Fresh(qid, ch) => {
+                    self.weigh_fresh(qid, ch, key.contact, t, &mut offers);
+                    continue;
                 }
-                Line::Personal(a) => {
-                    if !self.free.contains(&a) {
+                Line::Queue(q, ch) => {
+                    let q = &self.queues[&q];
+                    if q.free.get(ch as usize).is_none_or(|pool| pool.is_empty()) {
                         continue;
                     }
-                    &self.agents[&a].personal
+                    &q.lines[ch as usize]
+                }
+                Line::Personal(a, ch) => {
+                    let owner = &self.agents[&a];
+                    if !self.free.contains(&a) || !owner.has_room(ch) {
+                        continue;
+                    }
+                    &owner.personal[ch as usize]
                 }
             };
-            if let Some(&next) = entries.range((Excluded(key), Unbounded)).next() {
+            let next = entries.range((Excluded(key), Unbounded)).next().copied();
+            if let Some(next) = next {
                 heap.push(Reverse((weight, next, line)));
             }
             let c = &self.contacts[&key.contact];
-            if c.state != CState::Waiting {
-                continue;
-            }
+            let waiting = c.state == CState::Waiting;
             let chosen = match line {
-                Line::Queue(qid) => {
-                    let (cands, reqs) = self.candidates(c, &self.queues[&qid], t);
+                Line::Queue(qid, ch) => {
+                    let q = &self.queues[&qid];
+                    let (cands, reqs) = if waiting {
+                        self.candidates(c, q, t)
+                    } else {
+                        (Vec::new(), Vec::new())
+                    };
+                    let scan = scans.get_mut(&(qid, ch)).expect("seeded");
+                    if waiting && cands.is_empty() {
+                        *scan = scan.min(next_change(c, q, t));
+                    }
+                    if next.is_none() {
+                        let until = *scan;
+                        self.queues.get_mut(&qid).expect("exists").set_quiet(ch, until);
+                        self.awake.remove(&(qid, ch));
+                        if until < f64::INFINITY {
+                            self.quiet_timers.push(Reverse((F64(until), qid, ch)));
+                        }
+                    }
                     if cands.is_empty() {
                         continue;
                     }
                     self.pick(qid, &reqs, cands)
                 }
-                Line::Personal(aid) => {
-                    let owner = &self.agents[&aid];
-                    if !owner.has_room(c.channel) || c.excluded_until(aid).is_some_and(|u| u > t) {
+                Line::Personal(aid, _) => {
+                    if !waiting || c.excluded_until(aid).is_some_and(|u| u > t) {
                         continue;
                     }
                     vec![aid]
                 }
+                Line::Fresh(..) => unreachable!("handled above"),
             };
             for aid in chosen {
                 self.offer(key.contact, aid);
                 offers.push((key.contact, aid));
             }
         }
+        for Reverse((_, key, line)) in heap {
+            if let Line::Fresh(qid, ch) = line {
+                // not weighed before the free agents ran out: still fresh
+                let q = self.queues.get_mut(&qid).expect("exists");
+                q.freshen(ch, key.contact, &mut self.awake);
+            }
+        }
         Ok(offers)
+    }
+
+    /// Offers a fresh contact of a quiet line, or folds it into the line's quiet.
+    fn weigh_fresh(&mut self, qid: u64, ch: u32, cid: u64, t: f64, offers: &mut Vec<(u64, u64)>) {
+        let q = &self.queues[&qid];
+        if q.free.get(ch as usize).is_none_or(|p| p.is_empty()) {
+            let q = self.queues.get_mut(&qid).expect("exists");
+            q.freshen(ch, cid, &mut self.awake);
+            return;
+        }
+        let c = &self.contacts[&cid];
+        let (cands, reqs) = self.candidates(c, q, t);
+        if cands.is_empty() {
+            let soon = next_change(c, q, t);
+            if soon < q.quiet_until(ch) {
+                self.queues.get_mut(&qid).expect("exists").set_quiet(ch, soon);
+                self.quiet_timers.push(Reverse((F64(soon), qid, ch)));
+            }
+            return;
+        }
+        for aid in self.pick(qid, &reqs, cands) {
+            self.offer(cid, aid);
+            offers.push((cid, aid));
+        }
     }
 }

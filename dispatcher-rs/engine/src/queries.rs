@@ -3,7 +3,7 @@
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::matching::{meets, rules};
-use crate::state::{CState, Status};
+use crate::state::{line_of, CState, Status};
 
 /// A queue's figures: see `vaxla_dispatcher.reference.QueueRow`.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +61,12 @@ impl Engine {
     pub fn position(&mut self, contact: u64) -> Result<u64, EngineError> {
         let c = self.waiting_contact(contact)?;
         let key = c.key();
-        let mut rank = self.line(c.queue, c.target).range(..key).count() as u64 + 1;
+        let lines = match c.target {
+            None => &self.queues[&c.queue.expect("in a queue")].lines,
+            Some(a) => &self.agents[&a].personal,
+        };
+        let line = line_of(lines, c.channel).expect("a waiting contact is in its line");
+        let mut rank = line.range(..key).count() as u64 + 1;
         if let Some(last) = c.last_pos {
             rank = rank.min(last);
         }
@@ -76,7 +81,8 @@ impl Engine {
         self.waiting_contact(contact)?;
         let k = self.position(contact)?;
         let c = &self.contacts[&contact];
-        let (servers, aht, head) = match (c.queue, c.target) {
+        let ch = c.channel;
+        let (servers, aht, lines) = match (c.queue, c.target) {
             (Some(qid), _) => {
                 let q = &self.queues[&qid];
                 let (reqs, max_penalty) = rules(c, q, t);
@@ -84,24 +90,28 @@ impl Engine {
                     .members
                     .iter()
                     .map(|aid| &self.agents[aid])
-                    .filter(|a| a.working())
+                    .filter(|a| a.working() && a.capacity_on(ch) > 0)
                     .filter(|a| {
                         let penalty = a.profile.member(qid).expect("member").penalty;
                         max_penalty.is_none_or(|m| penalty <= m)
                     })
                     .filter(|a| meets(a, &reqs))
                     .count() as u64;
-                (servers, q.aht, q.waiting.first())
+                (servers, q.aht, &q.lines)
             }
             (None, Some(aid)) => {
                 let owner = &self.agents[&aid];
-                (u64::from(owner.working()), owner.aht, owner.personal.first())
+                let serves = owner.working() && owner.capacity_on(ch) > 0;
+                (u64::from(serves), owner.aht, &owner.personal)
             }
             (None, None) => unreachable!("a contact is in a queue or a personal queue"),
         };
         match aht {
             Some(aht) if servers > 0 => Ok(k as f64 * aht / servers as f64),
-            _ => Ok(t - head.expect("the contact itself is in its line").since.0),
+            _ => {
+                let head = line_of(lines, ch).and_then(|l| l.first());
+                Ok(t - head.expect("the contact itself is in its line").since.0)
+            }
         }
     }
 
@@ -144,7 +154,7 @@ impl Engine {
                     wrap_up: 0,
                     aht: q.aht,
                 };
-                for key in &q.waiting {
+                for key in q.lines.iter().flatten() {
                     if self.contacts[&key.contact].state == CState::Offered {
                         row.offered += 1;
                     } else {

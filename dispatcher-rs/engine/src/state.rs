@@ -163,13 +163,20 @@ pub(crate) struct LineKey {
     pub contact: u64,
 }
 
+#[derive(Clone)]
 pub(crate) struct Queue {
     pub id: u64,
     pub cfg: QueueCfg,
-    pub waiting: BTreeSet<LineKey>,
+    /// Per channel id: the contacts not yet answered, in line order.
+    pub lines: Vec<BTreeSet<LineKey>>,
     pub members: FxHashSet<u64>,
-    /// Members that are available with spare capacity on some channel.
-    pub free: FxHashSet<u64>,
+    /// Per channel id: members that are available with room on that channel.
+    pub free: Vec<FxHashSet<u64>>,
+    /// Per channel id: the line is known to have nothing to offer before this time
+    /// (see "quiet lines" in the reference's rules).
+    pub quiet: Vec<f64>,
+    /// Per channel id: contacts that entered or returned to the line while it was quiet.
+    pub fresh: Vec<Vec<u64>>,
     /// (order, agent) last offered by round robin.
     pub rr: Option<(i64, u64)>,
     pub aht: Option<f64>,
@@ -201,6 +208,7 @@ pub(crate) struct Member {
     pub order: i64,
 }
 
+#[derive(Clone)]
 pub(crate) struct Profile {
     pub skills: Vec<(u64, u8)>,
     pub memberships: Vec<Member>,
@@ -215,6 +223,7 @@ impl Profile {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Agent {
     pub profile: Profile,
     pub status: Status,
@@ -228,18 +237,77 @@ pub(crate) struct Agent {
     pub calls_taken: u64,
     pub talk_time: f64,
     pub aht: Option<f64>,
-    pub personal: BTreeSet<LineKey>,
+    /// Per channel id, as a queue's lines.
+    pub personal: Vec<BTreeSet<LineKey>>,
+}
+
+impl Queue {
+    pub fn quiet_until(&self, channel: u32) -> f64 {
+        self.quiet
+            .get(channel as usize)
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY)
+    }
+
+    pub fn set_quiet(&mut self, channel: u32, until: f64) {
+        let ch = channel as usize;
+        if self.quiet.len() <= ch {
+            self.quiet.resize(ch + 1, f64::NEG_INFINITY);
+        }
+        self.quiet[ch] = until;
+    }
+
+    /// Every contact of this channel's line must be weighed again.
+    pub fn wake(&mut self, channel: u32, awake: &mut FxHashSet<(u64, u32)>) {
+        if let Some(q) = self.quiet.get_mut(channel as usize) {
+            *q = f64::NEG_INFINITY;
+        }
+        if let Some(f) = self.fresh.get_mut(channel as usize) {
+            f.clear();
+        }
+        awake.insert((self.id, channel));
+    }
+
+    pub fn wake_all(&mut self, awake: &mut FxHashSet<(u64, u32)>) {
+        self.quiet.clear();
+        self.fresh.clear();
+        for ch in 0..self.lines.len() as u32 {
+            awake.insert((self.id, ch));
+        }
+    }
+
+    /// A contact newly waiting in this channel's line must be weighed; the others are
+    /// unchanged.
+    pub fn freshen(&mut self, channel: u32, contact: u64, awake: &mut FxHashSet<(u64, u32)>) {
+        let ch = channel as usize;
+        if self.fresh.len() <= ch {
+            self.fresh.resize_with(ch + 1, Vec::new);
+        }
+        self.fresh[ch].push(contact);
+        awake.insert((self.id, channel));
+    }
+}
+
+/// The line of one channel, or `None` if nothing ever waited on it.
+pub(crate) fn line_of(lines: &[BTreeSet<LineKey>], channel: u32) -> Option<&BTreeSet<LineKey>> {
+    lines.get(channel as usize)
+}
+
+pub(crate) fn line_of_mut(lines: &mut Vec<BTreeSet<LineKey>>, channel: u32) -> &mut BTreeSet<LineKey> {
+    let ch = channel as usize;
+    if lines.len() <= ch {
+        lines.resize_with(ch + 1, BTreeSet::new);
+    }
+    &mut lines[ch]
 }
 
 impl Agent {
-    pub fn is_free(&self) -> bool {
-        self.status == Status::Available
-            && self
-                .profile
-                .capacity
-                .iter()
-                .enumerate()
-                .any(|(ch, &n)| self.load_on(ch as u32) < n)
+    pub fn capacity_on(&self, channel: u32) -> u32 {
+        self.profile
+            .capacity
+            .get(channel as usize)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn load_on(&self, channel: u32) -> u32 {
@@ -247,13 +315,7 @@ impl Agent {
     }
 
     pub fn has_room(&self, channel: u32) -> bool {
-        let cap = self
-            .profile
-            .capacity
-            .get(channel as usize)
-            .copied()
-            .unwrap_or(0);
-        self.load_on(channel) < cap
+        self.load_on(channel) < self.capacity_on(channel)
     }
 
     pub fn working(&self) -> bool {
@@ -276,6 +338,7 @@ pub(crate) enum CState {
     Active,
 }
 
+#[derive(Clone)]
 pub(crate) struct Contact {
     pub id: u64,
     pub seq: u64,

@@ -9,7 +9,8 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
 * Time: every call that depends on time takes ``now``; it must be finite and never run
   backwards. Wrap-ups that end at or before ``now`` end first (the agent's idle time
   starts at the end of its wrap-up).
-* Order of waiting contacts within a queue (or an agent's personal queue):
+* A queue (and an agent's personal queue) keeps one line per channel, so a contact is
+  only ever weighed against agents with room on its channel. Order within a line:
   higher priority first, then earlier ``since`` (the moment the accumulated wait
   began), then arrival order. Across queues, the queue's ``weight`` (or the agent's
   ``personal_weight``) comes before all of that.
@@ -23,12 +24,22 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
   preferred agent. ``ring_all`` offers the contact to all of them at once.
 * Expansion: the queue's steps apply by the contact's accumulated wait, so they are
   evaluated afresh for every contact at every call, with the queue's current rules.
-* ``position`` is 1-based among the not-yet-answered contacts of the same queue and never
+* Quiet lines (an optimisation both engines share; ``quiet_lines=False`` turns it off in
+  the reference, which the tests use as the plain oracle): a queue line scanned to its
+  end with nothing offerable is skipped until a contact enters it or returns to waiting,
+  its pool of free agents grows, the queue's rules change, a member leaves, logs out or
+  changes profile, or time reaches the next expansion step, exclusion end or sticky end
+  of one of its contacts. A contact that enters a quiet line (or returns to waiting in
+  it) is "fresh": the line stays quiet and only its fresh contacts are weighed. The
+  lines that may have something to offer are kept in an "awake" set, so ``assign``
+  looks only at those.
+* ``position`` is 1-based among the not-yet-answered contacts of the same line and never
   grows for a contact unless its own priority changed or it was moved.
 * ``estimated_wait``: the queue-length predictor ``position × AHT / s`` (AHT: exponentially
   weighted mean handle time, talk plus wrap-up, observed in the queue; ``s``: working
-  members eligible for the contact), falling back to head-of-line (the elapsed wait of
-  the first contact in the queue) when there is no AHT yet or nobody works the queue.
+  members eligible for the contact and able to take its channel), falling back to
+  head-of-line (the elapsed wait of the first contact in the line) when there is no AHT
+  yet or nobody works the queue.
 """
 
 from __future__ import annotations
@@ -204,14 +215,20 @@ class _AgentProfile:
 
 
 class _Queue:
-    __slots__ = ("aht", "cfg", "free", "id", "members", "rr", "waiting")
+    __slots__ = ("aht", "cfg", "free", "fresh", "id", "lines", "members", "quiet", "rr")
 
     def __init__(self, qid: int, cfg: _QueueConfig) -> None:
         self.id = qid
         self.cfg = cfg
-        self.waiting: SortedList = SortedList()  # (-priority, since, seq, contact)
+        # per channel: (-priority, since, seq, contact) of the contacts not yet answered
+        self.lines: dict[str, SortedList] = {}
         self.members: set[int] = set()
-        self.free: set[int] = set()  # members that are available with spare capacity
+        # per channel: members that are available with room on that channel
+        self.free: dict[str, set[int]] = {}
+        # per channel: the line is known to have nothing to offer before this time
+        self.quiet: dict[str, float] = {}
+        # per channel: contacts that entered or returned to the line while it was quiet
+        self.fresh: dict[str, set[int]] = {}
         self.rr: tuple[int, int] | None = None  # (order, agent) last offered by round robin
         self.aht: float | None = None
 
@@ -246,12 +263,7 @@ class _Agent:
         self.calls_taken = 0
         self.talk_time = 0.0
         self.aht: float | None = None
-        self.personal: SortedList = SortedList()
-
-    def is_free(self) -> bool:
-        return self.status == "available" and any(
-            self.load.get(ch, 0) < n for ch, n in self.profile.capacity.items()
-        )
+        self.personal: dict[str, SortedList] = {}  # per channel, as a queue's lines
 
     def has_room(self, channel: str) -> bool:
         return self.load.get(channel, 0) < self.profile.capacity.get(channel, 0)
@@ -305,7 +317,11 @@ class _Contact:
 class Engine:
     """The reference dispatcher. See the module text for the rules."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, *, quiet_lines: bool = True) -> None:
+        self._quiet_lines = quiet_lines
+        self._awake: set[tuple[int, str]] = set()  # queue lines that may offer something
+        self._quiet_timers: list[tuple[float, int, str]] = []  # (until, queue, channel)
+        self._personal_holders: set[int] = set()  # agents whose personal queue may hold some
         self._queues: dict[int, _Queue] = {}
         self._agents: dict[int, _Agent] = {}
         self._contacts: dict[int, _Contact] = {}
@@ -356,12 +372,15 @@ class Engine:
     def _update_queue(self, ev: Any, now: float) -> None:
         qid = _id(ev.queue, "queue")
         cfg = _QueueConfig(ev)
-        self._queue(qid).cfg = cfg
+        q = self._queue(qid)
+        q.cfg = cfg
+        self._wake_queue(q)
 
     def _remove_queue(self, ev: Any, now: float) -> None:
         q = self._queue(_id(ev.queue, "queue"))
-        if q.waiting:
-            raise InvalidState(f"queue {q.id} still has {len(q.waiting)} contacts waiting")
+        waiting = sum(len(line) for line in q.lines.values())
+        if waiting:
+            raise InvalidState(f"queue {q.id} still has {waiting} contacts waiting")
         for aid in q.members:
             del self._agents[aid].profile.memberships[q.id]
         del self._queues[q.id]
@@ -385,22 +404,27 @@ class Engine:
         for qid in agent.profile.memberships:
             q = self._queues[qid]
             q.members.discard(aid)
-            q.free.discard(aid)
+            self._wake_queue(q)
+            for pool in q.free.values():
+                pool.discard(aid)
         agent.profile = profile
         for qid in profile.memberships:
             self._queues[qid].members.add(aid)
+            self._wake_queue(self._queues[qid])
         self._refresh_free(agent)
 
     def _remove_agent(self, ev: Any, now: float) -> None:
         agent = self._agent(_id(ev.agent, "agent"))
-        if agent.offers or agent.active or agent.personal:
+        if agent.offers or agent.active or any(agent.personal.values()):
             raise InvalidState(
                 f"agent {agent.id} still has offers, answered contacts or a personal queue"
             )
         for qid in agent.profile.memberships:
             q = self._queues[qid]
             q.members.discard(agent.id)
-            q.free.discard(agent.id)
+            self._wake_queue(q)
+            for pool in q.free.values():
+                pool.discard(agent.id)
         self._free.discard(agent.id)
         del self._agents[agent.id]
 
@@ -419,6 +443,8 @@ class Engine:
                 self._withdraw(self._contacts[cid], agent)
         if state == "offline":
             agent.reason = ""
+            for qid in agent.profile.memberships:  # sticky reservations on it end
+                self._wake_queue(self._queues[qid])
         elif state == "paused":
             if previous == "offline":
                 agent.idle_since = now
@@ -454,7 +480,7 @@ class Engine:
         c.preferred = preferred
         c.pref_until = pref_until
         self._contacts[cid] = c
-        q.waiting.add(c.key())
+        self._enqueue(c)
 
     def _remove_contact(self, ev: Any, now: float) -> None:
         c = self._waiting_contact(_id(ev.contact, "contact"))
@@ -477,16 +503,15 @@ class Engine:
         self._withdraw_all(c)
         self._line(c).remove(c.key())
         c.queue, c.target, c.last_pos = qid, aid, None
-        self._line(c).add(c.key())
+        self._enqueue(c)
 
     def _set_priority(self, ev: Any, now: float) -> None:
         cid = _id(ev.contact, "contact")
         priority = _int(ev.priority, "priority")
         c = self._waiting_contact(cid)
-        line = self._line(c)
-        line.remove(c.key())
+        self._line(c).remove(c.key())
         c.priority, c.last_pos = priority, None
-        line.add(c.key())
+        self._enqueue(c)
 
     def _offered(self, ev: Any) -> tuple[_Contact, _Agent]:
         cid = _id(ev.contact, "contact")
@@ -583,22 +608,64 @@ class Engine:
 
     def _line(self, c: _Contact) -> SortedList:
         if c.queue is not None:
-            return self._queues[c.queue].waiting
-        assert c.target is not None
-        return self._agents[c.target].personal
+            lines = self._queues[c.queue].lines
+        else:
+            assert c.target is not None
+            lines = self._agents[c.target].personal
+        line = lines.get(c.channel)
+        if line is None:
+            line = lines[c.channel] = SortedList()
+        return line
+
+    def _wake(self, q: _Queue, ch: str) -> None:
+        """Every contact of the line must be weighed again."""
+        q.quiet.pop(ch, None)
+        q.fresh.pop(ch, None)
+        self._awake.add((q.id, ch))
+
+    def _wake_queue(self, q: _Queue) -> None:
+        q.quiet.clear()
+        q.fresh.clear()
+        for ch in q.lines:
+            self._awake.add((q.id, ch))
+
+    def _freshen(self, q: _Queue, c: _Contact) -> None:
+        """``c`` (newly waiting in ``q``) must be weighed; the others are unchanged."""
+        fresh = q.fresh.get(c.channel)
+        if fresh is None:
+            fresh = q.fresh[c.channel] = set()
+        fresh.add(c.id)
+        self._awake.add((q.id, c.channel))
+
+    def _enqueue(self, c: _Contact) -> None:
+        self._line(c).add(c.key())
+        if c.queue is not None:
+            self._freshen(self._queues[c.queue], c)
+        else:
+            assert c.target is not None
+            self._personal_holders.add(c.target)
 
     def _refresh_free(self, agent: _Agent) -> None:
-        free = agent.is_free()
-        if free:
+        available = agent.status == "available"
+        any_room = False
+        for ch, cap in agent.profile.capacity.items():
+            room = available and agent.load.get(ch, 0) < cap
+            any_room = any_room or room
+            for qid in agent.profile.memberships:
+                pools = self._queues[qid].free
+                pool = pools.get(ch)
+                if room:
+                    if pool is None:
+                        pool = pools[ch] = set()
+                    if agent.id not in pool:
+                        pool.add(agent.id)
+                        self._wake(self._queues[qid], ch)
+                elif pool is not None:
+                    pool.discard(agent.id)
+        if any_room:
             self._free.add(agent.id)
         else:
             self._free.discard(agent.id)
-        for qid in agent.profile.memberships:
-            q = self._queues[qid]
-            if free:
-                q.free.add(agent.id)
-            else:
-                q.free.discard(agent.id)
 
     def _offer(self, c: _Contact, agent: _Agent) -> None:
         c.state = "offered"
@@ -613,6 +680,8 @@ class Engine:
         agent.load[c.channel] -= 1
         if not c.offered_to:
             c.state = "waiting"
+            if c.queue is not None:
+                self._freshen(self._queues[c.queue], c)
         self._refresh_free(agent)
 
     def _withdraw_all(self, c: _Contact) -> None:
@@ -647,7 +716,8 @@ class Engine:
         """Eligible free agents of the lowest penalty tier present."""
         reqs, max_penalty = self._rules(c, q, now)
         sticky = self._sticky(c, q, now)
-        pool: Iterable[int] = q.free if sticky is None else ({sticky} & q.free)
+        free = q.free.get(c.channel, set())
+        pool: Iterable[int] = free if sticky is None else ({sticky} & free)
         best: list[_Agent] = []
         best_penalty = MAX_I64 + 1
         for aid in pool:
@@ -711,52 +781,167 @@ class Engine:
         offers: list[tuple[int, int]] = []
         if not self._free:
             return offers
-        # One cursor per line (queue or personal queue) that a free agent could serve,
-        # merged by the global order (-weight, -priority, since, seq).
-        heap: list[tuple[int, int, float, int, int, int, int]] = []
-        seen: set[int] = set()
-        for aid in self._free:
-            agent = self._agents[aid]
-            for qid in agent.profile.memberships:
-                if qid not in seen:
-                    seen.add(qid)
-                    q = self._queues[qid]
-                    if q.waiting:
-                        heap.append((-q.cfg.weight, *q.waiting[0][:3], 0, qid, 0))
-            if agent.personal:
-                heap.append((-agent.profile.personal_weight, *agent.personal[0][:3], 1, aid, 0))
+        # One cursor per line (a queue's or a personal queue's, of one channel) that a free
+        # agent could serve, merged by the global order (-weight, -priority, since, seq).
+        heap: list[tuple[int, int, float, int, int, int, str, int]] = []
+        # per queue line being scanned: the earliest time a skipped contact may change
+        scans: dict[tuple[int, str], float] = {}
+        if self._quiet_lines:
+            self._seed_awake(heap, scans, t)
+        else:
+            self._seed_all(heap, scans)
         heapq.heapify(heap)
         while heap and self._free:
-            neg_weight, _p, _s, _seq, kind, loc, i = heapq.heappop(heap)
-            if kind == 0:
-                q = self._queues[loc]
-                if not q.free:
-                    continue
-                line = q.waiting
-            else:
-                owner = self._agents[loc]
-                if owner.id not in self._free:
-                    continue
-                line = owner.personal
-            if i + 1 < len(line):
-                heapq.heappush(heap, (neg_weight, *line[i + 1][:3], kind, loc, i + 1))
-            c = self._contacts[line[i][3]]
-            if c.state != "waiting":
+            neg_weight, _p, _s, _seq, kind, loc, ch, i = heapq.heappop(heap)
+            if kind == 2:
+                self._weigh_fresh(self._queues[loc], ch, self._contacts[i], t, offers)
                 continue
             if kind == 0:
-                cands = self._candidates(c, q, t)
+                q = self._queues[loc]
+                if not q.free.get(ch):
+                    continue
+                line = q.lines[ch]
+            else:
+                owner = self._agents[loc]
+                if owner.id not in self._free or not owner.has_room(ch):
+                    continue
+                line = owner.personal[ch]
+            last = i + 1 == len(line)
+            if not last:
+                heapq.heappush(heap, (neg_weight, *line[i + 1][:3], kind, loc, ch, i + 1))
+            c = self._contacts[line[i][3]]
+            if kind == 0:
+                cands = self._candidates(c, q, t) if c.state == "waiting" else []
+                if not cands and c.state == "waiting":
+                    scans[(loc, ch)] = min(scans[(loc, ch)], self._next_change(c, q, t))
+                if last:
+                    q.quiet[ch] = until = scans[(loc, ch)]
+                    self._awake.discard((loc, ch))
+                    if until < math.inf:
+                        heapq.heappush(self._quiet_timers, (until, loc, ch))
                 if not cands:
                     continue
                 chosen = self._pick(q, c, cands, t)
             else:
                 until = c.excluded.get(owner.id)
-                if not owner.has_room(c.channel) or (until is not None and until > t):
+                if c.state != "waiting" or (until is not None and until > t):
                     continue
                 chosen = [owner]
             for agent in chosen:
                 self._offer(c, agent)
                 offers.append((c.id, agent.id))
+        for _w, _p, _s, _seq, kind, loc, _ch, cid in heap:
+            if kind == 2:  # not weighed before the free agents ran out: still fresh
+                self._freshen(self._queues[loc], self._contacts[cid])
         return offers
+
+    def _seed_awake(
+        self,
+        heap: list[tuple[int, int, float, int, int, int, str, int]],
+        scans: dict[tuple[int, str], float],
+        t: float,
+    ) -> None:
+        """Cursors on the awake lines that free agents can serve; wakes quiet lines whose
+        time has come and forgets lines with no contact or no free agent (they are woken
+        again when that changes)."""
+        timers = self._quiet_timers
+        while timers and timers[0][0] <= t:
+            until, qid, ch = heapq.heappop(timers)
+            q = self._queues.get(qid)
+            if q is not None and q.quiet.get(ch) == until:
+                self._wake(q, ch)
+        for key in list(self._awake):
+            qid, ch = key
+            q = self._queues.get(qid)
+            line = None if q is None else q.lines.get(ch)
+            if q is None or not line or not q.free.get(ch):
+                self._awake.discard(key)
+                continue
+            fresh = q.fresh.pop(ch, None)
+            if q.quiet.get(ch, -math.inf) > t:
+                # quiet: only its fresh contacts can have changed
+                self._awake.discard(key)
+                for cid in fresh or ():
+                    c = self._contacts.get(cid)
+                    if c is not None and c.queue == qid and c.channel == ch:
+                        if c.state == "waiting":
+                            heap.append((-q.cfg.weight, *c.key()[:3], 2, qid, ch, cid))
+                continue
+            scans[key] = math.inf
+            heap.append((-q.cfg.weight, *line[0][:3], 0, qid, ch, 0))
+        for aid in list(self._personal_holders):  # personal lines are short: weigh them all
+            agent = self._agents.get(aid)
+            if agent is None or not any(agent.personal.values()):
+                self._personal_holders.discard(aid)
+                continue
+            if aid not in self._free:
+                continue
+            for ch, line in agent.personal.items():
+                if line and agent.has_room(ch):
+                    weight = agent.profile.personal_weight
+                    heap.append((-weight, *line[0][:3], 1, aid, ch, 0))
+
+    def _weigh_fresh(
+        self, q: _Queue, ch: str, c: _Contact, t: float, offers: list[tuple[int, int]]
+    ) -> None:
+        """Offers a fresh contact of a quiet line, or folds it into the line's quiet."""
+        if not q.free.get(ch):
+            self._freshen(q, c)  # not weighed; it stays fresh
+            return
+        cands = self._candidates(c, q, t)
+        if not cands:
+            soon = self._next_change(c, q, t)
+            if soon < q.quiet[ch]:
+                q.quiet[ch] = soon
+                heapq.heappush(self._quiet_timers, (soon, q.id, ch))
+            return
+        for agent in self._pick(q, c, cands, t):
+            self._offer(c, agent)
+            offers.append((c.id, agent.id))
+
+    def _seed_all(
+        self,
+        heap: list[tuple[int, int, float, int, int, int, str, int]],
+        scans: dict[tuple[int, str], float],
+    ) -> None:
+        """Cursors on every line a free agent could serve (the plain way)."""
+        seen: set[tuple[int, str]] = set()
+        for aid in self._free:
+            agent = self._agents[aid]
+            for ch in agent.profile.capacity:
+                if not agent.has_room(ch):
+                    continue
+                for qid in agent.profile.memberships:
+                    if (qid, ch) not in seen:
+                        seen.add((qid, ch))
+                        q = self._queues[qid]
+                        line = q.lines.get(ch)
+                        if line:
+                            scans[(qid, ch)] = math.inf
+                            heap.append((-q.cfg.weight, *line[0][:3], 0, qid, ch, 0))
+                line = agent.personal.get(ch)
+                if line:
+                    weight = agent.profile.personal_weight
+                    heap.append((-weight, *line[0][:3], 1, aid, ch, 0))
+
+    @staticmethod
+    def _next_change(c: _Contact, q: _Queue, now: float) -> float:
+        """A time before which nothing time-driven can make ``c`` offerable: its next
+        expansion step (a little early, to stay clear of rounding), the end of an
+        exclusion, or the end of a sticky reservation."""
+        soon = math.inf
+        waited = now - c.since
+        for after, _relax, _cap in q.cfg.expansion:
+            if after > waited:
+                at = c.since + after
+                soon = at - (1e-6 + abs(at) * 1e-12)
+                break
+        for until in c.excluded.values():
+            if now < until < soon:
+                soon = until
+        if c.preferred is not None and now < c.pref_until < soon:
+            soon = c.pref_until
+        return soon
 
     # -- queries --------------------------------------------------------------------
 
@@ -780,19 +965,20 @@ class Engine:
             servers = 0
             for aid in q.members:
                 agent = self._agents[aid]
-                if not agent.working():
+                if not agent.working() or agent.profile.capacity.get(c.channel, 0) == 0:
                     continue
                 if max_penalty is not None and agent.profile.memberships[q.id][0] > max_penalty:
                     continue
                 skills = agent.profile.skills
                 if all(skills.get(s, 0) >= lvl for s, lvl in reqs):
                     servers += 1
-            aht, line = q.aht, q.waiting
+            aht = q.aht
         else:
             assert c.target is not None
             owner = self._agents[c.target]
-            servers = 1 if owner.working() else 0
-            aht, line = owner.aht, owner.personal
+            servers = 1 if owner.working() and owner.profile.capacity.get(c.channel, 0) else 0
+            aht = owner.aht
+        line = self._line(c)
         if aht is not None and servers > 0:
             return k * aht / servers
         return t - line[0][1]
@@ -813,13 +999,14 @@ class Engine:
             q = self._queues[qid]
             waiting = offered = 0
             longest = 0.0
-            for _p, since, _seq, cid in q.waiting:
-                if self._contacts[cid].state == "offered":
-                    offered += 1
-                else:
-                    waiting += 1
-                if t - since > longest:
-                    longest = t - since
+            for line in q.lines.values():
+                for _p, since, _seq, cid in line:
+                    if self._contacts[cid].state == "offered":
+                        offered += 1
+                    else:
+                        waiting += 1
+                    if t - since > longest:
+                        longest = t - since
             logged_in = available = busy = paused = wrap_up = 0
             for aid in q.members:
                 agent = self._agents[aid]
