@@ -9,7 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaxla_dispatcher import _native, events as ev, reference
+from vaxla_dispatcher import _native, reference
+from vaxla_dispatcher import events as ev
 from vaxla_dispatcher.errors import DispatcherError
 
 QUEUES = st.integers(0, 3)
@@ -89,7 +90,7 @@ class Twins:
         self.calls = 0
 
     def both(self, method: str, *args: Any) -> Any:
-        results = []
+        results: list[tuple[Any, ...]] = []
         for engine in (self.native, self.reference, self.plain):
             try:
                 results.append(("ok", getattr(engine, method)(*args)))

@@ -39,7 +39,10 @@ pub(crate) fn events(batch: &Bound<'_, PyAny>) -> (Vec<Event>, Option<(usize, St
             }
             (out, None)
         }
-        Err(_) => (out, Some((0, "events must be a sequence of events".to_owned()))),
+        Err(_) => (
+            out,
+            Some((0, "events must be a sequence of events".to_owned())),
+        ),
     }
 }
 
@@ -66,7 +69,9 @@ fn event(ev: &Bound<'_, PyAny>) -> Field<Event> {
             reason: string(ev, intern!(py, "reason"))?,
         },
         8 => Event::AddContact(contact_spec(ev)?),
-        9 => Event::RemoveContact { contact: contact()? },
+        9 => Event::RemoveContact {
+            contact: contact()?,
+        },
         10 => Event::MoveContact {
             contact: contact()?,
             queue: opt_id(ev, intern!(py, "queue"))?,
@@ -88,7 +93,9 @@ fn event(ev: &Bound<'_, PyAny>) -> Field<Event> {
             contact: contact()?,
             agent: agent()?,
         },
-        15 => Event::EndContact { contact: contact()? },
+        15 => Event::EndContact {
+            contact: contact()?,
+        },
         _ => return Err(format!("not a dispatcher event: {}", describe(ev))),
     })
 }
@@ -134,7 +141,10 @@ fn agent_spec(ev: &Bound<'_, PyAny>) -> Field<AgentSpec> {
             .extract()
             .map_err(|_| format!("capacity: channel must be a string, not {}", describe(&k)))?;
         let n: i64 = v.extract().map_err(|_| {
-            format!("capacity of '{channel}' must be an integer, not {}", describe(&v))
+            format!(
+                "capacity of '{channel}' must be an integer, not {}",
+                describe(&v)
+            )
         })?;
         capacity.push((channel, n));
     }
@@ -211,7 +221,8 @@ fn opt_int(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Field<Option<i
 
 fn float(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Field<f64> {
     let v = attr(obj, name)?;
-    v.extract().map_err(|_| wrong(name, "a number of seconds", &v))
+    v.extract()
+        .map_err(|_| wrong(name, "a number of seconds", &v))
 }
 
 fn string(obj: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Field<String> {

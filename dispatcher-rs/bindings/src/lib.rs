@@ -120,7 +120,10 @@ impl Engine {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
-    m.add("STRATEGIES", engine::Strategy::NAMES)?;
+    m.add(
+        "STRATEGIES",
+        pyo3::types::PyTuple::new(m.py(), engine::Strategy::NAMES)?,
+    )?;
     m.add("RONA_REASON", engine::RONA_REASON)?;
     Ok(())
 }

@@ -192,7 +192,11 @@ impl Engine {
             self.queue(m.queue)?;
         }
         for m in &profile.memberships {
-            self.queues.get_mut(&m.queue).expect("checked").members.insert(spec.agent);
+            self.queues
+                .get_mut(&m.queue)
+                .expect("checked")
+                .members
+                .insert(spec.agent);
         }
         self.agents.insert(
             spec.agent,
@@ -209,6 +213,7 @@ impl Engine {
                 talk_time: 0.0,
                 aht: None,
                 personal: Vec::new(),
+                pooled: Vec::new(),
             },
         );
         Ok(())
@@ -223,7 +228,10 @@ impl Engine {
         }
         let agent = self.agents.get_mut(&aid).expect("checked");
         for m in &agent.profile.memberships {
-            let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
+            let q = self
+                .queues
+                .get_mut(&m.queue)
+                .expect("memberships name queues");
             q.members.remove(&aid);
             q.wake_all(&mut self.awake);
             q.free.iter_mut().for_each(|pool| {
@@ -236,6 +244,7 @@ impl Engine {
             q.wake_all(&mut self.awake);
         }
         agent.profile = profile;
+        agent.pooled.clear();
         self.refresh_free(aid);
         Ok(())
     }
@@ -252,7 +261,10 @@ impl Engine {
         }
         let agent = self.agents.remove(&aid).expect("checked");
         for m in &agent.profile.memberships {
-            let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
+            let q = self
+                .queues
+                .get_mut(&m.queue)
+                .expect("memberships name queues");
             q.members.remove(&aid);
             q.wake_all(&mut self.awake);
             q.free.iter_mut().for_each(|pool| {
@@ -291,7 +303,10 @@ impl Engine {
                 agent.reason.clear();
                 // sticky reservations on this agent end
                 for m in &agent.profile.memberships {
-                    self.queues.get_mut(&m.queue).expect("member").wake_all(&mut self.awake);
+                    self.queues
+                        .get_mut(&m.queue)
+                        .expect("member")
+                        .wake_all(&mut self.awake);
                 }
             }
             Status::Paused => {
@@ -486,7 +501,10 @@ impl Engine {
                 Some(aht) => aht + AHT_ALPHA * (handle - aht),
             });
         }
-        let agent = self.agents.get_mut(&aid).expect("active contacts have agents");
+        let agent = self
+            .agents
+            .get_mut(&aid)
+            .expect("active contacts have agents");
         agent.active.retain(|&x| x != cid);
         agent.add_load(c.channel, -1);
         agent.talk_time += talk;
@@ -572,14 +590,24 @@ impl Engine {
     }
 
     pub(crate) fn refresh_free(&mut self, aid: u64) {
-        let agent = &self.agents[&aid];
+        let agent = self.agents.get_mut(&aid).expect("refreshed agents exist");
         let available = agent.status == Status::Available;
         let mut any_room = false;
         for ch in 0..agent.profile.capacity.len() {
             let room = available && agent.has_room(ch as u32);
             any_room |= room;
+            if agent.pooled.get(ch).copied().unwrap_or(false) == room {
+                continue;
+            }
+            if agent.pooled.len() <= ch {
+                agent.pooled.resize(ch + 1, false);
+            }
+            agent.pooled[ch] = room;
             for m in &agent.profile.memberships {
-                let q = self.queues.get_mut(&m.queue).expect("memberships name queues");
+                let q = self
+                    .queues
+                    .get_mut(&m.queue)
+                    .expect("memberships name queues");
                 let pools = &mut q.free;
                 if room {
                     if pools.len() <= ch {

@@ -35,7 +35,8 @@ pub(crate) fn rules(c: &Contact, q: &Queue, now: f64) -> (Vec<(u64, u8)>, Option
         relax = step_relax;
         max_penalty = step_cap;
     }
-    let mut reqs: Vec<(u64, u8)> = Vec::with_capacity(cfg.requirements.len() + c.requirements.len());
+    let mut reqs: Vec<(u64, u8)> =
+        Vec::with_capacity(cfg.requirements.len() + c.requirements.len());
     let (a, b) = (&cfg.requirements, &c.requirements);
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
@@ -108,7 +109,11 @@ impl Engine {
             if !agent.has_room(c.channel) {
                 return;
             }
-            let penalty = agent.profile.member(q.id).expect("free members are members").penalty;
+            let penalty = agent
+                .profile
+                .member(q.id)
+                .expect("free members are members")
+                .penalty;
             if (!best.is_empty() && penalty > best_penalty)
                 || max_penalty.is_some_and(|m| penalty > m)
             {
@@ -155,8 +160,14 @@ impl Engine {
                 let i = (self.rng.next_u64() % cands.len() as u64) as usize;
                 cands[i]
             }
-            Strategy::Sequential => *cands.iter().min_by_key(|a| (order(a), **a)).expect("non-empty"),
-            Strategy::LongestIdle => *cands.iter().min_by_key(|a| (idle(a), **a)).expect("non-empty"),
+            Strategy::Sequential => *cands
+                .iter()
+                .min_by_key(|a| (order(a), **a))
+                .expect("non-empty"),
+            Strategy::LongestIdle => *cands
+                .iter()
+                .min_by_key(|a| (idle(a), **a))
+                .expect("non-empty"),
             Strategy::FewestCalls => *cands
                 .iter()
                 .min_by_key(|a| (agents[*a].calls_taken, idle(a), **a))
@@ -169,24 +180,26 @@ impl Engine {
                 let mut keyed: Vec<(i64, u64)> = cands.iter().map(|a| (order(a), *a)).collect();
                 keyed.sort_unstable();
                 let chosen = match q.rr {
-                    Some(last) => keyed.iter().find(|k| **k > last).copied().unwrap_or(keyed[0]),
+                    Some(last) => keyed
+                        .iter()
+                        .find(|k| **k > last)
+                        .copied()
+                        .unwrap_or(keyed[0]),
                     None => keyed[0],
                 };
                 self.queues.get_mut(&qid).expect("exists").rr = Some(chosen);
                 chosen.1
             }
-            Strategy::Skills => {
-                *cands
-                    .iter()
-                    .min_by_key(|a| {
-                        let score: i64 = reqs
-                            .iter()
-                            .map(|&(s, _)| i64::from(level_of(&agents[*a].profile.skills, s)))
-                            .sum();
-                        (Reverse(score), idle(a), **a)
-                    })
-                    .expect("non-empty")
-            }
+            Strategy::Skills => *cands
+                .iter()
+                .min_by_key(|a| {
+                    let score: i64 = reqs
+                        .iter()
+                        .map(|&(s, _)| i64::from(level_of(&agents[*a].profile.skills, s)))
+                        .sum();
+                    (Reverse(score), idle(a), **a)
+                })
+                .expect("non-empty"),
         };
         vec![chosen]
     }
@@ -202,7 +215,12 @@ impl Engine {
     /// Cursors on the awake lines that free agents can serve, and on free agents'
     /// personal lines. Wakes quiet lines whose time has come; forgets lines with no
     /// contact or no free agent (they are woken again when that changes).
-    fn seed(&mut self, heap: &mut BinaryHeap<Cursor>, scans: &mut FxHashMap<(u64, u32), f64>, t: f64) {
+    fn seed(
+        &mut self,
+        heap: &mut BinaryHeap<Cursor>,
+        scans: &mut FxHashMap<(u64, u32), f64>,
+        t: f64,
+    ) {
         while let Some(&Reverse((F64(until), qid, ch))) = self.quiet_timers.peek() {
             if until > t {
                 break;
@@ -330,7 +348,10 @@ impl Engine {
                     }
                     if next.is_none() {
                         let until = *scan;
-                        self.queues.get_mut(&qid).expect("exists").set_quiet(ch, until);
+                        self.queues
+                            .get_mut(&qid)
+                            .expect("exists")
+                            .set_quiet(ch, until);
                         self.awake.remove(&(qid, ch));
                         if until < f64::INFINITY {
                             self.quiet_timers.push(Reverse((F64(until), qid, ch)));
@@ -377,7 +398,10 @@ impl Engine {
         if cands.is_empty() {
             let soon = next_change(c, q, t);
             if soon < q.quiet_until(ch) {
-                self.queues.get_mut(&qid).expect("exists").set_quiet(ch, soon);
+                self.queues
+                    .get_mut(&qid)
+                    .expect("exists")
+                    .set_quiet(ch, soon);
                 self.quiet_timers.push(Reverse((F64(soon), qid, ch)));
             }
             return;

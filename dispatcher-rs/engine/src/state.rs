@@ -83,7 +83,10 @@ pub(crate) fn check_range(x: i64, what: &str, top: i64) -> Result<i64, EngineErr
 }
 
 /// Skill → level, checked, sorted by skill; a skill given twice keeps its last level.
-pub(crate) fn check_levels(levels: &[(u64, i64)], what: &str) -> Result<Vec<(u64, u8)>, EngineError> {
+pub(crate) fn check_levels(
+    levels: &[(u64, i64)],
+    what: &str,
+) -> Result<Vec<(u64, u8)>, EngineError> {
     let mut out: Vec<(u64, u8)> = Vec::with_capacity(levels.len());
     for &(skill, level) in levels {
         let level = check_range(level, &format!("{what}: level"), MAX_LEVEL)? as u8;
@@ -239,6 +242,8 @@ pub(crate) struct Agent {
     pub aht: Option<f64>,
     /// Per channel id, as a queue's lines.
     pub personal: Vec<BTreeSet<LineKey>>,
+    /// Per channel id: whether the agent is in its queues' free pools.
+    pub pooled: Vec<bool>,
 }
 
 impl Queue {
@@ -293,7 +298,10 @@ pub(crate) fn line_of(lines: &[BTreeSet<LineKey>], channel: u32) -> Option<&BTre
     lines.get(channel as usize)
 }
 
-pub(crate) fn line_of_mut(lines: &mut Vec<BTreeSet<LineKey>>, channel: u32) -> &mut BTreeSet<LineKey> {
+pub(crate) fn line_of_mut(
+    lines: &mut Vec<BTreeSet<LineKey>>,
+    channel: u32,
+) -> &mut BTreeSet<LineKey> {
     let ch = channel as usize;
     if lines.len() <= ch {
         lines.resize_with(ch + 1, BTreeSet::new);

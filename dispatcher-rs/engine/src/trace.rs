@@ -45,7 +45,9 @@ pub fn parse(text: &str) -> Result<Vec<Batch>, String> {
                 .map_err(|e| format!("line {}: {e}", n + 1))?;
             events.push(event);
         }
-        let (n, line) = lines.next().ok_or("the trace ends before a batch's offers")?;
+        let (n, line) = lines
+            .next()
+            .ok_or("the trace ends before a batch's offers")?;
         let at = |e: String| format!("line {}: {e}", n + 1);
         let mut f = Fields(line.split_ascii_whitespace());
         if f.word().map_err(at)? != "O" {
@@ -91,7 +93,9 @@ struct Fields<'a>(std::str::SplitAsciiWhitespace<'a>);
 
 impl Fields<'_> {
     fn word(&mut self) -> Result<&str, String> {
-        self.0.next().ok_or_else(|| "the line ends too early".to_owned())
+        self.0
+            .next()
+            .ok_or_else(|| "the line ends too early".to_owned())
     }
 
     fn uint(&mut self) -> Result<u64, String> {
@@ -119,14 +123,20 @@ impl Fields<'_> {
     fn opt_uint(&mut self) -> Result<Option<u64>, String> {
         match self.word()? {
             "-" => Ok(None),
-            w => w.parse().map(Some).map_err(|_| format!("'{w}' is not an id")),
+            w => w
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("'{w}' is not an id")),
         }
     }
 
     fn opt_int(&mut self) -> Result<Option<i64>, String> {
         match self.word()? {
             "-" => Ok(None),
-            w => w.parse().map(Some).map_err(|_| format!("'{w}' is not an integer")),
+            w => w
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("'{w}' is not an integer")),
         }
     }
 

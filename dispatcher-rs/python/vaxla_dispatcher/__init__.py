@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol, cast
 
 from vaxla_dispatcher import _native, reference
 from vaxla_dispatcher.errors import (
@@ -147,7 +147,7 @@ class _Engine(Protocol):
     def contact_state(self, contact: int, /) -> tuple[str, list[int]]: ...
     def snapshot(
         self, now: float, /
-    ) -> tuple[list[_native.QueueTuple], list[_native.AgentTuple]]: ...
+    ) -> tuple[list[reference.QueueRow], list[reference.AgentRow]]: ...
 
 
 class Dispatcher:
@@ -184,8 +184,7 @@ class Dispatcher:
 
     def contact_state(self, contact: int) -> ContactState:
         state, agents = self._engine.contact_state(contact)
-        assert state in ("waiting", "offered", "active")
-        return ContactState(state, agents)
+        return ContactState(cast(Literal["waiting", "offered", "active"], state), agents)
 
     def snapshot(self, now: float) -> Snapshot:
         """Per queue and per agent figures for wallboards, both sorted by id."""

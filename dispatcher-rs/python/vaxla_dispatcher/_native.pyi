@@ -1,13 +1,16 @@
 """Type stub of the native engine (``bindings/src/lib.rs``); checked by mypy.stubtest."""
 
 from collections.abc import Iterable
+from typing import final
 
-QueueTuple = tuple[int, int, int, float, int, int, int, int, int, float | None]
-AgentTuple = tuple[int, str, str, int, float, int, float]
+from vaxla_dispatcher.reference import AgentRow, QueueRow
+
+__all__ = ["RONA_REASON", "STRATEGIES", "Engine"]
 
 STRATEGIES: tuple[str, ...]
 RONA_REASON: str
 
+@final
 class Engine:
     def __new__(cls, seed: int = 0) -> Engine: ...
     def apply(self, events: Iterable[object], now: float) -> None: ...
@@ -15,4 +18,4 @@ class Engine:
     def position(self, contact: int) -> int: ...
     def estimated_wait(self, contact: int, now: float) -> float: ...
     def contact_state(self, contact: int) -> tuple[str, list[int]]: ...
-    def snapshot(self, now: float) -> tuple[list[QueueTuple], list[AgentTuple]]: ...
+    def snapshot(self, now: float) -> tuple[list[QueueRow], list[AgentRow]]: ...

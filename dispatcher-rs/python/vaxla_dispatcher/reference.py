@@ -46,11 +46,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sortedcontainers import SortedList
+from sortedcontainers import SortedList  # type: ignore[import-untyped]
 
+from vaxla_dispatcher import events as _events
 from vaxla_dispatcher.errors import (
     DispatcherError,
     DuplicateId,
@@ -60,7 +61,6 @@ from vaxla_dispatcher.errors import (
     UnknownContact,
     UnknownQueue,
 )
-from vaxla_dispatcher import events as _events
 from vaxla_dispatcher.events import RONA_REASON, STRATEGIES
 
 MAX_ID = (1 << 64) - 1
@@ -243,6 +243,7 @@ class _Agent:
         "load",
         "offers",
         "personal",
+        "pooled",
         "profile",
         "reason",
         "status",
@@ -264,6 +265,7 @@ class _Agent:
         self.talk_time = 0.0
         self.aht: float | None = None
         self.personal: dict[str, SortedList] = {}  # per channel, as a queue's lines
+        self.pooled: dict[str, bool] = {}  # per channel: in its queues' free pools
 
     def has_room(self, channel: str) -> bool:
         return self.load.get(channel, 0) < self.profile.capacity.get(channel, 0)
@@ -350,11 +352,12 @@ class Engine:
 
     # -- events ---------------------------------------------------------------------
 
-    def apply(self, events: Sequence[Any], now: float) -> None:
+    def apply(self, events: Iterable[Any], now: float) -> None:
         t = self._advance(now)
         for index, ev in enumerate(events):
             try:
-                handler = _HANDLERS.get(getattr(ev, "TAG", None))
+                tag = getattr(ev, "TAG", None)
+                handler = _HANDLERS.get(tag) if isinstance(tag, int) else None
                 if handler is None:
                     raise InvalidValue(f"not a dispatcher event: {ev!r}")
                 handler(self, ev, t)
@@ -408,6 +411,7 @@ class Engine:
             for pool in q.free.values():
                 pool.discard(aid)
         agent.profile = profile
+        agent.pooled.clear()
         for qid in profile.memberships:
             self._queues[qid].members.add(aid)
             self._wake_queue(self._queues[qid])
@@ -467,7 +471,7 @@ class Engine:
         pref_until = _seconds(ev.preferred_until, "preferred_until", nonneg=False)
         if cid in self._contacts:
             raise DuplicateId(f"contact {cid} exists already")
-        q = self._queue(qid)
+        self._queue(qid)
         if preferred is not None:
             self._agent(preferred)
         c = _Contact(cid, self._seq)
@@ -536,7 +540,9 @@ class Engine:
     def _decline(self, ev: Any, now: float) -> None:
         c, agent = self._offered(ev)
         self._withdraw(c, agent)
-        exclusion = PERSONAL_EXCLUSION_S if c.queue is None else self._queues[c.queue].cfg.exclusion_s
+        exclusion = (
+            PERSONAL_EXCLUSION_S if c.queue is None else self._queues[c.queue].cfg.exclusion_s
+        )
         c.excluded[agent.id] = now + exclusion
 
     def _timeout(self, ev: Any, now: float) -> None:
@@ -651,6 +657,9 @@ class Engine:
         for ch, cap in agent.profile.capacity.items():
             room = available and agent.load.get(ch, 0) < cap
             any_room = any_room or room
+            if agent.pooled.get(ch, False) == room:
+                continue
+            agent.pooled[ch] = room
             for qid in agent.profile.memberships:
                 pools = self._queues[qid].free
                 pool = pools.get(ch)
@@ -688,7 +697,9 @@ class Engine:
         for aid in sorted(c.offered_to):
             self._withdraw(c, self._agents[aid])
 
-    def _rules(self, c: _Contact, q: _Queue, now: float) -> tuple[list[tuple[int, int]], int | None]:
+    def _rules(
+        self, c: _Contact, q: _Queue, now: float
+    ) -> tuple[list[tuple[int, int]], int | None]:
         """The contact's skill requirements and penalty limit at ``now``."""
         cfg = q.cfg
         relax, max_penalty = 0, cfg.max_penalty
@@ -815,10 +826,10 @@ class Engine:
                 if not cands and c.state == "waiting":
                     scans[(loc, ch)] = min(scans[(loc, ch)], self._next_change(c, q, t))
                 if last:
-                    q.quiet[ch] = until = scans[(loc, ch)]
+                    q.quiet[ch] = quiet_until = scans[(loc, ch)]
                     self._awake.discard((loc, ch))
-                    if until < math.inf:
-                        heapq.heappush(self._quiet_timers, (until, loc, ch))
+                    if quiet_until < math.inf:
+                        heapq.heappush(self._quiet_timers, (quiet_until, loc, ch))
                 if not cands:
                     continue
                 chosen = self._pick(q, c, cands, t)
@@ -862,10 +873,11 @@ class Engine:
                 # quiet: only its fresh contacts can have changed
                 self._awake.discard(key)
                 for cid in fresh or ():
-                    c = self._contacts.get(cid)
-                    if c is not None and c.queue == qid and c.channel == ch:
-                        if c.state == "waiting":
-                            heap.append((-q.cfg.weight, *c.key()[:3], 2, qid, ch, cid))
+                    fc = self._contacts.get(cid)
+                    if fc is None or fc.queue != qid or fc.channel != ch:
+                        continue
+                    if fc.state == "waiting":
+                        heap.append((-q.cfg.weight, *fc.key()[:3], 2, qid, ch, cid))
                 continue
             scans[key] = math.inf
             heap.append((-q.cfg.weight, *line[0][:3], 0, qid, ch, 0))
@@ -948,7 +960,7 @@ class Engine:
     def position(self, contact: int) -> int:
         """1-based place of a waiting or offered contact in its queue."""
         c = self._waiting_contact(_id(contact, "contact"))
-        rank = self._line(c).bisect_left(c.key()) + 1
+        rank: int = self._line(c).bisect_left(c.key()) + 1
         if c.last_pos is not None and c.last_pos < rank:
             rank = c.last_pos
         c.last_pos = rank
@@ -981,7 +993,8 @@ class Engine:
         line = self._line(c)
         if aht is not None and servers > 0:
             return k * aht / servers
-        return t - line[0][1]
+        head_since: float = line[0][1]
+        return t - head_since
 
     def contact_state(self, contact: int) -> tuple[str, list[int]]:
         """("waiting" | "offered" | "active", the agents it is offered to or answered by)."""
