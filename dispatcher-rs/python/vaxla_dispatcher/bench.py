@@ -33,9 +33,9 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from vaxla_dispatcher import Dispatcher, _native
+from vaxla_dispatcher import Dispatcher, _native, reference
 from vaxla_dispatcher import events as ev
 from vaxla_dispatcher.trace import Batch, write
 
@@ -59,6 +59,10 @@ class Site:
     skills: int = 256
     queues: int = 500
     waiting: int = 20_000
+
+
+SMALL_SITE = Site(agents=40, skills=6, queues=6, waiting=60)
+"""The site of the golden trace (``--golden``): small enough to commit."""
 
 
 @dataclass
@@ -87,7 +91,7 @@ class _Sim:
 
     site: Site
     rng: random.Random
-    engine: _native.Engine = field(default_factory=_native.Engine)
+    engine: _native.Engine | reference.Engine = field(default_factory=_native.Engine)
     now: float = 0.0
     next_contact: int = 0
     members: list[list[int]] = field(default_factory=list)  # queue -> agents
@@ -240,11 +244,16 @@ class _Sim:
                     self.status[a] = "available"
         for item in deferred:
             heapq.heappush(agenda, (now + dt, *item[1:]))
+        # Rates scale with the site; at the standard site: ~35 arrivals/s (what 5,000
+        # agents serve at ~140 s per call), 2 abandons/s, 1.5 pauses/s.
         site = self.site
         gap = site.waiting - len(self.waiting)
-        for _ in range(_poisson(rng, dt * max(2.0, 35.0 + gap / 20.0))):
+        arrivals = max(site.agents / 1000.0, site.agents / 140.0 + gap / 20.0)
+        for _ in range(_poisson(rng, dt * arrivals)):
             events.append(self.arrival())
-        for what, rate in (("abandon", 2.0), ("move", 0.5), ("priority", 0.5)):
+        waiting_rates = (("abandon", 1e-4), ("move", 2.5e-5), ("priority", 2.5e-5))
+        for what, per_waiting in waiting_rates:
+            rate = per_waiting * site.waiting
             for _ in range(_poisson(rng, dt * rate)):
                 if not self.waiting:
                     break
@@ -259,8 +268,8 @@ class _Sim:
                     events.append(ev.MoveContact(c, queue=rng.randrange(site.queues)))
                 else:
                     events.append(ev.SetPriority(c, 2))
-        for what, rate in (("pause", 1.5), ("logout", 0.1)):
-            for _ in range(_poisson(rng, dt * rate)):
+        for what, per_agent in (("pause", 3e-4), ("logout", 2e-5)):
+            for _ in range(_poisson(rng, dt * per_agent * site.agents)):
                 a = rng.randrange(site.agents)
                 if a in agents_touched or self.status[a] != "available":
                     continue
@@ -276,20 +285,47 @@ class _Sim:
         return self.run_batch(events)
 
 
-def record(site: Site, events: int, seed: int, progress: Callable[[str], None]) -> Trace:
-    sim = _Sim(site, random.Random(seed))
+def record(
+    site: Site,
+    events: int,
+    seed: int,
+    progress: Callable[[str], None],
+    engine: _native.Engine | reference.Engine | None = None,
+    tick: float = 0.2,
+) -> Trace:
+    """A closed-loop day at ``site`` until ``events`` events, in batches of ``tick``
+    seconds, driving ``engine`` (by default a native one)."""
+    sim = (
+        _Sim(site, random.Random(seed))
+        if engine is None
+        else _Sim(site, random.Random(seed), engine)
+    )
     setup = sim.setup()
     timed: list[Batch] = []
     count = 0
     last = time.perf_counter()
     while count < events:
-        batch = sim.tick(0.2)
+        batch = sim.tick(tick)
         timed.append(batch)
         count += len(batch.events)
         if time.perf_counter() - last > 5:
             last = time.perf_counter()
             progress(f"  recorded {count:,} of {events:,} events")
     return Trace(setup, timed)
+
+
+GOLDEN_EVENTS = 3_000
+GOLDEN_SEED = 7
+GOLDEN_TICK = 2.0
+
+
+def write_golden(out: IO[str]) -> None:
+    """The golden trace: the small site recorded with the Python reference. The Rust
+    engine's tests replay it and must make exactly the recorded offers."""
+    trace = record(
+        SMALL_SITE, GOLDEN_EVENTS, GOLDEN_SEED, lambda _: None, reference.Engine(), GOLDEN_TICK
+    )
+    write([*trace.setup, *trace.timed], out)
 
 
 def replay(d: Dispatcher, batches: Sequence[Batch], *, timed: bool) -> float:
@@ -383,7 +419,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--save-trace", type=Path, metavar="PATH", help="also write the recorded trace here"
     )
+    parser.add_argument(
+        "--golden",
+        type=Path,
+        metavar="PATH",
+        help="only write the golden trace (small site, recorded with the reference) and exit",
+    )
     args = parser.parse_args(argv)
+    if args.golden:
+        with args.golden.open("w") as out:
+            write_golden(out)
+        return 0
     events = args.events or (100_000 if args.quick else 1_000_000)
     if events <= 0:
         parser.error("--events must be positive")
