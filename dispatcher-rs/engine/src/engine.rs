@@ -298,6 +298,9 @@ impl Engine {
             self.withdraw_offers_of(aid);
         }
         let agent = self.agents.get_mut(&aid).expect("checked");
+        if matches!(previous, Status::Offline | Status::WrapUp) && status != Status::Offline {
+            agent.idle_since = now; // logged in, or wrap-up ended early
+        }
         match status {
             Status::Offline => {
                 agent.reason.clear();
@@ -309,18 +312,8 @@ impl Engine {
                         .wake_all(&mut self.awake);
                 }
             }
-            Status::Paused => {
-                if previous == Status::Offline {
-                    agent.idle_since = now;
-                }
-                reason.clone_into(&mut agent.reason);
-            }
-            _ => {
-                if matches!(previous, Status::Offline | Status::WrapUp) {
-                    agent.idle_since = now;
-                }
-                agent.reason.clear();
-            }
+            Status::Paused => reason.clone_into(&mut agent.reason),
+            _ => agent.reason.clear(),
         }
         agent.status = status;
         self.refresh_free(aid);

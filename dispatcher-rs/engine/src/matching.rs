@@ -23,8 +23,25 @@ enum Line {
 /// A cursor into a line, ordered by the global order (-weight, line key).
 type Cursor = Reverse<(Reverse<i64>, LineKey, Line)>;
 
+/// Buffers the matching loop reuses from one contact to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The contact's requirements now.
+    reqs: Vec<(u64, u8)>,
+    /// Eligible agents, then the chosen one(s).
+    cands: Vec<u64>,
+}
+
 /// The contact's skill requirements (relaxed, sorted by skill) and penalty limit now.
 pub(crate) fn rules(c: &Contact, q: &Queue, now: f64) -> (Vec<(u64, u8)>, Option<i64>) {
+    let mut reqs = Vec::new();
+    let max_penalty = rules_into(c, q, now, &mut reqs);
+    (reqs, max_penalty)
+}
+
+/// `rules`, writing the requirements into `reqs`.
+fn rules_into(c: &Contact, q: &Queue, now: f64, reqs: &mut Vec<(u64, u8)>) -> Option<i64> {
+    reqs.clear();
     let cfg = &q.cfg;
     let (mut relax, mut max_penalty) = (0i64, cfg.max_penalty);
     let waited = now - c.since;
@@ -33,10 +50,10 @@ pub(crate) fn rules(c: &Contact, q: &Queue, now: f64) -> (Vec<(u64, u8)>, Option
             break;
         }
         relax = step_relax;
-        max_penalty = step_cap;
+        if step_cap.is_some() {
+            max_penalty = step_cap;
+        }
     }
-    let mut reqs: Vec<(u64, u8)> =
-        Vec::with_capacity(cfg.requirements.len() + c.requirements.len());
     let (a, b) = (&cfg.requirements, &c.requirements);
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
@@ -56,7 +73,7 @@ pub(crate) fn rules(c: &Contact, q: &Queue, now: f64) -> (Vec<(u64, u8)>, Option
             reqs.push((skill, relaxed as u8));
         }
     }
-    (reqs, max_penalty)
+    max_penalty
 }
 
 /// A time before which nothing time-driven can make `c` offerable: its next expansion
@@ -98,11 +115,12 @@ impl Engine {
         Some(p)
     }
 
-    /// Eligible free agents of the lowest penalty tier present, and the contact's
-    /// requirements now.
-    fn candidates(&self, c: &Contact, q: &Queue, now: f64) -> (Vec<u64>, Vec<(u64, u8)>) {
-        let (reqs, max_penalty) = rules(c, q, now);
-        let mut best: Vec<u64> = Vec::new();
+    /// Eligible free agents of the lowest penalty tier present (into `s.cands`), and
+    /// the contact's requirements now (into `s.reqs`).
+    fn candidates(&self, c: &Contact, q: &Queue, now: f64, s: &mut Scratch) {
+        let max_penalty = rules_into(c, q, now, &mut s.reqs);
+        let (reqs, best) = (&s.reqs, &mut s.cands);
+        best.clear();
         let mut best_penalty = i64::MAX;
         let mut consider = |aid: u64| {
             let agent = &self.agents[&aid];
@@ -122,7 +140,7 @@ impl Engine {
             if c.excluded_until(aid).is_some_and(|until| until > now) {
                 return;
             }
-            if !meets(agent, &reqs) {
+            if !meets(agent, reqs) {
                 return;
             }
             if best.is_empty() || penalty < best_penalty {
@@ -132,7 +150,7 @@ impl Engine {
             best.push(aid);
         };
         let Some(free) = q.free.get(c.channel as usize) else {
-            return (best, reqs);
+            return;
         };
         match self.sticky(c, q, now) {
             Some(p) => {
@@ -142,10 +160,11 @@ impl Engine {
             }
             None => free.iter().for_each(|&aid| consider(aid)),
         }
-        (best, reqs)
     }
 
-    fn pick(&mut self, qid: u64, reqs: &[(u64, u8)], mut cands: Vec<u64>) -> Vec<u64> {
+    /// Leaves in `s.cands` the agent(s) the queue's strategy picks among them.
+    fn pick(&mut self, qid: u64, s: &mut Scratch) {
+        let (reqs, cands) = (&s.reqs, &mut s.cands);
         let q = &self.queues[&qid];
         let agents = &self.agents;
         let order = |aid: &u64| agents[aid].profile.member(qid).expect("member").order;
@@ -153,7 +172,7 @@ impl Engine {
         let chosen = match q.cfg.strategy {
             Strategy::RingAll => {
                 cands.sort_unstable();
-                return cands;
+                return;
             }
             Strategy::Random => {
                 cands.sort_unstable();
@@ -177,16 +196,10 @@ impl Engine {
                 .min_by_key(|a| (crate::num::F64(agents[*a].talk_time), idle(a), **a))
                 .expect("non-empty"),
             Strategy::RoundRobin => {
-                let mut keyed: Vec<(i64, u64)> = cands.iter().map(|a| (order(a), *a)).collect();
-                keyed.sort_unstable();
-                let chosen = match q.rr {
-                    Some(last) => keyed
-                        .iter()
-                        .find(|k| **k > last)
-                        .copied()
-                        .unwrap_or(keyed[0]),
-                    None => keyed[0],
-                };
+                // the first member after the last one offered, wrapping around
+                let keyed = || cands.iter().map(|a| (order(a), *a));
+                let after = q.rr.and_then(|last| keyed().filter(|k| *k > last).min());
+                let chosen = after.or_else(|| keyed().min()).expect("non-empty");
                 self.queues.get_mut(&qid).expect("exists").rr = Some(chosen);
                 chosen.1
             }
@@ -201,7 +214,8 @@ impl Engine {
                 })
                 .expect("non-empty"),
         };
-        vec![chosen]
+        cands.clear();
+        cands.push(chosen);
     }
 
     fn cursor(&self, line: Line, key: LineKey) -> Cursor {
@@ -301,6 +315,7 @@ impl Engine {
             return Ok(offers);
         }
         let mut heap: BinaryHeap<Cursor> = BinaryHeap::new();
+        let mut s = Scratch::default();
         // per queue line being scanned: the earliest time a skipped contact may change
         let mut scans: FxHashMap<(u64, u32), f64> = FxHashMap::default();
         self.seed(&mut heap, &mut scans, t);
@@ -310,7 +325,7 @@ impl Engine {
             };
             let entries = match line {
                 Line::Fresh(qid, ch) => {
-                    self.weigh_fresh(qid, ch, key.contact, t, &mut offers);
+                    self.weigh_fresh(qid, ch, key.contact, t, &mut s, &mut offers);
                     continue;
                 }
                 Line::Queue(q, ch) => {
@@ -334,16 +349,15 @@ impl Engine {
             }
             let c = &self.contacts[&key.contact];
             let waiting = c.state == CState::Waiting;
-            let chosen = match line {
+            match line {
                 Line::Queue(qid, ch) => {
                     let q = &self.queues[&qid];
-                    let (cands, reqs) = if waiting {
-                        self.candidates(c, q, t)
-                    } else {
-                        (Vec::new(), Vec::new())
-                    };
+                    s.cands.clear();
+                    if waiting {
+                        self.candidates(c, q, t, &mut s);
+                    }
                     let scan = scans.get_mut(&(qid, ch)).expect("seeded");
-                    if waiting && cands.is_empty() {
+                    if waiting && s.cands.is_empty() {
                         *scan = scan.min(next_change(c, q, t));
                     }
                     if next.is_none() {
@@ -357,20 +371,21 @@ impl Engine {
                             self.quiet_timers.push(Reverse((F64(until), qid, ch)));
                         }
                     }
-                    if cands.is_empty() {
+                    if s.cands.is_empty() {
                         continue;
                     }
-                    self.pick(qid, &reqs, cands)
+                    self.pick(qid, &mut s);
                 }
                 Line::Personal(aid, _) => {
                     if !waiting || c.excluded_until(aid).is_some_and(|u| u > t) {
                         continue;
                     }
-                    vec![aid]
+                    s.cands.clear();
+                    s.cands.push(aid);
                 }
                 Line::Fresh(..) => unreachable!("handled above"),
-            };
-            for aid in chosen {
+            }
+            for &aid in &s.cands {
                 self.offer(key.contact, aid);
                 offers.push((key.contact, aid));
             }
@@ -386,7 +401,15 @@ impl Engine {
     }
 
     /// Offers a fresh contact of a quiet line, or folds it into the line's quiet.
-    fn weigh_fresh(&mut self, qid: u64, ch: u32, cid: u64, t: f64, offers: &mut Vec<(u64, u64)>) {
+    fn weigh_fresh(
+        &mut self,
+        qid: u64,
+        ch: u32,
+        cid: u64,
+        t: f64,
+        s: &mut Scratch,
+        offers: &mut Vec<(u64, u64)>,
+    ) {
         let q = &self.queues[&qid];
         if q.free.get(ch as usize).is_none_or(|p| p.is_empty()) {
             let q = self.queues.get_mut(&qid).expect("exists");
@@ -394,8 +417,8 @@ impl Engine {
             return;
         }
         let c = &self.contacts[&cid];
-        let (cands, reqs) = self.candidates(c, q, t);
-        if cands.is_empty() {
+        self.candidates(c, q, t, s);
+        if s.cands.is_empty() {
             let soon = next_change(c, q, t);
             if soon < q.quiet_until(ch) {
                 self.queues
@@ -406,7 +429,8 @@ impl Engine {
             }
             return;
         }
-        for aid in self.pick(qid, &reqs, cands) {
+        self.pick(qid, s);
+        for &aid in &s.cands {
             self.offer(cid, aid);
             offers.push((cid, aid));
         }

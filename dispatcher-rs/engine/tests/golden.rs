@@ -12,7 +12,10 @@ const GOLDEN: &str = include_str!("data/golden.trace");
 fn engine_makes_the_offers_the_reference_recorded() {
     let batches = trace::parse(GOLDEN).expect("the golden trace parses");
     let offers: usize = batches.iter().map(|b| b.offers.len()).sum();
-    assert!(batches.len() > 100 && offers > 500, "the trace must exercise matching");
+    assert!(
+        batches.len() > 100 && offers > 500,
+        "the trace must exercise matching"
+    );
     let mut engine = Engine::new(0);
     let events = trace::replay(&mut engine, &batches, true).expect("same offers as recorded");
     assert!(events >= 3_000);

@@ -44,8 +44,10 @@ class Membership:
 @dataclass(frozen=True, slots=True)
 class ExpansionStep:
     """After a contact has waited ``after_s`` seconds (accumulated), every required skill
-    level of it is lowered by ``relax`` (a level that reaches 0 is dropped) and members up
-    to ``max_penalty`` become eligible (``None``: all members)."""
+    level of it is lowered by ``relax`` (a level that reaches 0 is dropped) and, if
+    ``max_penalty`` is given, members up to that penalty become eligible (``None`` keeps
+    the limit of the step before, or the queue's). Steps do not add up: the last one
+    reached applies."""
 
     after_s: float
     relax: int = 0

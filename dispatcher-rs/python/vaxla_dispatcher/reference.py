@@ -7,8 +7,9 @@ per queue, a timer heap for wrap-ups), nothing scans all agents or all contacts.
 The rules, in one place (``engine/src/lib.rs`` implements the same):
 
 * Time: every call that depends on time takes ``now``; it must be finite and never run
-  backwards. Wrap-ups that end at or before ``now`` end first (the agent's idle time
-  starts at the end of its wrap-up).
+  backwards. Wrap-ups that end at or before ``now`` end first. An agent's idle time
+  starts when it logs in, when a contact ends without wrap-up, or when its wrap-up ends
+  (on time or early); a pause does not restart it.
 * A queue (and an agent's personal queue) keeps one line per channel, so a contact is
   only ever weighed against agents with room on its channel. Order within a line:
   higher priority first, then earlier ``since`` (the moment the accumulated wait
@@ -37,7 +38,8 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
   grows for a contact unless its own priority changed or it was moved.
 * ``estimated_wait``: the queue-length predictor ``position × AHT / s`` (AHT: exponentially
   weighted mean handle time, talk plus wrap-up, observed in the queue; ``s``: working
-  members eligible for the contact and able to take its channel), falling back to
+  working members within the contact's current tier limit, with its current skills and
+  room for its channel; exclusions and sticky reservations are not counted), falling back to
   head-of-line (the elapsed wait of the first contact in the line) when there is no AHT
   yet or nobody works the queue.
 """
@@ -445,18 +447,14 @@ class Engine:
         if state != "available":
             for cid in sorted(agent.offers):
                 self._withdraw(self._contacts[cid], agent)
+        if previous in ("offline", "wrap_up") and state != "offline":
+            agent.idle_since = now  # logged in, or wrap-up ended early
         if state == "offline":
             agent.reason = ""
             for qid in agent.profile.memberships:  # sticky reservations on it end
                 self._wake_queue(self._queues[qid])
-        elif state == "paused":
-            if previous == "offline":
-                agent.idle_since = now
-            agent.reason = reason
         else:
-            if previous in ("offline", "wrap_up"):
-                agent.idle_since = now
-            agent.reason = ""
+            agent.reason = reason if state == "paused" else ""
         agent.status = state
         self._refresh_free(agent)
 
@@ -707,7 +705,9 @@ class Engine:
         for after, step_relax, step_cap in cfg.expansion:
             if after > waited:
                 break
-            relax, max_penalty = step_relax, step_cap
+            relax = step_relax
+            if step_cap is not None:
+                max_penalty = step_cap
         merged = dict(cfg.requirements)
         for skill, level in c.requirements.items():
             if level > merged.get(skill, -1):
