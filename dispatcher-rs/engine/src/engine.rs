@@ -10,7 +10,7 @@ use crate::event::{AgentSpec, ContactSpec, Event, QueueSpec};
 use crate::num::{SplitMix64, F64};
 use crate::state::{
     check_levels, check_profile, check_seconds, line_of_mut, Agent, CState, Contact, LineKey,
-    Queue, QueueCfg, Status, AHT_ALPHA, PERSONAL_EXCLUSION_S, RONA_REASON,
+    Member, Queue, QueueCfg, Status, AHT_ALPHA, PERSONAL_EXCLUSION_S, RONA_REASON,
 };
 
 /// The dispatcher. See `vaxla_dispatcher.reference` for the rules it implements.
@@ -226,18 +226,16 @@ impl Engine {
         for m in &profile.memberships {
             self.queue(m.queue)?;
         }
+        let old = std::mem::take(
+            &mut self
+                .agents
+                .get_mut(&aid)
+                .expect("checked")
+                .profile
+                .memberships,
+        );
+        self.leave_queues(aid, &old);
         let agent = self.agents.get_mut(&aid).expect("checked");
-        for m in &agent.profile.memberships {
-            let q = self
-                .queues
-                .get_mut(&m.queue)
-                .expect("memberships name queues");
-            q.members.remove(&aid);
-            q.wake_all(&mut self.awake);
-            q.free.iter_mut().for_each(|pool| {
-                pool.remove(&aid);
-            });
-        }
         for m in &profile.memberships {
             let q = self.queues.get_mut(&m.queue).expect("checked");
             q.members.insert(aid);
@@ -260,17 +258,7 @@ impl Engine {
             )));
         }
         let agent = self.agents.remove(&aid).expect("checked");
-        for m in &agent.profile.memberships {
-            let q = self
-                .queues
-                .get_mut(&m.queue)
-                .expect("memberships name queues");
-            q.members.remove(&aid);
-            q.wake_all(&mut self.awake);
-            q.free.iter_mut().for_each(|pool| {
-                pool.remove(&aid);
-            });
-        }
+        self.leave_queues(aid, &agent.profile.memberships);
         self.free.remove(&aid);
         Ok(())
     }
@@ -565,6 +553,22 @@ impl Engine {
             (None, None) => unreachable!("a contact is in a queue or a personal queue"),
         };
         line_of_mut(lines, channel)
+    }
+
+    /// Takes the agent out of these queues' members and free pools; their lines wake
+    /// (sticky reservations on it may end).
+    fn leave_queues(&mut self, aid: u64, memberships: &[Member]) {
+        for m in memberships {
+            let q = self
+                .queues
+                .get_mut(&m.queue)
+                .expect("memberships name queues");
+            q.members.remove(&aid);
+            q.wake_all(&mut self.awake);
+            q.free.iter_mut().for_each(|pool| {
+                pool.remove(&aid);
+            });
+        }
     }
 
     /// Puts a contact into its line and wakes the line.

@@ -55,8 +55,9 @@ class ExpansionStep:
 
 
 @dataclass(frozen=True, slots=True)
-class AddQueue:
-    TAG: ClassVar[int] = 1
+class QueueSettings:
+    """A queue's configuration, as ``AddQueue`` and ``UpdateQueue`` carry it."""
+
     queue: int
     strategy: str = "longest_idle"
     weight: int = 0
@@ -69,20 +70,16 @@ class AddQueue:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateQueue:
+class AddQueue(QueueSettings):
+    TAG: ClassVar[int] = 1
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateQueue(QueueSettings):
     """Replaces a queue's configuration; waiting contacts, members and statistics stay.
     The new rules apply at once to the contacts already waiting."""
 
     TAG: ClassVar[int] = 2
-    queue: int
-    strategy: str = "longest_idle"
-    weight: int = 0
-    requirements: Mapping[int, int] = field(default_factory=dict)
-    max_penalty: int | None = None
-    expansion: Sequence[ExpansionStep] = ()
-    exclusion_s: float = 30.0
-    autopause: bool = True
-    wrap_up_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +91,9 @@ class RemoveQueue:
 
 
 @dataclass(frozen=True, slots=True)
-class AddAgent:
-    TAG: ClassVar[int] = 4
+class AgentProfile:
+    """An agent's profile, as ``AddAgent`` and ``UpdateAgent`` carry it."""
+
     agent: int
     skills: Mapping[int, int] = field(default_factory=dict)
     memberships: Sequence[Membership] = ()
@@ -104,16 +102,16 @@ class AddAgent:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateAgent:
+class AddAgent(AgentProfile):
+    TAG: ClassVar[int] = 4
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateAgent(AgentProfile):
     """Replaces an agent's profile (skills, memberships, capacity, personal-queue
     weight); its state, load and statistics stay."""
 
     TAG: ClassVar[int] = 5
-    agent: int
-    skills: Mapping[int, int] = field(default_factory=dict)
-    memberships: Sequence[Membership] = ()
-    capacity: Mapping[str, int] = field(default_factory=lambda: {"voice": 1})
-    personal_weight: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ def _levels(levels: Mapping[int, int]) -> str:
     return " ".join([str(len(levels)), *(f"{s} {lvl}" for s, lvl in levels.items())])
 
 
-def _queue(e: ev.AddQueue | ev.UpdateQueue) -> str:
+def _queue(e: ev.QueueSettings) -> str:
     steps = " ".join(f"{s.after_s!r} {s.relax} {_opt(s.max_penalty)}" for s in e.expansion)
     return " ".join(
         [
@@ -53,7 +53,7 @@ def _queue(e: ev.AddQueue | ev.UpdateQueue) -> str:
     )
 
 
-def _agent(e: ev.AddAgent | ev.UpdateAgent) -> str:
+def _agent(e: ev.AgentProfile) -> str:
     members = [f"{m.queue} {m.penalty} {m.order}" for m in e.memberships]
     capacity = [f"{_text(ch)} {n}" for ch, n in e.capacity.items()]
     return " ".join(
@@ -72,9 +72,9 @@ def _agent(e: ev.AddAgent | ev.UpdateAgent) -> str:
 def encode(e: Any) -> str:
     """One event as a trace line."""
     tag = e.TAG
-    if isinstance(e, ev.AddQueue | ev.UpdateQueue):
+    if isinstance(e, ev.QueueSettings):
         body = _queue(e)
-    elif isinstance(e, ev.AddAgent | ev.UpdateAgent):
+    elif isinstance(e, ev.AgentProfile):
         body = _agent(e)
     elif isinstance(e, ev.AddContact):
         body = " ".join(
