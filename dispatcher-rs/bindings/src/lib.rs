@@ -125,5 +125,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         pyo3::types::PyTuple::new(m.py(), engine::Strategy::NAMES)?,
     )?;
     m.add("RONA_REASON", engine::RONA_REASON)?;
+    m.add("SOURCE_DIGEST", env!("VAXLA_SOURCE_DIGEST"))?;
     Ok(())
 }

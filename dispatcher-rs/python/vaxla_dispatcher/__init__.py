@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol, cast
 
-from vaxla_dispatcher import _native, reference
+from vaxla_dispatcher import _native, _source_digest, reference
 from vaxla_dispatcher.errors import (
     DispatcherError,
     DuplicateId,
@@ -88,6 +88,8 @@ __all__ = [
     "UpdateAgent",
     "UpdateQueue",
 ]
+
+_source_digest.check(_native.SOURCE_DIGEST)
 
 EngineName = Literal["native", "reference"]
 

@@ -5,10 +5,11 @@ from typing import final
 
 from vaxla_dispatcher.reference import AgentRow, QueueRow
 
-__all__ = ["RONA_REASON", "STRATEGIES", "Engine"]
+__all__ = ["RONA_REASON", "SOURCE_DIGEST", "STRATEGIES", "Engine"]
 
 STRATEGIES: tuple[str, ...]
 RONA_REASON: str
+SOURCE_DIGEST: str
 
 @final
 class Engine:
