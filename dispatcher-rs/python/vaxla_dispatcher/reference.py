@@ -1,8 +1,9 @@
 """The pure-Python dispatcher: same API and same semantics as the native engine.
 
 It is the oracle of the differential tests and the baseline of the benchmark, so it is
-written to be fair: every lookup is indexed (sorted lists per queue, free-member sets
-per queue, a timer heap for wrap-ups), nothing scans all agents or all contacts.
+written to be fair: every lookup is indexed (sorted lines and free-agent pools per queue
+and channel, timer heaps, the same quiet lines as the engine), nothing scans all agents
+or all contacts.
 
 The rules, in one place (``engine/src/lib.rs`` implements the same):
 
@@ -23,6 +24,10 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
   every required skill at the current (relaxed) level, has not declined or missed this
   contact within the exclusion time, and — while a sticky preference holds — is the
   preferred agent. ``ring_all`` offers the contact to all of them at once.
+* Declines and ring-outs keep the agent off that contact for the queue's ``exclusion_s``;
+  a ring-out also pauses the agent ("no answer") when the queue says ``autopause``. In a
+  personal queue the exclusion is 30 s and a ring-out always pauses. Time paused counts
+  as idle time for ``longest_idle``, as in Asterisk.
 * Expansion: the queue's steps apply by the contact's accumulated wait, so they are
   evaluated afresh for every contact at every call, with the queue's current rules.
 * Quiet lines (an optimisation both engines share; ``quiet_lines=False`` turns it off in
@@ -38,8 +43,8 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
   grows for a contact unless its own priority changed or it was moved.
 * ``estimated_wait``: the queue-length predictor ``position × AHT / s`` (AHT: exponentially
   weighted mean handle time, talk plus wrap-up, observed in the queue; ``s``: working
-  working members within the contact's current tier limit, with its current skills and
-  room for its channel; exclusions and sticky reservations are not counted), falling back to
+  members within the contact's current tier limit, with its current skills and capacity
+  on its channel; exclusions and sticky reservations are not counted), falling back to
   head-of-line (the elapsed wait of the first contact in the line) when there is no AHT
   yet or nobody works the queue.
 """
