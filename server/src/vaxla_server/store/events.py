@@ -1,0 +1,320 @@
+"""The event catalogue: every change of a contact or an agent, as a typed model.
+
+An event names the instant it happened (``at``, time-zone aware, kept in UTC) and its
+subjects (``contact_id``, ``agent_id``, ``queue_id``, the dispatcher's integer ids). The
+store keeps the subjects in their own indexed columns and every other field in the
+event's JSON payload. Statistics and reports are computed from these events alone, so
+a field belongs here when a report will need it.
+"""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+ContactId = Annotated[int, Field(ge=0)]
+AgentId = Annotated[int, Field(ge=0)]
+QueueId = Annotated[int, Field(ge=0)]
+Seconds = Annotated[float, Field(ge=0)]
+
+
+class EventKind(StrEnum):
+    """The closed set of event kinds; the value is what the log's ``kind`` column holds."""
+
+    CONTACT_ENTERED = "contact_entered"
+    MENU_CHOICE = "menu_choice"
+    DIGITS_ENTERED = "digits_entered"
+    QUEUED = "queued"
+    ANNOUNCEMENT_PLAYED = "announcement_played"
+    OFFERED = "offered"
+    ANSWERED = "answered"
+    NOT_ANSWERED = "not_answered"
+    AGENT_AUTO_PAUSED = "agent_auto_paused"
+    TRANSFERRED = "transferred"
+    MOVED = "moved"
+    OVERFLOWED = "overflowed"
+    ABANDONED = "abandoned"
+    CALLBACK_REQUESTED = "callback_requested"
+    ENDED = "ended"
+    AGENT_LOGGED_IN = "agent_logged_in"
+    AGENT_LOGGED_OUT = "agent_logged_out"
+    AGENT_READY = "agent_ready"
+    AGENT_PAUSED = "agent_paused"
+    WRAP_UP_STARTED = "wrap_up_started"
+    WRAP_UP_ENDED = "wrap_up_ended"
+    CLASSIFIED = "classified"
+
+
+Channel = Literal["voice", "chat", "email", "callback"]
+
+
+class BaseEvent(BaseModel):
+    """Fields every event has. Events are values: frozen, and unknown fields are refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: AwareDatetime
+
+    @field_validator("at")
+    @classmethod
+    def _in_utc(cls, at: datetime) -> datetime:
+        return at.astimezone(UTC)
+
+
+# Contacts: from arrival to the end of the call.
+
+
+class ContactEntered(BaseEvent):
+    """A contact arrived at an entry point (a called number or address)."""
+
+    kind: Literal[EventKind.CONTACT_ENTERED] = EventKind.CONTACT_ENTERED
+    contact_id: ContactId
+    entry_point: str
+    channel: Channel = "voice"
+    caller: str | None = None
+    language: str | None = None
+
+
+class MenuChoice(BaseEvent):
+    """The caller pressed ``key`` in ``menu``."""
+
+    kind: Literal[EventKind.MENU_CHOICE] = EventKind.MENU_CHOICE
+    contact_id: ContactId
+    menu: str
+    key: str
+
+
+class DigitsEntered(BaseEvent):
+    """The caller keyed in digits for a digit collection.
+
+    ``digits`` is None for secret collections (PINs), which the log must not keep.
+    """
+
+    kind: Literal[EventKind.DIGITS_ENTERED] = EventKind.DIGITS_ENTERED
+    contact_id: ContactId
+    collection: str
+    digits: str | None
+    valid: bool
+    attempt: Annotated[int, Field(ge=1)] = 1
+
+
+class Queued(BaseEvent):
+    """The contact started waiting in a queue."""
+
+    kind: Literal[EventKind.QUEUED] = EventKind.QUEUED
+    contact_id: ContactId
+    queue_id: QueueId
+    priority: int = 0
+    position: Annotated[int, Field(ge=1)]
+
+
+class AnnouncementPlayed(BaseEvent):
+    """A queue announcement was played to a waiting caller."""
+
+    kind: Literal[EventKind.ANNOUNCEMENT_PLAYED] = EventKind.ANNOUNCEMENT_PLAYED
+    contact_id: ContactId
+    queue_id: QueueId
+    announcement: Literal[
+        "first", "periodic", "position", "estimated_wait", "agents_answering", "callback_offer"
+    ]
+    prompt: str
+
+
+class Offered(BaseEvent):
+    """The contact was offered to an agent (the agent's phone rings)."""
+
+    kind: Literal[EventKind.OFFERED] = EventKind.OFFERED
+    contact_id: ContactId
+    queue_id: QueueId | None
+    agent_id: AgentId
+
+
+class Answered(BaseEvent):
+    """The agent answered; ``wait_seconds`` is the caller's accumulated wait until now."""
+
+    kind: Literal[EventKind.ANSWERED] = EventKind.ANSWERED
+    contact_id: ContactId
+    queue_id: QueueId | None
+    agent_id: AgentId
+    wait_seconds: Seconds
+
+
+class NotAnswered(BaseEvent):
+    """An offer ended without an answer: the agent declined it or let it ring out."""
+
+    kind: Literal[EventKind.NOT_ANSWERED] = EventKind.NOT_ANSWERED
+    contact_id: ContactId
+    queue_id: QueueId | None
+    agent_id: AgentId
+    reason: Literal["declined", "no_answer"]
+    ring_seconds: Seconds
+
+
+class AgentAutoPaused(BaseEvent):
+    """The server paused an agent who let ``contact_id`` ring out (RONA)."""
+
+    kind: Literal[EventKind.AGENT_AUTO_PAUSED] = EventKind.AGENT_AUTO_PAUSED
+    agent_id: AgentId
+    contact_id: ContactId | None
+    reason: str
+
+
+class Transferred(BaseEvent):
+    """The agent handed the contact on: to another agent, a queue or an outside number."""
+
+    kind: Literal[EventKind.TRANSFERRED] = EventKind.TRANSFERRED
+    contact_id: ContactId
+    agent_id: AgentId
+    queue_id: QueueId | None
+    to_agent_id: AgentId | None = None
+    to_queue_id: QueueId | None = None
+    to_number: str | None = None
+    attended: bool = False
+
+
+class Moved(BaseEvent):
+    """A waiting contact was moved from ``queue_id`` to another queue, keeping its wait."""
+
+    kind: Literal[EventKind.MOVED] = EventKind.MOVED
+    contact_id: ContactId
+    queue_id: QueueId
+    to_queue_id: QueueId
+    by_agent_id: AgentId | None = None
+
+
+class Overflowed(BaseEvent):
+    """A queue's overflow rule sent the contact elsewhere."""
+
+    kind: Literal[EventKind.OVERFLOWED] = EventKind.OVERFLOWED
+    contact_id: ContactId
+    queue_id: QueueId
+    rule: Literal["max_length", "max_wait", "schedule", "nobody_logged_in"]
+    target: str
+    wait_seconds: Seconds
+
+
+class Abandoned(BaseEvent):
+    """The caller hung up while waiting, at ``position`` after ``wait_seconds``."""
+
+    kind: Literal[EventKind.ABANDONED] = EventKind.ABANDONED
+    contact_id: ContactId
+    queue_id: QueueId
+    position: Annotated[int, Field(ge=1)]
+    wait_seconds: Seconds
+
+
+class CallbackRequested(BaseEvent):
+    """The caller left the queue asking to be called back on ``number``."""
+
+    kind: Literal[EventKind.CALLBACK_REQUESTED] = EventKind.CALLBACK_REQUESTED
+    contact_id: ContactId
+    queue_id: QueueId
+    number: str
+    wait_seconds: Seconds
+
+
+class Ended(BaseEvent):
+    """The contact is over; ``by`` says who ended it."""
+
+    kind: Literal[EventKind.ENDED] = EventKind.ENDED
+    contact_id: ContactId
+    queue_id: QueueId | None = None
+    agent_id: AgentId | None = None
+    by: Literal["caller", "agent", "system"]
+    talk_seconds: Seconds = 0.0
+
+
+# Agents: log-ins per queue, availability, after-call work.
+
+
+class AgentLoggedIn(BaseEvent):
+    """The agent joined ``queue_id``."""
+
+    kind: Literal[EventKind.AGENT_LOGGED_IN] = EventKind.AGENT_LOGGED_IN
+    agent_id: AgentId
+    queue_id: QueueId
+
+
+class AgentLoggedOut(BaseEvent):
+    """The agent left ``queue_id``."""
+
+    kind: Literal[EventKind.AGENT_LOGGED_OUT] = EventKind.AGENT_LOGGED_OUT
+    agent_id: AgentId
+    queue_id: QueueId
+    forced: bool = False
+
+
+class AgentReady(BaseEvent):
+    """The agent is available for contacts."""
+
+    kind: Literal[EventKind.AGENT_READY] = EventKind.AGENT_READY
+    agent_id: AgentId
+
+
+class AgentPaused(BaseEvent):
+    """The agent paused, giving a reason (one of the configured pause reasons)."""
+
+    kind: Literal[EventKind.AGENT_PAUSED] = EventKind.AGENT_PAUSED
+    agent_id: AgentId
+    reason: str
+
+
+class WrapUpStarted(BaseEvent):
+    """After-call work on ``contact_id`` began, planned to last ``seconds``."""
+
+    kind: Literal[EventKind.WRAP_UP_STARTED] = EventKind.WRAP_UP_STARTED
+    agent_id: AgentId
+    contact_id: ContactId
+    seconds: Seconds
+
+
+class WrapUpEnded(BaseEvent):
+    """After-call work ended; ``early`` when the agent said "ready" before the time was up."""
+
+    kind: Literal[EventKind.WRAP_UP_ENDED] = EventKind.WRAP_UP_ENDED
+    agent_id: AgentId
+    contact_id: ContactId
+    early: bool
+
+
+class Classified(BaseEvent):
+    """The agent gave the contact a classification code."""
+
+    kind: Literal[EventKind.CLASSIFIED] = EventKind.CLASSIFIED
+    contact_id: ContactId
+    agent_id: AgentId
+    code: str
+
+
+Event = Annotated[
+    ContactEntered
+    | MenuChoice
+    | DigitsEntered
+    | Queued
+    | AnnouncementPlayed
+    | Offered
+    | Answered
+    | NotAnswered
+    | AgentAutoPaused
+    | Transferred
+    | Moved
+    | Overflowed
+    | Abandoned
+    | CallbackRequested
+    | Ended
+    | AgentLoggedIn
+    | AgentLoggedOut
+    | AgentReady
+    | AgentPaused
+    | WrapUpStarted
+    | WrapUpEnded
+    | Classified,
+    Field(discriminator="kind"),
+]
+"""Any event of the catalogue; ``kind`` says which."""
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+SUBJECT_FIELDS = ("contact_id", "agent_id", "queue_id")
+"""The fields kept in the log's own indexed columns rather than in the payload."""
