@@ -1,0 +1,79 @@
+"""One event of every kind, for the store tests."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from vaxla_server.store.events import (
+    Abandoned,
+    AgentAutoPaused,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentPaused,
+    AgentReady,
+    AnnouncementPlayed,
+    Answered,
+    CallbackRequested,
+    Classified,
+    ContactEntered,
+    DigitsEntered,
+    Ended,
+    Event,
+    EventKind,
+    MenuChoice,
+    Moved,
+    NotAnswered,
+    Offered,
+    Overflowed,
+    Queued,
+    Transferred,
+    WrapUpEnded,
+    WrapUpStarted,
+)
+
+T0 = datetime(2026, 11, 23, 8, 0, 0, 123456, tzinfo=UTC)
+STOCKHOLM_WINTER = timezone(timedelta(hours=1))
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+_EVENTS: list[Event] = [
+    AgentLoggedIn(at=at(0), agent_id=7, queue_id=1),
+    AgentReady(at=at(1), agent_id=7),
+    ContactEntered(
+        at=at(10).astimezone(STOCKHOLM_WINTER),
+        contact_id=100,
+        entry_point="100",
+        caller="+46701234567",
+        language="sv",
+    ),
+    MenuChoice(at=at(14), contact_id=100, menu="main-sv", key="1"),
+    DigitsEntered(at=at(20), contact_id=100, collection="customer", digits="4711", valid=True),
+    Queued(at=at(21), contact_id=100, queue_id=1, priority=2, position=3),
+    AnnouncementPlayed(
+        at=at(22), contact_id=100, queue_id=1, announcement="position", prompt="sv/position"
+    ),
+    Offered(at=at(40), contact_id=100, queue_id=1, agent_id=7),
+    NotAnswered(
+        at=at(55), contact_id=100, queue_id=1, agent_id=7, reason="no_answer", ring_seconds=15
+    ),
+    AgentAutoPaused(at=at(55), agent_id=7, contact_id=100, reason="no answer"),
+    Moved(at=at(60), contact_id=100, queue_id=1, to_queue_id=2, by_agent_id=9),
+    Overflowed(
+        at=at(90), contact_id=100, queue_id=2, rule="max_wait", target="queue:3", wait_seconds=69.5
+    ),
+    Answered(at=at(100), contact_id=100, queue_id=3, agent_id=8, wait_seconds=79.0),
+    Transferred(at=at(130), contact_id=100, agent_id=8, queue_id=3, to_number="+4687654321"),
+    Classified(at=at(131), contact_id=100, agent_id=8, code="billing"),
+    Ended(at=at(160), contact_id=100, queue_id=3, agent_id=8, by="caller", talk_seconds=60.0),
+    WrapUpStarted(at=at(160), agent_id=8, contact_id=100, seconds=30),
+    WrapUpEnded(at=at(170), agent_id=8, contact_id=100, early=True),
+    Abandoned(at=at(200), contact_id=101, queue_id=1, position=4, wait_seconds=33.25),
+    CallbackRequested(
+        at=at(210), contact_id=102, queue_id=1, number="+46701112233", wait_seconds=12
+    ),
+    AgentPaused(at=at(300), agent_id=7, reason="lunch"),
+    AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
+]
+
+SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
