@@ -437,7 +437,7 @@ class Schedule:
 
     @property
     def time_zone(self) -> ZoneInfo:
-        """The zone the rules are written in and answers are given in."""
+        """The zone the rules are written in; `Status.next_change` is shown in it."""
         return self._zone
 
     def status_at(self, instant: datetime) -> Status:
