@@ -437,7 +437,7 @@ class Schedule:
 
     @property
     def time_zone(self) -> ZoneInfo:
-        """The zone the rules are written in; `Status.next_change` is shown in it."""
+        """The zone the rules are written in; convert `Status.next_change` (UTC) to it."""
         return self._zone
 
     def status_at(self, instant: datetime) -> Status:
