@@ -1,16 +1,26 @@
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, Table, insert, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from tests.server.store.samples import SAMPLES
-from vaxla_server.store import StoreError, UnsupportedDatabase, open_store
+from vaxla_server.store import EventLog, StoreError, UnsupportedDatabase, open_store
 from vaxla_server.store.database import create_store_engine
-from vaxla_server.store.migrate import current_revision, head_revision, upgrade_to_head
-from vaxla_server.store.models import Base
+from vaxla_server.store.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
+from vaxla_server.store.models import Base, UserRow
+from vaxla_server.store.transactions import write_transaction
 
 APPEND_ONLY_TRIGGERS = {
     "sqlite": {"events_refuse_update", "events_refuse_delete"},
@@ -50,7 +60,12 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
         open_store(url=database_url).close()
 
         assert current_revision(engine) == head_revision()
-        assert set(inspect(engine).get_table_names()) == {"alembic_version", "events"}
+        assert set(inspect(engine).get_table_names()) == {
+            "alembic_version",
+            "events",
+            "users",
+            "tokens",
+        }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:
         engine.dispose()
@@ -123,3 +138,39 @@ def test_unsupported_databases_are_refused(url: str) -> None:
 def test_open_store_needs_one_place() -> None:
     with pytest.raises(StoreError, match="exactly one"):
         open_store()
+
+
+def test_upgrades_a_database_of_an_older_revision_keeping_its_data(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        with write_transaction(engine) as connection:
+            command.upgrade(alembic_config(connection), "0001")
+        assert current_revision(engine) == "0001"
+        EventLog(engine).append(list(SAMPLES.values()))
+        before = EventLog(engine).read()
+
+        with open_store(url=database_url) as store:
+            assert current_revision(engine) == head_revision() != "0001"
+            assert store.events.read() == before
+    finally:
+        engine.dispose()
+
+
+def test_user_names_are_unique_in_the_database_whatever_their_case(database_url: str) -> None:
+    with open_store(url=database_url) as store:
+        users = cast(Table, UserRow.__table__)
+        row = {
+            "username": "anna",
+            "username_key": "anna",
+            "display_name": "Anna",
+            "role": "agent",
+            "password_hash": "$argon2id$...",
+            "active": True,
+            "created_at": datetime(2026, 11, 22, tzinfo=UTC),
+        }
+        with write_transaction(store.engine) as connection:
+            connection.execute(insert(users), row)
+        with pytest.raises(IntegrityError), write_transaction(store.engine) as connection:
+            connection.execute(insert(users), {**row, "username": "ANNA"})
+        with pytest.raises(IntegrityError), write_transaction(store.engine) as connection:
+            connection.execute(insert(users), {**row, "username": "bert", "role": "boss"})

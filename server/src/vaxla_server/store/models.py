@@ -7,7 +7,19 @@ so a change here without a migration fails.
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Identity, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -73,3 +85,46 @@ class EventRow(Base):
     agent_id: Mapped[int | None] = mapped_column(BigInteger)
     queue_id: Mapped[int | None] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonPayload)
+
+
+# The roles a user can have; the same values as ``vaxla_protocol.Role``.
+USER_ROLES = ("agent", "operator", "supervisor", "admin")
+
+
+class UserRow(Base):
+    """A person who logs in: agents, operators, supervisors and administrators.
+
+    ``username_key`` is the user name in lower case; its unique index makes user names
+    unique without regard to case, and logins look users up by it.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{role}'" for role in USER_ROLES) + ")",
+            name="ck_users_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TokenRow(Base):
+    """A session opened by a login. Only the SHA-256 of the bearer token is kept."""
+
+    __tablename__ = "tokens"
+    __table_args__ = (Index("ix_tokens_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

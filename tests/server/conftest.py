@@ -1,4 +1,6 @@
-"""Store tests run on both engines: SQLite in a temporary directory and a real PostgreSQL."""
+"""Server tests that touch the store run on both engines: SQLite in a temporary directory
+and a real PostgreSQL (one server for the whole session).
+"""
 
 import uuid
 from collections.abc import Iterator
