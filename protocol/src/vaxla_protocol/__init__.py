@@ -3,7 +3,7 @@
 Both sides import these models; neither defines its own copy of a message.
 """
 
-from vaxla_protocol.auth import LoginRequest, LoginResponse
+from vaxla_protocol.auth import CurrentUser, LoginRequest, LoginResponse, Role
 from vaxla_protocol.health import Health
 from vaxla_protocol.version import (
     API_PREFIX,
@@ -15,9 +15,11 @@ from vaxla_protocol.version import (
 __all__ = [
     "API_PREFIX",
     "PROTOCOL_VERSION",
+    "CurrentUser",
     "Health",
     "LoginRequest",
     "LoginResponse",
     "ProtocolMismatch",
+    "Role",
     "check_compatible",
 ]

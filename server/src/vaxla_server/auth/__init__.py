@@ -1,0 +1,78 @@
+"""Users and authentication: argon2id passwords, login tokens, roles on every route.
+
+``Auth.open(store, settings)`` builds the two services: ``users`` (create, change the
+password, deactivate) and ``sessions`` (login, authenticate a token, logout). The HTTP
+side is in ``http.py``: the ``/auth`` routes and ``require_role``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from argon2 import Parameters
+
+from vaxla_server.auth.errors import (
+    AuthError,
+    DuplicateUser,
+    ExpiredToken,
+    InvalidToken,
+    InvalidUser,
+    LoginFailed,
+    LoginThrottled,
+    RevokedToken,
+    UnknownToken,
+    UnknownUser,
+)
+from vaxla_server.auth.passwords import DEFAULT_PARAMETERS, Passwords
+from vaxla_server.auth.sessions import DEFAULT_TOKEN_LIFETIME, IssuedToken, Sessions
+from vaxla_server.auth.throttle import DEFAULT_MAX_FAILURES, DEFAULT_WINDOW, LoginThrottle
+from vaxla_server.auth.users import DEFAULT_MIN_PASSWORD_LENGTH, User, Users
+from vaxla_server.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    """How logins behave; the defaults are the product's."""
+
+    token_lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
+    throttle_max_failures: int = DEFAULT_MAX_FAILURES
+    throttle_window: timedelta = DEFAULT_WINDOW
+    password_parameters: Parameters = field(default_factory=lambda: DEFAULT_PARAMETERS)
+    min_password_length: int = DEFAULT_MIN_PASSWORD_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    users: Users
+    sessions: Sessions
+
+    @classmethod
+    def open(cls, store: Store, settings: AuthSettings) -> "Auth":
+        passwords = Passwords(settings.password_parameters)
+        throttle = LoginThrottle(settings.throttle_max_failures, settings.throttle_window)
+        return cls(
+            users=Users(store.engine, passwords, min_password_length=settings.min_password_length),
+            sessions=Sessions(
+                store.engine, passwords, throttle, token_lifetime=settings.token_lifetime
+            ),
+        )
+
+
+__all__ = [
+    "Auth",
+    "AuthError",
+    "AuthSettings",
+    "DuplicateUser",
+    "ExpiredToken",
+    "InvalidToken",
+    "InvalidUser",
+    "IssuedToken",
+    "LoginFailed",
+    "LoginThrottled",
+    "Passwords",
+    "RevokedToken",
+    "Sessions",
+    "UnknownToken",
+    "UnknownUser",
+    "User",
+    "Users",
+]

@@ -1,0 +1,136 @@
+"""Logging in and out, and recognising the bearer token of a session.
+
+A login gives a random token; the store keeps only its SHA-256, so a copy of the
+database does not hold working tokens. Every method takes ``now``, so expiry and
+throttling are tested without waiting.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, insert, select, update
+
+from vaxla_server.auth.errors import (
+    ExpiredToken,
+    LoginFailed,
+    RevokedToken,
+    UnknownToken,
+)
+from vaxla_server.auth.passwords import Passwords
+from vaxla_server.auth.throttle import LoginThrottle
+from vaxla_server.auth.users import TOKENS, USERS, User, find_user_row, user_from_row
+from vaxla_server.store.transactions import write_transaction
+
+DEFAULT_TOKEN_LIFETIME = timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """What a successful login gives: the bearer token (shown once) and its expiry."""
+
+    token: str
+    expires_at: datetime
+    user: User
+
+    def __repr__(self) -> str:
+        return f"IssuedToken(token=..., expires_at={self.expires_at!r}, user={self.user!r})"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Sessions:
+    """Opens sessions for correct credentials, and finds the user behind a token."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        passwords: Passwords,
+        throttle: LoginThrottle,
+        *,
+        token_lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+    ) -> None:
+        if token_lifetime <= timedelta(0):
+            raise ValueError(f"token_lifetime must be positive, not {token_lifetime}")
+        self._engine = engine
+        self._passwords = passwords
+        self._throttle = throttle
+        self.token_lifetime = token_lifetime
+
+    def login(self, username: str, password: str, address: str, now: datetime) -> IssuedToken:
+        """Open a session, or raise ``LoginFailed`` or ``LoginThrottled``.
+
+        An unknown user, a wrong password and a deactivated user all raise the same
+        ``LoginFailed``, after the same work: an unknown user's password is checked
+        against a stand-in hash.
+        """
+        attempt = self._throttle.begin(address, now)
+        with self._engine.connect() as connection:
+            row = find_user_row(connection, username)
+        password_hash: str | None = None if row is None else row.password_hash
+        if not self._passwords.verify(password_hash, password):
+            raise LoginFailed()
+        assert row is not None and password_hash is not None
+        if not row.active:
+            raise LoginFailed()
+        self._throttle.succeeded(attempt)
+
+        token = secrets.token_urlsafe(32)
+        expires_at = now + self.token_lifetime
+        with write_transaction(self._engine) as connection:
+            if self._passwords.needs_rehash(password_hash):
+                connection.execute(
+                    update(USERS)
+                    .where(USERS.c.id == row.id, USERS.c.password_hash == password_hash)
+                    .values(password_hash=self._passwords.hash(password))
+                )
+            connection.execute(
+                insert(TOKENS),
+                {
+                    "token_sha256": token_digest(token),
+                    "user_id": row.id,
+                    "issued_at": now,
+                    "expires_at": expires_at,
+                    "revoked_at": None,
+                },
+            )
+        return IssuedToken(token=token, expires_at=expires_at, user=user_from_row(row))
+
+    def authenticate(self, token: str, now: datetime) -> User:
+        """The active user whose session ``token`` opened, or an ``InvalidToken`` error."""
+        query = (
+            select(
+                TOKENS.c.expires_at,
+                TOKENS.c.revoked_at,
+                *USERS.c,
+            )
+            .join(USERS, USERS.c.id == TOKENS.c.user_id)
+            .where(TOKENS.c.token_sha256 == token_digest(token))
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+        if row is None:
+            raise UnknownToken()
+        if row.revoked_at is not None or not row.active:
+            raise RevokedToken()
+        if row.expires_at <= now:
+            raise ExpiredToken()
+        return user_from_row(row)
+
+    def logout(self, token: str, now: datetime) -> None:
+        """End the session ``token`` opened; ending an ended session changes nothing."""
+        with write_transaction(self._engine) as connection:
+            result = connection.execute(
+                update(TOKENS)
+                .where(TOKENS.c.token_sha256 == token_digest(token), TOKENS.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+            if result.rowcount == 0:
+                exists = connection.execute(
+                    select(TOKENS.c.id).where(TOKENS.c.token_sha256 == token_digest(token))
+                ).first()
+                if exists is None:
+                    raise UnknownToken()
