@@ -9,6 +9,8 @@ import uvicorn
 
 from vaxla_server import __version__
 from vaxla_server.app import create_app
+from vaxla_server.auth.cli import add_create_user_command
+from vaxla_server.store import StoreError, open_store
 
 log = logging.getLogger("vaxla_server")
 
@@ -74,7 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="info",
         help="lowest level of log lines to print (default: %(default)s)",
     )
+    serve.add_argument(
+        "--database",
+        metavar="URL",
+        help="keep the store in this database (postgresql+psycopg://USER@HOST/DB) "
+        "instead of SQLite in the data directory",
+    )
     serve.set_defaults(run=_serve)
+    add_create_user_command(commands)
     return parser
 
 
@@ -84,14 +93,22 @@ def _serve(args: argparse.Namespace) -> None:
         raise SystemExit(f"vaxla-server: --data-dir {data_dir} exists and is not a directory")
     data_dir.mkdir(parents=True, exist_ok=True)
     log.info("vaxla-server %s, data directory %s", __version__, data_dir.resolve())
-    # log_config=None leaves logging to us, so uvicorn's lines share our format.
-    uvicorn.run(
-        create_app(),
-        host=args.bind,
-        port=args.http_port,
-        log_config=None,
-        log_level=args.log_level,
-    )
+    try:
+        if args.database is None:
+            store = open_store(data_dir=data_dir)
+        else:
+            store = open_store(url=args.database)
+    except StoreError as error:
+        raise SystemExit(f"vaxla-server: {error}") from None
+    with store:
+        # log_config=None leaves logging to us, so uvicorn's lines share our format.
+        uvicorn.run(
+            create_app(store),
+            host=args.bind,
+            port=args.http_port,
+            log_config=None,
+            log_level=args.log_level,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
