@@ -5,13 +5,14 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
 BIN_DIR = Path(sys.executable).parent
 TIMEOUT_S = 30.0
-LISTENING = re.compile(r"Uvicorn running on (http://\S+)")
+LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
 
 
 class ServerExited(Exception):
@@ -22,9 +23,10 @@ class ServerProcess:
     """``vaxla-server serve`` on a free loopback port, whose log lines can be waited for.
 
     Use it as a context manager: leaving the block kills the server if still running.
+    ``args`` are added to the command line.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, args: Sequence[str] = ()) -> None:
         self.process = subprocess.Popen(
             [
                 str(BIN_DIR / "vaxla-server"),
@@ -33,6 +35,7 @@ class ServerProcess:
                 str(data_dir),
                 "--http-port",
                 "0",
+                *args,
             ],
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

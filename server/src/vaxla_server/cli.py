@@ -5,12 +5,14 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import uvicorn
-
 from vaxla_server import __version__
 from vaxla_server.app import create_app
 from vaxla_server.auth.cli import add_create_user_command
+from vaxla_server.http_server import Listener
+from vaxla_server.http_server import serve as serve_http
+from vaxla_server.network import BindAddress
 from vaxla_server.store import StoreError, open_store
+from vaxla_server.tls import TlsError, load_certificate, self_signed_certificate
 
 log = logging.getLogger("vaxla_server")
 
@@ -70,6 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDR",
         help="address to listen on (default: %(default)s; 0.0.0.0 for all interfaces)",
     )
+    tls = serve.add_argument_group("TLS", "Serve HTTPS instead of plain HTTP.")
+    tls_source = tls.add_mutually_exclusive_group()
+    tls_source.add_argument(
+        "--tls",
+        choices=["self-signed"],
+        help="make a self-signed certificate for the bind address on first start, "
+        "keep it in DIR/tls/ and reuse it after",
+    )
+    tls_source.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="FILE",
+        help="PEM certificate (the server's first, then its chain); needs --tls-key",
+    )
+    tls.add_argument("--tls-key", type=Path, metavar="FILE", help="its unencrypted PEM key")
     serve.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
@@ -93,6 +110,7 @@ def _serve(args: argparse.Namespace) -> None:
         raise SystemExit(f"vaxla-server: --data-dir {data_dir} exists and is not a directory")
     data_dir.mkdir(parents=True, exist_ok=True)
     log.info("vaxla-server %s, data directory %s", __version__, data_dir.resolve())
+    listener = _listener(args, data_dir)
     try:
         if args.database is None:
             store = open_store(data_dir=data_dir)
@@ -101,14 +119,31 @@ def _serve(args: argparse.Namespace) -> None:
     except StoreError as error:
         raise SystemExit(f"vaxla-server: {error}") from None
     with store:
-        # log_config=None leaves logging to us, so uvicorn's lines share our format.
-        uvicorn.run(
-            create_app(store),
-            host=args.bind,
-            port=args.http_port,
-            log_config=None,
-            log_level=args.log_level,
+        serve_http(create_app(store), listener, log_level=args.log_level)
+
+
+def _listener(args: argparse.Namespace, data_dir: Path) -> Listener:
+    """Where to listen, with which certificate; exits with a message if TLS is unusable."""
+    bind = BindAddress.parse(args.bind)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise SystemExit("vaxla-server: --tls-cert and --tls-key go together; give both")
+    try:
+        if args.tls_cert is not None:
+            certificate = load_certificate(args.tls_cert, args.tls_key)
+        elif args.tls == "self-signed":
+            certificate = self_signed_certificate(data_dir, bind)
+        else:
+            certificate = None
+    except TlsError as error:
+        raise SystemExit(f"vaxla-server: {error}") from None
+    if certificate is not None:
+        log.info(
+            "TLS certificate %s, valid until %s",
+            certificate.cert_file,
+            f"{certificate.not_after:%Y-%m-%d}",
         )
+        log.info("TLS fingerprint for pinning: %s", certificate.fingerprint)
+    return Listener(bind=bind, port=args.http_port, certificate=certificate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
