@@ -23,10 +23,13 @@ class ServerProcess:
     """``vaxla-server serve`` on a free loopback port, whose log lines can be waited for.
 
     Use it as a context manager: leaving the block kills the server if still running.
-    ``args`` are added to the command line.
+    ``args`` are added to the command line; the server advertises itself with zeroconf
+    (on loopback) only if ``discovery`` is true.
     """
 
-    def __init__(self, data_dir: Path, args: Sequence[str] = ()) -> None:
+    def __init__(
+        self, data_dir: Path, args: Sequence[str] = (), *, discovery: bool = False
+    ) -> None:
         self.process = subprocess.Popen(
             [
                 str(BIN_DIR / "vaxla-server"),
@@ -35,6 +38,7 @@ class ServerProcess:
                 str(data_dir),
                 "--http-port",
                 "0",
+                *([] if discovery else ["--no-discovery"]),
                 *args,
             ],
             stdin=subprocess.DEVNULL,

@@ -99,7 +99,7 @@ def served_certificate_der(url: str) -> bytes:
 
 def run_serve(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SERVER, "serve", "--data-dir", str(data_dir), "--http-port", "0", *args],
+        [SERVER, "serve", "--data-dir", str(data_dir), "--http-port", "0", "--no-discovery", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,9 +8,10 @@ from pathlib import Path
 from vaxla_server import __version__
 from vaxla_server.app import create_app
 from vaxla_server.auth.cli import add_create_user_command
+from vaxla_server.discovery import SERVICE_TYPE, InvalidInstanceName, check_instance_name
 from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
-from vaxla_server.network import BindAddress
+from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
 from vaxla_server.tls import TlsError, load_certificate, self_signed_certificate
 
@@ -87,6 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="PEM certificate (the server's first, then its chain); needs --tls-key",
     )
     tls.add_argument("--tls-key", type=Path, metavar="FILE", help="its unencrypted PEM key")
+    discovery = serve.add_argument_group(
+        "discovery", f"Advertise the server as {SERVICE_TYPE} with zeroconf."
+    )
+    discovery.add_argument(
+        "--name",
+        type=_service_name,
+        metavar="NAME",
+        help="service name to advertise (default: this host's name)",
+    )
+    discovery.add_argument(
+        "--no-discovery",
+        dest="discovery",
+        action="store_false",
+        help="do not advertise the server",
+    )
     serve.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
@@ -122,6 +138,13 @@ def _serve(args: argparse.Namespace) -> None:
         serve_http(create_app(store), listener, log_level=args.log_level)
 
 
+def _service_name(text: str) -> str:
+    try:
+        return check_instance_name(text)
+    except InvalidInstanceName as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _listener(args: argparse.Namespace, data_dir: Path) -> Listener:
     """Where to listen, with which certificate; exits with a message if TLS is unusable."""
     bind = BindAddress.parse(args.bind)
@@ -143,7 +166,12 @@ def _listener(args: argparse.Namespace, data_dir: Path) -> Listener:
             f"{certificate.not_after:%Y-%m-%d}",
         )
         log.info("TLS fingerprint for pinning: %s", certificate.fingerprint)
-    return Listener(bind=bind, port=args.http_port, certificate=certificate)
+    return Listener(
+        bind=bind,
+        port=args.http_port,
+        certificate=certificate,
+        service_name=(args.name or host_name()) if args.discovery else None,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,12 +1,18 @@
-"""The HTTP listener: uvicorn serving the API over HTTP or HTTPS."""
+"""The HTTP listener: uvicorn serving the API over HTTP or HTTPS, advertised while it listens."""
 
+import logging
+import socket
 from dataclasses import dataclass
 
 import uvicorn
+import zeroconf
 from fastapi import FastAPI
 
+from vaxla_server.discovery import Advertisement, ServiceAdvertiser
 from vaxla_server.network import BindAddress
 from vaxla_server.tls import ServerCertificate
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,49 @@ class Listener:
     bind: BindAddress
     port: int
     certificate: ServerCertificate | None
+    # None: the server does not advertise itself.
+    service_name: str | None
+
+
+class _AdvertisingServer(uvicorn.Server):
+    """A uvicorn server that advertises itself once listening and withdraws first at shutdown.
+
+    Withdrawing inside the shutdown matters: uvicorn re-raises the stopping signal as
+    soon as it has shut down, which ends the process.
+    """
+
+    def __init__(self, config: uvicorn.Config, listener: Listener) -> None:
+        super().__init__(config)
+        self._listener = listener
+        self._advertiser: ServiceAdvertiser | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        name = self._listener.service_name
+        if not self.started or name is None:
+            return
+        certificate = self._listener.certificate
+        listening = self.servers[0].sockets[0]
+        advertisement = Advertisement(
+            instance_name=name,
+            bind=self._listener.bind,
+            port=listening.getsockname()[1],
+            tls_fingerprint=certificate.fingerprint if certificate else None,
+        )
+        try:
+            self._advertiser = await ServiceAdvertiser.register(advertisement)
+        except (OSError, zeroconf.Error) as error:
+            # Clients can still be given the address by hand; serving matters more.
+            log.warning("serving without a zeroconf advertisement: %s", error)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self._advertiser is not None:
+            advertiser, self._advertiser = self._advertiser, None
+            try:
+                await advertiser.withdraw()
+            except (OSError, zeroconf.Error) as error:
+                log.warning("could not withdraw the zeroconf advertisement: %s", error)
+        await super().shutdown(sockets=sockets)
 
 
 def serve(app: FastAPI, listener: Listener, *, log_level: str) -> None:
@@ -31,4 +80,4 @@ def serve(app: FastAPI, listener: Listener, *, log_level: str) -> None:
         log_config=None,
         log_level=log_level,
     )
-    uvicorn.Server(config).run()
+    _AdvertisingServer(config, listener).run()
