@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from vaxla_protocol import CurrentUser, LoginRequest, LoginResponse
 from vaxla_server.api.access import (
     EVERY_ROLE,
+    UNAUTHORIZED_RESPONSE,
     BearerCredentials,
     Clock,
     get_auth,
@@ -54,7 +55,7 @@ def login(
     return LoginResponse(token=issued.token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=UNAUTHORIZED_RESPONSE)
 def logout(
     _user: AnyUser,
     credentials: BearerCredentials,
@@ -67,7 +68,7 @@ def logout(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me")
+@router.get("/me", responses=UNAUTHORIZED_RESPONSE)
 def me(user: AnyUser) -> CurrentUser:
     """The user the bearer token belongs to."""
     return CurrentUser(username=user.username, display_name=user.display_name, role=user.role)
