@@ -65,6 +65,17 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "events",
             "users",
             "tokens",
+            "skills",
+            "pause_reasons",
+            "classification_codes",
+            "queues",
+            "queue_requirements",
+            "queue_expansion_steps",
+            "agent_profiles",
+            "agent_skills",
+            "agent_memberships",
+            "agent_capacities",
+            "licence",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Identity,
     Index,
@@ -128,3 +129,213 @@ class TokenRow(Base):
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+# The distribution strategies a queue may use: the dispatcher's names (R11).
+QUEUE_STRATEGIES = (
+    "sequential",
+    "longest_idle",
+    "round_robin",
+    "fewest_calls",
+    "least_talk_time",
+    "random",
+    "ring_all",
+    "skills",
+)
+# Skill levels and required levels, as the dispatcher reads them.
+MAX_SKILL_LEVEL = 100
+
+
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+class SkillRow(Base):
+    """A skill agents have at a level and queues (or contacts) require."""
+
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PauseReasonRow(Base):
+    """A reason an agent can give for a pause (R20), labelled in Swedish and English."""
+
+    __tablename__ = "pause_reasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    label_sv: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class ClassificationCodeRow(Base):
+    """A code an agent classifies an answered call with (R21), in a group such as
+    ``product``, ``fault`` or ``outcome``."""
+
+    __tablename__ = "classification_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    label_sv: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    code_group: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class QueueRow(Base):
+    """A queue: the dispatcher's settings for it and the call flow's timers and goals."""
+
+    __tablename__ = "queues"
+    __table_args__ = (
+        CheckConstraint(_in_list("strategy", QUEUE_STRATEGIES), name="ck_queues_strategy"),
+        CheckConstraint("max_penalty IS NULL OR max_penalty >= 0", name="ck_queues_max_penalty"),
+        CheckConstraint("exclusion_s >= 0", name="ck_queues_exclusion_s"),
+        CheckConstraint("ring_timeout_s > 0", name="ck_queues_ring_timeout_s"),
+        CheckConstraint("wrap_up_s >= 0", name="ck_queues_wrap_up_s"),
+        CheckConstraint(
+            "service_goal_percent >= 0 AND service_goal_percent <= 100",
+            name="ck_queues_service_goal_percent",
+        ),
+        CheckConstraint("service_goal_s > 0", name="ck_queues_service_goal_s"),
+        CheckConstraint("sticky_agent_s >= 0", name="ck_queues_sticky_agent_s"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    strategy: Mapped[str] = mapped_column(String(20))
+    weight: Mapped[int] = mapped_column(Integer)
+    max_penalty: Mapped[int | None] = mapped_column(Integer)
+    exclusion_s: Mapped[float] = mapped_column(Float)
+    autopause: Mapped[bool] = mapped_column(Boolean)
+    ring_timeout_s: Mapped[float] = mapped_column(Float)
+    wrap_up_s: Mapped[float] = mapped_column(Float)
+    service_goal_percent: Mapped[float] = mapped_column(Float)
+    service_goal_s: Mapped[float] = mapped_column(Float)
+    sticky_agent_s: Mapped[float] = mapped_column(Float)
+
+
+class QueueRequirementRow(Base):
+    """A skill a queue requires, at least at ``level``. A skill in use cannot be deleted."""
+
+    __tablename__ = "queue_requirements"
+    __table_args__ = (
+        CheckConstraint(
+            f"level >= 0 AND level <= {MAX_SKILL_LEVEL}", name="ck_queue_requirements_level"
+        ),
+        Index("ix_queue_requirements_skill_id", "skill_id"),
+    )
+
+    queue_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("skills.id", ondelete="RESTRICT"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class QueueExpansionStepRow(Base):
+    """One step of a queue's skill expansion, ``position`` 0 first (see the dispatcher's
+    ``ExpansionStep``)."""
+
+    __tablename__ = "queue_expansion_steps"
+    __table_args__ = (
+        CheckConstraint("after_s >= 0", name="ck_queue_expansion_steps_after_s"),
+        CheckConstraint(
+            f"relax >= 0 AND relax <= {MAX_SKILL_LEVEL}", name="ck_queue_expansion_steps_relax"
+        ),
+        CheckConstraint(
+            "max_penalty IS NULL OR max_penalty >= 0",
+            name="ck_queue_expansion_steps_max_penalty",
+        ),
+    )
+
+    queue_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    after_s: Mapped[float] = mapped_column(Float)
+    relax: Mapped[int] = mapped_column(Integer)
+    max_penalty: Mapped[int | None] = mapped_column(Integer)
+
+
+class AgentProfileRow(Base):
+    """How an agent (a user of role ``agent``) takes contacts: the dispatcher's profile."""
+
+    __tablename__ = "agent_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    personal_weight: Mapped[int] = mapped_column(Integer)
+    standby: Mapped[bool] = mapped_column(Boolean)
+
+
+class AgentSkillRow(Base):
+    """A skill an agent has, at ``level``."""
+
+    __tablename__ = "agent_skills"
+    __table_args__ = (
+        CheckConstraint(f"level >= 0 AND level <= {MAX_SKILL_LEVEL}", name="ck_agent_skills_level"),
+        Index("ix_agent_skills_skill_id", "skill_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("agent_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("skills.id", ondelete="RESTRICT"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class AgentMembershipRow(Base):
+    """An agent's membership of a queue: lower ``penalty`` is offered first; ``position``
+    is the fixed order of ``sequential`` and ``round_robin``."""
+
+    __tablename__ = "agent_memberships"
+    __table_args__ = (
+        CheckConstraint("penalty >= 0", name="ck_agent_memberships_penalty"),
+        Index("ix_agent_memberships_queue_id", "queue_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("agent_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    queue_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("queues.id", ondelete="RESTRICT"), primary_key=True
+    )
+    penalty: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class AgentCapacityRow(Base):
+    """How many contacts of a channel (``voice``, ``chat``, ...) an agent takes at once."""
+
+    __tablename__ = "agent_capacities"
+    __table_args__ = (CheckConstraint("capacity >= 0", name="ck_agent_capacities_capacity"),)
+
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("agent_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class LicenceRow(Base):
+    """The licence: at most ``max_logged_in_agents`` agents logged in at once (R34).
+
+    One row at most (``id`` is 1); no row means no licence has been set.
+    """
+
+    __tablename__ = "licence"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="ck_licence_single_row"),
+        CheckConstraint("max_logged_in_agents >= 0", name="ck_licence_max_logged_in_agents"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    max_logged_in_agents: Mapped[int] = mapped_column(Integer)
