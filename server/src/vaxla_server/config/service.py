@@ -113,12 +113,7 @@ class Configuration:
                 .where(QUEUE_REQUIREMENTS.c.skill_id == skill_id)
                 .order_by(QUEUES.c.name)
             ).scalars()
-            agents = connection.execute(
-                select(USERS.c.username)
-                .join(AGENT_SKILLS, AGENT_SKILLS.c.user_id == USERS.c.id)
-                .where(AGENT_SKILLS.c.skill_id == skill_id)
-                .order_by(USERS.c.username_key)
-            ).scalars()
+            agents = _agents_using(connection, AGENT_SKILLS.c.skill_id, skill_id)
             used_by = [f"queue {queue!r}" for queue in queues]
             used_by += [f"agent {agent!r}" for agent in agents]
             if used_by:
@@ -268,12 +263,7 @@ class Configuration:
         """Delete the queue; refused while agents are members of it."""
         with write_transaction(self._engine) as connection:
             queue_id = _existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
-            members = connection.execute(
-                select(USERS.c.username)
-                .join(AGENT_MEMBERSHIPS, AGENT_MEMBERSHIPS.c.user_id == USERS.c.id)
-                .where(AGENT_MEMBERSHIPS.c.queue_id == queue_id)
-                .order_by(USERS.c.username_key)
-            ).scalars()
+            members = _agents_using(connection, AGENT_MEMBERSHIPS.c.queue_id, queue_id)
             used_by = [f"agent {member!r}" for member in members]
             if used_by:
                 raise StillReferenced("queue", name, used_by)
@@ -436,6 +426,20 @@ def _id_by(connection: Connection, table: Table, column: Any, value: str) -> int
         select(table.c.id).where(column == value)
     ).scalar_one_or_none()
     return found
+
+
+def _agents_using(connection: Connection, link: Any, value: int) -> list[str]:
+    """User names of the agents whose row in ``link``'s table (agent skills, memberships)
+    has ``value`` in that column, in name order."""
+    table = link.table
+    return list(
+        connection.execute(
+            select(USERS.c.username)
+            .join(table, table.c.user_id == USERS.c.id)
+            .where(link == value)
+            .order_by(USERS.c.username_key)
+        ).scalars()
+    )
 
 
 def _existing_id(connection: Connection, table: Table, column: Any, kind: str, name: str) -> int:
