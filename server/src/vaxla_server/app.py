@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
-from vaxla_server.api import auth, health
+from vaxla_server.api import auth, config_routes, health, runtime_routes
 from vaxla_server.api.access import Clock, system_clock
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.store import Store
@@ -23,4 +23,6 @@ def create_app(
     app.state.clock = clock
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
+    for router in (*config_routes.routers, *runtime_routes.routers):
+        app.include_router(router, prefix=API_PREFIX)
     return app
