@@ -1,0 +1,1 @@
+"""Voice: the pjsua2 softphone, Qt-free, pumped by whoever owns it."""

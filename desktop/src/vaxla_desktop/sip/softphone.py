@@ -1,0 +1,368 @@
+"""The agent's softphone: one pjsua2 endpoint that rings only for the server's offers.
+
+pjsua2 runs with no threads of its own (``threadCnt = 0``, ``mainThreadOnly``); whoever
+owns the softphone calls :meth:`Softphone.pump` often (a 10 ms QTimer in the app), and
+every pjsua2 callback runs inside that call and comes out as one typed event through
+the ``on_event`` callback. Nothing here knows about Qt, so the tests drive it directly.
+
+An incoming INVITE rings only when it carries an ``X-Vaxla-Offer`` header made with the
+key of the agent's current session (:mod:`vaxla_protocol.offers`); anything else is
+answered 403 and reported as :class:`Refused`. ``Call`` objects are dropped as soon as
+pjsua2 reports them disconnected, and :meth:`Softphone.close` hangs up what is left and
+waits for it before destroying the library: a ``Call`` alive after ``libDestroy()``
+aborts the process.
+"""
+
+import itertools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pjsua2 as pj
+
+from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
+
+log = logging.getLogger(__name__)
+
+_HEADER_LINE = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
+MAX_CALLS = 32  # the wheel's compile-time PJSUA_MAX_CALLS
+
+
+class SoftphoneError(Exception):
+    """The softphone could not start or could not do what was asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ringing:
+    """An offer from the server rings; answer or decline it by ``call``."""
+
+    call: int
+    offer_id: str
+    remote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dialling:
+    """An outgoing call (``dial``) is on its way."""
+
+    call: int
+    remote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """The call is answered and its audio flows."""
+
+    call: int
+
+
+@dataclass(frozen=True, slots=True)
+class HoldChanged:
+    call: int
+    on_hold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """The call is over; ``by`` says which side ended it, ``code`` is the SIP status."""
+
+    call: int
+    by: Literal["local", "remote"]
+    code: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfReceived:
+    call: int
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An INVITE that was not a valid offer from the server was answered 403."""
+
+    source: str
+    reason: str
+
+
+SoftphoneEvent = Ringing | Dialling | Connected | HoldChanged | Ended | DtmfReceived | Refused
+EventSink = Callable[[SoftphoneEvent], None]
+KeySource = Callable[[], str | None]
+
+
+def _offer_header(whole_message: str) -> str | None:
+    head = whole_message.split("\r\n\r\n", 1)[0]
+    match = _HEADER_LINE.search(head)
+    return match.group(1) if match else None
+
+
+class _Call(pj.Call):  # type: ignore[misc]
+    """pjsua2 calls back by its own (camelCase) method names."""
+
+    def __init__(self, phone: "Softphone", number: int, account: Any, call_id: int) -> None:
+        super().__init__(account, call_id)
+        self.phone = phone
+        self.number = number
+        self.connected = False
+        self.hung_up_locally = False
+        self.on_hold = False
+        self.muted = False
+        self.media: Any = None
+
+    def onCallState(self, prm: Any) -> None:
+        info = self.getInfo()
+        if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self.phone._ended(self, int(info.lastStatusCode), info.lastReason)
+
+    def onCallMediaState(self, prm: Any) -> None:
+        info = self.getInfo()
+        for index, media in enumerate(info.media):
+            if media.type != pj.PJMEDIA_TYPE_AUDIO:
+                continue
+            if media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                self.media = self.getAudioMedia(index)
+                self.phone._connect_audio(self)
+                if not self.connected:
+                    self.connected = True
+                    self.phone._emit(Connected(self.number))
+                if self.on_hold:
+                    self.on_hold = False
+                    self.phone._emit(HoldChanged(self.number, False))
+            elif (
+                media.status in (pj.PJSUA_CALL_MEDIA_LOCAL_HOLD, pj.PJSUA_CALL_MEDIA_NONE)
+                and self.connected
+                and not self.on_hold
+            ):
+                self.on_hold = True
+                self.phone._emit(HoldChanged(self.number, True))
+
+    def onDtmfDigit(self, prm: Any) -> None:
+        self.phone._emit(DtmfReceived(self.number, prm.digit))
+
+
+class _Account(pj.Account):  # type: ignore[misc]
+    def __init__(self, phone: "Softphone") -> None:
+        super().__init__()
+        self.phone = phone
+
+    def onIncomingCall(self, prm: Any) -> None:
+        self.phone._incoming(self, prm)
+
+
+class Softphone:
+    """A pjsua2 user agent bound to ``bind``:``port`` (0 picks a free port).
+
+    ``session_key`` gives the key of the agent's current session (``None`` when logged
+    out: every INVITE is refused then). ``audio=False`` uses pjsua2's null device, as on
+    servers and in tests.
+    """
+
+    def __init__(
+        self,
+        on_event: EventSink,
+        session_key: KeySource,
+        *,
+        bind: str = "127.0.0.1",
+        port: int = 0,
+        audio: bool = True,
+        user: str = "vaxla",
+    ) -> None:
+        self._on_event = on_event
+        self._session_key = session_key
+        self._calls: dict[int, _Call] = {}
+        self._numbers = itertools.count(1)
+        self._endpoint = pj.Endpoint()
+        self._endpoint.libCreate()
+        try:
+            config = pj.EpConfig()
+            config.uaConfig.threadCnt = 0
+            config.uaConfig.mainThreadOnly = True
+            config.uaConfig.maxCalls = MAX_CALLS
+            config.uaConfig.userAgent = "Vaxla desktop"
+            config.logConfig.level = 1
+            config.logConfig.consoleLevel = 1
+            config.medConfig.noVad = True
+            self._endpoint.libInit(config)
+            transport = pj.TransportConfig()
+            transport.boundAddress = bind
+            transport.port = port
+            self._transport = self._endpoint.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+            if not audio:
+                self._endpoint.audDevManager().setNullDev()
+            self._endpoint.libStart()
+            info = self._endpoint.transportGetInfo(self._transport)
+            self.address: str = info.localName  # "HOST:PORT"
+            account = pj.AccountConfig()
+            account.idUri = f"sip:{user}@{self.address}"
+            account.regConfig.registrarUri = ""
+            self._account = _Account(self)
+            self._account.create(account, True)
+        except pj.Error as error:
+            self._endpoint.libDestroy()
+            raise SoftphoneError(f"the softphone could not start: {error.info()}") from None
+        self.contact = f"sip:{user}@{self.address}"
+        log.info("softphone listening at %s", self.contact)
+
+    # Driving
+
+    def pump(self, max_ms: int = 0) -> None:
+        """Let pjsua2 handle what has arrived; callbacks become events during this call."""
+        self._endpoint.libHandleEvents(max_ms)
+
+    @property
+    def calls(self) -> list[int]:
+        return sorted(self._calls)
+
+    # Call control
+
+    def answer(self, call: int) -> None:
+        self._op(call, lambda c: c.answer(self._param(200)))
+
+    def decline(self, call: int) -> None:
+        """Refuse a ringing offer (486 Busy Here: the server offers it to someone else)."""
+        self._hangup(call, 486)
+
+    def hangup(self, call: int) -> None:
+        self._hangup(call, 0)
+
+    def hold(self, call: int) -> None:
+        self._op(call, lambda c: c.setHold(pj.CallOpParam(True)))
+
+    def resume(self, call: int) -> None:
+        param = pj.CallOpParam(True)
+        param.opt.flag = pj.PJSUA_CALL_UNHOLD
+        self._op(call, lambda c: c.reinvite(param))
+
+    def set_muted(self, call: int, muted: bool) -> None:
+        """Stop (or start again) sending the microphone to the call."""
+        target = self._existing(call)
+        target.muted = muted
+        self._connect_audio(target)
+
+    def send_dtmf(self, call: int, digits: str) -> None:
+        if not digits or any(d not in "0123456789*#ABCD" for d in digits):
+            raise SoftphoneError(f"not DTMF digits: {digits!r} (use 0-9, *, #, A-D)")
+        self._op(call, lambda c: c.dialDtmf(digits))
+
+    def transfer(self, call: int, target_uri: str) -> None:
+        """Blind transfer (REFER) of the call to ``target_uri``."""
+        self._op(call, lambda c: c.xfer(target_uri, pj.CallOpParam(True)))
+
+    def attended_transfer(self, call: int, consultation: int) -> None:
+        """Join the caller on ``call`` with the party on ``consultation`` (REFER/Replaces)."""
+        other = self._existing(consultation)
+        self._op(call, lambda c: c.xferReplaces(other, pj.CallOpParam(True)))
+
+    def dial(self, uri: str) -> int:
+        """Call ``uri`` (a ``sip:`` URI); the number of the new call."""
+        number = next(self._numbers)
+        call = _Call(self, number, self._account, pj.PJSUA_INVALID_ID)
+        try:
+            call.makeCall(uri, pj.CallOpParam(True))
+        except pj.Error as error:
+            raise SoftphoneError(f"could not call {uri}: {error.info()}") from None
+        self._calls[number] = call
+        self._emit(Dialling(number, uri))
+        return number
+
+    def close(self, *, max_wait_ms: int = 2000) -> None:
+        """Hang up every call, wait for them to end, and destroy the library."""
+        for number in list(self._calls):
+            self._hangup(number, 0, quiet=True)
+        waited = 0
+        while self._calls and waited < max_wait_ms:
+            self.pump(10)
+            waited += 10
+        if self._calls:
+            # Still alive after the wait: drop them all the same, or libDestroy aborts.
+            log.warning("%d call(s) did not end in time; dropping them", len(self._calls))
+            self._calls.clear()
+        try:
+            self._account.shutdown()
+        except pj.Error:
+            log.debug("account shutdown failed", exc_info=True)
+        del self._account
+        self._endpoint.libDestroy()
+
+    # Internals called from pjsua2 callbacks
+
+    def _emit(self, event: SoftphoneEvent) -> None:
+        try:
+            self._on_event(event)
+        except Exception:
+            # An exception must not unwind into pjsua2's C++ frames.
+            log.exception("softphone event handler failed on %r", event)
+
+    def _incoming(self, account: Any, prm: Any) -> None:
+        number = next(self._numbers)
+        call = _Call(self, number, account, prm.callId)
+        source = prm.rdata.srcAddress
+        key = self._session_key()
+        try:
+            if key is None:
+                raise InvalidOfferToken("not logged in: no offer can be valid")
+            offer_id = verify_offer_header(key, _offer_header(prm.rdata.wholeMsg))
+        except InvalidOfferToken as error:
+            log.warning("refused a call from %s: %s", source, error)
+            call.hung_up_locally = True
+            self._calls[number] = call
+            call.answer(self._param(403))
+            self._emit(Refused(source, str(error)))
+            return
+        self._calls[number] = call
+        call.answer(self._param(180))
+        remote = call.getInfo().remoteUri
+        self._emit(Ringing(number, offer_id, remote))
+
+    def _ended(self, call: _Call, code: int, reason: str) -> None:
+        if self._calls.pop(call.number, None) is None:
+            return
+        call.media = None
+        refused = code == 403 and call.hung_up_locally and not call.connected
+        if not refused:
+            self._emit(
+                Ended(call.number, "local" if call.hung_up_locally else "remote", code, reason)
+            )
+
+    def _connect_audio(self, call: _Call) -> None:
+        if call.media is None:
+            return
+        manager = self._endpoint.audDevManager()
+        capture = manager.getCaptureDevMedia()
+        playback = manager.getPlaybackDevMedia()
+        call.media.startTransmit(playback)
+        if call.muted:
+            capture.stopTransmit(call.media)
+        else:
+            capture.startTransmit(call.media)
+
+    @staticmethod
+    def _param(code: int) -> Any:
+        param = pj.CallOpParam(True)
+        param.statusCode = code
+        return param
+
+    def _existing(self, number: int) -> _Call:
+        try:
+            return self._calls[number]
+        except KeyError:
+            raise SoftphoneError(f"no call {number} (it may have ended)") from None
+
+    def _op(self, number: int, action: Callable[[_Call], None]) -> None:
+        call = self._existing(number)
+        try:
+            action(call)
+        except pj.Error as error:
+            raise SoftphoneError(f"call {number}: {error.info()}") from None
+
+    def _hangup(self, number: int, code: int, *, quiet: bool = False) -> None:
+        call = self._existing(number)
+        call.hung_up_locally = True
+        try:
+            call.hangup(self._param(code))
+        except pj.Error as error:
+            if not quiet:
+                raise SoftphoneError(f"call {number}: {error.info()}") from None
