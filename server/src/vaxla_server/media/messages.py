@@ -1,0 +1,260 @@
+"""The one protocol between the queue server and its media workers.
+
+Framing: one JSON object per line (UTF-8, ``\\n``-terminated) over a TCP connection that
+the worker opens to the server's control address (``--control HOST:PORT``). TCP rather
+than stdin/stdout or a Unix socket because the worker must be able to live on another
+host later (a pool behind a Kamailio front): the same connection then works unchanged,
+and a closed connection is how either side notices the other has gone.
+
+Every message has a ``type`` field that picks its model; unknown types and unknown fields
+are refused (:class:`ProtocolError`) so a contract drift fails loudly.
+
+Call ids are made by the worker and carry its worker id (``w1-17``), so they are unique
+in the pool and the server routes every command by the call id alone. One call id names
+the whole contact in the worker: the caller's leg and, once originated, the agent's leg.
+"""
+
+import re
+from typing import Annotated, Final, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+MAX_LINE_BYTES: Final = 64 * 1024
+_T = TypeVar("_T")
+
+CallId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+DtmfDigit = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "A", "B", "C", "D"]
+Side = Literal["caller", "agent", "server"]
+EndCause = Literal[
+    "caller_hangup",  # the caller hung up
+    "agent_hangup",  # the agent hung up a bridged call
+    "server_hangup",  # the server asked (hangup command)
+    "rejected",  # the server rejected the call before answering it
+    "worker_died",  # the worker process was lost; reported by the pool, never by a worker
+    "shutdown",  # the worker was shut down with the call still up
+    "media_error",  # pjsua2 failed the call (SIP or media error)
+]
+AgentLegStateName = Literal["calling", "ringing", "answered", "failed", "ended"]
+_HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+
+
+class ProtocolError(ValueError):
+    """A line is not a valid message of this protocol (the message says why)."""
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# Worker → server
+
+
+class Ready(_Message):
+    """The worker is listening for SIP at ``sip_address`` (``HOST:PORT``) and takes calls."""
+
+    type: Literal["ready"] = "ready"
+    worker_id: str = Field(min_length=1, max_length=32)
+    sip_address: str = Field(min_length=3)
+    max_calls: int = Field(ge=1, le=32)
+    pid: int = Field(ge=1)
+
+
+class IncomingCall(_Message):
+    """A caller from an allowed trunk address is ringing; answer or reject it."""
+
+    type: Literal["incoming_call"] = "incoming_call"
+    call_id: CallId
+    to_user: str
+    from_uri: str
+    source_address: str
+
+
+class Dtmf(_Message):
+    """The caller pressed a key (RFC 2833 or SIP INFO)."""
+
+    type: Literal["dtmf"] = "dtmf"
+    call_id: CallId
+    digit: DtmfDigit
+
+
+class PlaybackFinished(_Message):
+    """Every file of ``play_id`` has been played (never sent for looped or stopped plays)."""
+
+    type: Literal["playback_finished"] = "playback_finished"
+    call_id: CallId
+    play_id: str
+
+
+class AgentLegState(_Message):
+    """The agent leg moved: ``answered`` means confirmed with active media (bridgeable);
+    ``failed`` means it never answered (``code``: the SIP status, e.g. 486, 408, 487);
+    ``ended`` means an answered leg is gone while the caller stays (after a hangup of the
+    agent side ordered by the server)."""
+
+    type: Literal["agent_leg_state"] = "agent_leg_state"
+    call_id: CallId
+    state: AgentLegStateName
+    code: int | None = None
+
+
+class CallEnded(_Message):
+    """The call is over (both legs); ``side`` is who ended it. Last message of a call."""
+
+    type: Literal["call_ended"] = "call_ended"
+    call_id: CallId
+    cause: EndCause
+    side: Side
+
+
+class Stats(_Message):
+    """The worker's load, sent after every call start/end and on request."""
+
+    type: Literal["stats"] = "stats"
+    active_calls: int = Field(ge=0)
+    max_calls: int = Field(ge=1)
+    calls_total: int = Field(ge=0)
+    refused_sources: int = Field(ge=0)
+
+
+class CommandFailed(_Message):
+    """A server command could not be carried out (unknown call, missing file, pjsua2 error);
+    nothing changed for the call."""
+
+    type: Literal["command_failed"] = "command_failed"
+    call_id: str | None
+    command: str
+    reason: str
+
+
+# Server → worker
+
+
+class Answer(_Message):
+    type: Literal["answer"] = "answer"
+    call_id: CallId
+
+
+class Reject(_Message):
+    """Refuse a ringing call with a SIP status (4xx-6xx)."""
+
+    type: Literal["reject"] = "reject"
+    call_id: CallId
+    code: int = Field(ge=400, le=699)
+
+
+class Play(_Message):
+    """Play ``files`` (absolute WAV paths) one after the other; ``loop`` repeats the
+    sequence until stopped (music on hold). A new play replaces the current one."""
+
+    type: Literal["play"] = "play"
+    call_id: CallId
+    play_id: str = Field(min_length=1, max_length=64)
+    files: list[str] = Field(min_length=1, max_length=64)
+    loop: bool = False
+
+
+class StopPlayback(_Message):
+    type: Literal["stop_playback"] = "stop_playback"
+    call_id: CallId
+
+
+class OriginateAgentLeg(_Message):
+    """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
+
+    type: Literal["originate_agent_leg"] = "originate_agent_leg"
+    call_id: CallId
+    sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        for name, value in headers.items():
+            if not _HEADER_NAME.match(name):
+                raise ValueError(f"not a SIP header name: {name!r}")
+            if "\r" in value or "\n" in value:
+                raise ValueError(f"header {name} has a line break in its value")
+        return headers
+
+
+class CancelAgentLeg(_Message):
+    """Stop ringing the agent (ring timeout, RONA) or drop the agent leg; the caller stays."""
+
+    type: Literal["cancel_agent_leg"] = "cancel_agent_leg"
+    call_id: CallId
+
+
+class Bridge(_Message):
+    """Connect caller and agent audio both ways (stops any playback to the caller)."""
+
+    type: Literal["bridge"] = "bridge"
+    call_id: CallId
+
+
+class Hangup(_Message):
+    """``side="agent"``: drop only the agent leg (the caller stays, e.g. back to the
+    queue); ``side="caller"``: end the whole call (both legs)."""
+
+    type: Literal["hangup"] = "hangup"
+    call_id: CallId
+    side: Literal["caller", "agent"] = "caller"
+
+
+class Shutdown(_Message):
+    """Hang up every call (``call_ended`` cause ``shutdown``), then exit."""
+
+    type: Literal["shutdown"] = "shutdown"
+
+
+FromWorker = Annotated[
+    Ready
+    | IncomingCall
+    | Dtmf
+    | PlaybackFinished
+    | AgentLegState
+    | CallEnded
+    | Stats
+    | CommandFailed,
+    Field(discriminator="type"),
+]
+ToWorker = Annotated[
+    Answer
+    | Reject
+    | Play
+    | StopPlayback
+    | OriginateAgentLeg
+    | CancelAgentLeg
+    | Bridge
+    | Hangup
+    | Shutdown,
+    Field(discriminator="type"),
+]
+_FROM_WORKER: Final[TypeAdapter[FromWorker]] = TypeAdapter(FromWorker)
+_TO_WORKER: Final[TypeAdapter[ToWorker]] = TypeAdapter(ToWorker)
+
+
+def encode(message: _Message) -> bytes:
+    """One line of the protocol."""
+    return message.model_dump_json().encode() + b"\n"
+
+
+def _decode(adapter: TypeAdapter[_T], line: bytes | str) -> _T:
+    if len(line) > MAX_LINE_BYTES:
+        raise ProtocolError(f"line of {len(line)} bytes is longer than {MAX_LINE_BYTES}")
+    try:
+        return adapter.validate_json(line)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'message'}: {e['msg']}" for e in error.errors()
+        )
+        raise ProtocolError(f"not a valid message ({problems}): {line[:200]!r}") from None
+
+
+def decode_from_worker(line: bytes | str) -> FromWorker:
+    """A worker → server message; raises :class:`ProtocolError`."""
+    return _decode(_FROM_WORKER, line)
+
+
+def decode_to_worker(line: bytes | str) -> ToWorker:
+    """A server → worker message; raises :class:`ProtocolError`."""
+    return _decode(_TO_WORKER, line)
