@@ -34,7 +34,7 @@ EndCause = Literal[
     "shutdown",  # the worker was shut down with the call still up
     "media_error",  # pjsua2 failed the call (SIP or media error)
 ]
-AgentLegStateName = Literal["calling", "ringing", "answered", "failed", "ended"]
+AgentLegStateName = Literal["calling", "ringing", "answered", "bridged", "failed", "ended"]
 _HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
 
 
@@ -87,6 +87,7 @@ class PlaybackFinished(_Message):
 
 class AgentLegState(_Message):
     """The agent leg moved: ``answered`` means confirmed with active media (bridgeable);
+    ``bridged`` confirms a ``bridge`` command (caller and agent hear each other);
     ``failed`` means it never answered (``code``: the SIP status, e.g. 486, 408, 487);
     ``ended`` means an answered leg is gone while the caller stays (after a hangup of the
     agent side ordered by the server)."""
@@ -107,11 +108,12 @@ class CallEnded(_Message):
 
 
 class Stats(_Message):
-    """The worker's load, sent after every call start/end and on request."""
+    """The worker's load, sent when a call starts or ends."""
 
     type: Literal["stats"] = "stats"
     active_calls: int = Field(ge=0)
-    max_calls: int = Field(ge=1)
+    active_legs: int = Field(ge=0)  # pjsua2 calls: a bridged contact has two
+    max_calls: int = Field(ge=1)  # the cap on legs
     calls_total: int = Field(ge=0)
     refused_sources: int = Field(ge=0)
 

@@ -1,0 +1,782 @@
+"""A media worker: one pjsua2 endpoint that answers callers, plays prompts, collects DTMF,
+calls agents and bridges the two legs; the server steers it over :mod:`.messages`.
+
+Run as ``python -m vaxla_server.media.worker --sip-port P --control HOST:PORT
+--worker-id w1 --allow 127.0.0.0/8``. The worker connects to the control address, says
+``ready`` and then follows the server's commands until ``shutdown``, SIGTERM or the loss
+of the control connection (a worker without its server must not keep calls up).
+
+pjsua2 runs with no threads of its own (``threadCnt = 0``, ``mainThreadOnly``): one loop
+on the main thread calls ``libHandleEvents`` and reads the control socket, so every
+pjsua2 callback and every command runs on that thread. A prompt counts as played when its
+length (from the WAV headers) has passed since it was connected to the caller: pjsua2's
+own end-of-file callback runs on its media thread and fires while the read-ahead buffer
+still holds a quarter of a second of sound. ``Call`` objects are dropped once DISCONNECTED
+and everything is hung up before ``libDestroy()`` (a ``Call`` alive after it aborts the
+process).
+
+One pjsua2 process holds at most 32 call legs (the wheel's compile-time cap); a caller
+connected to an agent uses two.
+"""
+
+import argparse
+import ipaddress
+import itertools
+import logging
+import os
+import re
+import select
+import signal
+import socket
+import sys
+import time
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any, Literal
+
+import pjsua2 as pj
+
+from vaxla_server.media.messages import (
+    MAX_LINE_BYTES,
+    AgentLegState,
+    AgentLegStateName,
+    Answer,
+    Bridge,
+    CallEnded,
+    CancelAgentLeg,
+    CommandFailed,
+    Dtmf,
+    EndCause,
+    Hangup,
+    IncomingCall,
+    OriginateAgentLeg,
+    Play,
+    PlaybackFinished,
+    ProtocolError,
+    Ready,
+    Reject,
+    Shutdown,
+    Side,
+    Stats,
+    StopPlayback,
+    ToWorker,
+    decode_to_worker,
+    encode,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CALLS = 32  # the wheel's compile-time PJSUA_MAX_CALLS
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
+_DIGITS = set("0123456789*#ABCD")
+
+
+class WorkerError(Exception):
+    """The worker could not start (SIP port taken, control address unreachable, ...)."""
+
+
+class CommandError(Exception):
+    """A server command cannot be carried out; reported as ``command_failed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    worker_id: str
+    sip_port: int
+    control: tuple[str, int]
+    allowed: tuple[Network, ...]
+    bind: str = "127.0.0.1"
+    max_calls: int = MAX_CALLS
+    log_level: str = "WARNING"
+
+
+def source_host(address: str) -> str:
+    """The host of pjsua2's ``srcAddress`` (``1.2.3.4:5060`` or ``[::1]:5060``)."""
+    host = address.rsplit(":", 1)[0] if address.count(":") == 1 or "]" in address else address
+    return host.strip("[]")
+
+
+def source_allowed(address: str, allowed: Sequence[Network]) -> bool:
+    """Whether a SIP source address lies in one of the allowed trunk networks."""
+    try:
+        ip = ipaddress.ip_address(source_host(address))
+    except ValueError:
+        return False
+    return any(ip in network for network in allowed)
+
+
+class _Leg(pj.Call):  # type: ignore[misc]
+    """One pjsua2 call: the caller's leg or the agent's leg of a contact."""
+
+    def __init__(
+        self,
+        worker: "MediaWorker",
+        contact: "_Contact | None",
+        role: Literal["caller", "agent", "refused"],
+        account: Any,
+        call_id: int,
+    ) -> None:
+        super().__init__(account, call_id)
+        self.worker = worker
+        self.contact = contact
+        self.role = role
+        self.media: Any = None
+        self.confirmed = False
+        self.gone = False
+
+    def onCallState(self, prm: Any) -> None:
+        info = self.getInfo()
+        self.worker._on_leg_state(self, info)
+
+    def onCallMediaState(self, prm: Any) -> None:
+        info = self.getInfo()
+        for index, media in enumerate(info.media):
+            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                self.media = self.getAudioMedia(index)
+                self.worker._on_leg_media(self)
+                return
+
+    def onDtmfDigit(self, prm: Any) -> None:
+        self.worker._on_dtmf(self, str(prm.digit))
+
+
+class _Player(pj.AudioMediaPlayer):  # type: ignore[misc]
+    def __init__(self, play_id: str, loop: bool, seconds: float) -> None:
+        super().__init__()
+        self.play_id = play_id
+        self.loop = loop
+        self.seconds = seconds
+        self.done_at: float | None = None  # monotonic time the last file has been heard
+        self.connected = False
+
+    def connect(self, media: Any) -> None:
+        self.startTransmit(media)
+        self.connected = True
+        if not self.loop:
+            self.done_at = time.monotonic() + self.seconds
+
+
+def wav_seconds(path: Path) -> float:
+    """The length of a WAV file; raises :class:`CommandError` when it is not one pjsua2
+    plays (16-bit PCM mono)."""
+    try:
+        with wave.open(str(path)) as audio:
+            if audio.getnchannels() != 1 or audio.getsampwidth() != 2:
+                raise CommandError(f"{path} is not 16-bit mono PCM")
+            frames: int = audio.getnframes()
+            rate: int = audio.getframerate()
+            return frames / rate
+    except (OSError, EOFError, wave.Error) as error:
+        raise CommandError(f"{path} is not a readable WAV file: {error}") from None
+
+
+class _Account(pj.Account):  # type: ignore[misc]
+    def __init__(self, worker: "MediaWorker") -> None:
+        super().__init__()
+        self.worker = worker
+
+    def onIncomingCall(self, prm: Any) -> None:
+        self.worker._on_incoming(self, prm)
+
+
+@dataclass(eq=False)
+class _Contact:
+    """A caller's leg and, once originated, the agent's leg: one ``call_id``."""
+
+    call_id: str
+    caller: _Leg | None = None
+    agent: _Leg | None = None
+    answered: bool = False
+    bridged: bool = False
+    agent_answered: bool = False
+    agent_dropped_by_server: bool = False
+    ended: bool = False
+    end: tuple[EndCause, Side] | None = None
+    player: _Player | None = None
+    extra_legs: list[_Leg] = field(default_factory=list)  # agent legs still hanging up
+
+
+class Control:
+    """The JSON-lines connection to the server."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        try:
+            self._socket = socket.create_connection(address, timeout=5)
+        except OSError as error:
+            raise WorkerError(f"cannot reach the control address {address}: {error}") from None
+        self._socket.settimeout(5)
+        self._buffer = b""
+        self.closed = False
+
+    def send(self, message: Any) -> None:
+        if self.closed:
+            return
+        try:
+            self._socket.sendall(encode(message))
+        except OSError as error:
+            log.warning("control connection lost while sending: %s", error)
+            self.closed = True
+
+    def receive(self) -> list[ToWorker]:
+        """The commands that have arrived (never blocks)."""
+        commands: list[ToWorker] = []
+        while not self.closed and select.select([self._socket], [], [], 0)[0]:
+            try:
+                chunk = self._socket.recv(65536)
+            except OSError as error:
+                log.warning("control connection lost: %s", error)
+                self.closed = True
+                break
+            if not chunk:
+                self.closed = True
+                break
+            self._buffer += chunk
+            *lines, self._buffer = self._buffer.split(b"\n")
+            if len(self._buffer) > MAX_LINE_BYTES:
+                log.error("control line longer than %d bytes; dropping it", MAX_LINE_BYTES)
+                self._buffer = b""
+            for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    commands.append(decode_to_worker(line))
+                except ProtocolError as error:
+                    log.error("%s", error)
+                    self.send(CommandFailed(call_id=None, command="?", reason=str(error)))
+        return commands
+
+    def close(self) -> None:
+        self.closed = True
+        self._socket.close()
+
+
+class MediaWorker:
+    """The pjsua2 endpoint and the contacts it holds."""
+
+    def __init__(self, config: WorkerConfig, control: Control) -> None:
+        if not 1 <= config.max_calls <= MAX_CALLS:
+            raise WorkerError(f"max calls must be 1-{MAX_CALLS}, not {config.max_calls}")
+        self.config = config
+        self.control = control
+        self._contacts: dict[str, _Contact] = {}
+        self._refused: list[_Leg] = []
+        self._numbers = itertools.count(1)
+        self._calls_total = 0
+        self._refused_sources = 0
+        self._stopping = False
+        self._endpoint = pj.Endpoint()
+        self._endpoint.libCreate()
+        try:
+            ep_config = pj.EpConfig()
+            ep_config.uaConfig.threadCnt = 0
+            ep_config.uaConfig.mainThreadOnly = True
+            ep_config.uaConfig.maxCalls = config.max_calls
+            ep_config.uaConfig.userAgent = f"Vaxla media worker {config.worker_id}"
+            ep_config.logConfig.level = 1
+            ep_config.logConfig.consoleLevel = 1
+            ep_config.medConfig.noVad = True
+            ep_config.medConfig.clockRate = 8000
+            ep_config.medConfig.sndClockRate = 8000
+            self._endpoint.libInit(ep_config)
+            transport = pj.TransportConfig()
+            transport.boundAddress = config.bind
+            transport.port = config.sip_port
+            self._transport = self._endpoint.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+            self._endpoint.audDevManager().setNullDev()
+            self._endpoint.libStart()
+            self.sip_address: str = self._endpoint.transportGetInfo(self._transport).localName
+            account = pj.AccountConfig()
+            account.idUri = f"sip:vaxla@{self.sip_address}"
+            account.regConfig.registrarUri = ""
+            self._account = _Account(self)
+            self._account.create(account, True)
+        except pj.Error as error:
+            self._endpoint.libDestroy()
+            raise WorkerError(f"the SIP endpoint could not start: {error.info()}") from None
+
+    # The loop
+
+    def run(self) -> None:
+        self.control.send(
+            Ready(
+                worker_id=self.config.worker_id,
+                sip_address=self.sip_address,
+                max_calls=self.config.max_calls,
+                pid=os.getpid(),
+            )
+        )
+        self._send_stats()
+        while not self._stopping:
+            self._endpoint.libHandleEvents(10)
+            self._finish_plays()
+            for command in self.control.receive():
+                self.handle(command)
+            if self.control.closed and not self._stopping:
+                log.warning("control connection closed: hanging up and exiting")
+                self._stopping = True
+        self._shutdown()
+
+    def stop(self) -> None:
+        """Ask the loop to end (signal handler, shutdown command)."""
+        self._stopping = True
+
+    def handle(self, command: ToWorker) -> None:
+        """Carry out one command; what cannot be done is reported as ``command_failed``."""
+        try:
+            match command:
+                case Answer():
+                    self._answer(command)
+                case Reject():
+                    self._reject(command)
+                case Play():
+                    self._play(command)
+                case StopPlayback():
+                    self._stop_playback(self._contact(command.call_id))
+                case OriginateAgentLeg():
+                    self._originate(command)
+                case CancelAgentLeg():
+                    self._drop_agent(self._contact(command.call_id))
+                case Bridge():
+                    self._bridge(command)
+                case Hangup():
+                    self._hangup(command)
+                case Shutdown():
+                    self.stop()
+        except CommandError as error:
+            call_id = getattr(command, "call_id", None)
+            log.info("%s %s failed: %s", command.type, call_id, error)
+            self.control.send(
+                CommandFailed(call_id=call_id, command=command.type, reason=str(error))
+            )
+        except pj.Error as error:
+            call_id = getattr(command, "call_id", None)
+            self.control.send(
+                CommandFailed(call_id=call_id, command=command.type, reason=error.info())
+            )
+
+    # Commands
+
+    def _contact(self, call_id: str) -> _Contact:
+        contact = self._contacts.get(call_id)
+        if contact is None or contact.ended:
+            raise CommandError(f"no call {call_id} (it may have ended)")
+        return contact
+
+    def _caller(self, contact: _Contact) -> _Leg:
+        if contact.caller is None or contact.caller.gone:
+            raise CommandError(f"call {contact.call_id} has no caller any more")
+        return contact.caller
+
+    def _answer(self, command: Answer) -> None:
+        contact = self._contact(command.call_id)
+        if contact.answered:
+            raise CommandError(f"call {contact.call_id} is answered already")
+        self._caller(contact).answer(_param(200))
+        contact.answered = True
+
+    def _reject(self, command: Reject) -> None:
+        contact = self._contact(command.call_id)
+        if contact.answered:
+            raise CommandError(f"call {contact.call_id} is answered: hang it up instead")
+        contact.end = ("rejected", "server")
+        self._caller(contact).hangup(_param(command.code))
+
+    def _play(self, command: Play) -> None:
+        contact = self._contact(command.call_id)
+        caller = self._caller(contact)
+        if not contact.answered:
+            raise CommandError(f"call {contact.call_id} is not answered yet")
+        if contact.bridged:
+            raise CommandError(f"call {contact.call_id} is bridged to its agent")
+        seconds = 0.0
+        for name in command.files:
+            path = Path(name)
+            if not path.is_absolute() or not path.is_file():
+                raise CommandError(f"not an existing file given by absolute path: {name}")
+            seconds += wav_seconds(path)
+        player = _Player(command.play_id, command.loop, seconds)
+        options = 0 if command.loop else pj.PJMEDIA_FILE_NO_LOOP
+        try:
+            player.createPlaylist(pj.StringVector(command.files), command.play_id, options)
+        except pj.Error as error:
+            raise CommandError(f"cannot play {command.files}: {error.info()}") from None
+        self._stop_playback(contact)
+        contact.player = player
+        if caller.media is not None:
+            player.connect(caller.media)
+
+    def _stop_playback(self, contact: _Contact) -> None:
+        player, contact.player = contact.player, None
+        if player is None:
+            return
+        if player.connected and contact.caller is not None and contact.caller.media is not None:
+            try:
+                player.stopTransmit(contact.caller.media)
+            except pj.Error:
+                log.debug("stopTransmit of a player failed", exc_info=True)
+
+    def _originate(self, command: OriginateAgentLeg) -> None:
+        contact = self._contact(command.call_id)
+        self._caller(contact)
+        if contact.agent is not None:
+            raise CommandError(f"call {contact.call_id} has an agent leg already")
+        param = pj.CallOpParam(True)
+        for name, value in command.headers.items():
+            header = pj.SipHeader()
+            header.hName = name
+            header.hValue = value
+            param.txOption.headers.append(header)
+        leg = _Leg(self, contact, "agent", self._account, pj.PJSUA_INVALID_ID)
+        try:
+            leg.makeCall(command.sip_uri, param)
+        except pj.Error as error:
+            raise CommandError(f"cannot call {command.sip_uri}: {error.info()}") from None
+        contact.agent = leg
+        contact.agent_answered = False
+        contact.agent_dropped_by_server = False
+        self._agent_state(contact, "calling")
+
+    def _drop_agent(self, contact: _Contact) -> None:
+        leg = contact.agent
+        if leg is None:
+            raise CommandError(f"call {contact.call_id} has no agent leg")
+        contact.agent_dropped_by_server = True
+        self._unbridge(contact)
+        leg.hangup(_param(0))
+
+    def _bridge(self, command: Bridge) -> None:
+        contact = self._contact(command.call_id)
+        caller = self._caller(contact)
+        agent = contact.agent
+        if agent is None or not contact.agent_answered or agent.media is None:
+            raise CommandError(f"call {contact.call_id} has no answered agent leg to bridge")
+        if caller.media is None:
+            raise CommandError(f"call {contact.call_id}: the caller's audio is not active")
+        if contact.bridged:
+            return
+        self._stop_playback(contact)
+        caller.media.startTransmit(agent.media)
+        agent.media.startTransmit(caller.media)
+        contact.bridged = True
+        self._agent_state(contact, "bridged")
+
+    def _unbridge(self, contact: _Contact) -> None:
+        if not contact.bridged:
+            return
+        contact.bridged = False
+        caller, agent = contact.caller, contact.agent
+        if caller is None or agent is None or caller.media is None or agent.media is None:
+            return
+        try:
+            caller.media.stopTransmit(agent.media)
+            agent.media.stopTransmit(caller.media)
+        except pj.Error:
+            log.debug("stopTransmit between legs failed", exc_info=True)
+
+    def _hangup(self, command: Hangup) -> None:
+        contact = self._contact(command.call_id)
+        if command.side == "agent":
+            self._drop_agent(contact)
+            return
+        if contact.end is None:
+            contact.end = ("server_hangup", "server")
+        self._end_contact(contact)
+
+    def _end_contact(self, contact: _Contact) -> None:
+        """Hang up both legs; ``call_ended`` follows when the caller's leg is gone."""
+        self._stop_playback(contact)
+        self._unbridge(contact)
+        for leg in (contact.agent, contact.caller):
+            if leg is not None and not leg.gone:
+                code = 0 if leg.role == "agent" or contact.answered else 480
+                try:
+                    leg.hangup(_param(code))
+                except pj.Error:
+                    log.debug("hangup of a %s leg failed", leg.role, exc_info=True)
+
+    # pjsua2 callbacks (main thread)
+
+    def _on_incoming(self, account: Any, prm: Any) -> None:
+        source = str(prm.rdata.srcAddress)
+        if self._stopping or not source_allowed(source, self.config.allowed):
+            leg = _Leg(self, None, "refused", account, prm.callId)
+            self._refused.append(leg)
+            if self._stopping:
+                leg.answer(_param(503))
+            else:
+                self._refused_sources += 1
+                log.warning("refused a call from %s: not a trunk address", source)
+                leg.answer(_param(403))
+                self._send_stats()
+            return
+        call_id = f"{self.config.worker_id}-{next(self._numbers)}"
+        contact = _Contact(call_id)
+        leg = _Leg(self, contact, "caller", account, prm.callId)
+        contact.caller = leg
+        self._contacts[call_id] = contact
+        self._calls_total += 1
+        match = _REQUEST_USER.match(str(prm.rdata.wholeMsg))
+        to_user = match.group(1) if match else ""
+        leg.answer(_param(180))
+        info = leg.getInfo()
+        self.control.send(
+            IncomingCall(
+                call_id=call_id,
+                to_user=to_user,
+                from_uri=str(info.remoteUri),
+                source_address=source_host(source),
+            )
+        )
+        self._send_stats()
+
+    def _on_leg_state(self, leg: _Leg, info: Any) -> None:
+        state = info.state
+        if leg.role == "refused":
+            if state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                leg.gone = True
+                self._refused.remove(leg)
+            return
+        contact = leg.contact
+        assert contact is not None
+        if state == pj.PJSIP_INV_STATE_CONFIRMED:
+            leg.confirmed = True
+            if leg.role == "agent":
+                self._maybe_agent_answered(contact, leg)
+        elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "agent":
+            if contact.agent is leg and int(info.lastStatusCode) in (180, 183):
+                self._agent_state(contact, "ringing")
+        elif state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            leg.gone = True
+            leg.media = None
+            code = int(info.lastStatusCode)
+            if leg.role == "caller":
+                self._caller_gone(contact)
+            else:
+                self._agent_gone(contact, leg, code)
+
+    def _on_leg_media(self, leg: _Leg) -> None:
+        contact = leg.contact
+        if contact is None or contact.ended:
+            return
+        if leg.role == "caller":
+            player = contact.player
+            if player is not None and not player.connected:
+                player.connect(leg.media)
+            if contact.bridged and contact.agent is not None and contact.agent.media is not None:
+                leg.media.startTransmit(contact.agent.media)
+                contact.agent.media.startTransmit(leg.media)
+        elif leg is contact.agent:
+            if contact.bridged and contact.caller is not None and contact.caller.media is not None:
+                leg.media.startTransmit(contact.caller.media)
+                contact.caller.media.startTransmit(leg.media)
+            self._maybe_agent_answered(contact, leg)
+
+    def _on_dtmf(self, leg: _Leg, digit: str) -> None:
+        contact = leg.contact
+        if leg.role != "caller" or contact is None or contact.ended:
+            return
+        digit = digit.upper()
+        if digit not in _DIGITS:
+            log.info("ignored a DTMF event %r on %s", digit, contact.call_id)
+            return
+        self.control.send(Dtmf(call_id=contact.call_id, digit=digit))
+
+    # State changes
+
+    def _maybe_agent_answered(self, contact: _Contact, leg: _Leg) -> None:
+        ready = contact.agent is leg and leg.confirmed and leg.media is not None
+        if ready and not contact.agent_answered:
+            contact.agent_answered = True
+            self._agent_state(contact, "answered")
+
+    def _agent_state(
+        self, contact: _Contact, state: AgentLegStateName, code: int | None = None
+    ) -> None:
+        if not contact.ended:
+            self.control.send(AgentLegState(call_id=contact.call_id, state=state, code=code))
+
+    def _agent_gone(self, contact: _Contact, leg: _Leg, code: int) -> None:
+        if contact.agent is not leg:
+            self._forget_if_done(contact)
+            return
+        contact.agent = None
+        was_answered = contact.agent_answered
+        was_bridged = contact.bridged
+        contact.agent_answered = False
+        contact.bridged = False
+        if contact.ended:
+            self._forget_if_done(contact)
+            return
+        if was_bridged and not contact.agent_dropped_by_server:
+            # Hang-up on either side ends the call.
+            if contact.end is None:
+                contact.end = ("agent_hangup", "agent")
+            self._end_contact(contact)
+            return
+        if was_answered:
+            self._agent_state(contact, "ended", code)
+        else:
+            self._agent_state(contact, "failed", code)
+
+    def _caller_gone(self, contact: _Contact) -> None:
+        self._stop_playback(contact)
+        if contact.agent is not None and not contact.agent.gone:
+            self._unbridge(contact)
+            try:
+                contact.agent.hangup(_param(0))
+            except pj.Error:
+                log.debug("hangup of the agent leg failed", exc_info=True)
+        if not contact.ended:
+            contact.ended = True
+            cause, side = contact.end or ("caller_hangup", "caller")
+            self.control.send(CallEnded(call_id=contact.call_id, cause=cause, side=side))
+        self._forget_if_done(contact)
+        self._send_stats()
+
+    def _forget_if_done(self, contact: _Contact) -> None:
+        if contact.ended and (contact.agent is None or contact.agent.gone):
+            # Drop every reference to the Call objects: pjsua2 needs them gone.
+            contact.caller = None
+            contact.agent = None
+            contact.player = None
+            self._contacts.pop(contact.call_id, None)
+
+    def _finish_plays(self) -> None:
+        now = time.monotonic()
+        for contact in list(self._contacts.values()):
+            player = contact.player
+            if contact.ended or player is None or player.done_at is None or player.done_at > now:
+                continue
+            self._stop_playback(contact)
+            self.control.send(PlaybackFinished(call_id=contact.call_id, play_id=player.play_id))
+
+    def _legs(self) -> int:
+        legs = len(self._refused)
+        for contact in self._contacts.values():
+            legs += sum(1 for leg in (contact.caller, contact.agent) if leg and not leg.gone)
+        return legs
+
+    def _send_stats(self) -> None:
+        self.control.send(
+            Stats(
+                active_calls=sum(1 for c in self._contacts.values() if not c.ended),
+                active_legs=self._legs(),
+                max_calls=self.config.max_calls,
+                calls_total=self._calls_total,
+                refused_sources=self._refused_sources,
+            )
+        )
+
+    # Shutting down
+
+    def _shutdown(self, max_wait_s: float = 3.0) -> None:
+        for contact in list(self._contacts.values()):
+            if not contact.ended and contact.end is None:
+                contact.end = ("shutdown", "server")
+            self._end_contact(contact)
+        deadline = time.monotonic() + max_wait_s
+        while (self._contacts or self._refused) and time.monotonic() < deadline:
+            self._endpoint.libHandleEvents(10)
+        for contact in list(self._contacts.values()):
+            # Did not end in time: report and drop them all the same, or libDestroy aborts.
+            if not contact.ended:
+                contact.ended = True
+                cause, side = contact.end or ("shutdown", "server")
+                self.control.send(CallEnded(call_id=contact.call_id, cause=cause, side=side))
+            contact.agent = None
+            self._forget_if_done(contact)
+        self._refused.clear()
+        try:
+            self._account.shutdown()
+        except pj.Error:
+            log.debug("account shutdown failed", exc_info=True)
+        del self._account
+        self._endpoint.libDestroy()
+        self.control.close()
+
+
+def _param(code: int) -> Any:
+    param = pj.CallOpParam(True)
+    param.statusCode = code
+    return param
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, separator, port = text.rpartition(":")
+    if not separator or not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host.strip("[]"), int(port)
+
+
+def _network(text: str) -> Network:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
+    parser = argparse.ArgumentParser(
+        prog="python -m vaxla_server.media.worker", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--sip-port", type=int, required=True, help="UDP port for SIP")
+    parser.add_argument("--bind", default="127.0.0.1", help="address for SIP and RTP")
+    parser.add_argument("--control", type=_address, required=True, help="server HOST:PORT")
+    parser.add_argument("--worker-id", required=True, help="prefix of this worker's call ids")
+    parser.add_argument(
+        "--allow",
+        type=_network,
+        action="append",
+        default=[],
+        help="trunk network callers may come from (repeat); others get 403",
+    )
+    parser.add_argument("--max-calls", type=int, default=MAX_CALLS, help="call legs (1-32)")
+    parser.add_argument(
+        "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    args = parser.parse_args(argv)
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,32}", args.worker_id):
+        parser.error(f"worker id must be 1-32 letters, digits or _: {args.worker_id!r}")
+    if not 0 <= args.sip_port <= 65535:
+        parser.error(f"SIP port must be 0-65535: {args.sip_port}")
+    if not 1 <= args.max_calls <= MAX_CALLS:
+        parser.error(f"max calls must be 1-{MAX_CALLS}: {args.max_calls}")
+    return WorkerConfig(
+        worker_id=args.worker_id,
+        sip_port=args.sip_port,
+        control=args.control,
+        allowed=tuple(args.allow),
+        bind=args.bind,
+        max_calls=args.max_calls,
+        log_level=args.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = parse_args(argv)
+    logging.basicConfig(
+        level=config.log_level,
+        format=f"%(asctime)s {config.worker_id} %(levelname)s %(message)s",
+    )
+    try:
+        control = Control(config.control)
+        worker = MediaWorker(config, control)
+    except WorkerError as error:
+        print(f"media worker {config.worker_id}: {error}", file=sys.stderr)
+        return 2
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    worker.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""A test agent's softphone: pjsua2 as a UAS in its own process.
+
+``python tests/media/agent_phone.py --key KEY --record OUT.wav`` listens on a free UDP
+port and prints one JSON object per line on stdout: ``ready`` (with ``address``),
+``refused`` (an INVITE without a valid ``X-Vaxla-Offer`` for KEY, answered 403),
+``ringing`` (with ``offer_id``), ``answered``, ``ended`` (``by``: local or remote). It
+answers valid offers at once and records what it hears to OUT.wav. Commands on stdin:
+``hangup`` (hang up the call), ``quit``. Closing stdin quits too.
+"""
+
+import argparse
+import json
+import re
+import select
+import sys
+from typing import Any
+
+import pjsua2 as pj
+
+from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
+
+_HEADER = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
+
+
+def say(event: str, **fields: object) -> None:
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+class Phone:
+    def __init__(self, key: str, record: str) -> None:
+        self.key = key
+        self.record = record
+        self.call: _Call | None = None
+        self.refused: list[_Call] = []
+        self.recorder: Any = None
+
+
+class _Call(pj.Call):  # type: ignore[misc]
+    def __init__(self, phone: Phone, account: Any, call_id: int) -> None:
+        super().__init__(account, call_id)
+        self.phone = phone
+        self.local_hangup = False
+
+    def onCallState(self, prm: Any) -> None:
+        info = self.getInfo()
+        if info.state != pj.PJSIP_INV_STATE_DISCONNECTED:
+            return
+        if self in self.phone.refused:
+            self.phone.refused.remove(self)
+            return
+        if self.phone.call is self:
+            self.phone.call = None
+            self.phone.recorder = None
+            say("ended", by="local" if self.local_hangup else "remote")
+
+    def onCallMediaState(self, prm: Any) -> None:
+        info = self.getInfo()
+        for index, media in enumerate(info.media):
+            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                if self.phone.recorder is None:
+                    recorder = pj.AudioMediaRecorder()
+                    recorder.createRecorder(self.phone.record)
+                    self.getAudioMedia(index).startTransmit(recorder)
+                    self.phone.recorder = recorder
+                    say("answered")
+                return
+
+
+class _Account(pj.Account):  # type: ignore[misc]
+    def __init__(self, phone: Phone) -> None:
+        super().__init__()
+        self.phone = phone
+
+    def onIncomingCall(self, prm: Any) -> None:
+        call = _Call(self.phone, self, prm.callId)
+        answer = pj.CallOpParam(True)
+        head = str(prm.rdata.wholeMsg).split("\r\n\r\n", 1)[0]
+        match = _HEADER.search(head)
+        try:
+            offer_id = verify_offer_header(self.phone.key, match.group(1) if match else None)
+        except InvalidOfferToken as error:
+            self.phone.refused.append(call)
+            answer.statusCode = 403
+            call.answer(answer)
+            say("refused", reason=str(error))
+            return
+        self.phone.call = call
+        say("ringing", offer_id=offer_id)
+        answer.statusCode = 200
+        call.answer(answer)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--record", required=True)
+    args = parser.parse_args()
+    phone = Phone(args.key, args.record)
+    endpoint = pj.Endpoint()
+    endpoint.libCreate()
+    config = pj.EpConfig()
+    config.uaConfig.threadCnt = 0
+    config.uaConfig.mainThreadOnly = True
+    config.uaConfig.maxCalls = 32
+    config.logConfig.level = 1
+    config.logConfig.consoleLevel = 1
+    endpoint.libInit(config)
+    transport_config = pj.TransportConfig()
+    transport_config.boundAddress = "127.0.0.1"
+    transport = endpoint.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport_config)
+    endpoint.audDevManager().setNullDev()
+    endpoint.libStart()
+    address = endpoint.transportGetInfo(transport).localName
+    account_config = pj.AccountConfig()
+    account_config.idUri = f"sip:agent@{address}"
+    account = _Account(phone)
+    account.create(account_config, True)
+    say("ready", address=address)
+    running = True
+    while running:
+        endpoint.libHandleEvents(10)
+        if select.select([sys.stdin], [], [], 0)[0]:
+            command = sys.stdin.readline().strip()
+            if command in ("", "quit"):
+                running = False
+            elif command == "hangup" and phone.call is not None:
+                phone.call.local_hangup = True
+                phone.call.hangup(pj.CallOpParam(True))
+    if phone.call is not None:
+        phone.call.local_hangup = True
+        phone.call.hangup(pj.CallOpParam(True))
+    for _ in range(100):
+        if phone.call is None and not phone.refused:
+            break
+        endpoint.libHandleEvents(10)
+    phone.call = None
+    phone.refused.clear()
+    phone.recorder = None
+    account.shutdown()
+    del account
+    endpoint.libDestroy()
+
+
+if __name__ == "__main__":
+    main()
