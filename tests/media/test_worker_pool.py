@@ -1,0 +1,449 @@
+"""The media plane on real parts: SIPp as the outside caller, the real worker processes
+under the real pool, and a pjsua2 agent softphone (``agent_phone.py``) in its own process.
+"""
+
+import asyncio
+import contextlib
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import wave
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.media.messages import (
+    AgentLegState,
+    Answer,
+    Bridge,
+    CallEnded,
+    CommandFailed,
+    Dtmf,
+    FromWorker,
+    Hangup,
+    IncomingCall,
+    OriginateAgentLeg,
+    Play,
+    PlaybackFinished,
+    Ready,
+    Stats,
+)
+from vaxla_server.media.pool import MediaPool, UnknownCall, free_udp_port
+
+ROOT = Path(__file__).parents[2]
+SCENARIOS = ROOT / "tests" / "sipp"
+PROMPTS = ROOT / "resources" / "prompts"
+AGENT_PHONE = Path(__file__).parent / "agent_phone.py"
+LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+KEY = session_key("the-agent's-bearer-token")
+M = TypeVar("M")
+
+pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp is not installed")
+
+
+def sip_tester_pcaps() -> Path:
+    """The folder of the pcaps the sip-tester package installs (dtmf_2833_1.pcap, ...)."""
+    listing = subprocess.run(["dpkg", "-L", "sip-tester"], capture_output=True, text=True)
+    for line in listing.stdout.splitlines():
+        if line.endswith("/g711a.pcap"):
+            return Path(line).parent
+    raise AssertionError("the sip-tester package's pcaps are not installed")
+
+
+class Harness:
+    """A pool whose messages land in a queue the test waits on."""
+
+    def __init__(self, tmp_path: Path, **pool_options: Any) -> None:
+        self.tmp_path = tmp_path
+        self.queue: asyncio.Queue[FromWorker] = asyncio.Queue()
+        self.seen: list[FromWorker] = []
+        self.pool = MediaPool(self.queue.put_nowait, **pool_options)
+        self.started: list[asyncio.subprocess.Process] = []
+        (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
+
+    async def expect(
+        self, kind: type[M], where: Callable[[M], bool] = lambda _: True, timeout: float = 10
+    ) -> M:
+        """The next message of ``kind`` for which ``where`` holds (others are kept in seen)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {kind.__name__} within {timeout} s; seen: {self.seen}")
+            try:
+                message = await asyncio.wait_for(self.queue.get(), remaining)
+            except TimeoutError:
+                continue
+            self.seen.append(message)
+            if isinstance(message, kind) and where(message):
+                return message
+
+    async def sipp(self, scenario: str, target: str, service: str = "100") -> "Sipp":
+        errors = self.tmp_path / f"{scenario}.errors"
+        process = await asyncio.create_subprocess_exec(
+            "sipp", target,
+            "-sf", str(SCENARIOS / scenario),
+            "-s", service,
+            "-m", "1",
+            "-i", "127.0.0.1",
+            "-p", str(free_udp_port()),
+            "-mp", str(free_udp_port()),
+            "-timeout", "15s",
+            "-timeout_error",
+            "-nostdin",
+            "-trace_err",
+            "-error_file", str(errors),
+            cwd=self.tmp_path,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        self.started.append(process)
+        return Sipp(process, errors)
+
+    async def agent(self) -> "AgentPhone":
+        record = self.tmp_path / "agent-heard.wav"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(AGENT_PHONE), "--key", KEY, "--record", str(record),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )  # fmt: skip
+        self.started.append(process)
+        phone = AgentPhone(process, record)
+        ready = await phone.expect("ready")
+        phone.address = str(ready["address"])
+        return phone
+
+    async def close(self) -> None:
+        await self.pool.stop()
+        for process in self.started:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+
+
+class Sipp:
+    def __init__(self, process: asyncio.subprocess.Process, errors: Path) -> None:
+        self.process = process
+        self.errors = errors
+
+    async def succeeded(self, timeout: float = 15) -> None:
+        code = await asyncio.wait_for(self.process.wait(), timeout)
+        problems = self.errors.read_text() if self.errors.exists() else ""
+        assert code == 0, f"SIPp exited with {code}: {problems}"
+
+
+class AgentPhone:
+    def __init__(self, process: asyncio.subprocess.Process, record: Path) -> None:
+        self.process = process
+        self.record = record
+        self.address = ""
+        self.events: list[dict[str, object]] = []
+
+    async def expect(self, event: str, timeout: float = 10) -> dict[str, object]:
+        assert self.process.stdout is not None
+        while True:
+            line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+            assert line, f"the agent phone exited; events: {self.events}"
+            if not line.startswith(b"{"):
+                continue  # pjlib's own start-up line
+            message: dict[str, object] = json.loads(line)
+            self.events.append(message)
+            if message["event"] == event:
+                return message
+
+    async def command(self, text: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(text.encode() + b"\n")
+        await self.process.stdin.drain()
+
+    @property
+    def uri(self) -> str:
+        return f"sip:agent@{self.address}"
+
+
+@contextlib.asynccontextmanager
+async def started(tmp_path: Path, **options: Any) -> AsyncIterator[Harness]:
+    harness = Harness(tmp_path, **options)
+    try:
+        await harness.pool.start()
+        yield harness
+    finally:
+        await harness.close()
+
+
+def prompt(language: str, name: str) -> str:
+    return str(PROMPTS / language / f"{name}.wav")
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_caller_is_answered_hears_a_prompt_and_presses_a_key(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_dtmf.xml", ready.sip_address, service="100")
+            begun = time.monotonic()
+            call = await h.expect(IncomingCall)
+            assert call.to_user == "100"
+            assert call.source_address == "127.0.0.1"
+            assert call.from_uri.startswith("<sip:sipp@127.0.0.1") or "sipp@" in call.from_uri
+            assert h.pool.worker_of(call.call_id).worker_id == ready.worker_id
+            await h.pool.send(Answer(call_id=call.call_id))
+            await h.pool.send(
+                Play(call_id=call.call_id, play_id="welcome", files=[prompt("en", "welcome")])
+            )
+            finished = await h.expect(PlaybackFinished)
+            played = time.monotonic() - begun
+            assert finished.play_id == "welcome"
+            dtmf = await h.expect(Dtmf)
+            assert (dtmf.call_id, dtmf.digit) == (call.call_id, "1")
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (
+                call.call_id,
+                "caller_hangup",
+                "caller",
+            )
+            await sipp.succeeded()
+            # The welcome prompt lasts 0.77 s: playback_finished comes after that, not before.
+            assert 0.7 < played < 3.0
+            with pytest.raises(UnknownCall):
+                await h.pool.send(Answer(call_id=call.call_id))
+
+    asyncio.run(run())
+
+
+def test_dtmf_by_sip_info_reaches_the_server(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_info_dtmf.xml", ready.sip_address, service="200")
+            call = await h.expect(IncomingCall)
+            assert call.to_user == "200"
+            await h.pool.send(Answer(call_id=call.call_id))
+            dtmf = await h.expect(Dtmf)
+            assert (dtmf.call_id, dtmf.digit) == (call.call_id, "5")
+            await h.expect(CallEnded)
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_a_caller_from_outside_the_trunk_networks_is_refused(tmp_path: Path) -> None:
+    async def run() -> None:
+        trunk = ipaddress.ip_network("192.0.2.0/24")
+        async with started(tmp_path, allowed=[trunk]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_refused.xml", ready.sip_address)
+            await sipp.succeeded()
+            stats = await h.expect(Stats, lambda s: s.refused_sources == 1)
+            assert stats.calls_total == 0
+            assert not any(isinstance(m, IncomingCall) for m in h.seen)
+
+    asyncio.run(run())
+
+
+def test_bad_commands_fail_without_changing_the_call(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_dtmf.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Play(call_id=call.call_id, play_id="p", files=["/no/such.wav"]))
+            failed = await h.expect(CommandFailed)
+            assert (failed.call_id, failed.command) == (call.call_id, "play")
+            assert "not answered" in failed.reason
+            await h.pool.send(Answer(call_id=call.call_id))
+            await h.pool.send(Play(call_id=call.call_id, play_id="p", files=["/no/such.wav"]))
+            failed = await h.expect(CommandFailed)
+            assert "/no/such.wav" in failed.reason
+            await h.pool.send(Bridge(call_id=call.call_id))
+            failed = await h.expect(CommandFailed)
+            assert "no answered agent leg" in failed.reason
+            # The call itself went on: the digit still arrives and SIPp ends normally.
+            await h.expect(Dtmf)
+            await h.expect(CallEnded)
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+async def _bridge_to_agent(h: Harness, scenario: str) -> tuple[IncomingCall, Sipp, AgentPhone]:
+    ready = await h.expect(Ready)
+    agent = await h.agent()
+    sipp = await h.sipp(scenario, ready.sip_address)
+    call = await h.expect(IncomingCall)
+    await h.pool.send(Answer(call_id=call.call_id))
+    await h.pool.send(
+        Play(
+            call_id=call.call_id,
+            play_id="moh",
+            files=[prompt("sv", "music_on_hold")],
+            loop=True,
+        )
+    )
+    token = make_offer_token(KEY, "offer-1").header_value()
+    await h.pool.send(
+        OriginateAgentLeg(call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token})
+    )
+    ringing = await agent.expect("ringing")
+    assert ringing["offer_id"] == "offer-1"
+    await h.expect(AgentLegState, lambda s: s.state == "answered")
+    await h.pool.send(Bridge(call_id=call.call_id))
+    await h.expect(AgentLegState, lambda s: s.state == "bridged")
+    await agent.expect("answered")
+    return call, sipp, agent
+
+
+def _loudness(path: Path) -> int:
+    with wave.open(str(path)) as audio:
+        frames = audio.readframes(audio.getnframes())
+    samples = memoryview(frames).cast("h")
+    return max((abs(s) for s in samples), default=0)
+
+
+def test_bridged_call_ended_by_the_caller(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            call, sipp, agent = await _bridge_to_agent(h, "caller_talks.xml")
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (
+                call.call_id,
+                "caller_hangup",
+                "caller",
+            )
+            assert (await agent.expect("ended"))["by"] == "remote"
+            await sipp.succeeded()
+            # The agent heard the caller's G.711 audio through the bridge (the recording is
+            # complete once the agent's phone has exited).
+            await agent.command("quit")
+            assert await asyncio.wait_for(agent.process.wait(), 10) == 0
+            assert _loudness(agent.record) > 1000
+
+    asyncio.run(run())
+
+
+def test_bridged_call_ended_by_the_agent(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            call, sipp, agent = await _bridge_to_agent(h, "caller_waits.xml")
+            await agent.command("hangup")
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (
+                call.call_id,
+                "agent_hangup",
+                "agent",
+            )
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_the_server_hangs_up_both_legs(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            call, sipp, agent = await _bridge_to_agent(h, "caller_waits.xml")
+            await h.pool.send(Hangup(call_id=call.call_id, side="caller"))
+            ended = await h.expect(CallEnded)
+            assert (ended.cause, ended.side) == ("server_hangup", "server")
+            assert (await agent.expect("ended"))["by"] == "remote"
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_an_offer_without_the_token_is_refused_by_the_agent(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            agent = await h.agent()
+            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            wrong = make_offer_token(session_key("another session"), "offer-2").header_value()
+            await h.pool.send(
+                OriginateAgentLeg(
+                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": wrong}
+                )
+            )
+            await agent.expect("refused")
+            failed = await h.expect(AgentLegState, lambda s: s.state == "failed")
+            assert failed.code == 403
+            # The caller is still there: the server can end the call.
+            await h.pool.send(Hangup(call_id=call.call_id))
+            await h.expect(CallEnded)
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_a_killed_worker_ends_its_calls_and_is_replaced(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            await h.expect(Stats, lambda s: s.active_calls == 1)
+            (victim,) = h.pool.workers
+            os.kill(victim.pid, 9)
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (
+                call.call_id,
+                "worker_died",
+                "server",
+            )
+            replacement = await h.expect(Ready)
+            assert replacement.worker_id != victim.worker_id
+            assert replacement.pid != victim.pid
+            assert replacement.sip_address == victim.sip_address
+            assert [w.worker_id for w in h.pool.workers] == [replacement.worker_id]
+            assert h.pool.replacements == 1
+            assert gone(victim.pid)
+            with pytest.raises(UnknownCall):
+                await h.pool.send(Answer(call_id=call.call_id))
+            sipp.process.kill()
+            await sipp.process.wait()
+
+    asyncio.run(run())
+
+
+def test_the_pool_stops_exactly_its_workers(tmp_path: Path) -> None:
+    async def run() -> None:
+        harness = Harness(tmp_path, size=2, allowed=[LOOPBACK])
+        await harness.pool.start()
+        try:
+            pids = [w.pid for w in harness.pool.workers]
+            assert len(pids) == 2 and all(not gone(pid) for pid in pids)
+            ready = await harness.expect(Ready)
+            sipp = await harness.sipp("caller_waits.xml", ready.sip_address)
+            call = await harness.expect(IncomingCall)
+            await harness.pool.send(Answer(call_id=call.call_id))
+            # Heard to the end: the call is up on both sides when the pool stops.
+            await harness.pool.send(
+                Play(call_id=call.call_id, play_id="hi", files=[prompt("sv", "welcome")])
+            )
+            await harness.expect(PlaybackFinished)
+        finally:
+            await harness.close()
+        assert all(gone(pid) for pid in pids)
+        assert harness.pool.workers == []
+        # The call up at shutdown was ended by the worker, and SIPp got its BYE.
+        ended = await harness.expect(CallEnded)
+        assert (ended.call_id, ended.cause) == (call.call_id, "shutdown")
+        await sipp.succeeded()
+
+    asyncio.run(run())
