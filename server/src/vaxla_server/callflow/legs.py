@@ -1,0 +1,257 @@
+"""A caller's call in a media worker, as something the call flow can ``await``.
+
+The media pool hands every worker message to one :class:`CallRouter`. The router makes a
+:class:`CallLeg` for each incoming call, starts the call flow for it, and feeds the leg the
+messages of its call id (digits, finished playbacks, agent-leg states, the end). The flow
+awaits the leg: ``await leg.play(files)``, ``await leg.next_digit(timeout=5)``. Once the
+call has ended every wait raises :class:`CallGone`, so a flow never waits on a caller who
+is no longer there, and the flow's task always learns how and by whom the call ended.
+"""
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from vaxla_server.clock import Clock, wait_for
+from vaxla_server.media.messages import (
+    AgentLegState,
+    AgentLegStateName,
+    Answer,
+    Bridge,
+    CallEnded,
+    CancelAgentLeg,
+    CommandFailed,
+    Dtmf,
+    EndCause,
+    FromWorker,
+    Hangup,
+    IncomingCall,
+    OriginateAgentLeg,
+    Play,
+    PlaybackFinished,
+    Reject,
+    Side,
+    StopPlayback,
+    ToWorker,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class MediaSender(Protocol):
+    async def send(self, command: ToWorker) -> None: ...
+
+
+class CallGone(Exception):
+    """The call ended while the flow waited on it."""
+
+    def __init__(self, cause: EndCause, side: Side) -> None:
+        self.cause = cause
+        self.side = side
+        super().__init__(f"the call ended ({cause}, by {side})")
+
+
+class CallLeg:
+    """One caller's call, from ``incoming_call`` to ``call_ended``."""
+
+    def __init__(self, sender: MediaSender, incoming: IncomingCall, clock: Clock) -> None:
+        self.call_id = incoming.call_id
+        self.to_user = incoming.to_user
+        self.from_uri = incoming.from_uri
+        self.source_address = incoming.source_address
+        self._sender = sender
+        self._clock = clock
+        self._loop = asyncio.get_running_loop()
+        self._digits: asyncio.Queue[str] = asyncio.Queue()
+        self._agent_states: asyncio.Queue[AgentLegState] = asyncio.Queue()
+        self._plays: dict[str, asyncio.Future[None]] = {}
+        self._play_ids = itertools.count(1)
+        self.ended: asyncio.Future[CallEnded] = self._loop.create_future()
+
+    @property
+    def caller(self) -> str:
+        """The caller's number (the user part of the From URI), or the whole URI."""
+        uri = self.from_uri.strip("<>")
+        user = uri.split(":", 1)[-1].split("@", 1)[0]
+        return user or uri
+
+    # Fed by the router
+
+    def deliver(self, message: FromWorker) -> None:
+        if isinstance(message, Dtmf):
+            self._digits.put_nowait(message.digit)
+        elif isinstance(message, PlaybackFinished):
+            future = self._plays.pop(message.play_id, None)
+            if future is not None and not future.done():
+                future.set_result(None)
+        elif isinstance(message, AgentLegState):
+            self._agent_states.put_nowait(message)
+        elif isinstance(message, CallEnded):
+            if not self.ended.done():
+                self.ended.set_result(message)
+            for future in self._plays.values():
+                future.cancel()
+            self._plays.clear()
+        elif isinstance(message, CommandFailed):
+            log.warning("call %s: %s failed: %s", self.call_id, message.command, message.reason)
+
+    # What the flow awaits
+
+    def _check(self) -> None:
+        if self.ended.done():
+            ended = self.ended.result()
+            raise CallGone(ended.cause, ended.side)
+
+    async def _until_ended(self, awaitable: Awaitable[T]) -> T:
+        """``awaitable``'s result, or :class:`CallGone` as soon as the call ends."""
+        self._check()
+        task = asyncio.ensure_future(awaitable)
+        waits: set[asyncio.Future[object]] = {task, self.ended}  # type: ignore[arg-type]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not task.done():
+                task.cancel()
+        if task.done() and not task.cancelled():
+            return task.result()
+        self._check()
+        raise AssertionError("unreachable: the wait ended without a result or an end")
+
+    async def _send(self, command: ToWorker) -> None:
+        self._check()
+        await self._sender.send(command)
+
+    async def answer(self) -> None:
+        await self._send(Answer(call_id=self.call_id))
+
+    async def reject(self, code: int) -> None:
+        await self._send(Reject(call_id=self.call_id, code=code))
+
+    async def start_playing(self, files: Sequence[Path], *, loop: bool = False) -> str:
+        """Start ``files`` (replacing what plays now); the play id."""
+        play_id = f"p{next(self._play_ids)}"
+        if not loop:
+            self._plays[play_id] = self._loop.create_future()
+        await self._send(
+            Play(call_id=self.call_id, play_id=play_id, files=[str(f) for f in files], loop=loop)
+        )
+        return play_id
+
+    async def play(self, files: Sequence[Path]) -> None:
+        """Play ``files`` to the end."""
+        play_id = await self.start_playing(files)
+        await self._until_ended(asyncio.shield(self._plays[play_id]))
+
+    async def play_until_digit(self, files: Sequence[Path]) -> str | None:
+        """Play ``files``; a key pressed meanwhile stops the playback and is returned."""
+        if not self._digits.empty():
+            return self._digits.get_nowait()
+        play_id = await self.start_playing(files)
+        finished = self._plays[play_id]
+        digit = asyncio.ensure_future(self._digits.get())
+        either: set[asyncio.Future[object]] = {finished, digit}  # type: ignore[arg-type]
+        try:
+            await self._until_ended(asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED))
+        finally:
+            if not digit.done():
+                digit.cancel()
+        if digit.done() and not digit.cancelled():
+            if not finished.done():
+                self._plays.pop(play_id, None)
+                finished.cancel()
+                await self.stop_playback()
+            return digit.result()
+        return None
+
+    async def stop_playback(self) -> None:
+        await self._send(StopPlayback(call_id=self.call_id))
+
+    async def next_digit(self, timeout: float) -> str | None:
+        """The next key the caller presses, or ``None`` after ``timeout`` seconds."""
+        try:
+            return await self._until_ended(wait_for(self._clock, self._digits.get(), timeout))
+        except TimeoutError:
+            return None
+
+    def clear_digits(self) -> None:
+        while not self._digits.empty():
+            self._digits.get_nowait()
+
+    async def originate_agent_leg(self, sip_uri: str, headers: dict[str, str]) -> None:
+        while not self._agent_states.empty():
+            self._agent_states.get_nowait()
+        await self._send(OriginateAgentLeg(call_id=self.call_id, sip_uri=sip_uri, headers=headers))
+
+    async def agent_leg_state(self, *wanted: AgentLegStateName) -> AgentLegState:
+        """The agent leg's next state among ``wanted`` (or any, if none are named)."""
+        while True:
+            state = await self._until_ended(self._agent_states.get())
+            if not wanted or state.state in wanted:
+                return state
+
+    async def cancel_agent_leg(self) -> None:
+        await self._send(CancelAgentLeg(call_id=self.call_id))
+
+    async def bridge(self) -> None:
+        await self._send(Bridge(call_id=self.call_id))
+
+    async def hangup(self) -> None:
+        if not self.ended.done():
+            await self._sender.send(Hangup(call_id=self.call_id, side="caller"))
+
+    async def hangup_agent(self) -> None:
+        await self._send(Hangup(call_id=self.call_id, side="agent"))
+
+
+CallHandler = Callable[[CallLeg], Awaitable[None]]
+
+
+class CallRouter:
+    """The media pool's message handler: one :class:`CallLeg` and one flow task per call."""
+
+    def __init__(self, sender: MediaSender, handler: CallHandler, clock: Clock) -> None:
+        self._sender = sender
+        self._handler = handler
+        self._clock = clock
+        self._legs: dict[str, CallLeg] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def active_calls(self) -> int:
+        return len(self._legs)
+
+    def __call__(self, message: FromWorker) -> None:
+        if isinstance(message, IncomingCall):
+            new = CallLeg(self._sender, message, self._clock)
+            self._legs[new.call_id] = new
+            task = asyncio.create_task(self._run(new), name=f"call {new.call_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        call_id = getattr(message, "call_id", None)
+        leg = self._legs.get(call_id) if isinstance(call_id, str) else None
+        if leg is None:
+            return
+        leg.deliver(message)
+        if isinstance(message, CallEnded):
+            self._legs.pop(message.call_id, None)
+
+    async def _run(self, leg: CallLeg) -> None:
+        try:
+            await self._handler(leg)
+        except CallGone:
+            pass
+        except Exception:
+            log.exception("the call flow failed on call %s; hanging up", leg.call_id)
+            try:
+                await leg.hangup()
+            except Exception:
+                log.exception("could not hang up call %s", leg.call_id)
+
+    async def drain(self) -> None:
+        """Wait for every running flow to finish (at shutdown, after the calls ended)."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
