@@ -1,5 +1,30 @@
-"""The desktop's client for the server's HTTP API."""
+"""The desktop's client for the server's HTTP API, and the TLS trust it needs."""
 
-from vaxla_desktop.api.client import ServerClient, ServerError
+from vaxla_desktop.api.client import ServerClient, server_base_url
+from vaxla_desktop.api.errors import (
+    BadAnswer,
+    CertificateChanged,
+    CertificateError,
+    IncompatibleServer,
+    ServerError,
+    ServerUnreachable,
+    SessionEnded,
+    TooManyAttempts,
+    UnknownCertificate,
+    WrongCredentials,
+)
 
-__all__ = ["ServerClient", "ServerError"]
+__all__ = [
+    "BadAnswer",
+    "CertificateChanged",
+    "CertificateError",
+    "IncompatibleServer",
+    "ServerClient",
+    "ServerError",
+    "ServerUnreachable",
+    "SessionEnded",
+    "TooManyAttempts",
+    "UnknownCertificate",
+    "WrongCredentials",
+    "server_base_url",
+]

@@ -1,16 +1,43 @@
-"""Requests to the server, answered as ``vaxla_protocol`` models."""
+"""Requests to the server, answered as ``vaxla_protocol`` models.
 
+The client holds the session's bearer token once :meth:`ServerClient.login` has
+succeeded; every failure is a :class:`ServerError` subclass worded for the user.
+"""
+
+import ssl
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from vaxla_protocol import API_PREFIX, Health, check_compatible
+from vaxla_desktop.api.errors import (
+    BadAnswer,
+    IncompatibleServer,
+    ServerError,
+    ServerUnreachable,
+    SessionEnded,
+    TooManyAttempts,
+    WrongCredentials,
+)
+from vaxla_protocol import (
+    API_PREFIX,
+    PROTOCOL_VERSION,
+    CurrentUser,
+    Health,
+    LoginRequest,
+    LoginResponse,
+)
+
+__all__ = ["ServerClient", "ServerError", "server_base_url"]
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
-class ServerError(Exception):
-    """The server could not be reached or gave an answer this client cannot use."""
+def server_base_url(url: str) -> str:
+    """The server's base URL, also from an API URL such as zeroconf's ``api`` record."""
+    url = url.strip().rstrip("/")
+    return url.removesuffix(API_PREFIX)
 
 
 class ServerClient:
@@ -19,11 +46,16 @@ class ServerClient:
         base_url: str,
         *,
         timeout: float = 5.0,
+        ssl_context: ssl.SSLContext | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = server_base_url(base_url)
+        self._token: str | None = None
         self._http = httpx.AsyncClient(
-            base_url=self.base_url + API_PREFIX, timeout=timeout, transport=transport
+            base_url=self.base_url + API_PREFIX,
+            timeout=timeout,
+            transport=transport,
+            verify=ssl_context if ssl_context is not None else True,
         )
 
     async def __aenter__(self) -> Self:
@@ -40,20 +72,88 @@ class ServerClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @property
+    def logged_in(self) -> bool:
+        return self._token is not None
+
     async def health(self) -> Health:
-        """The server's health; raises ``ProtocolMismatch`` if it speaks another protocol."""
-        try:
-            response = await self._http.get("/health")
-            response.raise_for_status()
-            data = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ServerError(f"{self.base_url}: {exc or type(exc).__name__}") from exc
+        """The server's health; raises ``IncompatibleServer`` for another protocol."""
+        response = await self._request("GET", "/health")
+        data = self._json(response)
         # Compare versions before validating: a server speaking another protocol may
         # well send a different health shape, and the mismatch is the useful message.
         remote_version = data.get("protocol_version") if isinstance(data, dict) else None
-        if isinstance(remote_version, int):
-            check_compatible(remote_version)
+        if isinstance(remote_version, int) and remote_version != PROTOCOL_VERSION:
+            raise IncompatibleServer(local=PROTOCOL_VERSION, remote=remote_version)
+        return self._model(Health, data, "health")
+
+    async def login(self, username: str, password: str) -> CurrentUser:
+        """Check the protocol, open a session and return who it belongs to."""
+        await self.health()
+        request = LoginRequest(username=username, password=password)
+        response = await self._request("POST", "/auth/login", json=request.model_dump())
+        if response.status_code == httpx.codes.UNAUTHORIZED:
+            raise WrongCredentials
+        if response.status_code == httpx.codes.TOO_MANY_REQUESTS:
+            retry_after = response.headers.get("Retry-After", "")
+            raise TooManyAttempts(int(retry_after) if retry_after.isdigit() else None)
+        self._token = self._model(LoginResponse, self._json(response), "login").token
+        return await self.me()
+
+    async def me(self) -> CurrentUser:
+        """Who the session belongs to; raises :class:`SessionEnded` if it has ended."""
+        response = await self._request("GET", "/auth/me", authorised=True)
+        return self._model(CurrentUser, self._json(response), "user")
+
+    async def logout(self) -> None:
+        """End the session on the server; the client forgets its token either way."""
         try:
-            return Health.model_validate(data)
-        except ValidationError as exc:
-            raise ServerError(f"{self.base_url}: unexpected health answer: {exc}") from exc
+            response = await self._request("POST", "/auth/logout", authorised=True)
+            self._check(response)
+        except SessionEnded:
+            pass  # Already over: what logging out wanted.
+        finally:
+            self._token = None
+
+    async def _request(
+        self, method: str, path: str, *, authorised: bool = False, json: Any = None
+    ) -> httpx.Response:
+        headers = {}
+        if authorised:
+            if self._token is None:
+                raise SessionEnded
+            headers["Authorization"] = f"Bearer {self._token}"
+        try:
+            response = await self._http.request(method, path, headers=headers, json=json)
+        except httpx.TransportError as error:
+            raise ServerUnreachable(self.base_url, _transport_detail(error)) from error
+        if authorised and response.status_code == httpx.codes.UNAUTHORIZED:
+            self._token = None
+            raise SessionEnded
+        return response
+
+    def _check(self, response: httpx.Response) -> None:
+        if response.is_error and response.status_code not in {401, 429}:
+            raise BadAnswer(self.base_url, f"HTTP {response.status_code} for {response.url.path}")
+
+    def _json(self, response: httpx.Response) -> object:
+        self._check(response)
+        try:
+            return response.json()
+        except ValueError as error:
+            raise BadAnswer(self.base_url, f"not JSON: {error}") from error
+
+    def _model(self, model: type[_M], data: object, what: str) -> _M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            raise BadAnswer(self.base_url, f"unexpected {what} answer: {error}") from error
+
+
+def _transport_detail(error: httpx.TransportError) -> str:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "its TLS certificate is not the pinned one"
+        cause = cause.__cause__ or cause.__context__
+    return str(error) or type(error).__name__
