@@ -35,7 +35,14 @@ FROM_WORKER = [
     PlaybackFinished(call_id="w1-1", play_id="p1"),
     AgentLegState(call_id="w1-1", state="failed", code=486),
     CallEnded(call_id="w1-1", cause="agent_hangup", side="agent"),
-    Stats(active_calls=3, active_legs=4, max_calls=32, calls_total=10, refused_sources=1),
+    Stats(
+        active_calls=3,
+        active_legs=4,
+        max_calls=32,
+        calls_total=10,
+        refused_sources=1,
+        refused_busy=2,
+    ),
     CommandFailed(call_id="w1-9", command="answer", reason="no call w1-9"),
 ]
 TO_WORKER = [

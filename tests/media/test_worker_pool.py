@@ -36,6 +36,7 @@ from vaxla_server.media.messages import (
     Stats,
 )
 from vaxla_server.media.pool import MediaPool, UnknownCall, free_udp_port
+from vaxla_server.media.worker import WHEEL_CALL_LIMIT
 
 ROOT = Path(__file__).parents[2]
 SCENARIOS = ROOT / "tests" / "sipp"
@@ -85,13 +86,17 @@ class Harness:
             if isinstance(message, kind) and where(message):
                 return message
 
-    async def sipp(self, scenario: str, target: str, service: str = "100") -> "Sipp":
+    async def sipp(
+        self, scenario: str, target: str, service: str = "100", calls: int = 1
+    ) -> "Sipp":
         errors = self.tmp_path / f"{scenario}.errors"
         process = await asyncio.create_subprocess_exec(
             "sipp", target,
             "-sf", str(SCENARIOS / scenario),
             "-s", service,
-            "-m", "1",
+            "-m", str(calls),
+            "-l", str(calls),
+            "-r", "50",
             "-i", "127.0.0.1",
             "-p", str(free_udp_port()),
             "-mp", str(free_udp_port()),
@@ -386,6 +391,29 @@ def test_an_offer_without_the_token_is_refused_by_the_agent(tmp_path: Path) -> N
             await h.pool.send(Hangup(call_id=call.call_id))
             await h.expect(CallEnded)
             await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_a_worker_holds_as_many_legs_as_the_wheel_allows(tmp_path: Path) -> None:
+    """Pins the measured cap: pjsua2-python 2.15.1 is built with PJSUA_MAX_CALLS = 4, so
+    maxCalls = 32 still gives 4 legs. If a new wheel raises it, this fails: update
+    WHEEL_CALL_LIMIT (and the pool sizing) to the new figure."""
+
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            assert ready.max_calls == WHEEL_CALL_LIMIT == 4
+            sipp = await h.sipp("caller_waits.xml", ready.sip_address, calls=5)
+            for _ in range(4):
+                call = await h.expect(IncomingCall)
+                await h.pool.send(Answer(call_id=call.call_id))
+            busy = await h.expect(Stats, lambda s: s.refused_busy == 1)
+            assert busy.active_calls == 4
+            assert sum(isinstance(m, IncomingCall) for m in h.seen) == 4
+            assert h.pool.workers[0].calls == 4
+        # Shutting the pool down hung up the four; the fifth failed: SIPp is done.
+        assert await asyncio.wait_for(sipp.process.wait(), 10) != 0
 
     asyncio.run(run())
 

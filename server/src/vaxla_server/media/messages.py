@@ -115,7 +115,8 @@ class Stats(_Message):
     active_legs: int = Field(ge=0)  # pjsua2 calls: a bridged contact has two
     max_calls: int = Field(ge=1)  # the cap on legs
     calls_total: int = Field(ge=0)
-    refused_sources: int = Field(ge=0)
+    refused_sources: int = Field(ge=0)  # 403: not from a trunk address
+    refused_busy: int = Field(ge=0)  # 486: the worker held all the legs it can
 
 
 class CommandFailed(_Message):

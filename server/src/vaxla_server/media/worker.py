@@ -15,8 +15,11 @@ still holds a quarter of a second of sound. ``Call`` objects are dropped once DI
 and everything is hung up before ``libDestroy()`` (a ``Call`` alive after it aborts the
 process).
 
-One pjsua2 process holds at most 32 call legs (the wheel's compile-time cap); a caller
-connected to an agent uses two.
+pjsua2 is asked for 32 calls (``maxCalls``), but the ``pjsua2-python`` 2.15.1 wheel is
+built with pjproject's default ``PJSUA_MAX_CALLS = 4`` (the default since pjproject 2.11):
+pjsua silently caps ``maxCalls`` at it and answers further INVITEs 486 "too many calls".
+So one worker holds 4 call legs, and a caller connected to an agent uses two of them;
+``ready.max_calls`` reports the legs a worker really holds, and a test pins the figure.
 """
 
 import argparse
@@ -69,7 +72,8 @@ from vaxla_server.media.messages import (
 
 log = logging.getLogger(__name__)
 
-MAX_CALLS = 32  # the wheel's compile-time PJSUA_MAX_CALLS
+MAX_CALLS = 32  # what pjsua2 is asked for (uaConfig.maxCalls); PJSUA_MAX_CALLS at most
+WHEEL_CALL_LIMIT = 4  # measured: the wheel's compile-time PJSUA_MAX_CALLS caps maxCalls
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
 _DIGITS = set("0123456789*#ABCD")
@@ -92,6 +96,7 @@ class WorkerConfig:
     bind: str = "127.0.0.1"
     max_calls: int = MAX_CALLS
     log_level: str = "WARNING"
+    pjsip_log_level: int = 1
 
 
 def source_host(address: str) -> str:
@@ -172,6 +177,15 @@ def wav_seconds(path: Path) -> float:
             return frames / rate
     except (OSError, EOFError, wave.Error) as error:
         raise CommandError(f"{path} is not a readable WAV file: {error}") from None
+
+
+class _Endpoint(pj.Endpoint):  # type: ignore[misc]
+    def __init__(self, worker: "MediaWorker") -> None:
+        super().__init__()
+        self.worker = worker
+
+    def onRejectedIncomingCall(self, prm: Any) -> None:
+        self.worker._on_rejected_by_pjsua(int(prm.statusCode), str(prm.reason))
 
 
 class _Account(pj.Account):  # type: ignore[misc]
@@ -267,8 +281,9 @@ class MediaWorker:
         self._numbers = itertools.count(1)
         self._calls_total = 0
         self._refused_sources = 0
+        self._refused_busy = 0
         self._stopping = False
-        self._endpoint = pj.Endpoint()
+        self._endpoint = _Endpoint(self)
         self._endpoint.libCreate()
         try:
             ep_config = pj.EpConfig()
@@ -276,8 +291,8 @@ class MediaWorker:
             ep_config.uaConfig.mainThreadOnly = True
             ep_config.uaConfig.maxCalls = config.max_calls
             ep_config.uaConfig.userAgent = f"Vaxla media worker {config.worker_id}"
-            ep_config.logConfig.level = 1
-            ep_config.logConfig.consoleLevel = 1
+            ep_config.logConfig.level = config.pjsip_log_level
+            ep_config.logConfig.consoleLevel = config.pjsip_log_level
             ep_config.medConfig.noVad = True
             ep_config.medConfig.clockRate = 8000
             ep_config.medConfig.sndClockRate = 8000
@@ -298,6 +313,11 @@ class MediaWorker:
             self._endpoint.libDestroy()
             raise WorkerError(f"the SIP endpoint could not start: {error.info()}") from None
 
+    @property
+    def capacity(self) -> int:
+        """The call legs this worker really holds (see the module's docstring)."""
+        return min(self.config.max_calls, WHEEL_CALL_LIMIT)
+
     # The loop
 
     def run(self) -> None:
@@ -305,7 +325,7 @@ class MediaWorker:
             Ready(
                 worker_id=self.config.worker_id,
                 sip_address=self.sip_address,
-                max_calls=self.config.max_calls,
+                max_calls=self.capacity,
                 pid=os.getpid(),
             )
         )
@@ -533,6 +553,13 @@ class MediaWorker:
         )
         self._send_stats()
 
+    def _on_rejected_by_pjsua(self, code: int, reason: str) -> None:
+        # pjsua refused an INVITE before our account saw it (486 when the worker is full).
+        log.warning("pjsua rejected an incoming call: %d %s", code, reason)
+        if code == 486:
+            self._refused_busy += 1
+            self._send_stats()
+
     def _on_leg_state(self, leg: _Leg, info: Any) -> None:
         state = info.state
         if leg.role == "refused":
@@ -665,9 +692,10 @@ class MediaWorker:
             Stats(
                 active_calls=sum(1 for c in self._contacts.values() if not c.ended),
                 active_legs=self._legs(),
-                max_calls=self.config.max_calls,
+                max_calls=self.capacity,
                 calls_total=self._calls_total,
                 refused_sources=self._refused_sources,
+                refused_busy=self._refused_busy,
             )
         )
 
@@ -738,6 +766,9 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
     parser.add_argument(
         "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
+    parser.add_argument(
+        "--pjsip-log-level", type=int, default=1, choices=range(7), help="pjsip's own (0-6)"
+    )
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[A-Za-z0-9_]{1,32}", args.worker_id):
         parser.error(f"worker id must be 1-32 letters, digits or _: {args.worker_id!r}")
@@ -753,6 +784,7 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
         bind=args.bind,
         max_calls=args.max_calls,
         log_level=args.log_level,
+        pjsip_log_level=args.pjsip_log_level,
     )
 
 
