@@ -1,0 +1,67 @@
+"""What the app remembers between runs (QSettings): last server and user, TLS pins.
+
+Never a password: those go to :mod:`vaxla_desktop.credentials`.
+"""
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ORGANISATION = "Vaxla"
+APPLICATION = "Vaxla desktop"
+
+
+class DesktopSettings:
+    """The app's settings; ``path`` gives an INI file instead of the platform's place
+    (tests, and kiosk set-ups that keep settings beside the app)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            self._qsettings = QSettings(ORGANISATION, APPLICATION)
+        else:
+            self._qsettings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _text(self, key: str) -> str | None:
+        value = self._qsettings.value(key)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def last_server(self) -> str | None:
+        return self._text("login/server")
+
+    @property
+    def last_user(self) -> str | None:
+        return self._text("login/user")
+
+    @property
+    def remember_me(self) -> bool:
+        return self._qsettings.value("login/remember") in {True, "true"}
+
+    def remember_login(self, server_url: str, username: str, *, remember_me: bool) -> None:
+        self._qsettings.setValue("login/server", server_url)
+        self._qsettings.setValue("login/user", username)
+        self._qsettings.setValue("login/remember", remember_me)
+        self._qsettings.sync()
+
+    # TLS pins, one per server origin (a PinStore). Kept as one JSON object because
+    # origins contain "/" and ":", which QSettings reads as group separators.
+
+    def _pins(self) -> dict[str, str]:
+        raw = self._text("tls/pins")
+        try:
+            pins = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        if not isinstance(pins, dict):
+            return {}
+        return {k: v for k, v in pins.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def pinned(self, origin: str) -> str | None:
+        return self._pins().get(origin)
+
+    def pin(self, origin: str, fingerprint: str) -> None:
+        pins = self._pins()
+        pins[origin] = fingerprint
+        self._qsettings.setValue("tls/pins", json.dumps(pins, sort_keys=True))
+        self._qsettings.sync()
