@@ -22,6 +22,18 @@ CONFIG_TABLES = (
     "agent_memberships",
     "agent_capacities",
     "licence",
+    "schedules",
+    "schedule_intervals",
+    "schedule_exceptions",
+    "prompts",
+    "announcement_sets",
+    "digit_collections",
+    "menus",
+    "menu_keys",
+    "entry_points",
+    "queue_flows",
+    "queue_priority_rules",
+    "alarm_rules",
 )
 
 

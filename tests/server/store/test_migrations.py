@@ -76,6 +76,19 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "agent_memberships",
             "agent_capacities",
             "licence",
+            # Revision 0004: the call flow's configuration.
+            "schedules",
+            "schedule_intervals",
+            "schedule_exceptions",
+            "prompts",
+            "announcement_sets",
+            "digit_collections",
+            "menus",
+            "menu_keys",
+            "entry_points",
+            "queue_flows",
+            "queue_priority_rules",
+            "alarm_rules",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

@@ -1,23 +1,33 @@
-"""The configuration: skills, pause reasons, classification codes, queues, agent profiles
-and the licence (R11 to R24, R34).
+"""The configuration: skills, pause reasons, classification codes, queues, agent profiles,
+the licence, and the call flow: schedules, prompts, announcement sets, digit collections,
+menus, entry points, queue call-flow settings and alarm rules (R10 to R24, R34).
 
 ``Configuration(store.engine)`` reads and changes it; a refused change raises a
 ``ConfigError`` that says what is wrong and changes nothing. ``dispatcher_events`` turns
 what is stored into the dispatcher's ``AddQueue`` and ``AddAgent`` events.
+``apply_document`` and ``export_document`` load and save all of it as one
+``vaxla_protocol.config.ConfigDocument``; ``check`` lists problems of what is stored.
 """
 
+from vaxla_server.config.changes import ChangeKind, ConfigChange
 from vaxla_server.config.dispatch import dispatcher_events
 from vaxla_server.config.errors import (
     ConfigError,
     DuplicateName,
     InvalidConfig,
+    InvalidDocument,
     LicenceExceeded,
+    MissingReference,
     NotAnAgent,
+    NotAvailableYet,
     NotFound,
+    QueueNotEmpty,
     StillReferenced,
+    UnknownPrompt,
     UnknownStrategy,
 )
 from vaxla_server.config.licence import Licence
+from vaxla_server.config.problems import ConfigProblem, Severity
 from vaxla_server.config.service import ConfigSnapshot, Configuration
 from vaxla_server.config.settings import (
     AgentProfile,
@@ -35,24 +45,33 @@ from vaxla_server.config.settings import (
 __all__ = [
     "AgentProfile",
     "AgentSettings",
+    "ChangeKind",
     "ClassificationCode",
+    "ConfigChange",
     "ConfigError",
+    "ConfigProblem",
     "ConfigSnapshot",
     "Configuration",
     "DuplicateName",
     "ExpansionStep",
     "InvalidConfig",
+    "InvalidDocument",
     "Licence",
     "LicenceExceeded",
     "Membership",
+    "MissingReference",
     "NotAnAgent",
+    "NotAvailableYet",
     "NotFound",
     "PauseReason",
     "Queue",
+    "QueueNotEmpty",
     "QueueSettings",
     "ServiceGoal",
+    "Severity",
     "Skill",
     "StillReferenced",
+    "UnknownPrompt",
     "UnknownStrategy",
     "dispatcher_events",
 ]

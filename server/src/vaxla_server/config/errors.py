@@ -78,3 +78,60 @@ class LicenceExceeded(ConfigError):
         )
         self.limit = limit
         self.logged_in = logged_in
+
+
+class MissingReference(InvalidConfig):
+    """Something points at a queue, menu, schedule, ... that does not exist."""
+
+    def __init__(self, holder: str, kind: str, name: str) -> None:
+        super().__init__(f"{holder} points to the {kind} {name!r}, which does not exist")
+        self.holder = holder
+        self.kind = kind
+        self.name = name
+
+
+class UnknownPrompt(InvalidConfig):
+    """A prompt name with neither a default audio file nor a custom one."""
+
+    def __init__(self, name: str, language: str | None, holder: str = "") -> None:
+        where = f"in {language!r}" if language is not None else "in any language"
+        prefix = f"{holder}: " if holder else ""
+        super().__init__(
+            f"{prefix}no prompt named {name!r} {where}: there is neither a default prompt "
+            "of that name nor a custom one"
+        )
+        self.name = name
+        self.language = language
+
+
+class NotAvailableYet(InvalidConfig):
+    """A feature the configuration names but this release does not have (voicemail,
+    callback)."""
+
+    def __init__(self, feature: str, holder: str) -> None:
+        super().__init__(f"{holder}: {feature} is not available yet; it comes in a later release")
+        self.feature = feature
+
+
+class QueueNotEmpty(ConfigError):
+    """A queue cannot be deleted while calls wait in it (said by the running call flow)."""
+
+    def __init__(self, name: str, waiting: int) -> None:
+        calls = "call waits" if waiting == 1 else "calls wait"
+        super().__init__(
+            f"the queue {name!r} cannot be deleted: {waiting} {calls} in it; move or end them first"
+        )
+        self.name = name
+        self.waiting = waiting
+
+
+class InvalidDocument(ConfigError):
+    """A configuration document was refused; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"the configuration document has {count} problem{'s' if count != 1 else ''}; "
+            "nothing was changed: " + "; ".join(problems)
+        )
+        self.problems = tuple(problems)

@@ -10,12 +10,17 @@ names, foreign keys, CHECKs) stand behind the same rules.
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from vaxla_protocol.config import ConfigDocument
 from vaxla_server.auth.users import USERS, find_user_row
+from vaxla_server.config.call_flow import references
+from vaxla_server.config.call_flow_service import CallFlowConfiguration
+from vaxla_server.config.changes import ChangeKind, ConfigListener, QueueDeleteGuard
 from vaxla_server.config.errors import (
     DuplicateName,
     NotAnAgent,
@@ -23,6 +28,8 @@ from vaxla_server.config.errors import (
     StillReferenced,
 )
 from vaxla_server.config.licence import Licence
+from vaxla_server.config.problems import ConfigProblem, Severity
+from vaxla_server.config.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
 from vaxla_server.config.settings import (
     AgentProfile,
     AgentSettings,
@@ -80,11 +87,27 @@ class ConfigSnapshot:
     agents: tuple[AgentProfile, ...]
 
 
-class Configuration:
-    """Reads and changes the stored configuration."""
+class Configuration(CallFlowConfiguration):
+    """Reads and changes the stored configuration.
 
-    def __init__(self, engine: Engine) -> None:
+    ``subscribe`` registers a listener told of every committed change;
+    ``add_queue_delete_guard`` one that may refuse deleting a queue (calls wait in it).
+    """
+
+    def __init__(self, engine: Engine, *, prompts_dir: Path | None = None) -> None:
         self._engine = engine
+        self._prompts = PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR)
+        self._listeners: list[ConfigListener] = []
+        self._queue_delete_guards: list[QueueDeleteGuard] = []
+
+    def subscribe(self, listener: ConfigListener) -> None:
+        """Call ``listener`` with a ``ConfigChange`` after every committed change."""
+        self._listeners.append(listener)
+
+    def add_queue_delete_guard(self, guard: QueueDeleteGuard) -> None:
+        """Call ``guard(queue_id, queue_name)`` before deleting a queue; it may raise
+        ``QueueNotEmpty`` (or another ``ConfigError``) to refuse."""
+        self._queue_delete_guards.append(guard)
 
     # Skills
 
@@ -96,6 +119,7 @@ class Configuration:
             skill_id = connection.execute(
                 insert(SKILLS).returning(SKILLS.c.id), {"name": checked}
             ).scalar_one()
+        self._notify("skill", checked, ChangeKind.ADDED, skill_id)
         return Skill(id=skill_id, name=checked)
 
     def skills(self) -> list[Skill]:
@@ -116,9 +140,18 @@ class Configuration:
             agents = _agents_using(connection, AGENT_SKILLS.c.skill_id, skill_id)
             used_by = [f"queue {queue!r}" for queue in queues]
             used_by += [f"agent {agent!r}" for agent in agents]
+            used_by += sorted(
+                {
+                    reference.holder
+                    for reference in references(connection)
+                    if reference.kind == "skill" and reference.target == skill_id
+                }
+                - set(used_by)
+            )
             if used_by:
                 raise StillReferenced("skill", name, used_by)
             connection.execute(delete(SKILLS).where(SKILLS.c.id == skill_id))
+        self._notify("skill", name, ChangeKind.REMOVED, skill_id)
 
     # Pause reasons
 
@@ -137,6 +170,7 @@ class Configuration:
             reason_id = connection.execute(
                 insert(PAUSE_REASONS).returning(PAUSE_REASONS.c.id), values
             ).scalar_one()
+        self._notify("pause reason", code, ChangeKind.ADDED, reason_id)
         return PauseReason(
             id=reason_id, code=code, label_sv=label_sv, label_en=label_en, active=active
         )
@@ -151,6 +185,7 @@ class Configuration:
             connection.execute(
                 update(PAUSE_REASONS).where(PAUSE_REASONS.c.id == reason_id).values(active=active)
             )
+        self._notify("pause reason", code, ChangeKind.CHANGED, reason_id)
 
     def pause_reasons(self) -> list[PauseReason]:
         with self._engine.connect() as connection:
@@ -183,6 +218,7 @@ class Configuration:
             if _id_by(connection, table, table.c.code, code) is not None:
                 raise DuplicateName("classification code", code)
             code_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+        self._notify("classification code", code, ChangeKind.ADDED, code_id)
         return ClassificationCode(
             id=code_id,
             code=code,
@@ -198,6 +234,7 @@ class Configuration:
         with write_transaction(self._engine) as connection:
             code_id = _existing_id(connection, table, table.c.code, "classification code", code)
             connection.execute(update(table).where(table.c.id == code_id).values(active=active))
+        self._notify("classification code", code, ChangeKind.CHANGED, code_id)
 
     def classification_codes(self) -> list[ClassificationCode]:
         table = CLASSIFICATION_CODES
@@ -227,6 +264,7 @@ class Configuration:
                 insert(QUEUES).returning(QUEUES.c.id), _queue_values(checked)
             ).scalar_one()
             _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+        self._notify("queue", checked.name, ChangeKind.ADDED, queue_id)
         return Queue(id=queue_id, settings=checked)
 
     def update_queue(self, name: str, settings: QueueSettings) -> Queue:
@@ -245,6 +283,7 @@ class Configuration:
             for child in (QUEUE_REQUIREMENTS, QUEUE_EXPANSION_STEPS):
                 connection.execute(delete(child).where(child.c.queue_id == queue_id))
             _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+        self._notify("queue", checked.name, ChangeKind.CHANGED, queue_id)
         return Queue(id=queue_id, settings=checked)
 
     def queue(self, name: str) -> Queue:
@@ -260,14 +299,28 @@ class Configuration:
             return list(_queues(connection, rows))
 
     def delete_queue(self, name: str) -> None:
-        """Delete the queue; refused while agents are members of it."""
+        """Delete the queue with its call flow and alarm rules; refused while agents are
+        members of it, other configuration points to it, or a delete guard says calls
+        wait in it (``QueueNotEmpty``)."""
         with write_transaction(self._engine) as connection:
             queue_id = _existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
             members = _agents_using(connection, AGENT_MEMBERSHIPS.c.queue_id, queue_id)
             used_by = [f"agent {member!r}" for member in members]
+            used_by += sorted(
+                {
+                    reference.holder
+                    for reference in references(connection)
+                    if reference.kind == "queue"
+                    and reference.target == queue_id
+                    and not (reference.holder_kind == "queue" and reference.holder_id == queue_id)
+                }
+            )
             if used_by:
                 raise StillReferenced("queue", name, used_by)
+            for guard in self._queue_delete_guards:
+                guard(queue_id, name)
             connection.execute(delete(QUEUES).where(QUEUES.c.id == queue_id))
+        self._notify("queue", name, ChangeKind.REMOVED, queue_id)
 
     # Agent profiles
 
@@ -275,64 +328,9 @@ class Configuration:
         """Give the agent ``username`` this profile, replacing the one it had."""
         checked = checked_agent(settings)
         with write_transaction(self._engine) as connection:
-            user = find_user_row(connection, username)
-            if user is None:
-                raise NotFound("user", username)
-            if user.role != "agent":
-                raise NotAnAgent(user.username, user.role)
-            skills = _skill_ids(connection, checked.skills)
-            memberships = [
-                (
-                    _existing_id(connection, QUEUES, QUEUES.c.name, "queue", membership.queue),
-                    membership,
-                )
-                for membership in checked.memberships
-            ]
-            user_id: int = user.id
-            profile = {"personal_weight": checked.personal_weight, "standby": checked.standby}
-            exists = connection.execute(
-                select(AGENT_PROFILES.c.user_id).where(AGENT_PROFILES.c.user_id == user_id)
-            ).one_or_none()
-            if exists is None:
-                connection.execute(insert(AGENT_PROFILES), {"user_id": user_id, **profile})
-            else:
-                connection.execute(
-                    update(AGENT_PROFILES)
-                    .where(AGENT_PROFILES.c.user_id == user_id)
-                    .values(profile)
-                )
-                for child in (AGENT_SKILLS, AGENT_MEMBERSHIPS, AGENT_CAPACITIES):
-                    connection.execute(delete(child).where(child.c.user_id == user_id))
-            if skills:
-                connection.execute(
-                    insert(AGENT_SKILLS),
-                    [
-                        {"user_id": user_id, "skill_id": skill_id, "level": level}
-                        for skill_id, level in skills.items()
-                    ],
-                )
-            if memberships:
-                connection.execute(
-                    insert(AGENT_MEMBERSHIPS),
-                    [
-                        {
-                            "user_id": user_id,
-                            "queue_id": queue_id,
-                            "penalty": membership.penalty,
-                            "position": membership.order,
-                        }
-                        for queue_id, membership in memberships
-                    ],
-                )
-            if checked.capacity:
-                connection.execute(
-                    insert(AGENT_CAPACITIES),
-                    [
-                        {"user_id": user_id, "channel": channel, "capacity": count}
-                        for channel, count in checked.capacity.items()
-                    ],
-                )
-        return AgentProfile(user_id=user_id, username=user.username, settings=checked)
+            profile = write_agent_profile(connection, username, checked)
+        self._notify("agent profile", profile.username, ChangeKind.CHANGED, profile.user_id)
+        return profile
 
     def agent_profile(self, username: str) -> AgentProfile:
         with self._engine.connect() as connection:
@@ -358,6 +356,7 @@ class Configuration:
             ).rowcount
             if deleted == 0:
                 raise NotFound("agent profile", username)
+        self._notify("agent profile", username, ChangeKind.REMOVED, user.id)
 
     def snapshot(self) -> ConfigSnapshot:
         """Skills, queues and agent profiles as one consistent view (one read transaction,
@@ -389,6 +388,7 @@ class Configuration:
                 connection.execute(
                     insert(LICENCE), {"id": _LICENCE_ROW_ID, "max_logged_in_agents": limit}
                 )
+        self._notify("licence", "licence", ChangeKind.CHANGED)
         return Licence(limit)
 
     def licence(self) -> Licence | None:
@@ -397,8 +397,96 @@ class Configuration:
             limit = connection.execute(select(LICENCE.c.max_logged_in_agents)).scalar_one_or_none()
         return None if limit is None else Licence(limit)
 
+    # The whole configuration
+
+    def apply_document(self, document: ConfigDocument) -> None:
+        """Replace the whole configuration with ``document`` in one transaction: all of
+        it, or nothing and ``InvalidDocument`` listing every problem."""
+        from vaxla_server.config import document as documents
+
+        with write_transaction(self._engine) as connection:
+            documents.apply(connection, self._prompts, document)
+        self._notify("document", "document", ChangeKind.CHANGED)
+
+    def export_document(self) -> ConfigDocument:
+        """The whole configuration as one document (``apply_document`` loads it back)."""
+        from vaxla_server.config import document as documents
+
+        with self._engine.connect() as connection, connection.begin():
+            return documents.export(connection)
+
+    def check(self) -> list[ConfigProblem]:
+        """Problems of the whole stored configuration, errors first."""
+        from vaxla_server.config import document as documents
+
+        with self._engine.connect() as connection:
+            problems = documents.check(connection, self._prompts)
+        return sorted(problems, key=lambda problem: problem.severity is not Severity.ERROR)
+
     def _writing(self, kind: str, name: str) -> AbstractContextManager[Connection]:
         return _unique_write(self._engine, kind, name)
+
+
+def write_agent_profile(
+    connection: Connection, username: str, checked: AgentSettings
+) -> AgentProfile:
+    """Give the agent ``username`` the checked profile, replacing the one it had."""
+    user = find_user_row(connection, username)
+    if user is None:
+        raise NotFound("user", username)
+    if user.role != "agent":
+        raise NotAnAgent(user.username, user.role)
+    skills = _skill_ids(connection, checked.skills)
+    memberships = [
+        (
+            _existing_id(connection, QUEUES, QUEUES.c.name, "queue", membership.queue),
+            membership,
+        )
+        for membership in checked.memberships
+    ]
+    user_id: int = user.id
+    profile = {"personal_weight": checked.personal_weight, "standby": checked.standby}
+    exists = connection.execute(
+        select(AGENT_PROFILES.c.user_id).where(AGENT_PROFILES.c.user_id == user_id)
+    ).one_or_none()
+    if exists is None:
+        connection.execute(insert(AGENT_PROFILES), {"user_id": user_id, **profile})
+    else:
+        connection.execute(
+            update(AGENT_PROFILES).where(AGENT_PROFILES.c.user_id == user_id).values(profile)
+        )
+        for child in (AGENT_SKILLS, AGENT_MEMBERSHIPS, AGENT_CAPACITIES):
+            connection.execute(delete(child).where(child.c.user_id == user_id))
+    if skills:
+        connection.execute(
+            insert(AGENT_SKILLS),
+            [
+                {"user_id": user_id, "skill_id": skill_id, "level": level}
+                for skill_id, level in skills.items()
+            ],
+        )
+    if memberships:
+        connection.execute(
+            insert(AGENT_MEMBERSHIPS),
+            [
+                {
+                    "user_id": user_id,
+                    "queue_id": queue_id,
+                    "penalty": membership.penalty,
+                    "position": membership.order,
+                }
+                for queue_id, membership in memberships
+            ],
+        )
+    if checked.capacity:
+        connection.execute(
+            insert(AGENT_CAPACITIES),
+            [
+                {"user_id": user_id, "channel": channel, "capacity": count}
+                for channel, count in checked.capacity.items()
+            ],
+        )
+    return AgentProfile(user_id=user_id, username=user.username, settings=checked)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ The migrations in ``migrations/versions`` create these tables; a test compares t
 so a change here without a migration fails.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Time,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -339,3 +342,247 @@ class LicenceRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     max_logged_in_agents: Mapped[int] = mapped_column(Integer)
+
+
+# Revision 0004: the call flow's configuration. References that live inside an action
+# (a menu key's target, an overflow target) are kept as JSON holding row ids, checked
+# by the configuration service on every write and before every delete; the plain
+# references are foreign keys.
+
+PROMPT_LANGUAGES = ("sv", "en")
+HOLIDAY_POLICIES = ("ignore", "closed", "holiday_hours")
+DIGIT_KINDS = ("customer_number", "personnummer", "pin", "free_digits")
+ALARM_METRICS = ("waiting_count", "longest_wait_s", "service_level_pct", "agents_ready")
+ALARM_COMPARISONS = (">", ">=", "<", "<=")
+ALARM_SEVERITIES = ("info", "warning", "critical")
+
+
+class ScheduleRow(Base):
+    """Named opening hours: weekly intervals, a holiday policy and dated exceptions."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (
+        CheckConstraint(
+            _in_list("holiday_policy", HOLIDAY_POLICIES), name="ck_schedules_holiday_policy"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    holiday_policy: Mapped[str] = mapped_column(String(20))
+    include_holiday_eves: Mapped[bool] = mapped_column(Boolean)
+
+
+class ScheduleIntervalRow(Base):
+    """An opening interval of a schedule: on ``weekday`` (0 is Monday), or on holidays
+    when ``weekday`` is NULL (the holiday hours)."""
+
+    __tablename__ = "schedule_intervals"
+    __table_args__ = (
+        CheckConstraint(
+            "weekday IS NULL OR (weekday >= 0 AND weekday <= 6)",
+            name="ck_schedule_intervals_weekday",
+        ),
+    )
+
+    schedule_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("schedules.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+    crosses_midnight: Mapped[bool] = mapped_column(Boolean)
+
+
+class ScheduleExceptionRow(Base):
+    """A dated exception: open or closed on ``day`` from ``start`` to ``end``."""
+
+    __tablename__ = "schedule_exceptions"
+
+    schedule_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("schedules.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    start: Mapped[time | None] = mapped_column(Time)
+    end: Mapped[time | None] = mapped_column(Time)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class PromptRow(Base):
+    """A prompt of one language that is not (only) the default set's: ``custom_path``
+    is its audio file."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (
+        UniqueConstraint("name", "language", name="uq_prompts_name_language"),
+        CheckConstraint(_in_list("language", PROMPT_LANGUAGES), name="ck_prompts_language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))
+    custom_path: Mapped[str | None] = mapped_column(String(1000))
+
+
+class AnnouncementSetRow(Base):
+    """Announcements several queues share (R10); ``periodic`` is a JSON list of prompt
+    names played in rotation."""
+
+    __tablename__ = "announcement_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    first_prompt: Mapped[str | None] = mapped_column(String(64))
+    periodic: Mapped[Any] = mapped_column(JsonPayload)
+    periodic_interval_s: Mapped[float] = mapped_column(Float)
+    announce_position: Mapped[bool] = mapped_column(Boolean)
+    announce_wait: Mapped[bool] = mapped_column(Boolean)
+    announce_agents_answering: Mapped[bool] = mapped_column(Boolean)
+
+
+class DigitCollectionRow(Base):
+    """How to collect one entry (customer number, personnummer, PIN, free digits);
+    ``on_failure`` is the encoded action after the last failed try, NULL to go on."""
+
+    __tablename__ = "digit_collections"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", DIGIT_KINDS), name="ck_digit_collections_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    min_length: Mapped[int | None] = mapped_column(Integer)
+    max_length: Mapped[int | None] = mapped_column(Integer)
+    luhn: Mapped[bool] = mapped_column(Boolean)
+    allow_samordningsnummer: Mapped[bool] = mapped_column(Boolean)
+    retries: Mapped[int] = mapped_column(Integer)
+    prompt: Mapped[str] = mapped_column(String(64))
+    invalid_prompt: Mapped[str] = mapped_column(String(64))
+    on_failure: Mapped[Any | None] = mapped_column(JsonPayload)
+
+
+class MenuRow(Base):
+    """A menu of one language; ``on_timeout`` is its encoded action after the retries."""
+
+    __tablename__ = "menus"
+    __table_args__ = (
+        CheckConstraint(_in_list("language", PROMPT_LANGUAGES), name="ck_menus_language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    prompt: Mapped[str] = mapped_column(String(64))
+    timeout_s: Mapped[float] = mapped_column(Float)
+    retries: Mapped[int] = mapped_column(Integer)
+    invalid_prompt: Mapped[str] = mapped_column(String(64))
+    on_timeout: Mapped[Any] = mapped_column(JsonPayload)
+
+
+class MenuKeyRow(Base):
+    """A DTMF key of a menu and its encoded action."""
+
+    __tablename__ = "menu_keys"
+
+    menu_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("menus.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(1), primary_key=True)
+    action: Mapped[Any] = mapped_column(JsonPayload)
+
+
+class EntryPointRow(Base):
+    """A dialled address (the SIP user part) and what happens to its callers."""
+
+    __tablename__ = "entry_points"
+    __table_args__ = (
+        CheckConstraint(_in_list("language", PROMPT_LANGUAGES), name="ck_entry_points_language"),
+        Index("ix_entry_points_schedule_id", "schedule_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    schedule_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("schedules.id", ondelete="RESTRICT")
+    )
+    welcome_prompt: Mapped[str | None] = mapped_column(String(64))
+    first_action: Mapped[Any] = mapped_column(JsonPayload)
+    when_closed: Mapped[Any | None] = mapped_column(JsonPayload)
+    when_nobody_logged_in: Mapped[Any | None] = mapped_column(JsonPayload)
+
+
+class QueueFlowRow(Base):
+    """A queue's call flow: announcements, overflow rules and callback offer."""
+
+    __tablename__ = "queue_flows"
+    __table_args__ = (
+        CheckConstraint("max_length IS NULL OR max_length >= 1", name="ck_queue_flows_max_length"),
+        CheckConstraint("max_wait_s IS NULL OR max_wait_s > 0", name="ck_queue_flows_max_wait_s"),
+        Index("ix_queue_flows_announcement_set_id", "announcement_set_id"),
+        Index("ix_queue_flows_schedule_id", "schedule_id"),
+    )
+
+    queue_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    announcement_set_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("announcement_sets.id", ondelete="RESTRICT")
+    )
+    max_length: Mapped[int | None] = mapped_column(Integer)
+    on_max_length: Mapped[Any | None] = mapped_column(JsonPayload)
+    max_wait_s: Mapped[float | None] = mapped_column(Float)
+    on_max_wait: Mapped[Any | None] = mapped_column(JsonPayload)
+    schedule_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("schedules.id", ondelete="RESTRICT")
+    )
+    on_closed: Mapped[Any | None] = mapped_column(JsonPayload)
+    on_nobody_logged_in: Mapped[Any | None] = mapped_column(JsonPayload)
+    callback_offer: Mapped[bool] = mapped_column(Boolean)
+
+
+class QueuePriorityRuleRow(Base):
+    """Callers whose number starts with ``prefix`` get ``priority`` in the queue and,
+    when ``skill_id`` is set, need that skill at ``skill_level``."""
+
+    __tablename__ = "queue_priority_rules"
+    __table_args__ = (Index("ix_queue_priority_rules_skill_id", "skill_id"),)
+
+    queue_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(21))
+    priority: Mapped[int] = mapped_column(Integer)
+    skill_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("skills.id", ondelete="RESTRICT")
+    )
+    skill_level: Mapped[int] = mapped_column(Integer)
+
+
+class AlarmRuleRow(Base):
+    """An alarm on a queue's live figure; the runtime evaluates it."""
+
+    __tablename__ = "alarm_rules"
+    __table_args__ = (
+        CheckConstraint(_in_list("metric", ALARM_METRICS), name="ck_alarm_rules_metric"),
+        CheckConstraint(
+            _in_list("comparison", ALARM_COMPARISONS), name="ck_alarm_rules_comparison"
+        ),
+        CheckConstraint(_in_list("severity", ALARM_SEVERITIES), name="ck_alarm_rules_severity"),
+        Index("ix_alarm_rules_queue_id", "queue_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    queue_id: Mapped[int] = mapped_column(Integer, ForeignKey("queues.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(20))
+    comparison: Mapped[str] = mapped_column(String(2))
+    threshold: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(10))

@@ -1,0 +1,470 @@
+"""The configuration on the wire: what ``/api/v1/config/...`` takes and gives, and the
+whole-configuration document (``GET``/``PUT /api/v1/config/document``).
+
+Everything is named by name (queues, menus, skills, prompts), never by database id, so
+a document exported from one server loads into another. Shapes and ranges are checked
+here; rules that need the rest of the configuration (does the queue exist, can a
+personnummer have 8 digits) are the server's, which answers them with a clear message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from vaxla_protocol._base import WireModel
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+PromptName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
+PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9*#]{1,32}$")]
+Seconds = Annotated[float, Field(ge=0, le=86400)]
+PositiveSeconds = Annotated[float, Field(gt=0, le=86400)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Level = Annotated[int, Field(ge=0, le=100)]
+
+
+class Language(StrEnum):
+    """The languages callers are served in; each has its own default prompt set."""
+
+    SV = "sv"
+    EN = "en"
+
+
+# Skills, pause reasons, classification codes
+
+
+class SkillItem(WireModel):
+    name: Name
+
+
+class PauseReasonItem(WireModel):
+    code: Code
+    label_sv: Label
+    label_en: Label
+    active: bool = True
+
+
+class ClassificationCodeItem(WireModel):
+    code: Code
+    label_sv: Label
+    label_en: Label
+    group: Code
+    active: bool = True
+
+
+class ActiveFlag(WireModel):
+    """Offer a pause reason or classification code to agents (``true``) or not."""
+
+    active: bool
+
+
+class LicenceItem(WireModel):
+    """At most ``max_logged_in_agents`` agents logged in at once (R34)."""
+
+    max_logged_in_agents: Count
+
+
+# Actions: what the call flow does next
+
+
+class GoToMenu(WireModel):
+    """Play the menu ``menu``."""
+
+    kind: Literal["menu"] = "menu"
+    menu: Name
+
+
+class GoToQueue(WireModel):
+    """Put the caller in the queue ``queue``."""
+
+    kind: Literal["queue"] = "queue"
+    queue: Name
+
+
+class CollectDigits(WireModel):
+    """Collect digits by the definition ``collection``, then do ``then``."""
+
+    kind: Literal["digits"] = "digits"
+    collection: Name
+    then: Action
+
+
+class PlayMessage(WireModel):
+    """Play the prompt ``prompt``, then do ``then`` (hang up when absent)."""
+
+    kind: Literal["message"] = "message"
+    prompt: PromptName
+    then: Action | None = None
+
+
+class TransferTo(WireModel):
+    """Transfer the call to an outside number."""
+
+    kind: Literal["transfer"] = "transfer"
+    number: PhoneNumber
+
+
+class SwitchLanguage(WireModel):
+    """Go to ``menu``, a menu in another language."""
+
+    kind: Literal["language"] = "language"
+    menu: Name
+
+
+class HangUp(WireModel):
+    """End the call."""
+
+    kind: Literal["hangup"] = "hangup"
+
+
+class Voicemail(WireModel):
+    """Leave a voicemail: comes with a later release; the server refuses it for now."""
+
+    kind: Literal["voicemail"] = "voicemail"
+
+
+class Callback(WireModel):
+    """Ask to be called back: comes with a later release; the server refuses it for now."""
+
+    kind: Literal["callback"] = "callback"
+
+
+Action = Annotated[
+    GoToMenu
+    | GoToQueue
+    | CollectDigits
+    | PlayMessage
+    | TransferTo
+    | SwitchLanguage
+    | HangUp
+    | Voicemail
+    | Callback,
+    Field(discriminator="kind"),
+]
+
+
+# Queues
+
+
+class Strategy(StrEnum):
+    SEQUENTIAL = "sequential"
+    LONGEST_IDLE = "longest_idle"
+    ROUND_ROBIN = "round_robin"
+    FEWEST_CALLS = "fewest_calls"
+    LEAST_TALK_TIME = "least_talk_time"
+    RANDOM = "random"
+    RING_ALL = "ring_all"
+    SKILLS = "skills"
+
+
+class ExpansionStepItem(WireModel):
+    after_s: Seconds
+    relax: Level = 0
+    max_penalty: Count | None = None
+
+
+class ServiceGoalItem(WireModel):
+    percent: Annotated[float, Field(ge=0, le=100)] = 80.0
+    within_s: PositiveSeconds = 20.0
+
+
+class PriorityRule(WireModel):
+    """Callers whose number starts with ``prefix`` get ``priority`` (higher is served
+    first) and, when given, need the skill ``skill`` as well."""
+
+    prefix: Annotated[str, Field(pattern=r"^\+?[0-9]{1,20}$")]
+    priority: Annotated[int, Field(ge=0, le=100)] = 0
+    skill: Name | None = None
+    skill_level: Level = 0
+
+
+class QueueFlowItem(WireModel):
+    """What a queue does with its callers besides distributing them (R10, R12 to R16).
+
+    Each ``on_*`` target may be a queue, a transfer to a number or a message; ``None``
+    means the rule is off.
+    """
+
+    announcements: Name | None = None
+    max_length: Annotated[int, Field(ge=1, le=100000)] | None = None
+    on_max_length: Action | None = None
+    max_wait_s: PositiveSeconds | None = None
+    on_max_wait: Action | None = None
+    schedule: Name | None = None
+    on_closed: Action | None = None
+    on_nobody_logged_in: Action | None = None
+    priority_rules: list[PriorityRule] = Field(default_factory=list)
+    callback_offer: bool = False
+
+
+class QueueItem(WireModel):
+    name: Name
+    strategy: Strategy = Strategy.LONGEST_IDLE
+    weight: Int32 = 0
+    requirements: dict[str, Level] = Field(default_factory=dict)
+    max_penalty: Count | None = None
+    expansion: list[ExpansionStepItem] = Field(default_factory=list)
+    exclusion_s: Seconds = 30.0
+    autopause: bool = True
+    ring_timeout_s: PositiveSeconds = 15.0
+    wrap_up_s: Seconds = 0.0
+    service_goal: ServiceGoalItem = ServiceGoalItem()
+    sticky_agent_s: Seconds = 0.0
+    flow: QueueFlowItem = QueueFlowItem()
+
+
+# Agents
+
+
+class MembershipItem(WireModel):
+    queue: Name
+    penalty: Count = 0
+    order: Int32 = 0
+
+
+class AgentSettingsItem(WireModel):
+    skills: dict[str, Level] = Field(default_factory=dict)
+    memberships: list[MembershipItem] = Field(default_factory=list)
+    capacity: dict[str, Count] = Field(default_factory=lambda: {"voice": 1})
+    personal_weight: Int32 = 0
+    standby: bool = False
+
+
+class AgentProfileItem(AgentSettingsItem):
+    username: Name
+
+
+# Schedules
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+
+class HolidayPolicy(StrEnum):
+    """What a Swedish public holiday does: nothing, closes all day, or uses holiday hours."""
+
+    IGNORE = "ignore"
+    CLOSED = "closed"
+    HOLIDAY_HOURS = "holiday_hours"
+
+
+class OpeningInterval(WireModel):
+    """Open ``start`` to ``end`` (``end`` 00:00 is midnight); one past midnight must say
+    ``crosses_midnight``."""
+
+    start: time
+    end: time
+    crosses_midnight: bool = False
+
+
+class ScheduleException(WireModel):
+    """Open or closed on ``day`` from ``start`` (midnight when absent) to ``end``
+    (midnight when absent), e.g. closed 2026-12-24 from 12:00."""
+
+    day: date
+    open: bool
+    start: time | None = None
+    end: time | None = None
+    label: Annotated[str, Field(max_length=200)] = ""
+
+
+class ScheduleItem(WireModel):
+    name: Name
+    time_zone: Annotated[str, Field(min_length=1, max_length=64)] = "Europe/Stockholm"
+    weekly: dict[Weekday, list[OpeningInterval]] = Field(default_factory=dict)
+    holiday_policy: HolidayPolicy = HolidayPolicy.CLOSED
+    include_holiday_eves: bool = True
+    holiday_hours: list[OpeningInterval] = Field(default_factory=list)
+    exceptions: list[ScheduleException] = Field(default_factory=list)
+
+
+# Prompts and announcements
+
+
+class PromptItem(WireModel):
+    """A prompt of the language ``language``. ``custom_path`` (an absolute path to a WAV
+    file) replaces the default prompt of that name; a name with no default needs one."""
+
+    name: PromptName
+    language: Language
+    custom_path: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+
+class ResolvedPrompt(WireModel):
+    """Where the audio of a prompt is, and whether it is the custom or the default one."""
+
+    name: PromptName
+    language: Language
+    path: str
+    custom: bool
+
+
+class AnnouncementSetItem(WireModel):
+    """Announcements shared by several queues (R10)."""
+
+    name: Name
+    first: PromptName | None = None
+    periodic: list[PromptName] = Field(default_factory=list)
+    periodic_interval_s: Annotated[float, Field(ge=5, le=3600)] = 30.0
+    announce_position: bool = False
+    announce_wait: bool = False
+    announce_agents_answering: bool = False
+
+
+# Digit collection
+
+
+class DigitKind(StrEnum):
+    CUSTOMER_NUMBER = "customer_number"
+    PERSONNUMMER = "personnummer"
+    PIN = "pin"
+    FREE_DIGITS = "free_digits"
+
+
+class DigitCollectionItem(WireModel):
+    """How to collect one entry from the caller. Lengths: a customer number and free
+    digits take ``min_length``..``max_length``; a PIN exactly ``max_length`` (both equal);
+    a personnummer is 10 or 12 digits (leave the lengths out, or give 10 and 12).
+
+    After ``retries`` further failed tries: go on without the entry (``on_failure_menu``
+    absent) or go to the menu ``on_failure_menu``.
+    """
+
+    name: Name
+    kind: DigitKind
+    min_length: Annotated[int, Field(ge=1, le=64)] | None = None
+    max_length: Annotated[int, Field(ge=1, le=64)] | None = None
+    luhn: bool = False
+    allow_samordningsnummer: bool = True
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    prompt: PromptName
+    invalid_prompt: PromptName = "invalid_input"
+    on_failure_menu: Name | None = None
+
+
+# Menus and entry points
+
+MenuKey = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"]
+
+
+class MenuItem(WireModel):
+    """A menu of one language: a prompt, then DTMF keys to actions. After ``retries``
+    further timeouts or invalid keys, ``on_timeout`` is done."""
+
+    name: Name
+    language: Language
+    prompt: PromptName
+    keys: dict[MenuKey, Action] = Field(default_factory=dict)
+    timeout_s: Annotated[float, Field(ge=1, le=60)] = 5.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    invalid_prompt: PromptName = "invalid_key"
+    on_timeout: Action = HangUp()
+
+
+class EntryPointItem(WireModel):
+    """A number callers dial (the SIP user part, e.g. ``100``) and what happens to them.
+
+    ``first`` is a menu or a queue. ``when_closed`` (outside ``schedule``) and
+    ``when_nobody_logged_in`` are a message, a queue or a transfer; absent means play
+    the default prompt (``closed`` or ``nobody_logged_in``) and hang up.
+    """
+
+    address: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.+-]{1,64}$")]
+    name: Name
+    language: Language = Language.SV
+    schedule: Name | None = None
+    welcome_prompt: PromptName | None = None
+    first: Action
+    when_closed: Action | None = None
+    when_nobody_logged_in: Action | None = None
+
+
+# Alarm rules
+
+
+class AlarmMetric(StrEnum):
+    WAITING_COUNT = "waiting_count"
+    LONGEST_WAIT_S = "longest_wait_s"
+    SERVICE_LEVEL_PCT = "service_level_pct"
+    AGENTS_READY = "agents_ready"
+
+
+class Comparison(StrEnum):
+    ABOVE = ">"
+    AT_LEAST = ">="
+    BELOW = "<"
+    AT_MOST = "<="
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class AlarmRuleItem(WireModel):
+    """Raise an alarm of ``severity`` while ``metric`` of ``queue`` compares true."""
+
+    name: Name
+    queue: Name
+    metric: AlarmMetric
+    comparison: Comparison
+    threshold: Annotated[float, Field(ge=0, le=1e9)]
+    severity: Severity = Severity.WARNING
+
+
+# The whole configuration
+
+
+class ConfigDocument(WireModel):
+    """The whole configuration in one document (R11 to R24): loaded in one transaction,
+    all or nothing; agent profiles name users that must exist already."""
+
+    skills: list[SkillItem] = Field(default_factory=list)
+    pause_reasons: list[PauseReasonItem] = Field(default_factory=list)
+    classification_codes: list[ClassificationCodeItem] = Field(default_factory=list)
+    schedules: list[ScheduleItem] = Field(default_factory=list)
+    prompts: list[PromptItem] = Field(default_factory=list)
+    announcement_sets: list[AnnouncementSetItem] = Field(default_factory=list)
+    queues: list[QueueItem] = Field(default_factory=list)
+    agents: list[AgentProfileItem] = Field(default_factory=list)
+    digit_collections: list[DigitCollectionItem] = Field(default_factory=list)
+    menus: list[MenuItem] = Field(default_factory=list)
+    entry_points: list[EntryPointItem] = Field(default_factory=list)
+    alarm_rules: list[AlarmRuleItem] = Field(default_factory=list)
+    licence: LicenceItem | None = None
+
+
+class ProblemSeverity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class ConfigProblemItem(WireModel):
+    severity: ProblemSeverity
+    where: str
+    message: str
+
+
+class DocumentRefused(WireModel):
+    """A refused document: ``detail`` says so; ``problems`` lists every problem found."""
+
+    detail: str
+    problems: list[str]
+
+
+CollectDigits.model_rebuild()
+PlayMessage.model_rebuild()
