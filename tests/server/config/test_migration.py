@@ -8,6 +8,7 @@ from sqlalchemy import Table, delete, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.server.config.conftest import CONFIG_TABLES, add_user
+from vaxla_protocol.config import QueueFlowItem
 from vaxla_server.auth.users import USERS
 from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
 from vaxla_server.config.service import (
@@ -112,3 +113,42 @@ def test_the_database_itself_refuses_bad_rows(store: Store) -> None:
     with pytest.raises(IntegrityError), write_transaction(store.engine) as connection:
         connection.execute(delete(SKILLS).where(SKILLS.c.id == skill.id))
     assert config.skills()[0].name == "swedish"
+
+
+def test_upgrade_from_0003_keeps_the_queues_and_adds_their_call_flow(database_url: str) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        with write_transaction(engine) as connection:
+            command.upgrade(alembic_config(connection), "0003")
+        assert "menus" not in inspect(engine).get_table_names()
+        with write_transaction(engine) as connection:
+            connection.execute(
+                insert(QUEUES),
+                {
+                    "name": "Support",
+                    "strategy": "ring_all",
+                    "weight": 2,
+                    "max_penalty": None,
+                    "exclusion_s": 30.0,
+                    "autopause": True,
+                    "ring_timeout_s": 15.0,
+                    "wrap_up_s": 5.0,
+                    "service_goal_percent": 80.0,
+                    "service_goal_s": 20.0,
+                    "sticky_agent_s": 0.0,
+                },
+            )
+
+        with open_store(url=database_url) as store:
+            assert current_revision(engine) == "0004"
+            config = Configuration(store.engine)
+            assert config.queue("Support").settings.strategy == "ring_all"
+            assert config.queue_flow("Support") == QueueFlowItem()
+            config.add_queue(QueueSettings("Sales"))
+            flow = QueueFlowItem.model_validate(
+                {"max_length": 5, "on_max_length": {"kind": "queue", "queue": "Sales"}}
+            )
+            config.set_queue_flow("Support", flow)
+            assert config.queue_flow("Support") == flow
+    finally:
+        engine.dispose()

@@ -675,7 +675,7 @@ def check_timeout_cycles(connection: Connection) -> None:
         for row in connection.execute(select(MENUS.c.id, MENUS.c.on_timeout))
     }
     done: set[int] = set()
-    for start in edges:
+    for start in sorted(edges, key=lambda menu_id: names[menu_id]):
         path: list[int] = []
         current: int | None = start
         while current is not None and current not in done:

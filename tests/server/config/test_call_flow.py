@@ -1,0 +1,513 @@
+"""The call flow's configuration, one rule at a time, on both engines."""
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.server.config.conftest import add_user, config_contents
+from vaxla_protocol.config import (
+    AlarmRuleItem,
+    AnnouncementSetItem,
+    DigitCollectionItem,
+    EntryPointItem,
+    Language,
+    MenuItem,
+    PromptItem,
+    QueueFlowItem,
+    ScheduleItem,
+)
+from vaxla_server.acd.caller_input import PersonnummerRule, PinRule
+from vaxla_server.config import (
+    AgentSettings,
+    ChangeKind,
+    ConfigChange,
+    ConfigError,
+    Configuration,
+    DuplicateName,
+    InvalidConfig,
+    Membership,
+    MissingReference,
+    NotAvailableYet,
+    QueueNotEmpty,
+    QueueSettings,
+    StillReferenced,
+    UnknownPrompt,
+)
+from vaxla_server.store import Store
+
+
+def menu(name: str, language: str = "sv", **fields: Any) -> MenuItem:
+    return MenuItem.model_validate(
+        {"name": name, "language": language, "prompt": "demo_menu_main", **fields}
+    )
+
+
+def entry(address: str, first: dict[str, Any], **fields: Any) -> EntryPointItem:
+    return EntryPointItem.model_validate(
+        {"address": address, "name": f"Line {address}", "first": first, **fields}
+    )
+
+
+def digits(**fields: Any) -> DigitCollectionItem:
+    return DigitCollectionItem.model_validate({"name": "Id", "prompt": "enter_pin", **fields})
+
+
+@pytest.fixture
+def queues(config: Configuration) -> Configuration:
+    config.add_queue(QueueSettings("Support"))
+    config.add_queue(QueueSettings("Sales"))
+    return config
+
+
+# Refusals change nothing
+
+
+def refused(store: Store, error: type[ConfigError], match: str, action: Any, *args: Any) -> None:
+    before = config_contents(store.engine)
+    with pytest.raises(error, match=match):
+        action(*args)
+    assert config_contents(store.engine) == before
+
+
+# Schedules
+
+
+def test_a_schedule_is_stored_and_becomes_opening_hours(config: Configuration) -> None:
+    item = ScheduleItem.model_validate(
+        {
+            "name": "Office",
+            "weekly": {
+                "monday": [{"start": "08:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]
+            },
+            "holiday_policy": "ignore",
+            "exceptions": [{"day": "2026-12-24", "open": False, "start": "12:00"}],
+        }
+    )
+    config.add_schedule(item)
+    assert config.schedule("Office") == item
+    hours = config.opening_hours("Office")
+    assert str(hours.time_zone) == "Europe/Stockholm"
+
+
+def test_overlapping_exceptions_are_refused(config: Configuration, store: Store) -> None:
+    item = ScheduleItem(
+        name="Christmas",
+        exceptions=[
+            {"day": date(2026, 12, 24), "open": False, "start": time(12)},
+            {"day": date(2026, 12, 24), "open": True, "start": time(13), "end": time(14)},
+        ],
+    )
+    refused(
+        store,
+        InvalidConfig,
+        r"schedule 'Christmas': exceptions on 2026-12-24 overlap: "
+        r"closed 12:00-24:00 and open 13:00-14:00",
+        config.add_schedule,
+        item,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"time_zone": "Europe/Nowhere"}, "Europe/Nowhere"),
+        ({"weekly": {"monday": [{"start": "17:00", "end": "08:00"}]}}, "crosses_midnight"),
+        ({"holiday_policy": "holiday_hours"}, "holiday_hours needs at least one"),
+    ],
+)
+def test_impossible_opening_hours_are_refused(
+    config: Configuration, store: Store, fields: dict[str, Any], message: str
+) -> None:
+    item = ScheduleItem.model_validate({"name": "Bad", **fields})
+    refused(store, InvalidConfig, message, config.add_schedule, item)
+
+
+# Prompts
+
+
+def test_a_prompt_resolves_to_the_custom_file_before_the_default(
+    store: Store, tmp_path: Path
+) -> None:
+    default = tmp_path / "prompts" / "sv" / "welcome.wav"
+    default.parent.mkdir(parents=True)
+    default.write_bytes(b"RIFF")
+    config = Configuration(store.engine, prompts_dir=tmp_path / "prompts")
+    assert config.resolve_prompt("welcome", "sv").path == str(default)
+    assert not config.resolve_prompt("welcome", "sv").custom
+    custom = tmp_path / "custom.wav"
+    config.set_prompt(PromptItem(name="welcome", language=Language.SV, custom_path=str(custom)))
+    assert config.resolve_prompt("welcome", "sv").path == str(custom)
+    assert config.resolve_prompt("welcome", "sv").custom
+    with pytest.raises(UnknownPrompt, match="no prompt named 'welcome' in 'en'"):
+        config.resolve_prompt("welcome", "en")
+    with pytest.raises(UnknownPrompt, match="no prompt named 'nonsense' in 'sv'"):
+        config.resolve_prompt("nonsense", "sv")
+
+
+def test_the_default_prompt_set_is_found_in_resources(config: Configuration) -> None:
+    for language in ("sv", "en"):
+        resolved = config.resolve_prompt("welcome", language)
+        assert Path(resolved.path).is_file()
+        assert resolved.path.endswith(f"resources/prompts/{language}/welcome.wav")
+
+
+def test_a_prompt_without_audio_is_refused(config: Configuration, store: Store) -> None:
+    refused(
+        store,
+        UnknownPrompt,
+        "no prompt named 'jingle'",
+        config.set_prompt,
+        PromptItem(name="jingle", language=Language.SV),
+    )
+
+
+def test_a_menu_with_an_unknown_prompt_is_refused(config: Configuration, store: Store) -> None:
+    refused(
+        store,
+        UnknownPrompt,
+        "menu 'Main': no prompt named 'welcom'",
+        config.add_menu,
+        MenuItem(name="Main", language=Language.SV, prompt="welcom"),
+    )
+
+
+def test_a_custom_prompt_in_use_without_a_default_cannot_be_deleted(
+    config: Configuration,
+) -> None:
+    config.set_prompt(PromptItem(name="jingle", language=Language.SV, custom_path="/srv/j.wav"))
+    config.add_announcement_set(AnnouncementSetItem(name="Music", first="jingle"))
+    with pytest.raises(StillReferenced, match="announcement set 'Music'"):
+        config.delete_prompt("jingle", Language.SV)
+    config.delete_announcement_set("Music")
+    config.delete_prompt("jingle", Language.SV)
+    assert config.prompts() == []
+
+
+# Digit collections
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "personnummer", "max_length": 8}, "a personnummer has 10 or 12 digits"),
+        (
+            {"kind": "free_digits", "min_length": 6, "max_length": 4},
+            "min_length 6 is more than max_length 4",
+        ),
+        ({"kind": "pin", "min_length": 4, "max_length": 6}, "a PIN has one length"),
+        (
+            {"kind": "customer_number", "min_length": 1, "max_length": 1, "luhn": True},
+            "at least 2 digits",
+        ),
+        ({"kind": "pin", "luhn": True}, "luhn applies to customer numbers only"),
+        ({"kind": "free_digits", "on_failure_menu": "Nowhere"}, "points to the menu 'Nowhere'"),
+    ],
+)
+def test_impossible_digit_rules_are_refused(
+    config: Configuration, store: Store, fields: dict[str, Any], message: str
+) -> None:
+    refused(store, InvalidConfig, message, config.add_digit_collection, digits(**fields))
+
+
+def test_a_digit_collection_gives_its_caller_input_rule(config: Configuration) -> None:
+    config.add_digit_collection(digits(kind="personnummer", allow_samordningsnummer=False))
+    assert config.digit_rule("Id") == PersonnummerRule(allow_samordningsnummer=False)
+    config.update_digit_collection("Id", digits(kind="pin", max_length=6))
+    assert config.digit_rule("Id") == PinRule(length=6)
+
+
+# Menus
+
+
+def test_a_menu_pointing_to_a_missing_queue_is_refused(queues: Configuration, store: Store) -> None:
+    item = menu("Main", keys={"1": {"kind": "queue", "queue": "Billing"}})
+    refused(
+        store,
+        MissingReference,
+        r"menu 'Main' key 1 points to the queue 'Billing', which does not exist",
+        queues.add_menu,
+        item,
+    )
+
+
+def test_mirrored_language_menus_are_allowed(queues: Configuration) -> None:
+    queues.add_menu(menu("Svenska", keys={"1": {"kind": "queue", "queue": "Support"}}))
+    queues.add_menu(
+        menu(
+            "English",
+            "en",
+            keys={
+                "1": {"kind": "queue", "queue": "Support"},
+                "9": {"kind": "language", "menu": "Svenska"},
+            },
+        )
+    )
+    queues.update_menu(
+        "Svenska",
+        menu(
+            "Svenska",
+            keys={
+                "1": {"kind": "queue", "queue": "Support"},
+                "9": {"kind": "language", "menu": "English"},
+            },
+        ),
+    )
+    assert queues.menu("Svenska").keys["9"].model_dump() == {"kind": "language", "menu": "English"}
+
+
+def test_a_language_switch_to_the_same_language_is_refused(
+    queues: Configuration, store: Store
+) -> None:
+    queues.add_menu(menu("A"))
+    refused(
+        store,
+        InvalidConfig,
+        "a language switch must go to a menu of another language",
+        queues.add_menu,
+        menu("B", keys={"9": {"kind": "language", "menu": "A"}}),
+    )
+
+
+def test_menus_whose_timeouts_go_round_in_a_circle_are_refused(
+    queues: Configuration, store: Store
+) -> None:
+    queues.add_menu(menu("A"))
+    queues.add_menu(menu("B", on_timeout={"kind": "menu", "menu": "A"}))
+    refused(
+        store,
+        InvalidConfig,
+        r"menus 'A' -> 'B' -> 'A' send a caller who presses nothing round forever",
+        queues.update_menu,
+        "A",
+        menu(
+            "A",
+            on_timeout={
+                "kind": "message",
+                "prompt": "goodbye",
+                "then": {"kind": "menu", "menu": "B"},
+            },
+        ),
+    )
+    # A key that leads back is the caller's choice, not a loop.
+    queues.update_menu("A", menu("A", keys={"0": {"kind": "menu", "menu": "B"}}))
+
+
+def test_voicemail_and_callback_are_not_available_yet(queues: Configuration, store: Store) -> None:
+    refused(
+        store,
+        NotAvailableYet,
+        "menu 'Main' key 1: voicemail is not available yet",
+        queues.add_menu,
+        menu("Main", keys={"1": {"kind": "voicemail"}}),
+    )
+    refused(
+        store,
+        NotAvailableYet,
+        "entry point '100' when nobody is logged in: callback is not available yet",
+        queues.add_entry_point,
+        entry(
+            "100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in={"kind": "callback"}
+        ),
+    )
+    refused(
+        store,
+        NotAvailableYet,
+        "queue 'Support': offering a callback is not available yet",
+        queues.set_queue_flow,
+        "Support",
+        QueueFlowItem(callback_offer=True),
+    )
+
+
+# Entry points
+
+
+def test_an_entry_point_starts_with_a_menu_or_a_queue(queues: Configuration, store: Store) -> None:
+    refused(
+        store,
+        InvalidConfig,
+        "entry point '100' first action: a 'transfer' action cannot be used here",
+        queues.add_entry_point,
+        entry("100", {"kind": "transfer", "number": "112"}),
+    )
+    queues.add_entry_point(entry("100", {"kind": "queue", "queue": "Support"}))
+    refused(
+        store,
+        DuplicateName,
+        "a entry point named '100' exists already",
+        queues.add_entry_point,
+        entry("100", {"kind": "queue", "queue": "Sales"}),
+    )
+
+
+def test_when_closed_needs_a_schedule(queues: Configuration, store: Store) -> None:
+    refused(
+        store,
+        InvalidConfig,
+        "when_closed needs a schedule",
+        queues.add_entry_point,
+        entry(
+            "100",
+            {"kind": "queue", "queue": "Support"},
+            when_closed={"kind": "message", "prompt": "closed"},
+        ),
+    )
+
+
+# Queue call flow and alarm rules
+
+
+def test_a_queue_flow_is_stored_and_survives_a_rename(queues: Configuration) -> None:
+    queues.add_skill("english")
+    queues.add_announcement_set(AnnouncementSetItem(name="Std", first="queue_first"))
+    flow = QueueFlowItem.model_validate(
+        {
+            "announcements": "Std",
+            "max_wait_s": 300,
+            "on_max_wait": {"kind": "queue", "queue": "Sales"},
+            "priority_rules": [{"prefix": "+4670", "priority": 3, "skill": "english"}],
+        }
+    )
+    queues.set_queue_flow("Support", flow)
+    queues.update_queue("Sales", QueueSettings("Sales desk"))
+    assert queues.queue_flow("Support").on_max_wait.model_dump() == {  # type: ignore[union-attr]
+        "kind": "queue",
+        "queue": "Sales desk",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"max_length": 5}, "max_length and on_max_length go together"),
+        (
+            {"max_length": 5, "on_max_length": {"kind": "queue", "queue": "Support"}},
+            "cannot overflow into itself",
+        ),
+        ({"on_closed": {"kind": "message", "prompt": "closed"}}, "on_closed needs a schedule"),
+        (
+            {"on_nobody_logged_in": {"kind": "menu", "menu": "X"}},
+            "a 'menu' action cannot be used here",
+        ),
+        ({"priority_rules": [{"prefix": "08"}, {"prefix": "08"}]}, "'08' is listed twice"),
+        ({"announcements": "Nope"}, "points to the announcement set 'Nope'"),
+    ],
+)
+def test_bad_queue_flows_are_refused(
+    queues: Configuration, store: Store, fields: dict[str, Any], message: str
+) -> None:
+    item = QueueFlowItem.model_validate(fields)
+    refused(store, InvalidConfig, message, queues.set_queue_flow, "Support", item)
+
+
+@pytest.mark.parametrize(
+    ("metric", "threshold", "message"),
+    [("service_level_pct", 120, "a percentage"), ("waiting_count", 2.5, "whole number")],
+)
+def test_bad_alarm_rules_are_refused(
+    queues: Configuration, store: Store, metric: str, threshold: float, message: str
+) -> None:
+    item = AlarmRuleItem.model_validate(
+        {
+            "name": "A",
+            "queue": "Support",
+            "metric": metric,
+            "comparison": ">",
+            "threshold": threshold,
+        }
+    )
+    refused(store, InvalidConfig, message, queues.add_alarm_rule, item)
+
+
+# Deleting what is in use
+
+
+def test_deleting_a_referenced_queue_names_who_uses_it(queues: Configuration, store: Store) -> None:
+    add_user(store.engine, "anna")
+    queues.set_agent_profile("anna", AgentSettings(memberships=[Membership("Sales")]))
+    queues.add_menu(menu("Main", keys={"2": {"kind": "queue", "queue": "Sales"}}))
+    queues.add_entry_point(entry("100", {"kind": "queue", "queue": "Sales"}))
+    queues.set_queue_flow(
+        "Support",
+        QueueFlowItem.model_validate(
+            {"max_length": 3, "on_max_length": {"kind": "queue", "queue": "Sales"}}
+        ),
+    )
+    refused(
+        store,
+        StillReferenced,
+        r"the queue 'Sales' cannot be deleted: it is used by agent 'anna', entry point '100', "
+        r"menu 'Main', queue 'Support'",
+        queues.delete_queue,
+        "Sales",
+    )
+
+
+def test_deleting_a_referenced_schedule_menu_or_skill_is_refused(queues: Configuration) -> None:
+    queues.add_schedule(ScheduleItem(name="Office"))
+    queues.add_skill("english")
+    queues.add_menu(menu("Main"))
+    queues.add_entry_point(entry("100", {"kind": "menu", "menu": "Main"}, schedule="Office"))
+    queues.set_queue_flow(
+        "Support",
+        QueueFlowItem.model_validate({"priority_rules": [{"prefix": "1", "skill": "english"}]}),
+    )
+    with pytest.raises(StillReferenced, match=r"schedule 'Office'.*entry point '100'"):
+        queues.delete_schedule("Office")
+    with pytest.raises(StillReferenced, match=r"menu 'Main'.*entry point '100'"):
+        queues.delete_menu("Main")
+    with pytest.raises(StillReferenced, match=r"skill 'english'.*queue 'Support'"):
+        queues.delete_skill("english")
+    queues.delete_entry_point("100")
+    queues.delete_menu("Main")
+    queues.delete_schedule("Office")
+
+
+def test_a_menu_that_points_to_itself_can_be_deleted(queues: Configuration) -> None:
+    queues.add_menu(menu("Main"))
+    queues.update_menu("Main", menu("Main", keys={"0": {"kind": "menu", "menu": "Main"}}))
+    queues.delete_menu("Main")
+    assert queues.menus() == []
+
+
+def test_a_delete_guard_can_refuse_deleting_a_queue(queues: Configuration, store: Store) -> None:
+    asked: list[tuple[int, str]] = []
+
+    def calls_waiting(queue_id: int, name: str) -> None:
+        asked.append((queue_id, name))
+        if name == "Support":
+            raise QueueNotEmpty(name, 3)
+
+    queues.add_queue_delete_guard(calls_waiting)
+    support_id = queues.queue("Support").id
+    refused(
+        store,
+        QueueNotEmpty,
+        r"the queue 'Support' cannot be deleted: 3 calls wait in it",
+        queues.delete_queue,
+        "Support",
+    )
+    queues.delete_queue("Sales")
+    assert asked[0] == (support_id, "Support")
+    assert [name for _, name in asked] == ["Support", "Sales"]
+    assert [queue.settings.name for queue in queues.queues()] == ["Support"]
+
+
+def test_listeners_hear_of_each_committed_change_only(config: Configuration) -> None:
+    heard: list[ConfigChange] = []
+    config.subscribe(heard.append)
+    queue = config.add_queue(QueueSettings("Support"))
+    config.set_queue_flow("Support", QueueFlowItem())
+    with pytest.raises(ConfigError):
+        config.add_menu(menu("Main", keys={"1": {"kind": "queue", "queue": "Nope"}}))
+    config.add_menu(menu("Main"))
+    config.delete_queue("Support")
+    assert [(c.what, c.name, c.change) for c in heard] == [
+        ("queue", "Support", ChangeKind.ADDED),
+        ("queue", "Support", ChangeKind.CHANGED),
+        ("menu", "Main", ChangeKind.ADDED),
+        ("queue", "Support", ChangeKind.REMOVED),
+    ]
+    assert heard[0].id == queue.id
