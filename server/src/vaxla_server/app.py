@@ -1,24 +1,50 @@
 """The ASGI application factory: the one place the HTTP API is assembled."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
+from vaxla_server.acd.centre import ContactCentre
 from vaxla_server.api import auth, config_routes, health, runtime_routes
 from vaxla_server.api.access import Clock, system_clock
 from vaxla_server.auth import Auth, AuthSettings
+from vaxla_server.config import Configuration
 from vaxla_server.store import Store
 
 
 def create_app(
     store: Store, *, auth_settings: AuthSettings | None = None, clock: Clock = system_clock
 ) -> FastAPI:
-    """The API over ``store``; ``clock`` gives the current time to every login and check."""
+    """The API over ``store``; ``clock`` gives the current time to every login and check.
+
+    The running contact centre (``app.state.centre``) is started here, so it has closed
+    what a stopped server left open before the first request; its timers run in a task
+    for as long as the app is served (the lifespan).
+    """
+    centre = ContactCentre(log=store.events, config=Configuration(store.engine), clock=clock)
+    centre.start()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
+        try:
+            yield
+        finally:
+            timers.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timers
+
     app = FastAPI(
         title="Vaxla server",
         version=__version__,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
+    app.state.centre = centre
     app.state.auth = Auth.open(store, auth_settings or AuthSettings())
     app.state.clock = clock
     app.include_router(health.router, prefix=API_PREFIX)

@@ -6,4 +6,7 @@ log, statistics, reports and the event WebSocket.
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from vaxla_server.api import agent
+
+routers: list[APIRouter] = [agent.router, agent.agents_router]
+"""HTTP routers, one module per resource."""

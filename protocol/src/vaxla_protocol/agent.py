@@ -1,0 +1,95 @@
+"""Agent actions and the live picture of agents and queues (``/agent``, ``/agents``,
+``/queues``)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from vaxla_protocol._base import WireModel
+
+AgentStateName = Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
+
+
+class QueueRef(WireModel):
+    id: int = Field(ge=0)
+    name: str
+
+
+class AgentLoginRequest(WireModel):
+    """Log in to ``queues`` (ids; all the agent is a member of when omitted).
+    ``sip_contact`` is where the agent's softphone takes the server's offers."""
+
+    queues: list[int] | None = None
+    sip_contact: str | None = Field(default=None, min_length=1, max_length=512)
+
+
+class AgentLogoutRequest(WireModel):
+    """Log out of ``queues`` (of every queue when omitted)."""
+
+    queues: list[int] | None = None
+
+
+class PauseRequest(WireModel):
+    """Pause with the code of an active pause reason (``GET /config/pause-reasons``)."""
+
+    reason: str = Field(min_length=1, max_length=64)
+
+
+class ClassifyRequest(WireModel):
+    """Classify the last answered contact with an active classification code."""
+
+    code: str = Field(min_length=1, max_length=64)
+
+
+class AgentState(WireModel):
+    """An agent now: its state, the queues it is logged in to and those it may join."""
+
+    agent_id: int
+    username: str
+    state: AgentStateName
+    reason: str = ""
+    """The pause reason while paused (``"no answer"`` after a ring-out)."""
+    queues: list[QueueRef]
+    member_of: list[QueueRef]
+    last_contact: int | None = None
+    wrap_up_until: datetime | None = None
+
+
+class QueueState(WireModel):
+    """A queue now, and its service level since midnight (server's time zone: UTC)."""
+
+    id: int
+    name: str
+    waiting: int
+    longest_wait_s: float
+    agents_logged_in: int
+    agents_available: int
+    agents_busy: int
+    agents_paused: int
+    agents_wrap_up: int
+    service_goal_percent: float
+    service_goal_s: float
+    offered_today: int
+    answered_today: int
+    abandoned_today: int
+    service_level_today: float | None
+    """Percent answered within the goal's seconds of the contacts offered today, or
+    None before the first one."""
+
+
+class WaitingContact(WireModel):
+    contact_id: int
+    queue_id: int
+    caller: str | None
+    entry_point: str
+    state: Literal["waiting", "offered"]
+    position: int
+    wait_s: float
+    estimated_wait_s: float | None
+
+
+class MoveRequest(WireModel):
+    """Move a waiting contact to the queue ``queue_id``, keeping its wait."""
+
+    queue_id: int = Field(ge=0)

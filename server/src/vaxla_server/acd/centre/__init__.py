@@ -1,0 +1,35 @@
+"""The running contact centre: the dispatcher, the event log, the timers and the
+offers to agents, composed in ``ContactCentre``."""
+
+from vaxla_server.acd.centre.centre import (
+    AgentView,
+    ConfigSource,
+    ContactCentre,
+    ContactView,
+    QueueView,
+)
+from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, OfferedContact
+from vaxla_server.acd.centre.errors import (
+    CentreError,
+    InvalidAction,
+    InvalidValue,
+    QueueHasContacts,
+    UnknownSubject,
+)
+
+__all__ = [
+    "AgentLeg",
+    "AgentView",
+    "CentreError",
+    "ConfigSource",
+    "ContactCentre",
+    "ContactView",
+    "Delivery",
+    "InvalidAction",
+    "InvalidValue",
+    "NoDelivery",
+    "OfferedContact",
+    "QueueHasContacts",
+    "QueueView",
+    "UnknownSubject",
+]

@@ -1,0 +1,93 @@
+"""What a stopped server left open, read back from the event log at start.
+
+The log is the only memory that survives a crash or a restart, so the centre folds it
+once at start: contacts that entered and never ended, agents still logged in to queues,
+wrap-ups that never ended, and the highest contact id given out (ids are never reused).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from vaxla_server.store import EventLog
+from vaxla_server.store.events import (
+    AgentLoggedIn,
+    AgentLoggedOut,
+    Answered,
+    ContactEntered,
+    Ended,
+    Event,
+    Moved,
+    Overflowed,
+    Queued,
+    WrapUpEnded,
+    WrapUpStarted,
+)
+
+PAGE = 1000
+
+
+@dataclass
+class OpenContact:
+    contact_id: int
+    queue_id: int | None = None
+    agent_id: int | None = None
+
+
+@dataclass
+class LeftOpen:
+    """Everything the log shows as begun and not finished."""
+
+    contacts: dict[int, OpenContact] = field(default_factory=dict)
+    logged_in: dict[int, set[int]] = field(default_factory=dict)
+    wrap_ups: dict[int, int] = field(default_factory=dict)
+    """agent id → the contact whose wrap-up never ended."""
+    last_contact_id: int = -1
+
+
+def all_events(log: EventLog) -> Iterator[Event]:
+    """Every event of the log in order, read a page at a time."""
+    since = 0
+    while True:
+        page = log.read(since_id=since, limit=PAGE)
+        for logged in page:
+            yield logged.event
+        if len(page) < PAGE:
+            return
+        since = page[-1].id
+
+
+def left_open(log: EventLog) -> LeftOpen:
+    found = LeftOpen()
+    for event in all_events(log):
+        match event:
+            case ContactEntered():
+                found.contacts[event.contact_id] = OpenContact(event.contact_id)
+                found.last_contact_id = max(found.last_contact_id, event.contact_id)
+            case Queued():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.queue_id = event.queue_id
+            case Moved():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.queue_id = event.to_queue_id
+            case Overflowed():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.queue_id = None
+            case Answered():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.agent_id = event.agent_id
+            case Ended():
+                found.contacts.pop(event.contact_id, None)
+            case AgentLoggedIn():
+                found.logged_in.setdefault(event.agent_id, set()).add(event.queue_id)
+            case AgentLoggedOut():
+                queues = found.logged_in.get(event.agent_id, set())
+                queues.discard(event.queue_id)
+                if not queues:
+                    found.logged_in.pop(event.agent_id, None)
+            case WrapUpStarted():
+                found.wrap_ups[event.agent_id] = event.contact_id
+            case WrapUpEnded():
+                found.wrap_ups.pop(event.agent_id, None)
+            case _:
+                pass
+    return found

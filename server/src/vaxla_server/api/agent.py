@@ -1,0 +1,149 @@
+"""``/agent``: the calling agent's own actions; ``/agents``: every agent's state, and a
+supervisor's actions on an agent (force log-out, pause, ready)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from vaxla_protocol import Role
+from vaxla_protocol.agent import (
+    AgentLoginRequest,
+    AgentLogoutRequest,
+    AgentState,
+    ClassifyRequest,
+    PauseRequest,
+    QueueRef,
+)
+from vaxla_protocol.offers import session_key
+from vaxla_server.acd.centre import AgentView, ContactCentre, UnknownSubject
+from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, BearerCredentials, require_role
+from vaxla_server.api.centre_access import (
+    CENTRE_ERRORS,
+    FORBIDDEN,
+    Centre,
+    Responses,
+    centre_errors,
+)
+from vaxla_server.auth import User
+
+AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
+
+router = APIRouter(prefix="/agent", tags=["agent"])
+agents_router = APIRouter(prefix="/agents", tags=["agent"])
+
+AgentUser = Annotated[User, Depends(require_role(Role.AGENT))]
+Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
+Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
+
+
+def agent_state(centre: ContactCentre, view: AgentView) -> AgentState:
+    names = centre.queue_names()
+    return AgentState(
+        agent_id=view.agent_id,
+        username=view.username,
+        state=view.state,
+        reason=view.reason,
+        queues=[QueueRef(id=q, name=names.get(q, str(q))) for q in view.queues],
+        member_of=[QueueRef(id=q, name=names.get(q, str(q))) for q in view.member_of],
+        last_contact=view.last_contact,
+        wrap_up_until=view.wrap_up_until,
+    )
+
+
+def _own(user: User) -> int:
+    return user.id
+
+
+def _no_profile(user: User) -> HTTPException:
+    return HTTPException(
+        status.HTTP_404_NOT_FOUND,
+        detail=f"user {user.username!r} has no agent profile; an administrator must give "
+        "it one (PUT /config/agents/...)",
+    )
+
+
+@router.get("", responses=AGENT_ROUTE)
+def my_state(user: AgentUser, centre: Centre) -> AgentState:
+    """The calling agent's state."""
+    try:
+        view = centre.agent(_own(user))
+    except UnknownSubject:
+        raise _no_profile(user) from None
+    return agent_state(centre, view)
+
+
+@router.post("/login", responses=AGENT_ROUTE)
+def log_in(
+    request: AgentLoginRequest, user: AgentUser, centre: Centre, credentials: BearerCredentials
+) -> AgentState:
+    """Log in to queues (all the agent is a member of when none are named), reporting
+    where the softphone takes offers. Refused (409) when the licence's limit is reached."""
+    assert credentials is not None
+    with centre_errors():
+        try:
+            view = centre.log_in(
+                _own(user),
+                session_key=session_key(credentials.credentials),
+                queues=request.queues,
+                sip_contact=request.sip_contact,
+            )
+        except UnknownSubject:
+            raise _no_profile(user) from None
+    return agent_state(centre, view)
+
+
+@router.post("/logout", responses=AGENT_ROUTE)
+def log_out(request: AgentLogoutRequest, user: AgentUser, centre: Centre) -> AgentState:
+    """Log out of queues (of all when none are named)."""
+    with centre_errors():
+        return agent_state(centre, centre.log_out(_own(user), queues=request.queues))
+
+
+@router.post("/ready", responses=AGENT_ROUTE)
+def ready(user: AgentUser, centre: Centre) -> AgentState:
+    """Ready for contacts: ends a pause, or the wrap-up early ("ready now")."""
+    with centre_errors():
+        return agent_state(centre, centre.ready(_own(user)))
+
+
+@router.post("/pause", responses=AGENT_ROUTE)
+def pause(request: PauseRequest, user: AgentUser, centre: Centre) -> AgentState:
+    """Pause with an active pause reason's code."""
+    with centre_errors():
+        return agent_state(centre, centre.pause(_own(user), request.reason))
+
+
+@router.post("/classification", responses=AGENT_ROUTE)
+def classify(request: ClassifyRequest, user: AgentUser, centre: Centre) -> AgentState:
+    """Classify the last answered contact with an active classification code."""
+    with centre_errors():
+        return agent_state(centre, centre.classify(_own(user), request.code))
+
+
+@agents_router.get("", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN})
+def every_agent(_user: Watcher, centre: Centre) -> list[AgentState]:
+    """Every agent with a profile, logged in or not."""
+    return [agent_state(centre, view) for view in centre.agents()]
+
+
+@agents_router.post("/{agent_id}/logout", responses=AGENT_ROUTE)
+def force_log_out(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
+    """Log the agent out of every queue (logged as forced)."""
+    with centre_errors():
+        return agent_state(centre, centre.log_out(agent_id, forced=True))
+
+
+@agents_router.post("/{agent_id}/pause", responses=AGENT_ROUTE)
+def force_pause(
+    agent_id: int, request: PauseRequest, _user: Supervisor, centre: Centre
+) -> AgentState:
+    """Pause the agent with an active pause reason's code."""
+    with centre_errors():
+        return agent_state(centre, centre.pause(agent_id, request.reason))
+
+
+@agents_router.post("/{agent_id}/ready", responses=AGENT_ROUTE)
+def force_ready(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
+    """Make the agent ready."""
+    with centre_errors():
+        return agent_state(centre, centre.ready(agent_id))

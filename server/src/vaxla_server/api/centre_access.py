@@ -1,0 +1,67 @@
+"""What the running-centre routes share: the centre itself, and its errors as answers.
+
+``CENTRE_ERRORS`` documents the answers ``centre_errors()`` gives, so every route that
+acts on the centre lists them in its ``responses=``.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+
+from vaxla_server.acd.centre import (
+    CentreError,
+    ContactCentre,
+    InvalidAction,
+    InvalidValue,
+    QueueHasContacts,
+    UnknownSubject,
+)
+from vaxla_server.config import ConfigError, LicenceExceeded
+
+Responses = dict[int | str, dict[str, Any]]
+
+FORBIDDEN: Responses = {
+    status.HTTP_403_FORBIDDEN: {"description": "The caller's role may not do this."}
+}
+NOT_FOUND: Responses = {
+    status.HTTP_404_NOT_FOUND: {"description": "No such agent, contact or queue."},
+}
+CONFLICT: Responses = {
+    status.HTTP_409_CONFLICT: {
+        "description": "The action does not fit the current state (not logged in, not "
+        "offered, not waiting), or the licence's limit of agents logged in is reached."
+    },
+}
+UNPROCESSABLE: Responses = {
+    status.HTTP_422_UNPROCESSABLE_CONTENT: {
+        "description": "A value the configuration does not know or allow (an unknown "
+        "pause reason, classification code or queue membership), or a malformed body."
+    },
+}
+CENTRE_ERRORS: Responses = {**NOT_FOUND, **CONFLICT, **UNPROCESSABLE}
+
+
+def get_centre(request: Request) -> ContactCentre:
+    centre = request.app.state.centre
+    assert isinstance(centre, ContactCentre)
+    return centre
+
+
+Centre = Annotated[ContactCentre, Depends(get_centre)]
+
+
+@contextmanager
+def centre_errors() -> Iterator[None]:
+    """Turn the centre's refusals into 404, 409 and 422 answers with their message."""
+    try:
+        yield
+    except UnknownSubject as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from None
+    except (InvalidAction, QueueHasContacts, LicenceExceeded) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    except InvalidValue as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
+    except (CentreError, ConfigError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None

@@ -1,0 +1,72 @@
+"""API tests of the running centre: the real app on a real store, a clock that moves
+only when told to, and a configuration made before the app starts."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
+from tests.server.auth.test_api import Api
+from vaxla_protocol import Role
+from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.app import create_app
+from vaxla_server.auth import Auth
+from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
+from vaxla_server.config.settings import ServiceGoal
+from vaxla_server.store import Store, open_store
+
+
+@dataclass
+class Centre:
+    api: Api
+    clock: FakeClock
+    config: Configuration
+    ids: dict[str, int]
+
+    @property
+    def centre(self) -> ContactCentre:
+        centre = self.api.app.state.centre
+        assert isinstance(centre, ContactCentre)
+        return centre
+
+    def token(self, username: str) -> str:
+        return self.api.token(username)
+
+
+def build(store: Store, clock: FakeClock) -> Centre:
+    auth = Auth.open(store, CHEAP_SETTINGS)
+    ids: dict[str, int] = {}
+    for name, role in [
+        ("anna", Role.AGENT),
+        ("bo", Role.AGENT),
+        ("nobody", Role.AGENT),
+        ("sofia", Role.SUPERVISOR),
+        ("olle", Role.OPERATOR),
+        ("ada", Role.ADMIN),
+    ]:
+        ids[name] = auth.users.create(name, PASSWORD, role, now=clock()).id
+    config = Configuration(store.engine)
+    config.add_pause_reason("lunch", label_sv="Lunch", label_en="Lunch")
+    config.add_classification_code("invoice", label_sv="Faktura", label_en="Invoice", group="x")
+    ids["support"] = config.add_queue(
+        QueueSettings(name="Support", wrap_up_s=10.0, service_goal=ServiceGoal(80.0, 20.0))
+    ).id
+    ids["sales"] = config.add_queue(QueueSettings(name="Sales")).id
+    both = (Membership("Support"), Membership("Sales"))
+    config.set_agent_profile("anna", AgentSettings(memberships=both))
+    config.set_agent_profile("bo", AgentSettings(memberships=(Membership("Sales"),)))
+    app = create_app(store, auth_settings=CHEAP_SETTINGS, clock=clock)
+    return Centre(Api(app), clock, config, ids)
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Centre]:
+    with open_store(data_dir=tmp_path / "data") as store:
+        yield build(store, FakeClock())
+
+
+@pytest.fixture
+def running_on_both(store: Store) -> Centre:
+    return build(store, FakeClock())
