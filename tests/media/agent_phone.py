@@ -4,7 +4,8 @@
 port and prints one JSON object per line on stdout: ``ready`` (with ``address``),
 ``refused`` (an INVITE without a valid ``X-Vaxla-Offer`` for KEY, answered 403),
 ``ringing`` (with ``offer_id``), ``answered``, ``ended`` (``by``: local or remote). It
-answers valid offers at once and records what it hears to OUT.wav. Commands on stdin:
+answers valid offers at once (with ``--no-answer`` it only rings: 180) and records what
+it hears to OUT.wav. Commands on stdin:
 ``hangup`` (hang up the call), ``quit``. Closing stdin quits too.
 """
 
@@ -27,8 +28,9 @@ def say(event: str, **fields: object) -> None:
 
 
 class Phone:
-    def __init__(self, key: str, record: str) -> None:
+    def __init__(self, key: str, record: str, answer: bool) -> None:
         self.key = key
+        self.answer = answer
         self.record = record
         self.call: _Call | None = None
         self.refused: list[_Call] = []
@@ -86,7 +88,7 @@ class _Account(pj.Account):  # type: ignore[misc]
             return
         self.phone.call = call
         say("ringing", offer_id=offer_id)
-        answer.statusCode = 200
+        answer.statusCode = 200 if self.phone.answer else 180
         call.answer(answer)
 
 
@@ -94,8 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--key", required=True)
     parser.add_argument("--record", required=True)
+    parser.add_argument("--no-answer", action="store_true")
     args = parser.parse_args()
-    phone = Phone(args.key, args.record)
+    phone = Phone(args.key, args.record, answer=not args.no_answer)
     endpoint = pj.Endpoint()
     endpoint.libCreate()
     config = pj.EpConfig()

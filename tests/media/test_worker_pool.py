@@ -24,6 +24,7 @@ from vaxla_server.media.messages import (
     Answer,
     Bridge,
     CallEnded,
+    CancelAgentLeg,
     CommandFailed,
     Dtmf,
     FromWorker,
@@ -33,6 +34,7 @@ from vaxla_server.media.messages import (
     Play,
     PlaybackFinished,
     Ready,
+    Reject,
     Stats,
 )
 from vaxla_server.media.pool import MediaPool, UnknownCall, free_udp_port
@@ -112,10 +114,10 @@ class Harness:
         self.started.append(process)
         return Sipp(process, errors)
 
-    async def agent(self) -> "AgentPhone":
+    async def agent(self, *options: str) -> "AgentPhone":
         record = self.tmp_path / "agent-heard.wav"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(AGENT_PHONE), "--key", KEY, "--record", str(record),
+            sys.executable, str(AGENT_PHONE), "--key", KEY, "--record", str(record), *options,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )  # fmt: skip
@@ -247,6 +249,20 @@ def test_dtmf_by_sip_info_reaches_the_server(tmp_path: Path) -> None:
     asyncio.run(run())
 
 
+def test_the_server_rejects_a_call(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_refused.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Reject(call_id=call.call_id, code=403))
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (call.call_id, "rejected", "server")
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
 def test_a_caller_from_outside_the_trunk_networks_is_refused(tmp_path: Path) -> None:
     async def run() -> None:
         trunk = ipaddress.ip_network("192.0.2.0/24")
@@ -365,6 +381,57 @@ def test_the_server_hangs_up_both_legs(tmp_path: Path) -> None:
             ended = await h.expect(CallEnded)
             assert (ended.cause, ended.side) == ("server_hangup", "server")
             assert (await agent.expect("ended"))["by"] == "remote"
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_ring_timeout_cancels_the_agent_leg_and_the_caller_stays(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            agent = await h.agent("--no-answer")
+            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            token = make_offer_token(KEY, "offer-3").header_value()
+            await h.pool.send(
+                OriginateAgentLeg(
+                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token}
+                )
+            )
+            await h.expect(AgentLegState, lambda s: s.state == "ringing")
+            await h.pool.send(CancelAgentLeg(call_id=call.call_id))
+            failed = await h.expect(AgentLegState, lambda s: s.state == "failed")
+            assert failed.code == 487
+            # The caller is still up: music on hold can go on, and the server ends it.
+            await h.pool.send(
+                Play(call_id=call.call_id, play_id="moh", files=[prompt("en", "music_on_hold")])
+            )
+            await h.pool.send(Hangup(call_id=call.call_id))
+            ended = await h.expect(CallEnded)
+            assert (ended.cause, ended.side) == ("server_hangup", "server")
+            assert not any(isinstance(m, CommandFailed) for m in h.seen)
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
+def test_dropping_the_agent_leg_keeps_the_caller(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            call, sipp, agent = await _bridge_to_agent(h, "caller_waits.xml")
+            await h.pool.send(Hangup(call_id=call.call_id, side="agent"))
+            dropped = await h.expect(AgentLegState, lambda s: s.state == "ended")
+            assert dropped.call_id == call.call_id
+            assert (await agent.expect("ended"))["by"] == "remote"
+            await h.pool.send(
+                Play(call_id=call.call_id, play_id="bye", files=[prompt("sv", "goodbye")])
+            )
+            await h.expect(PlaybackFinished)
+            await h.pool.send(Hangup(call_id=call.call_id))
+            ended = await h.expect(CallEnded)
+            assert (ended.cause, ended.side) == ("server_hangup", "server")
             await sipp.succeeded()
 
     asyncio.run(run())
