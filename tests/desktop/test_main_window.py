@@ -1,10 +1,13 @@
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from vaxla_desktop.api import ServerUnreachable, SessionEnded
+from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus
 from vaxla_desktop.ui.main_window import MainWindow
-from vaxla_protocol import PROTOCOL_VERSION, Health
+from vaxla_protocol import PROTOCOL_VERSION, CurrentUser, Health, Role
 
 
 def distinct_colours(image: QImage) -> int:
@@ -37,3 +40,45 @@ def test_main_window_shows_a_problem(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     window.show_problem("http://127.0.0.1:1: connection refused")
     assert window.health_label.text() == "http://127.0.0.1:1: connection refused"
+
+
+def test_the_banner_shows_a_loss_with_the_next_try_and_goes_when_connected(
+    qtbot: QtBot,
+) -> None:
+    window = MainWindow(server_url="http://127.0.0.1:8780", user="anna")
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.banner.isVisible()
+    unreachable = ServerUnreachable("http://127.0.0.1:8780", "connection refused")
+    lost = ConnectionStatus(ConnectionPhase.LOST, attempt=2, next_retry_at=12.0, reason="x")
+    window.banner.show_status(
+        lost, unreachable, retry_in_s=4.0, now=dt.datetime(2026, 11, 22, 9, 15, 0)
+    )
+    assert window.banner.isVisible()
+    assert window.banner.message_label.text() == (
+        "Connection to the server lost. Cannot reach the server at http://127.0.0.1:8780. "
+        "Next try at 09:15:04 (try 2)."
+    )
+    window.banner.show_status(ConnectionStatus(ConnectionPhase.RECONNECTING, attempt=2), None)
+    assert "Reconnecting now (try 2)" in window.banner.message_label.text()
+    window.banner.show_status(ConnectionStatus(ConnectionPhase.CONNECTED), None)
+    assert not window.banner.isVisible()
+
+
+def test_a_given_up_connection_says_why(qtbot: QtBot) -> None:
+    window = MainWindow(server_url="http://127.0.0.1:8780", user="anna")
+    qtbot.addWidget(window)
+    window.show()
+    window.banner.show_status(ConnectionStatus(ConnectionPhase.GIVEN_UP), SessionEnded())
+    assert window.banner.isVisible()
+    assert window.banner.message_label.text() == (
+        "Disconnected from the server. Your session on the server has ended. Log in again."
+    )
+
+
+def test_the_main_window_shows_who_is_logged_in(qtbot: QtBot) -> None:
+    window = MainWindow(server_url="http://127.0.0.1:8780", user="anna")
+    qtbot.addWidget(window)
+    window.show_user(CurrentUser(username="anna", display_name="Anna Berg", role=Role.AGENT))
+    assert window.user_label.text() == "Anna Berg (anna), agent"
+    assert window.windowTitle() == "Vaxla — Anna Berg"

@@ -1,45 +1,295 @@
-"""Starting the application: Qt and asyncio on one loop (qasync), one window."""
+"""Starting the application: Qt and asyncio on one loop (qasync), login, main window.
+
+:class:`DesktopApp` owns the life of one run: log in (from the command line or the
+login window), show the main window, keep the connection with a supervisor, and log
+out at the end. Widgets never talk HTTP; this class does, through ``session``.
+"""
 
 import asyncio
+import logging
 import sys
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from vaxla_desktop.api import ServerClient, ServerError
+from vaxla_desktop.api import ServerError, UnknownCertificate
+from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus, ConnectionTracker
+from vaxla_desktop.core.dial import DialRequest
+from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.discovery import ServerBrowser
+from vaxla_desktop.i18n import Language, install_translation, system_language
+from vaxla_desktop.session import (
+    HEARTBEAT_S,
+    ConnectionSupervisor,
+    LoginForm,
+    Session,
+    open_session,
+)
+from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
-from vaxla_protocol import ProtocolMismatch
+from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.server_model import ServerListModel
+from vaxla_desktop.ui.tray import TrayIcon, app_icon
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_NOT_LOGGED_IN = 1
 
 
-async def show_server_health(window: MainWindow, client: ServerClient) -> None:
-    try:
-        health = await client.health()
-    except (ServerError, ProtocolMismatch) as exc:
-        window.show_problem(str(exc))
-    else:
-        window.show_health(health)
+@dataclass(frozen=True, slots=True)
+class AppOptions:
+    """What the command line asked for; see ``vaxla_desktop.cli``."""
+
+    server_url: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    fingerprint: str | None = None
+    minimized: bool = False
+    # For the softphone: answer offers without a click (kiosk use and tests).
+    auto_answer: bool = False
+    dial: DialRequest | None = None
+    screenshot: Path | None = None
+    language: Language | None = None
+    settings_path: Path | None = None
+    discovery: bool = True
 
 
-async def _session(
-    app: QApplication, window: MainWindow, server_url: str, screenshot: Path | None
-) -> None:
-    closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
-    window.show()
-    async with ServerClient(server_url) as client:
-        await show_server_health(window, client)
-    if screenshot is not None:
-        if not window.grab().save(str(screenshot)):
-            raise OSError(f"could not write screenshot {screenshot}")
-        return
-    await closed.wait()
+class DesktopApp(QObject):
+    """One run of the app. ``tracker`` and ``heartbeat_s`` are injectable for tests."""
+
+    sig_logged_in = Signal(object)  # Session
+    sig_connection_changed = Signal(object)  # ConnectionStatus
+
+    def __init__(
+        self,
+        options: AppOptions,
+        *,
+        settings: DesktopSettings,
+        credentials: CredentialStore,
+        tracker: ConnectionTracker | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.settings = settings
+        self.credentials = credentials
+        self.tracker = tracker or ConnectionTracker()
+        self.heartbeat_s = heartbeat_s
+        self.servers = ServerListModel(self)
+        self.login_window: LoginWindow | None = None
+        self.main_window: MainWindow | None = None
+        self.tray: TrayIcon | None = None
+        self.session: Session | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._finished = asyncio.Event()
+        self._photographed = False
+
+    # The whole run
+
+    async def run(self) -> int:
+        browser = None
+        if self.options.discovery:
+            browser = ServerBrowser(self.servers)
+            await browser.start()
+        try:
+            session = await self._log_in()
+        finally:
+            if browser is not None:
+                await browser.close()
+        if session is None:
+            return EXIT_OK if self._photographed else EXIT_NOT_LOGGED_IN
+        try:
+            await self._work(session)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await session.close()
+        return EXIT_OK
+
+    async def _log_in(self) -> Session | None:
+        options = self.options
+        if options.server_url and options.username and options.password is not None:
+            return await self._log_in_from_command_line()
+        return await self._log_in_with_window()
+
+    async def _log_in_from_command_line(self) -> Session | None:
+        options = self.options
+        assert options.server_url and options.username and options.password is not None
+        form = LoginForm(options.server_url, options.username, options.password)
+        try:
+            return await self._open(form)
+        except UnknownCertificate as unknown:
+            print(f"vaxla-desktop: {unknown}\nstart again with --fingerprint", file=sys.stderr)
+        except (ServerError, ValueError) as error:
+            print(f"vaxla-desktop: {error}", file=sys.stderr)
+        return None
+
+    async def _log_in_with_window(self) -> Session | None:
+        settings = self.settings
+        server_url = self.options.server_url or settings.last_server or ""
+        username = self.options.username or settings.last_user or ""
+        window = LoginWindow(
+            self.servers,
+            server_url=server_url,
+            username=username,
+            remember_me=settings.remember_me,
+            can_remember=self.credentials.available,
+        )
+        window.setWindowIcon(app_icon())
+        if settings.remember_me and server_url and username:
+            window.password_edit.setText(self.credentials.password(server_url, username) or "")
+        self.login_window = window
+        outcome: asyncio.Future[Session | None] = asyncio.get_running_loop().create_future()
+        last_form: list[LoginForm] = []
+
+        async def attempt(form: LoginForm) -> None:
+            try:
+                session = await self._open(form)
+            except UnknownCertificate as unknown:
+                window.ask_trust(unknown)
+            except (ServerError, ValueError) as error:
+                window.show_error(describe(error))
+            else:
+                if not outcome.done():
+                    outcome.set_result(session)
+                else:
+                    await session.close()
+
+        def on_login(form: LoginForm) -> None:
+            last_form[:] = [form]
+            self._spawn(attempt(form))
+
+        def on_trust(origin: str, fingerprint: str) -> None:
+            self.settings.pin(origin, fingerprint)
+            if last_form:
+                window.set_busy(True)
+                self._spawn(attempt(last_form[0]))
+
+        def on_quit() -> None:
+            if not outcome.done():
+                outcome.set_result(None)
+
+        window.sig_login_requested.connect(on_login)
+        window.sig_trust_accepted.connect(on_trust)
+        window.sig_quit_requested.connect(on_quit)
+        window.show()
+        if self.options.screenshot is not None:
+            self._save_screenshot(window)
+            return None
+        session = await outcome
+        window.logged_in()
+        return session
+
+    async def _open(self, form: LoginForm) -> Session:
+        session = await open_session(
+            form, self.settings, given_fingerprint=self.options.fingerprint
+        )
+        self.settings.remember_login(
+            session.server_url, form.username, remember_me=form.remember_me
+        )
+        if form.remember_me:
+            self.credentials.remember(session.server_url, form.username, form.password)
+        else:
+            self.credentials.forget(session.server_url, form.username)
+        return session
+
+    async def _work(self, session: Session) -> None:
+        self.session = session
+        window = MainWindow(server_url=session.server_url, user=session.user.username)
+        window.setWindowIcon(app_icon())
+        window.show_user(session.user)
+        window.sig_closed.connect(self._finished.set)
+        self.main_window = window
+        self._show_main_window(window)
+        self.sig_logged_in.emit(session)
+        if self.options.dial is not None:
+            # The softphone panel places the call; until it exists the request is kept.
+            log.info("asked to dial %s", self.options.dial.uri)
+        await self._refresh_health(window, session)
+        if self.options.screenshot is not None:
+            self._save_screenshot(window)
+            return
+        supervisor = ConnectionSupervisor(
+            session, self.tracker, self._on_connection_status, heartbeat_s=self.heartbeat_s
+        )
+        self._spawn(supervisor.run())
+        await self._finished.wait()
+
+    def _show_main_window(self, window: MainWindow) -> None:
+        if not self.options.minimized:
+            window.show()
+            return
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray = TrayIcon(self)
+            tray.sig_show_requested.connect(window.showNormal)
+            tray.sig_show_requested.connect(window.activateWindow)
+            tray.sig_quit_requested.connect(self._finished.set)
+            tray.show()
+            self.tray = tray
+        else:
+            window.showMinimized()
+
+    def _on_connection_status(self, status: ConnectionStatus, error: ServerError | None) -> None:
+        window = self.main_window
+        if window is not None:
+            retry_in = (
+                self.tracker.seconds_until_retry() if status.phase is ConnectionPhase.LOST else None
+            )
+            window.banner.show_status(status, error, retry_in_s=retry_in)
+            if status.phase is ConnectionPhase.CONNECTED and self.session is not None:
+                window.show_user(self.session.user)
+                self._spawn(self._refresh_health(window, self.session))
+            elif error is not None:
+                window.show_problem(describe(error))
+        self.sig_connection_changed.emit(status)
+
+    async def _refresh_health(self, window: MainWindow, session: Session) -> None:
+        try:
+            window.show_health(await session.client.health())
+        except ServerError as error:
+            window.show_problem(describe(error))
+
+    def quit(self) -> None:
+        self._finished.set()
+
+    def _save_screenshot(self, widget: MainWindow | LoginWindow) -> None:
+        assert self.options.screenshot is not None
+        if not widget.grab().save(str(self.options.screenshot)):
+            raise OSError(f"could not write screenshot {self.options.screenshot}")
+        self._photographed = True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("background work failed", exc_info=error)
 
 
-def run(*, server_url: str, user: str, screenshot: Path | None = None) -> int:
+def run(options: AppOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Vaxla")
-    window = MainWindow(server_url=server_url, user=user)
-    qasync.run(_session(app, window, server_url, screenshot))
-    return 0
+    app.setOrganizationName("Vaxla")
+    app.setWindowIcon(app_icon())
+    # The tray keeps the app alive with no window; quitting is DesktopApp's decision.
+    app.setQuitOnLastWindowClosed(False)
+    translators = install_translation(app, options.language or system_language())
+    desktop = DesktopApp(
+        options,
+        settings=DesktopSettings(options.settings_path),
+        credentials=CredentialStore(),
+    )
+    exit_code = qasync.run(desktop.run())
+    del translators
+    return int(exit_code)

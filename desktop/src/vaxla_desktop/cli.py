@@ -1,46 +1,172 @@
 """The ``vaxla-desktop`` command line."""
 
 import argparse
-import getpass
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from vaxla_desktop import __version__
+from vaxla_desktop.core.dial import DialRequest, InvalidDialLink, parse_dial_link
 
-DEFAULT_SERVER = "http://127.0.0.1:8780"
+if TYPE_CHECKING:
+    from vaxla_desktop.app import AppOptions
+
+PASSWORD_VARIABLE = "VAXLA_PASSWORD"
+
+EPILOG = f"""\
+examples:
+  vaxla-desktop
+      open the login window (servers on the network are listed)
+  {PASSWORD_VARIABLE}=... vaxla-desktop --server https://vaxla.example.com:8780 --user anna
+      log in without the window; the password comes from ${PASSWORD_VARIABLE}, or
+      else one line on standard input
+  vaxla-desktop tel:+4687654321
+      start the app, or hand it a number to call (the link handler's form)
+
+Without a display: QT_QPA_PLATFORM=offscreen vaxla-desktop ... --screenshot out.png
+"""
+
+
+def _dial_link(text: str) -> DialRequest:
+    try:
+        return parse_dial_link(text)
+    except InvalidDialLink as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _fingerprint(text: str) -> str:
+    # Imported here so that --help does not load the TLS machinery.
+    from vaxla_desktop.api.tls import InvalidFingerprint, normalise_fingerprint
+
+    try:
+        return normalise_fingerprint(text)
+    except InvalidFingerprint as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vaxla-desktop",
-        description="Vaxla desktop: connect to a Vaxla server and work as an agent.",
-        epilog="Without a display, run with QT_QPA_PLATFORM=offscreen and --screenshot.",
+        description="Vaxla desktop: log in to a Vaxla server and work as an agent.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
+        "link",
+        nargs="?",
+        type=_dial_link,
+        metavar="tel:|sip:LINK",
+        help="a number or SIP address to call, such as tel:+46876543 or sip:1001@pbx",
+    )
+    login = parser.add_argument_group("logging in")
+    login.add_argument(
         "--server",
-        default=DEFAULT_SERVER,
         metavar="URL",
-        help="base URL of the Vaxla server (default: %(default)s)",
+        help="the server's address, such as https://vaxla.example.com:8780",
     )
-    parser.add_argument(
+    login.add_argument(
         "--user",
-        default=getpass.getuser(),
         metavar="NAME",
-        help="user name to work as (default: the login name, %(default)s)",
+        help=f"log in as NAME without the login window (password from ${PASSWORD_VARIABLE} "
+        "or standard input); needs --server",
     )
-    parser.add_argument(
+    login.add_argument(
+        "--fingerprint",
+        type=_fingerprint,
+        metavar="SHA256",
+        help="the server's TLS certificate fingerprint (AB:CD:…, as the server logs it); "
+        "trusted without asking, and replaces a fingerprint remembered before",
+    )
+    running = parser.add_argument_group("running")
+    running.add_argument(
+        "--minimized",
+        action="store_true",
+        help="start in the system tray (or minimized where there is no tray)",
+    )
+    running.add_argument(
+        "--auto-answer",
+        action="store_true",
+        help="answer offered calls without a click, for this run (kiosks and tests)",
+    )
+    running.add_argument(
+        "--language",
+        choices=["sv", "en"],
+        help="the language of the windows (default: Swedish if the system is Swedish, "
+        "else English)",
+    )
+    running.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help="keep settings in this INI file instead of the system's place",
+    )
+    running.add_argument(
+        "--no-discovery",
+        action="store_true",
+        help="do not look for servers on the local network",
+    )
+    running.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="save a picture of the window once the server has answered, then exit",
+        help="save a picture of the first window (the main window once logged in, "
+        "else the login window), then exit",
     )
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def read_password(environ: Mapping[str, str], stdin: TextIO) -> str | None:
+    """The password from the environment, else one line from standard input."""
+    if PASSWORD_VARIABLE in environ:
+        return environ[PASSWORD_VARIABLE]
+    if stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password (or set ${PASSWORD_VARIABLE}): ")
+    line = stdin.readline()
+    return line.rstrip("\r\n") or None
+
+
+def parse_options(
+    argv: Sequence[str] | None, environ: Mapping[str, str], stdin: TextIO
+) -> "AppOptions":
+    """The run's options from the command line; exits with a usage message if wrong."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.user and not args.server:
+        parser.error("--user needs --server: which server should NAME log in to?")
+    password = None
+    if args.user:
+        password = read_password(environ, stdin)
+        if password is None:
+            parser.error(
+                f"--user needs a password: set ${PASSWORD_VARIABLE} or give it as one line "
+                "on standard input"
+            )
     # Qt loads late so that --help and --version work without a display.
+    from vaxla_desktop.app import AppOptions
+    from vaxla_desktop.i18n import Language
+
+    return AppOptions(
+        server_url=args.server,
+        username=args.user,
+        password=password,
+        fingerprint=args.fingerprint,
+        minimized=args.minimized,
+        auto_answer=args.auto_answer,
+        dial=args.link,
+        screenshot=args.screenshot,
+        language=Language(args.language) if args.language else None,
+        settings_path=args.settings,
+        discovery=not args.no_discovery,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv, os.environ, sys.stdin)
     from vaxla_desktop.app import run
 
-    return run(server_url=args.server, user=args.user, screenshot=args.screenshot)
+    return run(options)

@@ -7,7 +7,7 @@ connecting. It emits :attr:`LoginWindow.sig_login_requested` with a
 """
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -49,6 +49,7 @@ class LoginWindow(QWidget):
         self._servers = servers
         self._pending_trust: UnknownCertificate | None = None
         self._advertised_fingerprint: str | None = None
+        self._logged_in = False
 
         title = QLabel(self.tr("Log in to Vaxla"))
         title.setStyleSheet("font-size: 16pt; font-weight: bold;")
@@ -175,7 +176,18 @@ class LoginWindow(QWidget):
         layout.addLayout(buttons)
         return panel
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing the login window before logging in means quitting.
+        if not self._logged_in:
+            self.sig_quit_requested.emit()
+        super().closeEvent(event)
+
     # What the app tells the window
+
+    def logged_in(self) -> None:
+        """The login succeeded: close without quitting."""
+        self._logged_in = True
+        self.close()
 
     def form(self) -> LoginForm:
         return LoginForm(

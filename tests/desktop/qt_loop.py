@@ -1,0 +1,40 @@
+"""Running the app's asyncio code on Qt's loop (qasync) inside a test."""
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from vaxla_desktop.app import DesktopApp
+from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus
+
+WAIT_S = 30.0
+
+
+def run_on_qt_loop(app: QApplication, work: Coroutine[Any, Any, None]) -> None:
+    loop = qasync.QEventLoop(app)
+    with loop:
+        loop.run_until_complete(work)
+
+
+class Phases:
+    """The connection phases the app reported, for waiting on the next one."""
+
+    def __init__(self, desktop: DesktopApp) -> None:
+        self.seen: list[ConnectionPhase] = []
+        self._changed = asyncio.Event()
+        desktop.sig_connection_changed.connect(self._on_status)
+
+    def _on_status(self, status: ConnectionStatus) -> None:
+        self.seen.append(status.phase)
+        self._changed.set()
+
+    async def wait_for(self, phase: ConnectionPhase) -> None:
+        async def wait() -> None:
+            while not self.seen or self.seen[-1] is not phase:
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(wait(), WAIT_S)

@@ -1,0 +1,86 @@
+"""The app under a server that goes away and comes back: a real ``vaxla-server``
+process is stopped and started again on the same port while the app is logged in."""
+
+import asyncio
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from keyring.backends import fail
+from PySide6.QtWidgets import QApplication
+
+from tests.desktop.conftest import AGENT, PASSWORD, create_user
+from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
+from tests.server_process import ServerProcess
+from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
+from vaxla_desktop.core.connection import (
+    Backoff,
+    ConnectionPhase,
+    ConnectionTracker,
+)
+from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.settings import DesktopSettings
+
+LOGGED_OUT = re.compile(r'"POST /api/v1/auth/logout HTTP/1.1" 204')
+
+
+def test_the_app_shows_the_loss_and_reconnects_when_the_server_is_back(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    create_user(data_dir)
+    server = ServerProcess(data_dir)
+    restarted: ServerProcess | None = None
+    port = urlsplit(server.url).port
+    assert port is not None
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=server.url,
+            username=AGENT,
+            password=PASSWORD,
+            discovery=False,
+            settings_path=tmp_path / "settings.ini",
+        ),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
+        heartbeat_s=0.2,
+    )
+    phases = Phases(desktop)
+
+    async def scenario() -> None:
+        nonlocal restarted
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        window = desktop.main_window
+        assert window is not None
+        assert not window.banner.isVisible()
+
+        await asyncio.to_thread(server.stop)
+        await phases.wait_for(ConnectionPhase.LOST)
+        assert window.banner.isVisible()
+        text = window.banner.message_label.text()
+        assert text.startswith("Connection to the server lost. Cannot reach the server at")
+        assert "Next try at" in text
+        window.grab().save(str(tmp_path / "banner.png"))
+
+        restarted = await asyncio.to_thread(ServerProcess, data_dir, ["--http-port", str(port)])
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        assert not window.banner.isVisible()
+        assert desktop.session is not None
+        assert (await desktop.session.client.me()).username == AGENT
+        assert restarted.url == server.url
+
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+        # Quitting logged out on the restarted server: the session survived the restart.
+        await asyncio.to_thread(restarted.wait_for_line, LOGGED_OUT)
+
+    try:
+        run_on_qt_loop(qapp, scenario())
+    finally:
+        server.close()
+        if restarted is not None:
+            restarted.close()
+    assert phases.seen[0] is ConnectionPhase.CONNECTED
+    assert ConnectionPhase.RECONNECTING in phases.seen
