@@ -17,10 +17,19 @@ from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
-Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+# No surrounding spaces and no control characters (PostgreSQL refuses NUL in text).
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
+    ),
+]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
-Label = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
 PromptName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
+Channel = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,32}$")]
 PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9*#]{1,32}$")]
 Seconds = Annotated[float, Field(ge=0, le=86400)]
 PositiveSeconds = Annotated[float, Field(gt=0, le=86400)]
@@ -207,7 +216,7 @@ class QueueItem(WireModel):
     name: Name
     strategy: Strategy = Strategy.LONGEST_IDLE
     weight: Int32 = 0
-    requirements: dict[str, Level] = Field(default_factory=dict)
+    requirements: dict[Name, Level] = Field(default_factory=dict)
     max_penalty: Count | None = None
     expansion: list[ExpansionStepItem] = Field(default_factory=list)
     exclusion_s: Seconds = 30.0
@@ -229,9 +238,11 @@ class MembershipItem(WireModel):
 
 
 class AgentSettingsItem(WireModel):
-    skills: dict[str, Level] = Field(default_factory=dict)
+    skills: dict[Name, Level] = Field(default_factory=dict)
     memberships: list[MembershipItem] = Field(default_factory=list)
-    capacity: dict[str, Count] = Field(default_factory=lambda: {"voice": 1})
+    capacity: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,32}$")], Count] = Field(
+        default_factory=lambda: {"voice": 1}
+    )
     personal_weight: Int32 = 0
     standby: bool = False
 
@@ -278,12 +289,14 @@ class ScheduleException(WireModel):
     open: bool
     start: time | None = None
     end: time | None = None
-    label: Annotated[str, Field(max_length=200)] = ""
+    label: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = ""
 
 
 class ScheduleItem(WireModel):
     name: Name
-    time_zone: Annotated[str, Field(min_length=1, max_length=64)] = "Europe/Stockholm"
+    time_zone: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")] = (
+        "Europe/Stockholm"
+    )
     weekly: dict[Weekday, list[OpeningInterval]] = Field(default_factory=dict)
     holiday_policy: HolidayPolicy = HolidayPolicy.CLOSED
     include_holiday_eves: bool = True
@@ -300,7 +313,7 @@ class PromptItem(WireModel):
 
     name: PromptName
     language: Language
-    custom_path: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    custom_path: Annotated[str, Field(max_length=1000, pattern=r"^/[^\x00]*$")] | None = None
 
 
 class ResolvedPrompt(WireModel):

@@ -5,4 +5,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from vaxla_server.api import config_basics, config_kinds, users
+
+routers: list[APIRouter] = [*config_basics.routers, *config_kinds.routers, *users.routers]

@@ -16,9 +16,9 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from vaxla_protocol.config import ConfigDocument
+from vaxla_protocol.config import ConfigDocument, QueueFlowItem
 from vaxla_server.auth.users import USERS, find_user_row
-from vaxla_server.config.call_flow import references
+from vaxla_server.config.call_flow import Context, references, write_queue_flow
 from vaxla_server.config.call_flow_service import CallFlowConfiguration
 from vaxla_server.config.changes import ChangeKind, ConfigListener, QueueDeleteGuard
 from vaxla_server.config.errors import (
@@ -99,6 +99,11 @@ class Configuration(CallFlowConfiguration):
         self._prompts = PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR)
         self._listeners: list[ConfigListener] = []
         self._queue_delete_guards: list[QueueDeleteGuard] = []
+
+    @property
+    def engine(self) -> Engine:
+        """The store's engine, for services that change users alongside the configuration."""
+        return self._engine
 
     def subscribe(self, listener: ConfigListener) -> None:
         """Call ``listener`` with a ``ConfigChange`` after every committed change."""
@@ -254,7 +259,9 @@ class Configuration(CallFlowConfiguration):
 
     # Queues
 
-    def add_queue(self, settings: QueueSettings) -> Queue:
+    def add_queue(self, settings: QueueSettings, flow: QueueFlowItem | None = None) -> Queue:
+        """Add the queue, and its call flow when ``flow`` is given (in the same
+        transaction)."""
         checked = checked_queue(settings)
         with self._writing("queue", checked.name) as connection:
             if _id_by(connection, QUEUES, QUEUES.c.name, checked.name) is not None:
@@ -264,12 +271,17 @@ class Configuration(CallFlowConfiguration):
                 insert(QUEUES).returning(QUEUES.c.id), _queue_values(checked)
             ).scalar_one()
             _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+            if flow is not None:
+                write_queue_flow(Context(connection, self._prompts), queue_id, checked.name, flow)
         self._notify("queue", checked.name, ChangeKind.ADDED, queue_id)
         return Queue(id=queue_id, settings=checked)
 
-    def update_queue(self, name: str, settings: QueueSettings) -> Queue:
-        """Replace the configuration of the queue ``name`` (``settings.name`` may rename it);
-        its id, and so the agents' memberships, stay."""
+    def update_queue(
+        self, name: str, settings: QueueSettings, flow: QueueFlowItem | None = None
+    ) -> Queue:
+        """Replace the configuration of the queue ``name`` (``settings.name`` may rename it),
+        and its call flow when ``flow`` is given; its id, and so the agents' memberships
+        and what points to it, stay."""
         checked = checked_queue(settings)
         with self._writing("queue", checked.name) as connection:
             queue_id = _existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
@@ -283,6 +295,8 @@ class Configuration(CallFlowConfiguration):
             for child in (QUEUE_REQUIREMENTS, QUEUE_EXPANSION_STEPS):
                 connection.execute(delete(child).where(child.c.queue_id == queue_id))
             _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+            if flow is not None:
+                write_queue_flow(Context(connection, self._prompts), queue_id, checked.name, flow)
         self._notify("queue", checked.name, ChangeKind.CHANGED, queue_id)
         return Queue(id=queue_id, settings=checked)
 

@@ -1,0 +1,72 @@
+"""What an administrator changes of a user besides the password: display name, role and
+whether the user may log in."""
+
+from datetime import datetime
+
+from sqlalchemy import Engine, select, update
+
+from vaxla_protocol import Role
+from vaxla_server.auth import UnknownUser, User
+from vaxla_server.auth.users import (
+    DISPLAY_NAME_MAX_LENGTH,
+    USERS,
+    find_user_row,
+    revoke_sessions,
+    user_from_row,
+)
+from vaxla_server.config.errors import ConfigError, InvalidConfig
+from vaxla_server.config.service import AGENT_PROFILES
+from vaxla_server.store.transactions import write_transaction
+
+
+class AgentProfileInTheWay(ConfigError):
+    """An agent's role cannot change while the agent has an agent profile."""
+
+    def __init__(self, username: str, role: Role) -> None:
+        super().__init__(
+            f"user {username!r} has an agent profile; delete it before giving the role "
+            f"{role.value!r}"
+        )
+
+
+def change_user(
+    engine: Engine,
+    username: str,
+    *,
+    now: datetime,
+    display_name: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+) -> User:
+    """Change what is given; deactivating (or changing the role) ends the user's sessions,
+    so the next request is made with what the user is now."""
+    values: dict[str, object] = {}
+    if display_name is not None:
+        name = display_name.strip()
+        if not name or len(name) > DISPLAY_NAME_MAX_LENGTH:
+            raise InvalidConfig(
+                f"display name must have 1 to {DISPLAY_NAME_MAX_LENGTH} characters "
+                "besides surrounding spaces"
+            )
+        values["display_name"] = name
+    if role is not None:
+        values["role"] = role.value
+    if active is not None:
+        values["active"] = active
+    with write_transaction(engine) as connection:
+        row = find_user_row(connection, username)
+        if row is None:
+            raise UnknownUser(username)
+        if role is not None and role is not Role.AGENT and row.role == Role.AGENT.value:
+            has_profile = connection.execute(
+                select(AGENT_PROFILES.c.user_id).where(AGENT_PROFILES.c.user_id == row.id)
+            ).first()
+            if has_profile is not None:
+                raise AgentProfileInTheWay(row.username, role)
+        if values:
+            connection.execute(update(USERS).where(USERS.c.id == row.id).values(values))
+        if active is False or (role is not None and role.value != row.role):
+            revoke_sessions(connection, row.id, now)
+        changed = find_user_row(connection, username)
+    assert changed is not None
+    return user_from_row(changed)

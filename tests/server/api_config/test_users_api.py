@@ -1,0 +1,97 @@
+"""``/api/v1/users`` through HTTP: administrators list, create and change users."""
+
+from tests.server.auth.conftest import PASSWORD
+from tests.server.auth.test_api import Api
+from vaxla_protocol import API_PREFIX
+
+USERS = f"{API_PREFIX}/users"
+ME = f"{API_PREFIX}/auth/me"
+
+
+def test_an_administrator_creates_and_lists_users(api: Api) -> None:
+    admin = api.token("admin")
+    created = api.request(
+        "POST",
+        USERS,
+        token=admin,
+        json={
+            "username": "cia",
+            "password": "long enough",
+            "role": "agent",
+            "display_name": "Cia K",
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["display_name"] == "Cia K"
+    names = [user["username"] for user in api.request("GET", USERS, token=admin).json()]
+    assert "cia" in names
+    assert api.login("cia", "long enough").status_code == 200
+    duplicate = api.request(
+        "POST",
+        USERS,
+        token=admin,
+        json={"username": "CIA", "password": "long enough", "role": "agent"},
+    )
+    assert duplicate.status_code == 409
+    short = api.request(
+        "POST", USERS, token=admin, json={"username": "dan", "password": "short", "role": "agent"}
+    )
+    assert short.status_code == 400
+    assert "a password must have" in short.json()["detail"]
+
+
+def test_only_administrators_manage_users(api: Api) -> None:
+    for role in ("supervisor", "operator", "agent"):
+        assert api.request("GET", USERS, token=api.token(role)).status_code == 403
+
+
+def test_deactivating_a_user_ends_its_sessions(api: Api) -> None:
+    admin = api.token("admin")
+    anna = api.token("anna")
+    changed = api.request("PATCH", f"{USERS}/anna", token=admin, json={"active": False})
+    assert changed.status_code == 200
+    assert changed.json()["active"] is False
+    assert api.request("GET", ME, token=anna).status_code == 401
+    assert api.login("anna").status_code == 401
+    api.request("PATCH", f"{USERS}/anna", token=admin, json={"active": True})
+    assert api.login("anna").status_code == 200
+
+
+def test_changing_a_role_and_a_display_name(api: Api) -> None:
+    admin = api.token("admin")
+    changed = api.request(
+        "PATCH", f"{USERS}/bo", token=admin, json={"role": "supervisor", "display_name": "Bo B"}
+    )
+    assert changed.status_code == 200
+    assert (changed.json()["role"], changed.json()["display_name"]) == ("supervisor", "Bo B")
+    assert (
+        api.request("PATCH", f"{USERS}/nobody", token=admin, json={"active": False}).status_code
+        == 404
+    )
+    assert (
+        api.request("PATCH", f"{USERS}/bo", token=admin, json={"display_name": "   "}).status_code
+        == 400
+    )
+
+
+def test_an_agent_with_a_profile_keeps_its_role(api: Api) -> None:
+    admin = api.token("admin")
+    assert (
+        api.request("PUT", f"{API_PREFIX}/config/agents/anna", token=admin, json={}).status_code
+        == 200
+    )
+    refused = api.request("PATCH", f"{USERS}/anna", token=admin, json={"role": "operator"})
+    assert refused.status_code == 409
+    assert "delete it before" in refused.json()["detail"]
+
+
+def test_resetting_a_password(api: Api) -> None:
+    admin = api.token("admin")
+    old = api.token("bo")
+    reset = api.request(
+        "PUT", f"{USERS}/bo/password", token=admin, json={"password": "a new password"}
+    )
+    assert reset.status_code == 204
+    assert api.request("GET", ME, token=old).status_code == 401
+    assert api.login("bo", PASSWORD).status_code == 401
+    assert api.login("bo", "a new password").status_code == 200
