@@ -25,8 +25,10 @@ def create_app(
     what a stopped server left open before the first request; its timers run in a task
     for as long as the app is served (the lifespan).
     """
-    centre = ContactCentre(log=store.events, config=Configuration(store.engine), clock=clock)
+    configuration = Configuration(store.engine)
+    centre = ContactCentre(log=store.events, config=configuration, clock=clock)
     centre.start()
+    centre.follow(configuration)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +46,7 @@ def create_app(
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
+    app.state.configuration = configuration
     app.state.centre = centre
     app.state.auth = Auth.open(store, auth_settings or AuthSettings())
     app.state.clock = clock

@@ -370,3 +370,19 @@ def test_reload_follows_configuration_changes(world: World) -> None:
     world.config.delete_queue("Billing")
     world.centre.reload()
     assert {q.name for q in world.centre.queues()} == {"Support", "Sales"}
+
+
+def test_following_the_configuration_reloads_and_guards_queue_deletes(world: World) -> None:
+    from vaxla_server.config import QueueNotEmpty, QueueSettings
+
+    world.centre.follow(world.config)
+    billing = world.config.add_queue(QueueSettings(name="Billing"))
+    assert "Billing" in {q.name for q in world.centre.queues()}
+    contact = world.centre.enter("100", None)
+    world.centre.queue(contact, billing.id)
+    with pytest.raises(QueueNotEmpty, match="1 call waits in it"):
+        world.config.delete_queue("Billing")
+    assert world.config.queue("Billing").id == billing.id
+    world.centre.abandoned(contact)
+    world.config.delete_queue("Billing")
+    assert "Billing" not in {q.name for q in world.centre.queues()}

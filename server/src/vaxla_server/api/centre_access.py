@@ -15,7 +15,6 @@ from vaxla_server.acd.centre import (
     ContactCentre,
     InvalidAction,
     InvalidValue,
-    QueueHasContacts,
     UnknownSubject,
 )
 from vaxla_server.config import ConfigError, LicenceExceeded
@@ -59,7 +58,7 @@ def centre_errors() -> Iterator[None]:
         yield
     except UnknownSubject as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from None
-    except (InvalidAction, QueueHasContacts, LicenceExceeded) as error:
+    except (InvalidAction, LicenceExceeded) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except InvalidValue as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None

@@ -6,7 +6,14 @@ log, statistics, reports and the event WebSocket.
 
 from fastapi import APIRouter
 
-from vaxla_server.api import agent
+from vaxla_server.api import agent, calls, queues, stats
 
-routers: list[APIRouter] = [agent.router, agent.agents_router]
+routers: list[APIRouter] = [
+    agent.router,
+    agent.agents_router,
+    queues.router,
+    calls.router,
+    stats.stats_router,
+    stats.reports_router,
+]
 """HTTP routers, one module per resource."""

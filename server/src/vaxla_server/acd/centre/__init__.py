@@ -13,7 +13,6 @@ from vaxla_server.acd.centre.errors import (
     CentreError,
     InvalidAction,
     InvalidValue,
-    QueueHasContacts,
     UnknownSubject,
 )
 
@@ -29,7 +28,6 @@ __all__ = [
     "InvalidValue",
     "NoDelivery",
     "OfferedContact",
-    "QueueHasContacts",
     "QueueView",
     "UnknownSubject",
 ]

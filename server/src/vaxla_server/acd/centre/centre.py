@@ -47,7 +47,6 @@ from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, Off
 from vaxla_server.acd.centre.errors import (
     InvalidAction,
     InvalidValue,
-    QueueHasContacts,
     UnknownSubject,
 )
 from vaxla_server.acd.centre.recovery import left_open
@@ -55,8 +54,10 @@ from vaxla_server.acd.centre.timers import Timers
 from vaxla_server.config import (
     ClassificationCode,
     ConfigSnapshot,
+    Configuration,
     Licence,
     PauseReason,
+    QueueNotEmpty,
     dispatcher_events,
 )
 from vaxla_server.config.settings import AgentProfile, QueueSettings
@@ -68,12 +69,17 @@ from vaxla_server.store.events import (
     AgentLoggedOut,
     AgentPaused,
     AgentReady,
+    AnnouncementKind,
+    AnnouncementPlayed,
     Answered,
     Channel,
     Classified,
     ContactEntered,
+    DigitsEntered,
+    EndCause,
     Ended,
     Event,
+    MenuChoice,
     Moved,
     NotAnswered,
     Offered,
@@ -331,8 +337,14 @@ class ContactCentre:
                 del self._queues[queue_id]
             self._finish(out, t)
 
+    def follow(self, config: Configuration) -> None:
+        """Reload after every committed change of ``config``, and refuse deleting a queue
+        that contacts wait in."""
+        config.subscribe(lambda change: self.reload())
+        config.add_queue_delete_guard(self.check_queue_delete)
+
     def check_queue_delete(self, queue_id: int, name: str) -> None:
-        """Refuse (``QueueHasContacts``) deleting a queue that contacts wait in."""
+        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in."""
         with self._lock:
             waiting = sum(
                 1
@@ -340,7 +352,7 @@ class ContactCentre:
                 if contact.state == "waiting" and contact.queue_id == queue_id
             )
         if waiting:
-            raise QueueHasContacts(name, waiting)
+            raise QueueNotEmpty(name, waiting)
 
     def tick(self) -> None:
         """Run the timers that are due by the clock's time now, and make the offers that
@@ -664,7 +676,7 @@ class ContactCentre:
             out = self._abandon(contact, t)
             self._finish(out, t)
 
-    def ended(self, contact_id: int, by: EndedBy) -> None:
+    def ended(self, contact_id: int, by: EndedBy, *, cause: EndCause | None = None) -> None:
         """The contact is over. An answered one puts its agent in wrap-up (R19); a waiting
         one that the caller ended is abandoned."""
         with self._lock:
@@ -694,7 +706,7 @@ class ContactCentre:
                 )
                 out.extend(self._after_call(contact, t))
             else:
-                out.append(Ended(at=at, contact_id=contact_id, by=by))
+                out.append(Ended(at=at, contact_id=contact_id, by=by, cause=cause))
             self._contacts.pop(contact_id, None)
             self._finish(out, t)
 
@@ -1216,6 +1228,70 @@ class ContactCentre:
             wrap_up_until=None if wrap_at is None else self._at(wrap_at),
             member_of=member_of,
         )
+
+    # The call flow's steps before and around the queue (callflow/flow.py)
+
+    def menu_choice(self, contact_id: int, menu: str, key: str) -> None:
+        """The caller pressed ``key`` in ``menu`` (a key the menu lacks is logged too)."""
+        with self._lock:
+            t = self._tick()
+            self._contact(contact_id)
+            self._finish([MenuChoice(at=self._at(t), contact_id=contact_id, menu=menu, key=key)], t)
+
+    def digits_entered(
+        self, contact_id: int, collection: str, digits: str | None, *, valid: bool, attempt: int
+    ) -> None:
+        """The caller keyed in digits; ``digits`` as the log may keep them (masked, or
+        ``None`` for a PIN)."""
+        with self._lock:
+            t = self._tick()
+            contact = self._contact(contact_id)
+            if valid and digits is not None:
+                contact.data[collection] = digits
+            event = DigitsEntered(
+                at=self._at(t),
+                contact_id=contact_id,
+                collection=collection,
+                digits=digits,
+                valid=valid,
+                attempt=attempt,
+            )
+            self._finish([event], t)
+
+    def announced(self, contact_id: int, announcement: AnnouncementKind, prompt: str) -> None:
+        """A queue announcement was played to the waiting caller."""
+        with self._lock:
+            t = self._tick()
+            contact = self._waiting(contact_id)
+            assert contact.queue_id is not None
+            event = AnnouncementPlayed(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=contact.queue_id,
+                announcement=announcement,
+                prompt=prompt,
+            )
+            self._finish([event], t)
+
+    def turned_away(self, contact_id: int, queue_id: int, rule: OverflowRule, target: str) -> None:
+        """The queue's overflow rule sent the caller elsewhere before it could wait there
+        (``max_length``, ``nobody_logged_in``, ``schedule``): logged as an overflow with
+        no wait; the contact can go on to another step."""
+        with self._lock:
+            t = self._tick()
+            contact = self._contact(contact_id)
+            if contact.state != "entered":
+                raise InvalidAction(f"contact {contact_id} is {contact.state} already")
+            self._known_queue(queue_id)
+            event = Overflowed(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=queue_id,
+                rule=rule,
+                target=target,
+                wait_seconds=0.0,
+            )
+            self._finish([event], t)
 
 
 def _as_update(event: AddQueue) -> UpdateQueue:

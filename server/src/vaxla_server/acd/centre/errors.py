@@ -26,15 +26,3 @@ class InvalidAction(CentreError):
 class InvalidValue(CentreError):
     """A value the configuration does not know or allow: an unknown or inactive pause
     reason or classification code, a queue the agent is not a member of, ..."""
-
-
-class QueueHasContacts(CentreError):
-    """A queue cannot go away while contacts wait in it."""
-
-    def __init__(self, queue: str, waiting: int) -> None:
-        super().__init__(
-            f"the queue {queue!r} cannot be deleted: {waiting} "
-            f"{'call waits' if waiting == 1 else 'calls wait'} in it"
-        )
-        self.queue = queue
-        self.waiting = waiting

@@ -1,0 +1,30 @@
+"""The call log (``GET /api/v1/calls``): one record per call, newest first.
+
+The names of ``id``, ``entry_point``, ``queue``, ``outcome``, ``wait_seconds``, ``agent``,
+``started_at`` and ``ended_at`` are fixed: other tools (the benchmarks, the end-to-end
+tests) read them.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from vaxla_protocol._base import WireModel
+
+CallOutcome = Literal["answered", "abandoned", "overflowed", "hung_up", "failed", "in_progress"]
+
+
+class CallRecord(WireModel):
+    id: int
+    entry_point: str
+    caller: str | None
+    channel: str
+    queue: str | None
+    """The name of the queue it was last in, or null if it never reached one."""
+    outcome: CallOutcome
+    wait_seconds: float
+    agent: str | None
+    """The user name of the agent who answered it."""
+    talk_seconds: float
+    classification: str | None
+    started_at: datetime
+    ended_at: datetime | None

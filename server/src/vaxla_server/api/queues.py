@@ -1,0 +1,124 @@
+"""``/queues``: every queue's live state, the contacts waiting in one, and moving a
+waiting contact to another queue (supervisors)."""
+
+from datetime import datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from vaxla_protocol import Role
+from vaxla_protocol.agent import MoveRequest, QueueState, WaitingContact
+from vaxla_server.acd.centre import ContactCentre, ContactView
+from vaxla_server.api.access import (
+    EVERY_ROLE,
+    UNAUTHORIZED_RESPONSE,
+    Clock,
+    get_clock,
+    require_role,
+)
+from vaxla_server.api.centre_access import (
+    CENTRE_ERRORS,
+    FORBIDDEN,
+    NOT_FOUND,
+    Centre,
+    centre_errors,
+)
+from vaxla_server.auth import User
+from vaxla_server.stats import events_between, queue_figures
+
+_EPSILON = timedelta(microseconds=1)
+
+router = APIRouter(prefix="/queues", tags=["queues"])
+
+AnyUser = Annotated[User, Depends(require_role(*EVERY_ROLE))]
+Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
+Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
+
+
+def queue_states(centre: ContactCentre, now: datetime) -> list[QueueState]:
+    """Every queue now, with today's figures (since midnight UTC) from the event log."""
+    midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    goals = centre.service_goals()
+    today = {
+        figures.queue_id: figures
+        for figures in queue_figures(
+            events_between(centre.log, midnight, None),
+            start=midnight,
+            end=max(now, midnight) + _EPSILON,
+            goals=goals,
+        )
+    }
+    states = []
+    for view in centre.queues():
+        figures = today.get(view.queue_id)
+        states.append(
+            QueueState(
+                id=view.queue_id,
+                name=view.name,
+                waiting=view.waiting,
+                longest_wait_s=view.longest_wait,
+                agents_logged_in=view.logged_in,
+                agents_available=view.available,
+                agents_busy=view.busy,
+                agents_paused=view.paused,
+                agents_wrap_up=view.wrap_up,
+                service_goal_percent=view.service_goal_percent,
+                service_goal_s=view.service_goal_s,
+                offered_today=figures.offered if figures else 0,
+                answered_today=figures.answered if figures else 0,
+                abandoned_today=figures.abandoned if figures else 0,
+                service_level_today=figures.service_level if figures else None,
+            )
+        )
+    return states
+
+
+def waiting_contact(view: ContactView) -> WaitingContact:
+    assert view.queue_id is not None and view.position is not None
+    return WaitingContact(
+        contact_id=view.contact_id,
+        queue_id=view.queue_id,
+        caller=view.caller,
+        entry_point=view.entry_point,
+        state="offered" if view.state == "offered" else "waiting",
+        position=view.position,
+        wait_s=view.wait_seconds,
+        estimated_wait_s=view.estimated_wait,
+    )
+
+
+@router.get("", responses=UNAUTHORIZED_RESPONSE)
+def every_queue(
+    _user: AnyUser, centre: Centre, clock: Annotated[Clock, Depends(get_clock)]
+) -> list[QueueState]:
+    """Every queue: waiting contacts, longest wait, agents by state, service level today."""
+    return queue_states(centre, clock())
+
+
+@router.get("/{queue_id}/contacts", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **NOT_FOUND})
+def waiting_in(queue_id: int, _user: Watcher, centre: Centre) -> list[WaitingContact]:
+    """The contacts waiting in the queue, first in line first."""
+    with centre_errors():
+        centre.queue_settings(queue_id)
+    views = centre.waiting_contacts(queue_id)
+    return sorted((waiting_contact(v) for v in views), key=lambda c: (c.position, c.contact_id))
+
+
+@router.post(
+    "/{queue_id}/contacts/{contact_id}/move",
+    responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS},
+)
+def move(
+    queue_id: int, contact_id: int, request: MoveRequest, user: Supervisor, centre: Centre
+) -> WaitingContact:
+    """Move a contact waiting in this queue to another one, keeping its wait."""
+    with centre_errors():
+        centre.queue_settings(queue_id)
+        contact = centre.contact(contact_id)
+        if contact.queue_id != queue_id or contact.state not in ("waiting", "offered"):
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                detail=f"contact {contact_id} is not waiting in queue {queue_id}",
+            )
+        centre.move(contact_id, request.queue_id)
+        return waiting_contact(centre.contact(contact_id))

@@ -1,0 +1,127 @@
+"""The call log: one record per contact, newest first (``GET /api/v1/calls``).
+
+Outcome, by what happened last that decides it:
+
+* ``answered`` — an agent answered it (in whichever queue);
+* ``abandoned`` — the caller hung up while waiting in a queue;
+* ``overflowed`` — an overflow rule took it out of a queue to a number or a message
+  (one that overflowed into another queue takes the outcome it gets there);
+* ``hung_up`` — the caller hung up before reaching a queue (in the welcome or a menu);
+* ``failed`` — the server ended it without an answer (a worker died, a restart);
+* ``in_progress`` — not ended yet (``ended_at`` is null).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from vaxla_server.store.events import (
+    Abandoned,
+    Answered,
+    Classified,
+    ContactEntered,
+    Ended,
+    Event,
+    Moved,
+    Overflowed,
+    Queued,
+)
+
+Outcome = Literal["answered", "abandoned", "overflowed", "hung_up", "failed", "in_progress"]
+
+
+@dataclass
+class CallRecord:
+    id: int
+    entry_point: str
+    caller: str | None
+    channel: str
+    queue_id: int | None
+    outcome: Outcome
+    wait_seconds: float
+    agent_id: int | None
+    talk_seconds: float
+    classification: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    queued: bool = False
+    left_queue: Literal["answered", "abandoned", "overflowed"] | None = None
+
+
+def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
+    """Every contact of ``events`` as a call record, by contact id."""
+    calls: dict[int, CallRecord] = {}
+    for event in events:
+        if isinstance(event, ContactEntered):
+            calls[event.contact_id] = CallRecord(
+                id=event.contact_id,
+                entry_point=event.entry_point,
+                caller=event.caller,
+                channel=event.channel,
+                queue_id=None,
+                outcome="in_progress",
+                wait_seconds=0.0,
+                agent_id=None,
+                talk_seconds=0.0,
+                classification=None,
+                started_at=event.at,
+                ended_at=None,
+            )
+            continue
+        contact_id = getattr(event, "contact_id", None)
+        call = calls.get(contact_id) if isinstance(contact_id, int) else None
+        if call is None:
+            continue
+        match event:
+            case Queued():
+                call.queue_id, call.queued = event.queue_id, True
+            case Moved():
+                call.queue_id = event.to_queue_id
+            case Answered():
+                call.queue_id, call.agent_id = event.queue_id, event.agent_id
+                call.wait_seconds, call.left_queue = event.wait_seconds, "answered"
+            case Abandoned():
+                call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
+            case Overflowed():
+                call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
+            case Classified():
+                call.classification = event.code
+            case Ended():
+                call.ended_at = event.at
+                call.talk_seconds = event.talk_seconds
+                call.outcome = _outcome(call, event)
+            case _:
+                pass
+    return calls
+
+
+def _outcome(call: CallRecord, ended: Ended) -> Outcome:
+    if call.left_queue is not None:
+        return call.left_queue
+    if ended.by == "caller":
+        return "abandoned" if call.queued else "hung_up"
+    return "failed"
+
+
+def call_log(
+    events: Iterable[Event],
+    *,
+    since: datetime | None = None,
+    agent_id: int | None = None,
+    limit: int | None = None,
+) -> list[CallRecord]:
+    """The calls that started at or after ``since`` (answered by ``agent_id`` when
+    given), newest first, at most ``limit``."""
+    calls = [
+        call
+        for call in fold_calls(events).values()
+        if (since is None or call.started_at >= since)
+        and (agent_id is None or call.agent_id == agent_id)
+    ]
+    calls.sort(key=lambda call: (call.started_at, call.id), reverse=True)
+    return calls if limit is None else calls[:limit]
+
+
+def names(mapping: Mapping[int, str], key: int | None) -> str | None:
+    return None if key is None else mapping.get(key, str(key))

@@ -1,0 +1,30 @@
+"""Reading the event log by time."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from vaxla_server.store import EventLog
+from vaxla_server.store.events import Event
+
+PAGE = 2000
+
+
+def events_between(
+    log: EventLog, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[Event]:
+    """The events with ``start <= at < end`` (either bound open when None), in log order.
+
+    The log is read from its beginning a page at a time: it has no index on time, and
+    ``at`` only grows with the id as far as the writers' clocks agree, so reading stops
+    at the end of the log, not at the first late event.
+    """
+    since = 0
+    while True:
+        page = log.read(since_id=since, limit=PAGE)
+        for logged in page:
+            at = logged.event.at
+            if (start is None or at >= start) and (end is None or at < end):
+                yield logged.event
+        if len(page) < PAGE:
+            return
+        since = page[-1].id
