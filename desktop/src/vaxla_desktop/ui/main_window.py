@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMainWindow, QVBoxLayout, QWi
 
 from vaxla_desktop import __version__
 from vaxla_desktop.ui.connection_banner import ConnectionBanner
-from vaxla_protocol import CurrentUser, Health
+from vaxla_protocol import CurrentUser, Health, Role
 
 OK_COLOUR = "#1b7f3b"
 PROBLEM_COLOUR = "#b00020"
@@ -62,8 +62,21 @@ class MainWindow(QMainWindow):
     def show_user(self, user: CurrentUser) -> None:
         self.setWindowTitle(self.tr("Vaxla — {0}").format(user.display_name))
         self.user_label.setText(
-            self.tr("{0} ({1}), {2}").format(user.display_name, user.username, user.role.value)
+            self.tr("{0} ({1}), {2}").format(
+                user.display_name, user.username, self._role_name(user.role)
+            )
         )
+
+    def _role_name(self, role: Role) -> str:
+        match role:
+            case Role.AGENT:
+                return self.tr("agent")
+            case Role.OPERATOR:
+                return self.tr("operator")
+            case Role.SUPERVISOR:
+                return self.tr("supervisor")
+            case Role.ADMIN:
+                return self.tr("administrator")
 
     def show_health(self, health: Health) -> None:
         self.health_label.setText(
