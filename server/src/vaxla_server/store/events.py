@@ -47,6 +47,15 @@ class EventKind(StrEnum):
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
+AnnouncementKind = Literal[
+    "first", "periodic", "position", "estimated_wait", "agents_answering", "callback_offer"
+]
+EndCause = Literal[
+    "closed", "holiday", "nobody_logged_in", "queue_full", "message", "no_route", "error"
+]
+"""Why the server ended a contact that no agent took (``Ended.cause``): outside opening
+hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
+nowhere to send it, or a failure."""
 
 
 class BaseEvent(BaseModel):
@@ -115,9 +124,7 @@ class AnnouncementPlayed(BaseEvent):
     kind: Literal[EventKind.ANNOUNCEMENT_PLAYED] = EventKind.ANNOUNCEMENT_PLAYED
     contact_id: ContactId
     queue_id: QueueId
-    announcement: Literal[
-        "first", "periodic", "position", "estimated_wait", "agents_answering", "callback_offer"
-    ]
+    announcement: AnnouncementKind
     prompt: str
 
 
@@ -223,6 +230,7 @@ class Ended(BaseEvent):
     agent_id: AgentId | None = None
     by: Literal["caller", "agent", "system"]
     talk_seconds: Seconds = 0.0
+    cause: EndCause | None = None
 
 
 # Agents: log-ins per queue, availability, after-call work.

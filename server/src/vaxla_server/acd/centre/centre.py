@@ -190,6 +190,9 @@ class ContactView:
     queue_id: int | None
     agent_id: int | None
     offered_to: tuple[int, ...]
+    offer_ids: Mapping[int, str]
+    """Agent id → the id of the offer made to it (the one in its ``X-Vaxla-Offer``)."""
+    queue_priority: int
     position: int | None
     wait_seconds: float
     estimated_wait: float | None
@@ -229,7 +232,8 @@ class ContactCentre:
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
-        self._wake: Callable[[], None] | None = None
+        self.version = 0
+        """Grows with every batch of events logged: a cache key for derived views."""
 
     # Start, reload and time
 
@@ -883,10 +887,9 @@ class ContactCentre:
                     leg.agent_id,
                 )
         if out:
+            self.version += 1
             for listener in list(self._listeners):
                 listener(out)
-            if self._wake is not None:
-                self._wake()
 
     def _assign(
         self, t: float, out: list[Event]
@@ -1068,6 +1071,8 @@ class ContactCentre:
             queue_id=contact.queue_id,
             agent_id=contact.agent_id,
             offered_to=tuple(sorted(contact.offers)),
+            offer_ids={agent: offer.offer_id for agent, offer in contact.offers.items()},
+            queue_priority=contact.priority,
             position=self._position(contact) if waiting else None,
             wait_seconds=0.0 if contact.wait_started is None else t - contact.wait_started,
             estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if waiting else None,
