@@ -41,7 +41,8 @@ class Harness:
     def __init__(self, tmp_path: Path, **pool_options: Any) -> None:
         self.tmp_path = tmp_path
         self.queue: asyncio.Queue[FromWorker] = asyncio.Queue()
-        self.seen: list[FromWorker] = []
+        self.seen: list[FromWorker] = []  # every message, for the failure report
+        self.unclaimed: list[FromWorker] = []  # arrived, not yet returned by expect
         self.pool = MediaPool(self.queue.put_nowait, **pool_options)
         self.started: list[asyncio.subprocess.Process] = []
         (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
@@ -49,7 +50,13 @@ class Harness:
     async def expect(
         self, kind: type[M], where: Callable[[M], bool] = lambda _: True, timeout: float = 10
     ) -> M:
-        """The next message of ``kind`` for which ``where`` holds (others are kept in seen)."""
+        """The first message of ``kind`` for which ``where`` holds that no earlier expect
+        returned, waiting up to ``timeout`` seconds for it. Messages that did not match stay
+        claimable, so the order in which a test waits need not be the order of arrival."""
+        for index, message in enumerate(self.unclaimed):
+            if isinstance(message, kind) and where(message):
+                del self.unclaimed[index]
+                return message
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
@@ -62,6 +69,7 @@ class Harness:
             self.seen.append(message)
             if isinstance(message, kind) and where(message):
                 return message
+            self.unclaimed.append(message)
 
     async def sipp(
         self, scenario: str, target: str, service: str = "100", calls: int = 1
