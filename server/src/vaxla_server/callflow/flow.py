@@ -1,0 +1,621 @@
+"""What happens to one caller: entry point, opening hours, welcome, menus, digit
+collection, the queue with its announcements and overflow, and the offer to an agent.
+
+:class:`CallFlow` is the :class:`~vaxla_server.callflow.legs.CallRouter`'s handler (one
+``await flow(leg)`` per call) and the contact centre's :class:`Delivery` (the centre
+decides who is offered the caller; the flow rings that agent's softphone from the
+caller's media worker). It reads the configuration as one :class:`ConfigDocument`,
+replaced whenever the configuration changes, so a call sees one consistent version.
+Every step a caller takes is in the event log through the centre.
+
+The actions an entry point, a menu or an overflow rule can name run in
+:meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch
+and hang-up. Transfers to outside numbers, voicemail and callbacks need parts that do not
+exist yet (an outbound trunk, recording, the callback list): the configuration refuses
+voicemail and callbacks, and a transfer is played as "transferring" and then logged and
+ended with the reason, never silently.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from vaxla_protocol.config import (
+    Action,
+    AnnouncementSetItem,
+    CollectDigits,
+    ConfigDocument,
+    DigitCollectionItem,
+    EntryPointItem,
+    GoToMenu,
+    GoToQueue,
+    HangUp,
+    MenuItem,
+    PlayMessage,
+    QueueItem,
+    SwitchLanguage,
+    TransferTo,
+)
+from vaxla_protocol.offers import OFFER_HEADER, OfferToken
+from vaxla_server.acd.caller_input import CallerInputError, EnteredData, mask_personnummer
+from vaxla_server.acd.caller_input import Personnummer as PersonnummerValue
+from vaxla_server.acd.centre.centre import ContactCentre, EndedBy, OverflowRule
+from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
+from vaxla_server.acd.centre.errors import CentreError
+from vaxla_server.acd.schedule import Schedule, StatusKind
+from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.clock import Clock
+from vaxla_server.config.call_flow import build_schedule, digit_rule
+from vaxla_server.config.prompts import PromptLibrary
+from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
+from vaxla_server.store.events import EndCause
+
+log = logging.getLogger(__name__)
+
+MAX_STEPS = 200
+"""Actions one call may take; a configuration that loops forever ends the call here."""
+DIGIT_TIMEOUT_S = 5.0
+"""Seconds between keys before a digit entry counts as finished."""
+POSITION_KEY = "*"
+
+
+class FlowError(Exception):
+    """The configuration cannot take this call any further (logged, the call ends)."""
+
+
+@dataclass(frozen=True)
+class FlowPlan:
+    """One version of the configuration, indexed for the call flow."""
+
+    document: ConfigDocument
+    entry_points: Mapping[str, EntryPointItem]
+    menus: Mapping[str, MenuItem]
+    queues: Mapping[str, QueueItem]
+    collections: Mapping[str, DigitCollectionItem]
+    announcements: Mapping[str, AnnouncementSetItem]
+    schedules: Mapping[str, Schedule]
+    custom_prompts: Mapping[tuple[str, str], Path]
+
+    @classmethod
+    def of(cls, document: ConfigDocument) -> "FlowPlan":
+        return cls(
+            document=document,
+            entry_points={item.address: item for item in document.entry_points},
+            menus={item.name: item for item in document.menus},
+            queues={item.name: item for item in document.queues},
+            collections={item.name: item for item in document.digit_collections},
+            announcements={item.name: item for item in document.announcement_sets},
+            schedules={item.name: build_schedule(item) for item in document.schedules},
+            custom_prompts={
+                (item.name, item.language.value): Path(item.custom_path)
+                for item in document.prompts
+                if item.custom_path is not None
+            },
+        )
+
+
+@dataclass
+class _Call:
+    """What the flow knows about one caller."""
+
+    leg: CallLeg
+    contact_id: int
+    language: str
+    entry: EntryPointItem
+    data: dict[str, str] = field(default_factory=dict)
+    queue: QueueItem | None = None
+    answered: asyncio.Future[int] | None = None
+    ringing: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    last_position: int | None = None
+    cause: EndCause | None = None
+    """Why the flow ended the call, when it was not the caller or an agent."""
+
+
+class CallFlow:
+    def __init__(
+        self,
+        *,
+        centre: ContactCentre,
+        plan: Callable[[], FlowPlan],
+        clock: Clock,
+        prompts: PromptLibrary | None = None,
+    ) -> None:
+        self._centre = centre
+        self._plan = plan
+        self._clock = clock
+        self._prompts = prompts or PromptLibrary()
+        self._calls: dict[int, _Call] = {}
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+
+    # Prompts
+
+    def prompt(self, name: str, language: str) -> Path:
+        """The audio of ``name``: the administrator's file if there is one, else the
+        default set's; raises :class:`FlowError` when there is neither."""
+        custom = self._plan().custom_prompts.get((name, language))
+        if custom is not None and custom.is_file():
+            return custom
+        default = self._prompts.default_path(name, language)
+        if default is None:
+            raise FlowError(f"no audio for prompt {name!r} in {language!r}")
+        return default
+
+    def _files(self, call: _Call, *names: str) -> list[Path]:
+        return [self.prompt(name, call.language) for name in names]
+
+    # The call
+
+    async def __call__(self, leg: CallLeg) -> None:
+        self._event_loop = asyncio.get_running_loop()
+        plan = self._plan()
+        entry = plan.entry_points.get(leg.to_user)
+        if entry is None:
+            log.warning("call %s to unknown number %r: rejected", leg.call_id, leg.to_user)
+            await leg.reject(404)
+            return
+        await leg.answer()
+        language = entry.language.value
+        contact_id = self._centre.enter(entry.address, leg.caller, "voice", language)
+        call = _Call(leg, contact_id, language, entry)
+        self._calls[contact_id] = call
+        log.info("call %s is contact %d at entry point %s", leg.call_id, contact_id, entry.address)
+        ended_by: EndedBy = "system"
+        try:
+            await self._serve(call, plan)
+            if call.cause is None:
+                call.cause = "message"
+        except CallGone as gone:
+            if gone.side in ("caller", "agent"):
+                ended_by = "caller" if gone.side == "caller" else "agent"
+            else:
+                call.cause = "error"
+        except FlowError as error:
+            log.error("call %s (contact %d): %s", leg.call_id, contact_id, error)
+            call.cause = "no_route"
+        finally:
+            self._calls.pop(contact_id, None)
+            for task in list(call.ringing.values()):
+                task.cancel()
+            try:
+                self._centre.ended(contact_id, ended_by, cause=call.cause)
+            except CentreError as error:
+                log.warning("contact %d could not be ended: %s", contact_id, error)
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+
+    async def _serve(self, call: _Call, plan: FlowPlan) -> None:
+        entry = call.entry
+        if entry.schedule is not None:
+            status = plan.schedules[entry.schedule].status_at(self._clock.now())
+            if not status.is_open:
+                holiday = status.kind is StatusKind.HOLIDAY
+                call.cause = "holiday" if holiday else "closed"
+                await self._run(call, entry.when_closed, default_prompt=call.cause)
+                return
+        if entry.welcome_prompt is not None:
+            await call.leg.play(self._files(call, entry.welcome_prompt))
+        await self._run(call, entry.first)
+
+    async def _run(
+        self, call: _Call, action: Action | None, *, default_prompt: str | None = None
+    ) -> None:
+        """Carry out ``action`` and whatever it leads to, until the call is done."""
+        if action is None:
+            if default_prompt is not None:
+                await call.leg.play(self._files(call, default_prompt))
+            return
+        next_action: Action | None = action
+        for _ in range(MAX_STEPS):
+            if next_action is None or isinstance(next_action, HangUp):
+                return
+            next_action = await self._step(call, next_action)
+        raise FlowError(f"more than {MAX_STEPS} steps: the configuration loops")
+
+    async def _step(self, call: _Call, action: Action) -> Action | None:
+        plan = self._plan()
+        if isinstance(action, GoToMenu):
+            return await self._menu(call, self._menu_item(plan, action.menu))
+        if isinstance(action, SwitchLanguage):
+            menu = self._menu_item(plan, action.menu)
+            call.language = menu.language.value
+            return await self._menu(call, menu)
+        if isinstance(action, PlayMessage):
+            await call.leg.play(self._files(call, action.prompt))
+            return action.then
+        if isinstance(action, CollectDigits):
+            collection = plan.collections.get(action.collection)
+            if collection is None:
+                raise FlowError(f"digit collection {action.collection!r} is gone")
+            ok = await self._collect(call, collection)
+            if ok:
+                return action.then
+            if collection.on_failure_menu is not None:
+                return GoToMenu(menu=collection.on_failure_menu)
+            return action.then
+        if isinstance(action, GoToQueue):
+            return await self._queue(call, action.queue)
+        if isinstance(action, TransferTo):
+            await call.leg.play(self._files(call, "transferring"))
+            raise FlowError(
+                f"transfer to {action.number} needs an outbound trunk, which is not built yet"
+            )
+        raise FlowError(f"{action.kind} is not available yet")
+
+    @staticmethod
+    def _menu_item(plan: FlowPlan, name: str) -> MenuItem:
+        menu = plan.menus.get(name)
+        if menu is None:
+            raise FlowError(f"menu {name!r} is gone")
+        return menu
+
+    # Menus
+
+    async def _menu(self, call: _Call, menu: MenuItem) -> Action | None:
+        """Play the menu and take a key; an invalid key or silence tries again, up to
+        ``retries`` more times, then ``on_timeout`` happens."""
+        leg = call.leg
+        for attempt in range(menu.retries + 1):
+            digit = await leg.play_until_digit(self._files(call, menu.prompt))
+            if digit is None:
+                digit = await leg.next_digit(menu.timeout_s)
+            if digit is None:
+                log.info("contact %d: no key in menu %s", call.contact_id, menu.name)
+                if attempt < menu.retries:
+                    await leg.play(self._files(call, "no_input"))
+                continue
+            action = next((a for key, a in menu.keys.items() if key == digit), None)
+            self._centre.menu_choice(call.contact_id, menu.name, digit)
+            if action is not None:
+                return action
+            await leg.play(self._files(call, menu.invalid_prompt))
+        return menu.on_timeout
+
+    # Digit collection
+
+    async def _collect(self, call: _Call, collection: DigitCollectionItem) -> bool:
+        """Ask for the digits until they are valid, at most ``retries`` + 1 times; the
+        valid entry is attached to the contact (R5)."""
+        rule = digit_rule(collection)
+        leg = call.leg
+        for attempt in range(1, collection.retries + 2):
+            entered = await self._read_digits(call, collection)
+            try:
+                value = rule.validate(entered, today=self._local_today(call))
+            except CallerInputError as error:
+                log.info("contact %d: %s invalid: %s", call.contact_id, collection.name, error)
+                self._centre.digits_entered(
+                    call.contact_id, collection.name, None, valid=False, attempt=attempt
+                )
+                await leg.play(self._files(call, collection.invalid_prompt))
+                continue
+            shown = _shown(value)
+            call.data[collection.name] = shown
+            self._centre.digits_entered(
+                call.contact_id, collection.name, shown, valid=True, attempt=attempt
+            )
+            return True
+        return False
+
+    async def _read_digits(self, call: _Call, collection: DigitCollectionItem) -> str:
+        leg = call.leg
+        first = await leg.play_until_digit(self._files(call, collection.prompt))
+        digits = "" if first is None else first
+        limit = collection.max_length or 12
+        while not digits.endswith("#") and len(digits) < limit:
+            digit = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if digit is None:
+                break
+            digits += digit
+        return digits.removesuffix("#")
+
+    def _local_today(self, call: _Call) -> date:
+        schedule = self._plan().schedules.get(call.entry.schedule or "")
+        now = self._clock.now()
+        return now.astimezone(schedule.time_zone).date() if schedule else now.date()
+
+    # The queue
+
+    async def _queue(self, call: _Call, queue_name: str) -> Action | None:
+        queue = self._plan().queues.get(queue_name)
+        if queue is None:
+            raise FlowError(f"queue {queue_name!r} is gone")
+        view = next((q for q in self._centre.queues() if q.name == queue_name), None)
+        if view is None:
+            raise FlowError(f"queue {queue_name!r} is not running")
+        flow = queue.flow
+        if view.logged_in == 0:
+            call.cause = "nobody_logged_in"
+            return await self._overflow(
+                call, view.queue_id, "nobody_logged_in", flow.on_nobody_logged_in, waiting=False
+            )
+        if flow.max_length is not None and view.waiting >= flow.max_length:
+            call.cause = "queue_full"
+            return await self._overflow(
+                call, view.queue_id, "max_length", flow.on_max_length, waiting=False
+            )
+        call.cause = None
+        priority, skills = _priority_and_skills(queue, call.leg.caller)
+        call.queue = queue
+        call.answered = asyncio.get_running_loop().create_future()
+        position = self._centre.queue(
+            call.contact_id, view.queue_id, priority=priority, skills=skills, data=call.data
+        )
+        call.last_position = position
+        return await self._wait_in_queue(call, queue, view.queue_id)
+
+    async def _wait_in_queue(self, call: _Call, queue: QueueItem, queue_id: int) -> Action | None:
+        assert call.answered is not None
+        announcements = asyncio.create_task(self._announce(call, queue))
+        try:
+            deadline = queue.flow.max_wait_s
+            waited = self._centre.contact(call.contact_id).wait_seconds
+            timer = (
+                asyncio.ensure_future(self._clock.sleep(max(0.0, deadline - waited)))
+                if deadline is not None
+                else asyncio.get_running_loop().create_future()
+            )
+            closing = asyncio.ensure_future(self._until_closed(queue))
+            try:
+                done, _ = await asyncio.wait(
+                    {call.answered, timer, closing, call.leg.ended},
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                timer.cancel()
+                closing.cancel()
+            if call.leg.ended.done():
+                ended = call.leg.ended.result()
+                raise CallGone(ended.cause, ended.side)
+            if call.answered.done():
+                await self._talk(call, call.answered.result())
+                return None
+        finally:
+            announcements.cancel()
+            with contextlib.suppress(asyncio.CancelledError, CallGone):
+                await announcements
+        if timer in done:
+            call.cause = "queue_full"
+            return await self._overflow(
+                call, queue_id, "max_wait", queue.flow.on_max_wait, waiting=True
+            )
+        call.cause = "closed"
+        return await self._overflow(call, queue_id, "schedule", queue.flow.on_closed, waiting=True)
+
+    async def _until_closed(self, queue: QueueItem) -> None:
+        """Returns when the queue's own schedule closes (never, without one)."""
+        if queue.flow.schedule is None:
+            await asyncio.get_running_loop().create_future()
+            return
+        schedule = self._plan().schedules[queue.flow.schedule]
+        while True:
+            status = schedule.status_at(self._clock.now())
+            if not status.is_open:
+                return
+            if status.next_change is None:
+                await asyncio.get_running_loop().create_future()
+                return
+            wait = (status.next_change - self._clock.now()).total_seconds()
+            await self._clock.sleep(max(wait, 0.001))
+
+    async def _overflow(
+        self,
+        call: _Call,
+        queue_id: int,
+        rule: OverflowRule,
+        action: Action | None,
+        *,
+        waiting: bool,
+    ) -> Action | None:
+        """Leave queue ``queue_id`` by ``rule`` (``waiting``: the caller waited there) to
+        the action configured for it; without one, play the rule's default message and end
+        the call. Into another queue, a waiting caller keeps its accumulated wait."""
+        target = "message" if action is None else _describe(action)
+        log.info("contact %d overflows (%s) to %s", call.contact_id, rule, target)
+        if waiting and isinstance(action, GoToQueue):
+            to_queue = self._queue_id(action.queue)
+            self._centre.overflowed(call.contact_id, rule, target, to_queue=to_queue)
+            queue = self._plan().queues[action.queue]
+            call.queue, call.cause = queue, None
+            call.answered = asyncio.get_running_loop().create_future()
+            return await self._wait_in_queue(call, queue, to_queue)
+        if waiting:
+            self._centre.overflowed(call.contact_id, rule, target)
+        else:
+            self._centre.turned_away(call.contact_id, queue_id, rule, target)
+        if action is None:
+            await call.leg.play(self._files(call, _DEFAULT_PROMPTS[rule]))
+            return None
+        return action
+
+    def _queue_id(self, name: str) -> int:
+        for view in self._centre.queues():
+            if view.name == name:
+                return view.queue_id
+        raise FlowError(f"queue {name!r} is not running")
+
+    async def _announce(self, call: _Call, queue: QueueItem) -> None:
+        """The first message, then music on hold with the periodic messages, position and
+        estimated wait in turn; a key (``*``) says the position again."""
+        leg = call.leg
+        item = self._plan().announcements.get(queue.flow.announcements or "")
+        music = self._files(call, "music_on_hold")
+        if item is not None and item.first is not None:
+            await self._interruptible(call, self._files(call, item.first))
+        periodic = list(item.periodic) if item is not None else []
+        turn = 0
+        while True:
+            await leg.start_playing(music, loop=True)
+            interval = item.periodic_interval_s if item is not None else 30.0
+            key = await self._wait_for_key(call, interval)
+            files: list[Path] = []
+            if key == POSITION_KEY or (item is not None and item.announce_position):
+                files += self._position_files(call)
+            if key != POSITION_KEY and item is not None:
+                if item.announce_wait:
+                    files += self._wait_files(call)
+                if periodic:
+                    files += self._files(call, periodic[turn % len(periodic)])
+                    turn += 1
+            if files:
+                await self._interruptible(call, files)
+
+    async def _wait_for_key(self, call: _Call, seconds: float) -> str | None:
+        """``*`` if pressed within ``seconds``; other keys are ignored while waiting."""
+        remaining = seconds
+        start = self._clock.monotonic()
+        while remaining > 0:
+            digit = await call.leg.next_digit(remaining)
+            if digit == POSITION_KEY:
+                return digit
+            remaining = seconds - (self._clock.monotonic() - start)
+        return None
+
+    async def _interruptible(self, call: _Call, files: list[Path]) -> None:
+        digit = await call.leg.play_until_digit(files)
+        if digit == POSITION_KEY:
+            await call.leg.play(self._position_files(call))
+
+    def _position_files(self, call: _Call) -> list[Path]:
+        view = self._centre.contact(call.contact_id)
+        position = view.position
+        if position is None:
+            return []
+        if call.last_position is not None:
+            position = min(position, call.last_position)
+        call.last_position = position
+        try:
+            numbers = number_prompts(position, call.language)  # type: ignore[arg-type]
+        except NumberOutOfRange:
+            return []
+        files = self._files(call, "you_are_number", *numbers)
+        self._centre.announced(call.contact_id, "position", f"you_are_number {position}")
+        return files
+
+    def _wait_files(self, call: _Call) -> list[Path]:
+        estimate = self._centre.contact(call.contact_id).estimated_wait
+        if estimate is None:
+            return []
+        minutes = round(estimate / 60)
+        self._centre.announced(call.contact_id, "estimated_wait", f"about {minutes} min")
+        if minutes < 1:
+            return self._files(call, "estimated_wait_about", "less_than_one_minute")
+        try:
+            numbers = number_prompts(minutes, call.language)  # type: ignore[arg-type]
+        except NumberOutOfRange:
+            return []
+        unit = "minute" if minutes == 1 else "minutes"
+        return self._files(call, "estimated_wait_about", *numbers, unit)
+
+    # Offers (the centre's Delivery)
+
+    def offer(self, contact: OfferedContact, agent: AgentLeg, token: OfferToken) -> None:
+        """Ring ``agent`` for ``contact``. The centre may call this from its timer thread,
+        so the work is handed to the event loop."""
+        self._loop().call_soon_threadsafe(self._start_ring, contact.contact_id, agent, token)
+
+    def withdraw(self, contact_id: int, agent_id: int) -> None:
+        self._loop().call_soon_threadsafe(self._stop_ring, contact_id, agent_id)
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        if self._event_loop is None:
+            raise FlowError("the call flow has not taken a call yet: no event loop to ring from")
+        return self._event_loop
+
+    def _start_ring(self, contact_id: int, agent: AgentLeg, token: OfferToken) -> None:
+        call = self._calls.get(contact_id)
+        if call is None or agent.sip_contact is None:
+            log.warning(
+                "contact %d cannot ring agent %d (%s)",
+                contact_id,
+                agent.agent_id,
+                "no softphone contact" if call else "the call is gone",
+            )
+            with contextlib.suppress(CentreError):
+                self._centre.declined(contact_id, agent.agent_id)
+            return
+        task = asyncio.create_task(self._ring(call, agent.agent_id, agent.sip_contact, token))
+        call.ringing[agent.agent_id] = task
+
+    def _stop_ring(self, contact_id: int, agent_id: int) -> None:
+        call = self._calls.get(contact_id)
+        task = None if call is None else call.ringing.pop(agent_id, None)
+        if task is not None and not task.done():
+            task.cancel()
+
+    async def _ring(self, call: _Call, agent_id: int, sip_contact: str, token: OfferToken) -> None:
+        leg = call.leg
+        try:
+            await leg.originate_agent_leg(sip_contact, {OFFER_HEADER: token.header_value()})
+            state = await leg.agent_leg_state("answered", "failed")
+        except asyncio.CancelledError:
+            with contextlib.suppress(CallGone):
+                await leg.cancel_agent_leg()
+            raise
+        except CallGone:
+            return
+        finally:
+            call.ringing.pop(agent_id, None)
+        if state.state == "failed":
+            with contextlib.suppress(CentreError):
+                self._centre.declined(call.contact_id, agent_id)
+            return
+        try:
+            self._centre.answered(call.contact_id, agent_id)
+        except CentreError as error:
+            log.warning(
+                "contact %d answered by agent %d too late: %s", call.contact_id, agent_id, error
+            )
+            await leg.hangup_agent()
+            return
+        if call.answered is not None and not call.answered.done():
+            call.answered.set_result(agent_id)
+
+    async def _talk(self, call: _Call, agent_id: int) -> None:
+        """Caller and agent talk until one of them hangs up."""
+        await call.leg.bridge()
+        await asyncio.shield(call.leg.ended)
+        ended = call.leg.ended.result()
+        raise CallGone(ended.cause, ended.side)
+
+
+_DEFAULT_PROMPTS: dict[OverflowRule, str] = {
+    "max_length": "goodbye",
+    "max_wait": "goodbye",
+    "schedule": "closed",
+    "nobody_logged_in": "nobody_logged_in",
+}
+
+
+def _shown(value: EnteredData) -> str:
+    """How the agent sees an entry: a personnummer masked but for its last four digits,
+    a PIN never (only that it was entered and valid)."""
+    if isinstance(value, PersonnummerValue):
+        return mask_personnummer(value)
+    if value.kind.value == "pin":
+        return "****"
+    return value.digits
+
+
+def _priority_and_skills(queue: QueueItem, caller: str) -> tuple[int, dict[str, int]]:
+    """Priority and extra skills from the caller's number (the first matching rule)."""
+    for rule in queue.flow.priority_rules:
+        if caller.startswith(rule.prefix):
+            skills = {rule.skill: rule.skill_level} if rule.skill is not None else {}
+            return rule.priority, skills
+    return 0, {}
+
+
+def _describe(action: Action) -> str:
+    if isinstance(action, GoToQueue):
+        return f"queue {action.queue}"
+    if isinstance(action, GoToMenu):
+        return f"menu {action.menu}"
+    if isinstance(action, PlayMessage):
+        return f"message {action.prompt}"
+    if isinstance(action, TransferTo):
+        return f"number {action.number}"
+    return action.kind

@@ -1,0 +1,243 @@
+"""The call flow's rules, call by call, against the real centre and event log."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
+from vaxla_protocol.config import ConfigDocument
+from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
+from vaxla_server.store import Store
+from vaxla_server.store.events import Abandoned, Ended, MenuChoice, Overflowed
+
+Scenario = Callable[[Site], Coroutine[Any, Any, None]]
+
+
+def run(
+    store: Store,
+    scenario: Scenario,
+    *,
+    start: datetime = MONDAY_MORNING,
+    doc: ConfigDocument | None = None,
+) -> Site:
+    site = Site(store, start, doc or document())
+
+    async def main() -> None:
+        await scenario(site)
+        await site.router.drain()
+
+    asyncio.run(main())
+    return site
+
+
+def test_an_unknown_number_is_refused_and_never_answered(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("999")
+        await site.advance(1)
+        assert site.worker.commands(call) == ["reject"]
+
+    site = run(sqlite_store, scenario)
+    assert site.events() == []
+
+
+def test_closed_hours_play_the_closed_message_and_end_the_call(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("100")
+        await site.advance(5)
+        assert site.worker.played[call] == ["closed"]
+        assert site.worker.commands(call)[-1] == "hangup"
+
+    site = run(sqlite_store, scenario, start=SATURDAY)
+    ended = site.events(0)[-1].event
+    assert isinstance(ended, Ended) and (ended.by, ended.cause) == ("system", "closed")
+
+
+def test_menu_key_one_reaches_an_agent_who_answers(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        call = site.worker.call("100")
+        await site.advance(2)  # welcome, then the menu prompt starts
+        site.worker.press(call, "1")
+        await site.advance(1)
+        (ring,) = site.worker.originations(call)
+        assert ring.sip_uri == "sip:anna@127.0.0.1:5070"
+        assert verify_offer_header(session_key("anna"), ring.headers[OFFER_HEADER])
+        site.worker.agent_leg(call, "ringing")
+        await site.advance(3)
+        site.worker.agent_leg(call, "answered")
+        await site.advance(1)
+        assert "bridge" in site.worker.commands(call)
+        await site.advance(60)
+        site.worker.hang_up(call, "agent")
+        await site.advance(1)
+        assert site.centre.agent(site.users["anna"]).state == "wrap_up"
+        await site.advance(10)
+        assert site.centre.agent(site.users["anna"]).state == "available"
+
+    site = run(sqlite_store, scenario)
+    assert site.kinds(0) == [
+        "contact_entered",
+        "menu_choice",
+        "queued",
+        "offered",
+        "answered",
+        "ended",
+        "wrap_up_started",
+        "wrap_up_ended",
+    ]
+    assert site.worker.played["w1-1"][:2] == ["welcome", "demo_menu_main"]
+    (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
+    assert ended.by == "agent" and ended.talk_seconds >= 60
+
+
+def test_an_invalid_key_says_so_and_the_menu_is_offered_again(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        call = site.worker.call("100")
+        await site.advance(2)
+        site.worker.press(call, "7")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(1)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    played = site.worker.played["w1-1"]
+    assert played[:4] == ["welcome", "demo_menu_main", "invalid_key", "demo_menu_main"]
+    choices = [e.event for e in site.events(0) if isinstance(e.event, MenuChoice)]
+    assert [(c.menu, c.key) for c in choices] == [("main", "7"), ("main", "1")]
+
+
+def test_nine_switches_to_the_english_menu_and_prompts(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("100")
+        await site.advance(2)
+        site.worker.press(call, "9")
+        await site.advance(2)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    files = [command.files for command in site.worker.sent if command.type == "play"]
+    assert "/sv/" in files[1][0] and "/en/" in files[2][0]
+
+
+def test_silence_in_the_menu_retries_then_ends_the_call(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.worker.call("100")
+        await site.advance(60)
+
+    site = run(sqlite_store, scenario)
+    played = site.worker.played["w1-1"]
+    assert played.count("demo_menu_main") == 3  # the default: two retries
+    assert played.count("no_input") == 2
+    assert site.kinds(0)[-1] == "ended"
+
+
+def test_digits_are_validated_and_attached_for_the_agent(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        call = site.worker.call("100")
+        await site.advance(2)
+        site.worker.press(call, "2")
+        await site.advance(1)
+        site.worker.press(call, "12#")  # too short: invalid, asked again
+        await site.advance(3)
+        site.worker.press(call, "123456#")
+        await site.advance(2)
+        contact = site.centre.contact(0)
+        assert contact.data == {"customer": "123456"}
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    digits = [e.event for e in site.events(0) if e.event.kind.value == "digits_entered"]
+    assert [(d.valid, d.digits, d.attempt) for d in digits] == [  # type: ignore[union-attr]
+        (False, None, 1),
+        (True, "123456", 2),
+    ]
+    assert "invalid_input" in site.worker.played["w1-1"]
+
+
+def test_a_caller_hanging_up_in_the_queue_is_abandoned_with_position(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("200")
+        await site.advance(40)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    abandoned = [e.event for e in site.events(0) if isinstance(e.event, Abandoned)]
+    assert len(abandoned) == 1
+    assert abandoned[0].position == 1 and 39 <= abandoned[0].wait_seconds <= 41
+    played = site.worker.played["w1-1"]
+    assert played[0] == "queue_first" and "music_on_hold" in played
+    assert "you_are_number" in played and "queue_periodic_1" in played
+
+
+def test_max_wait_overflows_to_another_queue_keeping_the_wait(sqlite_store: Store) -> None:
+    doc = document(max_wait_s=60, on_max_wait={"kind": "queue", "queue": "Sales"})
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("200")
+        await site.advance(61)
+        assert site.centre.contact(0).wait_seconds >= 60
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, doc=doc)
+    overflowed = [e.event for e in site.events(0) if isinstance(e.event, Overflowed)]
+    assert [(o.rule, o.target) for o in overflowed] == [("max_wait", "queue Sales")]
+    assert site.kinds(0)[-2:] == ["abandoned", "ended"]
+
+
+def test_nobody_logged_in_plays_the_message_and_logs_why(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.worker.call("200")
+        await site.advance(5)
+
+    site = run(sqlite_store, scenario)
+    assert site.worker.played["w1-1"] == ["nobody_logged_in"]
+    overflowed = [e.event for e in site.events(0) if isinstance(e.event, Overflowed)]
+    assert [(o.rule, o.wait_seconds) for o in overflowed] == [("nobody_logged_in", 0.0)]
+    ended = site.events(0)[-1].event
+    assert isinstance(ended, Ended) and ended.cause == "nobody_logged_in"
+
+
+def test_no_answer_pauses_the_agent_and_offers_the_caller_to_the_next(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna", "sip:anna@127.0.0.1:5070")
+        site.log_in("bo", "sip:bo@127.0.0.1:5072")
+        call = site.worker.call("200")
+        await site.advance(1)
+        first = site.worker.originations(call)[0]
+        site.worker.agent_leg(call, "ringing")
+        await site.advance(16)  # the queue's ring timeout is 15 s
+        assert "cancel_agent_leg" in site.worker.commands(call)
+        rona = next(
+            name
+            for name in ("anna", "bo")
+            if first.sip_uri == f"sip:{name}@127.0.0.1:" + ("5070" if name == "anna" else "5072")
+        )
+        assert site.centre.agent(site.users[rona]).state == "paused"
+        second = site.worker.originations(call)[1]
+        assert second.sip_uri != first.sip_uri
+        site.worker.agent_leg(call, "answered")
+        await site.advance(1)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    kinds = site.kinds(0)
+    assert kinds.count("offered") == 2 and "not_answered" in kinds and "answered" in kinds
+    assert "agent_auto_paused" in [e.event.kind.value for e in site.events()]
