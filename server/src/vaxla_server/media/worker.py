@@ -20,6 +20,12 @@ built with pjproject's default ``PJSUA_MAX_CALLS = 4`` (the default since pjproj
 pjsua silently caps ``maxCalls`` at it and answers further INVITEs 486 "too many calls".
 So one worker holds 4 call legs, and a caller connected to an agent uses two of them;
 ``ready.max_calls`` reports the legs a worker really holds, and a test pins the figure.
+
+The same build gives pjlib's I/O queue 64 sockets. pjsua opens RTP and RTCP sockets for
+every INVITE it takes in (before our account sees it, so refusing does not help) and
+frees them half a second after the call ends: one worker took 50 new calls a second with
+no failure, and at 60 it ran the queue dry and pjlib aborted the process (the pool then
+replaces it). Limit the rate of INVITEs per worker in front of it (Kamailio's pike).
 """
 
 import argparse
