@@ -1,6 +1,7 @@
 """Whole runs of the app in this process, on Qt's loop, against real servers."""
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,11 +14,15 @@ from tests.desktop.conftest import AGENT, PASSWORD
 from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
 from tests.desktop.test_credentials import MemoryKeyring
 from tests.server_process import ServerProcess
+from vaxla_desktop.api import ServerClient
 from vaxla_desktop.app import EXIT_NOT_LOGGED_IN, EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.connection import ConnectionPhase
 from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.discovery import DiscoveredServer
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.login_window import LoginWindow
+from vaxla_server.discovery import Advertisement, ServiceAdvertiser
+from vaxla_server.network import BindAddress
 
 
 async def until_shown(get_window: Callable[[], object]) -> None:
@@ -158,5 +163,85 @@ def test_minimized_starts_without_a_window_in_front(
             assert window.isMinimized()
         desktop.quit()
         assert await running == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+
+
+def test_a_session_ended_elsewhere_stops_the_reconnecting_and_says_why(
+    qapp: QApplication, server_with_agent: ServerProcess, tmp_path: Path
+) -> None:
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=server_with_agent.url,
+            username=AGENT,
+            password=PASSWORD,
+            discovery=False,
+            settings_path=tmp_path / "settings.ini",
+        ),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        heartbeat_s=0.1,
+    )
+    phases = Phases(desktop)
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        assert desktop.session is not None and desktop.main_window is not None
+        # An administrator ends the session: here, the same token logged out elsewhere.
+        async with ServerClient(server_with_agent.url) as elsewhere:
+            elsewhere._token = desktop.session.client._token
+            await elsewhere.logout()
+        await phases.wait_for(ConnectionPhase.GIVEN_UP)
+        banner = desktop.main_window.banner
+        assert banner.isVisible()
+        assert banner.message_label.text() == (
+            "Disconnected from the server. Your session on the server has ended. Log in again."
+        )
+        desktop.quit()
+        assert await running == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+
+
+def server_named(desktop: DesktopApp, name: str) -> DiscoveredServer | None:
+    for row in range(desktop.servers.rowCount()):
+        server = desktop.servers.server_at(row)
+        if server is not None and server.name == name:
+            return server
+    return None
+
+
+def test_the_login_window_lists_a_server_advertised_on_the_network(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    name = f"vaxla-test-{uuid.uuid4().hex[:10]}"
+    desktop = DesktopApp(
+        AppOptions(settings_path=tmp_path / "settings.ini"),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await until_shown(lambda: desktop.login_window)
+        window = desktop.login_window
+        assert window is not None
+        advertisement = Advertisement(
+            instance_name=name, bind=BindAddress.parse("127.0.0.1"), port=8799, tls_fingerprint=None
+        )
+        advertiser = await ServiceAdvertiser.register(advertisement)
+        try:
+            await until_shown(lambda: server_named(desktop, name))
+            rows = range(desktop.servers.rowCount())
+            row = next(
+                row for row in rows if desktop.servers.server_at(row) == server_named(desktop, name)
+            )
+            window.server_list.activated.emit(desktop.servers.index(row))
+            assert window.server_edit.text() == "http://127.0.0.1:8799"
+        finally:
+            await advertiser.withdraw()
+        window.close()
+        assert await running == EXIT_NOT_LOGGED_IN
 
     run_on_qt_loop(qapp, scenario())
