@@ -14,6 +14,9 @@ WAIT_S = 30.0
 
 
 def run_on_qt_loop(app: QApplication, work: Coroutine[Any, Any, None]) -> None:
+    # As vaxla_desktop.app.run sets it: a window of an earlier test closing must not
+    # quit this test's loop.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     with loop:
         loop.run_until_complete(work)

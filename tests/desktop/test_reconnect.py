@@ -3,15 +3,17 @@ process is stopped and started again on the same port while the app is logged in
 
 import asyncio
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from keyring.backends import fail
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop.conftest import AGENT, PASSWORD, create_user
 from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
-from tests.server_process import ServerProcess
+from tests.server_process import ServerExited, ServerProcess
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.connection import (
     Backoff,
@@ -84,3 +86,61 @@ def test_the_app_shows_the_loss_and_reconnects_when_the_server_is_back(
             restarted.close()
     assert phases.seen[0] is ConnectionPhase.CONNECTED
     assert ConnectionPhase.RECONNECTING in phases.seen
+
+
+def test_a_server_back_with_another_certificate_is_refused_with_a_warning(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    create_user(data_dir)
+    server = ServerProcess(data_dir, ["--tls", "self-signed"])
+    restarted: ServerProcess | None = None
+    port = urlsplit(server.url).port
+    assert port is not None
+    settings = DesktopSettings(tmp_path / "settings.ini")
+    fingerprint = next(
+        line.split()[-1] for line in server.log_lines if "TLS fingerprint for pinning" in line
+    )
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=server.url,
+            username=AGENT,
+            password=PASSWORD,
+            fingerprint=fingerprint,
+            discovery=False,
+        ),
+        settings=settings,
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
+        heartbeat_s=0.2,
+    )
+    phases = Phases(desktop)
+
+    async def scenario() -> None:
+        nonlocal restarted
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        await asyncio.to_thread(server.stop)
+        await phases.wait_for(ConnectionPhase.LOST)
+        # The server comes back with a new self-signed certificate.
+        shutil.rmtree(data_dir / "tls")
+        args = ["--tls", "self-signed", "--http-port", str(port)]
+        restarted = await asyncio.to_thread(ServerProcess, data_dir, args)
+        await phases.wait_for(ConnectionPhase.GIVEN_UP)
+        window = desktop.main_window
+        assert window is not None
+        assert window.banner.isVisible()
+        assert "certificate other than the one you trusted" in window.banner.message_label.text()
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    try:
+        run_on_qt_loop(qapp, scenario())
+    finally:
+        server.close()
+        if restarted is not None:
+            restarted.close()
+    assert restarted is not None
+    # Nothing reached the server with the new certificate: its whole log has no request.
+    with pytest.raises(ServerExited):
+        restarted.wait_for_line(re.compile(r"/api/v1/"))

@@ -9,8 +9,8 @@ from tests.desktop.conftest import AGENT, PASSWORD
 from tests.server_process import ServerProcess
 from vaxla_desktop.api import (
     CertificateChanged,
+    CertificateRefused,
     ServerClient,
-    ServerUnreachable,
     UnknownCertificate,
 )
 from vaxla_desktop.api.tls import (
@@ -110,7 +110,7 @@ def test_the_pin_holds_in_every_handshake(
         async with ServerClient(tls_server_with_agent.url, ssl_context=context) as client:
             await client.login(AGENT, PASSWORD)
 
-    with pytest.raises(ServerUnreachable, match="not the pinned one"):
+    with pytest.raises(CertificateRefused, match="other than the pinned one"):
         asyncio.run(attempt())
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from vaxla_desktop.api.errors import (
     BadAnswer,
+    CertificateRefused,
     IncompatibleServer,
     ServerError,
     ServerUnreachable,
@@ -126,7 +127,9 @@ class ServerClient:
         try:
             response = await self._http.request(method, path, headers=headers, json=json)
         except httpx.TransportError as error:
-            raise ServerUnreachable(self.base_url, _transport_detail(error)) from error
+            if _refused_certificate(error):
+                raise CertificateRefused(self.base_url) from error
+            raise ServerUnreachable(self.base_url, str(error) or type(error).__name__) from error
         if authorised and response.status_code == httpx.codes.UNAUTHORIZED:
             self._token = None
             raise SessionEnded
@@ -150,10 +153,10 @@ class ServerClient:
             raise BadAnswer(self.base_url, f"unexpected {what} answer: {error}") from error
 
 
-def _transport_detail(error: httpx.TransportError) -> str:
+def _refused_certificate(error: httpx.TransportError) -> bool:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return "its TLS certificate is not the pinned one"
+            return True
         cause = cause.__cause__ or cause.__context__
-    return str(error) or type(error).__name__
+    return False

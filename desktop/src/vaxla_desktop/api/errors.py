@@ -84,3 +84,15 @@ class CertificateChanged(CertificateError):
             "If your administrator has replaced the certificate, compare the new "
             "fingerprint with the server's log and start the app with --fingerprint."
         )
+
+
+class CertificateRefused(CertificateError):
+    """A TLS handshake failed because the server's certificate is not the pinned one."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"WARNING: {url} now presents a certificate other than the pinned one; this app "
+            "stopped talking to it. If your administrator has replaced the certificate, "
+            "start the app with --fingerprint and the new fingerprint from the server's log."
+        )

@@ -247,6 +247,10 @@ Visat: {2}
 Om din administratör har bytt certifikat, starta appen med --fingerprint och det nya fingeravtrycket från serverns logg.</translation>
     </message>
     <message>
+        <source>Warning: {0} now presents a certificate other than the one you trusted, so this app stopped talking to it. If your administrator replaced the certificate, start the app with --fingerprint and the new fingerprint from the server&apos;s log.</source>
+        <translation>Varning: {0} visar nu ett annat certifikat än det du litade på, så appen slutade tala med servern. Om din administratör har bytt certifikat, starta appen med --fingerprint och det nya fingeravtrycket från serverns logg.</translation>
+    </message>
+    <message>
         <source>First connection to {0}.</source>
         <translation>Första anslutningen till {0}.</translation>
     </message>

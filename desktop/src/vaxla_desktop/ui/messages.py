@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from vaxla_desktop.api import (
     BadAnswer,
     CertificateChanged,
+    CertificateRefused,
     IncompatibleServer,
     ServerError,
     ServerUnreachable,
@@ -63,6 +64,14 @@ def describe(error: ServerError | InvalidFingerprint | ValueError) -> str:
                 "If your administrator replaced the certificate, start the app with "
                 "--fingerprint and the new fingerprint from the server's log.",
             ).format(server, expected, presented)
+        case CertificateRefused(url=url):
+            return QCoreApplication.translate(
+                "Messages",
+                "Warning: {0} now presents a certificate other than the one you trusted, so "
+                "this app stopped talking to it. If your administrator replaced the "
+                "certificate, start the app with --fingerprint and the new fingerprint from "
+                "the server's log.",
+            ).format(url)
         case UnknownCertificate(server=server):
             return QCoreApplication.translate("Messages", "First connection to {0}.").format(server)
         case InvalidFingerprint():
