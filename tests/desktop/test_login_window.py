@@ -116,3 +116,13 @@ def test_without_a_keyring_remember_me_is_off_and_explained(qtbot: QtBot) -> Non
     assert not window.remember_box.isEnabled()
     assert not window.remember_box.isChecked()
     assert "asked each time" in window.remember_box.toolTip()
+
+
+def test_a_found_server_with_the_remembered_address_is_shown_chosen(qtbot: QtBot) -> None:
+    window = login_window(qtbot, server_url="https://10.0.0.9:8780")
+    for name, address in (("A", "http://10.0.0.1:8780"), ("B", "https://10.0.0.9:8780")):
+        records = {"api": f"{address}/api/v1", "fp": FINGERPRINT}
+        window._servers.server_found(server_from_records(f"{name}.{SERVICE_TYPE}", records))
+    assert window.server_list.currentIndex().row() == 1
+    assert window.server_list.selectionModel().isRowSelected(1)
+    assert window.form().advertised_fingerprint == FINGERPRINT

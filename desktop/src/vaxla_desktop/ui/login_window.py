@@ -287,3 +287,12 @@ class LoginWindow(QWidget):
 
     def _on_servers_changed(self) -> None:
         self.no_servers_label.setVisible(self._servers.rowCount() == 0)
+        # The address in the field may be one of the servers found: show it as chosen.
+        address = self.server_edit.text().strip()
+        for row in range(self._servers.rowCount()):
+            server = self._servers.server_at(row)
+            if server is not None and server.url == address:
+                self.server_list.setCurrentIndex(self._servers.index(row))
+                self._advertised_fingerprint = server.fingerprint
+                return
+        self.server_list.clearSelection()
