@@ -10,7 +10,9 @@ from typing import Literal
 
 from vaxla_protocol._base import WireModel
 
-CallOutcome = Literal["answered", "abandoned", "overflowed", "hung_up", "failed", "in_progress"]
+CallOutcome = Literal[
+    "answered", "abandoned", "overflowed", "closed", "hung_up", "failed", "in_progress"
+]
 
 
 class CallRecord(WireModel):

@@ -6,6 +6,7 @@ from tests.server.api_runtime.conftest import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import QueueState
 from vaxla_protocol.calls import CallRecord
+from vaxla_server.config import QueueSettings
 
 QUEUES = f"{API_PREFIX}/queues"
 CALLS = f"{API_PREFIX}/calls"
@@ -174,3 +175,20 @@ def test_stats_and_reports(running: Centre) -> None:
         params={"from": start.isoformat(), "to": start.isoformat()},
     )
     assert refused.status_code == 403
+
+
+def test_deleting_a_queue_calls_wait_in_is_refused_with_409(running: Centre) -> None:
+    centre, ada = running.centre, running.token("ada")
+    running.api.app.state.configuration.add_queue(QueueSettings(name="Billing"))
+    billing = {q.name: q.queue_id for q in centre.queues()}["Billing"]
+    contact = centre.enter("100", None)
+    centre.queue(contact, billing)
+    refused = running.api.request("DELETE", f"{API_PREFIX}/config/queues/Billing", token=ada)
+    assert refused.status_code == 409
+    assert "1 call waits in it" in refused.json()["detail"]
+    assert "Billing" in {q.name for q in centre.queues()}
+    centre.abandoned(contact)
+    deleted = running.api.request("DELETE", f"{API_PREFIX}/config/queues/Billing", token=ada)
+    assert deleted.status_code == 204
+    states = running.api.request("GET", QUEUES, token=ada).json()
+    assert "Billing" not in {q["name"] for q in states}

@@ -94,6 +94,11 @@ def sequence() -> list[Event]:
         # c7: the server restarted while it was in the menu.
         entered(7, at(80)),
         Ended(at=at(81), contact_id=7, by="system"),
+        # c8: called on a holiday; c9 hung up in the menu.
+        entered(8, at(82)),
+        Ended(at=at(82, 10), contact_id=8, by="system", cause="holiday"),
+        entered(9, at(83)),
+        Ended(at=at(83, 30), contact_id=9, by="caller"),
     ]
     return sorted(events, key=lambda event: event.at)
 
@@ -166,6 +171,8 @@ def test_agent_figures_clip_durations_to_the_period() -> None:
 def test_the_call_log_newest_first_with_outcomes() -> None:
     calls = call_log(sequence())
     assert [(c.id, c.outcome) for c in calls] == [
+        (9, "hung_up"),
+        (8, "closed"),
         (7, "failed"),
         (6, "in_progress"),
         (5, "answered"),
@@ -178,6 +185,6 @@ def test_the_call_log_newest_first_with_outcomes() -> None:
     assert (by_id[5].queue_id, by_id[5].wait_seconds, by_id[5].agent_id) == (Q2, 120, A7)
     assert by_id[1].classification == "invoice" and by_id[1].talk_seconds == 300
     assert by_id[6].ended_at is None and by_id[7].queue_id is None
-    assert [c.id for c in call_log(sequence(), since=at(40))] == [7, 6, 5]
+    assert [c.id for c in call_log(sequence(), since=at(40))] == [9, 8, 7, 6, 5]
     assert [c.id for c in call_log(sequence(), agent_id=A8)] == [6, 2]
-    assert [c.id for c in call_log(sequence(), limit=2)] == [7, 6]
+    assert [c.id for c in call_log(sequence(), limit=2)] == [9, 8]

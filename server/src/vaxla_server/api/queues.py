@@ -1,7 +1,8 @@
 """``/queues``: every queue's live state, the contacts waiting in one, and moving a
 waiting contact to another queue (supervisors)."""
 
-from datetime import datetime, time, timedelta
+import threading
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -24,7 +25,7 @@ from vaxla_server.api.centre_access import (
     centre_errors,
 )
 from vaxla_server.auth import User
-from vaxla_server.stats import events_between, queue_figures
+from vaxla_server.stats import QueueFigures, events_between, queue_figures
 
 _EPSILON = timedelta(microseconds=1)
 
@@ -35,19 +36,36 @@ Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, R
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
 
 
+class _TodayCache:
+    """Today's figures per queue, folded again only when the log or the date changed
+    (many desktops ask for the same snapshot after each change)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, int, date] | None = None
+        self._value: dict[int, QueueFigures] = {}
+
+    def get(self, centre: ContactCentre, now: datetime) -> dict[int, QueueFigures]:
+        key = (id(centre), centre.version, now.date())
+        with self._lock:
+            if key != self._key:
+                midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+                figures = queue_figures(
+                    events_between(centre.log, midnight, None),
+                    start=midnight,
+                    end=max(now, midnight) + _EPSILON,
+                    goals=centre.service_goals(),
+                )
+                self._key, self._value = key, {f.queue_id: f for f in figures}
+            return self._value
+
+
+_today = _TodayCache()
+
+
 def queue_states(centre: ContactCentre, now: datetime) -> list[QueueState]:
     """Every queue now, with today's figures (since midnight UTC) from the event log."""
-    midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
-    goals = centre.service_goals()
-    today = {
-        figures.queue_id: figures
-        for figures in queue_figures(
-            events_between(centre.log, midnight, None),
-            start=midnight,
-            end=max(now, midnight) + _EPSILON,
-            goals=goals,
-        )
-    }
+    today = _today.get(centre, now)
     states = []
     for view in centre.queues():
         figures = today.get(view.queue_id)

@@ -6,7 +6,7 @@ log, statistics, reports and the event WebSocket.
 
 from fastapi import APIRouter
 
-from vaxla_server.api import agent, calls, queues, stats
+from vaxla_server.api import agent, calls, events_ws, queues, stats
 
 routers: list[APIRouter] = [
     agent.router,
@@ -15,5 +15,6 @@ routers: list[APIRouter] = [
     calls.router,
     stats.stats_router,
     stats.reports_router,
+    events_ws.router,
 ]
-"""HTTP routers, one module per resource."""
+"""Routers, one module per resource (the event WebSocket among them)."""

@@ -4,10 +4,14 @@ Outcome, by what happened last that decides it:
 
 * ``answered`` — an agent answered it (in whichever queue);
 * ``abandoned`` — the caller hung up while waiting in a queue;
-* ``overflowed`` — an overflow rule took it out of a queue to a number or a message
-  (one that overflowed into another queue takes the outcome it gets there);
+* ``closed`` — the server ended it outside opening hours, on a holiday, or after a
+  closing message (``Ended.cause``);
+* ``overflowed`` — an overflow rule took it out of a queue (or turned it away before
+  it could wait) to a number or a message (one that overflowed into another queue takes
+  the outcome it gets there);
 * ``hung_up`` — the caller hung up before reaching a queue (in the welcome or a menu);
-* ``failed`` — the server ended it without an answer (a worker died, a restart);
+* ``failed`` — the server ended it without an answer for any other reason (no route,
+  an error, a worker that died, a restart);
 * ``in_progress`` — not ended yet (``ended_at`` is null).
 """
 
@@ -28,7 +32,9 @@ from vaxla_server.store.events import (
     Queued,
 )
 
-Outcome = Literal["answered", "abandoned", "overflowed", "hung_up", "failed", "in_progress"]
+Outcome = Literal[
+    "answered", "abandoned", "overflowed", "closed", "hung_up", "failed", "in_progress"
+]
 
 
 @dataclass
@@ -97,11 +103,18 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
 
 
 def _outcome(call: CallRecord, ended: Ended) -> Outcome:
+    if call.left_queue in ("answered", "abandoned"):
+        return call.left_queue
+    if ended.cause in _CLOSED:
+        return "closed"
     if call.left_queue is not None:
         return call.left_queue
     if ended.by == "caller":
         return "abandoned" if call.queued else "hung_up"
     return "failed"
+
+
+_CLOSED = ("closed", "holiday", "message")
 
 
 def call_log(

@@ -442,7 +442,9 @@ class ContactCentre:
                 )
                 out.append(AgentReady(at=at, agent_id=agent_id))
             else:
-                session.sip_contact = sip_contact
+                # A log-in to one more queue may leave the softphone's contact unsaid.
+                if sip_contact is not None:
+                    session.sip_contact = sip_contact
                 session.session_key = session_key
                 if new:
                     session.queues.update(new)
@@ -694,7 +696,11 @@ class ContactCentre:
                 self._apply([RemoveContact(contact_id)], t)
                 for agent_id in list(contact.offers):
                     self._drop_offer(contact, agent_id, withdraw=True)
-                out.append(Ended(at=at, contact_id=contact_id, queue_id=contact.queue_id, by=by))
+                out.append(
+                    Ended(
+                        at=at, contact_id=contact_id, queue_id=contact.queue_id, by=by, cause=cause
+                    )
+                )
             elif contact.state == "active":
                 assert contact.agent_id is not None and contact.answered_at is not None
                 self._apply([EndContact(contact_id)], t)
@@ -837,6 +843,10 @@ class ContactCentre:
         """Queue id → the service goal's seconds (T)."""
         with self._lock:
             return {q: settings.service_goal.within_s for q, settings in self._queues.items()}
+
+    def wall_time(self) -> datetime:
+        """The injected clock's time now."""
+        return self._clock()
 
     @property
     def log(self) -> EventLog:

@@ -1,0 +1,72 @@
+"""The event WebSocket (``/api/v1/events``): what the server pushes to desktops.
+
+The client opens the socket and sends ``Hello`` first (its bearer token and protocol
+version). A bad token closes the socket with ``CLOSE_UNAUTHORIZED``, another protocol
+version with ``CLOSE_PROTOCOL_MISMATCH``; the close reason says what is wrong. Otherwise
+the server answers ``Welcome`` and from then on pushes ``ServerEvent``s, filtered by
+role: an agent gets its own state and offers, its colleagues' states (agents sharing a
+queue with it) and the snapshots of its queues; an operator every agent's state and
+every queue; a supervisor or administrator that and every offer.
+"""
+
+from typing import Annotated, Final, Literal
+
+from pydantic import Field, TypeAdapter
+
+from vaxla_protocol._base import WireModel
+from vaxla_protocol.agent import AgentState, QueueState
+from vaxla_protocol.auth import Role
+
+EVENTS_PATH: Final = "/events"
+CLOSE_UNAUTHORIZED: Final = 4401
+CLOSE_PROTOCOL_MISMATCH: Final = 4400
+CLOSE_BAD_HELLO: Final = 4422
+
+
+class Hello(WireModel):
+    """The client's first message."""
+
+    token: str = Field(min_length=1, repr=False)
+    protocol_version: int
+
+
+class Welcome(WireModel):
+    type: Literal["welcome"] = "welcome"
+    protocol_version: int
+    username: str
+    role: Role
+
+
+class AgentStateChanged(WireModel):
+    type: Literal["agent_state"] = "agent_state"
+    agent: AgentState
+
+
+class QueueSnapshot(WireModel):
+    """Every queue the receiver may see, as it is now (sent on change, rate-limited)."""
+
+    type: Literal["queue_snapshot"] = "queue_snapshot"
+    queues: list[QueueState]
+
+
+class OfferMade(WireModel):
+    """A contact offered to ``agent_id``; its softphone is being rung with the offer
+    ``offer_id`` in the ``X-Vaxla-Offer`` header."""
+
+    type: Literal["offer"] = "offer"
+    agent_id: int
+    offer_id: str
+    contact_id: int
+    queue_id: int
+    queue: str
+    caller: str | None
+    entry_point: str
+    wait_s: float
+    data: dict[str, str]
+    """What the caller entered (R5); secrets (PINs) are never in it."""
+
+
+ServerEvent = Annotated[
+    Welcome | AgentStateChanged | QueueSnapshot | OfferMade, Field(discriminator="type")
+]
+SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)
