@@ -14,28 +14,44 @@ from vaxla_server.api.access import Clock, system_clock
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.config import Configuration
 from vaxla_server.store import Store
+from vaxla_server.telephony import Telephony, TelephonySettings
 
 
 def create_app(
-    store: Store, *, auth_settings: AuthSettings | None = None, clock: Clock = system_clock
+    store: Store,
+    *,
+    auth_settings: AuthSettings | None = None,
+    clock: Clock = system_clock,
+    telephony: TelephonySettings | None = None,
 ) -> FastAPI:
     """The API over ``store``; ``clock`` gives the current time to every login and check.
 
     The running contact centre (``app.state.centre``) is started here, so it has closed
     what a stopped server left open before the first request; its timers run in a task
-    for as long as the app is served (the lifespan).
+    for as long as the app is served (the lifespan). With ``telephony`` the lifespan also
+    runs the media workers and the call flow (``app.state.telephony``).
     """
     configuration = Configuration(store.engine)
     centre = ContactCentre(log=store.events, config=configuration, clock=clock)
     centre.start()
     centre.follow(configuration)
 
+    voice = (
+        None
+        if telephony is None
+        else Telephony(telephony, centre=centre, configuration=configuration)
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
         try:
+            if voice is not None:
+                await voice.start()
             yield
         finally:
+            if voice is not None:
+                await voice.stop()
             timers.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await timers
@@ -48,6 +64,7 @@ def create_app(
     )
     app.state.configuration = configuration
     app.state.centre = centre
+    app.state.telephony = voice
     app.state.auth = Auth.open(store, auth_settings or AuthSettings())
     app.state.clock = clock
     app.include_router(health.router, prefix=API_PREFIX)

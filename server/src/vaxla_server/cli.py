@@ -1,18 +1,25 @@
 """The ``vaxla-server`` command line."""
 
 import argparse
+import ipaddress
+import json
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vaxla_server import __version__
 from vaxla_server.app import create_app
 from vaxla_server.auth.cli import add_create_user_command
+from vaxla_server.config import Configuration
+from vaxla_server.demo import load_demo
 from vaxla_server.discovery import SERVICE_TYPE, InvalidInstanceName, check_instance_name
 from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
+from vaxla_server.media.pool import Network
 from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
+from vaxla_server.telephony import LOOPBACK, TelephonySettings
 from vaxla_server.tls import TlsError, load_certificate, self_signed_certificate
 
 log = logging.getLogger("vaxla_server")
@@ -115,9 +122,82 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the store in this database (postgresql+psycopg://USER@HOST/DB) "
         "instead of SQLite in the data directory",
     )
+    voice = serve.add_argument_group("telephony", "Take calls with pjsua2 media workers.")
+    voice.add_argument(
+        "--sip-port",
+        type=_port,
+        metavar="PORT",
+        help="UDP port callers (the SIP trunk) reach the server on; without it the server "
+        "takes no calls, only API requests",
+    )
+    voice.add_argument(
+        "--trunk",
+        action="append",
+        type=_network,
+        metavar="NET",
+        help="address or network calls are accepted from (repeatable; default: loopback); "
+        "calls from elsewhere are answered 403",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo site on first start: entry points 100 and 200, queues Support "
+        "and Sales, users agent1-agent20, operator1, supervisor1 and admin1, all with the "
+        "password 'demo' (see vaxla_server/demo.py)",
+    )
     serve.set_defaults(run=_serve)
     add_create_user_command(commands)
+    check = commands.add_parser(
+        "check-config",
+        help="list the problems of the stored configuration",
+        description="Check the whole stored configuration (entry points that reach no "
+        "queue, queues nobody is a member of, prompts without audio, ...). Exits 1 when "
+        "there is an error, 0 otherwise (warnings included).",
+        epilog="example: vaxla-server check-config --data-dir /var/lib/vaxla",
+    )
+    where = check.add_mutually_exclusive_group(required=True)
+    where.add_argument("--data-dir", type=Path, metavar="DIR", help="the server's data directory")
+    where.add_argument("--database", metavar="URL", help="database URL (PostgreSQL)")
+    check.add_argument("--json", action="store_true", help="print the problems as JSON")
+    check.set_defaults(run=_check_config, log_level="warning")
     return parser
+
+
+def _network(text: str) -> Network:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an address or network: {text!r} (like 192.0.2.10 or 192.0.2.0/24)"
+        ) from None
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    try:
+        store = open_store(data_dir=args.data_dir, url=args.database)
+    except StoreError as error:
+        raise SystemExit(f"vaxla-server: {error}") from None
+    with store:
+        problems = Configuration(store.engine).check()
+    errors = [p for p in problems if p.severity.value == "error"]
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {"severity": p.severity.value, "where": p.where, "message": p.message}
+                    for p in problems
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif not problems:
+        print("the configuration has no problems")
+    else:
+        for problem in problems:
+            print(f"{problem.severity.value}: {problem.where}: {problem.message}")
+        print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    return 1 if errors else 0
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -135,7 +215,24 @@ def _serve(args: argparse.Namespace) -> None:
     except StoreError as error:
         raise SystemExit(f"vaxla-server: {error}") from None
     with store:
-        serve_http(create_app(store), listener, log_level=args.log_level)
+        if args.demo:
+            for line in load_demo(store, Configuration(store.engine), datetime.now(UTC)):
+                log.info("demo: %s", line)
+            if listener.bind.is_loopback:
+                log.info("demo: listening on loopback only (pass --bind to change that)")
+            else:
+                log.warning(
+                    "demo: every demo user's password is 'demo' and this server is reachable on %s",
+                    args.bind,
+                )
+        telephony = None
+        if args.sip_port is None:
+            log.info("no --sip-port: this server takes no calls, only API requests")
+        else:
+            trunks = tuple(args.trunk) if args.trunk else LOOPBACK
+            telephony = TelephonySettings(sip_ports=(args.sip_port,), bind=args.bind, trunks=trunks)
+        app = create_app(store, telephony=telephony)
+        serve_http(app, listener, log_level=args.log_level)
 
 
 def _service_name(text: str) -> str:
@@ -179,5 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_RenameUvicornLogger())
-    args.run(args)
-    return 0
+    try:
+        result = args.run(args)
+    except KeyboardInterrupt:
+        # uvicorn has shut down cleanly by now; it re-raises the interrupt it caught.
+        log.info("stopped")
+        return 0
+    return result if isinstance(result, int) else 0

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
-from vaxla_protocol.config import ConfigDocument
+from vaxla_protocol.config import ConfigDocument, GoToQueue
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
 from vaxla_server.store import Store
 from vaxla_server.store.events import Abandoned, Ended, MenuChoice, Overflowed
@@ -241,3 +241,30 @@ def test_no_answer_pauses_the_agent_and_offers_the_caller_to_the_next(
     kinds = site.kinds(0)
     assert kinds.count("offered") == 2 and "not_answered" in kinds and "answered" in kinds
     assert "agent_auto_paused" in [e.event.kind.value for e in site.events()]
+
+
+def test_a_queue_closed_by_its_own_schedule_turns_callers_away(sqlite_store: Store) -> None:
+    base = document()
+    sales = base.queues[1]
+    closing_sales = sales.model_copy(
+        update={"flow": sales.flow.model_copy(update={"schedule": "office"})}
+    )
+    to_sales = base.entry_points[1].model_copy(update={"first": GoToQueue(queue="Sales")})
+    doc = base.model_copy(
+        update={
+            "queues": [base.queues[0], closing_sales],
+            "entry_points": [base.entry_points[0], to_sales],
+        }
+    )
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.worker.call("200")  # the entry point has no schedule: it is open
+        await site.advance(5)
+
+    site = run(sqlite_store, scenario, start=SATURDAY, doc=doc)
+    assert site.worker.played["w1-1"] == ["closed"]
+    overflowed = [e.event for e in site.events(0) if isinstance(e.event, Overflowed)]
+    assert [(o.rule, o.target) for o in overflowed] == [("schedule", "message")]
+    ended = site.events(0)[-1].event
+    assert isinstance(ended, Ended) and ended.cause == "closed"

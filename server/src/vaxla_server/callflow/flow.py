@@ -327,6 +327,13 @@ class CallFlow:
         if view is None:
             raise FlowError(f"queue {queue_name!r} is not running")
         flow = queue.flow
+        if flow.schedule is not None:
+            status = self._plan().schedules[flow.schedule].status_at(self._clock.now())
+            if not status.is_open:
+                call.cause = "holiday" if status.kind is StatusKind.HOLIDAY else "closed"
+                return await self._overflow(
+                    call, view.queue_id, "schedule", flow.on_closed, waiting=False
+                )
         if view.logged_in == 0:
             call.cause = "nobody_logged_in"
             return await self._overflow(

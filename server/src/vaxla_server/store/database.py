@@ -11,10 +11,10 @@ from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from vaxla_server.store import migrate
-from vaxla_server.store.errors import StoreError, UnsupportedDatabase
+from vaxla_server.store.errors import DatabaseUnreachable, StoreError, UnsupportedDatabase
 from vaxla_server.store.event_log import EventLog
 from vaxla_server.store.transactions import SQLITE_BEGIN
 
@@ -64,6 +64,11 @@ def open_store(*, data_dir: Path | None = None, url: str | None = None) -> Store
         engine = create_store_engine(url)
     try:
         migrate.upgrade_to_head(engine)
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(f"cannot use the database at {where}: {reason}") from None
     except BaseException:
         engine.dispose()
         raise

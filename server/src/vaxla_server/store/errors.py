@@ -9,6 +9,10 @@ class UnsupportedDatabase(StoreError):
     """The database URL names an engine the store does not run on."""
 
 
+class DatabaseUnreachable(StoreError):
+    """The database could not be connected to (wrong address, not running, refused login)."""
+
+
 class CorruptEvent(StoreError):
     """A row in the event log no longer parses as its kind's model."""
 
