@@ -1,14 +1,22 @@
 """The contact centre: agents, contacts, offers, timers and the events they log."""
 
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.server.runtime.conftest import SESSION_KEY, World
+from tests.server.runtime.conftest import SESSION_KEY, RecordingDelivery, World, configure
 from vaxla_protocol.offers import verify_offer_header
-from vaxla_server.acd.centre import InvalidAction, InvalidValue, UnknownSubject
+from vaxla_server.acd.centre import ContactCentre, InvalidAction, InvalidValue, UnknownSubject
+from vaxla_server.clock import ManualClock
 from vaxla_server.config import LicenceExceeded
+from vaxla_server.store import open_store
 from vaxla_server.store.events import EventKind
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def kinds(world: World, since: int = 0) -> list[str]:
@@ -386,3 +394,51 @@ def test_following_the_configuration_reloads_and_guards_queue_deletes(world: Wor
     world.centre.abandoned(contact)
     world.config.delete_queue("Billing")
     assert "Billing" not in {q.name for q in world.centre.queues()}
+
+
+def test_the_timer_task_rings_out_and_ends_wrap_up_on_its_own(tmp_path: Path) -> None:
+    """The server's timer task, driven by a manual clock: no tick() from the test."""
+    with open_store(data_dir=tmp_path / "data") as store:
+        config, ids = configure(store)
+        clock = ManualClock(START)
+        delivery = RecordingDelivery()
+        centre = ContactCentre(log=store.events, config=config, clock=clock.now, delivery=delivery)
+        centre.start()
+
+        async def scenario() -> list[str]:
+            task = asyncio.create_task(centre.run_timers(clock.sleep, in_thread=False))
+            centre.log_in(ids["anna"], session_key=SESSION_KEY, queues=[ids["support"]])
+            contact = centre.enter("100", None)
+            centre.queue(contact, ids["support"])
+            await clock.advance(15)  # Support's ring timeout
+            assert centre.agent(ids["anna"]).reason == "no answer"
+            centre.ready(ids["anna"])
+            # anna is kept off this contact for the exclusion time (30 s); the task offers
+            # it again when that ends, with nobody calling the centre.
+            await clock.advance(29.9)
+            assert centre.contact(contact).offered_to == ()
+            await clock.advance(0.3)
+            centre.answered(contact, ids["anna"])
+            centre.ended(contact, "caller")
+            await clock.advance(10.5)  # Support's wrap-up is 10 s
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            return [logged.event.kind.value for logged in store.events.read()]
+
+        kinds = asyncio.run(scenario())
+        (ended,) = [e.event for e in store.events.read(kinds=[EventKind.ENDED])]
+        (wrap_end,) = [e.event for e in store.events.read(kinds=[EventKind.WRAP_UP_ENDED])]
+    # Fired at its own moment, whenever the task got to it.
+    assert (wrap_end.at - ended.at).total_seconds() == pytest.approx(10.0)
+    assert kinds[-9:] == [
+        "offered",
+        "not_answered",
+        "agent_auto_paused",
+        "agent_ready",
+        "offered",
+        "answered",
+        "ended",
+        "wrap_up_started",
+        "wrap_up_ended",
+    ]

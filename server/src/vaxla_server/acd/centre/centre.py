@@ -373,10 +373,18 @@ class ContactCentre:
                 return None
             return max(0.0, at - self._seconds())
 
-    async def run_timers(self, sleep: Callable[[float], Awaitable[None]]) -> None:
-        """Fire timers as they come due, until cancelled (the server's timer task)."""
+    async def run_timers(
+        self, sleep: Callable[[float], Awaitable[None]], *, in_thread: bool = True
+    ) -> None:
+        """Fire timers as they come due, until cancelled (the server's timer task).
+
+        A tick writes to the log, so it runs in a worker thread unless ``in_thread`` is
+        false (a test on a manual clock, whose steps must finish within the loop)."""
         while True:
-            await asyncio.to_thread(self.tick)
+            if in_thread:
+                await asyncio.to_thread(self.tick)
+            else:
+                self.tick()
             pending = self.seconds_to_next_timer()
             await sleep(TIMER_POLL_S if pending is None else min(pending, TIMER_POLL_S))
 
