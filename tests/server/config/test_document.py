@@ -15,6 +15,7 @@ from vaxla_server.config import (
     QueueSettings,
     Severity,
 )
+from vaxla_server.config.document import iter_problems
 from vaxla_server.store import Store
 
 
@@ -141,5 +142,7 @@ def test_check_reports_unreachable_queues_missing_audio_and_no_licence(
     assert "does not exist" in found[(Severity.ERROR, "prompt 'jingle' (sv)")]
     assert "announcement set 'A'" in found[(Severity.WARNING, "prompt 'jingle' (en)")]
     assert (Severity.WARNING, "licence") in found
-    # Errors come first.
-    assert config.check()[0].severity is Severity.ERROR
+    # Errors come first, and each prints on one line for check-config.
+    problems = config.check()
+    assert problems[0].severity is Severity.ERROR
+    assert next(iter_problems(problems)).startswith("error: ")
