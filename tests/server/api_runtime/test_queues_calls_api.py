@@ -37,7 +37,7 @@ def a_day(running: Centre) -> tuple[int, int, int]:
 
 
 def test_queue_states_with_service_level_today(running: Centre) -> None:
-    a_day(running)
+    _, _, waiting = a_day(running)
     response = running.api.request("GET", QUEUES, token=running.token("bo"))
     assert response.status_code == 200
     queues = {q["name"]: QueueState.model_validate(q) for q in response.json()}
@@ -50,6 +50,12 @@ def test_queue_states_with_service_level_today(running: Centre) -> None:
     assert support.service_level_today is not None
     assert round(support.service_level_today, 2) == 33.33
     assert queues["Sales"].service_level_today is None
+    # Only what was logged since is read again: c2 abandons after 25 s.
+    running.clock.advance(seconds=5)
+    running.centre.abandoned(waiting)
+    again = running.api.request("GET", QUEUES, token=running.token("bo")).json()
+    support = next(QueueState.model_validate(q) for q in again if q["name"] == "Support")
+    assert (support.waiting, support.abandoned_today, support.offered_today) == (0, 2, 3)
 
 
 def test_a_supervisor_lists_and_moves_a_waiting_contact(running: Centre) -> None:

@@ -25,7 +25,8 @@ from vaxla_server.api.centre_access import (
     centre_errors,
 )
 from vaxla_server.auth import User
-from vaxla_server.stats import QueueFigures, events_between, queue_figures
+from vaxla_server.stats import QueueFigures, events_after, queue_figures
+from vaxla_server.store.events import Event
 
 _EPSILON = timedelta(microseconds=1)
 
@@ -37,21 +38,32 @@ Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
 
 
 class _TodayCache:
-    """Today's figures per queue, folded again only when the log or the date changed
-    (many desktops ask for the same snapshot after each change)."""
+    """Today's figures per queue. Today's events are kept in memory and only the events
+    appended since the last look are read, so a busy day's snapshot costs a fold in
+    memory, not a read of the whole log; the fold itself is redone only when the log
+    or the date changed (many desktops ask for the same snapshot after each change)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[int, int, date] | None = None
+        self._log: object = None
+        self._day: date | None = None
+        self._last_id = 0
+        self._events: list[Event] = []
+        self._key: tuple[int, date] | None = None
         self._value: dict[int, QueueFigures] = {}
 
     def get(self, centre: ContactCentre, now: datetime) -> dict[int, QueueFigures]:
-        key = (id(centre), centre.version, now.date())
+        midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
         with self._lock:
+            if self._log is not centre.log or self._day != now.date():
+                self._log, self._day, self._last_id, self._events = centre.log, now.date(), 0, []
+                self._key = None
+            key = (centre.version, now.date())
             if key != self._key:
-                midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+                fresh, self._last_id = events_after(centre.log, self._last_id)
+                self._events.extend(event for event in fresh if event.at >= midnight)
                 figures = queue_figures(
-                    events_between(centre.log, midnight, None),
+                    self._events,
                     start=midnight,
                     end=max(now, midnight) + _EPSILON,
                     goals=centre.service_goals(),

@@ -12,7 +12,7 @@ from vaxla_server.stats.figures import (
     queue_figures,
     queue_intervals,
 )
-from vaxla_server.stats.reading import events_between
+from vaxla_server.stats.reading import events_after, events_between
 
 __all__ = [
     "AgentFigures",
@@ -20,6 +20,7 @@ __all__ = [
     "QueueFigures",
     "agent_figures",
     "call_log",
+    "events_after",
     "events_between",
     "queue_figures",
     "queue_intervals",

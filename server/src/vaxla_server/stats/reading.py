@@ -28,3 +28,16 @@ def events_between(
         if len(page) < PAGE:
             return
         since = page[-1].id
+
+
+def events_after(log: EventLog, since_id: int) -> tuple[list[Event], int]:
+    """The events appended after the id ``since_id``, and the id of the last of them
+    (``since_id`` when there are none): for folding a log incrementally."""
+    found: list[Event] = []
+    while True:
+        page = log.read(since_id=since_id, limit=PAGE)
+        found.extend(logged.event for logged in page)
+        if page:
+            since_id = page[-1].id
+        if len(page) < PAGE:
+            return found, since_id
