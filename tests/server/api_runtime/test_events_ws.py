@@ -57,6 +57,7 @@ def until(ws: WebSocketTestSession, found: Callable[[ServerEvent], bool]) -> lis
 @pytest.fixture
 def client(running: Centre) -> Iterator[TestClient]:
     running.api.app.state.snapshot_interval_s = 0.0
+    running.api.app.state.session_recheck_s = 0.0
     with TestClient(running.api.app) as client:
         yield client
 
@@ -158,3 +159,17 @@ def test_an_operator_gets_states_and_snapshots_but_no_offers(
             OfferMade,
             AgentStateChanged,
         ]
+
+
+def test_a_session_that_ends_closes_the_socket(client: TestClient, running: Centre) -> None:
+    token = running.token("sofia")
+    with connect(client, token) as ws:
+        until(ws, lambda m: isinstance(m, QueueSnapshot))
+        assert (
+            running.api.request("POST", f"{API_PREFIX}/auth/logout", token=token).status_code == 204
+        )
+        running.centre.enter("100", None)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            receive(ws)
+    assert closed.value.code == CLOSE_UNAUTHORIZED
+    assert closed.value.reason == "the token was revoked; log in again"

@@ -5,7 +5,8 @@ Each connection subscribes to the centre; the centre's listener only hands batch
 logged events over to the connection's loop, and the connection turns them into the
 messages its user may see. Queue snapshots go out at most once per
 ``app.state.snapshot_interval_s`` (one second unless set), the last change always
-reaching the client.
+reaching the client. A session that ends (logged out, expired) closes the socket with
+``CLOSE_UNAUTHORIZED`` at the next event after ``app.state.session_recheck_s``.
 """
 
 import asyncio
@@ -39,6 +40,8 @@ router = APIRouter(tags=["events"])
 
 HELLO_TIMEOUT_S = 30.0
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
+DEFAULT_SESSION_RECHECK_S = 10.0
+"""How often (at most, when events come) a connection checks that its session lives."""
 _WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
 _SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -120,8 +123,11 @@ class Audience:
         return out
 
 
-async def _hello(websocket: WebSocket, auth: Auth, centre: ContactCentre) -> User | None:
-    """The user behind the client's ``Hello``, or None after closing with the reason."""
+async def _hello(
+    websocket: WebSocket, auth: Auth, centre: ContactCentre
+) -> tuple[User, str] | None:
+    """The user behind the client's ``Hello`` and its token, or None after closing with
+    the reason."""
     try:
         raw = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT_S)
         hello = Hello.model_validate_json(raw)
@@ -140,10 +146,11 @@ async def _hello(websocket: WebSocket, auth: Auth, centre: ContactCentre) -> Use
         await _close(websocket, CLOSE_PROTOCOL_MISMATCH, str(error))
         return None
     try:
-        return await asyncio.to_thread(auth.sessions.authenticate, hello.token, centre.wall_time())
+        user = await asyncio.to_thread(auth.sessions.authenticate, hello.token, centre.wall_time())
     except InvalidToken as error:
         await _close(websocket, CLOSE_UNAUTHORIZED, str(error))
         return None
+    return user, hello.token
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:
@@ -163,12 +170,14 @@ async def events(websocket: WebSocket) -> None:
     auth: Auth = app.state.auth
     centre: ContactCentre = app.state.centre
     interval: float = getattr(app.state, "snapshot_interval_s", DEFAULT_SNAPSHOT_INTERVAL_S)
+    recheck: float = getattr(app.state, "session_recheck_s", DEFAULT_SESSION_RECHECK_S)
     try:
-        user = await _hello(websocket, auth, centre)
+        hello = await _hello(websocket, auth, centre)
     except WebSocketDisconnect:
         return
-    if user is None:
+    if hello is None:
         return
+    user, token = hello
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[Sequence[Event]] = asyncio.Queue()
 
@@ -187,7 +196,7 @@ async def events(websocket: WebSocket) -> None:
         for state in await asyncio.to_thread(audience.everyone):
             await _send(websocket, state)
         await _send(websocket, await asyncio.to_thread(audience.snapshot))
-        last_snapshot = loop.time()
+        last_snapshot = last_check = loop.time()
         flush: asyncio.Task[None] | None = None
         while True:
             waiting: set[asyncio.Future[Any]] = {reader}
@@ -201,6 +210,16 @@ async def events(websocket: WebSocket) -> None:
                 return
             if getter in done:
                 batch = getter.result()
+                if loop.time() - last_check >= recheck:
+                    # The session may have ended meanwhile (logged out, expired).
+                    last_check = loop.time()
+                    try:
+                        await asyncio.to_thread(
+                            auth.sessions.authenticate, token, centre.wall_time()
+                        )
+                    except InvalidToken as error:
+                        await _close(websocket, CLOSE_UNAUTHORIZED, str(error))
+                        return
                 for message in await asyncio.to_thread(audience.messages, batch):
                     await _send(websocket, message)
                 if flush is None and any(_moves_queues(event) for event in batch):
