@@ -28,8 +28,14 @@ class ServerProcess:
     """
 
     def __init__(
-        self, data_dir: Path, args: Sequence[str] = (), *, discovery: bool = False
+        self,
+        data_dir: Path,
+        args: Sequence[str] = (),
+        *,
+        discovery: bool = False,
+        timeout: float = TIMEOUT_S,
     ) -> None:
+        self.timeout = timeout
         self.process = subprocess.Popen(
             [
                 str(BIN_DIR / "vaxla-server"),
@@ -63,7 +69,7 @@ class ServerProcess:
 
     def wait_for_line(self, pattern: re.Pattern[str]) -> re.Match[str]:
         """Read log lines until one matches ``pattern``; fail if the server exits first."""
-        while (line := self._unread.get(timeout=TIMEOUT_S)) is not None:
+        while (line := self._unread.get(timeout=self.timeout)) is not None:
             self.log_lines.append(line)
             if match := pattern.search(line):
                 return match
@@ -72,7 +78,7 @@ class ServerProcess:
     def stop(self) -> int:
         """Terminate the server as a service manager would; return its exit code."""
         self.process.terminate()
-        return self.process.wait(timeout=TIMEOUT_S)
+        return self.process.wait(timeout=self.timeout)
 
     def close(self) -> None:
         self.process.kill()
