@@ -8,6 +8,7 @@ from typing import Any
 from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
 from vaxla_protocol.config import ConfigDocument, GoToQueue
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
+from vaxla_server.media.messages import CallEnded
 from vaxla_server.store import Store
 from vaxla_server.store.events import Abandoned, Ended, MenuChoice, Overflowed
 
@@ -81,6 +82,7 @@ def test_menu_key_one_reaches_an_agent_who_answers(sqlite_store: Store) -> None:
         "menu_choice",
         "queued",
         "offered",
+        "announcement_played",
         "answered",
         "ended",
         "wrap_up_started",
@@ -268,3 +270,77 @@ def test_a_queue_closed_by_its_own_schedule_turns_callers_away(sqlite_store: Sto
     assert [(o.rule, o.target) for o in overflowed] == [("schedule", "message")]
     ended = site.events(0)[-1].event
     assert isinstance(ended, Ended) and ended.cause == "closed"
+
+
+def test_a_returning_caller_is_offered_to_the_agent_who_served_them(sqlite_store: Store) -> None:
+    base = document()
+    support = base.queues[0].model_copy(update={"sticky_agent_s": 600})
+    doc = base.model_copy(update={"queues": [support, base.queues[1]]})
+
+    def answer_and_hang_up_on(site: Site, call: str) -> str:
+        (ring,) = site.worker.originations(call)
+        site.worker.agent_leg(call, "answered")
+        return ring.sip_uri
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna", "sip:anna@127.0.0.1:5070")
+        site.log_in("bo", "sip:bo@127.0.0.1:5072")
+        first = site.worker.call("200", caller="+46705550001")
+        await site.advance(1)
+        served_by = answer_and_hang_up_on(site, first)
+        await site.advance(30)
+        site.worker.hang_up(first)
+        await site.advance(15)  # past the 10 s wrap-up: both agents free again
+        # Longest idle would now pick the other agent; the caller's own agent is preferred.
+        again = site.worker.call("200", caller="+46705550001")
+        await site.advance(1)
+        assert answer_and_hang_up_on(site, again) == served_by
+        site.worker.hang_up(again)
+        await site.advance(15)
+        stranger = site.worker.call("200", caller="+46705550002")
+        await site.advance(1)
+        assert answer_and_hang_up_on(site, stranger) != served_by
+        site.worker.hang_up(stranger)
+        await site.advance(1)
+
+    run(sqlite_store, scenario, doc=doc)
+
+
+def test_a_call_lost_with_its_worker_is_ended_with_the_cause(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        call = site.worker.call("200")
+        await site.advance(1)
+        site.worker.agent_leg(call, "answered")
+        await site.advance(5)
+        site.worker._to_server(CallEnded(call_id=call, cause="worker_died", side="server"))
+        await site.advance(1)
+        assert site.centre.agent(site.users["anna"]).state == "wrap_up"
+
+    site = run(sqlite_store, scenario)
+    (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
+    assert (ended.by, ended.cause) == ("system", "worker_died")
+
+
+def test_announcements_say_how_many_agents_answer(sqlite_store: Store) -> None:
+    base = document()
+    standard = base.announcement_sets[0].model_copy(
+        update={"announce_agents_answering": True, "announce_position": False}
+    )
+    doc = base.model_copy(update={"announcement_sets": [standard]})
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.log_in("bo")
+        site.centre.pause(site.users["bo"], "no_answer")
+        call = site.worker.call("200")
+        await site.advance(1)
+        site.worker.agent_leg(call, "failed", 486)  # anna declines: the caller waits on
+        await site.advance(40)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, doc=doc)
+    played = site.worker.played["w1-1"]
+    at = played.index("agents_answering")
+    assert played[at + 1] == "number_1"  # anna answers; bo is paused

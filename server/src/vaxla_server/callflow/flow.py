@@ -52,7 +52,7 @@ from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
-from vaxla_server.store.events import EndCause
+from vaxla_server.store.events import AnnouncementKind, EndCause
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ MAX_STEPS = 200
 DIGIT_TIMEOUT_S = 5.0
 """Seconds between keys before a digit entry counts as finished."""
 POSITION_KEY = "*"
+STICKY_HOLD_S = 30.0
+"""How long a returning caller waits for the agent who served them last (R13) before any
+other agent may take the call; at most the queue's sticky-agent window. The preference is
+kept in memory: after a restart callers start afresh."""
 
 
 class FlowError(Exception):
@@ -130,6 +134,8 @@ class CallFlow:
         self._prompts = prompts or PromptLibrary()
         self._calls: dict[int, _Call] = {}
         self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._served: dict[str, tuple[int, float]] = {}
+        """Caller number → (the agent who last talked with them, when that ended)."""
 
     # Prompts
 
@@ -172,7 +178,8 @@ class CallFlow:
             if gone.side in ("caller", "agent"):
                 ended_by = "caller" if gone.side == "caller" else "agent"
             else:
-                call.cause = "error"
+                call.cause = "worker_died" if gone.cause == "worker_died" else "error"
+                log.warning("call %s (contact %d) lost: %s", leg.call_id, contact_id, gone.cause)
         except FlowError as error:
             log.error("call %s (contact %d): %s", leg.call_id, contact_id, error)
             call.cause = "no_route"
@@ -348,8 +355,15 @@ class CallFlow:
         priority, skills = _priority_and_skills(queue, call.leg.caller)
         call.queue = queue
         call.answered = asyncio.get_running_loop().create_future()
+        preferred = self._sticky_agent(call.leg.caller, queue)
         position = self._centre.queue(
-            call.contact_id, view.queue_id, priority=priority, skills=skills, data=call.data
+            call.contact_id,
+            view.queue_id,
+            priority=priority,
+            skills=skills,
+            data=call.data,
+            preferred_agent=preferred,
+            preferred_for_s=min(STICKY_HOLD_S, queue.sticky_agent_s) if preferred else 0.0,
         )
         call.last_position = position
         return await self._wait_in_queue(call, queue, view.queue_id)
@@ -445,13 +459,17 @@ class CallFlow:
         raise FlowError(f"queue {name!r} is not running")
 
     async def _announce(self, call: _Call, queue: QueueItem) -> None:
-        """The first message, then music on hold with the periodic messages, position and
-        estimated wait in turn; a key (``*``) says the position again."""
+        """The first message (and how to hear the position), then music on hold with the
+        position, estimated wait, agents answering and a periodic message in turn; ``*``
+        says the position again at any time."""
         leg = call.leg
         item = self._plan().announcements.get(queue.flow.announcements or "")
         music = self._files(call, "music_on_hold")
         if item is not None and item.first is not None:
-            await self._interruptible(call, self._files(call, item.first))
+            self._log_announcement(call, "first", item.first)
+            await self._interruptible(
+                call, self._files(call, item.first, "press_star_for_position")
+            )
         periodic = list(item.periodic) if item is not None else []
         turn = 0
         while True:
@@ -464,11 +482,32 @@ class CallFlow:
             if key != POSITION_KEY and item is not None:
                 if item.announce_wait:
                     files += self._wait_files(call)
+                if item.announce_agents_answering:
+                    files += self._answering_files(call, queue)
                 if periodic:
-                    files += self._files(call, periodic[turn % len(periodic)])
+                    prompt = periodic[turn % len(periodic)]
+                    self._log_announcement(call, "periodic", prompt)
+                    files += self._files(call, prompt)
                     turn += 1
             if files:
                 await self._interruptible(call, files)
+
+    def _log_announcement(self, call: _Call, kind: AnnouncementKind, prompt: str) -> None:
+        # Answered or gone in the meantime: the announcement is not played either.
+        with contextlib.suppress(CentreError):
+            self._centre.announced(call.contact_id, kind, prompt)
+
+    def _answering_files(self, call: _Call, queue: QueueItem) -> list[Path]:
+        view = next((q for q in self._centre.queues() if q.name == queue.name), None)
+        if view is None:
+            return []
+        answering = view.logged_in - view.paused
+        try:
+            numbers = number_prompts(answering, call.language)  # type: ignore[arg-type]
+        except NumberOutOfRange:
+            return []
+        self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
+        return self._files(call, "agents_answering", *numbers)
 
     async def _wait_for_key(self, call: _Call, seconds: float) -> str | None:
         """``*`` if pressed within ``seconds``; other keys are ignored while waiting."""
@@ -498,16 +537,15 @@ class CallFlow:
             numbers = number_prompts(position, call.language)  # type: ignore[arg-type]
         except NumberOutOfRange:
             return []
-        files = self._files(call, "you_are_number", *numbers)
-        self._centre.announced(call.contact_id, "position", f"you_are_number {position}")
-        return files
+        self._log_announcement(call, "position", f"you_are_number {position}")
+        return self._files(call, "you_are_number", *numbers, "in_the_queue")
 
     def _wait_files(self, call: _Call) -> list[Path]:
         estimate = self._centre.contact(call.contact_id).estimated_wait
         if estimate is None:
             return []
         minutes = round(estimate / 60)
-        self._centre.announced(call.contact_id, "estimated_wait", f"about {minutes} min")
+        self._log_announcement(call, "estimated_wait", f"about {minutes} min")
         if minutes < 1:
             return self._files(call, "estimated_wait_about", "less_than_one_minute")
         try:
@@ -584,9 +622,24 @@ class CallFlow:
     async def _talk(self, call: _Call, agent_id: int) -> None:
         """Caller and agent talk until one of them hangs up."""
         await call.leg.bridge()
-        await asyncio.shield(call.leg.ended)
+        try:
+            await asyncio.shield(call.leg.ended)
+        finally:
+            if call.leg.caller:
+                self._served[call.leg.caller] = (agent_id, self._clock.monotonic())
         ended = call.leg.ended.result()
         raise CallGone(ended.cause, ended.side)
+
+    def _sticky_agent(self, caller: str, queue: QueueItem) -> int | None:
+        """The agent who last served ``caller``, if that ended within the queue's
+        sticky-agent window (R13)."""
+        served = self._served.get(caller)
+        if served is None or queue.sticky_agent_s <= 0:
+            return None
+        agent_id, ended = served
+        if self._clock.monotonic() - ended > queue.sticky_agent_s:
+            return None
+        return agent_id
 
 
 _DEFAULT_PROMPTS: dict[OverflowRule, str] = {

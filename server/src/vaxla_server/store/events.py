@@ -51,11 +51,19 @@ AnnouncementKind = Literal[
     "first", "periodic", "position", "estimated_wait", "agents_answering", "callback_offer"
 ]
 EndCause = Literal[
-    "closed", "holiday", "nobody_logged_in", "queue_full", "message", "no_route", "error"
+    "closed",
+    "holiday",
+    "nobody_logged_in",
+    "queue_full",
+    "message",
+    "no_route",
+    "worker_died",
+    "error",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
-nowhere to send it, or a failure."""
+nowhere to send it, its media worker lost, or another failure. An answered contact may
+end by ``worker_died`` too."""
 
 
 class BaseEvent(BaseModel):

@@ -720,6 +720,7 @@ class ContactCentre:
                         agent_id=contact.agent_id,
                         by=by,
                         talk_seconds=t - contact.answered_at,
+                        cause=cause,
                     )
                 )
                 out.extend(self._after_call(contact, t))
