@@ -15,8 +15,10 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case
+from schemathesis.checks import CheckFunction
 from schemathesis.core.result import Err
 from schemathesis.schemas import APIOperation
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
 from vaxla_protocol import Role
@@ -52,6 +54,12 @@ def auth(app: FastAPI) -> Auth:
 
 Operation = APIOperation[Any, Any, Any, Any]
 
+# The configuration and user routes answer 400 to a schema-valid body that breaks a rule
+# the schema cannot state (min_length above max_length, a menu pointing to a missing
+# queue, a weak password), so schemathesis' "valid data is accepted" check does not hold
+# for them; the API tests in tests/server/api_config check those answers one by one.
+RULE_CHECKED_PATHS = ("/api/v1/config/", "/api/v1/users")
+
 
 def operations(app: FastAPI) -> list[Operation]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
@@ -68,6 +76,8 @@ def fuzz(operation: Operation, token: str | None) -> None:
     """Call ``operation`` with generated requests, checking every answer."""
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
 
+    refuses_rules = operation.path.startswith(RULE_CHECKED_PATHS)
+
     @settings(
         max_examples=MAX_EXAMPLES,
         derandomize=True,
@@ -77,7 +87,8 @@ def fuzz(operation: Operation, token: str | None) -> None:
     )
     @given(case=operation.as_strategy())
     def check(case: Case[Operation]) -> None:
-        response = case.call_and_validate(headers=headers)
+        excluded: list[CheckFunction] = [positive_data_acceptance] if refuses_rules else []
+        response = case.call_and_validate(headers=headers, excluded_checks=excluded)
         assert response.status_code < 500, (operation.label, response.status_code)
 
     check()
