@@ -3,6 +3,7 @@ caller on the SIP port, a pjsua2 softphone process as the agent, and the HTTP AP
 logging in, agent actions and the call log."""
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -20,11 +21,13 @@ from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 
 WORKER_READY = re.compile(r"media worker \S+ \(pid (\d+)\) takes calls at sip:(\S+)")
+WORKER_REPLACED = re.compile(r"media worker \S+ ready at (\S+) \(pid (\d+)\)")
 
 
 class Demo:
-    def __init__(self, server: ServerProcess, sip: str, tmp: Path) -> None:
+    def __init__(self, server: ServerProcess, sip: str, tmp: Path, worker_pid: int) -> None:
         self.server = server
+        self.worker_pid = worker_pid
         self.sip = sip
         self.tmp = tmp
         self.api = httpx.Client(base_url=server.url + "/api/v1", timeout=10)
@@ -87,7 +90,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
         assert ready is not None, "".join(server.log_lines)
         worker_pid, sip = ready.groups()
-        demo = Demo(server, sip, tmp)
+        demo = Demo(server, sip, tmp, int(worker_pid))
         yield demo
         demo.api.close()
         # uvicorn shuts down cleanly on SIGTERM, then re-raises it (as tests/server/test_cli.py).
@@ -95,7 +98,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     # The worker goes with its server.
     with pytest.raises(ProcessLookupError):
         for _ in range(50):
-            os.kill(int(worker_pid), 0)
+            os.kill(demo.worker_pid, 0)
             asyncio.run(asyncio.sleep(0.1))
 
 
@@ -156,3 +159,38 @@ def test_pressing_1_in_the_swedish_menu_reaches_support(demo: Demo) -> None:
     asyncio.run(scenario())
     record = newest_call(demo, demo.token("supervisor1"))
     assert (record["entry_point"], record["queue"]) == ("100", "Support")
+
+
+def test_a_worker_killed_mid_call_is_replaced_and_the_call_closed(demo: Demo) -> None:
+    async def scenario() -> None:
+        agent = demo.token("agent3")
+        phone = await demo.agent_phone(agent)
+        caller: asyncio.Task[int] | None = None
+        try:
+            demo.post("/agent/login", agent, {"sip_contact": phone.uri})
+            caller = asyncio.create_task(demo.call("caller_waits.xml", "200"))
+            await phone.expect("answered", timeout=20)
+            await asyncio.sleep(1)
+            os.kill(demo.worker_pid, signal.SIGKILL)
+            replaced = await asyncio.to_thread(demo.server.wait_for_line, WORKER_REPLACED)
+            sip, pid = replaced.groups()
+            assert sip == demo.sip and int(pid) != demo.worker_pid
+            demo.worker_pid = int(pid)
+            state = demo.get("/agent", agent)
+            assert state["state"] in ("wrap_up", "available"), state
+            demo.post("/agent/logout", agent, {})
+        finally:
+            if caller is not None:
+                caller.cancel()  # SIPp never hears a BYE from a dead worker
+                with contextlib.suppress(asyncio.CancelledError):
+                    await caller
+            await phone.command("quit")
+            await phone.process.wait()
+
+    asyncio.run(scenario())
+    record = newest_call(demo, demo.token("supervisor1"))
+    assert (record["entry_point"], record["agent"]) == ("200", "agent3")
+    assert record["ended_at"] is not None
+    # The replacement takes calls on the same SIP address.
+    assert asyncio.run(demo.call("caller_waits.xml", "200")) == 0
+    assert newest_call(demo, demo.token("supervisor1"))["outcome"] == "overflowed"
