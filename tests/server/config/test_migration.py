@@ -152,3 +152,19 @@ def test_upgrade_from_0003_keeps_the_queues_and_adds_their_call_flow(database_ur
             assert config.queue_flow("Support") == flow
     finally:
         engine.dispose()
+
+
+def test_revision_0004_downgrades_to_0003_keeping_the_queues(database_url: str) -> None:
+    with open_store(url=database_url) as store:
+        Configuration(store.engine).add_queue(QueueSettings("Support"))
+    engine = create_store_engine(database_url)
+    try:
+        with write_transaction(engine) as connection:
+            command.downgrade(alembic_config(connection), "0003")
+        tables = set(inspect(engine).get_table_names())
+        assert "menus" not in tables
+        assert "queue_flows" not in tables
+        with engine.connect() as connection:
+            assert connection.execute(select(QUEUES.c.name)).scalars().all() == ["Support"]
+    finally:
+        engine.dispose()
