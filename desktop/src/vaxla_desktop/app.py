@@ -97,7 +97,13 @@ class DesktopApp(QObject):
         browser = None
         if self.options.discovery:
             browser = ServerBrowser(self.servers)
-            await browser.start()
+            try:
+                await browser.start()
+            except OSError as error:
+                # No multicast here (no network, a locked-down host): typing works still.
+                log.warning("cannot look for servers on the network: %s", error)
+                await browser.close()
+                browser = None
         try:
             session = await self._log_in()
         finally:
