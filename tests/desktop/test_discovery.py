@@ -4,6 +4,7 @@ import asyncio
 import uuid
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -118,9 +119,10 @@ def test_servers_appear_and_disappear_as_they_advertise(qtmodeltester: ModelTest
 def test_the_model_updates_a_server_in_place(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     model = ServerListModel()
     check_model(qtmodeltester, model)
-    old = server_from_records(f"desk.{SERVICE_TYPE}", {"api": "http://10.0.0.1:8780/api/v1"})
+    pv = str(PROTOCOL_VERSION)
+    old = server_from_records(f"desk.{SERVICE_TYPE}", {"api": "http://10.0.0.1:8780", "pv": pv})
     model.server_found(old)
-    new = server_from_records(f"desk.{SERVICE_TYPE}", {"api": "http://10.0.0.2:8780/api/v1"})
+    new = server_from_records(f"desk.{SERVICE_TYPE}", {"api": "http://10.0.0.2:8780", "pv": pv})
     with qtbot.waitSignal(model.dataChanged):
         model.server_found(new)
     assert model.rowCount() == 1
@@ -140,3 +142,21 @@ def test_an_unreadable_protocol_version_is_incompatible() -> None:
     server = server_from_records(f"x.{SERVICE_TYPE}", {"api": "http://h:1/api/v1", "pv": "one"})
     assert server.protocol_version is None
     assert not server.compatible
+
+
+def test_a_server_of_another_protocol_is_marked_in_the_list(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = ServerListModel()
+    records = {"api": "http://h:1/api/v1", "pv": str(PROTOCOL_VERSION + 1)}
+    model.server_found(server_from_records(f"new.{SERVICE_TYPE}", records))
+    model.server_found(
+        server_from_records(f"ours.{SERVICE_TYPE}", {**records, "pv": str(PROTOCOL_VERSION)})
+    )
+    check_model(qtmodeltester, model)
+    assert model.data(model.index(0)) == (
+        f"new — http://h:1 (protocol {PROTOCOL_VERSION + 1}: another app version is needed)"
+    )
+    assert model.data(model.index(1)) == "ours — http://h:1"
+    assert model.data(model.index(0), Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(model.index(1), Qt.ItemDataRole.ForegroundRole) is None

@@ -270,6 +270,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 <context>
     <name>ServerListModel</name>
     <message>
+        <source> (protocol {0}: another app version is needed)</source>
+        <translation> (protokoll {0}: kräver en annan version av appen)</translation>
+    </message>
+    <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
     </message>

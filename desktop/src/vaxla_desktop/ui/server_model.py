@@ -3,8 +3,11 @@
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from vaxla_desktop.discovery import DiscoveredServer
+
+INCOMPATIBLE_COLOUR = "#8a8a8a"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,7 +33,14 @@ class ServerListModel(QAbstractListModel):
             return None
         server = self._servers[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{server.name} — {server.url}"
+            text = f"{server.name} — {server.url}"
+            if not server.compatible:
+                text += self.tr(" (protocol {0}: another app version is needed)").format(
+                    server.protocol_version if server.protocol_version is not None else "?"
+                )
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole and not server.compatible:
+            return QBrush(QColor(INCOMPATIBLE_COLOUR))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("server {version}, protocol {protocol}").format(
                 version=server.server_version or "?", protocol=server.protocol_version or "?"
