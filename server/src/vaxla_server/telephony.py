@@ -71,6 +71,8 @@ class Telephony:
             self._plan = FlowPlan.of(self._configuration.export_document())
         except Exception:
             log.exception("the call flow keeps the previous configuration after %s", change)
+            return
+        self.flow.notify_changed()
 
     async def start(self) -> None:
         self._centre.delivery = self.flow

@@ -8,6 +8,7 @@ from typing import Any
 from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
 from vaxla_protocol.config import ConfigDocument, GoToQueue
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
+from vaxla_server.callflow.flow import FlowPlan
 from vaxla_server.media.messages import CallEnded
 from vaxla_server.store import Store
 from vaxla_server.store.events import Abandoned, Ended, MenuChoice, Overflowed
@@ -344,3 +345,46 @@ def test_announcements_say_how_many_agents_answer(sqlite_store: Store) -> None:
     played = site.worker.played["w1-1"]
     at = played.index("agents_answering")
     assert played[at + 1] == "number_1"  # anna answers; bo is paused
+
+
+def test_a_shorter_maximum_wait_applies_to_callers_already_waiting(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("200")
+        await site.advance(100)
+        assert site.events(0)[-1].event.kind.value != "overflowed"
+        base = site.plan.document
+        support = site.plan.queues["Support"]
+        flow = support.flow.model_copy(
+            update={"max_wait_s": 60, "on_max_wait": GoToQueue(queue="Sales")}
+        )
+        shorter = support.model_copy(update={"flow": flow})
+        others = [queue for queue in base.queues if queue.name != "Support"]
+        site.plan = FlowPlan.of(base.model_copy(update={"queues": [shorter, *others]}))
+        site.flow.notify_changed()
+        await site.advance(1)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario)
+    overflowed = [e.event for e in site.events(0) if isinstance(e.event, Overflowed)]
+    assert [(o.rule, o.target) for o in overflowed] == [("max_wait", "queue Sales")]
+    assert 100 <= overflowed[0].wait_seconds <= 102
+
+
+def test_callers_waiting_when_the_last_agent_logs_out_overflow(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        site.worker.call("200")
+        await site.advance(20)
+        site.centre.log_out(site.users["anna"])
+        await site.advance(5)
+
+    site = run(sqlite_store, scenario)
+    overflowed = [e.event for e in site.events(0) if isinstance(e.event, Overflowed)]
+    assert [o.rule for o in overflowed] == ["nobody_logged_in"]
+    assert site.worker.played["w1-1"][-1] == "nobody_logged_in"
+    ended = site.events(0)[-1].event
+    assert isinstance(ended, Ended) and ended.cause == "nobody_logged_in"

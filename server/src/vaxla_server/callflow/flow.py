@@ -19,10 +19,11 @@ ended with the reason, never silently.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from vaxla_protocol.config import (
     Action,
@@ -52,7 +53,7 @@ from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
-from vaxla_server.store.events import AnnouncementKind, EndCause
+from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, EndCause, Event
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,10 @@ class CallFlow:
         self._prompts = prompts or PromptLibrary()
         self._calls: dict[int, _Call] = {}
         self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._change: asyncio.Future[None] | None = None
+        """Set (and replaced) whenever waiting callers must look at their rules again;
+        made with the first call, on the loop the calls run on."""
+        centre.subscribe(self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         """Caller number → (the agent who last talked with them, when that ended)."""
 
@@ -156,7 +161,9 @@ class CallFlow:
     # The call
 
     async def __call__(self, leg: CallLeg) -> None:
-        self._event_loop = asyncio.get_running_loop()
+        if self._event_loop is None:
+            self._event_loop = asyncio.get_running_loop()
+            self._change = self._event_loop.create_future()
         plan = self._plan()
         entry = plan.entry_points.get(leg.to_user)
         if entry is None:
@@ -369,42 +376,91 @@ class CallFlow:
         return await self._wait_in_queue(call, queue, view.queue_id)
 
     async def _wait_in_queue(self, call: _Call, queue: QueueItem, queue_id: int) -> Action | None:
+        """Wait for an agent with the announcements playing, until the caller is answered
+        or an overflow rule takes them out. The rules are those of the newest
+        configuration: a change (a shorter maximum wait, a new schedule) or the last agent
+        logging out is applied to callers already waiting."""
         assert call.answered is not None
         announcements = asyncio.create_task(self._announce(call, queue))
         try:
-            deadline = queue.flow.max_wait_s
-            waited = self._centre.contact(call.contact_id).wait_seconds
-            timer = (
-                asyncio.ensure_future(self._clock.sleep(max(0.0, deadline - waited)))
-                if deadline is not None
-                else asyncio.get_running_loop().create_future()
-            )
-            closing = asyncio.ensure_future(self._until_closed(queue))
-            try:
-                done, _ = await asyncio.wait(
-                    {call.answered, timer, closing, call.leg.ended},
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-            finally:
-                timer.cancel()
-                closing.cancel()
-            if call.leg.ended.done():
-                ended = call.leg.ended.result()
-                raise CallGone(ended.cause, ended.side)
-            if call.answered.done():
-                await self._talk(call, call.answered.result())
-                return None
+            while True:
+                queue = self._plan().queues.get(queue.name, queue)
+                rule = await self._wait_once(call, queue)
+                if rule is None:
+                    continue
+                if rule == "answered":
+                    await self._talk(call, call.answered.result())
+                    return None
+                break
         finally:
             announcements.cancel()
             with contextlib.suppress(asyncio.CancelledError, CallGone):
                 await announcements
-        if timer in done:
-            call.cause = "queue_full"
-            return await self._overflow(
-                call, queue_id, "max_wait", queue.flow.on_max_wait, waiting=True
+        flow = queue.flow
+        action = {
+            "max_wait": flow.on_max_wait,
+            "schedule": flow.on_closed,
+            "nobody_logged_in": flow.on_nobody_logged_in,
+        }[rule]
+        call.cause = {
+            "max_wait": "queue_full",
+            "schedule": "closed",
+            "nobody_logged_in": "nobody_logged_in",
+        }[rule]  # type: ignore[assignment]
+        return await self._overflow(call, queue_id, rule, action, waiting=True)
+
+    async def _wait_once(
+        self, call: _Call, queue: QueueItem
+    ) -> Literal["answered", "max_wait", "schedule", "nobody_logged_in"] | None:
+        """What ended this wait; ``None`` when the configuration or the agents changed and
+        the wait goes on under the new rules."""
+        assert call.answered is not None and self._change is not None
+        changed = self._change
+        deadline = queue.flow.max_wait_s
+        waited = self._centre.contact(call.contact_id).wait_seconds
+        timer = (
+            asyncio.ensure_future(self._clock.sleep(max(0.0, deadline - waited)))
+            if deadline is not None
+            else asyncio.get_running_loop().create_future()
+        )
+        closing = asyncio.ensure_future(self._until_closed(queue))
+        try:
+            await asyncio.wait(
+                {call.answered, timer, closing, call.leg.ended, changed},
+                return_when=asyncio.FIRST_COMPLETED,
             )
-        call.cause = "closed"
-        return await self._overflow(call, queue_id, "schedule", queue.flow.on_closed, waiting=True)
+        finally:
+            timer.cancel()
+            closing.cancel()
+        if call.leg.ended.done():
+            ended = call.leg.ended.result()
+            raise CallGone(ended.cause, ended.side)
+        if call.answered.done():
+            return "answered"
+        if timer.done() and not timer.cancelled():
+            return "max_wait"
+        if closing.done() and not closing.cancelled():
+            return "schedule"
+        view = next((q for q in self._centre.queues() if q.name == queue.name), None)
+        if view is not None and view.logged_in == 0:
+            return "nobody_logged_in"
+        return None
+
+    def notify_changed(self) -> None:
+        """The configuration or the agents changed: waiting callers look at their rules
+        again. Safe to call from any thread."""
+        loop = self._event_loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._wake_waiters)
+
+    def _wake_waiters(self) -> None:
+        done, self._change = self._change, asyncio.get_running_loop().create_future()
+        if done is not None and not done.done():
+            done.set_result(None)
+
+    def _centre_events(self, events: Sequence[Event]) -> None:
+        if any(isinstance(event, AgentLoggedOut) for event in events):
+            self.notify_changed()
 
     async def _until_closed(self, queue: QueueItem) -> None:
         """Returns when the queue's own schedule closes (never, without one)."""
