@@ -58,11 +58,13 @@ EndCause = Literal[
     "message",
     "no_route",
     "worker_died",
+    "restart",
     "error",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
-nowhere to send it, its media worker lost, or another failure. An answered contact may
+nowhere to send it, its media worker lost, the server restarted under it, or another
+failure. An answered contact may
 end by ``worker_died`` too."""
 
 

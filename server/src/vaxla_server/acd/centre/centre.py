@@ -262,6 +262,7 @@ class ContactCentre:
                         queue_id=contact.queue_id,
                         agent_id=contact.agent_id,
                         by="system",
+                        cause="restart",
                     )
                 )
             for agent_id, contact_id in found.wrap_ups.items():
