@@ -152,7 +152,7 @@ class AgentGroup:
         self.refused: list[_Call] = []
         self.client = httpx.Client(base_url=server.rstrip("/") + "/api/v1", timeout=10)
         self.sip = SimEndpoint(_Account(self), "agent")
-        contact = f"sip:agent@{self.sip.address}"
+        self.contact = contact = f"sip:agent@{self.sip.address}"
         try:
             for username in usernames:
                 api = Api(self.client, username, password)
@@ -254,7 +254,8 @@ class AgentGroup:
             self.counters.errors += 1
 
     def run(self, stop: Callable[[], bool], report_every: float = 1.0) -> None:
-        print(json.dumps({"ready": [a.username for a in self.agents]}), flush=True)
+        ready = {"ready": [a.username for a in self.agents], "contact": self.contact}
+        print(json.dumps(ready), flush=True)
         next_report = self.clock() + report_every
         while not stop():
             self.sip.pump(10)

@@ -197,6 +197,9 @@ class Children:
                 continue
             if "ready" in message:
                 self.ready[index] = True
+                if "contact" in message:
+                    users = ", ".join(message["ready"])
+                    print(f"{users} logged in, answering at {message['contact']}", flush=True)
             else:
                 self.latest[index] = message
 
