@@ -344,11 +344,7 @@ def test_restart_closes_open_contacts_and_logs_agents_out(world_on_both: World) 
     after = [logged.event for logged in world.store.events.read(since_id=mark)]
     ended = sorted(e.contact_id for e in after if e.kind == EventKind.ENDED)
     assert ended == sorted((waiting, answered))
-    assert all(
-        (e.by, e.cause) == ("system", "restart")
-        for e in after
-        if e.kind == EventKind.ENDED
-    )
+    assert all((e.by, e.cause) == ("system", "restart") for e in after if e.kind == EventKind.ENDED)
     logged_out = sorted(
         (e.agent_id, e.queue_id) for e in after if e.kind == EventKind.AGENT_LOGGED_OUT
     )
