@@ -2,7 +2,7 @@
 waiting contact to another queue (supervisors)."""
 
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -26,6 +26,7 @@ from vaxla_server.api.centre_access import (
 )
 from vaxla_server.auth import User
 from vaxla_server.stats import QueueFigures, events_after, queue_figures
+from vaxla_server.stats.days import site_midnight
 from vaxla_server.store.events import Event
 
 _EPSILON = timedelta(microseconds=1)
@@ -53,12 +54,13 @@ class _TodayCache:
         self._value: dict[int, QueueFigures] = {}
 
     def get(self, centre: ContactCentre, now: datetime) -> dict[int, QueueFigures]:
-        midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+        midnight = site_midnight(now)
+        day = midnight.date()
         with self._lock:
-            if self._log is not centre.log or self._day != now.date():
-                self._log, self._day, self._last_id, self._events = centre.log, now.date(), 0, []
+            if self._log is not centre.log or self._day != day:
+                self._log, self._day, self._last_id, self._events = centre.log, day, 0, []
                 self._key = None
-            key = (centre.version, now.date())
+            key = (centre.version, day)
             if key != self._key:
                 fresh, self._last_id = events_after(centre.log, self._last_id)
                 self._events.extend(event for event in fresh if event.at >= midnight)
@@ -76,7 +78,7 @@ _today = _TodayCache()
 
 
 def queue_states(centre: ContactCentre, now: datetime) -> list[QueueState]:
-    """Every queue now, with today's figures (since midnight UTC) from the event log."""
+    """Every queue now, with today's figures (since midnight, site time) from the event log."""
     today = _today.get(centre, now)
     states = []
     for view in centre.queues():

@@ -1,10 +1,11 @@
 """``/stats`` and ``/reports``: queue and agent figures computed from the event log.
 
-``/stats/queues`` is today so far (since midnight UTC); ``/reports/queues`` splits a
-period into intervals; ``/reports/agents`` totals a period per agent.
+``/stats/queues`` is today so far (since midnight in the site's time zone);
+``/reports/queues`` splits a period into intervals; ``/reports/agents`` totals a period
+per agent.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from vaxla_server.api.calls import user_names
 from vaxla_server.api.centre_access import FORBIDDEN, Centre, Responses
 from vaxla_server.auth import Auth, User
 from vaxla_server.stats import agent_figures, events_between, queue_intervals
+from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import QueueFigures
 
 ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN}
@@ -72,9 +74,9 @@ def _rows(centre: Centre, figures: list[QueueFigures]) -> list[QueueReportRow]:
 
 @stats_router.get("/queues", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN})
 def queues_today(_user: Reader, centre: Centre, clock: Now) -> list[QueueReportRow]:
-    """Per queue, today so far (from midnight UTC to now)."""
+    """Per queue, today so far (from midnight, site time, to now)."""
     now = clock()
-    midnight = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    midnight = site_midnight(now)
     end = now + timedelta(microseconds=1)
     figures = queue_intervals(
         events_between(centre.log, midnight, end),
