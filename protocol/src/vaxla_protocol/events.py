@@ -16,6 +16,7 @@ from pydantic import Field, TypeAdapter
 from vaxla_protocol._base import WireModel
 from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.auth import Role
+from vaxla_protocol.control import ParkedChanged, TransferChanged
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -67,6 +68,7 @@ class OfferMade(WireModel):
 
 
 ServerEvent = Annotated[
-    Welcome | AgentStateChanged | QueueSnapshot | OfferMade, Field(discriminator="type")
+    Welcome | AgentStateChanged | QueueSnapshot | OfferMade | TransferChanged | ParkedChanged,
+    Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)
