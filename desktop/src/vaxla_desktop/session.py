@@ -6,6 +6,7 @@ watch the supervisor through a callback.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +95,11 @@ class ConnectionSupervisor:
         self._tracker = tracker
         self._on_status = on_status
         self._heartbeat_s = heartbeat_s
+        self._check_soon = asyncio.Event()
+
+    def check_now(self) -> None:
+        """Check the server without waiting for the heartbeat: the event socket broke."""
+        self._check_soon.set()
 
     @property
     def status(self) -> ConnectionStatus:
@@ -103,7 +109,9 @@ class ConnectionSupervisor:
         """Supervise until given up or cancelled."""
         self._report(self._tracker.connected(), None)
         while True:
-            await asyncio.sleep(self._heartbeat_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._check_soon.wait(), self._heartbeat_s)
+            self._check_soon.clear()
             try:
                 await self._session.client.me()
             except (ServerUnreachable, BadAnswer) as error:

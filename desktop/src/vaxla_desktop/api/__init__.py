@@ -2,6 +2,7 @@
 
 from vaxla_desktop.api.client import ServerClient, server_base_url
 from vaxla_desktop.api.errors import (
+    ActionRefused,
     BadAnswer,
     CertificateChanged,
     CertificateError,
@@ -16,6 +17,7 @@ from vaxla_desktop.api.errors import (
 )
 
 __all__ = [
+    "ActionRefused",
     "BadAnswer",
     "CertificateChanged",
     "CertificateError",

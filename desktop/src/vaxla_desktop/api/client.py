@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from vaxla_desktop.api.errors import (
+    ActionRefused,
     BadAnswer,
     CertificateRefused,
     IncompatibleServer,
@@ -51,6 +52,8 @@ class ServerClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = server_base_url(base_url)
+        # Kept for the event WebSocket, which must trust the same certificate.
+        self.ssl_context = ssl_context
         self._token: str | None = None
         self._http = httpx.AsyncClient(
             base_url=self.base_url + API_PREFIX,
@@ -76,6 +79,27 @@ class ServerClient:
     @property
     def logged_in(self) -> bool:
         return self._token is not None
+
+    @property
+    def token(self) -> str:
+        """The session's bearer token (the event socket's Hello carries it)."""
+        if self._token is None:
+            raise SessionEnded
+        return self._token
+
+    async def call(self, method: str, path: str, *, json: Any = None) -> object:
+        """An authorised request under the API prefix; its JSON answer (None if empty).
+
+        A refusal the agent can act on (400, 404, 409, 422) is an :class:`ActionRefused`
+        with the server's sentence; anything else that is not a success a ``BadAnswer``.
+        """
+        response = await self._request(method, path, authorised=True, json=json)
+        if response.status_code in _REFUSALS:
+            raise ActionRefused(response.status_code, _detail(response))
+        if response.status_code == httpx.codes.NO_CONTENT:
+            self._check(response)
+            return None
+        return self._json(response)
 
     async def health(self) -> Health:
         """The server's health; raises ``IncompatibleServer`` for another protocol."""
@@ -151,6 +175,22 @@ class ServerClient:
             return model.model_validate(data)
         except ValidationError as error:
             raise BadAnswer(self.base_url, f"unexpected {what} answer: {error}") from error
+
+
+_REFUSALS = frozenset({400, 404, 409, 422})
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's ``detail`` sentence (FastAPI's shape), or the status line."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        return str(detail[0].get("msg", detail))  # a validation error's first problem
+    return f"HTTP {response.status_code} for {response.url.path}"
 
 
 def _refused_certificate(error: httpx.TransportError) -> bool:

@@ -53,6 +53,17 @@ class IncompatibleServer(ServerError, ProtocolMismatch):
         )
 
 
+class ActionRefused(ServerError):
+    """The server understood the request and said no (409, 422, 404): the agent's action
+    does not fit the state it is in, or names something the configuration does not know.
+    ``detail`` is the server's own sentence."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(f"the server refused ({status}): {detail}")
+
+
 class CertificateError(ServerError):
     """The server's TLS certificate is not the one this app may trust."""
 

@@ -1,0 +1,83 @@
+"""The agent's own actions and the lists it chooses from, as typed calls.
+
+Each action answers with what the server says the agent is now; the agent panel does
+not use that answer to draw itself (the event socket brings the same state to every
+desktop that shows it), only to know the action went through.
+"""
+
+from typing import TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.errors import BadAnswer
+from vaxla_protocol.agent import (
+    AgentLoginRequest,
+    AgentLogoutRequest,
+    AgentState,
+    ClassifyRequest,
+    PauseRequest,
+)
+from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
+from vaxla_protocol.control import ParkedContact
+
+_T = TypeVar("_T")
+
+_PAUSE_REASONS = TypeAdapter(list[PauseReasonItem])
+_CLASSIFICATION_CODES = TypeAdapter(list[ClassificationCodeItem])
+_PARKED = TypeAdapter(list[ParkedContact])
+
+
+class AgentApi:
+    """``/agent`` and the configuration lists an agent may read, over one client."""
+
+    def __init__(self, client: ServerClient) -> None:
+        self._client = client
+
+    async def state(self) -> AgentState:
+        return self._parse(_AGENT_STATE, await self._client.call("GET", "/agent"), "agent")
+
+    async def log_in(self, queues: list[int] | None, sip_contact: str | None) -> AgentState:
+        request = AgentLoginRequest(queues=queues, sip_contact=sip_contact)
+        return await self._act("/agent/login", request)
+
+    async def log_out(self, queues: list[int] | None) -> AgentState:
+        return await self._act("/agent/logout", AgentLogoutRequest(queues=queues))
+
+    async def ready(self) -> AgentState:
+        return await self._act("/agent/ready", None)
+
+    async def pause(self, reason: str) -> AgentState:
+        return await self._act("/agent/pause", PauseRequest(reason=reason))
+
+    async def classify(self, code: str) -> AgentState:
+        return await self._act("/agent/classification", ClassifyRequest(code=code))
+
+    async def take_parked(self, contact_id: int) -> ParkedContact:
+        data = await self._client.call("POST", f"/agent/parked/{contact_id}/take")
+        return self._parse(TypeAdapter(ParkedContact), data, "parked contact")
+
+    async def parked(self) -> list[ParkedContact]:
+        return self._parse(_PARKED, await self._client.call("GET", "/agent/parked"), "parked")
+
+    async def pause_reasons(self) -> list[PauseReasonItem]:
+        data = await self._client.call("GET", "/config/pause-reasons")
+        return [item for item in self._parse(_PAUSE_REASONS, data, "pause reasons") if item.active]
+
+    async def classification_codes(self) -> list[ClassificationCodeItem]:
+        data = await self._client.call("GET", "/config/classification-codes")
+        codes = self._parse(_CLASSIFICATION_CODES, data, "classification codes")
+        return [item for item in codes if item.active]
+
+    async def _act(self, path: str, request: BaseModel | None) -> AgentState:
+        body = request.model_dump(exclude_none=True) if request is not None else None
+        return self._parse(_AGENT_STATE, await self._client.call("POST", path, json=body), "agent")
+
+    def _parse(self, adapter: TypeAdapter[_T], data: object, what: str) -> _T:
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as error:
+            raise BadAnswer(self._client.base_url, f"unexpected {what} answer: {error}") from error
+
+
+_AGENT_STATE = TypeAdapter(AgentState)
