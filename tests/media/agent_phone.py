@@ -6,7 +6,8 @@ port and prints one JSON object per line on stdout: ``ready`` (with ``address``)
 ``ringing`` (with ``offer_id``), ``answered``, ``ended`` (``by``: local or remote). It
 answers valid offers at once (with ``--no-answer`` it only rings: 180) and records what
 it hears to OUT.wav. Commands on stdin:
-``hangup`` (hang up the call), ``quit``. Closing stdin quits too.
+``hangup`` (hang up the call), ``hold`` (re-INVITE sendonly; ``held`` once done),
+``unhold`` (re-INVITE sendrecv; ``resumed``), ``quit``. Closing stdin quits too.
 """
 
 import argparse
@@ -35,6 +36,7 @@ class Phone:
         self.call: _Call | None = None
         self.refused: list[_Call] = []
         self.recorder: Any = None
+        self.holding = False
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -58,7 +60,17 @@ class _Call(pj.Call):  # type: ignore[misc]
     def onCallMediaState(self, prm: Any) -> None:
         info = self.getInfo()
         for index, media in enumerate(info.media):
+            if (
+                media.type == pj.PJMEDIA_TYPE_AUDIO
+                and media.status == pj.PJSUA_CALL_MEDIA_LOCAL_HOLD
+            ):
+                say("held")
+                return
             if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                if self.phone.holding:
+                    self.phone.holding = False
+                    self.getAudioMedia(index).startTransmit(self.phone.recorder)
+                    say("resumed")
                 if self.phone.recorder is None:
                     recorder = pj.AudioMediaRecorder()
                     recorder.createRecorder(self.phone.record)
@@ -129,6 +141,13 @@ def main() -> None:
             elif command == "hangup" and phone.call is not None:
                 phone.call.local_hangup = True
                 phone.call.hangup(pj.CallOpParam(True))
+            elif command == "hold" and phone.call is not None:
+                phone.holding = True
+                phone.call.setHold(pj.CallOpParam(True))
+            elif command == "unhold" and phone.call is not None:
+                unhold = pj.CallOpParam(True)
+                unhold.opt.flag = pj.PJSUA_CALL_UNHOLD
+                phone.call.reinvite(unhold)
     if phone.call is not None:
         phone.call.local_hangup = True
         phone.call.hangup(pj.CallOpParam(True))

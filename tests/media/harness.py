@@ -98,7 +98,7 @@ class Harness:
         return Sipp(process, errors)
 
     async def agent(self, *options: str) -> "AgentPhone":
-        record = self.tmp_path / "agent-heard.wav"
+        record = self.tmp_path / f"agent-heard-{len(self.started)}.wav"
         process = await asyncio.create_subprocess_exec(
             sys.executable, str(AGENT_PHONE), "--key", KEY, "--record", str(record), *options,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

@@ -34,8 +34,20 @@ EndCause = Literal[
     "shutdown",  # the worker was shut down with the call still up
     "media_error",  # pjsua2 failed the call (SIP or media error)
 ]
-AgentLegStateName = Literal["calling", "ringing", "answered", "bridged", "failed", "ended"]
+AgentLegStateName = Literal[
+    "calling", "ringing", "answered", "bridged", "held", "resumed", "failed", "ended"
+]
+ConsultStateName = Literal["calling", "ringing", "answered", "failed", "ended", "completed"]
 _HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+
+
+def _plain_headers(headers: dict[str, str]) -> dict[str, str]:
+    for name, value in headers.items():
+        if not _HEADER_NAME.match(name):
+            raise ValueError(f"not a SIP header name: {name!r}")
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name} has a line break in its value")
+    return headers
 
 
 class ProtocolError(ValueError):
@@ -90,11 +102,28 @@ class AgentLegState(_Message):
     ``bridged`` confirms a ``bridge`` command (caller and agent hear each other);
     ``failed`` means it never answered (``code``: the SIP status, e.g. 486, 408, 487);
     ``ended`` means an answered leg is gone while the caller stays (after a hangup of the
-    agent side ordered by the server)."""
+    agent side ordered by the server); ``held`` means the agent's softphone put a bridged
+    leg on hold (re-INVITE sendonly/inactive) and the caller hears the bridge's music on
+    hold, ``resumed`` that it took it off hold and the two hear each other again."""
 
     type: Literal["agent_leg_state"] = "agent_leg_state"
     call_id: CallId
     state: AgentLegStateName
+    code: int | None = None
+
+
+class ConsultState(_Message):
+    """The consultation leg of an attended transfer moved: ``answered`` means the target
+    answered and is bridged with the agent (the caller hears music on hold); ``failed``
+    that it never answered (``code``: the SIP status); ``ended`` that it is gone — the
+    target hung up or the consultation was cancelled — and the caller is bridged back to
+    the agent; ``completed`` that the target took the agent's place: the agent's leg is
+    ended and the caller is bridged with the target, who is the call's agent leg from now
+    on (its hang-up ends the call)."""
+
+    type: Literal["consult_state"] = "consult_state"
+    call_id: CallId
+    state: ConsultStateName
     code: int | None = None
 
 
@@ -108,7 +137,7 @@ class CallEnded(_Message):
 
 
 class Stats(_Message):
-    """The worker's load, sent when a call starts or ends."""
+    """The worker's load, sent when a call starts or ends (and a consultation leg)."""
 
     type: Literal["stats"] = "stats"
     active_calls: int = Field(ge=0)
@@ -172,12 +201,7 @@ class OriginateAgentLeg(_Message):
     @field_validator("headers")
     @classmethod
     def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
-        for name, value in headers.items():
-            if not _HEADER_NAME.match(name):
-                raise ValueError(f"not a SIP header name: {name!r}")
-            if "\r" in value or "\n" in value:
-                raise ValueError(f"header {name} has a line break in its value")
-        return headers
+        return _plain_headers(headers)
 
 
 class CancelAgentLeg(_Message):
@@ -188,9 +212,43 @@ class CancelAgentLeg(_Message):
 
 
 class Bridge(_Message):
-    """Connect caller and agent audio both ways (stops any playback to the caller)."""
+    """Connect caller and agent audio both ways (stops any playback to the caller).
+    ``music_on_hold`` (absolute WAV paths, looped) is what the caller hears while the
+    agent's softphone holds the call; without it the caller hears silence."""
 
     type: Literal["bridge"] = "bridge"
+    call_id: CallId
+    music_on_hold: list[str] = Field(default_factory=list, max_length=64)
+
+
+class Consult(_Message):
+    """Attended transfer: take the caller out of the bridge (the server plays it music on
+    hold next) and call ``sip_uri``; once it answers, the agent and it hear each other."""
+
+    type: Literal["consult"] = "consult"
+    call_id: CallId
+    sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("headers")
+    @classmethod
+    def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
+        return _plain_headers(headers)
+
+
+class CompleteConsult(_Message):
+    """Attended transfer done: the agent's leg ends, the caller is bridged with the
+    answered consultation leg."""
+
+    type: Literal["complete_consult"] = "complete_consult"
+    call_id: CallId
+
+
+class CancelConsult(_Message):
+    """Attended transfer called off: the consultation leg ends, caller and agent are
+    bridged again."""
+
+    type: Literal["cancel_consult"] = "cancel_consult"
     call_id: CallId
 
 
@@ -215,6 +273,7 @@ FromWorker = Annotated[
     | Dtmf
     | PlaybackFinished
     | AgentLegState
+    | ConsultState
     | CallEnded
     | Stats
     | CommandFailed,
@@ -228,6 +287,9 @@ ToWorker = Annotated[
     | OriginateAgentLeg
     | CancelAgentLeg
     | Bridge
+    | Consult
+    | CompleteConsult
+    | CancelConsult
     | Hangup
     | Shutdown,
     Field(discriminator="type"),

@@ -56,7 +56,12 @@ from vaxla_server.media.messages import (
     Bridge,
     CallEnded,
     CancelAgentLeg,
+    CancelConsult,
     CommandFailed,
+    CompleteConsult,
+    Consult,
+    ConsultState,
+    ConsultStateName,
     Dtmf,
     EndCause,
     Hangup,
@@ -127,7 +132,7 @@ class _Leg(pj.Call):  # type: ignore[misc]
         self,
         worker: "MediaWorker",
         contact: "_Contact | None",
-        role: Literal["caller", "agent", "refused"],
+        role: Literal["caller", "agent", "target", "refused"],
         account: Any,
         call_id: int,
     ) -> None:
@@ -146,9 +151,16 @@ class _Leg(pj.Call):  # type: ignore[misc]
     def onCallMediaState(self, prm: Any) -> None:
         info = self.getInfo()
         for index, media in enumerate(info.media):
-            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+            if media.type != pj.PJMEDIA_TYPE_AUDIO:
+                continue
+            if media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 self.media = self.getAudioMedia(index)
+                self.worker._on_leg_held(self, held=False)
                 self.worker._on_leg_media(self)
+                return
+            if media.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD:
+                # The far end sent sendonly or inactive: a softphone's hold.
+                self.worker._on_leg_held(self, held=True)
                 return
 
     def onDtmfDigit(self, prm: Any) -> None:
@@ -217,6 +229,12 @@ class _Contact:
     ended: bool = False
     end: tuple[EndCause, Side] | None = None
     player: _Player | None = None
+    music_on_hold: list[str] = field(default_factory=list)
+    held: bool = False
+    """The agent's softphone holds the bridged leg: the caller hears music on hold."""
+    target: _Leg | None = None
+    """The consultation leg of an attended transfer."""
+    target_answered: bool = False
     extra_legs: list[_Leg] = field(default_factory=list)  # agent legs still hanging up
 
 
@@ -368,6 +386,12 @@ class MediaWorker:
                     self._drop_agent(self._contact(command.call_id))
                 case Bridge():
                     self._bridge(command)
+                case Consult():
+                    self._consult(command)
+                case CompleteConsult():
+                    self._complete_consult(command)
+                case CancelConsult():
+                    self._cancel_consult(command)
                 case Hangup():
                     self._hangup(command)
                 case Shutdown():
@@ -418,18 +442,23 @@ class MediaWorker:
             raise CommandError(f"call {contact.call_id} is not answered yet")
         if contact.bridged:
             raise CommandError(f"call {contact.call_id} is bridged to its agent")
+        self._start_player(contact, caller, command.files, command.play_id, loop=command.loop)
+
+    def _start_player(
+        self, contact: _Contact, caller: _Leg, files: Sequence[str], play_id: str, *, loop: bool
+    ) -> None:
         seconds = 0.0
-        for name in command.files:
+        for name in files:
             path = Path(name)
             if not path.is_absolute() or not path.is_file():
                 raise CommandError(f"not an existing file given by absolute path: {name}")
             seconds += wav_seconds(path)
-        player = _Player(command.play_id, command.loop, seconds)
-        options = 0 if command.loop else pj.PJMEDIA_FILE_NO_LOOP
+        player = _Player(play_id, loop, seconds)
+        options = 0 if loop else pj.PJMEDIA_FILE_NO_LOOP
         try:
-            player.createPlaylist(pj.StringVector(command.files), command.play_id, options)
+            player.createPlaylist(pj.StringVector(list(files)), play_id, options)
         except pj.Error as error:
-            raise CommandError(f"cannot play {command.files}: {error.info()}") from None
+            raise CommandError(f"cannot play {list(files)}: {error.info()}") from None
         self._stop_playback(contact)
         contact.player = player
         if caller.media is not None:
@@ -482,11 +511,16 @@ class MediaWorker:
             raise CommandError(f"call {contact.call_id} has no answered agent leg to bridge")
         if caller.media is None:
             raise CommandError(f"call {contact.call_id}: the caller's audio is not active")
+        for name in command.music_on_hold:
+            if not Path(name).is_absolute() or not Path(name).is_file():
+                raise CommandError(f"not an existing file given by absolute path: {name}")
+        if contact.target is not None:
+            raise CommandError(f"call {contact.call_id} is in an attended transfer")
+        contact.music_on_hold = list(command.music_on_hold)
         if contact.bridged:
             return
         self._stop_playback(contact)
-        caller.media.startTransmit(agent.media)
-        agent.media.startTransmit(caller.media)
+        _connect(caller, agent)
         contact.bridged = True
         self._agent_state(contact, "bridged")
 
@@ -494,14 +528,105 @@ class MediaWorker:
         if not contact.bridged:
             return
         contact.bridged = False
-        caller, agent = contact.caller, contact.agent
-        if caller is None or agent is None or caller.media is None or agent.media is None:
+        if contact.held:
+            contact.held = False  # nothing flows between the legs while held
+            self._stop_playback(contact)
             return
+        _disconnect(contact.caller, contact.agent)
+
+    def _consult(self, command: Consult) -> None:
+        contact = self._contact(command.call_id)
+        self._caller(contact)
+        if contact.target is not None:
+            raise CommandError(f"call {contact.call_id} is in an attended transfer already")
+        if contact.agent is None or not contact.bridged:
+            raise CommandError(f"call {contact.call_id} has no agent bridged to consult from")
+        param = pj.CallOpParam(True)
+        for name, value in command.headers.items():
+            header = pj.SipHeader()
+            header.hName = name
+            header.hValue = value
+            param.txOption.headers.append(header)
+        leg = _Leg(self, contact, "target", self._account, pj.PJSUA_INVALID_ID)
         try:
-            caller.media.stopTransmit(agent.media)
-            agent.media.stopTransmit(caller.media)
-        except pj.Error:
-            log.debug("stopTransmit between legs failed", exc_info=True)
+            leg.makeCall(command.sip_uri, param)
+        except pj.Error as error:
+            raise CommandError(f"cannot call {command.sip_uri}: {error.info()}") from None
+        self._unbridge(contact)
+        contact.target = leg
+        contact.target_answered = False
+        self._consult_state(contact, "calling")
+        self._send_stats()
+
+    def _complete_consult(self, command: CompleteConsult) -> None:
+        contact = self._contact(command.call_id)
+        caller = self._caller(contact)
+        target = contact.target
+        if target is None or not contact.target_answered or target.media is None:
+            raise CommandError(f"call {contact.call_id} has no answered consultation to complete")
+        if caller.media is None:
+            raise CommandError(f"call {contact.call_id}: the caller's audio is not active")
+        old = contact.agent
+        _disconnect(old, target)
+        contact.target, contact.target_answered = None, False
+        target.role = "agent"
+        contact.agent, contact.agent_answered = target, True
+        contact.agent_dropped_by_server = False
+        if old is not None and not old.gone:
+            contact.extra_legs.append(old)
+            try:
+                old.hangup(_param(0))
+            except pj.Error:
+                log.debug("hangup of the transferring agent's leg failed", exc_info=True)
+        self._stop_playback(contact)
+        _connect(caller, target)
+        contact.bridged = True
+        self._consult_state(contact, "completed")
+
+    def _cancel_consult(self, command: CancelConsult) -> None:
+        contact = self._contact(command.call_id)
+        target = contact.target
+        if target is None:
+            raise CommandError(f"call {contact.call_id} is in no attended transfer")
+        target.hangup(_param(0))  # the caller is bridged back once the leg is gone
+
+    def _back_to_agent(self, contact: _Contact) -> None:
+        """After a consultation: the caller and the agent hear each other again."""
+        caller, agent = contact.caller, contact.agent
+        if caller is None or caller.media is None or agent is None or agent.media is None:
+            return
+        if not contact.agent_answered or contact.bridged:
+            return
+        self._stop_playback(contact)
+        _connect(caller, agent)
+        contact.bridged = True
+        self._agent_state(contact, "bridged")
+
+    def _on_leg_held(self, leg: _Leg, *, held: bool) -> None:
+        """The agent's softphone held or resumed the bridged call: music on hold to the
+        caller while held, the bridge again on resume."""
+        contact = leg.contact
+        if contact is None or contact.ended or leg is not contact.agent or not contact.bridged:
+            return
+        if held == contact.held:
+            return
+        caller = contact.caller
+        if caller is None:
+            return
+        contact.held = held
+        if held:
+            _disconnect(caller, leg)
+            if contact.music_on_hold:
+                try:
+                    self._start_player(contact, caller, contact.music_on_hold, "hold", loop=True)
+                except CommandError as error:
+                    log.warning("music on hold for %s: %s", contact.call_id, error)
+            self._agent_state(contact, "held")
+        else:
+            self._stop_playback(contact)
+            if leg.media is not None and caller.media is not None:
+                _connect(caller, leg)
+            self._agent_state(contact, "resumed")
 
     def _hangup(self, command: Hangup) -> None:
         contact = self._contact(command.call_id)
@@ -516,9 +641,9 @@ class MediaWorker:
         """Hang up both legs; ``call_ended`` follows when the caller's leg is gone."""
         self._stop_playback(contact)
         self._unbridge(contact)
-        for leg in (contact.agent, contact.caller):
+        for leg in (contact.target, contact.agent, contact.caller):
             if leg is not None and not leg.gone:
-                code = 0 if leg.role == "agent" or contact.answered else 480
+                code = 0 if leg.role != "caller" or contact.answered else 480
                 try:
                     leg.hangup(_param(code))
                 except pj.Error:
@@ -579,15 +704,25 @@ class MediaWorker:
             leg.confirmed = True
             if leg.role == "agent":
                 self._maybe_agent_answered(contact, leg)
+            elif leg.role == "target":
+                self._maybe_target_answered(contact, leg)
         elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "agent":
             if contact.agent is leg and int(info.lastStatusCode) in (180, 183):
                 self._agent_state(contact, "ringing")
+        elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "target":
+            if contact.target is leg and int(info.lastStatusCode) in (180, 183):
+                self._consult_state(contact, "ringing")
         elif state == pj.PJSIP_INV_STATE_DISCONNECTED:
             leg.gone = True
             leg.media = None
             code = int(info.lastStatusCode)
-            if leg.role == "caller":
+            if leg in contact.extra_legs:
+                contact.extra_legs.remove(leg)
+                self._forget_if_done(contact)
+            elif leg.role == "caller":
                 self._caller_gone(contact)
+            elif leg.role == "target":
+                self._target_gone(contact, leg, code)
             else:
                 self._agent_gone(contact, leg, code)
 
@@ -599,14 +734,18 @@ class MediaWorker:
             player = contact.player
             if player is not None and not player.connected:
                 player.connect(leg.media)
-            if contact.bridged and contact.agent is not None and contact.agent.media is not None:
-                leg.media.startTransmit(contact.agent.media)
-                contact.agent.media.startTransmit(leg.media)
+            if contact.bridged and not contact.held:
+                _connect(leg, contact.agent)
         elif leg is contact.agent:
-            if contact.bridged and contact.caller is not None and contact.caller.media is not None:
-                leg.media.startTransmit(contact.caller.media)
-                contact.caller.media.startTransmit(leg.media)
+            if contact.bridged and not contact.held:
+                _connect(contact.caller, leg)
+            if contact.target_answered:
+                _connect(leg, contact.target)
             self._maybe_agent_answered(contact, leg)
+        elif leg is contact.target:
+            if contact.target_answered:
+                _connect(contact.agent, leg)
+            self._maybe_target_answered(contact, leg)
 
     def _on_dtmf(self, leg: _Leg, digit: str) -> None:
         contact = leg.contact
@@ -631,6 +770,32 @@ class MediaWorker:
     ) -> None:
         if not contact.ended:
             self.control.send(AgentLegState(call_id=contact.call_id, state=state, code=code))
+
+    def _maybe_target_answered(self, contact: _Contact, leg: _Leg) -> None:
+        ready = contact.target is leg and leg.confirmed and leg.media is not None
+        if ready and not contact.target_answered:
+            contact.target_answered = True
+            _connect(contact.agent, leg)
+            self._consult_state(contact, "answered")
+
+    def _consult_state(
+        self, contact: _Contact, state: ConsultStateName, code: int | None = None
+    ) -> None:
+        if not contact.ended:
+            self.control.send(ConsultState(call_id=contact.call_id, state=state, code=code))
+
+    def _target_gone(self, contact: _Contact, leg: _Leg, code: int) -> None:
+        if contact.target is not leg:
+            self._forget_if_done(contact)
+            return
+        contact.target = None
+        answered, contact.target_answered = contact.target_answered, False
+        if contact.ended:
+            self._forget_if_done(contact)
+            return
+        self._back_to_agent(contact)
+        self._consult_state(contact, "ended" if answered else "failed", code)
+        self._send_stats()
 
     def _agent_gone(self, contact: _Contact, leg: _Leg, code: int) -> None:
         if contact.agent is not leg:
@@ -657,12 +822,13 @@ class MediaWorker:
 
     def _caller_gone(self, contact: _Contact) -> None:
         self._stop_playback(contact)
-        if contact.agent is not None and not contact.agent.gone:
-            self._unbridge(contact)
-            try:
-                contact.agent.hangup(_param(0))
-            except pj.Error:
-                log.debug("hangup of the agent leg failed", exc_info=True)
+        self._unbridge(contact)
+        for other in (contact.agent, contact.target):
+            if other is not None and not other.gone:
+                try:
+                    other.hangup(_param(0))
+                except pj.Error:
+                    log.debug("hangup of the %s leg failed", other.role, exc_info=True)
         if not contact.ended:
             contact.ended = True
             cause, side = contact.end or ("caller_hangup", "caller")
@@ -671,10 +837,13 @@ class MediaWorker:
         self._send_stats()
 
     def _forget_if_done(self, contact: _Contact) -> None:
-        if contact.ended and (contact.agent is None or contact.agent.gone):
+        others = [contact.agent, contact.target, *contact.extra_legs]
+        if contact.ended and all(leg is None or leg.gone for leg in others):
             # Drop every reference to the Call objects: pjsua2 needs them gone.
             contact.caller = None
             contact.agent = None
+            contact.target = None
+            contact.extra_legs.clear()
             contact.player = None
             self._contacts.pop(contact.call_id, None)
 
@@ -690,7 +859,11 @@ class MediaWorker:
     def _legs(self) -> int:
         legs = len(self._refused)
         for contact in self._contacts.values():
-            legs += sum(1 for leg in (contact.caller, contact.agent) if leg and not leg.gone)
+            legs += sum(
+                1
+                for leg in (contact.caller, contact.agent, contact.target, *contact.extra_legs)
+                if leg and not leg.gone
+            )
         return legs
 
     def _send_stats(self) -> None:
@@ -722,6 +895,8 @@ class MediaWorker:
                 cause, side = contact.end or ("shutdown", "server")
                 self.control.send(CallEnded(call_id=contact.call_id, cause=cause, side=side))
             contact.agent = None
+            contact.target = None
+            contact.extra_legs.clear()
             self._forget_if_done(contact)
         self._refused.clear()
         try:
@@ -731,6 +906,24 @@ class MediaWorker:
         del self._account
         self._endpoint.libDestroy()
         self.control.close()
+
+
+def _connect(one: _Leg | None, other: _Leg | None) -> None:
+    """Both legs hear each other (when both have active audio)."""
+    if one is None or other is None or one.media is None or other.media is None:
+        return
+    one.media.startTransmit(other.media)
+    other.media.startTransmit(one.media)
+
+
+def _disconnect(one: _Leg | None, other: _Leg | None) -> None:
+    if one is None or other is None or one.media is None or other.media is None:
+        return
+    try:
+        one.media.stopTransmit(other.media)
+        other.media.stopTransmit(one.media)
+    except pj.Error:
+        log.debug("stopTransmit between legs failed", exc_info=True)
 
 
 def _param(code: int) -> Any:
