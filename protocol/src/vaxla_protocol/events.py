@@ -5,8 +5,9 @@ version). A bad token closes the socket with ``CLOSE_UNAUTHORIZED``, another pro
 version with ``CLOSE_PROTOCOL_MISMATCH``; the close reason says what is wrong. Otherwise
 the server answers ``Welcome`` and from then on pushes ``ServerEvent``s, filtered by
 role: an agent gets its own state and offers, its colleagues' states (agents sharing a
-queue with it) and the snapshots of its queues; an operator every agent's state and
-every queue; a supervisor or administrator that and every offer.
+queue with it) and the snapshots of every queue (its own and the other groups', R28);
+an operator every agent's state and every queue; a supervisor or administrator that
+and every offer.
 """
 
 from typing import Annotated, Final, Literal

@@ -137,6 +137,14 @@ def test_an_agent_gets_its_state_its_offers_and_its_queues(
         assert [m.agent.state for m in seen if isinstance(m, AgentStateChanged)] == ["offered"]
 
 
+def test_an_agent_sees_the_queues_of_other_groups_too(client: TestClient, running: Centre) -> None:
+    # bo is in Sales only; his panel shows Support as another group's queue (R28).
+    with connect(client, running.token("bo")) as ws:
+        snapshot = until(ws, lambda m: isinstance(m, QueueSnapshot))[-1]
+        assert isinstance(snapshot, QueueSnapshot)
+        assert {q.name for q in snapshot.queues} == {"Support", "Sales"}
+
+
 def test_an_operator_gets_states_and_snapshots_but_no_offers(
     client: TestClient, running: Centre
 ) -> None:

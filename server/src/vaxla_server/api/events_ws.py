@@ -81,11 +81,9 @@ class Audience:
         return self.agents(sorted(self.centre.agent_names()))
 
     def snapshot(self) -> QueueSnapshot:
-        queues = queue_states(self.centre, self.centre.wall_time())
-        if self.user.role == Role.AGENT:
-            mine = self._my_queues()
-            queues = [queue for queue in queues if queue.id in mine]
-        return QueueSnapshot(queues=queues)
+        # Every role sees every queue's figures (GET /queues is open to all): an agent's
+        # panel shows its own queues and, for the other groups, theirs (R28).
+        return QueueSnapshot(queues=queue_states(self.centre, self.centre.wall_time()))
 
     def offer(self, event: Offered) -> OfferMade | None:
         if not (self.user.role in _SEE_ALL_OFFERS or event.agent_id == self.user.id):
