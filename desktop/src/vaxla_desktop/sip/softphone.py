@@ -17,12 +17,37 @@ import itertools
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pjsua2 as pj
 
+from vaxla_desktop.core.phone_events import (
+    AudioRouteChanged,
+    Connected,
+    Dialling,
+    DtmfReceived,
+    Ended,
+    HoldChanged,
+    Refused,
+    Ringing,
+    SoftphoneEvent,
+)
+from vaxla_desktop.sip.audio import AudioChoice, AudioDevice, AudioRoute, AudioSwitch
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
+
+__all__ = [
+    "AudioRouteChanged",
+    "Connected",
+    "Dialling",
+    "DtmfReceived",
+    "Ended",
+    "HoldChanged",
+    "Refused",
+    "Ringing",
+    "Softphone",
+    "SoftphoneError",
+    "SoftphoneEvent",
+]
 
 log = logging.getLogger(__name__)
 
@@ -34,61 +59,6 @@ class SoftphoneError(Exception):
     """The softphone could not start or could not do what was asked."""
 
 
-@dataclass(frozen=True, slots=True)
-class Ringing:
-    """An offer from the server rings; answer or decline it by ``call``."""
-
-    call: int
-    offer_id: str
-    remote: str
-
-
-@dataclass(frozen=True, slots=True)
-class Dialling:
-    """An outgoing call (``dial``) is on its way."""
-
-    call: int
-    remote: str
-
-
-@dataclass(frozen=True, slots=True)
-class Connected:
-    """The call is answered and its audio flows."""
-
-    call: int
-
-
-@dataclass(frozen=True, slots=True)
-class HoldChanged:
-    call: int
-    on_hold: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Ended:
-    """The call is over; ``by`` says which side ended it, ``code`` is the SIP status."""
-
-    call: int
-    by: Literal["local", "remote"]
-    code: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class DtmfReceived:
-    call: int
-    digit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """An INVITE that was not a valid offer from the server was answered 403."""
-
-    source: str
-    reason: str
-
-
-SoftphoneEvent = Ringing | Dialling | Connected | HoldChanged | Ended | DtmfReceived | Refused
 EventSink = Callable[[SoftphoneEvent], None]
 KeySource = Callable[[], str | None]
 
@@ -97,6 +67,19 @@ def _offer_header(whole_message: str) -> str | None:
     head = whole_message.split("\r\n\r\n", 1)[0]
     match = _HEADER_LINE.search(head)
     return match.group(1) if match else None
+
+
+def _tones(parts: list[tuple[int, int, int]]) -> Any:
+    """(Hz, on ms, off ms) parts as pjsua2's ``ToneDescVector``."""
+    tones = pj.ToneDescVector()
+    for frequency, on_ms, off_ms in parts:
+        tone = pj.ToneDesc()
+        tone.freq1 = frequency
+        tone.freq2 = 0
+        tone.on_msec = on_ms
+        tone.off_msec = off_ms
+        tones.append(tone)
+    return tones
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -190,9 +173,14 @@ class Softphone:
             transport.boundAddress = bind
             transport.port = port
             self._transport = self._endpoint.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+            self._audio = AudioSwitch(self._endpoint.audDevManager(), enabled=audio)
             if not audio:
                 self._endpoint.audDevManager().setNullDev()
             self._endpoint.libStart()
+            # No sound devices at all (a server, a VM) falls to the null device here.
+            self._audio.use(AudioChoice())
+            self._ring_tone: Any = None
+            self._ring_on = False
             info = self._endpoint.transportGetInfo(self._transport)
             self.address: str = info.localName  # "HOST:PORT"
             account = pj.AccountConfig()
@@ -268,8 +256,82 @@ class Softphone:
         self._emit(Dialling(number, uri))
         return number
 
+    # Sound: devices, the ring and the auto-answer tone
+
+    def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices there are now (none with ``audio=False``)."""
+        return self._audio.devices()
+
+    def use_audio(self, choice: AudioChoice) -> None:
+        """Use the agent's chosen devices (the default for any that is not there)."""
+        self._emit_route(self._audio.use(choice))
+
+    def check_audio_devices(self) -> None:
+        """Look for devices that came or went (call it every few seconds); a device that
+        disappeared mid-call gives way to the system default, reported as an event."""
+        route = self._audio.check()
+        if route is not None:
+            self._emit_route(route)
+
+    @property
+    def ringing(self) -> bool:
+        return self._ring_on
+
+    def set_ringing(self, ringing: bool) -> None:
+        """Play the ring (425 Hz, 1 s in 5, as Swedish ringing) on the ringer device."""
+        if ringing == self._ring_on:
+            return
+        self._ring_on = ringing
+        connected = any(call.connected for call in self._calls.values())
+        self._audio.set_ringing(ringing and not connected)
+        if ringing:
+            self._play_tone(_tones([(425, 1000, 4000)]), loop=True)
+        else:
+            self._stop_tone()
+
+    def play_answer_tone(self) -> None:
+        """Two short beeps: the call was answered automatically."""
+        self._ring_on = False
+        self._audio.set_ringing(False)
+        self._play_tone(_tones([(880, 120, 80), (880, 120, 80)]), loop=False)
+
+    def _play_tone(self, tones: Any, *, loop: bool) -> None:
+        self._stop_tone()
+        try:
+            tone = pj.ToneGenerator()
+            tone.createToneGenerator()
+            tone.play(tones, loop)
+            tone.startTransmit(self._endpoint.audDevManager().getPlaybackDevMedia())
+        except pj.Error as error:
+            # No sound to play it on is no reason to miss the call.
+            log.warning("cannot play a tone: %s", error.info())
+            return
+        self._ring_tone = tone
+
+    def _stop_tone(self) -> None:
+        tone, self._ring_tone = self._ring_tone, None
+        if tone is None:
+            return
+        try:
+            tone.stop()
+        except pj.Error:
+            log.debug("stopping the tone failed", exc_info=True)
+
+    def _emit_route(self, route: AudioRoute) -> None:
+        devices = self._audio.devices()
+        self._emit(
+            AudioRouteChanged(
+                capture=self._audio.name_of(route.capture, devices),
+                playback=self._audio.name_of(route.playback, devices),
+                ringer=self._audio.name_of(route.ringer, devices),
+                missing=route.missing,
+                no_devices=route.no_devices,
+            )
+        )
+
     def close(self, *, max_wait_ms: int = 2000) -> None:
         """Hang up every call, wait for them to end, and destroy the library."""
+        self._stop_tone()
         for number in list(self._calls):
             self._hangup(number, 0, quiet=True)
         waited = 0
@@ -330,6 +392,7 @@ class Softphone:
     def _connect_audio(self, call: _Call) -> None:
         if call.media is None:
             return
+        self._audio.set_ringing(False)  # talking happens on the speaker
         manager = self._endpoint.audDevManager()
         capture = manager.getCaptureDevMedia()
         playback = manager.getPlaybackDevMedia()

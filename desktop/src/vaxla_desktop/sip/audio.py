@@ -1,0 +1,193 @@
+"""Which sound devices the softphone uses: microphone, speaker and a separate ringer.
+
+Devices are remembered by name (``driver/name``), not by pjsua2's index, which changes
+when devices come and go. :func:`route_for` turns the agent's choice and the devices
+present into the indices to use, falling back to the system default for a chosen device
+that is not there (unplugged mid-call) — pure logic, tested without pjsua2.
+:class:`AudioSwitch` applies a route to pjsua2's ``AudDevManager`` and never raises: a
+device that refuses to open falls back to the default, and with no devices at all the
+null device keeps calls working without sound.
+
+pjsua2 has one sound device for its conference bridge, so the ringer is the playback
+device while an offer rings and no call is connected; during a call a second offer rings
+on the speaker.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pjsua2 as pj
+
+log = logging.getLogger(__name__)
+
+# pjmedia's "the system default" indices.
+DEFAULT_CAPTURE = -1
+DEFAULT_PLAYBACK = -2
+# Marks "the null device is in use" where a (capture, playback) pair is kept.
+_NULL = (-100, -100)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioDevice:
+    index: int
+    name: str
+    driver: str
+    inputs: int
+    outputs: int
+
+    @property
+    def key(self) -> str:
+        """How the device is remembered between runs."""
+        return f"{self.driver}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class AudioChoice:
+    """The agent's devices by key; ``None`` is the system default."""
+
+    microphone: str | None = None
+    speaker: str | None = None
+    ringer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioRoute:
+    """Device indices to use now; ``missing`` lists chosen devices that are not there."""
+
+    capture: int
+    playback: int
+    ringer: int
+    missing: tuple[str, ...] = ()
+    no_devices: bool = False
+
+
+def route_for(choice: AudioChoice, devices: list[AudioDevice]) -> AudioRoute:
+    """The route for ``choice`` among ``devices``, with the default for any missing one."""
+    if not devices:
+        return AudioRoute(DEFAULT_CAPTURE, DEFAULT_PLAYBACK, DEFAULT_PLAYBACK, (), True)
+    missing: list[str] = []
+
+    def pick(key: str | None, default: int, *, needs_input: bool) -> int:
+        if key is None:
+            return default
+        for device in devices:
+            has = device.inputs if needs_input else device.outputs
+            if device.key == key and has > 0:
+                return device.index
+        if key not in missing:
+            missing.append(key)
+        return default
+
+    return AudioRoute(
+        capture=pick(choice.microphone, DEFAULT_CAPTURE, needs_input=True),
+        playback=pick(choice.speaker, DEFAULT_PLAYBACK, needs_input=False),
+        ringer=pick(choice.ringer, DEFAULT_PLAYBACK, needs_input=False),
+        missing=tuple(missing),
+    )
+
+
+class DeviceManager(Protocol):
+    """The part of pjsua2's ``AudDevManager`` used here (a fake one in unit tests)."""
+
+    def refreshDevs(self) -> None: ...
+    def enumDev2(self) -> Any: ...
+    def setCaptureDev(self, index: int) -> None: ...
+    def setPlaybackDev(self, index: int) -> None: ...
+    def setNullDev(self) -> None: ...
+
+
+class AudioSwitch:
+    """Keeps pjsua2 on the chosen devices, or on the defaults when they are gone.
+
+    ``enabled=False`` (servers, tests) keeps the null device and lists no devices.
+    """
+
+    def __init__(self, manager: DeviceManager, *, enabled: bool = True) -> None:
+        self._manager = manager
+        self._enabled = enabled
+        self.choice = AudioChoice()
+        self.route: AudioRoute | None = None
+        self.ringing = False
+        self._applied: tuple[int, int] | None = None  # (capture, playback) as set
+
+    def devices(self) -> list[AudioDevice]:
+        """The devices there are now (re-read from the system)."""
+        if not self._enabled:
+            return []
+        try:
+            self._manager.refreshDevs()
+            infos = list(self._manager.enumDev2())
+        except pj.Error as error:
+            log.warning("cannot list sound devices: %s", error.info())
+            return []
+        return [
+            AudioDevice(index, info.name, info.driver, info.inputCount, info.outputCount)
+            for index, info in enumerate(infos)
+        ]
+
+    def use(self, choice: AudioChoice) -> AudioRoute:
+        self.choice = choice
+        return self.check(force=True) or self._current()
+
+    def set_ringing(self, ringing: bool) -> None:
+        """Ring on the ringer device (``True``) or talk on the speaker (``False``)."""
+        if ringing != self.ringing:
+            self.ringing = ringing
+            if self.route is not None:
+                self._apply(self.route)
+
+    def check(self, *, force: bool = False) -> AudioRoute | None:
+        """Look at the devices again; the new route if it changed (and was applied)."""
+        route = route_for(self.choice, self.devices())
+        if route == self.route and not force:
+            return None
+        if self.route is not None and route.missing != self.route.missing:
+            for key in set(route.missing) - set(self.route.missing):
+                log.warning("sound device %s is gone; using the system default", key)
+        self.route = route
+        self._apply(route)
+        return route
+
+    def _current(self) -> AudioRoute:
+        assert self.route is not None
+        return self.route
+
+    def _apply(self, route: AudioRoute) -> None:
+        if not self._enabled or route.no_devices:
+            self._set_null()
+            return
+        playback = route.ringer if self.ringing else route.playback
+        wanted = (route.capture, playback)
+        if wanted == self._applied:
+            return
+        try:
+            self._manager.setCaptureDev(route.capture)
+            self._manager.setPlaybackDev(playback)
+        except pj.Error as error:
+            log.warning("cannot open the chosen sound device: %s", error.info())
+            try:
+                self._manager.setCaptureDev(DEFAULT_CAPTURE)
+                self._manager.setPlaybackDev(DEFAULT_PLAYBACK)
+            except pj.Error as default_error:
+                log.warning("cannot open the default sound device: %s", default_error.info())
+                self._set_null()
+                return
+            wanted = (DEFAULT_CAPTURE, DEFAULT_PLAYBACK)
+        self._applied = wanted
+
+    def _set_null(self) -> None:
+        if self._applied == _NULL:
+            return
+        try:
+            self._manager.setNullDev()
+        except pj.Error as error:
+            log.warning("cannot use the null sound device: %s", error.info())
+        self._applied = _NULL
+
+    def name_of(self, index: int, devices: list[AudioDevice]) -> str | None:
+        """The name of device ``index``; ``None`` for the system default."""
+        for device in devices:
+            if device.index == index:
+                return device.name
+        return None
