@@ -177,10 +177,18 @@ class PhonePanel(QWidget):
         self.transfer_button.clicked.connect(self._on_transfer)
         self.sound_button.clicked.connect(self.sig_audio_settings)
         self.dtmf_pad.sig_digit.connect(self._on_digit)
-        # F6 also declines a ringing offer when there is no call to hang up.
-        decline_shortcut = QShortcut(QKeySequence(HANG_UP_KEY), self)
-        decline_shortcut.activated.connect(self._on_hang_up_key)
-        self.hang_up_button.setShortcut(QKeySequence())
+        # Shortcuts of the panel, not of its buttons: they work whichever control has
+        # focus, and F6 also declines a ringing offer when there is no call to hang up.
+        for key, slot in (
+            (ANSWER_KEY, self._on_answer),
+            (HANG_UP_KEY, self._on_hang_up_key),
+            (HOLD_KEY, self._on_hold),
+            (TRANSFER_KEY, self._on_transfer),
+            (MUTE_KEYS, self._on_mute),
+            (KEYPAD_KEYS, self.keypad_button.toggle),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
 
         header = QHBoxLayout()
         header.addWidget(self.state_label)
@@ -243,7 +251,6 @@ class PhonePanel(QWidget):
         button.setAccessibleName(name)
         if key is not None:
             sequence = QKeySequence(key)
-            button.setShortcut(sequence)
             shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
             button.setToolTip(self.tr("{0} ({1})").format(name, shown))
         else:
@@ -541,7 +548,12 @@ class PhonePanel(QWidget):
             label.setAccessibleName(entry_label(entry_key))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setStyleSheet("font-size: 12pt; font-family: monospace;")
-            self.details_form.addRow(QLabel(entry_label(entry_key) + ":"), label)
+            name = QLabel(entry_label(entry_key) + ":")
+            name.setStyleSheet("font-size: 12pt;")
+            self.details_form.addRow(name, label)
+            # Added to a panel already on screen: shown now, not at the next event loop turn.
+            name.show()
+            label.show()
 
     def _refresh_times(self) -> None:
         current = self.book.current()
