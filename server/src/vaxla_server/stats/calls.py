@@ -2,7 +2,9 @@
 
 Outcome, by what happened last that decides it:
 
-* ``answered`` — an agent answered it (in whichever queue);
+* ``answered`` — an agent answered it (in whichever queue), even if the caller later hung
+  up waiting after a transfer or a park (the record's agent is the one who answered
+  first);
 * ``abandoned`` — the caller hung up while waiting in a queue;
 * ``closed`` — the server ended it outside opening hours, on a holiday, or after a
   closing message (``Ended.cause``);
@@ -85,9 +87,13 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
             case Moved():
                 call.queue_id = event.to_queue_id
             case Answered():
-                call.queue_id, call.agent_id = event.queue_id, event.agent_id
-                call.wait_seconds, call.left_queue = event.wait_seconds, "answered"
-            case Abandoned():
+                # After a transfer or a park the call is answered again: the record keeps
+                # the agent who answered first and the wait until then.
+                call.queue_id = event.queue_id
+                if call.agent_id is None:
+                    call.agent_id, call.wait_seconds = event.agent_id, event.wait_seconds
+                call.left_queue = "answered"
+            case Abandoned() if call.left_queue != "answered":
                 call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
             case Overflowed():
                 call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"

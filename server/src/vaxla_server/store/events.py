@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     NOT_ANSWERED = "not_answered"
     AGENT_AUTO_PAUSED = "agent_auto_paused"
     TRANSFERRED = "transferred"
+    PARKED = "parked"
     MOVED = "moved"
     OVERFLOWED = "overflowed"
     ABANDONED = "abandoned"
@@ -60,12 +61,13 @@ EndCause = Literal[
     "worker_died",
     "restart",
     "error",
+    "transferred",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
-nowhere to send it, its media worker lost, the server restarted under it, or another
-failure. An answered contact may
-end by ``worker_died`` too."""
+nowhere to send it, its media worker lost, the server restarted under it, another
+failure, or put through to an outside number (the call ended there). An answered contact
+may end by ``worker_died`` too."""
 
 
 class BaseEvent(BaseModel):
@@ -188,6 +190,16 @@ class Transferred(BaseEvent):
     to_queue_id: QueueId | None = None
     to_number: str | None = None
     attended: bool = False
+
+
+class Parked(BaseEvent):
+    """The agent parked its answered contact in its own personal queue (R22): the caller
+    hears music on hold and is offered to that agent again, keeping its wait."""
+
+    kind: Literal[EventKind.PARKED] = EventKind.PARKED
+    contact_id: ContactId
+    agent_id: AgentId
+    queue_id: QueueId | None
 
 
 class Moved(BaseEvent):
@@ -316,6 +328,7 @@ Event = Annotated[
     | NotAnswered
     | AgentAutoPaused
     | Transferred
+    | Parked
     | Moved
     | Overflowed
     | Abandoned

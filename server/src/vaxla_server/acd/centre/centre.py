@@ -36,6 +36,7 @@ from vaxla_dispatcher import (
     RemoveContact,
     RemoveQueue,
     SetAgentState,
+    SetPriority,
     Timeout,
     UpdateAgent,
     UpdateQueue,
@@ -84,7 +85,9 @@ from vaxla_server.store.events import (
     NotAnswered,
     Offered,
     Overflowed,
+    Parked,
     Queued,
+    Transferred,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -96,6 +99,10 @@ Listener = Callable[[Sequence[Event]], None]
 AgentStatus = Literal["available", "paused", "wrap_up"]
 EndedBy = Literal["caller", "agent", "system"]
 OverflowRule = Literal["max_length", "max_wait", "schedule", "nobody_logged_in"]
+TRANSFER_TAKEN_S = 20.0
+"""How long a caller transferred blind to an agent waits in that agent's personal queue
+for the offer to be answered, when the agent's queue has no ring timeout to go by; a
+decline, a ring-out or this time passing sends the caller back to its queue."""
 TIMER_POLL_S = 0.2
 """How long the timer task sleeps at most, so a timer set meanwhile is seen soon."""
 
@@ -132,6 +139,13 @@ class _Contact:
     agent_id: int | None = None
     answered_at: float | None = None
     position: int | None = None
+    requirements: dict[int, int] = field(default_factory=dict)
+    personal_agent: int | None = None
+    """The agent whose personal queue it waits in (parked, or transferred to it)."""
+    return_queue: int | None = None
+    """Blind transfer to an agent: the queue it goes back to if that agent does not take
+    it."""
+    parked_at: float | None = None
 
 
 @dataclass
@@ -198,6 +212,8 @@ class ContactView:
     estimated_wait: float | None
     entered_at: datetime
     data: Mapping[str, str]
+    personal_agent: int | None = None
+    parked_at: datetime | None = None
 
 
 class ContactCentre:
@@ -625,6 +641,7 @@ class ContactCentre:
                 t,
             )
             contact.state, contact.queue_id, contact.priority = "waiting", queue_id, priority
+            contact.requirements = dict(requirements)
             contact.wait_started = t
             contact.data = dict(data or {})
             position = self._position(contact)
@@ -650,6 +667,8 @@ class ContactCentre:
                 self._drop_offer(contact, other, withdraw=other != agent_id)
             assert contact.wait_started is not None
             contact.state, contact.agent_id, contact.answered_at = "active", agent_id, t
+            contact.personal_agent = contact.return_queue = contact.parked_at = None
+            self._timers.cancel(("transfer", contact_id))
             session = self._sessions.get(agent_id)
             if session is not None:
                 session.active.add(contact_id)
@@ -681,7 +700,7 @@ class ContactCentre:
                 reason="declined",
                 ring_seconds=t - offer.started,
             )
-            self._finish([event], t)
+            self._finish([event, *self._transfer_failed(contact, t)], t)
 
     def abandoned(self, contact_id: int) -> None:
         """The caller hung up while waiting: logged with position and wait, and ended."""
@@ -815,7 +834,9 @@ class ContactCentre:
             return [
                 self._contact_view(contact, t)
                 for contact in self._contacts.values()
-                if contact.state == "waiting" and queue_id in (None, contact.queue_id)
+                if contact.state == "waiting"
+                and contact.personal_agent is None
+                and queue_id in (None, contact.queue_id)
             ]
 
     def queues(self) -> list[QueueView]:
@@ -977,7 +998,9 @@ class ContactCentre:
         ]
         queue = self._queues.get(contact.queue_id) if contact.queue_id is not None else None
         session = self._sessions.get(agent_id)
-        if (queue is None or queue.autopause) and session is not None:
+        personal = contact.personal_agent is not None  # a personal queue always pauses
+        out.extend(self._transfer_failed(contact, t))
+        if (queue is None or queue.autopause or personal) and session is not None:
             self._withdraw_offers_of(agent_id)
             if session.status == "wrap_up":
                 out.append(self._end_wrap_up(session, t, early=True))
@@ -1034,6 +1057,7 @@ class ContactCentre:
 
     def _abandon(self, contact: _Contact, t: float) -> list[Event]:
         assert contact.queue_id is not None and contact.wait_started is not None
+        self._timers.cancel(("transfer", contact.id))
         position = self._position(contact)
         self._apply([RemoveContact(contact.id)], t)
         for agent_id in list(contact.offers):
@@ -1098,6 +1122,8 @@ class ContactCentre:
             estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if waiting else None,
             entered_at=contact.entered_at,
             data=dict(contact.data),
+            personal_agent=contact.personal_agent,
+            parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
         )
 
     def _contact(self, contact_id: int) -> _Contact:
@@ -1317,6 +1343,276 @@ class ContactCentre:
                 wait_seconds=0.0,
             )
             self._finish([event], t)
+
+    # The agent's call control: transfers and the personal queue (R22)
+
+    def own_call(self, contact_id: int, agent_id: int) -> ContactView:
+        """The contact, if it is the answered call of ``agent_id``; refused otherwise."""
+        with self._lock:
+            t = self._tick()
+            return self._contact_view(self._call_of(contact_id, agent_id), t)
+
+    def check_transfer_target(self, agent_id: int, to_agent: int) -> AgentLeg:
+        """Where ``to_agent``'s softphone rings, if it may be handed a call now."""
+        with self._lock:
+            self._tick()
+            return self._target(agent_id, to_agent)
+
+    def transfer_to_queue(
+        self, contact_id: int, agent_id: int, queue_id: int, *, attended: bool = False
+    ) -> int:
+        """The agent hands its answered contact to a queue: the caller waits there with
+        the wait it had before it was answered, the agent wraps up as after any call.
+        The new position."""
+        with self._lock:
+            t = self._tick()
+            contact = self._call_of(contact_id, agent_id)
+            self._known_queue(queue_id)
+            event = Transferred(
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=agent_id,
+                queue_id=contact.queue_id,
+                to_queue_id=queue_id,
+                attended=attended,
+            )
+            out: list[Event] = [event, *self._release(contact, t, queue_id)]
+            position = self._position(contact)
+            out.append(
+                Queued(
+                    at=self._at(t),
+                    contact_id=contact_id,
+                    queue_id=queue_id,
+                    priority=contact.priority,
+                    position=position,
+                )
+            )
+            self._finish(out, t)
+            return position
+
+    def transfer_to_agent(
+        self, contact_id: int, agent_id: int, to_agent: int, *, attended: bool = False
+    ) -> None:
+        """The agent hands its answered contact to another agent: the caller waits in
+        that agent's personal queue and is offered to it as usual. A blind transfer that
+        agent declines, lets ring out or cannot take within its ring time goes back to
+        the queue it came from. ``attended``: the two agents have spoken already (the
+        target's softphone is connected to the caller)."""
+        with self._lock:
+            t = self._tick()
+            contact = self._call_of(contact_id, agent_id)
+            self._target(agent_id, to_agent)
+            old = contact.queue_id
+            event = Transferred(
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=agent_id,
+                queue_id=old,
+                to_agent_id=to_agent,
+                attended=attended,
+            )
+            out: list[Event] = [event, *self._release(contact, t, old, personal=to_agent)]
+            if not attended and old is not None:
+                contact.return_queue = old
+                ring = self._queues[old].ring_timeout_s if old in self._queues else 0.0
+                self._timers.set(
+                    ("transfer", contact_id),
+                    t + (ring or TRANSFER_TAKEN_S),
+                    functools.partial(self._transfer_expired, contact_id),
+                )
+            self._finish(out, t)
+
+    def transferred_out(
+        self, contact_id: int, agent_id: int, number: str, *, attended: bool
+    ) -> None:
+        """The agent handed its answered contact to an outside number: the agent's part
+        ends (wrap-up), and so does the contact for the centre — the caller talks on
+        with the outside party through the media worker."""
+        with self._lock:
+            t = self._tick()
+            contact = self._call_of(contact_id, agent_id)
+            assert contact.answered_at is not None
+            at = self._at(t)
+            out: list[Event] = [
+                Transferred(
+                    at=at,
+                    contact_id=contact_id,
+                    agent_id=agent_id,
+                    queue_id=contact.queue_id,
+                    to_number=number,
+                    attended=attended,
+                )
+            ]
+            self._apply([EndContact(contact_id)], t)
+            out.append(
+                Ended(
+                    at=at,
+                    contact_id=contact_id,
+                    queue_id=contact.queue_id,
+                    agent_id=agent_id,
+                    by="agent",
+                    talk_seconds=t - contact.answered_at,
+                )
+            )
+            out.extend(self._after_call(contact, t))
+            del self._contacts[contact_id]
+            self._finish(out, t)
+
+    def park(self, contact_id: int, agent_id: int) -> ContactView:
+        """The agent parks its answered contact in its own personal queue (R22): the
+        caller keeps its wait and is offered to this agent again when it is free, by the
+        agent's personal-queue weight against its service queues."""
+        with self._lock:
+            t = self._tick()
+            contact = self._call_of(contact_id, agent_id)
+            event = Parked(
+                at=self._at(t), contact_id=contact_id, agent_id=agent_id, queue_id=contact.queue_id
+            )
+            out: list[Event] = [
+                event,
+                *self._release(contact, t, contact.queue_id, personal=agent_id),
+            ]
+            contact.parked_at = t
+            view = self._contact_view(contact, t)
+            self._finish(out, t)
+            return view
+
+    def parked(self, agent_id: int) -> list[ContactView]:
+        """The contacts parked in the agent's personal queue, longest parked first."""
+        with self._lock:
+            t = self._tick()
+            self._profile(agent_id)
+            mine = [
+                contact
+                for contact in self._contacts.values()
+                if contact.personal_agent == agent_id and contact.parked_at is not None
+            ]
+            mine.sort(key=lambda contact: (contact.parked_at or 0.0, contact.id))
+            return [self._contact_view(contact, t) for contact in mine]
+
+    def take_parked(self, contact_id: int, agent_id: int) -> ContactView:
+        """The agent takes a parked contact back: it goes first in the personal queue and
+        a wrap-up or pause ends, so it is offered to the agent now (if no service queue
+        outweighs the personal queue, R22); refused while the agent is in a call."""
+        with self._lock:
+            t = self._tick()
+            contact = self._contact(contact_id)
+            if contact.personal_agent != agent_id or contact.parked_at is None:
+                raise InvalidAction(
+                    f"contact {contact_id} is not parked with agent {self._name(agent_id)!r}"
+                )
+            session = self._session(agent_id)
+            if session.active:
+                raise InvalidAction(
+                    f"agent {self._name(agent_id)!r} is in a call: end it before taking "
+                    "a parked one"
+                )
+            out: list[Event] = []
+            if not contact.offers:
+                top = max(
+                    (
+                        other.priority
+                        for other in self._contacts.values()
+                        if other.personal_agent == agent_id and other.state == "waiting"
+                    ),
+                    default=contact.priority,
+                )
+                if top >= contact.priority and len(self._parked_ids(agent_id)) > 1:
+                    contact.priority = top + 1
+                    self._apply([SetPriority(contact_id, contact.priority)], t)
+            if session.status == "wrap_up":
+                out.append(self._end_wrap_up(session, t, early=True))
+            elif session.status == "paused":
+                out.append(AgentReady(at=self._at(t), agent_id=agent_id))
+            if out:
+                self._apply([SetAgentState(agent_id, "available")], t)
+                session.status, session.reason = "available", ""
+            view = self._contact_view(contact, t)
+            self._finish(out, t)
+            return view
+
+    def _parked_ids(self, agent_id: int) -> list[int]:
+        return [
+            c.id
+            for c in self._contacts.values()
+            if c.personal_agent == agent_id and c.parked_at is not None
+        ]
+
+    def _call_of(self, contact_id: int, agent_id: int) -> _Contact:
+        contact = self._contact(contact_id)
+        self._profile(agent_id)
+        if contact.state != "active" or contact.agent_id != agent_id:
+            raise InvalidAction(
+                f"contact {contact_id} is not a call agent {self._name(agent_id)!r} is in"
+            )
+        return contact
+
+    def _target(self, agent_id: int, to_agent: int) -> AgentLeg:
+        if to_agent == agent_id:
+            raise InvalidValue("an agent cannot transfer a call to itself; park it instead")
+        self._profile(to_agent)
+        session = self._sessions.get(to_agent)
+        if session is None or session.sip_contact is None:
+            raise InvalidAction(f"agent {self._name(to_agent)!r} is not logged in with a softphone")
+        return AgentLeg(to_agent, session.sip_contact)
+
+    def _release(
+        self, contact: _Contact, t: float, queue_id: int | None, *, personal: int | None = None
+    ) -> list[Event]:
+        """The agent's part of an answered contact is over but the caller stays: the
+        agent wraps up as after any call, and the contact waits again in ``queue_id`` (in
+        the personal queue of ``personal`` if given) with the wait it had when answered."""
+        assert contact.answered_at is not None and contact.wait_started is not None
+        assert queue_id is not None
+        waited = contact.answered_at - contact.wait_started
+        events: list[DispatcherEvent] = [
+            EndContact(contact.id),
+            AddContact(
+                contact.id,
+                queue=queue_id,
+                priority=contact.priority,
+                channel=contact.channel,
+                requirements=contact.requirements,
+                waited_s=waited,
+            ),
+        ]
+        if personal is not None:
+            events.append(MoveContact(contact.id, agent=personal))
+        self._apply(events, t)
+        out = self._after_call(contact, t)
+        contact.state, contact.agent_id, contact.answered_at = "waiting", None, None
+        contact.queue_id, contact.position = queue_id, None
+        contact.personal_agent = personal
+        contact.wait_started = t - waited
+        return out
+
+    def _transfer_failed(self, contact: _Contact, t: float) -> list[Event]:
+        """A blind transfer to an agent was not taken: back to the queue it came from."""
+        queue_id = contact.return_queue
+        if queue_id is None or contact.state != "waiting" or queue_id not in self._queues:
+            return []
+        self._timers.cancel(("transfer", contact.id))
+        for agent_id in list(contact.offers):
+            self._drop_offer(contact, agent_id, withdraw=True)
+        self._apply([MoveContact(contact.id, queue=queue_id)], t)
+        contact.personal_agent = contact.return_queue = None
+        contact.position = None
+        return [
+            Queued(
+                at=self._at(t),
+                contact_id=contact.id,
+                queue_id=queue_id,
+                priority=contact.priority,
+                position=self._position(contact),
+            )
+        ]
+
+    def _transfer_expired(self, contact_id: int) -> None:
+        contact = self._contacts.get(contact_id)
+        if contact is None or contact.offers:
+            return  # answered or gone; a ringing offer rings out on its own
+        t = self._now
+        self._finish(self._transfer_failed(contact, t), t)
 
 
 def _as_update(event: AddQueue) -> UpdateQueue:
