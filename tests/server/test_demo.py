@@ -3,12 +3,18 @@
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
+from tests.server.auth.conftest import CHEAP_SETTINGS
+from tests.server_process import ServerProcess
+from vaxla_protocol import Role
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.config import Configuration
-from vaxla_server.demo import AGENTS, DEMO_PASSWORD, demo_document, load_demo
+from vaxla_server.demo import AGENTS, DEMO_PASSWORD, STAFF, demo_document, load_demo
 from vaxla_server.store import open_store
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -42,6 +48,48 @@ def test_the_demo_menu_offers_support_sales_and_the_other_language() -> None:
         assert keys["1"].model_dump() == {"kind": "queue", "queue": "Support"}
         assert keys["2"].model_dump() == {"kind": "queue", "queue": "Sales"}
         assert keys["9"].model_dump() == {"kind": "language", "menu": other}
+
+
+def test_the_demo_entry_points_queues_and_users_are_as_documented() -> None:
+    document = demo_document()
+    entries = {entry.address: entry for entry in document.entry_points}
+    assert entries["100"].language == "sv"
+    assert entries["100"].first.model_dump() == {"kind": "menu", "menu": "main_sv"}
+    assert entries["200"].first.model_dump() == {"kind": "queue", "queue": "Support"}
+    menus = {menu.name: menu for menu in document.menus}
+    assert (menus["main_sv"].language, menus["main_en"].language) == ("sv", "en")
+    queues = {queue.name: queue for queue in document.queues}
+    assert set(queues) == {"Support", "Sales"}
+    assert queues["Support"].requirements and queues["Sales"].requirements
+    members = {
+        queue: {a.username for a in document.agents if queue in {m.queue for m in a.memberships}}
+        for queue in queues
+    }
+    for queue, skill_needed in ((q, next(iter(queues[q].requirements))) for q in queues):
+        skilled = {a.username for a in document.agents if skill_needed in a.skills}
+        assert members[queue] and members[queue] <= skilled, queue
+    assert {a.username for a in document.agents} == {f"agent{n}" for n in range(1, 21)}
+
+
+def test_the_demo_listens_on_loopback_unless_told_otherwise_and_says_so(tmp_path: Path) -> None:
+    # The demo users made beforehand with cheap hashes, so that the server starts at once
+    # (it keeps users that exist and loads the demo configuration all the same).
+    with open_store(data_dir=tmp_path) as store:
+        cheap = replace(CHEAP_SETTINGS, min_password_length=len(DEMO_PASSWORD))
+        users = Auth.open(store, cheap).users
+        for name, role in (*((agent, Role.AGENT) for agent in AGENTS), *STAFF):
+            users.create(name, DEMO_PASSWORD, role, now=NOW)
+    with ServerProcess(tmp_path, ["--demo"]) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        assert any("demo: listening on loopback only" in line for line in server.log_lines)
+        login = httpx.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "admin1", "password": "demo"}
+        )
+        assert login.status_code == 200, login.text
+    with ServerProcess(tmp_path, ["--demo", "--bind", "0.0.0.0"]) as server:
+        assert server.url.startswith("http://0.0.0.0:")
+        said = [line for line in server.log_lines if "demo: every demo user's password" in line]
+        assert said and "reachable on 0.0.0.0" in said[0]
 
 
 def run_check(*args: str) -> subprocess.CompletedProcess[str]:
