@@ -112,14 +112,24 @@ def test_the_call_log(running_on_both: Centre) -> None:
     assert first.talk_seconds == 60.0 and first.ended_at is not None
     assert calls[1].wait_seconds == 40.0 and calls[1].agent is None
     # The field names other tools rely on.
-    assert {"id", "entry_point", "queue", "outcome", "wait_seconds", "agent"} <= set(
-        response.json()[0]
-    )
+    stable = {"id", "entry_point", "queue", "outcome", "wait_seconds", "agent"}
+    for record in response.json():
+        assert stable | {"started_at", "ended_at"} <= set(record)
     since = (first.started_at + timedelta(seconds=1)).isoformat()
     later = running.api.request(
         "GET", CALLS, token=running.token("olle"), params={"since": since}
     ).json()
     assert [c["id"] for c in later] == [waiting, abandoned]
+    # A time without a zone is UTC.
+    naive = (first.started_at + timedelta(seconds=1)).replace(tzinfo=None).isoformat()
+    later = running.api.request(
+        "GET", CALLS, token=running.token("olle"), params={"since": naive}
+    ).json()
+    assert [c["id"] for c in later] == [waiting, abandoned]
+    not_a_time = running.api.request(
+        "GET", CALLS, token=running.token("olle"), params={"since": "yesterday"}
+    )
+    assert not_a_time.status_code == 422
     limited = running.api.request("GET", CALLS, token=running.token("ada"), params={"limit": 1})
     assert [c["id"] for c in limited.json()] == [waiting]
     # Agents see only the calls they answered.

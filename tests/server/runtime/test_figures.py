@@ -188,3 +188,44 @@ def test_the_call_log_newest_first_with_outcomes() -> None:
     assert [c.id for c in call_log(sequence(), since=at(40))] == [9, 8, 7, 6, 5]
     assert [c.id for c in call_log(sequence(), agent_id=A8)] == [6, 2]
     assert [c.id for c in call_log(sequence(), limit=2)] == [9, 8]
+
+
+def test_an_overflow_out_of_the_queues_is_overflowed_and_one_into_a_queue_ends_there() -> None:
+    events: list[Event] = [
+        # 21 waits 300 s in Q1 and is sent to a message (maximum wait).
+        entered(21, at(0)),
+        Queued(at=at(0), contact_id=21, queue_id=Q1, position=1),
+        Overflowed(
+            at=at(5),
+            contact_id=21,
+            queue_id=Q1,
+            rule="max_wait",
+            target="message",
+            wait_seconds=300,
+        ),
+        Ended(at=at(5, 10), contact_id=21, by="system", cause="queue_full"),
+        # 22 overflows from Q1 into Q2 after 60 s and is answered there 30 s later.
+        entered(22, at(1)),
+        Queued(at=at(1), contact_id=22, queue_id=Q1, position=1),
+        Overflowed(
+            at=at(2), contact_id=22, queue_id=Q1, rule="max_wait", target="Q2", wait_seconds=60
+        ),
+        Queued(at=at(2), contact_id=22, queue_id=Q2, position=1),
+        Answered(at=at(2, 30), contact_id=22, queue_id=Q2, agent_id=A7, wait_seconds=90),
+        Ended(at=at(4), contact_id=22, queue_id=Q2, agent_id=A7, by="caller", talk_seconds=90),
+    ]
+    calls = {c.id: c for c in call_log(events)}
+    out, into = calls[21], calls[22]
+    assert (out.outcome, out.queue_id, out.wait_seconds, out.agent_id) == (
+        "overflowed",
+        Q1,
+        300,
+        None,
+    )
+    assert out.ended_at == at(5, 10)
+    assert (into.outcome, into.queue_id, into.wait_seconds, into.agent_id) == (
+        "answered",
+        Q2,
+        90,
+        A7,
+    )
