@@ -17,6 +17,7 @@ from vaxla_protocol import LoginResponse, Role
 from vaxla_server.auth import Auth, AuthSettings, LoginFailed
 from vaxla_server.auth.users import USERS
 from vaxla_server.cli import build_parser
+from vaxla_server.config import Configuration
 from vaxla_server.store import open_store
 
 SERVER = str(BIN_DIR / "vaxla-server")
@@ -223,3 +224,28 @@ def test_a_created_user_logs_in_to_the_served_store(tmp_path: Path) -> None:
         token = LoginResponse.model_validate_json(login.content).token
         me = httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json() == {"username": "admin1", "display_name": "admin1", "role": "admin"}
+
+
+def test_serve_keeps_its_data_in_the_postgresql_database_it_is_given(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    url = create_postgres_database(postgres_url)
+    args = ["--database", url, "--username", "admin1", "--role", "admin"]
+    assert create_user(*args, env_password=PASSWORD).returncode == 0
+    data_dir = tmp_path / "data"
+    with ServerProcess(data_dir, ["--database", url]) as server:
+        login = httpx.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "admin1", "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        token = LoginResponse.model_validate_json(login.content).token
+        added = httpx.post(
+            f"{server.url}/api/v1/config/queues",
+            json={"name": "Support"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert added.status_code == 201, added.text
+    with open_store(url=url) as store:
+        queues = Configuration(store.engine).queues()
+        assert [queue.settings.name for queue in queues] == ["Support"]
+    assert not (data_dir / "vaxla.sqlite3").exists()
