@@ -6,11 +6,12 @@ log, statistics, reports and the event WebSocket.
 
 from fastapi import APIRouter
 
-from vaxla_server.api import agent, calls, events_ws, queues, stats
+from vaxla_server.api import agent, calls, control, events_ws, queues, stats
 
 routers: list[APIRouter] = [
     agent.router,
     agent.agents_router,
+    control.router,
     queues.router,
     calls.router,
     stats.stats_router,

@@ -48,6 +48,7 @@ from vaxla_server.acd.centre.centre import ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.acd.schedule import Schedule, StatusKind
+from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
@@ -141,6 +142,13 @@ class CallFlow:
         centre.subscribe(self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         """Caller number → (the agent who last talked with them, when that ended)."""
+        self.control = CallControl(self, centre, clock)
+        """The agent's transfers and personal queue (``callflow/control.py``)."""
+
+    @property
+    def calls(self) -> Mapping[int, "_Call"]:
+        """The calls in progress by contact id."""
+        return self._calls
 
     # Prompts
 
@@ -386,16 +394,15 @@ class CallFlow:
             while True:
                 queue = self._plan().queues.get(queue.name, queue)
                 rule = await self._wait_once(call, queue)
-                if rule is None:
-                    continue
-                if rule == "answered":
-                    await self._talk(call, call.answered.result())
-                    return None
-                break
+                if rule is not None:
+                    break
         finally:
             announcements.cancel()
             with contextlib.suppress(asyncio.CancelledError, CallGone):
                 await announcements
+        if rule == "answered":
+            again = await self._talk(call, call.answered.result())
+            return await self._wait_again(call, again)
         flow = queue.flow
         action = {
             "max_wait": flow.on_max_wait,
@@ -627,6 +634,8 @@ class CallFlow:
         return self._event_loop
 
     def _start_ring(self, contact_id: int, agent: AgentLeg, token: OfferToken) -> None:
+        if self.control.take_over(contact_id, agent.agent_id):
+            return  # an attended transfer connected that agent already
         call = self._calls.get(contact_id)
         if call is None or agent.sip_contact is None:
             log.warning(
@@ -675,16 +684,36 @@ class CallFlow:
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
 
-    async def _talk(self, call: _Call, agent_id: int) -> None:
-        """Caller and agent talk until one of them hangs up."""
-        await call.leg.bridge()
+    async def _talk(self, call: _Call, agent_id: int) -> Rewait | None:
+        """Caller and agent talk until one of them hangs up (:class:`CallGone`) or the
+        agent hands the caller on (the wait that follows). Music on hold plays to the
+        caller while the agent's softphone holds the call."""
+        await call.leg.bridge(self._files(call, "music_on_hold"))
         try:
-            await asyncio.shield(call.leg.ended)
+            return await self.control.during_call(call, agent_id)
         finally:
             if call.leg.caller:
                 self._served[call.leg.caller] = (agent_id, self._clock.monotonic())
-        ended = call.leg.ended.result()
-        raise CallGone(ended.cause, ended.side)
+
+    async def _wait_again(self, call: _Call, again: Rewait | None) -> Action | None:
+        """After a transfer or a park: wait in the queue, or in a personal queue until
+        answered there (and talk again) or sent back to the queue it came from."""
+        while again is not None:
+            queue_id = again.queue_id
+            if again.personal:
+                back = await self.control.wait_personal(call, again)
+                if back is None:
+                    assert call.answered is not None
+                    again = await self._talk(call, call.answered.result())
+                    continue
+                queue_id = back
+            name = self._centre.queue_names().get(queue_id)
+            queue = self._plan().queues.get(name or "")
+            if queue is None:
+                raise FlowError(f"queue {name or queue_id!r} is gone")
+            call.queue = queue
+            return await self._wait_in_queue(call, queue, queue_id)
+        return None
 
     def _sticky_agent(self, caller: str, queue: QueueItem) -> int | None:
         """The agent who last served ``caller``, if that ended within the queue's

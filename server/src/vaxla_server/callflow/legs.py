@@ -23,7 +23,12 @@ from vaxla_server.media.messages import (
     Bridge,
     CallEnded,
     CancelAgentLeg,
+    CancelConsult,
     CommandFailed,
+    CompleteConsult,
+    Consult,
+    ConsultState,
+    ConsultStateName,
     Dtmf,
     EndCause,
     FromWorker,
@@ -68,6 +73,7 @@ class CallLeg:
         self._loop = asyncio.get_running_loop()
         self._digits: asyncio.Queue[str] = asyncio.Queue()
         self._agent_states: asyncio.Queue[AgentLegState] = asyncio.Queue()
+        self._consult_states: asyncio.Queue[ConsultState] = asyncio.Queue()
         self._plays: dict[str, asyncio.Future[None]] = {}
         self._play_ids = itertools.count(1)
         self.ended: asyncio.Future[CallEnded] = self._loop.create_future()
@@ -90,6 +96,8 @@ class CallLeg:
                 future.set_result(None)
         elif isinstance(message, AgentLegState):
             self._agent_states.put_nowait(message)
+        elif isinstance(message, ConsultState):
+            self._consult_states.put_nowait(message)
         elif isinstance(message, CallEnded):
             if not self.ended.done():
                 self.ended.set_result(message)
@@ -196,8 +204,31 @@ class CallLeg:
     async def cancel_agent_leg(self) -> None:
         await self._send(CancelAgentLeg(call_id=self.call_id))
 
-    async def bridge(self) -> None:
-        await self._send(Bridge(call_id=self.call_id))
+    async def bridge(self, music_on_hold: Sequence[Path] = ()) -> None:
+        """Connect caller and agent; ``music_on_hold`` plays to the caller while the
+        agent's softphone holds the call."""
+        await self._send(
+            Bridge(call_id=self.call_id, music_on_hold=[str(f) for f in music_on_hold])
+        )
+
+    async def consult(self, sip_uri: str, headers: dict[str, str]) -> None:
+        """Attended transfer: the caller leaves the bridge, ``sip_uri`` is called."""
+        while not self._consult_states.empty():
+            self._consult_states.get_nowait()
+        await self._send(Consult(call_id=self.call_id, sip_uri=sip_uri, headers=headers))
+
+    async def consult_state(self, *wanted: ConsultStateName) -> ConsultState:
+        """The consultation leg's next state among ``wanted`` (or any)."""
+        while True:
+            state = await self._until_ended(self._consult_states.get())
+            if not wanted or state.state in wanted:
+                return state
+
+    async def complete_consult(self) -> None:
+        await self._send(CompleteConsult(call_id=self.call_id))
+
+    async def cancel_consult(self) -> None:
+        await self._send(CancelConsult(call_id=self.call_id))
 
     async def hangup(self) -> None:
         if not self.ended.done():

@@ -1358,6 +1358,18 @@ class ContactCentre:
             self._tick()
             return self._target(agent_id, to_agent)
 
+    def consult_offer(
+        self, contact_id: int, agent_id: int, to_agent: int
+    ) -> tuple[AgentLeg, OfferToken]:
+        """Where to ring ``to_agent`` for an attended transfer of ``agent_id``'s call,
+        with an offer token only that agent's session verifies."""
+        with self._lock:
+            self._tick()
+            self._call_of(contact_id, agent_id)
+            leg = self._target(agent_id, to_agent)
+            offer_id = f"c{contact_id}a{to_agent}t{next(self._offer_ids)}"
+            return leg, make_offer_token(self._sessions[to_agent].session_key, offer_id)
+
     def transfer_to_queue(
         self, contact_id: int, agent_id: int, queue_id: int, *, attended: bool = False
     ) -> int:
