@@ -16,10 +16,15 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from websockets.sync.client import connect
 
+from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD
 from tests.server_process import BIN_DIR, ServerProcess
-from vaxla_protocol import PROTOCOL_VERSION
+from vaxla_protocol import PROTOCOL_VERSION, Role
+from vaxla_protocol.events import SERVER_EVENT, Hello, Welcome
+from vaxla_server.auth import Auth
 from vaxla_server.network import BindAddress
+from vaxla_server.store import open_store
 from vaxla_server.tls import (
     CertificateExpired,
     CertificateNotYetValid,
@@ -353,3 +358,29 @@ def test_serve_refuses_self_signed_together_with_a_given_certificate(tmp_path: P
     )
     assert result.returncode == 2
     assert "not allowed with argument" in result.stderr
+
+
+def test_the_event_socket_is_served_over_wss_with_the_self_signed_certificate(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    with open_store(data_dir=data_dir) as store:
+        Auth.open(store, CHEAP_SETTINGS).users.create("sofia", PASSWORD, Role.SUPERVISOR, now=NOW)
+    with ServerProcess(data_dir, ["--tls", "self-signed"]) as server:
+        verify = ssl.create_default_context(cafile=data_dir / "tls" / "self-signed-cert.pem")
+        login = httpx.post(
+            f"{server.url}/api/v1/auth/login",
+            json={"username": "sofia", "password": PASSWORD},
+            verify=verify,
+        )
+        assert login.status_code == 200, login.text
+        hello = Hello(token=login.json()["token"], protocol_version=PROTOCOL_VERSION)
+        url = server.url.replace("https://", "wss://", 1) + "/api/v1/events"
+        with connect(url, ssl=verify, open_timeout=10) as socket_:
+            socket_.send(hello.model_dump_json())
+            welcome = SERVER_EVENT.validate_json(socket_.recv(timeout=10))
+        assert welcome == Welcome(
+            protocol_version=PROTOCOL_VERSION, username="sofia", role=Role.SUPERVISOR
+        )
+        with pytest.raises(ssl.SSLCertVerificationError), connect(url, open_timeout=10):
+            pass
