@@ -4,6 +4,7 @@ import argparse
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from vaxla_server.tls import TlsError, load_certificate, self_signed_certificate
 
 log = logging.getLogger("vaxla_server")
 
+GATEWAY = re.compile(r"sips?:[A-Za-z0-9.\-\[\]:]+(;[^\s<>@]*)?")
+"""``sip:host[:port][;params]`` with no user part (the number to call goes there)."""
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
@@ -138,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="address or network calls are accepted from (repeatable; default: loopback); "
         "calls from elsewhere are answered 403",
     )
+    voice.add_argument(
+        "--outside-gateway",
+        type=_gateway,
+        metavar="URI",
+        help="SIP URI of the gateway outside numbers are called through, e.g. "
+        "sip:gw.example.net:5060; a transfer or overflow to a number needs it",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -170,6 +180,15 @@ def _network(text: str) -> Network:
         raise argparse.ArgumentTypeError(
             f"not an address or network: {text!r} (like 192.0.2.10 or 192.0.2.0/24)"
         ) from None
+
+
+def _gateway(text: str) -> str:
+    if not GATEWAY.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"not a SIP URI of a gateway: {text!r} (like sip:gw.example.net:5060 or "
+            "sip:192.0.2.10:5060; no user part, the number is put there)"
+        )
+    return text
 
 
 def _check_config(args: argparse.Namespace) -> int:
@@ -230,7 +249,12 @@ def _serve(args: argparse.Namespace) -> None:
             log.info("no --sip-port: this server takes no calls, only API requests")
         else:
             trunks = tuple(args.trunk) if args.trunk else LOOPBACK
-            telephony = TelephonySettings(sip_ports=(args.sip_port,), bind=args.bind, trunks=trunks)
+            telephony = TelephonySettings(
+                sip_ports=(args.sip_port,),
+                bind=args.bind,
+                trunks=trunks,
+                outside_gateway=args.outside_gateway,
+            )
         app = create_app(store, telephony=telephony)
         serve_http(app, listener, log_level=args.log_level)
 

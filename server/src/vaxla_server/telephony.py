@@ -37,6 +37,8 @@ class TelephonySettings:
     bind: str = "127.0.0.1"
     trunks: tuple[Network, ...] = LOOPBACK
     """Networks calls are accepted from (the SIP trunk); others are answered 403."""
+    outside_gateway: str | None = None
+    """SIP URI (``sip:host[:port]``) outside numbers are called through; ``None``: none."""
 
 
 class Telephony:
@@ -51,7 +53,12 @@ class Telephony:
         self.settings = settings
         self._configuration = configuration
         self._plan = FlowPlan.of(configuration.export_document())
-        self.flow = CallFlow(centre=centre, plan=lambda: self._plan, clock=clock or SystemClock())
+        self.flow = CallFlow(
+            centre=centre,
+            plan=lambda: self._plan,
+            clock=clock or SystemClock(),
+            outside_gateway=settings.outside_gateway,
+        )
         self.pool = MediaPool(
             self._route,
             size=len(settings.sip_ports),
@@ -82,6 +89,8 @@ class Telephony:
                      worker.pid, worker.sip_address)  # fmt: skip
         trunks = ", ".join(str(network) for network in self.settings.trunks)
         log.info("calls are accepted from %s only", trunks)
+        if self.settings.outside_gateway is not None:
+            log.info("outside numbers are called through %s", self.settings.outside_gateway)
 
     async def stop(self) -> None:
         await self.pool.stop()

@@ -209,7 +209,14 @@ class FakeWorker:
 class Site:
     """One configured contact centre with its call flow, driven by a manual clock."""
 
-    def __init__(self, store: Store, start: datetime, doc: ConfigDocument) -> None:
+    def __init__(
+        self,
+        store: Store,
+        start: datetime,
+        doc: ConfigDocument,
+        *,
+        outside_gateway: str | None = None,
+    ) -> None:
         self.store = store
         self.clock = ManualClock(start)
         self.users = {name: add_user(store.engine, name) for name in ("anna", "bo")}
@@ -218,7 +225,12 @@ class Site:
         self.centre = ContactCentre(log=store.events, config=self.config, clock=self.clock.now)
         self.centre.start()
         self.plan = FlowPlan.of(self.config.export_document())
-        self.flow = CallFlow(centre=self.centre, plan=lambda: self.plan, clock=self.clock)
+        self.flow = CallFlow(
+            centre=self.centre,
+            plan=lambda: self.plan,
+            clock=self.clock,
+            outside_gateway=outside_gateway,
+        )
         self.centre.delivery = self.flow
         self.worker = FakeWorker(self.clock)
         self.router = CallRouter(self.worker, self.flow, self.clock)
