@@ -111,6 +111,11 @@ class AudioSwitch:
         self.ringing = False
         self._applied: tuple[int, int] | None = None  # (capture, playback) as set
 
+    def detach(self) -> None:
+        """The library is gone: touch the device manager no more."""
+        self._enabled = False
+        self._applied = _NULL
+
     def devices(self) -> list[AudioDevice]:
         """The devices there are now (re-read from the system)."""
         if not self._enabled:

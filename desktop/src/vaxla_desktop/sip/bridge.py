@@ -66,8 +66,9 @@ class SoftphoneBridge(QObject):
         try:
             action()
         except SoftphoneError as error:
-            log.warning("%s: %s", what, error)
-            self.sig_error.emit(str(error))
+            message = str(error)  # the text only: the error object is not kept
+            log.warning("%s: %s", what, message)
+            self.sig_error.emit(message)
 
     # Slots the panel's signals connect to
 

@@ -97,7 +97,12 @@ class _Call(pj.Call):  # type: ignore[misc]
 
     def onCallState(self, prm: Any) -> None:
         info = self.getInfo()
-        if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+        if info.state == pj.PJSIP_INV_STATE_CONFIRMED and not self.connected:
+            # Connected once the ACK is through, not at the 200: hold (a re-INVITE)
+            # is refused by pjsip until then, and the agent may press it at once.
+            self.connected = True
+            self.phone._emit(Connected(self.number))
+        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
             self.phone._ended(self, int(info.lastStatusCode), info.lastReason)
 
     def onCallMediaState(self, prm: Any) -> None:
@@ -108,9 +113,6 @@ class _Call(pj.Call):  # type: ignore[misc]
             if media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 self.media = self.getAudioMedia(index)
                 self.phone._connect_audio(self)
-                if not self.connected:
-                    self.connected = True
-                    self.phone._emit(Connected(self.number))
                 if self.on_hold:
                     self.on_hold = False
                     self.phone._emit(HoldChanged(self.number, False))
@@ -251,10 +253,13 @@ class Softphone:
         try:
             call.makeCall(uri, pj.CallOpParam(True))
         except pj.Error as error:
-            raise SoftphoneError(f"could not call {uri}: {error.info()}") from None
-        self._calls[number] = call
-        self._emit(Dialling(number, uri))
-        return number
+            message = f"could not call {uri}: {error.info()}"
+        else:
+            self._calls[number] = call
+            self._emit(Dialling(number, uri))
+            return number
+        del call
+        raise SoftphoneError(message)
 
     # Sound: devices, the ring and the auto-answer tone
 
@@ -348,6 +353,10 @@ class Softphone:
             log.debug("account shutdown failed", exc_info=True)
         del self._account
         self._endpoint.libDestroy()
+        # pjsua2's Endpoint is a singleton: the destroyed one must go before another
+        # softphone in this process (a later login, the next test) makes a new one.
+        del self._endpoint
+        self._audio.detach()
 
     # Internals called from pjsua2 callbacks
 
@@ -414,12 +423,20 @@ class Softphone:
         except KeyError:
             raise SoftphoneError(f"no call {number} (it may have ended)") from None
 
+    # A SoftphoneError must not hold a pjsua2 Call: it is raised outside the ``except``
+    # (no chained pj.Error whose traceback keeps the call's frame) and after ``del``,
+    # because a Call that outlives libDestroy (kept by a log record, say) aborts.
+
     def _op(self, number: int, action: Callable[[_Call], None]) -> None:
         call = self._existing(number)
         try:
             action(call)
         except pj.Error as error:
-            raise SoftphoneError(f"call {number}: {error.info()}") from None
+            message = f"call {number}: {error.info()}"
+        else:
+            return
+        del call
+        raise SoftphoneError(message)
 
     def _hangup(self, number: int, code: int, *, quiet: bool = False) -> None:
         call = self._existing(number)
@@ -427,5 +444,9 @@ class Softphone:
         try:
             call.hangup(self._param(code))
         except pj.Error as error:
-            if not quiet:
-                raise SoftphoneError(f"call {number}: {error.info()}") from None
+            message = f"call {number}: {error.info()}"
+        else:
+            return
+        del call
+        if not quiet:
+            raise SoftphoneError(message)

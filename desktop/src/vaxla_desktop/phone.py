@@ -1,0 +1,166 @@
+"""The softphone put together: the panel's signals to the softphone and the server,
+the softphone's and the server's events to the panel.
+
+:class:`PhoneDesk` is all the app needs to hold: it owns nothing but the wiring, so the
+app keeps owning the session, the event socket and the main window. Transfers go to
+the server through ``TransferApi`` as background tasks (``spawn``); their answers and
+refusals come back to the panel.
+"""
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject
+
+from vaxla_desktop.api.errors import ServerError
+from vaxla_desktop.api.transfer import TransferApi
+from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, parse_dial_link
+from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
+from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.phone_panel import PhonePanel
+from vaxla_protocol.control import TransferChanged, TransferRequest, TransferState
+from vaxla_protocol.events import OfferMade
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+Notify = Callable[[str, str], None]
+
+
+def dial_uri(request: DialRequest, server_url: str | None) -> str | None:
+    """The SIP URI that places ``request``: a SIP address as given; a number through the
+    server's host (it owns the trunks). ``None`` if a number has no server to go through."""
+    if request.scheme is not DialScheme.TEL:
+        return request.uri
+    host = urlsplit(server_url).hostname if server_url else None
+    if not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"sip:{request.target}@{host}"
+
+
+class PhoneDesk(QObject):
+    """Connects ``panel`` and ``bridge``; ``transfers`` is ``None`` until logged in."""
+
+    def __init__(
+        self,
+        panel: PhonePanel,
+        bridge: SoftphoneBridge,
+        settings: PhoneSettings,
+        *,
+        username: str,
+        spawn: Spawn,
+        transfers: TransferApi | None = None,
+        server_url: str | None = None,
+        force_auto_answer: bool = False,
+        notify: Notify | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.bridge = bridge
+        self.settings = settings
+        self.username = username
+        self.transfers = transfers
+        self.server_url = server_url
+        self._spawn = spawn
+        self._force_auto_answer = force_auto_answer
+        panel.set_auto_answer(force_auto_answer or settings.auto_answer(username))
+        bridge.use_audio(settings.audio)
+
+        bridge.sig_event.connect(panel.handle)
+        bridge.sig_error.connect(self._on_phone_error)
+        panel.sig_answer.connect(bridge.answer)
+        panel.sig_decline.connect(bridge.decline)
+        panel.sig_hang_up.connect(bridge.hang_up)
+        panel.sig_hold.connect(bridge.set_held)
+        panel.sig_mute.connect(bridge.set_muted)
+        panel.sig_dtmf.connect(bridge.send_dtmf)
+        panel.sig_ringing.connect(bridge.set_ringing)
+        panel.sig_answer_tone.connect(bridge.play_answer_tone)
+        panel.sig_dial.connect(self._on_dial_number)
+        panel.sig_transfer.connect(self._on_transfer)
+        panel.sig_transfer_complete.connect(self._on_transfer_complete)
+        panel.sig_transfer_cancel.connect(self._on_transfer_cancel)
+        panel.sig_audio_settings.connect(self.edit_audio_settings)
+        if notify is not None:
+            panel.sig_notify.connect(notify)
+
+    def _on_phone_error(self, detail: str) -> None:
+        # pjsua2's words are English and technical; the sentence around them is not.
+        self.panel.show_error(self.tr("The phone could not do that: {0}").format(detail))
+
+    # From the server's event socket
+
+    def server_event(self, event: object) -> None:
+        """Give every server event here; the phone takes offers and transfers."""
+        if isinstance(event, OfferMade):
+            self.panel.show_offer(event)
+        elif isinstance(event, TransferChanged):
+            self.panel.show_transfer(event.transfer)
+
+    # Dialling (the tel:/sip: handler and "call back")
+
+    def dial(self, request: DialRequest) -> None:
+        uri = dial_uri(request, self.server_url)
+        if uri is None:
+            self.panel.show_error(self.tr("Numbers are called through the server: log in first."))
+            return
+        self.bridge.dial(uri)
+
+    def _on_dial_number(self, number: str) -> None:
+        try:
+            request = parse_dial_link(number if ":" in number else f"tel:{number}")
+        except InvalidDialLink as error:
+            self.panel.show_error(str(error))
+            return
+        self.dial(request)
+
+    # Sound
+
+    def edit_audio_settings(self) -> None:
+        dialog = AudioSettingsDialog(
+            self.bridge.audio_devices(),
+            self.settings.audio,
+            auto_answer=self.settings.auto_answer(self.username),
+            parent=self.panel,
+        )
+        if dialog.exec() != AudioSettingsDialog.DialogCode.Accepted:
+            return
+        self.settings.set_audio(dialog.choice)
+        self.settings.set_auto_answer(self.username, dialog.auto_answer)
+        self.bridge.use_audio(dialog.choice)
+        self.panel.set_auto_answer(self._force_auto_answer or dialog.auto_answer)
+
+    # Transfers
+
+    def _on_transfer(self, request: TransferRequest) -> None:
+        transfers = self.transfers
+        if transfers is None:
+            self.panel.show_error(self.tr("Not connected to the server."))
+            return
+        self._spawn(self._transfer_step(transfers.start(request)))
+
+    def _on_transfer_complete(self, transfer_id: str) -> None:
+        if self.transfers is not None:
+            self._spawn(self._transfer_step(self.transfers.complete(transfer_id)))
+
+    def _on_transfer_cancel(self, transfer_id: str) -> None:
+        if self.transfers is not None:
+            self._spawn(self._transfer_step(self.transfers.cancel(transfer_id)))
+
+    async def _transfer_step(self, step: Coroutine[Any, Any, TransferState]) -> None:
+        try:
+            state = await step
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+            return
+        self.panel.show_transfer(state)
+
+    def close(self) -> None:
+        self.bridge.close()

@@ -1,0 +1,261 @@
+"""The phone as the agent uses it, on real pjsua2: SIPp plays the server's agent leg,
+the panel is clicked and keyed offscreen, and the bridge's QTimer pumps the softphone.
+
+Offers reach the panel as the event socket gives them (``PhoneDesk.server_event``).
+"""
+
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from vaxla_desktop.core.call_state import Outcome
+from vaxla_desktop.core.dial import parse_dial_link
+from vaxla_desktop.core.phone_events import (
+    Connected,
+    Dialling,
+    Ended,
+    HoldChanged,
+    Ringing,
+    SoftphoneEvent,
+)
+from vaxla_desktop.phone import PhoneDesk, dial_uri
+from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.ui.phone_panel import PhonePanel
+from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
+from vaxla_protocol.events import OfferMade
+from vaxla_protocol.offers import make_offer_token, session_key
+
+SCENARIOS = Path(__file__).parent / "sipp"
+KEY = session_key("the-agent's-bearer-token")
+WAIT_MS = 10_000
+
+pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp is not installed")
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def bridge(qapp: QApplication) -> Iterator[SoftphoneBridge]:
+    bridge = SoftphoneBridge(lambda: KEY, bind="127.0.0.1", audio=False)
+    yield bridge
+    bridge.close()
+
+
+class Desk:
+    def __init__(self, bridge: SoftphoneBridge, tmp_path: Path, *, auto_answer: bool) -> None:
+        self.events: list[SoftphoneEvent] = []
+        self.panel = PhonePanel()
+        self.desk = PhoneDesk(
+            self.panel,
+            bridge,
+            PhoneSettings(tmp_path / "settings.ini"),
+            username="anna",
+            spawn=lambda work: work.close(),
+            server_url="http://127.0.0.1:8780",
+            force_auto_answer=auto_answer,
+        )
+        bridge.sig_event.connect(self.events.append)
+
+    def of_type(self, kind: type) -> list[SoftphoneEvent]:
+        return [event for event in self.events if isinstance(event, kind)]
+
+    def disconnect(self) -> None:
+        self.desk.bridge.sig_event.disconnect(self.events.append)
+        self.desk.bridge.sig_event.disconnect(self.panel.handle)
+
+
+@pytest.fixture
+def desk(bridge: SoftphoneBridge, qtbot: QtBot, tmp_path: Path) -> Iterator[Desk]:
+    desk = Desk(bridge, tmp_path, auto_answer=False)
+    qtbot.addWidget(desk.panel)
+    desk.panel.show()
+    qtbot.waitExposed(desk.panel)
+    desk.panel.activateWindow()  # the keys are the window's shortcuts
+    qtbot.waitUntil(desk.panel.isActiveWindow)
+    yield desk
+    desk.disconnect()
+
+
+def start_sipp(
+    scenario: str, bridge: SoftphoneBridge, offer_id: str, tmp_path: Path
+) -> subprocess.Popen[bytes]:
+    header = make_offer_token(KEY, offer_id).header_value()
+    command = [
+        *("sipp", bridge.softphone.address, "-sf", str(SCENARIOS / scenario)),
+        *("-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port())),
+        *("-mp", str(free_udp_port()), "-key", "offer", header),
+        *("-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err"),
+        *("-error_file", str(tmp_path / "sipp-errors.log")),
+    ]
+    return subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def offer(offer_id: str) -> OfferMade:
+    return OfferMade(
+        agent_id=1,
+        offer_id=offer_id,
+        contact_id=42,
+        queue_id=3,
+        queue="Support",
+        caller="+46701234567",
+        entry_point="100",
+        wait_s=12.0,
+        data={"personnummer": "********-9876"},
+    )
+
+
+def finish(sipp: subprocess.Popen[bytes], qtbot: QtBot, tmp_path: Path) -> None:
+    qtbot.waitUntil(lambda: sipp.poll() is not None, timeout=WAIT_MS)
+    errors = tmp_path / "sipp-errors.log"
+    assert sipp.returncode == 0, errors.read_text() if errors.exists() else sipp.returncode
+
+
+def test_an_offer_is_answered_held_resumed_and_hung_up(
+    desk: Desk, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel = desk.panel
+    rings: list[bool] = []
+    panel.sig_ringing.connect(rings.append)
+    desk.desk.server_event(offer("offer-held"))  # the socket's offer may come first
+    sipp = start_sipp("offer_held.xml", desk.desk.bridge, "offer-held", tmp_path)
+    try:
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ringing)), timeout=WAIT_MS)
+        assert panel.state_label.text() == "Ringing"
+        assert panel.caller_label.text() == "+46701234567"
+        assert rings == [True] and desk.desk.bridge.softphone.ringing
+        QTest.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(desk.of_type(Connected)), timeout=WAIT_MS)
+        assert panel.state_label.text() == "In call"
+        assert rings == [True, False] and not desk.desk.bridge.softphone.ringing
+
+        QTest.keyClick(panel, Qt.Key.Key_F7)
+        qtbot.waitUntil(lambda: panel.state_label.text() == "On hold", timeout=WAIT_MS)
+        QTest.keyClick(panel, Qt.Key.Key_F7)
+        qtbot.waitUntil(lambda: panel.state_label.text() == "In call", timeout=WAIT_MS)
+        held = [event for event in desk.of_type(HoldChanged) if isinstance(event, HoldChanged)]
+        assert [event.on_hold for event in held] == [True, False]
+
+        QTest.mouseClick(panel.mute_button, Qt.MouseButton.LeftButton)
+        assert panel.muted_label.isVisible()
+        QTest.mouseClick(panel.keypad_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(panel.dtmf_pad.buttons["1"], Qt.MouseButton.LeftButton)
+
+        QTest.keyClick(panel, Qt.Key.Key_F6)
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ended)), timeout=WAIT_MS)
+        finish(sipp, qtbot, tmp_path)
+    finally:
+        sipp.kill()
+        sipp.wait()
+    assert panel.state_label.text() == "No call"
+    entry = panel.history.entry(0)
+    assert (entry.party, entry.queue, entry.outcome) == (
+        "+46701234567",
+        "Support",
+        Outcome.ANSWERED,
+    )
+    assert desk.desk.bridge.softphone.calls == []
+
+
+def test_an_offer_withdrawn_while_ringing_is_a_missed_call(
+    desk: Desk, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel = desk.panel
+    sipp = start_sipp("offer_cancelled.xml", desk.desk.bridge, "offer-missed", tmp_path)
+    try:
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ringing)), timeout=WAIT_MS)
+        desk.desk.server_event(offer("offer-missed"))  # or the socket's offer comes second
+        assert "Support" in panel.queue_label.text()
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ended)), timeout=WAIT_MS)
+        finish(sipp, qtbot, tmp_path)
+    finally:
+        sipp.kill()
+        sipp.wait()
+    assert panel.history.entry(0).outcome is Outcome.MISSED
+    assert panel.tabs.tabText(1) == "History (1 missed)"
+    assert not desk.desk.bridge.softphone.ringing
+
+
+def test_auto_answer_takes_the_offer_without_a_click(
+    bridge: SoftphoneBridge, qtbot: QtBot, tmp_path: Path
+) -> None:
+    desk = Desk(bridge, tmp_path, auto_answer=True)
+    qtbot.addWidget(desk.panel)
+    try:
+        sipp = start_sipp("offer_answered.xml", bridge, "offer-auto", tmp_path)
+        try:
+            qtbot.waitUntil(lambda: bool(desk.of_type(Connected)), timeout=WAIT_MS)
+            qtbot.waitUntil(lambda: bool(desk.of_type(Ended)), timeout=WAIT_MS)
+            finish(sipp, qtbot, tmp_path)
+        finally:
+            sipp.kill()
+            sipp.wait()
+    finally:
+        desk.disconnect()
+    assert desk.panel.history.entry(0).outcome is Outcome.ANSWERED
+    assert not bridge.softphone.ringing
+
+
+def test_a_transfer_event_from_the_server_reaches_the_panel(desk: Desk) -> None:
+    state = TransferState(
+        transfer_id="t-1",
+        contact_id=42,
+        kind=TransferKind.AGENT,
+        target="bo",
+        attended=True,
+        state="consulting",
+    )
+    desk.desk.server_event(TransferChanged(agent_id=1, transfer=state))  # no call: no change
+    assert desk.panel.book.calls == {}
+
+
+def test_a_sip_link_dials_and_a_failed_call_is_not_reached(desk: Desk, qtbot: QtBot) -> None:
+    port = free_udp_port()  # nobody listens there: the call fails
+    desk.desk.dial(parse_dial_link(f"sip:support@127.0.0.1:{port}"))
+    qtbot.waitUntil(lambda: bool(desk.of_type(Dialling)), timeout=WAIT_MS)
+    assert desk.panel.state_label.text() == "Calling"
+    QTest.keyClick(desk.panel, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: bool(desk.of_type(Ended)), timeout=WAIT_MS)
+    assert desk.panel.history.entry(0).outcome is Outcome.NOT_REACHED
+
+
+def test_numbers_are_dialled_through_the_server() -> None:
+    request = parse_dial_link("tel:+46-8-123 45 67")
+    assert dial_uri(request, "https://vaxla.example.se:8780") == "sip:+4681234567@vaxla.example.se"
+    assert dial_uri(request, "http://[::1]:8780") == "sip:+4681234567@[::1]"
+    assert dial_uri(request, None) is None
+    assert dial_uri(parse_dial_link("sip:bo@10.0.0.2:5062"), None) == "sip:bo@10.0.0.2:5062"
+
+
+def test_a_control_the_call_cannot_take_yet_says_so(
+    desk: Desk, qtbot: QtBot, tmp_path: Path
+) -> None:
+    sipp = start_sipp("offer_answered.xml", desk.desk.bridge, "offer-early", tmp_path)
+    try:
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ringing)), timeout=WAIT_MS)
+        (ringing,) = desk.of_type(Ringing)
+        assert isinstance(ringing, Ringing)
+        desk.desk.bridge.set_held(ringing.call, True)  # not answered: pjsip refuses
+        assert desk.panel.notice_label.text().startswith("The phone could not do that: call")
+        assert desk.panel.state_label.text() == "Ringing"
+        QTest.keyClick(desk.panel, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: bool(desk.of_type(Ended)), timeout=WAIT_MS)
+        finish(sipp, qtbot, tmp_path)
+    finally:
+        sipp.kill()
+        sipp.wait()
