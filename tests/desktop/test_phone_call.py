@@ -30,8 +30,9 @@ from vaxla_desktop.phone import PhoneDesk, dial_uri
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.sip.bridge import SoftphoneBridge
 from vaxla_desktop.ui.phone_panel import PhonePanel
+from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
-from vaxla_protocol.events import OfferMade
+from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import make_offer_token, session_key
 
 SCENARIOS = Path(__file__).parent / "sipp"
@@ -222,6 +223,41 @@ def test_a_transfer_event_from_the_server_reaches_the_panel(desk: Desk) -> None:
     )
     desk.desk.server_event(TransferChanged(agent_id=1, transfer=state))  # no call: no change
     assert desk.panel.book.calls == {}
+
+
+def test_colleagues_and_queues_from_the_socket_are_the_transfer_targets(desk: Desk) -> None:
+    def agent(username: str) -> AgentStateChanged:
+        return AgentStateChanged(
+            agent=AgentState(
+                agent_id=len(username),
+                username=username,
+                state="available",
+                queues=[],
+                member_of=[],
+            )
+        )
+
+    queue = QueueState(
+        id=1,
+        name="Support",
+        waiting=0,
+        longest_wait_s=0,
+        agents_logged_in=1,
+        agents_available=1,
+        agents_busy=0,
+        agents_paused=0,
+        agents_wrap_up=0,
+        service_goal_percent=80,
+        service_goal_s=20,
+        offered_today=0,
+        answered_today=0,
+        abandoned_today=0,
+        service_level_today=None,
+    )
+    for event in (agent("anna"), agent("cecilia"), agent("bo"), QueueSnapshot(queues=[queue])):
+        desk.desk.server_event(event)
+    assert desk.panel._agents == ["bo", "cecilia"]  # not anna herself
+    assert desk.panel._queues == ["Support"]
 
 
 def test_a_sip_link_dials_and_a_failed_call_is_not_reached(desk: Desk, qtbot: QtBot) -> None:

@@ -23,7 +23,7 @@ from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.control import TransferChanged, TransferRequest, TransferState
-from vaxla_protocol.events import OfferMade
+from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ class PhoneDesk(QObject):
         self.server_url = server_url
         self._spawn = spawn
         self._force_auto_answer = force_auto_answer
+        self._colleagues: set[str] = set()
+        self._queues: list[str] = []
         panel.set_auto_answer(force_auto_answer or settings.auto_answer(username))
         bridge.use_audio(settings.audio)
 
@@ -98,11 +100,22 @@ class PhoneDesk(QObject):
     # From the server's event socket
 
     def server_event(self, event: object) -> None:
-        """Give every server event here; the phone takes offers and transfers."""
+        """Give every server event here; the phone takes offers and transfers, and the
+        colleagues and queues it may transfer to."""
         if isinstance(event, OfferMade):
             self.panel.show_offer(event)
         elif isinstance(event, TransferChanged):
             self.panel.show_transfer(event.transfer)
+        elif isinstance(event, AgentStateChanged):
+            if event.agent.username != self.username:
+                self._colleagues.add(event.agent.username)
+                self._offer_targets()
+        elif isinstance(event, QueueSnapshot):
+            self._queues = sorted({queue.name for queue in event.queues})
+            self._offer_targets()
+
+    def _offer_targets(self) -> None:
+        self.panel.set_transfer_targets(agents=sorted(self._colleagues), queues=self._queues)
 
     # Dialling (the tel:/sip: handler and "call back")
 
