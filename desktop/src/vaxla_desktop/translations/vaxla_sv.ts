@@ -2,6 +2,127 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>AudioSettingsDialog</name>
+    <message>
+        <source>Sound and answering</source>
+        <translation>Ljud och svar</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Högtalare</translation>
+    </message>
+    <message>
+        <source>Ringer</source>
+        <translation>Ringsignal</translation>
+    </message>
+    <message>
+        <source>Where offers ring, e.g. the computer&apos;s loudspeaker</source>
+        <translation>Där samtal ringer, t.ex. datorns högtalare</translation>
+    </message>
+    <message>
+        <source>&amp;Answer offers automatically (with a tone)</source>
+        <translation>&amp;Svara automatiskt (med en ton)</translation>
+    </message>
+    <message>
+        <source>Answer offers automatically</source>
+        <translation>Svara automatiskt</translation>
+    </message>
+    <message>
+        <source>No sound devices found: calls connect, but without sound.</source>
+        <translation>Inga ljudenheter hittades: samtal kopplas, men utan ljud.</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Mikrofon:</translation>
+    </message>
+    <message>
+        <source>&amp;Speaker:</source>
+        <translation>&amp;Högtalare:</translation>
+    </message>
+    <message>
+        <source>&amp;Ringer:</source>
+        <translation>&amp;Ringsignal:</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemets standard</translation>
+    </message>
+    <message>
+        <source>{0} (not connected)</source>
+        <translation>{0} (inte ansluten)</translation>
+    </message>
+</context>
+<context>
+    <name>CallHistoryModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Tid</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Talk time</source>
+        <translation>Samtalstid</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Besvarat</translation>
+    </message>
+    <message>
+        <source>Outgoing</source>
+        <translation>Utgående</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Missat</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Avböjt</translation>
+    </message>
+    <message>
+        <source>Not reached</source>
+        <translation>Nådde inte fram</translation>
+    </message>
+</context>
+<context>
+    <name>CallHistoryView</name>
+    <message>
+        <source>Call history</source>
+        <translation>Samtalshistorik</translation>
+    </message>
+    <message>
+        <source>No calls yet.</source>
+        <translation>Inga samtal än.</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Ring upp</translation>
+    </message>
+    <message>
+        <source>Call back the chosen number</source>
+        <translation>Ring upp det valda numret</translation>
+    </message>
+    <message>
+        <source>Call the chosen number (Enter)</source>
+        <translation>Ring det valda numret (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionBanner</name>
     <message>
         <source>Connection problem</source>
@@ -18,6 +139,21 @@
     <message>
         <source>Disconnected from the server. {0}</source>
         <translation>Frånkopplad från servern. {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DtmfPad</name>
+    <message>
+        <source>Keypad</source>
+        <translation>Knappsats</translation>
+    </message>
+    <message>
+        <source>Key {0}</source>
+        <translation>Knapp {0}</translation>
+    </message>
+    <message>
+        <source>Send the tone {0} (or type {0})</source>
+        <translation>Skicka tonen {0} (eller skriv {0})</translation>
     </message>
 </context>
 <context>
@@ -268,6 +404,236 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>PhoneDesk</name>
+    <message>
+        <source>The phone could not do that: {0}</source>
+        <translation>Telefonen kunde inte göra det: {0}</translation>
+    </message>
+    <message>
+        <source>Numbers are called through the server: log in first.</source>
+        <translation>Nummer rings via servern: logga in först.</translation>
+    </message>
+    <message>
+        <source>Not connected to the server.</source>
+        <translation>Inte ansluten till servern.</translation>
+    </message>
+</context>
+<context>
+    <name>PhonePanel</name>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>Call state</source>
+        <translation>Samtalsläge</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>Mikrofon av</translation>
+    </message>
+    <message>
+        <source>Microphone muted</source>
+        <translation>Mikrofonen är avstängd</translation>
+    </message>
+    <message>
+        <source>Call time</source>
+        <translation>Samtalstid</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Queue and wait</source>
+        <translation>Kö och väntetid</translation>
+    </message>
+    <message>
+        <source>Another call</source>
+        <translation>Ett till samtal</translation>
+    </message>
+    <message>
+        <source>Phone message</source>
+        <translation>Meddelande från telefonen</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Svara</translation>
+    </message>
+    <message>
+        <source>Answer the call</source>
+        <translation>Svara på samtalet</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>Avböj</translation>
+    </message>
+    <message>
+        <source>Decline the offer</source>
+        <translation>Avböj samtalet</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Lägg på</translation>
+    </message>
+    <message>
+        <source>End the call</source>
+        <translation>Avsluta samtalet</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Vänteläge</translation>
+    </message>
+    <message>
+        <source>Hold the call</source>
+        <translation>Sätt samtalet i vänteläge</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stäng av mikrofon</translation>
+    </message>
+    <message>
+        <source>Mute the microphone</source>
+        <translation>Stäng av mikrofonen</translation>
+    </message>
+    <message>
+        <source>Keypad</source>
+        <translation>Knappsats</translation>
+    </message>
+    <message>
+        <source>Show the keypad</source>
+        <translation>Visa knappsatsen</translation>
+    </message>
+    <message>
+        <source>Transfer…</source>
+        <translation>Koppla…</translation>
+    </message>
+    <message>
+        <source>Transfer the call</source>
+        <translation>Koppla samtalet vidare</translation>
+    </message>
+    <message>
+        <source>Sound…</source>
+        <translation>Ljud…</translation>
+    </message>
+    <message>
+        <source>Sound and answering settings</source>
+        <translation>Inställningar för ljud och svar</translation>
+    </message>
+    <message>
+        <source>Microphone, speaker, ringer and auto-answer</source>
+        <translation>Mikrofon, högtalare, ringsignal och autosvar</translation>
+    </message>
+    <message>
+        <source>Auto-answer on</source>
+        <translation>Autosvar på</translation>
+    </message>
+    <message>
+        <source>Auto-answer</source>
+        <translation>Autosvar</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historik</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Inkommande samtal</translation>
+    </message>
+    <message>
+        <source>{0} is calling</source>
+        <translation>{0} ringer</translation>
+    </message>
+    <message>
+        <source>Missed call</source>
+        <translation>Missat samtal</translation>
+    </message>
+    <message>
+        <source>{0} was not answered</source>
+        <translation>{0} blev inte besvarat</translation>
+    </message>
+    <message>
+        <source>No sound devices: calls connect without sound.</source>
+        <translation>Inga ljudenheter: samtal kopplas utan ljud.</translation>
+    </message>
+    <message>
+        <source>{0} is not connected; using the system default.</source>
+        <translation>{0} är inte ansluten; systemets standard används.</translation>
+    </message>
+    <message>
+        <source>Only a caller from a queue can be transferred.</source>
+        <translation>Bara en uppringare från en kö kan kopplas vidare.</translation>
+    </message>
+    <message>
+        <source>History ({0} missed)</source>
+        <translation>Historik ({0} missade)</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Ringer</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>Ringer upp</translation>
+    </message>
+    <message>
+        <source>In call</source>
+        <translation>I samtal</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>I vänteläge</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>Inget samtal</translation>
+    </message>
+    <message>
+        <source>Waiting for calls</source>
+        <translation>Väntar på samtal</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>Also ringing: {0}</source>
+        <translation>Ringer också: {0}</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Återuppta</translation>
+    </message>
+    <message>
+        <source>Resume the call</source>
+        <translation>Återuppta samtalet</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Slå på mikrofon</translation>
+    </message>
+    <message>
+        <source>{0} from {1}</source>
+        <translation>{0} från {1}</translation>
+    </message>
+    <message>
+        <source>Waiting for the caller&apos;s details…</source>
+        <translation>Väntar på uppgifter om uppringaren…</translation>
+    </message>
+    <message>
+        <source>{0} · waited {1}</source>
+        <translation>{0} · väntat {1}</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -276,6 +642,129 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer the call</source>
+        <translation>Koppla samtalet vidare</translation>
+    </message>
+    <message>
+        <source>&amp;Agent</source>
+        <translation>&amp;Agent</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Kö</translation>
+    </message>
+    <message>
+        <source>&amp;Number</source>
+        <translation>&amp;Nummer</translation>
+    </message>
+    <message>
+        <source>Transfer to</source>
+        <translation>Koppla till</translation>
+    </message>
+    <message>
+        <source>A user name, a queue or a telephone number</source>
+        <translation>Ett användarnamn, en kö eller ett telefonnummer</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Till:</translation>
+    </message>
+    <message>
+        <source>Transfer status</source>
+        <translation>Kopplingens läge</translation>
+    </message>
+    <message>
+        <source>&amp;Transfer now</source>
+        <translation>Koppla &amp;nu</translation>
+    </message>
+    <message>
+        <source>Blind transfer</source>
+        <translation>Koppla direkt</translation>
+    </message>
+    <message>
+        <source>Hand the caller over at once (blind transfer)</source>
+        <translation>Lämna över uppringaren direkt (blind koppling)</translation>
+    </message>
+    <message>
+        <source>Talk &amp;first</source>
+        <translation>Prata &amp;först</translation>
+    </message>
+    <message>
+        <source>Attended transfer</source>
+        <translation>Koppla efter samtal</translation>
+    </message>
+    <message>
+        <source>Talk to the target first while the caller hears music (attended)</source>
+        <translation>Prata med mottagaren först medan uppringaren hör musik (övervakad koppling)</translation>
+    </message>
+    <message>
+        <source>&amp;Complete transfer</source>
+        <translation>&amp;Slutför kopplingen</translation>
+    </message>
+    <message>
+        <source>Complete transfer</source>
+        <translation>Slutför kopplingen</translation>
+    </message>
+    <message>
+        <source>Connect the caller with the target</source>
+        <translation>Koppla ihop uppringaren med mottagaren</translation>
+    </message>
+    <message>
+        <source>Back to the &amp;caller</source>
+        <translation>Tillbaka till &amp;uppringaren</translation>
+    </message>
+    <message>
+        <source>Cancel transfer</source>
+        <translation>Avbryt kopplingen</translation>
+    </message>
+    <message>
+        <source>End the consultation and resume the call</source>
+        <translation>Avsluta förfrågan och återuppta samtalet</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>Talking with {0}. The caller hears music.</source>
+        <translation>Pratar med {0}. Uppringaren hör musik.</translation>
+    </message>
+    <message>
+        <source>Transferred to {0}.</source>
+        <translation>Kopplat till {0}.</translation>
+    </message>
+    <message>
+        <source>Back with the caller.</source>
+        <translation>Tillbaka hos uppringaren.</translation>
+    </message>
+    <message>
+        <source>the server gave no reason</source>
+        <translation>servern angav inget skäl</translation>
+    </message>
+    <message>
+        <source>Transfer failed: {0}</source>
+        <translation>Kopplingen misslyckades: {0}</translation>
+    </message>
+    <message>
+        <source>Say where to: a user name, a queue or a number.</source>
+        <translation>Ange vart: ett användarnamn, en kö eller ett nummer.</translation>
+    </message>
+    <message>
+        <source>A number has digits only, with an optional leading +.</source>
+        <translation>Ett nummer har bara siffror, eventuellt med + först.</translation>
+    </message>
+    <message>
+        <source>That is too long for a transfer target.</source>
+        <translation>Det är för långt för att koppla till.</translation>
+    </message>
+    <message>
+        <source>Transferring…</source>
+        <translation>Kopplar…</translation>
     </message>
 </context>
 <context>
