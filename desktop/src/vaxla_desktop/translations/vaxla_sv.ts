@@ -490,7 +490,7 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
     <message>
         <source>Mute</source>
-        <translation>Stäng av mikrofon</translation>
+        <translation>Tysta</translation>
     </message>
     <message>
         <source>Mute the microphone</source>
@@ -618,7 +618,7 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
     <message>
         <source>Unmute</source>
-        <translation>Slå på mikrofon</translation>
+        <translation>Ljud på</translation>
     </message>
     <message>
         <source>{0} from {1}</source>

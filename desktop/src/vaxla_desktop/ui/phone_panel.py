@@ -199,13 +199,14 @@ class PhonePanel(QWidget):
         ring_row.addWidget(self.answer_button)
         ring_row.addWidget(self.decline_button)
         call_row = QHBoxLayout()
-        for button in (
+        self._call_buttons = (
             self.hang_up_button,
             self.hold_button,
             self.mute_button,
             self.keypad_button,
             self.transfer_button,
-        ):
+        )
+        for button in self._call_buttons:
             call_row.addWidget(button)
         footer = QHBoxLayout()
         footer.addWidget(self.auto_answer_label)
@@ -499,6 +500,10 @@ class PhonePanel(QWidget):
             self.waiting_label.hide()
 
         actions = active.actions if active is not None else frozenset()
+        # The in-call controls only when there is a call to control: a ringing offer
+        # shows just Answer and Decline, so the eye goes to them.
+        for button in self._call_buttons:
+            button.setVisible(active is not None)
         self.answer_button.setVisible(ringing is not None)
         self.decline_button.setVisible(ringing is not None)
         self.hang_up_button.setEnabled(Action.HANG_UP in actions)
