@@ -197,6 +197,9 @@ class CallControl:
             if request.target not in names:
                 known = ", ".join(sorted(names)) or "none"
                 raise ControlError(404, f"no queue named {request.target!r}; queues: {known}")
+            refusal = self._flow.queue_refusal(request.target)
+            if refusal is not None:
+                raise ControlError(409, refusal)
             transfer.to_queue = names[request.target]
         elif request.kind is TransferKind.AGENT:
             users = {name: user_id for user_id, name in self._centre.agent_names().items()}

@@ -1,0 +1,327 @@
+"""The agent's call control on the whole server in demo mode: SIPp calls 200 (Support),
+pjsua2 softphone processes are the agents, the HTTP API transfers and parks, and SIPp
+``-sn uas`` is the outside number behind the outside gateway."""
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.test_demo_calls import WORKER_READY, Demo
+from tests.media.harness import AGENT_PHONE, AgentPhone, sip_tester_pcaps
+from tests.server_process import ServerProcess
+from vaxla_server.media.pool import free_udp_port
+
+
+class ControlDemo(Demo):
+    outside_port: int = 0
+
+    def answer(self, path: str, token: str, body: object | None = None) -> httpx.Response:
+        return self.api.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+
+    async def broken_phone(self) -> AgentPhone:
+        """A softphone that verifies offers with another session's key: it refuses."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(AGENT_PHONE), "--key", "not-the-session-key", "--record",
+            str(self.tmp / "broken.wav"),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )  # fmt: skip
+        phone = AgentPhone(process, self.tmp / "broken.wav")
+        phone.address = str((await phone.expect("ready"))["address"])
+        return phone
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
+    tmp = tmp_path_factory.mktemp("control")
+    (tmp / "pcap").symlink_to(sip_tester_pcaps())
+    sip_port, outside_port = free_udp_port(), free_udp_port()
+    args = [
+        "--demo", "--sip-port", str(sip_port),
+        "--outside-gateway", f"sip:127.0.0.1:{outside_port}",
+    ]  # fmt: skip
+    with ServerProcess(tmp / "data", args, timeout=120) as server:
+        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
+        assert ready is not None, "".join(server.log_lines)
+        worker_pid, sip = ready.groups()
+        demo = ControlDemo(server, sip, tmp, int(worker_pid))
+        demo.outside_port = outside_port
+        yield demo
+        demo.api.close()
+        assert server.stop() == -signal.SIGTERM
+
+
+@contextlib.asynccontextmanager
+async def agents(demo: ControlDemo, *names: str) -> AsyncIterator[list[tuple[str, AgentPhone]]]:
+    """Each agent's token and softphone, logged in to all its queues; logged out and
+    quit at the end."""
+    started: list[tuple[str, AgentPhone]] = []
+    try:
+        for name in names:
+            token = demo.token(name)
+            phone = await demo.agent_phone(token)
+            started.append((token, phone))
+        yield started
+    finally:
+        for token, phone in started:
+            with contextlib.suppress(httpx.HTTPError):
+                demo.api.post(
+                    "/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"}
+                )
+            await phone.command("quit")
+            await phone.process.wait()
+
+
+async def connected(
+    demo: ControlDemo, token: str, phone: AgentPhone, scenario: str = "caller_waits.xml"
+) -> tuple[int, Any]:
+    """A caller to 200 answered by the agent: its contact id and SIPp's task."""
+    demo.post("/agent/login", token, {"sip_contact": phone.uri})
+    caller = asyncio.create_task(demo.call(scenario, "200"))
+    await phone.expect("answered", timeout=20)
+    await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
+    contact = demo.get("/agent", token)["last_contact"]
+    assert isinstance(contact, int)
+    return contact, caller
+
+
+async def until(check: Callable[[], bool], timeout: float = 5) -> None:
+    """Wait until ``check()`` holds (the server acts on what the phones did just after)."""
+    for _ in range(int(timeout / 0.1)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    assert check()
+
+
+def record_of(demo: ControlDemo, contact: int) -> dict[str, Any]:
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    return next(call for call in calls if call["id"] == contact)
+
+
+def test_blind_transfer_to_a_queue(demo: ControlDemo) -> None:
+    """Sales keeps office hours (the demo): at night a transfer there is refused, so the
+    caller is handed back to Support (no schedule), where agent10 takes it."""
+
+    async def scenario() -> int:
+        async with agents(demo, "agent1", "agent10") as [(a1, p1), (a10, p10)]:
+            contact, caller = await connected(demo, a1, p1)
+            to_sales = demo.answer(
+                "/agent/transfer", a1, {"contact_id": contact, "kind": "queue", "target": "Sales"}
+            )
+            assert to_sales.status_code == 409  # nobody in Sales (or closed)
+            assert "Sales" in to_sales.json()["detail"]
+            demo.post("/agent/login", a10, {"sip_contact": p10.uri})
+            state = demo.post(
+                "/agent/transfer", a1, {"contact_id": contact, "kind": "queue", "target": "Support"}
+            )
+            assert (state["state"], state["kind"], state["attended"]) == (
+                "completed",
+                "queue",
+                False,
+            )
+            assert (await p1.expect("ended"))["by"] == "remote"
+            assert demo.get("/agent", a1)["state"] == "wrap_up"
+            await p10.expect("answered", timeout=20)
+            await p10.command("hangup")
+            await p10.expect("ended")
+            assert await caller == 0
+            return contact
+
+    contact = asyncio.run(scenario())
+    record = record_of(demo, contact)
+    assert (record["agent"], record["outcome"], record["queue"]) == (
+        "agent1", "answered", "Support",
+    )  # fmt: skip
+
+
+def test_bad_transfers_are_refused_and_change_nothing(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent4", "agent5") as [(a4, p4), (a5, _p5)]:
+            contact, caller = await connected(demo, a4, p4)
+            c = contact
+            cases = [
+                (a4, {"contact_id": c, "kind": "queue", "target": "Nowhere"}, 404, "Nowhere"),
+                (a4, {"contact_id": c, "kind": "agent", "target": "nobody"}, 404, "nobody"),
+                (a4, {"contact_id": c, "kind": "agent", "target": "agent6"}, 409, "not logged in"),
+                (a4, {"contact_id": c, "kind": "number", "target": "12ab"}, 422, "not a telephone"),
+                (a4, {"contact_id": c, "kind": "queue", "target": "Sales", "attended": True}, 422,
+                 "attended"),
+                (a4, {"contact_id": 999999, "kind": "queue", "target": "Sales"}, 404, "999999"),
+                (a5, {"contact_id": c, "kind": "queue", "target": "Sales"}, 409, "not a call"),
+            ]  # fmt: skip
+            for token, body, status, words in cases:
+                response = demo.answer("/agent/transfer", token, body)
+                assert response.status_code == status, (body, response.text)
+                assert words in response.json()["detail"], response.text
+            assert demo.answer("/agent/park", a5, {"contact_id": contact}).status_code == 409
+            assert demo.answer("/agent/transfer/t999/complete", a4).status_code == 404
+            # Nothing changed: agent4 still talks with the caller.
+            assert demo.get("/agent", a4)["state"] == "busy"
+            await p4.command("hangup")
+            await p4.expect("ended")
+            assert await caller == 0
+
+    asyncio.run(scenario())
+
+
+def test_park_and_take_back(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent2") as [(a2, p2)]:
+            contact, caller = await connected(demo, a2, p2)
+            parked = demo.post("/agent/park", a2, {"contact_id": contact})
+            assert (parked["contact_id"], parked["queue"]) == (contact, "Support")
+            assert (await p2.expect("ended"))["by"] == "remote"
+            listed = demo.get("/agent/parked", a2)
+            assert [p["contact_id"] for p in listed] == [contact]
+            assert demo.get("/agent", a2)["state"] == "wrap_up"  # Support: 10 s wrap-up
+            taken = demo.post(f"/agent/parked/{contact}/take", a2, None)
+            assert taken["contact_id"] == contact
+            await p2.expect("ringing", timeout=10)
+            await p2.expect("answered")
+            await until(lambda: demo.get("/agent/parked", a2) == [])
+            await p2.command("hangup")
+            await p2.expect("ended")
+            assert await caller == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_caller_who_hangs_up_while_parked_is_abandoned(demo: ControlDemo) -> None:
+    async def scenario() -> int:
+        async with agents(demo, "agent7") as [(a7, p7)]:
+            demo.post("/agent/login", a7, {"sip_contact": p7.uri})
+            caller = asyncio.create_task(demo.call("caller_talks.xml", "200"))
+            await p7.expect("answered", timeout=20)
+            await asyncio.sleep(0.3)
+            contact = demo.get("/agent", a7)["last_contact"]
+            demo.post("/agent/park", a7, {"contact_id": contact})
+            assert await caller == 0  # the caller hangs up 2.5 s after the answer
+            await until(lambda: demo.get("/agent/parked", a7) == [])
+            return int(contact)
+
+    contact = asyncio.run(scenario())
+    assert record_of(demo, contact)["ended_at"] is not None
+
+
+def test_blind_transfer_to_an_agent_who_refuses_goes_back_to_the_queue(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent3", "agent8") as [(a3, p3), (a8, p8)]:
+            contact, caller = await connected(demo, a3, p3)
+            broken_token = demo.token("agent11")
+            broken = await demo.broken_phone()
+            try:
+                demo.post("/agent/login", broken_token, {"sip_contact": broken.uri})
+                state = demo.post(
+                    "/agent/transfer",
+                    a3,
+                    {"contact_id": contact, "kind": "agent", "target": "agent11"},
+                )
+                assert state["state"] == "completed"
+                await p3.expect("ended")
+                await broken.expect("refused", timeout=10)
+                # Back in Support: agent8, logged in now, is offered the caller.
+                demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+                await p8.expect("answered", timeout=20)
+                await p8.command("hangup")
+                await p8.expect("ended")
+                assert await caller == 0
+            finally:
+                demo.answer("/agent/logout", broken_token, {})
+                await broken.command("quit")
+                await broken.process.wait()
+
+    asyncio.run(scenario())
+
+
+def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
+    async def scenario() -> int:
+        async with agents(demo, "agent1", "agent2") as [(a1, p1), (a2, p2)]:
+            contact, caller = await connected(demo, a1, p1)
+            demo.post("/agent/login", a2, {"sip_contact": p2.uri})
+            state = demo.post(
+                "/agent/transfer",
+                a1,
+                {"contact_id": contact, "kind": "agent", "target": "agent2", "attended": True},
+            )
+            assert state["state"] == "consulting"
+            tid = state["transfer_id"]
+            await p2.expect("answered", timeout=10)
+            await asyncio.sleep(0.3)
+            done = demo.post(f"/agent/transfer/{tid}/complete", a1, None)
+            assert done["state"] == "completed"
+            assert (await p1.expect("ended"))["by"] == "remote"
+            await until(lambda: demo.get("/agent", a2)["state"] == "busy")
+            assert demo.answer(f"/agent/transfer/{tid}/cancel", a1).status_code == 409
+            await p2.command("hangup")
+            await p2.expect("ended")
+            assert await caller == 0
+            return contact
+
+    contact = asyncio.run(scenario())
+    assert record_of(demo, contact)["agent"] == "agent1"
+
+
+def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent3", "agent4") as [(a3, p3), (a4, p4)]:
+            contact, caller = await connected(demo, a3, p3)
+            demo.post("/agent/login", a4, {"sip_contact": p4.uri})
+            state = demo.post(
+                "/agent/transfer",
+                a3,
+                {"contact_id": contact, "kind": "agent", "target": "agent4", "attended": True},
+            )
+            await p4.expect("answered", timeout=10)
+            await asyncio.sleep(0.3)
+            cancelled = demo.post(f"/agent/transfer/{state['transfer_id']}/cancel", a3, None)
+            assert cancelled["state"] == "cancelled"
+            assert (await p4.expect("ended"))["by"] == "remote"
+            assert demo.get("/agent", a3)["state"] == "busy"
+            await p3.command("hangup")  # agent3 has the caller again
+            await p3.expect("ended")
+            assert await caller == 0
+
+    asyncio.run(scenario())
+
+
+def test_blind_transfer_to_an_outside_number(demo: ControlDemo) -> None:
+    async def scenario() -> int:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+            "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent5") as [(a5, p5)]:
+                # The caller talks 2.5 s after the answer, then hangs up.
+                contact, caller = await connected(demo, a5, p5, "caller_talks.xml")
+                state = demo.post(
+                    "/agent/transfer",
+                    a5,
+                    {"contact_id": contact, "kind": "number", "target": "+46701234567"},
+                )
+                assert state["state"] == "completed"
+                await p5.expect("ended")
+                # Busy until the outside party answers; then agent5 wraps up.
+                await until(lambda: demo.get("/agent", a5)["state"] == "wrap_up")
+                assert await caller == 0
+                # The outside party (SIPp's uas) was called, answered and got the BYE.
+                assert await asyncio.wait_for(outside.wait(), 10) == 0
+                return contact
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    contact = asyncio.run(scenario())
+    record = record_of(demo, contact)
+    assert (record["agent"], record["outcome"]) == ("agent5", "answered")
+    assert record["ended_at"] is not None
