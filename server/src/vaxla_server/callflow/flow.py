@@ -9,11 +9,11 @@ replaced whenever the configuration changes, so a call sees one consistent versi
 Every step a caller takes is in the event log through the centre.
 
 The actions an entry point, a menu or an overflow rule can name run in
-:meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch
-and hang-up. Transfers to outside numbers, voicemail and callbacks need parts that do not
-exist yet (an outbound trunk, recording, the callback list): the configuration refuses
-voicemail and callbacks, and a transfer is played as "transferring" and then logged and
-ended with the reason, never silently.
+:meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch,
+a transfer to an outside number (called through the configured outside gateway from the
+caller's worker and bridged) and hang-up. Voicemail and callbacks need parts that do not
+exist yet (recording, the callback list), so the configuration refuses them; a transfer
+without an outside gateway is logged and ends the call with the reason, never silently.
 """
 
 import asyncio
@@ -50,7 +50,7 @@ from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.acd.schedule import Schedule, StatusKind
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
-from vaxla_server.clock import Clock
+from vaxla_server.clock import Clock, wait_for
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
@@ -63,6 +63,8 @@ MAX_STEPS = 200
 DIGIT_TIMEOUT_S = 5.0
 """Seconds between keys before a digit entry counts as finished."""
 POSITION_KEY = "*"
+OUTSIDE_RING_S = 60.0
+"""How long an outside number may ring before the transfer gives up."""
 STICKY_HOLD_S = 30.0
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
@@ -129,8 +131,12 @@ class CallFlow:
         plan: Callable[[], FlowPlan],
         clock: Clock,
         prompts: PromptLibrary | None = None,
+        outside_gateway: str | None = None,
     ) -> None:
         self._centre = centre
+        self._outside_gateway = outside_gateway
+        """The SIP URI (``sip:host[:port]``) outside numbers are called through; without
+        one a transfer to a number ends the call with the reason logged."""
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
@@ -276,11 +282,45 @@ class CallFlow:
         if isinstance(action, GoToQueue):
             return await self._queue(call, action.queue)
         if isinstance(action, TransferTo):
-            await call.leg.play(self._files(call, "transferring"))
-            raise FlowError(
-                f"transfer to {action.number} needs an outbound trunk, which is not built yet"
-            )
+            await self._transfer(call, action.number)
+            return None
         raise FlowError(f"{action.kind} is not available yet")
+
+    async def _transfer(self, call: _Call, number: str) -> None:
+        """Put the caller through to the outside ``number``: the outside leg is called
+        from the caller's worker through the outside gateway and bridged, and the call
+        ends when either side hangs up. Only a configured action (an overflow rule, a menu
+        key) leads here, so the server dials out only where a rule asked it to."""
+        leg = call.leg
+        if self._outside_gateway is None:
+            raise FlowError(
+                f"transfer to {number}: no outside gateway is configured "
+                "(vaxla-server serve --outside-gateway)"
+            )
+        uri = outside_uri(self._outside_gateway, number)
+        await leg.play(self._files(call, "transferring"))
+        log.info("contact %d: calling the outside number %s", call.contact_id, uri)
+        await leg.start_playing(self._files(call, "music_on_hold"), loop=True)
+        await leg.originate_agent_leg(uri, {})
+        try:
+            state = await wait_for(
+                self._clock, leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S
+            )
+        except TimeoutError:
+            await leg.cancel_agent_leg()
+            state = None
+        if state is None or state.state == "failed":
+            code = "no answer" if state is None else f"SIP {state.code}"
+            log.warning("contact %d: %s did not answer (%s)", call.contact_id, uri, code)
+            call.cause = "no_route"
+            await leg.play(self._files(call, "goodbye"))
+            return
+        call.cause = "transferred"
+        await leg.bridge()
+        ended = await asyncio.shield(leg.ended)
+        if ended.side == "caller":
+            raise CallGone(ended.cause, ended.side)
+        # The outside party hung up (or the worker went): the server ends the call.
 
     @staticmethod
     def _menu_item(plan: FlowPlan, name: str) -> MenuItem:
@@ -767,6 +807,14 @@ def _priority_and_skills(queue: QueueItem, caller: str) -> tuple[int, dict[str, 
             skills = {rule.skill: rule.skill_level} if rule.skill is not None else {}
             return rule.priority, skills
     return 0, {}
+
+
+def outside_uri(gateway: str, number: str) -> str:
+    """The request URI for ``number`` through ``gateway`` (``sip:host[:port][;params]``):
+    the number becomes the user part, e.g. ``sip:+46701234567@gw.example.net:5060``."""
+    scheme, rest = gateway.split(":", 1)
+    host = rest.split("@", 1)[-1]
+    return f"{scheme}:{number}@{host}"
 
 
 def _describe(action: Action) -> str:
