@@ -4,18 +4,24 @@ pjsua2 softphone processes are the agents, the HTTP API transfers and parks, and
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.test_demo_calls import WORKER_READY, Demo
 from tests.media.harness import AGENT_PHONE, AgentPhone, sip_tester_pcaps
 from tests.server_process import ServerProcess
+from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
+from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
 
 
@@ -325,3 +331,72 @@ def test_blind_transfer_to_an_outside_number(demo: ControlDemo) -> None:
     record = record_of(demo, contact)
     assert (record["agent"], record["outcome"]) == ("agent5", "answered")
     assert record["ended_at"] is not None
+
+
+class Socket:
+    """The event socket of one user, read in a thread into ``messages``."""
+
+    def __init__(self, demo: ControlDemo, user: str, stack: contextlib.ExitStack) -> None:
+        url = demo.server.url.replace("http://", "ws://") + API_PREFIX + EVENTS_PATH
+        self.connection: ClientConnection = stack.enter_context(connect(url))
+        token = demo.token(user)
+        self.connection.send(f'{{"token": "{token}", "protocol_version": {PROTOCOL_VERSION}}}')
+        self.messages: list[dict[str, Any]] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            for raw in self.connection:
+                self.messages.append(json.loads(raw))
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m["type"] == kind]
+
+    def close(self) -> None:
+        self.connection.close()
+        self.thread.join(5)
+
+
+def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
+    demo: ControlDemo,
+) -> None:
+    stack = contextlib.ExitStack()
+    sockets = {user: Socket(demo, user, stack) for user in ("agent6", "agent12", "supervisor1")}
+
+    async def scenario() -> None:
+        async with agents(demo, "agent6") as [(a6, p6)]:
+            contact, caller = await connected(demo, a6, p6)
+            demo.post("/agent/park", a6, {"contact_id": contact})
+            await p6.expect("ended")
+            await until(lambda: bool(sockets["supervisor1"].of("parked")))
+            demo.post(f"/agent/parked/{contact}/take", a6, None)
+            await p6.expect("answered", timeout=10)
+            await until(lambda: len(sockets["agent6"].of("parked")) >= 2)
+            demo.post(
+                "/agent/transfer", a6, {"contact_id": contact, "kind": "queue", "target": "Support"}
+            )
+            await p6.expect("ended")
+            await until(lambda: bool(sockets["agent6"].of("transfer")))
+            await asyncio.sleep(0.5)
+            caller.cancel()  # nobody else takes it: stop SIPp (the server ends it with its stop)
+            with contextlib.suppress(asyncio.CancelledError):
+                await caller
+
+    try:
+        asyncio.run(scenario())
+        agent6 = demo.get("/agent", demo.token("agent6"))["agent_id"]
+        parked = sockets["agent6"].of("parked")
+        assert [len(m["contacts"]) for m in parked][:2] == [1, 0]
+        assert all(m["agent_id"] == agent6 for m in parked)
+        (transfer,) = sockets["agent6"].of("transfer")
+        assert transfer["transfer"]["state"] == "completed"
+        assert transfer["transfer"]["target"] == "Support"
+        assert sockets["supervisor1"].of("parked") == parked
+        assert sockets["supervisor1"].of("transfer") == [transfer]
+        # Another agent sees neither.
+        assert sockets["agent12"].of("parked") == sockets["agent12"].of("transfer") == []
+    finally:
+        for socket in sockets.values():
+            socket.close()
+        stack.close()

@@ -1,5 +1,6 @@
-"""``/events``: the WebSocket that pushes agent states, queue snapshots and offers to
-desktops, filtered by role (see ``vaxla_protocol.events`` for the handshake).
+"""``/events``: the WebSocket that pushes agent states, queue snapshots, offers and the
+agents' call control (transfers, the personal queue) to desktops, filtered by role (see
+``vaxla_protocol.events`` for the handshake).
 
 Each connection subscribes to the centre; the centre's listener only hands batches of
 logged events over to the connection's loop, and the connection turns them into the
@@ -18,6 +19,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from vaxla_protocol import Role, check_compatible
+from vaxla_protocol.control import ParkedChanged, TransferChanged
 from vaxla_protocol.events import (
     CLOSE_BAD_HELLO,
     CLOSE_PROTOCOL_MISMATCH,
@@ -34,6 +36,7 @@ from vaxla_server.acd.centre import ContactCentre, UnknownSubject
 from vaxla_server.api.agent import agent_state
 from vaxla_server.api.queues import queue_states
 from vaxla_server.auth import Auth, InvalidToken, User
+from vaxla_server.callflow.control import CallControl, ControlMessage
 from vaxla_server.store.events import Event, Offered
 
 router = APIRouter(tags=["events"])
@@ -45,7 +48,7 @@ DEFAULT_SESSION_RECHECK_S = 10.0
 _WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
 _SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
-Message = Welcome | AgentStateChanged | QueueSnapshot | OfferMade
+Message = Welcome | AgentStateChanged | QueueSnapshot | OfferMade | TransferChanged | ParkedChanged
 
 
 class Audience:
@@ -106,6 +109,12 @@ class Audience:
             wait_s=contact.wait_seconds,
             data=dict(contact.data),
         )
+
+    def control(self, message: ControlMessage) -> ControlMessage | None:
+        """A transfer or a personal queue goes to its agent, supervisors and admins."""
+        if self.user.role in _SEE_ALL_OFFERS or message.agent_id == self.user.id:
+            return message
+        return None
 
     def messages(self, batch: Sequence[Event]) -> list[Message]:
         """Offers and agent states a batch of events brings, in that order."""
@@ -177,13 +186,15 @@ async def events(websocket: WebSocket) -> None:
         return
     user, token = hello
     loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[Sequence[Event]] = asyncio.Queue()
+    inbox: asyncio.Queue[Sequence[Event] | ControlMessage] = asyncio.Queue()
 
-    def hand_over(batch: Sequence[Event]) -> None:
+    def hand_over(batch: Sequence[Event] | ControlMessage) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is closing with the socket
             loop.call_soon_threadsafe(inbox.put_nowait, batch)
 
     unsubscribe = centre.subscribe(hand_over)
+    control = _control(app)
+    unsubscribe_control = control.subscribe(hand_over) if control is not None else None
     audience = Audience(user, centre)
     reader = asyncio.create_task(_until_closed(websocket))
     try:
@@ -196,6 +207,7 @@ async def events(websocket: WebSocket) -> None:
         await _send(websocket, await asyncio.to_thread(audience.snapshot))
         last_snapshot = last_check = loop.time()
         flush: asyncio.Task[None] | None = None
+
         while True:
             waiting: set[asyncio.Future[Any]] = {reader}
             getter = asyncio.ensure_future(inbox.get())
@@ -207,8 +219,13 @@ async def events(websocket: WebSocket) -> None:
                 getter.cancel()
                 return
             if getter in done:
-                batch = getter.result()
-                if loop.time() - last_check >= recheck:
+                got = getter.result()
+                if isinstance(got, TransferChanged | ParkedChanged):
+                    if (shown := audience.control(got)) is not None:
+                        await _send(websocket, shown)
+                    got = []
+                batch = got
+                if batch and loop.time() - last_check >= recheck:
                     # The session may have ended meanwhile (logged out, expired).
                     last_check = loop.time()
                     try:
@@ -233,7 +250,16 @@ async def events(websocket: WebSocket) -> None:
         return
     finally:
         unsubscribe()
+        if unsubscribe_control is not None:
+            unsubscribe_control()
         reader.cancel()
+
+
+def _control(app: Any) -> CallControl | None:
+    """The call control of a server that takes calls."""
+    telephony = getattr(app.state, "telephony", None)
+    control = getattr(getattr(telephony, "flow", None), "control", None)
+    return control if isinstance(control, CallControl) else None
 
 
 def _moves_queues(event: Event) -> bool:
