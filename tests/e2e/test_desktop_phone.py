@@ -1,0 +1,138 @@
+"""The desktop's own softphone on the whole server in demo mode: SIPp calls 200
+(Support), the server rings the desktop's pjsua2 phone with an offer that the event
+socket describes, the agent answers in the panel and transfers the caller to an outside
+number with the transfer dialog (``POST /agent/transfer``), where SIPp ``-sn uas``
+answers.
+
+The Qt widgets and the bridge's pump QTimer run on plain asyncio here: a task turns
+Qt's event loop every 10 ms, so the SIPp and HTTP work stay asyncio's own.
+"""
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from tests.e2e.test_call_control import ControlDemo, demo, record_of
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.events import EventStream
+from vaxla_desktop.api.transfer import TransferApi
+from vaxla_desktop.core.call_state import Outcome
+from vaxla_desktop.phone import PhoneDesk
+from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.ui.phone_panel import PhonePanel
+from vaxla_protocol.control import TransferKind
+from vaxla_protocol.offers import session_key
+
+__all__ = ["demo"]  # the module's server, as test_call_control starts it
+
+WAIT_S = 20.0
+
+
+async def until(check: Callable[[], bool], timeout: float = WAIT_S) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    assert check()
+
+
+async def turn_qt(app: QApplication) -> None:
+    while True:
+        app.processEvents()
+        await asyncio.sleep(0.01)
+
+
+def test_the_desktop_answers_an_offer_and_transfers_the_caller_to_a_number(
+    demo: ControlDemo, qapp: QApplication, tmp_path: Path
+) -> None:
+    async def scenario() -> int:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+            "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        client = ServerClient(demo.server.url)
+        await client.login("agent5", "demo")
+        bridge = SoftphoneBridge(lambda: session_key(client.token), bind="127.0.0.1", audio=False)
+        panel = PhonePanel()
+        tasks: set[asyncio.Task[None]] = set()
+
+        def spawn(work: Coroutine[Any, Any, None]) -> None:
+            tasks.add(asyncio.ensure_future(work))
+
+        desk = PhoneDesk(
+            panel,
+            bridge,
+            PhoneSettings(tmp_path / "settings.ini"),
+            username="agent5",
+            spawn=spawn,
+            transfers=TransferApi(client),
+            server_url=demo.server.url,
+        )
+        stream = EventStream(client, desk.server_event, lambda error: None)
+        pump = asyncio.create_task(turn_qt(qapp))
+        listening = asyncio.create_task(stream.run())
+        try:
+            await asyncio.wait_for(stream.opened(), WAIT_S)
+            await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
+            # The caller talks 2.5 s after the answer, then hangs up.
+            caller = asyncio.create_task(demo.call("caller_talks.xml", "200"))
+
+            def offered() -> bool:
+                ringing = panel.ringing_call()
+                return ringing is not None and ringing.offer is not None
+
+            try:
+                await until(offered)
+            except AssertionError:
+                print("SERVER LOG", "".join(demo.server.log_lines[-40:]), panel.book.calls)
+                raise
+            ringing = panel.ringing_call()
+            assert ringing is not None and ringing.offer is not None
+            assert ringing.offer.queue == "Support"
+            assert panel.state_label.text() == "Ringing"
+            panel.answer_button.click()
+            await until(lambda: panel.state_label.text() == "In call")
+            await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
+
+            panel.transfer_button.click()
+            dialog = panel.transfer_dialog
+            assert dialog is not None and dialog.isVisible()
+            dialog.number_radio.click()
+            dialog.target_box.setEditText("+46 70 123 45 67")
+            dialog.blind_button.click()
+            # A blind transfer ends the agent's leg: the call goes to the history.
+            await until(lambda: panel.history.rowCount() == 1)
+            assert dialog.state is not None
+            assert (dialog.state.kind, dialog.state.state) == (TransferKind.NUMBER, "completed")
+            assert panel.history.entry(0).outcome is Outcome.ANSWERED
+            assert panel.book.calls == {}
+            assert await asyncio.wait_for(caller, 30) == 0
+            assert await asyncio.wait_for(outside.wait(), 10) == 0
+            return ringing.offer.contact_id
+        finally:
+            with contextlib.suppress(Exception):
+                await client.call("POST", "/agent/logout", json={})
+            for task in (pump, listening, *tasks):
+                task.cancel()
+            await asyncio.gather(pump, listening, *tasks, return_exceptions=True)
+            desk.close()
+            panel.deleteLater()
+            await client.logout()
+            await client.aclose()
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    contact = asyncio.run(scenario())
+    record = record_of(demo, contact)
+    assert (record["agent"], record["outcome"]) == ("agent5", "answered")
