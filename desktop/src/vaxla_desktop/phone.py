@@ -8,13 +8,15 @@ refusals come back to the panel.
 """
 
 import logging
+import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject
 
-from vaxla_desktop.api.errors import ServerError
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.errors import ServerError, SessionEnded
 from vaxla_desktop.api.transfer import TransferApi
 from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, parse_dial_link
 from vaxla_desktop.phone_settings import PhoneSettings
@@ -24,6 +26,7 @@ from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.control import TransferChanged, TransferRequest, TransferState
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
+from vaxla_protocol.offers import session_key
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,35 @@ def dial_uri(request: DialRequest, server_url: str | None) -> str | None:
     if ":" in host:
         host = f"[{host}]"
     return f"sip:{request.target}@{host}"
+
+
+def address_towards(server_url: str) -> str:
+    """This machine's address on the way to the server: where the server can send
+    offers. (A UDP socket "connected" to the server sends nothing; it only picks the
+    route.) Loopback for a server on this machine, and when there is no IPv4 route."""
+    host = urlsplit(server_url).hostname or "127.0.0.1"
+    try:
+        # IPv4: the softphone's SIP transport is UDP over IPv4.
+        socket.getaddrinfo(host, None, socket.AF_INET)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect((host, 9))
+            address: str = probe.getsockname()[0]
+            return address
+    except OSError:
+        return "127.0.0.1"
+
+
+def session_key_of(client: ServerClient) -> Callable[[], str | None]:
+    """The offer key of the client's session now, ``None`` once it has ended (the
+    softphone refuses every offer then)."""
+
+    def key() -> str | None:
+        try:
+            return session_key(client.token)
+        except SessionEnded:
+            return None
+
+    return key
 
 
 class PhoneDesk(QObject):
@@ -177,3 +209,36 @@ class PhoneDesk(QObject):
 
     def close(self) -> None:
         self.bridge.close()
+
+
+def start_phone(
+    client: ServerClient,
+    username: str,
+    settings: PhoneSettings,
+    *,
+    spawn: Spawn,
+    force_auto_answer: bool = False,
+    notify: Notify | None = None,
+    audio: bool = True,
+) -> PhoneDesk:
+    """The softphone of a logged-in session: bound where the server can reach it, keyed
+    to the session, wired to a new :class:`PhonePanel`. The caller places
+    ``desk.panel``, gives ``desk.bridge.contact`` at queue login, feeds server events
+    to ``desk.server_event`` and calls ``desk.close()`` at the end."""
+    bridge = SoftphoneBridge(
+        session_key_of(client),
+        bind=address_towards(client.base_url),
+        audio=audio,
+        user=username if username.isalnum() else "vaxla",
+    )
+    return PhoneDesk(
+        PhonePanel(),
+        bridge,
+        settings,
+        username=username,
+        spawn=spawn,
+        transfers=TransferApi(client),
+        server_url=client.base_url,
+        force_auto_answer=force_auto_answer,
+        notify=notify,
+    )

@@ -372,16 +372,21 @@ class Softphone:
         call = _Call(self, number, account, prm.callId)
         source = prm.rdata.srcAddress
         key = self._session_key()
+        refusal: str | None = None
         try:
             if key is None:
                 raise InvalidOfferToken("not logged in: no offer can be valid")
             offer_id = verify_offer_header(key, _offer_header(prm.rdata.wholeMsg))
         except InvalidOfferToken as error:
-            log.warning("refused a call from %s: %s", source, error)
+            # Only the words leave the handler: the error's traceback holds this frame
+            # and so the Call, which must not outlive the library (see _op).
+            refusal = str(error)
+        if refusal is not None:
+            log.warning("refused a call from %s: %s", source, refusal)
             call.hung_up_locally = True
             self._calls[number] = call
             call.answer(self._param(403))
-            self._emit(Refused(source, str(error)))
+            self._emit(Refused(source, refusal))
             return
         self._calls[number] = call
         call.answer(self._param(180))
