@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -28,7 +28,9 @@ from vaxla_desktop.core.phone_events import (
 )
 from vaxla_desktop.phone import PhoneDesk, dial_uri
 from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.audio import AudioChoice
 from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
@@ -295,3 +297,25 @@ def test_a_control_the_call_cannot_take_yet_says_so(
     finally:
         sipp.kill()
         sipp.wait()
+
+
+def test_the_sound_dialog_keeps_the_choice_and_turns_auto_answer_on(
+    desk: Desk, qtbot: QtBot, tmp_path: Path
+) -> None:
+    shown: list[AudioSettingsDialog] = []
+
+    def accept() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AudioSettingsDialog)
+        shown.append(dialog)
+        dialog.auto_answer_check.setChecked(True)
+        dialog.accept()
+
+    QTimer.singleShot(0, accept)
+    QTest.mouseClick(desk.panel.sound_button, Qt.MouseButton.LeftButton)
+    (dialog,) = shown
+    assert dialog.no_devices_label.isVisibleTo(dialog)  # this machine has none
+    assert desk.panel.auto_answer and desk.panel.auto_answer_label.isVisible()
+    settings = PhoneSettings(tmp_path / "settings.ini")
+    assert settings.auto_answer("anna") and not settings.auto_answer("bo")
+    assert settings.audio == AudioChoice()
