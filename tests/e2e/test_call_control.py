@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.test_demo_calls import WORKER_READY, Demo
-from tests.media.harness import AGENT_PHONE, AgentPhone, sip_tester_pcaps
+from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
 from tests.server_process import ServerProcess
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
@@ -294,6 +294,38 @@ def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) 
             await p3.command("hangup")  # agent3 has the caller again
             await p3.expect("ended")
             assert await caller == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_busy_outside_number_sends_the_caller_back_to_the_queue(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_busy.xml"), "-i", "127.0.0.1",
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent7", "agent8") as [(a7, p7), (a8, p8)]:
+                contact, caller = await connected(demo, a7, p7)
+                state = demo.post(
+                    "/agent/transfer",
+                    a7,
+                    {"contact_id": contact, "kind": "number", "target": "0812345"},
+                )
+                assert state["state"] == "completed"
+                await p7.expect("ended")
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
+                # Back in Support (agent7 wraps up): agent8 takes the caller.
+                demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+                await p8.expect("answered", timeout=20)
+                await p8.command("hangup")
+                await p8.expect("ended")
+                assert await caller == 0
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
 
     asyncio.run(scenario())
 

@@ -291,8 +291,7 @@ class CallControl:
         return done.result()
 
     def _outside_gateway(self) -> str | None:
-        gateway = getattr(self._flow, "_outside_gateway", None)
-        return gateway if isinstance(gateway, str) else None
+        return self._flow._outside_gateway
 
     def _parked_contact(self, view: ContactView) -> ParkedContact:
         assert view.personal_agent is not None and view.parked_at is not None
