@@ -1,5 +1,6 @@
 """The HTTP listener: uvicorn serving the API over HTTP or HTTPS, advertised while it listens."""
 
+import asyncio
 import logging
 import socket
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from vaxla_server.network import BindAddress
 from vaxla_server.tls import ServerCertificate
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_ASK_AGAIN_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,26 @@ class _AdvertisingServer(uvicorn.Server):
                 await advertiser.withdraw()
             except (OSError, zeroconf.Error) as error:
                 log.warning("could not withdraw the zeroconf advertisement: %s", error)
-        await super().shutdown(sockets=sockets)
+        closing = asyncio.create_task(self._close_late_connections())
+        try:
+            await super().shutdown(sockets=sockets)
+        finally:
+            closing.cancel()
+
+    async def _close_late_connections(self) -> None:
+        """Ask the open connections to close, again every moment until shut down.
+
+        uvicorn asks each connection once, as it stops listening; a keep-alive
+        connection busy at that instant and kept busy by its client (a desktop checking
+        the server as its event socket closes) was seen being served on and on, and the
+        shutdown never ended. Asking again closes it as soon as it is idle.
+        """
+        while True:
+            await asyncio.sleep(SHUTDOWN_ASK_AGAIN_S)
+            for connection in list(self.server_state.connections):
+                transport = getattr(connection, "transport", None)
+                if transport is not None and not transport.is_closing():
+                    connection.shutdown()
 
 
 def serve(app: FastAPI, listener: Listener, *, log_level: str) -> None:
