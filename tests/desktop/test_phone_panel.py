@@ -190,6 +190,14 @@ def test_auto_answer_beeps_and_answers_without_ringing(panel: PhonePanel, qtbot:
 def test_a_missed_call_notifies_and_badges_the_history(panel: PhonePanel, qtbot: QtBot) -> None:
     notes: list[tuple[str, str]] = []
     panel.sig_notify.connect(lambda title, text: notes.append((title, text)))
+    ring(panel, 5, "offer-5")
+    assert notes == []  # the agent is looking at the window: no tray message
+    panel.handle(Ended(5, "remote", 487, "Request Terminated"))
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(elsewhere.isActiveWindow)
     panel.show_offer(OFFER)
     ring(panel)
     panel.handle(Ended(1, "remote", 487, "Request Terminated"))
@@ -197,8 +205,9 @@ def test_a_missed_call_notifies_and_badges_the_history(panel: PhonePanel, qtbot:
         ("Incoming call", "+46701234567 is calling"),
         ("Missed call", "+46701234567 was not answered"),
     ]
+    assert elsewhere.isActiveWindow()
     history_tab = panel.tabs.indexOf(panel.history_view)
-    assert panel.tabs.tabText(history_tab) == "History (1 missed)"
+    assert panel.tabs.tabText(history_tab) == "History (2 missed)"
     panel.tabs.setCurrentIndex(history_tab)
     assert panel.tabs.tabText(history_tab) == "History"
     assert panel.history.missed_unseen == 0

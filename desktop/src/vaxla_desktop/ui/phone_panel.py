@@ -37,6 +37,7 @@ from vaxla_desktop.core.call_state import (
     Action,
     CallBook,
     CallPhase,
+    Outcome,
     PhoneCall,
     entry_label,
     format_duration,
@@ -328,18 +329,24 @@ class PhonePanel(QWidget):
             return
         self._set_ringing(True)
         who = phone_call.caller
-        self.sig_notify.emit(self.tr("Incoming call"), self.tr("{0} is calling").format(who))
-        window = self.window()
-        if not window.isActiveWindow():
-            QApplication.alert(window)  # flashes the task bar; never takes focus
+        self._notify(self.tr("Incoming call"), self.tr("{0} is calling").format(who))
 
     def _on_ended(self, phone_call: PhoneCall) -> None:
-        if phone_call.outcome is not None and phone_call.outcome.value == "missed":
-            self.sig_notify.emit(
+        if phone_call.outcome is Outcome.MISSED:
+            self._notify(
                 self.tr("Missed call"), self.tr("{0} was not answered").format(phone_call.caller)
             )
         if self.transfer_dialog is not None and self.active_call() is None:
             self.transfer_dialog.reject()
+
+    def _notify(self, title: str, text: str) -> None:
+        """Tell an agent who is looking elsewhere: a tray message (``sig_notify``) and a
+        flashing task bar entry. Neither takes focus from what the agent is typing in."""
+        window = self.window()
+        if window.isActiveWindow():
+            return
+        self.sig_notify.emit(title, text)
+        QApplication.alert(window)
 
     def _set_ringing(self, ringing: bool) -> None:
         if ringing != self._ringing:
