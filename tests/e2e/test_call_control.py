@@ -330,6 +330,44 @@ def test_a_busy_outside_number_sends_the_caller_back_to_the_queue(demo: ControlD
     asyncio.run(scenario())
 
 
+def test_attended_transfer_to_an_outside_number(demo: ControlDemo) -> None:
+    async def scenario() -> int:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+            "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent2") as [(a2, p2)]:
+                # The caller hangs up 2.5 s after the answer: consult and complete before.
+                contact, caller = await connected(demo, a2, p2, "caller_talks.xml")
+                body = {"contact_id": contact, "kind": "number", "target": "0701234567"}
+                state = demo.post("/agent/transfer", a2, {**body, "attended": True})
+                assert state["state"] == "consulting"
+                path = f"/agent/transfer/{state['transfer_id']}/complete"
+                for _ in range(20):  # until the outside party has answered
+                    response = demo.answer(path, a2)
+                    if response.status_code != 409:
+                        break
+                    assert "has not answered yet" in response.json()["detail"]
+                    await asyncio.sleep(0.05)
+                assert response.status_code == 200, response.text
+                assert response.json()["state"] == "completed"
+                assert (await p2.expect("ended"))["by"] == "remote"
+                assert await caller == 0
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+                return contact
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    contact = asyncio.run(scenario())
+    events = demo.get("/calls", demo.token("supervisor1"))
+    record = next(call for call in events if call["id"] == contact)
+    assert (record["agent"], record["outcome"]) == ("agent2", "answered")
+
+
 def test_blind_transfer_to_an_outside_number(demo: ControlDemo) -> None:
     async def scenario() -> int:
         outside = await asyncio.create_subprocess_exec(

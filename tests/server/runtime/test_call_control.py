@@ -155,5 +155,7 @@ def test_transfer_to_a_number_ends_the_contact_for_the_centre(world: World) -> N
     assert kinds(world, before) == ["transferred", "ended", "wrap_up_started"]
     (transferred,) = events_of(world, EventKind.TRANSFERRED)
     assert transferred.to_number == "+468123456" and transferred.attended
+    (ended,) = events_of(world, EventKind.ENDED)
+    assert (ended.by, ended.cause, ended.agent_id) == ("agent", "transferred", world.anna)
     (record,) = call_log(e.event for e in world.store.events.read(limit=1000))
     assert (record.outcome, record.agent_id) == ("answered", world.anna)

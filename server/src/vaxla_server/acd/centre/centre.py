@@ -1464,6 +1464,7 @@ class ContactCentre:
                     agent_id=agent_id,
                     by="agent",
                     talk_seconds=t - contact.answered_at,
+                    cause="transferred",
                 )
             )
             out.extend(self._after_call(contact, t))
