@@ -17,7 +17,9 @@ import qasync
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from vaxla_desktop.api import ServerError, UnknownCertificate
+from vaxla_desktop.agent_desk import AgentDesk
+from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
+from vaxla_desktop.core.agent_panel import PanelState
 from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus, ConnectionTracker
 from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.credentials import CredentialStore
@@ -31,6 +33,7 @@ from vaxla_desktop.session import (
     open_session,
 )
 from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
 from vaxla_desktop.ui.messages import describe
@@ -41,6 +44,8 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_NOT_LOGGED_IN = 1
+# How long a screenshot run waits for the first picture of the queues.
+SCREENSHOT_WAIT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,11 @@ class DesktopApp(QObject):
         self.main_window: MainWindow | None = None
         self.tray: TrayIcon | None = None
         self.session: Session | None = None
+        self.agent_desk: AgentDesk | None = None
+        self.supervisor: ConnectionSupervisor | None = None
+        self.sip_contact: str | None = None
+        """Where this app's softphone takes offers (set by the softphone when it runs);
+        sent with each queue login."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._finished = asyncio.Event()
         self._photographed = False
@@ -114,6 +124,8 @@ class DesktopApp(QObject):
         try:
             await self._work(session)
         finally:
+            if self.agent_desk is not None:
+                await self.agent_desk.stop()
             for task in self._tasks:
                 task.cancel()
             await session.close()
@@ -213,20 +225,38 @@ class DesktopApp(QObject):
         window.show_user(session.user)
         window.sig_closed.connect(self._finished.set)
         self.main_window = window
+        panel = AgentPanel(PanelState(), self.options.language or system_language())
+        window.set_agent_panel(panel)
+        desk = AgentDesk(
+            session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
+        )
+        self.agent_desk = desk
         self._show_main_window(window)
         self.sig_logged_in.emit(session)
         if self.options.dial is not None:
             # The softphone panel places the call; until it exists the request is kept.
             log.info("asked to dial %s", self.options.dial.uri)
+        desk.start()
         await self._refresh_health(window, session)
         if self.options.screenshot is not None:
+            try:
+                await asyncio.wait_for(desk.first_picture(), SCREENSHOT_WAIT_S)
+            except TimeoutError:
+                log.warning("no picture of the queues within %g s", SCREENSHOT_WAIT_S)
             self._save_screenshot(window)
             return
-        supervisor = ConnectionSupervisor(
+        self.supervisor = ConnectionSupervisor(
             session, self.tracker, self._on_connection_status, heartbeat_s=self.heartbeat_s
         )
-        self._spawn(supervisor.run())
+        self._spawn(self.supervisor.run())
         await self._finished.wait()
+
+    def _on_events_lost(self, error: ServerError) -> None:
+        """The event socket broke: have the supervisor look at the server now."""
+        if self.supervisor is not None:
+            self.supervisor.check_now()
+        if isinstance(error, SessionEnded) and self.main_window is not None:
+            self.main_window.show_problem(describe(error))
 
     def _show_main_window(self, window: MainWindow) -> None:
         if not self.options.minimized:
@@ -252,6 +282,8 @@ class DesktopApp(QObject):
             if status.phase is ConnectionPhase.CONNECTED and self.session is not None:
                 window.show_user(self.session.user)
                 self._spawn(self._refresh_health(window, self.session))
+                if self.agent_desk is not None:
+                    self.agent_desk.resume_events()
             elif error is not None:
                 window.show_problem(describe(error))
         self.sig_connection_changed.emit(status)

@@ -59,6 +59,8 @@ class PanelState:
         self.colleagues: dict[int, AgentState] = {}
         self._queues: list[QueueState] = []
         self._snapshot_at: datetime | None = None
+        self.pictured = False
+        """Whether the first snapshot came: every state the server had came before it."""
         self.parked: list[ParkedContact] = []
         self._parked_at: datetime | None = None
         self.classified_contact: int | None = None
@@ -82,7 +84,8 @@ class PanelState:
             case QueueSnapshot(queues=queues):
                 self._queues = sorted(queues, key=lambda queue: queue.name.casefold())
                 self._snapshot_at = self._clock()
-                return Changed.QUEUES
+                self.pictured = True
+                return Changed.QUEUES | Changed.ME
             case ParkedChanged(agent_id=agent_id, contacts=contacts) if self._is_me(agent_id):
                 return self.set_parked(contacts)
         return Changed.NOTHING

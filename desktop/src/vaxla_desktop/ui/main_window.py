@@ -1,9 +1,16 @@
-"""The main window: who is logged in where, how the connection is, and the room
-where the agent's panels go."""
+"""The main window: the agent panel and the softphone side by side, the connection's
+banner above them, and who is logged in where along the bottom."""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vaxla_desktop import __version__
 from vaxla_desktop.ui.connection_banner import ConnectionBanner
@@ -19,45 +26,71 @@ class MainWindow(QMainWindow):
     def __init__(self, *, server_url: str, user: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Vaxla — {0}").format(user))
-        self.resize(640, 420)
+        self.resize(1100, 720)
 
         self.banner = ConnectionBanner()
 
-        title = QLabel("Vaxla")
-        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.server_label = QLabel(server_url)
         self.user_label = QLabel(user)
         self.health_label = QLabel(self.tr("checking…"))
         for label in (self.server_label, self.user_label, self.health_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.server_label.setAccessibleName(self.tr("Server"))
+        self.server_label.setToolTip(self.tr("Server:"))
         self.user_label.setAccessibleName(self.tr("User"))
+        self.user_label.setToolTip(self.tr("User:"))
         self.health_label.setAccessibleName(self.tr("Server health"))
+        self.health_label.setToolTip(self.tr("Server health:"))
         version_label = QLabel(__version__)
         version_label.setAccessibleName(self.tr("Desktop version"))
+        version_label.setToolTip(self.tr("Desktop version:"))
 
-        form = QFormLayout()
-        form.addRow(title)
-        form.addRow(self.tr("Server:"), self.server_label)
-        form.addRow(self.tr("User:"), self.user_label)
-        form.addRow(self.tr("Server health:"), self.health_label)
-        form.addRow(self.tr("Desktop version:"), version_label)
+        # Who and where along the bottom: always there, never in the way of the work.
+        status = QStatusBar()
+        status.setSizeGripEnabled(False)
+        status.addWidget(self.user_label)
+        status.addWidget(self.server_label)
+        status.addWidget(self.health_label, 1)
+        status.addPermanentWidget(version_label)
+        self.setStatusBar(status)
 
-        # The softphone and agent panels are added here (issue 5, later parts); this
-        # window only holds the session and the connection's state.
-        self.panel_area = QVBoxLayout()
+        # The agent panel on the left, the softphone (another module's widget) on the
+        # right; each is placed with set_agent_panel / set_phone_panel.
+        self.panel_area = QSplitter(Qt.Orientation.Horizontal)
+        self.panel_area.setChildrenCollapsible(False)
+        self.panel_area.setAccessibleName(self.tr("Work area"))
+        self.agent_panel: QWidget | None = None
+        self.phone_panel: QWidget | None = None
 
         layout = QVBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         body = QVBoxLayout()
-        body.setContentsMargins(12, 12, 12, 12)
-        body.addLayout(form)
-        body.addLayout(self.panel_area, 1)
+        body.setContentsMargins(12, 12, 12, 6)
+        body.addWidget(self.panel_area, 1)
         layout.addLayout(body, 1)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
+
+    def set_agent_panel(self, panel: QWidget) -> None:
+        """Place the agent panel (left), replacing any earlier one."""
+        self.agent_panel = self._place(panel, self.agent_panel, 0)
+
+    def set_phone_panel(self, panel: QWidget) -> None:
+        """Place the softphone's panel (right), replacing any earlier one."""
+        self.phone_panel = self._place(panel, self.phone_panel, 1)
+
+    def _place(self, panel: QWidget, old: QWidget | None, slot: int) -> QWidget:
+        if old is not None:
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
+        # The agent panel stays first whatever order the panels come in.
+        position = 0 if slot == 0 else self.panel_area.count()
+        self.panel_area.insertWidget(position, panel)
+        self.panel_area.setStretchFactor(self.panel_area.indexOf(panel), 3 if slot == 0 else 2)
+        return panel
 
     def show_user(self, user: CurrentUser) -> None:
         self.setWindowTitle(self.tr("Vaxla — {0}").format(user.display_name))

@@ -7,6 +7,7 @@ translated sentences instead, chosen by the error's type and filled from its fie
 from PySide6.QtCore import QCoreApplication
 
 from vaxla_desktop.api import (
+    ActionRefused,
     BadAnswer,
     CertificateChanged,
     CertificateRefused,
@@ -47,6 +48,9 @@ def describe(error: ServerError | InvalidFingerprint | ValueError) -> str:
             return QCoreApplication.translate(
                 "Messages", "Your session on the server has ended. Log in again."
             )
+        case ActionRefused(detail=detail):
+            # The server's own sentence says what does not fit (it is in English).
+            return QCoreApplication.translate("Messages", "The server said no: {0}").format(detail)
         case ServerUnreachable(url=url):
             return QCoreApplication.translate("Messages", "Cannot reach the server at {0}.").format(
                 url

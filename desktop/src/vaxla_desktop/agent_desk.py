@@ -1,0 +1,172 @@
+"""The agent's desk: the panel, the event socket and the agent's actions, wired.
+
+:class:`AgentDesk` feeds every event of the socket into the panel's state and redraws
+what changed, and turns the panel's ``sig_*`` requests into calls to the server as
+background work, so the window never waits on the network. A refused action shows the
+server's reason in the panel and changes nothing there: only the events that follow
+a successful action move the panel. Other parts of the app (the softphone) hear the
+same events through :attr:`AgentDesk.sig_event`.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vaxla_desktop.api import ServerError
+from vaxla_desktop.api.agent import AgentApi
+from vaxla_desktop.api.errors import ActionRefused
+from vaxla_desktop.api.events import EventStream, LossListener
+from vaxla_desktop.core.agent_panel import Changed
+from vaxla_desktop.session import Session
+from vaxla_desktop.ui.agent_panel import AgentPanel
+from vaxla_desktop.ui.messages import describe
+from vaxla_protocol.events import QueueSnapshot, ServerEvent, Welcome
+
+log = logging.getLogger(__name__)
+
+
+class AgentDesk(QObject):
+    sig_event = Signal(object)  # every ServerEvent, after the panel has taken it
+    sig_action_done = Signal(str)  # the action's name, once the server has said yes
+
+    def __init__(
+        self,
+        session: Session,
+        panel: AgentPanel,
+        *,
+        on_lost: LossListener,
+        sip_contact: Callable[[], str | None] = lambda: None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.panel = panel
+        self.state = panel.state
+        self.api = AgentApi(session.client)
+        self.sip_contact = sip_contact
+        """Where the softphone takes offers; asked at each queue login."""
+        self.stream = EventStream(session.client, self._on_event, on_lost)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pictured = asyncio.Event()
+        self._listed = asyncio.Event()
+
+        panel.sig_ready_requested.connect(self._on_ready)
+        panel.sig_pause_requested.connect(self._on_pause)
+        panel.sig_queue_login_requested.connect(self._on_queue_login)
+        panel.sig_all_queues_requested.connect(self._on_all_queues)
+        panel.sig_classify_requested.connect(self._on_classify)
+        panel.sig_take_back_requested.connect(self._on_take_back)
+
+    def start(self) -> None:
+        self._spawn(self.stream.run())
+
+    async def stop(self) -> None:
+        """Close the socket and end the work in flight, and wait for both."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def resume_events(self) -> None:
+        """The connection supervisor has the server back: reopen the socket now."""
+        self.stream.resume()
+
+    async def first_picture(self) -> None:
+        """Return once the first queue snapshot (after every state) and the lists to
+        choose from (pause reasons, classification codes) have been drawn."""
+        await self._pictured.wait()
+        await self._listed.wait()
+
+    # Events
+
+    def _on_event(self, event: ServerEvent) -> None:
+        changed = self.state.apply(event)
+        if isinstance(event, Welcome):
+            # Each (re)connect: the lists may have changed while we were away.
+            self._spawn(self._load_lists())
+        if changed is not Changed.NOTHING:
+            self.panel.show_state(changed)
+        if isinstance(event, QueueSnapshot):
+            self._pictured.set()
+        self.sig_event.emit(event)
+
+    async def _load_lists(self) -> None:
+        try:
+            await self._load_choices()
+            await self._load_parked()
+        finally:
+            self._listed.set()
+
+    async def _load_choices(self) -> None:
+        try:
+            self.panel.set_pause_reasons(await self.api.pause_reasons())
+            self.panel.set_classification_codes(await self.api.classification_codes())
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+
+    async def _load_parked(self) -> None:
+        try:
+            self.panel.show_state(self.state.set_parked(await self.api.parked()))
+        except ActionRefused as error:
+            # A server without the personal queue yet: its events will say if it has one.
+            log.info("no personal queue on this server: %s", error)
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+
+    # Actions
+
+    def _on_ready(self) -> None:
+        self._act("ready", self.api.ready())
+
+    def _on_pause(self, reason: str) -> None:
+        self._act("pause", self.api.pause(reason))
+
+    def _on_queue_login(self, queue_id: int, log_in: bool) -> None:
+        if log_in:
+            self._act("login", self.api.log_in([queue_id], self.sip_contact()))
+        else:
+            self._act("logout", self.api.log_out([queue_id]))
+
+    def _on_all_queues(self, log_in: bool) -> None:
+        if log_in:
+            self._act("login", self.api.log_in(None, self.sip_contact()))
+        else:
+            self._act("logout", self.api.log_out(None))
+
+    def _on_classify(self, contact_id: int, code: str) -> None:
+        async def classify() -> None:
+            await self.api.classify(code)
+            self.panel.classified(contact_id)
+
+        self._act("classify", classify())
+
+    def _on_take_back(self, contact_id: int) -> None:
+        self._act("take_back", self.api.take_parked(contact_id))
+
+    def _act(self, name: str, work: Coroutine[Any, Any, object]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except ServerError as error:
+                log.info("%s refused: %s", name, error)
+                self.panel.show_error(describe(error))
+                # Put back what the click changed (a queue box) as the state says.
+                self.panel.show_state(Changed.ME)
+            else:
+                self.panel.show_error("")
+                self.sig_action_done.emit(name)
+
+        self._spawn(run())
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("agent desk work failed", exc_info=error)

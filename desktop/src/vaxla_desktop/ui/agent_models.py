@@ -1,0 +1,313 @@
+"""Qt models of the agent panel's tables: queues, colleagues and the personal queue.
+
+Each model is filled from :class:`~vaxla_desktop.core.agent_panel.PanelState` by
+``refresh``; the wait columns move on with the clock, and ``tick`` tells the views to
+redraw only those cells. A state is always a word and a colour, never a colour alone.
+"""
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from vaxla_desktop.core.agent_panel import PanelState, QueueFigures
+from vaxla_protocol.agent import AgentState, AgentStateName
+from vaxla_protocol.control import ParkedContact
+
+Index = QModelIndex | QPersistentModelIndex
+
+# Background and text colour of each state: dark enough for white text (WCAG AA).
+STATE_COLOURS: dict[AgentStateName, str] = {
+    "available": "#1b7f3b",
+    "offered": "#b34700",
+    "busy": "#1553a0",
+    "wrap_up": "#6a1b9a",
+    "paused": "#b00020",
+    "offline": "#5f6368",
+}
+WAITING_COLOUR = "#b00020"
+NONE = "\N{EN DASH}"  # an empty cell that still says "nothing here"
+
+
+def state_name(state: AgentStateName) -> str:
+    """The word for an agent's state, as agents say it."""
+    match state:
+        case "available":
+            return QCoreApplication.translate("AgentStates", "Ready")
+        case "offered":
+            return QCoreApplication.translate("AgentStates", "Ringing")
+        case "busy":
+            return QCoreApplication.translate("AgentStates", "On a call")
+        case "wrap_up":
+            return QCoreApplication.translate("AgentStates", "Wrap-up")
+        case "paused":
+            return QCoreApplication.translate("AgentStates", "Paused")
+        case "offline":
+            return QCoreApplication.translate("AgentStates", "Logged out")
+
+
+def duration(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for a wait; whole seconds are what a person reads."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _state_brushes(state: AgentStateName, role: int) -> QBrush | None:
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(QColor(STATE_COLOURS[state]))
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor("white"))
+    return None
+
+
+class QueueTableModel(QAbstractTableModel):
+    """Every queue of the last snapshot; :data:`MINE_ROLE` says whether it is mine."""
+
+    MINE_ROLE = Qt.ItemDataRole.UserRole + 1
+    QUEUE, WAITING, LONGEST, AVAILABLE, BUSY, PAUSED, WRAP_UP, SERVICE = range(8)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[QueueFigures] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 8
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < 8:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                self.tr("Queue"),
+                self.tr("Waiting"),
+                self.tr("Longest wait"),
+                self.tr("Ready"),
+                self.tr("On a call"),
+                self.tr("Paused"),
+                self.tr("Wrap-up"),
+                self.tr("Service level"),
+            )[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.SERVICE:
+            return self.tr("Answered within the goal today, of the calls offered today")
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        figures = self._rows[index.row()]
+        queue = figures.state
+        column = index.column()
+        if role == self.MINE_ROLE:
+            return figures.mine
+        if role == Qt.ItemDataRole.DisplayRole:
+            match column:
+                case self.QUEUE:
+                    return queue.name
+                case self.WAITING:
+                    return str(queue.waiting)
+                case self.LONGEST:
+                    return duration(figures.longest_wait_s) if queue.waiting else NONE
+                case self.AVAILABLE:
+                    return str(queue.agents_available)
+                case self.BUSY:
+                    return str(queue.agents_busy)
+                case self.PAUSED:
+                    return str(queue.agents_paused)
+                case self.WRAP_UP:
+                    return str(queue.agents_wrap_up)
+                case self.SERVICE:
+                    level = queue.service_level_today
+                    return NONE if level is None else f"{level:.0f} %"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.QUEUE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        waiting_cell = column in (self.WAITING, self.LONGEST) and queue.waiting > 0
+        if role == Qt.ItemDataRole.ForegroundRole and waiting_cell:
+            return QBrush(QColor(WAITING_COLOUR))
+        if role == Qt.ItemDataRole.FontRole and waiting_cell:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        return None
+
+    def refresh(self, state: PanelState) -> None:
+        rows = state.queues()
+        if [r.state.id for r in rows] == [r.state.id for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 7))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def tick(self, state: PanelState) -> None:
+        """The waits have grown: redraw the longest-wait column only."""
+        if not self._rows:
+            return
+        self._rows = [
+            QueueFigures(row.state, row.mine, figures.longest_wait_s)
+            for row, figures in zip(self._rows, state.queues(), strict=False)
+        ]
+        self.dataChanged.emit(
+            self.index(0, self.LONGEST),
+            self.index(len(self._rows) - 1, self.LONGEST),
+            [Qt.ItemDataRole.DisplayRole],
+        )
+
+
+class QueueFilter(QSortFilterProxyModel):
+    """My queues (my "group") or the others', from one :class:`QueueTableModel`."""
+
+    def __init__(self, source: QueueTableModel, *, mine: bool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._mine = mine
+        self.setSourceModel(source)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        source = self.sourceModel()
+        index = source.index(source_row, 0, source_parent)
+        return bool(source.data(index, QueueTableModel.MINE_ROLE)) == self._mine
+
+
+class ColleagueTableModel(QAbstractTableModel):
+    """The agents sharing a queue with me: name, state (word and colour), queues."""
+
+    NAME, STATE, QUEUES = range(3)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AgentState] = []
+        self._pause_labels: dict[str, str] = {}
+
+    def set_pause_labels(self, labels: dict[str, str]) -> None:
+        self._pause_labels = labels
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 3
+        ):
+            return (self.tr("Colleague"), self.tr("State"), self.tr("Logged in to"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        agent = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            match column:
+                case self.NAME:
+                    return agent.username
+                case self.STATE:
+                    return self._state_text(agent)
+                case self.QUEUES:
+                    return ", ".join(queue.name for queue in agent.queues) or NONE
+        if column == self.STATE:
+            return _state_brushes(agent.state, role)
+        return None
+
+    def _state_text(self, agent: AgentState) -> str:
+        text = state_name(agent.state)
+        if agent.state == "paused" and agent.reason:
+            return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
+        return text
+
+    def refresh(self, state: PanelState) -> None:
+        rows = sorted(state.colleagues.values(), key=lambda agent: agent.username.casefold())
+        if [r.agent_id for r in rows] == [r.agent_id for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 2))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+
+class ParkedTableModel(QAbstractTableModel):
+    """The callers in my personal queue (R22), the longest parked first."""
+
+    CONTACT_ROLE = Qt.ItemDataRole.UserRole + 1
+    CALLER, QUEUE, WAITED = range(3)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[ParkedContact, float]] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 3
+        ):
+            return (self.tr("Caller"), self.tr("From queue"), self.tr("Waited"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        contact, waited = self._rows[index.row()]
+        if role == self.CONTACT_ROLE:
+            return contact.contact_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            match index.column():
+                case self.CALLER:
+                    return contact.caller or self.tr("Unknown number")
+                case self.QUEUE:
+                    return contact.queue
+                case self.WAITED:
+                    return duration(waited)
+        return None
+
+    def contact_at(self, row: int) -> int | None:
+        return self._rows[row][0].contact_id if 0 <= row < len(self._rows) else None
+
+    def refresh(self, state: PanelState) -> None:
+        self.beginResetModel()
+        self._rows = [(contact, state.parked_wait_s(contact)) for contact in state.parked]
+        self.endResetModel()
+
+    def tick(self, state: PanelState) -> None:
+        if not self._rows:
+            return
+        self._rows = [(contact, state.parked_wait_s(contact)) for contact, _ in self._rows]
+        self.dataChanged.emit(
+            self.index(0, self.WAITED),
+            self.index(len(self._rows) - 1, self.WAITED),
+            [Qt.ItemDataRole.DisplayRole],
+        )

@@ -1,0 +1,198 @@
+"""The agent panel in the running app against the real demo server: what it shows comes
+from the event WebSocket, and what the agent does goes to the server and comes back as
+events."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
+from tests.server_process import ServerProcess
+from vaxla_desktop.agent_desk import AgentDesk
+from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
+from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.i18n import Language
+from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.ui.agent_panel import AgentPanel
+from vaxla_server.media.pool import free_udp_port
+
+DEMO_PASSWORD = "demo"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    tmp = tmp_path_factory.mktemp("demo")
+    args = ["--demo", "--sip-port", str(free_udp_port())]
+    # The demo hashes 23 passwords (argon2id) on its first start: slow on a busy machine.
+    with ServerProcess(tmp / "data", args, timeout=120) as server:
+        yield server
+
+
+class Colleague:
+    """Another demo agent, acting through the HTTP API as its own desktop would."""
+
+    def __init__(self, server: ServerProcess, username: str) -> None:
+        self.http = httpx.AsyncClient(base_url=server.url + "/api/v1", timeout=10)
+        self.username = username
+        self.token = ""
+
+    async def post(self, path: str, body: object = None) -> None:
+        if not self.token:
+            login = {"username": self.username, "password": DEMO_PASSWORD}
+            response = await self.http.post("/auth/login", json=login)
+            self.token = response.json()["token"]
+        headers = {"Authorization": f"Bearer {self.token}"}
+        response = await self.http.post(path, json=body, headers=headers)
+        assert response.is_success, response.text
+
+
+async def until(desk: AgentDesk, shown: Callable[[], bool]) -> None:
+    """Wait, event by event, until the panel shows what ``shown`` looks for."""
+    changed = asyncio.Event()
+
+    def on_event(_event: object) -> None:
+        changed.set()
+
+    desk.sig_event.connect(on_event)
+    try:
+
+        async def wait() -> None:
+            while not shown():
+                changed.clear()
+                await changed.wait()
+
+        await asyncio.wait_for(wait(), WAIT_S)
+    finally:
+        desk.sig_event.disconnect(on_event)
+
+
+async def done(desk: AgentDesk, action: str, start: Callable[[], object]) -> None:
+    """Start an action in the panel and wait until the server has said yes to it."""
+    finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_done(name: str) -> None:
+        if name == action and not finished.done():
+            finished.set_result(None)
+
+    desk.sig_action_done.connect(on_done)
+    try:
+        start()
+        await asyncio.wait_for(finished, WAIT_S)
+    finally:
+        desk.sig_action_done.disconnect(on_done)
+
+
+def column(panel: AgentPanel, model_name: str, col: int = 0) -> list[str]:
+    model = getattr(panel, model_name)
+    return [str(model.index(row, col).data()) for row in range(model.rowCount())]
+
+
+def test_the_panel_follows_the_server_and_acts_on_it(
+    qapp: QApplication, demo: ServerProcess, tmp_path: Path
+) -> None:
+    settings_path = tmp_path / "settings.ini"
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=demo.url,
+            username="agent1",
+            password=DEMO_PASSWORD,
+            discovery=False,
+            settings_path=settings_path,
+            language=Language.ENGLISH,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )
+    colleague = Colleague(demo, "agent2")
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+
+        async def desk_ready() -> AgentDesk:
+            while desktop.agent_desk is None:
+                await asyncio.sleep(0.01)
+            return desktop.agent_desk
+
+        desk = await asyncio.wait_for(desk_ready(), WAIT_S)
+        await asyncio.wait_for(desk.first_picture(), WAIT_S)
+        panel = desk.panel
+        window = desktop.main_window
+        assert window is not None and window.agent_panel is panel
+
+        # What the first burst of events said: agent1 is out, a member of Support only;
+        # Sales is another group's queue.
+        assert panel.state_label.text() == "Logged out"
+        assert [box.text() for box in panel._queue_boxes.values()] == ["Support"]
+        assert column(panel, "my_queues_model") == ["Support"]
+        assert column(panel, "other_queues_model") == ["Sales"]
+        assert panel.pause_reason_box.count() == 4
+
+        # Log in by the queue's box: the server's event turns the panel green.
+        next(iter(panel._queue_boxes.values())).click()
+        await until(desk, lambda: panel.state_label.text() == "Ready")
+        assert all(box.isChecked() for box in panel._queue_boxes.values())
+
+        # A colleague in my group logs in: an event from the socket shows it.
+        await colleague.post("/agent/login", {})
+        await until(desk, lambda: "agent2" in column(panel, "colleagues_model"))
+        row = column(panel, "colleagues_model").index("agent2")
+        assert panel.colleagues_model.index(row, 1).data() == "Ready"
+        await colleague.post("/agent/pause", {"reason": "training"})
+        await until(desk, lambda: panel.colleagues_model.index(row, 1).data() != "Ready")
+        assert panel.colleagues_model.index(row, 1).data() == "Paused — Training"
+
+        # Pause with a reason from the server's list, then ready again by keyboard.
+        panel.pause_reason_box.setCurrentIndex(panel.pause_reason_box.findData("meeting"))
+        panel.pause_button.click()
+        await until(desk, lambda: panel.state_label.text() == "Paused")
+        assert panel.detail_label.text() == "Meeting"
+        with _active(qapp, window):
+            QTest.keyClick(window, Qt.Key.Key_F9)
+            await until(desk, lambda: panel.state_label.text() == "Ready")
+
+        # A refusal shows the server's reason and changes nothing.
+        desk._on_pause("no-such-reason")
+        await asyncio.wait_for(_until_visible(panel), WAIT_S)
+        assert panel.message_label.text().startswith("The server said no:")
+        assert panel.state_label.text() == "Ready"
+
+        # Log out of all.
+        await done(desk, "logout", panel.all_queues_button.click)
+        await until(desk, lambda: panel.state_label.text() == "Logged out")
+        assert not panel.message_label.isVisible()
+
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+        await colleague.post("/agent/logout", {})
+        await colleague.http.aclose()
+
+    run_on_qt_loop(qapp, scenario())
+
+
+async def _until_visible(panel: AgentPanel) -> None:
+    while not panel.message_label.isVisible():
+        await asyncio.sleep(0.01)
+
+
+class _active:
+    """The window has the keyboard while the block runs (shortcuts need an active one)."""
+
+    def __init__(self, app: QApplication, window: object) -> None:
+        self.window = window
+
+    def __enter__(self) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        assert isinstance(self.window, QWidget)
+        self.window.activateWindow()
+        assert QTest.qWaitForWindowActive(self.window)
+
+    def __exit__(self, *_: object) -> None:
+        pass
