@@ -146,6 +146,7 @@ def test_blind_transfer_to_a_queue(demo: ControlDemo) -> None:
     assert (record["agent"], record["outcome"], record["queue"]) == (
         "agent1", "answered", "Support",
     )  # fmt: skip
+    assert record["transferred_to"] == "queue Support"
 
 
 def test_bad_transfers_are_refused_and_change_nothing(demo: ControlDemo) -> None:
@@ -272,7 +273,8 @@ def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
             return contact
 
     contact = asyncio.run(scenario())
-    assert record_of(demo, contact)["agent"] == "agent1"
+    record = record_of(demo, contact)
+    assert (record["agent"], record["transferred_to"]) == ("agent1", "agent agent2")
 
 
 def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) -> None:
@@ -400,6 +402,7 @@ def test_blind_transfer_to_an_outside_number(demo: ControlDemo) -> None:
     contact = asyncio.run(scenario())
     record = record_of(demo, contact)
     assert (record["agent"], record["outcome"]) == ("agent5", "answered")
+    assert record["transferred_to"] == "number +46701234567"
     assert record["ended_at"] is not None
 
 

@@ -30,3 +30,7 @@ class CallRecord(WireModel):
     classification: str | None
     started_at: datetime
     ended_at: datetime | None
+    transferred_to: str | None = None
+    """Where the answering agent handed the call on, in words (``queue Sales``, ``agent
+    agent2``, ``number 0701234567``), the last one if several; null if it was not
+    transferred. Added with the call control; the default keeps older clients reading."""

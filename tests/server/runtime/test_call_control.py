@@ -5,7 +5,7 @@ import pytest
 from tests.server.runtime.conftest import World
 from tests.server.runtime.test_centre import events_of, kinds, last_id, log_in
 from vaxla_server.acd.centre import InvalidAction, InvalidValue, UnknownSubject
-from vaxla_server.stats.calls import call_log
+from vaxla_server.stats.calls import call_log, transfer_target
 from vaxla_server.store.events import EventKind
 
 
@@ -159,3 +159,4 @@ def test_transfer_to_a_number_ends_the_contact_for_the_centre(world: World) -> N
     assert (ended.by, ended.cause, ended.agent_id) == ("agent", "transferred", world.anna)
     (record,) = call_log(e.event for e in world.store.events.read(limit=1000))
     assert (record.outcome, record.agent_id) == ("answered", world.anna)
+    assert transfer_target(record.transfer, {}, {}) == "number +468123456"

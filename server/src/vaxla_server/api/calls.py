@@ -11,6 +11,7 @@ from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, get_auth,
 from vaxla_server.api.centre_access import Centre
 from vaxla_server.auth import Auth, User
 from vaxla_server.stats import call_log, events_between
+from vaxla_server.stats.calls import transfer_target
 
 MAX_LIMIT = 1000
 
@@ -60,6 +61,7 @@ def calls(
             classification=record.classification,
             started_at=record.started_at,
             ended_at=record.ended_at,
+            transferred_to=transfer_target(record.transfer, queues, names),
         )
         for record in records
     ]

@@ -354,10 +354,11 @@ class CallControl:
                         return await self._outcome(call, outcome)
         finally:
             self._talking.pop(call.contact_id, None)
-            for pending in talk.inbox._queue:  # type: ignore[attr-defined]
+            while not talk.inbox.empty():
+                pending = talk.inbox.get_nowait()
                 if not pending.done.done():
                     pending.done.set_exception(
-                        ControlError(409, f"contact {call.contact_id} ended meanwhile")
+                        ControlError(409, f"contact {call.contact_id} is not connected any more")
                     )
 
     async def _outcome(self, call: "_Call", outcome: object) -> Rewait:
@@ -419,7 +420,7 @@ class CallControl:
             self._expect_return(call)
             view = self._centre.park(call.contact_id, talk.agent_id)
             parked = self._parked_contact(view)
-            request.done.set_result(parked)
+            _resolve(request, parked)
             self._refresh_parked([talk.agent_id])
             return Rewait(parked_queue(view), personal=True)
         assert transfer is not None
@@ -428,7 +429,7 @@ class CallControl:
             await self._consult_gone(call)
             talk.transfer = None
             transfer.state, transfer.detail = "cancelled", ""
-            request.done.set_result(transfer.wire())
+            _resolve(request, transfer.wire())
             self._transfer_changed(transfer)
             return None
         if request.action == "complete":
@@ -498,7 +499,7 @@ class CallControl:
         await call.leg.start_playing([self._moh(call)], loop=True)
         talk.transfer = transfer
         transfer.state = "consulting"
-        request.done.set_result(transfer.wire())
+        _resolve(request, transfer.wire())
         self._transfer_changed(transfer)
         return None
 
@@ -582,8 +583,7 @@ class CallControl:
 
     def _done(self, transfer: _Transfer, request: _Request, state: TransferStateName) -> None:
         transfer.state = state
-        if not request.done.done():
-            request.done.set_result(transfer.wire())
+        _resolve(request, transfer.wire())
         self._transfer_changed(transfer)
 
     async def _drop_agent(self, call: "_Call") -> None:
@@ -660,6 +660,12 @@ class CallControl:
             else:
                 self._parked_shown.pop(agent_id, None)
             self._publish(ParkedChanged(agent_id=agent_id, contacts=contacts))
+
+
+def _resolve(request: _Request, answer: TransferState | ParkedContact) -> None:
+    """Answer the API's request, unless it stopped waiting (the call ended)."""
+    if not request.done.done():
+        request.done.set_result(answer)
 
 
 def parked_queue(view: ContactView) -> int:

@@ -32,6 +32,7 @@ from vaxla_server.store.events import (
     Moved,
     Overflowed,
     Queued,
+    Transferred,
 )
 
 Outcome = Literal[
@@ -55,6 +56,8 @@ class CallRecord:
     ended_at: datetime | None
     queued: bool = False
     left_queue: Literal["answered", "abandoned", "overflowed"] | None = None
+    transfer: Transferred | None = None
+    """The last transfer of the call (its target: a queue, an agent or a number)."""
 
 
 def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
@@ -97,6 +100,8 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
                 call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
             case Overflowed():
                 call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
+            case Transferred():
+                call.transfer = event
             case Classified():
                 call.classification = event.code
             case Ended():
@@ -140,6 +145,19 @@ def call_log(
     ]
     calls.sort(key=lambda call: (call.started_at, call.id), reverse=True)
     return calls if limit is None else calls[:limit]
+
+
+def transfer_target(
+    transfer: Transferred | None, queues: Mapping[int, str], agents: Mapping[int, str]
+) -> str | None:
+    """Where a transfer went, in words: ``queue Sales``, ``agent agent2``, ``number …``."""
+    if transfer is None:
+        return None
+    if transfer.to_queue_id is not None:
+        return f"queue {queues.get(transfer.to_queue_id, transfer.to_queue_id)}"
+    if transfer.to_agent_id is not None:
+        return f"agent {agents.get(transfer.to_agent_id, transfer.to_agent_id)}"
+    return f"number {transfer.to_number}"
 
 
 def names(mapping: Mapping[int, str], key: int | None) -> str | None:
