@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -17,8 +18,9 @@ from tests.desktop.test_agent_panel_state import (
     queue,
     welcomed,
 )
+from tests.desktop.test_translations import data_free, same_in_both_languages, visible_texts
 from vaxla_desktop.core.agent_panel import Changed, PanelState
-from vaxla_desktop.i18n import Language
+from vaxla_desktop.i18n import Language, install_translation
 from vaxla_desktop.ui.agent_models import (
     ColleagueTableModel,
     ParkedTableModel,
@@ -203,3 +205,36 @@ def test_a_user_without_an_agent_profile_is_told_so(qtbot: QtBot) -> None:
     widget.show_state(state.apply(QueueSnapshot(queues=[queue(SUPPORT)])))
     assert widget.detail_label.text() == "This user has no agent profile on the server"
     assert not widget.queue_group.isVisible()
+
+
+def test_every_visible_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplication) -> None:
+    def shown() -> list[str]:
+        clock = Clock()
+        state = busy_state(clock)
+        until = START + timedelta(seconds=10)
+        state.apply(
+            agent(7, "anna", "wrap_up", member_of=(SUPPORT,), last_contact=4, wrap_up_until=until)
+        )
+        widget = panel(qtbot, state)
+        widget.show_error("x")
+        texts = visible_texts(widget)
+        for model in (widget.queues_model, widget.colleagues_model, widget.parked_model):
+            texts += [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(8)]
+        texts += [widget.tabs.tabText(i) for i in range(widget.tabs.count())]
+        return texts
+
+    english = shown()
+    translators = install_translation(qapp, Language.SWEDISH)
+    try:
+        swedish = shown()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    allowed = same_in_both_languages() | {"", "None", "x", "Support"}  # data, not language
+    untranslated = [
+        en
+        for en, sv in zip(english, swedish, strict=True)
+        if en == sv and data_free(en) not in allowed
+    ]
+    assert untranslated == []
+    assert "Efterarbete" in swedish and "Personlig kö (2)" in swedish

@@ -2,6 +2,208 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>AgentPanel</name>
+    <message>
+        <source>Agent panel</source>
+        <translation>Agentpanel</translation>
+    </message>
+    <message>
+        <source>My state</source>
+        <translation>Min status</translation>
+    </message>
+    <message>
+        <source>My state in detail</source>
+        <translation>Min status i detalj</translation>
+    </message>
+    <message>
+        <source>&amp;Ready</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <source>Take calls: end a pause, or the wrap-up now ({0})</source>
+        <translation>Ta samtal: avsluta en paus, eller efterarbetet nu ({0})</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Pause reason</source>
+        <translation>Pausorsak</translation>
+    </message>
+    <message>
+        <source>Why you pause; your supervisor sees it</source>
+        <translation>Varför du pausar; din arbetsledare ser det</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Paus</translation>
+    </message>
+    <message>
+        <source>Stop taking calls, with the reason chosen beside ({0})</source>
+        <translation>Sluta ta samtal, med orsaken som är vald bredvid ({0})</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Paus</translation>
+    </message>
+    <message>
+        <source>Logged in to</source>
+        <translation>Inloggad i</translation>
+    </message>
+    <message>
+        <source>Classify the call</source>
+        <translation>Klassa samtalet</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>Klassning</translation>
+    </message>
+    <message>
+        <source>&amp;Classify</source>
+        <translation>&amp;Klassa</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>Klassa</translation>
+    </message>
+    <message>
+        <source>Record what the call was about</source>
+        <translation>Ange vad samtalet gällde</translation>
+    </message>
+    <message>
+        <source>Classification recorded</source>
+        <translation>Klassningen sparad</translation>
+    </message>
+    <message>
+        <source>Calls waiting in my queues</source>
+        <translation>Samtal som väntar i mina köer</translation>
+    </message>
+    <message>
+        <source>Longest wait in my queues</source>
+        <translation>Längsta väntetid i mina köer</translation>
+    </message>
+    <message>
+        <source>Waiting in my queues:</source>
+        <translation>Väntar i mina köer:</translation>
+    </message>
+    <message>
+        <source>Longest wait:</source>
+        <translation>Längsta väntetid:</translation>
+    </message>
+    <message>
+        <source>My queues</source>
+        <translation>Mina köer</translation>
+    </message>
+    <message>
+        <source>Other queues</source>
+        <translation>Andra köer</translation>
+    </message>
+    <message>
+        <source>Colleagues</source>
+        <translation>Kollegor</translation>
+    </message>
+    <message>
+        <source>Personal queue</source>
+        <translation>Personlig kö</translation>
+    </message>
+    <message>
+        <source>&amp;Take back</source>
+        <translation>&amp;Ta tillbaka</translation>
+    </message>
+    <message>
+        <source>Take back</source>
+        <translation>Ta tillbaka</translation>
+    </message>
+    <message>
+        <source>Have the chosen parked caller put through</source>
+        <translation>Koppla fram den valda parkerade uppringaren</translation>
+    </message>
+    <message>
+        <source>Live picture</source>
+        <translation>Läget just nu</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Personal queue ({0})</source>
+        <translation>Personlig kö ({0})</translation>
+    </message>
+    <message>
+        <source>This user has no agent profile on the server</source>
+        <translation>Användaren har ingen agentprofil på servern</translation>
+    </message>
+    <message>
+        <source>Waiting for the server…</source>
+        <translation>Väntar på servern…</translation>
+    </message>
+    <message>
+        <source>Tick the queues you work in below to take calls</source>
+        <translation>Kryssa för köerna du arbetar i nedan för att ta samtal</translation>
+    </message>
+    <message>
+        <source>Calls come to you</source>
+        <translation>Samtal kopplas till dig</translation>
+    </message>
+    <message>
+        <source>&amp;Ready now</source>
+        <translation>&amp;Redo nu</translation>
+    </message>
+    <message>
+        <source>{0} s left — press Ready now to take calls</source>
+        <translation>{0} s kvar — tryck Redo nu för att ta samtal</translation>
+    </message>
+    <message>
+        <source>Logged in to {0}</source>
+        <translation>Inloggad i {0}</translation>
+    </message>
+    <message>
+        <source>Tick to take calls from {0}</source>
+        <translation>Kryssa för att ta samtal från {0}</translation>
+    </message>
+    <message>
+        <source>Log out of all</source>
+        <translation>Logga ut ur alla</translation>
+    </message>
+    <message>
+        <source>Log in to all</source>
+        <translation>Logga in i alla</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Sparad</translation>
+    </message>
+</context>
+<context>
+    <name>AgentStates</name>
+    <message>
+        <source>Ready</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Ringer</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>I samtal</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Efterarbete</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paus</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>Utloggad</translation>
+    </message>
+</context>
+<context>
     <name>AudioSettingsDialog</name>
     <message>
         <source>Sound and answering</source>
@@ -120,6 +322,21 @@
     <message>
         <source>Call the chosen number (Enter)</source>
         <translation>Ring det valda numret (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ColleagueTableModel</name>
+    <message>
+        <source>Colleague</source>
+        <translation>Kollega</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Logged in to</source>
+        <translation>Inloggad i</translation>
     </message>
 </context>
 <context>
@@ -314,6 +531,10 @@
         <translation>Appens version:</translation>
     </message>
     <message>
+        <source>Work area</source>
+        <translation>Arbetsyta</translation>
+    </message>
+    <message>
         <source>{0} ({1}), {2}</source>
         <translation>{0} ({1}), {2}</translation>
     </message>
@@ -365,6 +586,10 @@
         <translation>Din session på servern har upphört. Logga in igen.</translation>
     </message>
     <message>
+        <source>The server said no: {0}</source>
+        <translation>Servern sade nej: {0}</translation>
+    </message>
+    <message>
         <source>Cannot reach the server at {0}.</source>
         <translation>Når inte servern på {0}.</translation>
     </message>
@@ -401,6 +626,25 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Something went wrong talking to the server.</source>
         <translation>Något gick fel i kontakten med servern.</translation>
+    </message>
+</context>
+<context>
+    <name>ParkedTableModel</name>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>From queue</source>
+        <translation>Från kö</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>Väntat</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
     </message>
 </context>
 <context>
@@ -631,6 +875,45 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>{0} · waited {1}</source>
         <translation>{0} · väntat {1}</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Väntar</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Längsta väntetid</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>I samtal</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paus</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Efterarbete</translation>
+    </message>
+    <message>
+        <source>Service level</source>
+        <translation>Servicenivå</translation>
+    </message>
+    <message>
+        <source>Answered within the goal today, of the calls offered today</source>
+        <translation>Besvarade inom målet i dag, av samtalen som erbjudits i dag</translation>
     </message>
 </context>
 <context>
