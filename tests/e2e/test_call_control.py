@@ -249,6 +249,9 @@ def test_blind_transfer_to_an_agent_who_refuses_goes_back_to_the_queue(demo: Con
 
 
 def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
+    stack = contextlib.ExitStack()
+    socket = Socket(demo, "agent2", stack)
+
     async def scenario() -> int:
         async with agents(demo, "agent1", "agent2") as [(a1, p1), (a2, p2)]:
             contact, caller = await connected(demo, a1, p1)
@@ -260,6 +263,12 @@ def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
             )
             assert state["state"] == "consulting"
             tid = state["transfer_id"]
+            ringing = await p2.expect("ringing", timeout=10)
+            # agent2's desktop learns who rings it: an offer with the ringing offer id.
+            await until(lambda: any(m["contact_id"] == contact for m in socket.of("offer")))
+            (offer,) = [m for m in socket.of("offer") if m["contact_id"] == contact]
+            assert offer["offer_id"] == ringing["offer_id"]
+            assert offer["queue"] == "Support"
             await p2.expect("answered", timeout=10)
             await asyncio.sleep(0.3)
             done = demo.post(f"/agent/transfer/{tid}/complete", a1, None)
@@ -272,7 +281,11 @@ def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
             assert await caller == 0
             return contact
 
-    contact = asyncio.run(scenario())
+    try:
+        contact = asyncio.run(scenario())
+    finally:
+        socket.close()
+        stack.close()
     record = record_of(demo, contact)
     assert (record["agent"], record["transferred_to"]) == ("agent1", "agent agent2")
 

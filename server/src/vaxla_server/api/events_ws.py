@@ -111,7 +111,8 @@ class Audience:
         )
 
     def control(self, message: ControlMessage) -> ControlMessage | None:
-        """A transfer or a personal queue goes to its agent, supervisors and admins."""
+        """A transfer, a personal queue or a consultation's offer goes to its agent,
+        supervisors and admins."""
         if self.user.role in _SEE_ALL_OFFERS or message.agent_id == self.user.id:
             return message
         return None
@@ -220,7 +221,7 @@ async def events(websocket: WebSocket) -> None:
                 return
             if getter in done:
                 got = getter.result()
-                if isinstance(got, TransferChanged | ParkedChanged):
+                if isinstance(got, TransferChanged | ParkedChanged | OfferMade):
                     if (shown := audience.control(got)) is not None:
                         await _send(websocket, shown)
                     got = []

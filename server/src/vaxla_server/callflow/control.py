@@ -44,6 +44,7 @@ from vaxla_protocol.control import (
     TransferState,
     TransferStateName,
 )
+from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_server.acd.centre.centre import ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
@@ -62,7 +63,9 @@ LEG_GONE_S = 5.0
 """How long the worker may take to end the agent's leg before the handover goes on."""
 OUTSIDE_RING_S = 60.0
 """How long an outside number may ring before a blind transfer to it gives up."""
-ControlMessage = TransferChanged | ParkedChanged
+ControlMessage = TransferChanged | ParkedChanged | OfferMade
+"""What the event socket gets from here; an ``OfferMade`` tells the target of an attended
+transfer who is ringing it (the consultation is not a dispatcher offer)."""
 Listener = Callable[[ControlMessage], None]
 
 
@@ -494,6 +497,21 @@ class CallControl:
             assert target.sip_contact is not None
             transfer.uri = target.sip_contact
             headers = {OFFER_HEADER: token.header_value()}
+            view = self._centre.own_call(call.contact_id, talk.agent_id)
+            if view.queue_id is not None:
+                self._publish(
+                    OfferMade(
+                        agent_id=transfer.to_agent,
+                        offer_id=token.offer_id,
+                        contact_id=view.contact_id,
+                        queue_id=view.queue_id,
+                        queue=self._centre.queue_names().get(view.queue_id, str(view.queue_id)),
+                        caller=view.caller,
+                        entry_point=view.entry_point,
+                        wait_s=view.wait_seconds,
+                        data=dict(view.data),
+                    )
+                )
         assert transfer.uri is not None
         await call.leg.consult(transfer.uri, headers)
         await call.leg.start_playing([self._moh(call)], loop=True)
