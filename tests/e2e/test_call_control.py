@@ -290,6 +290,30 @@ def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
     assert (record["agent"], record["transferred_to"]) == ("agent1", "agent agent2")
 
 
+def test_the_agent_hanging_up_during_a_consultation_leaves_the_caller_with_the_target(
+    demo: ControlDemo,
+) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent5", "agent6") as [(a5, p5), (a6, p6)]:
+            contact, caller = await connected(demo, a5, p5)
+            demo.post("/agent/login", a6, {"sip_contact": p6.uri})
+            demo.post(
+                "/agent/transfer",
+                a5,
+                {"contact_id": contact, "kind": "agent", "target": "agent6", "attended": True},
+            )
+            await p6.expect("answered", timeout=10)
+            await asyncio.sleep(0.3)
+            await p5.command("hangup")
+            await p5.expect("ended")
+            await until(lambda: demo.get("/agent", a6)["state"] == "busy")
+            await p6.command("hangup")
+            await p6.expect("ended")
+            assert await caller == 0
+
+    asyncio.run(scenario())
+
+
 def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) -> None:
     async def scenario() -> None:
         async with agents(demo, "agent3", "agent4") as [(a3, p3), (a4, p4)]:

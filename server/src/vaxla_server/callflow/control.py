@@ -210,6 +210,8 @@ class CallControl:
                 raise ControlError(404, f"no agent named {request.target!r}")
             transfer.to_agent = users[request.target]
             self._centre.check_transfer_target(agent_id, transfer.to_agent)
+            if request.attended and self._centre.agent(transfer.to_agent).state == "busy":
+                raise ControlError(409, f"agent {request.target!r} is in a call: try later")
         else:
             if not NUMBER.match(request.target):
                 raise ControlError(
