@@ -61,6 +61,8 @@ NUMBER = re.compile(r"^\+?[0-9]{2,20}$")
 """An outside number: digits, optionally a leading ``+``."""
 LEG_GONE_S = 5.0
 """How long the worker may take to end the agent's leg before the handover goes on."""
+KEPT_TRANSFERS = 1000
+"""Transfers remembered for complete/cancel to answer "completed already" (the oldest go)."""
 OUTSIDE_RING_S = 60.0
 """How long an outside number may ring before a blind transfer to it gives up."""
 ControlMessage = TransferChanged | ParkedChanged | OfferMade
@@ -287,6 +289,8 @@ class CallControl:
         )
         if transfer is not None:
             self._transfers[transfer.transfer_id] = transfer
+            while len(self._transfers) > KEPT_TRANSFERS:
+                del self._transfers[next(iter(self._transfers))]
         talk.inbox.put_nowait(_Request(action, transfer, done))
         waits: set[asyncio.Future[object]] = {done, talk.call.leg.ended}  # type: ignore[arg-type]
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -650,6 +654,8 @@ class CallControl:
                 self._back_in_queue(event)
             if isinstance(event, Answered | Abandoned | Ended):
                 self._blind_to_agent.pop(event.contact_id, None)
+            if isinstance(event, Abandoned | Ended):
+                self._handover.pop(event.contact_id, None)
         self._refresh_parked(sorted(agents))
 
     def _back_in_queue(self, event: Queued) -> None:
