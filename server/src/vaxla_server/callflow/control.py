@@ -150,6 +150,8 @@ class CallControl:
         """Contacts in a personal queue → resolved with the queue they go back to."""
         self._blind_to_agent: dict[int, _Transfer] = {}
         self._handover: dict[int, int] = {}
+        self._handed_out: set[int] = set()
+        """Contacts handed to an outside number: ended for the centre at the hand-over."""
         """Contact → the agent an attended transfer connected it to (answer at once)."""
         self._listeners: list[Listener] = []
         self._parked_shown: dict[int, list[int]] = {}
@@ -400,6 +402,14 @@ class CallControl:
             return None
         return returned.result()
 
+    def handed_out(self, contact_id: int) -> bool:
+        """Whether the contact went to an outside number (the centre ended it then); the
+        call flow forgets it with this question, at the call's end."""
+        if contact_id in self._handed_out:
+            self._handed_out.discard(contact_id)
+            return True
+        return False
+
     def take_over(self, contact_id: int, agent_id: int) -> bool:
         """Whether an offer of ``contact_id`` to ``agent_id`` is the hand-over of an
         attended transfer (the agent is connected already): then it is answered here and
@@ -486,9 +496,7 @@ class CallControl:
             assert came_from is not None
             self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
             return Rewait(came_from)
-        self._centre.transferred_out(
-            call.contact_id, talk.agent_id, transfer.target, attended=False
-        )
+        self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=False)
         await call.leg.bridge([self._moh(call)])
         return _OUTSIDE
 
@@ -538,9 +546,7 @@ class CallControl:
         """The consultation's target has the caller now (the worker bridged them)."""
         call = talk.call
         if transfer.kind is TransferKind.NUMBER:
-            self._centre.transferred_out(
-                call.contact_id, talk.agent_id, transfer.target, attended=True
-            )
+            self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=True)
             outcome: object = _OUTSIDE
         else:
             assert transfer.to_agent is not None
@@ -558,6 +564,10 @@ class CallControl:
             transfer.state = "completed"
             self._transfer_changed(transfer)
         return outcome
+
+    def _hand_out(self, contact_id: int, agent_id: int, number: str, *, attended: bool) -> None:
+        self._centre.transferred_out(contact_id, agent_id, number, attended=attended)
+        self._handed_out.add(contact_id)
 
     def _consult_moved(self, talk: _Talk, state: str, code: int | None) -> None:
         transfer = talk.transfer

@@ -224,7 +224,8 @@ class CallFlow:
             for task in list(call.ringing.values()):
                 task.cancel()
             try:
-                self._centre.ended(contact_id, ended_by, cause=call.cause)
+                if not self.control.handed_out(contact_id):  # ended at the hand-over
+                    self._centre.ended(contact_id, ended_by, cause=call.cause)
             except CentreError as error:
                 log.warning("contact %d could not be ended: %s", contact_id, error)
             with contextlib.suppress(CallGone):
