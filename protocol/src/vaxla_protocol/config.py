@@ -36,6 +36,7 @@ PositiveSeconds = Annotated[float, Field(gt=0, le=86400)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Level = Annotated[int, Field(ge=0, le=100)]
+Priority = Annotated[int, Field(ge=0, le=100)]
 
 
 class Language(StrEnum):
@@ -90,18 +91,26 @@ class GoToMenu(WireModel):
 
 
 class GoToQueue(WireModel):
-    """Put the caller in the queue ``queue``."""
+    """Put the caller in the queue ``queue``. ``priority`` and ``skills`` are what this
+    way into the queue says about the caller (a menu key: "invoices" needs the skill
+    ``invoice``); they add to what the caller's number and entered data give, the
+    higher priority and level winning (R12)."""
 
     kind: Literal["queue"] = "queue"
     queue: Name
+    priority: Priority = 0
+    skills: dict[Name, Level] = Field(default_factory=dict)
 
 
 class CollectDigits(WireModel):
-    """Collect digits by the definition ``collection``, then do ``then``."""
+    """Collect digits by the definition ``collection``, then do ``then``. A valid entry
+    starting with a rule's ``prefix`` gets that rule's priority and skill (the first
+    rule that matches; R12), e.g. customer numbers from 9 to the key-account agents."""
 
     kind: Literal["digits"] = "digits"
     collection: Name
     then: Action
+    rules: list[PriorityRule] = Field(default_factory=list, max_length=100)
 
 
 class PlayMessage(WireModel):
@@ -184,11 +193,12 @@ class ServiceGoalItem(WireModel):
 
 
 class PriorityRule(WireModel):
-    """Callers whose number starts with ``prefix`` get ``priority`` (higher is served
-    first) and, when given, need the skill ``skill`` as well."""
+    """Callers whose number (or, in a digit collection, whose entry) starts with
+    ``prefix`` get ``priority`` (higher is served first) and, when given, need the skill
+    ``skill`` as well."""
 
     prefix: Annotated[str, Field(pattern=r"^\+?[0-9]{1,20}$")]
-    priority: Annotated[int, Field(ge=0, le=100)] = 0
+    priority: Priority = 0
     skill: Name | None = None
     skill_level: Level = 0
 

@@ -375,6 +375,8 @@ def test_a_queue_flow_is_stored_and_survives_a_rename(queues: Configuration) -> 
     assert queues.queue_flow("Support").on_max_wait.model_dump() == {  # type: ignore[union-attr]
         "kind": "queue",
         "queue": "Sales desk",
+        "priority": 0,
+        "skills": {},
     }
 
 
@@ -511,3 +513,35 @@ def test_listeners_hear_of_each_committed_change_only(config: Configuration) -> 
         ("queue", "Support", ChangeKind.REMOVED),
     ]
     assert heard[0].id == queue.id
+
+
+def test_skills_and_priority_from_menu_keys_and_entered_data_are_stored(
+    queues: Configuration, store: Store
+) -> None:
+    queues.add_skill("invoice")
+    queues.add_digit_collection(digits(name="Customer", kind="customer_number"))
+    keys = {
+        "3": {"kind": "queue", "queue": "Support", "priority": 7, "skills": {"invoice": 2}},
+        "2": {
+            "kind": "digits",
+            "collection": "Customer",
+            "then": {"kind": "queue", "queue": "Sales"},
+            "rules": [{"prefix": "9", "priority": 9, "skill": "invoice", "skill_level": 1}],
+        },
+    }
+    item = menu("Main", keys=keys)
+    queues.add_menu(item)
+    assert queues.menu("Main") == item
+    with pytest.raises(StillReferenced, match=r"skill 'invoice'.*menu 'Main'"):
+        queues.delete_skill("invoice")
+    for unknown in (
+        {"kind": "queue", "queue": "Support", "skills": {"french": 1}},
+        {**keys["2"], "rules": [{"prefix": "9", "skill": "french"}]},
+    ):
+        refused(
+            store,
+            MissingReference,
+            r"menu 'Other' key 1 points to the skill 'french', which does not exist",
+            queues.add_menu,
+            menu("Other", keys={"1": unknown}),
+        )

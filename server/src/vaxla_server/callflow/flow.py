@@ -121,6 +121,15 @@ class _Call:
     last_position: int | None = None
     cause: EndCause | None = None
     """Why the flow ended the call, when it was not the caller or an agent."""
+    priority: int = 0
+    skills: dict[str, int] = field(default_factory=dict)
+    """What the caller's way here (menu keys, entered data) says they need (R12)."""
+
+    def need(self, priority: int, skills: Mapping[str, int]) -> None:
+        """Add ``priority`` and ``skills``: the higher priority and level win."""
+        self.priority = max(self.priority, priority)
+        for skill, level in skills.items():
+            self.skills[skill] = max(self.skills.get(skill, level), level)
 
 
 class CallFlow:
@@ -274,13 +283,17 @@ class CallFlow:
             collection = plan.collections.get(action.collection)
             if collection is None:
                 raise FlowError(f"digit collection {action.collection!r} is gone")
-            ok = await self._collect(call, collection)
-            if ok:
+            entered = await self._collect(call, collection)
+            if entered is not None:
+                rule = next((r for r in action.rules if entered.startswith(r.prefix)), None)
+                if rule is not None:
+                    call.need(rule.priority, {rule.skill: rule.skill_level} if rule.skill else {})
                 return action.then
             if collection.on_failure_menu is not None:
                 return GoToMenu(menu=collection.on_failure_menu)
             return action.then
         if isinstance(action, GoToQueue):
+            call.need(action.priority, action.skills)
             return await self._queue(call, action.queue)
         if isinstance(action, TransferTo):
             await self._transfer(call, action.number)
@@ -354,9 +367,9 @@ class CallFlow:
 
     # Digit collection
 
-    async def _collect(self, call: _Call, collection: DigitCollectionItem) -> bool:
+    async def _collect(self, call: _Call, collection: DigitCollectionItem) -> str | None:
         """Ask for the digits until they are valid, at most ``retries`` + 1 times; the
-        valid entry is attached to the contact (R5)."""
+        valid entry is attached to the contact (R5) and returned as keyed."""
         rule = digit_rule(collection)
         leg = call.leg
         for attempt in range(1, collection.retries + 2):
@@ -375,8 +388,8 @@ class CallFlow:
             self._centre.digits_entered(
                 call.contact_id, collection.name, shown, valid=True, attempt=attempt
             )
-            return True
-        return False
+            return entered
+        return None
 
     async def _read_digits(self, call: _Call, collection: DigitCollectionItem) -> str:
         leg = call.leg
@@ -423,7 +436,7 @@ class CallFlow:
                 call, view.queue_id, "max_length", flow.on_max_length, waiting=False
             )
         call.cause = None
-        priority, skills = _priority_and_skills(queue, call.leg.caller)
+        priority, skills = _priority_and_skills(queue, call)
         call.queue = queue
         call.answered = asyncio.get_running_loop().create_future()
         preferred = self._sticky_agent(call.leg.caller, queue)
@@ -801,13 +814,17 @@ def _shown(value: EnteredData) -> str:
     return value.digits
 
 
-def _priority_and_skills(queue: QueueItem, caller: str) -> tuple[int, dict[str, int]]:
-    """Priority and extra skills from the caller's number (the first matching rule)."""
+def _priority_and_skills(queue: QueueItem, call: _Call) -> tuple[int, dict[str, int]]:
+    """Priority and extra skills from the caller's number (the queue's first matching
+    rule) together with what the menu keys and entered data gave (R12)."""
+    priority, skills = call.priority, dict(call.skills)
     for rule in queue.flow.priority_rules:
-        if caller.startswith(rule.prefix):
-            skills = {rule.skill: rule.skill_level} if rule.skill is not None else {}
-            return rule.priority, skills
-    return 0, {}
+        if call.leg.caller.startswith(rule.prefix):
+            priority = max(priority, rule.priority)
+            if rule.skill is not None:
+                skills[rule.skill] = max(skills.get(rule.skill, 0), rule.skill_level)
+            break
+    return priority, skills
 
 
 def outside_uri(gateway: str, number: str) -> str:

@@ -204,6 +204,14 @@ def encode_action(
             encoded[key] = context.id_of(table, kind, getattr(action, field), holder)
     if isinstance(action, TransferTo):
         encoded["number"] = action.number
+    elif isinstance(action, GoToQueue):
+        if action.priority:
+            encoded["priority"] = action.priority
+        if action.skills:
+            encoded["skill_levels"] = [
+                [context.id_of(_SKILLS, "skill", name, holder), level]
+                for name, level in sorted(action.skills.items())
+            ]
     elif isinstance(action, PlayMessage):
         context.check_prompt(action.prompt, language, holder)
         encoded["prompt"] = action.prompt
@@ -218,6 +226,18 @@ def encode_action(
         encoded["then"] = encode_action(
             context, action.then, f"{holder} (after the digits)", EVERY_ACTION, language
         )
+        if action.rules:
+            encoded["rules"] = [
+                {
+                    "prefix": rule.prefix,
+                    "priority": rule.priority,
+                    "skill_id": None
+                    if rule.skill is None
+                    else context.id_of(_SKILLS, "skill", rule.skill, holder),
+                    "skill_level": rule.skill_level,
+                }
+                for rule in action.rules
+            ]
     return encoded
 
 
@@ -228,11 +248,27 @@ def decode_action(names: Names, data: Mapping[str, Any]) -> Action:
     if kind == "language":
         return SwitchLanguage(menu=_named(names, "menu", data["menu_id"]))
     if kind == "queue":
-        return GoToQueue(queue=_named(names, "queue", data["queue_id"]))
+        return GoToQueue(
+            queue=_named(names, "queue", data["queue_id"]),
+            priority=data.get("priority", 0),
+            skills={
+                _named(names, "skill", skill): level
+                for skill, level in data.get("skill_levels", [])
+            },
+        )
     if kind == "digits":
         return CollectDigits(
             collection=_named(names, "digit collection", data["collection_id"]),
             then=decode_action(names, data["then"]),
+            rules=[
+                PriorityRule(
+                    prefix=rule["prefix"],
+                    priority=rule["priority"],
+                    skill=names.name("skill", rule["skill_id"]),
+                    skill_level=rule["skill_level"],
+                )
+                for rule in data.get("rules", [])
+            ],
         )
     if kind == "message":
         then = data.get("then")
@@ -261,6 +297,11 @@ def action_targets(data: Mapping[str, Any] | None) -> Iterator[tuple[str, int]]:
     for _field, (key, _table, kind) in _ACTION_REFERENCES.items():
         if key in data:
             yield kind, data[key]
+    for skill_id, _level in data.get("skill_levels", []):
+        yield "skill", skill_id
+    for rule in data.get("rules", []):
+        if rule["skill_id"] is not None:
+            yield "skill", rule["skill_id"]
     yield from action_targets(data.get("then"))
 
 
