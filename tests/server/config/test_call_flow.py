@@ -520,7 +520,7 @@ def test_skills_and_priority_from_menu_keys_and_entered_data_are_stored(
 ) -> None:
     queues.add_skill("invoice")
     queues.add_digit_collection(digits(name="Customer", kind="customer_number"))
-    keys = {
+    keys: dict[str, dict[str, Any]] = {
         "3": {"kind": "queue", "queue": "Support", "priority": 7, "skills": {"invoice": 2}},
         "2": {
             "kind": "digits",
