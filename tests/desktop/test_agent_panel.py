@@ -118,7 +118,7 @@ def test_the_tables_show_queues_colleagues_and_parked_callers(qtbot: QtBot) -> N
         "+4670111",
         "+4670112",
     ]
-    assert widget.tabs.tabText(3) == "Personal queue (2)"
+    assert widget.tabs.tabText(2) == "Personal queue (2)"
 
 
 def test_queue_boxes_ready_pause_and_take_back_ask_by_signal(qtbot: QtBot) -> None:
@@ -149,7 +149,7 @@ def test_queue_boxes_ready_pause_and_take_back_ask_by_signal(qtbot: QtBot) -> No
         QTest.keyClick(widget, Qt.Key.Key_F10)
     assert asked.args == ["meeting"]
 
-    widget.tabs.setCurrentIndex(3)
+    widget.tabs.setCurrentIndex(2)
     assert not widget.take_back_button.isEnabled()
     widget.parked_view.selectRow(1)
     assert widget.take_back_button.isEnabled()

@@ -25,6 +25,8 @@ from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
+from vaxla_desktop.phone import PhoneDesk, start_phone
+from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.session import (
     HEARTBEAT_S,
     ConnectionSupervisor,
@@ -33,6 +35,7 @@ from vaxla_desktop.session import (
     open_session,
 )
 from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.sip.softphone import SoftphoneError
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
@@ -93,6 +96,7 @@ class DesktopApp(QObject):
         self.tray: TrayIcon | None = None
         self.session: Session | None = None
         self.agent_desk: AgentDesk | None = None
+        self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
         self.sip_contact: str | None = None
         """Where this app's softphone takes offers (set by the softphone when it runs);
@@ -126,6 +130,9 @@ class DesktopApp(QObject):
         finally:
             if self.agent_desk is not None:
                 await self.agent_desk.stop()
+            if self.phone is not None:
+                # Hangs up what is left before the session (and its offers) ends.
+                self.phone.close()
             for task in self._tasks:
                 task.cancel()
             await session.close()
@@ -231,11 +238,11 @@ class DesktopApp(QObject):
             session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
         )
         self.agent_desk = desk
+        self._start_phone(session, window, desk)
         self._show_main_window(window)
         self.sig_logged_in.emit(session)
-        if self.options.dial is not None:
-            # The softphone panel places the call; until it exists the request is kept.
-            log.info("asked to dial %s", self.options.dial.uri)
+        if self.options.dial is not None and self.phone is not None:
+            self.phone.dial(self.options.dial)
         desk.start()
         await self._refresh_health(window, session)
         if self.options.screenshot is not None:
@@ -250,6 +257,32 @@ class DesktopApp(QObject):
         )
         self._spawn(self.supervisor.run())
         await self._finished.wait()
+
+    def _start_phone(self, session: Session, window: MainWindow, desk: AgentDesk) -> None:
+        """The softphone beside the agent panel; without one (no network for SIP) the
+        app still runs, and says why it cannot take calls."""
+        try:
+            phone = start_phone(
+                session.client,
+                session.user.username,
+                PhoneSettings(self.options.settings_path),
+                spawn=self._spawn,
+                force_auto_answer=self.options.auto_answer,
+                notify=self._notify,
+            )
+        except SoftphoneError as error:
+            log.error("no softphone: %s", error)
+            window.show_problem(self.tr("The phone could not start: {0}").format(error))
+            return
+        self.phone = phone
+        self.sip_contact = phone.bridge.contact
+        window.set_phone_panel(phone.panel)
+        desk.sig_event.connect(phone.server_event)
+
+    def _notify(self, title: str, text: str) -> None:
+        """A message from the tray that takes no focus (only where there is a tray)."""
+        if self.tray is not None:
+            self.tray.icon.showMessage(title, text)
 
     def _on_events_lost(self, error: ServerError) -> None:
         """The event socket broke: have the supervisor look at the server now."""

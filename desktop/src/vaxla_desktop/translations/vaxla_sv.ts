@@ -148,6 +148,14 @@
         <translation>Samtal kopplas till dig</translation>
     </message>
     <message>
+        <source>A caller is ringing on your phone</source>
+        <translation>Ett samtal ringer i din telefon</translation>
+    </message>
+    <message>
+        <source>You are on a call</source>
+        <translation>Du är i ett samtal</translation>
+    </message>
+    <message>
         <source>&amp;Ready now</source>
         <translation>&amp;Redo nu</translation>
     </message>
@@ -356,6 +364,13 @@
     <message>
         <source>Disconnected from the server. {0}</source>
         <translation>Frånkopplad från servern. {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopApp</name>
+    <message>
+        <source>The phone could not start: {0}</source>
+        <translation>Telefonen kunde inte starta: {0}</translation>
     </message>
 </context>
 <context>

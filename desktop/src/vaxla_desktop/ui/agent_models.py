@@ -5,6 +5,7 @@ Each model is filled from :class:`~vaxla_desktop.core.agent_panel.PanelState` by
 redraw only those cells. A state is always a word and a colour, never a colour alone.
 """
 
+import re
 from typing import Any
 
 from PySide6.QtCore import (
@@ -240,7 +241,7 @@ class ColleagueTableModel(QAbstractTableModel):
         return text
 
     def refresh(self, state: PanelState) -> None:
-        rows = sorted(state.colleagues.values(), key=lambda agent: agent.username.casefold())
+        rows = sorted(state.colleagues.values(), key=_colleague_order)
         if [r.agent_id for r in rows] == [r.agent_id for r in self._rows]:
             self._rows = rows
             if rows:
@@ -249,6 +250,12 @@ class ColleagueTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
+
+
+def _colleague_order(agent: AgentState) -> tuple[bool, list[str | int]]:
+    """Those at work first, then by name with numbers in number order (agent2 < agent10)."""
+    parts = re.split(r"(\d+)", agent.username.casefold())
+    return agent.state == "offline", [int(p) if p.isdigit() else p for p in parts]
 
 
 class ParkedTableModel(QAbstractTableModel):

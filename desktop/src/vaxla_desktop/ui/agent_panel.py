@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -156,7 +158,7 @@ class AgentPanel(QWidget):
         self.take_back_button.clicked.connect(self._on_take_back_clicked)
         self.parked_view.selectionModel().selectionChanged.connect(self._on_parked_selected)
         self.parked_view.doubleClicked.connect(self._on_parked_double_clicked)
-        parked_page = QWidget()
+        self.parked_page = parked_page = QWidget()
         parked_layout = QVBoxLayout(parked_page)
         parked_layout.setContentsMargins(0, 0, 0, 0)
         parked_layout.addWidget(self.parked_view, 1)
@@ -165,9 +167,13 @@ class AgentPanel(QWidget):
         parked_buttons.addWidget(self.take_back_button)
         parked_layout.addLayout(parked_buttons)
 
+        # My queues always in sight (a few rows); the rest a tab away.
+        self.my_queues_view.setSizeAdjustPolicy(
+            QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents
+        )
+        self.my_queues_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Live picture"))
-        self.tabs.addTab(self.my_queues_view, self.tr("My queues"))
         self.tabs.addTab(self.colleagues_view, self.tr("Colleagues"))
         self.tabs.addTab(self.other_queues_view, self.tr("Other queues"))
         self.tabs.addTab(parked_page, self.tr("Personal queue"))
@@ -190,6 +196,7 @@ class AgentPanel(QWidget):
         layout.addWidget(self.queue_group)
         layout.addWidget(separator)
         layout.addLayout(glance)
+        layout.addWidget(self.my_queues_view)
         layout.addWidget(self.tabs, 1)
 
         self._timer = QTimer(self)
@@ -210,8 +217,7 @@ class AgentPanel(QWidget):
         view.setAlternatingRowColors(True)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The name column takes the room; the figures stay beside what they describe.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         return view
 
     # Lists from the server
@@ -251,7 +257,7 @@ class AgentPanel(QWidget):
             self._on_parked_selected()
             count = len(self.state.parked)
             self.tabs.setTabText(
-                3,
+                self.tabs.indexOf(self.parked_page),
                 self.tr("Personal queue ({0})").format(count)
                 if count
                 else self.tr("Personal queue"),
@@ -276,6 +282,10 @@ class AgentPanel(QWidget):
             detail = self.tr("Tick the queues you work in below to take calls")
         elif state == "available":
             detail = self.tr("Calls come to you")
+        elif state == "offered":
+            detail = self.tr("A caller is ringing on your phone")
+        elif state == "busy":
+            detail = self.tr("You are on a call")
         self.state_label.setText(text)
         self.state_label.setStyleSheet(
             f"QLabel#agentState {{ background: {STATE_COLOURS[state]}; color: white; "

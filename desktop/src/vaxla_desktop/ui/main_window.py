@@ -26,7 +26,7 @@ class MainWindow(QMainWindow):
     def __init__(self, *, server_url: str, user: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Vaxla — {0}").format(user))
-        self.resize(1100, 720)
+        self.resize(1200, 720)
 
         self.banner = ConnectionBanner()
 
@@ -90,6 +90,10 @@ class MainWindow(QMainWindow):
         position = 0 if slot == 0 else self.panel_area.count()
         self.panel_area.insertWidget(position, panel)
         self.panel_area.setStretchFactor(self.panel_area.indexOf(panel), 3 if slot == 0 else 2)
+        if self.panel_area.count() == 2:
+            # The live picture's tables need the room; the phone's card is narrower.
+            width = max(self.width(), 2)
+            self.panel_area.setSizes([width * 3 // 5, width * 2 // 5])
         return panel
 
     def show_user(self, user: CurrentUser) -> None:
