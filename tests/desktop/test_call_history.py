@@ -55,6 +55,18 @@ def test_newest_first_with_outcome_in_text_and_colour() -> None:
     assert colour == QColor(MISSED_COLOUR)
 
 
+def test_a_hidden_number_is_shown_as_unknown_and_not_called_back(qtbot: QtBot) -> None:
+    model = CallHistoryModel()
+    view = CallHistoryView(model)
+    qtbot.addWidget(view)
+    model.add(entry("", Outcome.MISSED))
+    assert model.data(model.index(0, model.PARTY)) == "Unknown number"
+    dialled: list[str] = []
+    view.sig_dial.connect(dialled.append)
+    view.call_back_button.click()
+    assert dialled == []
+
+
 def test_missed_calls_are_counted_until_seen(qtbot: QtBot) -> None:
     model = CallHistoryModel()
     with qtbot.waitSignal(model.sig_missed_changed) as changed:

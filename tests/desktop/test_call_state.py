@@ -79,6 +79,14 @@ def test_an_offer_that_arrives_after_the_ring_is_attached(book: CallBook) -> Non
     assert call.caller == "+46701234567"
 
 
+def test_a_caller_who_hid_the_number_is_nobody_by_name(book: CallBook) -> None:
+    book.offer(offer().model_copy(update={"caller": None}))
+    call, _ = book.apply(Ringing(1, "offer-1", "<sip:queue@10.0.0.1>"))
+    assert call is not None and call.caller == ""
+    _, entry = book.apply(Ended(1, "remote", 487, ""))
+    assert entry is not None and entry.party == ""
+
+
 def test_an_offer_for_another_call_does_not_attach(book: CallBook) -> None:
     book.apply(Ringing(1, "offer-1", "sip:q@h"))
     assert book.offer(offer("offer-2")) is None

@@ -174,9 +174,10 @@ class PhoneCall:
 
     @property
     def caller(self) -> str:
-        """Who the agent talks to: the caller's number if the server told it."""
-        if self.offer is not None and self.offer.caller:
-            return self.offer.caller
+        """Who the agent talks to: the caller's number as the server told it (empty for
+        a caller who hid it), else the SIP user of the other end."""
+        if self.offer is not None:
+            return self.offer.caller or ""
         return _user_of(self.remote)
 
     def talk_seconds(self, now: float) -> float:

@@ -6,6 +6,7 @@
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -97,7 +98,8 @@ class CallHistoryModel(QAbstractTableModel):
                 case self.OUTCOME:
                     return self.outcome_text(entry)
                 case self.PARTY:
-                    return entry.party
+                    # The phone panel's words for a hidden number, not a second text.
+                    return entry.party or QCoreApplication.translate("PhonePanel", "Unknown number")
                 case self.QUEUE:
                     return entry.queue or ""
                 case self.DURATION:

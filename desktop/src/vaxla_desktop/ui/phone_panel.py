@@ -328,14 +328,13 @@ class PhonePanel(QWidget):
             self.sig_answer.emit(phone_call.call)
             return
         self._set_ringing(True)
-        who = phone_call.caller
+        who = phone_call.caller or self.tr("Unknown number")
         self._notify(self.tr("Incoming call"), self.tr("{0} is calling").format(who))
 
     def _on_ended(self, phone_call: PhoneCall) -> None:
         if phone_call.outcome is Outcome.MISSED:
-            self._notify(
-                self.tr("Missed call"), self.tr("{0} was not answered").format(phone_call.caller)
-            )
+            who = phone_call.caller or self.tr("Unknown number")
+            self._notify(self.tr("Missed call"), self.tr("{0} was not answered").format(who))
         if self.transfer_dialog is not None and self.active_call() is None:
             self.transfer_dialog.reject()
 
