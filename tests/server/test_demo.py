@@ -12,6 +12,7 @@ import httpx
 from tests.server.auth.conftest import CHEAP_SETTINGS
 from tests.server_process import ServerProcess
 from vaxla_protocol import Role
+from vaxla_protocol.config import GoToMenu, GoToQueue, SwitchLanguage
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.config import Configuration
 from vaxla_server.demo import AGENTS, DEMO_PASSWORD, STAFF, demo_document, load_demo
@@ -45,17 +46,17 @@ def test_the_demo_menu_offers_support_sales_and_the_other_language() -> None:
     menus = {menu.name: menu for menu in demo_document().menus}
     for name, other in (("main_sv", "main_en"), ("main_en", "main_sv")):
         keys = menus[name].keys
-        assert keys["1"].model_dump() == {"kind": "queue", "queue": "Support"}
-        assert keys["2"].model_dump() == {"kind": "queue", "queue": "Sales"}
-        assert keys["9"].model_dump() == {"kind": "language", "menu": other}
+        assert keys["1"] == GoToQueue(queue="Support")
+        assert keys["2"] == GoToQueue(queue="Sales")
+        assert keys["9"] == SwitchLanguage(menu=other)
 
 
 def test_the_demo_entry_points_queues_and_users_are_as_documented() -> None:
     document = demo_document()
     entries = {entry.address: entry for entry in document.entry_points}
     assert entries["100"].language == "sv"
-    assert entries["100"].first.model_dump() == {"kind": "menu", "menu": "main_sv"}
-    assert entries["200"].first.model_dump() == {"kind": "queue", "queue": "Support"}
+    assert entries["100"].first == GoToMenu(menu="main_sv")
+    assert entries["200"].first == GoToQueue(queue="Support")
     menus = {menu.name: menu for menu in document.menus}
     assert (menus["main_sv"].language, menus["main_en"].language) == ("sv", "en")
     queues = {queue.name: queue for queue in document.queues}
