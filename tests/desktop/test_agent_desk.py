@@ -5,6 +5,7 @@ events."""
 import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -13,14 +14,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
+from tests.desktop.conftest import AGENT, PASSWORD, create_user
+from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
 from tests.server_process import ServerProcess
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
+from vaxla_desktop.core.connection import Backoff, ConnectionPhase, ConnectionTracker
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.agent_panel import AgentPanel
+from vaxla_protocol.events import Welcome
 from vaxla_server.media.pool import free_udp_port
 
 DEMO_PASSWORD = "demo"
@@ -196,3 +200,53 @@ class _active:
 
     def __exit__(self, *_: object) -> None:
         pass
+
+
+def test_the_event_socket_comes_back_with_the_server(qapp: QApplication, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    create_user(data_dir)
+    server = ServerProcess(data_dir)
+    restarted: ServerProcess | None = None
+    port = urlsplit(server.url).port
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=server.url, username=AGENT, password=PASSWORD, discovery=False,
+            settings_path=tmp_path / "settings.ini", language=Language.ENGLISH,
+        ),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
+        heartbeat_s=0.2,
+    )  # fmt: skip
+    phases = Phases(desktop)
+    welcomes: list[Welcome] = []
+
+    async def scenario() -> None:
+        nonlocal restarted
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        desk = desktop.agent_desk
+        assert desk is not None
+        desk.sig_event.connect(lambda e: welcomes.append(e) if isinstance(e, Welcome) else None)
+        await asyncio.wait_for(desk.first_picture(), WAIT_S)
+        # anna has no agent profile on this server: the panel says so, from the events.
+        assert desk.panel.detail_label.text() == "This user has no agent profile on the server"
+
+        welcomed_before = len(welcomes)
+        await asyncio.to_thread(server.stop)
+        await phases.wait_for(ConnectionPhase.LOST)
+        assert not desk.stream.is_open
+        restarted = await asyncio.to_thread(ServerProcess, data_dir, ["--http-port", str(port)])
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        await asyncio.wait_for(desk.stream.opened(), WAIT_S)
+        await until(desk, lambda: len(welcomes) > welcomed_before)
+        assert welcomes[-1].username == AGENT
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    try:
+        run_on_qt_loop(qapp, scenario())
+    finally:
+        server.close()
+        if restarted is not None:
+            restarted.close()
