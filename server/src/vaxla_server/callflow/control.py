@@ -538,7 +538,18 @@ class CallControl:
     async def _complete(self, talk: _Talk, transfer: _Transfer, request: _Request) -> object:
         call = talk.call
         await call.leg.complete_consult()
-        await wait_for(self._clock, call.leg.consult_state("completed"), LEG_GONE_S)
+        try:
+            state = await wait_for(
+                self._clock, call.leg.consult_state("completed", "ended", "failed"), LEG_GONE_S
+            )
+        except TimeoutError:
+            raise ControlError(
+                409, "the media worker did not complete the transfer; it is still consulting"
+            ) from None
+        if state.state != "completed":
+            # The target hung up just before: the caller is back with the agent.
+            self._consult_moved(talk, state.state, state.code)
+            raise ControlError(409, f"transfer {transfer.transfer_id} {transfer.detail}")
         talk.transfer = None
         return self._hand_over(talk, transfer, request)
 
