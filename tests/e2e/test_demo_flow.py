@@ -1,23 +1,37 @@
-"""Call-flow rules on the demo server as a process, with SIPp as the outside caller and
-as the outside party behind the outside gateway: each test changes the demo's
-configuration through the API as an administrator would, places a real call, and reads
-the call log (``GET /api/v1/calls``) and the event log (the server's own database)."""
+"""Call-flow rules on the demo server as a process, with SIPp as the outside caller
+(keys by SIP INFO) and as the outside party behind the outside gateway, and a pjsua2
+softphone as the agent: each test changes the demo's configuration through the API as an
+administrator would, places a real call, and reads the call log (``GET /api/v1/calls``)
+and the event log (the server's own database). Times are configured short."""
 
+import json
+import os
 import re
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.media.harness import SCENARIOS
+from tests.media.harness import AGENT_PHONE, SCENARIOS
 from tests.server_process import ServerProcess
+from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.store.database import create_store_engine, sqlite_url
 from vaxla_server.store.event_log import EventLog
-from vaxla_server.store.events import Ended, Event, Overflowed
+from vaxla_server.store.events import (
+    Abandoned,
+    AgentAutoPaused,
+    DigitsEntered,
+    Ended,
+    Event,
+    MenuChoice,
+    NotAnswered,
+    Overflowed,
+)
 
 WORKER_READY = re.compile(r"media worker \S+ \(pid \d+\) takes calls at sip:(\S+)")
 NUMBER = "0701234567"
@@ -60,6 +74,18 @@ class Site:
             cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=40,
         ).returncode  # fmt: skip
 
+    def press(self, number: str, keys: Sequence[str], *, hold_ms: int | None = None) -> int:
+        """SIPp dials ``number`` and presses ``keys`` by SIP INFO, 300 ms apart; then
+        hangs up after ``hold_ms``, or (``None``) waits for the server to hang up."""
+        scenario = self.tmp / f"keys-{''.join(keys).replace('#', 'h')}-{hold_ms}.xml"
+        scenario.write_text(keys_scenario(keys, hold_ms))
+        return subprocess.run(
+            ["sipp", self.sip, "-sf", str(scenario), "-s", number, "-m", "1",
+             "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
+             "-timeout", "40s", "-timeout_error", "-nostdin"],
+            cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=50,
+        ).returncode  # fmt: skip
+
     def outside_party(self, messages: Path) -> subprocess.Popen[bytes]:
         """SIPp's built-in UAS on the gateway's port: answers one call, waits for its BYE."""
         return subprocess.Popen(
@@ -75,6 +101,73 @@ class Site:
 
     def events(self, contact: int) -> list[Event]:
         return [logged.event for logged in self.log.read(contact=contact)]
+
+
+def keys_scenario(keys: Sequence[str], hold_ms: int | None) -> str:
+    """A SIPp caller that presses ``keys`` by SIP INFO (application/dtmf-relay)."""
+    head = (SCENARIOS / "caller_hangs_up.xml").read_text().split("  <pause/>")[0]
+    steps = []
+    for cseq, key in enumerate(keys, start=2):
+        steps.append(f"""  <pause milliseconds="300"/>
+  <send retrans="500">
+    <![CDATA[
+      INFO sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: sipp <sip:4670[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: {cseq} INFO
+      Contact: sip:sipp@[local_ip]:[local_port]
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal={key}
+      Duration=160
+    ]]>
+  </send>
+  <recv response="200"/>
+""")
+    if hold_ms is None:
+        end = (SCENARIOS / "caller_bench.xml").read_text().split("  </send>\n", 2)[2]
+        end = end[end.index('  <recv request="BYE"/>') :]
+    else:
+        end = f'  <pause milliseconds="{hold_ms}"/>' + (
+            (SCENARIOS / "caller_hangs_up.xml").read_text().split("  <pause/>")[1]
+        ).replace("CSeq: 3 BYE", f"CSeq: {len(keys) + 2} BYE")
+    return head + "".join(steps) + end
+
+
+class Phone:
+    """``tests/media/agent_phone.py``: a pjsua2 softphone for one agent session."""
+
+    def __init__(self, token: str, tmp: Path, *options: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(AGENT_PHONE), "--key", session_key(token),
+             "--record", str(tmp / f"heard-{token[:8]}.wav"), *options],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )  # fmt: skip
+        self.address = str(self.expect("ready")["address"])
+
+    def expect(self, event: str) -> dict[str, object]:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("{") and (message := json.loads(line))["event"] == event:
+                return message  # type: ignore[no-any-return]
+        raise AssertionError(f"the agent phone ended before {event!r}")
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write("quit\n")
+        self.process.stdin.close()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        assert self.process.stdout is not None
+        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +220,82 @@ def test_nobody_logged_in_overflows_to_an_outside_number(
     assert [(e.rule, e.target) for e in overflowed] == [("nobody_logged_in", f"number {NUMBER}")]
     ended = [e for e in events if isinstance(e, Ended)]
     assert [(e.by, e.cause) for e in ended] == [("caller", "transferred")]
+
+
+def kinds_of(events: list[Event], kind: type[Event]) -> list[Any]:
+    return [e for e in events if isinstance(e, kind)]
+
+
+@pytest.fixture
+def entry_200(site: Site) -> Iterator[dict[str, Any]]:
+    """Entry point 200's configuration, put back as it was after the test."""
+    original = site.get("/config/entry-points/200")
+    yield site.get("/config/entry-points/200")
+    site.put("/config/entry-points/200", original)
+
+
+def test_outside_opening_hours_the_caller_hears_closed(
+    site: Site, entry_200: dict[str, Any]
+) -> None:
+    headers = {"Authorization": f"Bearer {site.admin}"}
+    if site.api.get("/config/schedules/never", headers=headers).status_code == 404:
+        created = site.api.post("/config/schedules", json={"name": "never"}, headers=headers)
+        assert created.status_code == 201, created.text
+    site.put("/config/entry-points/200", {**entry_200, "schedule": "never"})
+    assert site.press("200", []) == 0  # the server hangs up after the message
+    record = site.newest_call()
+    assert (record["entry_point"], record["outcome"], record["queue"]) == ("200", "closed", None)
+    ended = kinds_of(site.events(record["id"]), Ended)
+    assert [(e.by, e.cause) for e in ended] == [("system", "closed")]
+
+
+def test_an_invalid_key_is_refused_and_the_next_key_taken(site: Site) -> None:
+    # 7 is no choice in the demo's Swedish menu; 1 is Support, where nobody is logged in.
+    assert site.press("100", ["7", "1"]) == 0
+    record = site.newest_call()
+    assert (record["entry_point"], record["outcome"]) == ("100", "overflowed")
+    choices = kinds_of(site.events(record["id"]), MenuChoice)
+    assert [(c.menu, c.key) for c in choices] == [("main_sv", "7"), ("main_sv", "1")]
+
+
+def test_entered_digits_are_checked_and_asked_for_again(site: Site) -> None:
+    # 3: customer number (4 to 10 digits) then Support; 12 is too short, 123456 fits.
+    keys = ["3", "1", "2", "#", "1", "2", "3", "4", "5", "6", "#"]
+    assert site.press("100", keys) == 0
+    record = site.newest_call()
+    assert record["entry_point"] == "100"
+    entered = kinds_of(site.events(record["id"]), DigitsEntered)
+    assert [(d.collection, d.valid, d.digits, d.attempt) for d in entered] == [
+        ("customer_number", False, None, 1),
+        ("customer_number", True, "123456", 2),
+    ]
+
+
+def test_an_agent_who_lets_it_ring_is_paused_and_the_caller_abandons_with_position(
+    site: Site, support: dict[str, Any]
+) -> None:
+    site.put("/config/queues/Support", {**support, "ring_timeout_s": 2})
+    token = site.token("agent5")
+    phone = Phone(token, site.tmp, "--no-answer")
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        login = site.api.post(
+            "/agent/login", json={"sip_contact": f"sip:agent@{phone.address}"}, headers=headers
+        )
+        assert login.status_code == 200, login.text
+        assert site.press("200", [], hold_ms=6000) == 0  # waits 6 s, then hangs up
+        agents = {a["username"]: a for a in site.get("/agents")}
+        agent5 = agents["agent5"]
+        assert (agent5["state"], agent5["reason"]) == ("paused", "no answer")
+    finally:
+        site.api.post("/agent/logout", json={}, headers=headers)
+        phone.close()
+    record = site.newest_call()
+    assert (record["entry_point"], record["outcome"], record["agent"]) == ("200", "abandoned", None)
+    events = site.events(record["id"])
+    assert [(e.reason, e.ring_seconds >= 2) for e in kinds_of(events, NotAnswered)] == [
+        ("no_answer", True)
+    ]
+    assert [e.agent_id for e in kinds_of(events, AgentAutoPaused)] == [agent5["agent_id"]]
+    abandoned = kinds_of(events, Abandoned)
+    assert [(a.position, a.wait_seconds > 5) for a in abandoned] == [(1, True)]
