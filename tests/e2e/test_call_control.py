@@ -314,6 +314,49 @@ def test_the_agent_hanging_up_during_a_consultation_leaves_the_caller_with_the_t
     asyncio.run(scenario())
 
 
+def test_a_consultation_nobody_answers_rings_out_and_the_agent_keeps_the_caller(
+    demo: ControlDemo,
+) -> None:
+    """Support's ring timeout (15 s) bounds the consultation's ringing."""
+    stack = contextlib.ExitStack()
+    socket = Socket(demo, "agent3", stack)
+
+    async def scenario() -> None:
+        async with agents(demo, "agent3") as [(a3, p3)]:
+            silent_token = demo.token("agent4")
+            silent = await demo.agent_phone(silent_token, "--no-answer")
+            try:
+                contact, caller = await connected(demo, a3, p3)
+                demo.post("/agent/login", silent_token, {"sip_contact": silent.uri})
+                state = demo.post(
+                    "/agent/transfer",
+                    a3,
+                    {"contact_id": contact, "kind": "agent", "target": "agent4", "attended": True},
+                )
+                await silent.expect("ringing", timeout=10)
+                await until(
+                    lambda: any(m["transfer"]["state"] == "failed" for m in socket.of("transfer")),
+                    timeout=20,
+                )
+                failed = socket.of("transfer")[-1]["transfer"]
+                assert failed["transfer_id"] == state["transfer_id"]
+                assert "did not answer" in failed["detail"]
+                assert demo.get("/agent", a3)["state"] == "busy"
+                await p3.command("hangup")  # agent3 still has the caller
+                await p3.expect("ended")
+                assert await caller == 0
+            finally:
+                demo.answer("/agent/logout", silent_token, {})
+                await silent.command("quit")
+                await silent.process.wait()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        socket.close()
+        stack.close()
+
+
 def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) -> None:
     async def scenario() -> None:
         async with agents(demo, "agent3", "agent4") as [(a3, p3), (a4, p4)]:

@@ -64,7 +64,8 @@ LEG_GONE_S = 5.0
 KEPT_TRANSFERS = 1000
 """Transfers remembered for complete/cancel to answer "completed already" (the oldest go)."""
 OUTSIDE_RING_S = 60.0
-"""How long an outside number may ring before a blind transfer to it gives up."""
+"""How long an outside number may ring before a transfer to it gives up (an agent rings
+for its queue's ring timeout)."""
 ControlMessage = TransferChanged | ParkedChanged | OfferMade
 """What the event socket gets from here; an ``OfferMade`` tells the target of an attended
 transfer who is ringing it (the consultation is not a dispatcher offer)."""
@@ -103,6 +104,8 @@ class _Transfer:
     to_queue: int | None = None
     uri: str | None = None
     target_answered: bool = False
+    ring_until: float = 0.0
+    """Clock seconds (monotonic) when an unanswered consultation gives up."""
 
     def wire(self) -> TransferState:
         return TransferState(
@@ -331,25 +334,37 @@ class CallControl:
             while True:
                 getter = asyncio.ensure_future(talk.inbox.get())
                 waits: set[asyncio.Future[object]] = {leg.ended, getter}  # type: ignore[arg-type]
-                consult = agent_gone = None
+                consult = agent_gone = rang_out = None
                 if talk.transfer is not None:
                     consult = asyncio.ensure_future(
                         leg.consult_state("answered", "failed", "ended")
                     )
                     agent_gone = asyncio.ensure_future(leg.agent_leg_state("ended", "failed"))
                     waits |= {consult, agent_gone}  # type: ignore[arg-type]
+                    if not talk.transfer.target_answered:
+                        left = talk.transfer.ring_until - self._clock.monotonic()
+                        rang_out = asyncio.ensure_future(self._clock.sleep(max(left, 0.0)))
+                        waits.add(rang_out)  # type: ignore[arg-type]
                 try:
                     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
                 finally:
-                    for task in (getter, consult, agent_gone):
+                    for task in (getter, consult, agent_gone, rang_out):
                         if task is not None and not task.done():
                             task.cancel()
                 if leg.ended.done():
                     ended = leg.ended.result()
                     raise CallGone(ended.cause, ended.side)
-                if consult is not None and consult.done() and not consult.cancelled():
+                rang = rang_out is not None and rang_out.done() and not rang_out.cancelled()
+                if rang and not (consult is not None and consult.done()):
+                    await self._ring_out(talk)
+                elif consult is not None and consult.done() and not consult.cancelled():
                     self._consult_moved(talk, consult.result().state, consult.result().code)
-                if agent_gone is not None and agent_gone.done() and not agent_gone.cancelled():
+                if (
+                    talk.transfer is not None
+                    and agent_gone is not None
+                    and agent_gone.done()
+                    and not agent_gone.cancelled()
+                ):
                     outcome = await self._agent_left_consultation(talk)
                     if outcome is not None:
                         return await self._outcome(call, outcome)
@@ -527,6 +542,12 @@ class CallControl:
                     )
                 )
         assert transfer.uri is not None
+        ring = OUTSIDE_RING_S
+        if transfer.kind is TransferKind.AGENT:
+            queue_id = self._centre.own_call(call.contact_id, talk.agent_id).queue_id
+            if queue_id is not None:
+                ring = self._centre.queue_settings(queue_id).ring_timeout_s
+        transfer.ring_until = self._clock.monotonic() + ring
         await call.leg.consult(transfer.uri, headers)
         await call.leg.start_playing([self._moh(call)], loop=True)
         talk.transfer = transfer
@@ -594,6 +615,17 @@ class CallControl:
             if state == "ended"
             else f"{transfer.target} did not answer (SIP {code})"
         )
+        self._transfer_changed(transfer)
+
+    async def _ring_out(self, talk: _Talk) -> None:
+        """The consultation rang too long unanswered: it ends, the agent keeps the caller."""
+        transfer = talk.transfer
+        assert transfer is not None
+        await talk.call.leg.cancel_consult()
+        await self._consult_gone(talk.call)
+        talk.transfer = None
+        transfer.state = "failed"
+        transfer.detail = f"{transfer.target} did not answer"
         self._transfer_changed(transfer)
 
     async def _agent_left_consultation(self, talk: _Talk) -> object:
