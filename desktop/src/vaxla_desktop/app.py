@@ -319,6 +319,9 @@ class DesktopApp(QObject):
                     self.agent_desk.resume_events()
             elif error is not None:
                 window.show_problem(describe(error))
+            if status.phase is ConnectionPhase.GIVEN_UP and self.agent_desk is not None:
+                # Nothing will bring this session back: stop knocking with its socket.
+                self._spawn(self.agent_desk.stop())
         self.sig_connection_changed.emit(status)
 
     async def _refresh_health(self, window: MainWindow, session: Session) -> None:

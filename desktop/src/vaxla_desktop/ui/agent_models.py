@@ -160,9 +160,10 @@ class QueueTableModel(QAbstractTableModel):
         """The waits have grown: redraw the longest-wait column only."""
         if not self._rows:
             return
+        now = {figures.state.id: figures.longest_wait_s for figures in state.queues()}
         self._rows = [
-            QueueFigures(row.state, row.mine, figures.longest_wait_s)
-            for row, figures in zip(self._rows, state.queues(), strict=False)
+            QueueFigures(row.state, row.mine, now.get(row.state.id, row.longest_wait_s))
+            for row in self._rows
         ]
         self.dataChanged.emit(
             self.index(0, self.LONGEST),
