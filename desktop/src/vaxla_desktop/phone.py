@@ -105,7 +105,6 @@ class PhoneDesk(QObject):
         self._colleagues: set[str] = set()
         self._queues: list[str] = []
         panel.set_auto_answer(force_auto_answer or settings.auto_answer(username))
-        bridge.use_audio(settings.audio)
 
         bridge.sig_event.connect(panel.handle)
         bridge.sig_error.connect(self._on_phone_error)
@@ -124,6 +123,8 @@ class PhoneDesk(QObject):
         panel.sig_audio_settings.connect(self.edit_audio_settings)
         if notify is not None:
             panel.sig_notify.connect(notify)
+        # After the wiring: the panel hears which devices are in use (or that none are).
+        bridge.use_audio(settings.audio)
 
     def _on_phone_error(self, detail: str) -> None:
         # pjsua2's words are English and technical; the sentence around them is not.
