@@ -151,7 +151,7 @@ def test_blind_transfer_to_a_queue(demo: ControlDemo) -> None:
 
 def test_bad_transfers_are_refused_and_change_nothing(demo: ControlDemo) -> None:
     async def scenario() -> None:
-        async with agents(demo, "agent4", "agent5") as [(a4, p4), (a5, _p5)]:
+        async with agents(demo, "agent4", "agent5") as [(a4, p4), (a5, p5)]:
             contact, caller = await connected(demo, a4, p4)
             c = contact
             cases = [
@@ -169,6 +169,12 @@ def test_bad_transfers_are_refused_and_change_nothing(demo: ControlDemo) -> None
                 assert response.status_code == status, (body, response.text)
                 assert words in response.json()["detail"], response.text
             assert demo.answer("/agent/park", a5, {"contact_id": contact}).status_code == 409
+            # An attended transfer needs an available agent; agent5 pauses for lunch.
+            demo.post("/agent/login", a5, {"sip_contact": p5.uri})
+            demo.post("/agent/pause", a5, {"reason": "lunch"})
+            attended = {"contact_id": c, "kind": "agent", "target": "agent5", "attended": True}
+            response = demo.answer("/agent/transfer", a4, attended)
+            assert response.status_code == 409 and "is paused" in response.json()["detail"]
             assert demo.answer("/agent/transfer/t999/complete", a4).status_code == 404
             # Nothing changed: agent4 still talks with the caller.
             assert demo.get("/agent", a4)["state"] == "busy"

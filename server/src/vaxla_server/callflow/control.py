@@ -217,8 +217,15 @@ class CallControl:
                 raise ControlError(404, f"no agent named {request.target!r}")
             transfer.to_agent = users[request.target]
             self._centre.check_transfer_target(agent_id, transfer.to_agent)
-            if request.attended and self._centre.agent(transfer.to_agent).state == "busy":
-                raise ControlError(409, f"agent {request.target!r} is in a call: try later")
+            state = self._centre.agent(transfer.to_agent).state
+            if request.attended and state != "available":
+                # The consultation is not a dispatcher offer: only a free agent is sure
+                # to be handed the caller at completion.
+                raise ControlError(
+                    409,
+                    f"agent {request.target!r} is {state.replace('_', '-')}: an attended "
+                    "transfer needs an available agent (a blind one waits for them)",
+                )
         else:
             if not NUMBER.match(request.target):
                 raise ControlError(
