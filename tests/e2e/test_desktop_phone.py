@@ -202,3 +202,35 @@ def test_the_desktop_consults_an_agent_and_completes_the_transfer(
             assert await asyncio.wait_for(caller, 30) == 0
 
     asyncio.run(scenario())
+
+
+def test_the_desktop_cancels_a_consultation_and_has_the_caller_again(
+    demo: ControlDemo, qapp: QApplication, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with (
+            desktop_agent(demo, qapp, "agent8", tmp_path) as agent,
+            agents(demo, "agent11") as [(a11, p11)],
+        ):
+            caller = asyncio.create_task(demo.call("caller_waits.xml", "200"))
+            await agent.answer_a_caller(caller)
+            demo.post("/agent/login", a11, {"sip_contact": p11.uri})
+            dialog = agent.transfer_dialog()
+            dialog.target_box.setEditText("agent11")
+            dialog.attended_button.click()
+            await until(lambda: dialog.state is not None and dialog.state.state == "consulting")
+            await p11.expect("answered", timeout=10)
+            await asyncio.sleep(0.3)
+            dialog.cancel_transfer_button.click()
+            await until(lambda: not dialog.isVisible())
+            assert dialog.state is not None and dialog.state.state == "cancelled"
+            assert (await p11.expect("ended"))["by"] == "remote"
+            # Back with the caller: the call goes on, and can be transferred again.
+            assert agent.panel.state_label.text() == "In call"
+            assert agent.panel.transfer_button.isEnabled()
+            agent.panel.hang_up_button.click()
+            await until(lambda: agent.panel.history.rowCount() == 1)
+            assert agent.panel.history.entry(0).outcome is Outcome.ANSWERED
+            assert await asyncio.wait_for(caller, 30) == 0
+
+    asyncio.run(scenario())
