@@ -2,7 +2,8 @@
 (Support), the server rings the desktop's pjsua2 phone with an offer that the event
 socket describes, the agent answers in the panel and transfers the caller with the
 transfer dialog (``POST /agent/transfer``): blind to an outside number, where SIPp
-``-sn uas`` answers, and attended to another agent (a pjsua2 phone process), completed.
+``-sn uas`` answers, and attended to another agent (a pjsua2 phone process), completed
+or cancelled; and hold and resume on the media worker.
 
 The Qt widgets and the bridge's pump QTimer run on plain asyncio here: a task turns
 Qt's event loop every 10 ms, so the SIPp and HTTP work stay asyncio's own.
@@ -204,7 +205,7 @@ def test_the_desktop_consults_an_agent_and_completes_the_transfer(
     asyncio.run(scenario())
 
 
-def test_the_desktop_cancels_a_consultation_and_has_the_caller_again(
+def test_the_desktop_holds_cancels_a_consultation_and_has_the_caller_again(
     demo: ControlDemo, qapp: QApplication, tmp_path: Path
 ) -> None:
     async def scenario() -> None:
@@ -214,6 +215,11 @@ def test_the_desktop_cancels_a_consultation_and_has_the_caller_again(
         ):
             caller = asyncio.create_task(demo.call("caller_waits.xml", "200"))
             await agent.answer_a_caller(caller)
+            # Hold and resume: re-INVITEs the media worker takes (the caller hears music).
+            agent.panel.hold_button.click()
+            await until(lambda: agent.panel.state_label.text() == "On hold")
+            agent.panel.hold_button.click()
+            await until(lambda: agent.panel.state_label.text() == "In call")
             demo.post("/agent/login", a11, {"sip_contact": p11.uri})
             dialog = agent.transfer_dialog()
             dialog.target_box.setEditText("agent11")
