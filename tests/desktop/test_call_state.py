@@ -207,7 +207,10 @@ def test_a_consultation_is_shown_and_cleared(book: CallBook) -> None:
         ("pnr", "198112189876", "********-9876"),
         ("kund", "811218-9876", "********-9876"),  # shaped like one: masked anyway
         ("kund", "19811218+9876", "********-9876"),
-        ("customer_number", "8112189877", "8112189877"),  # wrong check digit: not one
+        ("customer_number", "811218-9877", "811218-9877"),  # wrong check digit: not one
+        ("customer_number", "8112189876", "8112189876"),  # ten bare digits: a number
+        ("pnr", "8112189876", "********-9876"),  # unless its name says otherwise
+        ("kund", "201312189876", "201312189876"),  # no 13th month
         ("customer_number", "12345678", "12345678"),
         ("personnummer", "12", "12"),
         ("pin", "****", "****"),

@@ -28,7 +28,7 @@ from vaxla_protocol.events import OfferMade
 
 # An offer seen on the socket waits this long for its INVITE before it is forgotten.
 PENDING_OFFER_S = 60.0
-_PERSONNUMMER = re.compile(r"(?P<date>\d{6}|\d{8})[-+]?(?P<serial>\d{4})")
+_PERSONNUMMER = re.compile(r"(?P<date>\d{6}|\d{8})(?P<separator>[-+]?)(?P<serial>\d{4})")
 _SENSITIVE_KEY = re.compile(r"personnummer|pnr|ssn|samordning", re.I)
 
 
@@ -87,8 +87,14 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def _looks_like_personnummer(value: str) -> bool:
+    """Written as a personnummer is (``YYMMDD-NNNN``, or 12 digits from a century 18-20)
+    with a real date and check digit. Ten bare digits are not enough on their own: a
+    customer number has that shape often enough, and the agent needs to read it."""
     match = _PERSONNUMMER.fullmatch(value.strip())
     if match is None:
+        return False
+    written_as_one = len(match["date"]) == 8 and match["date"][:2] in ("18", "19", "20")
+    if not (written_as_one or match["separator"]):
         return False
     date = match["date"][-6:]
     month, day = int(date[2:4]), int(date[4:6])
@@ -101,7 +107,7 @@ def mask_entry(key: str, value: str) -> str:
 
     The server masks personnummer already (``********-NNNN``); this is the desktop's own
     guard, so an unmasked one (an older server, a field named by hand) never reaches the
-    screen. A value is masked when it is shaped like a valid personnummer (date and
+    screen. A value is masked when it is written like a valid personnummer (date and
     check digit), or when its key says it is one.
     """
     digits = [character for character in value if character.isdigit()]
