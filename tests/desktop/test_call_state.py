@@ -234,3 +234,16 @@ def test_labels_and_durations_read_well() -> None:
     assert format_duration(65) == "01:05"
     assert format_duration(3661) == "1:01:01"
     assert format_duration(-3) == "00:00"
+
+
+def test_one_hold_at_a_time(book: CallBook) -> None:
+    book.apply(Ringing(1, "offer-1", "sip:q@h"))
+    call, _ = book.apply(Connected(1))
+    assert call is not None
+    book.hold_requested(1)
+    assert not call.actions & {Action.HOLD, Action.RESUME}
+    book.apply(HoldChanged(1, True))
+    assert Action.RESUME in call.actions
+    book.hold_requested(1)
+    book.hold_failed()
+    assert Action.RESUME in call.actions

@@ -127,6 +127,16 @@ def test_in_a_call_hang_up_hold_mute_and_keypad(
     with qtbot.waitSignal(panel.sig_hold) as held:
         QTest.keyClick(panel, Qt.Key.Key_F7)
     assert held.args == [1, True]
+    assert not panel.hold_button.isEnabled()  # until the re-INVITE is answered
+    asked_again: list[object] = []
+    panel.sig_hold.connect(lambda call, on: asked_again.append(on))
+    QTest.keyClick(panel, Qt.Key.Key_F7)
+    assert asked_again == []
+    panel.show_error("call 1: re-INVITE refused")
+    assert panel.hold_button.isEnabled()  # it failed: the agent may try again
+    QTest.keyClick(panel, Qt.Key.Key_F7)
+    assert asked_again == [True]
+    panel.sig_hold.disconnect()
     panel.handle(HoldChanged(1, True))
     assert panel.state_label.text() == "On hold"
     assert panel.hold_button.text() == "Resume"

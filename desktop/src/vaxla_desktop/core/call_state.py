@@ -167,6 +167,8 @@ class PhoneCall:
     connected_at: float | None = None
     ended_at: float | None = None
     muted: bool = False
+    hold_pending: bool = False
+    """Hold or resume was asked and its re-INVITE has not been answered yet."""
     transfer: TransferState | None = None
     outcome: Outcome | None = None
     end_reason: str = ""
@@ -174,8 +176,10 @@ class PhoneCall:
     @property
     def actions(self) -> frozenset[Action]:
         actions = _ACTIONS[self.phase]
+        if self.hold_pending:
+            actions = actions - {Action.HOLD, Action.RESUME}
         if self.transfer is not None and self.transfer.state == "consulting":
-            return actions - {Action.TRANSFER}
+            actions = actions - {Action.TRANSFER}
         return actions
 
     @property
@@ -266,6 +270,7 @@ class CallBook:
             case HoldChanged(call=number, on_hold=on_hold):
                 if (held := self.calls.get(number)) is None:
                     return None, None
+                held.hold_pending = False
                 if held.phase in (CallPhase.TALKING, CallPhase.HELD):
                     held.phase = CallPhase.HELD if on_hold else CallPhase.TALKING
                 return held, None
@@ -278,6 +283,16 @@ class CallBook:
                 ended.outcome = _outcome(ended, by)
                 return ended, _history(ended, now)
         return None, None
+
+    def hold_requested(self, number: int) -> None:
+        """Hold or resume was asked: no second request until the answer."""
+        if (phone_call := self.calls.get(number)) is not None:
+            phone_call.hold_pending = True
+
+    def hold_failed(self) -> None:
+        """The softphone could not send a hold or resume: the agent may try again."""
+        for phone_call in self.calls.values():
+            phone_call.hold_pending = False
 
     def set_muted(self, number: int, muted: bool) -> PhoneCall | None:
         phone_call = self.calls.get(number)

@@ -296,6 +296,8 @@ class PhonePanel(QWidget):
         self._refresh()
 
     def show_error(self, message: str) -> None:
+        self.book.hold_failed()  # whatever failed, hold may be pressed again
+        self._refresh()
         if self.transfer_dialog is not None and self.transfer_dialog.isVisible():
             self.transfer_dialog.show_error(message)
         self._notice(message, PROBLEM_COLOUR)
@@ -402,10 +404,12 @@ class PhonePanel(QWidget):
         active = self.active_call()
         if active is None:
             return
-        if Action.HOLD in active.actions:
-            self.sig_hold.emit(active.call, True)
-        elif Action.RESUME in active.actions:
-            self.sig_hold.emit(active.call, False)
+        if not active.actions & {Action.HOLD, Action.RESUME}:
+            return
+        on_hold = Action.HOLD in active.actions
+        self.book.hold_requested(active.call)
+        self._refresh()
+        self.sig_hold.emit(active.call, on_hold)
 
     def _on_mute(self) -> None:
         active = self.active_call()
