@@ -221,6 +221,37 @@ def test_bridged_call_ended_by_the_agent(tmp_path: Path) -> None:
     asyncio.run(run())
 
 
+def test_an_agent_hanging_up_before_the_bridge_ends_the_call(tmp_path: Path) -> None:
+    """The agent's phone answered but hung up before the server bridged: the call ends,
+    as a hang-up on either side does, instead of leaving the caller in silence."""
+
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            agent = await h.agent()
+            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            token = make_offer_token(KEY, "offer-1").header_value()
+            await h.pool.send(
+                OriginateAgentLeg(
+                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token}
+                )
+            )
+            await h.expect(AgentLegState, lambda s: s.state == "answered")
+            await agent.expect("answered")
+            await agent.command("hangup")
+            ended = await h.expect(CallEnded)
+            assert (ended.call_id, ended.cause, ended.side) == (
+                call.call_id,
+                "agent_hangup",
+                "agent",
+            )
+            await sipp.succeeded()
+
+    asyncio.run(run())
+
+
 def test_the_server_hangs_up_both_legs(tmp_path: Path) -> None:
     async def run() -> None:
         async with started(tmp_path, allowed=[LOOPBACK]) as h:

@@ -226,6 +226,8 @@ class _Contact:
     bridged: bool = False
     agent_answered: bool = False
     agent_dropped_by_server: bool = False
+    agent_bridged_once: bool = False
+    """The current agent leg has been bridged at least once."""
     ended: bool = False
     end: tuple[EndCause, Side] | None = None
     player: _Player | None = None
@@ -493,7 +495,9 @@ class MediaWorker:
         contact.agent = leg
         contact.agent_answered = False
         contact.agent_dropped_by_server = False
+        contact.agent_bridged_once = False
         self._agent_state(contact, "calling")
+        self._send_stats()
 
     def _drop_agent(self, contact: _Contact) -> None:
         leg = contact.agent
@@ -521,7 +525,7 @@ class MediaWorker:
             return
         self._stop_playback(contact)
         _connect(caller, agent)
-        contact.bridged = True
+        contact.bridged = contact.agent_bridged_once = True
         self._agent_state(contact, "bridged")
 
     def _unbridge(self, contact: _Contact) -> None:
@@ -580,7 +584,7 @@ class MediaWorker:
                 log.debug("hangup of the transferring agent's leg failed", exc_info=True)
         self._stop_playback(contact)
         _connect(caller, target)
-        contact.bridged = True
+        contact.bridged = contact.agent_bridged_once = True
         self._consult_state(contact, "completed")
 
     def _cancel_consult(self, command: CancelConsult) -> None:
@@ -599,7 +603,7 @@ class MediaWorker:
             return
         self._stop_playback(contact)
         _connect(caller, agent)
-        contact.bridged = True
+        contact.bridged = contact.agent_bridged_once = True
         self._agent_state(contact, "bridged")
 
     def _on_leg_held(self, leg: _Leg, *, held: bool) -> None:
@@ -809,7 +813,10 @@ class MediaWorker:
         if contact.ended:
             self._forget_if_done(contact)
             return
-        if was_bridged and not contact.agent_dropped_by_server:
+        # An agent who answered and hung up before the server's bridge came is gone as
+        # if bridged: else the caller would wait in silence for a bridge that cannot be.
+        before_bridge = was_answered and not contact.agent_bridged_once and contact.target is None
+        if (was_bridged or before_bridge) and not contact.agent_dropped_by_server:
             # Hang-up on either side ends the call.
             if contact.end is None:
                 contact.end = ("agent_hangup", "agent")
