@@ -118,7 +118,8 @@ def test_two_simulated_agents_take_a_call_classify_it_and_log_out(demo: Demo) ->
         assert demo.states("agent11", "agent12") == ["available", "available"]
         # An INVITE without an X-Vaxla-Offer token is refused (403).
         assert demo.sipp("caller_refused.xml", "agent", target=contact) == 0
-        assert demo.sipp("caller_talks.xml", "200") == 0
+        # The agent answers, talks 1 s and hangs up: the server hangs up on the caller.
+        assert demo.sipp("caller_waits.xml", "200") == 0
         sim.wait_for(re.compile(r"answered 1 talking 0 refused 1 errors 0"), timeout=30)
         sim.process.send_signal(signal.SIGTERM)
         assert sim.process.wait(30) == 0

@@ -33,6 +33,10 @@ from vaxla_server.sim.endpoint import MAX_LEGS, SimEndpoint
 _HEADER = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
 
 
+WRAP_UP_CHECKS = 50  # times the agent's state is read before giving up on wrap-up
+WRAP_UP_CHECK_S = 0.1
+
+
 class SimApiError(Exception):
     """The server refused a request the simulated agent needs (login, contact)."""
 
@@ -104,6 +108,7 @@ class Agent:
     phase: Phase = Phase.IDLE
     call: "_Call | None" = None
     due: float = 0.0  # when the current phase's next step is due (monotonic seconds)
+    wrap_up_checks: int = 0
     finished: list["_Call"] = field(default_factory=list)
 
 
@@ -229,28 +234,52 @@ class AgentGroup:
             agent.finished.clear()
             if agent.phase is Phase.IDLE or now < agent.due:
                 continue
-            if agent.phase is Phase.RINGING and agent.call is not None:
+            # The pjsua2 call's callbacks (media active, DISCONNECTED) may run inside it,
+            # so ``due`` is set first and the call is kept to see if it is still current.
+            call = agent.call
+            if agent.phase is Phase.RINGING and call is not None:
                 answer = pj.CallOpParam(True)
                 answer.statusCode = 200
-                agent.call.answer(answer)
                 agent.due = float("inf")  # until the media is active
-            elif agent.phase is Phase.TALKING and agent.call is not None:
-                agent.call.hangup(pj.CallOpParam(True))
+                try:
+                    call.answer(answer)
+                except pj.Error:  # the caller went while it rang: pjsua2 has no call left
+                    if agent.call is call:
+                        self.disconnected(call)
+            elif agent.phase is Phase.TALKING and call is not None:
                 agent.due = float("inf")  # until DISCONNECTED
+                try:
+                    call.hangup(pj.CallOpParam(True))
+                except pj.Error:  # gone already: no DISCONNECTED will come
+                    if agent.call is call:
+                        self.disconnected(call)
             elif agent.phase is Phase.WRAP_UP:
                 self.end_wrap_up(agent)
         self.refused = [c for c in self.refused if c.isActive()]
         self.counters.talking = sum(a.phase is Phase.TALKING for a in self.agents)
 
     def end_wrap_up(self, agent: Agent) -> None:
+        """Classify and say ready once the server has the agent in wrap-up (the server
+        hears of the hang-up from its worker a moment after the phone does)."""
+        response = agent.api.client.get("/agent", headers=agent.api.headers)
+        state = response.json().get("state") if response.status_code == 200 else None
+        if state != "wrap_up":
+            agent.wrap_up_checks += 1
+            if state != "available" and agent.wrap_up_checks < WRAP_UP_CHECKS:
+                agent.due = self.clock() + WRAP_UP_CHECK_S
+                return
         agent.phase = Phase.IDLE
+        agent.wrap_up_checks = 0
+        if state != "wrap_up":
+            if state != "available":
+                self.counters.errors += 1  # never saw the wrap-up: the server's state is odd
+            return  # the server ended the wrap-up itself
         if agent.code is not None:
             response = agent.api.post("/agent/classification", {"code": agent.code})
             if response.status_code != 200:
                 self.counters.errors += 1
-        # 409 when the server already ended the wrap-up itself: that is fine.
         response = agent.api.post("/agent/ready", {})
-        if response.status_code not in (200, 409):
+        if response.status_code not in (200, 409):  # 409: the wrap-up ended meanwhile
             self.counters.errors += 1
 
     def run(self, stop: Callable[[], bool], report_every: float = 1.0) -> None:
