@@ -15,7 +15,7 @@ CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
 # Python comes from the machine (pyenv, Debian); uv must never download one.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lint test demo bench bench-quick clean
+.PHONY: help setup lint test demo bench bench-quick bench-calls clean
 
 help:
 	@echo "make setup        create .venv with every package and dev tool (run by the others)"
@@ -24,6 +24,7 @@ help:
 	@echo "make demo         run the server on loopback and open the desktop on it"
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
+	@echo "make bench-calls  SIPp calls into the demo server's media worker with simulated agents"
 	@echo "make clean        remove .venv, build output and caches"
 
 # uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust
@@ -52,6 +53,9 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m vaxla_dispatcher.bench --quick
+
+bench-calls: setup
+	@VENV_BIN=$(BIN) tools/bench-calls
 
 clean:
 	rm -rf $(VENV) dispatcher-rs/target .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -137,7 +137,8 @@ class CallEnded(_Message):
 
 
 class Stats(_Message):
-    """The worker's load, sent when a call starts or ends (and a consultation leg)."""
+    """The worker's load, sent when a call starts or ends, and when an agent or a
+    consultation leg is called."""
 
     type: Literal["stats"] = "stats"
     active_calls: int = Field(ge=0)

@@ -90,6 +90,7 @@ class _Worker:
     sip_address: str = ""
     calls: set[str] = field(default_factory=set)
     stats: Stats | None = None
+    peak_legs: int = 0
     lost: bool = False
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
@@ -310,6 +311,10 @@ class MediaPool:
             self._routes.pop(message.call_id, None)
         elif isinstance(message, Stats):
             worker.stats = message
+            if message.active_legs > worker.peak_legs:
+                worker.peak_legs = message.active_legs
+                log.info("media worker %s holds %d call legs (%d calls), the most so far",
+                         worker.worker_id, message.active_legs, message.active_calls)  # fmt: skip
         await self._deliver(message)
 
     async def _deliver(self, message: FromWorker) -> None:
