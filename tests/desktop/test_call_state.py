@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from vaxla_desktop.core.call_state import (
+    HOLD_ANSWER_S,
     PENDING_OFFER_S,
     Action,
     CallBook,
@@ -247,3 +248,16 @@ def test_one_hold_at_a_time(book: CallBook) -> None:
     book.hold_requested(1)
     book.hold_failed()
     assert Action.RESUME in call.actions
+
+
+def test_a_hold_never_answered_is_forgotten(book: CallBook, clock: Clock) -> None:
+    book.apply(Ringing(1, "offer-1", "sip:q@h"))
+    call, _ = book.apply(Connected(1))
+    assert call is not None
+    book.hold_requested(1)
+    clock.now += HOLD_ANSWER_S - 1
+    assert not book.forget_unanswered_holds()
+    assert Action.HOLD not in call.actions
+    clock.now += 1
+    assert book.forget_unanswered_holds()
+    assert Action.HOLD in call.actions

@@ -303,3 +303,15 @@ def test_every_control_has_an_accessible_name_and_the_keys_are_in_tooltips(
     assert "F6" in panel.hang_up_button.toolTip()
     assert "F7" in panel.hold_button.toolTip()
     assert "F8" in panel.transfer_button.toolTip()
+
+
+def test_a_hold_the_other_side_never_answers_frees_the_button(
+    panel: PhonePanel, clock: Clock, qtbot: QtBot
+) -> None:
+    ring(panel)
+    panel.handle(Connected(1))
+    QTest.mouseClick(panel.hold_button, Qt.MouseButton.LeftButton)
+    assert not panel.hold_button.isEnabled()
+    clock.now += 10
+    panel._on_tick()  # what the panel's 1 s timer does
+    assert panel.hold_button.isEnabled() and panel.hold_button.text() == "Hold"

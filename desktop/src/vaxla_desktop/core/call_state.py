@@ -28,6 +28,8 @@ from vaxla_protocol.events import OfferMade
 
 # An offer seen on the socket waits this long for its INVITE before it is forgotten.
 PENDING_OFFER_S = 60.0
+# A hold or resume (re-INVITE) is answered well within this, or has failed.
+HOLD_ANSWER_S = 8.0
 _PERSONNUMMER = re.compile(r"(?P<date>\d{6}|\d{8})(?P<separator>[-+]?)(?P<serial>\d{4})")
 _SENSITIVE_KEY = re.compile(r"personnummer|pnr|ssn|samordning", re.I)
 
@@ -167,8 +169,8 @@ class PhoneCall:
     connected_at: float | None = None
     ended_at: float | None = None
     muted: bool = False
-    hold_pending: bool = False
-    """Hold or resume was asked and its re-INVITE has not been answered yet."""
+    hold_asked_at: float | None = None
+    """When hold or resume was asked, until its re-INVITE is answered."""
     transfer: TransferState | None = None
     outcome: Outcome | None = None
     end_reason: str = ""
@@ -176,7 +178,7 @@ class PhoneCall:
     @property
     def actions(self) -> frozenset[Action]:
         actions = _ACTIONS[self.phase]
-        if self.hold_pending:
+        if self.hold_asked_at is not None:
             actions = actions - {Action.HOLD, Action.RESUME}
         if self.transfer is not None and self.transfer.state == "consulting":
             actions = actions - {Action.TRANSFER}
@@ -270,7 +272,7 @@ class CallBook:
             case HoldChanged(call=number, on_hold=on_hold):
                 if (held := self.calls.get(number)) is None:
                     return None, None
-                held.hold_pending = False
+                held.hold_asked_at = None
                 if held.phase in (CallPhase.TALKING, CallPhase.HELD):
                     held.phase = CallPhase.HELD if on_hold else CallPhase.TALKING
                 return held, None
@@ -287,12 +289,24 @@ class CallBook:
     def hold_requested(self, number: int) -> None:
         """Hold or resume was asked: no second request until the answer."""
         if (phone_call := self.calls.get(number)) is not None:
-            phone_call.hold_pending = True
+            phone_call.hold_asked_at = self.clock()
 
     def hold_failed(self) -> None:
         """The softphone could not send a hold or resume: the agent may try again."""
         for phone_call in self.calls.values():
-            phone_call.hold_pending = False
+            phone_call.hold_asked_at = None
+
+    def forget_unanswered_holds(self) -> bool:
+        """A hold or resume unanswered for ``HOLD_ANSWER_S`` (the other side refused the
+        re-INVITE): the agent may try again. Whether any was forgotten."""
+        now = self.clock()
+        forgotten = False
+        for phone_call in self.calls.values():
+            asked = phone_call.hold_asked_at
+            if asked is not None and now - asked >= HOLD_ANSWER_S:
+                phone_call.hold_asked_at = None
+                forgotten = True
+        return forgotten
 
     def set_muted(self, number: int, muted: bool) -> PhoneCall | None:
         phone_call = self.calls.get(number)

@@ -243,7 +243,7 @@ class PhonePanel(QWidget):
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
-        self._ticker.timeout.connect(self._refresh_times)
+        self._ticker.timeout.connect(self._on_tick)
         self._refresh()
 
     def _button(
@@ -569,6 +569,12 @@ class PhonePanel(QWidget):
             # Added to a panel already on screen: shown now, not at the next event loop turn.
             name.show()
             label.show()
+
+    def _on_tick(self) -> None:
+        if self.book.forget_unanswered_holds():
+            self._refresh()
+        else:
+            self._refresh_times()
 
     def _refresh_times(self) -> None:
         current = self.book.current()
