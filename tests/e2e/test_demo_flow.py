@@ -299,3 +299,42 @@ def test_an_agent_who_lets_it_ring_is_paused_and_the_caller_abandons_with_positi
     assert [e.agent_id for e in kinds_of(events, AgentAutoPaused)] == [agent5["agent_id"]]
     abandoned = kinds_of(events, Abandoned)
     assert [(a.position, a.wait_seconds > 5) for a in abandoned] == [(1, True)]
+
+
+def test_the_language_key_leads_to_the_english_menu(site: Site) -> None:
+    # 9 switches the Swedish menu to the English one, where 1 is Support.
+    assert site.press("100", ["9", "1"]) == 0
+    record = site.newest_call()
+    assert record["entry_point"] == "100"
+    choices = kinds_of(site.events(record["id"]), MenuChoice)
+    assert [(c.menu, c.key) for c in choices] == [("main_sv", "9"), ("main_en", "1")]
+
+
+def test_the_maximum_wait_lets_the_caller_go_with_a_message(
+    site: Site, support: dict[str, Any]
+) -> None:
+    # The demo sends callers on to Sales after 5 minutes; here: 2 s, then the goodbye.
+    goodbye = {"kind": "message", "prompt": "goodbye"}
+    flow = {**support["flow"], "max_wait_s": 2, "on_max_wait": goodbye}
+    site.put("/config/queues/Support", {**support, "flow": flow})
+    token = site.token("agent6")
+    phone = Phone(token, site.tmp)
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        contact = {"sip_contact": f"sip:agent@{phone.address}"}
+        assert site.api.post("/agent/login", json=contact, headers=headers).status_code == 200
+        paused = site.api.post("/agent/pause", json={"reason": "lunch"}, headers=headers)
+        assert paused.status_code == 200, paused.text
+        assert site.press("200", []) == 0  # the server hangs up after the message
+    finally:
+        site.api.post("/agent/logout", json={}, headers=headers)
+        phone.close()
+    record = site.newest_call()
+    assert (record["entry_point"], record["outcome"], record["agent"]) == (
+        "200", "overflowed", None,
+    )  # fmt: skip
+    assert record["wait_seconds"] >= 2
+    overflowed = kinds_of(site.events(record["id"]), Overflowed)
+    assert [(o.rule, o.target, o.wait_seconds >= 2) for o in overflowed] == [
+        ("max_wait", "message goodbye", True)
+    ]
