@@ -149,6 +149,27 @@ def test_blind_transfer_to_a_queue(demo: ControlDemo) -> None:
     assert record["transferred_to"] == "queue Support"
 
 
+def test_hold_and_resume_from_the_softphone_keep_the_call(demo: ControlDemo) -> None:
+    """The worker plays music on hold to the caller while held (tests/media checks the
+    worker's side); here: the server's bridge survives hold and resume, and the agent's
+    hang-up still ends the call for the caller."""
+
+    async def scenario() -> None:
+        async with agents(demo, "agent9") as [(a9, p9)]:
+            _contact, caller = await connected(demo, a9, p9)
+            await p9.command("hold")
+            await p9.expect("held")
+            await asyncio.sleep(0.5)
+            assert demo.get("/agent", a9)["state"] == "busy"
+            await p9.command("unhold")
+            await p9.expect("resumed")
+            await p9.command("hangup")
+            await p9.expect("ended")
+            assert await caller == 0
+
+    asyncio.run(scenario())
+
+
 def test_bad_transfers_are_refused_and_change_nothing(demo: ControlDemo) -> None:
     async def scenario() -> None:
         async with agents(demo, "agent4", "agent5") as [(a4, p4), (a5, p5)]:
