@@ -7,6 +7,7 @@ and the event log (the server's own database). Times are configured short."""
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS
 from tests.server_process import ServerProcess
+from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.store.database import create_store_engine, sqlite_url
@@ -338,3 +340,22 @@ def test_the_maximum_wait_lets_the_caller_go_with_a_message(
     assert [(o.rule, o.target, o.wait_seconds >= 2) for o in overflowed] == [
         ("max_wait", "message goodbye", True)
     ]
+
+
+def test_a_caller_to_100_pressing_1_reaches_a_simulated_agent(site: Site) -> None:
+    timing = ["--answer-after", "0.2", "--talk", "1", "--wrap-up", "0.2", "--report", "1"]
+    sim = Sim("agents", "--server", site.server.url, "--count", "1", "--first", "7", *timing)
+    try:
+        sim.wait_for(ANSWERING)
+        # The agent answers, talks 1 s and hangs up; the server then hangs up on SIPp.
+        assert site.press("100", ["1"]) == 0
+        sim.wait_for(re.compile(r"answered 1 talking 0 refused 0 errors 0"), timeout=30)
+        sim.process.send_signal(signal.SIGTERM)
+        assert sim.process.wait(30) == 0
+    finally:
+        sim.close()
+    record = site.newest_call()
+    assert (record["entry_point"], record["queue"], record["outcome"], record["agent"]) == (
+        "100", "Support", "answered", "agent7",
+    )  # fmt: skip
+    assert record["classification"] is not None
