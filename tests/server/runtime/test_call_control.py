@@ -160,3 +160,19 @@ def test_transfer_to_a_number_ends_the_contact_for_the_centre(world: World) -> N
     (record,) = call_log(e.event for e in world.store.events.read(limit=1000))
     assert (record.outcome, record.agent_id) == ("answered", world.anna)
     assert transfer_target(record.transfer, {}, {}) == "number +468123456"
+
+
+def test_an_agent_logging_out_sends_its_parked_callers_back_to_their_queue(world: World) -> None:
+    log_in(world, world.anna, [world.support])
+    contact = _answered(world, world.anna, world.support)
+    world.centre.park(contact, world.anna)
+    world.clock.advance(seconds=3)
+    before = last_id(world)
+    world.centre.log_out(world.anna)
+    assert "queued" in kinds(world, before)
+    view = world.centre.contact(contact)
+    assert (view.state, view.queue_id, view.personal_agent) == ("waiting", world.support, None)
+    assert view.wait_seconds == pytest.approx(8.0)
+    assert world.centre.parked(world.anna) == []
+    log_in(world, world.bo, [world.support])
+    assert world.delivery.offered()[-1] == (contact, world.bo)

@@ -1148,8 +1148,15 @@ class ContactCentre:
         return session
 
     def _end_session(self, session: _Session, t: float) -> list[Event]:
-        """The agent leaves its last queue: offline, offers withdrawn, wrap-up over."""
+        """The agent leaves its last queue: offline, offers withdrawn, wrap-up over; the
+        callers in its personal queue (parked, transferred to it) go back to their queues
+        rather than wait for an agent who is gone."""
         out: list[Event] = []
+        for contact in list(self._contacts.values()):
+            waiting = contact.state == "waiting" and contact.queue_id in self._queues
+            if contact.personal_agent == session.agent_id and waiting:
+                assert contact.queue_id is not None
+                out.extend(self._back_to_queue(contact, t, contact.queue_id))
         if session.status == "wrap_up":
             out.append(self._end_wrap_up(session, t, early=True))
         self._withdraw_offers_of(session.agent_id)
@@ -1604,12 +1611,16 @@ class ContactCentre:
         queue_id = contact.return_queue
         if queue_id is None or contact.state != "waiting" or queue_id not in self._queues:
             return []
+        return self._back_to_queue(contact, t, queue_id)
+
+    def _back_to_queue(self, contact: _Contact, t: float, queue_id: int) -> list[Event]:
+        """A contact in a personal queue goes back to ``queue_id``, keeping its wait."""
         self._timers.cancel(("transfer", contact.id))
         for agent_id in list(contact.offers):
             self._drop_offer(contact, agent_id, withdraw=True)
         self._apply([MoveContact(contact.id, queue=queue_id)], t)
-        contact.personal_agent = contact.return_queue = None
-        contact.position = None
+        contact.personal_agent = contact.return_queue = contact.parked_at = None
+        contact.queue_id, contact.position = queue_id, None
         return [
             Queued(
                 at=self._at(t),
