@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,25 @@ class Site:
     def press(self, number: str, keys: Sequence[str], *, hold_ms: int | None = None) -> int:
         """SIPp dials ``number`` and presses ``keys`` by SIP INFO, 300 ms apart; then
         hangs up after ``hold_ms``, or (``None``) waits for the server to hang up."""
+        caller = self.start_pressing(number, keys, hold_ms=hold_ms)
+        try:
+            return caller.wait(50)
+        finally:
+            if caller.poll() is None:
+                caller.kill()
+                caller.wait()
+
+    def start_pressing(
+        self, number: str, keys: Sequence[str], *, hold_ms: int | None = None
+    ) -> subprocess.Popen[bytes]:
         scenario = self.tmp / f"keys-{''.join(keys).replace('#', 'h')}-{hold_ms}.xml"
         scenario.write_text(keys_scenario(keys, hold_ms))
-        return subprocess.run(
+        return subprocess.Popen(
             ["sipp", self.sip, "-sf", str(scenario), "-s", number, "-m", "1",
              "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
              "-timeout", "40s", "-timeout_error", "-nostdin"],
-            cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=50,
-        ).returncode  # fmt: skip
+            cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
 
     def outside_party(self, messages: Path) -> subprocess.Popen[bytes]:
         """SIPp's built-in UAS on the gateway's port: answers one call, waits for its BYE."""
@@ -359,3 +371,39 @@ def test_a_caller_to_100_pressing_1_reaches_a_simulated_agent(site: Site) -> Non
         "100", "Support", "answered", "agent7",
     )  # fmt: skip
     assert record["classification"] is not None
+
+
+def test_a_full_queue_turns_the_next_caller_away(site: Site, support: dict[str, Any]) -> None:
+    goodbye = {"kind": "message", "prompt": "goodbye"}
+    flow = {**support["flow"], "max_length": 1, "on_max_length": goodbye}
+    site.put("/config/queues/Support", {**support, "flow": flow})
+    token = site.token("agent8")
+    phone = Phone(token, site.tmp)
+    headers = {"Authorization": f"Bearer {token}"}
+    first = None
+    try:
+        contact = {"sip_contact": f"sip:agent@{phone.address}"}
+        assert site.api.post("/agent/login", json=contact, headers=headers).status_code == 200
+        paused = site.api.post("/agent/pause", json={"reason": "lunch"}, headers=headers)
+        assert paused.status_code == 200, paused.text
+        first = site.start_pressing("200", [], hold_ms=5000)  # waits, then hangs up
+        queues = {q["name"]: q for q in site.get("/queues")}
+        for _ in range(50):
+            if queues["Support"]["waiting"] == 1:
+                break
+            time.sleep(0.1)
+            queues = {q["name"]: q for q in site.get("/queues")}
+        assert site.press("200", []) == 0  # turned away: the server hangs up after goodbye
+        assert first.wait(30) == 0
+    finally:
+        if first is not None and first.poll() is None:
+            first.kill()
+            first.wait()
+        site.api.post("/agent/logout", json={}, headers=headers)
+        phone.close()
+    second, waiting = site.get("/calls")[:2]
+    assert (waiting["outcome"], second["outcome"]) == ("abandoned", "overflowed")
+    overflowed = kinds_of(site.events(second["id"]), Overflowed)
+    assert [(o.rule, o.target, o.wait_seconds) for o in overflowed] == [
+        ("max_length", "message goodbye", 0.0)
+    ]
