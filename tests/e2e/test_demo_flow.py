@@ -407,3 +407,39 @@ def test_a_full_queue_turns_the_next_caller_away(site: Site, support: dict[str, 
     assert [(o.rule, o.target, o.wait_seconds) for o in overflowed] == [
         ("max_length", "message goodbye", 0.0)
     ]
+
+
+def test_wrap_up_ended_early_and_the_returning_caller_gets_the_same_agent(site: Site) -> None:
+    phones: dict[str, tuple[Phone, dict[str, str]]] = {}
+    try:
+        for name in ("agent3", "agent4"):
+            token = site.token(name)
+            phone = Phone(token, site.tmp)
+            headers = {"Authorization": f"Bearer {token}"}
+            phones[name] = (phone, headers)
+            contact = {"sip_contact": f"sip:agent@{phone.address}"}
+            assert site.api.post("/agent/login", json=contact, headers=headers).status_code == 200
+        assert site.press("200", [], hold_ms=1500) == 0  # talks, then hangs up
+        first = site.newest_call()
+        served = first["agent"]
+        assert first["outcome"] == "answered" and served in phones
+        headers = phones[served][1]
+        for _ in range(50):  # the server hears of the hang-up a moment after SIPp
+            state = site.api.get("/agent", headers=headers).json()
+            if state["state"] != "busy":
+                break
+            time.sleep(0.1)
+        assert state["state"] == "wrap_up"  # Support's wrap-up is 10 s
+        assert site.api.post("/agent/ready", json={}, headers=headers).status_code == 200
+        assert site.api.get("/agent", headers=headers).json()["state"] == "available"
+        # The same caller again: the other agent has been idle longer (longest idle), yet
+        # the agent who served the caller is offered the call (Support's sticky window).
+        assert site.press("200", [], hold_ms=1500) == 0
+        second = site.newest_call()
+        assert (second["caller"], second["outcome"], second["agent"]) == (
+            first["caller"], "answered", served,
+        )  # fmt: skip
+    finally:
+        for phone, headers in phones.values():
+            site.api.post("/agent/logout", json={}, headers=headers)
+            phone.close()
