@@ -248,13 +248,19 @@ def entry_200(site: Site) -> Iterator[dict[str, Any]]:
     site.put("/config/entry-points/200", original)
 
 
-def test_outside_opening_hours_the_caller_hears_closed(
-    site: Site, entry_200: dict[str, Any]
-) -> None:
+def never_open(site: Site) -> str:
+    """A schedule with no opening hours (added once)."""
     headers = {"Authorization": f"Bearer {site.admin}"}
     if site.api.get("/config/schedules/never", headers=headers).status_code == 404:
         created = site.api.post("/config/schedules", json={"name": "never"}, headers=headers)
         assert created.status_code == 201, created.text
+    return "never"
+
+
+def test_outside_opening_hours_the_caller_hears_closed(
+    site: Site, entry_200: dict[str, Any]
+) -> None:
+    never_open(site)
     site.put("/config/entry-points/200", {**entry_200, "schedule": "never"})
     assert site.press("200", []) == 0  # the server hangs up after the message
     record = site.newest_call()
@@ -443,3 +449,18 @@ def test_wrap_up_ended_early_and_the_returning_caller_gets_the_same_agent(site: 
         for phone, headers in phones.values():
             site.api.post("/agent/logout", json={}, headers=headers)
             phone.close()
+
+
+def test_a_closed_queue_sends_the_caller_to_its_closed_target(
+    site: Site, support: dict[str, Any]
+) -> None:
+    goodbye = {"kind": "message", "prompt": "goodbye"}
+    flow = {**support["flow"], "schedule": never_open(site), "on_closed": goodbye}
+    site.put("/config/queues/Support", {**support, "flow": flow})
+    assert site.press("200", []) == 0  # the server hangs up after the message
+    record = site.newest_call()
+    assert (record["entry_point"], record["outcome"]) == ("200", "closed")
+    events = site.events(record["id"])
+    overflowed = kinds_of(events, Overflowed)
+    assert [(o.rule, o.target) for o in overflowed] == [("schedule", "message goodbye")]
+    assert [e.cause for e in kinds_of(events, Ended)] == ["closed"]
