@@ -34,6 +34,14 @@ def test_serve_rejects_a_bad_port() -> None:
     assert "port out of range" in result.stderr
 
 
+def test_serve_rejects_an_outside_gateway_that_is_not_a_sip_uri_of_a_host() -> None:
+    for bad in ("gw.example.net", "sip:0701234567@gw.example.net", "sip:", "http://gw"):
+        result = run_cli("serve", "--data-dir", "unused", "--http-port", "0",
+                         "--outside-gateway", bad)  # fmt: skip
+        assert result.returncode == 2, bad
+        assert "not a SIP URI of a gateway" in result.stderr, result.stderr
+
+
 def test_serve_answers_health_and_stops_cleanly(vaxla_server: ServerProcess) -> None:
     health = httpx.get(f"{vaxla_server.url}/api/v1/health").json()
     assert health["status"] == "ok"
