@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from vaxla_desktop.api import ServerUnreachable, SessionEnded
@@ -82,3 +83,18 @@ def test_the_main_window_shows_who_is_logged_in(qtbot: QtBot) -> None:
     window.show_user(CurrentUser(username="anna", display_name="Anna Berg", role=Role.AGENT))
     assert window.user_label.text() == "Anna Berg (anna), agent"
     assert window.windowTitle() == "Vaxla — Anna Berg"
+
+
+def test_the_agent_panel_goes_left_and_the_phone_right_whatever_comes_first(
+    qtbot: QtBot,
+) -> None:
+    window = MainWindow(server_url="http://127.0.0.1:8780", user="anna")
+    qtbot.addWidget(window)
+    phone, agent, new_phone = QLabel("phone"), QLabel("agent"), QLabel("new phone")
+    window.set_phone_panel(phone)
+    window.set_agent_panel(agent)
+    area = window.panel_area
+    assert [area.widget(i) for i in range(area.count())] == [agent, phone]
+    window.set_phone_panel(new_phone)
+    assert [area.widget(i) for i in range(area.count())] == [agent, new_phone]
+    assert window.phone_panel is new_phone and window.agent_panel is agent
