@@ -45,6 +45,8 @@ from vaxla_server.media.messages import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+TERMINATOR = "#"
+"""The key that ends a digit entry."""
 
 
 class MediaSender(Protocol):
@@ -68,6 +70,8 @@ class CallLeg:
         self.to_user = incoming.to_user
         self.from_uri = incoming.from_uri
         self.source_address = incoming.source_address
+        self.session = incoming.session
+        """The ``X-Vaxla-Session`` header of an agent's outbound call (unverified)."""
         self._sender = sender
         self._clock = clock
         self._loop = asyncio.get_running_loop()
@@ -76,6 +80,9 @@ class CallLeg:
         self._consult_states: asyncio.Queue[ConsultState] = asyncio.Queue()
         self._plays: dict[str, asyncio.Future[None]] = {}
         self._play_ids = itertools.count(1)
+        self._terminator_until: float | None = None
+        """Until when (clock seconds, monotonic) a '#' ends the entry just completed
+        instead of being the next key; see :meth:`swallow_terminator`."""
         self.ended: asyncio.Future[CallEnded] = self._loop.create_future()
 
     @property
@@ -89,6 +96,10 @@ class CallLeg:
 
     def deliver(self, message: FromWorker) -> None:
         if isinstance(message, Dtmf):
+            if self._terminator_until is not None:
+                until, self._terminator_until = self._terminator_until, None
+                if message.digit == TERMINATOR and self._clock.monotonic() <= until:
+                    return
             self._digits.put_nowait(message.digit)
         elif isinstance(message, PlaybackFinished):
             future = self._plays.pop(message.play_id, None)
@@ -136,8 +147,8 @@ class CallLeg:
     async def answer(self) -> None:
         await self._send(Answer(call_id=self.call_id))
 
-    async def reject(self, code: int) -> None:
-        await self._send(Reject(call_id=self.call_id, code=code))
+    async def reject(self, code: int, reason: str | None = None) -> None:
+        await self._send(Reject(call_id=self.call_id, code=code, reason=reason))
 
     async def start_playing(self, files: Sequence[Path], *, loop: bool = False) -> str:
         """Start ``files`` (replacing what plays now); the play id."""
@@ -184,6 +195,23 @@ class CallLeg:
             return await self._until_ended(wait_for(self._clock, self._digits.get(), timeout))
         except TimeoutError:
             return None
+
+    def swallow_terminator(self, within: float) -> None:
+        """A digit entry just ended at its full length: if the caller's next key is '#'
+        (waiting already, or pressed within ``within`` seconds) it ended that entry and
+        is dropped, so the next menu or collection does not read it as an empty entry.
+        Any other key is the next step's, and so is a '#' after another key or later."""
+        pending: list[str] = []
+        while not self._digits.empty():
+            pending.append(self._digits.get_nowait())
+        if pending:
+            if pending[0] == TERMINATOR:
+                pending.pop(0)
+            self._terminator_until = None
+        else:
+            self._terminator_until = self._clock.monotonic() + within
+        for digit in pending:
+            self._digits.put_nowait(digit)
 
     def clear_digits(self) -> None:
         while not self._digits.empty():
