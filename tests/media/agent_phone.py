@@ -7,7 +7,9 @@ port and prints one JSON object per line on stdout: ``ready`` (with ``address``)
 answers valid offers at once (with ``--no-answer`` it only rings: 180) and records what
 it hears to OUT.wav. Commands on stdin:
 ``hangup`` (hang up the call), ``hold`` (re-INVITE sendonly; ``held`` once done),
-``unhold`` (re-INVITE sendrecv; ``resumed``), ``quit``. Closing stdin quits too.
+``unhold`` (re-INVITE sendrecv; ``resumed``), ``dial URI [SESSION]`` (an outbound call
+to URI, with ``X-Vaxla-Session: SESSION`` when given; ``answered`` once it is, ``ended``
+with the final SIP ``code`` and ``reason``), ``quit``. Closing stdin quits too.
 """
 
 import argparse
@@ -20,6 +22,7 @@ from typing import Any
 import pjsua2 as pj
 
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
+from vaxla_protocol.outbound import SESSION_HEADER
 
 _HEADER = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
 
@@ -37,6 +40,7 @@ class Phone:
         self.refused: list[_Call] = []
         self.recorder: Any = None
         self.holding = False
+        self.finished: list[_Call] = []
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -54,8 +58,14 @@ class _Call(pj.Call):  # type: ignore[misc]
             return
         if self.phone.call is self:
             self.phone.call = None
+            self.phone.finished.append(self)  # not deleted inside its own callback
             self.phone.recorder = None
-            say("ended", by="local" if self.local_hangup else "remote")
+            say(
+                "ended",
+                by="local" if self.local_hangup else "remote",
+                code=int(info.lastStatusCode),
+                reason=str(info.lastReason),
+            )
 
     def onCallMediaState(self, prm: Any) -> None:
         info = self.getInfo()
@@ -134,10 +144,23 @@ def main() -> None:
     running = True
     while running:
         endpoint.libHandleEvents(10)
+        phone.finished.clear()
         if select.select([sys.stdin], [], [], 0)[0]:
             command = sys.stdin.readline().strip()
             if command in ("", "quit"):
                 running = False
+            elif command.startswith("dial ") and phone.call is None:
+                uri, *session = command.split()[1:]
+                param = pj.CallOpParam(True)
+                for value in session:
+                    header = pj.SipHeader()
+                    header.hName = SESSION_HEADER
+                    header.hValue = value
+                    param.txOption.headers.append(header)
+                call = _Call(phone, account, pj.PJSUA_INVALID_ID)
+                call.makeCall(uri, param)
+                phone.call = call
+                say("dialled", uri=uri)
             elif command == "hangup" and phone.call is not None:
                 phone.call.local_hangup = True
                 phone.call.hangup(pj.CallOpParam(True))

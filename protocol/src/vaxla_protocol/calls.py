@@ -21,7 +21,8 @@ class CallRecord(WireModel):
     caller: str | None
     channel: str
     queue: str | None
-    """The name of the queue it was last in, or null if it never reached one."""
+    """The name of the queue it was last in, or was turned away at (closed, nobody logged
+    in, full); null if it never reached one."""
     outcome: CallOutcome
     wait_seconds: float
     agent: str | None
@@ -34,3 +35,7 @@ class CallRecord(WireModel):
     """Where the answering agent handed the call on, in words (``queue Sales``, ``agent
     agent2``, ``number 0701234567``), the last one if several; null if it was not
     transferred. Added with the call control; the default keeps older clients reading."""
+    direction: Literal["inbound", "outbound"] = "inbound"
+    """``outbound``: an agent called the number ``entry_point`` from its softphone
+    (``caller`` and ``agent`` are that agent; ``answered`` if the number answered,
+    else ``failed``). Added with outbound calls; the default keeps older clients reading."""

@@ -3,7 +3,7 @@ supervisor's actions on an agent (force log-out, pause, ready)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from vaxla_protocol import Role
 from vaxla_protocol.agent import (
@@ -15,6 +15,7 @@ from vaxla_protocol.agent import (
     QueueRef,
 )
 from vaxla_protocol.offers import session_key
+from vaxla_protocol.outbound import AgentPhone
 from vaxla_server.acd.centre import AgentView, ContactCentre, UnknownSubject
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, BearerCredentials, require_role
 from vaxla_server.api.centre_access import (
@@ -90,6 +91,20 @@ def log_in(
         except UnknownSubject:
             raise _no_profile(user) from None
     return agent_state(centre, view)
+
+
+@router.get("/phone", responses=AGENT_ROUTE)
+def phone(user: AgentUser, request: Request) -> AgentPhone:
+    """Where the agent's softphone sends its outbound calls: the first media worker's SIP
+    address (the number goes in the user part, the ``X-Vaxla-Session`` header of
+    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls."""
+    telephony = getattr(request.app.state, "telephony", None)
+    if telephony is None:
+        return AgentPhone(sip_uri=None, outside_calls=False)
+    workers = [w for w in telephony.pool.workers if w.sip_address]
+    sip_uri = f"sip:{workers[0].sip_address}" if workers else None
+    gateway = telephony.settings.outside_gateway
+    return AgentPhone(sip_uri=sip_uri, outside_calls=gateway is not None)
 
 
 @router.post("/logout", responses=AGENT_ROUTE)

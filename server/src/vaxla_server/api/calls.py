@@ -62,6 +62,7 @@ def calls(
             started_at=record.started_at,
             ended_at=record.ended_at,
             transferred_to=transfer_target(record.transfer, queues, names),
+            direction=record.direction,
         )
         for record in records
     ]

@@ -50,6 +50,7 @@ from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.acd.schedule import Schedule, StatusKind
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.callflow.outbound import outbound_call
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.prompts import PromptLibrary
@@ -202,6 +203,15 @@ class CallFlow:
         if self._event_loop is None:
             self._event_loop = asyncio.get_running_loop()
             self._change = self._event_loop.create_future()
+        if leg.session is not None:  # an agent's softphone calls an outside number
+            await outbound_call(
+                leg,
+                centre=self._centre,
+                clock=self._clock,
+                gateway=self._outside_gateway,
+                uri_of=outside_uri,
+            )
+            return
         plan = self._plan()
         entry = plan.entry_points.get(leg.to_user)
         if entry is None:

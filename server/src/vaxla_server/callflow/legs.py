@@ -70,6 +70,8 @@ class CallLeg:
         self.to_user = incoming.to_user
         self.from_uri = incoming.from_uri
         self.source_address = incoming.source_address
+        self.session = incoming.session
+        """The ``X-Vaxla-Session`` header of an agent's outbound call (unverified)."""
         self._sender = sender
         self._clock = clock
         self._loop = asyncio.get_running_loop()
@@ -145,8 +147,8 @@ class CallLeg:
     async def answer(self) -> None:
         await self._send(Answer(call_id=self.call_id))
 
-    async def reject(self, code: int) -> None:
-        await self._send(Reject(call_id=self.call_id, code=code))
+    async def reject(self, code: int, reason: str | None = None) -> None:
+        await self._send(Reject(call_id=self.call_id, code=code, reason=reason))
 
     async def start_playing(self, files: Sequence[Path], *, loop: bool = False) -> str:
         """Start ``files`` (replacing what plays now); the play id."""

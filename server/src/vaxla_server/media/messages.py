@@ -72,13 +72,16 @@ class Ready(_Message):
 
 
 class IncomingCall(_Message):
-    """A caller from an allowed trunk address is ringing; answer or reject it."""
+    """A caller from an allowed trunk address is ringing; answer or reject it.
+    ``session`` is the ``X-Vaxla-Session`` header of an agent's outbound call (any
+    source may send one; the server verifies it and rejects the call 403 otherwise)."""
 
     type: Literal["incoming_call"] = "incoming_call"
     call_id: CallId
     to_user: str
     from_uri: str
     source_address: str
+    session: str | None = Field(default=None, max_length=200)
 
 
 class Dtmf(_Message):
@@ -168,11 +171,13 @@ class Answer(_Message):
 
 
 class Reject(_Message):
-    """Refuse a ringing call with a SIP status (4xx-6xx)."""
+    """Refuse a ringing call with a SIP status (4xx-6xx) and, optionally, the reason
+    phrase the caller sees (``503 no outside gateway``)."""
 
     type: Literal["reject"] = "reject"
     call_id: CallId
     code: int = Field(ge=400, le=699)
+    reason: str | None = Field(default=None, min_length=1, max_length=100, pattern=r"^[^\r\n]+$")
 
 
 class Play(_Message):

@@ -88,6 +88,7 @@ WHEEL_CALL_LIMIT = 4  # measured: the wheel's compile-time PJSUA_MAX_CALLS caps 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
 _DIGITS = set("0123456789*#ABCD")
+_SESSION_HEADER = "x-vaxla-session"
 
 
 class WorkerError(Exception):
@@ -435,7 +436,10 @@ class MediaWorker:
         if contact.answered:
             raise CommandError(f"call {contact.call_id} is answered: hang it up instead")
         contact.end = ("rejected", "server")
-        self._caller(contact).hangup(_param(command.code))
+        param = _param(command.code)
+        if command.reason is not None:
+            param.reason = command.reason
+        self._caller(contact).hangup(param)
 
     def _play(self, command: Play) -> None:
         contact = self._contact(command.call_id)
@@ -513,7 +517,8 @@ class MediaWorker:
         agent = contact.agent
         if agent is None or not contact.agent_answered or agent.media is None:
             raise CommandError(f"call {contact.call_id} has no answered agent leg to bridge")
-        if caller.media is None:
+        if caller.media is None and not contact.answered:
+            # An answered caller whose audio is not up yet is connected when it is.
             raise CommandError(f"call {contact.call_id}: the caller's audio is not active")
         for name in command.music_on_hold:
             if not Path(name).is_absolute() or not Path(name).is_file():
@@ -657,7 +662,11 @@ class MediaWorker:
 
     def _on_incoming(self, account: Any, prm: Any) -> None:
         source = str(prm.rdata.srcAddress)
-        if self._stopping or not source_allowed(source, self.config.allowed):
+        whole = str(prm.rdata.wholeMsg)
+        session = _session_header(whole)
+        # An agent's outbound call may come from anywhere; the server verifies its header.
+        allowed = session is not None or source_allowed(source, self.config.allowed)
+        if self._stopping or not allowed:
             leg = _Leg(self, None, "refused", account, prm.callId)
             self._refused.append(leg)
             if self._stopping:
@@ -674,7 +683,7 @@ class MediaWorker:
         contact.caller = leg
         self._contacts[call_id] = contact
         self._calls_total += 1
-        match = _REQUEST_USER.match(str(prm.rdata.wholeMsg))
+        match = _REQUEST_USER.match(whole)
         to_user = match.group(1) if match else ""
         leg.answer(_param(180))
         info = leg.getInfo()
@@ -684,6 +693,7 @@ class MediaWorker:
                 to_user=to_user,
                 from_uri=str(info.remoteUri),
                 source_address=source_host(source),
+                session=session,
             )
         )
         self._send_stats()
@@ -931,6 +941,16 @@ def _disconnect(one: _Leg | None, other: _Leg | None) -> None:
         other.media.stopTransmit(one.media)
     except pj.Error:
         log.debug("stopTransmit between legs failed", exc_info=True)
+
+
+def _session_header(message: str) -> str | None:
+    """The ``X-Vaxla-Session`` header's value in an INVITE (an agent's outbound call)."""
+    head = message.split("\r\n\r\n", 1)[0]
+    for line in head.split("\r\n")[1:]:
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == _SESSION_HEADER:
+            return value.strip()[:200] or None
+    return None
 
 
 def _param(code: int) -> Any:

@@ -15,6 +15,9 @@ Outcome, by what happened last that decides it:
 * ``failed`` — the server ended it without an answer for any other reason (no route,
   an error, a worker that died, a restart);
 * ``in_progress`` — not ended yet (``ended_at`` is null).
+
+An agent's outbound call (``direction`` ``outbound``, the number called as its entry
+point) is ``answered`` when the number answered, else ``failed``.
 """
 
 from collections.abc import Iterable, Mapping
@@ -30,6 +33,8 @@ from vaxla_server.store.events import (
     Ended,
     Event,
     Moved,
+    OutboundAnswered,
+    OutboundCall,
     Overflowed,
     Queued,
     Transferred,
@@ -58,6 +63,7 @@ class CallRecord:
     left_queue: Literal["answered", "abandoned", "overflowed"] | None = None
     transfer: Transferred | None = None
     """The last transfer of the call (its target: a queue, an agent or a number)."""
+    direction: Literal["inbound", "outbound"] = "inbound"
 
 
 def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
@@ -99,9 +105,16 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
             case Abandoned() if call.left_queue != "answered":
                 call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
             case Overflowed():
+                # Also a caller turned away before it could wait (closed, nobody logged
+                # in, full): that queue is where it was, and the log names it.
+                call.queue_id = event.queue_id
                 call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
             case Transferred():
                 call.transfer = event
+            case OutboundCall():
+                call.direction, call.agent_id = "outbound", event.agent_id
+            case OutboundAnswered():
+                call.left_queue = "answered"
             case Classified():
                 call.classification = event.code
             case Ended():

@@ -45,6 +45,8 @@ class EventKind(StrEnum):
     WRAP_UP_STARTED = "wrap_up_started"
     WRAP_UP_ENDED = "wrap_up_ended"
     CLASSIFIED = "classified"
+    OUTBOUND_CALL = "outbound_call"
+    OUTBOUND_ANSWERED = "outbound_answered"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -317,6 +319,29 @@ class Classified(BaseEvent):
     code: str
 
 
+# Outbound calls: an agent's softphone calls an outside number through the server.
+
+
+class OutboundCall(BaseEvent):
+    """The agent called the outside ``number`` from its softphone; the contact is busy
+    for the agent until its ``Ended`` (whose ``cause`` is ``no_route`` if the number never
+    answered)."""
+
+    kind: Literal[EventKind.OUTBOUND_CALL] = EventKind.OUTBOUND_CALL
+    contact_id: ContactId
+    agent_id: AgentId
+    number: str
+
+
+class OutboundAnswered(BaseEvent):
+    """The outside number answered the agent's call; the two are bridged."""
+
+    kind: Literal[EventKind.OUTBOUND_ANSWERED] = EventKind.OUTBOUND_ANSWERED
+    contact_id: ContactId
+    agent_id: AgentId
+    ring_seconds: Seconds = 0.0
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -340,7 +365,9 @@ Event = Annotated[
     | AgentPaused
     | WrapUpStarted
     | WrapUpEnded
-    | Classified,
+    | Classified
+    | OutboundCall
+    | OutboundAnswered,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

@@ -84,6 +84,8 @@ from vaxla_server.store.events import (
     Moved,
     NotAnswered,
     Offered,
+    OutboundAnswered,
+    OutboundCall,
     Overflowed,
     Parked,
     Queued,
@@ -146,6 +148,8 @@ class _Contact:
     """Blind transfer to an agent: the queue it goes back to if that agent does not take
     it."""
     parked_at: float | None = None
+    outbound_agent: int | None = None
+    """The agent whose softphone called this outside number (an outbound call)."""
 
 
 @dataclass
@@ -161,6 +165,8 @@ class _Session:
     last_contact: int | None = None
     wrap_contact: int | None = None
     active: set[int] = field(default_factory=set)
+    outbound: int | None = None
+    """The agent's outbound call in progress: its voice lines are taken meanwhile."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,6 +582,13 @@ class ContactCentre:
             session = self._sessions.get(agent_id)
             return None if session is None else AgentLeg(agent_id, session.sip_contact)
 
+    def session_key_of(self, agent_id: int) -> str | None:
+        """The key of the agent's logged-in session (``offers.session_key`` of its
+        bearer token), or ``None`` when it is not logged in."""
+        with self._lock:
+            session = self._sessions.get(agent_id)
+            return None if session is None else session.session_key
+
     # Contacts
 
     def enter(
@@ -729,6 +742,8 @@ class ContactCentre:
                         at=at, contact_id=contact_id, queue_id=contact.queue_id, by=by, cause=cause
                     )
                 )
+            elif contact.outbound_agent is not None:
+                out.extend(self._outbound_over(contact, by, cause, t))
             elif contact.state == "active":
                 assert contact.agent_id is not None and contact.answered_at is not None
                 self._apply([EndContact(contact_id)], t)
@@ -1237,12 +1252,15 @@ class ContactCentre:
             if name in self._skill_ids
         }
         self._known_agents.add(agent_id)
+        capacity = dict(settings.capacity)
+        if session is not None and session.outbound is not None:
+            capacity["voice"] = 0  # on an outbound call: offered no voice contact
         kind = UpdateAgent if update else AddAgent
         return kind(
             agent=agent_id,
             skills=skills,
             memberships=memberships,
-            capacity=dict(settings.capacity),
+            capacity=capacity,
             personal_weight=settings.personal_weight,
         )
 
@@ -1477,6 +1495,80 @@ class ContactCentre:
             out.extend(self._after_call(contact, t))
             del self._contacts[contact_id]
             self._finish(out, t)
+
+    # Outbound calls from the agent's softphone (callflow/outbound.py)
+
+    def outbound_started(self, agent_id: int, number: str) -> int:
+        """The logged-in agent calls the outside ``number``; the new contact's id. The
+        agent is busy (offered no voice contact) until :meth:`ended`. Refused while it
+        talks with or is offered a caller, or makes another outbound call."""
+        with self._lock:
+            t = self._tick()
+            session = self._session(agent_id)
+            if session.active or session.outbound is not None:
+                raise InvalidAction(f"agent {self._name(agent_id)!r} is on a call already")
+            if self._offers_of.get(agent_id):
+                raise InvalidAction(f"agent {self._name(agent_id)!r} is being offered a call")
+            contact_id = self._next_contact
+            self._next_contact += 1
+            at = self._at(t)
+            contact = _Contact(contact_id, number, self._name(agent_id), "voice", at)
+            contact.state, contact.agent_id = "active", agent_id
+            contact.outbound_agent = agent_id
+            self._contacts[contact_id] = contact
+            session.active.add(contact_id)
+            session.outbound = contact_id
+            self._apply([self._agent_event(agent_id, update=True)], t)
+            out: list[Event] = [
+                ContactEntered(
+                    at=at,
+                    contact_id=contact_id,
+                    entry_point=number,
+                    channel="voice",
+                    caller=self._name(agent_id),
+                ),
+                OutboundCall(at=at, contact_id=contact_id, agent_id=agent_id, number=number),
+            ]
+            self._finish(out, t)
+            return contact_id
+
+    def outbound_answered(self, contact_id: int) -> None:
+        """The outside number answered the agent's outbound call."""
+        with self._lock:
+            t = self._tick()
+            contact = self._contact(contact_id)
+            agent_id = contact.outbound_agent
+            if agent_id is None or contact.answered_at is not None:
+                raise InvalidAction(f"contact {contact_id} is no unanswered outbound call")
+            contact.answered_at = t
+            ring = (self._at(t) - contact.entered_at).total_seconds()
+            event = OutboundAnswered(
+                at=self._at(t), contact_id=contact_id, agent_id=agent_id, ring_seconds=max(ring, 0)
+            )
+            self._finish([event], t)
+
+    def _outbound_over(
+        self, contact: _Contact, by: EndedBy, cause: EndCause | None, t: float
+    ) -> list[Event]:
+        agent_id = contact.outbound_agent
+        assert agent_id is not None
+        talk = 0.0 if contact.answered_at is None else t - contact.answered_at
+        session = self._sessions.get(agent_id)
+        if session is not None and session.outbound == contact.id:
+            session.outbound = None
+            session.active.discard(contact.id)
+            session.last_contact = contact.id
+            self._apply([self._agent_event(agent_id, update=True)], t)
+        return [
+            Ended(
+                at=self._at(t),
+                contact_id=contact.id,
+                agent_id=agent_id,
+                by=by,
+                talk_seconds=talk,
+                cause=cause,
+            )
+        ]
 
     def park(self, contact_id: int, agent_id: int) -> ContactView:
         """The agent parks its answered contact in its own personal queue (R22): the

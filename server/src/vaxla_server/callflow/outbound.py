@@ -1,0 +1,112 @@
+"""An agent's outbound call (R1): the softphone's INVITE for a number reaches a media
+worker with an ``X-Vaxla-Session`` header (:mod:`vaxla_protocol.outbound`); the server
+checks it against the agent's session, calls the number through the outside gateway
+from that worker, answers the agent's leg once the number answers and bridges the two.
+
+What is refused, and how the softphone hears it:
+
+* a header that no logged-in session made for this number: ``403`` (as any caller that
+  is not from a trunk address);
+* not a number (digits, optionally a leading ``+``): ``484``;
+* no outside gateway configured: ``503 no outside gateway``;
+* the agent is on a call already or being offered one: ``486``;
+* the number does not answer: its own SIP status (or ``480`` after the ring time).
+
+Every call that passed the header check is in the event log (``outbound_call``, then
+``outbound_answered`` and ``ended``), so the call log shows it, and the agent is busy,
+offered no queue call, from the INVITE until the hang-up.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
+from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
+from vaxla_server.acd.centre.errors import CentreError
+from vaxla_server.callflow.control import NUMBER
+from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.clock import Clock, wait_for
+from vaxla_server.store.events import EndCause
+
+log = logging.getLogger(__name__)
+
+OUTSIDE_RING_S = 60.0
+"""How long an outside number may ring before the agent's call gives up (480)."""
+NO_GATEWAY = "no outside gateway"
+
+
+async def outbound_call(
+    leg: CallLeg,
+    *,
+    centre: ContactCentre,
+    clock: Clock,
+    gateway: str | None,
+    uri_of: Callable[[str, str], str],
+) -> None:
+    """Carry out one agent's outbound call from INVITE to hang-up."""
+    number = leg.to_user
+    try:
+        agent_id = header_agent(leg.session)
+        key = centre.session_key_of(agent_id)
+        if key is None:
+            raise InvalidSessionHeader(f"agent {agent_id} is not logged in")
+        verify_session_header(key, leg.session, number)
+    except InvalidSessionHeader as error:
+        log.warning("outbound call %s to %r from %s refused: %s", leg.call_id, number,
+                    leg.source_address, error)  # fmt: skip
+        await leg.reject(403, "not an agent's session")
+        return
+    if not NUMBER.fullmatch(number):
+        log.warning("agent %d: outbound call to %r refused: not a number", agent_id, number)
+        await leg.reject(484, "not a number")
+        return
+    if gateway is None:
+        log.warning(
+            "agent %d: outbound call to %s refused: no outside gateway is configured "
+            "(vaxla-server serve --outside-gateway)",
+            agent_id,
+            number,
+        )
+        await leg.reject(503, NO_GATEWAY)
+        return
+    try:
+        contact_id = centre.outbound_started(agent_id, number)
+    except CentreError as error:
+        log.warning("agent %d: outbound call to %s refused: %s", agent_id, number, error)
+        await leg.reject(486, "on a call already")
+        return
+    uri = uri_of(gateway, number)
+    log.info("contact %d: agent %d calls %s", contact_id, agent_id, uri)
+    by: EndedBy = "system"
+    cause: EndCause | None = None
+    try:
+        await leg.originate_agent_leg(uri, {})
+        try:
+            state = await wait_for(clock, leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S)
+        except TimeoutError:
+            await leg.cancel_agent_leg()
+            state = None
+        if state is None or state.state == "failed":
+            code = 480 if state is None or state.code is None else state.code
+            log.info("contact %d: %s did not answer (SIP %d)", contact_id, uri, code)
+            cause = "no_route"
+            await leg.reject(code if 400 <= code <= 699 else 480, "the number did not answer")
+            return
+        centre.outbound_answered(contact_id)
+        await leg.answer()
+        await leg.bridge()
+        ended = await asyncio.shield(leg.ended)
+        # The worker's "caller" is the agent's softphone here, its "agent" the number.
+        by = "agent" if ended.side == "caller" else "caller"
+    except CallGone as gone:
+        by = "agent" if gone.side == "caller" else "system"
+        if gone.side == "server":
+            cause = "worker_died" if gone.cause == "worker_died" else "error"
+    finally:
+        try:
+            centre.ended(contact_id, by, cause=cause)
+        except CentreError as error:
+            log.warning("outbound contact %d could not be ended: %s", contact_id, error)
+        log.info("contact %d: agent %d's call to %s ended (by %s)", contact_id, agent_id,
+                 number, by)  # fmt: skip

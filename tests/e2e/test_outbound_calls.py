@@ -1,0 +1,142 @@
+"""An agent's outbound call on the whole server in demo mode (R1): the agent's pjsua2
+softphone (tests/media/agent_phone.py) sends the INVITE for a number to the media worker
+named by ``GET /agent/phone`` with its ``X-Vaxla-Session`` header; the worker calls the
+number through the outside gateway (SIPp ``-sn uas``) and bridges. Without the header, with
+a header made for another number or by no session, the worker refuses 403; a server
+without an outside gateway refuses 503 "no outside gateway"."""
+
+import asyncio
+import re
+import signal
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_call_control import ControlDemo, agents, until
+from tests.e2e.test_demo_calls import WORKER_READY
+from tests.media.harness import sip_tester_pcaps
+from tests.server_process import ServerProcess
+from vaxla_protocol.offers import session_key
+from vaxla_protocol.outbound import SESSION_HEADER, session_header
+from vaxla_server.media.pool import free_udp_port
+
+NUMBER = "+4687654321"
+
+
+def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
+    (tmp / "pcap").symlink_to(sip_tester_pcaps())
+    sip_port, outside_port = free_udp_port(), free_udp_port()
+    # The trunk is elsewhere (TEST-NET-1): the agents' softphones on loopback are not it.
+    args = ["--demo", "--sip-port", str(sip_port), "--trunk", "192.0.2.0/24"]
+    if gateway:
+        args += ["--outside-gateway", f"sip:127.0.0.1:{outside_port}"]
+    with ServerProcess(tmp / "data", args, timeout=120) as server:
+        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
+        assert ready is not None, "".join(server.log_lines)
+        worker_pid, sip = ready.groups()
+        demo = ControlDemo(server, sip, tmp, int(worker_pid))
+        demo.outside_port = outside_port
+        yield demo
+        demo.api.close()
+        assert server.stop() == -signal.SIGTERM
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
+    yield from _start(tmp_path_factory.mktemp("outbound"), gateway=True)
+
+
+@pytest.fixture(scope="module")
+def no_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
+    yield from _start(tmp_path_factory.mktemp("no-gateway"), gateway=False)
+
+
+def _header(demo: ControlDemo, token: str, number: str) -> str:
+    agent_id = demo.get("/agent", token)["agent_id"]
+    return session_header(session_key(token), agent_id, number)
+
+
+def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
+    demo: ControlDemo,
+) -> None:
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+            "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent3") as [(a3, p3)]:
+                demo.post("/agent/login", a3, {"sip_contact": p3.uri})
+                phone = demo.get("/agent/phone", a3)
+                assert phone == {
+                    "sip_uri": f"sip:{demo.sip}",
+                    "outside_calls": True,
+                    "header": SESSION_HEADER,
+                }
+                target = f"sip:{NUMBER}@{phone['sip_uri'].removeprefix('sip:')}"
+                await p3.command(f"dial {target} {_header(demo, a3, NUMBER)}")
+                await p3.expect("answered", timeout=15)
+                await until(lambda: demo.get("/agent", a3)["state"] == "busy")
+                await asyncio.sleep(0.5)
+                await p3.command("hangup")
+                assert (await p3.expect("ended"))["by"] == "local"
+                # SIPp's uas was called through the gateway, answered and got the BYE.
+                assert await asyncio.wait_for(outside.wait(), 10) == 0
+                await until(lambda: demo.get("/agent", a3)["state"] == "available")
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    record = next(call for call in calls if call["direction"] == "outbound")
+    assert (record["entry_point"], record["agent"], record["outcome"]) == (
+        NUMBER, "agent3", "answered",
+    )  # fmt: skip
+    assert record["ended_at"] is not None and record["talk_seconds"] > 0.3
+
+
+def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
+    demo: ControlDemo,
+) -> None:
+    async def scenario() -> None:
+        async with agents(demo, "agent4") as [(a4, p4)]:
+            demo.post("/agent/login", a4, {"sip_contact": p4.uri})
+            target = f"sip:{NUMBER}@{demo.sip}"
+            other_number = _header(demo, a4, "+4611111111")
+            agent_id = demo.get("/agent", a4)["agent_id"]
+            forged = session_header(session_key("not-the-token"), agent_id, NUMBER)
+            for header in ("", other_number, forged):
+                await p4.command(f"dial {target} {header}".strip())
+                ended = await p4.expect("ended", timeout=10)
+                assert ended["code"] == 403, ended
+            # A number that is not one: 484, saying so.
+            await p4.command(f"dial sip:12ab@{demo.sip} {_header(demo, a4, '12ab')}")
+            ended = await p4.expect("ended", timeout=10)
+            assert (ended["code"], ended["reason"]) == (484, "not a number")
+            assert demo.get("/agent", a4)["state"] == "available"
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    assert not [c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent4"]
+
+
+def test_without_an_outside_gateway_the_call_is_refused_with_the_reason(
+    no_gateway: ControlDemo,
+) -> None:
+    demo = no_gateway
+
+    async def scenario() -> None:
+        async with agents(demo, "agent3") as [(a3, p3)]:
+            demo.post("/agent/login", a3, {"sip_contact": p3.uri})
+            phone = demo.get("/agent/phone", a3)
+            assert phone["outside_calls"] is False
+            await p3.command(f"dial sip:{NUMBER}@{demo.sip} {_header(demo, a3, NUMBER)}")
+            ended = await p3.expect("ended", timeout=10)
+            assert (ended["code"], ended["reason"]) == (503, "no outside gateway")
+
+    asyncio.run(scenario())
+    demo.server.wait_for_line(re.compile(r"outbound call to \+4687654321 refused: no outside"))
