@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from vaxla_desktop.api.outbound import Placement, placement
 from vaxla_desktop.core.call_state import Outcome
 from vaxla_desktop.core.dial import parse_dial_link
 from vaxla_desktop.core.phone_events import (
@@ -26,7 +27,7 @@ from vaxla_desktop.core.phone_events import (
     Ringing,
     SoftphoneEvent,
 )
-from vaxla_desktop.phone import PhoneDesk, dial_uri
+from vaxla_desktop.phone import PhoneDesk
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.sip.audio import AudioChoice
 from vaxla_desktop.sip.bridge import SoftphoneBridge
@@ -36,6 +37,7 @@ from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_protocol.outbound import AgentPhone, verify_session_header
 
 SCENARIOS = Path(__file__).parent / "sipp"
 KEY = session_key("the-agent's-bearer-token")
@@ -272,12 +274,35 @@ def test_a_sip_link_dials_and_a_failed_call_is_not_reached(desk: Desk, qtbot: Qt
     assert desk.panel.history.entry(0).outcome is Outcome.NOT_REACHED
 
 
-def test_numbers_are_dialled_through_the_server() -> None:
-    request = parse_dial_link("tel:+46-8-123 45 67")
-    assert dial_uri(request, "https://vaxla.example.se:8780") == "sip:+4681234567@vaxla.example.se"
-    assert dial_uri(request, "http://[::1]:8780") == "sip:+4681234567@[::1]"
-    assert dial_uri(request, None) is None
-    assert dial_uri(parse_dial_link("sip:bo@10.0.0.2:5062"), None) == "sip:bo@10.0.0.2:5062"
+def test_numbers_are_dialled_through_the_servers_worker_with_the_session_header() -> None:
+    number = parse_dial_link("tel:+46-8-123 45 67").target
+    phone = AgentPhone(sip_uri="sip:10.0.0.5:5080", outside_calls=True)
+    place = placement(phone, KEY, 7, number)
+    assert place is not None and place.uri == "sip:+4681234567@10.0.0.5:5080"
+    assert verify_session_header(KEY, place.headers["X-Vaxla-Session"], number) == 7
+    assert placement(AgentPhone(sip_uri=None, outside_calls=False), KEY, 7, number) is None
+    assert isinstance(place, Placement)
+
+
+@pytest.mark.parametrize(
+    ("link", "words"),
+    [
+        ("tel:*12#", "*12# cannot be called"),  # a service code: not an outside number
+        ("tel:+46701234567", "log in first"),  # no session: no server to call through
+    ],
+)
+def test_a_number_the_server_cannot_call_is_refused_in_the_panel(
+    desk: Desk, link: str, words: str
+) -> None:
+    desk.desk.dial(parse_dial_link(link))
+    assert words in desk.panel.notice_label.text()
+    assert not desk.of_type(Dialling)
+
+
+def test_a_malformed_number_typed_in_the_panel_is_refused_with_the_reason(desk: Desk) -> None:
+    desk.panel.sig_dial.emit("12ab")
+    assert "cannot dial 'tel:12ab': a number has only digits" in desk.panel.notice_label.text()
+    assert not desk.of_type(Dialling)
 
 
 def test_a_control_the_call_cannot_take_yet_says_so(

@@ -8,6 +8,7 @@ refusals come back to the panel.
 """
 
 import logging
+import re
 import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject
 
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.errors import ServerError, SessionEnded
+from vaxla_desktop.api.outbound import OutboundApi, placement
 from vaxla_desktop.api.transfer import TransferApi
 from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, parse_dial_link
 from vaxla_desktop.phone_settings import PhoneSettings
@@ -34,17 +36,8 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 Notify = Callable[[str, str], None]
 
 
-def dial_uri(request: DialRequest, server_url: str | None) -> str | None:
-    """The SIP URI that places ``request``: a SIP address as given; a number through the
-    server's host (it owns the trunks). ``None`` if a number has no server to go through."""
-    if request.scheme is not DialScheme.TEL:
-        return request.uri
-    host = urlsplit(server_url).hostname if server_url else None
-    if not host:
-        return None
-    if ":" in host:
-        host = f"[{host}]"
-    return f"sip:{request.target}@{host}"
+OUTSIDE_NUMBER = re.compile(r"\+?[0-9]{2,20}")
+"""What the server calls through its outside gateway: digits, optionally + first."""
 
 
 def address_towards(server_url: str) -> str:
@@ -88,6 +81,7 @@ class PhoneDesk(QObject):
         username: str,
         spawn: Spawn,
         transfers: TransferApi | None = None,
+        outbound: OutboundApi | None = None,
         server_url: str | None = None,
         force_auto_answer: bool = False,
         notify: Notify | None = None,
@@ -99,6 +93,7 @@ class PhoneDesk(QObject):
         self.settings = settings
         self.username = username
         self.transfers = transfers
+        self.outbound = outbound
         self.server_url = server_url
         self._spawn = spawn
         self._force_auto_answer = force_auto_answer
@@ -153,11 +148,40 @@ class PhoneDesk(QObject):
     # Dialling (the tel:/sip: handler and "call back")
 
     def dial(self, request: DialRequest) -> None:
-        uri = dial_uri(request, self.server_url)
-        if uri is None:
+        """A SIP address is called as given; a number through the server's media worker
+        and outside gateway, with the session's ``X-Vaxla-Session`` header (R1)."""
+        if request.scheme is not DialScheme.TEL:
+            self.bridge.dial(request.uri)
+            return
+        if not OUTSIDE_NUMBER.fullmatch(request.target):
+            self.panel.show_error(
+                self.tr("{0} cannot be called: a number is digits, with + before a country code.")
+                .format(request.target)
+            )  # fmt: skip
+            return
+        if self.outbound is None:
             self.panel.show_error(self.tr("Numbers are called through the server: log in first."))
             return
-        self.bridge.dial(uri)
+        self._spawn(self._dial_number(self.outbound, request.target))
+
+    async def _dial_number(self, outbound: OutboundApi, number: str) -> None:
+        try:
+            phone = await outbound.phone()
+            agent_id = await outbound.agent_id()
+            key = outbound.key()
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+            return
+        place = placement(phone, key, agent_id, number)
+        if place is None:
+            self.panel.show_error(self.tr("This server takes no calls: numbers cannot be called."))
+            return
+        if not phone.outside_calls:
+            self.panel.show_error(
+                self.tr("The server has no outside line: numbers cannot be called.")
+            )
+            return
+        self.bridge.dial(place.uri, place.headers)
 
     def _on_dial_number(self, number: str) -> None:
         try:
@@ -239,6 +263,7 @@ def start_phone(
         username=username,
         spawn=spawn,
         transfers=TransferApi(client),
+        outbound=OutboundApi(client),
         server_url=client.base_url,
         force_auto_answer=force_auto_answer,
         notify=notify,

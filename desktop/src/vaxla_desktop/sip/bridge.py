@@ -7,7 +7,7 @@ Widgets never touch pjsua2: they emit signals that :func:`connect_panel` routes 
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -93,8 +93,8 @@ class SoftphoneBridge(QObject):
     def send_dtmf(self, call: int, digits: str) -> None:
         self._do("DTMF", lambda: self.softphone.send_dtmf(call, digits))
 
-    def dial(self, uri: str) -> None:
-        self._do("dial", lambda: self.softphone.dial(uri))
+    def dial(self, uri: str, headers: Mapping[str, str] | None = None) -> None:
+        self._do("dial", lambda: self.softphone.dial(uri, headers))
 
     def set_ringing(self, ringing: bool) -> None:
         self.softphone.set_ringing(ringing)

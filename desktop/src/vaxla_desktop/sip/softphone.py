@@ -16,7 +16,7 @@ aborts the process.
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pjsua2 as pj
@@ -246,12 +246,19 @@ class Softphone:
         other = self._existing(consultation)
         self._op(call, lambda c: c.xferReplaces(other, pj.CallOpParam(True)))
 
-    def dial(self, uri: str) -> int:
-        """Call ``uri`` (a ``sip:`` URI); the number of the new call."""
+    def dial(self, uri: str, headers: Mapping[str, str] | None = None) -> int:
+        """Call ``uri`` (a ``sip:`` URI) with extra SIP ``headers`` (an outbound call's
+        ``X-Vaxla-Session``); the number of the new call."""
         number = next(self._numbers)
         call = _Call(self, number, self._account, pj.PJSUA_INVALID_ID)
+        param = pj.CallOpParam(True)
+        for name, value in (headers or {}).items():
+            header = pj.SipHeader()
+            header.hName = name
+            header.hValue = value
+            param.txOption.headers.append(header)
         try:
-            call.makeCall(uri, pj.CallOpParam(True))
+            call.makeCall(uri, param)
         except pj.Error as error:
             message = f"could not call {uri}: {error.info()}"
         else:

@@ -673,6 +673,18 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Nummer rings via servern: logga in först.</translation>
     </message>
     <message>
+        <source>{0} cannot be called: a number is digits, with + before a country code.</source>
+        <translation>{0} går inte att ringa: ett nummer är siffror, med + före landsnumret.</translation>
+    </message>
+    <message>
+        <source>This server takes no calls: numbers cannot be called.</source>
+        <translation>Servern tar inte emot samtal: nummer går inte att ringa.</translation>
+    </message>
+    <message>
+        <source>The server has no outside line: numbers cannot be called.</source>
+        <translation>Servern har ingen extern linje: nummer går inte att ringa.</translation>
+    </message>
+    <message>
         <source>Not connected to the server.</source>
         <translation>Inte ansluten till servern.</translation>
     </message>

@@ -1,0 +1,55 @@
+"""Outbound calls (R1): where the server takes the softphone's calls to numbers
+(``GET /agent/phone``) and the ``X-Vaxla-Session`` header that lets them through.
+
+The header is made here from the session's bearer token and the agent's id for the one
+number called (:mod:`vaxla_protocol.outbound`); the token itself never goes over SIP.
+"""
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.errors import BadAnswer
+from vaxla_protocol.offers import session_key
+from vaxla_protocol.outbound import AgentPhone, session_header
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """How to call a number: the SIP URI and the headers to send with the INVITE."""
+
+    uri: str
+    headers: dict[str, str]
+
+
+def placement(phone: AgentPhone, key: str, agent_id: int, number: str) -> Placement | None:
+    """The call to ``number`` through the server's worker; ``None`` when the server takes
+    no calls."""
+    if phone.sip_uri is None:
+        return None
+    host = phone.sip_uri.split(":", 1)[1]
+    return Placement(f"sip:{number}@{host}", {phone.header: session_header(key, agent_id, number)})
+
+
+class OutboundApi:
+    def __init__(self, client: ServerClient) -> None:
+        self._client = client
+
+    async def phone(self) -> AgentPhone:
+        data = await self._client.call("GET", "/agent/phone")
+        try:
+            return AgentPhone.model_validate(data)
+        except ValidationError as error:
+            raise BadAnswer(self._client.base_url, f"unexpected phone answer: {error}") from error
+
+    async def agent_id(self) -> int:
+        data = await self._client.call("GET", "/agent")
+        agent_id = data.get("agent_id") if isinstance(data, dict) else None
+        if not isinstance(agent_id, int):
+            raise BadAnswer(self._client.base_url, f"unexpected agent answer: {data!r}")
+        return agent_id
+
+    def key(self) -> str:
+        """The session's key (raises ``SessionEnded`` once it has ended)."""
+        return session_key(self._client.token)
