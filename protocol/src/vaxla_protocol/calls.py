@@ -11,8 +11,23 @@ from typing import Literal
 from vaxla_protocol._base import WireModel
 
 CallOutcome = Literal[
-    "answered", "abandoned", "overflowed", "closed", "hung_up", "failed", "in_progress"
+    "answered",
+    "abandoned",
+    "overflowed",
+    "closed",
+    "transferred",
+    "hung_up",
+    "failed",
+    "in_progress",
 ]
+"""``answered``: an agent answered it (whatever happened after); ``abandoned``: the caller
+hung up waiting in a queue; ``overflowed``: an overflow rule took it out of a queue, or
+turned it away, to a number or a message; ``closed``: ended outside opening hours or
+after a closing message; ``transferred``: the call flow put the caller through to an
+outside number (a menu key's transfer, ``transferred_to`` names it) and it answered;
+``hung_up``: the caller hung up before reaching a queue; ``failed``: ended by the server
+for any other reason; ``in_progress``: not ended yet. ``transferred`` was added later:
+a client that does not know an outcome shows it as it comes."""
 
 
 class CallRecord(WireModel):
@@ -33,8 +48,10 @@ class CallRecord(WireModel):
     ended_at: datetime | None
     transferred_to: str | None = None
     """Where the answering agent handed the call on, in words (``queue Sales``, ``agent
-    agent2``, ``number 0701234567``), the last one if several; null if it was not
-    transferred. Added with the call control; the default keeps older clients reading."""
+    agent2``, ``number 0701234567``), the last one if several, or the number the call
+    flow put the caller through to (outcome ``transferred``, or ``overflowed`` to a
+    number); null if it was not transferred. Added with the call control; the default
+    keeps older clients reading."""
     direction: Literal["inbound", "outbound"] = "inbound"
     """``outbound``: an agent called the number ``entry_point`` from its softphone
     (``caller`` and ``agent`` are that agent; ``answered`` if the number answered,

@@ -1,4 +1,5 @@
-"""The call log tells what really happened at the call flow's end: a caller turned away
+"""The call log tells what really happened at the call flow's end: a caller put through
+to a number by a menu key is ``transferred`` (to that number), and a caller turned away
 at a queue names that queue."""
 
 import asyncio
@@ -7,12 +8,13 @@ from datetime import datetime
 
 from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
 from vaxla_protocol.calls import CallOutcome
-from vaxla_protocol.config import ConfigDocument
+from vaxla_protocol.config import ConfigDocument, TransferTo
 from vaxla_server.stats import call_log
 from vaxla_server.stats.calls import CallRecord, transfer_target
 from vaxla_server.store import Store
 
 GATEWAY = "sip:gw.example.net:5060"
+NUMBER = "+46855512345"
 
 
 def run(
@@ -44,6 +46,61 @@ def queue_of(site: Site, record: CallRecord) -> str | None:
 def shown(site: Site, record: CallRecord) -> tuple[CallOutcome, str | None, str | None]:
     target = transfer_target(record.transfer, site.centre.queue_names(), {})
     return record.outcome, queue_of(site, record), target
+
+
+def with_transfer_key() -> ConfigDocument:
+    doc = document()
+    main = doc.menus[0].model_copy(
+        update={"keys": {**doc.menus[0].keys, "4": TransferTo(number=NUMBER)}}
+    )
+    return doc.model_copy(update={"menus": [main, *doc.menus[1:]]})
+
+
+def menu_transfer(hang_up: str | None, answer: bool = True) -> Callable[[Site], Awaitable[None]]:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("100")
+        await site.advance(2)
+        site.worker.press(call, "4")
+        await site.advance(2)  # "transferring", then the number is called
+        if answer:
+            site.worker.agent_leg(call, "answered")
+        else:
+            site.worker.agent_leg(call, "failed", 486)
+        await site.advance(20)
+        if hang_up is not None:
+            site.worker.hang_up(call, hang_up)
+            await site.advance(1)
+
+    return scenario
+
+
+def test_a_menu_transfer_the_caller_ends_is_transferred_to_the_number(sqlite_store: Store) -> None:
+    site = run(sqlite_store, menu_transfer("caller"), with_transfer_key())
+    assert shown(site, records(site)[0]) == ("transferred", None, f"number {NUMBER}")
+
+
+def test_a_menu_transfer_the_number_ends_is_transferred_too(sqlite_store: Store) -> None:
+    site = run(sqlite_store, menu_transfer("agent"), with_transfer_key())
+    assert shown(site, records(site)[0]) == ("transferred", None, f"number {NUMBER}")
+
+
+def test_a_menu_transfer_nobody_answers_failed_and_went_nowhere(sqlite_store: Store) -> None:
+    site = run(sqlite_store, menu_transfer(None, answer=False), with_transfer_key())
+    assert shown(site, records(site)[0]) == ("failed", None, None)
+
+
+def test_an_overflow_to_a_number_stays_overflowed_and_says_where(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("200")
+        await site.advance(2)
+        site.worker.agent_leg(call, "answered")
+        await site.advance(10)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    doc = document(on_nobody_logged_in={"kind": "transfer", "number": NUMBER})
+    site = run(sqlite_store, scenario, doc)
+    assert shown(site, records(site)[0]) == ("overflowed", "Support", f"number {NUMBER}")
 
 
 def one_caller(to: str) -> Callable[[Site], Awaitable[None]]:

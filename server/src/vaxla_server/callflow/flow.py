@@ -340,6 +340,7 @@ class CallFlow:
             await leg.play(self._files(call, "goodbye"))
             return
         call.cause = "transferred"
+        self._centre.put_through(call.contact_id, number)
         await leg.bridge()
         ended = await asyncio.shield(leg.ended)
         if ended.side == "caller":

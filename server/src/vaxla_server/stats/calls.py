@@ -11,6 +11,9 @@ Outcome, by what happened last that decides it:
 * ``overflowed`` — an overflow rule took it out of a queue (or turned it away before
   it could wait) to a number or a message (one that overflowed into another queue takes
   the outcome it gets there);
+* ``transferred`` — the call flow put the caller through to an outside number (a menu
+  key's transfer) and the number answered; ``transfer`` names the number (one that
+  overflowed to a number stays ``overflowed``, with the number as its transfer);
 * ``hung_up`` — the caller hung up before reaching a queue (in the welcome or a menu);
 * ``failed`` — the server ended it without an answer for any other reason (no route,
   an error, a worker that died, a restart);
@@ -41,7 +44,14 @@ from vaxla_server.store.events import (
 )
 
 Outcome = Literal[
-    "answered", "abandoned", "overflowed", "closed", "hung_up", "failed", "in_progress"
+    "answered",
+    "abandoned",
+    "overflowed",
+    "closed",
+    "transferred",
+    "hung_up",
+    "failed",
+    "in_progress",
 ]
 
 
@@ -133,6 +143,8 @@ def _outcome(call: CallRecord, ended: Ended) -> Outcome:
         return "closed"
     if call.left_queue is not None:
         return call.left_queue
+    if ended.cause == "transferred":
+        return "transferred"
     if ended.by == "caller":
         return "abandoned" if call.queued else "hung_up"
     return "failed"

@@ -182,11 +182,14 @@ class AgentAutoPaused(BaseEvent):
 
 
 class Transferred(BaseEvent):
-    """The agent handed the contact on: to another agent, a queue or an outside number."""
+    """The agent handed the contact on: to another agent, a queue or an outside number.
+    Without an agent (``agent_id`` null), the call flow put the caller through to the
+    outside number by a configured transfer (a menu key, an overflow rule) and it
+    answered."""
 
     kind: Literal[EventKind.TRANSFERRED] = EventKind.TRANSFERRED
     contact_id: ContactId
-    agent_id: AgentId
+    agent_id: AgentId | None
     queue_id: QueueId | None
     to_agent_id: AgentId | None = None
     to_queue_id: QueueId | None = None

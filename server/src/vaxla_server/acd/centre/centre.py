@@ -1314,6 +1314,24 @@ class ContactCentre:
             self._contact(contact_id)
             self._finish([MenuChoice(at=self._at(t), contact_id=contact_id, menu=menu, key=key)], t)
 
+    def put_through(self, contact_id: int, number: str) -> None:
+        """The call flow put the caller through to the outside ``number`` by a configured
+        transfer (a menu key, an overflow rule) and it answered: a :class:`Transferred`
+        with no agent, so the call log can say where the call went."""
+        with self._lock:
+            t = self._tick()
+            contact = self._contact(contact_id)
+            if contact.state != "entered":
+                raise InvalidAction(f"contact {contact_id} is {contact.state}, not in the flow")
+            event = Transferred(
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=None,
+                queue_id=None,
+                to_number=number,
+            )
+            self._finish([event], t)
+
     def digits_entered(
         self, contact_id: int, collection: str, digits: str | None, *, valid: bool, attempt: int
     ) -> None:
