@@ -1,0 +1,72 @@
+"""An agent's outbound call in the contact centre: logged, busy meanwhile (offered no
+caller), back to available after, and in the call log as an outbound call."""
+
+import pytest
+
+from tests.server.runtime.conftest import World
+from tests.server.runtime.test_centre import events_of, kinds, log_in
+from vaxla_server.acd.centre import InvalidAction
+from vaxla_server.stats.calls import call_log
+from vaxla_server.store.events import EventKind
+
+
+def test_the_agent_on_an_outbound_call_is_busy_and_offered_no_caller(world: World) -> None:
+    log_in(world, world.anna, [world.support])
+    call = world.centre.outbound_started(world.anna, "+4687654321")
+    assert world.centre.agent(world.anna).state == "busy"
+    caller = world.centre.enter("100", "+46701234567")
+    world.centre.queue(caller, world.support)
+    assert world.delivery.offered() == []  # anna's voice line is taken
+    world.clock.advance(seconds=3)
+    world.centre.outbound_answered(call)
+    world.clock.advance(seconds=40)
+    world.centre.ended(call, "agent")
+    view = world.centre.agent(world.anna)
+    assert view.last_contact == call
+    # Her line is free again: the waiting caller is offered to her now.
+    assert world.delivery.offered() == [(caller, world.anna)]
+    assert kinds(world)[2:] == [
+        "contact_entered",
+        "outbound_call",
+        "contact_entered",
+        "queued",
+        "outbound_answered",
+        "ended",
+        "offered",
+    ]
+    (started,) = events_of(world, EventKind.OUTBOUND_CALL)
+    assert (started.agent_id, started.number) == (world.anna, "+4687654321")
+    (answered,) = events_of(world, EventKind.OUTBOUND_ANSWERED)
+    assert answered.ring_seconds == pytest.approx(3.0)
+    ended = events_of(world, EventKind.ENDED)[-1]
+    assert (ended.agent_id, ended.by, ended.talk_seconds) == (world.anna, "agent", 40.0)
+    record = next(r for r in call_log(e.event for e in world.store.events.read()) if r.id == call)
+    assert (record.direction, record.entry_point, record.agent_id, record.outcome) == (
+        "outbound", "+4687654321", world.anna, "answered",
+    )  # fmt: skip
+    assert record.talk_seconds == 40.0
+
+
+def test_an_unanswered_outbound_call_is_failed_in_the_call_log(world: World) -> None:
+    log_in(world, world.anna, [world.support])
+    call = world.centre.outbound_started(world.anna, "0701234567")
+    world.clock.advance(seconds=20)
+    world.centre.ended(call, "system", cause="no_route")
+    assert world.centre.agent(world.anna).state == "available"
+    record = next(r for r in call_log(e.event for e in world.store.events.read()) if r.id == call)
+    assert (record.direction, record.outcome, record.talk_seconds) == ("outbound", "failed", 0.0)
+
+
+def test_an_outbound_call_is_refused_when_the_agent_cannot_make_one(world: World) -> None:
+    with pytest.raises(InvalidAction, match="not logged in"):
+        world.centre.outbound_started(world.anna, "0701234567")
+    log_in(world, world.anna, [world.support])
+    caller = world.centre.enter("100", "+46701234567")
+    world.centre.queue(caller, world.support)
+    before = kinds(world)
+    with pytest.raises(InvalidAction, match="being offered a call"):
+        world.centre.outbound_started(world.anna, "0701234567")
+    world.centre.answered(caller, world.anna)
+    with pytest.raises(InvalidAction, match="on a call already"):
+        world.centre.outbound_started(world.anna, "0701234567")
+    assert kinds(world)[len(before) :] == ["answered"]
