@@ -1,22 +1,39 @@
 """An agent's outbound call on the whole server in demo mode (R1): the agent's pjsua2
-softphone (tests/media/agent_phone.py) sends the INVITE for a number to the media worker
-named by ``GET /agent/phone`` with its ``X-Vaxla-Session`` header; the worker calls the
-number through the outside gateway (SIPp ``-sn uas``) and bridges. Without the header, with
-a header made for another number or by no session, the worker refuses 403; a server
-without an outside gateway refuses 503 "no outside gateway"."""
+softphone (tests/media/agent_phone.py, and the desktop's own PhoneDesk) sends the INVITE
+for a number to the media worker named by ``GET /agent/phone`` with its
+``X-Vaxla-Session`` header; the worker calls the number through the outside gateway
+(SIPp ``-sn uas``) and bridges. Without the header, with a header made for another number
+or by no session, the worker refuses 403 (the trunk is elsewhere); a server without an
+outside gateway refuses 503 "no outside gateway"."""
 
 import asyncio
+import contextlib
+import os
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
 from typing import Any
 
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.e2e.test_call_control import ControlDemo, agents, until
 from tests.e2e.test_demo_calls import WORKER_READY
+from tests.e2e.test_desktop_phone import turn_qt
+from tests.e2e.test_desktop_phone import until as until_qt
 from tests.media.harness import sip_tester_pcaps
 from tests.server_process import ServerProcess
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.outbound import OutboundApi
+from vaxla_desktop.core.dial import parse_dial_link
+from vaxla_desktop.phone import PhoneDesk
+from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import SESSION_HEADER, session_header
 from vaxla_server.media.pool import free_udp_port
@@ -140,3 +157,64 @@ def test_without_an_outside_gateway_the_call_is_refused_with_the_reason(
 
     asyncio.run(scenario())
     demo.server.wait_for_line(re.compile(r"outbound call to \+4687654321 refused: no outside"))
+
+
+def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
+    demo: ControlDemo, qapp: QApplication, tmp_path: Path
+) -> None:
+    """``vaxla-desktop tel:+46 8 765 43 21`` as the app runs it: PhoneDesk.dial."""
+
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+            "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        client = ServerClient(demo.server.url)
+        await client.login("agent6", "demo")
+        bridge = SoftphoneBridge(lambda: session_key(client.token), bind="127.0.0.1", audio=False)
+        panel = PhonePanel()
+        tasks: set[asyncio.Task[None]] = set()
+
+        def spawn(work: Coroutine[Any, Any, None]) -> None:
+            tasks.add(asyncio.ensure_future(work))
+
+        desk = PhoneDesk(
+            panel,
+            bridge,
+            PhoneSettings(tmp_path / "settings.ini"),
+            username="agent6",
+            spawn=spawn,
+            outbound=OutboundApi(client),
+            server_url=demo.server.url,
+        )
+        pump = asyncio.create_task(turn_qt(qapp))
+        try:
+            await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
+            desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
+            await until_qt(lambda: panel.state_label.text() == "In call")
+            token = client.token
+            assert demo.get("/agent", token)["state"] == "busy"
+            await asyncio.sleep(0.5)
+            panel.hang_up_button.click()
+            await until_qt(lambda: panel.state_label.text() != "In call")
+            assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+            await until(lambda: demo.get("/agent", token)["state"] == "available")
+        finally:
+            with contextlib.suppress(Exception):
+                await client.call("POST", "/agent/logout", json={})
+            for task in (pump, *tasks):
+                task.cancel()
+            await asyncio.gather(pump, *tasks, return_exceptions=True)
+            desk.close()
+            panel.deleteLater()
+            await client.logout()
+            await client.aclose()
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent6")
+    assert (record["entry_point"], record["outcome"]) == (NUMBER, "answered")
