@@ -157,10 +157,15 @@ def main() -> None:
                     header.hName = SESSION_HEADER
                     header.hValue = value
                     param.txOption.headers.append(header)
-                call = _Call(phone, account, pj.PJSUA_INVALID_ID)
-                call.makeCall(uri, param)
-                phone.call = call
-                say("dialled", uri=uri)
+                # No local name for the call: a Call alive after libDestroy aborts.
+                phone.call = _Call(phone, account, pj.PJSUA_INVALID_ID)
+                try:
+                    phone.call.makeCall(uri, param)
+                except pj.Error as error:
+                    phone.call = None
+                    say("ended", by="local", code=0, reason=str(error.info()))
+                else:
+                    say("dialled", uri=uri)
             elif command == "hangup" and phone.call is not None:
                 phone.call.local_hangup = True
                 phone.call.hangup(pj.CallOpParam(True))
