@@ -167,12 +167,15 @@ class PhoneDesk(QObject):
     async def _dial_number(self, outbound: OutboundApi, number: str) -> None:
         try:
             phone = await outbound.phone()
-            agent_id = await outbound.agent_id()
+            agent = await outbound.agent()
             key = outbound.key()
         except ServerError as error:
             self.panel.show_error(describe(error))
             return
-        place = placement(phone, key, agent_id, number)
+        if agent.state == "offline":
+            self.panel.show_error(self.tr("Log in to a queue first: then numbers can be called."))
+            return
+        place = placement(phone, key, agent.agent_id, number)
         if place is None:
             self.panel.show_error(self.tr("This server takes no calls: numbers cannot be called."))
             return

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.errors import BadAnswer
+from vaxla_protocol.agent import AgentState
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone, session_header
 
@@ -43,12 +44,14 @@ class OutboundApi:
         except ValidationError as error:
             raise BadAnswer(self._client.base_url, f"unexpected phone answer: {error}") from error
 
-    async def agent_id(self) -> int:
+    async def agent(self) -> AgentState:
+        """The agent's id (for the header) and state (offline: the server takes outbound
+        calls only from an agent logged in to a queue)."""
         data = await self._client.call("GET", "/agent")
-        agent_id = data.get("agent_id") if isinstance(data, dict) else None
-        if not isinstance(agent_id, int):
-            raise BadAnswer(self._client.base_url, f"unexpected agent answer: {data!r}")
-        return agent_id
+        try:
+            return AgentState.model_validate(data)
+        except ValidationError as error:
+            raise BadAnswer(self._client.base_url, f"unexpected agent answer: {error}") from error
 
     def key(self) -> str:
         """The session's key (raises ``SessionEnded`` once it has ended)."""
