@@ -25,7 +25,7 @@ from tests.e2e.test_call_control import ControlDemo, agents, until
 from tests.e2e.test_demo_calls import WORKER_READY
 from tests.e2e.test_desktop_phone import turn_qt
 from tests.e2e.test_desktop_phone import until as until_qt
-from tests.media.harness import sip_tester_pcaps
+from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.outbound import OutboundApi
@@ -114,6 +114,34 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
         NUMBER, "agent3", "answered",
     )  # fmt: skip
     assert record["ended_at"] is not None and record["talk_seconds"] > 0.3
+
+
+def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_busy.xml"), "-i", "127.0.0.1",
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent7") as [(a7, p7)]:
+                demo.post("/agent/login", a7, {"sip_contact": p7.uri})
+                await p7.command(f"dial sip:0812345@{demo.sip} {_header(demo, a7, '0812345')}")
+                ended = await p7.expect("ended", timeout=15)
+                assert (ended["code"], ended["reason"]) == (486, "the number is busy")
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
+                await until(lambda: demo.get("/agent", a7)["state"] == "available")
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent7")
+    assert (record["entry_point"], record["outcome"], record["talk_seconds"]) == (
+        "0812345", "failed", 0.0,
+    )  # fmt: skip
 
 
 def test_an_outbound_call_without_a_valid_session_header_is_refused_403(

@@ -91,7 +91,9 @@ async def outbound_call(
             code = 480 if state is None or state.code is None else state.code
             log.info("contact %d: %s did not answer (SIP %d)", contact_id, uri, code)
             cause = "no_route"
-            await leg.reject(code if 400 <= code <= 699 else 480, "the number did not answer")
+            busy = code in (486, 600)
+            reason = "the number is busy" if busy else "the number did not answer"
+            await leg.reject(code if 400 <= code <= 699 else 480, reason)
             return
         centre.outbound_answered(contact_id)
         await leg.answer()
