@@ -144,6 +144,36 @@ def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) 
     )  # fmt: skip
 
 
+def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_rings.xml"), "-i", "127.0.0.1",
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            "-trace_err", "-error_file", str(demo.tmp / "outside_rings.errors"),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent8") as [(a8, p8)]:
+                demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+                await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
+                await until(lambda: demo.get("/agent", a8)["state"] == "busy")
+                await asyncio.sleep(0.5)  # the number rings
+                await p8.command("hangup")
+                assert (await p8.expect("ended"))["by"] == "local"
+                # The number got the CANCEL and said 487; agent8 is free again.
+                assert await asyncio.wait_for(outside.wait(), 10) == 0
+                await until(lambda: demo.get("/agent", a8)["state"] == "available")
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent8")
+    assert (record["outcome"], record["ended_at"] is not None) == ("failed", True)
+
+
 def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
     demo: ControlDemo,
 ) -> None:
