@@ -174,6 +174,33 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
     assert (record["outcome"], record["ended_at"] is not None) == ("failed", True)
 
 
+def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None:
+    async def scenario() -> None:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_hangs_up.xml"), "-i", "127.0.0.1",
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            "-trace_err", "-error_file", str(demo.tmp / "outside_hangs_up.errors"),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent9") as [(a9, p9)]:
+                demo.post("/agent/login", a9, {"sip_contact": p9.uri})
+                await p9.command(f"dial sip:0812345@{demo.sip} {_header(demo, a9, '0812345')}")
+                await p9.expect("answered", timeout=15)
+                assert (await p9.expect("ended", timeout=10))["by"] == "remote"
+                assert await asyncio.wait_for(outside.wait(), 10) == 0
+                await until(lambda: demo.get("/agent", a9)["state"] == "available")
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    asyncio.run(scenario())
+    calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
+    record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent9")
+    assert record["outcome"] == "answered" and record["talk_seconds"] > 0.5
+
+
 def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
     demo: ControlDemo,
 ) -> None:
