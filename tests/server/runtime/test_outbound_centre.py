@@ -70,3 +70,19 @@ def test_an_outbound_call_is_refused_when_the_agent_cannot_make_one(world: World
     with pytest.raises(InvalidAction, match="on a call already"):
         world.centre.outbound_started(world.anna, "0701234567")
     assert kinds(world)[len(before) :] == ["answered"]
+
+
+def test_a_restart_closes_an_outbound_call_left_open(world: World) -> None:
+    log_in(world, world.anna, [world.support])
+    call = world.centre.outbound_started(world.anna, "0701234567")
+    world.centre.outbound_answered(call)
+    centre = world.restart()
+    ended = events_of(world, EventKind.ENDED)[-1]
+    assert (ended.contact_id, ended.by, ended.cause) == (call, "system", "restart")
+    assert centre.agent(world.anna).state == "offline"
+    record = next(r for r in call_log(e.event for e in world.store.events.read()) if r.id == call)
+    assert (record.direction, record.outcome, record.agent_id) == (
+        "outbound", "answered", world.anna,
+    )  # fmt: skip
+    # A new contact id is never one given out before the restart.
+    assert centre.enter("100", None) > call
