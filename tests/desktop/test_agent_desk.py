@@ -180,6 +180,62 @@ def test_the_panel_follows_the_server_and_acts_on_it(
     run_on_qt_loop(qapp, scenario())
 
 
+@pytest.mark.parametrize(
+    ("queues", "logged_in", "message"),
+    [
+        ([], ["Support"], ""),
+        (["support"], ["Support"], ""),
+        (["Support", "Sales"], [], "Not a member of: Sales. Member of: Support."),
+    ],
+)
+def test_the_queues_asked_for_at_start_are_joined(
+    qapp: QApplication,
+    demo: ServerProcess,
+    tmp_path: Path,
+    queues: list[str],
+    logged_in: list[str],
+    message: str,
+) -> None:
+    """``--queues``: every queue (``[]``) or the named ones, matched without case; a
+    queue the agent is not a member of joins nothing and says which it may join."""
+    settings_path = tmp_path / "settings.ini"
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=demo.url,
+            username="agent3",
+            password=DEMO_PASSWORD,
+            discovery=False,
+            settings_path=settings_path,
+            language=Language.ENGLISH,
+            queues=queues,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        while desktop.agent_desk is None:
+            await asyncio.sleep(0.01)
+        desk = desktop.agent_desk
+        panel = desk.panel
+        await asyncio.wait_for(desk.first_picture(), WAIT_S)
+        if message:
+            await asyncio.wait_for(_until_visible(panel), WAIT_S)
+            assert panel.message_label.text() == message
+        else:
+            await until(desk, lambda: panel.state_label.text() == "Ready")
+        me = desk.state.me
+        assert me is not None
+        assert [queue.name for queue in me.queues] == logged_in
+        if logged_in:
+            await done(desk, "logout", panel.all_queues_button.click)
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+
+
 async def _until_visible(panel: AgentPanel) -> None:
     while not panel.message_label.isVisible():
         await asyncio.sleep(0.01)

@@ -134,6 +134,7 @@ def test_the_login_window_can_be_photographed(tmp_path: Path) -> None:
         (["tel:not-a-number"], "cannot dial 'tel:not-a-number'"),
         (["--fingerprint", "AB:CD"], "not a SHA-256 fingerprint"),
         (["--language", "de"], "invalid choice"),
+        (["--queues", " , "], "give 'all' or queue names"),
     ],
 )
 def test_bad_command_lines_say_what_is_wrong(
@@ -163,6 +164,14 @@ def test_the_options_reach_the_app() -> None:
     assert options.fingerprint == ":".join(["AB"] * 32)
     assert options.dial == DialRequest(DialScheme.TEL, "+4687654321")
     assert "from the environment" not in repr(options)
+
+
+@pytest.mark.parametrize(
+    ("given", "queues"),
+    [([], None), (["--queues", "ALL"], []), (["--queues", "Support, Sales"], ["Support", "Sales"])],
+)
+def test_queues_to_log_in_to_at_start(given: list[str], queues: list[str] | None) -> None:
+    assert parse_options(given, {}, io.StringIO("")).queues == queues
 
 
 def test_standard_input_gives_the_password_without_the_variable() -> None:

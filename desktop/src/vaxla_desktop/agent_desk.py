@@ -136,6 +136,34 @@ class AgentDesk(QObject):
         else:
             self._act("logout", self.api.log_out(None))
 
+    def join_queues(self, names: list[str] | None) -> None:
+        """Log in to the queues named (all the agent is a member of when ``None``) once
+        the server has said which those are; a name the agent is not a member of is
+        shown in the panel and nothing is joined."""
+
+        async def join() -> None:
+            await self._pictured.wait()
+            me = self.state.me
+            if me is None:
+                self.panel.show_error(self.tr("This user has no agent profile: no queues."))
+                return
+            queue_ids = None
+            if names is not None:
+                by_name = {queue.name.casefold(): queue.id for queue in me.member_of}
+                unknown = [name for name in names if name.casefold() not in by_name]
+                if unknown:
+                    self.panel.show_error(
+                        self.tr("Not a member of: {0}. Member of: {1}.").format(
+                            ", ".join(unknown),
+                            ", ".join(queue.name for queue in me.member_of) or "-",
+                        )
+                    )
+                    return
+                queue_ids = [by_name[name.casefold()] for name in names]
+            self._act("login", self.api.log_in(queue_ids, self.sip_contact()))
+
+        self._spawn(join())
+
     def _on_classify(self, contact_id: int, code: str) -> None:
         async def classify() -> None:
             await self.api.classify(code)

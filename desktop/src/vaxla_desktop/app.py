@@ -67,6 +67,8 @@ class AppOptions:
     language: Language | None = None
     settings_path: Path | None = None
     discovery: bool = True
+    # Queues to log in to at start: None none, [] all the agent is a member of.
+    queues: list[str] | None = None
 
 
 class DesktopApp(QObject):
@@ -244,6 +246,8 @@ class DesktopApp(QObject):
         if self.options.dial is not None and self.phone is not None:
             self.phone.dial(self.options.dial)
         desk.start()
+        if self.options.queues is not None:
+            desk.join_queues(self.options.queues or None)
         await self._refresh_health(window, session)
         if self.options.screenshot is not None:
             try:

@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer offered calls without a click, for this run (kiosks and tests)",
     )
     running.add_argument(
+        "--queues",
+        metavar="all|NAME[,NAME…]",
+        type=parse_queues,
+        help='log in to these queues once connected ("all": every queue the agent is '
+        "a member of); without it the agent ticks the queues in the panel",
+    )
+    running.add_argument(
         "--language",
         choices=["sv", "en"],
         help="the language of the windows (default: Swedish if the system is Swedish, "
@@ -116,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
         "else the login window), then exit",
     )
     return parser
+
+
+def parse_queues(text: str) -> list[str]:
+    """``all`` → ``[]`` (every queue the agent is a member of), else the names given."""
+    if text.strip().casefold() == "all":
+        return []
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give 'all' or queue names separated by commas")
+    return names
 
 
 def read_password(environ: Mapping[str, str], stdin: TextIO) -> str | None:
@@ -162,6 +179,7 @@ def parse_options(
         language=Language(args.language) if args.language else None,
         settings_path=args.settings,
         discovery=not args.no_discovery,
+        queues=args.queues,
     )
 
 

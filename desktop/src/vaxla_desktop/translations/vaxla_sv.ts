@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>AgentDesk</name>
+    <message>
+        <source>This user has no agent profile: no queues.</source>
+        <translation>Användaren har ingen agentprofil: inga köer.</translation>
+    </message>
+    <message>
+        <source>Not a member of: {0}. Member of: {1}.</source>
+        <translation>Inte medlem i: {0}. Medlem i: {1}.</translation>
+    </message>
+</context>
+<context>
     <name>AgentPanel</name>
     <message>
         <source>Agent panel</source>
