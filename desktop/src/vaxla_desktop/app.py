@@ -25,6 +25,7 @@ from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
+from vaxla_desktop.memory import release_free_memory
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.session import (
@@ -49,6 +50,8 @@ EXIT_OK = 0
 EXIT_NOT_LOGGED_IN = 1
 # How long a screenshot run waits for the first picture of the queues.
 SCREENSHOT_WAIT_S = 10.0
+MEMORY_FIRST_TRIM_S = 3.0
+MEMORY_TRIM_EVERY_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +263,17 @@ class DesktopApp(QObject):
             session, self.tracker, self._on_connection_status, heartbeat_s=self.heartbeat_s
         )
         self._spawn(self.supervisor.run())
+        self._spawn(self._give_back_memory(desk))
         await self._finished.wait()
+
+    async def _give_back_memory(self, desk: AgentDesk) -> None:
+        """Hand freed heap pages back to the system once the first picture is drawn,
+        then once a minute: an app open all day stays at its working size."""
+        await desk.first_picture()
+        delay_s = MEMORY_FIRST_TRIM_S
+        while release_free_memory():
+            await asyncio.sleep(delay_s)
+            delay_s = MEMORY_TRIM_EVERY_S
 
     def _start_phone(self, session: Session, window: MainWindow, desk: AgentDesk) -> None:
         """The softphone beside the agent panel; without one (no network for SIP) the
