@@ -211,7 +211,11 @@ def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
             other_number = _header(demo, a4, "+4611111111")
             agent_id = demo.get("/agent", a4)["agent_id"]
             forged = session_header(session_key("not-the-token"), agent_id, NUMBER)
-            for header in ("", other_number, forged):
+            # A session of agent4's that has ended (logged out) makes no valid header.
+            ended_token = demo.token("agent4")
+            ended_session = session_header(session_key(ended_token), agent_id, NUMBER)
+            assert demo.answer("/auth/logout", ended_token).status_code == 204
+            for header in ("", other_number, forged, ended_session):
                 await p4.command(f"dial {target} {header}".strip())
                 ended = await p4.expect("ended", timeout=10)
                 assert ended["code"] == 403, ended
@@ -275,13 +279,13 @@ def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
         )
         pump = asyncio.create_task(turn_qt(qapp))
         try:
-            # Not logged in to a queue yet: the server would refuse, so the panel says so.
-            desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
-            await until_qt(lambda: "Log in to a queue first" in panel.notice_label.text())
-            await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
+            # At once after the app's log-in, before joining a queue: as `vaxla-desktop
+            # tel:...` dials. Joining a queue during the call makes the agent busy.
             desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
             await until_qt(lambda: panel.state_label.text() == "In call")
             token = client.token
+            assert demo.get("/agent", token)["state"] == "offline"
+            await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
             assert demo.get("/agent", token)["state"] == "busy"
             await asyncio.sleep(0.5)
             panel.hang_up_button.click()

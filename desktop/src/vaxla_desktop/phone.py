@@ -172,9 +172,6 @@ class PhoneDesk(QObject):
         except ServerError as error:
             self.panel.show_error(describe(error))
             return
-        if agent.state == "offline":
-            self.panel.show_error(self.tr("Log in to a queue first: then numbers can be called."))
-            return
         place = placement(phone, key, agent.agent_id, number)
         if place is None:
             self.panel.show_error(self.tr("This server takes no calls: numbers cannot be called."))

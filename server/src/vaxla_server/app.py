@@ -65,7 +65,11 @@ def create_app(
     app.state.configuration = configuration
     app.state.centre = centre
     app.state.telephony = voice
-    app.state.auth = Auth.open(store, auth_settings or AuthSettings())
+    app.state.auth = auth_store = Auth.open(store, auth_settings or AuthSettings())
+    if voice is not None:  # an outbound call's header is made with one of these sessions
+        voice.flow.session_keys = lambda agent_id: auth_store.sessions.session_keys(
+            agent_id, clock()
+        )
     app.state.clock = clock
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)

@@ -5,7 +5,7 @@ import pytest
 
 from tests.server.runtime.conftest import World
 from tests.server.runtime.test_centre import events_of, kinds, log_in
-from vaxla_server.acd.centre import InvalidAction
+from vaxla_server.acd.centre import InvalidAction, UnknownSubject
 from vaxla_server.stats.calls import call_log
 from vaxla_server.store.events import EventKind
 
@@ -57,9 +57,23 @@ def test_an_unanswered_outbound_call_is_failed_in_the_call_log(world: World) -> 
     assert (record.direction, record.outcome, record.talk_seconds) == ("outbound", "failed", 0.0)
 
 
-def test_an_outbound_call_is_refused_when_the_agent_cannot_make_one(world: World) -> None:
-    with pytest.raises(InvalidAction, match="not logged in"):
+def test_an_agent_who_joins_a_queue_during_an_outbound_call_is_busy(world: World) -> None:
+    call = world.centre.outbound_started(world.anna, "0701234567")  # in no queue yet
+    assert world.centre.agent(world.anna).state == "offline"
+    log_in(world, world.anna, [world.support])
+    assert world.centre.agent(world.anna).state == "busy"
+    caller = world.centre.enter("100", "+46701234567")
+    world.centre.queue(caller, world.support)
+    assert world.delivery.offered() == []
+    with pytest.raises(InvalidAction, match="on a call already"):
         world.centre.outbound_started(world.anna, "0701234567")
+    world.centre.ended(call, "agent")
+    assert world.delivery.offered() == [(caller, world.anna)]
+
+
+def test_an_outbound_call_is_refused_when_the_agent_cannot_make_one(world: World) -> None:
+    with pytest.raises(UnknownSubject):
+        world.centre.outbound_started(9999, "0701234567")
     log_in(world, world.anna, [world.support])
     caller = world.centre.enter("100", "+46701234567")
     world.centre.queue(caller, world.support)

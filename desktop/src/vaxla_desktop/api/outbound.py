@@ -45,8 +45,7 @@ class OutboundApi:
             raise BadAnswer(self._client.base_url, f"unexpected phone answer: {error}") from error
 
     async def agent(self) -> AgentState:
-        """The agent's id (for the header) and state (offline: the server takes outbound
-        calls only from an agent logged in to a queue)."""
+        """The agent's id (for the header) and state."""
         data = await self._client.call("GET", "/agent")
         try:
             return AgentState.model_validate(data)

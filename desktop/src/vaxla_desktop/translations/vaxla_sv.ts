@@ -696,10 +696,6 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Servern har ingen extern linje: nummer går inte att ringa.</translation>
     </message>
     <message>
-        <source>Log in to a queue first: then numbers can be called.</source>
-        <translation>Logga in i en kö först: sedan går nummer att ringa.</translation>
-    </message>
-    <message>
         <source>Not connected to the server.</source>
         <translation>Inte ansluten till servern.</translation>
     </message>

@@ -120,6 +120,21 @@ class Sessions:
             raise ExpiredToken()
         return user_from_row(row)
 
+    def session_keys(self, user_id: int, now: datetime) -> list[str]:
+        """The keys (the token digests, ``offers.session_key``) of the sessions of the
+        active user ``user_id`` that are open at ``now``: what an outbound call's
+        ``X-Vaxla-Session`` header may be made with."""
+        query = (
+            select(TOKENS.c.token_sha256, TOKENS.c.expires_at, TOKENS.c.revoked_at)
+            .join(USERS, USERS.c.id == TOKENS.c.user_id)
+            .where(TOKENS.c.user_id == user_id, USERS.c.active.is_(True))
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            str(row.token_sha256) for row in rows if row.revoked_at is None and row.expires_at > now
+        ]
+
     def logout(self, token: str, now: datetime) -> None:
         """End the session ``token`` opened; ending an ended session changes nothing."""
         with write_transaction(self._engine) as connection:

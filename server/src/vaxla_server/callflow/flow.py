@@ -160,6 +160,9 @@ class CallFlow:
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(self, centre, clock)
         """The agent's transfers and personal queue (``callflow/control.py``)."""
+        self.session_keys: Callable[[int], list[str]] = lambda agent_id: []
+        """The keys of an agent's open API sessions (set by the app from its sessions):
+        an outbound call's header may be made with any of them."""
 
     @property
     def calls(self) -> Mapping[int, "_Call"]:
@@ -210,6 +213,7 @@ class CallFlow:
                 clock=self._clock,
                 gateway=self._outside_gateway,
                 uri_of=outside_uri,
+                session_keys=self.session_keys,
             )
             return
         plan = self._plan()

@@ -5,8 +5,10 @@ from that worker, answers the agent's leg once the number answers and bridges th
 
 What is refused, and how the softphone hears it:
 
-* a header that no logged-in session made for this number: ``403`` (as any caller that
-  is not from a trunk address);
+* a header that no open session of the agent made for this number, or an agent without
+  an agent profile: ``403`` (as any caller that is not from a trunk address). The
+  sessions are the agent's queue log-in and its open API sessions (``session_keys``), so
+  a ``tel:`` link works before the agent joins a queue;
 * not a number (digits, optionally a leading ``+``): ``484``;
 * no outside gateway configured: ``503 no outside gateway``;
 * the agent is on a call already or being offered one: ``486``;
@@ -19,11 +21,11 @@ offered no queue call, from the INVITE until the hang-up.
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
-from vaxla_server.acd.centre.errors import CentreError
+from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
 from vaxla_server.callflow.control import NUMBER
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.clock import Clock, wait_for
@@ -43,15 +45,13 @@ async def outbound_call(
     clock: Clock,
     gateway: str | None,
     uri_of: Callable[[str, str], str],
+    session_keys: Callable[[int], Iterable[str]] = lambda agent_id: (),
 ) -> None:
-    """Carry out one agent's outbound call from INVITE to hang-up."""
+    """Carry out one agent's outbound call from INVITE to hang-up; ``session_keys`` gives
+    the keys of the agent's open API sessions (the queue log-in's key is the centre's)."""
     number = leg.to_user
     try:
-        agent_id = header_agent(leg.session)
-        key = centre.session_key_of(agent_id)
-        if key is None:
-            raise InvalidSessionHeader(f"agent {agent_id} is not logged in")
-        verify_session_header(key, leg.session, number)
+        agent_id = _verified_agent(leg.session, number, centre, session_keys)
     except InvalidSessionHeader as error:
         log.warning("outbound call %s to %r from %s refused: %s", leg.call_id, number,
                     leg.source_address, error)  # fmt: skip
@@ -72,6 +72,10 @@ async def outbound_call(
         return
     try:
         contact_id = centre.outbound_started(agent_id, number)
+    except UnknownSubject as error:
+        log.warning("outbound call %s to %s refused: %s", leg.call_id, number, error)
+        await leg.reject(403, "not an agent")
+        return
     except CentreError as error:
         log.warning("agent %d: outbound call to %s refused: %s", agent_id, number, error)
         await leg.reject(486, "on a call already")
@@ -112,3 +116,22 @@ async def outbound_call(
             log.warning("outbound contact %d could not be ended: %s", contact_id, error)
         log.info("contact %d: agent %d's call to %s ended (by %s)", contact_id, agent_id,
                  number, by)  # fmt: skip
+
+
+def _verified_agent(
+    header: str | None,
+    number: str,
+    centre: ContactCentre,
+    session_keys: Callable[[int], Iterable[str]],
+) -> int:
+    """The agent whose open session made ``header`` for ``number``; raises
+    ``InvalidSessionHeader`` otherwise."""
+    agent_id = header_agent(header)
+    logged_in = centre.session_key_of(agent_id)
+    keys = [*([logged_in] if logged_in else []), *session_keys(agent_id)]
+    for key in keys:
+        try:
+            return verify_session_header(key, header, number)
+        except InvalidSessionHeader:
+            continue
+    raise InvalidSessionHeader(f"not made by an open session of agent {agent_id}")

@@ -251,6 +251,8 @@ class ContactCentre:
         self._sessions: dict[int, _Session] = {}
         self._known_agents: set[int] = set()
         self._offers_of: dict[int, set[int]] = {}
+        self._outbound_of: dict[int, int] = {}
+        """Agent id → its outbound call in progress (logged in to a queue or not)."""
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
@@ -464,6 +466,10 @@ class ContactCentre:
                 session = _Session(agent_id, set(), sip_contact, session_key)
                 self._sessions[agent_id] = session
                 session.queues.update(new)
+                outbound = self._outbound_of.get(agent_id)
+                if outbound is not None:  # on an outbound call already: busy from now
+                    session.outbound = outbound
+                    session.active.add(outbound)
                 self._apply(
                     [
                         self._agent_event(agent_id, update=True),
@@ -1517,13 +1523,16 @@ class ContactCentre:
     # Outbound calls from the agent's softphone (callflow/outbound.py)
 
     def outbound_started(self, agent_id: int, number: str) -> int:
-        """The logged-in agent calls the outside ``number``; the new contact's id. The
-        agent is busy (offered no voice contact) until :meth:`ended`. Refused while it
-        talks with or is offered a caller, or makes another outbound call."""
+        """The agent calls the outside ``number``; the new contact's id. Logged in to a
+        queue, it is busy (offered no voice contact) until :meth:`ended`; one that logs in
+        meanwhile is busy from its log-in. Refused while it talks with or is offered a
+        caller, or makes another outbound call; raises ``UnknownSubject`` for a user
+        without an agent profile."""
         with self._lock:
             t = self._tick()
-            session = self._session(agent_id)
-            if session.active or session.outbound is not None:
+            self._profile(agent_id)
+            session = self._sessions.get(agent_id)
+            if agent_id in self._outbound_of or (session is not None and session.active):
                 raise InvalidAction(f"agent {self._name(agent_id)!r} is on a call already")
             if self._offers_of.get(agent_id):
                 raise InvalidAction(f"agent {self._name(agent_id)!r} is being offered a call")
@@ -1534,9 +1543,11 @@ class ContactCentre:
             contact.state, contact.agent_id = "active", agent_id
             contact.outbound_agent = agent_id
             self._contacts[contact_id] = contact
-            session.active.add(contact_id)
-            session.outbound = contact_id
-            self._apply([self._agent_event(agent_id, update=True)], t)
+            self._outbound_of[agent_id] = contact_id
+            if session is not None:
+                session.active.add(contact_id)
+                session.outbound = contact_id
+                self._apply([self._agent_event(agent_id, update=True)], t)
             out: list[Event] = [
                 ContactEntered(
                     at=at,
@@ -1571,6 +1582,8 @@ class ContactCentre:
         agent_id = contact.outbound_agent
         assert agent_id is not None
         talk = 0.0 if contact.answered_at is None else t - contact.answered_at
+        if self._outbound_of.get(agent_id) == contact.id:
+            del self._outbound_of[agent_id]
         session = self._sessions.get(agent_id)
         if session is not None and session.outbound == contact.id:
             session.outbound = None
