@@ -8,7 +8,7 @@ keyed by the SHA-256 of the agent's bearer token (the same key as the offer toke
 :mod:`vaxla_protocol.offers`): the server keeps exactly that digest of every session, the
 softphone computes it from the token it holds, and the bearer token itself never travels
 over SIP. Binding the number in means a captured header dials no other number, and the
-server accepts it only while that session is logged in.
+server accepts it only while that session is open (not logged out or expired).
 """
 
 import hashlib
