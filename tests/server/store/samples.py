@@ -22,6 +22,8 @@ from vaxla_server.store.events import (
     Moved,
     NotAnswered,
     Offered,
+    OutboundAnswered,
+    OutboundCall,
     Overflowed,
     Parked,
     Queued,
@@ -76,6 +78,8 @@ _EVENTS: list[Event] = [
     ),
     AgentPaused(at=at(300), agent_id=7, reason="lunch"),
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
+    OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),
+    OutboundAnswered(at=at(504), contact_id=103, agent_id=8, ring_seconds=4.0),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
