@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import signal
+import wave
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
 @pytest.fixture(scope="module")
 def no_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
     yield from _start(tmp_path_factory.mktemp("no-gateway"), gateway=False)
+
+
+def _loudness(path: Path) -> int:
+    with wave.open(str(path)) as audio:
+        frames = audio.readframes(audio.getnframes())
+    return max((abs(s) for s in memoryview(frames).cast("h")), default=0)
 
 
 def _header(demo: ControlDemo, token: str, number: str) -> str:
@@ -175,9 +182,10 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
 
 
 def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None:
-    async def scenario() -> None:
+    async def scenario() -> Path:
         outside = await asyncio.create_subprocess_exec(
             "sipp", "-sf", str(SCENARIOS / "outside_hangs_up.xml"), "-i", "127.0.0.1",
+            "-mp", str(free_udp_port()),
             "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
             "-trace_err", "-error_file", str(demo.tmp / "outside_hangs_up.errors"),
             cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
@@ -190,15 +198,18 @@ def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None
                 assert (await p9.expect("ended", timeout=10))["by"] == "remote"
                 assert await asyncio.wait_for(outside.wait(), 10) == 0
                 await until(lambda: demo.get("/agent", a9)["state"] == "available")
+            return p9.record  # complete: the phone has quit
         finally:
             if outside.returncode is None:
                 outside.kill()
                 await outside.wait()
 
-    asyncio.run(scenario())
+    heard = asyncio.run(scenario())
+    # The agent heard the number's G.711 audio through the worker's bridge.
+    assert _loudness(heard) > 1000
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
     record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent9")
-    assert record["outcome"] == "answered" and record["talk_seconds"] > 0.5
+    assert record["outcome"] == "answered" and record["talk_seconds"] > 2.0
 
 
 def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
