@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.desktop.conftest import AGENT, PASSWORD, create_user
 from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
+from tests.e2e.test_demo_calls import WORKER_READY
+from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
@@ -24,7 +26,7 @@ from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.agent_panel import AgentPanel
-from vaxla_protocol.events import Welcome
+from vaxla_protocol.events import OfferMade, Welcome
 from vaxla_server.media.pool import free_udp_port
 
 DEMO_PASSWORD = "demo"
@@ -306,3 +308,80 @@ def test_the_event_socket_comes_back_with_the_server(qapp: QApplication, tmp_pat
         server.close()
         if restarted is not None:
             restarted.close()
+
+
+def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
+    qapp: QApplication, demo: ServerProcess, tmp_path: Path
+) -> None:
+    """A real call: SIPp calls 200 (Support), the app's own softphone answers it, the
+    call is parked; the personal-queue tab lists it from the ``parked`` event, and
+    "Take back" has the server offer it to this softphone again."""
+    ready = next(filter(None, map(WORKER_READY.search, demo.log_lines)), None)
+    assert ready is not None, "".join(demo.log_lines)
+    worker_sip = ready.group(2)
+    (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
+    settings_path = tmp_path / "settings.ini"
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=demo.url, username="agent4", password=DEMO_PASSWORD, discovery=False,
+            settings_path=settings_path, language=Language.ENGLISH, queues=[],
+            auto_answer=True,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )  # fmt: skip
+    offers: list[OfferMade] = []
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        while desktop.agent_desk is None:
+            await asyncio.sleep(0.01)
+        desk = desktop.agent_desk
+        panel = desk.panel
+        desk.sig_event.connect(lambda e: offers.append(e) if isinstance(e, OfferMade) else None)
+        await until(desk, lambda: panel.state_label.text() == "Ready")
+        caller = await asyncio.create_subprocess_exec(
+            "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
+            "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
+            "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+            cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            await until(desk, lambda: _busy(desk))
+            me = desk.state.me
+            assert me is not None and me.last_contact is not None
+            contact = me.last_contact
+            assert [offer.contact_id for offer in offers] == [contact]
+            await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
+            await desk.session.client.call("POST", "/agent/park", json={"contact_id": contact})
+
+            await until(desk, lambda: panel.parked_model.rowCount() == 1)
+            assert [p.contact_id for p in desk.state.parked] == [contact]
+            assert panel.tabs.tabText(panel.tabs.indexOf(panel.parked_page)).endswith("(1)")
+            panel.parked_view.selectRow(0)
+            assert panel.take_back_button.isEnabled()
+            await done(desk, "take_back", panel.take_back_button.click)
+            await until(desk, lambda: len(offers) == 2)
+            assert offers[1].contact_id == contact
+            await until(desk, lambda: panel.parked_model.rowCount() == 0)
+            await until(desk, lambda: _busy(desk))
+
+            phone = desktop.phone
+            assert phone is not None
+            await asyncio.sleep(0.3)
+            phone.panel.hang_up_button.click()
+            assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
+        finally:
+            if caller.returncode is None:
+                caller.kill()
+                await caller.wait()
+        await done(desk, "logout", panel.all_queues_button.click)
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+
+
+def _busy(desk: AgentDesk) -> bool:
+    me = desk.state.me
+    return me is not None and me.state == "busy" and me.last_contact is not None
