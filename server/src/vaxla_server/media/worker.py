@@ -40,7 +40,7 @@ import socket
 import sys
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -485,17 +485,7 @@ class MediaWorker:
         self._caller(contact)
         if contact.agent is not None:
             raise CommandError(f"call {contact.call_id} has an agent leg already")
-        param = pj.CallOpParam(True)
-        for name, value in command.headers.items():
-            header = pj.SipHeader()
-            header.hName = name
-            header.hValue = value
-            param.txOption.headers.append(header)
-        leg = _Leg(self, contact, "agent", self._account, pj.PJSUA_INVALID_ID)
-        try:
-            leg.makeCall(command.sip_uri, param)
-        except pj.Error as error:
-            raise CommandError(f"cannot call {command.sip_uri}: {error.info()}") from None
+        leg = self._call_out(contact, "agent", command.sip_uri, command.headers)
         contact.agent = leg
         contact.agent_answered = False
         contact.agent_dropped_by_server = False
@@ -543,6 +533,27 @@ class MediaWorker:
             return
         _disconnect(contact.caller, contact.agent)
 
+    def _call_out(
+        self,
+        contact: "_Contact",
+        role: Literal["agent", "target"],
+        sip_uri: str,
+        headers: Mapping[str, str],
+    ) -> _Leg:
+        """A new leg of the contact's, calling ``sip_uri`` with the extra headers."""
+        param = pj.CallOpParam(True)
+        for name, value in headers.items():
+            header = pj.SipHeader()
+            header.hName = name
+            header.hValue = value
+            param.txOption.headers.append(header)
+        leg = _Leg(self, contact, role, self._account, pj.PJSUA_INVALID_ID)
+        try:
+            leg.makeCall(sip_uri, param)
+        except pj.Error as error:
+            raise CommandError(f"cannot call {sip_uri}: {error.info()}") from None
+        return leg
+
     def _consult(self, command: Consult) -> None:
         contact = self._contact(command.call_id)
         self._caller(contact)
@@ -550,17 +561,7 @@ class MediaWorker:
             raise CommandError(f"call {contact.call_id} is in an attended transfer already")
         if contact.agent is None or not contact.bridged:
             raise CommandError(f"call {contact.call_id} has no agent bridged to consult from")
-        param = pj.CallOpParam(True)
-        for name, value in command.headers.items():
-            header = pj.SipHeader()
-            header.hName = name
-            header.hValue = value
-            param.txOption.headers.append(header)
-        leg = _Leg(self, contact, "target", self._account, pj.PJSUA_INVALID_ID)
-        try:
-            leg.makeCall(command.sip_uri, param)
-        except pj.Error as error:
-            raise CommandError(f"cannot call {command.sip_uri}: {error.info()}") from None
+        leg = self._call_out(contact, "target", command.sip_uri, command.headers)
         self._unbridge(contact)
         contact.target = leg
         contact.target_answered = False
