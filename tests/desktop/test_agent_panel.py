@@ -188,6 +188,36 @@ def test_wrap_up_counts_down_offers_ready_now_and_the_classification(qtbot: QtBo
     assert not widget.ready_button.isEnabled()
 
 
+def test_a_call_left_unclassified_at_wrap_up_is_offered_until_classified(qtbot: QtBot) -> None:
+    state = busy_state(Clock())
+    changed = state.apply(
+        agent(7, "anna", "wrap_up", member_of=(SUPPORT,), last_contact=41, wrap_up_until=START)
+    )
+    widget = panel(qtbot, state)
+    widget.show_state(changed)
+    assert widget.classify_group.title() == "Classify the call"
+    # The countdown ran out unclassified: the server still takes it, the panel offers it.
+    widget.show_state(
+        state.apply(agent(7, "anna", "available", member_of=(SUPPORT,), last_contact=41))
+    )
+    assert widget.classify_group.isVisible()
+    assert widget.classify_group.title() == "Classify the last call"
+    with qtbot.waitSignal(widget.sig_classify_requested) as asked:
+        widget.classify_button.click()
+    assert asked.args == [41, "f"]
+    widget.classified(41)
+    assert not widget.classify_group.isVisible()
+
+    # Unclassified again, then the next call is answered: no longer offered.
+    state.classified_contact = None
+    widget.show_state(
+        state.apply(agent(7, "anna", "available", member_of=(SUPPORT,), last_contact=41))
+    )
+    assert widget.classify_group.isVisible()
+    widget.show_state(state.apply(agent(7, "anna", "busy", member_of=(SUPPORT,), last_contact=42)))
+    assert not widget.classify_group.isVisible()
+
+
 def test_an_offline_agent_is_told_how_to_start_and_cannot_pause(qtbot: QtBot) -> None:
     state = welcomed(Clock())
     widget = panel(qtbot, state)

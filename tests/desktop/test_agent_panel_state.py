@@ -94,6 +94,34 @@ def test_the_wrap_up_countdown_follows_the_clock_and_stops_at_zero() -> None:
     assert state.wrap_up_remaining_s() == 0.0
     state.apply(agent(7, "anna", "available", last_contact=41))
     assert state.wrap_up_remaining_s() is None
+    # Not classified during wrap-up: still offered after it.
+    assert state.may_classify() and state.classifying_after_wrap_up()
+
+
+def test_the_last_call_is_offered_for_classifying_until_classified_or_the_next_call() -> None:
+    state = welcomed(Clock())
+    assert not state.may_classify()
+    state.apply(agent(7, "anna", "busy", last_contact=41))
+    assert not state.may_classify()  # classified at wrap-up, not during the call
+    state.apply(agent(7, "anna", "wrap_up", last_contact=41, wrap_up_until=START))
+    assert state.may_classify() and not state.classifying_after_wrap_up()
+    state.apply(agent(7, "anna", "paused", last_contact=41, reason="meeting"))
+    assert state.may_classify() and state.classifying_after_wrap_up()
+    state.apply(agent(7, "anna", "available", last_contact=41))
+    assert state.may_classify()
+    state.classified(41)
+    assert not state.may_classify()
+
+    # The next call: while it rings or runs the last one is no longer offered (the
+    # server would classify whichever was answered last), nor after it unless new.
+    state.apply(agent(7, "anna", "offered", last_contact=41))
+    state.classified_contact = None
+    assert not state.may_classify()
+    state.apply(agent(7, "anna", "busy", last_contact=42))
+    assert not state.may_classify()
+    state.apply(agent(7, "anna", "available", last_contact=42))
+    assert state.may_classify()
+    state.apply(agent(7, "anna", "offline", last_contact=42))
     assert not state.may_classify()
 
 

@@ -127,9 +127,23 @@ class PanelState:
         return max(0.0, (me.wrap_up_until - self._clock()).total_seconds())
 
     def may_classify(self) -> bool:
-        """Whether there is an answered contact to classify (R21): shown at wrap-up."""
+        """Whether there is an answered contact to classify (R21).
+
+        Always at wrap-up. The server classifies the agent's last answered contact at
+        any time, so a call left unclassified when the countdown ran out is still
+        offered afterwards, until it is classified or the next call comes: not while a
+        new call rings or runs, where a click racing the answer would classify the new
+        call instead."""
         me = self.me
-        return me is not None and me.state == "wrap_up" and me.last_contact is not None
+        if me is None or me.last_contact is None:
+            return False
+        if me.state == "wrap_up":
+            return True
+        return me.state in ("available", "paused") and self.classified_contact != me.last_contact
+
+    def classifying_after_wrap_up(self) -> bool:
+        """Whether the call offered for classifying is one whose wrap-up has ended."""
+        return self.may_classify() and self.me is not None and self.me.state != "wrap_up"
 
     def classified(self, contact_id: int) -> None:
         self.classified_contact = contact_id

@@ -191,6 +191,10 @@
         <translation>Logga in i alla</translation>
     </message>
     <message>
+        <source>Classify the last call</source>
+        <translation>Klassa det senaste samtalet</translation>
+    </message>
+    <message>
         <source>Recorded</source>
         <translation>Sparad</translation>
     </message>

@@ -353,6 +353,11 @@ class AgentPanel(QWidget):
         self.classify_group.setVisible(shown)
         if not shown or me is None or me.last_contact is None:
             return
+        self.classify_group.setTitle(
+            self.tr("Classify the last call")
+            if self.state.classifying_after_wrap_up()
+            else self.tr("Classify the call")
+        )
         done = self.state.classified_contact == me.last_contact
         self.classified_label.setText(self.tr("Recorded") if done else "")
         self.classify_button.setEnabled(True)
