@@ -238,6 +238,71 @@ def test_the_queues_asked_for_at_start_are_joined(
     run_on_qt_loop(qapp, scenario())
 
 
+def test_the_queues_of_the_last_run_are_joined_at_start(
+    qapp: QApplication, demo: ServerProcess, tmp_path: Path
+) -> None:
+    """Without ``--queues`` the app logs in to the queues the agent had when it last
+    closed, per server and user, and says so in the panel."""
+    settings_path = tmp_path / "settings.ini"
+    settings = DesktopSettings(settings_path)
+    other_user = Colleague(demo, "agent5")
+
+    def desktop_app() -> DesktopApp:
+        return DesktopApp(
+            AppOptions(
+                server_url=demo.url, username="agent5", password=DEMO_PASSWORD,
+                discovery=False, settings_path=settings_path, language=Language.ENGLISH,
+            ),
+            settings=settings,
+            credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        )  # fmt: skip
+
+    async def start(desktop: DesktopApp) -> tuple[asyncio.Task[int], AgentDesk]:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        while desktop.agent_desk is None:
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(desktop.agent_desk.first_picture(), WAIT_S)
+        return running, desktop.agent_desk
+
+    async def scenario() -> None:
+        # First run: nothing remembered, nothing joined; the agent ticks Support.
+        first = desktop_app()
+        running, desk = await start(first)
+        assert first.session is not None
+        server_url = first.session.server_url
+        assert desk.state.logged_in_queues() == set()
+        assert settings.remembered_queues(server_url, "agent5") is None
+        next(iter(desk.panel._queue_boxes.values())).click()
+        await until(desk, lambda: desk.panel.state_label.text() == "Ready")
+        while settings.remembered_queues(server_url, "agent5") != ["Support"]:
+            await asyncio.sleep(0.01)
+        first.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+        await other_user.post("/agent/logout", {})  # out on the server between the runs
+
+        # Second run: Support again, and the panel says why.
+        second = desktop_app()
+        running, desk = await start(second)
+        await until(desk, lambda: desk.panel.state_label.text() == "Ready")
+        assert [queue.name for queue in desk.state.me.queues] == ["Support"]  # type: ignore[union-attr]
+        while not desk.panel.note_label.isVisible():
+            await asyncio.sleep(0.01)
+        assert desk.panel.note_label.text() == (
+            "Logged in to the queues of your last session: Support."
+        )
+        assert settings.remembered_queues(server_url, "agent4") is None  # per user
+        # Logging out of all is remembered too: the next run joins nothing.
+        await done(desk, "logout", desk.panel.all_queues_button.click)
+        await until(desk, lambda: desk.panel.state_label.text() == "Logged out")
+        while settings.remembered_queues(server_url, "agent5") != []:
+            await asyncio.sleep(0.01)
+        second.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+        await other_user.http.aclose()
+
+    run_on_qt_loop(qapp, scenario())
+
+
 async def _until_visible(panel: AgentPanel) -> None:
     while not panel.message_label.isVisible():
         await asyncio.sleep(0.01)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 class AgentDesk(QObject):
     sig_event = Signal(object)  # every ServerEvent, after the panel has taken it
     sig_action_done = Signal(str)  # the action's name, once the server has said yes
+    sig_my_queues = Signal(list)  # names of the queues I am logged in to, when they change
 
     def __init__(
         self,
@@ -52,6 +53,9 @@ class AgentDesk(QObject):
         self._tasks: set[asyncio.Task[None]] = set()
         self._pictured = asyncio.Event()
         self._listed = asyncio.Event()
+        self._my_queues: list[str] | None = None
+        """The queue logins last told through ``sig_my_queues``; None until the logins
+        asked for at start are done, so the state before them is not remembered."""
 
         panel.sig_ready_requested.connect(self._on_ready)
         panel.sig_pause_requested.connect(self._on_pause)
@@ -84,6 +88,8 @@ class AgentDesk(QObject):
 
     def _on_event(self, event: ServerEvent) -> None:
         changed = self.state.apply(event)
+        if Changed.ME in changed:
+            self._tell_my_queues()
         if isinstance(event, Welcome):
             # Each (re)connect: the lists may have changed while we were away.
             self._spawn(self._load_lists())
@@ -136,13 +142,42 @@ class AgentDesk(QObject):
         else:
             self._act("logout", self.api.log_out(None))
 
-    def join_queues(self, names: list[str] | None) -> None:
+    def _tell_my_queues(self) -> None:
+        me = self.state.me
+        if self._my_queues is None or me is None:
+            return
+        names = [queue.name for queue in me.queues]
+        if names != self._my_queues:
+            self._my_queues = names
+            self.sig_my_queues.emit(names)
+
+    def follow_queues(self) -> None:
+        """Tell ``sig_my_queues`` from the first picture on (no logins asked at start)."""
+
+        async def follow() -> None:
+            await self._pictured.wait()
+            self._follow_from_now()
+
+        self._spawn(follow())
+
+    def _follow_from_now(self) -> None:
+        me = self.state.me
+        self._my_queues = [queue.name for queue in me.queues] if me is not None else []
+
+    def join_queues(self, names: list[str] | None, *, remembered: bool = False) -> None:
         """Log in to the queues named (all the agent is a member of when ``None``) once
         the server has said which those are; a name the agent is not a member of is
-        shown in the panel and nothing is joined."""
+        shown in the panel and nothing is joined. ``remembered``: the names are those of
+        the last run, and the panel says so. ``sig_my_queues`` follows from then on."""
 
         async def join() -> None:
             await self._pictured.wait()
+            try:
+                await join_named()
+            finally:
+                self._follow_from_now()
+
+        async def join_named() -> None:
             me = self.state.me
             if me is None:
                 self.panel.show_error(self.tr("This user has no agent profile: no queues."))
@@ -160,7 +195,13 @@ class AgentDesk(QObject):
                     )
                     return
                 queue_ids = [by_name[name.casefold()] for name in names]
-            self._act("login", self.api.log_in(queue_ids, self.sip_contact()))
+            joined = await self._run("login", self.api.log_in(queue_ids, self.sip_contact()))
+            if joined and remembered and names:
+                self.panel.show_note(
+                    self.tr("Logged in to the queues of your last session: {0}.").format(
+                        ", ".join(names)
+                    )
+                )
 
         self._spawn(join())
 
@@ -176,18 +217,23 @@ class AgentDesk(QObject):
 
     def _act(self, name: str, work: Coroutine[Any, Any, object]) -> None:
         async def run() -> None:
-            try:
-                await work
-            except ServerError as error:
-                log.info("%s refused: %s", name, error)
-                self.panel.show_error(describe(error))
-                # Put back what the click changed (a queue box) as the state says.
-                self.panel.show_state(Changed.ME)
-            else:
-                self.panel.show_error("")
-                self.sig_action_done.emit(name)
+            await self._run(name, work)
 
         self._spawn(run())
+
+    async def _run(self, name: str, work: Coroutine[Any, Any, object]) -> bool:
+        """Do the action; a refusal is shown in the panel. Whether the server said yes."""
+        try:
+            await work
+        except ServerError as error:
+            log.info("%s refused: %s", name, error)
+            self.panel.show_error(describe(error))
+            # Put back what the click changed (a queue box) as the state says.
+            self.panel.show_state(Changed.ME)
+            return False
+        self.panel.show_error("")
+        self.sig_action_done.emit(name)
+        return True
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

@@ -249,8 +249,7 @@ class DesktopApp(QObject):
         if self.options.dial is not None and self.phone is not None:
             self.phone.dial(self.options.dial)
         desk.start()
-        if self.options.queues is not None:
-            desk.join_queues(self.options.queues or None)
+        self._join_queues(session, desk)
         await self._refresh_health(window, session)
         if self.options.screenshot is not None:
             try:
@@ -265,6 +264,20 @@ class DesktopApp(QObject):
         self._spawn(self.supervisor.run())
         self._spawn(self._give_back_memory(desk))
         await self._finished.wait()
+
+    def _join_queues(self, session: Session, desk: AgentDesk) -> None:
+        """The queues of ``--queues``; without it those the agent was logged in to when
+        the app last closed (per server and user), which are remembered as they change."""
+        server_url, username = session.server_url, session.user.username
+        if self.options.queues is not None:
+            desk.join_queues(self.options.queues or None)
+        elif remembered := self.settings.remembered_queues(server_url, username):
+            desk.join_queues(remembered, remembered=True)
+        else:
+            desk.follow_queues()
+        desk.sig_my_queues.connect(
+            lambda names: self.settings.remember_queues(server_url, username, names)
+        )
 
     async def _give_back_memory(self, desk: AgentDesk) -> None:
         """Hand freed heap pages back to the system once the first picture is drawn,

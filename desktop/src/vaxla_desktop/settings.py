@@ -1,4 +1,5 @@
-"""What the app remembers between runs (QSettings): last server and user, TLS pins.
+"""What the app remembers between runs (QSettings): last server and user, TLS pins, the
+queues the agent was logged in to.
 
 Never a password: those go to :mod:`vaxla_desktop.credentials`.
 """
@@ -64,4 +65,31 @@ class DesktopSettings:
         pins = self._pins()
         pins[origin] = fingerprint
         self._qsettings.setValue("tls/pins", json.dumps(pins, sort_keys=True))
+        self._qsettings.sync()
+
+    # The queues the agent was logged in to, per server and user: one JSON object, as
+    # the pins, keyed by "server user".
+
+    def _queue_logins(self) -> dict[str, list[str]]:
+        raw = self._text("agent/queues")
+        try:
+            stored = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        if not isinstance(stored, dict):
+            return {}
+        return {
+            key: [name for name in names if isinstance(name, str)]
+            for key, names in stored.items()
+            if isinstance(key, str) and isinstance(names, list)
+        }
+
+    def remembered_queues(self, server_url: str, username: str) -> list[str] | None:
+        """The queue names last remembered for this user on this server (None: never)."""
+        return self._queue_logins().get(f"{server_url} {username}")
+
+    def remember_queues(self, server_url: str, username: str, names: list[str]) -> None:
+        stored = self._queue_logins()
+        stored[f"{server_url} {username}"] = names
+        self._qsettings.setValue("agent/queues", json.dumps(stored, sort_keys=True))
         self._qsettings.sync()

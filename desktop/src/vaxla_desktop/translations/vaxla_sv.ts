@@ -11,6 +11,10 @@
         <source>Not a member of: {0}. Member of: {1}.</source>
         <translation>Inte medlem i: {0}. Medlem i: {1}.</translation>
     </message>
+    <message>
+        <source>Logged in to the queues of your last session: {0}.</source>
+        <translation>Inloggad i köerna från förra sessionen: {0}.</translation>
+    </message>
 </context>
 <context>
     <name>AgentPanel</name>
@@ -137,6 +141,10 @@
     <message>
         <source>Message</source>
         <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notering</translation>
     </message>
     <message>
         <source>Personal queue ({0})</source>

@@ -183,6 +183,10 @@ class AgentPanel(QWidget):
         self.message_label.setStyleSheet(f"color: {PROBLEM_COLOUR};")
         self.message_label.setAccessibleName(self.tr("Message"))
         self.message_label.hide()
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setAccessibleName(self.tr("Note"))
+        self.note_label.hide()
 
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.HLine)
@@ -192,6 +196,7 @@ class AgentPanel(QWidget):
         layout.addWidget(self.detail_label)
         layout.addLayout(actions)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.classify_group)
         layout.addWidget(self.queue_group)
         layout.addWidget(separator)
@@ -266,6 +271,11 @@ class AgentPanel(QWidget):
     def show_error(self, message: str) -> None:
         self.message_label.setText(message)
         self.message_label.setVisible(bool(message))
+
+    def show_note(self, note: str) -> None:
+        """Something the app did on its own that the agent should know of (not a fault)."""
+        self.note_label.setText(note)
+        self.note_label.setVisible(bool(note))
 
     def _show_me(self) -> None:
         me = self.state.me
