@@ -380,7 +380,8 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
 ) -> None:
     """A real call: SIPp calls 200 (Support), the app's own softphone answers it, the
     call is parked; the personal-queue tab lists it from the ``parked`` event, and
-    "Take back" has the server offer it to this softphone again."""
+    "Take back" has the server offer it to this softphone again. Classified after its
+    wrap-up has ended."""
     ready = next(filter(None, map(WORKER_READY.search, demo.log_lines)), None)
     assert ready is not None, "".join(demo.log_lines)
     worker_sip = ready.group(2)
@@ -436,6 +437,18 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             await asyncio.sleep(0.3)
             phone.panel.hang_up_button.click()
             assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
+
+            # Wrap-up ended (Ready now) unclassified: the server still classifies the
+            # last call, and the panel offers it until it has.
+            await until(desk, lambda: _state(desk) == "wrap_up")
+            assert panel.classify_group.title() == "Classify the call"
+            panel.ready_button.click()
+            await until(desk, lambda: _state(desk) == "available")
+            assert panel.classify_group.isVisible()
+            assert panel.classify_group.title() == "Classify the last call"
+            await done(desk, "classify", panel.classify_button.click)
+            assert desk.state.classified_contact == contact
+            assert not panel.classify_group.isVisible()
         finally:
             if caller.returncode is None:
                 caller.kill()
@@ -450,3 +463,7 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
 def _busy(desk: AgentDesk) -> bool:
     me = desk.state.me
     return me is not None and me.state == "busy" and me.last_contact is not None
+
+
+def _state(desk: AgentDesk) -> str | None:
+    return desk.state.me.state if desk.state.me is not None else None
