@@ -21,6 +21,8 @@ from typing import Self
 
 import psycopg
 
+from tests.orphans import end_with_this_process
+
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 30.0
@@ -186,6 +188,7 @@ class PostgresServer:
                 user=self._uid,
                 group=self._gid,
                 extra_groups=self._extra_groups,
+                preexec_fn=end_with_this_process(),
             )
 
     def _wait_until_ready(self) -> bool:

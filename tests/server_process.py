@@ -10,6 +10,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from tests.orphans import end_with_this_process
+
 BIN_DIR = Path(sys.executable).parent
 TIMEOUT_S = 30.0
 LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
@@ -50,6 +52,7 @@ class ServerProcess:
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=end_with_this_process(),
         )
         assert self.process.stderr is not None
         self.log_lines: list[str] = []
