@@ -379,9 +379,9 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
     qapp: QApplication, demo: ServerProcess, tmp_path: Path
 ) -> None:
     """A real call: SIPp calls 200 (Support), the app's own softphone answers it, the
-    call is parked; the personal-queue tab lists it from the ``parked`` event, and
-    "Take back" has the server offer it to this softphone again. Classified after its
-    wrap-up has ended."""
+    call is parked with the phone panel's Park button; the personal-queue tab lists it
+    from the ``parked`` event, and "Take back" has the server offer it to this softphone
+    again. Classified after its wrap-up has ended."""
     ready = next(filter(None, map(WORKER_READY.search, demo.log_lines)), None)
     assert ready is not None, "".join(demo.log_lines)
     worker_sip = ready.group(2)
@@ -419,7 +419,10 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             contact = me.last_contact
             assert [offer.contact_id for offer in offers] == [contact]
             await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
-            await desk.session.client.call("POST", "/agent/park", json={"contact_id": contact})
+            phone = desktop.phone
+            assert phone is not None
+            # Parked from the phone panel's button: the server takes the caller off my line.
+            phone.panel.park_button.click()
 
             await until(desk, lambda: panel.parked_model.rowCount() == 1)
             assert [p.contact_id for p in desk.state.parked] == [contact]
@@ -432,8 +435,6 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             await until(desk, lambda: panel.parked_model.rowCount() == 0)
             await until(desk, lambda: _busy(desk))
 
-            phone = desktop.phone
-            assert phone is not None
             await asyncio.sleep(0.3)
             phone.panel.hang_up_button.click()
             assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0

@@ -279,6 +279,24 @@ def test_a_call_without_an_offer_cannot_be_transferred(panel: PhonePanel, qtbot:
     panel.handle(Dialling(7, "sip:+4681234567@10.0.0.1"))
     panel.handle(Connected(7))
     assert not panel.transfer_button.isEnabled()
+    assert not panel.park_button.isEnabled()
+    with qtbot.assertNotEmitted(panel.sig_park):
+        QTest.keyClick(panel, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_caller_from_a_queue_is_parked_by_button_and_key(panel: PhonePanel, qtbot: QtBot) -> None:
+    panel.show_offer(OFFER)
+    ring(panel)
+    assert not panel.park_button.isVisible()
+    panel.handle(Connected(1))
+    assert panel.park_button.isVisible() and panel.park_button.isEnabled()
+    assert "Ctrl+P" in panel.park_button.toolTip()
+    with qtbot.waitSignal(panel.sig_park) as parked:
+        QTest.mouseClick(panel.park_button, Qt.MouseButton.LeftButton)
+    assert parked.args == [42]
+    with qtbot.waitSignal(panel.sig_park) as parked:
+        QTest.keyClick(panel, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert parked.args == [42]
 
 
 def test_sound_device_problems_are_shown(panel: PhonePanel) -> None:

@@ -115,6 +115,7 @@ class PhoneDesk(QObject):
         panel.sig_transfer.connect(self._on_transfer)
         panel.sig_transfer_complete.connect(self._on_transfer_complete)
         panel.sig_transfer_cancel.connect(self._on_transfer_cancel)
+        panel.sig_park.connect(self._on_park)
         panel.sig_audio_settings.connect(self.edit_audio_settings)
         if notify is not None:
             panel.sig_notify.connect(notify)
@@ -223,6 +224,20 @@ class PhoneDesk(QObject):
     def _on_transfer_cancel(self, transfer_id: str) -> None:
         if self.transfers is not None:
             self._spawn(self._transfer_step(self.transfers.cancel(transfer_id)))
+
+    def _on_park(self, contact_id: int) -> None:
+        transfers = self.transfers
+        if transfers is None:
+            self.panel.show_error(self.tr("Not connected to the server."))
+            return
+
+        async def park() -> None:
+            try:
+                await transfers.park(contact_id)
+            except ServerError as error:
+                self.panel.show_error(describe(error))
+
+        self._spawn(park())
 
     async def _transfer_step(self, step: Coroutine[Any, Any, TransferState]) -> None:
         try:

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.errors import BadAnswer
-from vaxla_protocol.control import TransferRequest, TransferState
+from vaxla_protocol.control import ParkedContact, ParkRequest, TransferRequest, TransferState
 
 
 class TransferApi:
@@ -26,6 +26,15 @@ class TransferApi:
 
     async def cancel(self, transfer_id: str) -> TransferState:
         return self._parse(await self._client.call("POST", f"/agent/transfer/{transfer_id}/cancel"))
+
+    async def park(self, contact_id: int) -> ParkedContact:
+        """Park the caller in the agent's personal queue (``/agent/park``)."""
+        request = ParkRequest(contact_id=contact_id)
+        data = await self._client.call("POST", "/agent/park", json=request.model_dump())
+        try:
+            return ParkedContact.model_validate(data)
+        except ValidationError as error:
+            raise BadAnswer(self._client.base_url, f"unexpected park answer: {error}") from error
 
     def _parse(self, data: object) -> TransferState:
         try:

@@ -807,6 +807,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Koppla samtalet vidare</translation>
     </message>
     <message>
+        <source>Park</source>
+        <translation>Parkera</translation>
+    </message>
+    <message>
+        <source>Park the caller in your personal queue</source>
+        <translation>Parkera den som ringer i din personliga kö</translation>
+    </message>
+    <message>
         <source>Sound…</source>
         <translation>Ljud…</translation>
     </message>
@@ -865,6 +873,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Only a caller from a queue can be transferred.</source>
         <translation>Bara en uppringare från en kö kan kopplas vidare.</translation>
+    </message>
+    <message>
+        <source>Only a caller from a queue can be parked.</source>
+        <translation>Bara den som ringer från en kö kan parkeras.</translation>
     </message>
     <message>
         <source>History ({0} missed)</source>

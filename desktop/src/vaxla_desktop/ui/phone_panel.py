@@ -16,7 +16,7 @@ What the main window uses (the whole API):
   never takes focus); ``sig_audio_settings()`` asks for the sound dialog.
 
 Keys: F5 answer, F6 hang up (or decline), F7 hold/resume, F8 transfer, Ctrl+M mute,
-Ctrl+K keypad. The agent panel uses F9/F10.
+Ctrl+K keypad, Ctrl+P park (``sig_park(contact_id)``). The agent panel uses F9/F10.
 """
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -61,6 +61,7 @@ HOLD_KEY = Qt.Key.Key_F7
 TRANSFER_KEY = Qt.Key.Key_F8
 MUTE_KEYS = "Ctrl+M"
 KEYPAD_KEYS = "Ctrl+K"
+PARK_KEYS = "Ctrl+P"
 
 # Background of the state badge; the badge always says the state in words too.
 PHASE_COLOURS = {
@@ -89,6 +90,7 @@ class PhonePanel(QWidget):
     sig_transfer = Signal(object)  # TransferRequest
     sig_transfer_complete = Signal(str)
     sig_transfer_cancel = Signal(str)
+    sig_park = Signal(int)  # the contact id: park the caller in my personal queue
     sig_notify = Signal(str, str)
     sig_audio_settings = Signal()
 
@@ -159,6 +161,9 @@ class PhonePanel(QWidget):
         self.transfer_button = self._button(
             self.tr("Transfer…"), self.tr("Transfer the call"), TRANSFER_KEY
         )
+        self.park_button = self._button(
+            self.tr("Park"), self.tr("Park the caller in your personal queue"), PARK_KEYS
+        )
         self.sound_button = QPushButton(self.tr("Sound…"))
         self.sound_button.setAccessibleName(self.tr("Sound and answering settings"))
         self.sound_button.setToolTip(self.tr("Microphone, speaker, ringer and auto-answer"))
@@ -176,6 +181,7 @@ class PhonePanel(QWidget):
         self.mute_button.clicked.connect(self._on_mute)
         self.keypad_button.toggled.connect(self._on_keypad)
         self.transfer_button.clicked.connect(self._on_transfer)
+        self.park_button.clicked.connect(self._on_park)
         self.sound_button.clicked.connect(self.sig_audio_settings)
         self.dtmf_pad.sig_digit.connect(self._on_digit)
         # Shortcuts of the panel, not of its buttons: they work whichever control has
@@ -185,6 +191,7 @@ class PhonePanel(QWidget):
             (HANG_UP_KEY, self._on_hang_up_key),
             (HOLD_KEY, self._on_hold),
             (TRANSFER_KEY, self._on_transfer),
+            (PARK_KEYS, self._on_park),
             (MUTE_KEYS, self._on_mute),
             (KEYPAD_KEYS, self.keypad_button.toggle),
         ):
@@ -206,6 +213,7 @@ class PhonePanel(QWidget):
             self.mute_button,
             self.keypad_button,
             self.transfer_button,
+            self.park_button,
         )
         for button in self._call_buttons:
             call_row.addWidget(button)
@@ -450,6 +458,17 @@ class PhonePanel(QWidget):
         self.transfer_dialog.show()
         self.transfer_dialog.raise_()
 
+    def _on_park(self) -> None:
+        """The caller waits in my personal queue (music on hold) and my leg ends; the
+        agent panel's Personal queue tab lists it for taking back."""
+        active = self.active_call()
+        if active is None or Action.TRANSFER not in active.actions:
+            return
+        if active.offer is None:
+            self.show_error(self.tr("Only a caller from a queue can be parked."))
+            return
+        self.sig_park.emit(active.offer.contact_id)
+
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.history_view:
             self.history.mark_seen()
@@ -531,9 +550,9 @@ class PhonePanel(QWidget):
         self.keypad_button.setEnabled(Action.DTMF in actions)
         if Action.DTMF not in actions:
             self.keypad_button.setChecked(False)
-        self.transfer_button.setEnabled(
-            Action.TRANSFER in actions and active is not None and active.offer is not None
-        )
+        from_a_queue = active is not None and active.offer is not None
+        self.transfer_button.setEnabled(Action.TRANSFER in actions and from_a_queue)
+        self.park_button.setEnabled(Action.TRANSFER in actions and from_a_queue)
         if current is None:
             self._ticker.stop()
         elif not self._ticker.isActive():
