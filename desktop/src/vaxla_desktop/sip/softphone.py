@@ -33,6 +33,7 @@ from vaxla_desktop.core.phone_events import (
     SoftphoneEvent,
 )
 from vaxla_desktop.sip.audio import AudioChoice, AudioDevice, AudioRoute, AudioSwitch
+from vaxla_desktop.sip.sound_port import CallSoundPort, SoundFactory, open_device_stream, retire
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
 
 __all__ = [
@@ -143,6 +144,11 @@ class Softphone:
     ``session_key`` gives the key of the agent's current session (``None`` when logged
     out: every INVITE is refused then). ``audio=False`` uses pjsua2's null device, as on
     servers and in tests.
+
+    When pjsua2 lists no sound devices (its wheel has no sound backend), calls' audio goes
+    through a :class:`~vaxla_desktop.sip.sound_port.CallSoundPort` to the stream that
+    ``sound`` opens: PortAudio's default devices unless given (and none with
+    ``audio=False`` unless given). No stream at all leaves calls without sound.
     """
 
     def __init__(
@@ -154,11 +160,13 @@ class Softphone:
         port: int = 0,
         audio: bool = True,
         user: str = "vaxla",
+        sound: SoundFactory | None = None,
     ) -> None:
         self._on_event = on_event
         self._session_key = session_key
         self._calls: dict[int, _Call] = {}
         self._numbers = itertools.count(1)
+        self._sound_port: CallSoundPort | None = None
         self._endpoint = pj.Endpoint()
         self._endpoint.libCreate()
         try:
@@ -181,6 +189,9 @@ class Softphone:
             self._endpoint.libStart()
             # No sound devices at all (a server, a VM) falls to the null device here.
             self._audio.use(AudioChoice())
+            self._sound_port = self._open_sound(
+                sound or (open_device_stream if audio else None), config.medConfig.clockRate
+            )
             self._ring_tone: Any = None
             self._ring_on = False
             info = self._endpoint.transportGetInfo(self._transport)
@@ -191,7 +202,9 @@ class Softphone:
             self._account = _Account(self)
             self._account.create(account, True)
         except pj.Error as error:
+            self._close_sound()
             self._endpoint.libDestroy()
+            self._retire_sound()
             raise SoftphoneError(f"the softphone could not start: {error.info()}") from None
         self.contact = f"sip:{user}@{self.address}"
         log.info("softphone listening at %s", self.contact)
@@ -313,7 +326,7 @@ class Softphone:
             tone = pj.ToneGenerator()
             tone.createToneGenerator()
             tone.play(tones, loop)
-            tone.startTransmit(self._endpoint.audDevManager().getPlaybackDevMedia())
+            tone.startTransmit(self._speaker())
         except pj.Error as error:
             # No sound to play it on is no reason to miss the call.
             log.warning("cannot play a tone: %s", error.info())
@@ -359,7 +372,9 @@ class Softphone:
         except pj.Error:
             log.debug("account shutdown failed", exc_info=True)
         del self._account
+        self._close_sound()
         self._endpoint.libDestroy()
+        self._retire_sound()
         # pjsua2's Endpoint is a singleton: the destroyed one must go before another
         # softphone in this process (a later login, the next test) makes a new one.
         del self._endpoint
@@ -414,14 +429,52 @@ class Softphone:
         if call.media is None:
             return
         self._audio.set_ringing(False)  # talking happens on the speaker
-        manager = self._endpoint.audDevManager()
-        capture = manager.getCaptureDevMedia()
-        playback = manager.getPlaybackDevMedia()
+        capture = self._microphone()
+        playback = self._speaker()
         call.media.startTransmit(playback)
         if call.muted:
             capture.stopTransmit(call.media)
         else:
             capture.startTransmit(call.media)
+
+    # Sound through a CallSoundPort when pjsua2 has no devices of its own
+
+    def _open_sound(self, factory: SoundFactory | None, clock_rate: int) -> CallSoundPort | None:
+        if factory is None or self._audio.devices():
+            return None
+        stream = factory(clock_rate)
+        if stream is None:
+            log.warning("no sound devices: calls connect without sound")
+            return None
+        try:
+            port = CallSoundPort(stream, clock_rate)
+        except pj.Error as error:
+            stream.close()
+            log.warning("no sound: cannot add the sound port (%s)", error.info())
+            return None
+        log.info("pjsua2 has no sound devices; call audio goes through %s", type(stream).__name__)
+        return port
+
+    def _close_sound(self) -> None:
+        """Before ``libDestroy()``: the stream closes, the port falls silent."""
+        if self._sound_port is not None:
+            self._sound_port.detach()
+
+    def _retire_sound(self) -> None:
+        """After ``libDestroy()``: the port is never freed (see ``sound_port.retire``)."""
+        if self._sound_port is not None:
+            retire(self._sound_port)
+            self._sound_port = None
+
+    def _speaker(self) -> Any:
+        if self._sound_port is not None:
+            return self._sound_port
+        return self._endpoint.audDevManager().getPlaybackDevMedia()
+
+    def _microphone(self) -> Any:
+        if self._sound_port is not None:
+            return self._sound_port
+        return self._endpoint.audDevManager().getCaptureDevMedia()
 
     @staticmethod
     def _param(code: int) -> Any:

@@ -1,0 +1,213 @@
+"""Call audio through a sound library when pjsua2 itself has no sound devices.
+
+The ``pjsua2-python`` wheel is built without any sound backend (``PJMEDIA_HAS_SOUND 0``):
+its device manager lists no devices anywhere, so the conference bridge runs on the null
+device and the agent would hear nothing. :class:`CallSoundPort` is a conference port
+(pjsua2's ``AudioMediaPort``) that hands each 20 ms frame the call sends to a
+:class:`SoundStream` and takes the frames the call should hear from it. The bridge's
+clock is the null device's own thread, so the port's callbacks run on that thread (with
+the GIL, checked against SIPp); :class:`RingBuffer` carries PCM between that thread and
+the sound library's.
+
+:func:`open_device_stream` is the real stream: PortAudio through the ``sounddevice``
+package, used only when that package, the PortAudio library and a default input and
+output device are all there. Anything missing gives ``None`` and a log line that says
+which; calls then connect without sound, as before.
+
+PCM everywhere is mono signed 16-bit little-endian at the bridge's clock rate.
+"""
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import pjsua2 as pj
+
+log = logging.getLogger(__name__)
+
+SAMPLE_BYTES = 2  # signed 16-bit mono
+FRAME_MS = 20  # pjsua2's default audio frame
+
+
+class SoundStream(Protocol):
+    """Where the call's sound goes and where the agent's voice comes from."""
+
+    def write(self, pcm: bytes) -> None:
+        """Play ``pcm`` (what the call sends: the caller's voice)."""
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes of the agent's voice; fewer (or none) when there is no more."""
+
+    def close(self) -> None:
+        """Stop playing and recording."""
+
+
+SoundFactory = Callable[[int], SoundStream | None]
+"""Opens a stream at the given clock rate, or ``None`` when there is no sound to open."""
+
+
+class RingBuffer:
+    """A bounded byte FIFO shared by two threads.
+
+    A writer that gets ahead (the reader stalled) overwrites the oldest bytes rather
+    than growing: late sound is worse than lost sound. ``dropped`` counts the bytes lost
+    that way, so a caller can see it happen.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        if capacity <= 0:
+            raise ValueError(f"a ring buffer needs a positive capacity, not {capacity}")
+        self.capacity = capacity
+        self.dropped = 0
+        self._data = bytearray()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            self._data += data
+            excess = len(self._data) - self.capacity
+            if excess > 0:
+                del self._data[:excess]
+                self.dropped += excess
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` of the oldest bytes (removed from the buffer)."""
+        with self._lock:
+            out = bytes(self._data[:n])
+            del self._data[:n]
+            return out
+
+
+class CallSoundPort(pj.AudioMediaPort):  # type: ignore[misc]
+    """A conference port between the calls and ``stream`` (see the module docstring).
+
+    Connect it like a sound device: ``call_media.startTransmit(port)`` to hear the call,
+    ``port.startTransmit(call_media)`` to speak into it.
+    """
+
+    def __init__(self, stream: SoundStream, clock_rate: int) -> None:
+        super().__init__()
+        self.stream = stream
+        self.frame_bytes = clock_rate * FRAME_MS // 1000 * SAMPLE_BYTES
+        self._silence = bytes(self.frame_bytes)
+        self._failed = False
+        self._detached = False
+        audio = pj.MediaFormatAudio()
+        audio.init(pj.PJMEDIA_FORMAT_L16, clock_rate, 1, FRAME_MS * 1000, 8 * SAMPLE_BYTES)
+        self.createPort("vaxla-sound", audio)
+
+    def detach(self) -> None:
+        """Close the stream; from now on the port hears nothing and says silence."""
+        if self._detached:
+            return
+        self._detached = True
+        try:
+            self.stream.close()
+        except Exception:
+            log.warning("closing the sound stream failed", exc_info=True)
+
+    def onFrameReceived(self, frame: Any) -> None:
+        if self._detached or frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or not frame.size:
+            return
+        try:
+            self.stream.write(bytes(frame.buf)[: frame.size])
+        except Exception:
+            self._report()
+
+    def onFrameRequested(self, frame: Any) -> None:
+        pcm = b""
+        if not self._detached:
+            try:
+                pcm = self.stream.read(self.frame_bytes)
+            except Exception:
+                self._report()
+        if len(pcm) < self.frame_bytes:
+            pcm += self._silence[len(pcm) :]
+        frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
+        frame.buf = pj.ByteVector(pcm)
+        frame.size = self.frame_bytes
+
+    def _report(self) -> None:
+        # Once: this runs fifty times a second, and nothing may unwind into pjmedia.
+        if not self._failed:
+            self._failed = True
+            log.exception("the sound stream failed; the call goes on without it")
+
+
+_RETIRED: list[CallSoundPort] = []
+
+
+def retire(port: CallSoundPort) -> None:
+    """Keep ``port`` (detached, its library destroyed) alive for the rest of the process.
+
+    pjsua2's ``~AudioMediaPort`` asks the conference bridge to remove the port, which
+    since pjmedia 2.14 happens at the bridge's next clock tick, and then frees the port at
+    once: a tick already running on the clock thread (waiting for the GIL inside one of
+    the callbacks) then calls into freed memory. That crashed the test process about one
+    run in four. After ``libDestroy()`` the destructor is no better (the pool it releases
+    belongs to the destroyed library), so the port is never destroyed: one small object
+    per softphone, which a process makes once per login.
+    """
+    port.thisown = False
+    _RETIRED.append(port)
+
+
+class DeviceStream:
+    """PortAudio's default microphone and speaker (``sounddevice.RawStream``).
+
+    PortAudio's callback thread and the bridge's clock thread meet in two ring buffers of
+    ``buffer_ms`` each: to the speaker, and from the microphone.
+    """
+
+    def __init__(self, sounddevice: Any, clock_rate: int, *, buffer_ms: int = 200) -> None:
+        capacity = clock_rate * buffer_ms // 1000 * SAMPLE_BYTES
+        self.to_speaker = RingBuffer(capacity)
+        self.from_microphone = RingBuffer(capacity)
+        self._stream = sounddevice.RawStream(
+            samplerate=clock_rate,
+            channels=1,
+            dtype="int16",
+            blocksize=clock_rate * FRAME_MS // 1000,
+            callback=self._callback,
+        )
+        self._stream.start()
+
+    def _callback(self, indata: Any, outdata: Any, frames: int, time: Any, status: Any) -> None:
+        self.from_microphone.write(bytes(indata))
+        pcm = self.to_speaker.read(len(outdata))
+        outdata[:] = pcm + bytes(len(outdata) - len(pcm))
+
+    def write(self, pcm: bytes) -> None:
+        self.to_speaker.write(pcm)
+
+    def read(self, n: int) -> bytes:
+        return self.from_microphone.read(n)
+
+    def close(self) -> None:
+        self._stream.stop()
+        self._stream.close()
+
+
+def open_device_stream(clock_rate: int) -> SoundStream | None:
+    """PortAudio's default devices as a stream, or ``None`` (logged) when there is none."""
+    try:
+        sounddevice = importlib.import_module("sounddevice")
+    except ImportError:
+        log.warning("no sound: the sounddevice package is not installed")
+        return None
+    except OSError as error:  # the package is there, the PortAudio library is not
+        log.warning("no sound: PortAudio cannot be loaded (%s)", error)
+        return None
+    try:
+        sounddevice.check_input_settings(samplerate=clock_rate, channels=1, dtype="int16")
+        sounddevice.check_output_settings(samplerate=clock_rate, channels=1, dtype="int16")
+        return DeviceStream(sounddevice, clock_rate)
+    except Exception as error:  # PortAudioError, ValueError: no default device, bad rate
+        log.warning("no sound: PortAudio has no usable default device (%s)", error)
+        return None
