@@ -6,7 +6,8 @@ redraw only those cells. A state is always a word and a colour, never a colour a
 """
 
 import re
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -71,38 +72,80 @@ def _state_brushes(state: AgentStateName, role: int) -> QBrush | None:
     return None
 
 
-class QueueTableModel(QAbstractTableModel):
-    """Every queue of the last snapshot; :data:`MINE_ROLE` says whether it is mine."""
+Row = TypeVar("Row")
 
-    MINE_ROLE = Qt.ItemDataRole.UserRole + 1
-    QUEUE, WAITING, LONGEST, AVAILABLE, BUSY, PAUSED, WRAP_UP, SERVICE = range(8)
+
+class _RowsModel(QAbstractTableModel, Generic[Row]):
+    """A flat table of ``_rows`` with ``COLUMNS`` columns titled by ``_titles``."""
+
+    COLUMNS: ClassVar[int]
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[QueueFigures] = []
+        self._rows: list[Row] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 8
+        return 0 if parent.isValid() else self.COLUMNS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < 8:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.COLUMNS:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("Queue"),
-                self.tr("Waiting"),
-                self.tr("Longest wait"),
-                self.tr("Ready"),
-                self.tr("On a call"),
-                self.tr("Paused"),
-                self.tr("Wrap-up"),
-                self.tr("Service level"),
-            )[section]
+            return self._titles()[section]
+        return self._header_hint(section, role)
+
+    def _titles(self) -> Sequence[str]:
+        raise NotImplementedError
+
+    def _header_hint(self, section: int, role: int) -> Any:
+        """Other roles of a column's header (a tooltip); none unless a model says."""
+        return None
+
+    def _replace_rows(self, rows: list[Row], key: Callable[[Row], Hashable]) -> None:
+        """The same rows in the same order are redrawn in place (a selection stays);
+        any other change resets the model."""
+        if [key(r) for r in rows] == [key(r) for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.COLUMNS - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def _redraw_column(self, column: int) -> None:
+        self.dataChanged.emit(
+            self.index(0, column),
+            self.index(len(self._rows) - 1, column),
+            [Qt.ItemDataRole.DisplayRole],
+        )
+
+
+class QueueTableModel(_RowsModel[QueueFigures]):
+    """Every queue of the last snapshot; :data:`MINE_ROLE` says whether it is mine."""
+
+    MINE_ROLE = Qt.ItemDataRole.UserRole + 1
+    QUEUE, WAITING, LONGEST, AVAILABLE, BUSY, PAUSED, WRAP_UP, SERVICE = range(8)
+    COLUMNS = 8
+
+    def _titles(self) -> Sequence[str]:
+        return (
+            self.tr("Queue"),
+            self.tr("Waiting"),
+            self.tr("Longest wait"),
+            self.tr("Ready"),
+            self.tr("On a call"),
+            self.tr("Paused"),
+            self.tr("Wrap-up"),
+            self.tr("Service level"),
+        )
+
+    def _header_hint(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and section == self.SERVICE:
             return self.tr("Answered within the goal today, of the calls offered today")
         return None
@@ -146,15 +189,7 @@ class QueueTableModel(QAbstractTableModel):
         return None
 
     def refresh(self, state: PanelState) -> None:
-        rows = state.queues()
-        if [r.state.id for r in rows] == [r.state.id for r in self._rows]:
-            self._rows = rows
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 7))
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self._replace_rows(state.queues(), lambda row: row.state.id)
 
     def tick(self, state: PanelState) -> None:
         """The waits have grown: redraw the longest-wait column only."""
@@ -165,11 +200,7 @@ class QueueTableModel(QAbstractTableModel):
             QueueFigures(row.state, row.mine, now.get(row.state.id, row.longest_wait_s))
             for row in self._rows
         ]
-        self.dataChanged.emit(
-            self.index(0, self.LONGEST),
-            self.index(len(self._rows) - 1, self.LONGEST),
-            [Qt.ItemDataRole.DisplayRole],
-        )
+        self._redraw_column(self.LONGEST)
 
 
 class QueueFilter(QSortFilterProxyModel):
@@ -186,37 +217,25 @@ class QueueFilter(QSortFilterProxyModel):
         return bool(source.data(index, QueueTableModel.MINE_ROLE)) == self._mine
 
 
-class ColleagueTableModel(QAbstractTableModel):
+class ColleagueTableModel(_RowsModel[AgentState]):
     """The agents sharing a queue with me: name, state (word and colour), queues."""
 
     NAME, STATE, QUEUES = range(3)
+    COLUMNS = 3
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AgentState] = []
         self._pause_labels: dict[str, str] = {}
 
     def set_pause_labels(self, labels: dict[str, str]) -> None:
         self._pause_labels = labels
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
+            )
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 3
-        ):
-            return (self.tr("Colleague"), self.tr("State"), self.tr("Logged in to"))[section]
-        return None
+    def _titles(self) -> Sequence[str]:
+        return (self.tr("Colleague"), self.tr("State"), self.tr("Logged in to"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -243,14 +262,7 @@ class ColleagueTableModel(QAbstractTableModel):
 
     def refresh(self, state: PanelState) -> None:
         rows = sorted(state.colleagues.values(), key=_colleague_order)
-        if [r.agent_id for r in rows] == [r.agent_id for r in self._rows]:
-            self._rows = rows
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, 2))
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self._replace_rows(rows, lambda row: row.agent_id)
 
 
 def _colleague_order(agent: AgentState) -> tuple[bool, list[str | int]]:
@@ -259,32 +271,15 @@ def _colleague_order(agent: AgentState) -> tuple[bool, list[str | int]]:
     return agent.state == "offline", [int(p) if p.isdigit() else p for p in parts]
 
 
-class ParkedTableModel(QAbstractTableModel):
+class ParkedTableModel(_RowsModel[tuple[ParkedContact, float]]):
     """The callers in my personal queue (R22), the longest parked first."""
 
     CONTACT_ROLE = Qt.ItemDataRole.UserRole + 1
     CALLER, QUEUE, WAITED = range(3)
+    COLUMNS = 3
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[ParkedContact, float]] = []
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 3
-        ):
-            return (self.tr("Caller"), self.tr("From queue"), self.tr("Waited"))[section]
-        return None
+    def _titles(self) -> Sequence[str]:
+        return (self.tr("Caller"), self.tr("From queue"), self.tr("Waited"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -314,8 +309,4 @@ class ParkedTableModel(QAbstractTableModel):
         if not self._rows:
             return
         self._rows = [(contact, state.parked_wait_s(contact)) for contact, _ in self._rows]
-        self.dataChanged.emit(
-            self.index(0, self.WAITED),
-            self.index(len(self._rows) - 1, self.WAITED),
-            [Qt.ItemDataRole.DisplayRole],
-        )
+        self._redraw_column(self.WAITED)
