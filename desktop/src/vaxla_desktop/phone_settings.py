@@ -4,9 +4,7 @@ machine, and each user's auto-answer choice."""
 from pathlib import Path
 from urllib.parse import quote
 
-from PySide6.QtCore import QSettings
-
-from vaxla_desktop.settings import APPLICATION, ORGANISATION
+from vaxla_desktop.settings import open_settings
 from vaxla_desktop.sip.audio import AudioChoice
 
 
@@ -14,10 +12,7 @@ class PhoneSettings:
     """``path`` gives an INI file instead of the platform's place, as ``DesktopSettings``."""
 
     def __init__(self, path: Path | None = None) -> None:
-        if path is None:
-            self._qsettings = QSettings(ORGANISATION, APPLICATION)
-        else:
-            self._qsettings = QSettings(str(path), QSettings.Format.IniFormat)
+        self._qsettings = open_settings(path)
 
     def _text(self, key: str) -> str | None:
         value = self._qsettings.value(key)

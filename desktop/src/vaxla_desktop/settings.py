@@ -13,15 +13,19 @@ ORGANISATION = "Vaxla"
 APPLICATION = "Vaxla desktop"
 
 
+def open_settings(path: Path | None) -> QSettings:
+    """The platform's place for the app's settings, or the INI file ``path``."""
+    if path is None:
+        return QSettings(ORGANISATION, APPLICATION)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
 class DesktopSettings:
     """The app's settings; ``path`` gives an INI file instead of the platform's place
     (tests, and kiosk set-ups that keep settings beside the app)."""
 
     def __init__(self, path: Path | None = None) -> None:
-        if path is None:
-            self._qsettings = QSettings(ORGANISATION, APPLICATION)
-        else:
-            self._qsettings = QSettings(str(path), QSettings.Format.IniFormat)
+        self._qsettings = open_settings(path)
 
     def _text(self, key: str) -> str | None:
         value = self._qsettings.value(key)
