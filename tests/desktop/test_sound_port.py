@@ -17,14 +17,14 @@ import socket
 import subprocess
 import threading
 import time
-import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from vaxla_desktop.sip.portaudio import open_portaudio
 from vaxla_desktop.sip.softphone import Connected, Ended, Ringing, Softphone, SoftphoneEvent
-from vaxla_desktop.sip.sound_port import DeviceStream, RingBuffer, open_device_stream
+from vaxla_desktop.sip.sound_port import RingBuffer
 from vaxla_protocol.offers import make_offer_token, session_key
 
 SCENARIOS = Path(__file__).parent / "sipp"
@@ -99,41 +99,9 @@ no_sound_here = pytest.mark.skipif(portaudio_devices() > 0, reason="this machine
 def test_with_no_sound_device_there_is_no_stream_and_the_log_says_why(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, "vaxla_desktop.sip.sound_port"):
-        assert open_device_stream(16000) is None
-    assert "no sound: " in caplog.text
-
-
-class FakeRawStream:
-    """sounddevice.RawStream as far as DeviceStream uses it (PortAudio calls back)."""
-
-    def __init__(self, **options: object) -> None:
-        self.options = options
-        self.started = self.closed = False
-
-    def start(self) -> None:
-        self.started = True
-
-    def stop(self) -> None:
-        self.started = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def test_the_device_stream_moves_pcm_between_portaudio_and_the_call() -> None:
-    fake = types.SimpleNamespace(RawStream=FakeRawStream)
-    stream = DeviceStream(fake, 8000, buffer_ms=100)
-    portaudio = stream._stream
-    assert portaudio.started and portaudio.options["blocksize"] == 160
-    stream.write(b"\x01\x02" * 100)  # the caller: 100 samples for the speaker
-    speaker = bytearray(320)
-    callback = portaudio.options["callback"]
-    callback(b"\x05\x06" * 160, speaker, 160, None, None)  # PortAudio's 20 ms block
-    assert bytes(speaker) == b"\x01\x02" * 100 + bytes(120)  # the rest is silence
-    assert stream.read(1000) == b"\x05\x06" * 160  # the agent's voice for the call
-    stream.close()
-    assert portaudio.closed and not portaudio.started
+    with caplog.at_level(logging.WARNING, "vaxla_desktop.sip.portaudio"):
+        assert open_portaudio(16000) is None
+    assert "no sound: PortAudio finds no sound devices" in caplog.text
 
 
 @no_sound_here

@@ -8,7 +8,11 @@ that is not there (unplugged mid-call) — pure logic, tested without pjsua2.
 device that refuses to open falls back to the default, and with no devices at all the
 null device keeps calls working without sound.
 
-pjsua2 has one sound device for its conference bridge, so the ringer is the playback
+The manager is pjsua2's own ``AudDevManager`` where pjsua2 has sound devices, and
+:class:`~vaxla_desktop.sip.portaudio.PortAudioSound` (the same methods over PortAudio)
+where it has none, as with the ``pjsua2-python`` wheel.
+
+There is one playback device for the calls and the ring, so the ringer is the playback
 device while an offer rings and no call is connected; during a call a second offer rings
 on the speaker.
 """
@@ -19,13 +23,15 @@ from typing import Any, Protocol
 
 import pjsua2 as pj
 
+from vaxla_desktop.sip.portaudio import SoundDeviceError
+
 log = logging.getLogger(__name__)
 
 # pjmedia's "the system default" indices.
 DEFAULT_CAPTURE = -1
 DEFAULT_PLAYBACK = -2
 # Marks "the null device is in use" where a (capture, playback) pair is kept.
-_NULL = (-100, -100)
+_NULL = (-100, -100, -100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,14 @@ class DeviceManager(Protocol):
     def setNullDev(self) -> None: ...
 
 
+# What a device manager raises when a device will not open or list.
+DEVICE_ERRORS = (pj.Error, SoundDeviceError)
+
+
+def _describe(error: Exception) -> str:
+    return str(error.info()) if isinstance(error, pj.Error) else str(error)
+
+
 class AudioSwitch:
     """Keeps pjsua2 on the chosen devices, or on the defaults when they are gone.
 
@@ -109,7 +123,9 @@ class AudioSwitch:
         self.choice = AudioChoice()
         self.route: AudioRoute | None = None
         self.ringing = False
-        self._applied: tuple[int, int] | None = None  # (capture, playback) as set
+        # (capture, playback, the manager's device-list generation) as set: indices from
+        # an older list may name other devices.
+        self._applied: tuple[int, int, int] | None = None
 
     def detach(self) -> None:
         """The library is gone: touch the device manager no more."""
@@ -123,8 +139,8 @@ class AudioSwitch:
         try:
             self._manager.refreshDevs()
             infos = list(self._manager.enumDev2())
-        except pj.Error as error:
-            log.warning("cannot list sound devices: %s", error.info())
+        except DEVICE_ERRORS as error:
+            log.warning("cannot list sound devices: %s", _describe(error))
             return []
         return [
             AudioDevice(index, info.name, info.driver, info.inputCount, info.outputCount)
@@ -133,6 +149,9 @@ class AudioSwitch:
 
     def use(self, choice: AudioChoice) -> AudioRoute:
         self.choice = choice
+        forget_lost = getattr(self._manager, "forget_lost", None)
+        if forget_lost is not None:  # chosen again: a device that failed may be tried
+            forget_lost()
         return self.check(force=True) or self._current()
 
     def set_ringing(self, ringing: bool) -> None:
@@ -163,22 +182,23 @@ class AudioSwitch:
             self._set_null()
             return
         playback = route.ringer if self.ringing else route.playback
-        wanted = (route.capture, playback)
+        generation = getattr(self._manager, "generation", 0)
+        wanted = (route.capture, playback, generation)
         if wanted == self._applied:
             return
         try:
             self._manager.setCaptureDev(route.capture)
             self._manager.setPlaybackDev(playback)
-        except pj.Error as error:
-            log.warning("cannot open the chosen sound device: %s", error.info())
+        except DEVICE_ERRORS as error:
+            log.warning("cannot open the chosen sound device: %s", _describe(error))
             try:
                 self._manager.setCaptureDev(DEFAULT_CAPTURE)
                 self._manager.setPlaybackDev(DEFAULT_PLAYBACK)
-            except pj.Error as default_error:
-                log.warning("cannot open the default sound device: %s", default_error.info())
+            except DEVICE_ERRORS as default_error:
+                log.warning("cannot open the default sound device: %s", _describe(default_error))
                 self._set_null()
                 return
-            wanted = (DEFAULT_CAPTURE, DEFAULT_PLAYBACK)
+            wanted = (DEFAULT_CAPTURE, DEFAULT_PLAYBACK, generation)
         self._applied = wanted
 
     def _set_null(self) -> None:
@@ -186,8 +206,8 @@ class AudioSwitch:
             return
         try:
             self._manager.setNullDev()
-        except pj.Error as error:
-            log.warning("cannot use the null sound device: %s", error.info())
+        except DEVICE_ERRORS as error:
+            log.warning("cannot use the null sound device: %s", _describe(error))
         self._applied = _NULL
 
     def name_of(self, index: int, devices: list[AudioDevice]) -> str | None:

@@ -103,7 +103,8 @@ class SoftphoneBridge(QObject):
         self.softphone.play_answer_tone()
 
     def audio_devices(self) -> list[AudioDevice]:
-        return self.softphone.audio_devices()
+        """For the sound settings: PortAudio looks again for devices plugged in."""
+        return self.softphone.audio_devices(look_again=True)
 
     def use_audio(self, choice: AudioChoice) -> None:
         self.softphone.use_audio(choice)

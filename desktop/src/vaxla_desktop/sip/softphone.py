@@ -33,7 +33,13 @@ from vaxla_desktop.core.phone_events import (
     SoftphoneEvent,
 )
 from vaxla_desktop.sip.audio import AudioChoice, AudioDevice, AudioRoute, AudioSwitch
-from vaxla_desktop.sip.sound_port import CallSoundPort, SoundFactory, open_device_stream, retire
+from vaxla_desktop.sip.portaudio import (
+    DEFAULT_PLAYBACK,
+    PortAudioSound,
+    SoundDeviceError,
+    open_portaudio,
+)
+from vaxla_desktop.sip.sound_port import CallSoundPort, SoundFactory, retire
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
 
 __all__ = [
@@ -147,8 +153,9 @@ class Softphone:
 
     When pjsua2 lists no sound devices (its wheel has no sound backend), calls' audio goes
     through a :class:`~vaxla_desktop.sip.sound_port.CallSoundPort` to the stream that
-    ``sound`` opens: PortAudio's default devices unless given (and none with
-    ``audio=False`` unless given). No stream at all leaves calls without sound.
+    ``sound`` opens: PortAudio unless given (and none with ``audio=False`` unless given).
+    With PortAudio, its devices are the ones the agent chooses among (and fall back
+    from). No stream at all leaves calls without sound.
     """
 
     def __init__(
@@ -167,6 +174,7 @@ class Softphone:
         self._calls: dict[int, _Call] = {}
         self._numbers = itertools.count(1)
         self._sound_port: CallSoundPort | None = None
+        self._portaudio: PortAudioSound | None = None
         self._endpoint = pj.Endpoint()
         self._endpoint.libCreate()
         try:
@@ -190,8 +198,13 @@ class Softphone:
             # No sound devices at all (a server, a VM) falls to the null device here.
             self._audio.use(AudioChoice())
             self._sound_port = self._open_sound(
-                sound or (open_device_stream if audio else None), config.medConfig.clockRate
+                sound or (open_portaudio if audio else None), config.medConfig.clockRate
             )
+            if self._sound_port is not None and isinstance(self._sound_port.stream, PortAudioSound):
+                # The agent's devices are PortAudio's: choose, ring and fall back there.
+                self._portaudio = self._sound_port.stream
+                self._audio = AudioSwitch(self._portaudio)
+                self._audio.use(AudioChoice())
             self._ring_tone: Any = None
             self._ring_on = False
             info = self._endpoint.transportGetInfo(self._transport)
@@ -283,8 +296,14 @@ class Softphone:
 
     # Sound: devices, the ring and the auto-answer tone
 
-    def audio_devices(self) -> list[AudioDevice]:
-        """The sound devices there are now (none with ``audio=False``)."""
+    def audio_devices(self, *, look_again: bool = False) -> list[AudioDevice]:
+        """The sound devices there are now (none with ``audio=False``).
+
+        ``look_again`` (the agent opened the sound settings) has PortAudio look for
+        devices plugged in since it started, when no call is up and nothing rings: that
+        closes and reopens the streams."""
+        if look_again and self._portaudio is not None and not self._calls and not self._ring_on:
+            self._portaudio.rescan()
         return self._audio.devices()
 
     def use_audio(self, choice: AudioChoice) -> None:
@@ -307,6 +326,9 @@ class Softphone:
         if ringing == self._ring_on:
             return
         self._ring_on = ringing
+        if self._portaudio is not None:  # its ringer stream makes the ring
+            self._portaudio.ring(ringing)
+            return
         connected = any(call.connected for call in self._calls.values())
         self._audio.set_ringing(ringing and not connected)
         if ringing:
@@ -317,6 +339,8 @@ class Softphone:
     def play_answer_tone(self) -> None:
         """Two short beeps: the call was answered automatically."""
         self._ring_on = False
+        if self._portaudio is not None:
+            self._portaudio.ring(False)
         self._audio.set_ringing(False)
         self._play_tone(_tones([(880, 120, 80), (880, 120, 80)]), loop=False)
 
@@ -343,6 +367,8 @@ class Softphone:
             log.debug("stopping the tone failed", exc_info=True)
 
     def _emit_route(self, route: AudioRoute) -> None:
+        if self._portaudio is not None:
+            self._use_ringer(self._portaudio, route)
         devices = self._audio.devices()
         self._emit(
             AudioRouteChanged(
@@ -353,6 +379,19 @@ class Softphone:
                 no_devices=route.no_devices,
             )
         )
+
+    @staticmethod
+    def _use_ringer(portaudio: PortAudioSound, route: AudioRoute) -> None:
+        """PortAudio rings on a stream of its own, on the route's ringer (or the default)."""
+        ringer = DEFAULT_PLAYBACK if route.no_devices else route.ringer
+        for index in dict.fromkeys((ringer, DEFAULT_PLAYBACK)):
+            try:
+                portaudio.setRingerDev(index)
+            except SoundDeviceError as error:
+                log.warning("%s", error)
+            else:
+                return
+        # No sound to ring on is no reason to miss the call: offers show on screen.
 
     def close(self, *, max_wait_ms: int = 2000) -> None:
         """Hang up every call, wait for them to end, and destroy the library."""

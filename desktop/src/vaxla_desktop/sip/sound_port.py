@@ -9,15 +9,12 @@ clock is the null device's own thread, so the port's callbacks run on that threa
 the GIL, checked against SIPp); :class:`RingBuffer` carries PCM between that thread and
 the sound library's.
 
-:func:`open_device_stream` is the real stream: PortAudio through the ``sounddevice``
-package, used only when that package, the PortAudio library and a default input and
-output device are all there. Anything missing gives ``None`` and a log line that says
-which; calls then connect without sound, as before.
+The real stream is :class:`~vaxla_desktop.sip.portaudio.PortAudioSound`: PortAudio
+through the ``sounddevice`` package, on the devices the agent chose.
 
 PCM everywhere is mono signed 16-bit little-endian at the bridge's clock rate.
 """
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -75,6 +72,11 @@ class RingBuffer:
             if excess > 0:
                 del self._data[:excess]
                 self.dropped += excess
+
+    def clear(self) -> None:
+        """Forget what is buffered (it was meant for another device)."""
+        with self._lock:
+            self._data.clear()
 
     def read(self, n: int) -> bytes:
         """Up to ``n`` of the oldest bytes (removed from the buffer)."""
@@ -156,58 +158,3 @@ def retire(port: CallSoundPort) -> None:
     """
     port.thisown = False
     _RETIRED.append(port)
-
-
-class DeviceStream:
-    """PortAudio's default microphone and speaker (``sounddevice.RawStream``).
-
-    PortAudio's callback thread and the bridge's clock thread meet in two ring buffers of
-    ``buffer_ms`` each: to the speaker, and from the microphone.
-    """
-
-    def __init__(self, sounddevice: Any, clock_rate: int, *, buffer_ms: int = 200) -> None:
-        capacity = clock_rate * buffer_ms // 1000 * SAMPLE_BYTES
-        self.to_speaker = RingBuffer(capacity)
-        self.from_microphone = RingBuffer(capacity)
-        self._stream = sounddevice.RawStream(
-            samplerate=clock_rate,
-            channels=1,
-            dtype="int16",
-            blocksize=clock_rate * FRAME_MS // 1000,
-            callback=self._callback,
-        )
-        self._stream.start()
-
-    def _callback(self, indata: Any, outdata: Any, frames: int, time: Any, status: Any) -> None:
-        self.from_microphone.write(bytes(indata))
-        pcm = self.to_speaker.read(len(outdata))
-        outdata[:] = pcm + bytes(len(outdata) - len(pcm))
-
-    def write(self, pcm: bytes) -> None:
-        self.to_speaker.write(pcm)
-
-    def read(self, n: int) -> bytes:
-        return self.from_microphone.read(n)
-
-    def close(self) -> None:
-        self._stream.stop()
-        self._stream.close()
-
-
-def open_device_stream(clock_rate: int) -> SoundStream | None:
-    """PortAudio's default devices as a stream, or ``None`` (logged) when there is none."""
-    try:
-        sounddevice = importlib.import_module("sounddevice")
-    except ImportError:
-        log.warning("no sound: the sounddevice package is not installed")
-        return None
-    except OSError as error:  # the package is there, the PortAudio library is not
-        log.warning("no sound: PortAudio cannot be loaded (%s)", error)
-        return None
-    try:
-        sounddevice.check_input_settings(samplerate=clock_rate, channels=1, dtype="int16")
-        sounddevice.check_output_settings(samplerate=clock_rate, channels=1, dtype="int16")
-        return DeviceStream(sounddevice, clock_rate)
-    except Exception as error:  # PortAudioError, ValueError: no default device, bad rate
-        log.warning("no sound: PortAudio has no usable default device (%s)", error)
-        return None
