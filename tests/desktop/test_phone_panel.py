@@ -303,7 +303,10 @@ def test_sound_device_problems_are_shown(panel: PhonePanel) -> None:
     panel.handle(AudioRouteChanged(None, None, None, (), True))
     assert "No sound devices" in panel.notice_label.text()
     panel.handle(AudioRouteChanged(None, None, None, ("ALSA/Jabra Evolve",), False))
-    assert panel.notice_label.text() == "Jabra Evolve is not connected; using the system default."
+    assert panel.notice_label.text() == (
+        "Jabra Evolve is not connected or stopped working; the system default is used. "
+        "Choose it again under Sound… when it is back."
+    )
     panel.handle(AudioRouteChanged("Jabra Evolve", "Jabra Evolve", None, (), False))
     assert not panel.notice_label.isVisible()
 

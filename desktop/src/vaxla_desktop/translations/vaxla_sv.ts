@@ -867,8 +867,8 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Inga ljudenheter: samtal kopplas utan ljud.</translation>
     </message>
     <message>
-        <source>{0} is not connected; using the system default.</source>
-        <translation>{0} är inte ansluten; systemets standard används.</translation>
+        <source>{0} is not connected or stopped working; the system default is used. Choose it again under Sound… when it is back.</source>
+        <translation>{0} är inte ansluten eller slutade fungera; systemets standard används. Välj den igen under Ljud… när den är tillbaka.</translation>
     </message>
     <message>
         <source>Only a caller from a queue can be transferred.</source>

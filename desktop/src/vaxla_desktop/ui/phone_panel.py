@@ -367,9 +367,10 @@ class PhonePanel(QWidget):
             self._notice(self.tr("No sound devices: calls connect without sound."), NOTICE_COLOUR)
         elif event.missing:
             self._notice(
-                self.tr("{0} is not connected; using the system default.").format(
-                    ", ".join(key.split("/", 1)[-1] for key in event.missing)
-                ),
+                self.tr(
+                    "{0} is not connected or stopped working; the system default is used. "
+                    "Choose it again under Sound… when it is back."
+                ).format(", ".join(key.split("/", 1)[-1] for key in event.missing)),
                 NOTICE_COLOUR,
             )
         else:
