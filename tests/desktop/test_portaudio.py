@@ -311,3 +311,33 @@ def test_a_ringer_that_stops_working_is_lost_like_the_others(
     route = switch.check()
     assert route is not None and route.missing == ("ALSA/HDMI",)
     assert route.ringer == DEFAULT_PLAYBACK
+
+
+def test_a_speaker_that_falls_behind_is_cut_back_to_a_short_delay(
+    module: ScriptedSoundDevice,
+) -> None:
+    sound, switch = switch_over(module)
+    switch.use(CHOICE)
+    frame = 640  # 20 ms at 16 kHz
+    for n in range(7):  # the bridge got 140 ms ahead of the sound card
+        sound.write(bytes([n]) * frame)
+    speaker = bytearray(frame)
+    module.stream("output").options["callback"](speaker, 320, None, None)
+    # More than 120 ms waiting: only the newest 40 ms are kept, and play now.
+    assert bytes(speaker) == bytes([5]) * frame
+    assert len(sound.to_speaker) == frame and sound.to_speaker.dropped == 5 * frame
+    for n in range(5):  # 100 ms ahead is within bounds: nothing is dropped
+        sound.write(bytes([n]) * frame)
+    module.stream("output").options["callback"](speaker, 320, None, None)
+    assert bytes(speaker) == bytes([6]) * frame and sound.to_speaker.dropped == 5 * frame
+
+
+def test_a_microphone_ahead_of_the_call_is_cut_back_too(module: ScriptedSoundDevice) -> None:
+    sound, switch = switch_over(module)
+    switch.use(CHOICE)
+    heard = module.stream("input").options["callback"]
+    for n in range(10):  # 200 ms of the agent's voice the bridge has not taken yet
+        heard(bytes([n]) * 640, 320, None, None)
+    assert sound.read(640) == bytes([8]) * 640  # the oldest 160 ms are gone
+    assert sound.read(640) == bytes([9]) * 640
+    assert sound.read(640) == b""

@@ -31,6 +31,12 @@ server that is gone), so streams are closed on a helper thread that is given
 ``close_timeout_s``; one that does not finish is left behind, logged, and PortAudio is
 not re-initialised again in this process (that would wait for it too).
 
+**Two clocks.** The sound card's clock and the conference bridge's (the computer's) are
+never quite the same, so one side slowly gets ahead. A ring buffer that holds more than
+``LATE_MS`` (the other side ran ahead, or stalled for a moment) is cut back to
+``KEEP_MS`` of the newest sound: a tiny skip now and then instead of a delay that grows
+through an eight-hour day. A side that runs short plays silence until sound comes.
+
 **New devices.** PortAudio lists devices once, when it is initialised. :meth:`rescan`
 closes the streams, re-initialises it and opens them again on the same devices (by name):
 the app does that when the agent opens the sound settings with no call up.
@@ -57,6 +63,10 @@ DEFAULT_PLAYBACK = -2
 # Where PortAudio lists one device once per host API, list only the one agents should
 # use. Windows: MME, DirectSound, WASAPI and WDM-KS all list every device.
 PREFERRED_HOST_API = {"win32": "Windows WASAPI"}
+
+# The most sound a ring buffer may hold before it is cut back, and what is kept then.
+LATE_MS = 120
+KEEP_MS = 40
 
 # The ring: 425 Hz, one second in five (Swedish ringing), at a quarter of full scale.
 RING_HZ = 425
@@ -114,6 +124,8 @@ class PortAudioSound:
         capacity = clock_rate * buffer_ms // 1000 * SAMPLE_BYTES
         self.to_speaker = RingBuffer(capacity)
         self.from_microphone = RingBuffer(capacity)
+        self._late = clock_rate * LATE_MS // 1000 * SAMPLE_BYTES
+        self._keep = clock_rate * KEEP_MS // 1000 * SAMPLE_BYTES
         self._close_timeout_s = close_timeout_s
         self._platform = platform
         self._input = _Side("microphone")
@@ -278,6 +290,8 @@ class PortAudioSound:
         self.to_speaker.write(pcm)
 
     def read(self, n: int) -> bytes:
+        if len(self.from_microphone) > self._late:
+            self.from_microphone.trim(self._keep)
         return self.from_microphone.read(n)
 
     def close(self) -> None:
@@ -366,6 +380,8 @@ class PortAudioSound:
         self.from_microphone.write(bytes(indata))
 
     def _play(self, outdata: Any, frames: int, time: Any, status: Any) -> None:
+        if len(self.to_speaker) > self._late:
+            self.to_speaker.trim(self._keep)
         pcm = self.to_speaker.read(len(outdata))
         outdata[:] = pcm + bytes(len(outdata) - len(pcm))
 

@@ -73,6 +73,16 @@ class RingBuffer:
                 del self._data[:excess]
                 self.dropped += excess
 
+    def trim(self, keep: int) -> int:
+        """Drop the oldest bytes so that at most ``keep`` are left; how many went."""
+        with self._lock:
+            excess = len(self._data) - keep
+            if excess <= 0:
+                return 0
+            del self._data[:excess]
+            self.dropped += excess
+            return excess
+
     def clear(self) -> None:
         """Forget what is buffered (it was meant for another device)."""
         with self._lock:
