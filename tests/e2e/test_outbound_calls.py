@@ -291,18 +291,25 @@ def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
         pump = asyncio.create_task(turn_qt(qapp))
         try:
             # At once after the app's log-in, before joining a queue: as `vaxla-desktop
-            # tel:...` dials. Joining a queue during the call makes the agent busy.
+            # tel:...` dials. The agent is busy for the call, in a queue or not, to itself
+            # and on the supervisors' wallboard; offline again after it.
+            token = client.token
+            supervisor = demo.token("supervisor1")
+
+            def wallboard() -> str:
+                everyone = demo.get("/agents", supervisor)
+                return str(next(a["state"] for a in everyone if a["username"] == "agent6"))
+
+            assert (demo.get("/agent", token)["state"], wallboard()) == ("offline", "offline")
             desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
             await until_qt(lambda: panel.state_label.text() == "In call")
-            token = client.token
-            assert demo.get("/agent", token)["state"] == "offline"
-            await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
-            assert demo.get("/agent", token)["state"] == "busy"
+            assert (demo.get("/agent", token)["state"], wallboard()) == ("busy", "busy")
             await asyncio.sleep(0.5)
             panel.hang_up_button.click()
             await until_qt(lambda: panel.state_label.text() != "In call")
             assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
-            await until(lambda: demo.get("/agent", token)["state"] == "available")
+            await until(lambda: demo.get("/agent", token)["state"] == "offline")
+            assert wallboard() == "offline"
         finally:
             with contextlib.suppress(Exception):
                 await client.call("POST", "/agent/logout", json={})

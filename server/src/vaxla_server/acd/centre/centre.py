@@ -1286,8 +1286,12 @@ class ContactCentre:
         session = self._sessions.get(agent_id)
         member_of = tuple(sorted(self._member_queues(agent_id)))
         if session is None:
+            # Logged in to no queue: offline, but busy while it makes an outbound call.
+            outside: Literal["busy", "offline"] = (
+                "busy" if agent_id in self._outbound_of else "offline"
+            )
             return AgentView(
-                agent_id, profile.username, "offline", "", (), None, None, None, member_of
+                agent_id, profile.username, outside, "", (), None, None, None, member_of
             )
         state: Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
         if session.active:
@@ -1523,9 +1527,10 @@ class ContactCentre:
     # Outbound calls from the agent's softphone (callflow/outbound.py)
 
     def outbound_started(self, agent_id: int, number: str) -> int:
-        """The agent calls the outside ``number``; the new contact's id. Logged in to a
-        queue, it is busy (offered no voice contact) until :meth:`ended`; one that logs in
-        meanwhile is busy from its log-in. Refused while it talks with or is offered a
+        """The agent calls the outside ``number``; the new contact's id. It is busy until
+        :meth:`ended` (logged in to no queue too, then offline again); logged in to a queue,
+        it is offered no voice contact meanwhile, and one that logs in meanwhile is busy
+        from its log-in. Refused while it talks with or is offered a
         caller, or makes another outbound call; raises ``UnknownSubject`` for a user
         without an agent profile."""
         with self._lock:
