@@ -1,6 +1,7 @@
 """``/agent``: the calling agent's own actions; ``/agents``: every agent's state, and a
 supervisor's actions on an agent (force log-out, pause, ready)."""
 
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -93,16 +94,58 @@ def log_in(
     return agent_state(centre, view)
 
 
+def _ip(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        address = ip_address(text.strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped  # a dual-stack socket's view of an IPv4 client
+    return address
+
+
+def _host_port(address: str) -> tuple[str, str]:
+    """``HOST:PORT`` split; pjsua2 writes an IPv6 host without brackets (``fd00::2:5060``)."""
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), port
+
+
+def _sip_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def reachable_sip_address(worker_address: str, bind: str, local_host: str | None) -> str:
+    """The worker's ``HOST:PORT`` as a desktop can dial it. A worker on a wildcard
+    (``bind`` 0.0.0.0 or ::, or a worker that reports one) listens on every address of
+    the host, but the address pjsua2 reports is only its guess at one (the default
+    route's): the desktop gets ``local_host``, the address its HTTP request came in on
+    (the socket's local end, so loopback for a request over loopback), with the
+    worker's port. Any other worker address is given as it is."""
+    host, port = _host_port(worker_address)
+    bound, reported = _ip(bind), _ip(host)
+    wildcard = any(a is not None and a.is_unspecified for a in (bound, reported))
+    if not wildcard or not local_host or not port:
+        return f"{_sip_host(host)}:{port}" if port else worker_address
+    local = _ip(local_host)
+    return f"{_sip_host(str(local) if local is not None else local_host)}:{port}"
+
+
 @router.get("/phone", responses=AGENT_ROUTE)
 def phone(user: AgentUser, request: Request) -> AgentPhone:
     """Where the agent's softphone sends its outbound calls: the first media worker's SIP
     address (the number goes in the user part, the ``X-Vaxla-Session`` header of
-    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls."""
+    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A worker
+    on a wildcard address is named by the address this request came in on."""
     telephony = getattr(request.app.state, "telephony", None)
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     workers = [w for w in telephony.pool.workers if w.sip_address]
-    sip_uri = f"sip:{workers[0].sip_address}" if workers else None
+    server = request.scope.get("server")
+    local_host = server[0] if server else request.url.hostname
+    sip_uri = None
+    if workers:
+        address = reachable_sip_address(workers[0].sip_address, telephony.settings.bind, local_host)
+        sip_uri = f"sip:{address}"
     gateway = telephony.settings.outside_gateway
     return AgentPhone(sip_uri=sip_uri, outside_calls=gateway is not None)
 
