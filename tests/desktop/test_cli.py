@@ -25,7 +25,10 @@ def desktop(
     if password is not None:
         env["VAXLA_PASSWORD"] = password
     return subprocess.run(
-        [DESKTOP, *args, "--settings", str(tmp_path / "settings.ini"), "--no-discovery"],
+        [
+            *(DESKTOP, *args, "--settings", str(tmp_path / "settings.ini"), "--no-discovery"),
+            *("--log-file", str(tmp_path / "logs" / "vaxla-desktop.log")),
+        ],
         input=stdin,
         capture_output=True,
         text=True,
@@ -49,6 +52,8 @@ def test_help_lists_the_options() -> None:
         "--auto-answer",
         "--language",
         "--screenshot",
+        "--log-file",
+        "--verbose",
         "tel:",
         "VAXLA_PASSWORD",
     ):
@@ -67,6 +72,13 @@ def test_screenshot_of_a_session_with_a_real_server(
     assert result.returncode == 0, result.stderr
     assert not QImage(str(screenshot)).isNull()
     server_with_agent.wait_for_line(LOGGED_IN)
+    log = (tmp_path / "logs" / "vaxla-desktop.log").read_text(encoding="utf-8")
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO +vaxla_desktop\.app: "
+        r"Vaxla desktop \S+ starting; the log is ",
+        log,
+        re.MULTILINE,
+    ), log
 
 
 def test_the_password_can_come_on_standard_input(

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from vaxla_desktop import __version__
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
 from vaxla_desktop.core.agent_panel import PanelState
@@ -25,6 +26,7 @@ from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
+from vaxla_desktop.logs import LOG_NAME, set_up_logging
 from vaxla_desktop.memory import release_free_memory
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
@@ -72,6 +74,9 @@ class AppOptions:
     discovery: bool = True
     # Queues to log in to at start: None none, [] all the agent is a member of.
     queues: list[str] | None = None
+    # The log file (None: the app's data folder) and whether stderr gets all of it.
+    log_file: Path | None = None
+    verbose: bool = False
 
 
 class DesktopApp(QObject):
@@ -380,12 +385,22 @@ class DesktopApp(QObject):
             log.error("background work failed", exc_info=error)
 
 
+def default_log_file() -> Path:
+    """``logs/vaxla-desktop.log`` in the app's local data folder (after the application
+    and organisation names are set)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(folder) / "logs" / LOG_NAME
+
+
 def run(options: AppOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Vaxla")
     app.setOrganizationName("Vaxla")
     app.setWindowIcon(app_icon())
+    log_file = options.log_file or default_log_file()
+    set_up_logging(log_file, verbose=options.verbose)
+    log.info("Vaxla desktop %s starting; the log is %s", __version__, log_file)
     # The tray keeps the app alive with no window; quitting is DesktopApp's decision.
     app.setQuitOnLastWindowClosed(False)
     translators = install_translation(app, options.language or system_language())

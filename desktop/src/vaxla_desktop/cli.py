@@ -116,6 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not look for servers on the local network",
     )
     running.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="FILE",
+        help="write the log here (default: vaxla-desktop.log in the app's data folder, "
+        "e.g. %%LOCALAPPDATA%%\\Vaxla\\Vaxla\\logs on Windows, "
+        "~/.local/share/Vaxla/Vaxla/logs on Linux)",
+    )
+    running.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print the whole log on standard error too (else warnings and errors only)",
+    )
+    running.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
@@ -180,6 +193,8 @@ def parse_options(
         settings_path=args.settings,
         discovery=not args.no_discovery,
         queues=args.queues,
+        log_file=args.log_file,
+        verbose=args.verbose,
     )
 
 
