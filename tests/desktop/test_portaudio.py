@@ -341,3 +341,21 @@ def test_a_microphone_ahead_of_the_call_is_cut_back_too(module: ScriptedSoundDev
     assert sound.read(640) == bytes([8]) * 640  # the oldest 160 ms are gone
     assert sound.read(640) == bytes([9]) * 640
     assert sound.read(640) == b""
+
+
+def test_alsa_s_aliases_are_not_listed_beside_the_cards() -> None:
+    def alsa(name: str) -> dict[str, Any]:
+        return {**LAPTOP, "name": name}
+
+    names = ["HDA Intel PCH: ALC3246 Analog (hw:0,0)", "sysdefault", "front", "surround51"]
+    names += ["dmix", "pulse", "default", "Jabra EVOLVE 30 II: USB Audio (hw:1,0)"]
+    module = ScriptedSoundDevice([alsa(name) for name in names], defaults=(6, 6))
+    sound = PortAudioSound(module, 16000, platform="linux")
+    assert [d.name for d in sound.enumDev2()] == [
+        "HDA Intel PCH: ALC3246 Analog (hw:0,0)",
+        "pulse",
+        "Jabra EVOLVE 30 II: USB Audio (hw:1,0)",
+    ]
+    switch = AudioSwitch(sound)
+    switch.use(AudioChoice(speaker="ALSA/Jabra EVOLVE 30 II: USB Audio (hw:1,0)"))
+    assert module.open_streams() == {"input": 6, "output": 7}  # PortAudio's own indices

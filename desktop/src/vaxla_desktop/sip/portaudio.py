@@ -64,6 +64,43 @@ DEFAULT_PLAYBACK = -2
 # use. Windows: MME, DirectSound, WASAPI and WDM-KS all list every device.
 PREFERRED_HOST_API = {"win32": "Windows WASAPI"}
 
+# ALSA lists its configuration's aliases beside the cards: other names for the default
+# (the dialog's "System default" is that), speaker layouts, digital outputs and format
+# converters. Agents choose among the cards and the sound servers ("pulse", "pipewire").
+ALSA_ALIASES = frozenset(
+    {
+        "a52",
+        "center_lfe",
+        "default",
+        "dmix",
+        "dsnoop",
+        "front",
+        "hdmi",
+        "iec958",
+        "jack",
+        "lavrate",
+        "modem",
+        "oss",
+        "phoneline",
+        "rear",
+        "samplerate",
+        "side",
+        "spdif",
+        "speex",
+        "speexrate",
+        "surround21",
+        "surround40",
+        "surround41",
+        "surround50",
+        "surround51",
+        "surround71",
+        "sysdefault",
+        "upmix",
+        "usbstream",
+        "vdownmix",
+    }
+)
+
 # The most sound a ring buffer may hold before it is cut back, and what is kept then.
 LATE_MS = 120
 KEEP_MS = 40
@@ -153,6 +190,8 @@ class PortAudioSound:
         ids: list[int] = []
         for index, device in enumerate(devices):
             if only is not None and device["hostapi"] != only:
+                continue
+            if names[device["hostapi"]] == "ALSA" and device["name"] in ALSA_ALIASES:
                 continue
             listed.append(
                 DeviceInfo(
