@@ -8,6 +8,7 @@ outside gateway refuses 503 "no outside gateway"."""
 
 import asyncio
 import contextlib
+import math
 import os
 import re
 import signal
@@ -70,10 +71,36 @@ def no_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo
     yield from _start(tmp_path_factory.mktemp("no-gateway"), gateway=False)
 
 
-def _loudness(path: Path) -> int:
+def _loudness(path: Path, skip_s: float = 0.0) -> int:
     with wave.open(str(path)) as audio:
+        audio.setpos(min(int(skip_s * audio.getframerate()), audio.getnframes()))
         frames = audio.readframes(audio.getnframes())
     return max((abs(s) for s in memoryview(frames).cast("h")), default=0)
+
+
+def _tone_runs(path: Path, hz: float = 425.0, block_s: float = 0.05) -> list[tuple[float, float]]:
+    """When (start, end in seconds) the recording holds a tone of ``hz``: blocks of
+    ``block_s`` that are loud and whose energy is mostly at ``hz`` (Goertzel), joined."""
+    with wave.open(str(path)) as audio:
+        rate = audio.getframerate()
+        samples = memoryview(audio.readframes(audio.getnframes())).cast("h").tolist()
+    size = int(rate * block_s)
+    coefficient = 2 * math.cos(2 * math.pi * hz / rate)
+    runs: list[tuple[float, float]] = []
+    for start in range(0, len(samples) - size + 1, size):
+        block = samples[start : start + size]
+        energy = sum(x * x for x in block)
+        s1 = s2 = 0.0
+        for x in block:
+            s1, s2 = x + coefficient * s1 - s2, s1
+        at_hz = (s1 * s1 + s2 * s2 - coefficient * s1 * s2) * 2 / size
+        if energy / size > 300**2 and at_hz / energy > 0.8:
+            begin, end = start / rate, (start + size) / rate
+            if runs and abs(runs[-1][1] - begin) < 1e-9:
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((begin, end))
+    return runs
 
 
 def _header(demo: ControlDemo, token: str, number: str) -> str:
@@ -210,6 +237,94 @@ def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
     record = next(c for c in calls if c["direction"] == "outbound" and c["agent"] == "agent9")
     assert record["outcome"] == "answered" and record["talk_seconds"] > 2.0
+
+
+def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: ControlDemo) -> None:
+    """No early media from the number (180 only): the worker plays the agent the Swedish
+    ringing tone (425 Hz, 1 s in 5) as early media (183 with SDP) from the dialling to
+    the answer, and nothing of it after. The number answers 5.5 s in, within the second
+    second of tone, so a tone left playing would be heard in the answered call."""
+
+    async def scenario() -> tuple[Path, float]:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_rings_then_answers.xml"),
+            "-i", "127.0.0.1", "-mp", str(free_udp_port()),
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            "-trace_err", "-error_file", str(demo.tmp / "outside_rings_then_answers.errors"),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        loop = asyncio.get_running_loop()
+        try:
+            async with agents(demo, "agent10") as [(a10, p10)]:
+                # In no queue: busy all the same while it calls, offline after.
+                await p10.command(f"dial sip:0812345@{demo.sip} {_header(demo, a10, '0812345')}")
+                await p10.expect("early_media", timeout=10)
+                early_at = loop.time()
+                assert demo.get("/agent", a10)["state"] == "busy"
+                await p10.expect("answered", timeout=15)
+                rang = loop.time() - early_at
+                await asyncio.sleep(1.5)
+                await p10.command("hangup")
+                assert (await p10.expect("ended"))["by"] == "local"
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+                await until(lambda: demo.get("/agent", a10)["state"] == "offline")
+            return p10.record, rang  # complete: the phone has quit
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    heard, rang = asyncio.run(scenario())
+    assert 5.0 < rang < 6.5
+    before = _tone_runs(heard.with_suffix(".early.wav"))
+    # 1 s of tone at once, 4 s without, then the next until the answer cut it short.
+    assert len(before) == 2, before
+    (on1, off1), (on2, off2) = before
+    assert on1 < 0.5 and off1 - on1 == pytest.approx(1.0, abs=0.15), before
+    assert on2 - on1 == pytest.approx(5.0, abs=0.15), before
+    assert 0.1 < off2 - on2 < 0.95, before
+    # The answered call: the number sends no sound, and no tone is left over. The worker
+    # stops the tone before it answers the agent, but what it sent just before is still
+    # in the phone's jitter buffer then (measured: 40 ms); a tone left playing would last
+    # to the end of its second (0.3 s or more here).
+    after = _tone_runs(heard, block_s=0.01)
+    assert all(end <= 0.1 for _, end in after), after
+    assert _loudness(heard, skip_s=0.1) < 300
+
+
+def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
+    demo: ControlDemo,
+) -> None:
+    """The number's network sends early media (183 with SDP and sound, as an operator's
+    own ringing or announcement): the agent hears that instead of the worker's tone."""
+
+    async def scenario() -> Path:
+        outside = await asyncio.create_subprocess_exec(
+            "sipp", "-sf", str(SCENARIOS / "outside_early_media.xml"),
+            "-i", "127.0.0.1", "-mp", str(free_udp_port()),
+            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+            "-trace_err", "-error_file", str(demo.tmp / "outside_early_media.errors"),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            async with agents(demo, "agent11") as [(a11, p11)]:
+                await p11.command(f"dial sip:0812345@{demo.sip} {_header(demo, a11, '0812345')}")
+                await p11.expect("early_media", timeout=10)
+                await p11.expect("answered", timeout=15)
+                await asyncio.sleep(1.0)
+                await p11.command("hangup")
+                assert (await p11.expect("ended"))["by"] == "local"
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+            return p11.record
+        finally:
+            if outside.returncode is None:
+                outside.kill()
+                await outside.wait()
+
+    heard = asyncio.run(scenario())
+    early = heard.with_suffix(".early.wav")
+    assert _loudness(early) > 1000  # the number's pcap, before the answer
+    assert not [run for run in _tone_runs(early) if run[1] - run[0] > 0.3], _tone_runs(early)
 
 
 def test_an_outbound_call_without_a_valid_session_header_is_refused_403(

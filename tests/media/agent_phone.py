@@ -3,9 +3,11 @@
 ``python tests/media/agent_phone.py --key KEY --record OUT.wav`` listens on a free UDP
 port and prints one JSON object per line on stdout: ``ready`` (with ``address``),
 ``refused`` (an INVITE without a valid ``X-Vaxla-Offer`` for KEY, answered 403),
-``ringing`` (with ``offer_id``), ``answered``, ``ended`` (``by``: local or remote). It
-answers valid offers at once (with ``--no-answer`` it only rings: 180) and records what
-it hears to OUT.wav. Commands on stdin:
+``ringing`` (with ``offer_id``), ``early_media`` (a call it made has audio before the
+answer: 183 with SDP), ``answered``, ``ended`` (``by``: local or remote). It answers
+valid offers at once (with ``--no-answer`` it only rings: 180) and records what it hears
+to OUT.wav once answered, and what it hears before, as early media, to OUT.early.wav.
+Commands on stdin:
 ``hangup`` (hang up the call), ``hold`` (re-INVITE sendonly; ``held`` once done),
 ``unhold`` (re-INVITE sendrecv; ``resumed``), ``dial URI [SESSION]`` (an outbound call
 to URI, with ``X-Vaxla-Session: SESSION`` when given; ``answered`` once it is, ``ended``
@@ -17,6 +19,7 @@ import json
 import re
 import select
 import sys
+from pathlib import Path
 from typing import Any
 
 import pjsua2 as pj
@@ -39,6 +42,8 @@ class Phone:
         self.call: _Call | None = None
         self.refused: list[_Call] = []
         self.recorder: Any = None
+        self.early: Any = None  # the recorder of early media, until the answer
+        self.early_record = str(Path(record).with_suffix(".early.wav"))
         self.holding = False
         self.finished: list[_Call] = []
 
@@ -51,6 +56,13 @@ class _Call(pj.Call):  # type: ignore[misc]
 
     def onCallState(self, prm: Any) -> None:
         info = self.getInfo()
+        if info.state == pj.PJSIP_INV_STATE_CONFIRMED and self.phone.early is not None:
+            # Answered after early media: the same audio goes on (no new SDP).
+            for index, media in enumerate(info.media):
+                active = media.status == pj.PJSUA_CALL_MEDIA_ACTIVE
+                if media.type == pj.PJMEDIA_TYPE_AUDIO and active:
+                    self._answered(index)
+                    return
         if info.state != pj.PJSIP_INV_STATE_DISCONNECTED:
             return
         if self in self.phone.refused:
@@ -60,6 +72,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             self.phone.call = None
             self.phone.finished.append(self)  # not deleted inside its own callback
             self.phone.recorder = None
+            self.phone.early = None
             say(
                 "ended",
                 by="local" if self.local_hangup else "remote",
@@ -81,13 +94,29 @@ class _Call(pj.Call):  # type: ignore[misc]
                     self.phone.holding = False
                     self.getAudioMedia(index).startTransmit(self.phone.recorder)
                     say("resumed")
-                if self.phone.recorder is None:
-                    recorder = pj.AudioMediaRecorder()
-                    recorder.createRecorder(self.phone.record)
-                    self.getAudioMedia(index).startTransmit(recorder)
-                    self.phone.recorder = recorder
-                    say("answered")
+                if self.phone.recorder is None and info.state == pj.PJSIP_INV_STATE_EARLY:
+                    if self.phone.early is None:
+                        early = pj.AudioMediaRecorder()
+                        early.createRecorder(self.phone.early_record)
+                        self.getAudioMedia(index).startTransmit(early)
+                        self.phone.early = early
+                        say("early_media")
+                elif self.phone.recorder is None:
+                    self._answered(index)
                 return
+
+    def _answered(self, index: int) -> None:
+        if self.phone.recorder is not None:
+            return
+        media = self.getAudioMedia(index)
+        if self.phone.early is not None:
+            media.stopTransmit(self.phone.early)
+            self.phone.early = None  # the early recording is complete
+        recorder = pj.AudioMediaRecorder()
+        recorder.createRecorder(self.phone.record)
+        media.startTransmit(recorder)
+        self.phone.recorder = recorder
+        say("answered")
 
 
 class _Account(pj.Account):  # type: ignore[misc]
@@ -186,6 +215,7 @@ def main() -> None:
     phone.call = None
     phone.refused.clear()
     phone.recorder = None
+    phone.early = None
     account.shutdown()
     del account
     endpoint.libDestroy()

@@ -18,6 +18,7 @@ from vaxla_server.media.messages import (
     ProtocolError,
     Ready,
     Reject,
+    Ringback,
     Shutdown,
     Stats,
     StopPlayback,
@@ -50,6 +51,7 @@ TO_WORKER = [
     Reject(call_id="w1-1", code=486),
     Play(call_id="w1-1", play_id="p1", files=["/a.wav", "/b.wav"], loop=True),
     StopPlayback(call_id="w1-1"),
+    Ringback(call_id="w1-1"),
     OriginateAgentLeg(
         call_id="w1-1", sip_uri="sip:agent@127.0.0.1:5099", headers={"X-Vaxla-Offer": "o1;ab"}
     ),

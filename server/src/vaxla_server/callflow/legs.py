@@ -38,6 +38,7 @@ from vaxla_server.media.messages import (
     Play,
     PlaybackFinished,
     Reject,
+    Ringback,
     Side,
     StopPlayback,
     ToWorker,
@@ -228,6 +229,10 @@ class CallLeg:
             state = await self._until_ended(self._agent_states.get())
             if not wanted or state.state in wanted:
                 return state
+
+    async def ringback(self) -> None:
+        """The unanswered caller hears the ringing tone (early media) until answered."""
+        await self._send(Ringback(call_id=self.call_id))
 
     async def cancel_agent_leg(self) -> None:
         await self._send(CancelAgentLeg(call_id=self.call_id))

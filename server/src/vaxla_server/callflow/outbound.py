@@ -1,7 +1,9 @@
 """An agent's outbound call (R1): the softphone's INVITE for a number reaches a media
 worker with an ``X-Vaxla-Session`` header (:mod:`vaxla_protocol.outbound`); the server
 checks it against the agent's session, calls the number through the outside gateway
-from that worker, answers the agent's leg once the number answers and bridges the two.
+from that worker, plays the agent the ringing tone as early media while the number rings
+(or passes on the number's own early media), answers the agent's leg once the number
+answers and bridges the two.
 
 What is refused, and how the softphone hears it:
 
@@ -86,6 +88,7 @@ async def outbound_call(
     cause: EndCause | None = None
     try:
         await leg.originate_agent_leg(uri, {})
+        await leg.ringback()  # the agent hears it ring until the number answers
         try:
             state = await wait_for(clock, leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S)
         except TimeoutError:

@@ -196,6 +196,18 @@ class StopPlayback(_Message):
     call_id: CallId
 
 
+class Ringback(_Message):
+    """The caller's call is not answered yet (an agent's outbound call while the number
+    rings): send it ``183 Session Progress`` with SDP and play it the ringing tone
+    (425 Hz, 1 s on and 4 s off, as Swedish ringing) as early media, until it is
+    answered (``answer``; the tone stops as soon as the agent leg answers) or ends.
+    When the agent leg has early media of its own (the number's network sends 183 with
+    SDP), the caller hears that instead of the tone."""
+
+    type: Literal["ringback"] = "ringback"
+    call_id: CallId
+
+
 class OriginateAgentLeg(_Message):
     """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
 
@@ -290,6 +302,7 @@ ToWorker = Annotated[
     | Reject
     | Play
     | StopPlayback
+    | Ringback
     | OriginateAgentLeg
     | CancelAgentLeg
     | Bridge

@@ -72,6 +72,7 @@ from vaxla_server.media.messages import (
     ProtocolError,
     Ready,
     Reject,
+    Ringback,
     Shutdown,
     Side,
     Stats,
@@ -89,6 +90,9 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
 _DIGITS = set("0123456789*#ABCD")
 _SESSION_HEADER = "x-vaxla-session"
+CLOCK_RATE = 8000  # the conference bridge's (medConfig.clockRate)
+RINGING_TONE = (425, 1000, 4000)
+"""Hz, ms on, ms off: Swedish ringing, as the desktop rings."""
 
 
 class WorkerError(Exception):
@@ -232,6 +236,14 @@ class _Contact:
     ended: bool = False
     end: tuple[EndCause, Side] | None = None
     player: _Player | None = None
+    ringing: bool = False
+    """The unanswered caller hears the agent leg ring (``ringback``) until it answers:
+    the number's own early media when it sends some, else ``ringback``'s tone."""
+    ringback: Any = None
+    """The ringing tone (a ``ToneGenerator``) the unanswered caller hears as early media."""
+    ringback_connected: bool = False
+    early_passed: bool = False
+    """The agent leg's early media goes to the caller (in place of the tone)."""
     music_on_hold: list[str] = field(default_factory=list)
     held: bool = False
     """The agent's softphone holds the bridged leg: the caller hears music on hold."""
@@ -321,8 +333,8 @@ class MediaWorker:
             ep_config.logConfig.level = config.pjsip_log_level
             ep_config.logConfig.consoleLevel = config.pjsip_log_level
             ep_config.medConfig.noVad = True
-            ep_config.medConfig.clockRate = 8000
-            ep_config.medConfig.sndClockRate = 8000
+            ep_config.medConfig.clockRate = CLOCK_RATE
+            ep_config.medConfig.sndClockRate = CLOCK_RATE
             self._endpoint.libInit(ep_config)
             transport = pj.TransportConfig()
             transport.boundAddress = config.bind
@@ -383,6 +395,8 @@ class MediaWorker:
                     self._play(command)
                 case StopPlayback():
                     self._stop_playback(self._contact(command.call_id))
+                case Ringback():
+                    self._ringback(command)
                 case OriginateAgentLeg():
                     self._originate(command)
                 case CancelAgentLeg():
@@ -428,7 +442,9 @@ class MediaWorker:
         contact = self._contact(command.call_id)
         if contact.answered:
             raise CommandError(f"call {contact.call_id} is answered already")
-        self._caller(contact).answer(_param(200))
+        caller = self._caller(contact)
+        self._stop_ringback(contact)
+        caller.answer(_param(200))
         contact.answered = True
 
     def _reject(self, command: Reject) -> None:
@@ -469,6 +485,74 @@ class MediaWorker:
         contact.player = player
         if caller.media is not None:
             player.connect(caller.media)
+
+    def _ringback(self, command: Ringback) -> None:
+        contact = self._contact(command.call_id)
+        caller = self._caller(contact)
+        if contact.answered:
+            raise CommandError(f"call {contact.call_id} is answered: no ringing tone")
+        if contact.ringing or contact.agent_answered:
+            return  # ringing already, or the number answered before this came
+        tones = pj.ToneDescVector()
+        tone = pj.ToneDesc()
+        tone.freq1, tone.freq2 = RINGING_TONE[0], 0
+        tone.on_msec, tone.off_msec = RINGING_TONE[1], RINGING_TONE[2]
+        tones.append(tone)
+        generator = pj.ToneGenerator()
+        try:
+            generator.createToneGenerator(CLOCK_RATE, 1)
+            generator.play(tones, True)
+        except pj.Error as error:
+            raise CommandError(f"cannot make the ringing tone: {error.info()}") from None
+        # 183 with SDP: the caller's audio comes up before the answer (early media).
+        caller.answer(_param(183))
+        contact.ringing = True
+        contact.ringback = generator
+        contact.ringback_connected = False
+        self._early_audio(contact)
+
+    def _early_audio(self, contact: _Contact) -> None:
+        """What the ringing caller hears once its audio is up: the agent leg's early
+        media (183 with SDP from the number's network: its own tone or an announcement)
+        when there is some, else the ringing tone."""
+        caller, outside = contact.caller, contact.agent
+        if not contact.ringing or caller is None or caller.media is None:
+            return  # not ringing, or connected once the caller's early media is up
+        if outside is not None and outside.media is not None and not contact.agent_answered:
+            self._drop_tone(contact)
+            if not contact.early_passed:
+                outside.media.startTransmit(caller.media)
+                contact.early_passed = True
+        elif contact.ringback is not None and not contact.ringback_connected:
+            contact.ringback.startTransmit(caller.media)
+            contact.ringback_connected = True
+
+    def _drop_tone(self, contact: _Contact) -> None:
+        generator, contact.ringback = contact.ringback, None
+        connected, contact.ringback_connected = contact.ringback_connected, False
+        if generator is None:
+            return
+        try:
+            caller = contact.caller
+            if connected and caller is not None and caller.media is not None:
+                generator.stopTransmit(caller.media)
+            generator.stop()
+        except pj.Error:
+            log.debug("stopping the ringing tone failed", exc_info=True)
+
+    def _stop_ringback(self, contact: _Contact) -> None:
+        """The caller hears the ringing no more (answered, bridged or gone)."""
+        contact.ringing = False
+        self._drop_tone(contact)
+        passed, contact.early_passed = contact.early_passed, False
+        caller, outside = contact.caller, contact.agent
+        if not passed or contact.bridged or caller is None or outside is None:
+            return
+        if caller.media is not None and outside.media is not None:
+            try:
+                outside.media.stopTransmit(caller.media)
+            except pj.Error:
+                log.debug("stopping the early media failed", exc_info=True)
 
     def _stop_playback(self, contact: _Contact) -> None:
         player, contact.player = contact.player, None
@@ -519,6 +603,7 @@ class MediaWorker:
         if contact.bridged:
             return
         self._stop_playback(contact)
+        self._stop_ringback(contact)
         _connect(caller, agent)
         contact.bridged = contact.agent_bridged_once = True
         self._agent_state(contact, "bridged")
@@ -650,6 +735,7 @@ class MediaWorker:
     def _end_contact(self, contact: _Contact) -> None:
         """Hang up both legs; ``call_ended`` follows when the caller's leg is gone."""
         self._stop_playback(contact)
+        self._stop_ringback(contact)
         self._unbridge(contact)
         for leg in (contact.target, contact.agent, contact.caller):
             if leg is not None and not leg.gone:
@@ -749,6 +835,7 @@ class MediaWorker:
             player = contact.player
             if player is not None and not player.connected:
                 player.connect(leg.media)
+            self._early_audio(contact)
             if contact.bridged and not contact.held:
                 _connect(leg, contact.agent)
         elif leg is contact.agent:
@@ -756,6 +843,7 @@ class MediaWorker:
                 _connect(contact.caller, leg)
             if contact.target_answered:
                 _connect(leg, contact.target)
+            self._early_audio(contact)
             self._maybe_agent_answered(contact, leg)
         elif leg is contact.target:
             if contact.target_answered:
@@ -778,6 +866,7 @@ class MediaWorker:
         ready = contact.agent is leg and leg.confirmed and leg.media is not None
         if ready and not contact.agent_answered:
             contact.agent_answered = True
+            self._stop_ringback(contact)  # the number answered: it rings no more
             self._agent_state(contact, "answered")
 
     def _agent_state(
@@ -840,6 +929,7 @@ class MediaWorker:
 
     def _caller_gone(self, contact: _Contact) -> None:
         self._stop_playback(contact)
+        self._stop_ringback(contact)
         self._unbridge(contact)
         for other in (contact.agent, contact.target):
             if other is not None and not other.gone:
@@ -863,6 +953,7 @@ class MediaWorker:
             contact.target = None
             contact.extra_legs.clear()
             contact.player = None
+            contact.ringback = None
             self._contacts.pop(contact.call_id, None)
 
     def _finish_plays(self) -> None:
