@@ -359,3 +359,44 @@ def test_alsa_s_aliases_are_not_listed_beside_the_cards() -> None:
     switch = AudioSwitch(sound)
     switch.use(AudioChoice(speaker="ALSA/Jabra EVOLVE 30 II: USB Audio (hw:1,0)"))
     assert module.open_streams() == {"input": 6, "output": 7}  # PortAudio's own indices
+
+
+def test_asleep_it_holds_no_device_and_opens_the_chosen_ones_on_waking(
+    module: ScriptedSoundDevice,
+) -> None:
+    sound, switch = switch_over(module)
+    switch.use(CHOICE)
+    sound.setRingerDev(2)
+    assert sound.sleep() is True
+    assert module.open_streams() == {} and not sound.awake  # PortAudio shut down too
+    switch.use(AudioChoice(microphone="ALSA/Built-in", speaker="ALSA/Built-in"))
+    assert module.open_streams() == {}  # asleep, a choice is only remembered
+    module.plugged_in = [HDMI | {"name": "USB Speakerphone"}]
+    assert sound.wake() is True
+    assert module.initialised == 1 and sound.awake
+    assert [d.key for d in sound.enumDev2()][-1] == "ALSA/USB Speakerphone"  # looked again
+    assert sorted(s.device for s in module.streams if s.active and not s.closed) == [1, 1, 2]
+
+
+def test_waking_without_a_remembered_device_uses_the_default(
+    module: ScriptedSoundDevice,
+) -> None:
+    sound, switch = switch_over(module)
+    switch.use(CHOICE)
+    sound.sleep()
+    module.devices = [LAPTOP]  # the headset went while nobody needed sound
+    module.defaults = (0, 0)
+    sound.wake()
+    assert module.open_streams() == {"input": 0, "output": 0}  # the laptop
+    route = switch.check()
+    assert route is not None and route.missing == ("ALSA/Jabra Evolve", "ALSA/HDMI")
+
+
+def test_it_cannot_sleep_with_a_stream_that_never_closed(module: ScriptedSoundDevice) -> None:
+    module.hang_on_close = {0}
+    sound, switch = switch_over(module, close_timeout_s=0.05)
+    switch.use(CHOICE)
+    module.stream("output").active = False
+    switch.check()
+    assert sound.sleep() is False and sound.awake
+    assert module.open_streams() == {"input": 1, "output": 1}  # still working on the laptop

@@ -17,8 +17,11 @@ def test_emitting_a_signal_keeps_the_reference_counts_whole(qapp: QApplication) 
     emitter = Emitter()
     received: list[object] = []
     emitter.sig_value.connect(received.append)
+    # The broken binding loses one reference per emit: 1,000 here. Other threads of the
+    # test process (sound streams, pjsua2's) take and give back a few meanwhile.
     before = sys.getrefcount(True), sys.getrefcount(None)
-    for number in range(100):
+    for number in range(1000):
         emitter.sig_value.emit(number)
-    assert (sys.getrefcount(True), sys.getrefcount(None)) == before
-    assert received == list(range(100))
+    after = sys.getrefcount(True), sys.getrefcount(None)
+    assert abs(after[0] - before[0]) < 100 and abs(after[1] - before[1]) < 100, (before, after)
+    assert received == list(range(1000))

@@ -140,10 +140,25 @@ pcm.!default {{
 
 
 class PhoneProcess:
-    def __init__(self, env: dict[str, str], microphone: str, speaker: str, ringer: str) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        microphone: str,
+        speaker: str,
+        ringer: str,
+        *,
+        idle_s: float = 30.0,
+        open_at_once: bool = True,
+        wait_for_release: bool = False,
+    ) -> None:
         command = [sys.executable, str(HERE / "sound_device_phone.py"), KEY]
+        command += [microphone, speaker, ringer, str(idle_s)]
         self.process = subprocess.Popen(
-            [*command, microphone, speaker, ringer],
+            [
+                *command,
+                *(["--open"] if open_at_once else []),
+                *(["--release"] if wait_for_release else []),
+            ],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -180,6 +195,17 @@ class PhoneProcess:
         finally:
             self.process.kill()
         assert self.process.returncode == 0, errors[-3000:]
+
+
+def streams_on(server: PulseServer) -> int:
+    """How many streams clients have open on ``server`` (playing and recording)."""
+    count = 0
+    for kind in ("sink-inputs", "source-outputs"):
+        listing = subprocess.run(
+            ["pactl", "list", "short", kind], env=server.env, capture_output=True, text=True
+        )
+        count += len(listing.stdout.splitlines())
+    return count
 
 
 def call(tmp_path: Path, address: str, scenario: str) -> subprocess.Popen[bytes]:
@@ -227,6 +253,8 @@ def test_the_caller_is_heard_in_the_chosen_headset_and_the_ring_on_the_ringer(
     with PhoneProcess(env, HEADSET, HEADSET, LAPTOP) as phone:
         ready = phone.next("ready")
         assert {HEADSET, LAPTOP} <= set(ready["devices"])
+        assert ready["awake"] is False  # no device is held until something needs sound
+        phone.next("woke")  # the sound settings opened them (--open)
         route = phone.next("route")
         assert route["missing"] == [] and route["open"] == [HEADSET, HEADSET]
         time.sleep(STREAM_START_S)
@@ -278,3 +306,28 @@ def test_a_headset_unplugged_mid_call_gives_way_to_the_laptop_and_the_call_goes_
     # After the headset went, the caller's speech came out of the laptop (about 4 s of
     # the call, loud in about 40 % of its blocks).
     assert loud_seconds(tmp_path / "laptop.raw") > 0.8
+
+
+def test_the_devices_are_opened_for_a_call_and_let_go_when_it_is_over(
+    sound: tuple[PulseServer, PulseServer, dict[str, str]], tmp_path: Path
+) -> None:
+    headset, laptop, env = sound
+    with PhoneProcess(
+        env, HEADSET, HEADSET, LAPTOP, idle_s=1.0, open_at_once=False, wait_for_release=True
+    ) as phone:
+        ready = phone.next("ready")
+        assert ready["awake"] is False
+        assert streams_on(headset) == streams_on(laptop) == 0
+        sipp = call(tmp_path, ready["address"], "offer_caller_talks.xml")
+        try:
+            phone.next("woke")  # the offer opened them
+            assert phone.next("connected")["open"] == [HEADSET, HEADSET]
+            assert streams_on(headset) == 2  # the microphone and the speaker
+            assert streams_on(laptop) == 1  # the ringer, silent now
+            phone.next("ended")
+            phone.next("released", timeout=10)  # a second after the call
+            assert streams_on(headset) == streams_on(laptop) == 0
+            phone.finish()
+            assert sipp.wait(20) == 0
+        finally:
+            sipp.kill()

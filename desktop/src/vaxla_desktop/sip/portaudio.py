@@ -37,6 +37,16 @@ never quite the same, so one side slowly gets ahead. A ring buffer that holds mo
 ``KEEP_MS`` of the newest sound: a tiny skip now and then instead of a delay that grows
 through an eight-hour day. A side that runs short plays silence until sound comes.
 
+**Asleep while idle.** With no call and no ring the app needs no sound, and holding the
+devices open costs: a Bluetooth headset with an open microphone stays in its low-quality
+headset mode for everything else the agent hears, and PortAudio's device probe keeps
+libraries loaded (about 12 MB here, with ALSA's plugins). :meth:`sleep` closes the
+streams and shuts PortAudio down, remembering the devices; :meth:`wake` starts it again,
+looks at the devices afresh and opens the streams on the same ones (the default for one
+that is gone). The softphone wakes it for an offer, an outbound call or the sound
+settings, and lets it sleep after a quiet spell. Asleep, choosing devices only remembers
+them.
+
 **New devices.** PortAudio lists devices once, when it is initialised. :meth:`rescan`
 closes the streams, re-initialises it and opens them again on the same devices (by name):
 the app does that when the agent opens the sound settings with no call up.
@@ -172,6 +182,7 @@ class PortAudioSound:
         self._ring_on = False
         self._lost: set[str] = set()
         self._stuck = 0  # streams that did not close (see the module docstring)
+        self.awake = True  # importing sounddevice started PortAudio
         self.generation = 0  # grows when the device indices may have changed
         self._devices: list[DeviceInfo] = []
         self._ids: list[int] = []  # PortAudio's index of each listed device
@@ -216,6 +227,8 @@ class PortAudioSound:
         ``False`` when PortAudio cannot be re-initialised now (a stream that would not
         close). The streams open again on the same devices, or the default for a device
         that is gone."""
+        if not self.awake:
+            return self.wake(forget_lost=forget_lost)
         if self._stuck:
             log.info("not looking for sound devices again: a lost device's stream is open")
             return False
@@ -239,13 +252,63 @@ class PortAudioSound:
         self._reopen()
         return True
 
+    def sleep(self) -> bool:
+        """Close the streams and shut PortAudio down until :meth:`wake`; ``False`` when it
+        cannot be shut down (a stream that would not close)."""
+        if not self.awake:
+            return True
+        if self._stuck:
+            return False
+        sides = (self._input, self._output, self._ringer)
+        keys = [side.key for side in sides]
+        for side in sides:
+            self._close(side)
+        if self._stuck:
+            return False
+        for side, key in zip(sides, keys, strict=True):
+            side.key = key  # opened again on wake
+        try:
+            self._sd._terminate()
+        except Exception as error:  # PortAudioError: stay awake, nothing is lost
+            log.warning("cannot release the sound devices: %s", error)
+            self._reopen()
+            return False
+        self.awake = False
+        log.info("sound devices released while no call needs them")
+        return True
+
+    def wake(self, *, forget_lost: bool = False) -> bool:
+        """Start PortAudio again, look at the devices and open the streams; ``False``
+        (logged) when PortAudio will not start: calls then connect without sound."""
+        if self.awake:
+            return True
+        try:
+            self._sd._initialize()
+        except Exception as error:  # PortAudioError
+            log.warning("cannot open the sound devices: %s", error)
+            return False
+        self.awake = True
+        self._scan()
+        if forget_lost:
+            self._lost.clear()
+        self._reopen()
+        return True
+
     def _reopen(self) -> None:
         for side in (self._input, self._output, self._ringer):
-            if side.stream is None and side.key != "":
-                try:
-                    self._open(side, self._index_of(side.key, side))
-                except SoundDeviceError as error:
+            if side.stream is not None or side.key == "":
+                continue
+            try:
+                self._open(side, self._index_of(side.key, side))
+            except SoundDeviceError as error:
+                if side.key is None:
                     log.warning("%s; the %s is silent", error, side.kind)
+                    continue
+                log.warning("%s; using the system default", error)
+                try:
+                    self._open(side, self._index_of(None, side))
+                except SoundDeviceError as default_error:
+                    log.warning("%s; the %s is silent", default_error, side.kind)
 
     def _index_of(self, key: str | None, side: _Side) -> int:
         if key is None or key in self._lost:
@@ -347,6 +410,9 @@ class PortAudioSound:
         default = DEFAULT_CAPTURE if side is self._input else DEFAULT_PLAYBACK
         if index == default:
             key, device_id = None, self._defaults[0 if side is self._input else 1]
+            if not self.awake:
+                side.key = key  # opened on wake
+                return
             if device_id < 0:
                 self._close(side)
                 side.key = None
@@ -355,6 +421,9 @@ class PortAudioSound:
             if not 0 <= index < len(self._devices):
                 raise SoundDeviceError(f"there is no sound device {index}")
             key, device_id = self._devices[index].key, self._ids[index]
+            if not self.awake:
+                side.key = key  # opened on wake
+                return
         if side.stream is not None and side.key == key and side.stream.active:
             return
         self._close(side)

@@ -16,6 +16,7 @@ aborts the process.
 import itertools
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -60,6 +61,8 @@ log = logging.getLogger(__name__)
 
 _HEADER_LINE = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
 MAX_CALLS = 32  # the wheel's compile-time PJSUA_MAX_CALLS
+# PortAudio's devices are released after this long with no call and no ring.
+SOUND_IDLE_S = 30.0
 
 
 class SoftphoneError(Exception):
@@ -155,7 +158,9 @@ class Softphone:
     through a :class:`~vaxla_desktop.sip.sound_port.CallSoundPort` to the stream that
     ``sound`` opens: PortAudio unless given (and none with ``audio=False`` unless given).
     With PortAudio, its devices are the ones the agent chooses among (and fall back
-    from). No stream at all leaves calls without sound.
+    from); they are opened for an offer, an outbound call or the sound settings, and
+    released after ``sound_idle_s`` (on ``clock``) with no call and no ring. No stream at
+    all leaves calls without sound.
     """
 
     def __init__(
@@ -168,8 +173,13 @@ class Softphone:
         audio: bool = True,
         user: str = "vaxla",
         sound: SoundFactory | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sound_idle_s: float = SOUND_IDLE_S,
     ) -> None:
         self._on_event = on_event
+        self._clock = clock
+        self._sound_idle_s = sound_idle_s
+        self._quiet_since: float | None = None
         self._session_key = session_key
         self._calls: dict[int, _Call] = {}
         self._numbers = itertools.count(1)
@@ -203,6 +213,7 @@ class Softphone:
             if self._sound_port is not None and isinstance(self._sound_port.stream, PortAudioSound):
                 # The agent's devices are PortAudio's: choose, ring and fall back there.
                 self._portaudio = self._sound_port.stream
+                self._portaudio.sleep()  # until a call needs it (see PortAudioSound)
                 self._audio = AudioSwitch(self._portaudio)
                 self._audio.use(AudioChoice())
             self._ring_tone: Any = None
@@ -283,6 +294,7 @@ class Softphone:
             header.hName = name
             header.hValue = value
             param.txOption.headers.append(header)
+        self._wake_sound()
         try:
             call.makeCall(uri, param)
         except pj.Error as error:
@@ -303,7 +315,8 @@ class Softphone:
         devices plugged in since it started, when no call is up and nothing rings: that
         closes and reopens the streams."""
         if look_again and self._portaudio is not None and not self._calls and not self._ring_on:
-            self._portaudio.rescan()
+            self._quiet_since = None
+            self._portaudio.rescan()  # wakes it, if asleep: it sleeps again when quiet
         return self._audio.devices()
 
     def use_audio(self, choice: AudioChoice) -> None:
@@ -316,6 +329,30 @@ class Softphone:
         route = self._audio.check()
         if route is not None:
             self._emit_route(route)
+        self._rest_sound()
+
+    def _rest_sound(self) -> None:
+        """Let PortAudio sleep once nothing has needed sound for ``sound_idle_s``."""
+        if self._portaudio is None or not self._portaudio.awake:
+            return
+        if self._calls or self._ring_on:
+            self._quiet_since = None
+            return
+        now = self._clock()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        elif now - self._quiet_since >= self._sound_idle_s:
+            self._portaudio.sleep()
+            self._quiet_since = None
+
+    def _wake_sound(self) -> None:
+        """A call is coming or going out: open the devices (if they were released)."""
+        self._quiet_since = None
+        if self._portaudio is not None and not self._portaudio.awake:
+            self._portaudio.wake()
+            route = self._audio.check(force=True)  # the devices there are now
+            if route is not None:
+                self._emit_route(route)
 
     @property
     def ringing(self) -> bool:
@@ -327,6 +364,8 @@ class Softphone:
             return
         self._ring_on = ringing
         if self._portaudio is not None:  # its ringer stream makes the ring
+            if ringing:
+                self._wake_sound()
             self._portaudio.ring(ringing)
             return
         connected = any(call.connected for call in self._calls.values())
@@ -450,6 +489,7 @@ class Softphone:
             self._emit(Refused(source, refusal))
             return
         self._calls[number] = call
+        self._wake_sound()  # before the ring and the answer
         call.answer(self._param(180))
         remote = call.getInfo().remoteUri
         self._emit(Ringing(number, offer_id, remote))
