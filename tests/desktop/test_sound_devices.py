@@ -272,8 +272,8 @@ def test_the_caller_is_heard_in_the_chosen_headset_and_the_ring_on_the_ringer(
     headset.stop()
     laptop.stop()
     # 2.5 s of the caller: the pcap's speech is loud in about 40 % of its 20 ms blocks.
-    assert loud_seconds(tmp_path / "headset.raw") > 0.8
-    assert tone_seconds(tmp_path / "laptop.raw", 425) >= 0.7  # the ring's first second
+    assert loud_seconds(tmp_path / "headset.raw") > 0.6  # about 1.0 measured
+    assert tone_seconds(tmp_path / "laptop.raw", 425) >= 0.5  # the ring's first second
     assert tone_seconds(tmp_path / "headset.raw", 425) < 0.3  # not in the agent's ear
     laptop_loud = loud_seconds(tmp_path / "laptop.raw")
     assert laptop_loud - tone_seconds(tmp_path / "laptop.raw", 425) < 0.3  # only the ring
