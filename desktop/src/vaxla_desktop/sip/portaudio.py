@@ -531,11 +531,14 @@ def open_portaudio(clock_rate: int) -> PortAudioSound | None:
         log.warning("no sound: PortAudio cannot be loaded (%s)", error)
         return None
     try:
+        if not sounddevice._initialized:  # a softphone before this one let it go
+            sounddevice._initialize()
         sound = PortAudioSound(sounddevice, clock_rate)
     except Exception as error:  # PortAudioError while listing
         log.warning("no sound: PortAudio cannot list the sound devices (%s)", error)
         return None
     if not sound.enumDev2():
         log.warning("no sound: PortAudio finds no sound devices")
+        sound.sleep()  # nothing to hold PortAudio's libraries for
         return None
     return sound
