@@ -229,6 +229,16 @@ def test_an_offline_agent_is_told_how_to_start_and_cannot_pause(qtbot: QtBot) ->
     assert widget.state_label.accessibleName() == "My state"
 
 
+def test_an_agent_in_no_queue_on_an_outbound_call_cannot_pause(qtbot: QtBot) -> None:
+    state = welcomed(Clock())
+    widget = panel(qtbot, state)
+    widget.show_state(state.apply(agent(7, "anna", "busy", member_of=(SUPPORT,), queues=[])))
+    assert widget.state_label.text() == "On a call"
+    assert not widget.pause_button.isEnabled() and not widget.ready_button.isEnabled()
+    widget.show_state(state.apply(agent(7, "anna", "busy", member_of=(SUPPORT,))))
+    assert widget.pause_button.isEnabled()  # in a queue, a pause can be asked for mid-call
+
+
 def test_a_user_without_an_agent_profile_is_told_so(qtbot: QtBot) -> None:
     state = welcomed(Clock())
     widget = panel(qtbot, state)

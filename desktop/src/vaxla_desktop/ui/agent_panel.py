@@ -304,7 +304,9 @@ class AgentPanel(QWidget):
         self.detail_label.setText(detail)
         self._show_countdown()
 
-        logged_in = me is not None and state != "offline"
+        # In no queue there is nothing to be ready or paused for, even while busy with an
+        # outbound call (the server refuses both).
+        logged_in = me is not None and state != "offline" and bool(self.state.logged_in_queues())
         self.ready_button.setEnabled(logged_in and state in ("paused", "wrap_up"))
         self.ready_button.setText(
             self.tr("&Ready now") if state == "wrap_up" else self.tr("&Ready")
