@@ -227,30 +227,10 @@ class PortAudioSound:
         ``False`` when PortAudio cannot be re-initialised now (a stream that would not
         close). The streams open again on the same devices, or the default for a device
         that is gone."""
-        if not self.awake:
-            return self.wake(forget_lost=forget_lost)
-        if self._stuck:
+        if not self.sleep():
             log.info("not looking for sound devices again: a lost device's stream is open")
             return False
-        sides = (self._input, self._output, self._ringer)
-        keys = [side.key for side in sides]
-        for side in sides:
-            self._close(side)
-        if self._stuck:
-            return False
-        try:
-            self._sd._terminate()
-            self._sd._initialize()
-        except Exception as error:  # PortAudioError: nothing listed is better than a crash
-            log.warning("cannot look for sound devices again: %s", error)
-            return False
-        self._scan()
-        if forget_lost:
-            self._lost.clear()
-        for side, key in zip(sides, keys, strict=True):
-            side.key = key
-        self._reopen()
-        return True
+        return self.wake(forget_lost=forget_lost)
 
     def sleep(self) -> bool:
         """Close the streams and shut PortAudio down until :meth:`wake`; ``False`` when it
@@ -274,7 +254,6 @@ class PortAudioSound:
             self._reopen()
             return False
         self.awake = False
-        log.info("sound devices released while no call needs them")
         return True
 
     def wake(self, *, forget_lost: bool = False) -> bool:

@@ -342,7 +342,8 @@ class Softphone:
         if self._quiet_since is None:
             self._quiet_since = now
         elif now - self._quiet_since >= self._sound_idle_s:
-            self._portaudio.sleep()
+            if self._portaudio.sleep():
+                log.info("sound devices let go: no call for %.0f s", self._sound_idle_s)
             self._quiet_since = None
 
     def _wake_sound(self) -> None:
