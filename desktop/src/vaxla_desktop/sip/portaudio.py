@@ -14,10 +14,10 @@ two things at once:
 
 The microphone and the speaker are separate PortAudio streams, so they may be different
 devices (a headset's microphone with a desk speaker) and one may fail alone. The ring is
-a third stream, opened on the ringer device only while an offer rings (:meth:`ring`),
-which makes its own Swedish ring tone: the speaker's stream stays as it is, so the
-caller's first words are not lost to a device switch at answer (opening a stream takes
-up to two seconds on some hosts, ALSA's PulseAudio plugin among them).
+a third stream on the ringer device, open and silent beside them, which makes its own
+Swedish ring tone while :meth:`ring` says so: the speaker's stream stays as it is, so
+the caller's first words are not lost to a device switch at answer (opening a stream
+takes up to two seconds on some hosts, ALSA's PulseAudio plugin among them).
 
 **A device that disappears.** An unplugged USB headset, a sound server that dies: the
 stream stops by itself (PortAudio reports its host's error by ending the stream).
