@@ -13,7 +13,7 @@ import os
 import re
 import signal
 import wave
-from collections.abc import Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,38 +108,56 @@ def _header(demo: ControlDemo, token: str, number: str) -> str:
     return session_header(session_key(token), agent_id, number)
 
 
+@contextlib.asynccontextmanager
+async def outside_party(
+    demo: ControlDemo, scenario: str | None
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """SIPp as the number the gateway calls: ``tests/sipp/SCENARIO.xml`` (``None``: SIPp's
+    own ``uas``), started in the demo's folder (its pcaps) and killed if still running
+    at the end."""
+    if scenario is None:
+        how = ["-sn", "uas"]
+    else:
+        how = ["-sf", str(SCENARIOS / f"{scenario}.xml"), "-mp", str(free_udp_port())]
+        how += ["-trace_err", "-error_file", str(demo.tmp / f"{scenario}.errors")]
+    outside = await asyncio.create_subprocess_exec(
+        "sipp", *how, "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
+        "-nostdin", "-timeout", "30s",
+        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield outside
+    finally:
+        if outside.returncode is None:
+            outside.kill()
+            await outside.wait()
+
+
 def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
     demo: ControlDemo,
 ) -> None:
     async def scenario() -> None:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-            "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent3") as [(a3, p3)]:
-                demo.post("/agent/login", a3, {"sip_contact": p3.uri})
-                phone = demo.get("/agent/phone", a3)
-                assert phone == {
-                    "sip_uri": f"sip:{demo.sip}",
-                    "outside_calls": True,
-                    "header": SESSION_HEADER,
-                }
-                target = f"sip:{NUMBER}@{phone['sip_uri'].removeprefix('sip:')}"
-                await p3.command(f"dial {target} {_header(demo, a3, NUMBER)}")
-                await p3.expect("answered", timeout=15)
-                await until(lambda: demo.get("/agent", a3)["state"] == "busy")
-                await asyncio.sleep(0.5)
-                await p3.command("hangup")
-                assert (await p3.expect("ended"))["by"] == "local"
-                # SIPp's uas was called through the gateway, answered and got the BYE.
-                assert await asyncio.wait_for(outside.wait(), 10) == 0
-                await until(lambda: demo.get("/agent", a3)["state"] == "available")
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, None) as outside,
+            agents(demo, "agent3") as [(a3, p3)],
+        ):
+            demo.post("/agent/login", a3, {"sip_contact": p3.uri})
+            phone = demo.get("/agent/phone", a3)
+            assert phone == {
+                "sip_uri": f"sip:{demo.sip}",
+                "outside_calls": True,
+                "header": SESSION_HEADER,
+            }
+            target = f"sip:{NUMBER}@{phone['sip_uri'].removeprefix('sip:')}"
+            await p3.command(f"dial {target} {_header(demo, a3, NUMBER)}")
+            await p3.expect("answered", timeout=15)
+            await until(lambda: demo.get("/agent", a3)["state"] == "busy")
+            await asyncio.sleep(0.5)
+            await p3.command("hangup")
+            assert (await p3.expect("ended"))["by"] == "local"
+            # SIPp's uas was called through the gateway, answered and got the BYE.
+            assert await asyncio.wait_for(outside.wait(), 10) == 0
+            await until(lambda: demo.get("/agent", a3)["state"] == "available")
 
     asyncio.run(scenario())
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
@@ -152,23 +170,16 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
 
 def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) -> None:
     async def scenario() -> None:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_busy.xml"), "-i", "127.0.0.1",
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent7") as [(a7, p7)]:
-                demo.post("/agent/login", a7, {"sip_contact": p7.uri})
-                await p7.command(f"dial sip:0812345@{demo.sip} {_header(demo, a7, '0812345')}")
-                ended = await p7.expect("ended", timeout=15)
-                assert (ended["code"], ended["reason"]) == (486, "the number is busy")
-                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
-                await until(lambda: demo.get("/agent", a7)["state"] == "available")
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, "outside_busy") as outside,
+            agents(demo, "agent7") as [(a7, p7)],
+        ):
+            demo.post("/agent/login", a7, {"sip_contact": p7.uri})
+            await p7.command(f"dial sip:0812345@{demo.sip} {_header(demo, a7, '0812345')}")
+            ended = await p7.expect("ended", timeout=15)
+            assert (ended["code"], ended["reason"]) == (486, "the number is busy")
+            assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
+            await until(lambda: demo.get("/agent", a7)["state"] == "available")
 
     asyncio.run(scenario())
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
@@ -180,27 +191,19 @@ def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) 
 
 def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
     async def scenario() -> None:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_rings.xml"), "-i", "127.0.0.1",
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            "-trace_err", "-error_file", str(demo.tmp / "outside_rings.errors"),
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent8") as [(a8, p8)]:
-                demo.post("/agent/login", a8, {"sip_contact": p8.uri})
-                await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
-                await until(lambda: demo.get("/agent", a8)["state"] == "busy")
-                await asyncio.sleep(0.5)  # the number rings
-                await p8.command("hangup")
-                assert (await p8.expect("ended"))["by"] == "local"
-                # The number got the CANCEL and said 487; agent8 is free again.
-                assert await asyncio.wait_for(outside.wait(), 10) == 0
-                await until(lambda: demo.get("/agent", a8)["state"] == "available")
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, "outside_rings") as outside,
+            agents(demo, "agent8") as [(a8, p8)],
+        ):
+            demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+            await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
+            await until(lambda: demo.get("/agent", a8)["state"] == "busy")
+            await asyncio.sleep(0.5)  # the number rings
+            await p8.command("hangup")
+            assert (await p8.expect("ended"))["by"] == "local"
+            # The number got the CANCEL and said 487; agent8 is free again.
+            assert await asyncio.wait_for(outside.wait(), 10) == 0
+            await until(lambda: demo.get("/agent", a8)["state"] == "available")
 
     asyncio.run(scenario())
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
@@ -210,14 +213,7 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
 
 def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None:
     async def scenario() -> Path:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_hangs_up.xml"), "-i", "127.0.0.1",
-            "-mp", str(free_udp_port()),
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            "-trace_err", "-error_file", str(demo.tmp / "outside_hangs_up.errors"),
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
+        async with outside_party(demo, "outside_hangs_up") as outside:
             async with agents(demo, "agent9") as [(a9, p9)]:
                 demo.post("/agent/login", a9, {"sip_contact": p9.uri})
                 await p9.command(f"dial sip:0812345@{demo.sip} {_header(demo, a9, '0812345')}")
@@ -226,10 +222,6 @@ def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None
                 assert await asyncio.wait_for(outside.wait(), 10) == 0
                 await until(lambda: demo.get("/agent", a9)["state"] == "available")
             return p9.record  # complete: the phone has quit
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
 
     heard = asyncio.run(scenario())
     # The agent heard the number's G.711 audio through the worker's bridge.
@@ -246,15 +238,8 @@ def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: Control
     second of tone, so a tone left playing would be heard in the answered call."""
 
     async def scenario() -> tuple[Path, float]:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_rings_then_answers.xml"),
-            "-i", "127.0.0.1", "-mp", str(free_udp_port()),
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            "-trace_err", "-error_file", str(demo.tmp / "outside_rings_then_answers.errors"),
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
         loop = asyncio.get_running_loop()
-        try:
+        async with outside_party(demo, "outside_rings_then_answers") as outside:
             async with agents(demo, "agent10") as [(a10, p10)]:
                 # In no queue: busy all the same while it calls, offline after.
                 await p10.command(f"dial sip:0812345@{demo.sip} {_header(demo, a10, '0812345')}")
@@ -269,10 +254,6 @@ def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: Control
                 assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
                 await until(lambda: demo.get("/agent", a10)["state"] == "offline")
             return p10.record, rang  # complete: the phone has quit
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
 
     heard, rang = asyncio.run(scenario())
     assert 5.0 < rang < 6.5
@@ -299,14 +280,7 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
     own ringing or announcement): the agent hears that instead of the worker's tone."""
 
     async def scenario() -> Path:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_early_media.xml"),
-            "-i", "127.0.0.1", "-mp", str(free_udp_port()),
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            "-trace_err", "-error_file", str(demo.tmp / "outside_early_media.errors"),
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
+        async with outside_party(demo, "outside_early_media") as outside:
             async with agents(demo, "agent11") as [(a11, p11)]:
                 await p11.command(f"dial sip:0812345@{demo.sip} {_header(demo, a11, '0812345')}")
                 await p11.expect("early_media", timeout=10)
@@ -316,10 +290,6 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
                 assert (await p11.expect("ended"))["by"] == "local"
                 assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
             return p11.record
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
 
     heard = asyncio.run(scenario())
     early = heard.with_suffix(".early.wav")
@@ -380,64 +350,59 @@ def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
     """``vaxla-desktop tel:+46 8 765 43 21`` as the app runs it: PhoneDesk.dial."""
 
     async def scenario() -> None:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-            "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        client = ServerClient(demo.server.url)
-        await client.login("agent6", "demo")
-        bridge = SoftphoneBridge(lambda: session_key(client.token), bind="127.0.0.1", audio=False)
-        panel = PhonePanel()
-        tasks: set[asyncio.Task[None]] = set()
+        async with outside_party(demo, None) as outside:
+            client = ServerClient(demo.server.url)
+            await client.login("agent6", "demo")
+            bridge = SoftphoneBridge(
+                lambda: session_key(client.token), bind="127.0.0.1", audio=False
+            )
+            panel = PhonePanel()
+            tasks: set[asyncio.Task[None]] = set()
 
-        def spawn(work: Coroutine[Any, Any, None]) -> None:
-            tasks.add(asyncio.ensure_future(work))
+            def spawn(work: Coroutine[Any, Any, None]) -> None:
+                tasks.add(asyncio.ensure_future(work))
 
-        desk = PhoneDesk(
-            panel,
-            bridge,
-            PhoneSettings(tmp_path / "settings.ini"),
-            username="agent6",
-            spawn=spawn,
-            outbound=OutboundApi(client),
-            server_url=demo.server.url,
-        )
-        pump = asyncio.create_task(turn_qt(qapp))
-        try:
-            # At once after the app's log-in, before joining a queue: as `vaxla-desktop
-            # tel:...` dials. The agent is busy for the call, in a queue or not, to itself
-            # and on the supervisors' wallboard; offline again after it.
-            token = client.token
-            supervisor = demo.token("supervisor1")
+            desk = PhoneDesk(
+                panel,
+                bridge,
+                PhoneSettings(tmp_path / "settings.ini"),
+                username="agent6",
+                spawn=spawn,
+                outbound=OutboundApi(client),
+                server_url=demo.server.url,
+            )
+            pump = asyncio.create_task(turn_qt(qapp))
+            try:
+                # At once after the app's log-in, before joining a queue: as `vaxla-desktop
+                # tel:...` dials. The agent is busy for the call, in a queue or not, to itself
+                # and on the supervisors' wallboard; offline again after it.
+                token = client.token
+                supervisor = demo.token("supervisor1")
 
-            def wallboard() -> str:
-                everyone = demo.get("/agents", supervisor)
-                return str(next(a["state"] for a in everyone if a["username"] == "agent6"))
+                def wallboard() -> str:
+                    everyone = demo.get("/agents", supervisor)
+                    return str(next(a["state"] for a in everyone if a["username"] == "agent6"))
 
-            assert (demo.get("/agent", token)["state"], wallboard()) == ("offline", "offline")
-            desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
-            await until_qt(lambda: panel.state_label.text() == "In call")
-            assert (demo.get("/agent", token)["state"], wallboard()) == ("busy", "busy")
-            await asyncio.sleep(0.5)
-            panel.hang_up_button.click()
-            await until_qt(lambda: panel.state_label.text() != "In call")
-            assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
-            await until(lambda: demo.get("/agent", token)["state"] == "offline")
-            assert wallboard() == "offline"
-        finally:
-            with contextlib.suppress(Exception):
-                await client.call("POST", "/agent/logout", json={})
-            for task in (pump, *tasks):
-                task.cancel()
-            await asyncio.gather(pump, *tasks, return_exceptions=True)
-            desk.close()
-            panel.deleteLater()
-            await client.logout()
-            await client.aclose()
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+                assert (demo.get("/agent", token)["state"], wallboard()) == ("offline", "offline")
+                desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
+                await until_qt(lambda: panel.state_label.text() == "In call")
+                assert (demo.get("/agent", token)["state"], wallboard()) == ("busy", "busy")
+                await asyncio.sleep(0.5)
+                panel.hang_up_button.click()
+                await until_qt(lambda: panel.state_label.text() != "In call")
+                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+                await until(lambda: demo.get("/agent", token)["state"] == "offline")
+                assert wallboard() == "offline"
+            finally:
+                with contextlib.suppress(Exception):
+                    await client.call("POST", "/agent/logout", json={})
+                for task in (pump, *tasks):
+                    task.cancel()
+                await asyncio.gather(pump, *tasks, return_exceptions=True)
+                desk.close()
+                panel.deleteLater()
+                await client.logout()
+                await client.aclose()
 
     asyncio.run(scenario())
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
