@@ -79,6 +79,8 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
     """A flat table of ``_rows`` with ``COLUMNS`` columns titled by ``_titles``."""
 
     COLUMNS: ClassVar[int]
+    # Each model's column titles, in the window's language (a method of the model).
+    _titles: Callable[[], Sequence[str]]
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,9 +100,6 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._titles()[section]
         return self._header_hint(section, role)
-
-    def _titles(self) -> Sequence[str]:
-        raise NotImplementedError
 
     def _header_hint(self, section: int, role: int) -> Any:
         """Other roles of a column's header (a tooltip); none unless a model says."""
