@@ -5,12 +5,9 @@ not use that answer to draw itself (the event socket brings the same state to ev
 desktop that shows it), only to know the action went through.
 """
 
-from typing import TypeVar
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_desktop.api.errors import BadAnswer
 from vaxla_protocol.agent import (
     AgentLoginRequest,
     AgentLogoutRequest,
@@ -21,11 +18,11 @@ from vaxla_protocol.agent import (
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 from vaxla_protocol.control import ParkedContact
 
-_T = TypeVar("_T")
-
+_AGENT_STATE = TypeAdapter(AgentState)
 _PAUSE_REASONS = TypeAdapter(list[PauseReasonItem])
 _CLASSIFICATION_CODES = TypeAdapter(list[ClassificationCodeItem])
 _PARKED = TypeAdapter(list[ParkedContact])
+_PARKED_ONE = TypeAdapter(ParkedContact)
 
 
 class AgentApi:
@@ -35,7 +32,7 @@ class AgentApi:
         self._client = client
 
     async def state(self) -> AgentState:
-        return self._parse(_AGENT_STATE, await self._client.call("GET", "/agent"), "agent")
+        return self._client.parse(_AGENT_STATE, await self._client.call("GET", "/agent"), "agent")
 
     async def log_in(self, queues: list[int] | None, sip_contact: str | None) -> AgentState:
         request = AgentLoginRequest(queues=queues, sip_contact=sip_contact)
@@ -55,29 +52,28 @@ class AgentApi:
 
     async def take_parked(self, contact_id: int) -> ParkedContact:
         data = await self._client.call("POST", f"/agent/parked/{contact_id}/take")
-        return self._parse(TypeAdapter(ParkedContact), data, "parked contact")
+        return self._client.parse(_PARKED_ONE, data, "parked contact")
 
     async def parked(self) -> list[ParkedContact]:
-        return self._parse(_PARKED, await self._client.call("GET", "/agent/parked"), "parked")
+        return self._client.parse(
+            _PARKED, await self._client.call("GET", "/agent/parked"), "parked"
+        )
 
     async def pause_reasons(self) -> list[PauseReasonItem]:
         data = await self._client.call("GET", "/config/pause-reasons")
-        return [item for item in self._parse(_PAUSE_REASONS, data, "pause reasons") if item.active]
+        return [
+            item
+            for item in self._client.parse(_PAUSE_REASONS, data, "pause reasons")
+            if item.active
+        ]
 
     async def classification_codes(self) -> list[ClassificationCodeItem]:
         data = await self._client.call("GET", "/config/classification-codes")
-        codes = self._parse(_CLASSIFICATION_CODES, data, "classification codes")
+        codes = self._client.parse(_CLASSIFICATION_CODES, data, "classification codes")
         return [item for item in codes if item.active]
 
     async def _act(self, path: str, request: BaseModel | None) -> AgentState:
         body = request.model_dump(exclude_none=True) if request is not None else None
-        return self._parse(_AGENT_STATE, await self._client.call("POST", path, json=body), "agent")
-
-    def _parse(self, adapter: TypeAdapter[_T], data: object, what: str) -> _T:
-        try:
-            return adapter.validate_python(data)
-        except ValidationError as error:
-            raise BadAnswer(self._client.base_url, f"unexpected {what} answer: {error}") from error
-
-
-_AGENT_STATE = TypeAdapter(AgentState)
+        return self._client.parse(
+            _AGENT_STATE, await self._client.call("POST", path, json=body), "agent"
+        )

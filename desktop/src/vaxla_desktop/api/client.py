@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vaxla_desktop.api.errors import (
     ActionRefused,
@@ -34,6 +34,7 @@ from vaxla_protocol import (
 __all__ = ["ServerClient", "ServerError", "server_base_url"]
 
 _M = TypeVar("_M", bound=BaseModel)
+_T = TypeVar("_T")
 
 
 def server_base_url(url: str) -> str:
@@ -170,11 +171,16 @@ class ServerClient:
         except ValueError as error:
             raise BadAnswer(self.base_url, f"not JSON: {error}") from error
 
-    def _model(self, model: type[_M], data: object, what: str) -> _M:
+    def parse(self, adapter: TypeAdapter[_T], data: object, what: str) -> _T:
+        """``data`` (an answer of this server) as ``adapter``'s type; a ``BadAnswer``
+        that names ``what`` when it does not fit."""
         try:
-            return model.model_validate(data)
+            return adapter.validate_python(data)
         except ValidationError as error:
             raise BadAnswer(self.base_url, f"unexpected {what} answer: {error}") from error
+
+    def _model(self, model: type[_M], data: object, what: str) -> _M:
+        return self.parse(TypeAdapter(model), data, what)
 
 
 _REFUSALS = frozenset({400, 404, 409, 422})

@@ -7,10 +7,10 @@ number called (:mod:`vaxla_protocol.outbound`); the token itself never goes over
 
 from dataclasses import dataclass
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter
 
+from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.client import ServerClient
-from vaxla_desktop.api.errors import BadAnswer
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone, session_header
@@ -39,19 +39,15 @@ class OutboundApi:
 
     async def phone(self) -> AgentPhone:
         data = await self._client.call("GET", "/agent/phone")
-        try:
-            return AgentPhone.model_validate(data)
-        except ValidationError as error:
-            raise BadAnswer(self._client.base_url, f"unexpected phone answer: {error}") from error
+        return self._client.parse(_PHONE, data, "phone")
 
     async def agent(self) -> AgentState:
         """The agent's id (for the header) and state."""
-        data = await self._client.call("GET", "/agent")
-        try:
-            return AgentState.model_validate(data)
-        except ValidationError as error:
-            raise BadAnswer(self._client.base_url, f"unexpected agent answer: {error}") from error
+        return await AgentApi(self._client).state()
 
     def key(self) -> str:
         """The session's key (raises ``SessionEnded`` once it has ended)."""
         return session_key(self._client.token)
+
+
+_PHONE = TypeAdapter(AgentPhone)

@@ -4,10 +4,9 @@ Blind transfers hand the caller over at once; attended ones consult first and ar
 completed or cancelled. Progress also arrives on the event socket as ``TransferChanged``.
 """
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_desktop.api.errors import BadAnswer
 from vaxla_protocol.control import ParkedContact, ParkRequest, TransferRequest, TransferState
 
 
@@ -31,15 +30,11 @@ class TransferApi:
         """Park the caller in the agent's personal queue (``/agent/park``)."""
         request = ParkRequest(contact_id=contact_id)
         data = await self._client.call("POST", "/agent/park", json=request.model_dump())
-        try:
-            return ParkedContact.model_validate(data)
-        except ValidationError as error:
-            raise BadAnswer(self._client.base_url, f"unexpected park answer: {error}") from error
+        return self._client.parse(_PARKED, data, "park")
 
     def _parse(self, data: object) -> TransferState:
-        try:
-            return TransferState.model_validate(data)
-        except ValidationError as error:
-            raise BadAnswer(
-                self._client.base_url, f"unexpected transfer answer: {error}"
-            ) from error
+        return self._client.parse(_TRANSFER, data, "transfer")
+
+
+_TRANSFER = TypeAdapter(TransferState)
+_PARKED = TypeAdapter(ParkedContact)
