@@ -136,7 +136,7 @@ def test_no_devices_uses_the_null_device_once() -> None:
     manager = ScriptedManager([])
     switch = AudioSwitch(manager)
     assert switch.use(CHOICE).no_devices
-    switch.check(force=True)
+    switch.reroute()
     switch.set_ringing(True)
     assert opened(manager) == [("null", 0)]
     assert switch.devices() == []

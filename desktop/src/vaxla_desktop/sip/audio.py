@@ -122,6 +122,7 @@ class AudioSwitch:
         self._enabled = enabled
         self.choice = AudioChoice()
         self.route: AudioRoute | None = None
+        self._routed_among: list[AudioDevice] = []  # the devices ``route`` was made from
         self.ringing = False
         # (capture, playback, the manager's device-list generation) as set: indices from
         # an older list may name other devices.
@@ -152,7 +153,7 @@ class AudioSwitch:
         forget_lost = getattr(self._manager, "forget_lost", None)
         if forget_lost is not None:  # chosen again: a device that failed may be tried
             forget_lost()
-        return self.check(force=True) or self._current()
+        return self.reroute()
 
     def set_ringing(self, ringing: bool) -> None:
         """Ring on the ringer device (``True``) or talk on the speaker (``False``)."""
@@ -161,21 +162,25 @@ class AudioSwitch:
             if self.route is not None:
                 self._apply(self.route)
 
-    def check(self, *, force: bool = False) -> AudioRoute | None:
+    def check(self) -> AudioRoute | None:
         """Look at the devices again; the new route if it changed (and was applied)."""
-        route = route_for(self.choice, self.devices())
-        if route == self.route and not force:
-            return None
+        devices = self.devices()
+        route = route_for(self.choice, devices)
+        return None if route == self.route else self._take(route, devices)
+
+    def reroute(self) -> AudioRoute:
+        """Look at the devices again and apply the route, changed or not."""
+        devices = self.devices()
+        return self._take(route_for(self.choice, devices), devices)
+
+    def _take(self, route: AudioRoute, devices: list[AudioDevice]) -> AudioRoute:
         if self.route is not None and route.missing != self.route.missing:
             for key in set(route.missing) - set(self.route.missing):
                 log.warning("sound device %s is gone; using the system default", key)
         self.route = route
+        self._routed_among = devices
         self._apply(route)
         return route
-
-    def _current(self) -> AudioRoute:
-        assert self.route is not None
-        return self.route
 
     def _apply(self, route: AudioRoute) -> None:
         if not self._enabled or route.no_devices:
@@ -210,9 +215,10 @@ class AudioSwitch:
             log.warning("cannot use the null sound device: %s", _describe(error))
         self._applied = _NULL
 
-    def name_of(self, index: int, devices: list[AudioDevice]) -> str | None:
-        """The name of device ``index``; ``None`` for the system default."""
-        for device in devices:
+    def name_of(self, index: int) -> str | None:
+        """The name of device ``index`` of the route's device list; ``None`` for the
+        system default."""
+        for device in self._routed_among:
             if device.index == index:
                 return device.name
         return None

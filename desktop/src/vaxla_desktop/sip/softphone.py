@@ -351,9 +351,7 @@ class Softphone:
         self._quiet_since = None
         if self._portaudio is not None and not self._portaudio.awake:
             self._portaudio.wake()
-            route = self._audio.check(force=True)  # the devices there are now
-            if route is not None:
-                self._emit_route(route)
+            self._emit_route(self._audio.reroute())  # the devices there are now
 
     @property
     def ringing(self) -> bool:
@@ -409,12 +407,11 @@ class Softphone:
     def _emit_route(self, route: AudioRoute) -> None:
         if self._portaudio is not None:
             self._use_ringer(self._portaudio, route)
-        devices = self._audio.devices()
         self._emit(
             AudioRouteChanged(
-                capture=self._audio.name_of(route.capture, devices),
-                playback=self._audio.name_of(route.playback, devices),
-                ringer=self._audio.name_of(route.ringer, devices),
+                capture=self._audio.name_of(route.capture),
+                playback=self._audio.name_of(route.playback),
+                ringer=self._audio.name_of(route.ringer),
                 missing=route.missing,
                 no_devices=route.no_devices,
             )
