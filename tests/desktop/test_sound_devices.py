@@ -15,8 +15,8 @@ configuration; SIPp is the caller and plays sip-tester's speech pcap.
 """
 
 import array
-import itertools
 import json
+import math
 import os
 import shutil
 import signal
@@ -231,15 +231,23 @@ def loud_seconds(recording: Path) -> float:
 
 
 def tone_seconds(recording: Path, hz: int) -> float:
-    """Seconds of ``recording`` where a ``hz`` tone is the sound (zero crossings)."""
-    samples = array.array("h", recording.read_bytes()[: len(recording.read_bytes()) // 2 * 2])
+    """Seconds of ``recording`` where a ``hz`` tone is the sound: 100 ms windows that are
+    loud and carry most of their energy at ``hz`` (Goertzel), which speech never does."""
+    pcm = recording.read_bytes()
+    samples = array.array("h", pcm[: len(pcm) // 2 * 2])
+    size = RATE // 10
+    coefficient = 2 * math.cos(2 * math.pi * hz / RATE)
     found = 0
-    for start in range(0, len(samples) - RATE // 10, RATE // 10):
-        window = samples[start : start + RATE // 10]
+    for start in range(0, len(samples) - size, size):
+        window = samples[start : start + size]
         if max(abs(s) for s in window) < 1000:
             continue
-        rises = sum(1 for a, b in itertools.pairwise(window) if a < 0 <= b)
-        if abs(rises * 10 - hz) < 30:
+        before = earlier = 0.0
+        for sample in window:
+            before, earlier = sample + coefficient * before - earlier, before
+        at_hz = before * before + earlier * earlier - coefficient * before * earlier
+        energy = sum(float(s) * s for s in window)
+        if at_hz * 2 / size > 0.8 * energy:
             found += 1
     return found / 10
 
