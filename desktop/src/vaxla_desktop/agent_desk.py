@@ -19,6 +19,7 @@ from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.errors import ActionRefused
 from vaxla_desktop.api.events import EventStream, LossListener
+from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import Changed
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.agent_panel import AgentPanel
@@ -50,7 +51,8 @@ class AgentDesk(QObject):
         self.sip_contact = sip_contact
         """Where the softphone takes offers; asked at each queue login."""
         self.stream = EventStream(session.client, self._on_event, on_lost)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._work = BackgroundWork(log, "agent desk work")
+        self._spawn = self._work.spawn
         self._pictured = asyncio.Event()
         self._listed = asyncio.Event()
         self._my_queues: list[str] | None = None
@@ -69,10 +71,7 @@ class AgentDesk(QObject):
 
     async def stop(self) -> None:
         """Close the socket and end the work in flight, and wait for both."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
 
     def resume_events(self) -> None:
         """The connection supervisor has the server back: reopen the socket now."""
@@ -234,13 +233,3 @@ class AgentDesk(QObject):
         self.panel.show_error("")
         self.sig_action_done.emit(name)
         return True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("agent desk work failed", exc_info=error)

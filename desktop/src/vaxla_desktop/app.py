@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from vaxla_desktop import __version__
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
+from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import PanelState
 from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus, ConnectionTracker
 from vaxla_desktop.core.dial import DialRequest
@@ -111,7 +112,7 @@ class DesktopApp(QObject):
         self.sip_contact: str | None = None
         """Where this app's softphone takes offers (set by the softphone when it runs);
         sent with each queue login."""
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = BackgroundWork(log, "background work")
         self._finished = asyncio.Event()
         self._photographed = False
 
@@ -143,8 +144,7 @@ class DesktopApp(QObject):
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
-            for task in self._tasks:
-                task.cancel()
+            self._background.cancel()
             await session.close()
         return EXIT_OK
 
@@ -375,14 +375,7 @@ class DesktopApp(QObject):
         self._photographed = True
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("background work failed", exc_info=error)
+        self._background.spawn(work)
 
 
 def default_log_file() -> Path:
