@@ -331,11 +331,10 @@ class CallBook:
     def current(self) -> PhoneCall | None:
         """The call the panel shows: one being talked in, else on hold, else ringing."""
         order = (CallPhase.TALKING, CallPhase.DIALLING, CallPhase.HELD, CallPhase.RINGING)
-        for phase in order:
-            for phone_call in sorted(self.calls.values(), key=lambda c: c.started_at):
-                if phone_call.phase is phase:
-                    return phone_call
-        return None
+        shown = [c for c in self.calls.values() if c.phase in order]
+        if not shown:
+            return None
+        return min(shown, key=lambda c: (order.index(c.phase), c.started_at))
 
 
 def _outcome(phone_call: PhoneCall, by: str) -> Outcome:
