@@ -29,7 +29,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_server.acd.centre.centre import ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.legs import CallGone
+from vaxla_server.callflow.outbound import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
 
@@ -57,15 +57,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NUMBER = re.compile(r"^\+?[0-9]{2,20}$")
-"""An outside number: digits, optionally a leading ``+``."""
 LEG_GONE_S = 5.0
 """How long the worker may take to end the agent's leg before the handover goes on."""
 KEPT_TRANSFERS = 1000
 """Transfers remembered for complete/cancel to answer "completed already" (the oldest go)."""
-OUTSIDE_RING_S = 60.0
-"""How long an outside number may ring before a transfer to it gives up (an agent rings
-for its queue's ring timeout)."""
 ControlMessage = TransferChanged | ParkedChanged | OfferMade
 """What the event socket gets from here; an ``OfferMade`` tells the target of an attended
 transfer who is ringing it (the consultation is not a dispatcher offer)."""
@@ -238,8 +233,6 @@ class CallControl:
                 raise ControlError(
                     409, "no outside gateway is configured: calls to numbers are not possible"
                 )
-            from vaxla_server.callflow.flow import outside_uri
-
             transfer.uri = outside_uri(gateway, request.target)
         result = await self._ask(talk, "transfer", transfer)
         assert isinstance(result, TransferState)
@@ -501,13 +494,7 @@ class CallControl:
         await self._drop_agent(call)
         self._done(transfer, request, "completed")
         await call.leg.originate_agent_leg(transfer.uri, {})
-        try:
-            state = await wait_for(
-                self._clock, call.leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S
-            )
-        except TimeoutError:
-            await call.leg.cancel_agent_leg()
-            state = None
+        state = await call.leg.agent_leg_outcome(OUTSIDE_RING_S)
         if state is None or state.state == "failed":
             why = "no answer" if state is None else f"SIP {state.code}"
             transfer.state = "failed"

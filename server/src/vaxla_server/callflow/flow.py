@@ -50,8 +50,8 @@ from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.acd.schedule import Schedule, StatusKind
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
-from vaxla_server.callflow.outbound import outbound_call
-from vaxla_server.clock import Clock, wait_for
+from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
+from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
@@ -64,8 +64,6 @@ MAX_STEPS = 200
 DIGIT_TIMEOUT_S = 5.0
 """Seconds between keys before a digit entry counts as finished."""
 POSITION_KEY = "*"
-OUTSIDE_RING_S = 60.0
-"""How long an outside number may ring before the transfer gives up."""
 STICKY_HOLD_S = 30.0
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
@@ -210,9 +208,7 @@ class CallFlow:
             await outbound_call(
                 leg,
                 centre=self._centre,
-                clock=self._clock,
                 gateway=self._outside_gateway,
-                uri_of=outside_uri,
                 session_keys=self.session_keys,
             )
             return
@@ -330,13 +326,7 @@ class CallFlow:
         log.info("contact %d: calling the outside number %s", call.contact_id, uri)
         await leg.start_playing(self._files(call, "music_on_hold"), loop=True)
         await leg.originate_agent_leg(uri, {})
-        try:
-            state = await wait_for(
-                self._clock, leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S
-            )
-        except TimeoutError:
-            await leg.cancel_agent_leg()
-            state = None
+        state = await leg.agent_leg_outcome(OUTSIDE_RING_S)
         if state is None or state.state == "failed":
             code = "no answer" if state is None else f"SIP {state.code}"
             log.warning("contact %d: %s did not answer (%s)", call.contact_id, uri, code)
@@ -843,14 +833,6 @@ def _priority_and_skills(queue: QueueItem, call: _Call) -> tuple[int, dict[str, 
                 skills[rule.skill] = max(skills.get(rule.skill, 0), rule.skill_level)
             break
     return priority, skills
-
-
-def outside_uri(gateway: str, number: str) -> str:
-    """The request URI for ``number`` through ``gateway`` (``sip:host[:port][;params]``):
-    the number becomes the user part, e.g. ``sip:+46701234567@gw.example.net:5060``."""
-    scheme, rest = gateway.split(":", 1)
-    host = rest.split("@", 1)[-1]
-    return f"{scheme}:{number}@{host}"
 
 
 def _describe(action: Action) -> str:

@@ -230,6 +230,15 @@ class CallLeg:
             if not wanted or state.state in wanted:
                 return state
 
+    async def agent_leg_outcome(self, within: float) -> AgentLegState | None:
+        """The originated agent leg's answer or failure; ``None`` when neither came within
+        ``within`` seconds (the leg is cancelled then)."""
+        try:
+            return await wait_for(self._clock, self.agent_leg_state("answered", "failed"), within)
+        except TimeoutError:
+            await self.cancel_agent_leg()
+            return None
+
     async def ringback(self) -> None:
         """The unanswered caller hears the ringing tone (early media) until answered."""
         await self._send(Ringback(call_id=self.call_id))

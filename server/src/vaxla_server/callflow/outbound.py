@@ -23,20 +23,22 @@ offered no queue call, from the INVITE until the hang-up.
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Iterable
 
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
 from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
-from vaxla_server.callflow.control import NUMBER
 from vaxla_server.callflow.legs import CallGone, CallLeg
-from vaxla_server.clock import Clock, wait_for
 from vaxla_server.store.events import EndCause
 
 log = logging.getLogger(__name__)
 
+NUMBER = re.compile(r"^\+?[0-9]{2,20}$")
+"""An outside number: digits, optionally a leading ``+``."""
 OUTSIDE_RING_S = 60.0
-"""How long an outside number may ring before the agent's call gives up (480)."""
+"""How long an outside number may ring before the call to it gives up (an agent's
+outbound call answers 480; a transfer to it fails)."""
 NO_GATEWAY = "no outside gateway"
 
 
@@ -44,9 +46,7 @@ async def outbound_call(
     leg: CallLeg,
     *,
     centre: ContactCentre,
-    clock: Clock,
     gateway: str | None,
-    uri_of: Callable[[str, str], str],
     session_keys: Callable[[int], Iterable[str]] = lambda agent_id: (),
 ) -> None:
     """Carry out one agent's outbound call from INVITE to hang-up; ``session_keys`` gives
@@ -82,18 +82,14 @@ async def outbound_call(
         log.warning("agent %d: outbound call to %s refused: %s", agent_id, number, error)
         await leg.reject(486, "on a call already")
         return
-    uri = uri_of(gateway, number)
+    uri = outside_uri(gateway, number)
     log.info("contact %d: agent %d calls %s", contact_id, agent_id, uri)
     by: EndedBy = "system"
     cause: EndCause | None = None
     try:
         await leg.originate_agent_leg(uri, {})
         await leg.ringback()  # the agent hears it ring until the number answers
-        try:
-            state = await wait_for(clock, leg.agent_leg_state("answered", "failed"), OUTSIDE_RING_S)
-        except TimeoutError:
-            await leg.cancel_agent_leg()
-            state = None
+        state = await leg.agent_leg_outcome(OUTSIDE_RING_S)
         if state is None or state.state == "failed":
             code = 480 if state is None or state.code is None else state.code
             log.info("contact %d: %s did not answer (SIP %d)", contact_id, uri, code)
@@ -119,6 +115,14 @@ async def outbound_call(
             log.warning("outbound contact %d could not be ended: %s", contact_id, error)
         log.info("contact %d: agent %d's call to %s ended (by %s)", contact_id, agent_id,
                  number, by)  # fmt: skip
+
+
+def outside_uri(gateway: str, number: str) -> str:
+    """The request URI for ``number`` through ``gateway`` (``sip:host[:port][;params]``):
+    the number becomes the user part, e.g. ``sip:+46701234567@gw.example.net:5060``."""
+    scheme, rest = gateway.split(":", 1)
+    host = rest.split("@", 1)[-1]
+    return f"{scheme}:{number}@{host}"
 
 
 def _verified_agent(
