@@ -751,20 +751,7 @@ class ContactCentre:
             elif contact.outbound_agent is not None:
                 out.extend(self._outbound_over(contact, by, cause, t))
             elif contact.state == "active":
-                assert contact.agent_id is not None and contact.answered_at is not None
-                self._apply([EndContact(contact_id)], t)
-                out.append(
-                    Ended(
-                        at=at,
-                        contact_id=contact_id,
-                        queue_id=contact.queue_id,
-                        agent_id=contact.agent_id,
-                        by=by,
-                        talk_seconds=t - contact.answered_at,
-                        cause=cause,
-                    )
-                )
-                out.extend(self._after_call(contact, t))
+                out.extend(self._end_answered(contact, by, cause, t))
             else:
                 out.append(Ended(at=at, contact_id=contact_id, by=by, cause=cause))
             self._contacts.pop(contact_id, None)
@@ -1048,6 +1035,23 @@ class ContactCentre:
         return event
 
     # Internals: contacts
+
+    def _end_answered(
+        self, contact: _Contact, by: EndedBy, cause: EndCause | None, t: float
+    ) -> list[Event]:
+        """An answered contact ends: its talk time logged, its agent's wrap-up begun."""
+        assert contact.agent_id is not None and contact.answered_at is not None
+        self._apply([EndContact(contact.id)], t)
+        ended = Ended(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            agent_id=contact.agent_id,
+            by=by,
+            talk_seconds=t - contact.answered_at,
+            cause=cause,
+        )
+        return [ended, *self._after_call(contact, t)]
 
     def _after_call(self, contact: _Contact, t: float) -> list[Event]:
         """The agent's wrap-up after an answered contact ended, if its queue has one and
@@ -1496,31 +1500,15 @@ class ContactCentre:
         with self._lock:
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
-            assert contact.answered_at is not None
-            at = self._at(t)
-            out: list[Event] = [
-                Transferred(
-                    at=at,
-                    contact_id=contact_id,
-                    agent_id=agent_id,
-                    queue_id=contact.queue_id,
-                    to_number=number,
-                    attended=attended,
-                )
-            ]
-            self._apply([EndContact(contact_id)], t)
-            out.append(
-                Ended(
-                    at=at,
-                    contact_id=contact_id,
-                    queue_id=contact.queue_id,
-                    agent_id=agent_id,
-                    by="agent",
-                    talk_seconds=t - contact.answered_at,
-                    cause="transferred",
-                )
+            event = Transferred(
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=agent_id,
+                queue_id=contact.queue_id,
+                to_number=number,
+                attended=attended,
             )
-            out.extend(self._after_call(contact, t))
+            out = [event, *self._end_answered(contact, "agent", "transferred", t)]
             del self._contacts[contact_id]
             self._finish(out, t)
 
