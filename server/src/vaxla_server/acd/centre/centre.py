@@ -663,16 +663,9 @@ class ContactCentre:
             contact.requirements = dict(requirements)
             contact.wait_started = t
             contact.data = dict(data or {})
-            position = self._position(contact)
-            event = Queued(
-                at=self._at(t),
-                contact_id=contact_id,
-                queue_id=queue_id,
-                priority=priority,
-                position=position,
-            )
+            event = self._queued(contact, t)
             self._finish([event], t)
-            return position
+            return event.position
 
     def answered(self, contact_id: int, agent_id: int) -> None:
         """The agent answered the offer; offers of the contact to others are withdrawn."""
@@ -817,15 +810,7 @@ class ContactCentre:
             ]
             if to_queue is not None:
                 contact.queue_id, contact.position = to_queue, None
-                out.append(
-                    Queued(
-                        at=at,
-                        contact_id=contact_id,
-                        queue_id=to_queue,
-                        priority=contact.priority,
-                        position=self._position(contact),
-                    )
-                )
+                out.append(self._queued(contact, t))
             else:
                 contact.state, contact.queue_id, contact.position = "entered", None, None
             self._finish(out, t)
@@ -1117,6 +1102,17 @@ class ContactCentre:
     def _withdraw_offers_of(self, agent_id: int) -> None:
         for contact_id in sorted(self._offers_of.get(agent_id, set())):
             self._drop_offer(self._contacts[contact_id], agent_id, withdraw=True)
+
+    def _queued(self, contact: _Contact, t: float) -> Queued:
+        """The contact waits in its queue now: its priority and position there."""
+        assert contact.queue_id is not None
+        return Queued(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            priority=contact.priority,
+            position=self._position(contact),
+        )
 
     def _position(self, contact: _Contact) -> int:
         """The dispatcher's position, never above what the caller was told before."""
@@ -1446,18 +1442,9 @@ class ContactCentre:
                 attended=attended,
             )
             out: list[Event] = [event, *self._release(contact, t, queue_id)]
-            position = self._position(contact)
-            out.append(
-                Queued(
-                    at=self._at(t),
-                    contact_id=contact_id,
-                    queue_id=queue_id,
-                    priority=contact.priority,
-                    position=position,
-                )
-            )
-            self._finish(out, t)
-            return position
+            queued = self._queued(contact, t)
+            self._finish([*out, queued], t)
+            return queued.position
 
     def transfer_to_agent(
         self, contact_id: int, agent_id: int, to_agent: int, *, attended: bool = False
@@ -1737,15 +1724,7 @@ class ContactCentre:
         self._apply([MoveContact(contact.id, queue=queue_id)], t)
         contact.personal_agent = contact.return_queue = contact.parked_at = None
         contact.queue_id, contact.position = queue_id, None
-        return [
-            Queued(
-                at=self._at(t),
-                contact_id=contact.id,
-                queue_id=queue_id,
-                priority=contact.priority,
-                position=self._position(contact),
-            )
-        ]
+        return [self._queued(contact, t)]
 
     def _transfer_expired(self, contact_id: int) -> None:
         contact = self._contacts.get(contact_id)
