@@ -148,9 +148,9 @@ class CallControl:
         """Contacts in a personal queue → resolved with the queue they go back to."""
         self._blind_to_agent: dict[int, _Transfer] = {}
         self._handover: dict[int, int] = {}
+        """Contact → the agent an attended transfer connected it to (answer at once)."""
         self._handed_out: set[int] = set()
         """Contacts handed to an outside number: ended for the centre at the hand-over."""
-        """Contact → the agent an attended transfer connected it to (answer at once)."""
         self._listeners: list[Listener] = []
         self._parked_shown: dict[int, list[int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -512,6 +512,7 @@ class CallControl:
     async def _consult(self, talk: _Talk, transfer: _Transfer, request: _Request) -> object:
         call = talk.call
         headers: dict[str, str] = {}
+        ring = OUTSIDE_RING_S
         if transfer.kind is TransferKind.AGENT:
             assert transfer.to_agent is not None
             target, token = self._centre.consult_offer(
@@ -535,12 +536,8 @@ class CallControl:
                         data=dict(view.data),
                     )
                 )
+                ring = self._centre.queue_settings(view.queue_id).ring_timeout_s
         assert transfer.uri is not None
-        ring = OUTSIDE_RING_S
-        if transfer.kind is TransferKind.AGENT:
-            queue_id = self._centre.own_call(call.contact_id, talk.agent_id).queue_id
-            if queue_id is not None:
-                ring = self._centre.queue_settings(queue_id).ring_timeout_s
         transfer.ring_until = self._clock.monotonic() + ring
         await call.leg.consult(transfer.uri, headers)
         await call.leg.start_playing([self._moh(call)], loop=True)
