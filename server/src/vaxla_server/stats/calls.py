@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from vaxla_protocol.calls import CallOutcome
 from vaxla_server.store.events import (
     Abandoned,
     Answered,
@@ -43,16 +44,8 @@ from vaxla_server.store.events import (
     Transferred,
 )
 
-Outcome = Literal[
-    "answered",
-    "abandoned",
-    "overflowed",
-    "closed",
-    "transferred",
-    "hung_up",
-    "failed",
-    "in_progress",
-]
+Outcome = CallOutcome
+"""The outcomes the call log's wire model names (one list for both)."""
 
 
 @dataclass
