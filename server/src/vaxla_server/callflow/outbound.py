@@ -22,9 +22,10 @@ offered no queue call, from the INVITE until the hang-up.
 """
 
 import asyncio
+import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
@@ -125,6 +126,11 @@ def outside_uri(gateway: str, number: str) -> str:
     return f"{scheme}:{number}@{host}"
 
 
+def _lazily(keys: Callable[[int], Iterable[str]], agent_id: int) -> Iterator[str]:
+    """``keys(agent_id)``, not asked for until the first key is wanted."""
+    yield from keys(agent_id)
+
+
 def _verified_agent(
     header: str | None,
     number: str,
@@ -135,7 +141,9 @@ def _verified_agent(
     ``InvalidSessionHeader`` otherwise."""
     agent_id = header_agent(header)
     logged_in = centre.session_key_of(agent_id)
-    keys = [*([logged_in] if logged_in else []), *session_keys(agent_id)]
+    # The queue log-in's key first: the store is asked for the API sessions' keys only
+    # when that one does not verify (an agent in no queue, a tel: link at log-in).
+    keys = itertools.chain([logged_in] if logged_in else [], _lazily(session_keys, agent_id))
     for key in keys:
         try:
             return verify_session_header(key, header, number)
