@@ -347,7 +347,8 @@ def test_a_worker_holds_as_many_legs_as_the_wheel_allows(tmp_path: Path) -> None
     WHEEL_CALL_LIMIT (and the pool sizing) to the new figure."""
 
     async def run() -> None:
-        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+        # One leg held back per caller: the worker takes callers until pjsua2 says 486.
+        async with started(tmp_path, allowed=[LOOPBACK], legs_per_contact=1) as h:
             ready = await h.expect(Ready)
             assert ready.max_calls == WHEEL_CALL_LIMIT == 4
             sipp = await h.sipp("caller_waits.xml", ready.sip_address, calls=5)
@@ -360,6 +361,33 @@ def test_a_worker_holds_as_many_legs_as_the_wheel_allows(tmp_path: Path) -> None
             assert h.pool.workers[0].calls == 4
         # Shutting the pool down hung up the four; the fifth failed: SIPp is done.
         assert await asyncio.wait_for(sipp.process.wait(), 10) != 0
+
+    asyncio.run(run())
+
+
+def test_a_worker_takes_a_caller_only_with_room_for_every_leg_it_may_need(
+    tmp_path: Path,
+) -> None:
+    """A caller may need its own leg, an agent's and a consultation leg: with 4 legs a
+    worker takes one caller and refuses the next with 486 (the front then tries another
+    worker), and says it has no room until that caller's legs are gone."""
+
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK]) as h:
+            ready = await h.expect(Ready)
+            await h.expect(Stats, lambda s: s.room)
+            first = await h.sipp("caller_waits.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            await h.expect(Stats, lambda s: not s.room and s.active_calls == 1)
+            second = await h.sipp("caller_busy.xml", ready.sip_address)
+            busy = await h.expect(Stats, lambda s: s.refused_busy == 1)
+            assert busy.active_calls == 1 and not busy.room
+            assert await asyncio.wait_for(second.process.wait(), 10) == 0
+            await h.pool.send(Hangup(call_id=call.call_id))
+            await h.expect(CallEnded)
+            await h.expect(Stats, lambda s: s.room and s.active_legs == 0)
+            await asyncio.wait_for(first.process.wait(), 10)
 
     asyncio.run(run())
 

@@ -232,6 +232,10 @@ class CallFlow:
         except CallGone as gone:
             if gone.side in ("caller", "agent"):
                 ended_by = "caller" if gone.side == "caller" else "agent"
+                if gone.cause == "media_timeout":
+                    call.cause = "media_timeout"
+                    log.warning("call %s (contact %d): no RTP from the %s; ended", leg.call_id,
+                                contact_id, gone.side)  # fmt: skip
             else:
                 call.cause = "worker_died" if gone.cause == "worker_died" else "error"
                 log.warning("call %s (contact %d) lost: %s", leg.call_id, contact_id, gone.cause)

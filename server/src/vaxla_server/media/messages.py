@@ -33,6 +33,7 @@ EndCause = Literal[
     "worker_died",  # the worker process was lost; reported by the pool, never by a worker
     "shutdown",  # the worker was shut down with the call still up
     "media_error",  # pjsua2 failed the call (SIP or media error)
+    "media_timeout",  # a far end sent no RTP for the worker's rtp timeout
 ]
 AgentLegStateName = Literal[
     "calling", "ringing", "answered", "bridged", "held", "resumed", "failed", "ended"
@@ -149,7 +150,8 @@ class Stats(_Message):
     max_calls: int = Field(ge=1)  # the cap on legs
     calls_total: int = Field(ge=0)
     refused_sources: int = Field(ge=0)  # 403: not from a trunk address
-    refused_busy: int = Field(ge=0)  # 486: the worker held all the legs it can
+    refused_busy: int = Field(ge=0)  # 486: no room for the legs a new caller may need
+    room: bool = True  # a new caller would have every leg it may need (the pool's admission)
 
 
 class CommandFailed(_Message):

@@ -1,24 +1,47 @@
 """The pool of media worker processes, seen from the server's asyncio loop.
 
-The pool listens on a loopback control address, starts ``size`` workers (``python -m
-vaxla_server.media.worker``) on free UDP ports and waits for each to say ``ready``. Every
-message from a worker goes to one handler the runtime registers; commands go back by call
-id to the worker that holds the call. A worker that dies (process exit or control
-connection lost) has each of its calls reported to the handler as
-``call_ended(cause="worker_died")``, and a replacement takes its SIP port (or a new free
-one when that port is taken). :meth:`MediaPool.stop` shuts the workers down and ends
+The pool listens on a loopback control address and starts a zygote
+(:mod:`vaxla_server.media.zygote`), which imported pjsua2 once and forks each worker, so a
+worker costs a few MB and starts in a fraction of a second. Every worker gets a slot: its
+own SIP port and its own range of RTP ports (pjsua's default range is shared by every
+process on the host, so fifty workers or so would collide), RTP bound to the media
+address. Each says ``ready`` over its control connection; every message from a worker goes
+to one handler the runtime registers; commands go back by call id to the worker that holds
+the call.
+
+**Admission is the pool's truth.** A worker has room while a new caller would get every
+leg it may need (its own, the agent's, an attended transfer's consultation leg); it says so
+in its ``stats`` and refuses callers beyond it (486). The pool pushes each worker's room to
+the SIP front (:class:`Front`, Kamailio's dispatcher), which offers new callers only to
+workers with room and tries the next worker on a refusal.
+
+**Size.** The pool starts ``size`` workers and grows, up to ``max_size``, whenever fewer
+than ``spare`` workers have room; a worker that has had no call for ``idle_s`` is retired
+while the pool stays at ``size`` or more and keeps ``spare`` with room.
+
+**Loss.** A worker that dies (process exit or control connection lost) has each of its
+calls reported to the handler as ``call_ended(cause="worker_died")``, the front ends its
+dialogs (a BYE to each caller and agent's phone) and drops it, and the pool starts
+whatever workers it now lacks. :meth:`MediaPool.stop` shuts the workers down and ends
 exactly the processes it started, by pid.
+
+Without a front (tests of the workers themselves) callers reach the workers directly on
+their SIP ports, and the workers check the trunk networks themselves.
 """
 
 import asyncio
 import contextlib
 import ipaddress
 import itertools
+import json
 import logging
+import os
+import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from vaxla_server.media.messages import (
     CallEnded,
@@ -32,12 +55,16 @@ from vaxla_server.media.messages import (
     decode_from_worker,
     encode,
 )
-from vaxla_server.media.worker import MAX_CALLS
+from vaxla_server.media.worker import LEGS_PER_CONTACT, MAX_CALLS
 
 log = logging.getLogger(__name__)
 
 MessageHandler = Callable[[FromWorker], Awaitable[None] | None]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+RTP_SPAN = 20
+"""RTP ports per worker: RTP and RTCP for each of its 4 legs, with room for pjsua's
+habit of taking the next pair for each call while the last one's are still closing."""
+DEFAULT_RTP_BASE = 20000
 
 
 class PoolError(Exception):
@@ -52,16 +79,37 @@ class UnknownCall(PoolError):
         self.call_id = call_id
 
 
+class Front(Protocol):
+    """The SIP front the pool keeps informed (Kamailio; :mod:`.kamailio`)."""
+
+    @property
+    def internal_uri(self) -> str:
+        """The URI (``sip:127.0.0.1:P;lr``) every call a worker makes goes through."""
+        ...
+
+    async def set_workers(self, workers: Sequence[tuple[str, bool]]) -> None:
+        """The whole list of ready workers: ``(sip_uri, room)``."""
+        ...
+
+    async def set_room(self, uri: str, room: bool) -> None: ...
+
+    async def end_dialogs(self, worker_uri: str) -> int:
+        """BYE to the far ends of every dialog of a (dead) worker; how many."""
+        ...
+
+
 def free_udp_port(host: str = "127.0.0.1") -> int:
     """A UDP port nobody is bound to right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
 
 
 def _udp_port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
         try:
             probe.bind((host, port))
         except OSError:
@@ -83,77 +131,135 @@ class WorkerInfo:
 @dataclass(eq=False)
 class _Worker:
     worker_id: str
+    slot: int
     sip_port: int
-    process: asyncio.subprocess.Process
+    pid: int = 0
+    exited: "asyncio.Future[int] | None" = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     writer: asyncio.StreamWriter | None = None
     sip_address: str = ""
     calls: set[str] = field(default_factory=set)
     stats: Stats | None = None
+    room: bool = True
     peak_legs: int = 0
     lost: bool = False
+    retiring: bool = False
+    idle_since: float = 0.0
     tasks: list["asyncio.Task[None]"] = field(default_factory=list)
+
+    @property
+    def uri(self) -> str:
+        return f"sip:{self.sip_address}"
 
 
 class MediaPool:
-    """``size`` media workers taking calls from ``allowed`` networks on ``bind``."""
+    """Media workers taking calls from ``allowed`` networks (or from the front) on
+    ``bind``; from ``size`` up to ``max_size`` of them."""
 
     def __init__(
         self,
         handler: MessageHandler,
         *,
         size: int = 1,
+        max_size: int | None = None,
+        spare: int = 1,
+        idle_s: float = 60.0,
         allowed: Sequence[Network] = (ipaddress.ip_network("127.0.0.0/8"),),
         bind: str = "127.0.0.1",
+        media_address: str | None = None,
         sip_ports: Sequence[int] = (),
         max_calls: int = MAX_CALLS,
+        legs_per_contact: int = LEGS_PER_CONTACT,
+        rtp_base: int = DEFAULT_RTP_BASE,
+        rtp_timeout: float = 0.0,
+        session_expires: int = 0,
+        front: Front | None = None,
         ready_timeout: float = 15.0,
         python: str = sys.executable,
     ) -> None:
+        max_size = size if max_size is None else max_size
         if size < 1:
             raise PoolError(f"a pool needs at least one worker, not {size}")
+        if max_size < size:
+            raise PoolError(f"the most workers ({max_size}) is fewer than the least ({size})")
         if sip_ports and len(sip_ports) != size:
             raise PoolError(f"{len(sip_ports)} SIP ports given for {size} workers")
         if not 1 <= max_calls <= MAX_CALLS:
             raise PoolError(f"max calls per worker must be 1-{MAX_CALLS}, not {max_calls}")
+        if not 1 <= legs_per_contact <= max_calls:
+            raise PoolError(f"legs per contact must be 1-{max_calls}, not {legs_per_contact}")
+        if rtp_base and not 1024 <= rtp_base <= 65535 - max_size * RTP_SPAN:
+            raise PoolError(
+                f"{max_size} workers need RTP ports {rtp_base}-{rtp_base + max_size * RTP_SPAN}"
+                ", past 65535: lower the RTP base or the number of workers"
+            )
+        if spare < 0 or idle_s <= 0:
+            raise PoolError(f"spare must be 0 or more and idle time positive: {spare}, {idle_s}")
         self._handler = handler
         self._size = size
+        self._max_size = max_size
+        self._spare = spare
+        self._idle_s = idle_s
         self._allowed = tuple(allowed)
         self._bind = bind
+        self._media_address = media_address
         self._sip_ports = list(sip_ports)
         self._max_calls = max_calls
+        self._legs_per_contact = legs_per_contact
+        self._rtp_base = rtp_base
+        self._rtp_timeout = rtp_timeout
+        self._session_expires = session_expires
+        self._front = front
         self._ready_timeout = ready_timeout
         self._python = python
         self._workers: dict[str, _Worker] = {}
+        self._by_pid: dict[int, _Worker] = {}
         self._routes: dict[str, _Worker] = {}
+        self._free_slots = list(range(max_size))
         self._ids = itertools.count(1)
         self._server: asyncio.Server | None = None
         self._control: tuple[str, int] | None = None
+        self._zygote: asyncio.subprocess.Process | None = None
+        self._zygote_reader: asyncio.Task[None] | None = None
+        self._spawns: dict[str, asyncio.Future[int]] = {}
         self._stopping = False
         self._background: set[asyncio.Task[None]] = set()
+        self._front_lock = asyncio.Lock()
+        self._starting = 0
+        self._ports_of_the_lost: list[int] = []
         self.replacements = 0
+        self.peak_workers = 0
 
     # Life cycle
 
     async def start(self) -> None:
-        """Start every worker and wait until all are ready; raises :class:`PoolError`."""
+        """Start the zygote and ``size`` workers, and wait until all are ready; raises
+        :class:`PoolError`."""
         if self._server is not None:
             raise PoolError("the pool is started already")
         self._server = await asyncio.start_server(self._on_connection, "127.0.0.1", 0)
         self._control = self._server.sockets[0].getsockname()[:2]
         try:
-            for index in range(self._size):
-                port = self._sip_ports[index] if self._sip_ports else free_udp_port(self._bind)
-                await self._start_worker(port)
+            await self._start_zygote()
+            starts = [
+                self._start_worker(self._sip_ports[index] if self._sip_ports else None)
+                for index in range(self._size)
+            ]
+            results = await asyncio.gather(*starts, return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
         except BaseException:
             await self.stop()
             raise
+        self._spawn_task(self._retire_idle_workers())
+        await self._push_workers()
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Shut every worker down (calls end with cause ``shutdown``), then end any process
         of ours still running, by pid, and close the control address."""
         self._stopping = True
-        # Replacements being started first: cancelling one ends the process it started.
+        # Workers being started first: cancelling one ends the process it started.
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -161,13 +267,16 @@ class MediaPool:
         for worker in workers:
             self._write(worker, Shutdown())
         for worker in workers:
+            if worker.exited is None:
+                continue
             try:
-                await asyncio.wait_for(worker.process.wait(), timeout)
+                await asyncio.wait_for(asyncio.shield(worker.exited), timeout)
             except TimeoutError:
                 log.warning("worker %s (pid %d) did not exit; killing it", worker.worker_id,
-                            worker.process.pid)  # fmt: skip
+                            worker.pid)  # fmt: skip
                 self._kill(worker)
-                await worker.process.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(worker.exited), timeout)
         for worker in workers:
             for task in worker.tasks:
                 task.cancel()
@@ -176,6 +285,7 @@ class MediaPool:
                 worker.writer.close()
         self._workers.clear()
         self._routes.clear()
+        await self._stop_zygote(timeout)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -185,20 +295,18 @@ class MediaPool:
 
     @property
     def workers(self) -> list[WorkerInfo]:
-        return [
-            WorkerInfo(w.worker_id, w.process.pid, w.sip_address, len(w.calls), w.stats)
-            for w in self._workers.values()
-            if w.ready.is_set() and not w.lost
-        ]
+        return [self._info(w) for w in self._workers.values() if w.ready.is_set() and not w.lost]
+
+    @property
+    def rooms(self) -> int:
+        """Ready workers that would take a new caller now."""
+        return sum(1 for w in self._live() if w.room and not w.retiring)
 
     def worker_of(self, call_id: str) -> WorkerInfo:
         worker = self._routes.get(call_id)
         if worker is None:
             raise UnknownCall(call_id)
-        return WorkerInfo(
-            worker.worker_id, worker.process.pid, worker.sip_address, len(worker.calls),
-            worker.stats,
-        )  # fmt: skip
+        return self._info(worker)
 
     async def send(self, command: ToWorker) -> None:
         """Send a command to the worker that holds its call; raises :class:`UnknownCall`."""
@@ -223,49 +331,168 @@ class MediaPool:
 
         await asyncio.wait_for(enough(), timeout)
 
+    def _info(self, worker: _Worker) -> WorkerInfo:
+        return WorkerInfo(
+            worker.worker_id, worker.pid, worker.sip_address, len(worker.calls), worker.stats
+        )
+
+    def _live(self) -> list[_Worker]:
+        return [w for w in self._workers.values() if w.ready.is_set() and not w.lost]
+
+    # The zygote
+
+    async def _start_zygote(self) -> None:
+        # Its stderr, and so every worker's (pjlib prints there too), is ours.
+        self._zygote = await asyncio.create_subprocess_exec(
+            self._python, "-m", "vaxla_server.media.zygote",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        # Not a background task: it must outlive them, to hear the workers exit at stop.
+        self._zygote_reader = asyncio.create_task(self._read_zygote(self._zygote))
+
+    async def _read_zygote(self, zygote: asyncio.subprocess.Process) -> None:
+        assert zygote.stdout is not None
+        while True:
+            line = await zygote.stdout.readline()
+            if not line:
+                break
+            try:
+                message = json.loads(line)
+            except ValueError:
+                log.error("the zygote said something unreadable: %r", line[:200])
+                continue
+            if "spawned" in message:
+                future = self._spawns.pop(str(message["spawned"]), None)
+                if future is not None and not future.done():
+                    future.set_result(int(message["pid"]))
+            elif "failed" in message:
+                future = self._spawns.pop(str(message["failed"]), None)
+                if future is not None and not future.done():
+                    future.set_exception(PoolError(str(message.get("reason"))))
+            elif "exited" in message:
+                worker = self._by_pid.pop(int(message["exited"]), None)
+                if worker is not None and worker.exited is not None:
+                    self._free_slots.append(worker.slot)
+                    if not worker.exited.done():
+                        worker.exited.set_result(int(message["code"]))
+        code = await zygote.wait()
+        for future in self._spawns.values():
+            if not future.done():
+                future.set_exception(PoolError(f"the zygote exited with {code}"))
+        self._spawns.clear()
+        for worker in list(self._by_pid.values()):
+            self._free_slots.append(worker.slot)
+            if worker.exited is not None and not worker.exited.done():
+                worker.exited.set_result(-signal.SIGKILL)
+        self._by_pid.clear()
+        if not self._stopping:
+            log.error("the media zygote exited with %d; starting it again", code)
+            await self._start_zygote()
+            self._rebalance()
+
+    async def _stop_zygote(self, timeout: float) -> None:
+        zygote, self._zygote = self._zygote, None
+        if zygote is None:
+            return
+        if zygote.stdin is not None:
+            zygote.stdin.close()
+        try:
+            await asyncio.wait_for(zygote.wait(), timeout)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                zygote.kill()
+            await zygote.wait()
+        if self._zygote_reader is not None:
+            await asyncio.gather(self._zygote_reader, return_exceptions=True)
+            self._zygote_reader = None
+
+    async def _spawn(self, worker: _Worker, argv: list[str]) -> int:
+        zygote = self._zygote
+        if zygote is None or zygote.stdin is None or zygote.returncode is not None:
+            raise PoolError("the media zygote is not running")
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._spawns[worker.worker_id] = future
+        zygote.stdin.write(json.dumps({"spawn": worker.worker_id, "argv": argv}).encode() + b"\n")
+        await zygote.stdin.drain()
+        return await asyncio.wait_for(future, self._ready_timeout)
+
     # Workers
 
-    async def _start_worker(self, sip_port: int) -> _Worker:
+    def _worker_argv(self, worker: _Worker) -> list[str]:
         assert self._control is not None
-        worker_id = f"w{next(self._ids)}"
         host, port = self._control
-        command = [
-            self._python, "-m", "vaxla_server.media.worker",
-            "--worker-id", worker_id,
-            "--sip-port", str(sip_port),
-            "--bind", self._bind,
+        sip_bind = "127.0.0.1" if self._front is not None else self._bind
+        media = self._media_address or self._bind
+        argv = [
+            "--worker-id", worker.worker_id,
+            "--sip-port", str(worker.sip_port),
+            "--bind", sip_bind,
+            "--media-address", media,
             "--control", f"{host}:{port}",
             "--max-calls", str(self._max_calls),
+            "--legs-per-contact", str(self._legs_per_contact),
+            "--rtp-timeout", str(self._rtp_timeout),
+            "--session-expires", str(self._session_expires),
         ]  # fmt: skip
-        for network in self._allowed:
-            command += ["--allow", str(network)]
-        # pjlib prints to stdout: send it to our stderr with the worker's own log lines.
-        process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.DEVNULL, stdout=sys.stderr.fileno()
-        )
-        worker = _Worker(worker_id, sip_port, process)
-        self._workers[worker_id] = worker
-        worker.tasks.append(asyncio.create_task(self._watch_process(worker)))
+        if self._rtp_base:
+            argv += ["--rtp-port", str(self._rtp_base + worker.slot * RTP_SPAN)]
+            argv += ["--rtp-ports", str(RTP_SPAN)]
+        if self._front is not None:
+            # Only the front reaches a worker; it checked the trunk or the session header.
+            argv += ["--proxy", self._front.internal_uri, "--allow", "127.0.0.1/32"]
+        else:
+            for network in self._allowed:
+                argv += ["--allow", str(network)]
+        return argv
+
+    async def _start_worker(self, sip_port: int | None = None) -> _Worker:
+        if not self._free_slots:
+            raise PoolError(f"the pool has its {self._max_size} workers already")
+        slot = self._free_slots.pop(0)
+        sip_host = "127.0.0.1" if self._front is not None else self._bind
+        if sip_port is None and self._ports_of_the_lost:
+            # Without a front callers dial the workers: a replacement keeps the address.
+            sip_port = self._ports_of_the_lost.pop(0)
+        if sip_port is None or not _udp_port_free(sip_host, sip_port):
+            sip_port = free_udp_port(sip_host)
+        worker = _Worker(f"w{next(self._ids)}", slot, sip_port)
+        self._workers[worker.worker_id] = worker
         try:
-            await asyncio.wait_for(worker.ready.wait(), self._ready_timeout)
-        except BaseException as error:
+            worker.pid = await self._spawn(worker, self._worker_argv(worker))
+            worker.exited = asyncio.get_running_loop().create_future()
+            self._by_pid[worker.pid] = worker
+            worker.tasks.append(asyncio.create_task(self._watch_process(worker)))
+            try:
+                await asyncio.wait_for(worker.ready.wait(), self._ready_timeout)
+            except TimeoutError:
+                raise PoolError(
+                    f"media worker {worker.worker_id} (pid {worker.pid}) was not ready within "
+                    f"{self._ready_timeout} s"
+                ) from None
+            if worker.lost:
+                raise PoolError(f"media worker {worker.worker_id} died while starting")
+        except BaseException:
+            worker.lost = True
             self._kill(worker)
-            await process.wait()
-            self._workers.pop(worker_id, None)
-            if not isinstance(error, TimeoutError):
-                raise
-            raise PoolError(
-                f"media worker {worker_id} (pid {process.pid}) was not ready within "
-                f"{self._ready_timeout} s (exit code {process.returncode})"
-            ) from None
-        if worker.lost:
-            raise PoolError(f"media worker {worker_id} died while starting")
-        log.info("media worker %s ready at %s (pid %d)", worker_id, worker.sip_address,
-                 process.pid)  # fmt: skip
+            self._workers.pop(worker.worker_id, None)
+            if worker.exited is not None:
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(asyncio.shield(worker.exited), 2)
+            else:
+                self._free_slots.append(slot)
+            raise
+        worker.idle_since = asyncio.get_running_loop().time()
+        self.peak_workers = max(self.peak_workers, len(self._live()))
+        log.info("media worker %s ready at %s (pid %d)", worker.worker_id, worker.sip_address,
+                 worker.pid)  # fmt: skip
         return worker
 
     async def _watch_process(self, worker: _Worker) -> None:
-        code = await worker.process.wait()
+        assert worker.exited is not None
+        code = await asyncio.shield(worker.exited)
+        if worker.retiring:
+            self._workers.pop(worker.worker_id, None)
+            return
         await self._lost(worker, f"process exited with {code}")
 
     async def _on_connection(
@@ -278,12 +505,16 @@ class MediaPool:
             if not isinstance(hello, Ready):
                 raise ProtocolError(f"expected ready first, got {hello.type}")
             worker = self._workers.get(hello.worker_id)
-            if worker is None or worker.process.pid != hello.pid or worker.writer is not None:
+            if worker is None or worker.writer is not None:
+                raise ProtocolError(f"not a worker this pool started: {hello}")
+            if worker.pid and worker.pid != hello.pid:
                 raise ProtocolError(f"not a worker this pool started: {hello}")
             worker.writer = writer
             worker.sip_address = hello.sip_address
             worker.ready.set()
             await self._deliver(hello)
+            if not self._stopping:
+                await self._push_workers()
             while True:
                 line = await reader.readline()
                 if not line:
@@ -299,7 +530,7 @@ class MediaPool:
         finally:
             if worker is None:
                 writer.close()
-            else:
+            elif not worker.retiring:
                 await self._lost(worker, "control connection closed")
 
     async def _route(self, worker: _Worker, message: FromWorker) -> None:
@@ -309,12 +540,18 @@ class MediaPool:
         elif isinstance(message, CallEnded):
             worker.calls.discard(message.call_id)
             self._routes.pop(message.call_id, None)
+            if not worker.calls:
+                worker.idle_since = asyncio.get_running_loop().time()
         elif isinstance(message, Stats):
             worker.stats = message
+            if message.room != worker.room:
+                worker.room = message.room
+                await self._push_room(worker)
+                self._rebalance()
             if message.active_legs > worker.peak_legs:
                 worker.peak_legs = message.active_legs
-                log.info("media worker %s holds %d call legs (%d calls), the most so far",
-                         worker.worker_id, message.active_legs, message.active_calls)  # fmt: skip
+                log.debug("media worker %s holds %d call legs (%d calls), the most so far",
+                          worker.worker_id, message.active_legs, message.active_calls)  # fmt: skip
         await self._deliver(message)
 
     async def _deliver(self, message: FromWorker) -> None:
@@ -331,39 +568,104 @@ class MediaPool:
         worker.lost = True
         if self._stopping:
             return
-        log.error("media worker %s (pid %d) lost: %s", worker.worker_id, worker.process.pid,
-                  reason)  # fmt: skip
-        if worker.process.returncode is None:
-            self._kill(worker)
+        log.error("media worker %s (pid %d) lost: %s", worker.worker_id, worker.pid, reason)
+        self._kill(worker)
         if worker.writer is not None:
             worker.writer.close()
+        if self._front is not None and worker.sip_address:
+            # The far ends hear a BYE now, not when their session timers run out.
+            try:
+                ended = await self._front.end_dialogs(worker.uri)
+            except Exception:
+                log.exception("the SIP front could not end worker %s's dialogs", worker.worker_id)
+            else:
+                log.info("the SIP front ended %d dialogs of worker %s", ended, worker.worker_id)
         for call_id in sorted(worker.calls):
             self._routes.pop(call_id, None)
             await self._deliver(CallEnded(call_id=call_id, cause="worker_died", side="server"))
         worker.calls.clear()
-        task = asyncio.create_task(self._replace(worker))
+        if worker.exited is not None and not worker.exited.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(worker.exited), 5)
+        self._workers.pop(worker.worker_id, None)
+        self._ports_of_the_lost.append(worker.sip_port)
+        for task in worker.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        await self._push_workers()
+        self.replacements += 1 if self._rebalance() else 0
+
+    # Growing and shrinking
+
+    def _rebalance(self) -> int:
+        """Start the workers the pool lacks: ``size`` at least, ``spare`` with room."""
+        if self._stopping:
+            return 0
+        live = [w for w in self._workers.values() if not w.lost and not w.retiring]
+        rooms = self.rooms + self._starting
+        wanted = max(self._size - len(live), self._spare - rooms)
+        wanted = min(wanted, self._max_size - len(live))
+        for _ in range(max(0, wanted)):
+            self._spawn_task(self._grow())
+        return max(0, wanted)
+
+    async def _grow(self) -> None:
+        self._starting += 1
+        try:
+            # Counted as starting from now: a burst of room flips starts one worker each.
+            await self._start_worker()
+        except PoolError as error:
+            log.error("could not start a media worker: %s", error)
+            await asyncio.sleep(1.0)
+            self._rebalance()
+        finally:
+            self._starting -= 1
+
+    async def _retire_idle_workers(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(min(5.0, self._idle_s / 2))
+            live = [w for w in self._live() if not w.retiring]
+            spare_rooms = self.rooms - self._spare
+            for worker in sorted(live, key=lambda w: -w.slot):
+                if len(live) <= self._size or spare_rooms <= 0:
+                    break
+                idle = not worker.calls and worker.room
+                if not idle or loop.time() - worker.idle_since < self._idle_s:
+                    continue
+                worker.retiring = True
+                live.remove(worker)
+                spare_rooms -= 1
+                log.info("media worker %s retired after %.0f s without calls", worker.worker_id,
+                         loop.time() - worker.idle_since)  # fmt: skip
+                await self._push_workers()
+                self._write(worker, Shutdown())
+
+    def _spawn_task(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _replace(self, dead: _Worker) -> None:
-        await dead.process.wait()
-        self._workers.pop(dead.worker_id, None)
-        for task in dead.tasks:
-            if task is not asyncio.current_task():
-                task.cancel()
-        port = dead.sip_port
-        if not _udp_port_free(self._bind, port):
-            port = free_udp_port(self._bind)
-        while not self._stopping:
-            try:
-                await self._start_worker(port)
-            except PoolError as error:
-                log.error("could not replace media worker %s: %s", dead.worker_id, error)
-                await asyncio.sleep(1.0)
-                port = free_udp_port(self._bind)
-                continue
-            self.replacements += 1
+    # The front
+
+    async def _push_workers(self) -> None:
+        if self._front is None:
             return
+        async with self._front_lock:
+            workers = [(w.uri, w.room) for w in self._live() if not w.retiring]
+            try:
+                await self._front.set_workers(workers)
+            except Exception:
+                log.exception("could not give the SIP front the list of media workers")
+
+    async def _push_room(self, worker: _Worker) -> None:
+        if self._front is None or worker.retiring:
+            return
+        async with self._front_lock:
+            try:
+                await self._front.set_room(worker.uri, worker.room)
+            except Exception:
+                log.exception("could not tell the SIP front worker %s's room", worker.worker_id)
 
     def _write(self, worker: _Worker, command: ToWorker) -> None:
         if worker.writer is None or worker.writer.is_closing():
@@ -372,6 +674,7 @@ class MediaPool:
 
     @staticmethod
     def _kill(worker: _Worker) -> None:
-        # Only our own child, by its pid: Process.kill signals exactly that process.
-        with contextlib.suppress(ProcessLookupError):
-            worker.process.kill()
+        # Only our own worker, by its pid, while the zygote has not reported it gone.
+        if worker.pid and worker.exited is not None and not worker.exited.done():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)

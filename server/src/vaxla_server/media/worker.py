@@ -29,15 +29,17 @@ replaces it). Limit the rate of INVITEs per worker in front of it (Kamailio's pi
 """
 
 import argparse
+import contextlib
 import ipaddress
 import itertools
 import logging
 import os
+import queue
 import re
-import select
 import signal
 import socket
 import sys
+import threading
 import time
 import wave
 from collections.abc import Mapping, Sequence
@@ -86,6 +88,14 @@ log = logging.getLogger(__name__)
 
 MAX_CALLS = 32  # what pjsua2 is asked for (uaConfig.maxCalls); PJSUA_MAX_CALLS at most
 WHEEL_CALL_LIMIT = 4  # measured: the wheel's compile-time PJSUA_MAX_CALLS caps maxCalls
+LEGS_PER_CONTACT = 3
+"""The legs one caller may need in its worker: its own, its agent's, and the consultation
+leg of an attended transfer. A worker takes a new caller only while it has room for all
+three, so no caller can be stuck waiting for an agent leg its worker cannot make: with
+the wheel's 4 legs, one caller per worker."""
+SOURCE_HEADER = "x-vaxla-source"
+"""Set by the SIP front: the address the caller's INVITE really came from."""
+MEDIA_CHECK_S = 1.0
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
 _DIGITS = set("0123456789*#ABCD")
@@ -113,6 +123,23 @@ class WorkerConfig:
     max_calls: int = MAX_CALLS
     log_level: str = "WARNING"
     pjsip_log_level: int = 1
+    rtp_port: int = 0
+    """The first of this worker's own RTP ports (0: pjsua's default, 4000, shared by
+    every pjsua process on the host: workers then collide beyond about fifty)."""
+    rtp_ports: int = 0
+    """How many RTP ports from ``rtp_port`` this worker may take (0: pjsua's 100)."""
+    media_address: str | None = None
+    """The address RTP binds to and the SDP offers (``None``: ``bind``); pjsua would
+    otherwise bind RTP to every address whatever SIP is bound to."""
+    proxy: str | None = None
+    """The SIP front's URI (``sip:127.0.0.1:5070;lr``): every call this worker makes goes
+    through it, and the caller's real address comes in its ``X-Vaxla-Source`` header."""
+    legs_per_contact: int = LEGS_PER_CONTACT
+    rtp_timeout: float = 0.0
+    """Seconds without RTP from a far end that should be sending before its call is
+    ended (``media_timeout``); 0 never."""
+    session_expires: int = 0
+    """RFC 4028 session interval in seconds (0: pjsua's default, 1800); at least 90."""
 
 
 def source_host(address: str) -> str:
@@ -146,6 +173,10 @@ class _Leg(pj.Call):  # type: ignore[misc]
         self.contact = contact
         self.role = role
         self.media: Any = None
+        self.media_index = 0
+        self.remote_hold = False
+        self.rx_packets = -1
+        self.rx_since: float | None = None
         self.confirmed = False
         self.gone = False
 
@@ -160,11 +191,15 @@ class _Leg(pj.Call):  # type: ignore[misc]
                 continue
             if media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 self.media = self.getAudioMedia(index)
+                self.media_index = index
+                self.remote_hold = False
+                self.rx_since = None  # the RTP silence is counted anew
                 self.worker._on_leg_held(self, held=False)
                 self.worker._on_leg_media(self)
                 return
             if media.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD:
                 # The far end sent sendonly or inactive: a softphone's hold.
+                self.remote_hold = True
                 self.worker._on_leg_held(self, held=True)
                 return
 
@@ -254,22 +289,76 @@ class _Contact:
 
 
 class Control:
-    """The JSON-lines connection to the server."""
+    """The JSON-lines connection to the server.
+
+    A reader thread waits on the socket, so the pjsua2 loop need not poll it: it parks in
+    ``libHandleEvents`` for as long as nothing is due, and the reader wakes it when a
+    command arrives by sending a CRLF keep-alive (RFC 5626), which pjsip reads and drops,
+    to the worker's own SIP port (:meth:`wake_by`). An idle worker thus costs almost no
+    CPU, and a command is carried out at once. The reader only decodes and queues; every
+    pjsua2 call stays on the main thread."""
 
     def __init__(self, address: tuple[str, int]) -> None:
         try:
             self._socket = socket.create_connection(address, timeout=5)
         except OSError as error:
             raise WorkerError(f"cannot reach the control address {address}: {error}") from None
-        self._socket.settimeout(5)
-        self._buffer = b""
+        self._socket.settimeout(None)
+        self._inbox: queue.SimpleQueue[ToWorker | CommandFailed] = queue.SimpleQueue()
+        self._send_lock = threading.Lock()
+        self._wake_to: tuple[str, int] | None = None
+        self._waker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.closed = False
+        self._reader: threading.Thread | None = None
+
+    def wake_by(self, host: str, port: int) -> None:
+        """Start reading; each arrival wakes the SIP loop through ``host:port``."""
+        if ":" in host:
+            self._waker.close()
+            self._waker = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self._wake_to = (host, port)
+        self._reader = threading.Thread(target=self._read, name="control", daemon=True)
+        self._reader.start()
+
+    def _wake(self) -> None:
+        if self._wake_to is not None:
+            with contextlib.suppress(OSError):
+                self._waker.sendto(b"\r\n\r\n", self._wake_to)
+
+    def _read(self) -> None:
+        buffer = b""
+        while True:
+            try:
+                chunk = self._socket.recv(65536)
+            except OSError as error:
+                if not self.closed:
+                    log.warning("control connection lost: %s", error)
+                chunk = b""
+            if not chunk:
+                self.closed = True
+                self._wake()
+                return
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            if len(buffer) > MAX_LINE_BYTES:
+                log.error("control line longer than %d bytes; dropping it", MAX_LINE_BYTES)
+                buffer = b""
+            for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    self._inbox.put(decode_to_worker(line))
+                except ProtocolError as error:
+                    log.error("%s", error)
+                    self._inbox.put(CommandFailed(call_id=None, command="?", reason=str(error)))
+            self._wake()
 
     def send(self, message: Any) -> None:
         if self.closed:
             return
         try:
-            self._socket.sendall(encode(message))
+            with self._send_lock:
+                self._socket.sendall(encode(message))
         except OSError as error:
             log.warning("control connection lost while sending: %s", error)
             self.closed = True
@@ -277,34 +366,22 @@ class Control:
     def receive(self) -> list[ToWorker]:
         """The commands that have arrived (never blocks)."""
         commands: list[ToWorker] = []
-        while not self.closed and select.select([self._socket], [], [], 0)[0]:
+        while True:
             try:
-                chunk = self._socket.recv(65536)
-            except OSError as error:
-                log.warning("control connection lost: %s", error)
-                self.closed = True
-                break
-            if not chunk:
-                self.closed = True
-                break
-            self._buffer += chunk
-            *lines, self._buffer = self._buffer.split(b"\n")
-            if len(self._buffer) > MAX_LINE_BYTES:
-                log.error("control line longer than %d bytes; dropping it", MAX_LINE_BYTES)
-                self._buffer = b""
-            for line in lines:
-                if not line.strip():
-                    continue
-                try:
-                    commands.append(decode_to_worker(line))
-                except ProtocolError as error:
-                    log.error("%s", error)
-                    self.send(CommandFailed(call_id=None, command="?", reason=str(error)))
-        return commands
+                item = self._inbox.get_nowait()
+            except queue.Empty:
+                return commands
+            if isinstance(item, CommandFailed):
+                self.send(item)
+            else:
+                commands.append(item)
 
     def close(self) -> None:
         self.closed = True
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
         self._socket.close()
+        self._waker.close()
 
 
 class MediaWorker:
@@ -313,6 +390,8 @@ class MediaWorker:
     def __init__(self, config: WorkerConfig, control: Control) -> None:
         if not 1 <= config.max_calls <= MAX_CALLS:
             raise WorkerError(f"max calls must be 1-{MAX_CALLS}, not {config.max_calls}")
+        if config.session_expires and config.session_expires < 90:
+            raise WorkerError(f"session expires must be 90 s or more, not {config.session_expires}")
         self.config = config
         self.control = control
         self._contacts: dict[str, _Contact] = {}
@@ -321,6 +400,7 @@ class MediaWorker:
         self._calls_total = 0
         self._refused_sources = 0
         self._refused_busy = 0
+        self._room_sent: bool | None = None
         self._stopping = False
         self._endpoint = _Endpoint(self)
         self._endpoint.libCreate()
@@ -346,6 +426,16 @@ class MediaWorker:
             account = pj.AccountConfig()
             account.idUri = f"sip:vaxla@{self.sip_address}"
             account.regConfig.registrarUri = ""
+            if config.proxy is not None:
+                account.sipConfig.proxies.append(config.proxy)
+            rtp = account.mediaConfig.transportConfig
+            rtp.boundAddress = config.media_address or config.bind
+            if config.rtp_port:
+                rtp.port = config.rtp_port
+                rtp.portRange = config.rtp_ports
+            if config.session_expires:
+                account.callConfig.timerSessExpiresSec = config.session_expires
+                account.callConfig.timerMinSESec = 90
             self._account = _Account(self)
             self._account.create(account, True)
         except pj.Error as error:
@@ -356,6 +446,23 @@ class MediaWorker:
     def capacity(self) -> int:
         """The call legs this worker really holds (see the module's docstring)."""
         return min(self.config.max_calls, WHEEL_CALL_LIMIT)
+
+    def _reserved(self) -> int:
+        """Legs in use or held back: a caller's contact keeps ``legs_per_contact``."""
+        legs = len(self._refused)
+        for contact in self._contacts.values():
+            live = sum(
+                1
+                for leg in (contact.caller, contact.agent, contact.target, *contact.extra_legs)
+                if leg and not leg.gone
+            )
+            legs += live if contact.ended else max(live, self.config.legs_per_contact)
+        return legs
+
+    @property
+    def room(self) -> bool:
+        """Whether a new caller would have every leg it may need."""
+        return self.capacity - self._reserved() >= self.config.legs_per_contact
 
     # The loop
 
@@ -369,15 +476,61 @@ class MediaWorker:
             )
         )
         self._send_stats()
+        host, port = source_host(self.sip_address), self.sip_address.rsplit(":", 1)[1]
+        if host in ("0.0.0.0", "::"):
+            host = "127.0.0.1" if host == "0.0.0.0" else "::1"
+        self.control.wake_by(host, int(port))
+        next_check = time.monotonic() + MEDIA_CHECK_S
         while not self._stopping:
-            self._endpoint.libHandleEvents(10)
+            now = time.monotonic()
+            due = [next_check, *(p.done_at for p in self._players() if p.done_at is not None)]
+            wait_ms = max(0, min(1000, int((min(due) - now) * 1000) + 1))
+            self._endpoint.libHandleEvents(wait_ms)
             self._finish_plays()
             for command in self.control.receive():
                 self.handle(command)
+            now = time.monotonic()
+            if now >= next_check:
+                next_check = now + MEDIA_CHECK_S
+                if self.config.rtp_timeout > 0:
+                    self._check_media(now)
+            if self.room != self._room_sent:
+                self._send_stats()
             if self.control.closed and not self._stopping:
                 log.warning("control connection closed: hanging up and exiting")
                 self._stopping = True
         self._shutdown()
+
+    def _players(self) -> list["_Player"]:
+        return [c.player for c in self._contacts.values() if c.player is not None]
+
+    def _check_media(self, now: float) -> None:
+        """End the calls whose far end stopped sending RTP (``rtp_timeout``)."""
+        for contact in list(self._contacts.values()):
+            if contact.ended:
+                continue
+            for leg in (contact.caller, contact.agent, contact.target):
+                if leg is None or leg.gone or leg.media is None or leg.remote_hold:
+                    continue
+                try:
+                    received = int(leg.getStreamStat(leg.media_index).rtcp.rxStat.pkt)
+                except pj.Error:
+                    continue
+                if received != leg.rx_packets or leg.rx_since is None:
+                    leg.rx_packets, leg.rx_since = received, now
+                    continue
+                if now - leg.rx_since < self.config.rtp_timeout:
+                    continue
+                log.warning("call %s: no RTP from the %s for %.0f s; ending it", contact.call_id,
+                            leg.role, now - leg.rx_since)  # fmt: skip
+                if leg is contact.target:
+                    with contextlib.suppress(pj.Error):
+                        leg.hangup(_param(0))
+                    break
+                if contact.end is None:
+                    contact.end = ("media_timeout", "caller" if leg.role == "caller" else "agent")
+                self._end_contact(contact)
+                break
 
     def stop(self) -> None:
         """Ask the loop to end (signal handler, shutdown command)."""
@@ -750,14 +903,32 @@ class MediaWorker:
     def _on_incoming(self, account: Any, prm: Any) -> None:
         source = str(prm.rdata.srcAddress)
         whole = str(prm.rdata.wholeMsg)
-        session = _session_header(whole)
-        # An agent's outbound call may come from anywhere; the server verifies its header.
-        allowed = session is not None or source_allowed(source, self.config.allowed)
-        if self._stopping or not allowed:
+        session = _header(whole, _SESSION_HEADER)
+        front = self.config.proxy is not None
+        if front:
+            # Behind the SIP front only the front reaches us (it checked the trunk or the
+            # session header); the caller's own address is the one it names.
+            allowed = source_allowed(source, self.config.allowed)
+            original = _header(whole, SOURCE_HEADER)
+            if allowed and original is not None:
+                source = original
+        else:
+            # An agent's outbound call may come from anywhere; the server verifies it.
+            allowed = session is not None or source_allowed(source, self.config.allowed)
+        full = allowed and not self.room
+        if self._stopping or not allowed or full:
             leg = _Leg(self, None, "refused", account, prm.callId)
             self._refused.append(leg)
             if self._stopping:
                 leg.answer(_param(503))
+            elif full:
+                self._refused_busy += 1
+                log.info("refused a caller: no room for the %d legs it may need",
+                         self.config.legs_per_contact)  # fmt: skip
+                param = _param(486)
+                param.reason = "No room in this media worker"
+                leg.answer(param)
+                self._send_stats()
             else:
                 self._refused_sources += 1
                 log.warning("refused a call from %s: not a trunk address", source)
@@ -976,8 +1147,10 @@ class MediaWorker:
         return legs
 
     def _send_stats(self) -> None:
+        self._room_sent = room = self.room
         self.control.send(
             Stats(
+                room=room,
                 active_calls=sum(1 for c in self._contacts.values() if not c.ended),
                 active_legs=self._legs(),
                 max_calls=self.capacity,
@@ -1035,12 +1208,13 @@ def _disconnect(one: _Leg | None, other: _Leg | None) -> None:
         log.debug("stopTransmit between legs failed", exc_info=True)
 
 
-def _session_header(message: str) -> str | None:
-    """The ``X-Vaxla-Session`` header's value in an INVITE (an agent's outbound call)."""
+def _header(message: str, wanted: str) -> str | None:
+    """A header's value in an INVITE (``wanted`` in lower case): ``X-Vaxla-Session`` of an
+    agent's outbound call, ``X-Vaxla-Source`` from the SIP front."""
     head = message.split("\r\n\r\n", 1)[0]
     for line in head.split("\r\n")[1:]:
         name, colon, value = line.partition(":")
-        if colon and name.strip().lower() == _SESSION_HEADER:
+        if colon and name.strip().lower() == wanted:
             return value.strip()[:200] or None
     return None
 
@@ -1082,6 +1256,22 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
     )
     parser.add_argument("--max-calls", type=int, default=MAX_CALLS, help="call legs (1-32)")
     parser.add_argument(
+        "--legs-per-contact",
+        type=int,
+        default=LEGS_PER_CONTACT,
+        help="legs held back for each caller (caller, agent, consultation)",
+    )
+    parser.add_argument("--rtp-port", type=int, default=0, help="first RTP port (0: pjsua's)")
+    parser.add_argument("--rtp-ports", type=int, default=0, help="RTP ports from --rtp-port")
+    parser.add_argument("--media-address", help="address for RTP (default: --bind)")
+    parser.add_argument("--proxy", help="the SIP front's URI every outgoing call goes through")
+    parser.add_argument(
+        "--rtp-timeout", type=float, default=0.0, help="end a call after S s without RTP (0: never)"
+    )
+    parser.add_argument(
+        "--session-expires", type=int, default=0, help="RFC 4028 interval in s (0: pjsua's)"
+    )
+    parser.add_argument(
         "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     parser.add_argument(
@@ -1094,6 +1284,12 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
         parser.error(f"SIP port must be 0-65535: {args.sip_port}")
     if not 1 <= args.max_calls <= MAX_CALLS:
         parser.error(f"max calls must be 1-{MAX_CALLS}: {args.max_calls}")
+    if not 1 <= args.legs_per_contact <= MAX_CALLS:
+        parser.error(f"legs per contact must be 1-{MAX_CALLS}: {args.legs_per_contact}")
+    if not 0 <= args.rtp_port <= 65535 or args.rtp_ports < 0:
+        parser.error(f"RTP ports must lie within 0-65535: {args.rtp_port}+{args.rtp_ports}")
+    if args.rtp_timeout < 0:
+        parser.error(f"RTP timeout must be 0 or more seconds: {args.rtp_timeout}")
     return WorkerConfig(
         worker_id=args.worker_id,
         sip_port=args.sip_port,
@@ -1103,6 +1299,13 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
         max_calls=args.max_calls,
         log_level=args.log_level,
         pjsip_log_level=args.pjsip_log_level,
+        rtp_port=args.rtp_port,
+        rtp_ports=args.rtp_ports,
+        media_address=args.media_address,
+        proxy=args.proxy,
+        legs_per_contact=args.legs_per_contact,
+        rtp_timeout=args.rtp_timeout,
+        session_expires=args.session_expires,
     )
 
 

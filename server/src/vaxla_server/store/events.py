@@ -61,13 +61,15 @@ EndCause = Literal[
     "message",
     "no_route",
     "worker_died",
+    "media_timeout",
     "restart",
     "error",
     "transferred",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
-nowhere to send it, its media worker lost, the server restarted under it, another
+nowhere to send it, its media worker lost, its far end silent (no RTP) for the media
+timeout, the server restarted under it, another
 failure, or put through to an outside number (the call ended there). An answered contact
 may end by ``worker_died`` too."""
 

@@ -1,0 +1,180 @@
+"""The zygote: one process that imports pjsua2 and the worker once, then forks workers.
+
+A media worker started as a fresh interpreter costs about 65 MB resident (42 MB PSS):
+pjsua2's module, pydantic and the server package are loaded into each. Forked from a
+process that loaded them once and called ``gc.freeze()`` (so the collector never writes
+to the shared objects' pages), a worker shares those pages and costs about 8 MB PSS, and
+it is ready in a fraction of the time. pjsua2 is imported but never initialised here: the
+library's threads and sockets are made in each child after the fork.
+
+The pool runs ``python -m vaxla_server.media.zygote`` with pipes on stdin and stdout and
+speaks JSON lines with it:
+
+- pool → zygote ``{"spawn": TAG, "argv": [...]}``: fork a worker running
+  ``vaxla_server.media.worker.main(argv)``; the answer is ``{"spawned": TAG, "pid": N}``
+  (or ``{"failed": TAG, "reason": ...}``);
+- zygote → pool ``{"exited": N, "code": C}`` when a worker ends (``C`` is negative for a
+  signal, as :attr:`subprocess.Popen.returncode` says it);
+- end of stdin: the pool is gone, so the zygote ends its workers (SIGTERM, then SIGKILL
+  after two seconds) and exits. Each worker also dies with the zygote (``PR_SET_PDEATHSIG``)
+  and leaves on its own when its control connection closes.
+"""
+
+import contextlib
+import ctypes
+import gc
+import json
+import os
+import select
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pjsua2  # noqa: F401 — loaded once here so that every forked worker shares it
+
+from vaxla_server.media import worker as worker_module
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _exit_code(status: int) -> int:
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+class Zygote:
+    def __init__(self, commands: int, answers: int) -> None:
+        self._commands = commands
+        self._answers = answers
+        self._children: set[int] = set()
+        self._buffer = b""
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+
+    def _say(self, message: dict[str, Any]) -> None:
+        data = (json.dumps(message) + "\n").encode()
+        with contextlib.suppress(BrokenPipeError):
+            while data:
+                written = os.write(self._answers, data)
+                data = data[written:]
+
+    def run(self) -> int:
+        signal.set_wakeup_fd(self._wake_write)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        signal.signal(signal.SIGTERM, lambda signum, frame: self._end_all())
+        gc.collect()
+        gc.freeze()
+        try:
+            while True:
+                ready, _, _ = select.select([self._commands, self._wake_read], [], [])
+                if self._wake_read in ready:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(self._wake_read, 4096)
+                self._reap()
+                if self._commands in ready:
+                    chunk = os.read(self._commands, 65536)
+                    if not chunk:
+                        break
+                    self._buffer += chunk
+                    *lines, self._buffer = self._buffer.split(b"\n")
+                    for line in lines:
+                        if line.strip():
+                            self._handle(line)
+        finally:
+            self._end_all()
+        return 0
+
+    def _handle(self, line: bytes) -> None:
+        try:
+            message = json.loads(line)
+            tag = str(message["spawn"])
+            argv = [str(part) for part in message["argv"]]
+        except (ValueError, KeyError, TypeError) as error:
+            self._say({"failed": None, "reason": f"not a spawn command: {error}"})
+            return
+        try:
+            pid = os.fork()
+        except OSError as error:
+            self._say({"failed": tag, "reason": f"fork failed: {error}"})
+            return
+        if pid == 0:
+            self._become_worker(argv)
+        self._children.add(pid)
+        self._say({"spawned": tag, "pid": pid})
+
+    def _become_worker(self, argv: Sequence[str]) -> None:
+        code = 70
+        try:
+            signal.set_wakeup_fd(-1)
+            for signum in (signal.SIGCHLD, signal.SIGTERM):
+                signal.signal(signum, signal.SIG_DFL)
+            os.close(self._commands)
+            os.close(self._answers)
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+            # pjlib prints to stdout: the worker's stdout is the pool's stderr, as ours is.
+            os.dup2(2, 1)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            _die_with_parent()
+            code = worker_module.main(argv)
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 2
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+
+    def _reap(self) -> None:
+        while self._children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self._children.clear()
+                return
+            if pid == 0:
+                return
+            self._children.discard(pid)
+            self._say({"exited": pid, "code": _exit_code(status)})
+
+    def _end_all(self) -> None:
+        for pid in list(self._children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 2.0
+        while self._children and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.02)
+        for pid in list(self._children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        while self._children:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+            self._children.discard(pid)
+            self._say({"exited": pid, "code": _exit_code(status)})
+
+
+def main() -> int:
+    commands = os.dup(0)
+    answers = os.dup(1)
+    # Nothing else may write to the answer pipe: our own stdout goes to stderr.
+    os.dup2(2, 1)
+    return Zygote(commands, answers).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
