@@ -15,6 +15,22 @@ from tests.orphans import end_with_this_process
 BIN_DIR = Path(sys.executable).parent
 TIMEOUT_S = 30.0
 LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
+FRONT_READY = re.compile(r"calls are taken at sip:(\S+) \(Kamailio\)")
+"""The SIP front's address, where callers and phones send SIP."""
+WORKER_STARTED = re.compile(r"media worker (\S+) ready at \S+ \(pid (\d+)\)")
+"""A media worker's id and pid (its calls' ids begin with the worker id: ``w1-3``)."""
+
+
+def front_address(lines: Sequence[str]) -> str:
+    """The SIP front's ``HOST:PORT`` from a server's log (read before it listened)."""
+    found = next(filter(None, map(FRONT_READY.search, lines)), None)
+    assert found is not None, "".join(lines)
+    return found.group(1)
+
+
+def worker_pids(lines: Sequence[str]) -> dict[str, int]:
+    """Every media worker started so far, by id."""
+    return {m.group(1): int(m.group(2)) for m in map(WORKER_STARTED.search, lines) if m}
 
 
 class ServerExited(Exception):
@@ -77,6 +93,18 @@ class ServerProcess:
             if match := pattern.search(line):
                 return match
         raise ServerExited(f"no log line matched {pattern.pattern!r}:\n{''.join(self.log_lines)}")
+
+    def read_available(self) -> list[str]:
+        """Every log line written so far (those not waited for yet are read now)."""
+        while True:
+            try:
+                line = self._unread.get_nowait()
+            except queue.Empty:
+                return self.log_lines
+            if line is None:
+                self._unread.put(None)  # the end stays the end for wait_for_line
+                return self.log_lines
+            self.log_lines.append(line)
 
     def stop(self) -> int:
         """Terminate the server as a service manager would; return its exit code."""

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.desktop.conftest import AGENT, PASSWORD, create_user
 from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
-from tests.e2e.test_demo_calls import WORKER_READY
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.connection import Backoff, ConnectionPhase, ConnectionTracker
@@ -382,9 +381,7 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
     call is parked with the phone panel's Park button; the personal-queue tab lists it
     from the ``parked`` event, and "Take back" has the server offer it to this softphone
     again. Classified after its wrap-up has ended."""
-    ready = next(filter(None, map(WORKER_READY.search, demo.log_lines)), None)
-    assert ready is not None, "".join(demo.log_lines)
-    worker_sip = ready.group(2)
+    worker_sip = front_address(demo.log_lines)
     (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
     settings_path = tmp_path / "settings.ini"
     desktop = DesktopApp(

@@ -17,9 +17,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.e2e.test_demo_calls import WORKER_READY, Demo
+from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address, worker_pids
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
@@ -54,10 +54,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
         "--outside-gateway", f"sip:127.0.0.1:{outside_port}",
     ]  # fmt: skip
     with ServerProcess(tmp / "data", args, timeout=120) as server:
-        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
-        assert ready is not None, "".join(server.log_lines)
-        worker_pid, sip = ready.groups()
-        demo = ControlDemo(server, sip, tmp, int(worker_pid))
+        sip = front_address(server.log_lines)
+        demo = ControlDemo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
         demo.outside_port = outside_port
         yield demo
         demo.api.close()

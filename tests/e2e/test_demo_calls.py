@@ -16,12 +16,11 @@ import httpx
 import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address, worker_pids
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 
-WORKER_READY = re.compile(r"media worker \S+ \(pid (\d+)\) takes calls at sip:(\S+)")
-WORKER_REPLACED = re.compile(r"media worker \S+ ready at (\S+) \(pid (\d+)\)")
+CALL_IN_WORKER = re.compile(r"call (w\d+)-\d+ is contact \d+ at entry point 200")
 
 
 class Demo:
@@ -86,20 +85,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     args = ["--demo", "--sip-port", str(sip_port)]
     # The demo hashes 23 passwords (argon2id) on its first start: slow on a busy machine.
     with ServerProcess(tmp / "data", args, timeout=120) as server:
-        # The worker is ready before uvicorn says it listens: the line was read already.
-        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
-        assert ready is not None, "".join(server.log_lines)
-        worker_pid, sip = ready.groups()
-        demo = Demo(server, sip, tmp, int(worker_pid))
+        # The front and workers are ready before uvicorn says it listens: read already.
+        sip = front_address(server.log_lines)
+        demo = Demo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
         yield demo
         demo.api.close()
         # uvicorn shuts down cleanly on SIGTERM, then re-raises it (as tests/server/test_cli.py).
         assert server.stop() == -signal.SIGTERM
-    # The worker goes with its server.
-    with pytest.raises(ProcessLookupError):
-        for _ in range(50):
-            os.kill(demo.worker_pid, 0)
-            asyncio.run(asyncio.sleep(0.1))
+    # The workers go with their server.
+    for pid in worker_pids(server.log_lines).values():
+        with pytest.raises(ProcessLookupError):
+            for _ in range(50):
+                os.kill(pid, 0)
+                asyncio.run(asyncio.sleep(0.1))
 
 
 def newest_call(demo: Demo, token: str) -> dict[str, Any]:
@@ -161,7 +159,11 @@ def test_pressing_1_in_the_swedish_menu_reaches_support(demo: Demo) -> None:
     assert (record["entry_point"], record["queue"]) == ("100", "Support")
 
 
-def test_a_worker_killed_mid_call_is_replaced_and_the_call_closed(demo: Demo) -> None:
+def test_a_worker_killed_mid_call_has_both_far_ends_hear_a_bye(demo: Demo) -> None:
+    """SIGKILL to the worker holding an answered call: the SIP front sends a BYE to the
+    caller and to the agent's phone within 2 s, the agent is free, the call log closes the
+    call, and the pool keeps its workers."""
+
     async def scenario() -> None:
         agent = demo.token("agent3")
         phone = await demo.agent_phone(agent)
@@ -170,18 +172,29 @@ def test_a_worker_killed_mid_call_is_replaced_and_the_call_closed(demo: Demo) ->
             demo.post("/agent/login", agent, {"sip_contact": phone.uri})
             caller = asyncio.create_task(demo.call("caller_waits.xml", "200"))
             await phone.expect("answered", timeout=20)
-            await asyncio.sleep(1)
-            os.kill(demo.worker_pid, signal.SIGKILL)
-            replaced = await asyncio.to_thread(demo.server.wait_for_line, WORKER_REPLACED)
-            sip, pid = replaced.groups()
-            assert sip == demo.sip and int(pid) != demo.worker_pid
-            demo.worker_pid = int(pid)
+            # Mid-call: the server has the agent's answer (its ACK reached the worker).
+            for _ in range(50):
+                if demo.get("/agent", agent)["state"] == "busy":
+                    break
+                await asyncio.sleep(0.1)
+            assert demo.get("/agent", agent)["state"] == "busy"
+            lines = demo.server.read_available()
+            calls = [m for m in map(CALL_IN_WORKER.search, lines) if m]
+            victim = worker_pids(lines)[calls[-1].group(1)]  # this call's, the newest
+            os.kill(victim, signal.SIGKILL)
+            killed_at = asyncio.get_running_loop().time()
+            ended = await phone.expect("ended", timeout=5)
+            assert ended["by"] == "remote"
+            # caller_waits.xml ends cleanly only on a BYE it receives.
+            assert await asyncio.wait_for(caller, 5) == 0
+            took = asyncio.get_running_loop().time() - killed_at
+            assert took < 2.0, f"the BYEs came {took:.2f} s after the kill"
             state = demo.get("/agent", agent)
             assert state["state"] in ("wrap_up", "available"), state
             demo.post("/agent/logout", agent, {})
         finally:
-            if caller is not None:
-                caller.cancel()  # SIPp never hears a BYE from a dead worker
+            if caller is not None and not caller.done():
+                caller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await caller
             await phone.command("quit")
@@ -191,6 +204,6 @@ def test_a_worker_killed_mid_call_is_replaced_and_the_call_closed(demo: Demo) ->
     record = newest_call(demo, demo.token("supervisor1"))
     assert (record["entry_point"], record["agent"]) == ("200", "agent3")
     assert record["ended_at"] is not None
-    # The replacement takes calls on the same SIP address.
+    # The pool started what it lacked: the next caller is taken (nobody is logged in).
     assert asyncio.run(demo.call("caller_waits.xml", "200")) == 0
     assert newest_call(demo, demo.token("supervisor1"))["outcome"] == "overflowed"

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address
 from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
@@ -36,7 +36,6 @@ from vaxla_server.store.events import (
     Overflowed,
 )
 
-WORKER_READY = re.compile(r"media worker \S+ \(pid \d+\) takes calls at sip:(\S+)")
 NUMBER = "0701234567"
 
 
@@ -125,8 +124,9 @@ def keys_scenario(keys: Sequence[str], hold_ms: int | None) -> str:
         steps.append(f"""  <pause milliseconds="300"/>
   <send retrans="500">
     <![CDATA[
-      INFO sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      INFO [next_url] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [routes]
       From: sipp <sip:4670[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
       Call-ID: [call_id]
@@ -191,9 +191,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     args = ["--demo", "--sip-port", str(free_udp_port()),
             "--outside-gateway", f"sip:127.0.0.1:{gateway_port}"]  # fmt: skip
     with ServerProcess(tmp / "data", args, timeout=120) as server:
-        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
-        assert ready is not None, "".join(server.log_lines)
-        site = Site(server, ready.group(1), tmp, gateway_port)
+        site = Site(server, front_address(server.log_lines), tmp, gateway_port)
         yield site
         site.api.close()
         server.stop()

@@ -24,11 +24,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.e2e.test_call_control import ControlDemo, agents, until
-from tests.e2e.test_demo_calls import WORKER_READY
 from tests.e2e.test_desktop_phone import turn_qt
 from tests.e2e.test_desktop_phone import until as until_qt
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address, worker_pids
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.outbound import OutboundApi
 from vaxla_desktop.core.dial import parse_dial_link
@@ -51,10 +50,8 @@ def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
     if gateway:
         args += ["--outside-gateway", f"sip:127.0.0.1:{outside_port}"]
     with ServerProcess(tmp / "data", args, timeout=120) as server:
-        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
-        assert ready is not None, "".join(server.log_lines)
-        worker_pid, sip = ready.groups()
-        demo = ControlDemo(server, sip, tmp, int(worker_pid))
+        sip = front_address(server.log_lines)
+        demo = ControlDemo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
         demo.outside_port = outside_port
         yield demo
         demo.api.close()

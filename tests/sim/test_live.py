@@ -17,10 +17,9 @@ import httpx
 import pytest
 
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, front_address
 from vaxla_server.media.pool import free_udp_port
 
-WORKER_READY = re.compile(r"media worker \S+ \(pid \d+\) takes calls at sip:(\S+)")
 ANSWERING = re.compile(r"logged in, answering at sip:agent@(\S+)")
 SIM = Path(sys.executable).parent / "vaxla-sim"
 
@@ -103,9 +102,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
     args = ["--demo", "--sip-port", str(free_udp_port())]
     with ServerProcess(tmp / "data", args, timeout=120) as server:
-        ready = next(filter(None, map(WORKER_READY.search, server.log_lines)), None)
-        assert ready is not None, "".join(server.log_lines)
-        demo = Demo(server, ready.group(1), tmp)
+        demo = Demo(server, front_address(server.log_lines), tmp)
         yield demo
         demo.api.close()
 

@@ -17,10 +17,15 @@ from vaxla_server.demo import load_demo
 from vaxla_server.discovery import SERVICE_TYPE, InvalidInstanceName, check_instance_name
 from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
-from vaxla_server.media.pool import Network
+from vaxla_server.media.pool import DEFAULT_RTP_BASE, Network
 from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
-from vaxla_server.telephony import LOOPBACK, TelephonySettings
+from vaxla_server.telephony import (
+    DEFAULT_RTP_TIMEOUT,
+    DEFAULT_WORKERS,
+    LOOPBACK,
+    TelephonySettings,
+)
 from vaxla_server.tls import TlsError, load_certificate, self_signed_certificate
 
 log = logging.getLogger("vaxla_server")
@@ -125,13 +130,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the store in this database (postgresql+psycopg://USER@HOST/DB) "
         "instead of SQLite in the data directory",
     )
-    voice = serve.add_argument_group("telephony", "Take calls with pjsua2 media workers.")
+    voice = serve.add_argument_group(
+        "telephony",
+        "Take calls: Kamailio is the SIP front on --sip-port (the only address trunks and "
+        "phones see) and spreads callers over a pool of pjsua2 media workers behind it.",
+    )
     voice.add_argument(
         "--sip-port",
         type=_port,
         metavar="PORT",
-        help="UDP port callers (the SIP trunk) reach the server on; without it the server "
-        "takes no calls, only API requests",
+        help="UDP (and TCP) port of the SIP front, which callers (the SIP trunk) and agents' "
+        "phones reach the server on; without it the server takes no calls, only API requests",
+    )
+    voice.add_argument(
+        "--media-workers",
+        type=_worker_range,
+        default=DEFAULT_WORKERS,
+        metavar="MIN:MAX",
+        help="media workers kept running at least and started at most; each takes one "
+        f"caller and costs about 8 MB (default: {DEFAULT_WORKERS[0]}:{DEFAULT_WORKERS[1]})",
+    )
+    voice.add_argument(
+        "--rtp-base",
+        type=_port,
+        default=DEFAULT_RTP_BASE,
+        metavar="PORT",
+        help="first RTP port: each worker has 20 of its own from here (default: %(default)s)",
+    )
+    voice.add_argument(
+        "--rtp-timeout",
+        type=_seconds,
+        default=DEFAULT_RTP_TIMEOUT,
+        metavar="S",
+        help="end a call whose far end sent no RTP for S seconds; 0: never (default: %(default)s)",
+    )
+    voice.add_argument(
+        "--call-rate",
+        type=int,
+        default=200,
+        metavar="N",
+        help="new calls per second the SIP front admits; more are answered 503 "
+        "(default: %(default)s)",
     )
     voice.add_argument(
         "--trunk",
@@ -180,6 +219,31 @@ def _network(text: str) -> Network:
         raise argparse.ArgumentTypeError(
             f"not an address or network: {text!r} (like 192.0.2.10 or 192.0.2.0/24)"
         ) from None
+
+
+def _worker_range(text: str) -> tuple[int, int]:
+    least, colon, most = text.partition(":")
+    try:
+        low, high = int(least), int(most if colon else least)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not MIN:MAX: {text!r} (like 2:200: two workers at least, 200 at most)"
+        ) from None
+    if not 1 <= low <= high <= 2000:
+        raise argparse.ArgumentTypeError(
+            f"media workers must be 1 <= MIN <= MAX <= 2000, not {text!r}"
+        )
+    return low, high
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to 86400: {text!r}")
+    return value
 
 
 def _gateway(text: str) -> str:
@@ -249,11 +313,18 @@ def _serve(args: argparse.Namespace) -> None:
             log.info("no --sip-port: this server takes no calls, only API requests")
         else:
             trunks = tuple(args.trunk) if args.trunk else LOOPBACK
+            if args.call_rate < 1:
+                raise SystemExit(f"vaxla-server: --call-rate must be 1 or more: {args.call_rate}")
             telephony = TelephonySettings(
-                sip_ports=(args.sip_port,),
+                sip_port=args.sip_port,
+                data_dir=data_dir.resolve(),
                 bind=args.bind,
                 trunks=trunks,
                 outside_gateway=args.outside_gateway,
+                workers=args.media_workers,
+                rtp_base=args.rtp_base,
+                rtp_timeout=args.rtp_timeout,
+                call_rate=args.call_rate,
             )
         app = create_app(store, telephony=telephony)
         serve_http(app, listener, log_level=args.log_level)

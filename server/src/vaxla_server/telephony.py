@@ -1,16 +1,20 @@
-"""The voice side of a running server: the media worker pool, the call router and the
-call flow, composed over the contact centre.
+"""The voice side of a running server: the SIP front, the media worker pool, the call
+router and the call flow, composed over the contact centre.
 
-``Telephony.start()`` starts the workers (one SIP port each; the first takes the
-configured port), makes the call flow the centre's delivery, and keeps the flow's view of
-the configuration current: every committed configuration change replaces it, so a call
-in progress finishes on the version it started with only where that version still holds
-(a menu or queue deleted meanwhile ends the call with a clear log line).
+``Telephony.start()`` starts Kamailio as the SIP front on the configured port (the only
+address trunks and phones see), then the pool of media workers behind it (forked from one
+zygote, on loopback, each with its own RTP ports), makes the call flow the centre's
+delivery, and keeps the flow's view of the configuration current: every committed
+configuration change replaces it, so a call in progress finishes on the version it
+started with only where that version still holds (a menu or queue deleted meanwhile ends
+the call with a clear log line).
 """
 
 import ipaddress
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vaxla_server.acd.centre import ContactCentre
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
@@ -18,7 +22,8 @@ from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import Configuration
 from vaxla_server.config.changes import ConfigChange
-from vaxla_server.media.pool import MediaPool, Network
+from vaxla_server.media.kamailio import Destination, FrontSettings, KamailioFront
+from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +31,57 @@ LOOPBACK: tuple[Network, ...] = (
     ipaddress.ip_network("127.0.0.0/8"),
     ipaddress.ip_network("::1/128"),
 )
+DEFAULT_WORKERS = (2, 200)
+"""Media workers at least and at most: each takes one caller (see
+:data:`vaxla_server.media.worker.LEGS_PER_CONTACT`) and costs about 8 MB."""
+DEFAULT_RTP_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
 class TelephonySettings:
     """Where callers reach the server and from where they may."""
 
-    sip_ports: tuple[int, ...]
-    """One media worker per port; callers (or the SIP front) dial the first."""
+    sip_port: int
+    """The SIP front's UDP port: trunks and phones send here, and only here."""
+    data_dir: Path
+    """Where the front's configuration and run files go (``kamailio/``)."""
     bind: str = "127.0.0.1"
+    """The address SIP and RTP are on."""
     trunks: tuple[Network, ...] = LOOPBACK
-    """Networks calls are accepted from (the SIP trunk); others are answered 403."""
+    """Networks calls are accepted from (the SIP trunk); others are answered 403 by the
+    front, except an agent's outbound call with its session header."""
     outside_gateway: str | None = None
     """SIP URI (``sip:host[:port]``) outside numbers are called through; ``None``: none."""
+    workers: tuple[int, int] = DEFAULT_WORKERS
+    """The pool's size: at least, at most."""
+    spare: int = 2
+    """Workers with room kept ahead of demand."""
+    rtp_base: int = DEFAULT_RTP_BASE
+    """The first RTP port; worker slot ``n`` has 20 ports from ``rtp_base + 20 n``."""
+    rtp_timeout: float = DEFAULT_RTP_TIMEOUT
+    """Seconds without RTP from a far end before its call ends (0: never)."""
+    call_rate: int = 200
+    """New calls per second the front admits; the rest are answered 503."""
+
+
+class _FrontLink:
+    """The pool's view of the front (:class:`vaxla_server.media.pool.Front`)."""
+
+    def __init__(self, front: KamailioFront) -> None:
+        self._front = front
+
+    @property
+    def internal_uri(self) -> str:
+        return self._front.internal_uri
+
+    async def set_workers(self, workers: Sequence[tuple[str, bool]]) -> None:
+        await self._front.set_destinations([Destination(uri, room) for uri, room in workers])
+
+    async def set_room(self, uri: str, room: bool) -> None:
+        await self._front.set_room(uri, room)
+
+    async def end_dialogs(self, worker_uri: str) -> int:
+        return await self._front.end_dialogs(worker_uri)
 
 
 class Telephony:
@@ -59,12 +102,25 @@ class Telephony:
             clock=clock or SystemClock(),
             outside_gateway=settings.outside_gateway,
         )
+        self.front = KamailioFront(
+            FrontSettings(
+                data_dir=settings.data_dir,
+                listen=settings.bind,
+                sip_port=settings.sip_port,
+                trunks=settings.trunks,
+                call_rate=settings.call_rate,
+            )
+        )
+        least, most = settings.workers
         self.pool = MediaPool(
             self._route,
-            size=len(settings.sip_ports),
-            allowed=settings.trunks,
+            size=least,
+            max_size=most,
+            spare=settings.spare,
             bind=settings.bind,
-            sip_ports=settings.sip_ports,
+            rtp_base=settings.rtp_base,
+            rtp_timeout=settings.rtp_timeout,
+            front=_FrontLink(self.front),
         )
         self.router = CallRouter(self.pool, self.flow, clock or SystemClock())
         self._centre = centre
@@ -81,17 +137,30 @@ class Telephony:
             return
         self.flow.notify_changed()
 
+    @property
+    def front_address(self) -> str:
+        """``HOST:PORT`` trunks and phones send SIP to."""
+        return self.front.address
+
     async def start(self) -> None:
         self._centre.delivery = self.flow
-        await self.pool.start()
-        for worker in self.pool.workers:
-            log.info("media worker %s (pid %d) takes calls at sip:%s", worker.worker_id,
-                     worker.pid, worker.sip_address)  # fmt: skip
+        await self.front.start()
+        try:
+            await self.pool.start()
+        except BaseException:
+            await self.front.stop()
+            raise
+        least, most = self.settings.workers
+        log.info("calls are taken at sip:%s (Kamailio), by %d-%d media workers behind it",
+                 self.front.address, least, most)  # fmt: skip
         trunks = ", ".join(str(network) for network in self.settings.trunks)
         log.info("calls are accepted from %s only", trunks)
         if self.settings.outside_gateway is not None:
             log.info("outside numbers are called through %s", self.settings.outside_gateway)
 
     async def stop(self) -> None:
-        await self.pool.stop()
-        await self.router.drain()
+        try:
+            await self.pool.stop()
+            await self.router.drain()
+        finally:
+            await self.front.stop()

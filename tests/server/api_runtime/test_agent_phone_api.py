@@ -1,8 +1,9 @@
-"""``GET /agent/phone`` on a server that takes no calls, and the address it gives for a
-worker (a stand-in for the pool with the address a worker reports; the demo server with
-a real worker is in tests/e2e/test_outbound_calls.py)."""
+"""``GET /agent/phone`` on a server that takes no calls, and the address it gives for the
+SIP front (a stand-in for the telephony with the front's address; the demo server with
+real Kamailio and workers is in tests/e2e/test_outbound_calls.py)."""
 
 import asyncio
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -11,7 +12,6 @@ import pytest
 from tests.server.api_runtime.conftest import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
-from vaxla_server.media.pool import WorkerInfo
 from vaxla_server.telephony import TelephonySettings
 
 PHONE = f"{API_PREFIX}/agent/phone"
@@ -32,10 +32,11 @@ def test_only_agents_ask_where_to_send_calls(running: Centre) -> None:
 def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | None:
     """``GET /agent/phone`` asked through ``base_url`` (the address the request comes in
     on: ASGI's ``scope["server"]``, as uvicorn sets it from the socket's local end) of a
-    server whose one worker reports ``worker`` and was started on ``bind``."""
-    settings = TelephonySettings(sip_ports=(5060,), bind=bind, outside_gateway="sip:gw")
-    pool = SimpleNamespace(workers=[WorkerInfo("w1", 4242, worker, 0, None)])
-    running.api.app.state.telephony = SimpleNamespace(pool=pool, settings=settings)
+    server whose SIP front is at ``worker`` and was started on ``bind``."""
+    settings = TelephonySettings(
+        sip_port=5060, data_dir=Path("unused"), bind=bind, outside_gateway="sip:gw"
+    )
+    running.api.app.state.telephony = SimpleNamespace(front_address=worker, settings=settings)
     token = running.token("anna")
 
     async def ask() -> httpx.Response:

@@ -132,20 +132,17 @@ def reachable_sip_address(worker_address: str, bind: str, local_host: str | None
 
 @router.get("/phone", responses=AGENT_ROUTE)
 def phone(user: AgentUser, request: Request) -> AgentPhone:
-    """Where the agent's softphone sends its outbound calls: the first media worker's SIP
-    address (the number goes in the user part, the ``X-Vaxla-Session`` header of
-    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A worker
+    """Where the agent's softphone sends its outbound calls: the SIP front's address (the
+    number goes in the user part, the ``X-Vaxla-Session`` header of
+    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A front
     on a wildcard address is named by the address this request came in on."""
     telephony = getattr(request.app.state, "telephony", None)
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
-    workers = [w for w in telephony.pool.workers if w.sip_address]
     server = request.scope.get("server")
     local_host = server[0] if server else request.url.hostname
-    sip_uri = None
-    if workers:
-        address = reachable_sip_address(workers[0].sip_address, telephony.settings.bind, local_host)
-        sip_uri = f"sip:{address}"
+    address = reachable_sip_address(telephony.front_address, telephony.settings.bind, local_host)
+    sip_uri = f"sip:{address}"
     gateway = telephony.settings.outside_gateway
     return AgentPhone(sip_uri=sip_uri, outside_calls=gateway is not None)
 

@@ -41,7 +41,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from vaxla_server.media.messages import (
     CallEnded,
@@ -242,7 +242,7 @@ class MediaPool:
         try:
             await self._start_zygote()
             starts = [
-                self._start_worker(self._sip_ports[index] if self._sip_ports else None)
+                self._start_worker_retrying(self._sip_ports[index] if self._sip_ports else None)
                 for index in range(self._size)
             ]
             results = await asyncio.gather(*starts, return_exceptions=True)
@@ -462,13 +462,22 @@ class MediaPool:
             worker.exited = asyncio.get_running_loop().create_future()
             self._by_pid[worker.pid] = worker
             worker.tasks.append(asyncio.create_task(self._watch_process(worker)))
-            try:
-                await asyncio.wait_for(worker.ready.wait(), self._ready_timeout)
-            except TimeoutError:
+            ready = asyncio.ensure_future(worker.ready.wait())
+            waits: list[asyncio.Future[Any]] = [ready, worker.exited]
+            await asyncio.wait(
+                waits, timeout=self._ready_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            ready.cancel()
+            if worker.exited.done():
+                raise PoolError(
+                    f"media worker {worker.worker_id} (pid {worker.pid}) exited with "
+                    f"{worker.exited.result()} while starting (its reason is logged above)"
+                )
+            if not worker.ready.is_set():
                 raise PoolError(
                     f"media worker {worker.worker_id} (pid {worker.pid}) was not ready within "
                     f"{self._ready_timeout} s"
-                ) from None
+                )
             if worker.lost:
                 raise PoolError(f"media worker {worker.worker_id} died while starting")
         except BaseException:
@@ -486,6 +495,17 @@ class MediaPool:
         log.info("media worker %s ready at %s (pid %d)", worker.worker_id, worker.sip_address,
                  worker.pid)  # fmt: skip
         return worker
+
+    async def _start_worker_retrying(self, sip_port: int | None, tries: int = 3) -> _Worker:
+        for attempt in range(1, tries + 1):
+            try:
+                return await self._start_worker(sip_port)
+            except PoolError as error:
+                if attempt == tries or self._zygote is None:
+                    raise
+                log.warning("%s; trying again", error)
+                sip_port = None
+        raise AssertionError("unreachable")
 
     async def _watch_process(self, worker: _Worker) -> None:
         assert worker.exited is not None

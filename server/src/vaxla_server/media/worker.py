@@ -93,6 +93,8 @@ LEGS_PER_CONTACT = 3
 leg of an attended transfer. A worker takes a new caller only while it has room for all
 three, so no caller can be stuck waiting for an agent leg its worker cannot make: with
 the wheel's 4 legs, one caller per worker."""
+WORKER_HEADER = "X-Vaxla-Worker"
+"""On a worker's own refusal of a caller (``full``, ``stopping``): try the next worker."""
 SOURCE_HEADER = "x-vaxla-source"
 """Set by the SIP front: the address the caller's INVITE really came from."""
 MEDIA_CHECK_S = 1.0
@@ -920,14 +922,12 @@ class MediaWorker:
             leg = _Leg(self, None, "refused", account, prm.callId)
             self._refused.append(leg)
             if self._stopping:
-                leg.answer(_param(503))
+                leg.answer(_refusal(503, "stopping"))
             elif full:
                 self._refused_busy += 1
                 log.info("refused a caller: no room for the %d legs it may need",
                          self.config.legs_per_contact)  # fmt: skip
-                param = _param(486)
-                param.reason = "No room in this media worker"
-                leg.answer(param)
+                leg.answer(_refusal(486, "full"))
                 self._send_stats()
             else:
                 self._refused_sources += 1
@@ -1217,6 +1217,18 @@ def _header(message: str, wanted: str) -> str | None:
         if colon and name.strip().lower() == wanted:
             return value.strip()[:200] or None
     return None
+
+
+def _refusal(code: int, why: Literal["full", "stopping"]) -> Any:
+    """A refusal of the worker's own (not the call flow's): the SIP front, seeing
+    ``X-Vaxla-Worker``, offers the caller to the next worker instead of passing it on."""
+    param = _param(code)
+    param.reason = "No room in this media worker" if why == "full" else "Media worker stopping"
+    header = pj.SipHeader()
+    header.hName = WORKER_HEADER
+    header.hValue = why
+    param.txOption.headers.append(header)
+    return param
 
 
 def _param(code: int) -> Any:

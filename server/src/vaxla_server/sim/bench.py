@@ -1,138 +1,355 @@
-"""``make bench-calls``: the demo server on free ports, simulated agents (``vaxla-sim``),
-and SIPp placing calls into entry point 200 (straight into Support) at stepped steady
-rates on one media worker.
+"""``make bench-calls``: calls through the whole server — the SIP front (Kamailio), the
+media worker pool, the call flow, the contact centre and its event log — measured on this
+machine.
 
-Each SIPp caller stays until the server hangs up; the agents answer at once and hang up
-after ``--talk-ms``. A call counts as failed in SIPp if the worker refuses it (486, all
-its legs busy) or no agent ends it within 10 s. For each rate the bench reports SIPp's
-successful and failed calls, the most calls and legs the worker held at once (its own
-count, logged by the server as the peak rises; the call log's times are shown too), and
-checks the call log against SIPp and the agents: offered = SIPp's successful calls,
-answered = calls the agents answered, abandoned = offered - answered. The highest rate
-without failures is then run with ``--calls`` (300) calls, stepping down if that run
-fails. Targets: 32 legs per worker, >= 10 new calls/s. The pjsua2-python wheel holds 4
-legs per process (PJSUA_MAX_CALLS=4), so one worker holds 2 bridged calls: the figures
-measure that cap, not the design's 32.
+The bench starts ``vaxla-server serve --demo`` on free ports in a temporary data
+directory, adds its own site through the API (a queue ``Bench`` with wrap-up 0 and no
+announcements, entry point ``300`` straight into it, and ``--agents`` agent users who are
+its members), logs the agents in with ``sip_contact`` ``sip:benchN@127.0.0.1:PORT`` on a
+few SIPp UAS processes (``tests/sipp/bench_agent.xml``: each stands for many agents'
+phones, answers an offer at once, talks and hangs up), and places calls with a SIPp UAC
+(``tests/sipp/bench_caller.xml``) into 300. Both SIPp sides run ``-rtp_echo``: what a
+media worker sends comes back to it, so RTP flows both ways on every leg as in production
+and the workers' RTP timeout stays at its default (``--no-rtp`` turns the echo off and
+raises the timeout instead, and says so).
+
+1. Concurrency: for each of ``--concurrent`` (100,200,300,400) N calls are placed at
+   ``--setup-rate`` per second; each agent holds its call ``--hold-s`` (60) plus the ramp,
+   so all N are bridged at once for ``--hold-s``; then the agent hangs up and the server
+   ends the caller's leg. Stepping stops at the first step with a failure.
+2. Rate: for each of ``--rates`` (20,35,50,70) new calls per second for ``--rate-s`` (60)
+   seconds, each talking ``--talk-s`` (2) after the agent answers. Stops at the first
+   failing rate.
+
+A step fails when any call fails: SIPp's failed calls on either side (a 503 from the front,
+a 486, a BYE or answer that never came), or a caller no agent answered. For every step the
+call log (``GET /calls`` as supervisor1) is checked against SIPp and the agents: offered =
+the callers SIPp completed, answered = the calls the agents (the UAS processes) completed,
+abandoned = the difference; ``match`` or the numbers that differ. CPU (``/proc/PID/stat``)
+is sampled every second for the server process, Kamailio (its main process and children),
+the media pool (the zygote and the workers it forked) and, apart, the generators (every
+SIPp process) and the bench itself; memory is PSS (``/proc/PID/smaps_rollup``) once in the
+middle of each step. CPU is given in % of one core over the step's steady part (all N
+held; or the rate's steady state), and per call.
+
+The bench stops exactly the processes it started (SIPp by pid, the server by pid with
+SIGTERM, then SIGKILL of it and of the Kamailio and media processes it had started), also
+on Ctrl-C and on errors. Exit status: 0 when the bench ran (targets met or not), 1 when
+it could not run, 130 on Ctrl-C.
 """
 
 import argparse
+import concurrent.futures
+import contextlib
 import csv
 import json
-import math
+import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
-from vaxla_server.media.pool import free_udp_port
-
-TARGET_LEGS = 32
-TARGET_RATE = 10.0  # new calls per second (the issue's target)
-LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
-WORKER = re.compile(r"media worker \S+ \(pid \d+\) takes calls at sip:(\S+)")
-ANSWERED = re.compile(r"\banswered (\d+)")
-PEAK = re.compile(r"media worker \S+ holds (\d+) call legs \((\d+) calls\), the most so far")
+TARGET_CONCURRENT = 300
+TARGET_RATE = 50.0
 BIN = Path(sys.executable).parent
+HZ = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
+FRONT = re.compile(r"calls are taken at sip:(\S+) \(Kamailio\)")
+SERVER_GROUPS = ("server", "kamailio", "media")
+GROUPS = (*SERVER_GROUPS, "sipp", "bench")
+ENTRY_POINT = "300"
+QUEUE = "Bench"
+PASSWORD = "bench-calls-password"
+CALL_LOG_LIMIT = 1000  # the most records GET /calls gives at once
 
 
 class BenchError(Exception):
-    """A process the benchmark needs did not start or answer."""
+    """Something the benchmark needs did not start, answer or add up."""
 
 
-@dataclass
-class Step:
-    rate: float
-    calls: int
-    sipp_successful: int
-    sipp_failed: int
-    offered: int
-    answered: int
-    abandoned: int
-    other: int
-    agents_answered: int
-    log_overlap: int
-    worker_legs: int
-    worker_calls: int
-    counts_match: bool
+# SIPp's figures
 
 
-class Lines:
-    """A child's output lines, kept as they come, for waiting on a pattern."""
+@dataclass(frozen=True)
+class SippTotals:
+    """One SIPp process's totals, from the last row of its ``-trace_stat`` file."""
 
-    def __init__(self, stream: IO[str], echo: IO[str] | None = None) -> None:
-        self.lines: list[str] = []
-        self.lock = threading.Lock()
-        self.echo = echo
-        self.reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
-        self.reader.start()
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            with self.lock:
-                self.lines.append(line)
-            if self.echo is not None:
-                self.echo.write(line)
-
-    def wait_for(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while time.monotonic() < deadline:
-            with self.lock:
-                new = self.lines[seen:]
-                seen = len(self.lines)
-            for line in new:
-                if match := pattern.search(line):
-                    return match
-            time.sleep(0.1)
-        raise BenchError(f"no line matching {pattern.pattern!r} within {timeout} s")
-
-    def last(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        with self.lock:
-            for line in reversed(self.lines):
-                if match := pattern.search(line):
-                    return match
-        return None
+    successful: int
+    failed: int
+    created: int
+    failures: dict[str, int] = field(default_factory=dict)
+    """The non-zero ``Failed*(C)`` columns: why calls failed, as SIPp counts it."""
+    retransmissions: int = 0
+    placement_rate: float = 0.0
+    """Calls created per second while it was creating them (0 for a UAS)."""
 
 
-def sipp_counts(stats: str) -> tuple[int, int]:
-    """SIPp's own totals from its ``-trace_stat`` CSV: successful and failed calls.
-
-    The file has a header row and one row per ``-fd`` period (the last one written at
-    the end); the cumulative columns end in ``(C)``."""
+def _rows(stats: str) -> list[dict[str, str]]:
     rows = [row for row in csv.reader(stats.splitlines(), delimiter=";") if row]
     if len(rows) < 2:
         raise BenchError("SIPp's statistics file has no rows")
-    last = dict(zip(rows[0], rows[-1], strict=False))
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+def _epoch(stamp: str) -> float:
+    """SIPp's ``date<TAB>time<TAB>epoch`` time stamp: the epoch."""
+    return float(stamp.split("\t")[-1])
+
+
+def sipp_totals(stats: str) -> SippTotals:
+    """SIPp's cumulative totals from its ``-trace_stat`` CSV (``;``-separated, a header
+    row, one row per ``-fd`` period and one written at exit): successful, failed and
+    created calls, the failure reasons SIPp counted, and the rate at which calls were
+    created at the final target rate: from the start (or, after a ``-rate_increase``
+    ramp, from the first row at that rate) to the first row that shows every call."""
+    rows = _rows(stats)
+    last = rows[-1]
     try:
-        return int(last["SuccessfulCall(C)"]), int(last["FailedCall(C)"])
-    except (KeyError, ValueError) as error:
-        raise BenchError(f"SIPp's statistics file lacks its call counts: {error}") from None
+        successful = int(last["SuccessfulCall(C)"])
+        failed = int(last["FailedCall(C)"])
+        created = int(last["TotalCallCreated"])
+        failures = {
+            name.removeprefix("Failed").removesuffix("(C)"): int(value)
+            for name, value in last.items()
+            if name.startswith("Failed") and name.endswith("(C)") and name != "FailedCall(C)"
+            and value and int(value)
+        }  # fmt: skip
+        retransmissions = int(last.get("Retransmissions(C)") or 0)
+        rate = 0.0
+        if int(last.get("OutgoingCall(C)") or 0):
+            # From the first row at the final target rate (after any -rate_increase ramp)
+            # to the first row that shows every call created.
+            target = last["TargetRate"]
+            first = next(r for r in rows if r["TargetRate"] == target)
+            if first is rows[0]:
+                begin, begun = _epoch(last["StartTime"]), 0
+            else:
+                begin, begun = _epoch(first["CurrentTime"]), int(first["TotalCallCreated"])
+            done = next(r for r in rows if int(r["TotalCallCreated"]) >= created)
+            elapsed = _epoch(done["CurrentTime"]) - begin
+            rate = (created - begun) / elapsed if elapsed > 0 else 0.0
+    except (KeyError, ValueError, StopIteration) as error:
+        raise BenchError(f"SIPp's statistics file lacks its call counts: {error!r}") from None
+    return SippTotals(successful, failed, created, failures, retransmissions, rate)
 
 
-def counts_match(sipp_successful: int, agents_answered: int, outcomes: list[str]) -> bool:
-    """The call log agrees with the parties that placed and took the calls: every call
-    SIPp completed was offered (a call refused with 486 before it was answered never
-    enters the log), the agents answered exactly the ``answered`` ones, and the rest were
-    abandoned in the queue (SIPp hung up first); no other outcome."""
-    answered = outcomes.count("answered")
-    return (
-        len(outcomes) == sipp_successful
-        and answered == agents_answered
-        and outcomes.count("abandoned") == sipp_successful - agents_answered
-    )
+UNEXPECTED = re.compile(r"received '(?:SIP/2\.0 (\d{3})[^']*|(\w+) )")
 
 
-def _max_overlap(intervals: list[tuple[float, float]]) -> int:
-    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+def sipp_error_kinds(errors: str) -> Counter[str]:
+    """What SIPp's ``-trace_err`` file says went wrong, counted: an unexpected response
+    by its code (``503``), an unexpected request by its method (``BYE``), a timeout, a
+    retransmission give-up; other lines by their first words."""
+    kinds: Counter[str] = Counter()
+    for line in errors.splitlines():
+        if "Aborting call on unexpected message" in line:
+            match = UNEXPECTED.search(line)
+            if match:
+                kinds[match.group(1) or match.group(2)] += 1
+            else:
+                kinds["unexpected message"] += 1
+        elif "timeout" in line.lower() and "call-id" in line.lower():
+            kinds["timeout"] += 1
+        elif "Max retransmission" in line or "max UDP retrans" in line.lower():
+            kinds["retransmissions exhausted"] += 1
+    return kinds
+
+
+# /proc
+
+
+@dataclass(frozen=True)
+class ProcStat:
+    pid: int
+    ppid: int
+    ticks: int
+    """utime + stime of the process itself (all its threads)."""
+    child_ticks: int
+    """cutime + cstime: its children that exited and were waited for."""
+    start: int
+    """Start time in ticks since boot (with the pid, names the process)."""
+
+
+def parse_proc_stat(text: str) -> ProcStat:
+    """``/proc/PID/stat``: the command name (field 2) is in parentheses and may hold
+    spaces and parentheses itself, so the fields are counted from its last ``)``."""
+    pid = int(text[: text.index(" ")])
+    fields = text[text.rindex(")") + 2 :].split()
+    # fields[0] is field 3 (state): field n is fields[n - 3].
+    utime, stime, cutime, cstime = (int(fields[n - 3]) for n in (14, 15, 16, 17))
+    return ProcStat(pid, int(fields[1]), utime + stime, cutime + cstime, int(fields[19]))
+
+
+def parse_pss_kb(smaps_rollup: str) -> int:
+    """The ``Pss:`` line of ``/proc/PID/smaps_rollup``, in kB."""
+    for line in smaps_rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise BenchError("no Pss line in smaps_rollup")
+
+
+def descendants(parents: Mapping[int, int], root: int) -> set[int]:
+    """Every process below ``root`` in a ``pid -> ppid`` map."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, []))
+    return found
+
+
+def server_groups(
+    stats: Mapping[int, ProcStat], names: Mapping[int, str], server: int
+) -> dict[str, set[int]]:
+    """The server's processes by group: ``server`` itself, ``kamailio`` (a child running
+    kamailio, and its children), ``media`` (the zygote, a child running
+    ``vaxla_server.media.zygote``, and the workers it forked). Any other descendant of
+    the server counts as ``server``. ``names`` are the command lines of the server's
+    children."""
+    parents = {pid: s.ppid for pid, s in stats.items()}
+    groups: dict[str, set[int]] = {"server": {server} if server in stats else set(),
+                                   "kamailio": set(), "media": set()}  # fmt: skip
+    for pid, s in stats.items():
+        if s.ppid != server:
+            continue
+        name = names.get(pid, "")
+        group = "kamailio" if "kamailio" in name else "media" if "zygote" in name else "server"
+        groups[group] |= {pid} | descendants(parents, pid)
+    return groups
+
+
+def group_ticks(stats: Mapping[int, ProcStat], groups: Mapping[str, set[int]], server: int
+                ) -> dict[str, int]:  # fmt: skip
+    """CPU ticks so far per group. A group's processes count their own time; a group's
+    top process (Kamailio's main process, the zygote) also counts the time of its children
+    that exited (the workers that died or retired), so their time is not lost. The
+    server's own figure leaves out its children (the other groups)."""
+    ticks: dict[str, int] = {}
+    for group, pids in groups.items():
+        total = sum(stats[pid].ticks for pid in pids if pid in stats)
+        total += sum(stats[pid].child_ticks for pid in pids
+                     if pid in stats and stats[pid].ppid == server)  # fmt: skip
+        ticks[group] = total
+    return ticks
+
+
+def cpu_percent(ticks: int, seconds: float, hz: int = HZ) -> float:
+    """CPU ticks over wall seconds as % of one core."""
+    return 100.0 * ticks / hz / seconds if seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    at: float  # time.monotonic()
+    ticks: dict[str, int]
+
+
+def window_cpu(samples: Sequence[Sample], start: float, end: float, hz: int = HZ
+               ) -> tuple[dict[str, float], float]:  # fmt: skip
+    """% of one core per group between the samples nearest ``start`` and ``end`` (the
+    first at or after start, the last at or before end), and the seconds they span.
+    A group missing from a sample counts from 0 (it started meanwhile)."""
+    inside = [s for s in samples if start <= s.at <= end]
+    if len(inside) < 2:
+        raise BenchError(f"fewer than two CPU samples in a window of {end - start:.1f} s")
+    first, last = inside[0], inside[-1]
+    seconds = last.at - first.at
+    return {
+        group: cpu_percent(last.ticks.get(group, 0) - first.ticks.get(group, 0), seconds, hz)
+        for group in last.ticks
+    }, seconds
+
+
+def loadavg() -> tuple[float, float, float]:
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    return float(one), float(five), float(fifteen)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:  # gone meanwhile
+        return None
+
+
+def all_proc_stats() -> dict[int, ProcStat]:
+    stats: dict[int, ProcStat] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            text = _read(f"/proc/{entry.name}/stat")
+            if text is not None:
+                stat = parse_proc_stat(text)
+                stats[stat.pid] = stat
+    return stats
+
+
+# The count check
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    """The call log's calls in a step, by outcome."""
+
+    offered: int
+    answered: int
+    abandoned: int
+    other: dict[str, int] = field(default_factory=dict)
+    source: str = "call log"
+
+
+def log_counts(outcomes: Iterable[str], source: str = "call log") -> LogCounts:
+    counted = Counter(outcomes)
+    other = {k: v for k, v in sorted(counted.items()) if k not in ("answered", "abandoned")}
+    return LogCounts(sum(counted.values()), counted["answered"], counted["abandoned"], other,
+                     source)  # fmt: skip
+
+
+def count_differences(callers_ok: int, agents_ok: int, log: LogCounts) -> list[str]:
+    """Where the call log disagrees with the parties that placed and took the calls; empty
+    when it agrees. Every caller SIPp completed was offered (a call the front or a worker
+    refused never enters the log), the agents answered exactly the ``answered`` ones,
+    the rest were abandoned in the queue, and no call has another outcome."""
+    differences = []
+    if log.offered != callers_ok:
+        differences.append(f"offered {log.offered} != callers completed {callers_ok}")
+    if log.answered != agents_ok:
+        differences.append(f"answered {log.answered} != agents answered {agents_ok}")
+    if log.abandoned != callers_ok - agents_ok:
+        differences.append(
+            f"abandoned {log.abandoned} != callers completed - agents answered "
+            f"{callers_ok - agents_ok}"
+        )
+    differences += [f"{count} {outcome}" for outcome, count in log.other.items()]
+    return differences
+
+
+def _time(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def most_at_once(intervals: Iterable[tuple[float, float]]) -> int:
+    """The most intervals that overlap (one ending as another starts does not)."""
+    edges = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
     held = best = 0
     for _, change in edges:  # ends sort before starts at the same instant
         held += change
@@ -140,163 +357,745 @@ def _max_overlap(intervals: list[tuple[float, float]]) -> int:
     return best
 
 
-def _time(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+def bridged_at_once(records: Iterable[Mapping[str, Any]]) -> int:
+    """The most answered calls of the call log talking at once: from its start plus its
+    wait to that plus its talk time."""
+    intervals = []
+    for r in records:
+        if r.get("outcome") == "answered" and r.get("talk_seconds") is not None:
+            talk_from = _time(r["started_at"]) + float(r.get("wait_seconds") or 0.0)
+            intervals.append((talk_from, talk_from + float(r["talk_seconds"])))
+    return most_at_once(intervals)
 
 
-def held_at_once(records: list[dict[str, Any]]) -> int:
-    """The most calls of the call log that overlap in time. The log's times are when the
-    server heard of each start and end, a few milliseconds after the worker, so this can
-    count one call more than the worker held; the worker's own peak is the figure."""
-    return _max_overlap([(_time(r["started_at"]), _time(r["ended_at"])) for r in records])
+# Steps
+
+
+@dataclass
+class Step:
+    kind: str  # "concurrent" or "rate"
+    target: float  # calls at once, or new calls per second
+    calls: int
+    callers_ok: int = 0
+    callers_failed: int = 0
+    agents_ok: int = 0
+    agents_failed: int = 0
+    placement_rate: float = 0.0
+    failure_kinds: dict[str, int] = field(default_factory=dict)
+    log: LogCounts | None = None
+    differences: list[str] = field(default_factory=list)
+    bridged_peak: int | None = None
+    window_s: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+    pss_mb: dict[str, float] = field(default_factory=dict)
+    pss_before_mb: dict[str, float] = field(default_factory=dict)
+    workers: int = 0
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    server_problems: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> int:
+        """Failed calls: SIPp's on either side, and callers no agent answered."""
+        unanswered = max(0, self.calls - self.callers_failed - self.agents_ok)
+        return self.callers_failed + max(self.agents_failed, unanswered)
+
+    @property
+    def clean(self) -> bool:
+        return self.failures == 0 and self.callers_ok == self.calls
+
+    @property
+    def server_cpu(self) -> float:
+        return sum(self.cpu.get(g, 0.0) for g in SERVER_GROUPS)
+
+    @property
+    def server_pss(self) -> float:
+        return sum(self.pss_mb.get(g, 0.0) for g in SERVER_GROUPS)
+
+    @property
+    def counts(self) -> str:
+        return "match" if not self.differences else "; ".join(self.differences)
+
+
+def highest_clean(steps: Sequence[Step]) -> Step | None:
+    """The highest step before the first one with a failure (steps rise)."""
+    best = None
+    for step in steps:
+        if not step.clean:
+            break
+        best = step
+    return best
+
+
+def placed_calls(rate: float, seconds: float) -> int:
+    return max(1, round(rate * seconds))
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """How a rate step builds up: from ``start`` calls/s, ``start`` more every second,
+    to the target; ``seconds`` long, ``calls`` placed meanwhile."""
+
+    start: float
+    seconds: float
+    calls: int
+
+
+def ramp_plan(rate: float, per_second: float) -> Ramp:
+    """A rate step rises by ``per_second`` calls/s every second (SIPp's
+    ``-rate_increase`` with ``-fd 1``) until it reaches ``rate``, as traffic builds up
+    in a morning, so the media pool grows with it (it starts workers as callers take
+    them; a jump from idle to 50/s is a different figure). No ramp when ``rate`` is at
+    most ``per_second``."""
+    if per_second <= 0 or rate <= per_second:
+        return Ramp(rate, 0.0, 0)
+    levels = []
+    level = per_second
+    while level < rate:
+        levels.append(level)
+        level += per_second
+    return Ramp(per_second, float(len(levels)), round(sum(levels)))
+
+
+def problem_kinds(lines: Iterable[str]) -> Counter[str]:
+    """The server's WARNING/ERROR/CRITICAL log lines, counted by their text with numbers,
+    call ids and addresses taken out."""
+    kinds: Counter[str] = Counter()
+    level = re.compile(r"^\S+ \S+ (WARNING|ERROR|CRITICAL)\s+(\S+): (.*)$")
+    for line in lines:
+        match = level.match(line)
+        if match:
+            text = re.sub(r"[0-9a-f]{8,}[-0-9a-f@.]*|\d+(\.\d+)?", "#", match.group(3))
+            kinds[f"{match.group(1)} {match.group(2)}: {text[:110]}"] += 1
+    return kinds
+
+
+# Processes
+
+
+def _port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def free_ports(count: int, taken: set[int], pair: bool = False) -> list[int]:
+    """``count`` free UDP ports (each with port + 2 free too when ``pair``: SIPp's RTP
+    echo binds the media port and the one two above it), none of them in ``taken``."""
+    found: list[int] = []
+    while len(found) < count:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port: int = probe.getsockname()[1]
+        near = {port, port + 2} if pair else {port}
+        if near & taken or (pair and not _port_free(port + 2)):
+            continue
+        taken |= near
+        found.append(port)
+    return found
+
+
+class Sampler:
+    """Samples the CPU ticks of the server's groups, of every SIPp process the bench runs
+    and of the bench itself, every ``interval`` seconds, in a thread."""
+
+    def __init__(self, server: int, interval: float = 1.0) -> None:
+        self.server = server
+        self.interval = interval
+        self.samples: list[Sample] = []
+        self.lock = threading.Lock()
+        self.sipp: set[int] = set()
+        self.sipp_done_ticks = 0  # SIPp processes reaped: their whole time
+        self.known: dict[int, ProcStat] = {}  # the server's processes last seen
+        self.workers = 0
+        self._commands: dict[int, tuple[int, str]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cpu-sampler", daemon=True)
+
+    def start(self) -> None:
+        self.sample()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.sample()
+            except Exception as error:  # keep sampling; the window check reports gaps
+                print(f"bench: CPU sample failed: {error!r}", file=sys.stderr)
+
+    def groups(self) -> tuple[dict[int, ProcStat], dict[str, set[int]]]:
+        stats = all_proc_stats()
+        # The server's children by command line (cached: it is the same process while
+        # its pid and start time are).
+        for pid, stat in stats.items():
+            if stat.ppid == self.server and self._commands.get(pid, (None, ""))[0] != stat.start:
+                command = _read(f"/proc/{pid}/cmdline")
+                if command is not None:
+                    self._commands[pid] = (stat.start, command.replace("\0", " "))
+        names = {pid: command for pid, (_, command) in self._commands.items()}
+        return stats, server_groups(stats, names, self.server)
+
+    def sample(self) -> Sample:
+        stats, groups = self.groups()
+        ticks = group_ticks(stats, groups, self.server)
+        with self.lock:
+            live = [stats[p] for p in self.sipp if p in stats]
+            ticks["sipp"] = self.sipp_done_ticks + sum(s.ticks for s in live)
+            me = stats.get(os.getpid())
+            ticks["bench"] = me.ticks if me else 0
+            self.known = {p: stats[p] for g in groups.values() for p in g if p in stats}
+            self.workers = max(0, len(groups["media"]) - 1)
+            sample = Sample(time.monotonic(), ticks)
+            self.samples.append(sample)
+        return sample
+
+    def add_sipp(self, pid: int) -> None:
+        with self.lock:
+            self.sipp.add(pid)
+
+    def reaped_sipp(self, pid: int, rusage: Any) -> None:
+        with self.lock:
+            self.sipp.discard(pid)
+            self.sipp_done_ticks += round((rusage.ru_utime + rusage.ru_stime) * HZ)
+
+    def pss(self) -> dict[str, float]:
+        """PSS in MB per group, now."""
+        stats, groups = self.groups()
+        with self.lock:
+            groups["sipp"] = set(self.sipp)
+        groups["bench"] = {os.getpid()}
+        found: dict[str, float] = {}
+        for group, pids in groups.items():
+            total = 0
+            for pid in pids:
+                text = _read(f"/proc/{pid}/smaps_rollup")
+                if text is not None:
+                    total += parse_pss_kb(text)
+            found[group] = total / 1024
+        return found
+
+
+class Sipp:
+    """One SIPp process, run by the bench and ended by it (by pid)."""
+
+    def __init__(self, bench: "Bench", name: str, args: list[str]) -> None:
+        self.name = name
+        self.stats = bench.tmp / f"{name}.csv"
+        self.errors = bench.tmp / f"{name}.errors"
+        self.bench = bench
+        command = [
+            "sipp", *args, "-nostdin", "-trace_stat", "-stf", str(self.stats), "-fd", "1",
+            "-trace_err", "-error_file", str(self.errors),
+        ]  # fmt: skip
+        with (bench.tmp / f"{name}.out").open("w") as out:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,  # a Ctrl-C on the terminal reaches only the bench
+            )  # fmt: skip
+        bench.sipps.append(self)
+        bench.sampler.add_sipp(self.process.pid)
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while self.returncode is None:
+            pid, status, rusage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+                self.process.returncode = self.returncode
+                self.bench.sampler.reaped_sipp(pid, rusage)
+                break
+            if time.monotonic() > deadline:
+                raise BenchError(f"SIPp {self.name} did not end within {timeout:.0f} s")
+            time.sleep(0.2)
+        return self.returncode
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM (SIPp writes its last statistics row and exits), then SIGKILL."""
+        if self.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.wait(timeout)
+        except BenchError:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
+            self.wait(10)
+
+    def totals(self) -> SippTotals:
+        if not self.stats.exists():
+            raise BenchError(f"SIPp {self.name} wrote no statistics (see {self.name}.out)")
+        return sipp_totals(self.stats.read_text())
+
+    def error_kinds(self) -> Counter[str]:
+        return sipp_error_kinds(self.errors.read_text(errors="replace")) if self.errors.exists() \
+            else Counter()  # fmt: skip
+
+
+def _scenario(name: str) -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "tests" / "sipp" / name
+        if candidate.exists():
+            return candidate
+    raise BenchError(f"tests/sipp/{name} not found (run the bench from the repository)")
+
+
+@dataclass
+class Options:
+    agents: int = 420
+    uas: int = 4
+    concurrent: list[int] = field(default_factory=lambda: [100, 200, 300, 400])
+    setup_rate: float = 10.0
+    hold_s: float = 60.0
+    rates: list[float] = field(default_factory=lambda: [20.0, 35.0, 50.0, 70.0])
+    rate_s: float = 60.0
+    talk_s: float = 2.0
+    ramp_per_s: float = 5.0
+    rtp: bool = True
+    min_workers: int = 2
+    max_workers: int = 450
+    rtp_base: int = 21000
+    settle_s: float = 5.0
+    keep: bool = False
 
 
 class Bench:
-    def __init__(self, tmp: Path, agents: int, talk_ms: int) -> None:
+    def __init__(self, tmp: Path, options: Options) -> None:
         self.tmp = tmp
-        self.started: list[subprocess.Popen[str]] = []
-        self.server = self._start(
-            [str(BIN / "vaxla-server"), "serve", "--data-dir", str(tmp / "data"),
-             "--http-port", "0", "--sip-port", str(free_udp_port()), "--demo",
-             "--no-discovery"], stderr=True,
-        )  # fmt: skip
-        assert self.server.stderr is not None
-        self.server_log = Lines(self.server.stderr)
-        self.url = self.server_log.wait_for(LISTENING, 180).group(1)
-        self.sip = self.server_log.wait_for(WORKER, 5).group(1)
-        self.api = httpx.Client(base_url=self.url + "/api/v1", timeout=30)
-        login = {"username": "supervisor1", "password": "demo"}
-        token = self.api.post("/auth/login", json=login).raise_for_status().json()["token"]
-        self.headers = {"Authorization": f"Bearer {token}"}
-        self.agents = self._start(
-            [str(BIN / "vaxla-sim"), "agents", "--server", self.url, "--count", str(agents),
-             "--answer-after", "0", "--talk", str(talk_ms / 1000), "--wrap-up", "0",
-             "--report", "0.5"],
-        )  # fmt: skip
-        assert self.agents.stdout is not None
-        self.agent_log = Lines(self.agents.stdout)
-        for _ in range(math.ceil(agents / 4)):
-            self.agent_log.wait_for(re.compile("logged in, answering at"), 60)
-        self.agent_log.wait_for(ANSWERED, 10)
+        self.options = options
+        self.sipps: list[Sipp] = []
+        self.server: subprocess.Popen[bytes] | None = None
+        self.sampler: Sampler
+        self.api: httpx.Client | None = None
+        self.headers: dict[str, str] = {}
+        self.log_path = tmp / "server.log"
+        self.log_seen = 0
+        self.taken: set[int] = set()
+        self.uas_ports: list[int] = []
+        self.until_supported = False
 
-    def _start(self, command: list[str], stderr: bool = False) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            command, text=True, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL if stderr else subprocess.PIPE,
-            stderr=subprocess.PIPE if stderr else None,
-        )  # fmt: skip
-        self.started.append(process)
-        return process
+    # Start
 
-    def agents_answered(self) -> int:
-        """The agents' answered calls so far, once the count has held still for 2.5 s
-        (each agent process reports its counters once a second)."""
-        if self.agents.poll() is not None:
-            raise BenchError(f"the simulated agents stopped (exit {self.agents.returncode})")
-        count = -1
-        while True:
-            time.sleep(2.5)
-            match = self.agent_log.last(ANSWERED)
-            now = int(match.group(1)) if match else 0
-            if now == count:
-                return count
-            count = now
-
-    def sipp(self, rate: float, calls: int) -> tuple[int, int]:
-        """Place ``calls`` at ``rate``/s into 200; SIPp's successful and failed counts."""
-        stats = self.tmp / f"stat-{rate}-{calls}.csv"
+    def start(self) -> None:
+        sip_port, = free_ports(1, self.taken)
+        rtp_timeout = "60" if self.options.rtp else "0"
         command = [
-            "sipp", self.sip, "-sf", str(_scenario()), "-s", "200", "-m", str(calls),
-            "-r", str(round(rate * 1000)), "-rp", "1000000",
-            "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
-            "-timeout", str(int(calls / rate + 60)) + "s", "-nostdin",
-            "-trace_stat", "-stf", str(stats), "-fd", "1",
-            "-recv_timeout", "10000",
+            str(BIN / "vaxla-server"), "serve", "--data-dir", str(self.tmp / "data"),
+            "--http-port", "0", "--no-discovery", "--demo", "--sip-port", str(sip_port),
+            "--media-workers", f"{self.options.min_workers}:{self.options.max_workers}",
+            "--rtp-base", str(self.options.rtp_base), "--rtp-timeout", rtp_timeout,
         ]  # fmt: skip
-        with (self.tmp / "sipp.log").open("a") as log:
-            process = subprocess.Popen(
-                command, text=True, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-            )
-            self.started.append(process)
-            process.wait()
-        return sipp_counts(stats.read_text())
+        with self.log_path.open("w") as log:
+            self.server = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        self.sampler = Sampler(self.server.pid)
+        self.url = self._wait_log(LISTENING, 120).group(1)
+        self.front = self._wait_log(FRONT, 10).group(1)
+        self.api = httpx.Client(base_url=self.url + "/api/v1", timeout=60)
+        self.headers = self._login("supervisor1", "demo")
+        spec = httpx.get(self.url + "/openapi.json", timeout=30).raise_for_status().json()
+        parameters = spec["paths"]["/api/v1/calls"]["get"].get("parameters", [])
+        self.until_supported = any(p["name"] == "until" for p in parameters)
+        self.sampler.start()
 
-    def records(self, since: datetime) -> list[dict[str, Any]]:
-        for _ in range(40):  # wait until every call in the window has ended
-            response = self.api.get(
-                "/calls", params={"since": since.isoformat(), "limit": 1000}, headers=self.headers
-            )
-            records: list[dict[str, Any]] = response.raise_for_status().json()
+    def _wait_log(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.log_path.read_text(errors="replace").splitlines():
+                if match := pattern.search(line):
+                    return match
+            assert self.server is not None
+            if self.server.poll() is not None:
+                tail = "\n".join(self.log_path.read_text(errors="replace").splitlines()[-20:])
+                raise BenchError(f"the server exited with {self.server.returncode}:\n{tail}")
+            time.sleep(0.2)
+        raise BenchError(f"no server log line matching {pattern.pattern!r} within {timeout} s")
+
+    def new_log_lines(self) -> list[str]:
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_seen)
+            data = log.read()
+        end = data.rfind(b"\n") + 1
+        self.log_seen += end
+        return data[:end].decode(errors="replace").splitlines()
+
+    def _login(self, username: str, password: str) -> dict[str, str]:
+        assert self.api is not None
+        body = {"username": username, "password": password}
+        token = self.api.post("/auth/login", json=body).raise_for_status().json()["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    def build_site(self) -> None:
+        """The bench's agents as users, the queue, its members and the entry point, then
+        every agent logged in with its own contact on one of the UAS ports."""
+        assert self.api is not None
+        api = self.api
+        count = self.options.agents
+        admin = self._login("admin1", "demo")
+        names = [f"bench{n}" for n in range(1, count + 1)]
+        self.uas_ports = free_ports(self.options.uas, self.taken)
+        t0 = time.monotonic()
+
+        def create(name: str) -> None:
+            body = {"username": name, "password": PASSWORD, "role": "agent"}
+            api.post("/users", json=body, headers=admin).raise_for_status()
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(create, names))
+        document = api.get("/config/document", headers=admin).raise_for_status().json()
+        document["queues"].append({
+            "name": QUEUE, "strategy": "longest_idle", "ring_timeout_s": 15,
+            "wrap_up_s": 0, "exclusion_s": 0, "autopause": False,
+        })  # fmt: skip
+        document["agents"] += [
+            {"username": name, "memberships": [{"queue": QUEUE}]} for name in names
+        ]
+        document["entry_points"].append({
+            "address": ENTRY_POINT, "name": "Bench", "first": {"kind": "queue", "queue": QUEUE}
+        })  # fmt: skip
+        response = api.put("/config/document", json=document, headers=admin)
+        if response.status_code != 200:
+            raise BenchError(f"the site was refused: {response.status_code} {response.text}")
+
+        def log_in(index_name: tuple[int, str]) -> None:
+            index, name = index_name
+            headers = self._login(name, PASSWORD)
+            port = self.uas_ports[index % len(self.uas_ports)]
+            body = {"sip_contact": f"sip:{name}@127.0.0.1:{port}"}
+            api.post("/agent/login", json=body, headers=headers).raise_for_status()
+
+        # Four at a time: the server refuses a fifth concurrent login from one address.
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(log_in, enumerate(names)))
+        agents = api.get("/agents", headers=self.headers).raise_for_status().json()
+        ready = [a for a in agents if a["username"].startswith("bench") and a["state"] == "available"]
+        if len(ready) != count:
+            raise BenchError(f"{len(ready)} of {count} bench agents are available after log-in")
+        print(f"bench: {count} agents created and logged in ({time.monotonic() - t0:.0f} s)",
+              file=sys.stderr, flush=True)  # fmt: skip
+
+    # Steps
+
+    def _agents(self, step_name: str, talk_ms: int, recv_timeout_ms: int) -> list[Sipp]:
+        args_common = ["-sf", str(_scenario("bench_agent.xml")), "-i", "127.0.0.1",
+                       "-d", str(talk_ms), "-recv_timeout", str(recv_timeout_ms)]  # fmt: skip
+        agents = []
+        for index, port in enumerate(self.uas_ports):
+            if not _port_free(port):
+                raise BenchError(f"the agents' SIP port {port} is taken by someone else")
+            media, = free_ports(1, self.taken, pair=True)
+            args = [*args_common, "-p", str(port), "-mp", str(media)]
+            args += ["-rtp_echo"] if self.options.rtp else []
+            agents.append(Sipp(self, f"{step_name}-agents{index + 1}", args))
+        time.sleep(0.5)
+        for agent in agents:
+            if agent.process.poll() is not None:
+                raise BenchError(f"SIPp {agent.name} exited at once (see {agent.name}.out)")
+        return agents
+
+    def _callers(self, step_name: str, calls: int, rate: float, ramp: "Ramp",
+                 recv_timeout_ms: int, limit: int) -> Sipp:  # fmt: skip
+        (port,) = free_ports(1, self.taken)
+        (media,) = free_ports(1, self.taken, pair=True)
+        # Rates per 1000 s (-rp), so that fractional rates work.
+        args = [
+            self.front, "-sf", str(_scenario("bench_caller.xml")), "-s", ENTRY_POINT,
+            "-i", "127.0.0.1", "-p", str(port), "-mp", str(media),
+            "-m", str(calls), "-rp", "1000000", "-l", str(limit),
+            "-recv_timeout", str(recv_timeout_ms),
+        ]  # fmt: skip
+        if ramp.calls:
+            args += ["-r", str(round(ramp.start * 1000)),
+                     "-rate_increase", str(round(ramp.start * 1000)),
+                     "-rate_max", str(round(rate * 1000)), "-no_rate_quit"]  # fmt: skip
+        else:
+            args += ["-r", str(round(ramp.start * 1000))]
+        args += ["-rtp_echo"] if self.options.rtp else []
+        return Sipp(self, f"{step_name}-callers", args)
+
+    def run_step(self, kind: str, target: float) -> Step:
+        o = self.options
+        if kind == "concurrent":
+            calls = int(target)
+            plan = Ramp(o.setup_rate, 0.0, 0)
+            ramp = calls / o.setup_rate
+            talk = o.hold_s + ramp  # the first caller talks longest: all N overlap hold_s
+            limit = calls
+        else:
+            plan = ramp_plan(target, o.ramp_per_s)
+            calls = plan.calls + placed_calls(target, o.rate_s)
+            ramp = plan.seconds + o.rate_s
+            talk = o.talk_s
+            limit = max(100, round(target * (talk + 30)))
+        name = f"{kind}-{target:g}"
+        step = Step(kind, target, calls)
+        self.new_log_lines()
+        started = time.monotonic()
+        since = datetime.now(UTC) - timedelta(milliseconds=5)
+        step.pss_before_mb = self.sampler.pss()
+        recv_timeout = round((talk + 60) * 1000)
+        agents = self._agents(name, round(talk * 1000), recv_timeout)
+        callers = self._callers(name, calls, target, plan, recv_timeout, limit)
+        began = time.monotonic()
+        if kind == "concurrent":
+            # All N bridged: from the last answer (ramp, plus a margin for set-up) to the
+            # first hang-up (the first caller's talk after its answer).
+            window = (began + ramp + 3.0, began + talk - 1.0)
+        else:
+            # Steady state at the target rate: calls arriving and ending at that rate.
+            window = (began + plan.seconds + talk + 3.0, began + ramp)
+        middle = (window[0] + window[1]) / 2
+        time.sleep(max(0.0, middle - time.monotonic()))
+        step.pss_mb = self.sampler.pss()
+        step.workers = self.sampler.workers
+        callers.wait(ramp + talk + 120 + recv_timeout / 1000)
+        # Every call has ended on the caller's side: the agents have hung up, or failed.
+        time.sleep(2.5)
+        for agent in agents:
+            agent.stop()
+        try:
+            step.cpu, step.window_s = window_cpu(self.sampler.samples, *window)
+        except BenchError as error:
+            print(f"bench: {name}: {error}", file=sys.stderr)
+        step.load = loadavg()
+        total = callers.totals()
+        step.callers_ok, step.callers_failed = total.successful, total.failed
+        step.placement_rate = total.placement_rate
+        kinds: Counter[str] = Counter()
+        for agent in agents:
+            totals = agent.totals()
+            step.agents_ok += totals.successful
+            step.agents_failed += totals.failed
+            kinds.update({f"agent {k}": v for k, v in agent.error_kinds().items()})
+            kinds.update({f"agent {k}": v for k, v in totals.failures.items()
+                          if not agent.error_kinds()})  # fmt: skip
+        kinds.update({f"caller {k}": v for k, v in callers.error_kinds().items()})
+        if not callers.error_kinds():
+            kinds.update({f"caller {k}": v for k, v in total.failures.items()})
+        step.failure_kinds = dict(kinds.most_common())
+        records, step.log = self.call_log(since)
+        if records is not None:
+            step.bridged_peak = bridged_at_once(records)
+        step.differences = count_differences(step.callers_ok, step.agents_ok, step.log)
+        step.server_problems = dict(problem_kinds(self.new_log_lines()).most_common(6))
+        step.seconds = time.monotonic() - started
+        return step
+
+    def call_log(self, since: datetime) -> tuple[list[dict[str, Any]] | None, LogCounts]:
+        """The call log's calls since ``since`` once all have ended, and their counts.
+        ``GET /calls`` gives the newest 1000; with more in the step and no ``until``
+        parameter to page with, the counts come from the queue report instead."""
+        assert self.api is not None
+        for _ in range(60):
+            records = self._records(since)
             if all(r["ended_at"] is not None for r in records):
-                return records
-            time.sleep(0.5)
-        raise BenchError("calls still open in the call log 20 s after SIPp ended")
+                break
+            time.sleep(1.0)
+        else:
+            raise BenchError("calls still open in the call log 60 s after the step ended")
+        if len(records) < CALL_LOG_LIMIT or self.until_supported:
+            return records, log_counts(r["outcome"] for r in records)
+        report = self.api.get(
+            "/reports/queues",
+            params={"from": since.isoformat(), "to": datetime.now(UTC).isoformat(),
+                    "interval": "1d"},
+            headers=self.headers,
+        ).raise_for_status().json()  # fmt: skip
+        rows = [r for r in report if r["queue"] == QUEUE]
+        offered = sum(r["offered"] for r in rows)
+        answered = sum(r["answered"] for r in rows)
+        abandoned = sum(r["abandoned"] for r in rows)
+        other = offered - answered - abandoned
+        return None, LogCounts(offered, answered, abandoned, {"other": other} if other else {},
+                               "queue report")  # fmt: skip
 
-    def step(self, rate: float, calls: int) -> Step:
-        before = self.agents_answered()
-        since = datetime.now(UTC) - timedelta(milliseconds=1)
-        successful, failed = self.sipp(rate, calls)
-        records = self.records(since)
-        answered_by_agents = self.agents_answered() - before
-        outcomes = [r["outcome"] for r in records]
-        answered = outcomes.count("answered")
-        abandoned = outcomes.count("abandoned")
-        peak = self.server_log.last(PEAK)
-        legs, calls_held = (int(peak.group(1)), int(peak.group(2))) if peak else (0, 0)
-        return Step(
-            rate=rate, calls=calls, sipp_successful=successful, sipp_failed=failed,
-            offered=len(records), answered=answered, abandoned=abandoned,
-            other=len(records) - answered - abandoned, agents_answered=answered_by_agents,
-            log_overlap=held_at_once(records), worker_legs=legs, worker_calls=calls_held,
-            counts_match=counts_match(successful, answered_by_agents, outcomes),
-        )  # fmt: skip
+    def _records(self, since: datetime) -> list[dict[str, Any]]:
+        assert self.api is not None
+        params: dict[str, Any] = {"since": since.isoformat(), "limit": CALL_LOG_LIMIT}
+        found: dict[str, dict[str, Any]] = {}
+        while True:
+            page = self.api.get("/calls", params=params, headers=self.headers)
+            records: list[dict[str, Any]] = page.raise_for_status().json()
+            new = [r for r in records if str(r["id"]) not in found]
+            found.update((str(r["id"]), r) for r in records)
+            if len(records) < CALL_LOG_LIMIT or not self.until_supported or not new:
+                return list(found.values())
+            oldest = min(_time(r["started_at"]) for r in records)
+            params["until"] = datetime.fromtimestamp(oldest + 1e-6, UTC).isoformat()
+
+    def idle(self) -> None:
+        """Wait until no call is in progress and the pool has shrunk (between steps)."""
+        time.sleep(self.options.settle_s)
+
+    # Stop
 
     def close(self) -> None:
-        """Stop exactly what was started, newest first: SIGTERM, then SIGKILL."""
-        self.api.close()
-        for process in reversed(self.started):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        """Stop exactly what was started: the SIPp processes by pid, then the server by
+        pid (SIGTERM: it stops its workers and Kamailio), and if it has to be killed, the
+        Kamailio and media processes it had started too (the same pid and start time)."""
+        for sipp in self.sipps:
+            with contextlib.suppress(Exception):
+                sipp.stop()
+        if hasattr(self, "sampler"):
+            self.sampler.stop()
+            with contextlib.suppress(Exception):
+                self.sampler.sample()
+        if self.api is not None:
+            self.api.close()
+        server = self.server
+        if server is None or server.poll() is not None:
+            return
+        known = dict(self.sampler.known) if hasattr(self, "sampler") else {}
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            print("bench: the server did not stop within 60 s; killing it", file=sys.stderr)
+            server.kill()
+            server.wait()
+        for pid, stat in known.items():
+            text = _read(f"/proc/{pid}/stat")
+            if pid != server.pid and text is not None and parse_proc_stat(text).start == stat.start:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
-def _scenario() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "tests" / "sipp" / "caller_bench.xml"
-        if candidate.exists():
-            return candidate
-    raise BenchError("tests/sipp/caller_bench.xml not found (run from the repository)")
+# Output
 
 
-def _table(steps: list[Step], finals: list[Step]) -> str:
-    head = "run    rate/s  calls  sipp ok/failed  offered answered abandoned other  agents  "
-    head += "log overlap  worker peak  counts"
-    lines = [head]
-    for label, step in [("step ", s) for s in steps] + [("final", s) for s in finals]:
+def _label(step: Step) -> str:
+    return f"{step.target:g} at once" if step.kind == "concurrent" else f"{step.target:g}/s"
+
+
+def calls_table(steps: Sequence[Step]) -> str:
+    lines = [
+        "step          calls  placed/s  callers ok/failed  agents ok/failed   call log: offered "
+        "answered abandoned  bridged at once  counts",
+    ]
+    for s in steps:
+        log = s.log or LogCounts(0, 0, 0)
+        peak = "-" if s.bridged_peak is None else str(s.bridged_peak)
+        source = "" if log.source == "call log" else f" ({log.source})"
         lines.append(
-            f"{label} {step.rate:6.1f} {step.calls:6d}  "
-            f"{step.sipp_successful:6d}/{step.sipp_failed:<6d}"
-            f"  {step.offered:7d} {step.answered:8d} {step.abandoned:9d} {step.other:5d}"
-            f"  {step.agents_answered:6d}  {step.log_overlap:11d}  "
-            f"{f'{step.worker_legs} legs':>11s}  {'match' if step.counts_match else 'DIFFER'}"
+            f"{_label(s):12s} {s.calls:6d}  {s.placement_rate:8.1f}  {s.callers_ok:9d}/{s.callers_failed:<7d}"
+            f"  {s.agents_ok:8d}/{s.agents_failed:<7d}  {log.offered:16d} {log.answered:8d}"
+            f" {log.abandoned:9d}  {peak:>15s}  {s.counts}{source}"
+        )
+        if s.failure_kinds:
+            kinds = ", ".join(f"{k}: {v}" for k, v in s.failure_kinds.items())
+            lines.append(f"{'':12s}   failures: {kinds}")
+    return "\n".join(lines)
+
+
+def resources_table(steps: Sequence[Step]) -> str:
+    lines = [
+        "step          window workers  CPU % of one core: server kamailio media = server side"
+        "  sipp bench  per call          PSS MB: server kamailio media = server side  per call"
+        "  load",
+    ]
+    for s in steps:
+        c, m = s.cpu, s.pss_mb
+        if s.kind == "concurrent":
+            per_call = f"{s.server_cpu / s.target:.2f} %/call"
+            memory = f"{s.server_pss / s.target:5.2f} MB"
+        else:
+            per_call = f"{s.server_cpu * 10 / s.target:.1f} ms/call"
+            memory = f"{'-':>5s}"
+        lines.append(
+            f"{_label(s):12s} {s.window_s:5.0f} s {s.workers:7d}  {'':17s}"
+            f"{c.get('server', 0):6.1f} {c.get('kamailio', 0):8.1f} {c.get('media', 0):5.1f}"
+            f"   {s.server_cpu:11.1f}  {c.get('sipp', 0):4.0f} {c.get('bench', 0):5.1f}  "
+            f"{per_call:16s}  {'':7s} {m.get('server', 0):6.0f} {m.get('kamailio', 0):8.0f}"
+            f" {m.get('media', 0):5.0f}   {s.server_pss:11.0f}  {memory}"
+            f"  {s.load[0]:4.1f}"
         )
     return "\n".join(lines)
 
 
-def clean_peak(runs: list[Step]) -> Step | None:
-    """The last run before the first one with a failed call: the worker's peak (which
-    only grows) as it stood then was reached with zero failures."""
-    last = None
-    for run in runs:
-        if run.sipp_failed:
-            break
-        last = run
-    return last
+def summary(concurrency: Sequence[Step], rates: Sequence[Step], options: Options,
+            seconds: float, loads: Sequence[float]) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    best_n = highest_clean(concurrency)
+    best_r = highest_clean(rates)
+    first_bad_n = next((s for s in concurrency if not s.clean), None)
+    first_bad_r = next((s for s in rates if not s.clean), None)
+    every = [*concurrency, *rates]
+    matched = all(not s.differences for s in every)
+    n = int(best_n.target) if best_n else 0
+    r = best_r.target if best_r else 0.0
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    def failing(step: Step | None) -> str:
+        if step is None:
+            return ""
+        kinds = ", ".join(f"{k}: {v}" for k, v in step.failure_kinds.items()) or "see the table"
+        return f"; at {_label(step)}: {step.failures} of {step.calls} failed ({kinds})"
+
+    rtp = ("RTP both ways on every leg (SIPp -rtp_echo), the workers' RTP timeout 60 s"
+           if options.rtp else "no RTP (SIPp without -rtp_echo), the workers' RTP timeout off")  # fmt: skip
+    lines = [
+        f"the whole server (Kamailio, {options.max_workers} media workers at most, call flow, "
+        f"centre, event log) on {os.cpu_count()} cores; {options.agents} agents on "
+        f"{options.uas} SIPp UAS processes; {rtp}",
+        f"  concurrent bridged calls held {options.hold_s:g} s with zero failures: {n} "
+        f"(target >= {TARGET_CONCURRENT}) — {met(n >= TARGET_CONCURRENT)}{failing(first_bad_n)}",
+        f"  new calls/s sustained {options.rate_s:g} s with zero failures: {r:g} "
+        f"(target >= {TARGET_RATE:g}) — {met(r >= TARGET_RATE)}{failing(first_bad_r)}",
+        f"  call log offered/answered/abandoned against SIPp and the agents: "
+        f"{'equal in every step' if matched else 'DIFFER'} — {met(matched)}",
+    ]
+    for s in every:
+        if s.differences:
+            lines.append(f"    {_label(s)}: {s.counts}")
+    if best_n is not None and best_n.target:
+        lines.append(
+            f"  per bridged call at {n}: server side {best_n.server_cpu / n:.2f} % of one core "
+            f"(server {best_n.cpu.get('server', 0) / n:.3f}, Kamailio "
+            f"{best_n.cpu.get('kamailio', 0) / n:.3f}, media {best_n.cpu.get('media', 0) / n:.2f}),"
+            f" PSS {best_n.server_pss / n:.2f} MB (server side {best_n.server_pss:.0f} MB, "
+            f"{best_n.workers} workers); the generators {best_n.cpu.get('sipp', 0):.0f} % apart"
+        )
+    if best_r is not None and best_r.target:
+        lines.append(
+            f"  per call at {r:g}/s: server side {best_r.server_cpu * 10 / r:.1f} ms of CPU "
+            f"({best_r.server_cpu:.0f} % of one core); the generators "
+            f"{best_r.cpu.get('sipp', 0):.0f} % apart"
+        )
+    lines.append(
+        f"  load average during the run: {min(loads, default=0):.1f} to "
+        f"{max(loads, default=0):.1f} (1 min; other work shares the machine); {seconds:.0f} s"
+    )
+    figures = {
+        "most_concurrent_bridged_zero_failures": n,
+        "highest_rate_zero_failures": r,
+        "counts_match": matched,
+        "targets": {"concurrent": TARGET_CONCURRENT, "rate": TARGET_RATE},
+        "met": {"concurrent": n >= TARGET_CONCURRENT, "rate": r >= TARGET_RATE,
+                "counts": matched},  # fmt: skip
+        "options": asdict(options),
+        "seconds": round(seconds, 1),
+        "steps": [
+            {**asdict(s), "failures": s.failures, "clean": s.clean, "server_cpu": s.server_cpu,
+             "server_pss_mb": s.server_pss, "counts": s.counts}
+            for s in every
+        ],  # fmt: skip
+    }
+    return "\n".join(lines), figures
+
+
+# Command line
 
 
 def _positive_int(text: str) -> int:
@@ -309,109 +1108,160 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _rates(text: str) -> list[float]:
+def _positive(text: str) -> float:
     try:
-        rates = [float(r) for r in text.split(",")]
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0: {text}")
+    return value
+
+
+def _rising(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")] if text else []
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
-    if not rates or any(not 0 < r <= 1000 for r in rates) or rates != sorted(rates):
-        raise argparse.ArgumentTypeError(f"rates must rise, each above 0 and at most 1000: {text}")
-    return rates
+    if any(not 0 < v <= 5000 for v in values) or values != sorted(set(values)):
+        raise argparse.ArgumentTypeError(f"steps must rise, each above 0 and at most 5000: {text}")
+    return values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bench-calls", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    add = parser.add_argument
+    add("--concurrent", type=_rising, default=None, metavar="N,N,...",
+        help="calls held at once to step through (100,200,300,400; empty: skip)")
+    add("--rates", type=_rising, default=None, metavar="R,R,...",
+        help="new calls per second to step through (20,35,50,70; empty: skip)")
+    add("--hold-s", type=_positive, default=None,
+        help="seconds all N calls are bridged at once in a concurrency step (60)")
+    add("--rate-s", type=_positive, default=None,
+        help="seconds each rate is sustained (60)")
+    add("--talk-s", type=_positive, default=None,
+        help="seconds each call talks in a rate step (2)")
+    add("--setup-rate", type=_positive, default=None,
+        help="new calls per second while a concurrency step builds up (10: the media "
+        "pool grows as callers take its workers, and a faster start finds none free)")
+    add("--ramp-per-s", type=_positive, default=None,
+        help="a rate step rises by this many calls/s every second to its rate (5)")
+    add("--agents", type=_positive_int, default=None,
+        help="agents of the bench's queue, all logged in (420; at least the most calls "
+        "held at once)")
+    add("--uas", type=_positive_int, default=4,
+        help="SIPp UAS processes the agents' phones are spread over (4)")
+    add("--min-workers", type=_positive_int, default=2,
+        help="the server's --media-workers MIN: workers kept running, the rest started as "
+        "callers take them (2, the server's default)")
+    add("--max-workers", type=_positive_int, default=None,
+        help="the server's --media-workers MAX (agents + 30)")
+    add("--rtp-base", type=_positive_int, default=21000,
+        help="the server's --rtp-base (21000: clear of other servers' default 20000 and of "
+        "the ephemeral ports)")
+    add("--no-rtp", action="store_true",
+        help="no RTP from SIPp (no -rtp_echo) and the workers' RTP timeout off")
+    add("--quick", action="store_true",
+        help="a smoke run of about 2 minutes: 40 agents, 20 and 40 at once held 10 s, "
+        "10/s and 20/s for 10 s (the other options still apply)")
+    add("--json", metavar="FILE", type=Path, help="write the figures as JSON to FILE ('-': stdout)")
+    add("--keep", metavar="DIR", type=Path,
+        help="keep the server's log, the data directory and SIPp's files in DIR")
+    return parser
+
+
+def options_of(args: argparse.Namespace) -> Options:
+    o = Options()
+    if args.quick:
+        o = Options(agents=40, concurrent=[20, 40], hold_s=10, rates=[10.0, 20.0], rate_s=10,
+                    talk_s=1.0, settle_s=3.0)  # fmt: skip
+    for name in ("concurrent", "rates", "hold_s", "rate_s", "talk_s", "setup_rate", "ramp_per_s",
+                 "agents"):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(o, name, [int(v) for v in value] if name == "concurrent" else value)
+    o.uas = args.uas
+    o.rtp = not args.no_rtp
+    o.rtp_base = args.rtp_base
+    if args.agents is None and o.concurrent and max(o.concurrent) > o.agents:
+        o.agents = max(o.concurrent) + 20
+    o.max_workers = args.max_workers or o.agents + 30
+    o.min_workers = min(args.min_workers, o.max_workers)
+    if o.concurrent and max(o.concurrent) > o.agents:
+        raise SystemExit(f"bench-calls: {max(o.concurrent)} calls at once need as many agents "
+                         f"(--agents {o.agents})")  # fmt: skip
+    return o
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="bench-calls",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--rates",
-        type=_rates,
-        default=_rates("2,4,6,8,10,12,15,20"),
-        help="new calls/s to step through (default 2,4,6,8,10,12,15,20)",
-    )
-    parser.add_argument("--step-calls", type=_positive_int, default=30, help="calls per step (30)")
-    parser.add_argument(
-        "--calls", type=_positive_int, default=300, help="calls in the final run (300)"
-    )
-    parser.add_argument(
-        "--talk-ms",
-        type=_positive_int,
-        default=100,
-        help="ms an agent talks before hanging up (100)",
-    )
-    parser.add_argument("--agents", type=_positive_int, default=8, help="simulated agents (8)")
-    parser.add_argument("--json", action="store_true", help="the figures as JSON too")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    options = options_of(args)
     started = time.monotonic()
-    steps: list[Step] = []
-    finals: list[Step] = []
-    with tempfile.TemporaryDirectory(prefix="bench-calls-") as tmp:
-        bench = Bench(Path(tmp), args.agents, args.talk_ms)
-        try:
-            for rate in args.rates:
-                step = bench.step(rate, args.step_calls)
-                steps.append(step)
-                print(
-                    f"step {rate:g}/s: {step.sipp_failed} failed of {step.calls}, "
-                    f"worker peak so far {step.worker_legs} legs",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                if step.sipp_failed:
-                    break
-            # The full run at the highest clean rate; a lower one if that run fails.
-            for rate in reversed([s.rate for s in steps if s.sipp_failed == 0]):
-                final = bench.step(rate, args.calls)
-                finals.append(final)
-                print(
-                    f"final {rate:g}/s: {final.sipp_failed} failed of {final.calls}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                if final.sipp_failed == 0:
-                    break
-        finally:
-            bench.close()
-    clean_finals = [s for s in finals if s.sipp_failed == 0]
-    best_rate = clean_finals[0].rate if clean_finals else 0.0
-    peak = clean_peak([*steps, *finals])
-    matched = all(s.counts_match for s in [*steps, *finals])
-    figures = {
-        "highest_rate_zero_failures": best_rate,
-        "calls_at_that_rate": args.calls,
-        "most_calls_at_once_zero_failures": max(
-            (run.log_overlap for run in [*steps, *finals] if run.sipp_failed == 0), default=0
-        ),
-        "worker_peak_legs_zero_failures": peak.worker_legs if peak else 0,
-        "worker_peak_calls_zero_failures": peak.worker_calls if peak else 0,
-        "counts_match": matched,
-        "talk_ms": args.talk_ms,
-        "agents": args.agents,
-        "seconds": round(time.monotonic() - started, 1),
-        "steps": [asdict(s) for s in steps],
-        "finals": [asdict(s) for s in finals],
-    }
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    print(_table(steps, finals))
-    print(
-        f"one media worker, {args.agents} simulated agents who answer at once and hang up "
-        f"after {args.talk_ms} ms:\n"
-        f"  highest steady rate with zero failed calls over {args.calls} calls: "
-        f"{best_rate:g} calls/s (target {TARGET_RATE:g})\n"
-        f"  most calls held at once in a run with zero failures: "
-        f"{figures['most_calls_at_once_zero_failures']} (the call log's times; a bridged "
-        f"call is 2 legs)\n"
-        f"  the worker's own peak before the first failed call: "
-        f"{figures['worker_peak_legs_zero_failures']} call legs "
-        f"({figures['worker_peak_calls_zero_failures']} calls); target {TARGET_LEGS} legs, "
-        f"the pjsua2-python wheel holds 4\n"
-        f"  call log offered/answered/abandoned against SIPp and the agents: "
-        f"{'match' if matched else 'DIFFER'} ({figures['seconds']:g} s)"
-    )
-    return 0 if matched and clean_finals else 1
+    concurrency: list[Step] = []
+    rates: list[Step] = []
+    loads: list[float] = []
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, terminate)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="bench-calls-", dir=args.keep))
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-calls-"))
+    bench = Bench(tmp, options)
+    try:
+        bench.start()
+        bench.build_site()
+        plan = [("concurrent", float(n)) for n in options.concurrent]
+        plan += [("rate", r) for r in options.rates]
+        failed_kinds: set[str] = set()
+        for kind, target in plan:
+            if kind in failed_kinds:
+                continue
+            loads.append(loadavg()[0])
+            step = bench.run_step(kind, target)
+            loads.append(step.load[0])
+            (concurrency if kind == "concurrent" else rates).append(step)
+            print(
+                f"bench: {_label(step)}: {step.calls} calls, {step.failures} failed, "
+                f"counts {step.counts}, server side {step.server_cpu:.0f} % CPU, "
+                f"SIPp {step.cpu.get('sipp', 0):.0f} %, {step.workers} workers, "
+                f"load {step.load[0]:.1f} ({step.seconds:.0f} s)",
+                file=sys.stderr, flush=True,
+            )  # fmt: skip
+            if not step.clean:
+                failed_kinds.add(kind)
+            bench.idle()
+    except KeyboardInterrupt:
+        print("bench: interrupted; stopping what it started", file=sys.stderr)
+        return 130
+    except (BenchError, httpx.HTTPError, OSError) as error:
+        print(f"bench: could not run: {error}", file=sys.stderr)
+        return 1
+    finally:
+        bench.close()
+        if args.keep is not None:
+            print(f"bench: the server's log, data and SIPp's files are in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    text, figures = summary(concurrency, rates, options, time.monotonic() - started, loads)
+    if args.json is not None:
+        payload = json.dumps(figures, indent=2, default=str)
+        if str(args.json) == "-":
+            print(payload)
+        else:
+            args.json.write_text(payload + "\n")
+    print(calls_table([*concurrency, *rates]))
+    print()
+    print(resources_table([*concurrency, *rates]))
+    print()
+    print(text)
+    return 0
 
 
 if __name__ == "__main__":
