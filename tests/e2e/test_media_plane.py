@@ -20,11 +20,15 @@ from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address, worker_pids
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.store import open_store
+from vaxla_server.store.events import Ended
 
 SIM = Path(sys.executable).parent / "vaxla-sim"
-ANSWERING = re.compile(r"logged in, answering at sip:agent@(\S+)")
+LOGGED_IN = re.compile(r"^(\S.*) logged in, answering at ")
 KAMAILIO_PID = re.compile(r"Kamailio \(pid (\d+)\) is the SIP front")
 KAMAILIO_RESTARTED = re.compile(r"Kamailio restarted \(restart (\d+)\), pid (\d+)")
+IN_WORKER = re.compile(r"call w\d+-\d+ is contact \d+ at entry point")
+NO_RTP = re.compile(r"no RTP from the caller for ([0-9.]+) s; ending it")
 STRANGER = "127.0.0.2"
 """Not a trunk: every server here takes calls from 127.0.0.1/32 only."""
 
@@ -80,9 +84,12 @@ class Sim:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )  # fmt: skip
         assert self.process.stdout is not None
-        for _ in range(count):
-            while not ANSWERING.search(line := self.process.stdout.readline()):
-                assert line, "vaxla-sim ended before its agents logged in"
+        ready: set[str] = set()
+        while len(ready) < count:
+            line = self.process.stdout.readline()
+            assert line, "vaxla-sim ended before its agents logged in"
+            if found := LOGGED_IN.search(line):
+                ready.update(found.group(1).split(", "))
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -100,6 +107,16 @@ def calls_since(demo: Demo, started: float) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = demo.get("/calls", demo.token("supervisor1"))
     after = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(started - 1))
     return [call for call in calls if call["started_at"][:19] >= after]
+
+
+def wait_for_calls(server: ServerProcess, count: int, timeout: float = 20) -> None:
+    """Until ``count`` callers have reached a worker (the server logs each)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len([line for line in server.read_available() if IN_WORKER.search(line)]) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} callers reached a worker in {timeout} s")
 
 
 def pause_in_support(demo: Demo, agent: str) -> None:
@@ -174,6 +191,7 @@ def test_a_full_site_turns_callers_away_and_never_deadlocks(tmp_path: Path) -> N
         try:
             started = time.time()
             taken = sipp(demo, "caller_waits.xml", "200", calls=3, rate=50)
+            wait_for_calls(server, 3)
             turned = sipp(demo, "caller_unavailable.xml", "200", calls=2, rate=50,
                           extra=["-timeout", "10s"])  # fmt: skip
             assert finish(taken) == 0
@@ -186,23 +204,29 @@ def test_a_full_site_turns_callers_away_and_never_deadlocks(tmp_path: Path) -> N
         server.stop()
 
 
-def test_a_caller_who_sends_no_rtp_is_ended_after_the_timeout(tmp_path: Path) -> None:
-    """``--rtp-timeout 3``: a caller waiting in the queue who sends no RTP is hung up
-    within the timeout (and a second for the check), and logged abandoned."""
+def test_a_caller_whose_rtp_stops_is_ended_after_the_timeout(tmp_path: Path) -> None:
+    """``--rtp-timeout 3``: a caller waiting in the queue whose RTP stops (SIPp sends
+    none of its own) is hung up 3 s after its last packet (the check runs each second),
+    and logged abandoned with the cause ``media_timeout``."""
     with serve(tmp_path, "--media-workers", "2:4", "--rtp-timeout", "3") as server:
         demo = demo_of(server, tmp_path)
         pause_in_support(demo, "agent1")
         started = time.time()
-        caller = sipp(demo, "caller_waits.xml", "200")  # sends no RTP, waits for a BYE
-        assert finish(caller, 20) == 0
-        took = time.time() - started
-        assert 3 <= took < 6, f"ended after {took:.1f} s"
+        caller = sipp(demo, "caller_waits.xml", "200")  # waits for the server's BYE
+        assert finish(caller, 40) == 0
+        lines = server.read_available()
+        silence = [m for m in map(NO_RTP.search, lines) if m]
+        assert len(silence) == 1, lines[-20:]
+        assert 3.0 <= float(silence[0].group(1)) < 4.5
         (record,) = calls_since(demo, started)
         assert record["outcome"] == "abandoned"
-        lines = server.read_available()
-        assert any("no RTP from the caller" in line for line in lines)
         demo.api.close()
         server.stop()
+    with open_store(data_dir=tmp_path / "data") as store:
+        ended = [e.event for e in store.events.read(kinds=["ended"]) if isinstance(e.event, Ended)]
+    assert [(e.contact_id, e.by, e.cause) for e in ended] == [
+        (record["id"], "caller", "media_timeout")
+    ]
 
 
 def test_kamailio_killed_is_restarted_and_calls_go_on(tmp_path: Path) -> None:

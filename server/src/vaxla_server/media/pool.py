@@ -254,6 +254,7 @@ class MediaPool:
             raise
         self._spawn_task(self._retire_idle_workers())
         await self._push_workers()
+        self._rebalance()  # the spare workers beyond ``size``
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Shut every worker down (calls end with cause ``shutdown``), then end any process
@@ -548,9 +549,9 @@ class MediaPool:
         except (ProtocolError, TimeoutError, ConnectionError) as error:
             log.error("control connection refused or broken: %s", error)
         finally:
-            if worker is None:
+            if worker is None or worker.retiring:
                 writer.close()
-            elif not worker.retiring:
+            else:
                 await self._lost(worker, "control connection closed")
 
     async def _route(self, worker: _Worker, message: FromWorker) -> None:

@@ -523,7 +523,7 @@ class MediaWorker:
                     continue
                 if now - leg.rx_since < self.config.rtp_timeout:
                     continue
-                log.warning("call %s: no RTP from the %s for %.0f s; ending it", contact.call_id,
+                log.warning("call %s: no RTP from the %s for %.1f s; ending it", contact.call_id,
                             leg.role, now - leg.rx_since)  # fmt: skip
                 if leg is contact.target:
                     with contextlib.suppress(pj.Error):

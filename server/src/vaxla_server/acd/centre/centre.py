@@ -731,7 +731,7 @@ class ContactCentre:
             at = self._at(t)
             out: list[Event] = []
             if contact.state == "waiting" and by == "caller":
-                out = self._abandon(contact, t)
+                out = self._abandon(contact, t, cause)
             elif contact.state == "waiting":
                 self._apply([RemoveContact(contact_id)], t)
                 for agent_id in list(contact.offers):
@@ -1065,7 +1065,7 @@ class ContactCentre:
             )
         ]
 
-    def _abandon(self, contact: _Contact, t: float) -> list[Event]:
+    def _abandon(self, contact: _Contact, t: float, cause: EndCause | None = None) -> list[Event]:
         assert contact.queue_id is not None and contact.wait_started is not None
         self._timers.cancel(("transfer", contact.id))
         position = self._position(contact)
@@ -1082,7 +1082,9 @@ class ContactCentre:
                 position=position,
                 wait_seconds=t - contact.wait_started,
             ),
-            Ended(at=at, contact_id=contact.id, queue_id=contact.queue_id, by="caller"),
+            Ended(
+                at=at, contact_id=contact.id, queue_id=contact.queue_id, by="caller", cause=cause
+            ),
         ]
 
     def _drop_offer(self, contact: _Contact, agent_id: int, *, withdraw: bool) -> None:
