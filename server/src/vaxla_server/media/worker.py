@@ -318,6 +318,7 @@ class Control:
         if ":" in host:
             self._waker.close()
             self._waker = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self._waker.bind((host, 0))  # the worker listens on no wildcard address
         self._wake_to = (host, port)
         self._reader = threading.Thread(target=self._read, name="control", daemon=True)
         self._reader.start()

@@ -43,6 +43,7 @@ import concurrent.futures
 import contextlib
 import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -66,11 +67,9 @@ TARGET_CONCURRENT = 300
 TARGET_RATE = 50.0
 BIN = Path(sys.executable).parent
 HZ = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 LISTENING = re.compile(r"Uvicorn running on (https?://\S+)")
 FRONT = re.compile(r"calls are taken at sip:(\S+) \(Kamailio\)")
 SERVER_GROUPS = ("server", "kamailio", "media")
-GROUPS = (*SERVER_GROUPS, "sipp", "bench")
 ENTRY_POINT = "300"
 QUEUE = "Bench"
 PASSWORD = "bench-calls-password"
@@ -113,9 +112,9 @@ def _epoch(stamp: str) -> float:
 def sipp_totals(stats: str) -> SippTotals:
     """SIPp's cumulative totals from its ``-trace_stat`` CSV (``;``-separated, a header
     row, one row per ``-fd`` period and one written at exit): successful, failed and
-    created calls, the failure reasons SIPp counted, and the rate at which calls were
-    created at the final target rate: from the start (or, after a ``-rate_increase``
-    ramp, from the first row at that rate) to the first row that shows every call."""
+    created calls, the failure reasons SIPp counted, and the rate at which a UAC created
+    calls (those created by the last row written while it was still creating, over the
+    time from its start to that row)."""
     rows = _rows(stats)
     last = rows[-1]
     try:
@@ -125,47 +124,56 @@ def sipp_totals(stats: str) -> SippTotals:
         failures = {
             name.removeprefix("Failed").removesuffix("(C)"): int(value)
             for name, value in last.items()
-            if name.startswith("Failed") and name.endswith("(C)") and name != "FailedCall(C)"
-            and value and int(value)
-        }  # fmt: skip
+            if name.startswith("Failed")
+            and name.endswith("(C)")
+            and name != "FailedCall(C)"
+            and value
+            and int(value)
+        }
         retransmissions = int(last.get("Retransmissions(C)") or 0)
         rate = 0.0
         if int(last.get("OutgoingCall(C)") or 0):
-            # From the first row at the final target rate (after any -rate_increase ramp)
-            # to the first row that shows every call created.
-            target = last["TargetRate"]
-            first = next(r for r in rows if r["TargetRate"] == target)
-            if first is rows[0]:
-                begin, begun = _epoch(last["StartTime"]), 0
-            else:
-                begin, begun = _epoch(first["CurrentTime"]), int(first["TotalCallCreated"])
-            done = next(r for r in rows if int(r["TotalCallCreated"]) >= created)
-            elapsed = _epoch(done["CurrentTime"]) - begin
-            rate = (created - begun) / elapsed if elapsed > 0 else 0.0
+            # The last row while it was still creating calls (a row is written every
+            # second, so the row that first shows them all may be nearly a second late).
+            start = _epoch(last["StartTime"])
+            creating = [r for r in rows if 0 < int(r["TotalCallCreated"]) < created]
+            row = (
+                creating[-1]
+                if creating
+                else next(r for r in rows if int(r["TotalCallCreated"]) >= created)
+            )
+            elapsed = _epoch(row["CurrentTime"]) - start
+            rate = int(row["TotalCallCreated"]) / elapsed if elapsed > 0 else 0.0
     except (KeyError, ValueError, StopIteration) as error:
         raise BenchError(f"SIPp's statistics file lacks its call counts: {error!r}") from None
     return SippTotals(successful, failed, created, failures, retransmissions, rate)
 
 
-UNEXPECTED = re.compile(r"received '(?:SIP/2\.0 (\d{3})[^']*|(\w+) )")
+UNEXPECTED = re.compile(r"received '(?:SIP/2\.0 (\d{3})|([A-Z]+) )")
+SIPP_ERRORS = (
+    ("Aborting call on an unexpected BYE", "BYE"),
+    ("Aborting call on an unexpected CANCEL", "CANCEL"),
+    ("receive timeout on message", "receive timeout"),
+    ("send timeout on message", "send timeout"),
+    ("Aborting call on UDP retransmission timeout", "retransmissions exhausted"),
+)
 
 
 def sipp_error_kinds(errors: str) -> Counter[str]:
     """What SIPp's ``-trace_err`` file says went wrong, counted: an unexpected response
-    by its code (``503``), an unexpected request by its method (``BYE``), a timeout, a
-    retransmission give-up; other lines by their first words."""
+    by its code (``503``), an unexpected request by its method (``BYE``), a receive or
+    send timeout, retransmissions exhausted. Lines of no such kind (the rest of a message
+    SIPp quotes) are not counted."""
     kinds: Counter[str] = Counter()
     for line in errors.splitlines():
         if "Aborting call on unexpected message" in line:
             match = UNEXPECTED.search(line)
-            if match:
-                kinds[match.group(1) or match.group(2)] += 1
-            else:
-                kinds["unexpected message"] += 1
-        elif "timeout" in line.lower() and "call-id" in line.lower():
-            kinds["timeout"] += 1
-        elif "Max retransmission" in line or "max UDP retrans" in line.lower():
-            kinds["retransmissions exhausted"] += 1
+            kinds[(match.group(1) or match.group(2)) if match else "unexpected message"] += 1
+            continue
+        for text, kind in SIPP_ERRORS:
+            if text in line:
+                kinds[kind] += 1
+                break
     return kinds
 
 
@@ -226,8 +234,11 @@ def server_groups(
     the server counts as ``server``. ``names`` are the command lines of the server's
     children."""
     parents = {pid: s.ppid for pid, s in stats.items()}
-    groups: dict[str, set[int]] = {"server": {server} if server in stats else set(),
-                                   "kamailio": set(), "media": set()}  # fmt: skip
+    groups: dict[str, set[int]] = {
+        "server": {server} if server in stats else set(),
+        "kamailio": set(),
+        "media": set(),
+    }
     for pid, s in stats.items():
         if s.ppid != server:
             continue
@@ -237,8 +248,9 @@ def server_groups(
     return groups
 
 
-def group_ticks(stats: Mapping[int, ProcStat], groups: Mapping[str, set[int]], server: int
-                ) -> dict[str, int]:  # fmt: skip
+def group_ticks(
+    stats: Mapping[int, ProcStat], groups: Mapping[str, set[int]], server: int
+) -> dict[str, int]:
     """CPU ticks so far per group. A group's processes count their own time; a group's
     top process (Kamailio's main process, the zygote) also counts the time of its children
     that exited (the workers that died or retired), so their time is not lost. The
@@ -246,8 +258,9 @@ def group_ticks(stats: Mapping[int, ProcStat], groups: Mapping[str, set[int]], s
     ticks: dict[str, int] = {}
     for group, pids in groups.items():
         total = sum(stats[pid].ticks for pid in pids if pid in stats)
-        total += sum(stats[pid].child_ticks for pid in pids
-                     if pid in stats and stats[pid].ppid == server)  # fmt: skip
+        total += sum(
+            stats[pid].child_ticks for pid in pids if pid in stats and stats[pid].ppid == server
+        )
         ticks[group] = total
     return ticks
 
@@ -263,8 +276,9 @@ class Sample:
     ticks: dict[str, int]
 
 
-def window_cpu(samples: Sequence[Sample], start: float, end: float, hz: int = HZ
-               ) -> tuple[dict[str, float], float]:  # fmt: skip
+def window_cpu(
+    samples: Sequence[Sample], start: float, end: float, hz: int = HZ
+) -> tuple[dict[str, float], float]:
     """% of one core per group between the samples nearest ``start`` and ``end`` (the
     first at or after start, the last at or before end), and the seconds they span.
     A group missing from a sample counts from 0 (it started meanwhile)."""
@@ -320,8 +334,9 @@ class LogCounts:
 def log_counts(outcomes: Iterable[str], source: str = "call log") -> LogCounts:
     counted = Counter(outcomes)
     other = {k: v for k, v in sorted(counted.items()) if k not in ("answered", "abandoned")}
-    return LogCounts(sum(counted.values()), counted["answered"], counted["abandoned"], other,
-                     source)  # fmt: skip
+    return LogCounts(
+        sum(counted.values()), counted["answered"], counted["abandoned"], other, source
+    )
 
 
 def count_differences(callers_ok: int, agents_ok: int, log: LogCounts) -> list[str]:
@@ -521,7 +536,8 @@ class Sampler:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(5)
+        if self._thread.is_alive():
+            self._thread.join(5)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -567,7 +583,7 @@ class Sampler:
 
     def pss(self) -> dict[str, float]:
         """PSS in MB per group, now."""
-        stats, groups = self.groups()
+        _, groups = self.groups()
         with self.lock:
             groups["sipp"] = set(self.sipp)
         groups["bench"] = {os.getpid()}
@@ -591,31 +607,60 @@ class Sipp:
         self.errors = bench.tmp / f"{name}.errors"
         self.bench = bench
         command = [
-            "sipp", *args, "-nostdin", "-trace_stat", "-stf", str(self.stats), "-fd", "1",
-            "-trace_err", "-error_file", str(self.errors),
-        ]  # fmt: skip
+            "sipp",
+            *args,
+            "-nostdin",
+            "-trace_stat",
+            "-stf",
+            str(self.stats),
+            "-fd",
+            "1",
+            "-trace_err",
+            "-error_file",
+            str(self.errors),
+        ]
         with (bench.tmp / f"{name}.out").open("w") as out:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C on the terminal reaches only the bench
-            )  # fmt: skip
+            )
         bench.sipps.append(self)
         bench.sampler.add_sipp(self.process.pid)
         self.returncode: int | None = None
 
-    def wait(self, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
-        while self.returncode is None:
+    def exited(self) -> bool:
+        """Whether it has exited; reaps it (with its CPU time for the sampler) if so."""
+        if self.returncode is None:
             pid, status, rusage = os.wait4(self.process.pid, os.WNOHANG)
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
                 self.process.returncode = self.returncode
                 self.bench.sampler.reaped_sipp(pid, rusage)
-                break
+        return self.returncode is not None
+
+    def wait(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while not self.exited():
             if time.monotonic() > deadline:
                 raise BenchError(f"SIPp {self.name} did not end within {timeout:.0f} s")
             time.sleep(0.2)
+        assert self.returncode is not None
         return self.returncode
+
+    def wait_created(self, calls: int, timeout: float) -> None:
+        """Until its statistics show ``calls`` created (a UAC)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(BenchError, OSError):
+                if self.stats.exists() and self.totals().created >= calls:
+                    return
+            if self.exited():
+                raise BenchError(f"SIPp {self.name} exited while placing its calls")
+            time.sleep(0.05)
+        raise BenchError(f"SIPp {self.name} did not place {calls} calls in {timeout:.0f} s")
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM (SIPp writes its last statistics row and exits), then SIGKILL."""
@@ -636,8 +681,18 @@ class Sipp:
         return sipp_totals(self.stats.read_text())
 
     def error_kinds(self) -> Counter[str]:
-        return sipp_error_kinds(self.errors.read_text(errors="replace")) if self.errors.exists() \
-            else Counter()  # fmt: skip
+        return (
+            sipp_error_kinds(self.errors.read_text(errors="replace"))
+            if self.errors.exists()
+            else Counter()
+        )
+
+
+def _failure_kinds(side: str, sipp: Sipp, totals: SippTotals) -> dict[str, int]:
+    """Why a SIPp's calls failed: from its error file (a response code, a request, a
+    timeout), or else SIPp's own failure columns."""
+    kinds = sipp.error_kinds() or Counter(totals.failures)
+    return {f"{side} {kind}": count for kind, count in kinds.items()}
 
 
 def _scenario(name: str) -> Path:
@@ -661,11 +716,12 @@ class Options:
     talk_s: float = 2.0
     ramp_per_s: float = 5.0
     rtp: bool = True
-    min_workers: int = 2
+    min_workers: int = 410
+    media_spare: int | None = None
     max_workers: int = 450
     rtp_base: int = 21000
     settle_s: float = 5.0
-    keep: bool = False
+    idle_s: float = 10.0
 
 
 class Bench:
@@ -686,19 +742,36 @@ class Bench:
     # Start
 
     def start(self) -> None:
-        sip_port, = free_ports(1, self.taken)
+        (sip_port,) = free_ports(1, self.taken)
         rtp_timeout = "60" if self.options.rtp else "0"
         command = [
-            str(BIN / "vaxla-server"), "serve", "--data-dir", str(self.tmp / "data"),
-            "--http-port", "0", "--no-discovery", "--demo", "--sip-port", str(sip_port),
-            "--media-workers", f"{self.options.min_workers}:{self.options.max_workers}",
-            "--rtp-base", str(self.options.rtp_base), "--rtp-timeout", rtp_timeout,
-        ]  # fmt: skip
+            str(BIN / "vaxla-server"),
+            "serve",
+            "--data-dir",
+            str(self.tmp / "data"),
+            "--http-port",
+            "0",
+            "--no-discovery",
+            "--demo",
+            "--sip-port",
+            str(sip_port),
+            "--media-workers",
+            f"{self.options.min_workers}:{self.options.max_workers}",
+            "--rtp-base",
+            str(self.options.rtp_base),
+            "--rtp-timeout",
+            rtp_timeout,
+        ]
+        if self.options.media_spare is not None:
+            command += ["--media-spare", str(self.options.media_spare)]
         with self.log_path.open("w") as log:
             self.server = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         self.sampler = Sampler(self.server.pid)
         self.url = self._wait_log(LISTENING, 120).group(1)
         self.front = self._wait_log(FRONT, 10).group(1)
@@ -754,16 +827,22 @@ class Bench:
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             list(pool.map(create, names))
         document = api.get("/config/document", headers=admin).raise_for_status().json()
-        document["queues"].append({
-            "name": QUEUE, "strategy": "longest_idle", "ring_timeout_s": 15,
-            "wrap_up_s": 0, "exclusion_s": 0, "autopause": False,
-        })  # fmt: skip
+        document["queues"].append(
+            {
+                "name": QUEUE,
+                "strategy": "longest_idle",
+                "ring_timeout_s": 15,
+                "wrap_up_s": 0,
+                "exclusion_s": 0,
+                "autopause": False,
+            }
+        )
         document["agents"] += [
             {"username": name, "memberships": [{"queue": QUEUE}]} for name in names
         ]
-        document["entry_points"].append({
-            "address": ENTRY_POINT, "name": "Bench", "first": {"kind": "queue", "queue": QUEUE}
-        })  # fmt: skip
+        document["entry_points"].append(
+            {"address": ENTRY_POINT, "name": "Bench", "first": {"kind": "queue", "queue": QUEUE}}
+        )
         response = api.put("/config/document", json=document, headers=admin)
         if response.status_code != 200:
             raise BenchError(f"the site was refused: {response.status_code} {response.text}")
@@ -779,88 +858,143 @@ class Bench:
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             list(pool.map(log_in, enumerate(names)))
         agents = api.get("/agents", headers=self.headers).raise_for_status().json()
-        ready = [a for a in agents if a["username"].startswith("bench") and a["state"] == "available"]
+        ready = [
+            a for a in agents if a["username"].startswith("bench") and a["state"] == "available"
+        ]
         if len(ready) != count:
             raise BenchError(f"{len(ready)} of {count} bench agents are available after log-in")
-        print(f"bench: {count} agents created and logged in ({time.monotonic() - t0:.0f} s)",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"bench: {count} agents created and logged in ({time.monotonic() - t0:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     # Steps
 
     def _agents(self, step_name: str, talk_ms: int, recv_timeout_ms: int) -> list[Sipp]:
-        args_common = ["-sf", str(_scenario("bench_agent.xml")), "-i", "127.0.0.1",
-                       "-d", str(talk_ms), "-recv_timeout", str(recv_timeout_ms)]  # fmt: skip
+        args_common = [
+            "-sf",
+            str(_scenario("bench_agent.xml")),
+            "-i",
+            "127.0.0.1",
+            "-d",
+            str(talk_ms),
+            "-recv_timeout",
+            str(recv_timeout_ms),
+        ]
         agents = []
         for index, port in enumerate(self.uas_ports):
             if not _port_free(port):
                 raise BenchError(f"the agents' SIP port {port} is taken by someone else")
-            media, = free_ports(1, self.taken, pair=True)
+            (media,) = free_ports(1, self.taken, pair=True)
             args = [*args_common, "-p", str(port), "-mp", str(media)]
             args += ["-rtp_echo"] if self.options.rtp else []
             agents.append(Sipp(self, f"{step_name}-agents{index + 1}", args))
         time.sleep(0.5)
         for agent in agents:
-            if agent.process.poll() is not None:
+            if agent.exited():
                 raise BenchError(f"SIPp {agent.name} exited at once (see {agent.name}.out)")
         return agents
 
-    def _callers(self, step_name: str, calls: int, rate: float, ramp: "Ramp",
-                 recv_timeout_ms: int, limit: int) -> Sipp:  # fmt: skip
+    def _callers(
+        self,
+        name: str,
+        calls: int,
+        ramp: "Ramp | None",
+        rate: float,
+        recv_timeout_ms: int,
+        limit: int,
+    ) -> Sipp:
+        """A SIPp UAC placing ``calls`` at ``rate``/s, or rising to it (``ramp``)."""
         (port,) = free_ports(1, self.taken)
         (media,) = free_ports(1, self.taken, pair=True)
         # Rates per 1000 s (-rp), so that fractional rates work.
         args = [
-            self.front, "-sf", str(_scenario("bench_caller.xml")), "-s", ENTRY_POINT,
-            "-i", "127.0.0.1", "-p", str(port), "-mp", str(media),
-            "-m", str(calls), "-rp", "1000000", "-l", str(limit),
-            "-recv_timeout", str(recv_timeout_ms),
-        ]  # fmt: skip
-        if ramp.calls:
-            args += ["-r", str(round(ramp.start * 1000)),
-                     "-rate_increase", str(round(ramp.start * 1000)),
-                     "-rate_max", str(round(rate * 1000)), "-no_rate_quit"]  # fmt: skip
+            self.front,
+            "-sf",
+            str(_scenario("bench_caller.xml")),
+            "-s",
+            ENTRY_POINT,
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-mp",
+            str(media),
+            "-m",
+            str(calls),
+            "-rp",
+            "1000000",
+            "-l",
+            str(limit),
+            "-recv_timeout",
+            str(recv_timeout_ms),
+        ]
+        if ramp is not None:
+            step = str(round(ramp.start * 1000))
+            args += [
+                "-r",
+                step,
+                "-rate_increase",
+                step,
+                "-rate_max",
+                str(round(rate * 1000)),
+                "-no_rate_quit",
+            ]
         else:
-            args += ["-r", str(round(ramp.start * 1000))]
+            args += ["-r", str(round(rate * 1000))]
         args += ["-rtp_echo"] if self.options.rtp else []
-        return Sipp(self, f"{step_name}-callers", args)
+        return Sipp(self, name, args)
 
     def run_step(self, kind: str, target: float) -> Step:
+        """One step: the agents' UAS processes for it, the callers, CPU over the steady
+        part, PSS in its middle, then the counts of SIPp, the agents and the call log."""
         o = self.options
+        name = f"{kind}-{target:g}"
+        ramp: Ramp | None = None
         if kind == "concurrent":
             calls = int(target)
-            plan = Ramp(o.setup_rate, 0.0, 0)
-            ramp = calls / o.setup_rate
-            talk = o.hold_s + ramp  # the first caller talks longest: all N overlap hold_s
+            rate = o.setup_rate
+            placing = calls / rate
+            talk = o.hold_s + placing  # the first caller talks longest: all N overlap hold_s
             limit = calls
         else:
-            plan = ramp_plan(target, o.ramp_per_s)
-            calls = plan.calls + placed_calls(target, o.rate_s)
-            ramp = plan.seconds + o.rate_s
+            rate = target
+            ramp = ramp_plan(rate, o.ramp_per_s)
+            calls = placed_calls(rate, o.rate_s)
+            placing = o.rate_s
             talk = o.talk_s
             limit = max(100, round(target * (talk + 30)))
-        name = f"{kind}-{target:g}"
-        step = Step(kind, target, calls)
+        step = Step(kind, target, calls + (ramp.calls if ramp else 0))
         self.new_log_lines()
         started = time.monotonic()
         since = datetime.now(UTC) - timedelta(milliseconds=5)
         step.pss_before_mb = self.sampler.pss()
         recv_timeout = round((talk + 60) * 1000)
         agents = self._agents(name, round(talk * 1000), recv_timeout)
-        callers = self._callers(name, calls, target, plan, recv_timeout, limit)
+        callers = []
+        if ramp is not None and ramp.calls:
+            # SIPp's -rate_increase stays a call per second short of each rate, so the
+            # ramp is a SIPp of its own and the steady rate another, started once the
+            # ramp has placed its calls (its statistics row of each second says so).
+            rising = self._callers(f"{name}-ramp", ramp.calls, ramp, target, recv_timeout, limit)
+            callers.append(rising)
+            rising.wait_created(ramp.calls, 3 * ramp.seconds + 10)
+        callers.append(self._callers(f"{name}-callers", calls, None, rate, recv_timeout, limit))
         began = time.monotonic()
         if kind == "concurrent":
-            # All N bridged: from the last answer (ramp, plus a margin for set-up) to the
-            # first hang-up (the first caller's talk after its answer).
-            window = (began + ramp + 3.0, began + talk - 1.0)
+            # All N bridged: from the last answer (placing, plus a margin for set-up) to
+            # the first hang-up (the first caller's talk after its answer).
+            window = (began + placing + 3.0, began + talk - 1.0)
         else:
             # Steady state at the target rate: calls arriving and ending at that rate.
-            window = (began + plan.seconds + talk + 3.0, began + ramp)
-        middle = (window[0] + window[1]) / 2
-        time.sleep(max(0.0, middle - time.monotonic()))
+            window = (began + talk + 3.0, began + placing)
+        time.sleep(max(0.0, (window[0] + window[1]) / 2 - time.monotonic()))
         step.pss_mb = self.sampler.pss()
         step.workers = self.sampler.workers
-        callers.wait(ramp + talk + 120 + recv_timeout / 1000)
-        # Every call has ended on the caller's side: the agents have hung up, or failed.
+        for caller in callers:
+            caller.wait(placing + talk + 120 + recv_timeout / 1000)
+        # Every call has ended on the callers' side: the agents have hung up, or failed.
         time.sleep(2.5)
         for agent in agents:
             agent.stop()
@@ -869,20 +1003,18 @@ class Bench:
         except BenchError as error:
             print(f"bench: {name}: {error}", file=sys.stderr)
         step.load = loadavg()
-        total = callers.totals()
-        step.callers_ok, step.callers_failed = total.successful, total.failed
-        step.placement_rate = total.placement_rate
         kinds: Counter[str] = Counter()
+        for caller in callers:
+            totals = caller.totals()
+            step.callers_ok += totals.successful
+            step.callers_failed += totals.failed
+            kinds.update(_failure_kinds("caller", caller, totals))
+        step.placement_rate = callers[-1].totals().placement_rate
         for agent in agents:
             totals = agent.totals()
             step.agents_ok += totals.successful
             step.agents_failed += totals.failed
-            kinds.update({f"agent {k}": v for k, v in agent.error_kinds().items()})
-            kinds.update({f"agent {k}": v for k, v in totals.failures.items()
-                          if not agent.error_kinds()})  # fmt: skip
-        kinds.update({f"caller {k}": v for k, v in callers.error_kinds().items()})
-        if not callers.error_kinds():
-            kinds.update({f"caller {k}": v for k, v in total.failures.items()})
+            kinds.update(_failure_kinds("agent", agent, totals))
         step.failure_kinds = dict(kinds.most_common())
         records, step.log = self.call_log(since)
         if records is not None:
@@ -906,19 +1038,27 @@ class Bench:
             raise BenchError("calls still open in the call log 60 s after the step ended")
         if len(records) < CALL_LOG_LIMIT or self.until_supported:
             return records, log_counts(r["outcome"] for r in records)
-        report = self.api.get(
-            "/reports/queues",
-            params={"from": since.isoformat(), "to": datetime.now(UTC).isoformat(),
-                    "interval": "1d"},
-            headers=self.headers,
-        ).raise_for_status().json()  # fmt: skip
+        report = (
+            self.api.get(
+                "/reports/queues",
+                params={
+                    "from": since.isoformat(),
+                    "to": datetime.now(UTC).isoformat(),
+                    "interval": "1d",
+                },
+                headers=self.headers,
+            )
+            .raise_for_status()
+            .json()
+        )
         rows = [r for r in report if r["queue"] == QUEUE]
         offered = sum(r["offered"] for r in rows)
         answered = sum(r["answered"] for r in rows)
         abandoned = sum(r["abandoned"] for r in rows)
         other = offered - answered - abandoned
-        return None, LogCounts(offered, answered, abandoned, {"other": other} if other else {},
-                               "queue report")  # fmt: skip
+        return None, LogCounts(
+            offered, answered, abandoned, {"other": other} if other else {}, "queue report"
+        )
 
     def _records(self, since: datetime) -> list[dict[str, Any]]:
         assert self.api is not None
@@ -931,12 +1071,24 @@ class Bench:
             found.update((str(r["id"]), r) for r in records)
             if len(records) < CALL_LOG_LIMIT or not self.until_supported or not new:
                 return list(found.values())
-            oldest = min(_time(r["started_at"]) for r in records)
-            params["until"] = datetime.fromtimestamp(oldest + 1e-6, UTC).isoformat()
+            oldest = min(
+                datetime.fromisoformat(r["started_at"].replace("Z", "+00:00")) for r in records
+            )
+            # The oldest again (and any that started with it), not one fewer.
+            params["until"] = (oldest + timedelta(microseconds=1)).isoformat()
 
-    def idle(self) -> None:
-        """Wait until no call is in progress and the pool has shrunk (between steps)."""
+    def baseline(self) -> Step:
+        """The server idle, its agents logged in and its pool started: CPU over
+        ``idle_s`` seconds and PSS, for the figures per call."""
         time.sleep(self.options.settle_s)
+        idle = Step("idle", 0, 0)
+        began = time.monotonic()
+        idle.pss_before_mb = idle.pss_mb = self.sampler.pss()
+        idle.workers = self.sampler.workers
+        time.sleep(self.options.idle_s)
+        idle.cpu, idle.window_s = window_cpu(self.sampler.samples, began, time.monotonic())
+        idle.load = loadavg()
+        return idle
 
     # Stop
 
@@ -975,12 +1127,14 @@ class Bench:
 
 
 def _label(step: Step) -> str:
+    if step.kind == "idle":
+        return "idle"
     return f"{step.target:g} at once" if step.kind == "concurrent" else f"{step.target:g}/s"
 
 
 def calls_table(steps: Sequence[Step]) -> str:
     lines = [
-        "step          calls  placed/s  callers ok/failed  agents ok/failed   call log: offered "
+        "step         calls  placed/s  callers ok/failed  agents ok/failed   call log: offered "
         "answered abandoned  bridged at once  counts",
     ]
     for s in steps:
@@ -988,51 +1142,70 @@ def calls_table(steps: Sequence[Step]) -> str:
         peak = "-" if s.bridged_peak is None else str(s.bridged_peak)
         source = "" if log.source == "call log" else f" ({log.source})"
         lines.append(
-            f"{_label(s):12s} {s.calls:6d}  {s.placement_rate:8.1f}  {s.callers_ok:9d}/{s.callers_failed:<7d}"
-            f"  {s.agents_ok:8d}/{s.agents_failed:<7d}  {log.offered:16d} {log.answered:8d}"
-            f" {log.abandoned:9d}  {peak:>15s}  {s.counts}{source}"
+            f"{_label(s):11s} {s.calls:6d}  {s.placement_rate:8.1f}  "
+            f"{s.callers_ok:9d}/{s.callers_failed:<7d}  {s.agents_ok:8d}/{s.agents_failed:<7d}"
+            f"  {log.offered:16d} {log.answered:8d} {log.abandoned:9d}  {peak:>15s}"
+            f"  {s.counts}{source}"
         )
         if s.failure_kinds:
             kinds = ", ".join(f"{k}: {v}" for k, v in s.failure_kinds.items())
-            lines.append(f"{'':12s}   failures: {kinds}")
+            lines.append(f"{'':11s}   failed calls: {kinds}")
+        if not s.clean:
+            for problem, count in list(s.server_problems.items())[:3]:
+                lines.append(f"{'':11s}   server log: {count} x {problem}")
     return "\n".join(lines)
 
 
-def resources_table(steps: Sequence[Step]) -> str:
+def per_call_cpu(step: Step, idle: Step | None) -> tuple[str, str]:
+    """Server-side CPU per call, in all and above the idle server: % of one core per
+    bridged call (a concurrency step) or ms of CPU per call (a rate step)."""
+    above = step.server_cpu - (idle.server_cpu if idle else 0.0)
+    if step.kind == "concurrent" and step.target:
+        return f"{step.server_cpu / step.target:.2f} %", f"{above / step.target:.2f} %"
+    if step.kind == "rate" and step.target:
+        return f"{step.server_cpu * 10 / step.target:.1f} ms", f"{above * 10 / step.target:.1f} ms"
+    return "-", "-"
+
+
+def resources_table(steps: Sequence[Step], idle: Step | None) -> str:
     lines = [
-        "step          window workers  CPU % of one core: server kamailio media = server side"
-        "  sipp bench  per call          PSS MB: server kamailio media = server side  per call"
-        "  load",
+        "             window  workers | CPU, % of one core:                         "
+        "| server side per call | PSS, MB:                                     | load",
+        "                             | server kamailio media server-side sipp bench"
+        "|   in all  above idle | server kamailio media server-side per-worker | 1 min",
     ]
-    for s in steps:
+    for s in [*([idle] if idle else []), *steps]:
         c, m = s.cpu, s.pss_mb
-        if s.kind == "concurrent":
-            per_call = f"{s.server_cpu / s.target:.2f} %/call"
-            memory = f"{s.server_pss / s.target:5.2f} MB"
-        else:
-            per_call = f"{s.server_cpu * 10 / s.target:.1f} ms/call"
-            memory = f"{'-':>5s}"
+        total, above = per_call_cpu(s, idle)
+        per_worker = m.get("media", 0.0) / s.workers if s.workers else 0.0
         lines.append(
-            f"{_label(s):12s} {s.window_s:5.0f} s {s.workers:7d}  {'':17s}"
+            f"{_label(s):11s} {s.window_s:5.0f} s {s.workers:8d} | "
             f"{c.get('server', 0):6.1f} {c.get('kamailio', 0):8.1f} {c.get('media', 0):5.1f}"
-            f"   {s.server_cpu:11.1f}  {c.get('sipp', 0):4.0f} {c.get('bench', 0):5.1f}  "
-            f"{per_call:16s}  {'':7s} {m.get('server', 0):6.0f} {m.get('kamailio', 0):8.0f}"
-            f" {m.get('media', 0):5.0f}   {s.server_pss:11.0f}  {memory}"
-            f"  {s.load[0]:4.1f}"
+            f" {s.server_cpu:11.1f} {c.get('sipp', 0):4.0f} {c.get('bench', 0):5.1f}"
+            f"| {total:>8s} {above:>11s} | {m.get('server', 0):6.0f} "
+            f"{m.get('kamailio', 0):8.0f} {m.get('media', 0):5.0f} {s.server_pss:11.0f}"
+            f" {per_worker:10.1f} | {s.load[0]:5.1f}"
         )
     return "\n".join(lines)
 
 
-def summary(concurrency: Sequence[Step], rates: Sequence[Step], options: Options,
-            seconds: float, loads: Sequence[float]) -> tuple[str, dict[str, Any]]:  # fmt: skip
+def summary(
+    concurrency: Sequence[Step],
+    rates: Sequence[Step],
+    idle: Step | None,
+    options: Options,
+    seconds: float,
+    loads: Sequence[float],
+) -> tuple[str, dict[str, Any]]:
     best_n = highest_clean(concurrency)
     best_r = highest_clean(rates)
     first_bad_n = next((s for s in concurrency if not s.clean), None)
     first_bad_r = next((s for s in rates if not s.clean), None)
     every = [*concurrency, *rates]
-    matched = all(not s.differences for s in every)
+    matched = bool(every) and all(not s.differences for s in every)
     n = int(best_n.target) if best_n else 0
     r = best_r.target if best_r else 0.0
+    base = idle.server_cpu if idle else 0.0
 
     def met(ok: bool) -> str:
         return "met" if ok else "NOT met"
@@ -1043,56 +1216,102 @@ def summary(concurrency: Sequence[Step], rates: Sequence[Step], options: Options
         kinds = ", ".join(f"{k}: {v}" for k, v in step.failure_kinds.items()) or "see the table"
         return f"; at {_label(step)}: {step.failures} of {step.calls} failed ({kinds})"
 
-    rtp = ("RTP both ways on every leg (SIPp -rtp_echo), the workers' RTP timeout 60 s"
-           if options.rtp else "no RTP (SIPp without -rtp_echo), the workers' RTP timeout off")  # fmt: skip
+    rtp = (
+        "RTP both ways on every leg (SIPp -rtp_echo sends each worker's RTP back), the "
+        "workers' RTP timeout at its default 60 s"
+        if options.rtp
+        else "NO RTP (SIPp without -rtp_echo), so the workers' RTP timeout is off (0)"
+    )
+    spare = "its default" if options.media_spare is None else str(options.media_spare)
     lines = [
-        f"the whole server (Kamailio, {options.max_workers} media workers at most, call flow, "
-        f"centre, event log) on {os.cpu_count()} cores; {options.agents} agents on "
-        f"{options.uas} SIPp UAS processes; {rtp}",
-        f"  concurrent bridged calls held {options.hold_s:g} s with zero failures: {n} "
-        f"(target >= {TARGET_CONCURRENT}) — {met(n >= TARGET_CONCURRENT)}{failing(first_bad_n)}",
-        f"  new calls/s sustained {options.rate_s:g} s with zero failures: {r:g} "
-        f"(target >= {TARGET_RATE:g}) — {met(r >= TARGET_RATE)}{failing(first_bad_r)}",
-        f"  call log offered/answered/abandoned against SIPp and the agents: "
-        f"{'equal in every step' if matched else 'DIFFER'} — {met(matched)}",
+        f"the whole server on {os.cpu_count()} cores: Kamailio in front, media workers "
+        f"{options.min_workers}:{options.max_workers} (spare: {spare}), call flow, centre, "
+        f"event log;",
+        f"  {options.agents} agents logged in through the API, their phones {options.uas} SIPp "
+        f"UAS processes; callers a SIPp UAC into entry point {ENTRY_POINT} (queue {QUEUE}, "
+        "wrap-up 0);",
+        f"  {rtp}",
+        f"  concurrent bridged calls held {options.hold_s:g} s with zero failures: "
+        + (
+            f"{n} (target >= {TARGET_CONCURRENT}) — {met(n >= TARGET_CONCURRENT)}"
+            f"{failing(first_bad_n)}"
+            if concurrency
+            else "not measured"
+        ),
+        f"  new calls/s sustained {options.rate_s:g} s with zero failures: "
+        + (
+            f"{r:g} (target >= {TARGET_RATE:g}) — {met(r >= TARGET_RATE)}{failing(first_bad_r)}"
+            if rates
+            else "not measured"
+        ),
+        "  call log offered/answered/abandoned against SIPp's and the agents' counts: "
+        + ("equal in every step — met" if matched else "DIFFER — NOT met"),
     ]
     for s in every:
         if s.differences:
             lines.append(f"    {_label(s)}: {s.counts}")
-    if best_n is not None and best_n.target:
+    if idle is not None:
         lines.append(
-            f"  per bridged call at {n}: server side {best_n.server_cpu / n:.2f} % of one core "
-            f"(server {best_n.cpu.get('server', 0) / n:.3f}, Kamailio "
-            f"{best_n.cpu.get('kamailio', 0) / n:.3f}, media {best_n.cpu.get('media', 0) / n:.2f}),"
-            f" PSS {best_n.server_pss / n:.2f} MB (server side {best_n.server_pss:.0f} MB, "
-            f"{best_n.workers} workers); the generators {best_n.cpu.get('sipp', 0):.0f} % apart"
+            f"  idle (agents logged in, {idle.workers} workers started): server side "
+            f"{idle.server_cpu:.1f} % of one core, {idle.server_pss:.0f} MB PSS"
+        )
+    if best_n is not None and best_n.target:
+        c = best_n.cpu
+        lines.append(
+            f"  CPU per bridged call at {n}: server side {best_n.server_cpu / n:.2f} % of one "
+            f"core, {(best_n.server_cpu - base) / n:.2f} % above idle (media "
+            f"{c.get('media', 0) / n:.3f}, server {c.get('server', 0) / n:.3f}, Kamailio "
+            f"{c.get('kamailio', 0) / n:.4f} in all); the generators {c.get('sipp', 0) / n:.2f} "
+            "% apart"
+        )
+        grown = best_n.server_pss - (idle.server_pss if idle else 0.0)
+        per_worker = best_n.pss_mb.get("media", 0.0) / best_n.workers if best_n.workers else 0
+        lines.append(
+            f"  memory per call: a media worker each, {per_worker:.1f} MB PSS per worker at "
+            f"{n}; the server side grew {grown / n:.2f} MB per bridged call over idle "
+            f"({best_n.server_pss:.0f} MB PSS in all)"
         )
     if best_r is not None and best_r.target:
+        c = best_r.cpu
         lines.append(
-            f"  per call at {r:g}/s: server side {best_r.server_cpu * 10 / r:.1f} ms of CPU "
-            f"({best_r.server_cpu:.0f} % of one core); the generators "
-            f"{best_r.cpu.get('sipp', 0):.0f} % apart"
+            f"  CPU per call at {r:g}/s: server side {best_r.server_cpu * 10 / r:.1f} ms, "
+            f"{(best_r.server_cpu - base) * 10 / r:.1f} ms above idle ({best_r.server_cpu:.0f} "
+            f"% of one core: media {c.get('media', 0):.0f}, server {c.get('server', 0):.0f}, "
+            f"Kamailio {c.get('kamailio', 0):.0f}); the generators {c.get('sipp', 0):.0f} % apart"
         )
     lines.append(
-        f"  load average during the run: {min(loads, default=0):.1f} to "
-        f"{max(loads, default=0):.1f} (1 min; other work shares the machine); {seconds:.0f} s"
+        f"  load average (1 min) during the run: {min(loads, default=0):.1f} to "
+        f"{max(loads, default=0):.1f} (other work shares the machine); {seconds / 60:.1f} min"
     )
     figures = {
         "most_concurrent_bridged_zero_failures": n,
         "highest_rate_zero_failures": r,
         "counts_match": matched,
         "targets": {"concurrent": TARGET_CONCURRENT, "rate": TARGET_RATE},
-        "met": {"concurrent": n >= TARGET_CONCURRENT, "rate": r >= TARGET_RATE,
-                "counts": matched},  # fmt: skip
+        "met": {
+            "concurrent": n >= TARGET_CONCURRENT,
+            "rate": r >= TARGET_RATE,
+            "counts": matched,
+        },
         "options": asdict(options),
+        "cores": os.cpu_count(),
+        "load_average": [min(loads, default=0), max(loads, default=0)],
         "seconds": round(seconds, 1),
-        "steps": [
-            {**asdict(s), "failures": s.failures, "clean": s.clean, "server_cpu": s.server_cpu,
-             "server_pss_mb": s.server_pss, "counts": s.counts}
-            for s in every
-        ],  # fmt: skip
+        "idle": None if idle is None else _step_figures(idle),
+        "steps": [_step_figures(s) for s in every],
     }
     return "\n".join(lines), figures
+
+
+def _step_figures(step: Step) -> dict[str, Any]:
+    return {
+        **asdict(step),
+        "failures": step.failures,
+        "clean": step.clean,
+        "server_cpu": step.server_cpu,
+        "server_pss_mb": step.server_pss,
+        "counts": step.counts,
+    }
 
 
 # Command line
@@ -1130,69 +1349,125 @@ def _rising(text: str) -> list[float]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bench-calls", description=__doc__,
+        prog="bench-calls",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    )
     add = parser.add_argument
-    add("--concurrent", type=_rising, default=None, metavar="N,N,...",
-        help="calls held at once to step through (100,200,300,400; empty: skip)")
-    add("--rates", type=_rising, default=None, metavar="R,R,...",
-        help="new calls per second to step through (20,35,50,70; empty: skip)")
-    add("--hold-s", type=_positive, default=None,
-        help="seconds all N calls are bridged at once in a concurrency step (60)")
-    add("--rate-s", type=_positive, default=None,
-        help="seconds each rate is sustained (60)")
-    add("--talk-s", type=_positive, default=None,
-        help="seconds each call talks in a rate step (2)")
-    add("--setup-rate", type=_positive, default=None,
-        help="new calls per second while a concurrency step builds up (10: the media "
-        "pool grows as callers take its workers, and a faster start finds none free)")
-    add("--ramp-per-s", type=_positive, default=None,
-        help="a rate step rises by this many calls/s every second to its rate (5)")
-    add("--agents", type=_positive_int, default=None,
-        help="agents of the bench's queue, all logged in (420; at least the most calls "
-        "held at once)")
-    add("--uas", type=_positive_int, default=4,
-        help="SIPp UAS processes the agents' phones are spread over (4)")
-    add("--min-workers", type=_positive_int, default=2,
-        help="the server's --media-workers MIN: workers kept running, the rest started as "
-        "callers take them (2, the server's default)")
-    add("--max-workers", type=_positive_int, default=None,
-        help="the server's --media-workers MAX (agents + 30)")
-    add("--rtp-base", type=_positive_int, default=21000,
+    add(
+        "--concurrent",
+        type=_rising,
+        metavar="N,N,...",
+        help="calls held at once to step through (100,200,300,400; '': none)",
+    )
+    add(
+        "--rates",
+        type=_rising,
+        metavar="R,R,...",
+        help="new calls per second to step through (20,35,50,70; '': none)",
+    )
+    add("--hold-s", type=_positive, help="seconds all N calls are bridged at once (60)")
+    add("--rate-s", type=_positive, help="seconds each rate is sustained (60)")
+    add("--talk-s", type=_positive, help="seconds each call of a rate step talks (2)")
+    add(
+        "--setup-rate",
+        type=_positive,
+        help="new calls per second while a concurrency step builds up (10)",
+    )
+    add(
+        "--ramp-per-s",
+        type=_positive,
+        help="a rate step rises by this many calls/s each second to its rate (5)",
+    )
+    add(
+        "--agents",
+        type=_positive_int,
+        help="agents of the bench's queue, all logged in (420, and at least the most calls "
+        "held at once)",
+    )
+    add(
+        "--uas",
+        type=_positive_int,
+        default=4,
+        help="SIPp UAS processes the agents' phones are spread over (4)",
+    )
+    add(
+        "--min-workers",
+        type=_positive_int,
+        help="the server's --media-workers MIN: workers started ahead (default: the most "
+        "calls any step holds at once, plus 10; 2 is the server's own default, with which "
+        "the pool grows as callers come)",
+    )
+    add(
+        "--max-workers",
+        type=_positive_int,
+        help="the server's --media-workers MAX (default: agents + 30)",
+    )
+    add(
+        "--media-spare",
+        type=int,
+        metavar="N",
+        help="the server's --media-spare, for a server that has it (default: not given)",
+    )
+    add(
+        "--rtp-base",
+        type=_positive_int,
+        default=21000,
         help="the server's --rtp-base (21000: clear of other servers' default 20000 and of "
-        "the ephemeral ports)")
-    add("--no-rtp", action="store_true",
-        help="no RTP from SIPp (no -rtp_echo) and the workers' RTP timeout off")
-    add("--quick", action="store_true",
+        "the ephemeral ports)",
+    )
+    add(
+        "--no-rtp",
+        action="store_true",
+        help="no RTP from SIPp (no -rtp_echo); the workers' RTP timeout is then turned off",
+    )
+    add(
+        "--quick",
+        action="store_true",
         help="a smoke run of about 2 minutes: 40 agents, 20 and 40 at once held 10 s, "
-        "10/s and 20/s for 10 s (the other options still apply)")
+        "10/s and 20/s for 10 s (other options still apply)",
+    )
     add("--json", metavar="FILE", type=Path, help="write the figures as JSON to FILE ('-': stdout)")
-    add("--keep", metavar="DIR", type=Path,
-        help="keep the server's log, the data directory and SIPp's files in DIR")
+    add(
+        "--keep",
+        metavar="DIR",
+        type=Path,
+        help="keep the server's log, its data directory and SIPp's files in DIR",
+    )
     return parser
 
 
 def options_of(args: argparse.Namespace) -> Options:
     o = Options()
     if args.quick:
-        o = Options(agents=40, concurrent=[20, 40], hold_s=10, rates=[10.0, 20.0], rate_s=10,
-                    talk_s=1.0, settle_s=3.0)  # fmt: skip
-    for name in ("concurrent", "rates", "hold_s", "rate_s", "talk_s", "setup_rate", "ramp_per_s",
-                 "agents"):
+        o = Options(
+            agents=40,
+            concurrent=[20, 40],
+            hold_s=10,
+            rates=[10.0, 20.0],
+            rate_s=10,
+            talk_s=1.0,
+            settle_s=3.0,
+            idle_s=5.0,
+        )
+    for name in ("concurrent", "rates", "hold_s", "rate_s", "talk_s", "setup_rate", "ramp_per_s"):
         value = getattr(args, name)
         if value is not None:
             setattr(o, name, [int(v) for v in value] if name == "concurrent" else value)
+    most = max(o.concurrent, default=0)
+    if args.agents is not None:
+        o.agents = args.agents
+    elif most > o.agents:
+        o.agents = most + 20
+    if most > o.agents:
+        raise SystemExit(f"bench-calls: {most} calls at once need as many agents (--agents)")
     o.uas = args.uas
     o.rtp = not args.no_rtp
     o.rtp_base = args.rtp_base
-    if args.agents is None and o.concurrent and max(o.concurrent) > o.agents:
-        o.agents = max(o.concurrent) + 20
+    o.media_spare = args.media_spare
     o.max_workers = args.max_workers or o.agents + 30
-    o.min_workers = min(args.min_workers, o.max_workers)
-    if o.concurrent and max(o.concurrent) > o.agents:
-        raise SystemExit(f"bench-calls: {max(o.concurrent)} calls at once need as many agents "
-                         f"(--agents {o.agents})")  # fmt: skip
+    busiest = max(most, math.ceil(max(o.rates, default=0) * (o.talk_s + 1)))
+    o.min_workers = min(o.max_workers, args.min_workers or busiest + 10)
     return o
 
 
@@ -1202,27 +1477,32 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     concurrency: list[Step] = []
     rates: list[Step] = []
-    loads: list[float] = []
+    loads: list[float] = [loadavg()[0]]
+    idle: Step | None = None
 
     def terminate(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
+    # Ctrl-C and SIGTERM alike (a SIGINT ignored by whoever started the bench, as a
+    # shell does for a background job, counts too).
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix="bench-calls-", dir=args.keep))
-    else:
-        tmp = Path(tempfile.mkdtemp(prefix="bench-calls-"))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-calls-", dir=args.keep))
     bench = Bench(tmp, options)
     try:
         bench.start()
         bench.build_site()
+        idle = bench.baseline()
+        loads.append(idle.load[0])
         plan = [("concurrent", float(n)) for n in options.concurrent]
         plan += [("rate", r) for r in options.rates]
-        failed_kinds: set[str] = set()
+        failed: set[str] = set()
         for kind, target in plan:
-            if kind in failed_kinds:
+            if kind in failed:
                 continue
+            time.sleep(options.settle_s)
             loads.append(loadavg()[0])
             step = bench.run_step(kind, target)
             loads.append(step.load[0])
@@ -1232,11 +1512,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"counts {step.counts}, server side {step.server_cpu:.0f} % CPU, "
                 f"SIPp {step.cpu.get('sipp', 0):.0f} %, {step.workers} workers, "
                 f"load {step.load[0]:.1f} ({step.seconds:.0f} s)",
-                file=sys.stderr, flush=True,
-            )  # fmt: skip
+                file=sys.stderr,
+                flush=True,
+            )
             if not step.clean:
-                failed_kinds.add(kind)
-            bench.idle()
+                failed.add(kind)
     except KeyboardInterrupt:
         print("bench: interrupted; stopping what it started", file=sys.stderr)
         return 130
@@ -1249,7 +1529,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: the server's log, data and SIPp's files are in {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    text, figures = summary(concurrency, rates, options, time.monotonic() - started, loads)
+    text, figures = summary(concurrency, rates, idle, options, time.monotonic() - started, loads)
     if args.json is not None:
         payload = json.dumps(figures, indent=2, default=str)
         if str(args.json) == "-":
@@ -1258,7 +1538,7 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(payload + "\n")
     print(calls_table([*concurrency, *rates]))
     print()
-    print(resources_table([*concurrency, *rates]))
+    print(resources_table([*concurrency, *rates], idle))
     print()
     print(text)
     return 0
