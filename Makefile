@@ -24,7 +24,7 @@ help:
 	@echo "make demo         run the server on loopback and open the desktop on it"
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
-	@echo "make bench-calls  SIPp calls into the demo server's media worker with simulated agents"
+	@echo "make bench-calls  the whole server under SIPp calls: concurrent calls, call rate, CPU and memory"
 	@echo "make clean        remove .venv, build output and caches"
 
 # uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust

@@ -1,6 +1,8 @@
+import os
 import re
 import signal
 import subprocess
+from pathlib import Path
 
 import httpx
 
@@ -40,6 +42,30 @@ def test_serve_rejects_an_outside_gateway_that_is_not_a_sip_uri_of_a_host() -> N
                          "--outside-gateway", bad)  # fmt: skip
         assert result.returncode == 2, bad
         assert "not a SIP URI of a gateway" in result.stderr, result.stderr
+
+
+def test_serve_rejects_bad_media_plane_settings() -> None:
+    for option, bad, problem in [
+        ("--media-workers", "5:2", "1 <= MIN <= MAX"),
+        ("--media-workers", "two", "not MIN:MAX"),
+        ("--rtp-timeout", "-1", "seconds from 0"),
+    ]:
+        result = run_cli("serve", "--data-dir", "unused", "--http-port", "0", option, bad)
+        assert result.returncode == 2, (option, bad)
+        assert problem in result.stderr, result.stderr
+
+
+def test_serve_with_a_sip_port_says_when_kamailio_is_missing(tmp_path: Path) -> None:
+    """Without Kamailio on the PATH: a clear message naming the fix, exit 1, no traceback."""
+    result = subprocess.run(
+        [SERVER, "serve", "--data-dir", str(tmp_path), "--http-port", "0", "--no-discovery",
+         "--sip-port", "5999"],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={**os.environ, "PATH": f"{BIN_DIR}{os.pathsep}{tmp_path}"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Kamailio" in result.stderr and "make setup" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_serve_answers_health_and_stops_cleanly(vaxla_server: ServerProcess) -> None:

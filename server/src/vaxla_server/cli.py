@@ -5,6 +5,7 @@ import ipaddress
 import json
 import logging
 import re
+import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -313,6 +314,11 @@ def _serve(args: argparse.Namespace) -> None:
             log.info("no --sip-port: this server takes no calls, only API requests")
         else:
             trunks = tuple(args.trunk) if args.trunk else LOOPBACK
+            if shutil.which("kamailio") is None:
+                raise SystemExit(
+                    "vaxla-server: --sip-port needs Kamailio as the SIP front, and it is not "
+                    "installed (make setup installs it; on Debian: apt-get install kamailio)"
+                )
             if args.call_rate < 1:
                 raise SystemExit(f"vaxla-server: --call-rate must be 1 or more: {args.call_rate}")
             telephony = TelephonySettings(
