@@ -182,13 +182,20 @@ def test_a_stranger_s_bad_invite_and_flood_reach_no_worker(site: Demo) -> None:
 
 
 def test_a_full_site_turns_callers_away_and_never_deadlocks(tmp_path: Path) -> None:
-    """At most 3 workers: 5 callers at once. Three are taken and answered by agents,
+    """Exactly 3 workers: 5 callers at once. Three are taken and answered by agents,
     the other two get 503 from the front at once; nobody waits for a leg that cannot be
     made, and the call log holds the three."""
-    with serve(tmp_path, "--media-workers", "1:3") as server:
+    with serve(tmp_path, "--media-workers", "3:3") as server:
         demo = demo_of(server, tmp_path)
         agents = Sim(demo, 1, 3, talk=3)
+        taken: subprocess.Popen[bytes] | None = None
+        turned: subprocess.Popen[bytes] | None = None
         try:
+            # All three workers are up before the callers come.
+            deadline = time.monotonic() + 30
+            while len(worker_pids(server.read_available())) < 3:
+                assert time.monotonic() < deadline, "the pool did not start its 3 workers"
+                time.sleep(0.05)
             started = time.time()
             taken = sipp(demo, "caller_waits.xml", "200", calls=3, rate=50)
             wait_for_calls(server, 3)
@@ -197,6 +204,10 @@ def test_a_full_site_turns_callers_away_and_never_deadlocks(tmp_path: Path) -> N
             assert finish(taken) == 0
             assert finish(turned) == 0  # both got 503
         finally:
+            for process in (taken, turned):
+                if process is not None and process.poll() is None:
+                    process.kill()
+                    process.wait()
             agents.close()
         records = calls_since(demo, started)
         assert sorted(r["outcome"] for r in records) == ["answered"] * 3, records

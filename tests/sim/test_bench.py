@@ -314,8 +314,14 @@ def test_a_step_fails_on_a_failed_caller_or_a_caller_no_agent_answered() -> None
     assert not step(100, failed=2).clean
     unanswered = step(100, agents_short=3)
     assert unanswered.failures == 3 and not unanswered.clean
+    # An agent's call failed (its BYE got 500) though the caller's completed.
     agent_failed = Step("rate", 10, 50, callers_ok=50, agents_ok=49, agents_failed=1)
-    assert agent_failed.failures == 1
+    assert agent_failed.failures == 1 and not agent_failed.clean
+    # Failures on both sides are not added: which caller an agent took is not known.
+    both = Step("rate", 10, 50, callers_ok=45, callers_failed=5, agents_ok=47, agents_failed=3)
+    assert both.failures == 5
+    # A failure SIPp counted is a failure even when the totals come out even.
+    assert not Step("rate", 10, 50, callers_ok=50, agents_ok=50, agents_failed=1).clean
 
 
 def test_the_highest_clean_step_is_the_last_before_the_first_failure() -> None:

@@ -1,41 +1,49 @@
 """``make bench-calls``: calls through the whole server — the SIP front (Kamailio), the
 media worker pool, the call flow, the contact centre and its event log — measured on this
-machine.
+machine, with the load generators' CPU apart from the server's.
 
 The bench starts ``vaxla-server serve --demo`` on free ports in a temporary data
 directory, adds its own site through the API (a queue ``Bench`` with wrap-up 0 and no
 announcements, entry point ``300`` straight into it, and ``--agents`` agent users who are
-its members), logs the agents in with ``sip_contact`` ``sip:benchN@127.0.0.1:PORT`` on a
-few SIPp UAS processes (``tests/sipp/bench_agent.xml``: each stands for many agents'
-phones, answers an offer at once, talks and hangs up), and places calls with a SIPp UAC
-(``tests/sipp/bench_caller.xml``) into 300. Both SIPp sides run ``-rtp_echo``: what a
-media worker sends comes back to it, so RTP flows both ways on every leg as in production
-and the workers' RTP timeout stays at its default (``--no-rtp`` turns the echo off and
-raises the timeout instead, and says so).
+its members), and logs every agent in with its own ``sip_contact``
+(``sip:benchN@127.0.0.1:PORT``) on one of a few SIPp UAS processes
+(``tests/sipp/bench_agent.xml``: one SIPp is the phone of many agents; it answers an offer
+at once, talks and hangs up). Callers are a SIPp UAC (``tests/sipp/bench_caller.xml``)
+into 300. Both SIPp sides run ``-rtp_echo``: what a media worker sends comes back to it,
+so RTP flows both ways on every leg as in production and the workers' RTP timeout stays
+at its default (``--no-rtp``: no echo, and the timeout off).
 
-1. Concurrency: for each of ``--concurrent`` (100,200,300,400) N calls are placed at
-   ``--setup-rate`` per second; each agent holds its call ``--hold-s`` (60) plus the ramp,
-   so all N are bridged at once for ``--hold-s``; then the agent hangs up and the server
-   ends the caller's leg. Stepping stops at the first step with a failure.
-2. Rate: for each of ``--rates`` (20,35,50,70) new calls per second for ``--rate-s`` (60)
-   seconds, each talking ``--talk-s`` (2) after the agent answers. Stops at the first
-   failing rate.
+The pool is started with ``--media-workers MIN:MAX``, MIN the most calls a step holds at
+once plus 10 (``--min-workers``): with the server's own MIN of 2 the pool grows as callers
+take its workers, keeping 2 spare, and at 10 or more new calls a second some callers find
+none free (503) before new workers are ready, which is a figure of its own.
 
-A step fails when any call fails: SIPp's failed calls on either side (a 503 from the front,
-a 486, a BYE or answer that never came), or a caller no agent answered. For every step the
-call log (``GET /calls`` as supervisor1) is checked against SIPp and the agents: offered =
-the callers SIPp completed, answered = the calls the agents (the UAS processes) completed,
-abandoned = the difference; ``match`` or the numbers that differ. CPU (``/proc/PID/stat``)
-is sampled every second for the server process, Kamailio (its main process and children),
-the media pool (the zygote and the workers it forked) and, apart, the generators (every
-SIPp process) and the bench itself; memory is PSS (``/proc/PID/smaps_rollup``) once in the
-middle of each step. CPU is given in % of one core over the step's steady part (all N
-held; or the rate's steady state), and per call.
+1. Concurrency: for each of ``--concurrent`` (100,200,300,400), N calls are placed at
+   ``--setup-rate`` (10) per second; each agent holds its call ``--hold-s`` (60) plus the
+   time the N take to place, so all N are bridged at once for ``--hold-s``; then the agent
+   hangs up and the server ends the caller's leg. Stops at the first failing step.
+2. Rate: for each of ``--rates`` (20,35,50,70), after a ramp (``--ramp-per-s`` 5 more
+   calls/s each second), new calls at that rate for ``--rate-s`` (60) seconds, each
+   talking ``--talk-s`` (2) after the agent answers. Stops at the first failing rate.
+
+A step fails when any call fails: a caller SIPp did not complete (a 503 from the front, a
+486, an answer or BYE that never came) or a call no agent completed. For every step the
+call log (``GET /calls`` as supervisor1, paged with ``until`` when the server has it, or
+else, past its 1000 newest, the queue report) is checked against SIPp and the agents:
+offered = the callers SIPp completed, answered = the calls the agents completed,
+abandoned = the difference; ``match`` or the numbers that differ.
+
+CPU (``/proc/PID/stat``) is sampled every second for the server process, Kamailio (its
+main process and children), the media pool (the zygote, the workers it forked, and those
+that exited) and, apart, the generators (every SIPp process) and the bench itself; memory
+is PSS (``/proc/PID/smaps_rollup``) in the middle of each step. CPU is % of one core over
+the step's steady part (all N held; or the rate's steady state), per call in all and
+above the idle server (measured first, agents logged in and pool started).
 
 The bench stops exactly the processes it started (SIPp by pid, the server by pid with
 SIGTERM, then SIGKILL of it and of the Kamailio and media processes it had started), also
-on Ctrl-C and on errors. Exit status: 0 when the bench ran (targets met or not), 1 when
-it could not run, 130 on Ctrl-C.
+on Ctrl-C, SIGTERM and errors. Exit status: 0 when the bench ran (targets met or not), 1
+when it could not run, 130 when interrupted.
 """
 
 import argparse
@@ -411,13 +419,16 @@ class Step:
 
     @property
     def failures(self) -> int:
-        """Failed calls: SIPp's on either side, and callers no agent answered."""
-        unanswered = max(0, self.calls - self.callers_failed - self.agents_ok)
-        return self.callers_failed + max(self.agents_failed, unanswered)
+        """Calls that failed, at least: those SIPp's callers did not complete (refused,
+        or no answer or BYE in time) or, if more, those no agent completed (never
+        offered, or failed on the agent's side). Which caller's call an agent took is
+        not known, so the two are not added."""
+        return max(0, self.calls - self.callers_ok, self.calls - self.agents_ok)
 
     @property
     def clean(self) -> bool:
-        return self.failures == 0 and self.callers_ok == self.calls
+        """Every call completed on both sides, and no SIPp counted a failure."""
+        return self.failures == 0 and not self.callers_failed and not self.agents_failed
 
     @property
     def server_cpu(self) -> float:
@@ -488,8 +499,8 @@ def problem_kinds(lines: Iterable[str]) -> Counter[str]:
 # Processes
 
 
-def _port_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+def _port_free(port: int, host: str = "127.0.0.1", kind: int = socket.SOCK_DGRAM) -> bool:
+    with socket.socket(socket.AF_INET, kind) as probe:
         try:
             probe.bind((host, port))
         except OSError:
@@ -497,9 +508,10 @@ def _port_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
-def free_ports(count: int, taken: set[int], pair: bool = False) -> list[int]:
-    """``count`` free UDP ports (each with port + 2 free too when ``pair``: SIPp's RTP
-    echo binds the media port and the one two above it), none of them in ``taken``."""
+def free_ports(count: int, taken: set[int], pair: bool = False, tcp: bool = False) -> list[int]:
+    """``count`` free UDP ports, none of them in ``taken``; with ``pair`` port + 2 is free
+    too (SIPp's RTP echo binds the media port and the one two above it), with ``tcp``
+    the same port for TCP (Kamailio listens on both)."""
     found: list[int] = []
     while len(found) < count:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
@@ -507,6 +519,8 @@ def free_ports(count: int, taken: set[int], pair: bool = False) -> list[int]:
             port: int = probe.getsockname()[1]
         near = {port, port + 2} if pair else {port}
         if near & taken or (pair and not _port_free(port + 2)):
+            continue
+        if tcp and not _port_free(port, kind=socket.SOCK_STREAM):
             continue
         taken |= near
         found.append(port)
@@ -742,7 +756,7 @@ class Bench:
     # Start
 
     def start(self) -> None:
-        (sip_port,) = free_ports(1, self.taken)
+        (sip_port,) = free_ports(1, self.taken, tcp=True)
         rtp_timeout = "60" if self.options.rtp else "0"
         command = [
             str(BIN / "vaxla-server"),
@@ -1202,7 +1216,10 @@ def summary(
     first_bad_n = next((s for s in concurrency if not s.clean), None)
     first_bad_r = next((s for s in rates if not s.clean), None)
     every = [*concurrency, *rates]
-    matched = bool(every) and all(not s.differences for s in every)
+    # The count check is judged on the steps without failures: in a failing step the
+    # differences are the failed calls themselves (listed below the verdict).
+    clean_steps = [s for s in every if s.clean]
+    matched = bool(clean_steps) and all(not s.differences for s in clean_steps)
     n = int(best_n.target) if best_n else 0
     r = best_r.target if best_r else 0.0
     base = idle.server_cpu if idle else 0.0
@@ -1245,11 +1262,16 @@ def summary(
             else "not measured"
         ),
         "  call log offered/answered/abandoned against SIPp's and the agents' counts: "
-        + ("equal in every step — met" if matched else "DIFFER — NOT met"),
+        + (
+            f"equal in all {len(clean_steps)} steps without failures — met"
+            if matched
+            else "DIFFER — NOT met"
+        ),
     ]
     for s in every:
         if s.differences:
-            lines.append(f"    {_label(s)}: {s.counts}")
+            failed = "" if s.clean else f" (a step with {s.failures} failed calls)"
+            lines.append(f"    {_label(s)}{failed}: {s.counts}")
     if idle is not None:
         lines.append(
             f"  idle (agents logged in, {idle.workers} workers started): server side "
@@ -1481,7 +1503,7 @@ def main(argv: list[str] | None = None) -> int:
     idle: Step | None = None
 
     def terminate(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+        raise KeyboardInterrupt(signal.Signals(signum).name)
 
     # Ctrl-C and SIGTERM alike (a SIGINT ignored by whoever started the bench, as a
     # shell does for a background job, counts too).
@@ -1517,8 +1539,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             if not step.clean:
                 failed.add(kind)
-    except KeyboardInterrupt:
-        print("bench: interrupted; stopping what it started", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        print(
+            f"bench: interrupted ({interrupt or 'SIGINT'}); stopping what it started",
+            file=sys.stderr,
+        )
         return 130
     except (BenchError, httpx.HTTPError, OSError) as error:
         print(f"bench: could not run: {error}", file=sys.stderr)
