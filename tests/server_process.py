@@ -1,10 +1,12 @@
 """A real ``vaxla-server`` process for tests, started and stopped by its command line."""
 
+import os
 import queue
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -31,6 +33,19 @@ def front_address(lines: Sequence[str]) -> str:
 def worker_pids(lines: Sequence[str]) -> dict[str, int]:
     """Every media worker started so far, by id."""
     return {m.group(1): int(m.group(2)) for m in map(WORKER_STARTED.search, lines) if m}
+
+
+def assert_workers_gone(lines: Sequence[str], timeout: float = 5.0) -> None:
+    """Every media worker the server's log names has exited (within ``timeout``)."""
+    for pid in worker_pids(lines).values():
+        for _ in range(int(timeout / 0.1)):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"media worker pid {pid} outlived its server")
 
 
 class ServerExited(Exception):

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, worker_pids
+from tests.server_process import ServerProcess, assert_workers_gone, front_address, worker_pids
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 
@@ -92,12 +92,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         demo.api.close()
         # uvicorn shuts down cleanly on SIGTERM, then re-raises it (as tests/server/test_cli.py).
         assert server.stop() == -signal.SIGTERM
-    # The workers go with their server.
-    for pid in worker_pids(server.log_lines).values():
-        with pytest.raises(ProcessLookupError):
-            for _ in range(50):
-                os.kill(pid, 0)
-                asyncio.run(asyncio.sleep(0.1))
+    assert_workers_gone(server.log_lines)  # the workers go with their server
 
 
 def newest_call(demo: Demo, token: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, worker_pids
+from tests.server_process import ServerProcess, assert_workers_gone, front_address, worker_pids
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.store import open_store
 from vaxla_server.store.events import Ended
@@ -135,9 +135,7 @@ def site(tmp_path: Path) -> Iterator[Demo]:
         yield demo
         demo.api.close()
         assert server.stop() == -signal.SIGTERM
-    for pid in worker_pids(server.log_lines).values():
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    assert_workers_gone(server.log_lines)
 
 
 def test_more_callers_than_a_worker_holds_are_all_answered_by_agents(site: Demo) -> None:

@@ -6,10 +6,11 @@ tests/e2e/test_media_plane.py)."""
 import asyncio
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tests.media.harness import gone, started
+from vaxla_server.media.kamailio import Destination
 from vaxla_server.media.messages import Answer, CallEnded, Hangup, IncomingCall, Ready, Stats
 
 
@@ -23,8 +24,8 @@ class RecordingFront:
         self.rooms: list[tuple[str, bool]] = []
         self.ended: list[str] = []
 
-    async def set_workers(self, workers: Sequence[tuple[str, bool]]) -> None:
-        self.lists.append(list(workers))
+    async def set_destinations(self, destinations: Sequence[Destination]) -> None:
+        self.lists.append([(d.uri, d.room) for d in destinations])
 
     async def set_room(self, uri: str, room: bool) -> None:
         self.rooms.append((uri, room))
@@ -34,8 +35,7 @@ class RecordingFront:
         return 0
 
 
-async def until(check: object, timeout: float = 10) -> None:
-    assert callable(check)
+async def until(check: Callable[[], bool], timeout: float = 10) -> None:
     for _ in range(int(timeout / 0.05)):
         if check():
             return

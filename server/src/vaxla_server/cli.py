@@ -5,7 +5,6 @@ import ipaddress
 import json
 import logging
 import re
-import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from vaxla_server.demo import load_demo
 from vaxla_server.discovery import SERVICE_TYPE, InvalidInstanceName, check_instance_name
 from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
+from vaxla_server.media.kamailio import FrontError, installed_kamailio
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, Network
 from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
@@ -314,11 +314,10 @@ def _serve(args: argparse.Namespace) -> None:
             log.info("no --sip-port: this server takes no calls, only API requests")
         else:
             trunks = tuple(args.trunk) if args.trunk else LOOPBACK
-            if shutil.which("kamailio") is None:
-                raise SystemExit(
-                    "vaxla-server: --sip-port needs Kamailio as the SIP front, and it is not "
-                    "installed (make setup installs it; on Debian: apt-get install kamailio)"
-                )
+            try:
+                installed_kamailio()
+            except FrontError as error:
+                raise SystemExit(f"vaxla-server: --sip-port needs the SIP front: {error}") from None
             if args.call_rate < 1:
                 raise SystemExit(f"vaxla-server: --call-rate must be 1 or more: {args.call_rate}")
             telephony = TelephonySettings(

@@ -12,7 +12,6 @@ the call with a clear log line).
 
 import ipaddress
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import Configuration
 from vaxla_server.config.changes import ConfigChange
-from vaxla_server.media.kamailio import Destination, FrontSettings, KamailioFront
+from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 
 log = logging.getLogger(__name__)
@@ -64,26 +63,6 @@ class TelephonySettings:
     """New calls per second the front admits; the rest are answered 503."""
 
 
-class _FrontLink:
-    """The pool's view of the front (:class:`vaxla_server.media.pool.Front`)."""
-
-    def __init__(self, front: KamailioFront) -> None:
-        self._front = front
-
-    @property
-    def internal_uri(self) -> str:
-        return self._front.internal_uri
-
-    async def set_workers(self, workers: Sequence[tuple[str, bool]]) -> None:
-        await self._front.set_destinations([Destination(uri, room) for uri, room in workers])
-
-    async def set_room(self, uri: str, room: bool) -> None:
-        await self._front.set_room(uri, room)
-
-    async def end_dialogs(self, worker_uri: str) -> int:
-        return await self._front.end_dialogs(worker_uri)
-
-
 class Telephony:
     def __init__(
         self,
@@ -120,7 +99,7 @@ class Telephony:
             bind=settings.bind,
             rtp_base=settings.rtp_base,
             rtp_timeout=settings.rtp_timeout,
-            front=_FrontLink(self.front),
+            front=self.front,
         )
         self.router = CallRouter(self.pool, self.flow, clock or SystemClock())
         self._centre = centre

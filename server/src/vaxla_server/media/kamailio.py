@@ -61,7 +61,6 @@ own level (the core's and modules' INFO lines at DEBUG, the script's at INFO).
 import asyncio
 import collections
 import contextlib
-import ctypes
 import hashlib
 import ipaddress
 import itertools
@@ -74,15 +73,16 @@ import signal
 import socket
 import stat
 import string
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
+
+from vaxla_server.media.lifetime import ended_with_this_process
+from vaxla_server.network import free_udp_port
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,6 @@ _LEVELS = {
     "INFO": logging.INFO,
     "DEBUG": logging.DEBUG,
 }
-_PR_SET_PDEATHSIG = 1
 _ACK_WAIT = 1.0
 # The dialog module's states (dlg.list "state"): 1 unconfirmed, 2 early, 3 answered
 # (2xx, no ACK yet), 4 confirmed, 5 deleted.
@@ -315,7 +314,7 @@ class KamailioFront:
         self._wildcard = settings.listen in _WILDCARDS
         self._separate_internal = settings.listen not in ("127.0.0.1", "0.0.0.0")
         if self._separate_internal:
-            self._internal_port = settings.internal_port or _free_udp_port("127.0.0.1")
+            self._internal_port = settings.internal_port or free_udp_port("127.0.0.1")
         else:
             self._internal_port = settings.sip_port
         self._paths = _paths(settings.data_dir)
@@ -366,12 +365,7 @@ class KamailioFront:
         and SIP. Raises :class:`FrontError` (with Kamailio's own words) when it cannot."""
         if self._supervisor is not None:
             raise FrontError("the SIP front is already started")
-        binary = shutil.which(self.settings.kamailio)
-        if binary is None:
-            raise FrontError(
-                "Kamailio is not installed (make setup installs it): "
-                f"{self.settings.kamailio} not found"
-            )
+        binary = installed_kamailio(self.settings.kamailio)
         log.info("Kamailio: %s", await _version(binary))
         try:
             self._paths.folder.mkdir(parents=True, exist_ok=True)
@@ -584,7 +578,7 @@ class KamailioFront:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,  # its children share its process group: ended with it
-                preexec_fn=_end_with_this_process(),
+                preexec_fn=ended_with_this_process(signal.SIGTERM),
             )  # fmt: skip
         except OSError as error:
             raise FrontError(f"Kamailio could not be started: {error}") from error
@@ -753,6 +747,14 @@ class _Template(string.Template):
     delimiter = "@"
 
 
+def installed_kamailio(name: str = "kamailio") -> str:
+    """Kamailio's path; raises :class:`FrontError` saying how to install it."""
+    binary = shutil.which(name)
+    if binary is None:
+        raise FrontError(f"Kamailio is not installed (make setup installs it): {name} not found")
+    return binary
+
+
 def _listen_host(listen: str) -> str:
     try:
         address = ipaddress.ip_address(listen)
@@ -854,25 +856,3 @@ async def _answers_options(host: str, port: int, timeout: float = 0.3) -> bool:
     finally:
         transport.close()
     return True
-
-
-def _free_udp_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _terminate_with_parent() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-
-
-def _end_with_this_process() -> Callable[[], None] | None:
-    """Kamailio gets SIGTERM when the thread that started it ends (Linux's parent-death
-    signal follows the thread), so it is asked for only from the main thread."""
-    if not sys.platform.startswith("linux"):
-        return None
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return _terminate_with_parent

@@ -37,12 +37,12 @@ import json
 import logging
 import os
 import signal
-import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from vaxla_server.media.kamailio import Destination
 from vaxla_server.media.messages import (
     CallEnded,
     FromWorker,
@@ -56,6 +56,8 @@ from vaxla_server.media.messages import (
     encode,
 )
 from vaxla_server.media.worker import LEGS_PER_CONTACT, MAX_CALLS
+from vaxla_server.network import free_udp_port as free_udp_port  # where the tests find it
+from vaxla_server.network import udp_port_free
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +89,8 @@ class Front(Protocol):
         """The URI (``sip:127.0.0.1:P;lr``) every call a worker makes goes through."""
         ...
 
-    async def set_workers(self, workers: Sequence[tuple[str, bool]]) -> None:
-        """The whole list of ready workers: ``(sip_uri, room)``."""
+    async def set_destinations(self, destinations: Sequence[Destination]) -> None:
+        """The whole list of ready workers, each with its room."""
         ...
 
     async def set_room(self, uri: str, room: bool) -> None: ...
@@ -96,25 +98,6 @@ class Front(Protocol):
     async def end_dialogs(self, worker_uri: str) -> int:
         """BYE to the far ends of every dialog of a (dead) worker; how many."""
         ...
-
-
-def free_udp_port(host: str = "127.0.0.1") -> int:
-    """A UDP port nobody is bound to right now."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_DGRAM) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _udp_port_free(host: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +124,6 @@ class _Worker:
     calls: set[str] = field(default_factory=set)
     stats: Stats | None = None
     room: bool = True
-    peak_legs: int = 0
     lost: bool = False
     retiring: bool = False
     idle_since: float = 0.0
@@ -228,7 +210,6 @@ class MediaPool:
         self._starting = 0
         self._ports_of_the_lost: list[int] = []
         self.replacements = 0
-        self.peak_workers = 0
 
     # Life cycle
 
@@ -296,7 +277,7 @@ class MediaPool:
 
     @property
     def workers(self) -> list[WorkerInfo]:
-        return [self._info(w) for w in self._workers.values() if w.ready.is_set() and not w.lost]
+        return [self._info(w) for w in self._live()]
 
     @property
     def rooms(self) -> int:
@@ -454,7 +435,7 @@ class MediaPool:
         if sip_port is None and self._ports_of_the_lost:
             # Without a front callers dial the workers: a replacement keeps the address.
             sip_port = self._ports_of_the_lost.pop(0)
-        if sip_port is None or not _udp_port_free(sip_host, sip_port):
+        if sip_port is None or not udp_port_free(sip_host, sip_port):
             sip_port = free_udp_port(sip_host)
         worker = _Worker(f"w{next(self._ids)}", slot, sip_port)
         self._workers[worker.worker_id] = worker
@@ -492,7 +473,6 @@ class MediaPool:
                 self._free_slots.append(slot)
             raise
         worker.idle_since = asyncio.get_running_loop().time()
-        self.peak_workers = max(self.peak_workers, len(self._live()))
         log.info("media worker %s ready at %s (pid %d)", worker.worker_id, worker.sip_address,
                  worker.pid)  # fmt: skip
         return worker
@@ -569,10 +549,6 @@ class MediaPool:
                 worker.room = message.room
                 await self._push_room(worker)
                 self._rebalance()
-            if message.active_legs > worker.peak_legs:
-                worker.peak_legs = message.active_legs
-                log.debug("media worker %s holds %d call legs (%d calls), the most so far",
-                          worker.worker_id, message.active_legs, message.active_calls)  # fmt: skip
         await self._deliver(message)
 
     async def _deliver(self, message: FromWorker) -> None:
@@ -622,25 +598,26 @@ class MediaPool:
         """Start the workers the pool lacks: ``size`` at least, ``spare`` with room."""
         if self._stopping:
             return 0
-        live = [w for w in self._workers.values() if not w.lost and not w.retiring]
-        rooms = self.rooms + self._starting
-        wanted = max(self._size - len(live), self._spare - rooms)
-        wanted = min(wanted, self._max_size - len(live))
-        for _ in range(max(0, wanted)):
+        # Counted as starting from the moment they are asked for, so that a burst of room
+        # flips in one turn of the loop starts each missing worker once.
+        running = sum(1 for w in self._live() if not w.retiring) + self._starting
+        wanted = max(self._size - running, self._spare - (self.rooms + self._starting))
+        wanted = max(0, min(wanted, self._max_size - running))
+        self._starting += wanted
+        for _ in range(wanted):
             self._spawn_task(self._grow())
-        return max(0, wanted)
+        return wanted
 
     async def _grow(self) -> None:
-        self._starting += 1
         try:
-            # Counted as starting from now: a burst of room flips starts one worker each.
             await self._start_worker()
+            return
         except PoolError as error:
             log.error("could not start a media worker: %s", error)
-            await asyncio.sleep(1.0)
-            self._rebalance()
         finally:
             self._starting -= 1
+        await asyncio.sleep(1.0)
+        self._rebalance()
 
     async def _retire_idle_workers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -673,9 +650,9 @@ class MediaPool:
         if self._front is None:
             return
         async with self._front_lock:
-            workers = [(w.uri, w.room) for w in self._live() if not w.retiring]
+            workers = [Destination(w.uri, w.room) for w in self._live() if not w.retiring]
             try:
-                await self._front.set_workers(workers)
+                await self._front.set_destinations(workers)
             except Exception:
                 log.exception("could not give the SIP front the list of media workers")
 

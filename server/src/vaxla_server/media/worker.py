@@ -289,6 +289,11 @@ class _Contact:
     target_answered: bool = False
     extra_legs: list[_Leg] = field(default_factory=list)  # agent legs still hanging up
 
+    def live_legs(self) -> int:
+        """The pjsua2 calls of this contact not yet gone (each holds one of the legs)."""
+        legs = (self.caller, self.agent, self.target, *self.extra_legs)
+        return sum(1 for leg in legs if leg is not None and not leg.gone)
+
 
 class Control:
     """The JSON-lines connection to the server.
@@ -308,25 +313,21 @@ class Control:
         self._socket.settimeout(None)
         self._inbox: queue.SimpleQueue[ToWorker | CommandFailed] = queue.SimpleQueue()
         self._send_lock = threading.Lock()
-        self._wake_to: tuple[str, int] | None = None
-        self._waker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._waker: socket.socket | None = None
         self.closed = False
-        self._reader: threading.Thread | None = None
 
     def wake_by(self, host: str, port: int) -> None:
         """Start reading; each arrival wakes the SIP loop through ``host:port``."""
-        if ":" in host:
-            self._waker.close()
-            self._waker = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._waker = socket.socket(family, socket.SOCK_DGRAM)
         self._waker.bind((host, 0))  # the worker listens on no wildcard address
-        self._wake_to = (host, port)
-        self._reader = threading.Thread(target=self._read, name="control", daemon=True)
-        self._reader.start()
+        self._waker.connect((host, port))
+        threading.Thread(target=self._read, name="control", daemon=True).start()
 
     def _wake(self) -> None:
-        if self._wake_to is not None:
+        if self._waker is not None:
             with contextlib.suppress(OSError):
-                self._waker.sendto(b"\r\n\r\n", self._wake_to)
+                self._waker.send(b"\r\n\r\n")
 
     def _read(self) -> None:
         buffer = b""
@@ -384,7 +385,8 @@ class Control:
         with contextlib.suppress(OSError):
             self._socket.shutdown(socket.SHUT_RDWR)
         self._socket.close()
-        self._waker.close()
+        if self._waker is not None:
+            self._waker.close()
 
 
 class MediaWorker:
@@ -454,11 +456,7 @@ class MediaWorker:
         """Legs in use or held back: a caller's contact keeps ``legs_per_contact``."""
         legs = len(self._refused)
         for contact in self._contacts.values():
-            live = sum(
-                1
-                for leg in (contact.caller, contact.agent, contact.target, *contact.extra_legs)
-                if leg and not leg.gone
-            )
+            live = contact.live_legs()
             legs += live if contact.ended else max(live, self.config.legs_per_contact)
         return legs
 
@@ -1138,14 +1136,7 @@ class MediaWorker:
             self.control.send(PlaybackFinished(call_id=contact.call_id, play_id=player.play_id))
 
     def _legs(self) -> int:
-        legs = len(self._refused)
-        for contact in self._contacts.values():
-            legs += sum(
-                1
-                for leg in (contact.caller, contact.agent, contact.target, *contact.extra_legs)
-                if leg and not leg.gone
-            )
-        return legs
+        return len(self._refused) + sum(c.live_legs() for c in self._contacts.values())
 
     def _send_stats(self) -> None:
         self._room_sent = room = self.room

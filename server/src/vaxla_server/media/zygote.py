@@ -21,7 +21,6 @@ speaks JSON lines with it:
 """
 
 import contextlib
-import ctypes
 import gc
 import json
 import os
@@ -35,14 +34,7 @@ from typing import Any
 import pjsua2  # noqa: F401 — loaded once here so that every forked worker shares it
 
 from vaxla_server.media import worker as worker_module
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+from vaxla_server.media.lifetime import die_with_parent
 
 
 def _exit_code(status: int) -> int:
@@ -123,7 +115,7 @@ class Zygote:
             # pjlib prints to stdout: the worker's stdout is the pool's stderr, as ours is.
             os.dup2(2, 1)
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            _die_with_parent()
+            die_with_parent(signal.SIGKILL)
             code = worker_module.main(argv)
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else 2
