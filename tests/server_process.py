@@ -144,3 +144,9 @@ class ServerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def print_sipp_errors(errors: Path, status: int) -> None:
+    """Print what SIPp wrote to its ``-error_file`` (pytest shows it with a failure)."""
+    text = errors.read_text(errors="replace") if errors.exists() else "(no error file)"
+    print(f"SIPp exited {status}; {errors.name}:\n{text[-8000:]}")

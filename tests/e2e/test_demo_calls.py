@@ -16,7 +16,13 @@ import httpx
 import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
-from tests.server_process import ServerProcess, assert_workers_gone, front_address, worker_pids
+from tests.server_process import (
+    ServerProcess,
+    assert_workers_gone,
+    front_address,
+    print_sipp_errors,
+    worker_pids,
+)
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
 
@@ -75,6 +81,8 @@ class Demo:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+            if process.returncode:
+                print_sipp_errors(errors, process.returncode)
 
 
 @pytest.fixture(scope="module")

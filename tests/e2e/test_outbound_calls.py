@@ -27,7 +27,7 @@ from tests.e2e.test_call_control import ControlDemo, agents, until
 from tests.e2e.test_desktop_phone import turn_qt
 from tests.e2e.test_desktop_phone import until as until_qt
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, worker_pids
+from tests.server_process import ServerProcess, front_address, print_sipp_errors, worker_pids
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.outbound import OutboundApi
 from vaxla_desktop.core.dial import parse_dial_link
@@ -128,6 +128,8 @@ async def outside_party(
         if outside.returncode is None:
             outside.kill()
             await outside.wait()
+        if outside.returncode and scenario is not None:
+            print_sipp_errors(demo.tmp / f"{scenario}.errors", outside.returncode)
 
 
 def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
