@@ -11,7 +11,7 @@ from tests.server.config.conftest import CONFIG_TABLES, add_user
 from vaxla_protocol.config import QueueFlowItem
 from vaxla_server.auth.users import USERS
 from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
-from vaxla_server.config.service import (
+from vaxla_server.config.tables import (
     AGENT_SKILLS,
     LICENCE,
     QUEUE_REQUIREMENTS,

@@ -11,7 +11,7 @@ deletes and for ``check``.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
@@ -69,37 +69,22 @@ from vaxla_server.config.errors import (
     UnknownPrompt,
 )
 from vaxla_server.config.prompts import LANGUAGES, PromptLibrary
-from vaxla_server.store.models import (
-    AlarmRuleRow,
-    AnnouncementSetRow,
-    DigitCollectionRow,
-    EntryPointRow,
-    MenuKeyRow,
-    MenuRow,
-    PromptRow,
-    QueueFlowRow,
-    QueuePriorityRuleRow,
-    QueueRow,
-    ScheduleExceptionRow,
-    ScheduleIntervalRow,
-    ScheduleRow,
-    SkillRow,
+from vaxla_server.config.tables import (
+    ALARM_RULES,
+    ANNOUNCEMENT_SETS,
+    DIGIT_COLLECTIONS,
+    ENTRY_POINTS,
+    MENU_KEYS,
+    MENUS,
+    PROMPTS,
+    QUEUE_FLOWS,
+    QUEUE_PRIORITY_RULES,
+    QUEUES,
+    SCHEDULE_EXCEPTIONS,
+    SCHEDULE_INTERVALS,
+    SCHEDULES,
+    SKILLS,
 )
-
-SCHEDULES = cast(Table, ScheduleRow.__table__)
-SCHEDULE_INTERVALS = cast(Table, ScheduleIntervalRow.__table__)
-SCHEDULE_EXCEPTIONS = cast(Table, ScheduleExceptionRow.__table__)
-PROMPTS = cast(Table, PromptRow.__table__)
-ANNOUNCEMENT_SETS = cast(Table, AnnouncementSetRow.__table__)
-DIGIT_COLLECTIONS = cast(Table, DigitCollectionRow.__table__)
-MENUS = cast(Table, MenuRow.__table__)
-MENU_KEYS = cast(Table, MenuKeyRow.__table__)
-ENTRY_POINTS = cast(Table, EntryPointRow.__table__)
-QUEUE_FLOWS = cast(Table, QueueFlowRow.__table__)
-QUEUE_PRIORITY_RULES = cast(Table, QueuePriorityRuleRow.__table__)
-ALARM_RULES = cast(Table, AlarmRuleRow.__table__)
-_QUEUES = cast(Table, QueueRow.__table__)
-_SKILLS = cast(Table, SkillRow.__table__)
 
 # Where each kind of action may stand.
 EVERY_ACTION = frozenset({"menu", "queue", "digits", "message", "transfer", "language", "hangup"})
@@ -109,7 +94,7 @@ _NOT_YET = {"voicemail": "voicemail", "callback": "callback"}
 # The JSON key of each reference an action can hold, with the table and the kind's name.
 _ACTION_REFERENCES = {
     "menu": ("menu_id", MENUS, "menu"),
-    "queue": ("queue_id", _QUEUES, "queue"),
+    "queue": ("queue_id", QUEUES, "queue"),
     "collection": ("collection_id", DIGIT_COLLECTIONS, "digit collection"),
 }
 _DIGIT_DEFAULT_LENGTHS = {
@@ -169,11 +154,11 @@ class Names:
 
         self.by_kind = {
             "menu": names(MENUS),
-            "queue": names(_QUEUES),
+            "queue": names(QUEUES),
             "digit collection": names(DIGIT_COLLECTIONS),
             "schedule": names(SCHEDULES),
             "announcement set": names(ANNOUNCEMENT_SETS),
-            "skill": names(_SKILLS),
+            "skill": names(SKILLS),
         }
 
     def name(self, kind: str, row_id: int | None) -> str | None:
@@ -209,7 +194,7 @@ def encode_action(
             encoded["priority"] = action.priority
         if action.skills:
             encoded["skill_levels"] = [
-                [context.id_of(_SKILLS, "skill", name, holder), level]
+                [context.id_of(SKILLS, "skill", name, holder), level]
                 for name, level in sorted(action.skills.items())
             ]
     elif isinstance(action, PlayMessage):
@@ -233,7 +218,7 @@ def encode_action(
                     "priority": rule.priority,
                     "skill_id": None
                     if rule.skill is None
-                    else context.id_of(_SKILLS, "skill", rule.skill, holder),
+                    else context.id_of(SKILLS, "skill", rule.skill, holder),
                     "skill_level": rule.skill_level,
                 }
                 for rule in action.rules
@@ -855,7 +840,7 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
                 "priority": rule.priority,
                 "skill_id": None
                 if rule.skill is None
-                else context.id_of(_SKILLS, "skill", rule.skill, f"{holder} priority rule"),
+                else context.id_of(SKILLS, "skill", rule.skill, f"{holder} priority rule"),
                 "skill_level": rule.skill_level,
             }
         )
@@ -928,7 +913,7 @@ def alarm_rule_values(context: Context, item: AlarmRuleItem) -> dict[str, object
         )
     return {
         "name": item.name,
-        "queue_id": context.id_of(_QUEUES, "queue", item.queue, holder),
+        "queue_id": context.id_of(QUEUES, "queue", item.queue, holder),
         "metric": item.metric.value,
         "comparison": item.comparison.value,
         "threshold": item.threshold,
@@ -1005,7 +990,7 @@ def references(connection: Connection) -> list[Reference]:
             add(holder, prompts(action_prompts(data), row.language))
         add(holder, prompts([row.welcome_prompt], row.language))
     queue_names = {
-        row.id: row.name for row in connection.execute(select(_QUEUES.c.id, _QUEUES.c.name))
+        row.id: row.name for row in connection.execute(select(QUEUES.c.id, QUEUES.c.name))
     }
     for row in connection.execute(select(QUEUE_FLOWS)):
         holder = (f"queue {queue_names[row.queue_id]!r}", "queue", row.queue_id)

@@ -28,15 +28,14 @@ from vaxla_protocol.config import (
 from vaxla_server.acd.caller_input import DigitRule
 from vaxla_server.acd.schedule import Schedule
 from vaxla_server.config import call_flow as flow
+from vaxla_server.config import tables
 from vaxla_server.config.call_flow import Context, Names
 from vaxla_server.config.changes import ChangeKind, ConfigChange, ConfigListener
 from vaxla_server.config.errors import DuplicateName, NotFound, StillReferenced, UnknownPrompt
 from vaxla_server.config.prompts import PromptLibrary
-from vaxla_server.store.models import QueueRow
 from vaxla_server.store.transactions import write_transaction
 
 Item = TypeVar("Item")
-_QUEUES: Table = QueueRow.__table__  # type: ignore[assignment]
 
 
 class CallFlowConfiguration:
@@ -55,7 +54,7 @@ class CallFlowConfiguration:
 
     def add_schedule(self, item: ScheduleItem) -> ScheduleItem:
         with self._context("schedule", item.name) as context:
-            _refuse_duplicate(context.connection, flow.SCHEDULES, "schedule", item.name)
+            _refuse_duplicate(context.connection, tables.SCHEDULES, "schedule", item.name)
             row_id = flow.insert_schedule(context, item)
         self._notify("schedule", item.name, ChangeKind.ADDED, row_id)
         return item
@@ -63,8 +62,8 @@ class CallFlowConfiguration:
     def update_schedule(self, name: str, item: ScheduleItem) -> ScheduleItem:
         """Replace the schedule ``name`` (``item.name`` may rename it)."""
         with self._context("schedule", item.name) as context:
-            row_id = flow.existing_id(context.connection, flow.SCHEDULES, "schedule", name)
-            _refuse_duplicate(context.connection, flow.SCHEDULES, "schedule", item.name, row_id)
+            row_id = flow.existing_id(context.connection, tables.SCHEDULES, "schedule", name)
+            _refuse_duplicate(context.connection, tables.SCHEDULES, "schedule", item.name, row_id)
             flow.update_schedule(context, row_id, item)
         self._notify("schedule", item.name, ChangeKind.CHANGED, row_id)
         return item
@@ -76,7 +75,7 @@ class CallFlowConfiguration:
     def schedule(self, name: str) -> ScheduleItem:
         with self._engine.connect() as connection:
             return _one(
-                flow.read_schedules(connection, flow.SCHEDULES.c.name == name), "schedule", name
+                flow.read_schedules(connection, tables.SCHEDULES.c.name == name), "schedule", name
             )
 
     def opening_hours(self, name: str) -> Schedule:
@@ -84,7 +83,7 @@ class CallFlowConfiguration:
         return flow.build_schedule(self.schedule(name))
 
     def delete_schedule(self, name: str) -> None:
-        self._delete(flow.SCHEDULES, "schedule", name)
+        self._delete(tables.SCHEDULES, "schedule", name)
 
     # Prompts
 
@@ -112,8 +111,8 @@ class CallFlowConfiguration:
         code = Language(language).value if language in ("sv", "en") else str(language)
         with self._engine.connect() as connection:
             custom = connection.execute(
-                select(flow.PROMPTS.c.custom_path).where(
-                    flow.PROMPTS.c.name == name, flow.PROMPTS.c.language == code
+                select(tables.PROMPTS.c.custom_path).where(
+                    tables.PROMPTS.c.name == name, tables.PROMPTS.c.language == code
                 )
             ).scalar_one_or_none()
         if custom is not None:
@@ -129,16 +128,16 @@ class CallFlowConfiguration:
         code = language.value
         with write_transaction(self._engine) as connection:
             row_id: int | None = connection.execute(
-                select(flow.PROMPTS.c.id).where(
-                    flow.PROMPTS.c.name == name, flow.PROMPTS.c.language == code
+                select(tables.PROMPTS.c.id).where(
+                    tables.PROMPTS.c.name == name, tables.PROMPTS.c.language == code
                 )
             ).scalar_one_or_none()
             if row_id is None:
                 raise NotFound("custom prompt", f"{name} ({code})")
             if self._prompts.default_path(name, code) is None:
                 other_languages = connection.execute(
-                    select(flow.PROMPTS.c.id).where(
-                        flow.PROMPTS.c.name == name, flow.PROMPTS.c.language != code
+                    select(tables.PROMPTS.c.id).where(
+                        tables.PROMPTS.c.name == name, tables.PROMPTS.c.language != code
                     )
                 ).first()
                 targets = {f"{name}:{code}"} | ({f"{name}:*"} if other_languages is None else set())
@@ -151,19 +150,19 @@ class CallFlowConfiguration:
                 )
                 if holders:
                     raise StillReferenced("prompt", f"{name} ({code})", holders)
-            connection.execute(delete(flow.PROMPTS).where(flow.PROMPTS.c.id == row_id))
+            connection.execute(delete(tables.PROMPTS).where(tables.PROMPTS.c.id == row_id))
         self._notify("prompt", f"{name}:{code}", ChangeKind.REMOVED, row_id)
 
     # Announcement sets
 
     def add_announcement_set(self, item: AnnouncementSetItem) -> AnnouncementSetItem:
         return self._add_plain(
-            flow.ANNOUNCEMENT_SETS, "announcement set", item.name, item, flow.announcement_values
+            tables.ANNOUNCEMENT_SETS, "announcement set", item.name, item, flow.announcement_values
         )
 
     def update_announcement_set(self, name: str, item: AnnouncementSetItem) -> AnnouncementSetItem:
         return self._update_plain(
-            flow.ANNOUNCEMENT_SETS,
+            tables.ANNOUNCEMENT_SETS,
             "announcement set",
             name,
             item.name,
@@ -177,16 +176,16 @@ class CallFlowConfiguration:
 
     def announcement_set(self, name: str) -> AnnouncementSetItem:
         with self._engine.connect() as connection:
-            found = flow.read_announcement_sets(connection, flow.ANNOUNCEMENT_SETS.c.name == name)
+            found = flow.read_announcement_sets(connection, tables.ANNOUNCEMENT_SETS.c.name == name)
         return _one(found, "announcement set", name)
 
     def delete_announcement_set(self, name: str) -> None:
-        self._delete(flow.ANNOUNCEMENT_SETS, "announcement set", name)
+        self._delete(tables.ANNOUNCEMENT_SETS, "announcement set", name)
 
     # Digit collections
 
     def add_digit_collection(self, item: DigitCollectionItem) -> DigitCollectionItem:
-        table = flow.DIGIT_COLLECTIONS
+        table = tables.DIGIT_COLLECTIONS
         with self._context("digit collection", item.name) as context:
             _refuse_duplicate(context.connection, table, "digit collection", item.name)
             values = flow.digit_collection_values(context, item)
@@ -198,7 +197,7 @@ class CallFlowConfiguration:
         return item
 
     def update_digit_collection(self, name: str, item: DigitCollectionItem) -> DigitCollectionItem:
-        table = flow.DIGIT_COLLECTIONS
+        table = tables.DIGIT_COLLECTIONS
         with self._context("digit collection", item.name) as context:
             row_id = flow.existing_id(context.connection, table, "digit collection", name)
             _refuse_duplicate(context.connection, table, "digit collection", item.name, row_id)
@@ -216,7 +215,7 @@ class CallFlowConfiguration:
     def digit_collection(self, name: str) -> DigitCollectionItem:
         with self._engine.connect() as connection:
             found = flow.read_digit_collections(
-                connection, Names(connection), flow.DIGIT_COLLECTIONS.c.name == name
+                connection, Names(connection), tables.DIGIT_COLLECTIONS.c.name == name
             )
         return _one(found, "digit collection", name)
 
@@ -225,12 +224,12 @@ class CallFlowConfiguration:
         return flow.digit_rule(self.digit_collection(name))
 
     def delete_digit_collection(self, name: str) -> None:
-        self._delete(flow.DIGIT_COLLECTIONS, "digit collection", name)
+        self._delete(tables.DIGIT_COLLECTIONS, "digit collection", name)
 
     # Menus
 
     def add_menu(self, item: MenuItem) -> MenuItem:
-        table = flow.MENUS
+        table = tables.MENUS
         with self._context("menu", item.name) as context:
             _refuse_duplicate(context.connection, table, "menu", item.name)
             values = flow.menu_values(context, item)
@@ -243,7 +242,7 @@ class CallFlowConfiguration:
         return item
 
     def update_menu(self, name: str, item: MenuItem) -> MenuItem:
-        table = flow.MENUS
+        table = tables.MENUS
         with self._context("menu", item.name) as context:
             row_id = flow.existing_id(context.connection, table, "menu", name)
             _refuse_duplicate(context.connection, table, "menu", item.name, row_id)
@@ -260,16 +259,16 @@ class CallFlowConfiguration:
 
     def menu(self, name: str) -> MenuItem:
         with self._engine.connect() as connection:
-            found = flow.read_menus(connection, Names(connection), flow.MENUS.c.name == name)
+            found = flow.read_menus(connection, Names(connection), tables.MENUS.c.name == name)
         return _one(found, "menu", name)
 
     def delete_menu(self, name: str) -> None:
-        self._delete(flow.MENUS, "menu", name)
+        self._delete(tables.MENUS, "menu", name)
 
     # Entry points
 
     def add_entry_point(self, item: EntryPointItem) -> EntryPointItem:
-        table = flow.ENTRY_POINTS
+        table = tables.ENTRY_POINTS
         with self._context("entry point", item.address) as context:
             _refuse_duplicate(context.connection, table, "entry point", item.address)
             _refuse_duplicate_name(context.connection, item.name, None)
@@ -282,7 +281,7 @@ class CallFlowConfiguration:
 
     def update_entry_point(self, address: str, item: EntryPointItem) -> EntryPointItem:
         """Replace the entry point dialled as ``address`` (``item.address`` may change it)."""
-        table = flow.ENTRY_POINTS
+        table = tables.ENTRY_POINTS
         with self._context("entry point", item.address) as context:
             row_id = flow.existing_id(context.connection, table, "entry point", address)
             _refuse_duplicate(context.connection, table, "entry point", item.address, row_id)
@@ -299,26 +298,26 @@ class CallFlowConfiguration:
     def entry_point(self, address: str) -> EntryPointItem:
         with self._engine.connect() as connection:
             found = flow.read_entry_points(
-                connection, Names(connection), flow.ENTRY_POINTS.c.address == address
+                connection, Names(connection), tables.ENTRY_POINTS.c.address == address
             )
         return _one(found, "entry point", address)
 
     def delete_entry_point(self, address: str) -> None:
-        self._delete(flow.ENTRY_POINTS, "entry point", address)
+        self._delete(tables.ENTRY_POINTS, "entry point", address)
 
     # Queue call-flow settings
 
     def set_queue_flow(self, queue: str, item: QueueFlowItem) -> QueueFlowItem:
         """Replace the queue's announcements, overflow rules and priority rules."""
         with self._context("queue", queue) as context:
-            queue_id = flow.existing_id(context.connection, _QUEUES, "queue", queue)
+            queue_id = flow.existing_id(context.connection, tables.QUEUES, "queue", queue)
             flow.write_queue_flow(context, queue_id, queue, item)
         self._notify("queue", queue, ChangeKind.CHANGED, queue_id)
         return item
 
     def queue_flow(self, queue: str) -> QueueFlowItem:
         with self._engine.connect() as connection:
-            queue_id = flow.existing_id(connection, _QUEUES, "queue", queue)
+            queue_id = flow.existing_id(connection, tables.QUEUES, "queue", queue)
             return flow.read_queue_flows(connection, Names(connection)).get(
                 queue_id, QueueFlowItem()
             )
@@ -327,12 +326,12 @@ class CallFlowConfiguration:
 
     def add_alarm_rule(self, item: AlarmRuleItem) -> AlarmRuleItem:
         return self._add_plain(
-            flow.ALARM_RULES, "alarm rule", item.name, item, flow.alarm_rule_values
+            tables.ALARM_RULES, "alarm rule", item.name, item, flow.alarm_rule_values
         )
 
     def update_alarm_rule(self, name: str, item: AlarmRuleItem) -> AlarmRuleItem:
         return self._update_plain(
-            flow.ALARM_RULES, "alarm rule", name, item.name, item, flow.alarm_rule_values
+            tables.ALARM_RULES, "alarm rule", name, item.name, item, flow.alarm_rule_values
         )
 
     def alarm_rules(self) -> list[AlarmRuleItem]:
@@ -342,12 +341,12 @@ class CallFlowConfiguration:
     def alarm_rule(self, name: str) -> AlarmRuleItem:
         with self._engine.connect() as connection:
             found = flow.read_alarm_rules(
-                connection, Names(connection), flow.ALARM_RULES.c.name == name
+                connection, Names(connection), tables.ALARM_RULES.c.name == name
             )
         return _one(found, "alarm rule", name)
 
     def delete_alarm_rule(self, name: str) -> None:
-        self._delete(flow.ALARM_RULES, "alarm rule", name)
+        self._delete(tables.ALARM_RULES, "alarm rule", name)
 
     # Shared steps
 
@@ -407,14 +406,14 @@ class CallFlowConfiguration:
 def _refuse_duplicate(
     connection: Connection, table: Table, kind: str, name: str, own_id: int | None = None
 ) -> None:
-    column = table.c.address if table is flow.ENTRY_POINTS else table.c.name
+    column = table.c.address if table is tables.ENTRY_POINTS else table.c.name
     found = connection.execute(select(table.c.id).where(column == name)).scalar_one_or_none()
     if found is not None and found != own_id:
         raise DuplicateName(kind, name)
 
 
 def _refuse_duplicate_name(connection: Connection, name: str, own_id: int | None) -> None:
-    table = flow.ENTRY_POINTS
+    table = tables.ENTRY_POINTS
     found = connection.execute(select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
     if found is not None and found != own_id:
         raise DuplicateName("entry point", name)

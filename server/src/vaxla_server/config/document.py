@@ -23,7 +23,7 @@ from vaxla_protocol.config import (
     SkillItem,
 )
 from vaxla_server.config import call_flow as flow
-from vaxla_server.config import service
+from vaxla_server.config import routing, tables
 from vaxla_server.config.call_flow import Context, Names
 from vaxla_server.config.errors import ConfigError, InvalidDocument
 from vaxla_server.config.problems import ConfigProblem, Severity
@@ -41,29 +41,29 @@ T = TypeVar("T")
 
 # Children before parents, so deleting in this order meets no foreign key.
 _TABLES_IN_DELETE_ORDER = (
-    flow.ALARM_RULES,
-    flow.QUEUE_PRIORITY_RULES,
-    flow.QUEUE_FLOWS,
-    flow.ENTRY_POINTS,
-    flow.MENU_KEYS,
-    flow.MENUS,
-    flow.DIGIT_COLLECTIONS,
-    service.AGENT_CAPACITIES,
-    service.AGENT_MEMBERSHIPS,
-    service.AGENT_SKILLS,
-    service.AGENT_PROFILES,
-    service.QUEUE_EXPANSION_STEPS,
-    service.QUEUE_REQUIREMENTS,
-    service.QUEUES,
-    flow.ANNOUNCEMENT_SETS,
-    flow.PROMPTS,
-    flow.SCHEDULE_EXCEPTIONS,
-    flow.SCHEDULE_INTERVALS,
-    flow.SCHEDULES,
-    service.CLASSIFICATION_CODES,
-    service.PAUSE_REASONS,
-    service.SKILLS,
-    service.LICENCE,
+    tables.ALARM_RULES,
+    tables.QUEUE_PRIORITY_RULES,
+    tables.QUEUE_FLOWS,
+    tables.ENTRY_POINTS,
+    tables.MENU_KEYS,
+    tables.MENUS,
+    tables.DIGIT_COLLECTIONS,
+    tables.AGENT_CAPACITIES,
+    tables.AGENT_MEMBERSHIPS,
+    tables.AGENT_SKILLS,
+    tables.AGENT_PROFILES,
+    tables.QUEUE_EXPANSION_STEPS,
+    tables.QUEUE_REQUIREMENTS,
+    tables.QUEUES,
+    tables.ANNOUNCEMENT_SETS,
+    tables.PROMPTS,
+    tables.SCHEDULE_EXCEPTIONS,
+    tables.SCHEDULE_INTERVALS,
+    tables.SCHEDULES,
+    tables.CLASSIFICATION_CODES,
+    tables.PAUSE_REASONS,
+    tables.SKILLS,
+    tables.LICENCE,
 )
 
 
@@ -125,24 +125,24 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         insert_row(table, values(item))
 
     def add_skill(item: SkillItem) -> None:
-        insert_row(service.SKILLS, {"name": check_name(item.name, "skill name")})
+        insert_row(tables.SKILLS, {"name": check_name(item.name, "skill name")})
 
     def add_queue(item: QueueItem) -> None:
         checked = checked_queue(queue_settings(item))
-        requirements = service._skill_ids(connection, checked.requirements)
-        queue_id = insert_row(service.QUEUES, service._queue_values(checked))
-        service._insert_queue_children(connection, queue_id, requirements, checked.expansion)
+        requirements = routing.skill_ids(connection, checked.requirements)
+        queue_id = insert_row(tables.QUEUES, routing.queue_values(checked))
+        routing.insert_queue_children(connection, queue_id, requirements, checked.expansion)
         queue_ids[item.name] = queue_id
 
     def add_menu(item: MenuItem) -> None:
-        menu_ids[item.name] = insert_row(flow.MENUS, flow.menu_values(context, item))
+        menu_ids[item.name] = insert_row(tables.MENUS, flow.menu_values(context, item))
 
     def add_collection(item: DigitCollectionItem) -> None:
         values = flow.digit_collection_values(context, item)
-        collection_ids[item.name] = insert_row(flow.DIGIT_COLLECTIONS, values)
+        collection_ids[item.name] = insert_row(tables.DIGIT_COLLECTIONS, values)
 
     def set_failure(item: DigitCollectionItem) -> None:
-        table = flow.DIGIT_COLLECTIONS
+        table = tables.DIGIT_COLLECTIONS
         connection.execute(
             update(table)
             .where(table.c.id == collection_ids[item.name])
@@ -157,19 +157,19 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         attempt(f"skill {skill.name!r}", add_skill, skill)
     for reason in document.pause_reasons:
         attempt(
-            f"pause reason {reason.code!r}", add_row, service.PAUSE_REASONS, _reason_values, reason
+            f"pause reason {reason.code!r}", add_row, tables.PAUSE_REASONS, _reason_values, reason
         )
     for code in document.classification_codes:
         attempt(
             f"classification code {code.code!r}",
             add_row,
-            service.CLASSIFICATION_CODES,
+            tables.CLASSIFICATION_CODES,
             _code_values,
             code,
         )
     if document.licence is not None:
         connection.execute(
-            insert(service.LICENCE),
+            insert(tables.LICENCE),
             {"id": 1, "max_logged_in_agents": document.licence.max_logged_in_agents},
         )
     for schedule in document.schedules:
@@ -182,7 +182,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         where = f"announcement set {announcements.name!r}"
         values = attempt(where, flow.announcement_values, context, announcements)
         if values is not None:
-            attempt(where, insert_row, flow.ANNOUNCEMENT_SETS, values)
+            attempt(where, insert_row, tables.ANNOUNCEMENT_SETS, values)
     for queue in document.queues:
         attempt(f"queue {queue.name!r}", add_queue, queue)
     for menu in document.menus:
@@ -205,7 +205,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         where = f"agent {agent.username!r}"
         checked = attempt(where, checked_agent, agent_settings(agent))
         if checked is not None:
-            attempt(where, service.write_agent_profile, connection, agent.username, checked)
+            attempt(where, routing.write_agent_profile, connection, agent.username, checked)
     for menu in document.menus:
         if menu.name in menu_ids:
             attempt(
@@ -218,12 +218,12 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         where = f"entry point {entry.address!r}"
         values = attempt(where, flow.entry_point_values, context, entry)
         if values is not None:
-            attempt(where, insert_row, flow.ENTRY_POINTS, values)
+            attempt(where, insert_row, tables.ENTRY_POINTS, values)
     for rule in document.alarm_rules:
         where = f"alarm rule {rule.name!r}"
         values = attempt(where, flow.alarm_rule_values, context, rule)
         if values is not None:
-            attempt(where, insert_row, flow.ALARM_RULES, values)
+            attempt(where, insert_row, tables.ALARM_RULES, values)
     problems.attempt("menus", lambda: flow.check_timeout_cycles(connection))
     if problems.found:
         raise InvalidDocument(problems.found)
@@ -252,25 +252,23 @@ def export(connection: Connection) -> ConfigDocument:
     """The stored configuration as one document, in a stable order."""
     names = Names(connection)
     flows = flow.read_queue_flows(connection, names)
-    queue_rows = connection.execute(select(service.QUEUES).order_by(service.QUEUES.c.name)).all()
+    queue_rows = connection.execute(select(tables.QUEUES).order_by(tables.QUEUES.c.name)).all()
     queues = [
         queue_item(queue, flows.get(queue.id, QueueFlowItem()))
-        for queue in service._queues(connection, queue_rows)
+        for queue in routing.read_queues(connection, queue_rows)
     ]
-    licence = connection.execute(
-        select(service.LICENCE.c.max_logged_in_agents)
-    ).scalar_one_or_none()
+    licence = connection.execute(select(tables.LICENCE.c.max_logged_in_agents)).scalar_one_or_none()
     return ConfigDocument(
         skills=[
             SkillItem(name=row.name)
-            for row in connection.execute(select(service.SKILLS).order_by(service.SKILLS.c.name))
+            for row in connection.execute(select(tables.SKILLS).order_by(tables.SKILLS.c.name))
         ],
         pause_reasons=[
             PauseReasonItem(
                 code=row.code, label_sv=row.label_sv, label_en=row.label_en, active=row.active
             )
             for row in connection.execute(
-                select(service.PAUSE_REASONS).order_by(service.PAUSE_REASONS.c.code)
+                select(tables.PAUSE_REASONS).order_by(tables.PAUSE_REASONS.c.code)
             )
         ],
         classification_codes=[
@@ -282,8 +280,8 @@ def export(connection: Connection) -> ConfigDocument:
                 active=row.active,
             )
             for row in connection.execute(
-                select(service.CLASSIFICATION_CODES).order_by(
-                    service.CLASSIFICATION_CODES.c.code_group, service.CLASSIFICATION_CODES.c.code
+                select(tables.CLASSIFICATION_CODES).order_by(
+                    tables.CLASSIFICATION_CODES.c.code_group, tables.CLASSIFICATION_CODES.c.code
                 )
             )
         ],
@@ -291,7 +289,7 @@ def export(connection: Connection) -> ConfigDocument:
         prompts=flow.read_prompts(connection),
         announcement_sets=flow.read_announcement_sets(connection),
         queues=queues,
-        agents=[agent_item(profile) for profile in service._agent_profiles(connection, None)],
+        agents=[agent_item(profile) for profile in routing.read_agent_profiles(connection, None)],
         digit_collections=flow.read_digit_collections(connection, names),
         menus=flow.read_menus(connection, names),
         entry_points=flow.read_entry_points(connection, names),
@@ -308,14 +306,14 @@ def check(connection: Connection, prompts: PromptLibrary) -> list[ConfigProblem]
     things an administrator should look at."""
     found: list[ConfigProblem] = []
     names = Names(connection)
-    menus = {row.id: row for row in connection.execute(select(flow.MENUS))}
+    menus = {row.id: row for row in connection.execute(select(tables.MENUS))}
     keys: dict[int, list[Any]] = {menu_id: [] for menu_id in menus}
-    for key in connection.execute(select(flow.MENU_KEYS)):
+    for key in connection.execute(select(tables.MENU_KEYS)):
         keys[key.menu_id].append(key.action)
     failures = {
         row.id: row.on_failure
         for row in connection.execute(
-            select(flow.DIGIT_COLLECTIONS.c.id, flow.DIGIT_COLLECTIONS.c.on_failure)
+            select(tables.DIGIT_COLLECTIONS.c.id, tables.DIGIT_COLLECTIONS.c.on_failure)
         )
     }
 
@@ -341,7 +339,7 @@ def check(connection: Connection, prompts: PromptLibrary) -> list[ConfigProblem]
 
     reachable_menus: set[int] = set()
     for entry in connection.execute(
-        select(flow.ENTRY_POINTS).order_by(flow.ENTRY_POINTS.c.address)
+        select(tables.ENTRY_POINTS).order_by(tables.ENTRY_POINTS.c.address)
     ):
         where = f"entry point {entry.address!r}"
         entry_menus, entry_queues = reach(entry.first_action)
@@ -357,7 +355,7 @@ def check(connection: Connection, prompts: PromptLibrary) -> list[ConfigProblem]
             found.append(
                 ConfigProblem(Severity.WARNING, f"menu {menu.name!r}", "no entry point leads to it")
             )
-    members = set(connection.execute(select(service.AGENT_MEMBERSHIPS.c.queue_id)).scalars())
+    members = set(connection.execute(select(tables.AGENT_MEMBERSHIPS.c.queue_id)).scalars())
     for queue_id, queue in sorted(names.by_kind["queue"].items(), key=lambda item: item[1]):
         if queue_id not in members:
             found.append(
@@ -369,7 +367,7 @@ def check(connection: Connection, prompts: PromptLibrary) -> list[ConfigProblem]
             )
     custom = {
         (row.name, row.language): row.custom_path
-        for row in connection.execute(select(flow.PROMPTS))
+        for row in connection.execute(select(tables.PROMPTS))
     }
     for (name, language), path in sorted(custom.items()):
         if path is not None and not Path(path).is_file():
@@ -396,7 +394,7 @@ def check(connection: Connection, prompts: PromptLibrary) -> list[ConfigProblem]
                 f"has no audio file, used by {', '.join(sorted(holders))}",
             )
         )
-    if connection.execute(select(service.LICENCE.c.id)).first() is None:
+    if connection.execute(select(tables.LICENCE.c.id)).first() is None:
         found.append(
             ConfigProblem(
                 Severity.WARNING,

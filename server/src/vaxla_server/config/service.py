@@ -7,39 +7,42 @@ the transaction starts and references inside it, so a refused change raises a
 names, foreign keys, CHECKs) stand behind the same rules.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vaxla_protocol.config import ConfigDocument, QueueFlowItem
 from vaxla_server.auth.users import USERS, find_user_row
+from vaxla_server.config import document as documents
 from vaxla_server.config.call_flow import Context, references, write_queue_flow
 from vaxla_server.config.call_flow_service import CallFlowConfiguration
 from vaxla_server.config.changes import ChangeKind, ConfigListener, QueueDeleteGuard
-from vaxla_server.config.errors import (
-    DuplicateName,
-    NotAnAgent,
-    NotFound,
-    StillReferenced,
-)
+from vaxla_server.config.errors import DuplicateName, NotFound, StillReferenced
 from vaxla_server.config.licence import Licence
 from vaxla_server.config.problems import ConfigProblem, Severity
 from vaxla_server.config.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
+from vaxla_server.config.routing import (
+    existing_id,
+    id_by,
+    insert_queue_children,
+    queue_values,
+    read_agent_profiles,
+    read_queues,
+    skill_ids,
+    write_agent_profile,
+)
 from vaxla_server.config.settings import (
     AgentProfile,
     AgentSettings,
     ClassificationCode,
-    ExpansionStep,
-    Membership,
     PauseReason,
     Queue,
     QueueSettings,
-    ServiceGoal,
     Skill,
     check_bool,
     check_code,
@@ -49,32 +52,20 @@ from vaxla_server.config.settings import (
     checked_agent,
     checked_queue,
 )
-from vaxla_server.store.models import (
-    AgentCapacityRow,
-    AgentMembershipRow,
-    AgentProfileRow,
-    AgentSkillRow,
-    ClassificationCodeRow,
-    LicenceRow,
-    PauseReasonRow,
-    QueueExpansionStepRow,
-    QueueRequirementRow,
-    QueueRow,
-    SkillRow,
+from vaxla_server.config.tables import (
+    AGENT_MEMBERSHIPS,
+    AGENT_PROFILES,
+    AGENT_SKILLS,
+    CLASSIFICATION_CODES,
+    LICENCE,
+    PAUSE_REASONS,
+    QUEUE_EXPANSION_STEPS,
+    QUEUE_REQUIREMENTS,
+    QUEUES,
+    SKILLS,
 )
 from vaxla_server.store.transactions import write_transaction
 
-SKILLS = cast(Table, SkillRow.__table__)
-PAUSE_REASONS = cast(Table, PauseReasonRow.__table__)
-CLASSIFICATION_CODES = cast(Table, ClassificationCodeRow.__table__)
-QUEUES = cast(Table, QueueRow.__table__)
-QUEUE_REQUIREMENTS = cast(Table, QueueRequirementRow.__table__)
-QUEUE_EXPANSION_STEPS = cast(Table, QueueExpansionStepRow.__table__)
-AGENT_PROFILES = cast(Table, AgentProfileRow.__table__)
-AGENT_SKILLS = cast(Table, AgentSkillRow.__table__)
-AGENT_MEMBERSHIPS = cast(Table, AgentMembershipRow.__table__)
-AGENT_CAPACITIES = cast(Table, AgentCapacityRow.__table__)
-LICENCE = cast(Table, LicenceRow.__table__)
 _LICENCE_ROW_ID = 1
 
 
@@ -119,7 +110,7 @@ class Configuration(CallFlowConfiguration):
     def add_skill(self, name: str) -> Skill:
         checked = check_name(name, "skill name")
         with self._writing("skill", checked) as connection:
-            if _id_by(connection, SKILLS, SKILLS.c.name, checked) is not None:
+            if id_by(connection, SKILLS, SKILLS.c.name, checked) is not None:
                 raise DuplicateName("skill", checked)
             skill_id = connection.execute(
                 insert(SKILLS).returning(SKILLS.c.id), {"name": checked}
@@ -135,7 +126,7 @@ class Configuration(CallFlowConfiguration):
     def delete_skill(self, name: str) -> None:
         """Delete the skill; refused while a queue requires it or an agent has it."""
         with write_transaction(self._engine) as connection:
-            skill_id = _existing_id(connection, SKILLS, SKILLS.c.name, "skill", name)
+            skill_id = existing_id(connection, SKILLS, SKILLS.c.name, "skill", name)
             queues = connection.execute(
                 select(QUEUES.c.name)
                 .join(QUEUE_REQUIREMENTS, QUEUE_REQUIREMENTS.c.queue_id == QUEUES.c.id)
@@ -170,7 +161,7 @@ class Configuration(CallFlowConfiguration):
             "active": check_bool(active, "active"),
         }
         with self._writing("pause reason", code) as connection:
-            if _id_by(connection, PAUSE_REASONS, PAUSE_REASONS.c.code, code) is not None:
+            if id_by(connection, PAUSE_REASONS, PAUSE_REASONS.c.code, code) is not None:
                 raise DuplicateName("pause reason", code)
             reason_id = connection.execute(
                 insert(PAUSE_REASONS).returning(PAUSE_REASONS.c.id), values
@@ -184,7 +175,7 @@ class Configuration(CallFlowConfiguration):
         """Offer the reason to agents again, or stop offering it (it stays in history)."""
         check_bool(active, "active")
         with write_transaction(self._engine) as connection:
-            reason_id = _existing_id(
+            reason_id = existing_id(
                 connection, PAUSE_REASONS, PAUSE_REASONS.c.code, "pause reason", code
             )
             connection.execute(
@@ -220,7 +211,7 @@ class Configuration(CallFlowConfiguration):
         }
         table = CLASSIFICATION_CODES
         with self._writing("classification code", code) as connection:
-            if _id_by(connection, table, table.c.code, code) is not None:
+            if id_by(connection, table, table.c.code, code) is not None:
                 raise DuplicateName("classification code", code)
             code_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
         self._notify("classification code", code, ChangeKind.ADDED, code_id)
@@ -237,7 +228,7 @@ class Configuration(CallFlowConfiguration):
         check_bool(active, "active")
         table = CLASSIFICATION_CODES
         with write_transaction(self._engine) as connection:
-            code_id = _existing_id(connection, table, table.c.code, "classification code", code)
+            code_id = existing_id(connection, table, table.c.code, "classification code", code)
             connection.execute(update(table).where(table.c.id == code_id).values(active=active))
         self._notify("classification code", code, ChangeKind.CHANGED, code_id)
 
@@ -264,13 +255,13 @@ class Configuration(CallFlowConfiguration):
         transaction)."""
         checked = checked_queue(settings)
         with self._writing("queue", checked.name) as connection:
-            if _id_by(connection, QUEUES, QUEUES.c.name, checked.name) is not None:
+            if id_by(connection, QUEUES, QUEUES.c.name, checked.name) is not None:
                 raise DuplicateName("queue", checked.name)
-            requirements = _skill_ids(connection, checked.requirements)
+            requirements = skill_ids(connection, checked.requirements)
             queue_id = connection.execute(
-                insert(QUEUES).returning(QUEUES.c.id), _queue_values(checked)
+                insert(QUEUES).returning(QUEUES.c.id), queue_values(checked)
             ).scalar_one()
-            _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+            insert_queue_children(connection, queue_id, requirements, checked.expansion)
             if flow is not None:
                 write_queue_flow(Context(connection, self._prompts), queue_id, checked.name, flow)
         self._notify("queue", checked.name, ChangeKind.ADDED, queue_id)
@@ -284,17 +275,17 @@ class Configuration(CallFlowConfiguration):
         and what points to it, stay."""
         checked = checked_queue(settings)
         with self._writing("queue", checked.name) as connection:
-            queue_id = _existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
-            other = _id_by(connection, QUEUES, QUEUES.c.name, checked.name)
+            queue_id = existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
+            other = id_by(connection, QUEUES, QUEUES.c.name, checked.name)
             if other is not None and other != queue_id:
                 raise DuplicateName("queue", checked.name)
-            requirements = _skill_ids(connection, checked.requirements)
+            requirements = skill_ids(connection, checked.requirements)
             connection.execute(
-                update(QUEUES).where(QUEUES.c.id == queue_id).values(_queue_values(checked))
+                update(QUEUES).where(QUEUES.c.id == queue_id).values(queue_values(checked))
             )
             for child in (QUEUE_REQUIREMENTS, QUEUE_EXPANSION_STEPS):
                 connection.execute(delete(child).where(child.c.queue_id == queue_id))
-            _insert_queue_children(connection, queue_id, requirements, checked.expansion)
+            insert_queue_children(connection, queue_id, requirements, checked.expansion)
             if flow is not None:
                 write_queue_flow(Context(connection, self._prompts), queue_id, checked.name, flow)
         self._notify("queue", checked.name, ChangeKind.CHANGED, queue_id)
@@ -305,19 +296,19 @@ class Configuration(CallFlowConfiguration):
             row = connection.execute(select(QUEUES).where(QUEUES.c.name == name)).one_or_none()
             if row is None:
                 raise NotFound("queue", name)
-            return next(_queues(connection, [row]))
+            return next(read_queues(connection, [row]))
 
     def queues(self) -> list[Queue]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(QUEUES).order_by(QUEUES.c.name)).all()
-            return list(_queues(connection, rows))
+            return list(read_queues(connection, rows))
 
     def delete_queue(self, name: str) -> None:
         """Delete the queue with its call flow and alarm rules; refused while agents are
         members of it, other configuration points to it, or a delete guard says calls
         wait in it (``QueueNotEmpty``)."""
         with write_transaction(self._engine) as connection:
-            queue_id = _existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
+            queue_id = existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
             members = _agents_using(connection, AGENT_MEMBERSHIPS.c.queue_id, queue_id)
             used_by = [f"agent {member!r}" for member in members]
             used_by += sorted(
@@ -351,14 +342,14 @@ class Configuration(CallFlowConfiguration):
             user = find_user_row(connection, username)
             if user is None:
                 raise NotFound("user", username)
-            profiles = list(_agent_profiles(connection, AGENT_PROFILES.c.user_id == user.id))
+            profiles = list(read_agent_profiles(connection, AGENT_PROFILES.c.user_id == user.id))
         if not profiles:
             raise NotFound("agent profile", username)
         return profiles[0]
 
     def agent_profiles(self) -> list[AgentProfile]:
         with self._engine.connect() as connection:
-            return list(_agent_profiles(connection, None))
+            return list(read_agent_profiles(connection, None))
 
     def delete_agent_profile(self, username: str) -> None:
         with write_transaction(self._engine) as connection:
@@ -384,8 +375,8 @@ class Configuration(CallFlowConfiguration):
                     for row in connection.execute(select(SKILLS).order_by(SKILLS.c.name))
                 ]
                 queue_rows = connection.execute(select(QUEUES).order_by(QUEUES.c.name)).all()
-                queues = list(_queues(connection, queue_rows))
-                agents = list(_agent_profiles(connection, None))
+                queues = list(read_queues(connection, queue_rows))
+                agents = list(read_agent_profiles(connection, None))
         return ConfigSnapshot(skills=tuple(skills), queues=tuple(queues), agents=tuple(agents))
 
     # The licence
@@ -416,91 +407,23 @@ class Configuration(CallFlowConfiguration):
     def apply_document(self, document: ConfigDocument) -> None:
         """Replace the whole configuration with ``document`` in one transaction: all of
         it, or nothing and ``InvalidDocument`` listing every problem."""
-        from vaxla_server.config import document as documents
-
         with write_transaction(self._engine) as connection:
             documents.apply(connection, self._prompts, document)
         self._notify("document", "document", ChangeKind.CHANGED)
 
     def export_document(self) -> ConfigDocument:
         """The whole configuration as one document (``apply_document`` loads it back)."""
-        from vaxla_server.config import document as documents
-
         with self._engine.connect() as connection, connection.begin():
             return documents.export(connection)
 
     def check(self) -> list[ConfigProblem]:
         """Problems of the whole stored configuration, errors first."""
-        from vaxla_server.config import document as documents
-
         with self._engine.connect() as connection:
             problems = documents.check(connection, self._prompts)
         return sorted(problems, key=lambda problem: problem.severity is not Severity.ERROR)
 
     def _writing(self, kind: str, name: str) -> AbstractContextManager[Connection]:
         return _unique_write(self._engine, kind, name)
-
-
-def write_agent_profile(
-    connection: Connection, username: str, checked: AgentSettings
-) -> AgentProfile:
-    """Give the agent ``username`` the checked profile, replacing the one it had."""
-    user = find_user_row(connection, username)
-    if user is None:
-        raise NotFound("user", username)
-    if user.role != "agent":
-        raise NotAnAgent(user.username, user.role)
-    skills = _skill_ids(connection, checked.skills)
-    memberships = [
-        (
-            _existing_id(connection, QUEUES, QUEUES.c.name, "queue", membership.queue),
-            membership,
-        )
-        for membership in checked.memberships
-    ]
-    user_id: int = user.id
-    profile = {"personal_weight": checked.personal_weight, "standby": checked.standby}
-    exists = connection.execute(
-        select(AGENT_PROFILES.c.user_id).where(AGENT_PROFILES.c.user_id == user_id)
-    ).one_or_none()
-    if exists is None:
-        connection.execute(insert(AGENT_PROFILES), {"user_id": user_id, **profile})
-    else:
-        connection.execute(
-            update(AGENT_PROFILES).where(AGENT_PROFILES.c.user_id == user_id).values(profile)
-        )
-        for child in (AGENT_SKILLS, AGENT_MEMBERSHIPS, AGENT_CAPACITIES):
-            connection.execute(delete(child).where(child.c.user_id == user_id))
-    if skills:
-        connection.execute(
-            insert(AGENT_SKILLS),
-            [
-                {"user_id": user_id, "skill_id": skill_id, "level": level}
-                for skill_id, level in skills.items()
-            ],
-        )
-    if memberships:
-        connection.execute(
-            insert(AGENT_MEMBERSHIPS),
-            [
-                {
-                    "user_id": user_id,
-                    "queue_id": queue_id,
-                    "penalty": membership.penalty,
-                    "position": membership.order,
-                }
-                for queue_id, membership in memberships
-            ],
-        )
-    if checked.capacity:
-        connection.execute(
-            insert(AGENT_CAPACITIES),
-            [
-                {"user_id": user_id, "channel": channel, "capacity": count}
-                for channel, count in checked.capacity.items()
-            ],
-        )
-    return AgentProfile(user_id=user_id, username=user.username, settings=checked)
 
 
 @contextmanager
@@ -523,13 +446,6 @@ def _is_unique_violation(error: IntegrityError) -> bool:
     )
 
 
-def _id_by(connection: Connection, table: Table, column: Any, value: str) -> int | None:
-    found: int | None = connection.execute(
-        select(table.c.id).where(column == value)
-    ).scalar_one_or_none()
-    return found
-
-
 def _agents_using(connection: Connection, link: Any, value: int) -> list[str]:
     """User names of the agents whose row in ``link``'s table (agent skills, memberships)
     has ``value`` in that column, in name order."""
@@ -542,162 +458,3 @@ def _agents_using(connection: Connection, link: Any, value: int) -> list[str]:
             .order_by(USERS.c.username_key)
         ).scalars()
     )
-
-
-def _existing_id(connection: Connection, table: Table, column: Any, kind: str, name: str) -> int:
-    found = _id_by(connection, table, column, name)
-    if found is None:
-        raise NotFound(kind, name)
-    return found
-
-
-def _skill_ids(connection: Connection, levels: Mapping[str, int]) -> dict[int, int]:
-    """Skill names to ids, keeping the levels; ``NotFound`` names the first unknown one."""
-    return {
-        _existing_id(connection, SKILLS, SKILLS.c.name, "skill", name): level
-        for name, level in levels.items()
-    }
-
-
-def _queue_values(settings: QueueSettings) -> dict[str, object]:
-    return {
-        "name": settings.name,
-        "strategy": settings.strategy,
-        "weight": settings.weight,
-        "max_penalty": settings.max_penalty,
-        "exclusion_s": settings.exclusion_s,
-        "autopause": settings.autopause,
-        "ring_timeout_s": settings.ring_timeout_s,
-        "wrap_up_s": settings.wrap_up_s,
-        "service_goal_percent": settings.service_goal.percent,
-        "service_goal_s": settings.service_goal.within_s,
-        "sticky_agent_s": settings.sticky_agent_s,
-    }
-
-
-def _insert_queue_children(
-    connection: Connection,
-    queue_id: int,
-    requirements: dict[int, int],
-    expansion: Sequence[ExpansionStep],
-) -> None:
-    if requirements:
-        connection.execute(
-            insert(QUEUE_REQUIREMENTS),
-            [
-                {"queue_id": queue_id, "skill_id": skill_id, "level": level}
-                for skill_id, level in requirements.items()
-            ],
-        )
-    if expansion:
-        connection.execute(
-            insert(QUEUE_EXPANSION_STEPS),
-            [
-                {
-                    "queue_id": queue_id,
-                    "position": position,
-                    "after_s": step.after_s,
-                    "relax": step.relax,
-                    "max_penalty": step.max_penalty,
-                }
-                for position, step in enumerate(expansion)
-            ],
-        )
-
-
-def _skill_names(connection: Connection) -> dict[int, str]:
-    return {row.id: row.name for row in connection.execute(select(SKILLS))}
-
-
-def _queues(connection: Connection, rows: Sequence[Row[Any]]) -> Iterator[Queue]:
-    names = _skill_names(connection)
-    ids = [row.id for row in rows]
-    requirements: dict[int, dict[str, int]] = {queue_id: {} for queue_id in ids}
-    for requirement in connection.execute(
-        select(QUEUE_REQUIREMENTS)
-        .where(QUEUE_REQUIREMENTS.c.queue_id.in_(ids))
-        .order_by(QUEUE_REQUIREMENTS.c.skill_id)
-    ):
-        requirements[requirement.queue_id][names[requirement.skill_id]] = requirement.level
-    steps: dict[int, list[ExpansionStep]] = {queue_id: [] for queue_id in ids}
-    for step in connection.execute(
-        select(QUEUE_EXPANSION_STEPS)
-        .where(QUEUE_EXPANSION_STEPS.c.queue_id.in_(ids))
-        .order_by(QUEUE_EXPANSION_STEPS.c.queue_id, QUEUE_EXPANSION_STEPS.c.position)
-    ):
-        steps[step.queue_id].append(
-            ExpansionStep(after_s=step.after_s, relax=step.relax, max_penalty=step.max_penalty)
-        )
-    for row in rows:
-        yield Queue(
-            id=row.id,
-            settings=QueueSettings(
-                name=row.name,
-                strategy=row.strategy,
-                weight=row.weight,
-                requirements=requirements[row.id],
-                max_penalty=row.max_penalty,
-                expansion=tuple(steps[row.id]),
-                exclusion_s=row.exclusion_s,
-                autopause=row.autopause,
-                ring_timeout_s=row.ring_timeout_s,
-                wrap_up_s=row.wrap_up_s,
-                service_goal=ServiceGoal(
-                    percent=row.service_goal_percent, within_s=row.service_goal_s
-                ),
-                sticky_agent_s=row.sticky_agent_s,
-            ),
-        )
-
-
-def _agent_profiles(connection: Connection, where: Any) -> Iterator[AgentProfile]:
-    query = (
-        select(AGENT_PROFILES, USERS.c.username)
-        .join(USERS, USERS.c.id == AGENT_PROFILES.c.user_id)
-        .order_by(USERS.c.username_key)
-    )
-    if where is not None:
-        query = query.where(where)
-    profiles = connection.execute(query).all()
-    ids = [profile.user_id for profile in profiles]
-    skill_names = _skill_names(connection)
-    queue_names = {row.id: row.name for row in connection.execute(select(QUEUES))}
-    skills: dict[int, dict[str, int]] = {user_id: {} for user_id in ids}
-    for skill in connection.execute(
-        select(AGENT_SKILLS)
-        .where(AGENT_SKILLS.c.user_id.in_(ids))
-        .order_by(AGENT_SKILLS.c.skill_id)
-    ):
-        skills[skill.user_id][skill_names[skill.skill_id]] = skill.level
-    memberships: dict[int, list[Membership]] = {user_id: [] for user_id in ids}
-    for membership in connection.execute(
-        select(AGENT_MEMBERSHIPS)
-        .where(AGENT_MEMBERSHIPS.c.user_id.in_(ids))
-        .order_by(AGENT_MEMBERSHIPS.c.queue_id)
-    ):
-        memberships[membership.user_id].append(
-            Membership(
-                queue=queue_names[membership.queue_id],
-                penalty=membership.penalty,
-                order=membership.position,
-            )
-        )
-    capacity: dict[int, dict[str, int]] = {user_id: {} for user_id in ids}
-    for row in connection.execute(
-        select(AGENT_CAPACITIES)
-        .where(AGENT_CAPACITIES.c.user_id.in_(ids))
-        .order_by(AGENT_CAPACITIES.c.channel)
-    ):
-        capacity[row.user_id][row.channel] = row.capacity
-    for profile in profiles:
-        yield AgentProfile(
-            user_id=profile.user_id,
-            username=profile.username,
-            settings=AgentSettings(
-                skills=skills[profile.user_id],
-                memberships=tuple(memberships[profile.user_id]),
-                capacity=capacity[profile.user_id],
-                personal_weight=profile.personal_weight,
-                standby=profile.standby,
-            ),
-        )

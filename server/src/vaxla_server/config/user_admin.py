@@ -15,7 +15,7 @@ from vaxla_server.auth.users import (
     user_from_row,
 )
 from vaxla_server.config.errors import ConfigError, InvalidConfig
-from vaxla_server.config.service import AGENT_PROFILES
+from vaxla_server.config.tables import AGENT_PROFILES
 from vaxla_server.store.transactions import write_transaction
 
 
