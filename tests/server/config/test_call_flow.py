@@ -35,6 +35,7 @@ from vaxla_server.config import (
     StillReferenced,
     UnknownPrompt,
 )
+from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.store import Store
 
 
@@ -85,9 +86,9 @@ def test_a_schedule_is_stored_and_becomes_opening_hours(config: Configuration) -
             "exceptions": [{"day": "2026-12-24", "open": False, "start": "12:00"}],
         }
     )
-    config.add_schedule(item)
-    assert config.schedule("Office") == item
-    hours = config.opening_hours("Office")
+    config.schedules.add(item)
+    assert config.schedules.get("Office") == item
+    hours = build_schedule(config.schedules.get("Office"))
     assert str(hours.time_zone) == "Europe/Stockholm"
 
 
@@ -104,7 +105,7 @@ def test_overlapping_exceptions_are_refused(config: Configuration, store: Store)
         InvalidConfig,
         r"schedule 'Christmas': exceptions on 2026-12-24 overlap: "
         r"closed 12:00-24:00 and open 13:00-14:00",
-        config.add_schedule,
+        config.schedules.add,
         item,
     )
 
@@ -121,7 +122,7 @@ def test_impossible_opening_hours_are_refused(
     config: Configuration, store: Store, fields: dict[str, Any], message: str
 ) -> None:
     item = ScheduleItem.model_validate({"name": "Bad", **fields})
-    refused(store, InvalidConfig, message, config.add_schedule, item)
+    refused(store, InvalidConfig, message, config.schedules.add, item)
 
 
 # Prompts
@@ -168,7 +169,7 @@ def test_a_menu_with_an_unknown_prompt_is_refused(config: Configuration, store: 
         store,
         UnknownPrompt,
         "menu 'Main': no prompt named 'welcom'",
-        config.add_menu,
+        config.menus.add,
         MenuItem(name="Main", language=Language.SV, prompt="welcom"),
     )
 
@@ -177,10 +178,10 @@ def test_a_custom_prompt_in_use_without_a_default_cannot_be_deleted(
     config: Configuration,
 ) -> None:
     config.set_prompt(PromptItem(name="jingle", language=Language.SV, custom_path="/srv/j.wav"))
-    config.add_announcement_set(AnnouncementSetItem(name="Music", first="jingle"))
+    config.announcement_sets.add(AnnouncementSetItem(name="Music", first="jingle"))
     with pytest.raises(StillReferenced, match="announcement set 'Music'"):
         config.delete_prompt("jingle", Language.SV)
-    config.delete_announcement_set("Music")
+    config.announcement_sets.delete("Music")
     config.delete_prompt("jingle", Language.SV)
     assert config.prompts() == []
 
@@ -208,14 +209,16 @@ def test_a_custom_prompt_in_use_without_a_default_cannot_be_deleted(
 def test_impossible_digit_rules_are_refused(
     config: Configuration, store: Store, fields: dict[str, Any], message: str
 ) -> None:
-    refused(store, InvalidConfig, message, config.add_digit_collection, digits(**fields))
+    refused(store, InvalidConfig, message, config.digit_collections.add, digits(**fields))
 
 
 def test_a_digit_collection_gives_its_caller_input_rule(config: Configuration) -> None:
-    config.add_digit_collection(digits(kind="personnummer", allow_samordningsnummer=False))
-    assert config.digit_rule("Id") == PersonnummerRule(allow_samordningsnummer=False)
-    config.update_digit_collection("Id", digits(kind="pin", max_length=6))
-    assert config.digit_rule("Id") == PinRule(length=6)
+    config.digit_collections.add(digits(kind="personnummer", allow_samordningsnummer=False))
+    assert digit_rule(config.digit_collections.get("Id")) == PersonnummerRule(
+        allow_samordningsnummer=False
+    )
+    config.digit_collections.replace("Id", digits(kind="pin", max_length=6))
+    assert digit_rule(config.digit_collections.get("Id")) == PinRule(length=6)
 
 
 # Menus
@@ -227,14 +230,14 @@ def test_a_menu_pointing_to_a_missing_queue_is_refused(queues: Configuration, st
         store,
         MissingReference,
         r"menu 'Main' key 1 points to the queue 'Billing', which does not exist",
-        queues.add_menu,
+        queues.menus.add,
         item,
     )
 
 
 def test_mirrored_language_menus_are_allowed(queues: Configuration) -> None:
-    queues.add_menu(menu("Svenska", keys={"1": {"kind": "queue", "queue": "Support"}}))
-    queues.add_menu(
+    queues.menus.add(menu("Svenska", keys={"1": {"kind": "queue", "queue": "Support"}}))
+    queues.menus.add(
         menu(
             "English",
             "en",
@@ -244,7 +247,7 @@ def test_mirrored_language_menus_are_allowed(queues: Configuration) -> None:
             },
         )
     )
-    queues.update_menu(
+    queues.menus.replace(
         "Svenska",
         menu(
             "Svenska",
@@ -254,18 +257,21 @@ def test_mirrored_language_menus_are_allowed(queues: Configuration) -> None:
             },
         ),
     )
-    assert queues.menu("Svenska").keys["9"].model_dump() == {"kind": "language", "menu": "English"}
+    assert queues.menus.get("Svenska").keys["9"].model_dump() == {
+        "kind": "language",
+        "menu": "English",
+    }
 
 
 def test_a_language_switch_to_the_same_language_is_refused(
     queues: Configuration, store: Store
 ) -> None:
-    queues.add_menu(menu("A"))
+    queues.menus.add(menu("A"))
     refused(
         store,
         InvalidConfig,
         "a language switch must go to a menu of another language",
-        queues.add_menu,
+        queues.menus.add,
         menu("B", keys={"9": {"kind": "language", "menu": "A"}}),
     )
 
@@ -273,13 +279,13 @@ def test_a_language_switch_to_the_same_language_is_refused(
 def test_menus_whose_timeouts_go_round_in_a_circle_are_refused(
     queues: Configuration, store: Store
 ) -> None:
-    queues.add_menu(menu("A"))
-    queues.add_menu(menu("B", on_timeout={"kind": "menu", "menu": "A"}))
+    queues.menus.add(menu("A"))
+    queues.menus.add(menu("B", on_timeout={"kind": "menu", "menu": "A"}))
     refused(
         store,
         InvalidConfig,
         r"menus 'A' -> 'B' -> 'A' send a caller who presses nothing round forever",
-        queues.update_menu,
+        queues.menus.replace,
         "A",
         menu(
             "A",
@@ -291,7 +297,7 @@ def test_menus_whose_timeouts_go_round_in_a_circle_are_refused(
         ),
     )
     # A key that leads back is the caller's choice, not a loop.
-    queues.update_menu("A", menu("A", keys={"0": {"kind": "menu", "menu": "B"}}))
+    queues.menus.replace("A", menu("A", keys={"0": {"kind": "menu", "menu": "B"}}))
 
 
 def test_voicemail_and_callback_are_not_available_yet(queues: Configuration, store: Store) -> None:
@@ -299,14 +305,14 @@ def test_voicemail_and_callback_are_not_available_yet(queues: Configuration, sto
         store,
         NotAvailableYet,
         "menu 'Main' key 1: voicemail is not available yet",
-        queues.add_menu,
+        queues.menus.add,
         menu("Main", keys={"1": {"kind": "voicemail"}}),
     )
     refused(
         store,
         NotAvailableYet,
         "entry point '100' when nobody is logged in: callback is not available yet",
-        queues.add_entry_point,
+        queues.entry_points.add,
         entry(
             "100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in={"kind": "callback"}
         ),
@@ -329,15 +335,15 @@ def test_an_entry_point_starts_with_a_menu_or_a_queue(queues: Configuration, sto
         store,
         InvalidConfig,
         "entry point '100' first action: a 'transfer' action cannot be used here",
-        queues.add_entry_point,
+        queues.entry_points.add,
         entry("100", {"kind": "transfer", "number": "112"}),
     )
-    queues.add_entry_point(entry("100", {"kind": "queue", "queue": "Support"}))
+    queues.entry_points.add(entry("100", {"kind": "queue", "queue": "Support"}))
     refused(
         store,
         DuplicateName,
         "a entry point named '100' exists already",
-        queues.add_entry_point,
+        queues.entry_points.add,
         entry("100", {"kind": "queue", "queue": "Sales"}),
     )
 
@@ -347,7 +353,7 @@ def test_when_closed_needs_a_schedule(queues: Configuration, store: Store) -> No
         store,
         InvalidConfig,
         "when_closed needs a schedule",
-        queues.add_entry_point,
+        queues.entry_points.add,
         entry(
             "100",
             {"kind": "queue", "queue": "Support"},
@@ -361,7 +367,7 @@ def test_when_closed_needs_a_schedule(queues: Configuration, store: Store) -> No
 
 def test_a_queue_flow_is_stored_and_survives_a_rename(queues: Configuration) -> None:
     queues.add_skill("english")
-    queues.add_announcement_set(AnnouncementSetItem(name="Std", first="queue_first"))
+    queues.announcement_sets.add(AnnouncementSetItem(name="Std", first="queue_first"))
     flow = QueueFlowItem.model_validate(
         {
             "announcements": "Std",
@@ -420,7 +426,7 @@ def test_bad_alarm_rules_are_refused(
             "threshold": threshold,
         }
     )
-    refused(store, InvalidConfig, message, queues.add_alarm_rule, item)
+    refused(store, InvalidConfig, message, queues.alarm_rules.add, item)
 
 
 # Deleting what is in use
@@ -429,8 +435,8 @@ def test_bad_alarm_rules_are_refused(
 def test_deleting_a_referenced_queue_names_who_uses_it(queues: Configuration, store: Store) -> None:
     add_user(store.engine, "anna")
     queues.set_agent_profile("anna", AgentSettings(memberships=[Membership("Sales")]))
-    queues.add_menu(menu("Main", keys={"2": {"kind": "queue", "queue": "Sales"}}))
-    queues.add_entry_point(entry("100", {"kind": "queue", "queue": "Sales"}))
+    queues.menus.add(menu("Main", keys={"2": {"kind": "queue", "queue": "Sales"}}))
+    queues.entry_points.add(entry("100", {"kind": "queue", "queue": "Sales"}))
     queues.set_queue_flow(
         "Support",
         QueueFlowItem.model_validate(
@@ -448,30 +454,30 @@ def test_deleting_a_referenced_queue_names_who_uses_it(queues: Configuration, st
 
 
 def test_deleting_a_referenced_schedule_menu_or_skill_is_refused(queues: Configuration) -> None:
-    queues.add_schedule(ScheduleItem(name="Office"))
+    queues.schedules.add(ScheduleItem(name="Office"))
     queues.add_skill("english")
-    queues.add_menu(menu("Main"))
-    queues.add_entry_point(entry("100", {"kind": "menu", "menu": "Main"}, schedule="Office"))
+    queues.menus.add(menu("Main"))
+    queues.entry_points.add(entry("100", {"kind": "menu", "menu": "Main"}, schedule="Office"))
     queues.set_queue_flow(
         "Support",
         QueueFlowItem.model_validate({"priority_rules": [{"prefix": "1", "skill": "english"}]}),
     )
     with pytest.raises(StillReferenced, match=r"schedule 'Office'.*entry point '100'"):
-        queues.delete_schedule("Office")
+        queues.schedules.delete("Office")
     with pytest.raises(StillReferenced, match=r"menu 'Main'.*entry point '100'"):
-        queues.delete_menu("Main")
+        queues.menus.delete("Main")
     with pytest.raises(StillReferenced, match=r"skill 'english'.*queue 'Support'"):
         queues.delete_skill("english")
-    queues.delete_entry_point("100")
-    queues.delete_menu("Main")
-    queues.delete_schedule("Office")
+    queues.entry_points.delete("100")
+    queues.menus.delete("Main")
+    queues.schedules.delete("Office")
 
 
 def test_a_menu_that_points_to_itself_can_be_deleted(queues: Configuration) -> None:
-    queues.add_menu(menu("Main"))
-    queues.update_menu("Main", menu("Main", keys={"0": {"kind": "menu", "menu": "Main"}}))
-    queues.delete_menu("Main")
-    assert queues.menus() == []
+    queues.menus.add(menu("Main"))
+    queues.menus.replace("Main", menu("Main", keys={"0": {"kind": "menu", "menu": "Main"}}))
+    queues.menus.delete("Main")
+    assert queues.menus.list() == []
 
 
 def test_a_delete_guard_can_refuse_deleting_a_queue(queues: Configuration, store: Store) -> None:
@@ -503,8 +509,8 @@ def test_listeners_hear_of_each_committed_change_only(config: Configuration) -> 
     queue = config.add_queue(QueueSettings("Support"))
     config.set_queue_flow("Support", QueueFlowItem())
     with pytest.raises(ConfigError):
-        config.add_menu(menu("Main", keys={"1": {"kind": "queue", "queue": "Nope"}}))
-    config.add_menu(menu("Main"))
+        config.menus.add(menu("Main", keys={"1": {"kind": "queue", "queue": "Nope"}}))
+    config.menus.add(menu("Main"))
     config.delete_queue("Support")
     assert [(c.what, c.name, c.change) for c in heard] == [
         ("queue", "Support", ChangeKind.ADDED),
@@ -519,7 +525,7 @@ def test_skills_and_priority_from_menu_keys_and_entered_data_are_stored(
     queues: Configuration, store: Store
 ) -> None:
     queues.add_skill("invoice")
-    queues.add_digit_collection(digits(name="Customer", kind="customer_number"))
+    queues.digit_collections.add(digits(name="Customer", kind="customer_number"))
     keys: dict[str, dict[str, Any]] = {
         "3": {"kind": "queue", "queue": "Support", "priority": 7, "skills": {"invoice": 2}},
         "2": {
@@ -530,8 +536,8 @@ def test_skills_and_priority_from_menu_keys_and_entered_data_are_stored(
         },
     }
     item = menu("Main", keys=keys)
-    queues.add_menu(item)
-    assert queues.menu("Main") == item
+    queues.menus.add(item)
+    assert queues.menus.get("Main") == item
     with pytest.raises(StillReferenced, match=r"skill 'invoice'.*menu 'Main'"):
         queues.delete_skill("invoice")
     for unknown in (
@@ -542,6 +548,6 @@ def test_skills_and_priority_from_menu_keys_and_entered_data_are_stored(
             store,
             MissingReference,
             r"menu 'Other' key 1 points to the skill 'french', which does not exist",
-            queues.add_menu,
+            queues.menus.add,
             menu("Other", keys={"1": unknown}),
         )

@@ -15,6 +15,7 @@ from vaxla_server.config import (
     QueueSettings,
     Severity,
 )
+from vaxla_server.config.call_flow import build_schedule
 from vaxla_server.config.document import iter_problems
 from vaxla_server.store import Store
 
@@ -41,13 +42,13 @@ def test_a_document_loads_and_exports_the_same(config: Configuration) -> None:
 def test_the_loaded_configuration_is_usable(config: Configuration) -> None:
     config.apply_document(demo_document())
     assert [queue.settings.name for queue in config.snapshot().queues] == ["Sales", "Support"]
-    hours = config.opening_hours("Office hours")
+    hours = build_schedule(config.schedules.get("Office hours"))
     # 2026-12-27 is a Sunday, open 10:00-14:00 Stockholm time by its exception.
     assert hours.status_at(datetime(2026, 12, 27, 9, 30, tzinfo=UTC)).is_open
     assert not hours.status_at(datetime(2026, 12, 27, 13, 30, tzinfo=UTC)).is_open
     assert hours.status_at(datetime(2026, 11, 23, 8, tzinfo=UTC)).is_open
-    assert config.menu("Huvudmeny").keys["9"].kind == "language"
-    assert config.entry_point("200").when_nobody_logged_in is not None
+    assert config.menus.get("Huvudmeny").keys["9"].kind == "language"
+    assert config.entry_points.get("200").when_nobody_logged_in is not None
 
 
 @pytest.mark.usefixtures("users")

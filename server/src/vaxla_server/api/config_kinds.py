@@ -13,14 +13,6 @@ from typing import Any, Generic, TypeVar
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
-from vaxla_protocol.config import (
-    AlarmRuleItem,
-    AnnouncementSetItem,
-    DigitCollectionItem,
-    EntryPointItem,
-    MenuItem,
-    ScheduleItem,
-)
 from vaxla_server.api.config_common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -31,7 +23,8 @@ from vaxla_server.api.config_common import (
     Reader,
     answering_refusals,
 )
-from vaxla_server.config import Configuration
+from vaxla_server.config import Configuration, kinds
+from vaxla_server.config.repository import NamedKind, Repository
 
 Item = TypeVar("Item", bound=BaseModel)
 
@@ -88,67 +81,29 @@ def kind_router(kind: Kind[Any]) -> APIRouter:
     return router
 
 
+def _kept(
+    path: str, kind: NamedKind[Any], repository: Callable[[Configuration], Repository[Any]]
+) -> Kind[Any]:
+    """The kind whose items ``repository`` keeps."""
+    return Kind(
+        path,
+        kind.label,
+        kind.model,
+        lambda config: repository(config).list(),
+        lambda config, key: repository(config).get(key),
+        lambda config, item: repository(config).add(item),
+        lambda config, key, item: repository(config).replace(key, item),
+        lambda config, key: repository(config).delete(key),
+    )
+
+
 KINDS: list[Kind[Any]] = [
-    Kind(
-        "schedules",
-        "schedule",
-        ScheduleItem,
-        Configuration.schedules,
-        Configuration.schedule,
-        Configuration.add_schedule,
-        Configuration.update_schedule,
-        Configuration.delete_schedule,
-    ),
-    Kind(
-        "announcement-sets",
-        "announcement set",
-        AnnouncementSetItem,
-        Configuration.announcement_sets,
-        Configuration.announcement_set,
-        Configuration.add_announcement_set,
-        Configuration.update_announcement_set,
-        Configuration.delete_announcement_set,
-    ),
-    Kind(
-        "digit-collections",
-        "digit collection",
-        DigitCollectionItem,
-        Configuration.digit_collections,
-        Configuration.digit_collection,
-        Configuration.add_digit_collection,
-        Configuration.update_digit_collection,
-        Configuration.delete_digit_collection,
-    ),
-    Kind(
-        "menus",
-        "menu",
-        MenuItem,
-        Configuration.menus,
-        Configuration.menu,
-        Configuration.add_menu,
-        Configuration.update_menu,
-        Configuration.delete_menu,
-    ),
-    Kind(
-        "entry-points",
-        "entry point",
-        EntryPointItem,
-        Configuration.entry_points,
-        Configuration.entry_point,
-        Configuration.add_entry_point,
-        Configuration.update_entry_point,
-        Configuration.delete_entry_point,
-    ),
-    Kind(
-        "alarm-rules",
-        "alarm rule",
-        AlarmRuleItem,
-        Configuration.alarm_rules,
-        Configuration.alarm_rule,
-        Configuration.add_alarm_rule,
-        Configuration.update_alarm_rule,
-        Configuration.delete_alarm_rule,
-    ),
+    _kept("schedules", kinds.SCHEDULES, lambda config: config.schedules),
+    _kept("announcement-sets", kinds.ANNOUNCEMENT_SETS, lambda config: config.announcement_sets),
+    _kept("digit-collections", kinds.DIGIT_COLLECTIONS, lambda config: config.digit_collections),
+    _kept("menus", kinds.MENUS, lambda config: config.menus),
+    _kept("entry-points", kinds.ENTRY_POINTS, lambda config: config.entry_points),
+    _kept("alarm-rules", kinds.ALARM_RULES, lambda config: config.alarm_rules),
 ]
 
 routers = [kind_router(kind) for kind in KINDS]

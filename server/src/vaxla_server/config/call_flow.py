@@ -64,7 +64,6 @@ from vaxla_server.config.errors import (
     InvalidConfig,
     MissingReference,
     NotAvailableYet,
-    NotFound,
     StillReferenced,
     UnknownPrompt,
 )
@@ -123,9 +122,8 @@ class Context:
         self.prompts = prompts
 
     def id_of(self, table: Table, kind: str, name: str, holder: str) -> int:
-        column = table.c.address if table is ENTRY_POINTS else table.c.name
         found: int | None = self.connection.execute(
-            select(table.c.id).where(column == name)
+            select(table.c.id).where(table.c.name == name)
         ).scalar_one_or_none()
         if found is None:
             raise MissingReference(holder, kind, name)
@@ -331,27 +329,9 @@ def build_schedule(item: ScheduleItem) -> Schedule:
         raise InvalidConfig(f"schedule {item.name!r}: {error}") from None
 
 
-def insert_schedule(context: Context, item: ScheduleItem) -> int:
+def schedule_values(context: Context, item: ScheduleItem) -> dict[str, object]:
+    """The schedule's row, once ``build_schedule`` has found its hours valid."""
     build_schedule(item)
-    row_id: int = context.connection.execute(
-        insert(SCHEDULES).returning(SCHEDULES.c.id), _schedule_values(item)
-    ).scalar_one()
-    _insert_schedule_children(context.connection, row_id, item)
-    return row_id
-
-
-def update_schedule(context: Context, row_id: int, item: ScheduleItem) -> None:
-    build_schedule(item)
-    connection = context.connection
-    connection.execute(
-        update(SCHEDULES).where(SCHEDULES.c.id == row_id).values(_schedule_values(item))
-    )
-    for child in (SCHEDULE_INTERVALS, SCHEDULE_EXCEPTIONS):
-        connection.execute(delete(child).where(child.c.schedule_id == row_id))
-    _insert_schedule_children(connection, row_id, item)
-
-
-def _schedule_values(item: ScheduleItem) -> dict[str, object]:
     return {
         "name": item.name,
         "time_zone": item.time_zone,
@@ -363,7 +343,11 @@ def _schedule_values(item: ScheduleItem) -> dict[str, object]:
 _WEEKDAYS = list(Weekday)
 
 
-def _insert_schedule_children(connection: Connection, row_id: int, item: ScheduleItem) -> None:
+def write_schedule_children(context: Context, row_id: int, item: ScheduleItem) -> None:
+    """Store the schedule's opening intervals and exceptions, replacing the old ones."""
+    connection = context.connection
+    for child in (SCHEDULE_INTERVALS, SCHEDULE_EXCEPTIONS):
+        connection.execute(delete(child).where(child.c.schedule_id == row_id))
     intervals: list[tuple[int | None, OpeningInterval]] = [
         (_WEEKDAYS.index(day), value) for day, values in item.weekly.items() for value in values
     ]
@@ -1024,13 +1008,3 @@ def refuse_if_referenced(connection: Connection, kind: str, target: int | str, n
     )
     if holders:
         raise StillReferenced(kind, name, holders)
-
-
-def existing_id(connection: Connection, table: Table, kind: str, name: str) -> int:
-    column = table.c.address if table is ENTRY_POINTS else table.c.name
-    found: int | None = connection.execute(
-        select(table.c.id).where(column == name)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(kind, name)
-    return found

@@ -23,11 +23,12 @@ from vaxla_protocol.config import (
     SkillItem,
 )
 from vaxla_server.config import call_flow as flow
-from vaxla_server.config import routing, tables
+from vaxla_server.config import kinds, routing, tables
 from vaxla_server.config.call_flow import Context, Names
 from vaxla_server.config.errors import ConfigError, InvalidDocument
 from vaxla_server.config.problems import ConfigProblem, Severity
 from vaxla_server.config.prompts import LANGUAGES, PromptLibrary
+from vaxla_server.config.repository import Item, NamedKind
 from vaxla_server.config.settings import (
     check_code,
     check_label,
@@ -141,6 +142,11 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         values = flow.digit_collection_values(context, item)
         collection_ids[item.name] = insert_row(tables.DIGIT_COLLECTIONS, values)
 
+    def add_named(kind: NamedKind[Item], items: list[Item]) -> None:
+        """Add the items of a kind that points only to what is written before it."""
+        for item in items:
+            problems.attempt(f"{kind.label} {kind.key_of(item)!r}", kind.write, context, None, item)
+
     def set_failure(item: DigitCollectionItem) -> None:
         table = tables.DIGIT_COLLECTIONS
         connection.execute(
@@ -172,17 +178,12 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             insert(tables.LICENCE),
             {"id": 1, "max_logged_in_agents": document.licence.max_logged_in_agents},
         )
-    for schedule in document.schedules:
-        attempt(f"schedule {schedule.name!r}", flow.insert_schedule, context, schedule)
+    add_named(kinds.SCHEDULES, document.schedules)
     for prompt in document.prompts:
         attempt(
             f"prompt {prompt.name!r} ({prompt.language.value})", flow.write_prompt, context, prompt
         )
-    for announcements in document.announcement_sets:
-        where = f"announcement set {announcements.name!r}"
-        values = attempt(where, flow.announcement_values, context, announcements)
-        if values is not None:
-            attempt(where, insert_row, tables.ANNOUNCEMENT_SETS, values)
+    add_named(kinds.ANNOUNCEMENT_SETS, document.announcement_sets)
     for queue in document.queues:
         attempt(f"queue {queue.name!r}", add_queue, queue)
     for menu in document.menus:
@@ -214,16 +215,8 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
     for collection in document.digit_collections:
         if collection.name in collection_ids:
             attempt(f"digit collection {collection.name!r}", set_failure, collection)
-    for entry in document.entry_points:
-        where = f"entry point {entry.address!r}"
-        values = attempt(where, flow.entry_point_values, context, entry)
-        if values is not None:
-            attempt(where, insert_row, tables.ENTRY_POINTS, values)
-    for rule in document.alarm_rules:
-        where = f"alarm rule {rule.name!r}"
-        values = attempt(where, flow.alarm_rule_values, context, rule)
-        if values is not None:
-            attempt(where, insert_row, tables.ALARM_RULES, values)
+    add_named(kinds.ENTRY_POINTS, document.entry_points)
+    add_named(kinds.ALARM_RULES, document.alarm_rules)
     problems.attempt("menus", lambda: flow.check_timeout_cycles(connection))
     if problems.found:
         raise InvalidDocument(problems.found)

@@ -7,14 +7,11 @@ the transaction starts and references inside it, so a refused change raises a
 names, foreign keys, CHECKs) stand behind the same rules.
 """
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from vaxla_protocol.config import ConfigDocument, QueueFlowItem
 from vaxla_server.auth.users import USERS, find_user_row
@@ -26,6 +23,7 @@ from vaxla_server.config.errors import DuplicateName, NotFound, StillReferenced
 from vaxla_server.config.licence import Licence
 from vaxla_server.config.problems import ConfigProblem, Severity
 from vaxla_server.config.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary
+from vaxla_server.config.repository import unique_write
 from vaxla_server.config.routing import (
     existing_id,
     id_by,
@@ -86,9 +84,7 @@ class Configuration(CallFlowConfiguration):
     """
 
     def __init__(self, engine: Engine, *, prompts_dir: Path | None = None) -> None:
-        self._engine = engine
-        self._prompts = PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR)
-        self._listeners: list[ConfigListener] = []
+        super().__init__(engine, PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR))
         self._queue_delete_guards: list[QueueDeleteGuard] = []
 
     @property
@@ -109,7 +105,7 @@ class Configuration(CallFlowConfiguration):
 
     def add_skill(self, name: str) -> Skill:
         checked = check_name(name, "skill name")
-        with self._writing("skill", checked) as connection:
+        with unique_write(self._engine, "skill", checked) as connection:
             if id_by(connection, SKILLS, SKILLS.c.name, checked) is not None:
                 raise DuplicateName("skill", checked)
             skill_id = connection.execute(
@@ -160,7 +156,7 @@ class Configuration(CallFlowConfiguration):
             "label_en": check_label(label_en, "English label"),
             "active": check_bool(active, "active"),
         }
-        with self._writing("pause reason", code) as connection:
+        with unique_write(self._engine, "pause reason", code) as connection:
             if id_by(connection, PAUSE_REASONS, PAUSE_REASONS.c.code, code) is not None:
                 raise DuplicateName("pause reason", code)
             reason_id = connection.execute(
@@ -210,7 +206,7 @@ class Configuration(CallFlowConfiguration):
             "active": check_bool(active, "active"),
         }
         table = CLASSIFICATION_CODES
-        with self._writing("classification code", code) as connection:
+        with unique_write(self._engine, "classification code", code) as connection:
             if id_by(connection, table, table.c.code, code) is not None:
                 raise DuplicateName("classification code", code)
             code_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
@@ -254,7 +250,7 @@ class Configuration(CallFlowConfiguration):
         """Add the queue, and its call flow when ``flow`` is given (in the same
         transaction)."""
         checked = checked_queue(settings)
-        with self._writing("queue", checked.name) as connection:
+        with unique_write(self._engine, "queue", checked.name) as connection:
             if id_by(connection, QUEUES, QUEUES.c.name, checked.name) is not None:
                 raise DuplicateName("queue", checked.name)
             requirements = skill_ids(connection, checked.requirements)
@@ -274,7 +270,7 @@ class Configuration(CallFlowConfiguration):
         and its call flow when ``flow`` is given; its id, and so the agents' memberships
         and what points to it, stay."""
         checked = checked_queue(settings)
-        with self._writing("queue", checked.name) as connection:
+        with unique_write(self._engine, "queue", checked.name) as connection:
             queue_id = existing_id(connection, QUEUES, QUEUES.c.name, "queue", name)
             other = id_by(connection, QUEUES, QUEUES.c.name, checked.name)
             if other is not None and other != queue_id:
@@ -421,29 +417,6 @@ class Configuration(CallFlowConfiguration):
         with self._engine.connect() as connection:
             problems = documents.check(connection, self._prompts)
         return sorted(problems, key=lambda problem: problem.severity is not Severity.ERROR)
-
-    def _writing(self, kind: str, name: str) -> AbstractContextManager[Connection]:
-        return _unique_write(self._engine, kind, name)
-
-
-@contextmanager
-def _unique_write(engine: Engine, kind: str, name: str) -> Iterator[Connection]:
-    """A write transaction in which a clash of names that only the database saw (another
-    writer got there between the check and the insert) becomes ``DuplicateName``."""
-    try:
-        with write_transaction(engine) as connection:
-            yield connection
-    except IntegrityError as error:
-        if not _is_unique_violation(error):
-            raise
-        raise DuplicateName(kind, name) from None
-
-
-def _is_unique_violation(error: IntegrityError) -> bool:
-    # PostgreSQL's SQLSTATE for unique_violation; SQLite says so in its message.
-    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(
-        error.orig
-    )
 
 
 def _agents_using(connection: Connection, link: Any, value: int) -> list[str]:
