@@ -1,45 +1,36 @@
-"""``/config/...`` for skills, pause reasons, classification codes, queues, agent profiles,
-the licence, prompts, the whole document and its problems.
+"""``/config/...`` for what is not a list of items under a key (those are
+``config_kinds.py``): whether a pause reason or classification code is offered, the
+licence (one of it), prompts (by name and language, default or custom), the whole
+document and its problems.
 
-Agents and operators may read pause reasons and classification codes (the desktop offers
-them); every other read is for administrators and supervisors; writes are for
-administrators.
+Reads are for administrators and supervisors, writes for administrators.
 """
 
 from fastapi import APIRouter, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
-    AgentProfileItem,
-    AgentSettingsItem,
-    ClassificationCodeItem,
     ConfigDocument,
     ConfigProblemItem,
     Language,
     LicenceItem,
-    PauseReasonItem,
     ProblemSeverity,
     PromptItem,
-    QueueItem,
     ResolvedPrompt,
-    SkillItem,
 )
 from vaxla_server.api.config_common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
     WRITE_RESPONSES,
     Admin,
-    AnyUser,
     Config,
     PathName,
     Reader,
     answering_refusals,
 )
 from vaxla_server.config import NotFound, UnknownPrompt
-from vaxla_server.config.wire import agent_item, agent_settings, queue_item, queue_settings
 
 router = APIRouter(prefix="/config", tags=["configuration"])
-_CREATED = status.HTTP_201_CREATED
 _NO_CONTENT = status.HTTP_204_NO_CONTENT
 
 
@@ -47,52 +38,7 @@ def _no_content() -> Response:
     return Response(status_code=_NO_CONTENT)
 
 
-# Skills
-
-
-@router.get("/skills", responses=READ_RESPONSES)
-def read_skills(_user: Reader, config: Config) -> list[SkillItem]:
-    return [SkillItem(name=skill.name) for skill in config.skills()]
-
-
-@router.post("/skills", status_code=_CREATED, responses=WRITE_RESPONSES)
-def add_skill(_user: Admin, config: Config, item: SkillItem) -> SkillItem:
-    with answering_refusals():
-        config.add_skill(item.name)
-    return item
-
-
-@router.delete("/skills/{name}", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
-def delete_skill(_user: Admin, config: Config, name: PathName) -> Response:
-    """Refused (409) while a queue requires it or an agent has it."""
-    with answering_refusals():
-        config.delete_skill(name)
-    return _no_content()
-
-
-# Pause reasons and classification codes
-
-
-@router.get("/pause-reasons", responses=READ_RESPONSES)
-def read_pause_reasons(_user: AnyUser, config: Config) -> list[PauseReasonItem]:
-    return [
-        PauseReasonItem(
-            code=reason.code,
-            label_sv=reason.label_sv,
-            label_en=reason.label_en,
-            active=reason.active,
-        )
-        for reason in config.pause_reasons()
-    ]
-
-
-@router.post("/pause-reasons", status_code=_CREATED, responses=WRITE_RESPONSES)
-def add_pause_reason(_user: Admin, config: Config, item: PauseReasonItem) -> PauseReasonItem:
-    with answering_refusals():
-        config.add_pause_reason(
-            item.code, label_sv=item.label_sv, label_en=item.label_en, active=item.active
-        )
-    return item
+# Whether pause reasons and classification codes are offered
 
 
 @router.put("/pause-reasons/{code}/active", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
@@ -105,35 +51,6 @@ def set_pause_reason_active(
     return _no_content()
 
 
-@router.get("/classification-codes", responses=READ_RESPONSES)
-def read_classification_codes(_user: AnyUser, config: Config) -> list[ClassificationCodeItem]:
-    return [
-        ClassificationCodeItem(
-            code=code.code,
-            label_sv=code.label_sv,
-            label_en=code.label_en,
-            group=code.group,
-            active=code.active,
-        )
-        for code in config.classification_codes()
-    ]
-
-
-@router.post("/classification-codes", status_code=_CREATED, responses=WRITE_RESPONSES)
-def add_classification_code(
-    _user: Admin, config: Config, item: ClassificationCodeItem
-) -> ClassificationCodeItem:
-    with answering_refusals():
-        config.add_classification_code(
-            item.code,
-            label_sv=item.label_sv,
-            label_en=item.label_en,
-            group=item.group,
-            active=item.active,
-        )
-    return item
-
-
 @router.put(
     "/classification-codes/{code}/active", status_code=_NO_CONTENT, responses=WRITE_RESPONSES
 )
@@ -142,73 +59,6 @@ def set_classification_code_active(
 ) -> Response:
     with answering_refusals():
         config.set_classification_code_active(code, flag.active)
-    return _no_content()
-
-
-# Queues
-
-
-@router.get("/queues", responses=READ_RESPONSES)
-def read_queues(_user: Reader, config: Config) -> list[QueueItem]:
-    return [queue_item(queue, config.queue_flow(queue.settings.name)) for queue in config.queues()]
-
-
-@router.get("/queues/{name}", responses=ITEM_RESPONSES)
-def read_queue(_user: Reader, config: Config, name: PathName) -> QueueItem:
-    with answering_refusals():
-        return queue_item(config.queue(name), config.queue_flow(name))
-
-
-@router.post("/queues", status_code=_CREATED, responses=WRITE_RESPONSES)
-def add_queue(_user: Admin, config: Config, item: QueueItem) -> QueueItem:
-    with answering_refusals():
-        queue = config.add_queue(queue_settings(item), item.flow)
-    return queue_item(queue, item.flow)
-
-
-@router.put("/queues/{name}", responses=WRITE_RESPONSES)
-def replace_queue(_user: Admin, config: Config, name: PathName, item: QueueItem) -> QueueItem:
-    """Replace the queue (``item.name`` may rename it) and its call flow."""
-    with answering_refusals():
-        queue = config.update_queue(name, queue_settings(item), item.flow)
-    return queue_item(queue, item.flow)
-
-
-@router.delete("/queues/{name}", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
-def delete_queue(_user: Admin, config: Config, name: PathName) -> Response:
-    """Refused (409) while agents are members, something points to it, or calls wait."""
-    with answering_refusals():
-        config.delete_queue(name)
-    return _no_content()
-
-
-# Agent profiles
-
-
-@router.get("/agents", responses=READ_RESPONSES)
-def read_agents(_user: Reader, config: Config) -> list[AgentProfileItem]:
-    return [agent_item(profile) for profile in config.agent_profiles()]
-
-
-@router.get("/agents/{username}", responses=ITEM_RESPONSES)
-def read_agent(_user: Reader, config: Config, username: PathName) -> AgentProfileItem:
-    with answering_refusals():
-        return agent_item(config.agent_profile(username))
-
-
-@router.put("/agents/{username}", responses=WRITE_RESPONSES)
-def set_agent(
-    _user: Admin, config: Config, username: PathName, item: AgentSettingsItem
-) -> AgentProfileItem:
-    """Give the agent (a user of role ``agent``) this profile, replacing the old one."""
-    with answering_refusals():
-        return agent_item(config.set_agent_profile(username, agent_settings(item)))
-
-
-@router.delete("/agents/{username}", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
-def delete_agent(_user: Admin, config: Config, username: PathName) -> Response:
-    with answering_refusals():
-        config.delete_agent_profile(username)
     return _no_content()
 
 

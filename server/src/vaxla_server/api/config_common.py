@@ -26,10 +26,13 @@ from vaxla_server.config import (
 from vaxla_server.config.user_admin import AgentProfileInTheWay
 
 # A name in a path: anything but NUL, which PostgreSQL cannot compare with text.
-PathName = Annotated[str, Path(pattern=r"^[^\x00]+$")]
+NAME_PATTERN = r"^[^\x00]+$"
+PathName = Annotated[str, Path(pattern=NAME_PATTERN)]
+READERS = require_role(Role.ADMIN, Role.SUPERVISOR)
+EVERY_USER = require_role(*EVERY_ROLE)
 Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
-Reader = Annotated[User, Depends(require_role(Role.ADMIN, Role.SUPERVISOR))]
-AnyUser = Annotated[User, Depends(require_role(*EVERY_ROLE))]
+Reader = Annotated[User, Depends(READERS)]
+AnyUser = Annotated[User, Depends(EVERY_USER)]
 
 _FORBIDDEN: dict[int | str, dict[str, Any]] = {
     status.HTTP_403_FORBIDDEN: {"description": "The caller's role may not do this."}
