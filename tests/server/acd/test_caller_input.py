@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from vaxla_server.acd.caller_input import (
+from vaxla_server.config.caller_input import (
     BadChecksumError,
     BirthDateInFutureError,
     CallerInputError,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from vaxla_server.acd.schedule import (
+from vaxla_server.config.schedule import (
     CLOSED_REASON,
     OPEN_REASON,
     DailyInterval,

@@ -18,7 +18,6 @@ from vaxla_protocol.config import (
     QueueFlowItem,
     ScheduleItem,
 )
-from vaxla_server.acd.caller_input import PersonnummerRule, PinRule
 from vaxla_server.config import (
     AgentSettings,
     ChangeKind,
@@ -36,6 +35,7 @@ from vaxla_server.config import (
     UnknownPrompt,
 )
 from vaxla_server.config.call_flow import build_schedule, digit_rule
+from vaxla_server.config.caller_input import PersonnummerRule, PinRule
 from vaxla_server.store import Store
 
 

@@ -1,6 +1,6 @@
-"""The ACD rules: opening hours, caller input, menus and queues, as pure logic.
+"""The automatic call distribution: ``acd.centre``, the running contact centre.
 
-Nothing here reads the wall clock or does I/O: every rule takes the instant or date it
-needs as an argument, so the call flow, the API and the tests all ask the same questions
-with the same answers.
+The pure rules the call flow is configured with, opening hours (``config.schedule``) and
+caller input (``config.caller_input``), live below it in ``config``, which never imports
+``acd``.
 """

@@ -42,18 +42,18 @@ from vaxla_protocol.config import (
     TransferTo,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
-from vaxla_server.acd.caller_input import CallerInputError, EnteredData, mask_personnummer
-from vaxla_server.acd.caller_input import Personnummer as PersonnummerValue
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.acd.schedule import Schedule, StatusKind
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
 from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
+from vaxla_server.config.caller_input import CallerInputError, EnteredData, mask_personnummer
+from vaxla_server.config.caller_input import Personnummer as PersonnummerValue
 from vaxla_server.config.prompts import PromptLibrary
+from vaxla_server.config.schedule import Schedule, StatusKind
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
 from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, EndCause, Event
 

@@ -42,7 +42,7 @@ from vaxla_protocol.config import (
     Voicemail,
     Weekday,
 )
-from vaxla_server.acd.caller_input import (
+from vaxla_server.config.caller_input import (
     CustomerNumberRule,
     DigitRule,
     FreeDigitsRule,
@@ -50,16 +50,6 @@ from vaxla_server.acd.caller_input import (
     PersonnummerRule,
     PinRule,
 )
-from vaxla_server.acd.schedule import (
-    DailyInterval,
-    DatedException,
-    HolidayPolicy,
-    Schedule,
-    ScheduleError,
-    SwedishHolidays,
-    WeeklyHours,
-)
-from vaxla_server.acd.schedule import Weekday as AcdWeekday
 from vaxla_server.config.errors import (
     InvalidConfig,
     MissingReference,
@@ -68,6 +58,16 @@ from vaxla_server.config.errors import (
     UnknownPrompt,
 )
 from vaxla_server.config.prompts import LANGUAGES, PromptLibrary
+from vaxla_server.config.schedule import (
+    DailyInterval,
+    DatedException,
+    HolidayPolicy,
+    Schedule,
+    ScheduleError,
+    SwedishHolidays,
+    WeeklyHours,
+)
+from vaxla_server.config.schedule import Weekday as ScheduleWeekday
 from vaxla_server.config.tables import (
     ALARM_RULES,
     ANNOUNCEMENT_SETS,
@@ -300,7 +300,7 @@ def action_prompts(data: Mapping[str, Any] | None) -> Iterator[str]:
 
 
 def build_schedule(item: ScheduleItem) -> Schedule:
-    """The opening hours ``acd.schedule`` computes with, or why they are not valid."""
+    """The opening hours ``config.schedule`` computes with, or why they are not valid."""
 
     def interval(value: OpeningInterval) -> DailyInterval:
         return DailyInterval(value.start, value.end, crosses_midnight=value.crosses_midnight)
@@ -313,7 +313,7 @@ def build_schedule(item: ScheduleItem) -> Schedule:
     try:
         weekly = WeeklyHours(
             {
-                AcdWeekday[day.name]: [interval(value) for value in intervals]
+                ScheduleWeekday[day.name]: [interval(value) for value in intervals]
                 for day, intervals in item.weekly.items()
             }
         )
@@ -509,7 +509,7 @@ def read_announcement_sets(connection: Connection, where: Any = None) -> list[An
 
 
 def digit_rule(item: DigitCollectionItem) -> DigitRule:
-    """The ``acd.caller_input`` rule of the definition, or why no input could pass it."""
+    """The ``config.caller_input`` rule of the definition, or why no input could pass it."""
     holder = f"digit collection {item.name!r}"
     low, high = item.min_length, item.max_length
     if item.luhn and item.kind is not DigitKind.CUSTOMER_NUMBER:
