@@ -66,7 +66,6 @@ class NamedKind(Generic[Item]):
             ).scalar_one()
         else:
             context.connection.execute(update(table).where(table.c.id == row_id).values(values))
-        assert row_id is not None
         if self.children is not None:
             self.children(context, row_id, item)
         if self.may_loop:
