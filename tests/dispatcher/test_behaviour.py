@@ -824,3 +824,21 @@ def test_native_errors_are_the_classes_of_vaxla_dispatcher_errors() -> None:
     d.apply([AddContact(1, 1), AddQueue(3)], 0.0)
     with pytest.raises(InvalidState):
         d.apply([RemoveQueue(1)], 0.0)
+
+
+# --- copies ----------------------------------------------------------------------------
+
+
+def test_a_copy_goes_its_own_way_and_the_original_is_untouched(d: Dispatcher) -> None:
+    d.apply([AddQueue(1), agent(1, 1), *ready(1), AddContact(100, 1)], 0.0)
+    twin = d.copy()
+    assert twin.engine_name == d.engine_name
+    twin.apply([AddContact(101, 1)], 1.0)
+    assert twin.assign(1.0) == offers((100, 1))
+    twin.apply([Accept(100, 1)], 2.0)
+    # The original still has the first caller waiting, unoffered, and knows no 101.
+    assert d.contact_state(100) == ContactState("waiting", [])
+    with pytest.raises(UnknownContact):
+        d.contact_state(101)
+    assert d.assign(3.0) == offers((100, 1))
+    assert twin.contact_state(101) == ContactState("waiting", [])

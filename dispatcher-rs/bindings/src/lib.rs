@@ -28,6 +28,14 @@ impl Engine {
         }
     }
 
+    /// An independent copy of the whole state (the server's centre keeps one while a
+    /// batch of events is written, to put back if the write fails).
+    fn copy(&self) -> Self {
+        Engine {
+            inner: self.inner.clone(),
+        }
+    }
+
     /// Applies a batch of events at `now`, in order, stopping at the first bad one.
     fn apply(&mut self, py: Python<'_>, events: &Bound<'_, PyAny>, now: f64) -> PyResult<()> {
         let (parsed, bad) = convert::events(events);

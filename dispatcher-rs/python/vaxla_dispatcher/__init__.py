@@ -142,6 +142,7 @@ class Snapshot:
 class _Engine(Protocol):
     """What both engines provide (``_native.Engine`` and ``reference.Engine``)."""
 
+    def copy(self) -> _Engine: ...
     def apply(self, events: Iterable[object], now: float, /) -> None: ...
     def assign(self, now: float, /) -> list[tuple[int, int]]: ...
     def position(self, contact: int, /) -> int: ...
@@ -167,6 +168,13 @@ class Dispatcher:
         else:
             raise InvalidValue(f"unknown engine {engine!r}; expected 'native' or 'reference'")
         self.engine_name: EngineName = engine
+
+    def copy(self) -> Dispatcher:
+        """An independent copy of the whole state: changing one never changes the other."""
+        twin = object.__new__(Dispatcher)
+        twin._engine = self._engine.copy()
+        twin.engine_name = self.engine_name
+        return twin
 
     def apply(self, events: Iterable[Event], now: float) -> None:
         """Applies a batch of events at ``now``."""

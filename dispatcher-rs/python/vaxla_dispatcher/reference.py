@@ -51,6 +51,7 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 from collections.abc import Iterable, Mapping
@@ -339,6 +340,10 @@ class Engine:
         self._now = -math.inf
         self._seq = 0
         self._rng = SplitMix64(_id(seed, "seed"))
+
+    def copy(self) -> Engine:
+        """An independent copy of the whole state (the native engine's ``copy``)."""
+        return copy.deepcopy(self)
 
     # -- time -----------------------------------------------------------------------
 
