@@ -1,6 +1,7 @@
 """``/agent`` and ``/agents`` through HTTP against the real app."""
 
 from tests.server.api_runtime.conftest import Centre
+from tests.server.runtime.test_write_ahead import refusing_writes
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import AgentState
 from vaxla_server.store.events import EventKind
@@ -103,3 +104,17 @@ def test_a_supervisor_forces_an_agent_out_and_sees_every_agent(running: Centre) 
         api.request("POST", f"{AGENTS}/{anna}/ready", token=running.token("olle")).status_code
         == 403
     )
+
+
+def test_a_request_whose_events_cannot_be_written_answers_503_and_changes_nothing(
+    running: Centre,
+) -> None:
+    api, token = running.api, running.token("anna")
+    with refusing_writes(running.config.engine):  # the one engine the whole app uses
+        refused = api.request("POST", f"{AGENT}/login", token=token, json={})
+        assert refused.status_code == 503, refused.text
+        assert "nothing was changed" in refused.json()["detail"]
+    assert api.request("GET", AGENT, token=token).json()["state"] == "offline"
+    assert running.centre.log.read(kinds=[EventKind.AGENT_LOGGED_IN]) == []
+    assert api.request("POST", f"{AGENT}/login", token=token, json={}).status_code == 200
+    assert api.request("GET", AGENT, token=token).json()["state"] == "available"

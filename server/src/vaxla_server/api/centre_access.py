@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request, status
 from vaxla_server.acd.centre import (
     CentreError,
     ContactCentre,
+    EventLogUnavailable,
     InvalidAction,
     InvalidValue,
     UnknownSubject,
@@ -39,7 +40,13 @@ UNPROCESSABLE: Responses = {
         "pause reason, classification code or queue membership), or a malformed body."
     },
 }
-CENTRE_ERRORS: Responses = {**NOT_FOUND, **CONFLICT, **UNPROCESSABLE}
+UNAVAILABLE: Responses = {
+    status.HTTP_503_SERVICE_UNAVAILABLE: {
+        "description": "The event log could not be written (a full disk, a lost database): "
+        "nothing was changed, and the same request may be sent again later."
+    },
+}
+CENTRE_ERRORS: Responses = {**NOT_FOUND, **CONFLICT, **UNPROCESSABLE, **UNAVAILABLE}
 
 
 def get_centre(request: Request) -> ContactCentre:
@@ -53,9 +60,11 @@ Centre = Annotated[ContactCentre, Depends(get_centre)]
 
 @contextmanager
 def centre_errors() -> Iterator[None]:
-    """Turn the centre's refusals into 404, 409 and 422 answers with their message."""
+    """Turn the centre's refusals into 404, 409, 422 and 503 answers with their message."""
     try:
         yield
+    except EventLogUnavailable as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(error)) from None
     except UnknownSubject as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from None
     except (InvalidAction, LicenceExceeded) as error:

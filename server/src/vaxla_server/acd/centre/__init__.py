@@ -11,6 +11,7 @@ from vaxla_server.acd.centre.centre import (
 from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, OfferedContact
 from vaxla_server.acd.centre.errors import (
     CentreError,
+    EventLogUnavailable,
     InvalidAction,
     InvalidValue,
     UnknownSubject,
@@ -24,6 +25,7 @@ __all__ = [
     "ContactCentre",
     "ContactView",
     "Delivery",
+    "EventLogUnavailable",
     "InvalidAction",
     "InvalidValue",
     "NoDelivery",

@@ -12,11 +12,12 @@ the server's timer task calls when the next timer is due.
 """
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -46,10 +47,12 @@ from vaxla_dispatcher import Membership as DispatcherMembership
 from vaxla_protocol.offers import OfferToken, make_offer_token
 from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, OfferedContact
 from vaxla_server.acd.centre.errors import (
+    EventLogUnavailable,
     InvalidAction,
     InvalidValue,
     UnknownSubject,
 )
+from vaxla_server.acd.centre.journal import Journal, Journaled, recording
 from vaxla_server.acd.centre.recovery import left_open
 from vaxla_server.acd.centre.timers import Timers
 from vaxla_server.config import (
@@ -119,13 +122,13 @@ class ConfigSource(Protocol):
 
 
 @dataclass
-class _Offer:
+class _Offer(Journaled):
     offer_id: str
     started: float
 
 
 @dataclass
-class _Contact:
+class _Contact(Journaled):
     id: int
     entry_point: str
     caller: str | None
@@ -153,7 +156,7 @@ class _Contact:
 
 
 @dataclass
-class _Session:
+class _Session(Journaled):
     """An agent logged in to at least one queue."""
 
     agent_id: int
@@ -222,8 +225,14 @@ class ContactView:
     parked_at: datetime | None = None
 
 
-class ContactCentre:
-    """The running contact centre over one dispatcher and the event log."""
+class ContactCentre(Journaled):
+    """The running contact centre over one dispatcher and the event log.
+
+    Write-ahead: a change's events are appended to the log before anyone can see the
+    state they describe. Every public method is one transaction under the lock (see
+    ``_transaction``): its changes are recorded in a journal and kept only once their
+    events are written (``_finish``); a failed write, or any error, undoes them, so a
+    reader never sees a state the log does not hold."""
 
     def __init__(
         self,
@@ -240,6 +249,12 @@ class ContactCentre:
         self.delivery: Delivery = delivery or NoDelivery()
         self._dispatcher = dispatcher or Dispatcher()
         self._lock = threading.RLock()
+        self._journal = Journal()
+        self._depth = 0
+        self._dispatcher_saved_in: int | None = None
+        self._withdrawals: list[tuple[int, int]] = []
+        """Offers to withdraw from phones once the current change is written."""
+        """The journal generation in which the dispatcher was last copied for undo."""
         self._epoch = clock()
         self._now = 0.0
         self._timers = Timers()
@@ -265,11 +280,11 @@ class ContactCentre:
         """Load the configuration into the dispatcher and close what a stopped server
         left open: contacts end (``by="system"``), wrap-ups end and agents still logged in
         are logged out (``forced``), since their softphones must report again."""
-        with self._lock:
+        with self._transaction():
             if self._started:
                 return
             snapshot = self._config.snapshot()
-            self._dispatcher.apply(
+            self._changing_dispatcher().apply(
                 [self._without_memberships(event) for event in dispatcher_events(snapshot)],
                 self._now,
             )
@@ -314,7 +329,7 @@ class ContactCentre:
         it is no longer a member of is logged out of it (``forced``). A queue or agent
         the dispatcher cannot remove yet (contacts still in it) stays until a later
         reload."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             snapshot = self._config.snapshot()
             queue_events = [e for e in dispatcher_events(snapshot) if isinstance(e, AddQueue)]
@@ -350,7 +365,7 @@ class ContactCentre:
                     )
                     out.extend(self._end_session(session, t))
                 try:
-                    self._dispatcher.apply([RemoveAgent(agent_id)], t)
+                    self._changing_dispatcher().apply([RemoveAgent(agent_id)], t)
                 except DispatcherError as error:
                     logger.warning("agent %d stays until its contacts end: %s", agent_id, error)
                     continue
@@ -359,7 +374,7 @@ class ContactCentre:
             wanted = {queue.id for queue in snapshot.queues}
             for queue_id in sorted(set(self._queues) - wanted):
                 try:
-                    self._dispatcher.apply([RemoveQueue(queue_id)], t)
+                    self._changing_dispatcher().apply([RemoveQueue(queue_id)], t)
                 except DispatcherError as error:
                     logger.warning("queue %d stays until its contacts leave: %s", queue_id, error)
                     continue
@@ -374,7 +389,7 @@ class ContactCentre:
 
     def check_queue_delete(self, queue_id: int, name: str) -> None:
         """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in."""
-        with self._lock:
+        with self._transaction():
             waiting = sum(
                 1
                 for contact in self._contacts.values()
@@ -387,12 +402,12 @@ class ContactCentre:
         """Run the timers that are due by the clock's time now, and make the offers that
         time alone made possible (an exclusion or a sticky reservation ran out, an
         expansion step was reached)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             self._finish([], t)
 
     def seconds_to_next_timer(self) -> float | None:
-        with self._lock:
+        with self._transaction():
             at = self._timers.next_at()
             if at is None:
                 return None
@@ -406,10 +421,15 @@ class ContactCentre:
         A tick writes to the log, so it runs in a worker thread unless ``in_thread`` is
         false (a test on a manual clock, whose steps must finish within the loop)."""
         while True:
-            if in_thread:
-                await asyncio.to_thread(self.tick)
-            else:
-                self.tick()
+            try:
+                if in_thread:
+                    await asyncio.to_thread(self.tick)
+                else:
+                    self.tick()
+            except EventLogUnavailable:
+                pass  # logged where it failed; the timers are undone and fire again later
+            except Exception:
+                logger.exception("a timer of the running centre failed")
             pending = self.seconds_to_next_timer()
             await sleep(TIMER_POLL_S if pending is None else min(pending, TIMER_POLL_S))
 
@@ -427,6 +447,41 @@ class ContactCentre:
 
         return unsubscribe
 
+    # Transactions: the write-ahead kernel
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the lock and journal every change; an error undoes the changes since the
+        last events written (a refusal after a partial change leaves nothing behind)."""
+        with self._lock:
+            depth = self._depth
+            object.__setattr__(self, "_depth", depth + 1)  # bookkeeping, never undone
+            try:
+                if depth:
+                    yield
+                    return
+                with recording(self._journal):
+                    try:
+                        yield
+                    except BaseException:
+                        self._journal.rollback()
+                        self._withdrawals.clear()
+                        raise
+                    self._journal.commit()  # changes that have no events (a new contact URI)
+                    self._withdraw()
+            finally:
+                object.__setattr__(self, "_depth", depth)
+
+    def _changing_dispatcher(self) -> Dispatcher:
+        """The dispatcher, about to be changed: copied once per journal stretch, so a
+        rollback puts the copy back."""
+        journal = self._journal
+        if self._depth and self._dispatcher_saved_in != journal.generation:
+            object.__setattr__(self, "_dispatcher_saved_in", journal.generation)
+            saved = self._dispatcher.copy()
+            journal.record(lambda: object.__setattr__(self, "_dispatcher", saved))
+        return self._dispatcher
+
     # Agents
 
     def log_in(
@@ -440,7 +495,7 @@ class ContactCentre:
         """Log the agent in to ``queues`` (all it is a member of when None). The first
         log-in makes it available; it is refused when the licence's limit of agents
         logged in at once is reached (R34). ``sip_contact`` is where its softphone rings."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             members = self._member_queues(agent_id)
             wanted = set(members if queues is None else queues)
@@ -494,7 +549,7 @@ class ContactCentre:
     ) -> AgentView:
         """Log the agent out of ``queues`` (of all when None); out of the last one, it is
         offline: its offers are withdrawn and a running wrap-up ends."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             session = self._session(agent_id)
             leaving = set(session.queues if queues is None else queues)
@@ -519,7 +574,7 @@ class ContactCentre:
 
     def ready(self, agent_id: int) -> AgentView:
         """Make the agent available: ends a pause, or its wrap-up early (R19)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             session = self._session(agent_id)
             at = self._at(t)
@@ -536,7 +591,7 @@ class ContactCentre:
 
     def pause(self, agent_id: int, reason: str) -> AgentView:
         """Pause the agent with one of the active configured pause reasons (R20)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             session = self._session(agent_id)
             active = {r.code for r in self._config.pause_reasons() if r.active}
@@ -555,7 +610,7 @@ class ContactCentre:
 
     def classify(self, agent_id: int, code: str) -> AgentView:
         """Give the agent's last contact a classification code (R21)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             session = self._session(agent_id)
             active = {c.code for c in self._config.classification_codes() if c.active}
@@ -573,25 +628,25 @@ class ContactCentre:
             return self._agent_view(agent_id)
 
     def agent(self, agent_id: int) -> AgentView:
-        with self._lock:
+        with self._transaction():
             self._tick()
             return self._agent_view(agent_id)
 
     def agents(self) -> list[AgentView]:
-        with self._lock:
+        with self._transaction():
             self._tick()
             return [self._agent_view(agent_id) for agent_id in sorted(self._profiles)]
 
     def session_of(self, agent_id: int) -> AgentLeg | None:
         """Where the agent's softphone rings, if it is logged in."""
-        with self._lock:
+        with self._transaction():
             session = self._sessions.get(agent_id)
             return None if session is None else AgentLeg(agent_id, session.sip_contact)
 
     def session_key_of(self, agent_id: int) -> str | None:
         """The key of the agent's logged-in session (``offers.session_key`` of its
         bearer token), or ``None`` when it is not logged in."""
-        with self._lock:
+        with self._transaction():
             session = self._sessions.get(agent_id)
             return None if session is None else session.session_key
 
@@ -605,7 +660,7 @@ class ContactCentre:
         language: str | None = None,
     ) -> int:
         """A contact arrived at ``entry_point``; its new id."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact_id = self._next_contact
             at = self._at(t)
@@ -635,7 +690,7 @@ class ContactCentre:
     ) -> int:
         """The contact starts waiting in the queue; its position. ``skills`` (by name)
         are required on top of the queue's; ``data`` is what the caller entered (R5)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if contact.state != "entered":
@@ -669,7 +724,7 @@ class ContactCentre:
 
     def answered(self, contact_id: int, agent_id: int) -> None:
         """The agent answered the offer; offers of the contact to others are withdrawn."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if agent_id not in contact.offers:
@@ -696,7 +751,7 @@ class ContactCentre:
 
     def declined(self, contact_id: int, agent_id: int) -> None:
         """The agent declined the offer; the contact is offered to someone else (R18)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             offer = contact.offers.get(agent_id)
@@ -716,7 +771,7 @@ class ContactCentre:
 
     def abandoned(self, contact_id: int) -> None:
         """The caller hung up while waiting: logged with position and wait, and ended."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._waiting(contact_id)
             out = self._abandon(contact, t)
@@ -725,7 +780,7 @@ class ContactCentre:
     def ended(self, contact_id: int, by: EndedBy, *, cause: EndCause | None = None) -> None:
         """The contact is over. An answered one puts its agent in wrap-up (R19); a waiting
         one that the caller ended is abandoned."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             at = self._at(t)
@@ -753,7 +808,7 @@ class ContactCentre:
     def move(self, contact_id: int, queue_id: int, *, by_agent: int | None = None) -> int:
         """Move a waiting contact to another queue, keeping its wait (R15, R16); its new
         position."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._waiting(contact_id)
             self._known_queue(queue_id)
@@ -783,7 +838,7 @@ class ContactCentre:
     ) -> None:
         """A queue's overflow rule takes the waiting contact out: into ``to_queue``
         (keeping its wait) or out of the queues to ``target`` (a number, a message)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._waiting(contact_id)
             old = contact.queue_id
@@ -816,13 +871,13 @@ class ContactCentre:
             self._finish(out, t)
 
     def contact(self, contact_id: int) -> ContactView:
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             return self._contact_view(contact, t)
 
     def waiting_contacts(self, queue_id: int | None = None) -> list[ContactView]:
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             return [
                 self._contact_view(contact, t)
@@ -833,7 +888,7 @@ class ContactCentre:
             ]
 
     def queues(self) -> list[QueueView]:
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             stats = self._dispatcher.snapshot(t).queues
             return [
@@ -856,16 +911,16 @@ class ContactCentre:
             ]
 
     def queue_settings(self, queue_id: int) -> QueueSettings:
-        with self._lock:
+        with self._transaction():
             return self._known_queue(queue_id)
 
     def queue_names(self) -> dict[int, str]:
-        with self._lock:
+        with self._transaction():
             return {queue_id: settings.name for queue_id, settings in self._queues.items()}
 
     def service_goals(self) -> dict[int, float]:
         """Queue id → the service goal's seconds (T)."""
-        with self._lock:
+        with self._transaction():
             return {q: settings.service_goal.within_s for q, settings in self._queues.items()}
 
     def wall_time(self) -> datetime:
@@ -877,7 +932,7 @@ class ContactCentre:
         return self._log
 
     def agent_names(self) -> dict[int, str]:
-        with self._lock:
+        with self._transaction():
             return {agent_id: p.username for agent_id, p in self._profiles.items()}
 
     # Internals: time
@@ -902,15 +957,27 @@ class ContactCentre:
 
     def _apply(self, events: Sequence[DispatcherEvent], t: float) -> None:
         try:
-            self._dispatcher.apply(events, t)
+            self._changing_dispatcher().apply(events, t)
         except DispatcherError as error:
             # The checks before should have refused this; the dispatcher's word is final.
             raise InvalidAction(str(error)) from None
 
     def _finish(self, out: list[Event], t: float) -> None:
-        """Offer what can be offered, log the events, ring the phones, tell listeners."""
+        """Offer what can be offered, log the events, and only then keep the changes,
+        ring the phones and tell listeners. A failed write raises
+        ``EventLogUnavailable`` and the transaction undoes everything since the last
+        events written."""
         deliveries = self._assign(t, out)
-        self._log.append(out)
+        try:
+            self._log.append(out)
+        except Exception as error:
+            failure = EventLogUnavailable(error)
+            logger.error("%d events not written: %s", len(out), failure)
+            raise failure from error
+        if out:
+            self.version += 1
+        self._journal.commit()
+        self._withdraw()
         for contact_view, leg, token in deliveries:
             try:
                 self.delivery.offer(contact_view, leg, token)
@@ -921,15 +988,24 @@ class ContactCentre:
                     leg.agent_id,
                 )
         if out:
-            self.version += 1
             for listener in list(self._listeners):
                 listener(out)
+
+    def _withdraw(self) -> None:
+        withdrawals, self._withdrawals[:] = list(self._withdrawals), []
+        for contact_id, agent_id in withdrawals:
+            try:
+                self.delivery.withdraw(contact_id, agent_id)
+            except Exception:
+                logger.exception(
+                    "withdrawing contact %d from agent %d failed", contact_id, agent_id
+                )
 
     def _assign(
         self, t: float, out: list[Event]
     ) -> list[tuple[OfferedContact, AgentLeg, OfferToken]]:
         deliveries: list[tuple[OfferedContact, AgentLeg, OfferToken]] = []
-        for offer in self._dispatcher.assign(t):
+        for offer in self._changing_dispatcher().assign(t):
             contact = self._contacts[offer.contact]
             session = self._sessions[offer.agent]
             offer_id = f"c{offer.contact}a{offer.agent}n{next(self._offer_ids)}"
@@ -1093,13 +1169,8 @@ class ContactCentre:
         offered = self._offers_of.get(agent_id)
         if offered is not None:
             offered.discard(contact.id)
-        if withdraw:
-            try:
-                self.delivery.withdraw(contact.id, agent_id)
-            except Exception:
-                logger.exception(
-                    "withdrawing contact %d from agent %d failed", contact.id, agent_id
-                )
+        if withdraw:  # the phone is told once the events saying so are written
+            self._withdrawals.append((contact.id, agent_id))
 
     def _withdraw_offers_of(self, agent_id: int) -> None:
         for contact_id in sorted(self._offers_of.get(agent_id, set())):
@@ -1321,7 +1392,7 @@ class ContactCentre:
 
     def menu_choice(self, contact_id: int, menu: str, key: str) -> None:
         """The caller pressed ``key`` in ``menu`` (a key the menu lacks is logged too)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             self._contact(contact_id)
             self._finish([MenuChoice(at=self._at(t), contact_id=contact_id, menu=menu, key=key)], t)
@@ -1330,7 +1401,7 @@ class ContactCentre:
         """The call flow put the caller through to the outside ``number`` by a configured
         transfer (a menu key, an overflow rule) and it answered: a :class:`Transferred`
         with no agent, so the call log can say where the call went."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if contact.state != "entered":
@@ -1349,7 +1420,7 @@ class ContactCentre:
     ) -> None:
         """The caller keyed in digits; ``digits`` as the log may keep them (masked, or
         ``None`` for a PIN)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if valid and digits is not None:
@@ -1366,7 +1437,7 @@ class ContactCentre:
 
     def announced(self, contact_id: int, announcement: AnnouncementKind, prompt: str) -> None:
         """A queue announcement was played to the waiting caller."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._waiting(contact_id)
             assert contact.queue_id is not None
@@ -1383,7 +1454,7 @@ class ContactCentre:
         """The queue's overflow rule sent the caller elsewhere before it could wait there
         (``max_length``, ``nobody_logged_in``, ``schedule``): logged as an overflow with
         no wait; the contact can go on to another step."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if contact.state != "entered":
@@ -1403,13 +1474,13 @@ class ContactCentre:
 
     def own_call(self, contact_id: int, agent_id: int) -> ContactView:
         """The contact, if it is the answered call of ``agent_id``; refused otherwise."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             return self._contact_view(self._call_of(contact_id, agent_id), t)
 
     def check_transfer_target(self, agent_id: int, to_agent: int) -> AgentLeg:
         """Where ``to_agent``'s softphone rings, if it may be handed a call now."""
-        with self._lock:
+        with self._transaction():
             self._tick()
             return self._target(agent_id, to_agent)
 
@@ -1418,7 +1489,7 @@ class ContactCentre:
     ) -> tuple[AgentLeg, OfferToken]:
         """Where to ring ``to_agent`` for an attended transfer of ``agent_id``'s call,
         with an offer token only that agent's session verifies."""
-        with self._lock:
+        with self._transaction():
             self._tick()
             self._call_of(contact_id, agent_id)
             leg = self._target(agent_id, to_agent)
@@ -1431,7 +1502,7 @@ class ContactCentre:
         """The agent hands its answered contact to a queue: the caller waits there with
         the wait it had before it was answered, the agent wraps up as after any call.
         The new position."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             self._known_queue(queue_id)
@@ -1456,7 +1527,7 @@ class ContactCentre:
         agent declines, lets ring out or cannot take within its ring time goes back to
         the queue it came from. ``attended``: the two agents have spoken already (the
         target's softphone is connected to the caller)."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             self._target(agent_id, to_agent)
@@ -1486,7 +1557,7 @@ class ContactCentre:
         """The agent handed its answered contact to an outside number: the agent's part
         ends (wrap-up), and so does the contact for the centre — the caller talks on
         with the outside party through the media worker."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             event = Transferred(
@@ -1510,7 +1581,7 @@ class ContactCentre:
         from its log-in. Refused while it talks with or is offered a
         caller, or makes another outbound call; raises ``UnknownSubject`` for a user
         without an agent profile."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             self._profile(agent_id)
             session = self._sessions.get(agent_id)
@@ -1545,7 +1616,7 @@ class ContactCentre:
 
     def outbound_answered(self, contact_id: int) -> None:
         """The outside number answered the agent's outbound call."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             agent_id = contact.outbound_agent
@@ -1587,7 +1658,7 @@ class ContactCentre:
         """The agent parks its answered contact in its own personal queue (R22): the
         caller keeps its wait and is offered to this agent again when it is free, by the
         agent's personal-queue weight against its service queues."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             event = Parked(
@@ -1604,7 +1675,7 @@ class ContactCentre:
 
     def parked(self, agent_id: int) -> list[ContactView]:
         """The contacts parked in the agent's personal queue, longest parked first."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             self._profile(agent_id)
             mine = [
@@ -1619,7 +1690,7 @@ class ContactCentre:
         """The agent takes a parked contact back: it goes first in the personal queue and
         a wrap-up or pause ends, so it is offered to the agent now (if no service queue
         outweighs the personal queue, R22); refused while the agent is in a call."""
-        with self._lock:
+        with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if contact.personal_agent != agent_id or contact.parked_at is None:

@@ -1,7 +1,7 @@
 """The running contact centre's errors: one hierarchy, each saying what is wrong.
 
-A refused action raises before anything is applied, logged or published: it changes
-nothing.
+A refused action changes nothing: it raises before anything is logged or published,
+and whatever it had changed of the live state is undone.
 """
 
 
@@ -26,3 +26,17 @@ class InvalidAction(CentreError):
 class InvalidValue(CentreError):
     """A value the configuration does not know or allow: an unknown or inactive pause
     reason or classification code, a queue the agent is not a member of, ..."""
+
+
+class EventLogUnavailable(CentreError):
+    """The event log could not be written (a full disk, a lost database): the change
+    was not made, and may be asked for again once the log can be written."""
+
+    def __init__(self, cause: Exception) -> None:
+        # A database error's own text carries the whole statement; its driver's is enough.
+        reason = getattr(cause, "orig", None) or cause
+        first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else ""
+        super().__init__(
+            f"the event log could not be written ({type(reason).__name__}: {first_line}); "
+            "nothing was changed, try again"
+        )

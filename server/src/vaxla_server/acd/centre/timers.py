@@ -10,6 +10,8 @@ import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from vaxla_server.acd.centre.journal import Snapshots, Undo
+
 
 @dataclass(order=True)
 class _Entry:
@@ -21,20 +23,37 @@ class _Entry:
 
 
 class Timers:
-    """Named one-shot timers; setting a name again replaces its timer."""
+    """Named one-shot timers; setting a name again replaces its timer.
+
+    Changes made while a journal records (see ``journal``) are undone by its rollback:
+    the first change of a stretch saves the whole (small) set of timers."""
 
     def __init__(self) -> None:
         self._heap: list[_Entry] = []
         self._by_key: dict[Hashable, _Entry] = {}
         self._order = itertools.count()
+        self._snapshots = Snapshots()
+
+    def _save(self) -> Undo:
+        heap, by_key = list(self._heap), dict(self._by_key)
+        cancelled = [(entry, entry.cancelled) for entry in heap]
+
+        def put_back() -> None:
+            self._heap, self._by_key = heap, by_key
+            for entry, was in cancelled:
+                entry.cancelled = was
+
+        return put_back
 
     def set(self, key: Hashable, at: float, action: Callable[[], None]) -> None:
+        self._snapshots.before_change(self._save)
         self.cancel(key)
         entry = _Entry(at, next(self._order), key, action)
         self._by_key[key] = entry
         heapq.heappush(self._heap, entry)
 
     def cancel(self, key: Hashable) -> None:
+        self._snapshots.before_change(self._save)
         entry = self._by_key.pop(key, None)
         if entry is not None:
             entry.cancelled = True
@@ -54,6 +73,7 @@ class Timers:
         at = self.next_at()
         if at is None or at > now:
             return None
+        self._snapshots.before_change(self._save)
         entry = heapq.heappop(self._heap)
         del self._by_key[entry.key]
         return entry.at, entry.action
