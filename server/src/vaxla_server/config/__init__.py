@@ -9,7 +9,7 @@ what is stored into the dispatcher's ``AddQueue`` and ``AddAgent`` events.
 ``vaxla_protocol.config.ConfigDocument``; ``check`` lists problems of what is stored.
 """
 
-from vaxla_server.config.changes import ChangeKind, ConfigChange
+from vaxla_server.config.changes import CONFIG_CHANGED, ChangeKind, ConfigChange
 from vaxla_server.config.dispatch import dispatcher_events
 from vaxla_server.config.errors import (
     ConfigError,
@@ -43,6 +43,7 @@ from vaxla_server.config.settings import (
 )
 
 __all__ = [
+    "CONFIG_CHANGED",
     "AgentProfile",
     "AgentSettings",
     "ChangeKind",

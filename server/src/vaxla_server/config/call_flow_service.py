@@ -23,21 +23,22 @@ from vaxla_protocol.config import (
 from vaxla_server.config import call_flow as flow
 from vaxla_server.config import kinds, tables
 from vaxla_server.config.call_flow import Context, Names
-from vaxla_server.config.changes import ChangeKind, ConfigChange, ConfigListener
+from vaxla_server.config.changes import CONFIG_CHANGED, ChangeKind, ConfigChange
 from vaxla_server.config.errors import NotFound, StillReferenced, UnknownPrompt
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.repository import Item, NamedKind, Repository, unique_write
 from vaxla_server.config.routing import existing_id
+from vaxla_server.notifier import Notifier
 from vaxla_server.store.transactions import write_transaction
 
 
 class CallFlowConfiguration:
     """``Configuration``'s base; see the module docstring."""
 
-    def __init__(self, engine: Engine, prompts: PromptLibrary) -> None:
+    def __init__(self, engine: Engine, prompts: PromptLibrary, notifier: Notifier) -> None:
         self._engine = engine
         self._prompts = prompts
-        self._listeners: list[ConfigListener] = []
+        self.notifier = notifier
         self.schedules: Repository[ScheduleItem] = self._repository(kinds.SCHEDULES)
         self.announcement_sets: Repository[AnnouncementSetItem] = self._repository(
             kinds.ANNOUNCEMENT_SETS
@@ -53,9 +54,8 @@ class CallFlowConfiguration:
         return Repository(kind, self._engine, self._prompts, self._notify)
 
     def _notify(self, what: str, name: str, change: ChangeKind, row_id: int | None = None) -> None:
-        event = ConfigChange(what=what, name=name, change=change, id=row_id)
-        for listener in self._listeners:
-            listener(event)
+        news = ConfigChange(what=what, name=name, change=change, id=row_id)
+        self.notifier.publish(CONFIG_CHANGED, news)
 
     # Prompts
 

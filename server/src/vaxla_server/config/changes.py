@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vaxla_server.notifier import Topic
+
 
 class ChangeKind(StrEnum):
     ADDED = "added"
@@ -25,6 +27,8 @@ class ConfigChange:
 
 
 ConfigListener = Callable[[ConfigChange], None]
+CONFIG_CHANGED: Topic[ConfigChange] = Topic("configuration changed")
+"""Published after every committed change of the configuration."""
 QueueDeleteGuard = Callable[[int, str], None]
 """Called with (queue id, queue name) before a queue is deleted; raises ``QueueNotEmpty``
 (or another ``ConfigError``) to refuse."""

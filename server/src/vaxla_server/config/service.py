@@ -7,6 +7,7 @@ the transaction starts and references inside it, so a refused change raises a
 names, foreign keys, CHECKs) stand behind the same rules.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,12 @@ from vaxla_server.auth.users import USERS, find_user_row
 from vaxla_server.config import document as documents
 from vaxla_server.config.call_flow import Context, references, write_queue_flow
 from vaxla_server.config.call_flow_service import CallFlowConfiguration
-from vaxla_server.config.changes import ChangeKind, ConfigListener, QueueDeleteGuard
+from vaxla_server.config.changes import (
+    CONFIG_CHANGED,
+    ChangeKind,
+    ConfigListener,
+    QueueDeleteGuard,
+)
 from vaxla_server.config.errors import DuplicateName, NotFound, StillReferenced
 from vaxla_server.config.licence import Licence
 from vaxla_server.config.problems import ConfigProblem, Severity
@@ -62,6 +68,7 @@ from vaxla_server.config.tables import (
     QUEUES,
     SKILLS,
 )
+from vaxla_server.notifier import Notifier
 from vaxla_server.store.transactions import write_transaction
 
 _LICENCE_ROW_ID = 1
@@ -79,12 +86,21 @@ class ConfigSnapshot:
 class Configuration(CallFlowConfiguration):
     """Reads and changes the stored configuration.
 
-    ``subscribe`` registers a listener told of every committed change;
-    ``add_queue_delete_guard`` one that may refuse deleting a queue (calls wait in it).
+    Every committed change is published on ``notifier`` (``CONFIG_CHANGED``);
+    ``add_queue_delete_guard`` registers a check that may refuse deleting a queue (calls
+    wait in it).
     """
 
-    def __init__(self, engine: Engine, *, prompts_dir: Path | None = None) -> None:
-        super().__init__(engine, PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR))
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        prompts_dir: Path | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        super().__init__(
+            engine, PromptLibrary(prompts_dir or DEFAULT_PROMPTS_DIR), notifier or Notifier()
+        )
         self._queue_delete_guards: list[QueueDeleteGuard] = []
 
     @property
@@ -92,9 +108,10 @@ class Configuration(CallFlowConfiguration):
         """The store's engine, for services that change users alongside the configuration."""
         return self._engine
 
-    def subscribe(self, listener: ConfigListener) -> None:
-        """Call ``listener`` with a ``ConfigChange`` after every committed change."""
-        self._listeners.append(listener)
+    def subscribe(self, listener: ConfigListener) -> Callable[[], None]:
+        """Call ``listener`` with a ``ConfigChange`` after every committed change (a
+        subscription to ``CONFIG_CHANGED`` on this configuration's notifier)."""
+        return self.notifier.subscribe(CONFIG_CHANGED, listener)
 
     def add_queue_delete_guard(self, guard: QueueDeleteGuard) -> None:
         """Call ``guard(queue_id, queue_name)`` before deleting a queue; it may raise

@@ -2,6 +2,7 @@
 offers to agents, composed in ``ContactCentre``."""
 
 from vaxla_server.acd.centre.centre import (
+    CENTRE_EVENTS,
     AgentView,
     ConfigSource,
     ContactCentre,
@@ -18,6 +19,7 @@ from vaxla_server.acd.centre.errors import (
 )
 
 __all__ = [
+    "CENTRE_EVENTS",
     "AgentLeg",
     "AgentView",
     "CentreError",

@@ -56,6 +56,7 @@ from vaxla_server.acd.centre.journal import Journal, Journaled, recording
 from vaxla_server.acd.centre.recovery import left_open
 from vaxla_server.acd.centre.timers import Timers
 from vaxla_server.config import (
+    CONFIG_CHANGED,
     ClassificationCode,
     ConfigSnapshot,
     Configuration,
@@ -65,6 +66,7 @@ from vaxla_server.config import (
     dispatcher_events,
 )
 from vaxla_server.config.settings import AgentProfile, QueueSettings
+from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store import EventLog
 from vaxla_server.store.events import (
     Abandoned,
@@ -101,6 +103,9 @@ logger = logging.getLogger(__name__)
 
 WallClock = Callable[[], datetime]
 Listener = Callable[[Sequence[Event]], None]
+CENTRE_EVENTS: Topic[Sequence[Event]] = Topic("the centre's events")
+"""Every batch of events the centre logged, published once it is written (in order,
+under the centre's lock)."""
 AgentStatus = Literal["available", "paused", "wrap_up"]
 EndedBy = Literal["caller", "agent", "system"]
 OverflowRule = Literal["max_length", "max_wait", "schedule", "nobody_logged_in"]
@@ -242,7 +247,9 @@ class ContactCentre(Journaled):
         clock: WallClock,
         delivery: Delivery | None = None,
         dispatcher: Dispatcher | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
+        self.notifier = notifier or Notifier()
         self._log = log
         self._config = config
         self._clock = clock
@@ -258,7 +265,6 @@ class ContactCentre(Journaled):
         self._epoch = clock()
         self._now = 0.0
         self._timers = Timers()
-        self._listeners: list[Listener] = []
         self._queues: dict[int, QueueSettings] = {}
         self._profiles: dict[int, AgentProfile] = {}
         self._skill_ids: dict[str, int] = {}
@@ -384,7 +390,7 @@ class ContactCentre(Journaled):
     def follow(self, config: Configuration) -> None:
         """Reload after every committed change of ``config``, and refuse deleting a queue
         that contacts wait in."""
-        config.subscribe(lambda change: self.reload())
+        config.notifier.subscribe(CONFIG_CHANGED, lambda _change: self.reload())
         config.add_queue_delete_guard(self.check_queue_delete)
 
     def check_queue_delete(self, queue_id: int, name: str) -> None:
@@ -434,18 +440,11 @@ class ContactCentre(Journaled):
             await sleep(TIMER_POLL_S if pending is None else min(pending, TIMER_POLL_S))
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener`` with every batch of events as it is logged; returns the
-        function that unsubscribes. Listeners run under the centre's lock: they must
-        only hand the events on (to a queue, to a loop), never block."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        """Call ``listener`` with every batch of events as it is logged (a subscription
+        to ``CENTRE_EVENTS`` on the centre's notifier); returns the function that
+        unsubscribes. Listeners run under the centre's lock: they must only hand the
+        events on (to a queue, to a loop), never block."""
+        return self.notifier.subscribe(CENTRE_EVENTS, listener)
 
     # Transactions: the write-ahead kernel
 
@@ -988,8 +987,7 @@ class ContactCentre(Journaled):
                     leg.agent_id,
                 )
         if out:
-            for listener in list(self._listeners):
-                listener(out)
+            self.notifier.publish(CENTRE_EVENTS, out)
 
     def _withdraw(self) -> None:
         withdrawals, self._withdrawals[:] = list(self._withdrawals), []
