@@ -23,6 +23,10 @@ queue or user, a malformed number or no outside gateway are refused and change n
 
 ``TransferChanged`` and ``ParkedChanged`` go to :meth:`CallControl.subscribe`'s listeners
 (the event socket filters them by role).
+
+The control knows the flow only through what it is given: the calls and the outside
+gateway (:class:`~vaxla_server.callflow.calls.Calls`), the music on hold and whether a
+queue takes a caller now; the flow imports this module, never the other way round.
 """
 
 import asyncio
@@ -32,7 +36,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from vaxla_protocol.control import (
     ParkedChanged,
@@ -47,13 +51,11 @@ from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_server.acd.centre.centre import ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
+from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener
 from vaxla_server.callflow.legs import CallGone
 from vaxla_server.callflow.outbound import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
-
-if TYPE_CHECKING:
-    from vaxla_server.callflow.flow import CallFlow, _Call
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +63,9 @@ LEG_GONE_S = 5.0
 """How long the worker may take to end the agent's leg before the handover goes on."""
 KEPT_TRANSFERS = 1000
 """Transfers remembered for complete/cancel to answer "completed already" (the oldest go)."""
-ControlMessage = TransferChanged | ParkedChanged | OfferMade
+ControlMessage = CallMessage
 """What the event socket gets from here; an ``OfferMade`` tells the target of an attended
 transfer who is ringing it (the consultation is not a dispatcher offer)."""
-Listener = Callable[[ControlMessage], None]
 
 
 class ControlError(Exception):
@@ -125,7 +126,7 @@ class _Request:
 class _Talk:
     """A call that is connected to its agent, and what the agent asked of it."""
 
-    call: "_Call"
+    call: Call
     agent_id: int
     inbox: asyncio.Queue[_Request] = field(default_factory=asyncio.Queue)
     transfer: _Transfer | None = None
@@ -137,8 +138,21 @@ _OUTSIDE = object()
 
 
 class CallControl:
-    def __init__(self, flow: "CallFlow", centre: ContactCentre, clock: Clock) -> None:
-        self._flow = flow
+    def __init__(
+        self,
+        calls: Calls,
+        centre: ContactCentre,
+        clock: Clock,
+        *,
+        music_on_hold: Callable[[str], Path],
+        queue_refusal: Callable[[str], str | None],
+    ) -> None:
+        """``music_on_hold(language)`` is the audio a caller holds with;
+        ``queue_refusal(name)`` why queue ``name`` would turn a caller away now (``None``
+        when it takes one): the flow's configuration answers both."""
+        self._calls = calls
+        self._music_on_hold = music_on_hold
+        self._queue_refusal = queue_refusal
         self._centre = centre
         self._clock = clock
         self._talking: dict[int, _Talk] = {}
@@ -151,7 +165,6 @@ class CallControl:
         """Contact → the agent an attended transfer connected it to (answer at once)."""
         self._handed_out: set[int] = set()
         """Contacts handed to an outside number: ended for the centre at the hand-over."""
-        self._listeners: list[Listener] = []
         self._parked_shown: dict[int, list[int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         centre.subscribe(self._centre_events)
@@ -159,20 +172,11 @@ class CallControl:
     # Listeners (the event socket)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        """Tell ``listener`` the calls' messages (transfers, personal queues)."""
+        return self._calls.subscribe(listener)
 
     def _publish(self, message: ControlMessage) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(message)
-            except Exception:
-                log.exception("a call-control listener failed")
+        self._calls.publish(message)
 
     def _transfer_changed(self, transfer: _Transfer) -> None:
         self._publish(TransferChanged(agent_id=transfer.agent_id, transfer=transfer.wire()))
@@ -202,7 +206,7 @@ class CallControl:
             if request.target not in names:
                 known = ", ".join(sorted(names)) or "none"
                 raise ControlError(404, f"no queue named {request.target!r}; queues: {known}")
-            refusal = self._flow.queue_refusal(request.target)
+            refusal = self._queue_refusal(request.target)
             if refusal is not None:
                 raise ControlError(409, refusal)
             transfer.to_queue = names[request.target]
@@ -228,7 +232,7 @@ class CallControl:
                     f"{request.target!r} is not a telephone number "
                     "(digits, optionally a leading +)",
                 )
-            gateway = self._outside_gateway()
+            gateway = self._calls.outside_gateway
             if gateway is None:
                 raise ControlError(
                     409, "no outside gateway is configured: calls to numbers are not possible"
@@ -304,9 +308,6 @@ class CallControl:
             raise ControlError(409, f"contact {talk.call.contact_id} ended meanwhile")
         return done.result()
 
-    def _outside_gateway(self) -> str | None:
-        return self._flow._outside_gateway
-
     def _parked_contact(self, view: ContactView) -> ParkedContact:
         assert view.personal_agent is not None and view.parked_at is not None
         names = self._centre.queue_names()
@@ -322,10 +323,10 @@ class CallControl:
 
     # The flow's side
 
-    async def during_call(self, call: "_Call", agent_id: int) -> Rewait | None:
-        """What the call's task awaits while caller and agent talk: the agent's requests,
-        carried out in order. Returns when the caller must wait again; raises
-        :class:`CallGone` when the call ends."""
+    async def during_call(self, call: Call, agent_id: int) -> Rewait | None:
+        """What the call's task awaits while caller and agent talk (the flow has sent the
+        bridge): the agent's requests, carried out in order. Returns when the caller must
+        wait again; raises :class:`CallGone` when the call ends."""
         self._loop = asyncio.get_running_loop()
         leg = call.leg
         talk = _Talk(call, agent_id)
@@ -387,7 +388,7 @@ class CallControl:
                         ControlError(409, f"contact {call.contact_id} is not connected any more")
                     )
 
-    async def _outcome(self, call: "_Call", outcome: object) -> Rewait:
+    async def _outcome(self, call: Call, outcome: object) -> Rewait:
         if outcome is _OUTSIDE:
             # Talking with an outside party through the worker until either hangs up.
             ended = await asyncio.shield(call.leg.ended)
@@ -395,7 +396,7 @@ class CallControl:
         assert isinstance(outcome, Rewait)
         return outcome
 
-    async def wait_personal(self, call: "_Call", rewait: Rewait) -> int | None:
+    async def wait_personal(self, call: Call, rewait: Rewait) -> int | None:
         """The caller waits in a personal queue: ``None`` once answered (``call.answered``),
         or the queue it goes back to (a blind transfer the agent did not take)."""
         leg = call.leg
@@ -432,7 +433,7 @@ class CallControl:
         if self._handover.get(contact_id) != agent_id:
             return False
         del self._handover[contact_id]
-        call = self._flow_call(contact_id)
+        call = self._calls.get(contact_id)
         try:
             self._centre.answered(contact_id, agent_id)
         except CentreError as error:
@@ -645,7 +646,7 @@ class CallControl:
         self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
         return Rewait(came_from)
 
-    async def _consult_gone(self, call: "_Call") -> None:
+    async def _consult_gone(self, call: Call) -> None:
         with contextlib.suppress(TimeoutError):
             await wait_for(self._clock, call.leg.consult_state("ended", "failed"), LEG_GONE_S)
 
@@ -654,7 +655,7 @@ class CallControl:
         _resolve(request, transfer.wire())
         self._transfer_changed(transfer)
 
-    async def _drop_agent(self, call: "_Call") -> None:
+    async def _drop_agent(self, call: Call) -> None:
         """End the agent's leg (the caller stays, on music on hold) and make the call
         ready to be answered again."""
         leg = call.leg
@@ -664,17 +665,14 @@ class CallControl:
         await leg.start_playing([self._moh(call)], loop=True)
         self._new_answer(call)
 
-    def _new_answer(self, call: "_Call") -> None:
+    def _new_answer(self, call: Call) -> None:
         call.answered = asyncio.get_running_loop().create_future()
 
-    def _expect_return(self, call: "_Call") -> None:
+    def _expect_return(self, call: Call) -> None:
         self._returns[call.contact_id] = asyncio.get_running_loop().create_future()
 
-    def _moh(self, call: "_Call") -> Path:
-        return self._flow.prompt("music_on_hold", call.language)
-
-    def _flow_call(self, contact_id: int) -> "_Call | None":
-        return self._flow.calls.get(contact_id)
+    def _moh(self, call: Call) -> Path:
+        return self._music_on_hold(call.language)
 
     # The centre's events (under its lock: hand over to the loop)
 

@@ -14,13 +14,18 @@ a transfer to an outside number (called through the configured outside gateway f
 caller's worker and bridged) and hang-up. Voicemail and callbacks need parts that do not
 exist yet (recording, the callback list), so the configuration refuses them; a transfer
 without an outside gateway is logged and ends the call with the reason, never silently.
+
+The module layout: the record of a call and what the flow shares with the agent's call
+control live in ``callflow/calls.py``; the call control (``callflow/control.py``) is made
+here and imported from here, never importing this module; an agent's outbound call is
+``callflow/outbound.py``; the worker's side of a call is ``callflow/legs.py``.
 """
 
 import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -45,6 +50,7 @@ from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
+from vaxla_server.callflow.calls import Call, Calls
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
@@ -55,7 +61,7 @@ from vaxla_server.config.caller_input import Personnummer as PersonnummerValue
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.schedule import Schedule, StatusKind
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
-from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, EndCause, Event
+from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event
 
 log = logging.getLogger(__name__)
 
@@ -105,32 +111,6 @@ class FlowPlan:
         )
 
 
-@dataclass
-class _Call:
-    """What the flow knows about one caller."""
-
-    leg: CallLeg
-    contact_id: int
-    language: str
-    entry: EntryPointItem
-    data: dict[str, str] = field(default_factory=dict)
-    queue: QueueItem | None = None
-    answered: asyncio.Future[int] | None = None
-    ringing: dict[int, asyncio.Task[None]] = field(default_factory=dict)
-    last_position: int | None = None
-    cause: EndCause | None = None
-    """Why the flow ended the call, when it was not the caller or an agent."""
-    priority: int = 0
-    skills: dict[str, int] = field(default_factory=dict)
-    """What the caller's way here (menu keys, entered data) says they need (R12)."""
-
-    def need(self, priority: int, skills: Mapping[str, int]) -> None:
-        """Add ``priority`` and ``skills``: the higher priority and level win."""
-        self.priority = max(self.priority, priority)
-        for skill, level in skills.items():
-            self.skills[skill] = max(self.skills.get(skill, level), level)
-
-
 class CallFlow:
     def __init__(
         self,
@@ -142,13 +122,11 @@ class CallFlow:
         outside_gateway: str | None = None,
     ) -> None:
         self._centre = centre
-        self._outside_gateway = outside_gateway
-        """The SIP URI (``sip:host[:port]``) outside numbers are called through; without
-        one a transfer to a number ends the call with the reason logged."""
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
-        self._calls: dict[int, _Call] = {}
+        self._calls = Calls(outside_gateway)
+        """The calls in progress and the outside gateway, shared with the call control."""
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._change: asyncio.Future[None] | None = None
         """Set (and replaced) whenever waiting callers must look at their rules again;
@@ -156,15 +134,21 @@ class CallFlow:
         centre.subscribe(self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         """Caller number → (the agent who last talked with them, when that ended)."""
-        self.control = CallControl(self, centre, clock)
+        self.control = CallControl(
+            self._calls,
+            centre,
+            clock,
+            music_on_hold=lambda language: self.prompt("music_on_hold", language),
+            queue_refusal=self.queue_refusal,
+        )
         """The agent's transfers and personal queue (``callflow/control.py``)."""
         self.session_keys: Callable[[int], list[str]] = lambda agent_id: []
         """The keys of an agent's open API sessions (set by the app from its sessions):
         an outbound call's header may be made with any of them."""
 
     @property
-    def calls(self) -> Mapping[int, "_Call"]:
-        """The calls in progress by contact id."""
+    def calls(self) -> Calls:
+        """The calls in progress by contact id (and what they share with the control)."""
         return self._calls
 
     def queue_refusal(self, name: str) -> str | None:
@@ -195,7 +179,7 @@ class CallFlow:
             raise FlowError(f"no audio for prompt {name!r} in {language!r}")
         return default
 
-    def _files(self, call: _Call, *names: str) -> list[Path]:
+    def _files(self, call: Call, *names: str) -> list[Path]:
         return [self.prompt(name, call.language) for name in names]
 
     # The call
@@ -208,7 +192,7 @@ class CallFlow:
             await outbound_call(
                 leg,
                 centre=self._centre,
-                gateway=self._outside_gateway,
+                gateway=self._calls.outside_gateway,
                 session_keys=self.session_keys,
             )
             return
@@ -221,8 +205,8 @@ class CallFlow:
         await leg.answer()
         language = entry.language.value
         contact_id = self._centre.enter(entry.address, leg.caller, "voice", language)
-        call = _Call(leg, contact_id, language, entry)
-        self._calls[contact_id] = call
+        call = Call(leg, contact_id, language, entry)
+        self._calls.add(call)
         log.info("call %s is contact %d at entry point %s", leg.call_id, contact_id, entry.address)
         ended_by: EndedBy = "system"
         try:
@@ -243,7 +227,7 @@ class CallFlow:
             log.error("call %s (contact %d): %s", leg.call_id, contact_id, error)
             call.cause = "no_route"
         finally:
-            self._calls.pop(contact_id, None)
+            self._calls.remove(contact_id)
             for task in list(call.ringing.values()):
                 task.cancel()
             try:
@@ -254,7 +238,7 @@ class CallFlow:
             with contextlib.suppress(CallGone):
                 await leg.hangup()
 
-    async def _serve(self, call: _Call, plan: FlowPlan) -> None:
+    async def _serve(self, call: Call, plan: FlowPlan) -> None:
         entry = call.entry
         if entry.schedule is not None:
             status = plan.schedules[entry.schedule].status_at(self._clock.now())
@@ -268,7 +252,7 @@ class CallFlow:
         await self._run(call, entry.first)
 
     async def _run(
-        self, call: _Call, action: Action | None, *, default_prompt: str | None = None
+        self, call: Call, action: Action | None, *, default_prompt: str | None = None
     ) -> None:
         """Carry out ``action`` and whatever it leads to, until the call is done."""
         if action is None:
@@ -282,7 +266,7 @@ class CallFlow:
             next_action = await self._step(call, next_action)
         raise FlowError(f"more than {MAX_STEPS} steps: the configuration loops")
 
-    async def _step(self, call: _Call, action: Action) -> Action | None:
+    async def _step(self, call: Call, action: Action) -> Action | None:
         plan = self._plan()
         if isinstance(action, GoToMenu):
             return await self._menu(call, self._menu_item(plan, action.menu))
@@ -314,18 +298,19 @@ class CallFlow:
             return None
         raise FlowError(f"{action.kind} is not available yet")
 
-    async def _transfer(self, call: _Call, number: str) -> None:
+    async def _transfer(self, call: Call, number: str) -> None:
         """Put the caller through to the outside ``number``: the outside leg is called
         from the caller's worker through the outside gateway and bridged, and the call
         ends when either side hangs up. Only a configured action (an overflow rule, a menu
         key) leads here, so the server dials out only where a rule asked it to."""
         leg = call.leg
-        if self._outside_gateway is None:
+        gateway = self._calls.outside_gateway
+        if gateway is None:
             raise FlowError(
                 f"transfer to {number}: no outside gateway is configured "
                 "(vaxla-server serve --outside-gateway)"
             )
-        uri = outside_uri(self._outside_gateway, number)
+        uri = outside_uri(gateway, number)
         await leg.play(self._files(call, "transferring"))
         log.info("contact %d: calling the outside number %s", call.contact_id, uri)
         await leg.start_playing(self._files(call, "music_on_hold"), loop=True)
@@ -354,7 +339,7 @@ class CallFlow:
 
     # Menus
 
-    async def _menu(self, call: _Call, menu: MenuItem) -> Action | None:
+    async def _menu(self, call: Call, menu: MenuItem) -> Action | None:
         """Play the menu and take a key; an invalid key or silence tries again, up to
         ``retries`` more times, then ``on_timeout`` happens."""
         leg = call.leg
@@ -376,7 +361,7 @@ class CallFlow:
 
     # Digit collection
 
-    async def _collect(self, call: _Call, collection: DigitCollectionItem) -> str | None:
+    async def _collect(self, call: Call, collection: DigitCollectionItem) -> str | None:
         """Ask for the digits until they are valid, at most ``retries`` + 1 times; the
         valid entry is attached to the contact (R5) and returned as keyed."""
         rule = digit_rule(collection)
@@ -400,7 +385,7 @@ class CallFlow:
             return entered
         return None
 
-    async def _read_digits(self, call: _Call, collection: DigitCollectionItem) -> str:
+    async def _read_digits(self, call: Call, collection: DigitCollectionItem) -> str:
         leg = call.leg
         first = await leg.play_until_digit(self._files(call, collection.prompt))
         digits = "" if first is None else first
@@ -415,14 +400,14 @@ class CallFlow:
             leg.swallow_terminator(DIGIT_TIMEOUT_S)
         return digits.removesuffix("#")
 
-    def _local_today(self, call: _Call) -> date:
+    def _local_today(self, call: Call) -> date:
         schedule = self._plan().schedules.get(call.entry.schedule or "")
         now = self._clock.now()
         return now.astimezone(schedule.time_zone).date() if schedule else now.date()
 
     # The queue
 
-    async def _queue(self, call: _Call, queue_name: str) -> Action | None:
+    async def _queue(self, call: Call, queue_name: str) -> Action | None:
         queue = self._plan().queues.get(queue_name)
         if queue is None:
             raise FlowError(f"queue {queue_name!r} is gone")
@@ -464,7 +449,7 @@ class CallFlow:
         call.last_position = position
         return await self._wait_in_queue(call, queue, view.queue_id)
 
-    async def _wait_in_queue(self, call: _Call, queue: QueueItem, queue_id: int) -> Action | None:
+    async def _wait_in_queue(self, call: Call, queue: QueueItem, queue_id: int) -> Action | None:
         """Wait for an agent with the announcements playing, until the caller is answered
         or an overflow rule takes them out. The rules are those of the newest
         configuration: a change (a shorter maximum wait, a new schedule) or the last agent
@@ -498,7 +483,7 @@ class CallFlow:
         return await self._overflow(call, queue_id, rule, action, waiting=True)
 
     async def _wait_once(
-        self, call: _Call, queue: QueueItem
+        self, call: Call, queue: QueueItem
     ) -> Literal["answered", "max_wait", "schedule", "nobody_logged_in"] | None:
         """What ended this wait; ``None`` when the configuration or the agents changed and
         the wait goes on under the new rules."""
@@ -568,7 +553,7 @@ class CallFlow:
 
     async def _overflow(
         self,
-        call: _Call,
+        call: Call,
         queue_id: int,
         rule: OverflowRule,
         action: Action | None,
@@ -602,7 +587,7 @@ class CallFlow:
                 return view.queue_id
         raise FlowError(f"queue {name!r} is not running")
 
-    async def _announce(self, call: _Call, queue: QueueItem) -> None:
+    async def _announce(self, call: Call, queue: QueueItem) -> None:
         """The first message (and how to hear the position), then music on hold with the
         position, estimated wait, agents answering and a periodic message in turn; ``*``
         says the position again at any time."""
@@ -636,12 +621,12 @@ class CallFlow:
             if files:
                 await self._interruptible(call, files)
 
-    def _log_announcement(self, call: _Call, kind: AnnouncementKind, prompt: str) -> None:
+    def _log_announcement(self, call: Call, kind: AnnouncementKind, prompt: str) -> None:
         # Answered or gone in the meantime: the announcement is not played either.
         with contextlib.suppress(CentreError):
             self._centre.announced(call.contact_id, kind, prompt)
 
-    def _answering_files(self, call: _Call, queue: QueueItem) -> list[Path]:
+    def _answering_files(self, call: Call, queue: QueueItem) -> list[Path]:
         view = next((q for q in self._centre.queues() if q.name == queue.name), None)
         if view is None:
             return []
@@ -653,7 +638,7 @@ class CallFlow:
         self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
         return self._files(call, "agents_answering", *numbers)
 
-    async def _wait_for_key(self, call: _Call, seconds: float) -> str | None:
+    async def _wait_for_key(self, call: Call, seconds: float) -> str | None:
         """``*`` if pressed within ``seconds``; other keys are ignored while waiting."""
         remaining = seconds
         start = self._clock.monotonic()
@@ -664,12 +649,12 @@ class CallFlow:
             remaining = seconds - (self._clock.monotonic() - start)
         return None
 
-    async def _interruptible(self, call: _Call, files: list[Path]) -> None:
+    async def _interruptible(self, call: Call, files: list[Path]) -> None:
         digit = await call.leg.play_until_digit(files)
         if digit == POSITION_KEY:
             await call.leg.play(self._position_files(call))
 
-    def _position_files(self, call: _Call) -> list[Path]:
+    def _position_files(self, call: Call) -> list[Path]:
         view = self._centre.contact(call.contact_id)
         position = view.position
         if position is None:
@@ -684,7 +669,7 @@ class CallFlow:
         self._log_announcement(call, "position", f"you_are_number {position}")
         return self._files(call, "you_are_number", *numbers, "in_the_queue")
 
-    def _wait_files(self, call: _Call) -> list[Path]:
+    def _wait_files(self, call: Call) -> list[Path]:
         estimate = self._centre.contact(call.contact_id).estimated_wait
         if estimate is None:
             return []
@@ -737,7 +722,7 @@ class CallFlow:
         if task is not None and not task.done():
             task.cancel()
 
-    async def _ring(self, call: _Call, agent_id: int, sip_contact: str, token: OfferToken) -> None:
+    async def _ring(self, call: Call, agent_id: int, sip_contact: str, token: OfferToken) -> None:
         leg = call.leg
         try:
             await leg.originate_agent_leg(sip_contact, {OFFER_HEADER: token.header_value()})
@@ -765,7 +750,7 @@ class CallFlow:
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
 
-    async def _talk(self, call: _Call, agent_id: int) -> Rewait | None:
+    async def _talk(self, call: Call, agent_id: int) -> Rewait | None:
         """Caller and agent talk until one of them hangs up (:class:`CallGone`) or the
         agent hands the caller on (the wait that follows). Music on hold plays to the
         caller while the agent's softphone holds the call."""
@@ -776,7 +761,7 @@ class CallFlow:
             if call.leg.caller:
                 self._served[call.leg.caller] = (agent_id, self._clock.monotonic())
 
-    async def _wait_again(self, call: _Call, again: Rewait | None) -> Action | None:
+    async def _wait_again(self, call: Call, again: Rewait | None) -> Action | None:
         """After a transfer or a park: wait in the queue, or in a personal queue until
         answered there (and talk again) or sent back to the queue it came from."""
         while again is not None:
@@ -826,7 +811,7 @@ def _shown(value: EnteredData) -> str:
     return value.digits
 
 
-def _priority_and_skills(queue: QueueItem, call: _Call) -> tuple[int, dict[str, int]]:
+def _priority_and_skills(queue: QueueItem, call: Call) -> tuple[int, dict[str, int]]:
     """Priority and extra skills from the caller's number (the queue's first matching
     rule) together with what the menu keys and entered data gave (R12)."""
     priority, skills = call.priority, dict(call.skills)

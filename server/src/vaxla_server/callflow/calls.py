@@ -1,0 +1,110 @@
+"""What the call flow and the call control share, below both of them: the record of each
+caller's call in progress, the outside gateway numbers are called through, and the
+listeners told how the agents' calls go (the event socket).
+
+The flow (``callflow/flow.py``) owns a :class:`Calls`: it adds a caller's :class:`Call`
+when the call starts and removes it when it ends. It hands the same object to the call
+control (``callflow/control.py``), which reads the calls and the gateway from it and
+publishes through it, so the control never reaches into the flow and the flow imports
+the control one way only.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from vaxla_protocol.config import EntryPointItem, QueueItem
+from vaxla_protocol.control import ParkedChanged, TransferChanged
+from vaxla_protocol.events import OfferMade
+from vaxla_server.callflow.legs import CallLeg
+from vaxla_server.store.events import EndCause
+
+log = logging.getLogger(__name__)
+
+CallMessage = TransferChanged | ParkedChanged | OfferMade
+"""What the event socket gets from the calls: transfers, the personal queue and a
+consultation's offer (an attended transfer's target is not offered by the dispatcher)."""
+Listener = Callable[[CallMessage], None]
+
+
+@dataclass
+class Call:
+    """What the flow knows about one caller."""
+
+    leg: CallLeg
+    contact_id: int
+    language: str
+    entry: EntryPointItem
+    data: dict[str, str] = field(default_factory=dict)
+    queue: QueueItem | None = None
+    answered: asyncio.Future[int] | None = None
+    """Resolved with the agent who answered; replaced each time the caller waits again."""
+    ringing: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    last_position: int | None = None
+    cause: EndCause | None = None
+    """Why the flow ended the call, when it was not the caller or an agent."""
+    priority: int = 0
+    skills: dict[str, int] = field(default_factory=dict)
+    """What the caller's way here (menu keys, entered data) says they need (R12)."""
+
+    def need(self, priority: int, skills: Mapping[str, int]) -> None:
+        """Add ``priority`` and ``skills``: the higher priority and level win."""
+        self.priority = max(self.priority, priority)
+        for skill, level in skills.items():
+            self.skills[skill] = max(self.skills.get(skill, level), level)
+
+
+class Calls(Mapping[int, Call]):
+    """The callers' calls in progress by contact id, the outside gateway, and the
+    listeners of the calls' messages."""
+
+    def __init__(self, outside_gateway: str | None = None) -> None:
+        self._calls: dict[int, Call] = {}
+        self._gateway = outside_gateway
+        self._listeners: list[Listener] = []
+
+    @property
+    def outside_gateway(self) -> str | None:
+        """The SIP URI (``sip:host[:port]``) outside numbers are called through; without
+        one no call to a number is possible (a transfer there is refused or ends the
+        call with the reason, an agent's outbound call is answered 503)."""
+        return self._gateway
+
+    # The calls
+
+    def __getitem__(self, contact_id: int) -> Call:
+        return self._calls[contact_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._calls)
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def add(self, call: Call) -> None:
+        self._calls[call.contact_id] = call
+
+    def remove(self, contact_id: int) -> Call | None:
+        return self._calls.pop(contact_id, None)
+
+    # Listeners (the event socket)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Tell ``listener`` every message from now on; returns the unsubscribe."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def publish(self, message: CallMessage) -> None:
+        """Hand ``message`` to every listener; one that fails is logged, the rest still
+        get it."""
+        for listener in list(self._listeners):
+            try:
+                listener(message)
+            except Exception:
+                log.exception("a listener of the calls failed")
