@@ -18,8 +18,8 @@ Routes (under ``/api/v1/agent``, the agent's own session):
 - ``POST /parked/{contact_id}/take`` → :class:`ParkedContact`: the server offers the
   parked caller to this agent again (the softphone rings with an offer as usual).
 
-The event socket carries :class:`TransferChanged` and :class:`ParkedChanged` to the
-agent concerned (and to supervisors and administrators).
+The event socket carries :class:`TransferChanged`, :class:`ParkedChanged` and
+:class:`CallProgress` to the agent concerned (and to supervisors and administrators).
 """
 
 from datetime import datetime
@@ -88,3 +88,27 @@ class ParkedChanged(WireModel):
     type: Literal["parked"] = "parked"
     agent_id: int
     contacts: list[ParkedContact]
+
+
+CallProgressState = Literal["ringing", "bridged", "target_answered"]
+
+
+class CallProgress(WireModel):
+    """A step of the agent's call that its softphone cannot see for itself, said when the
+    server has taken it (so a desktop, or a test, waits on it instead of guessing):
+
+    - ``ringing``: the number of the agent's outbound call rings (its 180 or 183 reached
+      the media worker); hanging up now cancels the call at the number.
+    - ``bridged``: the caller and the agent talk through the media worker. For a caller
+      the call control takes the agent's transfers and parks of ``contact_id`` from this
+      moment (before it they are refused 409 "not connected to you yet"); for an outbound
+      call the number answered and is bridged with the agent.
+    - ``target_answered``: the target of the attended transfer ``transfer_id`` answered
+      the consultation; the transfer can be completed now.
+    """
+
+    type: Literal["call_progress"] = "call_progress"
+    agent_id: int
+    contact_id: int
+    state: CallProgressState
+    transfer_id: str | None = None

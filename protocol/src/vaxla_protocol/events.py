@@ -4,10 +4,11 @@ The client opens the socket and sends ``Hello`` first (its bearer token and prot
 version). A bad token closes the socket with ``CLOSE_UNAUTHORIZED``, another protocol
 version with ``CLOSE_PROTOCOL_MISMATCH``; the close reason says what is wrong. Otherwise
 the server answers ``Welcome`` and from then on pushes ``ServerEvent``s, filtered by
-role: an agent gets its own state and offers, its colleagues' states (agents sharing a
-queue with it) and the snapshots of every queue (its own and the other groups', R28);
-an operator every agent's state and every queue; a supervisor or administrator that
-and every offer.
+role: an agent gets its own state and offers, its own call's control (transfers, the
+personal queue, the call's progress: ``vaxla_protocol.control``), its colleagues' states
+(agents sharing a queue with it) and the snapshots of every queue (its own and the other
+groups', R28); an operator every agent's state and every queue; a supervisor or
+administrator that, every offer and every agent's call control.
 """
 
 from typing import Annotated, Final, Literal
@@ -17,7 +18,7 @@ from pydantic import Field, TypeAdapter
 from vaxla_protocol._base import WireModel
 from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.auth import Role
-from vaxla_protocol.control import ParkedChanged, TransferChanged
+from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -69,7 +70,13 @@ class OfferMade(WireModel):
 
 
 ServerEvent = Annotated[
-    Welcome | AgentStateChanged | QueueSnapshot | OfferMade | TransferChanged | ParkedChanged,
+    Welcome
+    | AgentStateChanged
+    | QueueSnapshot
+    | OfferMade
+    | TransferChanged
+    | ParkedChanged
+    | CallProgress,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -1,6 +1,6 @@
 """``/events``: the WebSocket that pushes agent states, queue snapshots, offers and the
-agents' call control (transfers, the personal queue) to desktops, filtered by role (see
-``vaxla_protocol.events`` for the handshake).
+agents' call control (transfers, the personal queue, a call's progress) to desktops,
+filtered by role (see ``vaxla_protocol.events`` for the handshake).
 
 Each connection subscribes to the centre; the centre's listener only hands batches of
 logged events over to the connection's loop, and the connection turns them into the
@@ -19,7 +19,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from vaxla_protocol import Role, check_compatible
-from vaxla_protocol.control import ParkedChanged, TransferChanged
+from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
 from vaxla_protocol.events import (
     CLOSE_BAD_HELLO,
     CLOSE_PROTOCOL_MISMATCH,
@@ -48,7 +48,15 @@ DEFAULT_SESSION_RECHECK_S = 10.0
 _WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
 _SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
-Message = Welcome | AgentStateChanged | QueueSnapshot | OfferMade | TransferChanged | ParkedChanged
+Message = (
+    Welcome
+    | AgentStateChanged
+    | QueueSnapshot
+    | OfferMade
+    | TransferChanged
+    | ParkedChanged
+    | CallProgress
+)
 
 
 class Audience:
@@ -111,8 +119,8 @@ class Audience:
         )
 
     def control(self, message: ControlMessage) -> ControlMessage | None:
-        """A transfer, a personal queue or a consultation's offer goes to its agent,
-        supervisors and admins."""
+        """A transfer, a personal queue, a consultation's offer or a call's progress goes
+        to its agent, supervisors and admins."""
         if self.user.role in _SEE_ALL_OFFERS or message.agent_id == self.user.id:
             return message
         return None
@@ -221,7 +229,7 @@ async def events(websocket: WebSocket) -> None:
                 return
             if getter in done:
                 got = getter.result()
-                if isinstance(got, TransferChanged | ParkedChanged | OfferMade):
+                if isinstance(got, TransferChanged | ParkedChanged | OfferMade | CallProgress):
                     if (shown := audience.control(got)) is not None:
                         await _send(websocket, shown)
                     got = []

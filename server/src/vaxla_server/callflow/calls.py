@@ -15,16 +15,22 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from vaxla_protocol.config import EntryPointItem, QueueItem
-from vaxla_protocol.control import ParkedChanged, TransferChanged
+from vaxla_protocol.control import (
+    CallProgress,
+    CallProgressState,
+    ParkedChanged,
+    TransferChanged,
+)
 from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
 from vaxla_server.store.events import EndCause
 
 log = logging.getLogger(__name__)
 
-CallMessage = TransferChanged | ParkedChanged | OfferMade
-"""What the event socket gets from the calls: transfers, the personal queue and a
-consultation's offer (an attended transfer's target is not offered by the dispatcher)."""
+CallMessage = TransferChanged | ParkedChanged | OfferMade | CallProgress
+"""What the event socket gets from the calls: transfers, the personal queue, a
+consultation's offer (an attended transfer's target is not offered by the dispatcher)
+and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
 
 
@@ -108,3 +114,18 @@ class Calls(Mapping[int, Call]):
                 listener(message)
             except Exception:
                 log.exception("a listener of the calls failed")
+
+    def progress(
+        self,
+        agent_id: int,
+        contact_id: int,
+        state: CallProgressState,
+        *,
+        transfer_id: str | None = None,
+    ) -> None:
+        """Publish a step of ``agent_id``'s call (see :class:`CallProgress`)."""
+        self.publish(
+            CallProgress(
+                agent_id=agent_id, contact_id=contact_id, state=state, transfer_id=transfer_id
+            )
+        )

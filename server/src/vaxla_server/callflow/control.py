@@ -21,8 +21,10 @@ queue or user, a malformed number or no outside gateway are refused and change n
 - Park: the agent's leg ends and the caller waits in the agent's personal queue (music on
   hold); *take* offers it to the agent again.
 
-``TransferChanged`` and ``ParkedChanged`` go to :meth:`CallControl.subscribe`'s listeners
-(the event socket filters them by role).
+``TransferChanged``, ``ParkedChanged`` and ``CallProgress`` go to
+:meth:`CallControl.subscribe`'s listeners (the event socket filters them by role): a
+``bridged`` progress when the call control starts taking the agent's requests for a call,
+``target_answered`` when an attended transfer's target answered and it can be completed.
 
 The control knows the flow only through what it is given: the calls and the outside
 gateway (:class:`~vaxla_server.callflow.calls.Calls`), the music on hold and whether a
@@ -172,7 +174,7 @@ class CallControl:
     # Listeners (the event socket)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Tell ``listener`` the calls' messages (transfers, personal queues)."""
+        """Tell ``listener`` the calls' messages (transfers, personal queues, progress)."""
         return self._calls.subscribe(listener)
 
     def _publish(self, message: ControlMessage) -> None:
@@ -326,11 +328,13 @@ class CallControl:
     async def during_call(self, call: Call, agent_id: int) -> Rewait | None:
         """What the call's task awaits while caller and agent talk (the flow has sent the
         bridge): the agent's requests, carried out in order. Returns when the caller must
-        wait again; raises :class:`CallGone` when the call ends."""
+        wait again; raises :class:`CallGone` when the call ends. The ``bridged`` progress
+        says when the requests are taken: before it they are refused."""
         self._loop = asyncio.get_running_loop()
         leg = call.leg
         talk = _Talk(call, agent_id)
         self._talking[call.contact_id] = talk
+        self._calls.progress(agent_id, call.contact_id, "bridged")
         try:
             while True:
                 getter = asyncio.ensure_future(talk.inbox.get())
@@ -598,6 +602,12 @@ class CallControl:
         assert transfer is not None
         if state == "answered":
             transfer.target_answered = True
+            self._calls.progress(
+                transfer.agent_id,
+                transfer.contact_id,
+                "target_answered",
+                transfer_id=transfer.transfer_id,
+            )
             return
         # The target hung up or never answered: the worker bridged the caller back.
         talk.transfer = None

@@ -194,6 +194,7 @@ class CallFlow:
                 centre=self._centre,
                 gateway=self._calls.outside_gateway,
                 session_keys=self.session_keys,
+                progress=self._calls.progress,
             )
             return
         plan = self._plan()

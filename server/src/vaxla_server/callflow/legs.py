@@ -230,11 +230,25 @@ class CallLeg:
             if not wanted or state.state in wanted:
                 return state
 
-    async def agent_leg_outcome(self, within: float) -> AgentLegState | None:
+    async def agent_leg_outcome(
+        self, within: float, *, ringing: Callable[[], None] | None = None
+    ) -> AgentLegState | None:
         """The originated agent leg's answer or failure; ``None`` when neither came within
-        ``within`` seconds (the leg is cancelled then)."""
+        ``within`` seconds (the leg is cancelled then). ``ringing`` is called once, when
+        the far end first says it rings (180 or 183)."""
+
+        async def outcome() -> AgentLegState:
+            rang = False
+            while True:
+                state = await self.agent_leg_state("ringing", "answered", "failed")
+                if state.state != "ringing":
+                    return state
+                if ringing is not None and not rang:
+                    rang = True
+                    ringing()
+
         try:
-            return await wait_for(self._clock, self.agent_leg_state("answered", "failed"), within)
+            return await wait_for(self._clock, outcome(), within)
         except TimeoutError:
             await self.cancel_agent_leg()
             return None

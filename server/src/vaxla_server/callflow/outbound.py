@@ -18,7 +18,9 @@ What is refused, and how the softphone hears it:
 
 Every call that passed the header check is in the event log (``outbound_call``, then
 ``outbound_answered`` and ``ended``), so the call log shows it, and the agent is busy,
-offered no queue call, from the INVITE until the hang-up.
+offered no queue call, from the INVITE until the hang-up. The agent's desktop hears the
+call's progress on the event socket: ``ringing`` when the number rings (the softphone
+itself hears only early media), ``bridged`` once the number answered and talks with it.
 """
 
 import asyncio
@@ -26,7 +28,9 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
 
+from vaxla_protocol.control import CallProgressState
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
 from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
 from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
@@ -43,15 +47,27 @@ outbound call answers 480; a transfer to it fails)."""
 NO_GATEWAY = "no outside gateway"
 
 
+class Progress(Protocol):
+    """Publishes a step of an agent's call (``Calls.progress``)."""
+
+    def __call__(self, agent_id: int, contact_id: int, state: CallProgressState) -> None: ...
+
+
+def _unheard(agent_id: int, contact_id: int, state: CallProgressState) -> None:
+    """Nobody listens: the steps go nowhere."""
+
+
 async def outbound_call(
     leg: CallLeg,
     *,
     centre: ContactCentre,
     gateway: str | None,
     session_keys: Callable[[int], Iterable[str]] = lambda agent_id: (),
+    progress: Progress = _unheard,
 ) -> None:
     """Carry out one agent's outbound call from INVITE to hang-up; ``session_keys`` gives
-    the keys of the agent's open API sessions (the queue log-in's key is the centre's)."""
+    the keys of the agent's open API sessions (the queue log-in's key is the centre's),
+    ``progress`` is told when the number rings and when it is bridged with the agent."""
     number = leg.to_user
     try:
         agent_id = _verified_agent(leg.session, number, centre, session_keys)
@@ -90,7 +106,9 @@ async def outbound_call(
     try:
         await leg.originate_agent_leg(uri, {})
         await leg.ringback()  # the agent hears it ring until the number answers
-        state = await leg.agent_leg_outcome(OUTSIDE_RING_S)
+        state = await leg.agent_leg_outcome(
+            OUTSIDE_RING_S, ringing=lambda: progress(agent_id, contact_id, "ringing")
+        )
         if state is None or state.state == "failed":
             code = 480 if state is None or state.code is None else state.code
             log.info("contact %d: %s did not answer (SIP %d)", contact_id, uri, code)
@@ -102,6 +120,7 @@ async def outbound_call(
         centre.outbound_answered(contact_id)
         await leg.answer()
         await leg.bridge()
+        progress(agent_id, contact_id, "bridged")
         ended = await asyncio.shield(leg.ended)
         # The worker's "caller" is the agent's softphone here, its "agent" the number.
         by = "agent" if ended.side == "caller" else "caller"
