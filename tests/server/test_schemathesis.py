@@ -47,7 +47,7 @@ def app(tmp_path: Path, clock: FakeClock) -> Iterator[FastAPI]:
 
 
 def auth(app: FastAPI) -> Auth:
-    found = app.state.auth
+    found = app.state.services.auth
     assert isinstance(found, Auth)
     return found
 

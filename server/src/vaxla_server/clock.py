@@ -10,11 +10,19 @@ and in exactly the order it would happen.
 import asyncio
 import heapq
 import itertools
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
+
+WallClock = Callable[[], datetime]
+"""The time now, time-zone aware: what the centre, logins and checks read."""
+
+
+def system_time() -> datetime:
+    """The system's wall clock in UTC (the running server's ``WallClock``)."""
+    return datetime.now(UTC)
 
 
 class Clock(Protocol):

@@ -12,15 +12,16 @@ the call with a clear log line).
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.acd.centre import ContactCentre, follow_offers
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import Configuration
-from vaxla_server.config.changes import ConfigChange
+from vaxla_server.config.changes import CONFIG_CHANGED, ConfigChange
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 
@@ -71,6 +72,7 @@ class Telephony:
         centre: ContactCentre,
         configuration: Configuration,
         clock: Clock | None = None,
+        session_keys: Callable[[int], list[str]] | None = None,
     ) -> None:
         self.settings = settings
         self._configuration = configuration
@@ -103,7 +105,10 @@ class Telephony:
         )
         self.router = CallRouter(self.pool, self.flow, clock or SystemClock())
         self._centre = centre
-        configuration.subscribe(self._configuration_changed)
+        if session_keys is not None:  # an outbound call's header is made with one of these
+            self.flow.session_keys = session_keys
+        follow_offers(centre.notifier, self.flow)  # the flow rings the agents
+        configuration.notifier.subscribe(CONFIG_CHANGED, self._configuration_changed)
 
     def _route(self, message: object) -> None:
         self.router(message)  # type: ignore[arg-type]
@@ -122,7 +127,6 @@ class Telephony:
         return self.front.address
 
     async def start(self) -> None:
-        self._centre.delivery = self.flow
         await self.front.start()
         try:
             await self.pool.start()

@@ -37,6 +37,6 @@ def api(sqlite_store: Store, clock: FakeClock) -> Api:
 
 @pytest.fixture
 def config(api: Api) -> Configuration:
-    configuration = api.app.state.configuration
+    configuration = api.app.state.services.configuration
     assert isinstance(configuration, Configuration)
     return configuration

@@ -27,7 +27,7 @@ class Centre:
 
     @property
     def centre(self) -> ContactCentre:
-        centre = self.api.app.state.centre
+        centre = self.api.app.state.services.centre
         assert isinstance(centre, ContactCentre)
         return centre
 

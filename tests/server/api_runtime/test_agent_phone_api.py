@@ -3,8 +3,10 @@ SIP front (a stand-in for the telephony with the front's address; the demo serve
 real Kamailio and workers is in tests/e2e/test_outbound_calls.py)."""
 
 import asyncio
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +38,9 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
     settings = TelephonySettings(
         sip_port=5060, data_dir=Path("unused"), bind=bind, outside_gateway="sip:gw"
     )
-    running.api.app.state.telephony = SimpleNamespace(front_address=worker, settings=settings)
+    services = running.api.app.state.services
+    front: Any = SimpleNamespace(front_address=worker, settings=settings)
+    running.api.app.state.services = dataclasses.replace(services, telephony=front)
     token = running.token("anna")
 
     async def ask() -> httpx.Response:
@@ -47,7 +51,7 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
     try:
         response = asyncio.run(ask())
     finally:
-        running.api.app.state.telephony = None
+        running.api.app.state.services = services
     assert response.status_code == 200, response.text
     phone = AgentPhone.model_validate(response.json())
     assert phone.outside_calls

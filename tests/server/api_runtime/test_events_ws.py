@@ -56,8 +56,8 @@ def until(ws: WebSocketTestSession, found: Callable[[ServerEvent], bool]) -> lis
 
 @pytest.fixture
 def client(running: Centre) -> Iterator[TestClient]:
-    running.api.app.state.snapshot_interval_s = 0.0
-    running.api.app.state.session_recheck_s = 0.0
+    running.api.app.state.services.event_socket.snapshot_interval_s = 0.0
+    running.api.app.state.services.event_socket.session_recheck_s = 0.0
     with TestClient(running.api.app) as client:
         yield client
 

@@ -195,7 +195,7 @@ def test_stats_and_reports(running: Centre) -> None:
 
 def test_deleting_a_queue_calls_wait_in_is_refused_with_409(running: Centre) -> None:
     centre, ada = running.centre, running.token("ada")
-    running.api.app.state.configuration.add_queue(QueueSettings(name="Billing"))
+    running.api.app.state.services.configuration.add_queue(QueueSettings(name="Billing"))
     billing = {q.name: q.queue_id for q in centre.queues()}["Billing"]
     contact = centre.enter("100", None)
     centre.queue(contact, billing)

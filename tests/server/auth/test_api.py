@@ -26,7 +26,7 @@ class Api:
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        auth = app.state.auth
+        auth = app.state.services.auth
         assert isinstance(auth, Auth)
         self.auth = auth
 

@@ -31,7 +31,7 @@ from vaxla_protocol.config import (
     Weekday,
 )
 from vaxla_protocol.offers import session_key
-from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.acd.centre import ContactCentre, follow_offers
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import ManualClock
@@ -231,7 +231,7 @@ class Site:
             clock=self.clock,
             outside_gateway=outside_gateway,
         )
-        self.centre.delivery = self.flow
+        follow_offers(self.centre.notifier, self.flow)
         self.worker = FakeWorker(self.clock)
         self.router = CallRouter(self.worker, self.flow, self.clock)
         self.worker.router = self.router

@@ -4,19 +4,20 @@ Every route either depends on ``require_role(...)`` or is one of the few public 
 (health, login, the OpenAPI schema); a test walks the app's routes to hold that.
 """
 
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request, routing, status
+from fastapi import Depends, FastAPI, HTTPException, routing, status
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vaxla_protocol import Role
+from vaxla_server.api.deps import get_auth, get_clock
 from vaxla_server.auth import Auth, InvalidToken, User
+from vaxla_server.clock import WallClock, system_time
 
-Clock = Callable[[], datetime]
+Clock = WallClock
 EVERY_ROLE = frozenset(Role)
 
 UNAUTHORIZED_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -33,19 +34,7 @@ bearer = HTTPBearer(
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-def get_auth(request: Request) -> Auth:
-    auth = request.app.state.auth
-    assert isinstance(auth, Auth)
-    return auth
-
-
-def get_clock(request: Request) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
+system_clock = system_time
 
 
 def unauthorized(detail: str) -> HTTPException:

@@ -26,6 +26,7 @@ from vaxla_server.api.centre_access import (
     Responses,
     centre_errors,
 )
+from vaxla_server.api.deps import Voice
 from vaxla_server.auth import User
 
 AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
@@ -131,12 +132,11 @@ def reachable_sip_address(worker_address: str, bind: str, local_host: str | None
 
 
 @router.get("/phone", responses=AGENT_ROUTE)
-def phone(user: AgentUser, request: Request) -> AgentPhone:
+def phone(user: AgentUser, request: Request, telephony: Voice) -> AgentPhone:
     """Where the agent's softphone sends its outbound calls: the SIP front's address (the
     number goes in the user part, the ``X-Vaxla-Session`` header of
     ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A front
     on a wildcard address is named by the address this request came in on."""
-    telephony = getattr(request.app.state, "telephony", None)
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     server = request.scope.get("server")

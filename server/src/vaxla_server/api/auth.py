@@ -11,10 +11,9 @@ from vaxla_server.api.access import (
     UNAUTHORIZED_RESPONSE,
     BearerCredentials,
     Clock,
-    get_auth,
-    get_clock,
     require_role,
 )
+from vaxla_server.api.deps import get_auth, get_clock
 from vaxla_server.auth import Auth, LoginFailed, LoginThrottled, User
 
 router = APIRouter(prefix="/auth", tags=["auth"])

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query
 
 from vaxla_protocol import Role
 from vaxla_protocol.calls import CallRecord
-from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, get_auth, require_role
+from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import Centre
+from vaxla_server.api.deps import get_auth
 from vaxla_server.auth import Auth, User
 from vaxla_server.stats import call_log, events_between
 from vaxla_server.stats.calls import transfer_target

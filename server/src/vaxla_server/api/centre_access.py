@@ -1,4 +1,5 @@
-"""What the running-centre routes share: the centre itself, and its errors as answers.
+"""What the running-centre routes share: the centre itself (``Centre``, from ``deps``),
+and its errors as answers.
 
 ``CENTRE_ERRORS`` documents the answers ``centre_errors()`` gives, so every route that
 acts on the centre lists them in its ``responses=``.
@@ -6,18 +7,18 @@ acts on the centre lists them in its ``responses=``.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import HTTPException, status
 
 from vaxla_server.acd.centre import (
     CentreError,
-    ContactCentre,
     EventLogUnavailable,
     InvalidAction,
     InvalidValue,
     UnknownSubject,
 )
+from vaxla_server.api.deps import Centre as Centre
 from vaxla_server.config import ConfigError, LicenceExceeded
 
 Responses = dict[int | str, dict[str, Any]]
@@ -47,15 +48,6 @@ UNAVAILABLE: Responses = {
     },
 }
 CENTRE_ERRORS: Responses = {**NOT_FOUND, **CONFLICT, **UNPROCESSABLE, **UNAVAILABLE}
-
-
-def get_centre(request: Request) -> ContactCentre:
-    centre = request.app.state.centre
-    assert isinstance(centre, ContactCentre)
-    return centre
-
-
-Centre = Annotated[ContactCentre, Depends(get_centre)]
 
 
 @contextmanager

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, HTTPException, Path, status
 
 from vaxla_protocol import Role
 from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, require_role
+from vaxla_server.api.deps import Config as Config
 from vaxla_server.auth import AuthError, DuplicateUser, InvalidUser, UnknownUser, User
 from vaxla_server.config import (
     ConfigError,
-    Configuration,
     DuplicateName,
     NotFound,
     QueueNotEmpty,
@@ -53,15 +53,6 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "what), or calls wait in the queue. Nothing was changed."
     },
 }
-
-
-def get_configuration(request: Request) -> Configuration:
-    configuration = request.app.state.configuration
-    assert isinstance(configuration, Configuration)
-    return configuration
-
-
-Config = Annotated[Configuration, Depends(get_configuration)]
 
 
 @contextmanager

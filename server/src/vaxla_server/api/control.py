@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, status
 
 from vaxla_protocol import Role
 from vaxla_protocol.control import ParkedContact, ParkRequest, TransferRequest, TransferState
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Responses, centre_errors
+from vaxla_server.api.deps import Voice
 from vaxla_server.auth import User
 from vaxla_server.callflow.control import CallControl, ControlError
 
@@ -28,16 +29,13 @@ TransferId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z
 ContactId = Annotated[int, Path(ge=0, le=2**53)]
 
 
-def get_control(request: Request) -> CallControl:
-    telephony = getattr(request.app.state, "telephony", None)
+def get_control(telephony: Voice) -> CallControl:
     if telephony is None:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             detail="this server takes no calls (started without --sip-port): no call to control",
         )
-    control = telephony.flow.control
-    assert isinstance(control, CallControl)
-    return control
+    return telephony.flow.control
 
 
 Control = Annotated[CallControl, Depends(get_control)]

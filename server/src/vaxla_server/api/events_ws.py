@@ -5,9 +5,9 @@ filtered by role (see ``vaxla_protocol.events`` for the handshake).
 Each connection subscribes to the centre; the centre's listener only hands batches of
 logged events over to the connection's loop, and the connection turns them into the
 messages its user may see. Queue snapshots go out at most once per
-``app.state.snapshot_interval_s`` (one second unless set), the last change always
-reaching the client. A session that ends (logged out, expired) closes the socket with
-``CLOSE_UNAUTHORIZED`` at the next event after ``app.state.session_recheck_s``.
+``EventSocketSettings.snapshot_interval_s`` (one second unless set), the last change
+always reaching the client. A session that ends (logged out, expired) closes the socket
+with ``CLOSE_UNAUTHORIZED`` at the next event after ``session_recheck_s``.
 """
 
 import asyncio
@@ -34,16 +34,15 @@ from vaxla_protocol.events import (
 from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
 from vaxla_server.acd.centre import ContactCentre, UnknownSubject
 from vaxla_server.api.agent import agent_state
-from vaxla_server.api.queues import queue_states
+from vaxla_server.api.deps import get_services
 from vaxla_server.auth import Auth, InvalidToken, User
-from vaxla_server.callflow.control import CallControl, ControlMessage
+from vaxla_server.callflow.control import ControlMessage
+from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store.events import Event, Offered
 
 router = APIRouter(tags=["events"])
 
 HELLO_TIMEOUT_S = 30.0
-DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
-DEFAULT_SESSION_RECHECK_S = 10.0
 """How often (at most, when events come) a connection checks that its session lives."""
 _WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
 _SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -62,9 +61,10 @@ Message = (
 class Audience:
     """What one user may see of the centre."""
 
-    def __init__(self, user: User, centre: ContactCentre) -> None:
+    def __init__(self, user: User, centre: ContactCentre, board: QueueBoard) -> None:
         self.user = user
         self.centre = centre
+        self.board = board
 
     def _my_queues(self) -> set[int]:
         try:
@@ -94,7 +94,7 @@ class Audience:
     def snapshot(self) -> QueueSnapshot:
         # Every role sees every queue's figures (GET /queues is open to all): an agent's
         # panel shows its own queues and, for the other groups, theirs (R28).
-        return QueueSnapshot(queues=queue_states(self.centre, self.centre.wall_time()))
+        return QueueSnapshot(queues=self.board.states(self.centre.wall_time()))
 
     def offer(self, event: Offered) -> OfferMade | None:
         if not (self.user.role in _SEE_ALL_OFFERS or event.agent_id == self.user.id):
@@ -182,11 +182,10 @@ async def _send(websocket: WebSocket, message: Message) -> None:
 @router.websocket(EVENTS_PATH)
 async def events(websocket: WebSocket) -> None:
     await websocket.accept()
-    app = websocket.app
-    auth: Auth = app.state.auth
-    centre: ContactCentre = app.state.centre
-    interval: float = getattr(app.state, "snapshot_interval_s", DEFAULT_SNAPSHOT_INTERVAL_S)
-    recheck: float = getattr(app.state, "session_recheck_s", DEFAULT_SESSION_RECHECK_S)
+    services = get_services(websocket)
+    auth, centre, board = services.auth, services.centre, services.board
+    interval = services.event_socket.snapshot_interval_s
+    recheck = services.event_socket.session_recheck_s
     try:
         hello = await _hello(websocket, auth, centre)
     except WebSocketDisconnect:
@@ -202,9 +201,9 @@ async def events(websocket: WebSocket) -> None:
             loop.call_soon_threadsafe(inbox.put_nowait, batch)
 
     unsubscribe = centre.subscribe(hand_over)
-    control = _control(app)
+    control = services.telephony.flow.control if services.telephony is not None else None
     unsubscribe_control = control.subscribe(hand_over) if control is not None else None
-    audience = Audience(user, centre)
+    audience = Audience(user, centre, board)
     reader = asyncio.create_task(_until_closed(websocket))
     try:
         await _send(
@@ -262,13 +261,6 @@ async def events(websocket: WebSocket) -> None:
         if unsubscribe_control is not None:
             unsubscribe_control()
         reader.cancel()
-
-
-def _control(app: Any) -> CallControl | None:
-    """The call control of a server that takes calls."""
-    telephony = getattr(app.state, "telephony", None)
-    control = getattr(getattr(telephony, "flow", None), "control", None)
-    return control if isinstance(control, CallControl) else None
 
 
 def _moves_queues(event: Event) -> bool:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from vaxla_protocol.users import NewUser, PasswordReset, UserChange, UserItem
-from vaxla_server.api.access import Clock, get_auth, get_clock
+from vaxla_server.api.access import Clock
 from vaxla_server.api.config_common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -15,6 +15,7 @@ from vaxla_server.api.config_common import (
     PathName,
     answering_refusals,
 )
+from vaxla_server.api.deps import get_auth, get_clock
 from vaxla_server.auth import Auth, User
 from vaxla_server.config.user_admin import change_user
 

@@ -9,7 +9,16 @@ from vaxla_server.acd.centre.centre import (
     ContactView,
     QueueView,
 )
-from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, OfferedContact
+from vaxla_server.acd.centre.delivery import (
+    OFFERS,
+    AgentLeg,
+    Delivery,
+    NoDelivery,
+    Offer,
+    OfferedContact,
+    Withdrawal,
+    follow_offers,
+)
 from vaxla_server.acd.centre.errors import (
     CentreError,
     EventLogUnavailable,
@@ -20,6 +29,7 @@ from vaxla_server.acd.centre.errors import (
 
 __all__ = [
     "CENTRE_EVENTS",
+    "OFFERS",
     "AgentLeg",
     "AgentView",
     "CentreError",
@@ -31,7 +41,10 @@ __all__ = [
     "InvalidAction",
     "InvalidValue",
     "NoDelivery",
+    "Offer",
     "OfferedContact",
     "QueueView",
     "UnknownSubject",
+    "Withdrawal",
+    "follow_offers",
 ]

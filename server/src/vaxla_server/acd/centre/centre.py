@@ -45,7 +45,15 @@ from vaxla_dispatcher import (
 from vaxla_dispatcher import Event as DispatcherEvent
 from vaxla_dispatcher import Membership as DispatcherMembership
 from vaxla_protocol.offers import OfferToken, make_offer_token
-from vaxla_server.acd.centre.delivery import AgentLeg, Delivery, NoDelivery, OfferedContact
+from vaxla_server.acd.centre.delivery import (
+    OFFERS,
+    AgentLeg,
+    Delivery,
+    Offer,
+    OfferedContact,
+    Withdrawal,
+    follow_offers,
+)
 from vaxla_server.acd.centre.errors import (
     EventLogUnavailable,
     InvalidAction,
@@ -250,10 +258,11 @@ class ContactCentre(Journaled):
         notifier: Notifier | None = None,
     ) -> None:
         self.notifier = notifier or Notifier()
+        if delivery is not None:
+            follow_offers(self.notifier, delivery)
         self._log = log
         self._config = config
         self._clock = clock
-        self.delivery: Delivery = delivery or NoDelivery()
         self._dispatcher = dispatcher or Dispatcher()
         self._lock = threading.RLock()
         self._journal = Journal()
@@ -978,26 +987,14 @@ class ContactCentre(Journaled):
         self._journal.commit()
         self._withdraw()
         for contact_view, leg, token in deliveries:
-            try:
-                self.delivery.offer(contact_view, leg, token)
-            except Exception:
-                logger.exception(
-                    "delivering contact %d to agent %d failed",
-                    contact_view.contact_id,
-                    leg.agent_id,
-                )
+            self.notifier.publish(OFFERS, Offer(contact_view, leg, token))
         if out:
             self.notifier.publish(CENTRE_EVENTS, out)
 
     def _withdraw(self) -> None:
         withdrawals, self._withdrawals[:] = list(self._withdrawals), []
         for contact_id, agent_id in withdrawals:
-            try:
-                self.delivery.withdraw(contact_id, agent_id)
-            except Exception:
-                logger.exception(
-                    "withdrawing contact %d from agent %d failed", contact_id, agent_id
-                )
+            self.notifier.publish(OFFERS, Withdrawal(contact_id, agent_id))
 
     def _assign(
         self, t: float, out: list[Event]

@@ -1,17 +1,20 @@
-"""How an offer reaches an agent: the interface the media workers implement.
+"""How an offer reaches an agent: the interface the call flow implements.
 
-The centre decides who gets which contact; a ``Delivery`` rings the agent's softphone
-(at the SIP contact it reported at login, with the per-offer token in the
-``X-Vaxla-Offer`` header) and stops ringing when the offer is withdrawn. It reports back
-through the centre's ``answered``, ``declined`` and ``ended``.
+The centre decides who gets which contact and publishes each offer and withdrawal on
+its notifier (``OFFERS``), once the events saying so are written; a ``Delivery`` that
+follows them (``follow_offers``) rings the agent's softphone (at the SIP contact it
+reported at login, with the per-offer token in the ``X-Vaxla-Offer`` header) and stops
+ringing when the offer is withdrawn. It reports back through the centre's ``answered``,
+``declined`` and ``ended``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from vaxla_protocol.offers import OfferToken
+from vaxla_server.notifier import Notifier, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,40 @@ class Delivery(Protocol):
         """Stop ringing ``agent_id`` for ``contact_id`` (answered elsewhere, the agent
         paused, the caller left)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """Ring ``agent`` with ``contact`` (``token`` goes in the INVITE's header)."""
+
+    contact: OfferedContact
+    agent: AgentLeg
+    token: OfferToken
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """Stop ringing ``agent_id`` for ``contact_id``."""
+
+    contact_id: int
+    agent_id: int
+
+
+OFFERS: Topic[Offer | Withdrawal] = Topic("offers to agents")
+"""The centre's offers and withdrawals, in the order it made them."""
+
+
+def follow_offers(notifier: Notifier, delivery: Delivery) -> Callable[[], None]:
+    """Have ``delivery`` carry out every offer and withdrawal published on ``notifier``;
+    returns the function that stops it."""
+
+    def carry_out(message: Offer | Withdrawal) -> None:
+        if isinstance(message, Offer):
+            delivery.offer(message.contact, message.agent, message.token)
+        else:
+            delivery.withdraw(message.contact_id, message.agent_id)
+
+    return notifier.subscribe(OFFERS, carry_out)
 
 
 class NoDelivery:

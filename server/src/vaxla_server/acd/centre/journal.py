@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -228,15 +228,17 @@ class Journaled:
 
     __slots__ = ()
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        journal = active()
-        if journal is not None:
-            old = self.__dict__.get(name, _MISSING)
-            if old is _MISSING:
-                journal.record(lambda: self.__dict__.pop(name, None))
-            else:
-                journal.record(lambda: object.__setattr__(self, name, old))
-        object.__setattr__(self, name, journaled(value))
+    if not TYPE_CHECKING:  # so the type checker still refuses unknown attributes
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            journal = active()
+            if journal is not None:
+                old = self.__dict__.get(name, _MISSING)
+                if old is _MISSING:
+                    journal.record(lambda: self.__dict__.pop(name, None))
+                else:
+                    journal.record(lambda: object.__setattr__(self, name, old))
+            object.__setattr__(self, name, journaled(value))
 
 
 class Snapshots:

@@ -1,0 +1,54 @@
+"""The routers' dependencies: each service, taken from the one ``Services`` the app was
+composed with (``services.compose``). A route names what it needs by type
+(``Centre``, ``Config``, ...); nothing reaches into ``app.state`` by name."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.auth import Auth
+from vaxla_server.clock import WallClock
+from vaxla_server.config import Configuration
+from vaxla_server.services import Services
+from vaxla_server.stats.board import QueueBoard
+from vaxla_server.telephony import Telephony
+
+
+def get_services(connection: HTTPConnection) -> Services:
+    """The app's services (HTTP requests and websockets alike)."""
+    services = connection.app.state.services
+    assert isinstance(services, Services)
+    return services
+
+
+def get_centre(connection: HTTPConnection) -> ContactCentre:
+    return get_services(connection).centre
+
+
+def get_configuration(connection: HTTPConnection) -> Configuration:
+    return get_services(connection).configuration
+
+
+def get_auth(connection: HTTPConnection) -> Auth:
+    return get_services(connection).auth
+
+
+def get_clock(connection: HTTPConnection) -> WallClock:
+    return get_services(connection).clock
+
+
+def get_board(connection: HTTPConnection) -> QueueBoard:
+    return get_services(connection).board
+
+
+def get_telephony(connection: HTTPConnection) -> Telephony | None:
+    return get_services(connection).telephony
+
+
+Centre = Annotated[ContactCentre, Depends(get_centre)]
+Config = Annotated[Configuration, Depends(get_configuration)]
+Board = Annotated[QueueBoard, Depends(get_board)]
+Now = Annotated[WallClock, Depends(get_clock)]
+Voice = Annotated[Telephony | None, Depends(get_telephony)]

@@ -1,0 +1,84 @@
+"""The composition root: every long-lived service of the server, built once and wired
+here, in the order they depend on each other.
+
+Nothing else constructs a service or hands one collaborator to another: the routers get
+theirs through FastAPI's dependency injection (``api/deps.py`` reads the one typed
+``Services`` the app holds), and every service that publishes or follows news gets the
+one ``Notifier``. Tests build the same graph with their own clock and settings.
+"""
+
+from dataclasses import dataclass, field
+
+from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.auth import Auth, AuthSettings
+from vaxla_server.clock import WallClock, system_time
+from vaxla_server.config import Configuration
+from vaxla_server.notifier import Notifier
+from vaxla_server.stats.board import QueueBoard
+from vaxla_server.store import Store
+from vaxla_server.telephony import Telephony, TelephonySettings
+
+DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
+DEFAULT_SESSION_RECHECK_S = 10.0
+
+
+@dataclass
+class EventSocketSettings:
+    """How often the event socket sends queue snapshots and rechecks a session."""
+
+    snapshot_interval_s: float = DEFAULT_SNAPSHOT_INTERVAL_S
+    """At most one queue snapshot per interval while queues change (the last change
+    always reaches the desktop)."""
+    session_recheck_s: float = DEFAULT_SESSION_RECHECK_S
+    """A socket whose session ended is closed at the first event after this long."""
+
+
+@dataclass(frozen=True)
+class Services:
+    """The server's services, wired."""
+
+    clock: WallClock
+    notifier: Notifier
+    configuration: Configuration
+    centre: ContactCentre
+    auth: Auth
+    board: QueueBoard
+    telephony: Telephony | None
+    """The SIP front, media workers and call flow; ``None`` on a server without SIP."""
+    event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
+
+
+def compose(
+    store: Store,
+    *,
+    auth_settings: AuthSettings | None = None,
+    clock: WallClock = system_time,
+    telephony: TelephonySettings | None = None,
+) -> Services:
+    """Build every service over ``store``. The centre is started here, so it has closed
+    what a stopped server left open before anything can ask it a question."""
+    notifier = Notifier()
+    configuration = Configuration(store.engine, notifier=notifier)
+    centre = ContactCentre(log=store.events, config=configuration, clock=clock, notifier=notifier)
+    centre.start()
+    centre.follow(configuration)
+    auth = Auth.open(store, auth_settings or AuthSettings())
+    voice = (
+        None
+        if telephony is None
+        else Telephony(
+            telephony,
+            centre=centre,
+            configuration=configuration,
+            session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
+        )
+    )
+    return Services(
+        clock=clock,
+        notifier=notifier,
+        configuration=configuration,
+        centre=centre,
+        auth=auth,
+        board=QueueBoard(centre),
+        telephony=voice,
+    )
