@@ -37,6 +37,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m mypy.stubtest vaxla_dispatcher._native
 	$(CARGO) fmt --manifest-path $(CARGO_MANIFEST) --all --check
 	$(CARGO) clippy --manifest-path $(CARGO_MANIFEST) --workspace --all-targets --quiet -- -D warnings

@@ -51,7 +51,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
-from vaxla_server.acd.centre.centre import ContactCentre, ContactView
+from vaxla_server.acd.centre import ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener
 from vaxla_server.callflow.legs import CallGone

@@ -47,7 +47,7 @@ from vaxla_protocol.config import (
     TransferTo,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
-from vaxla_server.acd.centre.centre import ContactCentre, EndedBy, OverflowRule
+from vaxla_server.acd.centre import ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.calls import Call, Calls

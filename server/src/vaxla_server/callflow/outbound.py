@@ -32,7 +32,7 @@ from typing import Protocol
 
 from vaxla_protocol.control import CallProgressState
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
-from vaxla_server.acd.centre.centre import ContactCentre, EndedBy
+from vaxla_server.acd.centre import ContactCentre, EndedBy
 from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.store.events import EndCause

@@ -3,14 +3,13 @@ the licence, and the call flow: schedules, prompts, announcement sets, digit col
 menus, entry points, queue call-flow settings and alarm rules (R10 to R24, R34).
 
 ``Configuration(store.engine)`` reads and changes it; a refused change raises a
-``ConfigError`` that says what is wrong and changes nothing. ``dispatcher_events`` turns
-what is stored into the dispatcher's ``AddQueue`` and ``AddAgent`` events.
-``apply_document`` and ``export_document`` load and save all of it as one
-``vaxla_protocol.config.ConfigDocument``; ``check`` lists problems of what is stored.
+``ConfigError`` that says what is wrong and changes nothing (the dispatcher's view of it
+is made at the dispatcher's one door, ``acd/centre/engine.py``). ``apply_document`` and
+``export_document`` load and save all of it as one ``vaxla_protocol.config.ConfigDocument``;
+``check`` lists problems of what is stored.
 """
 
 from vaxla_server.config.changes import CONFIG_CHANGED, ChangeKind, ConfigChange
-from vaxla_server.config.dispatch import dispatcher_events
 from vaxla_server.config.errors import (
     ConfigError,
     DuplicateName,
@@ -74,5 +73,4 @@ __all__ = [
     "StillReferenced",
     "UnknownPrompt",
     "UnknownStrategy",
-    "dispatcher_events",
 ]

@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vaxla_dispatcher import STRATEGIES
 from vaxla_server.config.errors import InvalidConfig, UnknownStrategy
 from vaxla_server.store.models import MAX_SKILL_LEVEL
+from vaxla_server.store.models import QUEUE_STRATEGIES as STRATEGIES
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1

@@ -7,6 +7,8 @@ from vaxla_server.acd.centre.centre import (
     ConfigSource,
     ContactCentre,
     ContactView,
+    EndedBy,
+    OverflowRule,
     QueueView,
 )
 from vaxla_server.acd.centre.delivery import (
@@ -37,12 +39,14 @@ __all__ = [
     "ContactCentre",
     "ContactView",
     "Delivery",
+    "EndedBy",
     "EventLogUnavailable",
     "InvalidAction",
     "InvalidValue",
     "NoDelivery",
     "Offer",
     "OfferedContact",
+    "OverflowRule",
     "QueueView",
     "UnknownSubject",
     "Withdrawal",

@@ -22,7 +22,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from vaxla_dispatcher import (
+from vaxla_protocol.offers import OfferToken, make_offer_token
+from vaxla_server.acd.centre.delivery import (
+    OFFERS,
+    AgentLeg,
+    Delivery,
+    Offer,
+    OfferedContact,
+    Withdrawal,
+    follow_offers,
+)
+from vaxla_server.acd.centre.engine import (
     RONA_REASON,
     Accept,
     AddAgent,
@@ -31,6 +41,8 @@ from vaxla_dispatcher import (
     Decline,
     Dispatcher,
     DispatcherError,
+    DispatcherEvent,
+    DispatcherMembership,
     EndContact,
     MoveContact,
     RemoveAgent,
@@ -41,18 +53,7 @@ from vaxla_dispatcher import (
     Timeout,
     UpdateAgent,
     UpdateQueue,
-)
-from vaxla_dispatcher import Event as DispatcherEvent
-from vaxla_dispatcher import Membership as DispatcherMembership
-from vaxla_protocol.offers import OfferToken, make_offer_token
-from vaxla_server.acd.centre.delivery import (
-    OFFERS,
-    AgentLeg,
-    Delivery,
-    Offer,
-    OfferedContact,
-    Withdrawal,
-    follow_offers,
+    dispatcher_events,
 )
 from vaxla_server.acd.centre.errors import (
     EventLogUnavailable,
@@ -71,7 +72,6 @@ from vaxla_server.config import (
     Licence,
     PauseReason,
     QueueNotEmpty,
-    dispatcher_events,
 )
 from vaxla_server.config.settings import AgentProfile, QueueSettings
 from vaxla_server.notifier import Notifier, Topic

@@ -1,4 +1,7 @@
-"""The stored configuration, handed to a real dispatcher, routes contacts by its rules."""
+"""The dispatcher's door: the stored configuration, handed to a real dispatcher as the
+door's events, routes contacts by its rules."""
+
+import pytest
 
 from tests.server.config.conftest import add_user
 from vaxla_dispatcher import (
@@ -12,17 +15,22 @@ from vaxla_dispatcher import (
     Offer,
     SetAgentState,
 )
+from vaxla_server.acd.centre.engine import dispatcher_events
 from vaxla_server.config import (
     AgentSettings,
     Configuration,
     QueueSettings,
     ServiceGoal,
-    dispatcher_events,
 )
 from vaxla_server.config import ExpansionStep as StoredStep
 from vaxla_server.config import Membership as StoredMembership
 from vaxla_server.store import Store
 from vaxla_server.store.models import QUEUE_STRATEGIES
+
+
+@pytest.fixture
+def config(store: Store) -> Configuration:
+    return Configuration(store.engine)
 
 
 def test_the_stored_strategies_are_the_dispatchers() -> None:

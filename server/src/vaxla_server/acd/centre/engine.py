@@ -1,14 +1,62 @@
-"""The stored configuration as the dispatcher's events.
+"""The one door to the dispatcher: the only module of the server that imports
+``vaxla_dispatcher``, and the one that maps the server's configuration onto its events.
 
-Ids carry over unchanged: a queue's id is its row id, a skill's its row id, an agent's
-its user id. Fields the dispatcher does not read (ring timeout, service goal, sticky-agent
-window, stand-by) stay with the server's call flow.
+The dispatcher's names that would read like the server's own (its ``Event``,
+``Membership``, ``ExpansionStep``) pass the door as ``Dispatcher...``, so a module never
+holds two things of one name. Ids carry over unchanged: a queue's id is its row id, a
+skill's its row id, an agent's its user id. Fields the dispatcher does not read (ring
+timeout, service goal, sticky-agent window, stand-by) stay with the server's call flow.
 """
 
-from vaxla_dispatcher import AddAgent, AddQueue
+from vaxla_dispatcher import (
+    RONA_REASON,
+    Accept,
+    AddAgent,
+    AddContact,
+    AddQueue,
+    Decline,
+    Dispatcher,
+    DispatcherError,
+    EndContact,
+    MoveContact,
+    RemoveAgent,
+    RemoveContact,
+    RemoveQueue,
+    SetAgentState,
+    SetPriority,
+    Timeout,
+    UpdateAgent,
+    UpdateQueue,
+)
+from vaxla_dispatcher import Event as DispatcherEvent
 from vaxla_dispatcher import ExpansionStep as DispatcherExpansionStep
 from vaxla_dispatcher import Membership as DispatcherMembership
-from vaxla_server.config.service import ConfigSnapshot
+from vaxla_server.config import ConfigSnapshot
+
+__all__ = [
+    "RONA_REASON",
+    "Accept",
+    "AddAgent",
+    "AddContact",
+    "AddQueue",
+    "Decline",
+    "Dispatcher",
+    "DispatcherError",
+    "DispatcherEvent",
+    "DispatcherExpansionStep",
+    "DispatcherMembership",
+    "EndContact",
+    "MoveContact",
+    "RemoveAgent",
+    "RemoveContact",
+    "RemoveQueue",
+    "SetAgentState",
+    "SetPriority",
+    "Timeout",
+    "UpdateAgent",
+    "UpdateQueue",
+    "dispatcher_events",
+]
 
 
 def dispatcher_events(snapshot: ConfigSnapshot) -> list[AddQueue | AddAgent]:
