@@ -25,6 +25,7 @@ from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.agent_panel import AgentPanel
+from vaxla_protocol.control import CallProgress
 from vaxla_protocol.events import OfferMade, Welcome
 from vaxla_server.media.pool import free_udp_port
 
@@ -394,6 +395,13 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
         credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
     )  # fmt: skip
     offers: list[OfferMade] = []
+    bridged: list[int] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, OfferMade):
+            offers.append(event)
+        if isinstance(event, CallProgress) and event.state == "bridged":
+            bridged.append(event.contact_id)
 
     async def scenario() -> None:
         running = asyncio.get_running_loop().create_task(desktop.run())
@@ -401,7 +409,7 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             await asyncio.sleep(0.01)
         desk = desktop.agent_desk
         panel = desk.panel
-        desk.sig_event.connect(lambda e: offers.append(e) if isinstance(e, OfferMade) else None)
+        desk.sig_event.connect(on_event)
         await until(desk, lambda: panel.state_label.text() == "Ready")
         caller = await asyncio.create_subprocess_exec(
             "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
@@ -415,7 +423,9 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             assert me is not None and me.last_contact is not None
             contact = me.last_contact
             assert [offer.contact_id for offer in offers] == [contact]
-            await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
+            # Bridged: the call flow has handed the call to the call control, which takes
+            # the park from now on.
+            await until(desk, lambda: bridged == [contact])
             phone = desktop.phone
             assert phone is not None
             # Parked from the phone panel's button: the server takes the caller off my line.
@@ -432,7 +442,7 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
             await until(desk, lambda: panel.parked_model.rowCount() == 0)
             await until(desk, lambda: _busy(desk))
 
-            await asyncio.sleep(0.3)
+            await until(desk, lambda: bridged == [contact, contact])  # taken back, bridged
             phone.panel.hang_up_button.click()
             assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
 
