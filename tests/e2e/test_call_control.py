@@ -1,6 +1,6 @@
 """The agent's call control on the whole server in demo mode: SIPp calls 200 (Support),
 pjsua2 softphone processes are the agents, the HTTP API transfers and parks, and SIPp
-``-sn uas`` is the outside number behind the outside gateway."""
+(``tests/sipp/outside_*.xml``) is the outside number behind the outside gateway."""
 
 import asyncio
 import contextlib
@@ -19,7 +19,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, worker_pids
+from tests.server_process import ServerProcess, front_address, print_sipp_errors, worker_pids
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
@@ -27,6 +27,30 @@ from vaxla_server.media.pool import free_udp_port
 
 class ControlDemo(Demo):
     outside_port: int = 0
+    _watch: "Socket | None" = None
+    _sockets: contextlib.ExitStack | None = None
+
+    def watch(self) -> "Socket":
+        """A supervisor's event socket, open from the first call to the demo's end: it
+        sees every agent's call progress, transfers and personal queue."""
+        if self._watch is None:
+            self._sockets = contextlib.ExitStack()
+            self._watch = Socket(self, "supervisor1", self._sockets)
+        return self._watch
+
+    def progress(self, state: str, agent_id: int) -> list[dict[str, Any]]:
+        """The ``call_progress`` messages of ``agent_id``'s calls in ``state``, in order."""
+        return [
+            m
+            for m in self.watch().of("call_progress")
+            if m["agent_id"] == agent_id and m["state"] == state
+        ]
+
+    def close(self) -> None:
+        if self._watch is not None and self._sockets is not None:
+            self._watch.close()
+            self._sockets.close()
+        self.api.close()
 
     def answer(self, path: str, token: str, body: object | None = None) -> httpx.Response:
         return self.api.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
@@ -58,7 +82,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
         demo = ControlDemo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
         demo.outside_port = outside_port
         yield demo
-        demo.api.close()
+        demo.close()
         assert server.stop() == -signal.SIGTERM
 
 
@@ -83,17 +107,64 @@ async def agents(demo: ControlDemo, *names: str) -> AsyncIterator[list[tuple[str
             await phone.process.wait()
 
 
+@contextlib.asynccontextmanager
+async def outside_party(
+    demo: ControlDemo, scenario: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """SIPp as the number the gateway calls, ``tests/sipp/SCENARIO.xml``, started in the
+    demo's folder (its pcaps) and killed if still running at the end; its error file is
+    printed when it fails. (Not SIPp's built-in ``uas``: see ``outside_answers.xml``.)"""
+    errors = demo.tmp / f"{scenario}.errors"
+    outside = await asyncio.create_subprocess_exec(
+        "sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-mp", str(free_udp_port()),
+        "-trace_err", "-error_file", str(errors),
+        "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
+        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield outside
+    finally:
+        if outside.returncode is None:
+            outside.kill()
+            await outside.wait()
+        if outside.returncode:
+            print_sipp_errors(errors, outside.returncode)
+
+
 async def connected(
     demo: ControlDemo, token: str, phone: AgentPhone, scenario: str = "caller_waits.xml"
 ) -> tuple[int, Any]:
-    """A caller to 200 answered by the agent: its contact id and SIPp's task."""
+    """A caller to 200 answered by the agent and bridged, so the call control takes the
+    agent's requests for it: its contact id and SIPp's task."""
+    agent_id = demo.get("/agent", token)["agent_id"]
+    before = len(demo.progress("bridged", agent_id))
     demo.post("/agent/login", token, {"sip_contact": phone.uri})
     caller = asyncio.create_task(demo.call(scenario, "200"))
     await phone.expect("answered", timeout=20)
-    await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
-    contact = demo.get("/agent", token)["last_contact"]
-    assert isinstance(contact, int)
+    contact = await bridged(demo, agent_id, before)
+    assert demo.get("/agent", token)["last_contact"] == contact
     return contact, caller
+
+
+async def bridged(demo: ControlDemo, agent_id: int, before: int) -> int:
+    """The contact of the agent's next bridged call after the ``before`` it had: the
+    server says ``bridged`` when the call flow hands the call to the call control."""
+    await until(lambda: len(demo.progress("bridged", agent_id)) > before)
+    contact = demo.progress("bridged", agent_id)[before]["contact_id"]
+    assert isinstance(contact, int)
+    return contact
+
+
+async def target_answered(demo: ControlDemo, state: dict[str, Any]) -> None:
+    """Until the server knows the attended transfer's target answered (the consultation
+    can be completed; an agent who hangs up now leaves the caller with the target)."""
+    tid = state["transfer_id"]
+    await until(
+        lambda: any(
+            m["state"] == "target_answered" and m["transfer_id"] == tid
+            for m in demo.watch().of("call_progress")
+        )
+    )
 
 
 async def until(check: Callable[[], bool], timeout: float = 5) -> None:
@@ -157,6 +228,8 @@ def test_hold_and_resume_from_the_softphone_keep_the_call(demo: ControlDemo) -> 
             _contact, caller = await connected(demo, a9, p9)
             await p9.command("hold")
             await p9.expect("held")
+            # Held for half a second on purpose (no condition to wait for: the point is
+            # that nothing happens): the server must not take the hold for an end.
             await asyncio.sleep(0.5)
             assert demo.get("/agent", a9)["state"] == "busy"
             await p9.command("unhold")
@@ -229,11 +302,7 @@ def test_park_and_take_back(demo: ControlDemo) -> None:
 def test_a_caller_who_hangs_up_while_parked_is_abandoned(demo: ControlDemo) -> None:
     async def scenario() -> int:
         async with agents(demo, "agent7") as [(a7, p7)]:
-            demo.post("/agent/login", a7, {"sip_contact": p7.uri})
-            caller = asyncio.create_task(demo.call("caller_talks.xml", "200"))
-            await p7.expect("answered", timeout=20)
-            await asyncio.sleep(0.3)
-            contact = demo.get("/agent", a7)["last_contact"]
+            contact, caller = await connected(demo, a7, p7, "caller_talks.xml")
             demo.post("/agent/park", a7, {"contact_id": contact})
             assert await caller == 0  # the caller hangs up 2.5 s after the answer
             await until(lambda: demo.get("/agent/parked", a7) == [])
@@ -295,7 +364,7 @@ def test_attended_transfer_to_an_agent_completed(demo: ControlDemo) -> None:
             assert offer["offer_id"] == ringing["offer_id"]
             assert offer["queue"] == "Support"
             await p2.expect("answered", timeout=10)
-            await asyncio.sleep(0.3)
+            await target_answered(demo, state)
             done = demo.post(f"/agent/transfer/{tid}/complete", a1, None)
             assert done["state"] == "completed"
             assert (await p1.expect("ended"))["by"] == "remote"
@@ -322,13 +391,13 @@ def test_the_agent_hanging_up_during_a_consultation_leaves_the_caller_with_the_t
         async with agents(demo, "agent5", "agent6") as [(a5, p5), (a6, p6)]:
             contact, caller = await connected(demo, a5, p5)
             demo.post("/agent/login", a6, {"sip_contact": p6.uri})
-            demo.post(
+            state = demo.post(
                 "/agent/transfer",
                 a5,
                 {"contact_id": contact, "kind": "agent", "target": "agent6", "attended": True},
             )
             await p6.expect("answered", timeout=10)
-            await asyncio.sleep(0.3)
+            await target_answered(demo, state)  # else the caller would go back to the queue
             await p5.command("hangup")
             await p5.expect("ended")
             await until(lambda: demo.get("/agent", a6)["state"] == "busy")
@@ -393,7 +462,7 @@ def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) 
                 {"contact_id": contact, "kind": "agent", "target": "agent4", "attended": True},
             )
             await p4.expect("answered", timeout=10)
-            await asyncio.sleep(0.3)
+            await target_answered(demo, state)
             cancelled = demo.post(f"/agent/transfer/{state['transfer_id']}/cancel", a3, None)
             assert cancelled["state"] == "cancelled"
             assert (await p4.expect("ended"))["by"] == "remote"
@@ -407,67 +476,48 @@ def test_attended_transfer_cancelled_bridges_the_caller_back(demo: ControlDemo) 
 
 def test_a_busy_outside_number_sends_the_caller_back_to_the_queue(demo: ControlDemo) -> None:
     async def scenario() -> None:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sf", str(SCENARIOS / "outside_busy.xml"), "-i", "127.0.0.1",
-            "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent7", "agent8") as [(a7, p7), (a8, p8)]:
-                contact, caller = await connected(demo, a7, p7)
-                state = demo.post(
-                    "/agent/transfer",
-                    a7,
-                    {"contact_id": contact, "kind": "number", "target": "0812345"},
-                )
-                assert state["state"] == "completed"
-                await p7.expect("ended")
-                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
-                # Back in Support (agent7 wraps up): agent8 takes the caller.
-                demo.post("/agent/login", a8, {"sip_contact": p8.uri})
-                await p8.expect("answered", timeout=20)
-                await p8.command("hangup")
-                await p8.expect("ended")
-                assert await caller == 0
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, "outside_busy") as outside,
+            agents(demo, "agent7", "agent8") as [(a7, p7), (a8, p8)],
+        ):
+            contact, caller = await connected(demo, a7, p7)
+            state = demo.post(
+                "/agent/transfer",
+                a7,
+                {"contact_id": contact, "kind": "number", "target": "0812345"},
+            )
+            assert state["state"] == "completed"
+            await p7.expect("ended")
+            assert await asyncio.wait_for(outside.wait(), 10) == 0  # it said 486
+            # Back in Support (agent7 wraps up): agent8 takes the caller.
+            demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+            await p8.expect("answered", timeout=20)
+            await p8.command("hangup")
+            await p8.expect("ended")
+            assert await caller == 0
 
     asyncio.run(scenario())
 
 
 def test_attended_transfer_to_an_outside_number(demo: ControlDemo) -> None:
     async def scenario() -> int:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-            "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent2") as [(a2, p2)]:
-                # The caller hangs up 2.5 s after the answer: consult and complete before.
-                contact, caller = await connected(demo, a2, p2, "caller_talks.xml")
-                body = {"contact_id": contact, "kind": "number", "target": "0701234567"}
-                state = demo.post("/agent/transfer", a2, {**body, "attended": True})
-                assert state["state"] == "consulting"
-                path = f"/agent/transfer/{state['transfer_id']}/complete"
-                for _ in range(20):  # until the outside party has answered
-                    response = demo.answer(path, a2)
-                    if response.status_code != 409:
-                        break
-                    assert "has not answered yet" in response.json()["detail"]
-                    await asyncio.sleep(0.05)
-                assert response.status_code == 200, response.text
-                assert response.json()["state"] == "completed"
-                assert (await p2.expect("ended"))["by"] == "remote"
-                assert await caller == 0
-                assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
-                return contact
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, "outside_answers") as outside,
+            agents(demo, "agent2") as [(a2, p2)],
+        ):
+            # The caller hangs up 2.5 s after the answer: consult and complete before.
+            contact, caller = await connected(demo, a2, p2, "caller_talks.xml")
+            body = {"contact_id": contact, "kind": "number", "target": "0701234567"}
+            state = demo.post("/agent/transfer", a2, {**body, "attended": True})
+            assert state["state"] == "consulting"
+            await target_answered(demo, state)  # the number answers at once
+            response = demo.answer(f"/agent/transfer/{state['transfer_id']}/complete", a2)
+            assert response.status_code == 200, response.text
+            assert response.json()["state"] == "completed"
+            assert (await p2.expect("ended"))["by"] == "remote"
+            assert await caller == 0
+            assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
+            return contact
 
     contact = asyncio.run(scenario())
     events = demo.get("/calls", demo.token("supervisor1"))
@@ -477,32 +527,25 @@ def test_attended_transfer_to_an_outside_number(demo: ControlDemo) -> None:
 
 def test_blind_transfer_to_an_outside_number(demo: ControlDemo) -> None:
     async def scenario() -> int:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-            "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with agents(demo, "agent5") as [(a5, p5)]:
-                # The caller talks 2.5 s after the answer, then hangs up.
-                contact, caller = await connected(demo, a5, p5, "caller_talks.xml")
-                state = demo.post(
-                    "/agent/transfer",
-                    a5,
-                    {"contact_id": contact, "kind": "number", "target": "+46701234567"},
-                )
-                assert state["state"] == "completed"
-                await p5.expect("ended")
-                # Busy until the outside party answers; then agent5 wraps up.
-                await until(lambda: demo.get("/agent", a5)["state"] == "wrap_up")
-                assert await caller == 0
-                # The outside party (SIPp's uas) was called, answered and got the BYE.
-                assert await asyncio.wait_for(outside.wait(), 10) == 0
-                return contact
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        async with (
+            outside_party(demo, "outside_answers") as outside,
+            agents(demo, "agent5") as [(a5, p5)],
+        ):
+            # The caller talks 2.5 s after the answer, then hangs up.
+            contact, caller = await connected(demo, a5, p5, "caller_talks.xml")
+            state = demo.post(
+                "/agent/transfer",
+                a5,
+                {"contact_id": contact, "kind": "number", "target": "+46701234567"},
+            )
+            assert state["state"] == "completed"
+            await p5.expect("ended")
+            # Busy until the outside party answers; then agent5 wraps up.
+            await until(lambda: demo.get("/agent", a5)["state"] == "wrap_up")
+            assert await caller == 0
+            # The outside party was called, answered and got the BYE.
+            assert await asyncio.wait_for(outside.wait(), 10) == 0
+            return contact
 
     contact = asyncio.run(scenario())
     record = record_of(demo, contact)
@@ -520,13 +563,19 @@ class Socket:
         token = demo.token(user)
         self.connection.send(f'{{"token": "{token}", "protocol_version": {PROTOCOL_VERSION}}}')
         self.messages: list[dict[str, Any]] = []
+        self._welcomed = threading.Event()
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
+        # The server subscribes the socket before its Welcome: nothing after is missed.
+        assert self._welcomed.wait(10), "no Welcome on the event socket"
 
     def _read(self) -> None:
         with contextlib.suppress(ConnectionClosed):
             for raw in self.connection:
-                self.messages.append(json.loads(raw))
+                message = json.loads(raw)
+                self.messages.append(message)
+                if message["type"] == "welcome":
+                    self._welcomed.set()
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [m for m in self.messages if m["type"] == kind]
@@ -542,6 +591,9 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
     stack = contextlib.ExitStack()
     sockets = {user: Socket(demo, user, stack) for user in ("agent6", "agent12", "supervisor1")}
 
+    def seen(user: str) -> list[dict[str, Any]]:
+        return [m for m in sockets[user].messages if m["type"] in ("parked", "transfer")]
+
     async def scenario() -> None:
         async with agents(demo, "agent6") as [(a6, p6)]:
             contact, caller = await connected(demo, a6, p6)
@@ -556,7 +608,8 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
             )
             await p6.expect("ended")
             await until(lambda: bool(sockets["agent6"].of("transfer")))
-            await asyncio.sleep(0.5)
+            # Until the supervisor's socket, a connection of its own, has had all of it too.
+            await until(lambda: seen("supervisor1") == seen("agent6"))
             caller.cancel()  # nobody else takes it: stop SIPp (the server ends it with its stop)
             with contextlib.suppress(asyncio.CancelledError):
                 await caller

@@ -2,9 +2,9 @@
 softphone (tests/media/agent_phone.py, and the desktop's own PhoneDesk) sends the INVITE
 for a number to the media worker named by ``GET /agent/phone`` with its
 ``X-Vaxla-Session`` header; the worker calls the number through the outside gateway
-(SIPp ``-sn uas``) and bridges. Without the header, with a header made for another number
-or by no session, the worker refuses 403 (the trunk is elsewhere); a server without an
-outside gateway refuses 503 "no outside gateway"."""
+(SIPp, ``tests/sipp/outside_*.xml``) and bridges. Without the header, with a header made
+for another number or by no session, the worker refuses 403 (the trunk is elsewhere); a
+server without an outside gateway refuses 503 "no outside gateway"."""
 
 import asyncio
 import contextlib
@@ -13,7 +13,7 @@ import os
 import re
 import signal
 import wave
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.e2e.test_call_control import ControlDemo, agents, until
+from tests.e2e.test_call_control import ControlDemo, agents, outside_party, until
 from tests.e2e.test_desktop_phone import turn_qt
 from tests.e2e.test_desktop_phone import until as until_qt
-from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, print_sipp_errors, worker_pids
+from tests.media.harness import sip_tester_pcaps
+from tests.server_process import ServerProcess, front_address, worker_pids
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.outbound import OutboundApi
 from vaxla_desktop.core.dial import parse_dial_link
@@ -54,7 +54,7 @@ def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
         demo = ControlDemo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
         demo.outside_port = outside_port
         yield demo
-        demo.api.close()
+        demo.close()
         assert server.stop() == -signal.SIGTERM
 
 
@@ -105,31 +105,12 @@ def _header(demo: ControlDemo, token: str, number: str) -> str:
     return session_header(session_key(token), agent_id, number)
 
 
-@contextlib.asynccontextmanager
-async def outside_party(
-    demo: ControlDemo, scenario: str | None
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """SIPp as the number the gateway calls: ``tests/sipp/SCENARIO.xml`` (``None``: SIPp's
-    own ``uas``), started in the demo's folder (its pcaps) and killed if still running
-    at the end."""
-    if scenario is None:
-        how = ["-sn", "uas"]
-    else:
-        how = ["-sf", str(SCENARIOS / f"{scenario}.xml"), "-mp", str(free_udp_port())]
-        how += ["-trace_err", "-error_file", str(demo.tmp / f"{scenario}.errors")]
-    outside = await asyncio.create_subprocess_exec(
-        "sipp", *how, "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-        "-nostdin", "-timeout", "30s",
-        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        yield outside
-    finally:
-        if outside.returncode is None:
-            outside.kill()
-            await outside.wait()
-        if outside.returncode and scenario is not None:
-            print_sipp_errors(demo.tmp / f"{scenario}.errors", outside.returncode)
+async def progressed(demo: ControlDemo, token: str, state: str) -> None:
+    """Until the server says the agent's outbound call is ``ringing`` (the number's 180
+    reached the worker) or ``bridged`` (the number answered and talks with the agent).
+    Each test's agent makes one call in the module, so any such message is that call's."""
+    agent_id = demo.get("/agent", token)["agent_id"]
+    await until(lambda: bool(demo.progress(state, agent_id)), timeout=15)
 
 
 def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
@@ -137,7 +118,7 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
 ) -> None:
     async def scenario() -> None:
         async with (
-            outside_party(demo, None) as outside,
+            outside_party(demo, "outside_answers") as outside,
             agents(demo, "agent3") as [(a3, p3)],
         ):
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
@@ -148,13 +129,15 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
                 "header": SESSION_HEADER,
             }
             target = f"sip:{NUMBER}@{phone['sip_uri'].removeprefix('sip:')}"
+            demo.watch()  # open before the call: its progress is not missed
             await p3.command(f"dial {target} {_header(demo, a3, NUMBER)}")
             await p3.expect("answered", timeout=15)
-            await until(lambda: demo.get("/agent", a3)["state"] == "busy")
-            await asyncio.sleep(0.5)
+            await progressed(demo, a3, "bridged")
+            assert demo.get("/agent", a3)["state"] == "busy"
+            await asyncio.sleep(0.5)  # they talk half a second: the call log's talk time
             await p3.command("hangup")
             assert (await p3.expect("ended"))["by"] == "local"
-            # SIPp's uas was called through the gateway, answered and got the BYE.
+            # The number was called through the gateway, answered and got the BYE.
             assert await asyncio.wait_for(outside.wait(), 10) == 0
             await until(lambda: demo.get("/agent", a3)["state"] == "available")
 
@@ -195,9 +178,12 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
             agents(demo, "agent8") as [(a8, p8)],
         ):
             demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+            demo.watch()  # open before the call: its progress is not missed
             await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
             await until(lambda: demo.get("/agent", a8)["state"] == "busy")
-            await asyncio.sleep(0.5)  # the number rings
+            # Until the number rings (its 180 reached the worker): hung up before, the
+            # worker may not have called it yet, and the number would never hear of it.
+            await progressed(demo, a8, "ringing")
             await p8.command("hangup")
             assert (await p8.expect("ended"))["by"] == "local"
             # The number got the CANCEL and said 487; agent8 is free again.
@@ -247,7 +233,7 @@ def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: Control
                 assert demo.get("/agent", a10)["state"] == "busy"
                 await p10.expect("answered", timeout=15)
                 rang = loop.time() - early_at
-                await asyncio.sleep(1.5)
+                await asyncio.sleep(1.5)  # 1.5 s of the answered call, recorded
                 await p10.command("hangup")
                 assert (await p10.expect("ended"))["by"] == "local"
                 assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
@@ -284,7 +270,7 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
                 await p11.command(f"dial sip:0812345@{demo.sip} {_header(demo, a11, '0812345')}")
                 await p11.expect("early_media", timeout=10)
                 await p11.expect("answered", timeout=15)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(1.0)  # a second of the answered call, recorded
                 await p11.command("hangup")
                 assert (await p11.expect("ended"))["by"] == "local"
                 assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
@@ -349,7 +335,7 @@ def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
     """``vaxla-desktop tel:+46 8 765 43 21`` as the app runs it: PhoneDesk.dial."""
 
     async def scenario() -> None:
-        async with outside_party(demo, None) as outside:
+        async with outside_party(demo, "outside_answers") as outside:
             client = ServerClient(demo.server.url)
             await client.login("agent6", "demo")
             bridge = SoftphoneBridge(
@@ -383,10 +369,11 @@ def test_the_desktop_dials_a_tel_link_through_the_server_and_hangs_up(
                     return str(next(a["state"] for a in everyone if a["username"] == "agent6"))
 
                 assert (demo.get("/agent", token)["state"], wallboard()) == ("offline", "offline")
+                demo.watch()  # open before the call: its progress is not missed
                 desk.dial(parse_dial_link("tel:+46-8-765 43 21"))
                 await until_qt(lambda: panel.state_label.text() == "In call")
                 assert (demo.get("/agent", token)["state"], wallboard()) == ("busy", "busy")
-                await asyncio.sleep(0.5)
+                await progressed(demo, token, "bridged")
                 panel.hang_up_button.click()
                 await until_qt(lambda: panel.state_label.text() != "In call")
                 assert await asyncio.wait_for(outside.wait(), 10) == 0  # it got the BYE
