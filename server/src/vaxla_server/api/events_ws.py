@@ -32,10 +32,11 @@ from vaxla_protocol.events import (
     Welcome,
 )
 from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
-from vaxla_server.acd.centre import ContactCentre, UnknownSubject
+from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, UnknownSubject
 from vaxla_server.api.agent import agent_state
 from vaxla_server.api.deps import get_services
 from vaxla_server.auth import Auth, InvalidToken, User
+from vaxla_server.callflow.calls import CALL_NEWS
 from vaxla_server.callflow.control import ControlMessage
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store.events import Event, Offered
@@ -200,9 +201,8 @@ async def events(websocket: WebSocket) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is closing with the socket
             loop.call_soon_threadsafe(inbox.put_nowait, batch)
 
-    unsubscribe = centre.subscribe(hand_over)
-    control = services.telephony.flow.control if services.telephony is not None else None
-    unsubscribe_control = control.subscribe(hand_over) if control is not None else None
+    unsubscribe = services.notifier.subscribe(CENTRE_EVENTS, hand_over)
+    unsubscribe_control = services.notifier.subscribe(CALL_NEWS, hand_over)
     audience = Audience(user, centre, board)
     reader = asyncio.create_task(_until_closed(websocket))
     try:
@@ -258,8 +258,7 @@ async def events(websocket: WebSocket) -> None:
         return
     finally:
         unsubscribe()
-        if unsubscribe_control is not None:
-            unsubscribe_control()
+        unsubscribe_control()
         reader.cancel()
 
 

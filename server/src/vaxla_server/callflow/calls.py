@@ -24,6 +24,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
+from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.events import EndCause
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ CallMessage = TransferChanged | ParkedChanged | OfferMade | CallProgress
 consultation's offer (an attended transfer's target is not offered by the dispatcher)
 and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
+CALL_NEWS: Topic[CallMessage] = Topic("the agents' calls")
+"""Transfers, the personal queue, consultation offers and call progress, as they happen."""
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -82,13 +85,13 @@ class Call:
 
 
 class Calls(Mapping[int, Call]):
-    """The callers' calls in progress by contact id, the outside gateway, and the
-    listeners of the calls' messages."""
+    """The callers' calls in progress by contact id, the outside gateway, and the news
+    of the agents' calls (published on the server's notifier as ``CALL_NEWS``)."""
 
-    def __init__(self, outside_gateway: str | None = None) -> None:
+    def __init__(self, notifier: Notifier, outside_gateway: str | None = None) -> None:
         self._calls: dict[int, Call] = {}
         self._gateway = outside_gateway
-        self._listeners: list[Listener] = []
+        self._notifier = notifier
 
     @property
     def outside_gateway(self) -> str | None:
@@ -114,26 +117,16 @@ class Calls(Mapping[int, Call]):
     def remove(self, contact_id: int) -> Call | None:
         return self._calls.pop(contact_id, None)
 
-    # Listeners (the event socket)
+    # News (the event socket follows it)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Tell ``listener`` every message from now on; returns the unsubscribe."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._notifier.subscribe(CALL_NEWS, listener)
 
     def publish(self, message: CallMessage) -> None:
-        """Hand ``message`` to every listener; one that fails is logged, the rest still
-        get it."""
-        for listener in list(self._listeners):
-            try:
-                listener(message)
-            except Exception:
-                log.exception("a listener of the calls failed")
+        """Hand ``message`` to every follower (one that fails is logged, the rest still
+        get it)."""
+        self._notifier.publish(CALL_NEWS, message)
 
     def progress(
         self,

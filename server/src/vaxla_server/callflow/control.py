@@ -51,7 +51,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
-from vaxla_server.acd.centre import ContactCentre, ContactView
+from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener, Offload
 from vaxla_server.callflow.legs import CallGone
@@ -171,7 +171,7 @@ class CallControl:
         """Contacts handed to an outside number: ended for the centre at the hand-over."""
         self._parked_shown: dict[int, list[int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        centre.subscribe(self._centre_events)
+        centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
 
     # Listeners (the event socket)
 

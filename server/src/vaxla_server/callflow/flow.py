@@ -47,7 +47,7 @@ from vaxla_protocol.config import (
     TransferTo,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
-from vaxla_server.acd.centre import ContactCentre, EndedBy, OverflowRule
+from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.calls import Call, Calls, Offload
@@ -127,13 +127,13 @@ class CallFlow:
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
-        self._calls = Calls(outside_gateway)
+        self._calls = Calls(centre.notifier, outside_gateway)
         """The calls in progress and the outside gateway, shared with the call control."""
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._change: asyncio.Future[None] | None = None
         """Set (and replaced) whenever waiting callers must look at their rules again;
         made with the first call, on the loop the calls run on."""
-        centre.subscribe(self._centre_events)
+        centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(
