@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.media.harness import AGENT_PHONE, SCENARIOS
-from tests.server_process import ServerProcess, front_address
+from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
@@ -100,11 +100,16 @@ class Site:
         )  # fmt: skip
 
     def outside_party(self, messages: Path) -> subprocess.Popen[bytes]:
-        """SIPp's built-in UAS on the gateway's port: answers one call, waits for its BYE."""
+        """SIPp on the gateway's port, ``tests/sipp/outside_answers.xml``: answers one call
+        and waits for its BYE, every message through the front (not SIPp's built-in
+        ``uas``, which leaves the front's Record-Route out: see the scenario). Its messages
+        go to ``messages``, its errors next to it (``.errors``)."""
         return subprocess.Popen(
-            ["sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(self.gateway_port),
+            ["sipp", "-sf", str(SCENARIOS / "outside_answers.xml"),
+             "-i", "127.0.0.1", "-p", str(self.gateway_port), "-mp", str(free_udp_port()),
              "-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error",
-             "-trace_msg", "-message_file", str(messages)],
+             "-trace_msg", "-message_file", str(messages),
+             "-trace_err", "-error_file", str(messages.with_suffix(".errors"))],
             cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
@@ -220,6 +225,8 @@ def test_nobody_logged_in_overflows_to_an_outside_number(
         if outside.poll() is None:
             outside.kill()
             outside.wait()
+        if outside.returncode:
+            print_sipp_errors(messages.with_suffix(".errors"), outside.returncode)
     assert f"INVITE sip:{NUMBER}@127.0.0.1:{site.gateway_port}" in messages.read_text()
     record = site.newest_call()
     assert (record["entry_point"], record["outcome"], record["agent"]) == (

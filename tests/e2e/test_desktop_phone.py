@@ -2,8 +2,10 @@
 (Support), the server rings the desktop's pjsua2 phone with an offer that the event
 socket describes, the agent answers in the panel and transfers the caller with the
 transfer dialog (``POST /agent/transfer``): blind to an outside number, where SIPp
-``-sn uas`` answers, and attended to another agent (a pjsua2 phone process), completed
-or cancelled; and hold and resume on the media worker.
+(``tests/sipp/outside_answers.xml``) answers, and attended to another agent (a pjsua2
+phone process), completed or cancelled; and hold and resume on the media worker. The
+test waits on the server's call progress on the agent's own event socket (``bridged``,
+``target_answered``), not on sleeps.
 
 The Qt widgets and the bridge's pump QTimer run on plain asyncio here: a task turns
 Qt's event loop every 10 ms, so the SIPp and HTTP work stay asyncio's own.
@@ -13,7 +15,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from tests.e2e.test_call_control import ControlDemo, agents, demo, record_of
+from tests.e2e.test_call_control import ControlDemo, agents, demo, outside_party, record_of
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.events import EventStream
 from vaxla_desktop.api.transfer import TransferApi
@@ -32,7 +34,7 @@ from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.sip.bridge import SoftphoneBridge
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_desktop.ui.transfer_dialog import TransferDialog
-from vaxla_protocol.control import TransferKind
+from vaxla_protocol.control import CallProgress, TransferKind
 from vaxla_protocol.offers import session_key
 
 __all__ = ["demo"]  # the module's server, as test_call_control starts it
@@ -59,6 +61,7 @@ class DesktopAgent:
     client: ServerClient
     panel: PhonePanel
     desk: PhoneDesk
+    progress: list[CallProgress] = field(default_factory=list)  # from the event socket
 
     async def answer_a_caller(self, caller: "asyncio.Task[int]") -> int:
         """Wait for the offer to ring with its details, answer it in the panel; the
@@ -76,9 +79,28 @@ class DesktopAgent:
         assert panel.state_label.text() == "Ringing"
         panel.answer_button.click()
         await until(lambda: panel.state_label.text() == "In call")
-        await asyncio.sleep(0.3)  # the bridge: the call flow takes the call control now
+        contact = ringing.offer.contact_id
+        # Bridged: the call flow has handed the call to the call control, which takes
+        # the agent's transfers from now on.
+        await until(lambda: self.said("bridged", contact=contact))
         assert not caller.done()
-        return ringing.offer.contact_id
+        return contact
+
+    def said(self, state: str, *, contact: int | None = None, transfer: str | None = None) -> bool:
+        """Whether the server has said ``state`` of the contact's call or the transfer."""
+        return any(
+            p.state == state
+            and (contact is None or p.contact_id == contact)
+            and (transfer is None or p.transfer_id == transfer)
+            for p in self.progress
+        )
+
+    async def target_answered(self, dialog: TransferDialog) -> None:
+        """Until the server knows the dialog's consultation target answered: the
+        transfer can be completed (or cancelled back to the caller) now."""
+        assert dialog.state is not None
+        transfer = dialog.state.transfer_id
+        await until(lambda: self.said("target_answered", transfer=transfer))
 
     def transfer_dialog(self) -> TransferDialog:
         self.panel.transfer_button.click()
@@ -110,13 +132,20 @@ async def desktop_agent(
         transfers=TransferApi(client),
         server_url=demo.server.url,
     )
-    stream = EventStream(client, desk.server_event, lambda error: None)
+    progress: list[CallProgress] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, CallProgress):
+            progress.append(event)
+        desk.server_event(event)
+
+    stream = EventStream(client, on_event, lambda error: None)
     pump = asyncio.create_task(turn_qt(qapp))
     listening = asyncio.create_task(stream.run())
     try:
         await asyncio.wait_for(stream.opened(), WAIT_S)
         await client.call("POST", "/agent/login", json={"sip_contact": bridge.contact})
-        yield DesktopAgent(client, panel, desk)
+        yield DesktopAgent(client, panel, desk, progress)
     finally:
         with contextlib.suppress(Exception):
             await client.call("POST", "/agent/logout", json={})
@@ -133,37 +162,32 @@ def test_the_desktop_answers_an_offer_and_transfers_the_caller_to_a_number(
     demo: ControlDemo, qapp: QApplication, tmp_path: Path
 ) -> None:
     async def scenario() -> int:
-        outside = await asyncio.create_subprocess_exec(
-            "sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1",
-            "-nostdin", "-timeout", "30s",
-            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            async with desktop_agent(demo, qapp, "agent5", tmp_path) as agent:
-                # The caller talks 2.5 s after the answer, then hangs up.
-                caller = asyncio.create_task(demo.call("caller_talks.xml", "200"))
-                contact = await agent.answer_a_caller(caller)
-                dialog = agent.transfer_dialog()
-                dialog.number_radio.click()
-                dialog.target_box.setEditText("+46 70 123 45 67")
-                dialog.blind_button.click()
-                # A blind transfer ends the agent's leg: the call goes to the history.
-                await until(lambda: agent.panel.history.rowCount() == 1)
-                assert dialog.state is not None
-                assert (dialog.state.kind, dialog.state.state) == (
-                    TransferKind.NUMBER,
-                    "completed",
-                )
-                assert not dialog.isVisible()
-                assert agent.panel.history.entry(0).outcome is Outcome.ANSWERED
-                assert agent.panel.book.calls == {}
-                assert await asyncio.wait_for(caller, 30) == 0
-                assert await asyncio.wait_for(outside.wait(), 10) == 0
-                return contact
-        finally:
-            if outside.returncode is None:
-                outside.kill()
-                await outside.wait()
+        # The outside number answers with outside_answers.xml (see there: not -sn uas).
+        async with (
+            outside_party(demo, "outside_answers") as outside,
+            desktop_agent(demo, qapp, "agent5", tmp_path) as agent,
+        ):
+            # The caller talks 2.5 s after the answer, then hangs up.
+            caller = asyncio.create_task(demo.call("caller_talks.xml", "200"))
+            contact = await agent.answer_a_caller(caller)
+            dialog = agent.transfer_dialog()
+            dialog.number_radio.click()
+            dialog.target_box.setEditText("+46 70 123 45 67")
+            dialog.blind_button.click()
+            # A blind transfer ends the agent's leg: the call goes to the history.
+            await until(lambda: agent.panel.history.rowCount() == 1)
+            assert dialog.state is not None
+            assert (dialog.state.kind, dialog.state.state) == (
+                TransferKind.NUMBER,
+                "completed",
+            )
+            assert not dialog.isVisible()
+            assert agent.panel.history.entry(0).outcome is Outcome.ANSWERED
+            assert agent.panel.book.calls == {}
+            assert await asyncio.wait_for(caller, 30) == 0
+            # The outside party was called, answered and got the BYE (through the front).
+            assert await asyncio.wait_for(outside.wait(), 10) == 0
+            return contact
 
     contact = asyncio.run(scenario())
     record = record_of(demo, contact)
@@ -191,7 +215,7 @@ def test_the_desktop_consults_an_agent_and_completes_the_transfer(
             assert "agent7" in dialog.message_label.text()
             assert not agent.panel.transfer_button.isEnabled()  # one transfer at a time
             await p7.expect("answered", timeout=10)
-            await asyncio.sleep(0.3)
+            await agent.target_answered(dialog)  # else completing is refused 409
             dialog.complete_button.click()
             await until(lambda: agent.panel.history.rowCount() == 1)
             assert dialog.state is not None and dialog.state.state == "completed"
@@ -226,7 +250,7 @@ def test_the_desktop_holds_cancels_a_consultation_and_has_the_caller_again(
             dialog.attended_button.click()
             await until(lambda: dialog.state is not None and dialog.state.state == "consulting")
             await p11.expect("answered", timeout=10)
-            await asyncio.sleep(0.3)
+            await agent.target_answered(dialog)
             dialog.cancel_transfer_button.click()
             await until(lambda: not dialog.isVisible())
             assert dialog.state is not None and dialog.state.state == "cancelled"
