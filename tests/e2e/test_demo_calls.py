@@ -53,6 +53,14 @@ class Demo:
         assert response.is_success, response.text
         return response.json()
 
+    def log_out(self, token: str) -> None:
+        """Log the agent out if it is still in: a failed test must not leave an agent
+        whose phone is gone logged in for the next one."""
+        response = self.api.post(
+            "/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.is_success or response.status_code == 409, response.text
+
     async def agent_phone(self, token: str, *options: str) -> AgentPhone:
         record = self.tmp / f"heard-{token[:8]}.wav"
         process = await asyncio.create_subprocess_exec(
@@ -121,8 +129,8 @@ def test_a_caller_to_200_talks_with_agent1_who_classifies_the_call(demo: Demo) -
             await phone.expect("ended", timeout=20)
             assert await caller == 0
             demo.post("/agent/classification", agent, {"code": "support.question"})
-            demo.post("/agent/logout", agent, {})
         finally:
+            demo.log_out(agent)
             await phone.command("quit")
             await phone.process.wait()
 
@@ -148,12 +156,12 @@ def test_pressing_1_in_the_swedish_menu_reaches_support(demo: Demo) -> None:
         phone = await demo.agent_phone(agent)
         try:
             demo.post("/agent/login", agent, {"sip_contact": phone.uri})
-            caller = asyncio.create_task(demo.call("caller_dtmf.xml", "100"))
+            caller = asyncio.create_task(demo.call("caller_dtmf_waits.xml", "100"))
             await phone.expect("ringing", timeout=20)
             await phone.expect("ended", timeout=20)
             assert await caller == 0
-            demo.post("/agent/logout", agent, {})
         finally:
+            demo.log_out(agent)
             await phone.command("quit")
             await phone.process.wait()
 
@@ -194,8 +202,8 @@ def test_a_worker_killed_mid_call_has_both_far_ends_hear_a_bye(demo: Demo) -> No
             assert took < 2.0, f"the BYEs came {took:.2f} s after the kill"
             state = demo.get("/agent", agent)
             assert state["state"] in ("wrap_up", "available"), state
-            demo.post("/agent/logout", agent, {})
         finally:
+            demo.log_out(agent)
             if caller is not None and not caller.done():
                 caller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
