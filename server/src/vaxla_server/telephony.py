@@ -82,6 +82,7 @@ class Telephony:
             plan=lambda: self._plan,
             clock=clock or SystemClock(),
             outside_gateway=settings.outside_gateway,
+            session_keys=session_keys,  # an outbound call's header is made with one of these
         )
         self.front = KamailioFront(
             FrontSettings(
@@ -105,8 +106,6 @@ class Telephony:
         )
         self.router = CallRouter(self.pool, self.flow, clock or SystemClock())
         self._centre = centre
-        if session_keys is not None:  # an outbound call's header is made with one of these
-            self.flow.session_keys = session_keys
         follow_offers(centre.notifier, self.flow)  # the flow rings the agents
         configuration.notifier.subscribe(CONFIG_CHANGED, self._configuration_changed)
 

@@ -121,6 +121,7 @@ class CallFlow:
         prompts: PromptLibrary | None = None,
         outside_gateway: str | None = None,
         offload: Offload = asyncio.to_thread,
+        session_keys: Callable[[int], list[str]] | None = None,
     ) -> None:
         self._centre = centre
         self._offload = offload
@@ -145,9 +146,9 @@ class CallFlow:
             offload=offload,
         )
         """The agent's transfers and personal queue (``callflow/control.py``)."""
-        self.session_keys: Callable[[int], list[str]] = lambda agent_id: []
-        """The keys of an agent's open API sessions (set by the app from its sessions):
-        an outbound call's header may be made with any of them."""
+        self._session_keys = session_keys or (lambda agent_id: [])
+        """The keys of an agent's open API sessions: an outbound call's header may be made
+        with any of them."""
 
     @property
     def calls(self) -> Calls:
@@ -196,7 +197,7 @@ class CallFlow:
                 leg,
                 centre=self._centre,
                 gateway=self._calls.outside_gateway,
-                session_keys=self.session_keys,
+                session_keys=self._session_keys,
                 progress=self._calls.progress,
                 offload=self._offload,
             )

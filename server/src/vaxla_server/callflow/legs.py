@@ -30,10 +30,10 @@ from vaxla_server.media.messages import (
     ConsultState,
     ConsultStateName,
     Dtmf,
-    EndCause,
     FromWorker,
     Hangup,
     IncomingCall,
+    LegEndCause,
     OriginateAgentLeg,
     Play,
     PlaybackFinished,
@@ -57,7 +57,7 @@ class MediaSender(Protocol):
 class CallGone(Exception):
     """The call ended while the flow waited on it."""
 
-    def __init__(self, cause: EndCause, side: Side) -> None:
+    def __init__(self, cause: LegEndCause, side: Side) -> None:
         self.cause = cause
         self.side = side
         super().__init__(f"the call ended ({cause}, by {side})")

@@ -25,7 +25,7 @@ _T = TypeVar("_T")
 CallId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 DtmfDigit = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "A", "B", "C", "D"]
 Side = Literal["caller", "agent", "server"]
-EndCause = Literal[
+LegEndCause = Literal[  # why a worker's leg ended (the event log's EndCause says why a contact did)
     "caller_hangup",  # the caller hung up
     "agent_hangup",  # the agent hung up a bridged call
     "server_hangup",  # the server asked (hangup command)
@@ -136,7 +136,7 @@ class CallEnded(_Message):
 
     type: Literal["call_ended"] = "call_ended"
     call_id: CallId
-    cause: EndCause
+    cause: LegEndCause
     side: Side
 
 

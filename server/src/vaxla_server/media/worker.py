@@ -65,9 +65,9 @@ from vaxla_server.media.messages import (
     ConsultState,
     ConsultStateName,
     Dtmf,
-    EndCause,
     Hangup,
     IncomingCall,
+    LegEndCause,
     OriginateAgentLeg,
     Play,
     PlaybackFinished,
@@ -271,7 +271,7 @@ class _Contact:
     agent_bridged_once: bool = False
     """The current agent leg has been bridged at least once."""
     ended: bool = False
-    end: tuple[EndCause, Side] | None = None
+    end: tuple[LegEndCause, Side] | None = None
     player: _Player | None = None
     ringing: bool = False
     """The unanswered caller hears the agent leg ring (``ringback``) until it answers:
