@@ -11,9 +11,8 @@ the control one way only.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ParamSpec, Protocol, TypeVar
 
 from vaxla_protocol.config import EntryPointItem, QueueItem
 from vaxla_protocol.control import (
@@ -36,25 +35,6 @@ and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
 CALL_NEWS: Topic[CallMessage] = Topic("the agents' calls")
 """Transfers, the personal queue, consultation offers and call progress, as they happen."""
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-class Offload(Protocol):
-    """Runs a call that may write the event log (every change of the centre) away from
-    the event loop, so a slow or full disk never stalls the calls in progress:
-    ``asyncio.to_thread`` in the server. Tests on a manual clock pass ``inline``, so the
-    loop settles exactly as the clock advances."""
-
-    def __call__(
-        self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> Awaitable[T]: ...
-
-
-async def inline(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    """``Offload`` that runs the call on the loop itself (tests on a manual clock)."""
-    return function(*args, **kwargs)
 
 
 @dataclass

@@ -53,7 +53,7 @@ from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener, Offload
+from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener
 from vaxla_server.callflow.legs import CallGone
 from vaxla_server.callflow.outbound import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.clock import Clock, wait_for
@@ -148,7 +148,6 @@ class CallControl:
         *,
         music_on_hold: Callable[[str], Path],
         queue_refusal: Callable[[str], str | None],
-        offload: Offload = asyncio.to_thread,
     ) -> None:
         """``music_on_hold(language)`` is the audio a caller holds with;
         ``queue_refusal(name)`` why queue ``name`` would turn a caller away now (``None``
@@ -158,7 +157,6 @@ class CallControl:
         self._queue_refusal = queue_refusal
         self._centre = centre
         self._clock = clock
-        self._offload = offload
         self._talking: dict[int, _Talk] = {}
         self._transfers: dict[str, _Transfer] = {}
         self._ids = itertools.count(1)
@@ -459,7 +457,7 @@ class CallControl:
         if request.action == "park":
             await self._drop_agent(call)
             self._expect_return(call)
-            view = await self._offload(self._centre.park, call.contact_id, talk.agent_id)
+            view = self._centre.park(call.contact_id, talk.agent_id)
             parked = self._parked_contact(view)
             _resolve(request, parked)
             self._refresh_parked([talk.agent_id])
@@ -485,9 +483,7 @@ class CallControl:
         if transfer.kind is TransferKind.QUEUE:
             assert transfer.to_queue is not None
             await self._drop_agent(call)
-            await self._offload(
-                self._centre.transfer_to_queue, call.contact_id, talk.agent_id, transfer.to_queue
-            )
+            self._centre.transfer_to_queue(call.contact_id, talk.agent_id, transfer.to_queue)
             self._done(transfer, request, "completed")
             return Rewait(transfer.to_queue)
         if transfer.kind is TransferKind.AGENT:
@@ -495,9 +491,7 @@ class CallControl:
             await self._drop_agent(call)
             self._expect_return(call)
             self._blind_to_agent[call.contact_id] = transfer
-            await self._offload(
-                self._centre.transfer_to_agent, call.contact_id, talk.agent_id, transfer.to_agent
-            )
+            self._centre.transfer_to_agent(call.contact_id, talk.agent_id, transfer.to_agent)
             self._done(transfer, request, "completed")
             assert came_from is not None
             return Rewait(came_from, personal=True)
@@ -514,9 +508,7 @@ class CallControl:
             )
             self._transfer_changed(transfer)
             assert came_from is not None
-            await self._offload(
-                self._centre.transfer_to_queue, call.contact_id, talk.agent_id, came_from
-            )
+            self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
             return Rewait(came_from)
         self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=False)
         await call.leg.bridge([self._moh(call)])
@@ -528,8 +520,8 @@ class CallControl:
         ring = OUTSIDE_RING_S
         if transfer.kind is TransferKind.AGENT:
             assert transfer.to_agent is not None
-            target, token = await self._offload(
-                self._centre.consult_offer, call.contact_id, talk.agent_id, transfer.to_agent
+            target, token = self._centre.consult_offer(
+                call.contact_id, talk.agent_id, transfer.to_agent
             )
             assert target.sip_contact is not None
             transfer.uri = target.sip_contact
@@ -661,9 +653,7 @@ class CallControl:
         assert came_from is not None
         await call.leg.start_playing([self._moh(call)], loop=True)
         self._new_answer(call)
-        await self._offload(
-            self._centre.transfer_to_queue, call.contact_id, talk.agent_id, came_from
-        )
+        self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
         return Rewait(came_from)
 
     async def _consult_gone(self, call: Call) -> None:

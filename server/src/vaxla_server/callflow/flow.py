@@ -50,7 +50,7 @@ from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.callflow.calls import Call, Calls, Offload
+from vaxla_server.callflow.calls import Call, Calls
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
@@ -120,11 +120,9 @@ class CallFlow:
         clock: Clock,
         prompts: PromptLibrary | None = None,
         outside_gateway: str | None = None,
-        offload: Offload = asyncio.to_thread,
         session_keys: Callable[[int], list[str]] | None = None,
     ) -> None:
         self._centre = centre
-        self._offload = offload
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
@@ -143,7 +141,6 @@ class CallFlow:
             clock,
             music_on_hold=lambda language: self.prompt("music_on_hold", language),
             queue_refusal=self.queue_refusal,
-            offload=offload,
         )
         """The agent's transfers and personal queue (``callflow/control.py``)."""
         self._session_keys = session_keys or (lambda agent_id: [])
@@ -199,7 +196,6 @@ class CallFlow:
                 gateway=self._calls.outside_gateway,
                 session_keys=self._session_keys,
                 progress=self._calls.progress,
-                offload=self._offload,
             )
             return
         plan = self._plan()
@@ -210,9 +206,7 @@ class CallFlow:
             return
         await leg.answer()
         language = entry.language.value
-        contact_id = await self._offload(
-            self._centre.enter, entry.address, leg.caller, "voice", language
-        )
+        contact_id = self._centre.enter(entry.address, leg.caller, "voice", language)
         call = Call(leg, contact_id, language, entry)
         self._calls.add(call)
         log.info("call %s is contact %d at entry point %s", leg.call_id, contact_id, entry.address)
@@ -240,7 +234,7 @@ class CallFlow:
                 task.cancel()
             try:
                 if not self.control.handed_out(contact_id):  # ended at the hand-over
-                    await self._offload(self._centre.ended, contact_id, ended_by, cause=call.cause)
+                    self._centre.ended(contact_id, ended_by, cause=call.cause)
             except CentreError as error:
                 log.warning("contact %d could not be ended: %s", contact_id, error)
             with contextlib.suppress(CallGone):
@@ -331,7 +325,7 @@ class CallFlow:
             await leg.play(self._files(call, "goodbye"))
             return
         call.cause = "transferred"
-        await self._offload(self._centre.put_through, call.contact_id, number)
+        self._centre.put_through(call.contact_id, number)
         await leg.bridge()
         ended = await asyncio.shield(leg.ended)
         if ended.side == "caller":
@@ -361,7 +355,7 @@ class CallFlow:
                     await leg.play(self._files(call, "no_input"))
                 continue
             action = next((a for key, a in menu.keys.items() if key == digit), None)
-            await self._offload(self._centre.menu_choice, call.contact_id, menu.name, digit)
+            self._centre.menu_choice(call.contact_id, menu.name, digit)
             if action is not None:
                 return action
             await leg.play(self._files(call, menu.invalid_prompt))
@@ -380,25 +374,15 @@ class CallFlow:
                 value = rule.validate(entered, today=self._local_today(call))
             except CallerInputError as error:
                 log.info("contact %d: %s invalid: %s", call.contact_id, collection.name, error)
-                await self._offload(
-                    self._centre.digits_entered,
-                    call.contact_id,
-                    collection.name,
-                    None,
-                    valid=False,
-                    attempt=attempt,
+                self._centre.digits_entered(
+                    call.contact_id, collection.name, None, valid=False, attempt=attempt
                 )
                 await leg.play(self._files(call, collection.invalid_prompt))
                 continue
             shown = _shown(value)
             call.data[collection.name] = shown
-            await self._offload(
-                self._centre.digits_entered,
-                call.contact_id,
-                collection.name,
-                shown,
-                valid=True,
-                attempt=attempt,
+            self._centre.digits_entered(
+                call.contact_id, collection.name, shown, valid=True, attempt=attempt
             )
             return entered
         return None
@@ -455,8 +439,7 @@ class CallFlow:
         call.queue = queue
         call.answered = asyncio.get_running_loop().create_future()
         preferred = self._sticky_agent(call.leg.caller, queue)
-        position = await self._offload(
-            self._centre.queue,
+        position = self._centre.queue(
             call.contact_id,
             view.queue_id,
             priority=priority,
@@ -586,17 +569,15 @@ class CallFlow:
         log.info("contact %d overflows (%s) to %s", call.contact_id, rule, target)
         if waiting and isinstance(action, GoToQueue):
             to_queue = self._queue_id(action.queue)
-            await self._offload(
-                self._centre.overflowed, call.contact_id, rule, target, to_queue=to_queue
-            )
+            self._centre.overflowed(call.contact_id, rule, target, to_queue=to_queue)
             queue = self._plan().queues[action.queue]
             call.queue, call.cause = queue, None
             call.answered = asyncio.get_running_loop().create_future()
             return await self._wait_in_queue(call, queue, to_queue)
         if waiting:
-            await self._offload(self._centre.overflowed, call.contact_id, rule, target)
+            self._centre.overflowed(call.contact_id, rule, target)
         else:
-            await self._offload(self._centre.turned_away, call.contact_id, queue_id, rule, target)
+            self._centre.turned_away(call.contact_id, queue_id, rule, target)
         if action is None:
             await call.leg.play(self._files(call, _DEFAULT_PROMPTS[rule]))
             return None
@@ -758,10 +739,10 @@ class CallFlow:
             call.ringing.pop(agent_id, None)
         if state.state == "failed":
             with contextlib.suppress(CentreError):
-                await self._offload(self._centre.declined, call.contact_id, agent_id)
+                self._centre.declined(call.contact_id, agent_id)
             return
         try:
-            await self._offload(self._centre.answered, call.contact_id, agent_id)
+            self._centre.answered(call.contact_id, agent_id)
         except CentreError as error:
             log.warning(
                 "contact %d answered by agent %d too late: %s", call.contact_id, agent_id, error
