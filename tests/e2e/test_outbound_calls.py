@@ -47,6 +47,9 @@ def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
     sip_port, outside_port = free_udp_port(), free_udp_port()
     # The trunk is elsewhere (TEST-NET-1): the agents' softphones on loopback are not it.
     args = ["--demo", "--sip-port", str(sip_port), "--trunk", "192.0.2.0/24"]
+    # Calls follow each other quickly here (four refused in a row, then one more): a worker
+    # that refused one may not have room again yet on a loaded machine, so six are ready.
+    args += ["--media-workers", "6:200"]
     if gateway:
         args += ["--outside-gateway", f"sip:127.0.0.1:{outside_port}"]
     with ServerProcess(tmp / "data", args, timeout=120) as server:
