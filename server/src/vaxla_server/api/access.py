@@ -13,11 +13,9 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from vaxla_protocol import Role
-from vaxla_server.api.deps import get_auth, get_clock
+from vaxla_server.api.deps import Now, get_auth
 from vaxla_server.auth import Auth, InvalidToken, User
-from vaxla_server.clock import WallClock, system_time
 
-Clock = WallClock
 EVERY_ROLE = frozenset(Role)
 
 UNAUTHORIZED_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -32,9 +30,6 @@ bearer = HTTPBearer(
     auto_error=False, description="The token from POST /api/v1/auth/login.", scheme_name="token"
 )
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-
-
-system_clock = system_time
 
 
 def unauthorized(detail: str) -> HTTPException:
@@ -58,7 +53,7 @@ class RoleRequirement:
         self,
         credentials: BearerCredentials,
         auth: Annotated[Auth, Depends(get_auth)],
-        clock: Annotated[Clock, Depends(get_clock)],
+        clock: Now,
     ) -> User:
         if credentials is None:
             raise unauthorized("log in first: send Authorization: Bearer TOKEN")

@@ -10,10 +10,9 @@ from vaxla_server.api.access import (
     EVERY_ROLE,
     UNAUTHORIZED_RESPONSE,
     BearerCredentials,
-    Clock,
     require_role,
 )
-from vaxla_server.api.deps import get_auth, get_clock
+from vaxla_server.api.deps import Now, get_auth
 from vaxla_server.auth import Auth, LoginFailed, LoginThrottled, User
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -34,7 +33,7 @@ def login(
     credentials: LoginRequest,
     request: Request,
     auth: Annotated[Auth, Depends(get_auth)],
-    clock: Annotated[Clock, Depends(get_clock)],
+    clock: Now,
 ) -> LoginResponse:
     """Open a session; the token goes in ``Authorization: Bearer TOKEN`` from then on."""
     address = request.client.host if request.client is not None else "unknown"
@@ -59,7 +58,7 @@ def logout(
     _user: AnyUser,
     credentials: BearerCredentials,
     auth: Annotated[Auth, Depends(get_auth)],
-    clock: Annotated[Clock, Depends(get_clock)],
+    clock: Now,
 ) -> Response:
     """End the session of the token this request carries."""
     assert credentials is not None

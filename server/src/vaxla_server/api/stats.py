@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Query
 
 from vaxla_protocol import Role
 from vaxla_protocol.stats import AgentReportRow, QueueReportRow
-from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, Clock, require_role
+from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.calls import user_names
 from vaxla_server.api.centre_access import FORBIDDEN, Centre, Responses
-from vaxla_server.api.deps import get_auth, get_clock
+from vaxla_server.api.deps import Now, get_auth
 from vaxla_server.auth import Auth, User
 from vaxla_server.stats import agent_figures, events_between, queue_intervals
 from vaxla_server.stats.days import site_midnight
@@ -28,7 +28,6 @@ stats_router = APIRouter(prefix="/stats", tags=["statistics"])
 reports_router = APIRouter(prefix="/reports", tags=["statistics"])
 
 Reader = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
-Now = Annotated[Clock, Depends(get_clock)]
 
 
 class Interval(StrEnum):

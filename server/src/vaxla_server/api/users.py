@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from vaxla_protocol.users import NewUser, PasswordReset, UserChange, UserItem
-from vaxla_server.api.access import Clock
 from vaxla_server.api.config_common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -15,13 +14,12 @@ from vaxla_server.api.config_common import (
     PathName,
     answering_refusals,
 )
-from vaxla_server.api.deps import get_auth, get_clock
+from vaxla_server.api.deps import Now, get_auth
 from vaxla_server.auth import Auth, User
 from vaxla_server.config.user_admin import change_user
 
 router = APIRouter(prefix="/users", tags=["users"])
 AuthService = Annotated[Auth, Depends(get_auth)]
-Now = Annotated[Clock, Depends(get_clock)]
 
 
 def _item(user: User) -> UserItem:
