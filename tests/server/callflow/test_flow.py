@@ -323,6 +323,30 @@ def test_a_call_lost_with_its_worker_is_ended_with_the_cause(sqlite_store: Store
     assert (ended.by, ended.cause) == ("system", "worker_died")
 
 
+def test_an_agent_who_answered_and_hung_up_before_the_flow_looked_has_answered(
+    sqlite_store: Store,
+) -> None:
+    """Under load the server can fall behind its workers: the agent's answer and the
+    agent's hang-up (the worker ends a call whose agent left before the bridge) arrive
+    together. The call is logged answered by that agent, not as never answered."""
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        call = site.worker.call("200")
+        await site.advance(1)
+        site.worker.originations(call)
+        site.worker.agent_leg(call, "answered")
+        site.worker.hang_up(call, "agent")
+        await site.advance(1)
+        assert site.centre.agent(site.users["anna"]).state == "wrap_up"
+
+    site = run(sqlite_store, scenario)
+    kinds = site.kinds(0)
+    assert kinds.index("answered") < kinds.index("ended"), kinds
+    (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
+    assert ended.by == "agent"
+
+
 def test_announcements_say_how_many_agents_answer(sqlite_store: Store) -> None:
     base = document()
     standard = base.announcement_sets[0].model_copy(

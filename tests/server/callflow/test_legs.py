@@ -130,6 +130,45 @@ def test_agent_leg_states_are_waited_for_by_name() -> None:
     run(scenario())
 
 
+def test_an_answer_reported_before_the_end_is_handed_over_first() -> None:
+    """The agent answered and hung up before the flow looked: the worker's answer and the
+    call's end came together. The answer is still read, and only then does the end
+    raise."""
+
+    async def scenario() -> None:
+        sender, clock = Sender(), ManualClock()
+        leg = CallLeg(sender, INCOMING, clock)
+        await leg.originate_agent_leg("sip:agent1@127.0.0.1:5070", {})
+        leg.deliver(AgentLegState(call_id="w1-1", state="answered"))
+        leg.deliver(CallEnded(call_id="w1-1", cause="agent_hangup", side="agent"))
+        assert (await leg.agent_leg_state("answered", "failed")).state == "answered"
+        with pytest.raises(CallGone):
+            await leg.agent_leg_state("answered", "failed")
+
+    run(scenario())
+
+
+def test_a_cancelled_wait_leaves_the_answer_for_the_flow_to_find() -> None:
+    """A ring's task cancelled after the answer arrived but before it ran loses nothing:
+    the answer stays with the leg until taken (``reported_answer``)."""
+
+    async def scenario() -> None:
+        sender, clock = Sender(), ManualClock()
+        leg = CallLeg(sender, INCOMING, clock)
+        await leg.originate_agent_leg("sip:agent1@127.0.0.1:5070", {})
+        waiting = asyncio.create_task(leg.agent_leg_state("answered", "failed"))
+        await clock.settle()
+        leg.deliver(AgentLegState(call_id="w1-1", state="answered"))
+        leg.deliver(CallEnded(call_id="w1-1", cause="agent_hangup", side="agent"))
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert leg.reported_answer()
+        assert not leg.reported_answer()  # taken once
+
+    run(scenario())
+
+
 def test_the_router_runs_one_flow_per_call_and_forgets_ended_calls() -> None:
     async def scenario() -> None:
         sender, clock = Sender(), ManualClock()

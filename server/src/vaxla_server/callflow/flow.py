@@ -230,6 +230,7 @@ class CallFlow:
             call.cause = "no_route"
         finally:
             self._calls.remove(contact_id)
+            self._answer_not_read(call)
             for task in list(call.ringing.values()):
                 task.cancel()
             try:
@@ -751,6 +752,22 @@ class CallFlow:
             return
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
+
+    def _answer_not_read(self, call: Call) -> None:
+        """The call ended while an agent's phone rang: an answer the worker reported
+        before the end but the ring's task had not read yet (the server behind the
+        workers) is told to the centre, so the agent who answered and hung up is logged
+        as having answered, not the call as never answered."""
+        if len(call.ringing) != 1 or not call.leg.reported_answer():
+            return
+        (agent_id,) = call.ringing
+        try:
+            self._centre.answered(call.contact_id, agent_id)
+        except CentreError as error:
+            log.warning("contact %d: agent %d's answer came too late: %s",
+                        call.contact_id, agent_id, error)  # fmt: skip
+            return
+        log.info("contact %d: agent %d answered as the call ended", call.contact_id, agent_id)
 
     async def _talk(self, call: Call, agent_id: int) -> Rewait | None:
         """Caller and agent talk until one of them hangs up (:class:`CallGone`) or the

@@ -11,9 +11,10 @@ is no longer there, and the flow's task always learns how and by whom the call e
 import asyncio
 import itertools
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.media.messages import (
@@ -54,6 +55,36 @@ class MediaSender(Protocol):
     async def send(self, command: ToWorker) -> None: ...
 
 
+class _Mailbox(Generic[T]):
+    """States a worker reported, in order, until the flow takes them. Unlike an
+    ``asyncio.Queue`` read through a task, a state stays here until it is taken
+    synchronously, so a cancelled or ended wait never loses one."""
+
+    def __init__(self) -> None:
+        self._items: deque[T] = deque()
+        self._arrived = asyncio.Event()
+
+    def put(self, item: T) -> None:
+        self._items.append(item)
+        self._arrived.set()
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def take(self) -> T | None:
+        """The oldest state not yet taken, or ``None``."""
+        return self._items.popleft() if self._items else None
+
+    async def arrival(self) -> None:
+        """Until a state is here to take."""
+        while not self._items:
+            self._arrived.clear()
+            await self._arrived.wait()
+
+
 class CallGone(Exception):
     """The call ended while the flow waited on it."""
 
@@ -77,8 +108,8 @@ class CallLeg:
         self._clock = clock
         self._loop = asyncio.get_running_loop()
         self._digits: asyncio.Queue[str] = asyncio.Queue()
-        self._agent_states: asyncio.Queue[AgentLegState] = asyncio.Queue()
-        self._consult_states: asyncio.Queue[ConsultState] = asyncio.Queue()
+        self._agent_states: _Mailbox[AgentLegState] = _Mailbox()
+        self._consult_states: _Mailbox[ConsultState] = _Mailbox()
         self._plays: dict[str, asyncio.Future[None]] = {}
         self._play_ids = itertools.count(1)
         self._terminator_until: float | None = None
@@ -107,9 +138,9 @@ class CallLeg:
             if future is not None and not future.done():
                 future.set_result(None)
         elif isinstance(message, AgentLegState):
-            self._agent_states.put_nowait(message)
+            self._agent_states.put(message)
         elif isinstance(message, ConsultState):
-            self._consult_states.put_nowait(message)
+            self._consult_states.put(message)
         elif isinstance(message, CallEnded):
             if not self.ended.done():
                 self.ended.set_result(message)
@@ -128,7 +159,12 @@ class CallLeg:
 
     async def _until_ended(self, awaitable: Awaitable[T]) -> T:
         """``awaitable``'s result, or :class:`CallGone` as soon as the call ends."""
-        self._check()
+        try:
+            self._check()
+        except CallGone:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()  # never started: no "never awaited" warning
+            raise
         task = asyncio.ensure_future(awaitable)
         waits: set[asyncio.Future[object]] = {task, self.ended}  # type: ignore[arg-type]
         try:
@@ -136,6 +172,8 @@ class CallLeg:
         finally:
             if not task.done():
                 task.cancel()
+            elif not task.cancelled():
+                task.exception()  # seen, also when the end or a cancel wins the race
         if task.done() and not task.cancelled():
             return task.result()
         self._check()
@@ -219,16 +257,35 @@ class CallLeg:
             self._digits.get_nowait()
 
     async def originate_agent_leg(self, sip_uri: str, headers: dict[str, str]) -> None:
-        while not self._agent_states.empty():
-            self._agent_states.get_nowait()
+        self._agent_states.clear()
         await self._send(OriginateAgentLeg(call_id=self.call_id, sip_uri=sip_uri, headers=headers))
 
     async def agent_leg_state(self, *wanted: AgentLegStateName) -> AgentLegState:
-        """The agent leg's next state among ``wanted`` (or any, if none are named)."""
+        """The agent leg's next state among ``wanted`` (or any, if none are named).
+
+        A state the worker reported before the call ended is handed over even when the
+        end came too: an agent who answered and hung up before the flow looked is still
+        an answer (only then does the call's end raise :class:`CallGone`)."""
         while True:
-            state = await self._until_ended(self._agent_states.get())
+            state = self._agent_states.take()
+            if state is None:
+                try:
+                    await self._until_ended(self._agent_states.arrival())
+                except CallGone:
+                    if not self._agent_states:
+                        raise  # nothing came before the end
+                continue
             if not wanted or state.state in wanted:
                 return state
+
+    def reported_answer(self) -> bool:
+        """Whether the worker reported the agent leg answered in a state not yet taken
+        (taking them all): the flow asks when the call ended while an agent's phone
+        rang."""
+        answered = False
+        while (state := self._agent_states.take()) is not None:
+            answered = answered or state.state == "answered"
+        return answered
 
     async def agent_leg_outcome(
         self, within: float, *, ringing: Callable[[], None] | None = None
@@ -269,14 +326,16 @@ class CallLeg:
 
     async def consult(self, sip_uri: str, headers: dict[str, str]) -> None:
         """Attended transfer: the caller leaves the bridge, ``sip_uri`` is called."""
-        while not self._consult_states.empty():
-            self._consult_states.get_nowait()
+        self._consult_states.clear()
         await self._send(Consult(call_id=self.call_id, sip_uri=sip_uri, headers=headers))
 
     async def consult_state(self, *wanted: ConsultStateName) -> ConsultState:
         """The consultation leg's next state among ``wanted`` (or any)."""
         while True:
-            state = await self._until_ended(self._consult_states.get())
+            state = self._consult_states.take()
+            if state is None:
+                await self._until_ended(self._consult_states.arrival())
+                continue
             if not wanted or state.state in wanted:
                 return state
 
