@@ -326,15 +326,16 @@ def test_a_call_lost_with_its_worker_is_ended_with_the_cause(sqlite_store: Store
 def test_an_agent_who_answered_and_hung_up_before_the_flow_looked_has_answered(
     sqlite_store: Store,
 ) -> None:
-    """Under load the server can fall behind its workers: the agent's answer and the
-    agent's hang-up (the worker ends a call whose agent left before the bridge) arrive
-    together. The call is logged answered by that agent, not as never answered."""
+    """Under load the server can fall behind its workers: the agent's phone ringing, its
+    answer and the agent's hang-up (the worker ends a call whose agent left before the
+    bridge) arrive together. The call is logged answered by that agent, not as never answered."""
 
     async def scenario(site: Site) -> None:
         site.log_in("anna")
         call = site.worker.call("200")
         await site.advance(1)
-        site.worker.originations(call)
+        assert site.worker.originations(call)
+        site.worker.agent_leg(call, "ringing")
         site.worker.agent_leg(call, "answered")
         site.worker.hang_up(call, "agent")
         await site.advance(1)

@@ -139,6 +139,7 @@ def test_an_answer_reported_before_the_end_is_handed_over_first() -> None:
         sender, clock = Sender(), ManualClock()
         leg = CallLeg(sender, INCOMING, clock)
         await leg.originate_agent_leg("sip:agent1@127.0.0.1:5070", {})
+        leg.deliver(AgentLegState(call_id="w1-1", state="ringing"))
         leg.deliver(AgentLegState(call_id="w1-1", state="answered"))
         leg.deliver(CallEnded(call_id="w1-1", cause="agent_hangup", side="agent"))
         assert (await leg.agent_leg_state("answered", "failed")).state == "answered"
