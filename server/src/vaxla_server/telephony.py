@@ -10,6 +10,7 @@ started with only where that version still holds (a menu or queue deleted meanwh
 the call with a clear log line).
 """
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaxla_server.acd.centre import ContactCentre, follow_offers
+from vaxla_server.callflow.calls import CentreThread
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import Clock, SystemClock
@@ -77,8 +79,12 @@ class Telephony:
         self.settings = settings
         self._configuration = configuration
         self._plan = FlowPlan.of(configuration.export_document())
+        self._centre_thread = CentreThread()
+        """Where the call flow changes and reads the centre (and so writes the event
+        log): off the event loop, in the order the flow asks."""
         self.flow = CallFlow(
             centre=centre,
+            offload=self._centre_thread,
             plan=lambda: self._plan,
             clock=clock or SystemClock(),
             outside_gateway=settings.outside_gateway,
@@ -146,3 +152,4 @@ class Telephony:
             await self.router.drain()
         finally:
             await self.front.stop()
+            await asyncio.to_thread(self._centre_thread.close)

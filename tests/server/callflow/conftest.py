@@ -32,6 +32,7 @@ from vaxla_protocol.config import (
 )
 from vaxla_protocol.offers import session_key
 from vaxla_server.acd.centre import ContactCentre, follow_offers
+from vaxla_server.callflow.calls import inline
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.clock import ManualClock
@@ -230,6 +231,7 @@ class Site:
             plan=lambda: self.plan,
             clock=self.clock,
             outside_gateway=outside_gateway,
+            offload=inline,  # the manual clock settles the loop: no threads to wait for
         )
         follow_offers(self.centre.notifier, self.flow)
         self.worker = FakeWorker(self.clock)

@@ -35,10 +35,10 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from vaxla_protocol.control import (
     ParkedChanged,
@@ -53,7 +53,7 @@ from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, ContactView
 from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener
+from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener, Offload
 from vaxla_server.callflow.legs import CallGone
 from vaxla_server.callflow.outbound import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.clock import Clock, wait_for
@@ -147,7 +147,8 @@ class CallControl:
         clock: Clock,
         *,
         music_on_hold: Callable[[str], Path],
-        queue_refusal: Callable[[str], str | None],
+        queue_refusal: Callable[[str], Awaitable[str | None]],
+        offload: Offload,
     ) -> None:
         """``music_on_hold(language)`` is the audio a caller holds with;
         ``queue_refusal(name)`` why queue ``name`` would turn a caller away now (``None``
@@ -157,10 +158,12 @@ class CallControl:
         self._queue_refusal = queue_refusal
         self._centre = centre
         self._clock = clock
+        self._offload = offload
         self._talking: dict[int, _Talk] = {}
         self._transfers: dict[str, _Transfer] = {}
         self._ids = itertools.count(1)
         self._returns: dict[int, asyncio.Future[int]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         """Contacts in a personal queue → resolved with the queue they go back to."""
         self._blind_to_agent: dict[int, _Transfer] = {}
         self._handover: dict[int, int] = {}
@@ -186,7 +189,7 @@ class CallControl:
     # The API's requests (checked here, carried out by the call's flow task)
 
     async def transfer(self, agent_id: int, request: TransferRequest) -> TransferState:
-        talk = self._talk_of(request.contact_id, agent_id)
+        talk = await self._talk_of(request.contact_id, agent_id)
         if talk.transfer is not None:
             raise ControlError(
                 409, f"an attended transfer of contact {request.contact_id} is under way"
@@ -204,21 +207,23 @@ class CallControl:
                 raise ControlError(
                     422, "an attended transfer goes to an agent or a number, not a queue"
                 )
-            names = {name: queue_id for queue_id, name in self._centre.queue_names().items()}
+            queue_names = await self._offload(self._centre.queue_names)
+            names = {name: queue_id for queue_id, name in queue_names.items()}
             if request.target not in names:
                 known = ", ".join(sorted(names)) or "none"
                 raise ControlError(404, f"no queue named {request.target!r}; queues: {known}")
-            refusal = self._queue_refusal(request.target)
+            refusal = await self._queue_refusal(request.target)
             if refusal is not None:
                 raise ControlError(409, refusal)
             transfer.to_queue = names[request.target]
         elif request.kind is TransferKind.AGENT:
-            users = {name: user_id for user_id, name in self._centre.agent_names().items()}
+            agent_names = await self._offload(self._centre.agent_names)
+            users = {name: user_id for user_id, name in agent_names.items()}
             if request.target not in users:
                 raise ControlError(404, f"no agent named {request.target!r}")
             transfer.to_agent = users[request.target]
-            self._centre.check_transfer_target(agent_id, transfer.to_agent)
-            state = self._centre.agent(transfer.to_agent).state
+            await self._offload(self._centre.check_transfer_target, agent_id, transfer.to_agent)
+            state = (await self._offload(self._centre.agent, transfer.to_agent)).state
             if request.attended and state != "available":
                 # The consultation is not a dispatcher offer: only a free agent is sure
                 # to be handed the caller at completion.
@@ -259,7 +264,7 @@ class CallControl:
         return result
 
     async def park(self, agent_id: int, contact_id: int) -> ParkedContact:
-        talk = self._talk_of(contact_id, agent_id)
+        talk = await self._talk_of(contact_id, agent_id)
         if talk.transfer is not None:
             raise ControlError(409, f"an attended transfer of contact {contact_id} is under way")
         result = await self._ask(talk, "park", None)
@@ -267,14 +272,17 @@ class CallControl:
         return result
 
     def parked(self, agent_id: int) -> list[ParkedContact]:
+        """(Reads the centre: from a thread, never the event loop; the API's routes run
+        in its thread pool, the flow through its offload.)"""
         return [self._parked_contact(view) for view in self._centre.parked(agent_id)]
 
     def take(self, agent_id: int, contact_id: int) -> ParkedContact:
         view = self._centre.take_parked(contact_id, agent_id)
         return self._parked_contact(view)
 
-    def _talk_of(self, contact_id: int, agent_id: int) -> _Talk:
-        self._centre.own_call(contact_id, agent_id)  # unknown, or not this agent's: refused
+    async def _talk_of(self, contact_id: int, agent_id: int) -> _Talk:
+        # unknown, or not this agent's: refused
+        await self._offload(self._centre.own_call, contact_id, agent_id)
         talk = self._talking.get(contact_id)
         if talk is None or talk.agent_id != agent_id:
             raise ControlError(409, f"contact {contact_id} is not connected to you yet")
@@ -437,17 +445,26 @@ class CallControl:
         if self._handover.get(contact_id) != agent_id:
             return False
         del self._handover[contact_id]
+        self._background(self._taken_over(contact_id, agent_id))
+        return True
+
+    async def _taken_over(self, contact_id: int, agent_id: int) -> None:
         call = self._calls.get(contact_id)
         try:
-            self._centre.answered(contact_id, agent_id)
+            await self._offload(self._centre.answered, contact_id, agent_id)
         except CentreError as error:
             log.warning(
                 "contact %d: the attended transfer's hand-over failed: %s", contact_id, error
             )
-            return True
+            return
         if call is not None and call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
-        return True
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` as a task of its own, kept until done."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # Carrying out (in the call's task)
 
@@ -457,10 +474,10 @@ class CallControl:
         if request.action == "park":
             await self._drop_agent(call)
             self._expect_return(call)
-            view = self._centre.park(call.contact_id, talk.agent_id)
-            parked = self._parked_contact(view)
+            view = await self._offload(self._centre.park, call.contact_id, talk.agent_id)
+            parked = await self._offload(self._parked_contact, view)
             _resolve(request, parked)
-            self._refresh_parked([talk.agent_id])
+            await self._refresh_parked([talk.agent_id])
             return Rewait(parked_queue(view), personal=True)
         assert transfer is not None
         if request.action == "cancel":
@@ -479,11 +496,15 @@ class CallControl:
 
     async def _blind(self, talk: _Talk, transfer: _Transfer, request: _Request) -> object:
         call = talk.call
-        came_from = self._centre.own_call(call.contact_id, talk.agent_id).queue_id
+        came_from = (
+            await self._offload(self._centre.own_call, call.contact_id, talk.agent_id)
+        ).queue_id
         if transfer.kind is TransferKind.QUEUE:
             assert transfer.to_queue is not None
             await self._drop_agent(call)
-            self._centre.transfer_to_queue(call.contact_id, talk.agent_id, transfer.to_queue)
+            await self._offload(
+                self._centre.transfer_to_queue, call.contact_id, talk.agent_id, transfer.to_queue
+            )
             self._done(transfer, request, "completed")
             return Rewait(transfer.to_queue)
         if transfer.kind is TransferKind.AGENT:
@@ -491,7 +512,9 @@ class CallControl:
             await self._drop_agent(call)
             self._expect_return(call)
             self._blind_to_agent[call.contact_id] = transfer
-            self._centre.transfer_to_agent(call.contact_id, talk.agent_id, transfer.to_agent)
+            await self._offload(
+                self._centre.transfer_to_agent, call.contact_id, talk.agent_id, transfer.to_agent
+            )
             self._done(transfer, request, "completed")
             assert came_from is not None
             return Rewait(came_from, personal=True)
@@ -508,9 +531,11 @@ class CallControl:
             )
             self._transfer_changed(transfer)
             assert came_from is not None
-            self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
+            await self._offload(
+                self._centre.transfer_to_queue, call.contact_id, talk.agent_id, came_from
+            )
             return Rewait(came_from)
-        self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=False)
+        await self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=False)
         await call.leg.bridge([self._moh(call)])
         return _OUTSIDE
 
@@ -520,28 +545,30 @@ class CallControl:
         ring = OUTSIDE_RING_S
         if transfer.kind is TransferKind.AGENT:
             assert transfer.to_agent is not None
-            target, token = self._centre.consult_offer(
-                call.contact_id, talk.agent_id, transfer.to_agent
+            target, token = await self._offload(
+                self._centre.consult_offer, call.contact_id, talk.agent_id, transfer.to_agent
             )
             assert target.sip_contact is not None
             transfer.uri = target.sip_contact
             headers = {OFFER_HEADER: token.header_value()}
-            view = self._centre.own_call(call.contact_id, talk.agent_id)
+            view = await self._offload(self._centre.own_call, call.contact_id, talk.agent_id)
             if view.queue_id is not None:
+                queue_names = await self._offload(self._centre.queue_names)
+                settings = await self._offload(self._centre.queue_settings, view.queue_id)
                 self._publish(
                     OfferMade(
                         agent_id=transfer.to_agent,
                         offer_id=token.offer_id,
                         contact_id=view.contact_id,
                         queue_id=view.queue_id,
-                        queue=self._centre.queue_names().get(view.queue_id, str(view.queue_id)),
+                        queue=queue_names.get(view.queue_id, str(view.queue_id)),
                         caller=view.caller,
                         entry_point=view.entry_point,
                         wait_s=view.wait_seconds,
                         data=dict(view.data),
                     )
                 )
-                ring = self._centre.queue_settings(view.queue_id).ring_timeout_s
+                ring = settings.ring_timeout_s
         assert transfer.uri is not None
         transfer.ring_until = self._clock.monotonic() + ring
         await call.leg.consult(transfer.uri, headers)
@@ -568,21 +595,28 @@ class CallControl:
             self._consult_moved(talk, state.state, state.code)
             raise ControlError(409, f"transfer {transfer.transfer_id} {transfer.detail}")
         talk.transfer = None
-        return self._hand_over(talk, transfer, request)
+        return await self._hand_over(talk, transfer, request)
 
-    def _hand_over(self, talk: _Talk, transfer: _Transfer, request: _Request | None) -> object:
+    async def _hand_over(
+        self, talk: _Talk, transfer: _Transfer, request: _Request | None
+    ) -> object:
         """The consultation's target has the caller now (the worker bridged them)."""
         call = talk.call
         if transfer.kind is TransferKind.NUMBER:
-            self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=True)
+            await self._hand_out(call.contact_id, talk.agent_id, transfer.target, attended=True)
             outcome: object = _OUTSIDE
         else:
             assert transfer.to_agent is not None
-            came_from = self._centre.own_call(call.contact_id, talk.agent_id).queue_id
+            view = await self._offload(self._centre.own_call, call.contact_id, talk.agent_id)
+            came_from = view.queue_id
             self._new_answer(call)
             self._handover[call.contact_id] = transfer.to_agent
-            self._centre.transfer_to_agent(
-                call.contact_id, talk.agent_id, transfer.to_agent, attended=True
+            await self._offload(
+                self._centre.transfer_to_agent,
+                call.contact_id,
+                talk.agent_id,
+                transfer.to_agent,
+                attended=True,
             )
             assert came_from is not None
             outcome = Rewait(came_from, personal=True, music=False)
@@ -593,8 +627,12 @@ class CallControl:
             self._transfer_changed(transfer)
         return outcome
 
-    def _hand_out(self, contact_id: int, agent_id: int, number: str, *, attended: bool) -> None:
-        self._centre.transferred_out(contact_id, agent_id, number, attended=attended)
+    async def _hand_out(
+        self, contact_id: int, agent_id: int, number: str, *, attended: bool
+    ) -> None:
+        await self._offload(
+            self._centre.transferred_out, contact_id, agent_id, number, attended=attended
+        )
         self._handed_out.add(contact_id)
 
     def _consult_moved(self, talk: _Talk, state: str, code: int | None) -> None:
@@ -641,7 +679,7 @@ class CallControl:
             await call.leg.complete_consult()
             with contextlib.suppress(TimeoutError):
                 await wait_for(self._clock, call.leg.consult_state("completed"), LEG_GONE_S)
-            return self._hand_over(talk, transfer, None)
+            return await self._hand_over(talk, transfer, None)
         await call.leg.cancel_consult()
         await self._consult_gone(call)
         transfer.state = "failed"
@@ -649,11 +687,14 @@ class CallControl:
             "the agent hung up before the target answered; the caller is back in the queue"
         )
         self._transfer_changed(transfer)
-        came_from = self._centre.own_call(call.contact_id, talk.agent_id).queue_id
+        view = await self._offload(self._centre.own_call, call.contact_id, talk.agent_id)
+        came_from = view.queue_id
         assert came_from is not None
         await call.leg.start_playing([self._moh(call)], loop=True)
         self._new_answer(call)
-        self._centre.transfer_to_queue(call.contact_id, talk.agent_id, came_from)
+        await self._offload(
+            self._centre.transfer_to_queue, call.contact_id, talk.agent_id, came_from
+        )
         return Rewait(came_from)
 
     async def _consult_gone(self, call: Call) -> None:
@@ -695,39 +736,43 @@ class CallControl:
         ]
         if relevant:
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._after_events, relevant)
+                loop.call_soon_threadsafe(self._after_events_soon, relevant)
 
-    def _after_events(self, events: Sequence[Event]) -> None:
+    def _after_events_soon(self, events: Sequence[Event]) -> None:
+        self._background(self._after_events(events))
+
+    async def _after_events(self, events: Sequence[Event]) -> None:
         agents: set[int] = set(self._parked_shown)
         for event in events:
             if isinstance(event, Parked):
                 agents.add(event.agent_id)
             if isinstance(event, Queued):
-                self._back_in_queue(event)
+                await self._back_in_queue(event)
             if isinstance(event, Answered | Abandoned | Ended):
                 self._blind_to_agent.pop(event.contact_id, None)
             if isinstance(event, Abandoned | Ended):
                 self._handover.pop(event.contact_id, None)
-        self._refresh_parked(sorted(agents))
+        await self._refresh_parked(sorted(agents))
 
-    def _back_in_queue(self, event: Queued) -> None:
+    async def _back_in_queue(self, event: Queued) -> None:
         returned = self._returns.get(event.contact_id)
         if returned is None or returned.done():
             return
         returned.set_result(event.queue_id)
         transfer = self._blind_to_agent.pop(event.contact_id, None)
         if transfer is not None:
-            queue = self._centre.queue_names().get(event.queue_id, str(event.queue_id))
+            names = await self._offload(self._centre.queue_names)
+            queue = names.get(event.queue_id, str(event.queue_id))
             transfer.state = "failed"
             transfer.detail = (
                 f"{transfer.target} did not take the call; the caller is back in {queue}"
             )
             self._transfer_changed(transfer)
 
-    def _refresh_parked(self, agents: Sequence[int]) -> None:
+    async def _refresh_parked(self, agents: Sequence[int]) -> None:
         for agent_id in agents:
             try:
-                contacts = self.parked(agent_id)
+                contacts = await self._offload(self.parked, agent_id)
             except CentreError:
                 continue
             ids = [contact.contact_id for contact in contacts]

@@ -24,11 +24,11 @@ here and imported from here, never importing this module; an agent's outbound ca
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from vaxla_protocol.config import (
     Action,
@@ -50,7 +50,7 @@ from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, EndedBy, OverflowRule
 from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
 from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.callflow.calls import Call, Calls
+from vaxla_server.callflow.calls import Call, Calls, Offload
 from vaxla_server.callflow.control import CallControl, Rewait
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
@@ -120,9 +120,11 @@ class CallFlow:
         clock: Clock,
         prompts: PromptLibrary | None = None,
         outside_gateway: str | None = None,
+        offload: Offload,
         session_keys: Callable[[int], list[str]] | None = None,
     ) -> None:
         self._centre = centre
+        self._offload = offload
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
@@ -134,6 +136,7 @@ class CallFlow:
         made with the first call, on the loop the calls run on."""
         centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(
             self._calls,
@@ -141,6 +144,7 @@ class CallFlow:
             clock,
             music_on_hold=lambda language: self.prompt("music_on_hold", language),
             queue_refusal=self.queue_refusal,
+            offload=offload,
         )
         """The agent's transfers and personal queue (``callflow/control.py``)."""
         self._session_keys = session_keys or (lambda agent_id: [])
@@ -152,7 +156,7 @@ class CallFlow:
         """The calls in progress by contact id (and what they share with the control)."""
         return self._calls
 
-    def queue_refusal(self, name: str) -> str | None:
+    async def queue_refusal(self, name: str) -> str | None:
         """Why a caller handed to queue ``name`` now would be turned away at once (its
         schedule closed, nobody logged in), in words; ``None`` when it can wait there."""
         queue = self._plan().queues.get(name)
@@ -162,7 +166,7 @@ class CallFlow:
             status = self._plan().schedules[queue.flow.schedule].status_at(self._clock.now())
             if not status.is_open:
                 return f"queue {name!r} is closed now"
-        view = next((q for q in self._centre.queues() if q.name == name), None)
+        view = next((q for q in await self._offload(self._centre.queues) if q.name == name), None)
         if view is None or view.logged_in == 0:
             return f"nobody is logged in to queue {name!r}"
         return None
@@ -196,6 +200,7 @@ class CallFlow:
                 gateway=self._calls.outside_gateway,
                 session_keys=self._session_keys,
                 progress=self._calls.progress,
+                offload=self._offload,
             )
             return
         plan = self._plan()
@@ -206,7 +211,9 @@ class CallFlow:
             return
         await leg.answer()
         language = entry.language.value
-        contact_id = self._centre.enter(entry.address, leg.caller, "voice", language)
+        contact_id = await self._offload(
+            self._centre.enter, entry.address, leg.caller, "voice", language
+        )
         call = Call(leg, contact_id, language, entry)
         self._calls.add(call)
         log.info("call %s is contact %d at entry point %s", leg.call_id, contact_id, entry.address)
@@ -230,12 +237,12 @@ class CallFlow:
             call.cause = "no_route"
         finally:
             self._calls.remove(contact_id)
-            self._answer_not_read(call)
+            await self._answer_not_read(call)
             for task in list(call.ringing.values()):
                 task.cancel()
             try:
                 if not self.control.handed_out(contact_id):  # ended at the hand-over
-                    self._centre.ended(contact_id, ended_by, cause=call.cause)
+                    await self._offload(self._centre.ended, contact_id, ended_by, cause=call.cause)
             except CentreError as error:
                 log.warning("contact %d could not be ended: %s", contact_id, error)
             with contextlib.suppress(CallGone):
@@ -326,7 +333,7 @@ class CallFlow:
             await leg.play(self._files(call, "goodbye"))
             return
         call.cause = "transferred"
-        self._centre.put_through(call.contact_id, number)
+        await self._offload(self._centre.put_through, call.contact_id, number)
         await leg.bridge()
         ended = await asyncio.shield(leg.ended)
         if ended.side == "caller":
@@ -356,7 +363,7 @@ class CallFlow:
                     await leg.play(self._files(call, "no_input"))
                 continue
             action = next((a for key, a in menu.keys.items() if key == digit), None)
-            self._centre.menu_choice(call.contact_id, menu.name, digit)
+            await self._offload(self._centre.menu_choice, call.contact_id, menu.name, digit)
             if action is not None:
                 return action
             await leg.play(self._files(call, menu.invalid_prompt))
@@ -375,15 +382,25 @@ class CallFlow:
                 value = rule.validate(entered, today=self._local_today(call))
             except CallerInputError as error:
                 log.info("contact %d: %s invalid: %s", call.contact_id, collection.name, error)
-                self._centre.digits_entered(
-                    call.contact_id, collection.name, None, valid=False, attempt=attempt
+                await self._offload(
+                    self._centre.digits_entered,
+                    call.contact_id,
+                    collection.name,
+                    None,
+                    valid=False,
+                    attempt=attempt,
                 )
                 await leg.play(self._files(call, collection.invalid_prompt))
                 continue
             shown = _shown(value)
             call.data[collection.name] = shown
-            self._centre.digits_entered(
-                call.contact_id, collection.name, shown, valid=True, attempt=attempt
+            await self._offload(
+                self._centre.digits_entered,
+                call.contact_id,
+                collection.name,
+                shown,
+                valid=True,
+                attempt=attempt,
             )
             return entered
         return None
@@ -414,7 +431,8 @@ class CallFlow:
         queue = self._plan().queues.get(queue_name)
         if queue is None:
             raise FlowError(f"queue {queue_name!r} is gone")
-        view = next((q for q in self._centre.queues() if q.name == queue_name), None)
+        views = await self._offload(self._centre.queues)
+        view = next((q for q in views if q.name == queue_name), None)
         if view is None:
             raise FlowError(f"queue {queue_name!r} is not running")
         flow = queue.flow
@@ -440,7 +458,8 @@ class CallFlow:
         call.queue = queue
         call.answered = asyncio.get_running_loop().create_future()
         preferred = self._sticky_agent(call.leg.caller, queue)
-        position = self._centre.queue(
+        position = await self._offload(
+            self._centre.queue,
             call.contact_id,
             view.queue_id,
             priority=priority,
@@ -493,7 +512,7 @@ class CallFlow:
         assert call.answered is not None and self._change is not None
         changed = self._change
         deadline = queue.flow.max_wait_s
-        waited = self._centre.contact(call.contact_id).wait_seconds
+        waited = (await self._offload(self._centre.contact, call.contact_id)).wait_seconds
         timer = (
             asyncio.ensure_future(self._clock.sleep(max(0.0, deadline - waited)))
             if deadline is not None
@@ -517,7 +536,8 @@ class CallFlow:
             return "max_wait"
         if closing.done() and not closing.cancelled():
             return "schedule"
-        view = next((q for q in self._centre.queues() if q.name == queue.name), None)
+        views = await self._offload(self._centre.queues)
+        view = next((q for q in views if q.name == queue.name), None)
         if view is not None and view.logged_in == 0:
             return "nobody_logged_in"
         return None
@@ -569,23 +589,25 @@ class CallFlow:
         target = "message" if action is None else _describe(action)
         log.info("contact %d overflows (%s) to %s", call.contact_id, rule, target)
         if waiting and isinstance(action, GoToQueue):
-            to_queue = self._queue_id(action.queue)
-            self._centre.overflowed(call.contact_id, rule, target, to_queue=to_queue)
+            to_queue = await self._queue_id(action.queue)
+            await self._offload(
+                self._centre.overflowed, call.contact_id, rule, target, to_queue=to_queue
+            )
             queue = self._plan().queues[action.queue]
             call.queue, call.cause = queue, None
             call.answered = asyncio.get_running_loop().create_future()
             return await self._wait_in_queue(call, queue, to_queue)
         if waiting:
-            self._centre.overflowed(call.contact_id, rule, target)
+            await self._offload(self._centre.overflowed, call.contact_id, rule, target)
         else:
-            self._centre.turned_away(call.contact_id, queue_id, rule, target)
+            await self._offload(self._centre.turned_away, call.contact_id, queue_id, rule, target)
         if action is None:
             await call.leg.play(self._files(call, _DEFAULT_PROMPTS[rule]))
             return None
         return action
 
-    def _queue_id(self, name: str) -> int:
-        for view in self._centre.queues():
+    async def _queue_id(self, name: str) -> int:
+        for view in await self._offload(self._centre.queues):
             if view.name == name:
                 return view.queue_id
         raise FlowError(f"queue {name!r} is not running")
@@ -598,7 +620,7 @@ class CallFlow:
         item = self._plan().announcements.get(queue.flow.announcements or "")
         music = self._files(call, "music_on_hold")
         if item is not None and item.first is not None:
-            self._log_announcement(call, "first", item.first)
+            await self._log_announcement(call, "first", item.first)
             await self._interruptible(
                 call, self._files(call, item.first, "press_star_for_position")
             )
@@ -610,27 +632,28 @@ class CallFlow:
             key = await self._wait_for_key(call, interval)
             files: list[Path] = []
             if key == POSITION_KEY or (item is not None and item.announce_position):
-                files += self._position_files(call)
+                files += await self._position_files(call)
             if key != POSITION_KEY and item is not None:
                 if item.announce_wait:
-                    files += self._wait_files(call)
+                    files += await self._wait_files(call)
                 if item.announce_agents_answering:
-                    files += self._answering_files(call, queue)
+                    files += await self._answering_files(call, queue)
                 if periodic:
                     prompt = periodic[turn % len(periodic)]
-                    self._log_announcement(call, "periodic", prompt)
+                    await self._log_announcement(call, "periodic", prompt)
                     files += self._files(call, prompt)
                     turn += 1
             if files:
                 await self._interruptible(call, files)
 
-    def _log_announcement(self, call: Call, kind: AnnouncementKind, prompt: str) -> None:
+    async def _log_announcement(self, call: Call, kind: AnnouncementKind, prompt: str) -> None:
         # Answered or gone in the meantime: the announcement is not played either.
         with contextlib.suppress(CentreError):
-            self._centre.announced(call.contact_id, kind, prompt)
+            await self._offload(self._centre.announced, call.contact_id, kind, prompt)
 
-    def _answering_files(self, call: Call, queue: QueueItem) -> list[Path]:
-        view = next((q for q in self._centre.queues() if q.name == queue.name), None)
+    async def _answering_files(self, call: Call, queue: QueueItem) -> list[Path]:
+        views = await self._offload(self._centre.queues)
+        view = next((q for q in views if q.name == queue.name), None)
         if view is None:
             return []
         answering = view.logged_in - view.paused
@@ -638,7 +661,7 @@ class CallFlow:
             numbers = number_prompts(answering, call.language)  # type: ignore[arg-type]
         except NumberOutOfRange:
             return []
-        self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
+        await self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
         return self._files(call, "agents_answering", *numbers)
 
     async def _wait_for_key(self, call: Call, seconds: float) -> str | None:
@@ -655,10 +678,10 @@ class CallFlow:
     async def _interruptible(self, call: Call, files: list[Path]) -> None:
         digit = await call.leg.play_until_digit(files)
         if digit == POSITION_KEY:
-            await call.leg.play(self._position_files(call))
+            await call.leg.play(await self._position_files(call))
 
-    def _position_files(self, call: Call) -> list[Path]:
-        view = self._centre.contact(call.contact_id)
+    async def _position_files(self, call: Call) -> list[Path]:
+        view = await self._offload(self._centre.contact, call.contact_id)
         position = view.position
         if position is None:
             return []
@@ -669,15 +692,15 @@ class CallFlow:
             numbers = number_prompts(position, call.language)  # type: ignore[arg-type]
         except NumberOutOfRange:
             return []
-        self._log_announcement(call, "position", f"you_are_number {position}")
+        await self._log_announcement(call, "position", f"you_are_number {position}")
         return self._files(call, "you_are_number", *numbers, "in_the_queue")
 
-    def _wait_files(self, call: Call) -> list[Path]:
-        estimate = self._centre.contact(call.contact_id).estimated_wait
+    async def _wait_files(self, call: Call) -> list[Path]:
+        estimate = (await self._offload(self._centre.contact, call.contact_id)).estimated_wait
         if estimate is None:
             return []
         minutes = round(estimate / 60)
-        self._log_announcement(call, "estimated_wait", f"about {minutes} min")
+        await self._log_announcement(call, "estimated_wait", f"about {minutes} min")
         if minutes < 1:
             return self._files(call, "estimated_wait_about", "less_than_one_minute")
         try:
@@ -713,11 +736,20 @@ class CallFlow:
                 agent.agent_id,
                 "no softphone contact" if call else "the call is gone",
             )
-            with contextlib.suppress(CentreError):
-                self._centre.declined(contact_id, agent.agent_id)
+            self._background(self._decline(contact_id, agent.agent_id))
             return
         task = asyncio.create_task(self._ring(call, agent.agent_id, agent.sip_contact, token))
         call.ringing[agent.agent_id] = task
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` as a task of its own, kept until done."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _decline(self, contact_id: int, agent_id: int) -> None:
+        with contextlib.suppress(CentreError):
+            await self._offload(self._centre.declined, contact_id, agent_id)
 
     def _stop_ring(self, contact_id: int, agent_id: int) -> None:
         call = self._calls.get(contact_id)
@@ -740,10 +772,10 @@ class CallFlow:
             call.ringing.pop(agent_id, None)
         if state.state == "failed":
             with contextlib.suppress(CentreError):
-                self._centre.declined(call.contact_id, agent_id)
+                await self._offload(self._centre.declined, call.contact_id, agent_id)
             return
         try:
-            self._centre.answered(call.contact_id, agent_id)
+            await self._offload(self._centre.answered, call.contact_id, agent_id)
         except CentreError as error:
             log.warning(
                 "contact %d answered by agent %d too late: %s", call.contact_id, agent_id, error
@@ -753,7 +785,7 @@ class CallFlow:
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
 
-    def _answer_not_read(self, call: Call) -> None:
+    async def _answer_not_read(self, call: Call) -> None:
         """The call ended while an agent's phone rang: an answer the worker reported
         before the end but the ring's task had not read yet (the server behind the
         workers) is told to the centre, so the agent who answered and hung up is logged
@@ -762,7 +794,7 @@ class CallFlow:
             return
         (agent_id,) = call.ringing
         try:
-            self._centre.answered(call.contact_id, agent_id)
+            await self._offload(self._centre.answered, call.contact_id, agent_id)
         except CentreError as error:
             log.warning("contact %d: agent %d's answer came too late: %s",
                         call.contact_id, agent_id, error)  # fmt: skip
@@ -792,7 +824,7 @@ class CallFlow:
                     again = await self._talk(call, call.answered.result())
                     continue
                 queue_id = back
-            name = self._centre.queue_names().get(queue_id)
+            name = (await self._offload(self._centre.queue_names)).get(queue_id)
             queue = self._plan().queues.get(name or "")
             if queue is None:
                 raise FlowError(f"queue {name or queue_id!r} is gone")

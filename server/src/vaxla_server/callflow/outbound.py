@@ -34,6 +34,7 @@ from vaxla_protocol.control import CallProgressState
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
 from vaxla_server.acd.centre import ContactCentre, EndedBy
 from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
+from vaxla_server.callflow.calls import Offload
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.store.events import EndCause
 
@@ -64,13 +65,15 @@ async def outbound_call(
     gateway: str | None,
     session_keys: Callable[[int], Iterable[str]] = lambda agent_id: (),
     progress: Progress = _unheard,
+    offload: Offload,
 ) -> None:
     """Carry out one agent's outbound call from INVITE to hang-up; ``session_keys`` gives
     the keys of the agent's open API sessions (the queue log-in's key is the centre's),
     ``progress`` is told when the number rings and when it is bridged with the agent."""
     number = leg.to_user
     try:
-        agent_id = _verified_agent(leg.session, number, centre, session_keys)
+        # The centre's lock and (for an API session's key) the store: off the loop.
+        agent_id = await offload(_verified_agent, leg.session, number, centre, session_keys)
     except InvalidSessionHeader as error:
         log.warning("outbound call %s to %r from %s refused: %s", leg.call_id, number,
                     leg.source_address, error)  # fmt: skip
@@ -90,7 +93,7 @@ async def outbound_call(
         await leg.reject(503, NO_GATEWAY)
         return
     try:
-        contact_id = centre.outbound_started(agent_id, number)
+        contact_id = await offload(centre.outbound_started, agent_id, number)
     except UnknownSubject as error:
         log.warning("outbound call %s to %s refused: %s", leg.call_id, number, error)
         await leg.reject(403, "not an agent")
@@ -117,7 +120,7 @@ async def outbound_call(
             reason = "the number is busy" if busy else "the number did not answer"
             await leg.reject(code if 400 <= code <= 699 else 480, reason)
             return
-        centre.outbound_answered(contact_id)
+        await offload(centre.outbound_answered, contact_id)
         await leg.answer()
         await leg.bridge()
         progress(agent_id, contact_id, "bridged")
@@ -130,7 +133,7 @@ async def outbound_call(
             cause = "worker_died" if gone.cause == "worker_died" else "error"
     finally:
         try:
-            centre.ended(contact_id, by, cause=cause)
+            await offload(centre.ended, contact_id, by, cause=cause)
         except CentreError as error:
             log.warning("outbound contact %d could not be ended: %s", contact_id, error)
         log.info("contact %d: agent %d's call to %s ended (by %s)", contact_id, agent_id,

@@ -293,7 +293,12 @@ class CentreKernel(Journaled):
                 pass  # logged where it failed; the timers are undone and fire again later
             except Exception:
                 logger.exception("a timer of the running centre failed")
-            pending = self.seconds_to_next_timer()
+            # The lock may be held by a write: asked from the thread too.
+            pending = (
+                await asyncio.to_thread(self.seconds_to_next_timer)
+                if in_thread
+                else self.seconds_to_next_timer()
+            )
             await sleep(TIMER_POLL_S if pending is None else min(pending, TIMER_POLL_S))
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
