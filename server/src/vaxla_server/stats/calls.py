@@ -107,9 +107,11 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
                 call.left_queue = "answered"
             case Abandoned() if call.left_queue != "answered":
                 call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
-            case Overflowed():
+            case Overflowed() if call.left_queue != "answered":
                 # Also a caller turned away before it could wait (closed, nobody logged
-                # in, full): that queue is where it was, and the log names it.
+                # in, full): that queue is where it was, and the log names it. A call
+                # answered before (then parked or moved, and overflowing from there)
+                # stays answered, with the wait until its answer.
                 call.queue_id = event.queue_id
                 call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
             case Transferred():
