@@ -196,6 +196,49 @@ def test_the_database_refuses_update_and_delete(store: Store) -> None:
     assert store.events.read() == before
 
 
+def test_the_database_refuses_replacing_an_event(store: Store) -> None:
+    """SQLite's REPLACE deletes the row it conflicts with without the DELETE trigger;
+    PostgreSQL's upsert updates it. Both are refused, and the log is as it was."""
+    store.events.append(list(SAMPLES.values()))
+    before = store.events.read()
+    if store.engine.dialect.name == "postgresql":
+        statement = (
+            "INSERT INTO events (id, at, kind, payload) OVERRIDING SYSTEM VALUE "
+            "VALUES (1, now(), 'ended', '{}') ON CONFLICT (id) DO UPDATE SET kind = 'ended'"
+        )
+    else:
+        statement = (
+            "REPLACE INTO events (id, at, kind, payload) "
+            "VALUES (1, '2026-12-05 10:00:00', 'ended', '{}')"
+        )
+    with pytest.raises(DBAPIError, match="events is append-only"), store.engine.begin() as c:
+        c.execute(text(statement))
+    assert store.events.read() == before
+    store.events.append([ready(9)])  # appends go on
+
+
+def test_an_unreadable_event_is_reported_and_the_rest_read(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row written by hand (or by a newer version) that does not parse stops nothing:
+    it is left out of what is read and reported once, with its id."""
+    store.events.append([ready(1)])
+    with store.engine.begin() as c:
+        c.execute(
+            text("INSERT INTO events (at, kind, payload) VALUES (:at, 'no_such_kind', '{}')"),
+            {"at": T0},
+        )
+    store.events.append([ready(2)])
+    read = store.events.read()
+    assert [e.event.agent_id for e in read] == [1, 2]  # type: ignore[union-attr]
+    (bad_id,) = store.events.unreadable
+    assert "unknown kind 'no_such_kind'" in store.events.unreadable[bad_id]
+    store.events.read()
+    assert [r.message for r in caplog.records].count(
+        f"the event log has an unreadable event, left out: {store.events.unreadable[bad_id]}"
+    ) == 1
+
+
 def test_concurrent_appends_get_unique_increasing_ids(database_url: str) -> None:
     writers, batches, batch_size = 2, 25, 4
     stores = [open_store(url=database_url) for _ in range(writers)]

@@ -23,7 +23,7 @@ from vaxla_server.store.models import Base, UserRow
 from vaxla_server.store.transactions import write_transaction
 
 APPEND_ONLY_TRIGGERS = {
-    "sqlite": {"events_refuse_update", "events_refuse_delete"},
+    "sqlite": {"events_refuse_update", "events_refuse_delete", "events_refuse_replace"},
     "postgresql": {"events_refuse_update_delete", "events_refuse_truncate"},
 }
 

@@ -4,6 +4,7 @@ It has ``append`` and ``read`` and nothing else; the database refuses UPDATE and
 on the table as well, so a bug elsewhere cannot rewrite history either.
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast, get_args
@@ -22,6 +23,8 @@ from vaxla_server.store.errors import (
 from vaxla_server.store.events import EVENT_ADAPTER, SUBJECT_FIELDS, BaseEvent, Event, EventKind
 from vaxla_server.store.models import EventRow
 from vaxla_server.store.transactions import write_transaction
+
+log = logging.getLogger(__name__)
 
 _EVENTS = cast(Table, EventRow.__table__)
 _MODELS: dict[str, type[BaseEvent]] = {
@@ -43,6 +46,8 @@ class EventLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.unreadable: dict[int, str] = {}
+        """Events read that could not be understood, by id: what was wrong with each."""
 
     def append(self, events: Iterable[Event | Mapping[str, Any]]) -> list[int]:
         """Append ``events`` in one transaction and return their ids, in the same order.
@@ -92,8 +97,22 @@ class EventLog:
             query = query.where(_EVENTS.c.agent_id == agent)
         if queue is not None:
             query = query.where(_EVENTS.c.queue_id == queue)
+        logged: list[LoggedEvent] = []
         with self._engine.connect() as connection:
-            return [_logged(row._mapping) for row in connection.execute(query)]
+            for row in connection.execute(query):
+                try:
+                    logged.append(_logged(row._mapping))
+                except CorruptEvent as error:
+                    self._report(row._mapping["id"], error)
+        return logged
+
+    def _report(self, event_id: int, error: CorruptEvent) -> None:
+        """An event that cannot be read (written by hand, or by a newer version) is
+        left out of what is read, and reported once, not fatal: the server starts and
+        the rest of the log is read."""
+        if event_id not in self.unreadable:
+            self.unreadable[event_id] = str(error)
+            log.error("the event log has an unreadable event, left out: %s", error)
 
 
 def _kind_values(kinds: Iterable[EventKind | str]) -> list[str]:
