@@ -38,6 +38,7 @@ class Services:
     """The server's services, wired."""
 
     clock: WallClock
+    store: Store
     notifier: Notifier
     configuration: Configuration
     centre: ContactCentre
@@ -75,6 +76,7 @@ def compose(
     )
     return Services(
         clock=clock,
+        store=store,
         notifier=notifier,
         configuration=configuration,
         centre=centre,

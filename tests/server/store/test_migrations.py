@@ -89,6 +89,8 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "queue_flows",
             "queue_priority_rules",
             "alarm_rules",
+            # Revision 0005: the health check's probe.
+            "store_probe",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

@@ -105,6 +105,12 @@ class ServerClient:
     async def health(self) -> Health:
         """The server's health; raises ``IncompatibleServer`` for another protocol."""
         response = await self._request("GET", "/health")
+        if response.status_code == httpx.codes.SERVICE_UNAVAILABLE:
+            # A degraded server says why in a health body of its own.
+            try:
+                return Health.model_validate_json(response.content)
+            except ValidationError:
+                pass  # not ours: the usual "HTTP 503" below
         data = self._json(response)
         # Compare versions before validating: a server speaking another protocol may
         # well send a different health shape, and the mismatch is the useful message.

@@ -593,6 +593,10 @@
         <translation>administratör</translation>
     </message>
     <message>
+        <source>The server has a problem: {0}</source>
+        <translation>Servern har ett problem: {0}</translation>
+    </message>
+    <message>
         <source>{0} — server {1}, protocol {2}</source>
         <translation>{0} — server {1}, protokoll {2}</translation>
     </message>

@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
                 return self.tr("administrator")
 
     def show_health(self, health: Health) -> None:
+        if health.status != "ok":
+            self.show_problem(
+                self.tr("The server has a problem: {0}").format("; ".join(health.problems))
+            )
+            return
         self.health_label.setText(
             self.tr("{0} — server {1}, protocol {2}").format(
                 health.status, health.version, health.protocol_version

@@ -13,6 +13,7 @@ from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.services import Services
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
 
 
@@ -43,6 +44,10 @@ def get_board(connection: HTTPConnection) -> QueueBoard:
     return get_services(connection).board
 
 
+def get_store(connection: HTTPConnection) -> StoreService:
+    return get_services(connection).store
+
+
 def get_telephony(connection: HTTPConnection) -> Telephony | None:
     return get_services(connection).telephony
 
@@ -51,4 +56,5 @@ Centre = Annotated[ContactCentre, Depends(get_centre)]
 Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
 Now = Annotated[WallClock, Depends(get_clock)]
+Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]

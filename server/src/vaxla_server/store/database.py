@@ -4,19 +4,22 @@
 needs and brings the schema to the newest migration before anything else touches it.
 """
 
+import logging
 import sqlite3
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from vaxla_server.store import migrate
 from vaxla_server.store.errors import DatabaseUnreachable, StoreError, UnsupportedDatabase
 from vaxla_server.store.event_log import EventLog
-from vaxla_server.store.transactions import SQLITE_BEGIN
+from vaxla_server.store.transactions import SQLITE_BEGIN, write_transaction
+
+log = logging.getLogger(__name__)
 
 SQLITE_FILE_NAME = "vaxla.sqlite3"
 # How long a writer waits for another connection's write to finish before giving up.
@@ -34,7 +37,26 @@ class Store:
     def url(self) -> URL:
         return self.engine.url
 
+    def write_problem(self) -> str | None:
+        """Why the store cannot write now (read-only, full, gone), in words; ``None``
+        when a write was committed just now (one row of ``store_probe``)."""
+        try:
+            with write_transaction(self.engine) as connection:
+                connection.execute(text("UPDATE store_probe SET checks = checks + 1 WHERE id = 1"))
+        except SQLAlchemyError as error:
+            reason = getattr(error, "orig", None) or error
+            return f"the store cannot write: {reason}"
+        return None
+
     def close(self) -> None:
+        """Checkpoint a SQLite store's write-ahead log into its main file (so a copy of
+        that file alone is the whole database), then close every connection."""
+        if self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except SQLAlchemyError as error:
+                log.warning("the store's write-ahead log was not checkpointed: %s", error)
         self.engine.dispose()
 
     def __enter__(self) -> Self:

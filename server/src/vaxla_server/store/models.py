@@ -95,6 +95,15 @@ class EventRow(Base):
 USER_ROLES = ("agent", "operator", "supervisor", "admin")
 
 
+class StoreProbeRow(Base):
+    """One row the health check rewrites, to know the store can write (revision 0005)."""
+
+    __tablename__ = "store_probe"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    checks: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
 class UserRow(Base):
     """A person who logs in: agents, operators, supervisors and administrators.
 

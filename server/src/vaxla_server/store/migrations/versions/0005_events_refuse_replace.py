@@ -1,4 +1,4 @@
-"""The event log refuses REPLACE too.
+"""The event log refuses REPLACE too, and the store has a row to prove it can write.
 
 SQLite's ``INSERT OR REPLACE`` (``REPLACE INTO``) deletes the row it conflicts with
 without firing the DELETE trigger (unless recursive triggers are on), so it could
@@ -7,6 +7,9 @@ before anything happens. PostgreSQL needs nothing new: the ids are ``GENERATED A
 (an insert cannot name one), ``ON CONFLICT DO UPDATE`` fires the UPDATE trigger, and
 TRUNCATE has its own.
 
+``store_probe`` holds one row that ``GET /health`` rewrites: a store that is read-only
+or full answers the health check with its reason instead of 200.
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
@@ -14,6 +17,7 @@ Create Date: 2026-12-05
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
@@ -35,8 +39,15 @@ END
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(_SQLITE_TRIGGER)
+    probe = op.create_table(
+        "store_probe",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("checks", sa.BigInteger(), nullable=False),
+    )
+    op.bulk_insert(probe, [{"id": 1, "checks": 0}])
 
 
 def downgrade() -> None:
+    op.drop_table("store_probe")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER events_refuse_replace")
