@@ -15,7 +15,7 @@ from vaxla_dispatcher import (
     Offer,
     SetAgentState,
 )
-from vaxla_server.acd.centre.engine import dispatcher_events
+from vaxla_server.centre.engine import dispatcher_events
 from vaxla_server.config import (
     AgentSettings,
     Configuration,

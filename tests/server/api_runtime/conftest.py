@@ -10,9 +10,9 @@ import pytest
 from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
 from tests.server.auth.test_api import Api
 from vaxla_protocol import Role
-from vaxla_server.acd.centre import ContactCentre
 from vaxla_server.app import create_app
 from vaxla_server.auth import Auth
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
 from vaxla_server.config.settings import ServiceGoal
 from vaxla_server.store import Store, open_store

@@ -31,9 +31,10 @@ from vaxla_protocol.config import (
     Weekday,
 )
 from vaxla_protocol.offers import session_key
-from vaxla_server.acd.centre import ContactCentre, follow_offers
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
+from vaxla_server.centre import follow_offers
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import ManualClock
 from vaxla_server.config import Configuration
 from vaxla_server.media.messages import (

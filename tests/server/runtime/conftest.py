@@ -10,7 +10,8 @@ import pytest
 from tests.server.auth.conftest import FakeClock
 from tests.server.config.conftest import add_user
 from vaxla_protocol.offers import OfferToken
-from vaxla_server.acd.centre import AgentLeg, ContactCentre, OfferedContact
+from vaxla_server.centre import AgentLeg, OfferedContact
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
 from vaxla_server.config.settings import ServiceGoal
 from vaxla_server.store import Store, open_store

@@ -10,7 +10,8 @@ import pytest
 
 from tests.server.runtime.conftest import SESSION_KEY, RecordingDelivery, World, configure
 from vaxla_protocol.offers import verify_offer_header
-from vaxla_server.acd.centre import ContactCentre, InvalidAction, InvalidValue, UnknownSubject
+from vaxla_server.centre import InvalidAction, InvalidValue, UnknownSubject
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import ManualClock
 from vaxla_server.config import LicenceExceeded
 from vaxla_server.store import open_store

@@ -7,7 +7,7 @@ import pytest
 
 from tests.server.runtime.conftest import World
 from tests.server.runtime.test_centre import events_of, kinds, log_in
-from vaxla_server.acd.centre import InvalidAction, UnknownSubject
+from vaxla_server.centre import InvalidAction, UnknownSubject
 from vaxla_server.stats.calls import call_log
 from vaxla_server.store.events import Event, EventKind
 

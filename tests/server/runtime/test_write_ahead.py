@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from tests.server.runtime.conftest import SESSION_KEY, World
-from vaxla_server.acd.centre import EventLogUnavailable
+from vaxla_server.centre import EventLogUnavailable
 from vaxla_server.store.events import Answered, ContactEntered, EventKind, NotAnswered
 
 

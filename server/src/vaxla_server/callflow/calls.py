@@ -4,7 +4,7 @@ listeners told how the agents' calls go (the event socket).
 
 The flow (``callflow/flow.py``) owns a :class:`Calls`: it adds a caller's :class:`Call`
 when the call starts and removes it when it ends. It hands the same object to the call
-control (``callflow/control.py``), which reads the calls and the gateway from it and
+control (``control/flow.py``), which reads the calls and the gateway from it and
 publishes through it, so the control never reaches into the flow and the flow imports
 the control one way only.
 """

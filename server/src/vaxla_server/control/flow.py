@@ -1,7 +1,7 @@
 """An agent's control of the call it is in: transfer (blind or attended; to a queue, an
 agent or an outside number) and the personal queue (park, take back; R22).
 
-The API asks (``api/control.py``), the caller's own flow task carries it out: while caller
+The API asks (``control/routes.py``), the caller's own flow task carries it out: while caller
 and agent talk, :meth:`CallControl.during_call` is what that task awaits, so every change
 of the call's legs happens in the one task that owns the call, in order. A request is
 checked before it is handed over — unknown contact, not this agent's call, unknown
@@ -51,12 +51,12 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_protocol.offers import OFFER_HEADER
-from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, ContactView
-from vaxla_server.acd.centre.errors import CentreError
 from vaxla_server.callflow.calls import Call, CallMessage, Calls, Listener
 from vaxla_server.callflow.legs import CallGone
-from vaxla_server.callflow.outbound import NUMBER, OUTSIDE_RING_S, outside_uri
+from vaxla_server.centre import CENTRE_EVENTS, CentreError, ContactView
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, wait_for
+from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
 
 log = logging.getLogger(__name__)

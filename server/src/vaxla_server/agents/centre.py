@@ -3,11 +3,11 @@ classification, and the agents as the centre sees them."""
 
 from collections.abc import Sequence
 
-from vaxla_server.acd.centre.delivery import AgentLeg
-from vaxla_server.acd.centre.engine import SetAgentState
-from vaxla_server.acd.centre.errors import InvalidAction, InvalidValue
-from vaxla_server.acd.centre.kernel import CentreKernel
-from vaxla_server.acd.centre.state import AgentView, _Session
+from vaxla_server.centre.delivery import AgentLeg
+from vaxla_server.centre.engine import SetAgentState
+from vaxla_server.centre.errors import InvalidAction, InvalidValue
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import AgentView, _Session
 from vaxla_server.store.events import (
     AgentLoggedIn,
     AgentLoggedOut,

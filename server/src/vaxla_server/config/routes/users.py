@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from vaxla_protocol.users import NewUser, PasswordReset, UserChange, UserItem
-from vaxla_server.api.config_common import (
+from vaxla_server.api.deps import Now, get_auth
+from vaxla_server.auth import Auth, User
+from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
     WRITE_RESPONSES,
@@ -14,8 +16,6 @@ from vaxla_server.api.config_common import (
     PathName,
     answering_refusals,
 )
-from vaxla_server.api.deps import Now, get_auth
-from vaxla_server.auth import Auth, User
 from vaxla_server.config.user_admin import change_user
 
 router = APIRouter(prefix="/users", tags=["users"])

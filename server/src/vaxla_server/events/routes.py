@@ -32,12 +32,13 @@ from vaxla_protocol.events import (
     Welcome,
 )
 from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
-from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, UnknownSubject
-from vaxla_server.api.agent import agent_state
+from vaxla_server.agents.wire import agent_state
 from vaxla_server.api.deps import get_services
 from vaxla_server.auth import Auth, InvalidToken, User
 from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.callflow.control import ControlMessage
+from vaxla_server.centre import CENTRE_EVENTS, UnknownSubject
+from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.control.flow import ControlMessage
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store.events import Event, Offered
 

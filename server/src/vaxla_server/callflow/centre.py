@@ -2,9 +2,9 @@
 choices, digits entered, announcements, transfers to outside numbers and callers turned
 away by an overflow rule."""
 
-from vaxla_server.acd.centre.errors import InvalidAction
-from vaxla_server.acd.centre.kernel import CentreKernel
-from vaxla_server.acd.centre.state import OverflowRule
+from vaxla_server.centre.errors import InvalidAction
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import OverflowRule
 from vaxla_server.store.events import (
     AnnouncementKind,
     AnnouncementPlayed,

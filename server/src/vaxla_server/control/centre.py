@@ -4,8 +4,8 @@ and the personal queue — parking a call and taking it back (R22)."""
 import functools
 
 from vaxla_protocol.offers import OfferToken, make_offer_token
-from vaxla_server.acd.centre.delivery import AgentLeg
-from vaxla_server.acd.centre.engine import (
+from vaxla_server.centre.delivery import AgentLeg
+from vaxla_server.centre.engine import (
     AddContact,
     DispatcherEvent,
     EndContact,
@@ -13,9 +13,9 @@ from vaxla_server.acd.centre.engine import (
     SetAgentState,
     SetPriority,
 )
-from vaxla_server.acd.centre.errors import InvalidAction, InvalidValue
-from vaxla_server.acd.centre.kernel import CentreKernel
-from vaxla_server.acd.centre.state import ContactView, _Contact
+from vaxla_server.centre.errors import InvalidAction, InvalidValue
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import ContactView, _Contact
 from vaxla_server.store.events import AgentReady, Event, Parked, Transferred
 
 TRANSFER_TAKEN_S = 20.0

@@ -1,5 +1,5 @@
 """``/config/...`` for what is not a list of items under a key (those are
-``config_kinds.py``): whether a pause reason or classification code is offered, the
+``kinds.py``): whether a pause reason or classification code is offered, the
 licence (one of it), prompts (by name and language, default or custom), the whole
 document and its problems.
 
@@ -18,7 +18,8 @@ from vaxla_protocol.config import (
     PromptItem,
     ResolvedPrompt,
 )
-from vaxla_server.api.config_common import (
+from vaxla_server.config import NotFound, UnknownPrompt
+from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
     WRITE_RESPONSES,
@@ -28,7 +29,6 @@ from vaxla_server.api.config_common import (
     Reader,
     answering_refusals,
 )
-from vaxla_server.config import NotFound, UnknownPrompt
 
 router = APIRouter(prefix="/config", tags=["configuration"])
 _NO_CONTENT = status.HTTP_204_NO_CONTENT

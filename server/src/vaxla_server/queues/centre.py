@@ -4,10 +4,10 @@ them."""
 
 from collections.abc import Mapping
 
-from vaxla_server.acd.centre.engine import Accept, AddContact, Decline, MoveContact, RemoveContact
-from vaxla_server.acd.centre.errors import InvalidAction, InvalidValue, UnknownSubject
-from vaxla_server.acd.centre.kernel import CentreKernel
-from vaxla_server.acd.centre.state import ContactView, EndedBy, OverflowRule, QueueView, _Contact
+from vaxla_server.centre.engine import Accept, AddContact, Decline, MoveContact, RemoveContact
+from vaxla_server.centre.errors import InvalidAction, InvalidValue, UnknownSubject
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import ContactView, EndedBy, OverflowRule, QueueView, _Contact
 from vaxla_server.config.settings import QueueSettings
 from vaxla_server.store.events import (
     Abandoned,

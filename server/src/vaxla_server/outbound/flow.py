@@ -32,9 +32,9 @@ from typing import Protocol
 
 from vaxla_protocol.control import CallProgressState
 from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_session_header
-from vaxla_server.acd.centre import ContactCentre, EndedBy
-from vaxla_server.acd.centre.errors import CentreError, UnknownSubject
 from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.centre import CentreError, EndedBy, UnknownSubject
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.store.events import EndCause
 
 log = logging.getLogger(__name__)

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends, Query
 from vaxla_protocol import Role
 from vaxla_protocol.stats import AgentReportRow, QueueReportRow
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
-from vaxla_server.api.calls import user_names
 from vaxla_server.api.centre_access import FORBIDDEN, Centre, Responses
 from vaxla_server.api.deps import Now, get_auth
 from vaxla_server.auth import Auth, User
 from vaxla_server.stats import agent_figures, events_between, queue_intervals
 from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import QueueFigures
+from vaxla_server.stats.routes.calls import user_names
 
 ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN}
 

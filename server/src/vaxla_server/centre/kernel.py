@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from vaxla_protocol.offers import OfferToken, make_offer_token
-from vaxla_server.acd.centre.delivery import (
+from vaxla_server.centre.delivery import (
     OFFERS,
     AgentLeg,
     Delivery,
@@ -28,7 +28,7 @@ from vaxla_server.acd.centre.delivery import (
     Withdrawal,
     follow_offers,
 )
-from vaxla_server.acd.centre.engine import (
+from vaxla_server.centre.engine import (
     RONA_REASON,
     AddAgent,
     AddQueue,
@@ -46,10 +46,10 @@ from vaxla_server.acd.centre.engine import (
     UpdateQueue,
     dispatcher_events,
 )
-from vaxla_server.acd.centre.errors import EventLogUnavailable, InvalidAction, UnknownSubject
-from vaxla_server.acd.centre.journal import Journal, Journaled, recording
-from vaxla_server.acd.centre.recovery import left_open
-from vaxla_server.acd.centre.state import (
+from vaxla_server.centre.errors import EventLogUnavailable, InvalidAction, UnknownSubject
+from vaxla_server.centre.journal import Journal, Journaled, recording
+from vaxla_server.centre.recovery import left_open
+from vaxla_server.centre.state import (
     AgentView,
     ConfigSource,
     ContactView,
@@ -60,7 +60,7 @@ from vaxla_server.acd.centre.state import (
     _Offer,
     _Session,
 )
-from vaxla_server.acd.centre.timers import Timers
+from vaxla_server.centre.timers import Timers
 from vaxla_server.config import CONFIG_CHANGED, ConfigSnapshot, Configuration, QueueNotEmpty
 from vaxla_server.config.settings import AgentProfile, QueueSettings
 from vaxla_server.notifier import Notifier, Topic

@@ -6,7 +6,7 @@ announcement sets, digit collections, menus, entry points and alarm rules.
 (``GET /{key}``), add (``POST``), replace (``PUT /{key}``, which may rename) and delete;
 a kind has those it gives a ``Route`` for. What does not fit that shape (a pause reason's
 active flag, prompts by name and language, the licence, the whole document) is in
-``config_basics.py``.
+``basics.py``.
 
 Reads are for administrators and supervisors, except that every role may read the pause
 reasons and classification codes (the desktop offers them); writes are for
@@ -29,7 +29,10 @@ from vaxla_protocol.config import (
     SkillItem,
 )
 from vaxla_server.api.access import RoleRequirement
-from vaxla_server.api.config_common import (
+from vaxla_server.auth import User
+from vaxla_server.config import Configuration, kinds
+from vaxla_server.config.repository import NamedKind, Repository
+from vaxla_server.config.routes.common import (
     EVERY_USER,
     ITEM_RESPONSES,
     NAME_PATTERN,
@@ -40,9 +43,6 @@ from vaxla_server.api.config_common import (
     Config,
     answering_refusals,
 )
-from vaxla_server.auth import User
-from vaxla_server.config import Configuration, kinds
-from vaxla_server.config.repository import NamedKind, Repository
 from vaxla_server.config.wire import agent_item, agent_settings, queue_item, queue_settings
 
 Call = TypeVar("Call", bound=Callable[..., Any])

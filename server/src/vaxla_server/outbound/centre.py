@@ -1,16 +1,16 @@
-"""Outbound calls from the agent's softphone (callflow/outbound.py); such a call
+"""Outbound calls from the agent's softphone (outbound/flow.py); such a call
 ends through ``ContactCentre.ended`` like any contact (the kernel's ``_outbound_over``)."""
 
-from vaxla_server.acd.centre.errors import InvalidAction
-from vaxla_server.acd.centre.kernel import CentreKernel
-from vaxla_server.acd.centre.state import _Contact
+from vaxla_server.centre.errors import InvalidAction
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import _Contact
 from vaxla_server.store.events import ContactEntered, Event, OutboundAnswered, OutboundCall
 
 
 class OutboundCalls(CentreKernel):
     """An agent calls an outside number."""
 
-    # Outbound calls from the agent's softphone (callflow/outbound.py)
+    # Outbound calls from the agent's softphone (outbound/flow.py)
 
     def outbound_started(self, agent_id: int, number: str) -> int:
         """The agent calls the outside ``number``; the new contact's id. It is busy until

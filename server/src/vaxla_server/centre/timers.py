@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from vaxla_server.acd.centre.journal import Snapshots, Undo
+from vaxla_server.centre.journal import Snapshots, Undo
 
 
 @dataclass(order=True)

@@ -10,34 +10,34 @@ Time is the injected clock's; the centre keeps its own seconds line for the disp
 are timers on that line, run by ``tick()`` — which every action calls first, and which
 the server's timer task calls when the next timer is due.
 
-The centre is a small kernel and the features that use it, one module each, composed
-here in ``ContactCentre``:
+The centre is a small kernel (this package) and the features that use it, each in its
+own slice, composed here in ``ContactCentre``:
 
-- ``kernel.py`` — ``CentreKernel``: construction and state (the contacts, sessions and
-  offers, the dispatcher, the timers, the journal, the lock, the notifier, the clock and
-  the centre's seconds line), the write-ahead transaction (``_transaction``,
-  ``_changing_dispatcher``, ``_apply``, ``_finish``), start, reload and the timers, and
-  the helpers more than one feature uses;
-- ``state.py`` — the journaled records (``_Contact``, ``_Session``, ``_Offer``) and the
-  views handed out (``AgentView``, ``ContactView``, ``QueueView``);
-- ``agents.py`` — ``AgentDesk``: log-in, log-out, ready, pause, classify, agent views;
-- ``contacts.py`` — ``Contacts``: enter, queue, answered, declined, abandoned, ended,
-  move, overflowed, contact and queue views;
-- ``steps.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
-- ``control.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
-- ``outbound.py`` — ``OutboundCalls``: the agent's calls to outside numbers.
+- ``centre/kernel.py`` — ``CentreKernel``: construction and state (the contacts,
+  sessions and offers, the dispatcher, the timers, the journal, the lock, the notifier,
+  the clock and the centre's seconds line), the write-ahead transaction
+  (``_transaction``, ``_changing_dispatcher``, ``_apply``, ``_finish``), start, reload
+  and the timers, and the helpers more than one feature uses;
+- ``centre/state.py`` — the journaled records (``_Contact``, ``_Session``, ``_Offer``)
+  and the views handed out (``AgentView``, ``ContactView``, ``QueueView``);
+- ``agents/centre.py`` — ``AgentDesk``: log-in, log-out, ready, pause, classify, agent
+  views;
+- ``queues/centre.py`` — ``Contacts``: enter, queue, answered, declined, abandoned,
+  ended, move, overflowed, contact and queue views;
+- ``callflow/centre.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
+- ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
+- ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers.
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
-imports the centre from the package (``vaxla_server.acd.centre``), never these modules.
+takes ``ContactCentre`` from this module and the views and errors from the package
+(``vaxla_server.centre``), never a feature's centre part (``make lint`` checks both).
 """
 
-from vaxla_server.acd.centre.agents import AgentDesk
-from vaxla_server.acd.centre.contacts import Contacts
-from vaxla_server.acd.centre.control import TRANSFER_TAKEN_S, CallControlSteps
-from vaxla_server.acd.centre.kernel import CENTRE_EVENTS, TIMER_POLL_S
-from vaxla_server.acd.centre.outbound import OutboundCalls
-from vaxla_server.acd.centre.state import (
+from vaxla_server.agents.centre import AgentDesk
+from vaxla_server.callflow.centre import CallFlowSteps
+from vaxla_server.centre.kernel import CENTRE_EVENTS, TIMER_POLL_S
+from vaxla_server.centre.state import (
     AgentStatus,
     AgentView,
     ConfigSource,
@@ -48,7 +48,9 @@ from vaxla_server.acd.centre.state import (
     QueueView,
     WallClock,
 )
-from vaxla_server.acd.centre.steps import CallFlowSteps
+from vaxla_server.control.centre import TRANSFER_TAKEN_S, CallControlSteps
+from vaxla_server.outbound.centre import OutboundCalls
+from vaxla_server.queues.centre import Contacts
 
 __all__ = [
     "CENTRE_EVENTS",

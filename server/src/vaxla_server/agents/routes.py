@@ -13,11 +13,10 @@ from vaxla_protocol.agent import (
     AgentState,
     ClassifyRequest,
     PauseRequest,
-    QueueRef,
 )
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone
-from vaxla_server.acd.centre import AgentView, ContactCentre, UnknownSubject
+from vaxla_server.agents.wire import agent_state
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, BearerCredentials, require_role
 from vaxla_server.api.centre_access import (
     CENTRE_ERRORS,
@@ -28,6 +27,7 @@ from vaxla_server.api.centre_access import (
 )
 from vaxla_server.api.deps import Voice
 from vaxla_server.auth import User
+from vaxla_server.centre import UnknownSubject
 
 AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 
@@ -37,20 +37,6 @@ agents_router = APIRouter(prefix="/agents", tags=["agent"])
 AgentUser = Annotated[User, Depends(require_role(Role.AGENT))]
 Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
-
-
-def agent_state(centre: ContactCentre, view: AgentView) -> AgentState:
-    names = centre.queue_names()
-    return AgentState(
-        agent_id=view.agent_id,
-        username=view.username,
-        state=view.state,
-        reason=view.reason,
-        queues=[QueueRef(id=q, name=names.get(q, str(q))) for q in view.queues],
-        member_of=[QueueRef(id=q, name=names.get(q, str(q))) for q in view.member_of],
-        last_contact=view.last_contact,
-        wrap_up_until=view.wrap_up_until,
-    )
 
 
 def _own(user: User) -> int:

@@ -1,6 +1,6 @@
 """``/agent/transfer``, ``/agent/park``, ``/agent/parked``: the calling agent's control of
 the call it is in (see ``vaxla_protocol.control`` for the contract and
-``callflow/control.py`` for what happens to the call). Agents only, on their own calls.
+``control/flow.py`` for what happens to the call). Agents only, on their own calls.
 
 Without telephony (a server that takes no calls) there is no call to control: every
 route answers 409 saying so.
@@ -18,7 +18,7 @@ from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Responses, centre_errors
 from vaxla_server.api.deps import Voice
 from vaxla_server.auth import User
-from vaxla_server.callflow.control import CallControl, ControlError
+from vaxla_server.control.flow import CallControl, ControlError
 
 ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 

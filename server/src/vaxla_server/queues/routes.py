@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from vaxla_protocol import Role
 from vaxla_protocol.agent import MoveRequest, QueueState, WaitingContact
-from vaxla_server.acd.centre import ContactView
 from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import (
     CENTRE_ERRORS,
@@ -19,6 +18,7 @@ from vaxla_server.api.centre_access import (
 )
 from vaxla_server.api.deps import Board, Now
 from vaxla_server.auth import User
+from vaxla_server.centre import ContactView
 
 _EPSILON = timedelta(microseconds=1)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from vaxla_server.acd.centre.journal import Journaled
+from vaxla_server.centre.journal import Journaled
 from vaxla_server.config import ClassificationCode, ConfigSnapshot, Licence, PauseReason
 from vaxla_server.store.events import Channel, Event
 
