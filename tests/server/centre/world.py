@@ -1,5 +1,7 @@
-"""Runtime tests: the contact centre over a real store and configuration, with a clock
-that moves only when told to and a delivery that records what it is asked to ring."""
+"""The running centre the slices' tests share (``world``, registered in
+``tests/server/conftest.py``): the contact centre over a real store and configuration,
+with a clock that moves only when told to and a delivery that records what it is asked
+to ring."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field

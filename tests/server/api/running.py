@@ -1,4 +1,5 @@
-"""API tests of the running centre: the real app on a real store, a clock that moves
+"""The app over a running centre, for the slices' route tests (``running``, registered in
+``tests/server/conftest.py``): the real app on a real store, a clock that moves
 only when told to, and a configuration made before the app starts."""
 
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ import pytest
 
 from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
 from tests.server.auth.test_api import Api
-from vaxla_protocol import Role
+from vaxla_protocol import API_PREFIX, Role
 from vaxla_server.app import create_app
 from vaxla_server.auth import Auth
 from vaxla_server.centre.contact_centre import ContactCentre
@@ -70,3 +71,27 @@ def running(tmp_path: Path) -> Iterator[Centre]:
 @pytest.fixture
 def running_on_both(store: Store) -> Centre:
     return build(store, FakeClock())
+
+
+def a_day(running: Centre) -> tuple[int, int, int]:
+    """anna answers c0 after 5 s and talks 60 s; c1 abandons after 40 s; c2 waits."""
+    centre, clock = running.centre, running.clock
+    assert (
+        running.api.request(
+            "POST", f"{API_PREFIX}/agent/login", token=running.token("anna"), json={}
+        ).status_code
+        == 200
+    )
+    answered = centre.enter("100", "+46700000001")
+    centre.queue(answered, running.ids["support"])
+    clock.advance(seconds=5)
+    centre.answered(answered, running.ids["anna"])
+    abandoned = centre.enter("100", "+46700000002")
+    centre.queue(abandoned, running.ids["support"])
+    clock.advance(seconds=40)
+    centre.abandoned(abandoned)
+    waiting = centre.enter("200", None)
+    centre.queue(waiting, running.ids["support"])
+    clock.advance(seconds=20)
+    centre.ended(answered, "caller")
+    return answered, abandoned, waiting

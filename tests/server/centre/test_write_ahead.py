@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from tests.server.runtime.conftest import SESSION_KEY, World
+from tests.server.centre.world import SESSION_KEY, World
 from vaxla_server.centre import EventLogUnavailable
 from vaxla_server.store.events import Answered, ContactEntered, EventKind, NotAnswered
 

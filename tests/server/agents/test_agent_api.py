@@ -1,7 +1,7 @@
 """``/agent`` and ``/agents`` through HTTP against the real app."""
 
-from tests.server.api_runtime.conftest import Centre
-from tests.server.runtime.test_write_ahead import refusing_writes
+from tests.server.api.running import Centre
+from tests.server.centre.test_write_ahead import refusing_writes
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import AgentState
 from vaxla_server.store.events import EventKind

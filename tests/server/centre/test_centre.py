@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.runtime.conftest import SESSION_KEY, RecordingDelivery, World, configure
+from tests.server.centre.world import SESSION_KEY, RecordingDelivery, World, configure
 from vaxla_protocol.offers import verify_offer_header
 from vaxla_server.centre import InvalidAction, InvalidValue, UnknownSubject
 from vaxla_server.centre.contact_centre import ContactCentre

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient, WebSocketTestSession
 
-from tests.server.api_runtime.conftest import Centre
+from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import (
     CLOSE_BAD_HELLO,

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.api_runtime.conftest import Centre
+from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
 from vaxla_server.telephony import TelephonySettings
