@@ -1,5 +1,9 @@
 """Server tests that touch the store run on both engines: SQLite in a temporary directory
 and a real PostgreSQL (one server for the whole session).
+
+The folders mirror the server's slices; the fixtures more than one of them uses are
+registered here: a running centre (``world``, ``world_on_both``: ``centre/world.py``) and
+the app over one (``running``, ``running_on_both``: ``api/running.py``).
 """
 
 import uuid
@@ -10,6 +14,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.postgres_server import PostgresServer, PostgresUnavailable
+from tests.server.api.running import running as running
+from tests.server.api.running import running_on_both as running_on_both
+from tests.server.centre.world import world as world
+from tests.server.centre.world import world_on_both as world_on_both
 from vaxla_server.store import Store, open_store
 from vaxla_server.store.database import sqlite_url
 

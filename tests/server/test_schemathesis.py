@@ -57,7 +57,7 @@ Operation = APIOperation[Any, Any, Any, Any]
 # The configuration and user routes answer 400 to a schema-valid body that breaks a rule
 # the schema cannot state (min_length above max_length, a menu pointing to a missing
 # queue, a weak password), so schemathesis' "valid data is accepted" check does not hold
-# for them; the API tests in tests/server/api_config check those answers one by one.
+# for them; the API tests in tests/server/config/routes check those answers one by one.
 RULE_CHECKED_PATHS = ("/api/v1/config/", "/api/v1/users")
 
 

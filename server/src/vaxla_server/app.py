@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
-from vaxla_server.api import auth, config_routes, health, runtime_routes
+from vaxla_server.api.routers import routers
 from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.services import compose
@@ -56,8 +56,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
-    app.include_router(health.router, prefix=API_PREFIX)
-    app.include_router(auth.router, prefix=API_PREFIX)
-    for router in (*config_routes.routers, *runtime_routes.routers):
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     return app

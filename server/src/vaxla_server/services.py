@@ -9,8 +9,8 @@ one ``Notifier``. Tests build the same graph with their own clock and settings.
 
 from dataclasses import dataclass, field
 
-from vaxla_server.acd.centre import ContactCentre
 from vaxla_server.auth import Auth, AuthSettings
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.notifier import Notifier

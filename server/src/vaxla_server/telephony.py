@@ -17,15 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaxla_server.acd.centre import ContactCentre, follow_offers
-from vaxla_server.callflow.calls import CentreThread
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
+from vaxla_server.centre import follow_offers
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import Configuration
 from vaxla_server.config.changes import CONFIG_CHANGED, ConfigChange
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
+from vaxla_server.offload import CentreThread
 
 log = logging.getLogger(__name__)
 

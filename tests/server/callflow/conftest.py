@@ -31,10 +31,10 @@ from vaxla_protocol.config import (
     Weekday,
 )
 from vaxla_protocol.offers import session_key
-from vaxla_server.acd.centre import ContactCentre, follow_offers
-from vaxla_server.callflow.calls import inline
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
+from vaxla_server.centre import follow_offers
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import ManualClock
 from vaxla_server.config import Configuration
 from vaxla_server.media.messages import (
@@ -51,6 +51,7 @@ from vaxla_server.media.messages import (
     StopPlayback,
     ToWorker,
 )
+from vaxla_server.offload import inline
 from vaxla_server.store import Store, open_store
 from vaxla_server.store.event_log import LoggedEvent
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from vaxla_server.callflow.calls import CentreThread
+from vaxla_server.offload import CentreThread
 
 
 def test_a_blocked_write_does_not_stall_the_loop_and_calls_keep_their_order() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.server.callflow.conftest import MONDAY_MORNING, Site, document
 from vaxla_protocol.config import ConfigDocument
-from vaxla_server.callflow.outbound import outside_uri
 from vaxla_server.media.messages import Bridge, CancelAgentLeg, OriginateAgentLeg
+from vaxla_server.outbound.flow import outside_uri
 from vaxla_server.store import Store
 from vaxla_server.store.events import Ended, Overflowed
 

@@ -11,14 +11,14 @@ from typing import Any
 
 from fastapi import HTTPException, status
 
-from vaxla_server.acd.centre import (
+from vaxla_server.api.deps import Centre as Centre
+from vaxla_server.centre import (
     CentreError,
     EventLogUnavailable,
     InvalidAction,
     InvalidValue,
     UnknownSubject,
 )
-from vaxla_server.api.deps import Centre as Centre
 from vaxla_server.config import ConfigError, LicenceExceeded
 
 Responses = dict[int | str, dict[str, Any]]

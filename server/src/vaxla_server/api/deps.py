@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from vaxla_server.acd.centre import ContactCentre
 from vaxla_server.auth import Auth
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.services import Services

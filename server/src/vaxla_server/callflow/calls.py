@@ -4,17 +4,15 @@ listeners told how the agents' calls go (the event socket).
 
 The flow (``callflow/flow.py``) owns a :class:`Calls`: it adds a caller's :class:`Call`
 when the call starts and removes it when it ends. It hands the same object to the call
-control (``callflow/control.py``), which reads the calls and the gateway from it and
+control (``control/flow.py``), which reads the calls and the gateway from it and
 publishes through it, so the control never reaches into the flow and the flow imports
 the control one way only.
 """
 
 import asyncio
-import concurrent.futures
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ParamSpec, Protocol, TypeVar
 
 from vaxla_protocol.config import EntryPointItem, QueueItem
 from vaxla_protocol.control import (
@@ -37,49 +35,6 @@ and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
 CALL_NEWS: Topic[CallMessage] = Topic("the agents' calls")
 """Transfers, the personal queue, consultation offers and call progress, as they happen."""
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-class Offload(Protocol):
-    """Runs a call of the centre (each may write the event log, and each takes the
-    centre's lock, which a write holds) away from the event loop, so a slow or full disk
-    never stalls the calls in progress: :class:`CentreThread` in the server. Tests on a
-    manual clock pass ``inline``, so the loop settles exactly as the clock advances."""
-
-    def __call__(
-        self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> Awaitable[T]: ...
-
-
-async def inline(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    """``Offload`` that runs the call on the loop itself (tests on a manual clock)."""
-    return function(*args, **kwargs)
-
-
-class CentreThread:
-    """``Offload`` onto one thread of its own. Calls run one at a time, in the order they
-    were asked for (each is queued when asked, not when first awaited), so a caller's
-    ``answered`` is always written before its ``ended``; a pool of threads (what
-    ``asyncio.to_thread`` uses) may run them the other way round. A change once asked for
-    is carried out even if the task asking is cancelled meanwhile (the wait is shielded):
-    the flow's record and the centre's then agree on what was done."""
-
-    def __init__(self, name: str = "vaxla-centre") -> None:
-        self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix=name
-        )
-
-    def __call__(
-        self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> Awaitable[T]:
-        future = self._executor.submit(function, *args, **kwargs)
-        return asyncio.shield(asyncio.wrap_future(future))
-
-    def close(self) -> None:
-        """Wait for what was asked, then end the thread."""
-        self._executor.shutdown(wait=True)
 
 
 @dataclass

@@ -16,9 +16,9 @@ exist yet (recording, the callback list), so the configuration refuses them; a t
 without an outside gateway is logged and ends the call with the reason, never silently.
 
 The module layout: the record of a call and what the flow shares with the agent's call
-control live in ``callflow/calls.py``; the call control (``callflow/control.py``) is made
+control live in ``callflow/calls.py``; the call control (``control/flow.py``) is made
 here and imported from here, never importing this module; an agent's outbound call is
-``callflow/outbound.py``; the worker's side of a call is ``callflow/legs.py``.
+``outbound/flow.py``; the worker's side of a call is ``callflow/legs.py``.
 """
 
 import asyncio
@@ -47,20 +47,27 @@ from vaxla_protocol.config import (
     TransferTo,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
-from vaxla_server.acd.centre import CENTRE_EVENTS, ContactCentre, EndedBy, OverflowRule
-from vaxla_server.acd.centre.delivery import AgentLeg, OfferedContact
-from vaxla_server.acd.centre.errors import CentreError
-from vaxla_server.callflow.calls import Call, Calls, Offload
-from vaxla_server.callflow.control import CallControl, Rewait
+from vaxla_server.callflow.calls import Call, Calls
 from vaxla_server.callflow.legs import CallGone, CallLeg
-from vaxla_server.callflow.outbound import OUTSIDE_RING_S, outbound_call, outside_uri
+from vaxla_server.centre import (
+    CENTRE_EVENTS,
+    AgentLeg,
+    CentreError,
+    EndedBy,
+    OfferedContact,
+    OverflowRule,
+)
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock
 from vaxla_server.config.call_flow import build_schedule, digit_rule
 from vaxla_server.config.caller_input import CallerInputError, EnteredData, mask_personnummer
 from vaxla_server.config.caller_input import Personnummer as PersonnummerValue
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.schedule import Schedule, StatusKind
+from vaxla_server.control.flow import CallControl, Rewait
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
+from vaxla_server.offload import Offload
+from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call, outside_uri
 from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event
 
 log = logging.getLogger(__name__)
@@ -146,7 +153,7 @@ class CallFlow:
             queue_refusal=self.queue_refusal,
             offload=offload,
         )
-        """The agent's transfers and personal queue (``callflow/control.py``)."""
+        """The agent's transfers and personal queue (``control/flow.py``)."""
         self._session_keys = session_keys or (lambda agent_id: [])
         """The keys of an agent's open API sessions: an outbound call's header may be made
         with any of them."""

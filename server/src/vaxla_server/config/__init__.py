@@ -4,7 +4,7 @@ menus, entry points, queue call-flow settings and alarm rules (R10 to R24, R34).
 
 ``Configuration(store.engine)`` reads and changes it; a refused change raises a
 ``ConfigError`` that says what is wrong and changes nothing (the dispatcher's view of it
-is made at the dispatcher's one door, ``acd/centre/engine.py``). ``apply_document`` and
+is made at the dispatcher's one door, ``centre/engine.py``). ``apply_document`` and
 ``export_document`` load and save all of it as one ``vaxla_protocol.config.ConfigDocument``;
 ``check`` lists problems of what is stored.
 """

@@ -11,7 +11,7 @@ import threading
 from datetime import date, datetime, timedelta
 
 from vaxla_protocol.agent import QueueState
-from vaxla_server.acd.centre import ContactCentre
+from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import QueueFigures, queue_figures
 from vaxla_server.stats.reading import events_after

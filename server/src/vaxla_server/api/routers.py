@@ -1,0 +1,27 @@
+"""Every router of the app, from each feature slice's routes, in the order ``create_app``
+includes them (the OpenAPI document lists the paths in this order)."""
+
+from fastapi import APIRouter
+
+from vaxla_server.agents import routes as agents
+from vaxla_server.api import health
+from vaxla_server.auth import routes as auth
+from vaxla_server.config import routes as config
+from vaxla_server.control import routes as control
+from vaxla_server.events import routes as events
+from vaxla_server.queues import routes as queues
+from vaxla_server.stats.routes import calls, figures
+
+routers: list[APIRouter] = [
+    health.router,
+    auth.router,
+    *config.routers,
+    agents.router,
+    agents.agents_router,
+    control.router,
+    queues.router,
+    calls.router,
+    figures.stats_router,
+    figures.reports_router,
+    events.router,
+]

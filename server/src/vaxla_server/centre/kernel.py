@@ -1,0 +1,814 @@
+"""The running centre's kernel: its state, its time line and its write-ahead
+transactions, which every feature of ``ContactCentre`` builds on.
+
+``CentreKernel`` holds the dispatcher, the contacts and agents' sessions, the timers, the
+journal, the lock and the notifier; it runs each public method of a feature as one
+transaction (``_transaction``) whose changes are kept only once ``_finish`` has written
+their events; and it has the helpers more than one feature needs (lookups, views, offers
+withdrawn, a contact's end and wrap-up, a contact's way back to its queue). Start,
+reload and the timers are its own: they touch every feature's state."""
+
+import asyncio
+import contextlib
+import functools
+import itertools
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from vaxla_protocol.offers import OfferToken, make_offer_token
+from vaxla_server.centre.delivery import (
+    OFFERS,
+    AgentLeg,
+    Delivery,
+    Offer,
+    OfferedContact,
+    Withdrawal,
+    follow_offers,
+)
+from vaxla_server.centre.engine import (
+    RONA_REASON,
+    AddAgent,
+    AddQueue,
+    Dispatcher,
+    DispatcherError,
+    DispatcherEvent,
+    DispatcherMembership,
+    EndContact,
+    MoveContact,
+    RemoveAgent,
+    RemoveQueue,
+    SetAgentState,
+    Timeout,
+    UpdateAgent,
+    UpdateQueue,
+    dispatcher_events,
+)
+from vaxla_server.centre.errors import EventLogUnavailable, InvalidAction, UnknownSubject
+from vaxla_server.centre.journal import Journal, Journaled, recording
+from vaxla_server.centre.recovery import left_open
+from vaxla_server.centre.state import (
+    AgentView,
+    ConfigSource,
+    ContactView,
+    EndedBy,
+    Listener,
+    WallClock,
+    _Contact,
+    _Offer,
+    _Session,
+)
+from vaxla_server.centre.timers import Timers
+from vaxla_server.config import CONFIG_CHANGED, ConfigSnapshot, Configuration, QueueNotEmpty
+from vaxla_server.config.settings import AgentProfile, QueueSettings
+from vaxla_server.notifier import Notifier, Topic
+from vaxla_server.store import EventLog
+from vaxla_server.store.events import (
+    AgentAutoPaused,
+    AgentLoggedOut,
+    EndCause,
+    Ended,
+    Event,
+    NotAnswered,
+    Offered,
+    Queued,
+    WrapUpEnded,
+    WrapUpStarted,
+)
+
+logger = logging.getLogger(__name__)
+
+CENTRE_EVENTS: Topic[Sequence[Event]] = Topic("the centre's events")
+"""Every batch of events the centre logged, published once it is written (in order,
+under the centre's lock)."""
+TIMER_POLL_S = 0.2
+"""How long the timer task sleeps at most, so a timer set meanwhile is seen soon."""
+
+
+class CentreKernel(Journaled):
+    """The state, time line and transactions of the running centre.
+
+    Every public method (here and in the features deriving from it) runs inside
+    ``with self._transaction():``; ``_finish`` assigns offers, appends the events to the
+    log, and only then commits the journal and publishes ``OFFERS`` and
+    ``CENTRE_EVENTS`` on ``self.notifier``."""
+
+    def __init__(
+        self,
+        *,
+        log: EventLog,
+        config: ConfigSource,
+        clock: WallClock,
+        delivery: Delivery | None = None,
+        dispatcher: Dispatcher | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.notifier = notifier or Notifier()
+        if delivery is not None:
+            follow_offers(self.notifier, delivery)
+        self._log = log
+        self._config = config
+        self._clock = clock
+        self._dispatcher = dispatcher or Dispatcher()
+        self._lock = threading.RLock()
+        self._journal = Journal()
+        self._depth = 0
+        self._dispatcher_saved_in: int | None = None
+        self._withdrawals: list[tuple[int, int]] = []
+        """Offers to withdraw from phones once the current change is written."""
+        """The journal generation in which the dispatcher was last copied for undo."""
+        self._epoch = clock()
+        self._now = 0.0
+        self._timers = Timers()
+        self._queues: dict[int, QueueSettings] = {}
+        self._profiles: dict[int, AgentProfile] = {}
+        self._skill_ids: dict[str, int] = {}
+        self._contacts: dict[int, _Contact] = {}
+        self._sessions: dict[int, _Session] = {}
+        self._known_agents: set[int] = set()
+        self._offers_of: dict[int, set[int]] = {}
+        self._outbound_of: dict[int, int] = {}
+        """Agent id → its outbound call in progress (logged in to a queue or not)."""
+        self._next_contact = 0
+        self._offer_ids = itertools.count(1)
+        self._started = False
+        self.version = 0
+        """Grows with every batch of events logged: a cache key for derived views."""
+
+    # Start, reload and time
+
+    def start(self) -> None:
+        """Load the configuration into the dispatcher and close what a stopped server
+        left open: contacts end (``by="system"``), wrap-ups end and agents still logged in
+        are logged out (``forced``), since their softphones must report again."""
+        with self._transaction():
+            if self._started:
+                return
+            snapshot = self._config.snapshot()
+            self._changing_dispatcher().apply(
+                [self._without_memberships(event) for event in dispatcher_events(snapshot)],
+                self._now,
+            )
+            self._remember(snapshot)
+            found = left_open(self._log)
+            self._next_contact = found.last_contact_id + 1
+            at = self._at(self._now)
+            closing: list[Event] = []
+            for contact in found.contacts.values():
+                closing.append(
+                    Ended(
+                        at=at,
+                        contact_id=contact.contact_id,
+                        queue_id=contact.queue_id,
+                        agent_id=contact.agent_id,
+                        by="system",
+                        cause="restart",
+                    )
+                )
+            for agent_id, contact_id in found.wrap_ups.items():
+                closing.append(
+                    WrapUpEnded(at=at, agent_id=agent_id, contact_id=contact_id, early=True)
+                )
+            for agent_id, queues in found.logged_in.items():
+                closing.extend(
+                    AgentLoggedOut(at=at, agent_id=agent_id, queue_id=queue_id, forced=True)
+                    for queue_id in sorted(queues)
+                )
+            if closing:
+                logger.info(
+                    "restart: closed %d contacts and logged out %d agents left open",
+                    len(found.contacts),
+                    len(found.logged_in),
+                )
+            self._log.append(closing)
+            self._started = True
+
+    def reload(self) -> None:
+        """Bring the dispatcher in line with the stored configuration after a change.
+
+        Queues and agents are added, updated and removed; an agent logged in to a queue
+        it is no longer a member of is logged out of it (``forced``). A queue or agent
+        the dispatcher cannot remove yet (contacts still in it) stays until a later
+        reload."""
+        with self._transaction():
+            t = self._tick()
+            snapshot = self._config.snapshot()
+            queue_events = [e for e in dispatcher_events(snapshot) if isinstance(e, AddQueue)]
+            self._apply(
+                [_as_update(e) if e.queue in self._queues else e for e in queue_events],
+                t,
+            )
+            self._skill_ids = {skill.name: skill.id for skill in snapshot.skills}
+            self._queues.update({queue.id: queue.settings for queue in snapshot.queues})
+            out: list[Event] = []
+            at = self._at(t)
+            profiles = {profile.user_id: profile for profile in snapshot.agents}
+            for agent_id, profile in profiles.items():
+                self._profiles[agent_id] = profile
+                session = self._sessions.get(agent_id)
+                if session is not None:
+                    gone = sorted(session.queues - self._member_queues(agent_id))
+                    out.extend(
+                        AgentLoggedOut(at=at, agent_id=agent_id, queue_id=queue_id, forced=True)
+                        for queue_id in gone
+                    )
+                    session.queues.difference_update(gone)
+                known = agent_id in self._known_agents
+                self._apply([self._agent_event(agent_id, update=known)], t)
+                if session is not None and not session.queues:
+                    out.extend(self._end_session(session, t))
+            for agent_id in sorted(self._known_agents - set(profiles)):
+                session = self._sessions.get(agent_id)
+                if session is not None:
+                    out.extend(
+                        AgentLoggedOut(at=at, agent_id=agent_id, queue_id=queue_id, forced=True)
+                        for queue_id in sorted(session.queues)
+                    )
+                    out.extend(self._end_session(session, t))
+                try:
+                    self._changing_dispatcher().apply([RemoveAgent(agent_id)], t)
+                except DispatcherError as error:
+                    logger.warning("agent %d stays until its contacts end: %s", agent_id, error)
+                    continue
+                self._known_agents.discard(agent_id)
+                del self._profiles[agent_id]
+            wanted = {queue.id for queue in snapshot.queues}
+            for queue_id in sorted(set(self._queues) - wanted):
+                try:
+                    self._changing_dispatcher().apply([RemoveQueue(queue_id)], t)
+                except DispatcherError as error:
+                    logger.warning("queue %d stays until its contacts leave: %s", queue_id, error)
+                    continue
+                del self._queues[queue_id]
+            self._finish(out, t)
+
+    def follow(self, config: Configuration) -> None:
+        """Reload after every committed change of ``config``, and refuse deleting a queue
+        that contacts wait in."""
+        config.notifier.subscribe(CONFIG_CHANGED, lambda _change: self.reload())
+        config.add_queue_delete_guard(self.check_queue_delete)
+
+    def check_queue_delete(self, queue_id: int, name: str) -> None:
+        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in."""
+        with self._transaction():
+            waiting = sum(
+                1
+                for contact in self._contacts.values()
+                if contact.state == "waiting" and contact.queue_id == queue_id
+            )
+        if waiting:
+            raise QueueNotEmpty(name, waiting)
+
+    def tick(self) -> None:
+        """Run the timers that are due by the clock's time now, and make the offers that
+        time alone made possible (an exclusion or a sticky reservation ran out, an
+        expansion step was reached)."""
+        with self._transaction():
+            t = self._tick()
+            self._finish([], t)
+
+    def seconds_to_next_timer(self) -> float | None:
+        with self._transaction():
+            at = self._timers.next_at()
+            if at is None:
+                return None
+            return max(0.0, at - self._seconds())
+
+    async def run_timers(
+        self, sleep: Callable[[float], Awaitable[None]], *, in_thread: bool = True
+    ) -> None:
+        """Fire timers as they come due, until cancelled (the server's timer task).
+
+        A tick writes to the log, so it runs in a worker thread unless ``in_thread`` is
+        false (a test on a manual clock, whose steps must finish within the loop)."""
+        while True:
+            try:
+                if in_thread:
+                    await asyncio.to_thread(self.tick)
+                else:
+                    self.tick()
+            except EventLogUnavailable:
+                pass  # logged where it failed; the timers are undone and fire again later
+            except Exception:
+                logger.exception("a timer of the running centre failed")
+            # The lock may be held by a write: asked from the thread too.
+            pending = (
+                await asyncio.to_thread(self.seconds_to_next_timer)
+                if in_thread
+                else self.seconds_to_next_timer()
+            )
+            await sleep(TIMER_POLL_S if pending is None else min(pending, TIMER_POLL_S))
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every batch of events as it is logged (a subscription
+        to ``CENTRE_EVENTS`` on the centre's notifier); returns the function that
+        unsubscribes. Listeners run under the centre's lock: they must only hand the
+        events on (to a queue, to a loop), never block."""
+        return self.notifier.subscribe(CENTRE_EVENTS, listener)
+
+    def wall_time(self) -> datetime:
+        """The injected clock's time now."""
+        return self._clock()
+
+    @property
+    def log(self) -> EventLog:
+        return self._log
+
+    # Transactions: the write-ahead kernel
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the lock and journal every change; an error undoes the changes since the
+        last events written (a refusal after a partial change leaves nothing behind)."""
+        with self._lock:
+            depth = self._depth
+            object.__setattr__(self, "_depth", depth + 1)  # bookkeeping, never undone
+            try:
+                if depth:
+                    yield
+                    return
+                with recording(self._journal):
+                    try:
+                        yield
+                    except BaseException:
+                        self._journal.rollback()
+                        self._withdrawals.clear()
+                        raise
+                    self._journal.commit()  # changes that have no events (a new contact URI)
+                    self._withdraw()
+            finally:
+                object.__setattr__(self, "_depth", depth)
+
+    def _changing_dispatcher(self) -> Dispatcher:
+        """The dispatcher, about to be changed: copied once per journal stretch, so a
+        rollback puts the copy back."""
+        journal = self._journal
+        if self._depth and self._dispatcher_saved_in != journal.generation:
+            object.__setattr__(self, "_dispatcher_saved_in", journal.generation)
+            saved = self._dispatcher.copy()
+            journal.record(lambda: object.__setattr__(self, "_dispatcher", saved))
+        return self._dispatcher
+
+    # Internals: time
+
+    def _seconds(self) -> float:
+        return max(self._now, (self._clock() - self._epoch).total_seconds())
+
+    def _at(self, t: float) -> datetime:
+        return self._epoch + timedelta(seconds=t)
+
+    def _tick(self) -> float:
+        """Fire due timers in order, each at its own moment; the time now."""
+        now = self._seconds()
+        while (due := self._timers.pop_due(now)) is not None:
+            at, action = due
+            self._now = max(self._now, at)
+            action()
+        self._now = now
+        return now
+
+    # Internals: applying and finishing
+
+    def _apply(self, events: Sequence[DispatcherEvent], t: float) -> None:
+        try:
+            self._changing_dispatcher().apply(events, t)
+        except DispatcherError as error:
+            # The checks before should have refused this; the dispatcher's word is final.
+            raise InvalidAction(str(error)) from None
+
+    def _finish(self, out: list[Event], t: float) -> None:
+        """Offer what can be offered, log the events, and only then keep the changes,
+        ring the phones and tell listeners. A failed write raises
+        ``EventLogUnavailable`` and the transaction undoes everything since the last
+        events written."""
+        deliveries = self._assign(t, out)
+        try:
+            self._log.append(out)
+        except Exception as error:
+            failure = EventLogUnavailable(error)
+            logger.error("%d events not written: %s", len(out), failure)
+            raise failure from error
+        if out:
+            self.version += 1
+        self._journal.commit()
+        self._withdraw()
+        for contact_view, leg, token in deliveries:
+            self.notifier.publish(OFFERS, Offer(contact_view, leg, token))
+        if out:
+            self.notifier.publish(CENTRE_EVENTS, out)
+
+    def _withdraw(self) -> None:
+        withdrawals, self._withdrawals[:] = list(self._withdrawals), []
+        for contact_id, agent_id in withdrawals:
+            self.notifier.publish(OFFERS, Withdrawal(contact_id, agent_id))
+
+    def _assign(
+        self, t: float, out: list[Event]
+    ) -> list[tuple[OfferedContact, AgentLeg, OfferToken]]:
+        deliveries: list[tuple[OfferedContact, AgentLeg, OfferToken]] = []
+        for offer in self._changing_dispatcher().assign(t):
+            contact = self._contacts[offer.contact]
+            session = self._sessions[offer.agent]
+            offer_id = f"c{offer.contact}a{offer.agent}n{next(self._offer_ids)}"
+            contact.offers[offer.agent] = _Offer(offer_id, t)
+            self._offers_of.setdefault(offer.agent, set()).add(offer.contact)
+            queue = self._queues[contact.queue_id] if contact.queue_id is not None else None
+            ring = queue.ring_timeout_s if queue is not None else 15.0
+            self._timers.set(
+                ("ring", offer.contact, offer.agent),
+                t + ring,
+                functools.partial(self._ring_out, offer.contact, offer.agent),
+            )
+            out.append(
+                Offered(
+                    at=self._at(t),
+                    contact_id=offer.contact,
+                    queue_id=contact.queue_id,
+                    agent_id=offer.agent,
+                )
+            )
+            assert contact.wait_started is not None and contact.queue_id is not None
+            deliveries.append(
+                (
+                    OfferedContact(
+                        contact_id=contact.id,
+                        queue_id=contact.queue_id,
+                        caller=contact.caller,
+                        entry_point=contact.entry_point,
+                        channel=contact.channel,
+                        wait_seconds=t - contact.wait_started,
+                        entered_at=contact.entered_at,
+                        data=dict(contact.data),
+                    ),
+                    AgentLeg(offer.agent, session.sip_contact),
+                    make_offer_token(session.session_key, offer_id),
+                )
+            )
+        return deliveries
+
+    # Internals: timers
+
+    def _ring_out(self, contact_id: int, agent_id: int) -> None:
+        """RONA: the offer rang out; the agent is paused when the queue says so (R18)."""
+        t = self._now
+        contact = self._contacts[contact_id]
+        offer = contact.offers[agent_id]
+        self._apply([Timeout(contact_id, agent_id)], t)
+        self._drop_offer(contact, agent_id, withdraw=True)
+        at = self._at(t)
+        out: list[Event] = [
+            NotAnswered(
+                at=at,
+                contact_id=contact_id,
+                queue_id=contact.queue_id,
+                agent_id=agent_id,
+                reason="no_answer",
+                ring_seconds=t - offer.started,
+            )
+        ]
+        queue = self._queues.get(contact.queue_id) if contact.queue_id is not None else None
+        session = self._sessions.get(agent_id)
+        personal = contact.personal_agent is not None  # a personal queue always pauses
+        out.extend(self._transfer_failed(contact, t))
+        if (queue is None or queue.autopause or personal) and session is not None:
+            self._withdraw_offers_of(agent_id)
+            if session.status == "wrap_up":
+                out.append(self._end_wrap_up(session, t, early=True))
+            session.status, session.reason = "paused", RONA_REASON
+            out.append(
+                AgentAutoPaused(at=at, agent_id=agent_id, contact_id=contact_id, reason=RONA_REASON)
+            )
+        self._finish(out, t)
+
+    def _wrap_up_over(self, agent_id: int) -> None:
+        session = self._sessions[agent_id]
+        t = self._now
+        event = self._end_wrap_up(session, t, early=False)
+        session.status = "available"
+        self._finish([event], t)
+
+    def _end_wrap_up(self, session: _Session, t: float, *, early: bool) -> WrapUpEnded:
+        assert session.wrap_contact is not None
+        self._timers.cancel(("wrap", session.agent_id))
+        event = WrapUpEnded(
+            at=self._at(t), agent_id=session.agent_id, contact_id=session.wrap_contact, early=early
+        )
+        session.wrap_contact = None
+        return event
+
+    # Internals: contacts (shared by the features)
+
+    def _end_answered(
+        self, contact: _Contact, by: EndedBy, cause: EndCause | None, t: float
+    ) -> list[Event]:
+        """An answered contact ends: its talk time logged, its agent's wrap-up begun."""
+        assert contact.agent_id is not None and contact.answered_at is not None
+        self._apply([EndContact(contact.id)], t)
+        ended = Ended(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            agent_id=contact.agent_id,
+            by=by,
+            talk_seconds=t - contact.answered_at,
+            cause=cause,
+        )
+        return [ended, *self._after_call(contact, t)]
+
+    def _after_call(self, contact: _Contact, t: float) -> list[Event]:
+        """The agent's wrap-up after an answered contact ended, if its queue has one and
+        the agent is working (not paused or logged out)."""
+        assert contact.agent_id is not None
+        session = self._sessions.get(contact.agent_id)
+        if session is None:
+            return []
+        session.active.discard(contact.id)
+        queue = self._queues.get(contact.queue_id) if contact.queue_id is not None else None
+        wrap = 0.0 if queue is None else queue.wrap_up_s
+        if session.status == "paused" or wrap <= 0:
+            return []
+        if session.status == "wrap_up":
+            # Already wrapping up another contact: the new one's wrap-up replaces it.
+            self._timers.cancel(("wrap", session.agent_id))
+        session.status, session.wrap_contact = "wrap_up", contact.id
+        self._timers.set(
+            ("wrap", session.agent_id),
+            t + wrap,
+            functools.partial(self._wrap_up_over, session.agent_id),
+        )
+        return [
+            WrapUpStarted(
+                at=self._at(t), agent_id=session.agent_id, contact_id=contact.id, seconds=wrap
+            )
+        ]
+
+    def _outbound_over(
+        self, contact: _Contact, by: EndedBy, cause: EndCause | None, t: float
+    ) -> list[Event]:
+        agent_id = contact.outbound_agent
+        assert agent_id is not None
+        talk = 0.0 if contact.answered_at is None else t - contact.answered_at
+        if self._outbound_of.get(agent_id) == contact.id:
+            del self._outbound_of[agent_id]
+        session = self._sessions.get(agent_id)
+        if session is not None and session.outbound == contact.id:
+            session.outbound = None
+            session.active.discard(contact.id)
+            session.last_contact = contact.id
+            self._apply([self._agent_event(agent_id, update=True)], t)
+        return [
+            Ended(
+                at=self._at(t),
+                contact_id=contact.id,
+                agent_id=agent_id,
+                by=by,
+                talk_seconds=talk,
+                cause=cause,
+            )
+        ]
+
+    def _transfer_failed(self, contact: _Contact, t: float) -> list[Event]:
+        """A blind transfer to an agent was not taken: back to the queue it came from."""
+        queue_id = contact.return_queue
+        if queue_id is None or contact.state != "waiting" or queue_id not in self._queues:
+            return []
+        return self._back_to_queue(contact, t, queue_id)
+
+    def _back_to_queue(self, contact: _Contact, t: float, queue_id: int) -> list[Event]:
+        """A contact in a personal queue goes back to ``queue_id``, keeping its wait."""
+        self._timers.cancel(("transfer", contact.id))
+        for agent_id in list(contact.offers):
+            self._drop_offer(contact, agent_id, withdraw=True)
+        self._apply([MoveContact(contact.id, queue=queue_id)], t)
+        contact.personal_agent = contact.return_queue = contact.parked_at = None
+        contact.queue_id, contact.position = queue_id, None
+        return [self._queued(contact, t)]
+
+    def _drop_offer(self, contact: _Contact, agent_id: int, *, withdraw: bool) -> None:
+        contact.offers.pop(agent_id, None)
+        self._timers.cancel(("ring", contact.id, agent_id))
+        offered = self._offers_of.get(agent_id)
+        if offered is not None:
+            offered.discard(contact.id)
+        if withdraw:  # the phone is told once the events saying so are written
+            self._withdrawals.append((contact.id, agent_id))
+
+    def _withdraw_offers_of(self, agent_id: int) -> None:
+        for contact_id in sorted(self._offers_of.get(agent_id, set())):
+            self._drop_offer(self._contacts[contact_id], agent_id, withdraw=True)
+
+    def _queued(self, contact: _Contact, t: float) -> Queued:
+        """The contact waits in its queue now: its priority and position there."""
+        assert contact.queue_id is not None
+        return Queued(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            priority=contact.priority,
+            position=self._position(contact),
+        )
+
+    def _position(self, contact: _Contact) -> int:
+        """The dispatcher's position, never above what the caller was told before."""
+        position = self._dispatcher.position(contact.id)
+        if contact.position is not None:
+            position = min(position, contact.position)
+        contact.position = position
+        return position
+
+    def _contact_view(self, contact: _Contact, t: float) -> ContactView:
+        waiting = contact.state == "waiting"
+        state: Literal["entered", "waiting", "offered", "active"] = contact.state
+        if waiting and contact.offers:
+            state = "offered"
+        return ContactView(
+            contact_id=contact.id,
+            entry_point=contact.entry_point,
+            caller=contact.caller,
+            channel=contact.channel,
+            state=state,
+            queue_id=contact.queue_id,
+            agent_id=contact.agent_id,
+            offered_to=tuple(sorted(contact.offers)),
+            offer_ids={agent: offer.offer_id for agent, offer in contact.offers.items()},
+            queue_priority=contact.priority,
+            position=self._position(contact) if waiting else None,
+            wait_seconds=0.0 if contact.wait_started is None else t - contact.wait_started,
+            estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if waiting else None,
+            entered_at=contact.entered_at,
+            data=dict(contact.data),
+            personal_agent=contact.personal_agent,
+            parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
+        )
+
+    def _contact(self, contact_id: int) -> _Contact:
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            raise UnknownSubject("contact", contact_id)
+        return contact
+
+    def _waiting(self, contact_id: int) -> _Contact:
+        contact = self._contact(contact_id)
+        if contact.state != "waiting":
+            raise InvalidAction(f"contact {contact_id} is not waiting in a queue")
+        return contact
+
+    # Internals: agents and configuration
+
+    def _session(self, agent_id: int) -> _Session:
+        session = self._sessions.get(agent_id)
+        if session is None:
+            self._profile(agent_id)
+            raise InvalidAction(f"agent {self._name(agent_id)!r} is not logged in")
+        return session
+
+    def _end_session(self, session: _Session, t: float) -> list[Event]:
+        """The agent leaves its last queue: offline, offers withdrawn, wrap-up over; the
+        callers in its personal queue (parked, transferred to it) go back to their queues
+        rather than wait for an agent who is gone."""
+        out: list[Event] = []
+        for contact in list(self._contacts.values()):
+            waiting = contact.state == "waiting" and contact.queue_id in self._queues
+            if contact.personal_agent == session.agent_id and waiting:
+                assert contact.queue_id is not None
+                out.extend(self._back_to_queue(contact, t, contact.queue_id))
+        if session.status == "wrap_up":
+            out.append(self._end_wrap_up(session, t, early=True))
+        self._withdraw_offers_of(session.agent_id)
+        if self._dispatcher_knows_agent(session.agent_id):
+            self._apply(
+                [
+                    self._agent_event(session.agent_id, update=True, offline=True),
+                    SetAgentState(session.agent_id, "offline"),
+                ],
+                t,
+            )
+        del self._sessions[session.agent_id]
+        return out
+
+    def _profile(self, agent_id: int) -> AgentProfile:
+        profile = self._profiles.get(agent_id)
+        if profile is None:
+            raise UnknownSubject("agent", agent_id)
+        return profile
+
+    def _name(self, agent_id: int) -> str:
+        profile = self._profiles.get(agent_id)
+        return str(agent_id) if profile is None else profile.username
+
+    def _queue_name(self, queue_id: int) -> str:
+        queue = self._queues.get(queue_id)
+        return f"queue {queue_id}" if queue is None else f"queue {queue.name!r}"
+
+    def _known_queue(self, queue_id: int) -> QueueSettings:
+        queue = self._queues.get(queue_id)
+        if queue is None:
+            raise UnknownSubject("queue", queue_id)
+        return queue
+
+    def _member_queues(self, agent_id: int) -> set[int]:
+        profile = self._profile(agent_id)
+        ids = {settings.name: queue_id for queue_id, settings in self._queues.items()}
+        return {ids[m.queue] for m in profile.settings.memberships if m.queue in ids}
+
+    def _remember(self, snapshot: ConfigSnapshot) -> None:
+        self._skill_ids = {skill.name: skill.id for skill in snapshot.skills}
+        self._queues = {queue.id: queue.settings for queue in snapshot.queues}
+        self._profiles = {profile.user_id: profile for profile in snapshot.agents}
+        self._known_agents = set(self._profiles)
+
+    def _dispatcher_knows_agent(self, agent_id: int) -> bool:
+        return agent_id in self._known_agents
+
+    def _agent_event(
+        self, agent_id: int, *, update: bool = False, offline: bool = False
+    ) -> AddAgent | UpdateAgent:
+        """The agent's dispatcher profile with the memberships of the queues it is logged
+        in to: in the dispatcher, per-queue log-in is membership."""
+        settings = self._profiles[agent_id].settings
+        session = self._sessions.get(agent_id)
+        logged_in = set() if session is None or offline else session.queues
+        ids = {queue.name: queue_id for queue_id, queue in self._queues.items()}
+        memberships = tuple(
+            DispatcherMembership(queue=ids[m.queue], penalty=m.penalty, order=m.order)
+            for m in settings.memberships
+            if ids.get(m.queue) in logged_in
+        )
+        skills = {
+            self._skill_ids[name]: level
+            for name, level in settings.skills.items()
+            if name in self._skill_ids
+        }
+        self._known_agents.add(agent_id)
+        capacity = dict(settings.capacity)
+        if session is not None and session.outbound is not None:
+            capacity["voice"] = 0  # on an outbound call: offered no voice contact
+        kind = UpdateAgent if update else AddAgent
+        return kind(
+            agent=agent_id,
+            skills=skills,
+            memberships=memberships,
+            capacity=capacity,
+            personal_weight=settings.personal_weight,
+        )
+
+    def _without_memberships(self, event: AddQueue | AddAgent) -> AddQueue | AddAgent:
+        if isinstance(event, AddAgent):
+            return AddAgent(
+                agent=event.agent,
+                skills=event.skills,
+                memberships=(),
+                capacity=event.capacity,
+                personal_weight=event.personal_weight,
+            )
+        return event
+
+    def _agent_view(self, agent_id: int) -> AgentView:
+        profile = self._profile(agent_id)
+        session = self._sessions.get(agent_id)
+        member_of = tuple(sorted(self._member_queues(agent_id)))
+        if session is None:
+            # Logged in to no queue: offline, but busy while it makes an outbound call.
+            outside: Literal["busy", "offline"] = (
+                "busy" if agent_id in self._outbound_of else "offline"
+            )
+            return AgentView(
+                agent_id, profile.username, outside, "", (), None, None, None, member_of
+            )
+        state: Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
+        if session.active:
+            state = "busy"
+        elif session.status != "available":
+            state = session.status
+        elif self._offers_of.get(agent_id):
+            state = "offered"
+        else:
+            state = "available"
+        wrap_at = self._timers.pending(("wrap", agent_id))
+        return AgentView(
+            agent_id=agent_id,
+            username=profile.username,
+            state=state,
+            reason=session.reason,
+            queues=tuple(sorted(session.queues)),
+            sip_contact=session.sip_contact,
+            last_contact=session.last_contact,
+            wrap_up_until=None if wrap_at is None else self._at(wrap_at),
+            member_of=member_of,
+        )
+
+
+def _as_update(event: AddQueue) -> UpdateQueue:
+    return UpdateQueue(
+        queue=event.queue,
+        strategy=event.strategy,
+        weight=event.weight,
+        requirements=event.requirements,
+        max_penalty=event.max_penalty,
+        expansion=event.expansion,
+        exclusion_s=event.exclusion_s,
+        autopause=event.autopause,
+        wrap_up_s=event.wrap_up_s,
+    )

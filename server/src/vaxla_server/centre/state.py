@@ -1,0 +1,130 @@
+"""The running centre's state: the journaled records of contacts, agents' sessions
+and offers (``_Contact``, ``_Session``, ``_Offer``), and the views it hands out."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from vaxla_server.centre.journal import Journaled
+from vaxla_server.config import ClassificationCode, ConfigSnapshot, Licence, PauseReason
+from vaxla_server.store.events import Channel, Event
+
+WallClock = Callable[[], datetime]
+Listener = Callable[[Sequence[Event]], None]
+AgentStatus = Literal["available", "paused", "wrap_up"]
+EndedBy = Literal["caller", "agent", "system"]
+OverflowRule = Literal["max_length", "max_wait", "schedule", "nobody_logged_in"]
+
+
+class ConfigSource(Protocol):
+    """What the centre reads of the configuration (``Configuration`` provides it)."""
+
+    def snapshot(self) -> ConfigSnapshot: ...
+    def licence(self) -> Licence | None: ...
+    def pause_reasons(self) -> list[PauseReason]: ...
+    def classification_codes(self) -> list[ClassificationCode]: ...
+
+
+@dataclass
+class _Offer(Journaled):
+    offer_id: str
+    started: float
+
+
+@dataclass
+class _Contact(Journaled):
+    id: int
+    entry_point: str
+    caller: str | None
+    channel: Channel
+    entered_at: datetime
+    state: Literal["entered", "waiting", "active"] = "entered"
+    queue_id: int | None = None
+    wait_started: float | None = None
+    """Centre seconds when it first started waiting; kept across moves (R15)."""
+    priority: int = 0
+    data: dict[str, str] = field(default_factory=dict)
+    offers: dict[int, _Offer] = field(default_factory=dict)
+    agent_id: int | None = None
+    answered_at: float | None = None
+    position: int | None = None
+    requirements: dict[int, int] = field(default_factory=dict)
+    personal_agent: int | None = None
+    """The agent whose personal queue it waits in (parked, or transferred to it)."""
+    return_queue: int | None = None
+    """Blind transfer to an agent: the queue it goes back to if that agent does not take
+    it."""
+    parked_at: float | None = None
+    outbound_agent: int | None = None
+    """The agent whose softphone called this outside number (an outbound call)."""
+
+
+@dataclass
+class _Session(Journaled):
+    """An agent logged in to at least one queue."""
+
+    agent_id: int
+    queues: set[int]
+    sip_contact: str | None
+    session_key: str
+    status: AgentStatus = "available"
+    reason: str = ""
+    last_contact: int | None = None
+    wrap_contact: int | None = None
+    active: set[int] = field(default_factory=set)
+    outbound: int | None = None
+    """The agent's outbound call in progress: its voice lines are taken meanwhile."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentView:
+    """An agent as the centre sees it now."""
+
+    agent_id: int
+    username: str
+    state: Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
+    reason: str
+    queues: tuple[int, ...]
+    sip_contact: str | None
+    last_contact: int | None
+    wrap_up_until: datetime | None
+    member_of: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    queue_id: int
+    name: str
+    waiting: int
+    offered: int
+    longest_wait: float
+    logged_in: int
+    available: int
+    busy: int
+    paused: int
+    wrap_up: int
+    service_goal_percent: float
+    service_goal_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    contact_id: int
+    entry_point: str
+    caller: str | None
+    channel: str
+    state: Literal["entered", "waiting", "offered", "active"]
+    queue_id: int | None
+    agent_id: int | None
+    offered_to: tuple[int, ...]
+    offer_ids: Mapping[int, str]
+    """Agent id → the id of the offer made to it (the one in its ``X-Vaxla-Offer``)."""
+    queue_priority: int
+    position: int | None
+    wait_seconds: float
+    estimated_wait: float | None
+    entered_at: datetime
+    data: Mapping[str, str]
+    personal_agent: int | None = None
+    parked_at: datetime | None = None

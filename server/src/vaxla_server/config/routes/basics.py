@@ -1,0 +1,157 @@
+"""``/config/...`` for what is not a list of items under a key (those are
+``kinds.py``): whether a pause reason or classification code is offered, the
+licence (one of it), prompts (by name and language, default or custom), the whole
+document and its problems.
+
+Reads are for administrators and supervisors, writes for administrators.
+"""
+
+from fastapi import APIRouter, Response, status
+
+from vaxla_protocol.config import (
+    ActiveFlag,
+    ConfigDocument,
+    ConfigProblemItem,
+    Language,
+    LicenceItem,
+    ProblemSeverity,
+    PromptItem,
+    ResolvedPrompt,
+)
+from vaxla_server.config import NotFound, UnknownPrompt
+from vaxla_server.config.routes.common import (
+    ITEM_RESPONSES,
+    READ_RESPONSES,
+    WRITE_RESPONSES,
+    Admin,
+    Config,
+    PathName,
+    Reader,
+    answering_refusals,
+)
+
+router = APIRouter(prefix="/config", tags=["configuration"])
+_NO_CONTENT = status.HTTP_204_NO_CONTENT
+
+
+def _no_content() -> Response:
+    return Response(status_code=_NO_CONTENT)
+
+
+# Whether pause reasons and classification codes are offered
+
+
+@router.put("/pause-reasons/{code}/active", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
+def set_pause_reason_active(
+    _user: Admin, config: Config, code: PathName, flag: ActiveFlag
+) -> Response:
+    """Offer the reason to agents again, or stop offering it (history keeps it)."""
+    with answering_refusals():
+        config.set_pause_reason_active(code, flag.active)
+    return _no_content()
+
+
+@router.put(
+    "/classification-codes/{code}/active", status_code=_NO_CONTENT, responses=WRITE_RESPONSES
+)
+def set_classification_code_active(
+    _user: Admin, config: Config, code: PathName, flag: ActiveFlag
+) -> Response:
+    with answering_refusals():
+        config.set_classification_code_active(code, flag.active)
+    return _no_content()
+
+
+# The licence
+
+
+@router.get("/licence", responses=ITEM_RESPONSES)
+def read_licence(_user: Reader, config: Config) -> LicenceItem:
+    licence = config.licence()
+    if licence is None:
+        with answering_refusals():
+            raise NotFound("licence", "licence")
+    assert licence is not None
+    return LicenceItem(max_logged_in_agents=licence.max_logged_in_agents)
+
+
+@router.put("/licence", responses=WRITE_RESPONSES)
+def set_licence(_user: Admin, config: Config, item: LicenceItem) -> LicenceItem:
+    with answering_refusals():
+        config.set_licence(item.max_logged_in_agents)
+    return item
+
+
+# Prompts
+
+
+@router.get("/prompts", responses=READ_RESPONSES)
+def read_custom_prompts(_user: Reader, config: Config) -> list[PromptItem]:
+    """The registered custom prompts."""
+    return config.prompts()
+
+
+@router.get("/prompts/{language}", responses=READ_RESPONSES)
+def read_prompt_names(_user: Reader, config: Config, language: Language) -> list[str]:
+    """Every prompt name the language has, default and custom."""
+    return config.prompt_names(language)
+
+
+@router.get("/prompts/{language}/{name}", responses=ITEM_RESPONSES)
+def resolve_prompt(
+    _user: Reader, config: Config, language: Language, name: PathName
+) -> ResolvedPrompt:
+    """Where the audio of the prompt is: the custom file, else the default one."""
+    with answering_refusals():
+        try:
+            return config.resolve_prompt(name, language)
+        except UnknownPrompt:
+            raise NotFound("prompt", f"{name} ({language.value})") from None
+
+
+@router.put("/prompts", responses=WRITE_RESPONSES)
+def set_prompt(_user: Admin, config: Config, item: PromptItem) -> PromptItem:
+    """Register a custom prompt, or replace its file."""
+    with answering_refusals():
+        return config.set_prompt(item)
+
+
+@router.delete("/prompts/{language}/{name}", status_code=_NO_CONTENT, responses=WRITE_RESPONSES)
+def delete_prompt(_user: Admin, config: Config, language: Language, name: PathName) -> Response:
+    with answering_refusals():
+        config.delete_prompt(name, language)
+    return _no_content()
+
+
+# The whole configuration
+
+
+@router.get("/document", responses=READ_RESPONSES)
+def read_document(_user: Reader, config: Config) -> ConfigDocument:
+    """The whole configuration as one document (a backup)."""
+    return config.export_document()
+
+
+@router.put("/document", responses=WRITE_RESPONSES)
+def replace_document(_user: Admin, config: Config, document: ConfigDocument) -> ConfigDocument:
+    """Replace the whole configuration: all of it, or nothing and 400 listing every
+    problem."""
+    with answering_refusals():
+        config.apply_document(document)
+    return config.export_document()
+
+
+@router.get("/problems", responses=READ_RESPONSES)
+def read_problems(_user: Reader, config: Config) -> list[ConfigProblemItem]:
+    """Problems of the stored configuration as a whole, errors first."""
+    return [
+        ConfigProblemItem(
+            severity=ProblemSeverity(problem.severity.value),
+            where=problem.where,
+            message=problem.message,
+        )
+        for problem in config.check()
+    ]
+
+
+routers: list[APIRouter] = [router]

@@ -1,0 +1,2 @@
+"""The statistics routes: the call log (``calls``) and today's figures and the reports
+(``figures``)."""

@@ -1,0 +1,120 @@
+"""``/agent`` and ``/agents`` through HTTP against the real app."""
+
+from tests.server.api.running import Centre
+from tests.server.centre.test_write_ahead import refusing_writes
+from vaxla_protocol import API_PREFIX
+from vaxla_protocol.agent import AgentState
+from vaxla_server.store.events import EventKind
+
+AGENT = f"{API_PREFIX}/agent"
+AGENTS = f"{API_PREFIX}/agents"
+
+
+def state(response_json: object) -> AgentState:
+    return AgentState.model_validate(response_json)
+
+
+def test_an_agent_logs_in_pauses_and_gets_ready(running: Centre) -> None:
+    api, token = running.api, running.token("anna")
+    response = api.request(
+        "POST", f"{AGENT}/login", token=token, json={"sip_contact": "sip:anna@127.0.0.1:5080"}
+    )
+    assert response.status_code == 200, response.text
+    anna = state(response.json())
+    assert anna.state == "available"
+    assert [q.name for q in anna.queues] == ["Support", "Sales"]
+    assert running.centre.session_of(running.ids["anna"]) is not None
+    leg = running.centre.session_of(running.ids["anna"])
+    assert leg is not None and leg.sip_contact == "sip:anna@127.0.0.1:5080"
+
+    paused = api.request("POST", f"{AGENT}/pause", token=token, json={"reason": "lunch"})
+    assert (paused.status_code, paused.json()["state"], paused.json()["reason"]) == (
+        200,
+        "paused",
+        "lunch",
+    )
+    ready = api.request("POST", f"{AGENT}/ready", token=token)
+    assert ready.json()["state"] == "available"
+    out = api.request(
+        "POST", f"{AGENT}/logout", token=token, json={"queues": [running.ids["sales"]]}
+    )
+    assert [q["name"] for q in out.json()["queues"]] == ["Support"]
+    assert api.request("GET", AGENT, token=token).json()["state"] == "available"
+
+
+def test_bad_agent_requests_get_clear_4xx_and_change_nothing(running: Centre) -> None:
+    api, token = running.api, running.token("anna")
+    log = running.centre.log
+    before = len(log.read(limit=10000))
+    not_in = api.request("POST", f"{AGENT}/pause", token=token, json={"reason": "lunch"})
+    assert not_in.status_code == 409 and "not logged in" in not_in.json()["detail"]
+    stranger = api.request(
+        "POST",
+        f"{AGENT}/login",
+        token=running.token("bo"),
+        json={"queues": [running.ids["support"]]},
+    )
+    assert stranger.status_code == 422
+    assert stranger.json()["detail"] == "agent 'bo' is not a member of queue 'Support'"
+    no_profile = api.request("POST", f"{AGENT}/login", token=running.token("nobody"), json={})
+    assert no_profile.status_code == 404 and "no agent profile" in no_profile.json()["detail"]
+    assert len(log.read(limit=10000)) == before
+
+    assert api.request("POST", f"{AGENT}/login", token=token, json={}).status_code == 200
+    before = len(log.read(limit=10000))
+    bad_reason = api.request("POST", f"{AGENT}/pause", token=token, json={"reason": "nap"})
+    assert bad_reason.status_code == 422
+    assert "'nap' is not an active pause reason; reasons: lunch" in bad_reason.json()["detail"]
+    bad_code = api.request("POST", f"{AGENT}/classification", token=token, json={"code": "x"})
+    assert bad_code.status_code == 422
+    nothing = api.request("POST", f"{AGENT}/classification", token=token, json={"code": "invoice"})
+    assert nothing.status_code == 409
+    assert len(log.read(limit=10000)) == before
+
+
+def test_the_licence_limit_refuses_the_next_agent_with_409(running: Centre) -> None:
+    running.config.set_licence(1)
+    api = running.api
+    assert (
+        api.request("POST", f"{AGENT}/login", token=running.token("anna"), json={}).status_code
+        == 200
+    )
+    refused = api.request("POST", f"{AGENT}/login", token=running.token("bo"), json={})
+    assert refused.status_code == 409
+    assert "the licence allows 1 agents logged in at once" in refused.json()["detail"]
+
+
+def test_a_supervisor_forces_an_agent_out_and_sees_every_agent(running: Centre) -> None:
+    api = running.api
+    api.request("POST", f"{AGENT}/login", token=running.token("anna"), json={})
+    sofia = running.token("sofia")
+    agents = {a["username"]: a["state"] for a in api.request("GET", AGENTS, token=sofia).json()}
+    assert agents == {"anna": "available", "bo": "offline"}
+    anna = running.ids["anna"]
+    paused = api.request("POST", f"{AGENTS}/{anna}/pause", token=sofia, json={"reason": "lunch"})
+    assert paused.json()["state"] == "paused"
+    out = api.request("POST", f"{AGENTS}/{anna}/logout", token=sofia)
+    assert out.status_code == 200 and out.json()["state"] == "offline"
+    forced = running.centre.log.read(kinds=[EventKind.AGENT_LOGGED_OUT])
+    assert all(logged.event.forced for logged in forced) and len(forced) == 2  # type: ignore[union-attr]
+    assert api.request("POST", f"{AGENTS}/999/ready", token=sofia).status_code == 404
+    # Agents may not act on others, nor list them.
+    assert api.request("GET", AGENTS, token=running.token("bo")).status_code == 403
+    assert (
+        api.request("POST", f"{AGENTS}/{anna}/ready", token=running.token("olle")).status_code
+        == 403
+    )
+
+
+def test_a_request_whose_events_cannot_be_written_answers_503_and_changes_nothing(
+    running: Centre,
+) -> None:
+    api, token = running.api, running.token("anna")
+    with refusing_writes(running.config.engine):  # the one engine the whole app uses
+        refused = api.request("POST", f"{AGENT}/login", token=token, json={})
+        assert refused.status_code == 503, refused.text
+        assert "nothing was changed" in refused.json()["detail"]
+    assert api.request("GET", AGENT, token=token).json()["state"] == "offline"
+    assert running.centre.log.read(kinds=[EventKind.AGENT_LOGGED_IN]) == []
+    assert api.request("POST", f"{AGENT}/login", token=token, json={}).status_code == 200
+    assert api.request("GET", AGENT, token=token).json()["state"] == "available"

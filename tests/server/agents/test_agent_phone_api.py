@@ -1,0 +1,84 @@
+"""``GET /agent/phone`` on a server that takes no calls, and the address it gives for the
+SIP front (a stand-in for the telephony with the front's address; the demo server with
+real Kamailio and workers is in tests/e2e/test_outbound_calls.py)."""
+
+import asyncio
+import dataclasses
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server.api.running import Centre
+from vaxla_protocol import API_PREFIX
+from vaxla_protocol.outbound import AgentPhone
+from vaxla_server.telephony import TelephonySettings
+
+PHONE = f"{API_PREFIX}/agent/phone"
+
+
+def test_without_telephony_there_is_nowhere_to_send_calls(running: Centre) -> None:
+    response = running.api.request("GET", PHONE, token=running.token("anna"))
+    assert response.status_code == 200, response.text
+    phone = AgentPhone.model_validate(response.json())
+    assert (phone.sip_uri, phone.outside_calls, phone.header) == (None, False, "X-Vaxla-Session")
+
+
+def test_only_agents_ask_where_to_send_calls(running: Centre) -> None:
+    assert running.api.request("GET", PHONE, token=running.token("sofia")).status_code == 403
+    assert running.api.request("GET", PHONE).status_code == 401
+
+
+def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | None:
+    """``GET /agent/phone`` asked through ``base_url`` (the address the request comes in
+    on: ASGI's ``scope["server"]``, as uvicorn sets it from the socket's local end) of a
+    server whose SIP front is at ``worker`` and was started on ``bind``."""
+    settings = TelephonySettings(
+        sip_port=5060, data_dir=Path("unused"), bind=bind, outside_gateway="sip:gw"
+    )
+    services = running.api.app.state.services
+    front: Any = SimpleNamespace(front_address=worker, settings=settings)
+    running.api.app.state.services = dataclasses.replace(services, telephony=front)
+    token = running.token("anna")
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=running.api.app, client=("192.0.2.77", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            return await client.get(PHONE, headers={"Authorization": f"Bearer {token}"})
+
+    try:
+        response = asyncio.run(ask())
+    finally:
+        running.api.app.state.services = services
+    assert response.status_code == 200, response.text
+    phone = AgentPhone.model_validate(response.json())
+    assert phone.outside_calls
+    return phone.sip_uri
+
+
+@pytest.mark.parametrize(
+    ("base_url", "worker", "bind", "sip_uri"),
+    [
+        # Bound to every address: pjsua2 reports its guess (the default route's address),
+        # the desktop gets the address it reached the server on, with the worker's port.
+        ("http://198.51.100.5:8080", "192.0.2.2:5062", "0.0.0.0", "sip:198.51.100.5:5062"),
+        ("http://192.0.2.2:8080", "192.0.2.2:5062", "0.0.0.0", "sip:192.0.2.2:5062"),
+        # A worker that reports the wildcard itself.
+        ("http://198.51.100.5:8080", "0.0.0.0:5062", "0.0.0.0", "sip:198.51.100.5:5062"),
+        # Over loopback: loopback, which the worker on the wildcard listens on too.
+        ("http://127.0.0.1:8080", "192.0.2.2:5062", "0.0.0.0", "sip:127.0.0.1:5062"),
+        # IPv6, bracketed in the URI; an IPv4 client on a dual-stack socket is IPv4.
+        ("http://[2001:db8::5]:8080", "2001:db8::1:5062", "::", "sip:[2001:db8::5]:5062"),
+        ("http://[::ffff:198.51.100.5]:8080", "::1:5062", "::", "sip:198.51.100.5:5062"),
+        # A worker on one address is named by it, however the request came.
+        ("http://127.0.0.1:8080", "127.0.0.1:5062", "127.0.0.1", "sip:127.0.0.1:5062"),
+        ("http://198.51.100.5:8080", "192.0.2.2:5062", "192.0.2.2", "sip:192.0.2.2:5062"),
+        ("http://[::1]:8080", "::1:5062", "::1", "sip:[::1]:5062"),
+    ],
+)
+def test_a_worker_on_a_wildcard_is_named_by_the_address_the_request_came_in_on(
+    running: Centre, base_url: str, worker: str, bind: str, sip_uri: str
+) -> None:
+    assert _phone_at(running, base_url, worker, bind) == sip_uri
