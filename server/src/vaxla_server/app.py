@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
+from vaxla_server.api.limits import BodyLimit
 from vaxla_server.api.routers import routers
 from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
@@ -56,6 +57,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.add_middleware(BodyLimit)  # before routing and authentication: 413, not 401
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     return app
