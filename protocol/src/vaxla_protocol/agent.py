@@ -8,6 +8,11 @@ from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
+SIP_URI_PATTERN = r"^sips?:([^\s@<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(;[^\s<>\"]*)?$"
+"""A SIP URI as a softphone's contact: ``sip:`` or ``sips:``, an optional user part, a
+host (name, IPv4, or [IPv6]) with an optional port, and URI parameters; no whitespace,
+CR or LF (a header value with a line break would split the server's INVITE)."""
+
 AgentStateName = Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
 
 
@@ -21,7 +26,14 @@ class AgentLoginRequest(WireModel):
     ``sip_contact`` is where the agent's softphone takes the server's offers."""
 
     queues: list[int] | None = None
-    sip_contact: str | None = Field(default=None, min_length=1, max_length=512)
+    sip_contact: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=512,
+        pattern=SIP_URI_PATTERN,
+        description="A SIP URI (sip: or sips:, user@host[:port][;params]), no spaces or "
+        "control characters.",
+    )
 
 
 class AgentLogoutRequest(WireModel):

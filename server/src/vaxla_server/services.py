@@ -63,7 +63,7 @@ def compose(
     centre = ContactCentre(log=store.events, config=configuration, clock=clock, notifier=notifier)
     centre.start()
     centre.follow(configuration)
-    auth = Auth.open(store, auth_settings or AuthSettings())
+    auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
     voice = (
         None
         if telephony is None

@@ -118,3 +118,16 @@ def test_a_request_whose_events_cannot_be_written_answers_503_and_changes_nothin
     assert running.centre.log.read(kinds=[EventKind.AGENT_LOGGED_IN]) == []
     assert api.request("POST", f"{AGENT}/login", token=token, json={}).status_code == 200
     assert api.request("GET", AGENT, token=token).json()["state"] == "available"
+
+
+def test_a_sip_contact_that_is_not_a_sip_uri_is_refused_and_changes_nothing(
+    running: Centre,
+) -> None:
+    """A line break in the contact would split the INVITE the server sends it (the first
+    offer failed with a traceback): refused at log-in with what is wrong."""
+    api, token = running.api, running.token("anna")
+    for contact in ("sip:anna@127.0.0.1:5080\r\nX-Evil: 1", "anna@127.0.0.1", "sip:a b@host"):
+        refused = api.request("POST", f"{AGENT}/login", token=token, json={"sip_contact": contact})
+        assert refused.status_code == 422, contact
+        assert "sip_contact" in refused.text
+    assert running.centre.session_of(running.ids["anna"]) is None

@@ -2,17 +2,19 @@
 
 import asyncio
 from collections.abc import Iterator
+from ipaddress import ip_network
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 
 from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
 from vaxla_protocol import API_PREFIX, CurrentUser, LoginResponse, Role
 from vaxla_server.api.access import require_role, route_roles
 from vaxla_server.app import create_app
 from vaxla_server.auth import Auth
+from vaxla_server.auth.routes import client_address
 from vaxla_server.store import Store
 
 PUBLIC_ROUTES = {("GET", f"{API_PREFIX}/health"), ("POST", f"{API_PREFIX}/auth/login")}
@@ -102,7 +104,7 @@ def test_a_malformed_login_is_refused_with_422(api: Api, body: dict[str, str]) -
     assert api.request("POST", LOGIN, json=body).status_code == 422
 
 
-def test_failed_logins_are_throttled_per_address(api: Api, clock: FakeClock) -> None:
+def test_failed_logins_are_throttled_per_user_and_address(api: Api, clock: FakeClock) -> None:
     for _ in range(5):
         assert api.login("agent", "wrong password").status_code == 401
         clock.advance(seconds=1)
@@ -110,12 +112,33 @@ def test_failed_logins_are_throttled_per_address(api: Api, clock: FakeClock) -> 
 
     refused = api.login("agent")
     assert refused.status_code == 429
-    # The first failure leaves the 60 s window 45 s from now.
-    assert refused.headers["Retry-After"] == "45"
-    assert "too many failed logins" in refused.json()["detail"]
+    # The fifth failure (4 s in) locked the name from this address for 60 s.
+    assert refused.headers["Retry-After"] == "49"
+    assert "too many failed logins for this user" in refused.json()["detail"]
+    assert api.login("admin").status_code == 200  # a colleague at the same address
 
-    clock.advance(seconds=45)
+    clock.advance(seconds=49)
     assert api.login("agent").status_code == 200
+
+
+def test_x_forwarded_for_counts_only_from_a_configured_proxy() -> None:
+    """Behind a reverse proxy the client's address is the nearest one in the header that
+    is not a proxy; from anyone else the header is ignored (it could name any address)."""
+    proxies = (ip_network("10.0.0.0/8"),)
+
+    def seen(peer: str, forwarded: str | None) -> str:
+        headers = [] if forwarded is None else [(b"x-forwarded-for", forwarded.encode())]
+        scope = {"type": "http", "client": (peer, 4711), "headers": headers}
+        return client_address(Request(scope), proxies)
+
+    assert seen("10.0.0.5", "203.0.113.9") == "203.0.113.9"
+    assert seen("10.0.0.5", "198.51.100.1, 203.0.113.9, 10.1.2.3") == "203.0.113.9"
+    assert seen("192.0.2.50", "203.0.113.9") == "192.0.2.50"  # not a proxy: ignored
+    assert seen("10.0.0.5", None) == "10.0.0.5"
+    assert client_address(Request({"type": "http", "client": ("10.0.0.5", 1),
+                                   "headers": [(b"x-forwarded-for", b"1.2.3.4")]}), ()) == (
+        "10.0.0.5"
+    )  # fmt: skip
 
 
 def test_a_token_expires_after_12_hours(api: Api, clock: FakeClock) -> None:

@@ -1,3 +1,4 @@
+import concurrent.futures
 import hashlib
 from dataclasses import replace
 from datetime import timedelta
@@ -142,7 +143,7 @@ def test_a_login_rehashes_a_password_hashed_with_old_parameters(store: Store) ->
 
 
 @pytest.mark.usefixtures("anna")
-def test_failed_logins_from_one_address_are_throttled(auth: Auth) -> None:
+def test_failed_logins_lock_that_user_from_that_address(auth: Auth) -> None:
     for second in range(5):
         with pytest.raises(LoginFailed):
             auth.sessions.login(
@@ -150,10 +151,30 @@ def test_failed_logins_from_one_address_are_throttled(auth: Auth) -> None:
             )
     # Now even the right password is refused from that address, without being checked.
     with pytest.raises(LoginThrottled) as throttled:
-        auth.sessions.login("anna", PASSWORD, ADDRESS, START + timedelta(seconds=30))
-    assert throttled.value.retry_after == timedelta(seconds=30)
+        auth.sessions.login("ANNA", PASSWORD, ADDRESS, START + timedelta(seconds=30))
+    assert throttled.value.retry_after == timedelta(seconds=34)
     assert auth.sessions.login("anna", PASSWORD, "192.0.2.99", START + timedelta(seconds=30))
-    assert auth.sessions.login("anna", PASSWORD, ADDRESS, START + timedelta(seconds=60))
+    assert auth.sessions.login("anna", PASSWORD, ADDRESS, START + timedelta(seconds=64))
+
+
+@pytest.mark.usefixtures("anna")
+def test_a_colleagues_typos_behind_the_same_address_lock_nobody_else_out(auth: Auth) -> None:
+    auth.users.create("bo", PASSWORD, Role.AGENT, now=START)
+    for second in range(10):
+        with pytest.raises((LoginFailed, LoginThrottled)):
+            auth.sessions.login("bo", "typo", ADDRESS, START + timedelta(seconds=second))
+    assert auth.sessions.login("anna", PASSWORD, ADDRESS, START + timedelta(seconds=10))
+
+
+@pytest.mark.usefixtures("anna")
+def test_many_correct_logins_at_once_from_one_address_all_succeed(auth: Auth) -> None:
+    """20 agents of one office logging in at the same moment (they share the NAT's
+    address): none is refused; the password checks wait their turn."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        issued = list(
+            pool.map(lambda _: auth.sessions.login("anna", PASSWORD, ADDRESS, START), range(20))
+        )
+    assert len({token.token for token in issued}) == 20
 
 
 @pytest.mark.usefixtures("anna")

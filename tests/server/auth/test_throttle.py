@@ -1,77 +1,82 @@
+"""Login throttling: failures count per (user name, address) and per user name; a
+correct password never counts, and others' typos lock nobody else out."""
+
 from datetime import timedelta
 
 import pytest
 
 from tests.server.auth.conftest import START
 from vaxla_server.auth import LoginThrottled
-from vaxla_server.auth.throttle import LoginThrottle
+from vaxla_server.auth.throttle import MAX_LOCK, LoginThrottle
 
 ADDRESS = "192.0.2.7"
 
 
-def fail(throttle: LoginThrottle, count: int, *, every_s: float = 1.0) -> None:
+def fail(throttle: LoginThrottle, user: str, count: int, *, start_s: float = 0.0,
+         address: str = ADDRESS) -> None:  # fmt: skip
     for index in range(count):
-        throttle.begin(ADDRESS, START + timedelta(seconds=index * every_s))
+        throttle.failed(user, address, START + timedelta(seconds=start_s + index))
 
 
-def test_five_failures_within_the_window_refuse_the_sixth_attempt() -> None:
+def test_five_typos_lock_that_user_from_that_address_only() -> None:
     throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    fail(throttle, 5)
+    fail(throttle, "anna", 4)
+    throttle.check("anna", ADDRESS, START + timedelta(seconds=4))  # four: still allowed
+    fail(throttle, "anna", 1, start_s=4)
     with pytest.raises(LoginThrottled) as refused:
-        throttle.begin(ADDRESS, START + timedelta(seconds=10))
-    # The first failure (at START) leaves the window 60 s after it.
-    assert refused.value.retry_after == timedelta(seconds=50)
+        throttle.check("anna", ADDRESS, START + timedelta(seconds=10))
+    assert refused.value.retry_after == timedelta(seconds=54)  # locked 60 s from the fifth
+    # Colleagues behind the same NAT, and anna from elsewhere, are not locked.
+    throttle.check("bo", ADDRESS, START + timedelta(seconds=10))
+    throttle.check("anna", "198.51.100.1", START + timedelta(seconds=10))
+    throttle.check("anna", ADDRESS, START + timedelta(seconds=64))
 
 
-def test_the_address_may_try_again_once_the_oldest_failure_leaves_the_window() -> None:
+def test_each_lock_in_a_row_lasts_twice_as_long_up_to_the_cap() -> None:
     throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    fail(throttle, 5)
+    at = 0.0
+    expected = [60, 120, 240, 480, 900, 900]
+    for lock_s in expected:
+        fail(throttle, "anna", 5, start_s=at)
+        last = START + timedelta(seconds=at + 4)
+        with pytest.raises(LoginThrottled) as refused:
+            throttle.check("anna", ADDRESS, last)
+        assert refused.value.retry_after == timedelta(seconds=lock_s)
+        at += 4 + lock_s
+    assert timedelta(seconds=900) == MAX_LOCK
+
+
+def test_a_login_clears_the_failures_and_the_next_lock_is_short_again() -> None:
+    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
+    fail(throttle, "anna", 5)
+    throttle.succeeded("anna", ADDRESS)  # e.g. after the lock, the right password
+    fail(throttle, "anna", 4, start_s=100)
+    throttle.check("anna", ADDRESS, START + timedelta(seconds=104))
+    fail(throttle, "anna", 1, start_s=104)
+    with pytest.raises(LoginThrottled) as refused:
+        throttle.check("anna", ADDRESS, START + timedelta(seconds=104))
+    assert refused.value.retry_after == timedelta(seconds=60)
+
+
+def test_guessing_one_name_from_many_addresses_locks_the_name() -> None:
+    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
+    assert throttle.user_max_failures == 20
+    for n in range(20):
+        throttle.failed("anna", f"203.0.113.{n}", START + timedelta(seconds=n))
     with pytest.raises(LoginThrottled):
-        throttle.begin(ADDRESS, START + timedelta(seconds=59.999))
-    throttle.begin(ADDRESS, START + timedelta(seconds=60))
-    # That attempt counts too: the address is full again until the next one ages out.
-    with pytest.raises(LoginThrottled) as refused:
-        throttle.begin(ADDRESS, START + timedelta(seconds=60.5))
-    assert refused.value.retry_after == timedelta(seconds=0.5)
+        throttle.check("anna", "198.51.100.9", START + timedelta(seconds=20))
+    throttle.check("bo", "198.51.100.9", START + timedelta(seconds=20))
 
 
-def test_refused_attempts_do_not_extend_the_refusal() -> None:
+def test_failures_older_than_the_window_are_forgotten() -> None:
     throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    fail(throttle, 5, every_s=0)
-    for second in range(1, 60):
-        with pytest.raises(LoginThrottled):
-            throttle.begin(ADDRESS, START + timedelta(seconds=second))
-    throttle.begin(ADDRESS, START + timedelta(seconds=60))
+    fail(throttle, "anna", 4)
+    fail(throttle, "anna", 1, start_s=70)  # the first four have aged out
+    throttle.check("anna", ADDRESS, START + timedelta(seconds=71))
 
 
-def test_failures_spread_wider_than_the_window_are_never_refused() -> None:
-    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    fail(throttle, 50, every_s=12.5)
-
-
-def test_successful_attempts_do_not_count() -> None:
-    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    for _ in range(20):
-        throttle.succeeded(throttle.begin(ADDRESS, START))
-
-
-def test_other_addresses_are_not_affected() -> None:
-    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    fail(throttle, 5)
-    throttle.begin("192.0.2.8", START + timedelta(seconds=5))
-
-
-def test_many_addresses_are_forgotten_once_their_failures_age_out() -> None:
-    throttle = LoginThrottle(max_failures=5, window=timedelta(seconds=60))
-    for index in range(10_001):
-        throttle.begin(f"10.0.{index // 256}.{index % 256}", START)
-    throttle.begin(ADDRESS, START + timedelta(minutes=2))
-    assert throttle.tracked_addresses() == 1
-
-
-@pytest.mark.parametrize(
-    ("max_failures", "window"), [(0, timedelta(seconds=60)), (5, timedelta(0))]
-)
-def test_settings_are_checked(max_failures: int, window: timedelta) -> None:
-    with pytest.raises(ValueError):
-        LoginThrottle(max_failures=max_failures, window=window)
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="max_failures"):
+        LoginThrottle(max_failures=0)
+    with pytest.raises(ValueError, match="window"):
+        LoginThrottle(window=timedelta(0))

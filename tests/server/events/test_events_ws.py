@@ -28,6 +28,7 @@ from vaxla_protocol.events import (
     ServerEvent,
     Welcome,
 )
+from vaxla_server.events.routes import BINARY_REFUSED, LOGGED_OUT
 
 EVENTS = f"{API_PREFIX}/events"
 GUARD_S = 10.0
@@ -96,6 +97,24 @@ def test_a_message_that_is_not_hello_is_refused(client: TestClient) -> None:
             ws.receive_text()
     assert closed.value.code == CLOSE_BAD_HELLO
     assert "expected Hello" in closed.value.reason
+
+
+def test_a_binary_frame_closes_the_socket_with_a_protocol_error(
+    client: TestClient, running: Centre
+) -> None:
+    """Binary frames are not part of the protocol: 1003 with the reason, before the
+    Hello and after it (no traceback in the server's log)."""
+    with client.websocket_connect(EVENTS) as ws:
+        ws.send_bytes(b"\x00\x01")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert (closed.value.code, closed.value.reason) == (1003, BINARY_REFUSED)
+    with connect(client, running.token("anna")) as ws:
+        until(ws, lambda m: isinstance(m, QueueSnapshot))
+        ws.send_bytes(b"\xff")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            receive(ws)
+    assert (closed.value.code, closed.value.reason) == (1003, BINARY_REFUSED)
 
 
 def test_an_agent_gets_its_state_its_offers_and_its_queues(
@@ -170,14 +189,33 @@ def test_an_operator_gets_states_and_snapshots_but_no_offers(
 
 
 def test_a_session_that_ends_closes_the_socket(client: TestClient, running: Centre) -> None:
+    """Deactivated (or expired): closed at the next event after the recheck interval."""
+    token = running.token("sofia")
+    with connect(client, token) as ws:
+        until(ws, lambda m: isinstance(m, QueueSnapshot))
+        admin = running.token("ada")
+        deactivated = running.api.request(
+            "PATCH", f"{API_PREFIX}/users/sofia", token=admin, json={"active": False}
+        )
+        assert deactivated.status_code == 200
+        running.centre.enter("100", None)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            receive(ws)
+    assert closed.value.code == CLOSE_UNAUTHORIZED
+    assert closed.value.reason == "the token was revoked; log in again"
+
+
+def test_logging_out_closes_the_socket_at_once(client: TestClient, running: Centre) -> None:
+    """No more events for a session that logged out: the socket closes as the logout
+    is made, with no event or recheck needed."""
+    running.api.app.state.services.event_socket.session_recheck_s = 3600.0
     token = running.token("sofia")
     with connect(client, token) as ws:
         until(ws, lambda m: isinstance(m, QueueSnapshot))
         assert (
             running.api.request("POST", f"{API_PREFIX}/auth/logout", token=token).status_code == 204
         )
-        running.centre.enter("100", None)
         with pytest.raises(WebSocketDisconnect) as closed:
             receive(ws)
     assert closed.value.code == CLOSE_UNAUTHORIZED
-    assert closed.value.reason == "the token was revoked; log in again"
+    assert closed.value.reason == LOGGED_OUT

@@ -42,11 +42,12 @@ class LoginFailed(AuthError):
 
 
 class LoginThrottled(AuthError):
-    """Too many failed logins came from this address; try again after ``retry_after``."""
+    """Too many failed logins for this user name (from this address, or from anywhere);
+    try again after ``retry_after``."""
 
     def __init__(self, retry_after: timedelta) -> None:
         seconds = retry_after.total_seconds()
-        super().__init__(f"too many failed logins from this address; try again in {seconds:g} s")
+        super().__init__(f"too many failed logins for this user; try again in {seconds:g} s")
         self.retry_after = retry_after
 
 

@@ -1,6 +1,8 @@
 """``/auth``: log in for a bearer token, log out, and ask who the token belongs to."""
 
 import math
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
@@ -25,7 +27,8 @@ AnyUser = Annotated[User, Depends(require_role(*EVERY_ROLE))]
     responses={
         status.HTTP_401_UNAUTHORIZED: {"description": "Unknown user name or wrong password."},
         status.HTTP_429_TOO_MANY_REQUESTS: {
-            "description": "Too many failed logins from this address; see Retry-After."
+            "description": "Too many failed logins for this user name (from this address "
+            "or from anywhere); see Retry-After."
         },
     },
 )
@@ -36,7 +39,7 @@ def login(
     clock: Now,
 ) -> LoginResponse:
     """Open a session; the token goes in ``Authorization: Bearer TOKEN`` from then on."""
-    address = request.client.host if request.client is not None else "unknown"
+    address = client_address(request, auth.trusted_proxies)
     try:
         issued = auth.sessions.login(credentials.username, credentials.password, address, clock())
     except LoginFailed as error:
@@ -51,6 +54,28 @@ def login(
             headers={"Retry-After": str(retry_after)},
         ) from None
     return LoginResponse(token=issued.token)
+
+
+def client_address(request: Request, proxies: Sequence[IPv4Network | IPv6Network]) -> str:
+    """Where the request came from: the connection's address, or, when that is one of
+    the configured reverse proxies, the nearest address in ``X-Forwarded-For`` that is
+    not one (a header from anyone else is ignored: a client could name any address)."""
+    peer = request.client.host if request.client is not None else "unknown"
+
+    def trusted(host: str) -> bool:
+        try:
+            address = ip_address(host.strip())
+        except ValueError:
+            return False
+        return any(address in network for network in proxies)
+
+    if not proxies or not trusted(peer):
+        return peer
+    hops = [h.strip() for v in request.headers.getlist("x-forwarded-for") for h in v.split(",")]
+    for hop in reversed(hops):
+        if hop and not trusted(hop):
+            return hop
+    return peer
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=UNAUTHORIZED_RESPONSE)

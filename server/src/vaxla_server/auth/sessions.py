@@ -7,6 +7,7 @@ throttling are tested without waiting.
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,15 @@ from vaxla_server.auth.errors import (
 )
 from vaxla_server.auth.passwords import Passwords
 from vaxla_server.auth.throttle import LoginThrottle
-from vaxla_server.auth.users import TOKENS, USERS, User, find_user_row, user_from_row
+from vaxla_server.auth.users import (
+    TOKENS,
+    USERS,
+    User,
+    find_user_row,
+    user_from_row,
+    username_key,
+)
+from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.transactions import write_transaction
 
 DEFAULT_TOKEN_LIFETIME = timedelta(hours=12)
@@ -42,6 +51,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+CONCURRENT_PASSWORD_CHECKS = 4
+"""Password checks (argon2: memory and CPU) run at once; more logins wait for one."""
+SESSION_ENDED: Topic[str] = Topic("a session logged out (its token's digest)")
+"""Told as a session logs out, so what it has open (the event socket) closes at once."""
+
+
 class Sessions:
     """Opens sessions for correct credentials, and finds the user behind a token."""
 
@@ -52,12 +67,15 @@ class Sessions:
         throttle: LoginThrottle,
         *,
         token_lifetime: timedelta = DEFAULT_TOKEN_LIFETIME,
+        notifier: Notifier | None = None,
     ) -> None:
+        self._notifier = notifier
         if token_lifetime <= timedelta(0):
             raise ValueError(f"token_lifetime must be positive, not {token_lifetime}")
         self._engine = engine
         self._passwords = passwords
         self._throttle = throttle
+        self._checking = threading.BoundedSemaphore(CONCURRENT_PASSWORD_CHECKS)
         self.token_lifetime = token_lifetime
 
     def login(self, username: str, password: str, address: str, now: datetime) -> IssuedToken:
@@ -67,16 +85,17 @@ class Sessions:
         ``LoginFailed``, after the same work: an unknown user's password is checked
         against a stand-in hash.
         """
-        attempt = self._throttle.begin(address, now)
+        user = username_key(username)
+        self._throttle.check(user, address, now)
         with self._engine.connect() as connection:
             row = find_user_row(connection, username)
         password_hash: str | None = None if row is None else row.password_hash
-        if not self._passwords.verify(password_hash, password):
+        with self._checking:  # many at once wait their turn; none is refused for it
+            correct = self._passwords.verify(password_hash, password)
+        if not correct or row is None or password_hash is None or not row.active:
+            self._throttle.failed(user, address, now)
             raise LoginFailed()
-        assert row is not None and password_hash is not None
-        if not row.active:
-            raise LoginFailed()
-        self._throttle.succeeded(attempt)
+        self._throttle.succeeded(user, address)
 
         token = secrets.token_urlsafe(32)
         expires_at = now + self.token_lifetime
@@ -149,3 +168,5 @@ class Sessions:
                 ).first()
                 if exists is None:
                     raise UnknownToken()
+        if self._notifier is not None:
+            self._notifier.publish(SESSION_ENDED, token_digest(token))

@@ -29,6 +29,16 @@ class AgentProfileInTheWay(ConfigError):
         )
 
 
+class LastAdmin(ConfigError):
+    """The change would leave nobody who can administer the server."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"user {username!r} is the last active administrator; make another user an "
+            "administrator first"
+        )
+
+
 def change_user(
     engine: Engine,
     username: str,
@@ -63,6 +73,19 @@ def change_user(
             ).first()
             if has_profile is not None:
                 raise AgentProfileInTheWay(row.username, role)
+        stops_admin = (
+            row.role == Role.ADMIN.value
+            and row.active
+            and ((role is not None and role is not Role.ADMIN) or active is False)
+        )
+        if stops_admin:
+            other_admins = connection.execute(
+                select(USERS.c.id).where(
+                    USERS.c.role == Role.ADMIN.value, USERS.c.active, USERS.c.id != row.id
+                )
+            ).first()
+            if other_admins is None:
+                raise LastAdmin(row.username)
         if values:
             connection.execute(update(USERS).where(USERS.c.id == row.id).values(values))
         if active is False or (role is not None and role.value != row.role):

@@ -34,7 +34,8 @@ from vaxla_protocol.events import (
 from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
 from vaxla_server.agents.wire import agent_state
 from vaxla_server.api.deps import get_services
-from vaxla_server.auth import Auth, InvalidToken, User
+from vaxla_server.auth import SESSION_ENDED, Auth, InvalidToken, User
+from vaxla_server.auth.sessions import token_digest
 from vaxla_server.callflow.calls import CALL_NEWS
 from vaxla_server.centre import CENTRE_EVENTS, UnknownSubject
 from vaxla_server.centre.contact_centre import ContactCentre
@@ -141,14 +142,45 @@ class Audience:
         return out
 
 
+CLOSE_UNSUPPORTED_DATA = 1003
+"""RFC 6455's close code for a frame of a kind the endpoint does not take (binary)."""
+BINARY_REFUSED = "binary frames are not part of the protocol: send JSON as text"
+
+
+LOGGED_OUT = "the session logged out; log in again"
+
+
+class _LoggedOut:
+    """The socket's own session logged out: it closes at once."""
+
+
+class _BinaryFrame(Exception):
+    """The client sent a binary frame; the protocol is JSON text."""
+
+
+async def _receive_text(websocket: WebSocket) -> str:
+    """The next text frame; ``_BinaryFrame`` for a binary one (Starlette's own
+    ``receive_text`` fails on it with a KeyError)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if text is None:
+        raise _BinaryFrame
+    return str(text)
+
+
 async def _hello(
     websocket: WebSocket, auth: Auth, centre: ContactCentre
 ) -> tuple[User, str] | None:
     """The user behind the client's ``Hello`` and its token, or None after closing with
     the reason."""
     try:
-        raw = await asyncio.wait_for(websocket.receive_text(), HELLO_TIMEOUT_S)
+        raw = await asyncio.wait_for(_receive_text(websocket), HELLO_TIMEOUT_S)
         hello = Hello.model_validate_json(raw)
+    except _BinaryFrame:
+        await _close(websocket, CLOSE_UNSUPPORTED_DATA, BINARY_REFUSED)
+        return None
     except TimeoutError:
         await _close(websocket, CLOSE_BAD_HELLO, f"no Hello within {HELLO_TIMEOUT_S:g} s")
         return None
@@ -196,13 +228,20 @@ async def events(websocket: WebSocket) -> None:
         return
     user, token = hello
     loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[Sequence[Event] | ControlMessage] = asyncio.Queue()
+    inbox: asyncio.Queue[Sequence[Event] | ControlMessage | _LoggedOut] = asyncio.Queue()
+    own_digest = token_digest(token)
 
     def hand_over(batch: Sequence[Event] | ControlMessage) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is closing with the socket
             loop.call_soon_threadsafe(inbox.put_nowait, batch)
 
+    def logged_out(digest: str) -> None:
+        if digest == own_digest:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(inbox.put_nowait, _LoggedOut())
+
     unsubscribe = services.notifier.subscribe(CENTRE_EVENTS, hand_over)
+    unsubscribe_session = services.notifier.subscribe(SESSION_ENDED, logged_out)
     unsubscribe_control = services.notifier.subscribe(CALL_NEWS, hand_over)
     audience = Audience(user, centre, board)
     reader = asyncio.create_task(_until_closed(websocket))
@@ -229,6 +268,9 @@ async def events(websocket: WebSocket) -> None:
                 return
             if getter in done:
                 got = getter.result()
+                if isinstance(got, _LoggedOut):
+                    await _close(websocket, CLOSE_UNAUTHORIZED, LOGGED_OUT)
+                    return
                 if isinstance(got, TransferChanged | ParkedChanged | OfferMade | CallProgress):
                     if (shown := audience.control(got)) is not None:
                         await _send(websocket, shown)
@@ -260,6 +302,7 @@ async def events(websocket: WebSocket) -> None:
     finally:
         unsubscribe()
         unsubscribe_control()
+        unsubscribe_session()
         reader.cancel()
 
 
@@ -271,7 +314,12 @@ def _moves_queues(event: Event) -> bool:
 
 
 async def _until_closed(websocket: WebSocket) -> None:
-    """Read (and ignore) what the client sends, until it goes away."""
+    """Read (and ignore) what the client sends, until it goes away; a binary frame
+    closes the socket with 1003."""
     with contextlib.suppress(WebSocketDisconnect):
         while True:
-            await websocket.receive_text()
+            try:
+                await _receive_text(websocket)
+            except _BinaryFrame:
+                await _close(websocket, CLOSE_UNSUPPORTED_DATA, BINARY_REFUSED)
+                return

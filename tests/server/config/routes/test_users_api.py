@@ -95,3 +95,18 @@ def test_resetting_a_password(api: Api) -> None:
     assert api.request("GET", ME, token=old).status_code == 401
     assert api.login("bo", PASSWORD).status_code == 401
     assert api.login("bo", "a new password").status_code == 200
+
+
+def test_the_last_administrator_cannot_demote_or_deactivate_itself(api: Api) -> None:
+    """Nobody could administer the server afterwards: refused with the way out, and
+    allowed once another user is an administrator."""
+    admin = api.token("admin")
+    for change in ({"role": "supervisor"}, {"active": False}):
+        refused = api.request("PATCH", f"{USERS}/admin", token=admin, json=change)
+        assert refused.status_code == 409, change
+        assert "last active administrator" in refused.json()["detail"]
+    assert api.request("GET", ME, token=admin).json()["role"] == "admin"  # nothing changed
+    promoted = api.request("PATCH", f"{USERS}/bo", token=admin, json={"role": "admin"})
+    assert promoted.status_code == 200
+    demoted = api.request("PATCH", f"{USERS}/admin", token=admin, json={"role": "supervisor"})
+    assert demoted.status_code == 200

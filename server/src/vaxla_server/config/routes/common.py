@@ -23,7 +23,7 @@ from vaxla_server.config import (
     QueueNotEmpty,
     StillReferenced,
 )
-from vaxla_server.config.user_admin import AgentProfileInTheWay
+from vaxla_server.config.user_admin import AgentProfileInTheWay, LastAdmin
 
 # A name in a path: anything but NUL, which PostgreSQL cannot compare with text.
 NAME_PATTERN = r"^[^\x00]+$"
@@ -68,6 +68,7 @@ def answering_refusals() -> Iterator[None]:
         QueueNotEmpty,
         DuplicateUser,
         AgentProfileInTheWay,
+        LastAdmin,
     ) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except (ConfigError, InvalidUser, AuthError) as error:
