@@ -317,8 +317,18 @@ def test_an_untrusted_source_is_refused_unless_it_is_an_agents_signed_call(
             )
             assert await ask("127.0.0.5", front.address, forged) == "SIP/2.0 403 Forbidden"
 
-            # A flood from an untrusted source: answered at first, then dropped (pike
-            # blocks at between 1× and 3× the rate within its 2 s windows).
+            # A stranger's OPTIONS and MESSAGE get no answer at all (nothing says a SIP
+            # server is here); a trunk's OPTIONS keep-alive does.
+            for method in ("OPTIONS", "MESSAGE"):
+                probe = request(
+                    f"{method} sip:{{target}} SIP/2.0", "To: <sip:{target}>", f"CSeq: 1 {method}"
+                )
+                assert await ask("127.0.0.6", front.address, probe) is None, method
+            ping = request("OPTIONS sip:{target} SIP/2.0", "To: <sip:{target}>", "CSeq: 1 OPTIONS")
+            assert await ask(TRUNK, front.address, ping) == "SIP/2.0 200 OK"
+
+            # A flood from an untrusted source: answered (403) at first, then dropped
+            # (pike blocks at between 1× and 3× the rate within its 2 s windows).
             answered = await answered_until_blocked("127.0.0.4", front.address, 100)
             assert 10 <= answered < 100
 
@@ -606,10 +616,12 @@ def request(first_line: str, *headers: str) -> str:
 
 
 async def answered_until_blocked(source: str, target: str, limit: int) -> int:
-    """Send OPTIONS from ``source`` to ``target`` one after the other, each as soon as the
-    one before was answered, up to ``limit``; how many were answered before one was not."""
+    """Send INVITEs without an offer from ``source`` to ``target`` one after the other,
+    each as soon as the one before was answered (403 from a stranger), up to ``limit``;
+    how many were answered before one was not."""
     for number in range(limit):
-        options = request("OPTIONS sip:{target} SIP/2.0", "To: <sip:{target}>", "CSeq: 1 OPTIONS")
-        if await ask(source, target, options) is None:
+        invite = request("INVITE sip:200@{target} SIP/2.0", "To: <sip:200@{target}>",
+                         "CSeq: 1 INVITE", "Contact: <sip:tester@{local}>")  # fmt: skip
+        if await ask(source, target, invite) is None:
             return number
     return limit

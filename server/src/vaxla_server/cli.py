@@ -11,6 +11,7 @@ from pathlib import Path
 
 from vaxla_server import __version__
 from vaxla_server.app import create_app
+from vaxla_server.auth import AuthSettings
 from vaxla_server.auth.cli import add_create_user_command
 from vaxla_server.config import Configuration
 from vaxla_server.demo import load_demo
@@ -21,6 +22,8 @@ from vaxla_server.media.kamailio import FrontError, installed_kamailio
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, Network
 from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
+from vaxla_server.store.backup import BackupError, restore_sqlite
+from vaxla_server.store.backup import backup as backup_store
 from vaxla_server.telephony import (
     DEFAULT_RTP_TIMEOUT,
     DEFAULT_WORKERS,
@@ -120,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not advertise the server",
     )
     serve.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        action="append",
+        type=ipaddress.ip_network,
+        default=[],
+        metavar="CIDR",
+        help="a reverse proxy (address or network) whose X-Forwarded-For header names the "
+        "client for login throttling; repeat for several (default: none, the header is "
+        "ignored)",
+    )
+    serve.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error"],
         default="info",
@@ -210,7 +224,70 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--database", metavar="URL", help="database URL (PostgreSQL)")
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
     check.set_defaults(run=_check_config, log_level="warning")
+    backup = commands.add_parser(
+        "backup",
+        help="write a backup of the store while the server runs",
+        description="Write a consistent backup of the whole store (event log, "
+        "configuration, users) to a new file, also while the server runs: SQLite's "
+        "online backup for a data directory, pg_dump (custom format) for PostgreSQL. "
+        "Restore a SQLite backup with 'vaxla-server restore'; a PostgreSQL one with "
+        "'pg_restore --clean --if-exists --no-owner -d URL FILE', the server stopped.",
+        epilog="example: vaxla-server backup --data-dir /var/lib/vaxla "
+        "--to /backup/vaxla-2026-12-05.sqlite3",
+    )
+    where = backup.add_mutually_exclusive_group(required=True)
+    where.add_argument("--data-dir", type=Path, metavar="DIR", help="the server's data directory")
+    where.add_argument("--database", metavar="URL", help="database URL (PostgreSQL)")
+    backup.add_argument("--to", type=Path, required=True, metavar="FILE", help="a new file")
+    backup.set_defaults(run=_backup, log_level="warning")
+    restore = commands.add_parser(
+        "restore",
+        help="put a SQLite backup in place as a data directory's store",
+        description="Put a backup made by 'vaxla-server backup' in place as the store of "
+        "DIR, with the server stopped. It is checked to be a Vaxla store and migrated to "
+        "this version's schema. An existing store is kept unless --replace is given.",
+        epilog="example: vaxla-server restore --from /backup/vaxla-2026-12-05.sqlite3 "
+        "--data-dir /var/lib/vaxla --replace",
+    )
+    restore.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE")
+    restore.add_argument("--data-dir", type=Path, required=True, metavar="DIR")
+    restore.add_argument(
+        "--replace", action="store_true", help="overwrite the data directory's store"
+    )
+    restore.set_defaults(run=_restore, log_level="warning")
     return parser
+
+
+def _backup(args: argparse.Namespace) -> int:
+    try:
+        store = open_store(data_dir=args.data_dir, url=args.database)
+    except StoreError as error:
+        raise SystemExit(f"vaxla-server: {error}") from None
+    shown = -1
+
+    def progress(copied: int, total: int) -> None:
+        nonlocal shown
+        percent = 100 * copied // max(1, total)
+        if percent >= shown + 10 or copied == total:
+            shown = percent
+            print(f"backup: {percent} % ({copied} of {total} pages)", flush=True)
+
+    with store:
+        try:
+            written = backup_store(store, args.to, progress=progress)
+        except BackupError as error:
+            raise SystemExit(f"vaxla-server: {error}") from None
+    print(f"backup written to {written} ({written.stat().st_size:,} bytes)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    try:
+        target = restore_sqlite(args.source, args.data_dir, replace=args.replace)
+    except (BackupError, StoreError) as error:
+        raise SystemExit(f"vaxla-server: {error}") from None
+    print(f"restored {args.source} as {target}")
+    return 0
 
 
 def _network(text: str) -> Network:
@@ -331,7 +408,11 @@ def _serve(args: argparse.Namespace) -> None:
                 rtp_timeout=args.rtp_timeout,
                 call_rate=args.call_rate,
             )
-        app = create_app(store, telephony=telephony)
+        app = create_app(
+            store,
+            auth_settings=AuthSettings(trusted_proxies=tuple(args.trusted_proxies)),
+            telephony=telephony,
+        )
         serve_http(app, listener, log_level=args.log_level)
 
 
