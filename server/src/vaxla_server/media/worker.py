@@ -418,6 +418,11 @@ class MediaWorker:
             ep_config.logConfig.level = config.pjsip_log_level
             ep_config.logConfig.consoleLevel = config.pjsip_log_level
             ep_config.medConfig.noVad = True
+            # RTP on the SIP loop's own I/O queue, polled by libHandleEvents on the main
+            # thread: no media I/O thread per worker, so an idle worker sleeps instead of
+            # polling every 10 ms (hundreds of idle workers took ~40 % of a core).
+            ep_config.medConfig.hasIoqueue = False
+            ep_config.medConfig.threadCnt = 0
             ep_config.medConfig.clockRate = CLOCK_RATE
             ep_config.medConfig.sndClockRate = CLOCK_RATE
             self._endpoint.libInit(ep_config)
