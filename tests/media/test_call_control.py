@@ -7,6 +7,7 @@ An attended transfer is a third leg (the consultation) in the caller's worker.
 
 import asyncio
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,20 @@ from vaxla_server.media.messages import (
 from vaxla_server.media.pool import free_udp_port
 
 pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp is not installed")
+
+
+async def port_taken(port: int, within: float = 5.0) -> None:
+    """Until something has bound UDP ``port`` on loopback (a bind of ours fails)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"nothing bound UDP port {port} within {within:g} s")
 
 
 def test_hold_plays_music_to_the_caller_and_resume_bridges_again(tmp_path: Path) -> None:
@@ -151,7 +166,7 @@ def test_consulting_an_outside_number_and_it_refusing(tmp_path: Path) -> None:
                 stderr=asyncio.subprocess.DEVNULL,
             )  # fmt: skip
             h.started.append(outside)
-            await asyncio.sleep(0.3)  # SIPp binds its port
+            await port_taken(port)  # SIPp has bound it: the consultation can ring
             await h.pool.send(
                 Consult(call_id=call.call_id, sip_uri=f"sip:0701234567@127.0.0.1:{port}")
             )
