@@ -22,8 +22,7 @@ from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.centre import follow_offers
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
-from vaxla_server.config import Configuration
-from vaxla_server.config.changes import CONFIG_CHANGED, ConfigChange
+from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.offload import CentreThread

@@ -59,11 +59,17 @@ from vaxla_server.centre import (
 )
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock
-from vaxla_server.config.call_flow import build_schedule, digit_rule
-from vaxla_server.config.caller_input import CallerInputError, EnteredData, mask_personnummer
-from vaxla_server.config.caller_input import Personnummer as PersonnummerValue
-from vaxla_server.config.prompts import PromptLibrary
-from vaxla_server.config.schedule import Schedule, StatusKind
+from vaxla_server.config import (
+    CallerInputError,
+    EnteredData,
+    PromptLibrary,
+    Schedule,
+    StatusKind,
+    build_schedule,
+    digit_rule,
+    mask_personnummer,
+)
+from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
 from vaxla_server.offload import Offload

@@ -61,8 +61,14 @@ from vaxla_server.centre.state import (
     _Session,
 )
 from vaxla_server.centre.timers import Timers
-from vaxla_server.config import CONFIG_CHANGED, ConfigSnapshot, Configuration, QueueNotEmpty
-from vaxla_server.config.settings import AgentProfile, QueueSettings
+from vaxla_server.config import (
+    CONFIG_CHANGED,
+    AgentProfile,
+    ConfigSnapshot,
+    Configuration,
+    QueueNotEmpty,
+    QueueSettings,
+)
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store import EventLog
 from vaxla_server.store.events import (

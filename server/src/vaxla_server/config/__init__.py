@@ -9,6 +9,13 @@ is made at the dispatcher's one door, ``centre/engine.py``). ``apply_document`` 
 ``check`` lists problems of what is stored.
 """
 
+from vaxla_server.config.call_flow import build_schedule, digit_rule
+from vaxla_server.config.caller_input import (
+    CallerInputError,
+    EnteredData,
+    Personnummer,
+    mask_personnummer,
+)
 from vaxla_server.config.changes import CONFIG_CHANGED, ChangeKind, ConfigChange
 from vaxla_server.config.errors import (
     ConfigError,
@@ -27,6 +34,8 @@ from vaxla_server.config.errors import (
 )
 from vaxla_server.config.licence import Licence
 from vaxla_server.config.problems import ConfigProblem, Severity
+from vaxla_server.config.prompts import PromptLibrary
+from vaxla_server.config.schedule import Schedule, StatusKind
 from vaxla_server.config.service import ConfigSnapshot, Configuration
 from vaxla_server.config.settings import (
     AgentProfile,
@@ -45,6 +54,7 @@ __all__ = [
     "CONFIG_CHANGED",
     "AgentProfile",
     "AgentSettings",
+    "CallerInputError",
     "ChangeKind",
     "ClassificationCode",
     "ConfigChange",
@@ -53,6 +63,7 @@ __all__ = [
     "ConfigSnapshot",
     "Configuration",
     "DuplicateName",
+    "EnteredData",
     "ExpansionStep",
     "InvalidConfig",
     "InvalidDocument",
@@ -64,13 +75,20 @@ __all__ = [
     "NotAvailableYet",
     "NotFound",
     "PauseReason",
+    "Personnummer",
+    "PromptLibrary",
     "Queue",
     "QueueNotEmpty",
     "QueueSettings",
+    "Schedule",
     "ServiceGoal",
     "Severity",
     "Skill",
+    "StatusKind",
     "StillReferenced",
     "UnknownPrompt",
     "UnknownStrategy",
+    "build_schedule",
+    "digit_rule",
+    "mask_personnummer",
 ]

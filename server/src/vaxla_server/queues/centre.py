@@ -8,7 +8,7 @@ from vaxla_server.centre.engine import Accept, AddContact, Decline, MoveContact,
 from vaxla_server.centre.errors import InvalidAction, InvalidValue, UnknownSubject
 from vaxla_server.centre.kernel import CentreKernel
 from vaxla_server.centre.state import ContactView, EndedBy, OverflowRule, QueueView, _Contact
-from vaxla_server.config.settings import QueueSettings
+from vaxla_server.config import QueueSettings
 from vaxla_server.store.events import (
     Abandoned,
     Answered,
