@@ -5,7 +5,9 @@ to ring."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
 from vaxla_server.config.settings import ServiceGoal
 from vaxla_server.store import Store, open_store
+from vaxla_server.store.events import EventKind
 
 SESSION_KEY = "0" * 64
 
@@ -113,3 +116,27 @@ def world(tmp_path: Path) -> Iterator[World]:
 def world_on_both(store: Store) -> World:
     """On SQLite and PostgreSQL, for what the store keeps across a restart."""
     return make_world(store)
+
+
+# Helpers the centre's tests share (agents, queues and the kernel's own).
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def kinds(world: World, since: int = 0) -> list[str]:
+    return [logged.event.kind.value for logged in world.store.events.read(since_id=since)]
+
+
+def last_id(world: World) -> int:
+    events = world.store.events.read(limit=100000)
+    return events[-1].id if events else 0
+
+
+def events_of(world: World, kind: EventKind) -> list[Any]:
+    return [logged.event for logged in world.store.events.read(kinds=[kind])]
+
+
+def log_in(world: World, agent: int, queues: list[int] | None = None) -> None:
+    world.centre.log_in(
+        agent, session_key=SESSION_KEY, queues=queues, sip_contact=f"sip:{agent}@127.0.0.1:5070"
+    )

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.server.centre.test_centre import events_of, kinds, last_id, log_in
-from tests.server.centre.world import World
+from tests.server.centre.world import World, events_of, kinds, last_id, log_in
 from vaxla_server.centre import InvalidAction, InvalidValue, UnknownSubject
 from vaxla_server.stats.calls import call_log, transfer_target
 from vaxla_server.store.events import EventKind

@@ -5,8 +5,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from tests.server.centre.test_centre import events_of, kinds, log_in
-from tests.server.centre.world import World
+from tests.server.centre.world import World, events_of, kinds, log_in
 from vaxla_server.centre import InvalidAction, UnknownSubject
 from vaxla_server.stats.calls import call_log
 from vaxla_server.store.events import Event, EventKind
