@@ -88,7 +88,7 @@ class EventLog:
         """
         if limit < 1:
             raise InvalidQuery(f"limit must be at least 1, not {limit}")
-        query = select(_EVENTS).where(_EVENTS.c.id > since_id).order_by(_EVENTS.c.id).limit(limit)
+        query = select(_EVENTS).order_by(_EVENTS.c.id)
         if kinds is not None:
             query = query.where(_EVENTS.c.kind.in_(_kind_values(kinds)))
         if contact is not None:
@@ -98,12 +98,21 @@ class EventLog:
         if queue is not None:
             query = query.where(_EVENTS.c.queue_id == queue)
         logged: list[LoggedEvent] = []
+        after = since_id
         with self._engine.connect() as connection:
-            for row in connection.execute(query):
-                try:
-                    logged.append(_logged(row._mapping))
-                except CorruptEvent as error:
-                    self._report(row._mapping["id"], error)
+            # An unreadable row is left out, and the page is filled from the rows after
+            # it: a reader paging until a short page never stops early because of one.
+            while len(logged) < limit:
+                wanted = limit - len(logged)
+                rows = connection.execute(query.where(_EVENTS.c.id > after).limit(wanted)).all()
+                for row in rows:
+                    after = row._mapping["id"]
+                    try:
+                        logged.append(_logged(row._mapping))
+                    except CorruptEvent as error:
+                        self._report(row._mapping["id"], error)
+                if len(rows) < wanted:
+                    break
         return logged
 
     def _report(self, event_id: int, error: CorruptEvent) -> None:
