@@ -56,3 +56,8 @@ class CallRecord(WireModel):
     """``outbound``: an agent called the number ``entry_point`` from its softphone
     (``caller`` and ``agent`` are that agent; ``answered`` if the number answered,
     else ``failed``). Added with outbound calls; the default keeps older clients reading."""
+    end_cause: str | None = None
+    """Why the server ended the call, when it did: ``restart`` (closed by a server
+    restart), ``worker_died``, ``media_timeout``, ``closed``, ``holiday``, ``message``,
+    ``no_route``, ``error``, ... (null while in progress or when a person hung up).
+    Added with the fault fixes; the default keeps older clients reading."""

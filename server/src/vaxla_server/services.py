@@ -60,7 +60,13 @@ def compose(
     what a stopped server left open before anything can ask it a question."""
     notifier = Notifier()
     configuration = Configuration(store.engine, notifier=notifier)
-    centre = ContactCentre(log=store.events, config=configuration, clock=clock, notifier=notifier)
+    centre = ContactCentre(
+        log=store.events,
+        config=configuration,
+        clock=clock,
+        notifier=notifier,
+        heartbeat=store.heartbeat,
+    )
     centre.start()
     centre.follow(configuration)
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)

@@ -3,6 +3,7 @@ configuration, the timer task."""
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from tests.server.centre.world import (
     log_in,
 )
 from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.centre.kernel import ALIVE_EVERY_S
 from vaxla_server.clock import ManualClock
+from vaxla_server.stats.calls import fold_calls
 from vaxla_server.store import open_store
 from vaxla_server.store.events import EventKind
 
@@ -74,6 +77,27 @@ def test_restart_closes_open_contacts_and_logs_agents_out(world_on_both: World) 
     assert kinds(world, mark) == []
 
 
+def test_a_crash_closes_its_calls_when_the_server_was_last_alive(world_on_both: World) -> None:
+    """The server dies 60 s into a call and starts again five minutes later: the call is
+    closed at its last sign of life, with 60 s of talk and the cause in the call log."""
+    world = world_on_both
+    log_in(world, world.bo, [world.support])
+    call = world.centre.enter("100", None)
+    world.centre.queue(call, world.support)
+    world.centre.answered(call, world.bo)
+    answered_at = world.clock()
+    world.clock.advance(seconds=60)
+    world.centre.mark_alive()  # the timer task's heartbeat
+    world.clock.advance(seconds=300)  # the crash, and five minutes until the restart
+
+    world.restart()
+    (ended,) = [e for e in events_of(world, EventKind.ENDED) if e.contact_id == call]
+    assert ended.at == answered_at + timedelta(seconds=60)
+    assert (ended.talk_seconds, ended.by, ended.cause) == (60.0, "system", "restart")
+    record = fold_calls(e.event for e in world.store.events.read(limit=10_000))[call]
+    assert (record.outcome, record.talk_seconds, record.end_cause) == ("answered", 60.0, "restart")
+
+
 def test_reload_follows_configuration_changes(world: World) -> None:
     from vaxla_server.config import AgentSettings, Membership, QueueSettings
 
@@ -113,7 +137,13 @@ def test_the_timer_task_rings_out_and_ends_wrap_up_on_its_own(tmp_path: Path) ->
         config, ids = configure(store)
         clock = ManualClock(START)
         delivery = RecordingDelivery()
-        centre = ContactCentre(log=store.events, config=config, clock=clock.now, delivery=delivery)
+        centre = ContactCentre(
+            log=store.events,
+            config=config,
+            clock=clock.now,
+            delivery=delivery,
+            heartbeat=store.heartbeat,
+        )
         centre.start()
 
         async def scenario() -> list[str]:
@@ -132,6 +162,11 @@ def test_the_timer_task_rings_out_and_ends_wrap_up_on_its_own(tmp_path: Path) ->
             centre.answered(contact, ids["anna"])
             centre.ended(contact, "caller")
             await clock.advance(10.5)  # Support's wrap-up is 10 s
+            # The task noted every few seconds that the server runs (a crash's calls are
+            # closed at the last such moment).
+            alive = store.heartbeat.last()
+            assert alive is not None
+            assert 0 <= (clock.now() - alive).total_seconds() <= ALIVE_EVERY_S
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -61,7 +61,11 @@ class World:
         """A new centre on the same store, as after a server restart."""
         self.delivery = RecordingDelivery()
         self.centre = ContactCentre(
-            log=self.store.events, config=self.config, clock=self.clock, delivery=self.delivery
+            log=self.store.events,
+            config=self.config,
+            clock=self.clock,
+            delivery=self.delivery,
+            heartbeat=self.store.heartbeat,
         )
         self.centre.start()
         return self.centre
@@ -100,7 +104,9 @@ def make_world(store: Store) -> World:
     config, ids = configure(store)
     clock = FakeClock()
     delivery = RecordingDelivery()
-    centre = ContactCentre(log=store.events, config=config, clock=clock, delivery=delivery)
+    centre = ContactCentre(
+        log=store.events, config=config, clock=clock, delivery=delivery, heartbeat=store.heartbeat
+    )
     centre.start()
     return World(store, config, clock, delivery, centre, **ids)
 

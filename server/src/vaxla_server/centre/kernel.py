@@ -70,7 +70,7 @@ from vaxla_server.config import (
     QueueSettings,
 )
 from vaxla_server.notifier import Notifier, Topic
-from vaxla_server.store import EventLog
+from vaxla_server.store import EventLog, Heartbeat
 from vaxla_server.store.events import (
     AgentAutoPaused,
     AgentLoggedOut,
@@ -90,6 +90,9 @@ CENTRE_EVENTS: Topic[Sequence[Event]] = Topic("the centre's events")
 """Every batch of events the centre logged, published once it is written (in order,
 under the centre's lock)."""
 TIMER_POLL_S = 0.2
+ALIVE_EVERY_S = 5.0
+"""How often the timer task notes in the store that the server runs (a crash's calls
+are closed at the last such moment)."""
 """How long the timer task sleeps at most, so a timer set meanwhile is seen soon."""
 
 
@@ -110,8 +113,11 @@ class CentreKernel(Journaled):
         delivery: Delivery | None = None,
         dispatcher: Dispatcher | None = None,
         notifier: Notifier | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.notifier = notifier or Notifier()
+        self._heartbeat = heartbeat
+        """Where the timer task notes that the server runs (``None``: nowhere)."""
         if delivery is not None:
             follow_offers(self.notifier, delivery)
         self._log = log
@@ -160,9 +166,12 @@ class CentreKernel(Journaled):
             self._remember(snapshot)
             found = left_open(self._log)
             self._next_contact = found.last_contact_id + 1
-            at = self._at(self._now)
+            at = self._last_alive(found.last_at)
             closing: list[Event] = []
             for contact in found.contacts.values():
+                talk = 0.0
+                if contact.answered_at is not None:
+                    talk = max(0.0, (at - contact.answered_at).total_seconds())
                 closing.append(
                     Ended(
                         at=at,
@@ -170,6 +179,7 @@ class CentreKernel(Journaled):
                         queue_id=contact.queue_id,
                         agent_id=contact.agent_id,
                         by="system",
+                        talk_seconds=talk,
                         cause="restart",
                     )
                 )
@@ -184,12 +194,28 @@ class CentreKernel(Journaled):
                 )
             if closing:
                 logger.info(
-                    "restart: closed %d contacts and logged out %d agents left open",
+                    "restart: closed %d contacts and logged out %d agents left open, as of "
+                    "%s (the server's last sign of life)",
                     len(found.contacts),
                     len(found.logged_in),
+                    at.isoformat(timespec="seconds"),
                 )
             self._log.append(closing)
             self._started = True
+
+    def _last_alive(self, last_event_at: datetime | None) -> datetime:
+        """When the server that stopped was last known alive: its last heartbeat
+        (``mark_alive``) or its last event, whichever is later, and never after now."""
+        now = self._at(self._now)
+        alive = None if self._heartbeat is None else self._heartbeat.last()
+        known = [t for t in (last_event_at, alive) if t is not None]
+        return min(now, max(known)) if known else now
+
+    def mark_alive(self) -> None:
+        """Note in the store that the server runs now (the timer task, every
+        ``ALIVE_EVERY_S``)."""
+        if self._heartbeat is not None:
+            self._heartbeat.mark(self._clock())
 
     def reload(self) -> None:
         """Bring the dispatcher in line with the stored configuration after a change.
@@ -289,6 +315,7 @@ class CentreKernel(Journaled):
 
         A tick writes to the log, so it runs in a worker thread unless ``in_thread`` is
         false (a test on a manual clock, whose steps must finish within the loop)."""
+        alive_noted: datetime | None = None
         while True:
             try:
                 if in_thread:
@@ -299,6 +326,16 @@ class CentreKernel(Journaled):
                 pass  # logged where it failed; the timers are undone and fire again later
             except Exception:
                 logger.exception("a timer of the running centre failed")
+            now = self._clock()
+            if alive_noted is None or (now - alive_noted).total_seconds() >= ALIVE_EVERY_S:
+                alive_noted = now
+                try:
+                    if in_thread:
+                        await asyncio.to_thread(self.mark_alive)
+                    else:
+                        self.mark_alive()
+                except Exception as error:  # the store refusing writes is logged elsewhere
+                    logger.debug("the heartbeat was not written: %s", error)
             # The lock may be held by a write: asked from the thread too.
             pending = (
                 await asyncio.to_thread(self.seconds_to_next_timer)

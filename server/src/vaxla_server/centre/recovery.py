@@ -7,6 +7,7 @@ wrap-ups that never ended, and the highest contact id given out (ids are never r
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from vaxla_server.store import EventLog
 from vaxla_server.store.events import (
@@ -17,6 +18,7 @@ from vaxla_server.store.events import (
     Ended,
     Event,
     Moved,
+    OutboundAnswered,
     Overflowed,
     Queued,
     WrapUpEnded,
@@ -31,6 +33,7 @@ class OpenContact:
     contact_id: int
     queue_id: int | None = None
     agent_id: int | None = None
+    answered_at: datetime | None = None
 
 
 @dataclass
@@ -42,6 +45,8 @@ class LeftOpen:
     wrap_ups: dict[int, int] = field(default_factory=dict)
     """agent id → the contact whose wrap-up never ended."""
     last_contact_id: int = -1
+    last_at: datetime | None = None
+    """When the newest event happened (a lower bound of when the server was last alive)."""
 
 
 def all_events(log: EventLog) -> Iterator[Event]:
@@ -59,6 +64,8 @@ def all_events(log: EventLog) -> Iterator[Event]:
 def left_open(log: EventLog) -> LeftOpen:
     found = LeftOpen()
     for event in all_events(log):
+        if found.last_at is None or event.at > found.last_at:
+            found.last_at = event.at
         match event:
             case ContactEntered():
                 found.contacts[event.contact_id] = OpenContact(event.contact_id)
@@ -75,6 +82,11 @@ def left_open(log: EventLog) -> LeftOpen:
             case Answered():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.agent_id = event.agent_id
+                    contact.answered_at = event.at
+            case OutboundAnswered():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.agent_id = event.agent_id
+                    contact.answered_at = event.at
             case Ended():
                 found.contacts.pop(event.contact_id, None)
             case AgentLoggedIn():

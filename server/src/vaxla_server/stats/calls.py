@@ -67,6 +67,8 @@ class CallRecord:
     transfer: Transferred | None = None
     """The last transfer of the call (its target: a queue, an agent or a number)."""
     direction: Literal["inbound", "outbound"] = "inbound"
+    end_cause: str | None = None
+    """``Ended.cause``: why the server ended it (a restart, a worker lost, ...)."""
 
 
 def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
@@ -125,6 +127,7 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
             case Ended():
                 call.ended_at = event.at
                 call.talk_seconds = event.talk_seconds
+                call.end_cause = event.cause
                 call.outcome = _outcome(call, event)
             case _:
                 pass

@@ -17,12 +17,14 @@ from vaxla_server.store.errors import (
 )
 from vaxla_server.store.event_log import EventLog, LoggedEvent
 from vaxla_server.store.events import Event, EventKind
+from vaxla_server.store.heartbeat import Heartbeat
 
 __all__ = [
     "CorruptEvent",
     "Event",
     "EventKind",
     "EventLog",
+    "Heartbeat",
     "InvalidEvent",
     "InvalidQuery",
     "LoggedEvent",

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from vaxla_server.store import migrate
 from vaxla_server.store.errors import DatabaseUnreachable, StoreError, UnsupportedDatabase
 from vaxla_server.store.event_log import EventLog
+from vaxla_server.store.heartbeat import Heartbeat
 from vaxla_server.store.transactions import SQLITE_BEGIN, write_transaction
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.events = EventLog(engine)
+        self.heartbeat = Heartbeat(engine)
 
     @property
     def url(self) -> URL:

@@ -102,6 +102,7 @@ class StoreProbeRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     checks: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    alive_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class UserRow(Base):

@@ -64,6 +64,7 @@ def calls(
             ended_at=record.ended_at,
             transferred_to=transfer_target(record.transfer, queues, names),
             direction=record.direction,
+            end_cause=record.end_cause,
         )
         for record in records
     ]

@@ -7,8 +7,10 @@ before anything happens. PostgreSQL needs nothing new: the ids are ``GENERATED A
 (an insert cannot name one), ``ON CONFLICT DO UPDATE`` fires the UPDATE trigger, and
 TRUNCATE has its own.
 
-``store_probe`` holds one row that ``GET /health`` rewrites: a store that is read-only
-or full answers the health check with its reason instead of 200.
+``store_probe`` holds one row that ``GET /health`` rewrites (a store that is read-only
+or full answers the health check with its reason instead of 200) and where the running
+server notes every few seconds that it is alive: a restart closes the calls a crash
+left open at that moment, not at the restart.
 
 Revision ID: 0005
 Revises: 0004
@@ -43,6 +45,7 @@ def upgrade() -> None:
         "store_probe",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("checks", sa.BigInteger(), nullable=False),
+        sa.Column("alive_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.bulk_insert(probe, [{"id": 1, "checks": 0}])
 
