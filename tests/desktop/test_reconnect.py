@@ -144,3 +144,64 @@ def test_a_server_back_with_another_certificate_is_refused_with_a_warning(
     # Nothing reached the server with the new certificate: its whole log has no request.
     with pytest.raises(ServerExited):
         restarted.wait_for_line(re.compile(r"/api/v1/"))
+
+
+def test_after_a_server_restart_the_agent_is_back_in_its_queues(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    """A restart logs every agent out (its softphone must report again): the desktop,
+    reconnected, logs in to the queues it was in, and says so."""
+    data_dir = tmp_path / "data"
+    server = ServerProcess(data_dir, ["--demo"])
+    restarted: ServerProcess | None = None
+    port = urlsplit(server.url).port
+    assert port is not None
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=server.url,
+            username="agent1",
+            password="demo",
+            discovery=False,
+            settings_path=tmp_path / "settings.ini",
+            queues=["Support"],
+        ),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
+        heartbeat_s=0.2,
+    )
+    phases = Phases(desktop)
+
+    async def queues_now() -> list[str]:
+        desk = desktop.agent_desk
+        if desk is None:
+            return []
+        return [queue.name for queue in (await desk.api.state()).queues]
+
+    async def until_in(names: list[str]) -> None:
+        async with asyncio.timeout(WAIT_S):
+            while await queues_now() != names:
+                await asyncio.sleep(0.1)
+
+    async def scenario() -> None:
+        nonlocal restarted
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        await until_in(["Support"])
+        await asyncio.to_thread(server.stop)
+        await phases.wait_for(ConnectionPhase.LOST)
+        restarted = await asyncio.to_thread(ServerProcess, data_dir, ["--http-port", str(port)])
+        await phases.wait_for(ConnectionPhase.CONNECTED)
+        await until_in(["Support"])  # logged out by the restart, and in again
+        desk = desktop.agent_desk
+        assert desk is not None
+        assert "logged in to your queues again: Support" in desk.panel.note_label.text()
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    try:
+        run_on_qt_loop(qapp, scenario())
+    finally:
+        server.close()
+        if restarted is not None:
+            restarted.close()

@@ -74,8 +74,34 @@ class AgentDesk(QObject):
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
 
     def resume_events(self) -> None:
-        """The connection supervisor has the server back: reopen the socket now."""
+        """The connection supervisor has the server back: reopen the socket now, and
+        rejoin the queues this desk was logged in to if the server no longer has the
+        agent in them (a server restart logs every agent out)."""
+        wanted = list(self._my_queues or [])
         self.stream.resume()
+        if wanted:
+            self._spawn(self._rejoin(wanted))
+
+    async def _rejoin(self, names: list[str]) -> None:
+        try:
+            me = await self.api.state()
+        except ServerError as error:
+            log.info("after the reconnect the agent's state could not be read: %s", error)
+            return
+        if me.queues:
+            return  # still logged in (a network blip): nothing to do
+        by_name = {queue.name.casefold(): queue.id for queue in me.member_of}
+        queue_ids = [by_name[name.casefold()] for name in names if name.casefold() in by_name]
+        if not queue_ids:
+            return
+        joined = await self._run("login", self.api.log_in(queue_ids, self.sip_contact()))
+        if joined:
+            log.info("rejoined the queues after the server came back: %s", ", ".join(names))
+            self.panel.show_note(
+                self.tr("The server came back; logged in to your queues again: {0}.").format(
+                    ", ".join(names)
+                )
+            )
 
     async def first_picture(self) -> None:
         """Return once the first queue snapshot (after every state) and the lists to

@@ -4,6 +4,10 @@
 <context>
     <name>AgentDesk</name>
     <message>
+        <source>The server came back; logged in to your queues again: {0}.</source>
+        <translation>Servern är tillbaka; inloggad i dina köer igen: {0}.</translation>
+    </message>
+    <message>
         <source>This user has no agent profile: no queues.</source>
         <translation>Användaren har ingen agentprofil: inga köer.</translation>
     </message>
