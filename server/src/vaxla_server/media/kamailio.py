@@ -22,8 +22,10 @@ Routing (the template says the same beside each rule):
   goes to a worker: admission first (pipelimit TAILDROP, :attr:`FrontSettings.call_rate`
   per 1 s window, then ``503``), ``X-Vaxla-Source: <source IP>`` replaces any such header
   the sender put in (the worker no longer sees the real source), then round-robin over
-  the workers with room. Every other out-of-dialog request from an untrusted source gets
-  ``403`` and reaches no worker; ``OPTIONS`` to the front itself gets ``200``.
+  the workers with room. Any other INVITE from an untrusted source gets ``403`` and
+  reaches no worker; its other requests (OPTIONS, MESSAGE, ...) get no answer at all.
+  ``OPTIONS`` to the front itself gets ``200`` from a trunk, a worker or this host (the
+  server's readiness probe).
 - Workers are chosen round-robin (dispatcher algorithm 4) among the *active* ones. The
   pool knows each worker's real capacity (pjsua's slots), so it flips a worker between
   active (room) and disabled (full) by RPC (:meth:`KamailioFront.set_room`); Kamailio's
