@@ -26,6 +26,31 @@ from vaxla_desktop.settings import DesktopSettings
 LOGGED_OUT = re.compile(r'"POST /api/v1/auth/logout HTTP/1.1" 204')
 
 
+def quickly_reconnecting(
+    tmp_path: Path,
+    server_url: str,
+    *,
+    username: str = AGENT,
+    password: str = PASSWORD,
+    queues: list[str] | None = None,
+) -> DesktopApp:
+    """The app logged in to ``server_url``, retrying a lost server every 0.2-1 s."""
+    return DesktopApp(
+        AppOptions(
+            server_url=server_url,
+            username=username,
+            password=password,
+            discovery=False,
+            settings_path=tmp_path / "settings.ini",
+            queues=queues,
+        ),
+        settings=DesktopSettings(tmp_path / "settings.ini"),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
+        heartbeat_s=0.2,
+    )
+
+
 def test_the_app_shows_the_loss_and_reconnects_when_the_server_is_back(
     qapp: QApplication, tmp_path: Path
 ) -> None:
@@ -35,19 +60,7 @@ def test_the_app_shows_the_loss_and_reconnects_when_the_server_is_back(
     restarted: ServerProcess | None = None
     port = urlsplit(server.url).port
     assert port is not None
-    desktop = DesktopApp(
-        AppOptions(
-            server_url=server.url,
-            username=AGENT,
-            password=PASSWORD,
-            discovery=False,
-            settings_path=tmp_path / "settings.ini",
-        ),
-        settings=DesktopSettings(tmp_path / "settings.ini"),
-        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
-        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
-        heartbeat_s=0.2,
-    )
+    desktop = quickly_reconnecting(tmp_path, server.url)
     phases = Phases(desktop)
 
     async def scenario() -> None:
@@ -156,19 +169,8 @@ def test_after_a_server_restart_the_agent_is_back_in_its_queues(
     restarted: ServerProcess | None = None
     port = urlsplit(server.url).port
     assert port is not None
-    desktop = DesktopApp(
-        AppOptions(
-            server_url=server.url,
-            username="agent1",
-            password="demo",
-            discovery=False,
-            settings_path=tmp_path / "settings.ini",
-            queues=["Support"],
-        ),
-        settings=DesktopSettings(tmp_path / "settings.ini"),
-        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
-        tracker=ConnectionTracker(backoff=Backoff(initial_s=0.2, maximum_s=1.0, jitter=0.1)),
-        heartbeat_s=0.2,
+    desktop = quickly_reconnecting(
+        tmp_path, server.url, username="agent1", password="demo", queues=["Support"]
     )
     phases = Phases(desktop)
 

@@ -7,8 +7,8 @@ manual clock (:func:`inline`)."""
 
 import asyncio
 import concurrent.futures
-from collections.abc import Awaitable, Callable
-from typing import ParamSpec, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -52,3 +52,16 @@ class CentreThread:
     def close(self) -> None:
         """Wait for what was asked, then end the thread."""
         self._executor.shutdown(wait=True)
+
+
+class Background:
+    """Tasks of their own (work a synchronous callback starts), kept until done: asyncio
+    holds only a weak reference to a task, so one nobody keeps may vanish mid-way."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

@@ -2,12 +2,11 @@ import asyncio
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
+from tests.server.centre.test_write_ahead import refusing_writes
 from vaxla_protocol import PROTOCOL_VERSION, Health
 from vaxla_server import __version__
 from vaxla_server.app import create_app
@@ -50,18 +49,12 @@ def test_health_says_when_the_store_cannot_write(data_dir: Path) -> None:
     with the reason (SQLite's ``query_only`` refuses writes as a read-only disk does),
     and 200 again once the store writes."""
 
-    def read_only(connection: Any, _record: Any, _proxy: Any) -> None:
-        connection.execute("PRAGMA query_only = ON")
-
     async def requests() -> tuple[httpx.Response, httpx.Response]:
         with open_store(data_dir=data_dir) as store:
             transport = httpx.ASGITransport(app=create_app(store))
             async with httpx.AsyncClient(transport=transport, base_url="http://vaxla.test") as c:
-                event.listen(store.engine, "checkout", read_only)
-                store.engine.dispose()
-                refused = await c.get("/api/v1/health")
-                event.remove(store.engine, "checkout", read_only)
-                store.engine.dispose()
+                with refusing_writes(store.engine):
+                    refused = await c.get("/api/v1/health")
                 return refused, await c.get("/api/v1/health")
 
     refused, again = asyncio.run(requests())

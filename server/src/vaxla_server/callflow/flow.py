@@ -24,11 +24,11 @@ here and imported from here, never importing this module; an agent's outbound ca
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from vaxla_protocol.config import (
     Action,
@@ -72,7 +72,7 @@ from vaxla_server.config import (
 from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
-from vaxla_server.offload import Offload
+from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call, outside_uri
 from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event
 
@@ -149,7 +149,7 @@ class CallFlow:
         made with the first call, on the loop the calls run on."""
         centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = Background()
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(
             self._calls,
@@ -749,16 +749,10 @@ class CallFlow:
                 agent.agent_id,
                 "no softphone contact" if call else "the call is gone",
             )
-            self._background(self._decline(contact_id, agent.agent_id))
+            self._background.spawn(self._decline(contact_id, agent.agent_id))
             return
         task = asyncio.create_task(self._ring(call, agent.agent_id, agent.sip_contact, token))
         call.ringing[agent.agent_id] = task
-
-    def _background(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run ``work`` as a task of its own, kept until done."""
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _decline(self, contact_id: int, agent_id: int) -> None:
         with contextlib.suppress(CentreError):

@@ -35,10 +35,10 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from vaxla_protocol.control import (
     ParkedChanged,
@@ -56,7 +56,7 @@ from vaxla_server.callflow.legs import CallGone
 from vaxla_server.centre import CENTRE_EVENTS, CentreError, ContactView
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, wait_for
-from vaxla_server.offload import Offload
+from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S, outside_uri
 from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
 
@@ -164,7 +164,7 @@ class CallControl:
         self._transfers: dict[str, _Transfer] = {}
         self._ids = itertools.count(1)
         self._returns: dict[int, asyncio.Future[int]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = Background()
         """Contacts in a personal queue → resolved with the queue they go back to."""
         self._blind_to_agent: dict[int, _Transfer] = {}
         self._handover: dict[int, int] = {}
@@ -446,7 +446,7 @@ class CallControl:
         if self._handover.get(contact_id) != agent_id:
             return False
         del self._handover[contact_id]
-        self._background(self._taken_over(contact_id, agent_id))
+        self._background.spawn(self._taken_over(contact_id, agent_id))
         return True
 
     async def _taken_over(self, contact_id: int, agent_id: int) -> None:
@@ -460,14 +460,6 @@ class CallControl:
             return
         if call is not None and call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
-
-    def _background(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run ``work`` as a task of its own, kept until done."""
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    # Carrying out (in the call's task)
 
     async def _carry_out(self, talk: _Talk, request: _Request) -> object:
         call = talk.call
@@ -740,7 +732,7 @@ class CallControl:
                 loop.call_soon_threadsafe(self._after_events_soon, relevant)
 
     def _after_events_soon(self, events: Sequence[Event]) -> None:
-        self._background(self._after_events(events))
+        self._background.spawn(self._after_events(events))
 
     async def _after_events(self, events: Sequence[Event]) -> None:
         agents: set[int] = set(self._parked_shown)
