@@ -15,7 +15,7 @@ CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
 # Python comes from the machine (pyenv, Debian); uv must never download one.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lint test demo bench bench-quick bench-calls clean
+.PHONY: help setup lint test demo bench bench-quick bench-calls bench-events clean
 
 help:
 	@echo "make setup        create .venv with every package and dev tool (run by the others)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
 	@echo "make bench-calls  the whole server under SIPp calls: concurrent calls, call rate, CPU and memory"
+	@echo "make bench-events the event socket under 1 to 1,000 desktops: delivery time and order"
 	@echo "make clean        remove .venv, build output and caches"
 
 # uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust
@@ -57,6 +58,9 @@ bench-quick: setup
 
 bench-calls: setup
 	@VENV_BIN=$(BIN) tools/bench-calls
+
+bench-events: setup
+	@VENV_BIN=$(BIN) tools/bench-events
 
 clean:
 	rm -rf $(VENV) dispatcher-rs/target .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

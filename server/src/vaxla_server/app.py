@@ -12,6 +12,7 @@ from vaxla_server.api.limits import BodyLimit
 from vaxla_server.api.routers import routers
 from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
+from vaxla_server.events.routes import close_feed
 from vaxla_server.services import compose
 from vaxla_server.store import Store
 from vaxla_server.telephony import TelephonySettings
@@ -37,7 +38,7 @@ def create_app(
     centre, voice = services.centre, services.telephony
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
         try:
             if voice is not None:
@@ -49,6 +50,7 @@ def create_app(
             timers.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await timers
+            close_feed(app)
 
     app = FastAPI(
         title="Vaxla server",

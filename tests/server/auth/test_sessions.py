@@ -19,6 +19,7 @@ from vaxla_server.auth import (
     Sessions,
     UnknownToken,
 )
+from vaxla_server.auth.sessions import token_digest
 from vaxla_server.auth.throttle import LoginThrottle
 from vaxla_server.auth.users import TOKENS, USERS
 from vaxla_server.store import Store
@@ -181,3 +182,24 @@ def test_many_correct_logins_at_once_from_one_address_all_succeed(auth: Auth) ->
 def test_successful_logins_are_not_throttled(auth: Auth) -> None:
     for _ in range(10):
         auth.sessions.login("anna", PASSWORD, ADDRESS, START)
+
+
+def test_invalid_among_names_each_ended_session_with_its_reason(auth: Auth) -> None:
+    """The event socket's check of all its sessions in one query."""
+    for name in ("anna", "bo", "cai"):
+        auth.users.create(name, PASSWORD, Role.AGENT, now=START)
+    live, out, gone = (
+        auth.sessions.login(name, PASSWORD, ADDRESS, START).token for name in ("anna", "bo", "cai")
+    )
+    auth.sessions.logout(out, START)
+    auth.users.deactivate("cai", now=START)
+    digests = {token_digest(t): t for t in (live, out, gone, "never-issued")}
+    invalid = auth.sessions.invalid_among(digests, START + timedelta(hours=1))
+    assert {digests[d]: type(e) for d, e in invalid.items()} == {
+        out: RevokedToken,
+        gone: RevokedToken,
+        "never-issued": UnknownToken,
+    }
+    later = auth.sessions.invalid_among([token_digest(live)], START + timedelta(hours=12))
+    assert [type(e) for e in later.values()] == [ExpiredToken]
+    assert auth.sessions.invalid_among([], START) == {}

@@ -63,6 +63,12 @@ def client(running: Centre) -> Iterator[TestClient]:
         yield client
 
 
+def log_in(running: Centre, username: str) -> None:
+    token = running.token(username)
+    login = running.api.request("POST", f"{API_PREFIX}/agent/login", token=token, json={})
+    assert login.status_code == 200, login.text
+
+
 @contextlib.contextmanager
 def connect(client: TestClient, token: str) -> Iterator[WebSocketTestSession]:
     with client.websocket_connect(EVENTS) as ws:
@@ -188,21 +194,99 @@ def test_an_operator_gets_states_and_snapshots_but_no_offers(
         ]
 
 
-def test_a_session_that_ends_closes_the_socket(client: TestClient, running: Centre) -> None:
-    """Deactivated (or expired): closed at the next event after the recheck interval."""
+@pytest.mark.parametrize(
+    "change",
+    [{"active": False}, {"role": "operator"}],
+    ids=["deactivated", "another role"],
+)
+def test_a_user_changed_by_an_admin_has_its_socket_closed_at_once(
+    client: TestClient, running: Centre, change: dict[str, object]
+) -> None:
+    """No recheck or event needed: the change ends the user's sessions, and its open
+    sockets close as it is made."""
+    running.api.app.state.services.event_socket.session_recheck_s = 3600.0
     token = running.token("sofia")
     with connect(client, token) as ws:
         until(ws, lambda m: isinstance(m, QueueSnapshot))
         admin = running.token("ada")
-        deactivated = running.api.request(
-            "PATCH", f"{API_PREFIX}/users/sofia", token=admin, json={"active": False}
+        changed = running.api.request(
+            "PATCH", f"{API_PREFIX}/users/sofia", token=admin, json=change
         )
-        assert deactivated.status_code == 200
-        running.centre.enter("100", None)
+        assert changed.status_code == 200
         with pytest.raises(WebSocketDisconnect) as closed:
             receive(ws)
     assert closed.value.code == CLOSE_UNAUTHORIZED
     assert closed.value.reason == "the token was revoked; log in again"
+
+
+def test_a_new_password_closes_the_users_sockets_but_not_others(
+    client: TestClient, running: Centre
+) -> None:
+    running.api.app.state.services.event_socket.session_recheck_s = 3600.0
+    with (
+        connect(client, running.token("sofia")) as sofia,
+        connect(client, running.token("olle")) as olle,
+    ):
+        for ws in (sofia, olle):
+            until(ws, lambda m: isinstance(m, QueueSnapshot))
+        reset = running.api.request(
+            "PUT",
+            f"{API_PREFIX}/users/sofia/password",
+            token=running.token("ada"),
+            json={"password": "another password 123"},
+        )
+        assert reset.status_code == 204
+        with pytest.raises(WebSocketDisconnect) as closed:
+            receive(sofia)
+        assert closed.value.code == CLOSE_UNAUTHORIZED
+        log_in(running, "anna")
+        seen = until(olle, lambda m: isinstance(m, AgentStateChanged))
+        assert seen[-1].agent.username == "anna"  # type: ignore[union-attr]
+
+
+def test_an_expired_session_closes_at_the_first_event_after_the_recheck(
+    client: TestClient, running: Centre
+) -> None:
+    token = running.token("sofia")
+    with connect(client, token) as ws:
+        until(ws, lambda m: isinstance(m, QueueSnapshot))
+        running.clock.advance(hours=13)  # past the 12-hour session
+        log_in(running, "anna")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            until(ws, lambda m: False)
+    assert closed.value.code == CLOSE_UNAUTHORIZED
+    assert closed.value.reason == "the token has expired; log in again"
+
+
+def test_every_transition_reaches_every_socket_in_order_with_its_own_state(
+    client: TestClient, running: Centre
+) -> None:
+    """Twenty changes made faster than the sockets send: each socket still gets one
+    message per change, carrying the state that change left (not the state at the time
+    the socket gets round to it), in the order they were made."""
+    anna = running.ids["anna"]
+    log_in(running, "anna")
+    with (
+        connect(client, running.token("sofia")) as supervisor,
+        connect(client, running.token("bo")) as colleague,
+    ):
+        for ws in (supervisor, colleague):
+            until(ws, lambda m: isinstance(m, QueueSnapshot))
+        expected = []
+        for n in range(20):
+            if n % 2:
+                running.centre.ready(anna)
+                expected.append(("available", ""))
+            else:
+                running.centre.pause(anna, "lunch")
+                expected.append(("paused", "lunch"))
+        for ws in (supervisor, colleague):
+            seen: list[tuple[str, str]] = []
+            while len(seen) < len(expected):
+                message = receive(ws)
+                if isinstance(message, AgentStateChanged) and message.agent.agent_id == anna:
+                    seen.append((message.agent.state, message.agent.reason))
+            assert seen == expected
 
 
 def test_logging_out_closes_the_socket_at_once(client: TestClient, running: Centre) -> None:

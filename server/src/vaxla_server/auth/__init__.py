@@ -11,6 +11,7 @@ from ipaddress import IPv4Network, IPv6Network
 
 from argon2 import Parameters
 
+from vaxla_server.auth.ended import LOGGED_OUT, SESSION_ENDED, SessionsEnded
 from vaxla_server.auth.errors import (
     AuthError,
     DuplicateUser,
@@ -24,12 +25,7 @@ from vaxla_server.auth.errors import (
     UnknownUser,
 )
 from vaxla_server.auth.passwords import DEFAULT_PARAMETERS, Passwords
-from vaxla_server.auth.sessions import (
-    DEFAULT_TOKEN_LIFETIME,
-    SESSION_ENDED,
-    IssuedToken,
-    Sessions,
-)
+from vaxla_server.auth.sessions import DEFAULT_TOKEN_LIFETIME, IssuedToken, Sessions
 from vaxla_server.auth.throttle import DEFAULT_MAX_FAILURES, DEFAULT_WINDOW, LoginThrottle
 from vaxla_server.auth.users import DEFAULT_MIN_PASSWORD_LENGTH, User, Users
 from vaxla_server.notifier import Notifier
@@ -60,11 +56,16 @@ class Auth:
     def open(
         cls, store: Store, settings: AuthSettings, *, notifier: Notifier | None = None
     ) -> "Auth":
-        """``notifier`` is told each logout (``SESSION_ENDED``)."""
+        """``notifier`` is told of sessions that end while open (``SESSION_ENDED``)."""
         passwords = Passwords(settings.password_parameters)
         throttle = LoginThrottle(settings.throttle_max_failures, settings.throttle_window)
         return cls(
-            users=Users(store.engine, passwords, min_password_length=settings.min_password_length),
+            users=Users(
+                store.engine,
+                passwords,
+                min_password_length=settings.min_password_length,
+                notifier=notifier,
+            ),
             sessions=Sessions(
                 store.engine,
                 passwords,
@@ -77,6 +78,7 @@ class Auth:
 
 
 __all__ = [
+    "LOGGED_OUT",
     "SESSION_ENDED",
     "Auth",
     "AuthError",
@@ -91,6 +93,7 @@ __all__ = [
     "Passwords",
     "RevokedToken",
     "Sessions",
+    "SessionsEnded",
     "UnknownToken",
     "UnknownUser",
     "User",

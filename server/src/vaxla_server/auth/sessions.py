@@ -8,13 +8,21 @@ throttling are tested without waiting.
 import hashlib
 import secrets
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
 
+from vaxla_server.auth.ended import (
+    LOGGED_OUT,
+    SESSION_ENDED,
+    SessionsEnded,
+    tell_user_sessions_ended,
+)
 from vaxla_server.auth.errors import (
     ExpiredToken,
+    InvalidToken,
     LoginFailed,
     RevokedToken,
     UnknownToken,
@@ -29,7 +37,7 @@ from vaxla_server.auth.users import (
     user_from_row,
     username_key,
 )
-from vaxla_server.notifier import Notifier, Topic
+from vaxla_server.notifier import Notifier
 from vaxla_server.store.transactions import write_transaction
 
 DEFAULT_TOKEN_LIFETIME = timedelta(hours=12)
@@ -53,8 +61,6 @@ def token_digest(token: str) -> str:
 
 CONCURRENT_PASSWORD_CHECKS = 4
 """Password checks (argon2: memory and CPU) run at once; more logins wait for one."""
-SESSION_ENDED: Topic[str] = Topic("a session logged out (its token's digest)")
-"""Told as a session logs out, so what it has open (the event socket) closes at once."""
 
 
 class Sessions:
@@ -169,4 +175,35 @@ class Sessions:
                 if exists is None:
                     raise UnknownToken()
         if self._notifier is not None:
-            self._notifier.publish(SESSION_ENDED, token_digest(token))
+            self._notifier.publish(
+                SESSION_ENDED, SessionsEnded(LOGGED_OUT, digest=token_digest(token))
+            )
+
+    def ended_for_user(self, user_id: int) -> None:
+        """Tell followers that every session of ``user_id`` has just been revoked (the
+        user was deactivated, or given another role or password)."""
+        tell_user_sessions_ended(self._notifier, user_id)
+
+    def invalid_among(self, digests: Iterable[str], now: datetime) -> dict[str, InvalidToken]:
+        """Which of these sessions (by token digest) can no longer be used at ``now``,
+        and why; one query for all of them (the event socket's periodic check)."""
+        wanted = set(digests)
+        if not wanted:
+            return {}
+        query = (
+            select(TOKENS.c.token_sha256, TOKENS.c.expires_at, TOKENS.c.revoked_at, USERS.c.active)
+            .join(USERS, USERS.c.id == TOKENS.c.user_id)
+            .where(TOKENS.c.token_sha256.in_(sorted(wanted)))
+        )
+        with self._engine.connect() as connection:
+            rows = {str(row.token_sha256): row for row in connection.execute(query)}
+        invalid: dict[str, InvalidToken] = {}
+        for digest in wanted:
+            row = rows.get(digest)
+            if row is None:
+                invalid[digest] = UnknownToken()
+            elif row.revoked_at is not None or not row.active:
+                invalid[digest] = RevokedToken()
+            elif row.expires_at <= now:
+                invalid[digest] = ExpiredToken()
+        return invalid

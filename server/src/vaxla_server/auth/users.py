@@ -9,8 +9,10 @@ from sqlalchemy import Connection, Engine, Row, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from vaxla_protocol import Role
+from vaxla_server.auth.ended import tell_user_sessions_ended
 from vaxla_server.auth.errors import DuplicateUser, InvalidUser, UnknownUser
 from vaxla_server.auth.passwords import Passwords
+from vaxla_server.notifier import Notifier
 from vaxla_server.store.models import TokenRow, UserRow
 from vaxla_server.store.transactions import write_transaction
 
@@ -62,7 +64,10 @@ class Users:
         passwords: Passwords,
         *,
         min_password_length: int = DEFAULT_MIN_PASSWORD_LENGTH,
+        notifier: Notifier | None = None,
     ) -> None:
+        """``notifier`` is told when a user's sessions end (``SESSION_ENDED``)."""
+        self._notifier = notifier
         if min_password_length < 1:
             raise ValueError(f"min_password_length must be at least 1, not {min_password_length}")
         self._engine = engine
@@ -138,6 +143,7 @@ class Users:
                 update(USERS).where(USERS.c.id == user_id).values(password_hash=password_hash)
             )
             revoke_sessions(connection, user_id, now)
+        tell_user_sessions_ended(self._notifier, user_id)
 
     def deactivate(self, username: str, *, now: datetime) -> None:
         """Refuse the user's logins from now on and end the user's open sessions."""
@@ -145,6 +151,7 @@ class Users:
             user_id = _existing_id(connection, username)
             connection.execute(update(USERS).where(USERS.c.id == user_id).values(active=False))
             revoke_sessions(connection, user_id, now)
+        tell_user_sessions_ended(self._notifier, user_id)
 
     def _check_password(self, password: str) -> None:
         if not self.min_password_length <= len(password) <= PASSWORD_MAX_LENGTH:

@@ -14,7 +14,7 @@ import functools
 import itertools
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -350,6 +350,23 @@ class CentreKernel(Journaled):
         unsubscribes. Listeners run under the centre's lock: they must only hand the
         events on (to a queue, to a loop), never block."""
         return self.notifier.subscribe(CENTRE_EVENTS, listener)
+
+    def as_logged(
+        self, agent_ids: Iterable[int], contact_ids: Iterable[int] = ()
+    ) -> tuple[dict[int, AgentView], dict[int, ContactView]]:
+        """The views of these agents and contacts as the last logged change left them,
+        without running timers (which would log changes of their own): what a
+        ``CENTRE_EVENTS`` listener, called under the lock right after the change, shows
+        of it. Ids the centre does not know (any more) are left out."""
+        with self._transaction():
+            t = self._now
+            agents = {a: self._agent_view(a) for a in agent_ids if a in self._profiles}
+            contacts = {
+                c: self._contact_view(self._contacts[c], t)
+                for c in contact_ids
+                if c in self._contacts
+            }
+        return agents, contacts
 
     def wall_time(self) -> datetime:
         """The injected clock's time now."""

@@ -1,6 +1,7 @@
 """What an administrator changes of a user besides the password: display name, role and
 whether the user may log in."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine, select, update
@@ -47,9 +48,11 @@ def change_user(
     display_name: str | None = None,
     role: Role | None = None,
     active: bool | None = None,
+    sessions_ended: Callable[[int], None] = lambda _user_id: None,
 ) -> User:
     """Change what is given; deactivating (or changing the role) ends the user's sessions,
-    so the next request is made with what the user is now."""
+    so the next request is made with what the user is now, and calls ``sessions_ended``
+    with the user's id once that is stored."""
     values: dict[str, object] = {}
     if display_name is not None:
         name = display_name.strip()
@@ -88,8 +91,11 @@ def change_user(
                 raise LastAdmin(row.username)
         if values:
             connection.execute(update(USERS).where(USERS.c.id == row.id).values(values))
-        if active is False or (role is not None and role.value != row.role):
+        revoked = active is False or (role is not None and role.value != row.role)
+        if revoked:
             revoke_sessions(connection, row.id, now)
         changed = find_user_row(connection, username)
     assert changed is not None
+    if revoked:
+        sessions_ended(changed.id)
     return user_from_row(changed)

@@ -2,156 +2,50 @@
 agents' call control (transfers, the personal queue, a call's progress) to desktops,
 filtered by role (see ``vaxla_protocol.events`` for the handshake).
 
-Each connection subscribes to the centre; the centre's listener only hands batches of
-logged events over to the connection's loop, and the connection turns them into the
-messages its user may see. Queue snapshots go out at most once per
+After the client's ``Hello`` the socket joins the app's ``Feed`` (``feed.py``), which
+renders the centre's news once for all sockets as each change is logged; the socket
+starts with every agent's state and a queue snapshot, then sends what its user may see
+of the feed, in order, until either side closes. Queue snapshots go out at most once per
 ``EventSocketSettings.snapshot_interval_s`` (one second unless set), the last change
-always reaching the client. A session that ends (logged out, expired) closes the socket
-with ``CLOSE_UNAUTHORIZED`` at the next event after ``session_recheck_s``.
+always reaching the client. A session that ends while the socket is open (logout,
+deactivation, another role or password) closes it at once with ``CLOSE_UNAUTHORIZED``;
+one that expired or was revoked by another process, at the first event after
+``session_recheck_s``.
 """
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from starlette.applications import Starlette
 
-from vaxla_protocol import Role, check_compatible
-from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
+from vaxla_protocol import check_compatible
 from vaxla_protocol.events import (
     CLOSE_BAD_HELLO,
     CLOSE_PROTOCOL_MISMATCH,
     CLOSE_UNAUTHORIZED,
     EVENTS_PATH,
-    AgentStateChanged,
     Hello,
-    OfferMade,
-    QueueSnapshot,
     Welcome,
 )
 from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
-from vaxla_server.agents.wire import agent_state
 from vaxla_server.api.deps import get_services
-from vaxla_server.auth import SESSION_ENDED, Auth, InvalidToken, User
+from vaxla_server.auth import LOGGED_OUT, Auth, InvalidToken, User
 from vaxla_server.auth.sessions import token_digest
-from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.centre import CENTRE_EVENTS, UnknownSubject
 from vaxla_server.centre.contact_centre import ContactCentre
-from vaxla_server.control.flow import ControlMessage
-from vaxla_server.stats.board import QueueBoard
-from vaxla_server.store.events import Event, Offered
+from vaxla_server.events.feed import Connection, Feed
 
 router = APIRouter(tags=["events"])
 
 HELLO_TIMEOUT_S = 30.0
-"""How often (at most, when events come) a connection checks that its session lives."""
-_WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
-_SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-
-Message = (
-    Welcome
-    | AgentStateChanged
-    | QueueSnapshot
-    | OfferMade
-    | TransferChanged
-    | ParkedChanged
-    | CallProgress
-)
-
-
-class Audience:
-    """What one user may see of the centre."""
-
-    def __init__(self, user: User, centre: ContactCentre, board: QueueBoard) -> None:
-        self.user = user
-        self.centre = centre
-        self.board = board
-
-    def _my_queues(self) -> set[int]:
-        try:
-            return set(self.centre.agent(self.user.id).member_of)
-        except UnknownSubject:
-            return set()
-
-    def agents(self, agent_ids: Sequence[int]) -> list[AgentStateChanged]:
-        mine = self._my_queues() if self.user.role == Role.AGENT else set()
-        messages = []
-        for agent_id in agent_ids:
-            try:
-                view = self.centre.agent(agent_id)
-            except UnknownSubject:
-                continue
-            if (
-                self.user.role in _WATCHERS
-                or agent_id == self.user.id
-                or mine & set(view.member_of)
-            ):
-                messages.append(AgentStateChanged(agent=agent_state(self.centre, view)))
-        return messages
-
-    def everyone(self) -> list[AgentStateChanged]:
-        return self.agents(sorted(self.centre.agent_names()))
-
-    def snapshot(self) -> QueueSnapshot:
-        # Every role sees every queue's figures (GET /queues is open to all): an agent's
-        # panel shows its own queues and, for the other groups, theirs (R28).
-        return QueueSnapshot(queues=self.board.states(self.centre.wall_time()))
-
-    def offer(self, event: Offered) -> OfferMade | None:
-        if not (self.user.role in _SEE_ALL_OFFERS or event.agent_id == self.user.id):
-            return None
-        try:
-            contact = self.centre.contact(event.contact_id)
-        except UnknownSubject:
-            return None
-        offer_id = contact.offer_ids.get(event.agent_id)
-        if offer_id is None or contact.queue_id is None:
-            return None  # answered, withdrawn or gone by now
-        return OfferMade(
-            agent_id=event.agent_id,
-            offer_id=offer_id,
-            contact_id=contact.contact_id,
-            queue_id=contact.queue_id,
-            queue=self.centre.queue_names().get(contact.queue_id, str(contact.queue_id)),
-            caller=contact.caller,
-            entry_point=contact.entry_point,
-            wait_s=contact.wait_seconds,
-            data=dict(contact.data),
-        )
-
-    def control(self, message: ControlMessage) -> ControlMessage | None:
-        """A transfer, a personal queue, a consultation's offer or a call's progress goes
-        to its agent, supervisors and admins."""
-        if self.user.role in _SEE_ALL_OFFERS or message.agent_id == self.user.id:
-            return message
-        return None
-
-    def messages(self, batch: Sequence[Event]) -> list[Message]:
-        """Offers and agent states a batch of events brings, in that order."""
-        out: list[Message] = []
-        agents: list[int] = []
-        for event in batch:
-            if isinstance(event, Offered) and (offer := self.offer(event)) is not None:
-                out.append(offer)
-            agent_id = getattr(event, "agent_id", None)
-            if isinstance(agent_id, int) and agent_id not in agents:
-                agents.append(agent_id)
-        out.extend(self.agents(agents))
-        return out
+__all__ = ["BINARY_REFUSED", "LOGGED_OUT", "close_feed", "router"]
 
 
 CLOSE_UNSUPPORTED_DATA = 1003
 """RFC 6455's close code for a frame of a kind the endpoint does not take (binary)."""
 BINARY_REFUSED = "binary frames are not part of the protocol: send JSON as text"
-
-
-LOGGED_OUT = "the session logged out; log in again"
-
-
-class _LoggedOut:
-    """The socket's own session logged out: it closes at once."""
 
 
 class _BinaryFrame(Exception):
@@ -209,108 +103,71 @@ async def _close(websocket: WebSocket, code: int, reason: str) -> None:
     await websocket.close(code, encoded.decode(errors="ignore"))
 
 
-async def _send(websocket: WebSocket, message: Message) -> None:
-    await websocket.send_text(message.model_dump_json())
+def _feed(websocket: WebSocket) -> Feed:
+    """The app's feed on this loop (made by the first socket; a test client that runs
+    the app again runs it on a new loop, and gets a new feed)."""
+    state = websocket.app.state
+    loop = asyncio.get_running_loop()
+    feed: Feed | None = getattr(state, "event_feed", None)
+    if feed is None or feed.loop is not loop:
+        if feed is not None:
+            feed.close()
+        feed = Feed(get_services(websocket), loop)
+        feed.start()
+        state.event_feed = feed
+    return feed
+
+
+def close_feed(app: Starlette) -> None:
+    """Stop the app's feed (the server stops)."""
+    feed: Feed | None = getattr(app.state, "event_feed", None)
+    if feed is not None:
+        feed.close()
+        app.state.event_feed = None
 
 
 @router.websocket(EVENTS_PATH)
 async def events(websocket: WebSocket) -> None:
     await websocket.accept()
     services = get_services(websocket)
-    auth, centre, board = services.auth, services.centre, services.board
-    interval = services.event_socket.snapshot_interval_s
-    recheck = services.event_socket.session_recheck_s
     try:
-        hello = await _hello(websocket, auth, centre)
+        hello = await _hello(websocket, services.auth, services.centre)
     except WebSocketDisconnect:
         return
     if hello is None:
         return
     user, token = hello
-    loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[Sequence[Event] | ControlMessage | _LoggedOut] = asyncio.Queue()
-    own_digest = token_digest(token)
-
-    def hand_over(batch: Sequence[Event] | ControlMessage) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop is closing with the socket
-            loop.call_soon_threadsafe(inbox.put_nowait, batch)
-
-    def logged_out(digest: str) -> None:
-        if digest == own_digest:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(inbox.put_nowait, _LoggedOut())
-
-    unsubscribe = services.notifier.subscribe(CENTRE_EVENTS, hand_over)
-    unsubscribe_session = services.notifier.subscribe(SESSION_ENDED, logged_out)
-    unsubscribe_control = services.notifier.subscribe(CALL_NEWS, hand_over)
-    audience = Audience(user, centre, board)
+    feed = _feed(websocket)
+    connection = Connection(user, token_digest(token))
+    feed.join(connection)  # before reading the state it starts with: nothing falls between
     reader = asyncio.create_task(_until_closed(websocket))
     try:
-        await _send(
-            websocket,
-            Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role),
-        )
-        for state in await asyncio.to_thread(audience.everyone):
-            await _send(websocket, state)
-        await _send(websocket, await asyncio.to_thread(audience.snapshot))
-        last_snapshot = last_check = loop.time()
-        flush: asyncio.Task[None] | None = None
-
-        while True:
-            waiting: set[asyncio.Future[Any]] = {reader}
-            getter = asyncio.ensure_future(inbox.get())
-            waiting.add(getter)
-            if flush is not None:
-                waiting.add(flush)
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            if reader in done:
-                getter.cancel()
-                return
-            if getter in done:
-                got = getter.result()
-                if isinstance(got, _LoggedOut):
-                    await _close(websocket, CLOSE_UNAUTHORIZED, LOGGED_OUT)
-                    return
-                if isinstance(got, TransferChanged | ParkedChanged | OfferMade | CallProgress):
-                    if (shown := audience.control(got)) is not None:
-                        await _send(websocket, shown)
-                    got = []
-                batch = got
-                if batch and loop.time() - last_check >= recheck:
-                    # The session may have ended meanwhile (logged out, expired).
-                    last_check = loop.time()
-                    try:
-                        await asyncio.to_thread(
-                            auth.sessions.authenticate, token, centre.wall_time()
-                        )
-                    except InvalidToken as error:
-                        await _close(websocket, CLOSE_UNAUTHORIZED, str(error))
-                        return
-                for message in await asyncio.to_thread(audience.messages, batch):
-                    await _send(websocket, message)
-                if flush is None and any(_moves_queues(event) for event in batch):
-                    delay = max(0.0, last_snapshot + interval - loop.time())
-                    flush = asyncio.ensure_future(asyncio.sleep(delay))
-            else:
-                getter.cancel()
-            if flush is not None and flush.done():
-                flush = None
-                await _send(websocket, await asyncio.to_thread(audience.snapshot))
-                last_snapshot = loop.time()
+        welcome = Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role)
+        await websocket.send_text(welcome.model_dump_json())
+        connection.memberships({user.id: await asyncio.to_thread(feed.member_of, user)})
+        start = await asyncio.to_thread(lambda: [*feed.everyone(), feed.snapshot()])
+        for item in start:
+            if connection.wants(item):
+                await websocket.send_text(item.text)
+        sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
+        try:
+            await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await sender
     except WebSocketDisconnect:
         return
     finally:
-        unsubscribe()
-        unsubscribe_control()
-        unsubscribe_session()
+        feed.leave(connection)
         reader.cancel()
 
 
-def _moves_queues(event: Event) -> bool:
-    """Whether the event can change a queue snapshot (a contact in a queue, an agent)."""
-    return (
-        getattr(event, "queue_id", None) is not None or getattr(event, "agent_id", None) is not None
-    )
+def _closer(websocket: WebSocket) -> Callable[[int, str], Awaitable[None]]:
+    async def close(code: int, reason: str) -> None:
+        await _close(websocket, code, reason)
+
+    return close
 
 
 async def _until_closed(websocket: WebSocket) -> None:

@@ -56,7 +56,12 @@ def create_user(_user: Admin, auth: AuthService, clock: Now, new: NewUser) -> Us
 
 @router.patch("/{username}", responses=WRITE_RESPONSES)
 def change(
-    _user: Admin, config: Config, clock: Now, username: PathName, change: UserChange
+    _user: Admin,
+    config: Config,
+    auth: AuthService,
+    clock: Now,
+    username: PathName,
+    change: UserChange,
 ) -> UserItem:
     """Change the display name, role or active flag; deactivating or a new role ends the
     user's sessions."""
@@ -69,6 +74,7 @@ def change(
                 display_name=change.display_name,
                 role=change.role,
                 active=change.active,
+                sessions_ended=auth.sessions.ended_for_user,
             )
         )
 

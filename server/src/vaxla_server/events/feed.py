@@ -1,0 +1,338 @@
+"""The event socket's feed: the centre's news rendered once for every open socket.
+
+Each batch of logged events is rendered into messages as it is published: under the
+centre's lock, right after the change, so every message carries the state that change
+left (not whatever the state is by the time a busy socket gets round to it), and each
+message is encoded to JSON once however many sockets are open. The messages are handed
+to the server's loop in the order the changes were made, and every socket keeps those
+its user may see (``Connection.wants``) and sends them from an outbox of its own.
+
+Queue snapshots are computed once per ``snapshot_interval_s`` for all sockets (the last
+change always reaching them); sessions that end while a socket is open (a logout, a
+deactivation, a new role or password) close it at once, and expired or otherwise
+revoked sessions are found for all sockets in one query at the first batch after
+``session_recheck_s``. A socket that falls ``MAX_BEHIND`` messages behind (a client that
+stopped reading) is closed rather than let the server's memory grow: reconnecting gives
+it the current state.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from vaxla_protocol import Role
+from vaxla_protocol.events import (
+    CLOSE_UNAUTHORIZED,
+    AgentStateChanged,
+    OfferMade,
+    QueueSnapshot,
+)
+from vaxla_server.agents.wire import agent_state
+from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
+from vaxla_server.callflow.calls import CALL_NEWS
+from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView
+from vaxla_server.config import CONFIG_CHANGED, ConfigChange
+from vaxla_server.control.flow import ControlMessage
+from vaxla_server.services import Services
+from vaxla_server.store.events import Event, Offered
+
+logger = logging.getLogger(__name__)
+
+WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
+"""Roles that see every agent's state."""
+SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+"""Roles that see every agent's offers and call control besides their own."""
+MAX_BEHIND = 20_000
+"""Messages a socket may have waiting to be sent before it is closed as too slow."""
+CLOSE_TOO_SLOW = 1013
+"""RFC 6455's "try again later": the client fell too far behind."""
+
+Kind = Literal["agent", "offer", "control", "snapshot"]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One message, encoded once, and what decides who may see it."""
+
+    text: str
+    kind: Kind
+    agent_id: int | None = None
+    """The agent it is about (its state, its offer, its call)."""
+    member_of: frozenset[int] = frozenset()
+    """For an agent's state: the queues that agent is a member of."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Close:
+    code: int
+    reason: str
+
+
+class Connection:
+    """One open socket: what its user may see, and the outbox its sender drains."""
+
+    def __init__(self, user: User, digest: str, member_of: Iterable[int] = ()) -> None:
+        self.user = user
+        self.digest = digest
+        """The session's token digest (to find it among ended or revoked sessions)."""
+        self._mine = frozenset(member_of)
+        self._outbox: asyncio.Queue[str | _Close] = asyncio.Queue()
+        self._closing: _Close | None = None
+
+    def wants(self, item: Item) -> bool:
+        """Whether the user may see ``item``: every role sees queue snapshots; watchers
+        see every agent and agents their own state and their queues' colleagues;
+        supervisors and admins see every offer and call, others their own."""
+        role = self.user.role
+        if item.kind == "snapshot":
+            return True
+        if item.kind == "agent":
+            if item.agent_id == self.user.id:
+                self._mine = item.member_of
+                return True
+            return role in WATCHERS or (role is Role.AGENT and bool(self._mine & item.member_of))
+        return role in SEE_ALL_OFFERS or item.agent_id == self.user.id
+
+    def take(self, items: Sequence[Item]) -> None:
+        """Queue what the user may see of ``items`` (on the loop)."""
+        if self._closing is not None:
+            return
+        for item in items:
+            if self.wants(item):
+                self._outbox.put_nowait(item.text)
+        if self._outbox.qsize() > MAX_BEHIND:
+            self.end(
+                CLOSE_TOO_SLOW,
+                f"more than {MAX_BEHIND} messages unread; reconnect for the current state",
+            )
+
+    def memberships(self, of: Mapping[int, frozenset[int]]) -> None:
+        """After a configuration change: the user's queues now."""
+        self._mine = of.get(self.user.id, frozenset())
+
+    def end(self, code: int, reason: str) -> None:
+        """Close the socket with ``code`` and ``reason`` before anything still queued."""
+        if self._closing is None:
+            self._closing = _Close(code, reason)
+            self._outbox.put_nowait(self._closing)
+
+    @property
+    def ended(self) -> bool:
+        return self._closing is not None
+
+    async def run(
+        self,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+    ) -> None:
+        """Send the outbox in order until ``end``; then close."""
+        while True:
+            message = await self._outbox.get()
+            if self._closing is not None:
+                await close(self._closing.code, self._closing.reason)
+                return
+            assert isinstance(message, str)
+            await send(message)
+
+
+class Feed:
+    """Renders the centre's news once and hands it to every ``Connection``."""
+
+    def __init__(self, services: Services, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._services = services
+        self._connections: set[Connection] = set()
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._snapshot_task: asyncio.Task[None] | None = None
+        self._last_snapshot = float("-inf")
+        self._check_task: asyncio.Task[None] | None = None
+        self._last_check = loop.time()
+
+    def start(self) -> None:
+        notifier = self._services.notifier
+        self._unsubscribe = [
+            notifier.subscribe(CENTRE_EVENTS, self._render),
+            notifier.subscribe(CALL_NEWS, self._control),
+            notifier.subscribe(SESSION_ENDED, self._sessions_ended),
+            notifier.subscribe(CONFIG_CHANGED, self._config_changed),
+        ]
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
+        for task in (self._snapshot_task, self._check_task):
+            if task is not None:
+                task.cancel()
+
+    def join(self, connection: Connection) -> None:
+        """From now on ``connection`` takes every message (call on the loop, before
+        reading the state the socket starts with, so no change falls between)."""
+        self._connections.add(connection)
+
+    def leave(self, connection: Connection) -> None:
+        self._connections.discard(connection)
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    # What a socket starts with (in a thread: these read the centre).
+
+    def everyone(self) -> list[Item]:
+        """Every agent's state now."""
+        centre = self._services.centre
+        agents, _ = centre.as_logged(sorted(centre.agent_names()))
+        return [self._agent_item(view) for view in agents.values()]
+
+    def member_of(self, user: User) -> frozenset[int]:
+        agents, _ = self._services.centre.as_logged([user.id])
+        view = agents.get(user.id)
+        return frozenset(view.member_of) if view is not None else frozenset()
+
+    def snapshot(self) -> Item:
+        """The queues now (every role sees every queue's figures: ``GET /queues`` is open
+        to all; an agent's panel shows the other groups' queues too, R28)."""
+        states = self._services.board.states(self._services.centre.wall_time())
+        return Item(QueueSnapshot(queues=states).model_dump_json(), "snapshot")
+
+    # Followers (in the publisher's thread).
+
+    def _render(self, batch: Sequence[Event]) -> None:
+        """Under the centre's lock, right after the change: the offers and agent states
+        the batch brings, in that order."""
+        if not self._connections:
+            return
+        agent_ids: list[int] = []
+        offers = [event for event in batch if isinstance(event, Offered)]
+        for event in batch:
+            agent_id = getattr(event, "agent_id", None)
+            if isinstance(agent_id, int) and agent_id not in agent_ids:
+                agent_ids.append(agent_id)
+        centre = self._services.centre
+        agents, contacts = centre.as_logged(agent_ids, {event.contact_id for event in offers})
+        items: list[Item] = []
+        for event in offers:
+            contact = contacts.get(event.contact_id)
+            if contact is not None and (offer := self._offer(event, contact)) is not None:
+                items.append(Item(offer.model_dump_json(), "offer", event.agent_id))
+        items.extend(self._agent_item(agents[a]) for a in agent_ids if a in agents)
+        moves = any(_moves_queues(event) for event in batch)
+        self._hand_over(lambda: self._deliver(items, moves))
+
+    def _offer(self, event: Offered, contact: ContactView) -> OfferMade | None:
+        offer_id = contact.offer_ids.get(event.agent_id)
+        if offer_id is None or contact.queue_id is None:
+            return None  # answered or withdrawn in the same change
+        return OfferMade(
+            agent_id=event.agent_id,
+            offer_id=offer_id,
+            contact_id=contact.contact_id,
+            queue_id=contact.queue_id,
+            queue=self._services.centre.queue_names().get(contact.queue_id, str(contact.queue_id)),
+            caller=contact.caller,
+            entry_point=contact.entry_point,
+            wait_s=contact.wait_seconds,
+            data=dict(contact.data),
+        )
+
+    def _agent_item(self, view: AgentView) -> Item:
+        message = AgentStateChanged(agent=agent_state(self._services.centre, view))
+        return Item(message.model_dump_json(), "agent", view.agent_id, frozenset(view.member_of))
+
+    def _control(self, message: ControlMessage) -> None:
+        """A transfer, a personal queue, a consultation's offer or a call's progress."""
+        if self._connections:
+            item = Item(message.model_dump_json(), "control", message.agent_id)
+            self._hand_over(lambda: self._deliver([item], moves=False))
+
+    def _sessions_ended(self, ended: SessionsEnded) -> None:
+        self._hand_over(lambda: self._end_sessions(ended))
+
+    def _config_changed(self, _change: ConfigChange) -> None:
+        """After the centre reloaded (it follows the configuration first): every agent's
+        queues, for agents' sockets that show their colleagues."""
+        if not self._connections:
+            return
+        centre = self._services.centre
+        agents, _ = centre.as_logged(sorted(centre.agent_names()))
+        of = {agent_id: frozenset(view.member_of) for agent_id, view in agents.items()}
+
+        def tell() -> None:
+            for connection in list(self._connections):
+                connection.memberships(of)
+
+        self._hand_over(tell)
+
+    def _hand_over(self, work: Callable[[], None]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closing with the server
+            self.loop.call_soon_threadsafe(work)
+
+    # On the loop.
+
+    def _deliver(self, items: Sequence[Item], moves: bool) -> None:
+        for connection in list(self._connections):
+            connection.take(items)
+        if moves:
+            self._snapshot_soon()
+        self._check_sessions_if_due()
+
+    def _end_sessions(self, ended: SessionsEnded) -> None:
+        for connection in list(self._connections):
+            if ended.covers(connection.digest, connection.user.id):
+                connection.end(CLOSE_UNAUTHORIZED, ended.reason)
+
+    def _snapshot_soon(self) -> None:
+        if self._snapshot_task is not None:
+            return  # the one pending will show this change too
+        interval = self._services.event_socket.snapshot_interval_s
+        delay = max(0.0, self._last_snapshot + interval - self.loop.time())
+        self._snapshot_task = self.loop.create_task(self._snapshot_after(delay))
+
+    async def _snapshot_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        # A change from here on asks for a snapshot of its own.
+        self._snapshot_task = None
+        self._last_snapshot = self.loop.time()
+        try:
+            item = await asyncio.to_thread(self.snapshot)
+        except Exception:
+            logger.exception("queue snapshot for the event sockets failed")
+            return
+        for connection in list(self._connections):
+            connection.take([item])
+
+    def _check_sessions_if_due(self) -> None:
+        recheck = self._services.event_socket.session_recheck_s
+        if self._check_task is not None or self.loop.time() - self._last_check < recheck:
+            return
+        self._last_check = self.loop.time()
+        self._check_task = self.loop.create_task(self._check_sessions())
+
+    async def _check_sessions(self) -> None:
+        """Close the sockets whose sessions expired or were revoked elsewhere (another
+        process, the command line), all found in one query."""
+        try:
+            connections = list(self._connections)
+            digests = {connection.digest for connection in connections}
+            invalid = await asyncio.to_thread(
+                self._services.auth.sessions.invalid_among,
+                digests,
+                self._services.centre.wall_time(),
+            )
+            for connection in connections:
+                if (error := invalid.get(connection.digest)) is not None:
+                    connection.end(CLOSE_UNAUTHORIZED, str(error))
+        except Exception:
+            logger.exception("checking the event sockets' sessions failed")
+        finally:
+            self._check_task = None
+
+
+def _moves_queues(event: Event) -> bool:
+    """Whether the event can change a queue snapshot (a contact in a queue, an agent)."""
+    return (
+        getattr(event, "queue_id", None) is not None or getattr(event, "agent_id", None) is not None
+    )
