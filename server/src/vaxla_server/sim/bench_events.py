@@ -35,7 +35,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -374,13 +373,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parse(argv)
     tmp = Path(tempfile.mkdtemp(prefix="vaxla-bench-events-"))
     server: Server | None = None
-    interrupted = threading.Event()
 
     def on_term(_signum: int, _frame: object) -> None:
-        interrupted.set()
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_term)
+    previous = signal.signal(signal.SIGTERM, on_term)
     try:
         server = Server(tmp)
         print(f"bench-events: server at {server.url} (pid {server.process.pid})", file=sys.stderr)
@@ -392,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench-events: could not run: {error}", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if server is not None:
             server.stop()
         if options.keep:
