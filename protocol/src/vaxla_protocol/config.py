@@ -9,11 +9,12 @@ personnummer have 8 digits) are the server's, which answers them with a clear me
 
 from __future__ import annotations
 
-from datetime import date, time
+import ipaddress
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
 
@@ -449,6 +450,142 @@ class AlarmRuleItem(WireModel):
     severity: Severity = Severity.WARNING
 
 
+# Trunks
+
+
+class TrunkKind(StrEnum):
+    """How the operator knows the trunk is ours: by the address calls come from (``ip``)
+    or by a registration with a username and password (``registration``)."""
+
+    IP = "ip"
+    REGISTRATION = "registration"
+
+
+def _network(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value, strict=False))
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an IP address or network (like 192.0.2.10 or 192.0.2.0/24)"
+        ) from None
+
+
+TrunkAddress = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_network)]
+"""An address or network calls may come from; stored as a network (``192.0.2.10/32``)."""
+HostPort = Annotated[
+    str,
+    Field(
+        max_length=255,
+        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])"
+        r"(?::[0-9]{1,5})?$",
+    ),
+]
+"""A SIP host and optional port, without ``sip:`` (``sip.operator.se``, ``192.0.2.1:5060``)."""
+SipUser = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.!~*'()&=+$,;?/%-]+$")
+]
+Secret = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x20-\x7e]+$")]
+OutsideNumber = Annotated[str, Field(pattern=r"^\+?[0-9]{2,20}$")]
+
+
+class TrunkFields(WireModel):
+    """A SIP trunk to an operator, as both sides of the API see it.
+
+    An ``ip`` trunk is known by its ``addresses`` (calls from them are accepted); a
+    ``registration`` trunk registers as ``username`` at its ``registrar`` (through
+    ``outbound_proxy`` if given), renewing every ``expiry_s``, and calls from its
+    ``addresses`` are accepted too. Outside numbers (agents' calls, transfers out,
+    overflow to a number) leave through the one trunk marked ``outbound``: to its
+    ``gateway``, or a registration trunk's registrar when it has none, with its
+    ``caller_id`` as the calling number; a challenge is answered with its username and
+    password.
+    """
+
+    name: Name
+    kind: TrunkKind
+    addresses: list[TrunkAddress] = Field(default_factory=list, validate_default=True)
+    registrar: HostPort | None = Field(default=None, validate_default=True)
+    username: SipUser | None = Field(default=None, validate_default=True)
+    expiry_s: Annotated[int, Field(ge=10, le=86400)] = 3600
+    outbound_proxy: HostPort | None = None
+    outbound: bool = False
+    gateway: HostPort | None = Field(default=None, validate_default=True)
+    caller_id: OutsideNumber | None = None
+
+    @field_validator("addresses")
+    @classmethod
+    def _ip_trunk_has_addresses(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("kind") is TrunkKind.IP and not value:
+            raise ValueError("an IP trunk needs at least one address or network calls come from")
+        return value
+
+    @field_validator("registrar")
+    @classmethod
+    def _registrar_for_registration(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if kind is TrunkKind.REGISTRATION and value is None:
+            raise ValueError("a registration trunk needs its registrar (host[:port])")
+        if kind is TrunkKind.IP and value is not None:
+            raise ValueError("an IP trunk does not register: leave the registrar out")
+        return value
+
+    @field_validator("username")
+    @classmethod
+    def _username_for_registration(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("kind") is TrunkKind.REGISTRATION and value is None:
+            raise ValueError("a registration trunk needs the username it registers as")
+        return value
+
+    @field_validator("gateway")
+    @classmethod
+    def _somewhere_to_send(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("outbound") and info.data.get("kind") is TrunkKind.IP and value is None:
+            raise ValueError(
+                "an IP trunk that carries outside calls needs its gateway (host[:port])"
+            )
+        return value
+
+
+class TrunkItem(TrunkFields):
+    """A trunk as an administrator writes it. ``password`` is write-only: no answer
+    ever carries it; leaving it out keeps the one stored for the trunk of that name."""
+
+    password: Secret | None = Field(default=None, repr=False, validate_default=True)
+
+    @field_validator("password")
+    @classmethod
+    def _password_needs_username(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("username") is None:
+            raise ValueError("a password needs a username: give the trunk's username too")
+        return value
+
+
+class TrunkView(TrunkFields):
+    """A trunk as the API answers it: whether a password is stored, never the password."""
+
+    password_set: bool
+
+
+class RegistrationState(StrEnum):
+    REGISTERING = "registering"
+    REGISTERED = "registered"
+    FAILED = "failed"
+    UNREGISTERED = "unregistered"
+
+
+class TrunkRegistration(WireModel):
+    """Where a registration trunk's registration stands. ``reason`` is the registrar's
+    own answer when it refused (``403 Forbidden``), or what went wrong; a failed one is
+    tried again after ``retry_in_s`` (growing with every failure)."""
+
+    trunk: Name
+    state: RegistrationState
+    reason: str | None = None
+    retry_in_s: float | None = None
+    since: datetime
+
+
 # The whole configuration
 
 
@@ -469,6 +606,9 @@ class ConfigDocument(WireModel):
     entry_points: list[EntryPointItem] = Field(default_factory=list)
     alarm_rules: list[AlarmRuleItem] = Field(default_factory=list)
     licence: LicenceItem | None = None
+    trunks: list[TrunkItem] = Field(default_factory=list)
+    """Without passwords when exported; a trunk loaded without one keeps the password
+    stored for the trunk of that name."""
 
 
 class ProblemSeverity(StrEnum):

@@ -8,7 +8,8 @@ role: an agent gets its own state and offers, its own call's control (transfers,
 personal queue, the call's progress: ``vaxla_protocol.control``), its colleagues' states
 (agents sharing a queue with it) and the snapshots of every queue (its own and the other
 groups', R28); an operator every agent's state and every queue; a supervisor or
-administrator that, every offer and every agent's call control.
+administrator that, every offer and every agent's call control, and the trunks'
+registrations.
 """
 
 from typing import Annotated, Final, Literal
@@ -18,6 +19,7 @@ from pydantic import Field, TypeAdapter
 from vaxla_protocol._base import WireModel
 from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.auth import Role
+from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
 
 EVENTS_PATH: Final = "/events"
@@ -69,6 +71,14 @@ class OfferMade(WireModel):
     """What the caller entered (R5); secrets (PINs) are never in it."""
 
 
+class TrunkRegistrationChanged(WireModel):
+    """A registration trunk's registration changed state (supervisors and administrators
+    only): registered, failed with the operator's reason, or unregistered."""
+
+    type: Literal["trunk_registration"] = "trunk_registration"
+    registration: TrunkRegistration
+
+
 ServerEvent = Annotated[
     Welcome
     | AgentStateChanged
@@ -76,7 +86,8 @@ ServerEvent = Annotated[
     | OfferMade
     | TransferChanged
     | ParkedChanged
-    | CallProgress,
+    | CallProgress
+    | TrunkRegistrationChanged,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -25,6 +25,7 @@ from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
+from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
 from vaxla_server.offload import CentreThread
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,15 @@ class TelephonySettings:
     bind: str = "127.0.0.1"
     """The address SIP and RTP are on."""
     trunks: tuple[Network, ...] = LOOPBACK
-    """Networks calls are accepted from (the SIP trunk); others are answered 403 by the
-    front, except an agent's outbound call with its session header."""
+    """Networks calls are accepted from (``--trunk``), besides the stored trunks'
+    addresses; others are answered 403 by the front, except an agent's outbound call
+    with its session header."""
     outside_gateway: str | None = None
-    """SIP URI (``sip:host[:port]``) outside numbers are called through; ``None``: none."""
+    """SIP URI (``sip:host[:port]``) outside numbers are called through when no stored
+    trunk carries outside calls; ``None``: none."""
+    registration_retry_s: tuple[float, ...] = RETRY_S
+    """The back-off of a refused registration: the n-th failure in a row waits the n-th
+    figure before the next try (the last one from then on)."""
     workers: tuple[int, int] = DEFAULT_WORKERS
     """The pool's size: at least, at most."""
     spare: int = 2
@@ -80,14 +86,15 @@ class Telephony:
         self._configuration = configuration
         self._plan = FlowPlan.of(configuration.export_document())
         self._centre_thread = CentreThread()
+        clock = clock or SystemClock()
         """Where the call flow changes and reads the centre (and so writes the event
         log): off the event loop, in the order the flow asks."""
         self.flow = CallFlow(
             centre=centre,
             offload=self._centre_thread,
             plan=lambda: self._plan,
-            clock=clock or SystemClock(),
-            outside_gateway=settings.outside_gateway,
+            clock=clock,
+            outside_line=self._outside_line,
             session_keys=session_keys,  # an outbound call's header is made with one of these
         )
         self.front = KamailioFront(
@@ -98,6 +105,14 @@ class Telephony:
                 trunks=settings.trunks,
                 call_rate=settings.call_rate,
             )
+        )
+        self.trunks = TrunkLines(
+            configuration,
+            self.front,
+            clock=clock,
+            networks=settings.trunks,
+            outside_gateway=settings.outside_gateway,
+            retry_s=settings.registration_retry_s,
         )
         least, most = settings.workers
         self.pool = MediaPool(
@@ -110,10 +125,13 @@ class Telephony:
             rtp_timeout=settings.rtp_timeout,
             front=self.front,
         )
-        self.router = CallRouter(self.pool, self.flow, clock or SystemClock())
+        self.router = CallRouter(self.pool, self.flow, clock)
         self._centre = centre
         follow_offers(centre.notifier, self.flow)  # the flow rings the agents
         configuration.notifier.subscribe(CONFIG_CHANGED, self._configuration_changed)
+
+    def _outside_line(self) -> OutsideLine | None:
+        return self.trunks.outside_line()
 
     def _route(self, message: object) -> None:
         self.router(message)  # type: ignore[arg-type]
@@ -134,20 +152,24 @@ class Telephony:
     async def start(self) -> None:
         await self.front.start()
         try:
+            await self.trunks.start()
             await self.pool.start()
         except BaseException:
+            await self.trunks.stop()
             await self.front.stop()
             raise
         least, most = self.settings.workers
         log.info("calls are taken at sip:%s (Kamailio), by %d-%d media workers behind it",
                  self.front.address, least, most)  # fmt: skip
-        trunks = ", ".join(str(network) for network in self.settings.trunks)
-        log.info("calls are accepted from %s only", trunks)
-        if self.settings.outside_gateway is not None:
-            log.info("outside numbers are called through %s", self.settings.outside_gateway)
+        trunks = ", ".join(str(network) for network in self.settings.trunks) or "no network"
+        log.info("calls are accepted from %s and the stored trunks' addresses only", trunks)
+        line = self.trunks.outside_line()
+        if line is not None:
+            log.info("outside numbers are called through %s", line.uri("NUMBER"))
 
     async def stop(self) -> None:
         try:
+            await self.trunks.stop()
             await self.pool.stop()
             await self.router.drain()
         finally:

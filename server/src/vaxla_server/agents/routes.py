@@ -129,8 +129,7 @@ def phone(user: AgentUser, request: Request, telephony: Voice) -> AgentPhone:
     local_host = server[0] if server else request.url.hostname
     address = reachable_sip_address(telephony.front_address, telephony.settings.bind, local_host)
     sip_uri = f"sip:{address}"
-    gateway = telephony.settings.outside_gateway
-    return AgentPhone(sip_uri=sip_uri, outside_calls=gateway is not None)
+    return AgentPhone(sip_uri=sip_uri, outside_calls=telephony.trunks.outside_line() is not None)
 
 
 @router.post("/logout", responses=AGENT_ROUTE)

@@ -23,6 +23,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
+from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.events import EndCause
 
@@ -68,17 +69,24 @@ class Calls(Mapping[int, Call]):
     """The callers' calls in progress by contact id, the outside gateway, and the news
     of the agents' calls (published on the server's notifier as ``CALL_NEWS``)."""
 
-    def __init__(self, notifier: Notifier, outside_gateway: str | None = None) -> None:
+    def __init__(
+        self,
+        notifier: Notifier,
+        outside_gateway: str | None = None,
+        outside_line: Callable[[], OutsideLine | None] | None = None,
+    ) -> None:
         self._calls: dict[int, Call] = {}
-        self._gateway = outside_gateway
+        gateway = None if outside_gateway is None else OutsideLine.of_gateway(outside_gateway)
+        self._outside_line = outside_line or (lambda: gateway)
         self._notifier = notifier
 
     @property
-    def outside_gateway(self) -> str | None:
-        """The SIP URI (``sip:host[:port]``) outside numbers are called through; without
-        one no call to a number is possible (a transfer there is refused or ends the
-        call with the reason, an agent's outbound call is answered 503)."""
-        return self._gateway
+    def outside_line(self) -> OutsideLine | None:
+        """Where outside numbers are called now: the trunk that carries outside calls,
+        else the outside gateway (``sip:host[:port]``); without either no call to a
+        number is possible (a transfer there is refused or ends the call with the reason,
+        an agent's outbound call is answered 503)."""
+        return self._outside_line()
 
     # The calls
 

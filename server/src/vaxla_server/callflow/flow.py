@@ -72,8 +72,9 @@ from vaxla_server.config import (
 from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
 from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
+from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
-from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call, outside_uri
+from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
 from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class CallFlow:
         clock: Clock,
         prompts: PromptLibrary | None = None,
         outside_gateway: str | None = None,
+        outside_line: Callable[[], OutsideLine | None] | None = None,
         offload: Offload,
         session_keys: Callable[[int], list[str]] | None = None,
     ) -> None:
@@ -141,7 +143,7 @@ class CallFlow:
         self._plan = plan
         self._clock = clock
         self._prompts = prompts or PromptLibrary()
-        self._calls = Calls(centre.notifier, outside_gateway)
+        self._calls = Calls(centre.notifier, outside_gateway, outside_line)
         """The calls in progress and the outside gateway, shared with the call control."""
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._change: asyncio.Future[None] | None = None
@@ -210,7 +212,7 @@ class CallFlow:
             await outbound_call(
                 leg,
                 centre=self._centre,
-                gateway=self._calls.outside_gateway,
+                line=self._calls.outside_line,
                 session_keys=self._session_keys,
                 progress=self._calls.progress,
                 offload=self._offload,
@@ -327,17 +329,17 @@ class CallFlow:
         ends when either side hangs up. Only a configured action (an overflow rule, a menu
         key) leads here, so the server dials out only where a rule asked it to."""
         leg = call.leg
-        gateway = self._calls.outside_gateway
-        if gateway is None:
+        line = self._calls.outside_line
+        if line is None:
             raise FlowError(
                 f"transfer to {number}: no outside gateway is configured "
-                "(vaxla-server serve --outside-gateway)"
+                "(a trunk with outbound: true, or vaxla-server serve --outside-gateway)"
             )
-        uri = outside_uri(gateway, number)
+        uri = line.uri(number)
         await leg.play(self._files(call, "transferring"))
         log.info("contact %d: calling the outside number %s", call.contact_id, uri)
         await leg.start_playing(self._files(call, "music_on_hold"), loop=True)
-        await leg.originate_agent_leg(uri, {})
+        await leg.originate_agent_leg(uri, dict(line.headers))
         state = await leg.agent_leg_outcome(OUTSIDE_RING_S)
         if state is None or state.state == "failed":
             code = "no answer" if state is None else f"SIP {state.code}"

@@ -1,6 +1,7 @@
 """The configuration: skills, pause reasons, classification codes, queues, agent profiles,
-the licence, and the call flow: schedules, prompts, announcement sets, digit collections,
-menus, entry points, queue call-flow settings and alarm rules (R10 to R24, R34).
+the licence, the trunks to operators (``trunks.py``), and the call flow: schedules,
+prompts, announcement sets, digit collections, menus, entry points, queue call-flow
+settings and alarm rules (R10 to R24, R34).
 
 ``Configuration(store.engine)`` reads and changes it; a refused change raises a
 ``ConfigError`` that says what is wrong and changes nothing (the dispatcher's view of it
@@ -49,6 +50,7 @@ from vaxla_server.config.settings import (
     ServiceGoal,
     Skill,
 )
+from vaxla_server.config.trunks import Trunk, TrunkConflict, Trunks
 
 __all__ = [
     "CONFIG_CHANGED",
@@ -86,6 +88,9 @@ __all__ = [
     "Skill",
     "StatusKind",
     "StillReferenced",
+    "Trunk",
+    "TrunkConflict",
+    "Trunks",
     "UnknownPrompt",
     "UnknownStrategy",
     "build_schedule",

@@ -28,6 +28,7 @@ from vaxla_server.config.errors import NotFound, StillReferenced, UnknownPrompt
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.repository import Item, NamedKind, Repository, unique_write
 from vaxla_server.config.routing import existing_id
+from vaxla_server.config.trunks import Trunks
 from vaxla_server.notifier import Notifier
 from vaxla_server.store.transactions import write_transaction
 
@@ -49,6 +50,7 @@ class CallFlowConfiguration:
         self.menus: Repository[MenuItem] = self._repository(kinds.MENUS)
         self.entry_points: Repository[EntryPointItem] = self._repository(kinds.ENTRY_POINTS)
         self.alarm_rules: Repository[AlarmRuleItem] = self._repository(kinds.ALARM_RULES)
+        self.trunks = Trunks(engine, self._notify)
 
     def _repository(self, kind: NamedKind[Item]) -> Repository[Item]:
         return Repository(kind, self._engine, self._prompts, self._notify)

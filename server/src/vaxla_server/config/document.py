@@ -21,6 +21,7 @@ from vaxla_protocol.config import (
     QueueFlowItem,
     QueueItem,
     SkillItem,
+    TrunkItem,
 )
 from vaxla_server.config import call_flow as flow
 from vaxla_server.config import kinds, routing, tables
@@ -36,12 +37,14 @@ from vaxla_server.config.settings import (
     checked_agent,
     checked_queue,
 )
+from vaxla_server.config.trunks import check_with_others, exported, read_trunks, write_trunk
 from vaxla_server.config.wire import agent_item, agent_settings, queue_item, queue_settings
 
 T = TypeVar("T")
 
 # Children before parents, so deleting in this order meets no foreign key.
 _TABLES_IN_DELETE_ORDER = (
+    tables.TRUNKS,
     tables.ALARM_RULES,
     tables.QUEUE_PRIORITY_RULES,
     tables.QUEUE_FLOWS,
@@ -109,11 +112,14 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         ("entry point", [item.address for item in document.entry_points]),
         ("entry point name", [item.name for item in document.entry_points]),
         ("alarm rule", [item.name for item in document.alarm_rules]),
+        ("trunk", [item.name for item in document.trunks]),
     ):
         _duplicates(problems, kind, names)
     if problems.found:
         raise InvalidDocument(problems.found)
 
+    # A trunk loaded without a password keeps the one stored for its name.
+    passwords = {trunk.name: trunk.password for trunk in read_trunks(connection)}
     for table in _TABLES_IN_DELETE_ORDER:
         connection.execute(delete(table))
     context = Context(connection, prompts)
@@ -146,6 +152,10 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         """Add the items of a kind that points only to what is written before it."""
         for item in items:
             problems.attempt(f"{kind.label} {kind.key_of(item)!r}", kind.write, context, None, item)
+
+    def add_trunk(item: TrunkItem, password: str | None) -> None:
+        check_with_others(item, read_trunks(connection))
+        write_trunk(connection, None, item, password)
 
     def set_failure(item: DigitCollectionItem) -> None:
         table = tables.DIGIT_COLLECTIONS
@@ -217,6 +227,8 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             attempt(f"digit collection {collection.name!r}", set_failure, collection)
     add_named(kinds.ENTRY_POINTS, document.entry_points)
     add_named(kinds.ALARM_RULES, document.alarm_rules)
+    for trunk in document.trunks:
+        attempt(f"trunk {trunk.name!r}", add_trunk, trunk, passwords.get(trunk.name))
     problems.attempt("menus", lambda: flow.check_timeout_cycles(connection))
     if problems.found:
         raise InvalidDocument(problems.found)
@@ -288,6 +300,7 @@ def export(connection: Connection) -> ConfigDocument:
         entry_points=flow.read_entry_points(connection, names),
         alarm_rules=flow.read_alarm_rules(connection, names),
         licence=None if licence is None else LicenceItem(max_logged_in_agents=licence),
+        trunks=[exported(trunk) for trunk in read_trunks(connection)],
     )
 
 

@@ -33,6 +33,7 @@ from vaxla_server.store.models import (
     ScheduleIntervalRow,
     ScheduleRow,
     SkillRow,
+    TrunkRow,
 )
 
 # Skills, pause reasons, classification codes, queues, agent profiles and the licence.
@@ -61,3 +62,6 @@ ENTRY_POINTS = cast(Table, EntryPointRow.__table__)
 QUEUE_FLOWS = cast(Table, QueueFlowRow.__table__)
 QUEUE_PRIORITY_RULES = cast(Table, QueuePriorityRuleRow.__table__)
 ALARM_RULES = cast(Table, AlarmRuleRow.__table__)
+
+# Trunks to operators.
+TRUNKS = cast(Table, TrunkRow.__table__)

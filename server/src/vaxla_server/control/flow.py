@@ -57,7 +57,7 @@ from vaxla_server.centre import CENTRE_EVENTS, CentreError, ContactView
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.offload import Background, Offload
-from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S, outside_uri
+from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S
 from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ class _Transfer:
     to_agent: int | None = None
     to_queue: int | None = None
     uri: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """For the front: the trunk an outside number is called through, its caller ID."""
     target_answered: bool = False
     ring_until: float = 0.0
     """Clock seconds (monotonic) when an unanswered consultation gives up."""
@@ -240,12 +242,13 @@ class CallControl:
                     f"{request.target!r} is not a telephone number "
                     "(digits, optionally a leading +)",
                 )
-            gateway = self._calls.outside_gateway
-            if gateway is None:
+            line = self._calls.outside_line
+            if line is None:
                 raise ControlError(
                     409, "no outside gateway is configured: calls to numbers are not possible"
                 )
-            transfer.uri = outside_uri(gateway, request.target)
+            transfer.uri = line.uri(request.target)
+            transfer.headers = dict(line.headers)
         result = await self._ask(talk, "transfer", transfer)
         assert isinstance(result, TransferState)
         return result
@@ -514,7 +517,7 @@ class CallControl:
         assert transfer.uri is not None
         await self._drop_agent(call)
         self._done(transfer, request, "completed")
-        await call.leg.originate_agent_leg(transfer.uri, {})
+        await call.leg.originate_agent_leg(transfer.uri, dict(transfer.headers))
         state = await call.leg.agent_leg_outcome(OUTSIDE_RING_S)
         if state is None or state.state == "failed":
             why = "no answer" if state is None else f"SIP {state.code}"
@@ -534,7 +537,7 @@ class CallControl:
 
     async def _consult(self, talk: _Talk, transfer: _Transfer, request: _Request) -> object:
         call = talk.call
-        headers: dict[str, str] = {}
+        headers = dict(transfer.headers)
         ring = OUTSIDE_RING_S
         if transfer.kind is TransferKind.AGENT:
             assert transfer.to_agent is not None

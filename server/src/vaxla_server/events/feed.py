@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from vaxla_protocol import Role
+from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.events import (
     CLOSE_UNAUTHORIZED,
     AgentStateChanged,
     OfferMade,
     QueueSnapshot,
+    TrunkRegistrationChanged,
 )
 from vaxla_server.agents.wire import agent_state
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
@@ -36,6 +38,7 @@ from vaxla_server.callflow.calls import CALL_NEWS
 from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
+from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
 from vaxla_server.services import Services
 from vaxla_server.store.events import Event, Offered
 
@@ -50,7 +53,7 @@ MAX_BEHIND = 20_000
 CLOSE_TOO_SLOW = 1013
 """RFC 6455's "try again later": the client fell too far behind."""
 
-Kind = Literal["agent", "offer", "control", "snapshot"]
+Kind = Literal["agent", "offer", "control", "snapshot", "trunk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +88,13 @@ class Connection:
     def wants(self, item: Item) -> bool:
         """Whether the user may see ``item``: every role sees queue snapshots; watchers
         see every agent and agents their own state and their queues' colleagues;
-        supervisors and admins see every offer and call, others their own."""
+        supervisors and admins see every offer and call and the trunks' registrations,
+        others their own offers and calls."""
         role = self.user.role
         if item.kind == "snapshot":
             return True
+        if item.kind == "trunk":
+            return role in SEE_ALL_OFFERS
         if item.kind == "agent":
             if item.agent_id == self.user.id:
                 self._mine = item.member_of
@@ -158,6 +164,7 @@ class Feed:
             notifier.subscribe(CALL_NEWS, self._control),
             notifier.subscribe(SESSION_ENDED, self._sessions_ended),
             notifier.subscribe(CONFIG_CHANGED, self._config_changed),
+            notifier.subscribe(TRUNK_REGISTRATIONS, self._trunk),
         ]
 
     def close(self) -> None:
@@ -247,6 +254,11 @@ class Feed:
         if self._connections:
             item = Item(message.model_dump_json(), "control", message.agent_id)
             self._hand_over(lambda: self._deliver([item], moves=False))
+
+    def _trunk(self, registration: TrunkRegistration) -> None:
+        message = TrunkRegistrationChanged(registration=registration)
+        item = Item(message.model_dump_json(), "trunk")
+        self._hand_over(lambda: self._deliver([item], moves=False))
 
     def _sessions_ended(self, ended: SessionsEnded) -> None:
         self._hand_over(lambda: self._end_sessions(ended))

@@ -50,6 +50,20 @@ Routing (the template says the same beside each rule):
   ends of each established call; a call offered to the worker and not answered gets
   ``480`` upstream at once (``tm.reply_callid``; a CANCEL towards a dead worker would
   wait for a timeout), one the worker placed is cancelled (``tm.cancel``).
+- Trunks: the networks calls are accepted from start as :attr:`FrontSettings.trunks`
+  and are replaced live by :meth:`KamailioFront.set_trunks` (htable ``vaxla_trunks``),
+  which also gives each trunk outside numbers are called through its domain, outbound
+  proxy and credentials. A worker's INVITE carrying ``X-Vaxla-Trunk`` goes through that
+  trunk: ``X-Vaxla-Caller-Id`` becomes its From user (``uac_replace_from``, restored
+  from the dialog for the rest of the call) and P-Asserted-Identity, the proxy its next
+  hop, and a ``401``/``407`` from the operator is answered once with the trunk's
+  credentials (``uac_auth``). Neither header leaves the front.
+- Registration trunks: :meth:`KamailioFront.register` adds a registration at run time
+  (``uac.reg_add``; the ``uac`` module's table stays empty) and Kamailio registers and
+  refreshes it; a refused one is not retried by Kamailio (``reg_retry_interval`` 0)
+  but by whoever called :meth:`~KamailioFront.register`, with a back-off. The last
+  final answer to each registration is kept by its To URI (htable
+  ``vaxla_registrations``) so :meth:`KamailioFront.registrations` can say why one failed.
 - Dialog state is kept in memory only: after a restart, established calls go on (their
   in-dialog requests are loose-routed without state) but cannot be ended by RPC.
 - ``children`` is 1 by default: one UDP receiving process per socket keeps a call's
@@ -78,7 +92,7 @@ import string
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -120,10 +134,25 @@ _LEVELS = {
     "DEBUG": logging.DEBUG,
 }
 _ACK_WAIT = 1.0
+_NO_TRUNK = "255.255.255.255/32"
+"""The trunk networks when there is no trunk: a subnet no source has."""
 # The dialog module's states (dlg.list "state"): 1 unconfirmed, 2 early, 3 answered
 # (2xx, no ACK yet), 4 confirmed, 5 deleted.
 _DIALOG_ANSWERED = 3
 _DIALOG_CONFIRMED = 4
+# uac.reg_info's flags: 1 disabled (given up), 2 in progress, 4 succeeded, 8 in progress
+# with authentication, 16 initialised.
+_REG_DISABLED = 1
+_REG_SUCCEEDED = 4
+_REG_TIMER_S = 1
+"""How often Kamailio looks at its registrations: a new one is sent within a second and
+a refresh some 4 s before it expires."""
+_UAC_TABLE = (
+    "id(int,auto) l_uuid(string) l_username(string) l_domain(string) r_username(string) "
+    "r_domain(string) realm(string) auth_username(string) auth_password(string,null) "
+    "auth_ha1(string,null) auth_proxy(string) expires(int) flags(int) reg_delay(int) "
+    "contact_addr(string) socket(string)\n"
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +188,56 @@ class Destination:
     room: bool
 
 
+@dataclass(frozen=True)
+class TrunkRoute:
+    """What the front needs to send a worker's call through a trunk: ``key`` is what the
+    worker's ``X-Vaxla-Trunk`` header says, ``domain`` the From domain of its caller ID,
+    ``proxy`` (``sip:host[:port]``) the next hop, ``username`` and ``password`` the
+    answer to the operator's challenge."""
+
+    key: str
+    domain: str
+    proxy: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One registration with an operator's registrar (``host[:port]``): Kamailio
+    registers ``sip:<username>@<registrar>`` with the contact ``sip:<uuid>@<front>``."""
+
+    uuid: str
+    registrar: str
+    username: str
+    password: str | None = field(default=None, repr=False)
+    expiry_s: int = 3600
+    proxy: str | None = None
+
+    @property
+    def aor(self) -> str:
+        return f"sip:{self.username}@{self.registrar}"
+
+
+@dataclass(frozen=True)
+class RegistrationStatus:
+    """What Kamailio says of one registration: ``flags`` as ``uac.reg_info`` gives them
+    and the last final answer of the registrar (``"403 Forbidden"``), if any yet."""
+
+    uuid: str
+    flags: int
+    answer: str | None
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.flags & _REG_SUCCEEDED)
+
+    @property
+    def failed(self) -> bool:
+        """Given up by Kamailio: it retries nothing itself (``reg_retry_interval`` 0)."""
+        return bool(self.flags & _REG_DISABLED) and not self.registered
+
+
 class FrontError(Exception):
     """Kamailio could not be started or did not do what it was asked."""
 
@@ -177,6 +256,7 @@ class _Paths:
     folder: Path
     config: Path
     dispatcher_list: Path
+    uac_db: Path
     pid_file: Path
     run_dir: Path
     rpc_socket: Path
@@ -322,6 +402,9 @@ class KamailioFront:
         self._paths = _paths(settings.data_dir)
         self._temporary_run_dir: Path | None = None
         self._destinations: dict[str, bool] = {}
+        self._networks: tuple[Network, ...] = settings.trunks
+        self._routes: dict[str, TrunkRoute] = {}
+        self._trunk_lock = asyncio.Lock()
         self._process: _Process | None = None
         self._rpc: _RpcClient | None = None
         self._ready = False
@@ -376,6 +459,7 @@ class KamailioFront:
             else:  # a Unix socket's path must be short: a private folder in /tmp instead
                 self._temporary_run_dir = _private_run_dir(self._paths.folder)
                 self._paths = _paths(self.settings.data_dir, self._temporary_run_dir)
+            self._write_uac_table()
             self._paths.config.write_text(self.render_config())
             self._write_dispatcher_list()
             await self._check_config(binary)
@@ -482,6 +566,76 @@ class KamailioFront:
             await asyncio.sleep(0.02)
         return ended
 
+    async def set_trunks(
+        self, networks: Sequence[Network], routes: Sequence[TrunkRoute] = ()
+    ) -> None:
+        """Accept calls from ``networks`` (all of them: the command line's and the
+        stored trunks'), and send workers' calls through ``routes``; live, and again
+        after every restart."""
+        async with self._trunk_lock:
+            old = set(self._routes)
+            self._networks = tuple(networks)
+            self._routes = {route.key: route for route in routes}
+            if self._ready and self._rpc is not None:
+                for key in old - set(self._routes):
+                    await self._forget_route(self._rpc, key)
+                await self._push_trunks(self._rpc)
+
+    async def register(self, registration: Registration) -> None:
+        """Have Kamailio register (again, from the start) with the operator's registrar;
+        its last answer is forgotten first. Nothing while Kamailio is down: its
+        registrations are gone then, and :meth:`registrations` will not list this one."""
+        password = registration.password if registration.password else "."
+        proxy = registration.proxy or ""
+        with contextlib.suppress(RpcError):  # no answer kept yet
+            await self._rpc_if_running("htable.delete", "vaxla_registrations", registration.aor)
+        await self._rpc_if_running(
+            "uac.reg_add",
+            registration.uuid, registration.uuid, self._host,
+            registration.username, registration.registrar, "",
+            registration.username, password, ".", proxy,
+            registration.expiry_s, 0, 0, "", ".",
+        )  # fmt: skip
+
+    async def unregister(self, uuid: str) -> None:
+        """Forget the registration ``uuid`` (Kamailio lets it expire at the registrar)."""
+        with contextlib.suppress(RpcError):  # not there: nothing to forget
+            await self._rpc_if_running("uac.reg_remove", uuid)
+
+    async def registrations(self) -> dict[str, RegistrationStatus]:
+        """Kamailio's registrations by uuid, with each one's last answer; empty while
+        Kamailio is down."""
+        records = await self._rpc_if_running("uac.reg_dump") or []
+        answers: dict[str, str] = {}
+        dumped = await self._rpc_if_running("htable.dump", "vaxla_registrations") or []
+        for slot in dumped:
+            for entry in slot.get("slot") or []:
+                answers[str(entry.get("name"))] = str(entry.get("value"))
+        found: dict[str, RegistrationStatus] = {}
+        for record in records:
+            aor = f"sip:{record.get('r_username')}@{record.get('r_domain')}"
+            uuid = str(record.get("l_uuid"))
+            found[uuid] = RegistrationStatus(uuid, int(record.get("flags", 0)), answers.get(aor))
+        return found
+
+    async def _push_trunks(self, rpc: "_RpcClient") -> None:
+        networks = ",".join(str(network) for network in self._networks) or _NO_TRUNK
+        await rpc.call("htable.sets", "vaxla_trunks", "networks", networks)
+        for route in self._routes.values():
+            await self._forget_route(rpc, route.key)
+            values = {"domain": route.domain, "proxy": route.proxy}
+            if route.username is not None:
+                values |= {"user": route.username, "password": route.password or ""}
+            for name, value in values.items():
+                if value is not None:
+                    await rpc.call("htable.sets", "vaxla_trunks", f"{route.key}::{name}", value)
+
+    @staticmethod
+    async def _forget_route(rpc: "_RpcClient", key: str) -> None:
+        for name in ("domain", "proxy", "user", "password"):
+            with contextlib.suppress(RpcError):
+                await rpc.call("htable.delete", "vaxla_trunks", f"{key}::{name}")
+
     async def rpc(self, method: str, *params: str | int) -> Any:
         """Any Kamailio RPC command (``dispatcher.list``, ``dlg.list``, ``pl.list``…)."""
         if self._rpc is None or not self._ready:
@@ -493,10 +647,10 @@ class KamailioFront:
     def render_config(self) -> str:
         """The kamailio.cfg for these settings."""
         settings = self.settings
-        if not settings.trunks:
-            trunks = "255.255.255.255/32"  # no trunk: a subnet no source has
+        if not self._networks:
+            trunks = _NO_TRUNK
         else:
-            trunks = ",".join(str(network) for network in settings.trunks)
+            trunks = ",".join(str(network) for network in self._networks)
         template = resources.files("vaxla_server.media").joinpath(_TEMPLATE).read_text()
         return _Template(template).substitute(
             children=settings.children,
@@ -507,9 +661,21 @@ class KamailioFront:
             untrusted_rate=settings.untrusted_rate,
             call_rate=settings.call_rate,
             trunks=trunks,
-            trunks_text=trunks if settings.trunks else "no trunk configured",
+            trunks_text=trunks if self._networks else "no trunk configured",
+            uac_db=self._paths.uac_db,
+            contact_addr=self.address
+            if not self._wildcard
+            else f"{self._probe_host()}:{settings.sip_port}",
+            reg_timer_interval=_REG_TIMER_S,
             to_outside=self._to_outside(),
         )
+
+    def _contact_address(self) -> str:
+        """Where operators send calls for a registration trunk: the front's address (on
+        a wildcard, the loopback one: give ``--bind`` an address to be reachable)."""
+        if self._wildcard:
+            return f"{self._probe_host()}:{self.settings.sip_port}"
+        return self.address
 
     def _sockets(self) -> str:
         port = self.settings.sip_port
@@ -534,6 +700,14 @@ class KamailioFront:
             f'\t\t$fs = "udp:{public}";\n'
             "\t}"
         )
+
+    def _write_uac_table(self) -> None:
+        """The uac module's registration table: empty (registrations come by RPC)."""
+        self._paths.uac_db.mkdir(exist_ok=True)
+        (self._paths.uac_db / "version").write_text(
+            "table_name(string) table_version(int)\nuacreg:5\n"
+        )
+        (self._paths.uac_db / "uacreg").write_text(_UAC_TABLE)
 
     def _write_dispatcher_list(self) -> None:
         lines = ["# set destination flags priority attributes (rewritten by the server)"]
@@ -592,6 +766,8 @@ class KamailioFront:
             async with self._dispatcher_lock:
                 self._write_dispatcher_list()
                 await self._rpc.call("dispatcher.reload")
+                async with self._trunk_lock:
+                    await self._push_trunks(self._rpc)
                 self._ready = True
         except BaseException:
             await self._terminate()
@@ -780,6 +956,7 @@ def _paths(data_dir: Path, run_dir: Path | None = None) -> _Paths:
         folder=folder,
         config=folder / "kamailio.cfg",
         dispatcher_list=folder / "dispatcher.list",
+        uac_db=folder / "uac",
         pid_file=folder / "kamailio.pid",
         run_dir=run_dir,
         rpc_socket=run_dir / "rpc.sock",

@@ -1,9 +1,9 @@
 """An agent's outbound call (R1): the softphone's INVITE for a number reaches a media
 worker with an ``X-Vaxla-Session`` header (:mod:`vaxla_protocol.outbound`); the server
-checks it against the agent's session, calls the number through the outside gateway
-from that worker, plays the agent the ringing tone as early media while the number rings
-(or passes on the number's own early media), answers the agent's leg once the number
-answers and bridges the two.
+checks it against the agent's session, calls the number from that worker through the
+trunk that carries outside calls (or the outside gateway), plays the agent the ringing
+tone as early media while the number rings (or passes on the number's own early media),
+answers the agent's leg once the number answers and bridges the two.
 
 What is refused, and how the softphone hears it:
 
@@ -12,7 +12,8 @@ What is refused, and how the softphone hears it:
   sessions are the agent's queue log-in and its open API sessions (``session_keys``), so
   a ``tel:`` link works before the agent joins a queue;
 * not a number (digits, optionally a leading ``+``): ``484``;
-* no outside gateway configured: ``503 no outside gateway``;
+* no trunk carries outside calls and no outside gateway is configured: ``503 no
+  outside gateway``;
 * the agent is on a call already or being offered one: ``486``;
 * the number does not answer: its own SIP status (or ``480`` after the ring time).
 
@@ -35,6 +36,7 @@ from vaxla_protocol.outbound import InvalidSessionHeader, header_agent, verify_s
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.centre import CentreError, EndedBy, UnknownSubject
 from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Offload
 from vaxla_server.store.events import EndCause
 
@@ -62,7 +64,7 @@ async def outbound_call(
     leg: CallLeg,
     *,
     centre: ContactCentre,
-    gateway: str | None,
+    line: OutsideLine | None,
     session_keys: Callable[[int], Iterable[str]] = lambda agent_id: (),
     progress: Progress = _unheard,
     offload: Offload,
@@ -83,10 +85,10 @@ async def outbound_call(
         log.warning("agent %d: outbound call to %r refused: not a number", agent_id, number)
         await leg.reject(484, "not a number")
         return
-    if gateway is None:
+    if line is None:
         log.warning(
             "agent %d: outbound call to %s refused: no outside gateway is configured "
-            "(vaxla-server serve --outside-gateway)",
+            "(a trunk with outbound: true, or vaxla-server serve --outside-gateway)",
             agent_id,
             number,
         )
@@ -102,12 +104,12 @@ async def outbound_call(
         log.warning("agent %d: outbound call to %s refused: %s", agent_id, number, error)
         await leg.reject(486, "on a call already")
         return
-    uri = outside_uri(gateway, number)
+    uri = line.uri(number)
     log.info("contact %d: agent %d calls %s", contact_id, agent_id, uri)
     by: EndedBy = "system"
     cause: EndCause | None = None
     try:
-        await leg.originate_agent_leg(uri, {})
+        await leg.originate_agent_leg(uri, dict(line.headers))
         await leg.ringback()  # the agent hears it ring until the number answers
         state = await leg.agent_leg_outcome(
             OUTSIDE_RING_S, ringing=lambda: progress(agent_id, contact_id, "ringing")
@@ -143,9 +145,7 @@ async def outbound_call(
 def outside_uri(gateway: str, number: str) -> str:
     """The request URI for ``number`` through ``gateway`` (``sip:host[:port][;params]``):
     the number becomes the user part, e.g. ``sip:+46701234567@gw.example.net:5060``."""
-    scheme, rest = gateway.split(":", 1)
-    host = rest.split("@", 1)[-1]
-    return f"{scheme}:{number}@{host}"
+    return OutsideLine.of_gateway(gateway).uri(number)
 
 
 def _lazily(keys: Callable[[int], Iterable[str]], agent_id: int) -> Iterator[str]:

@@ -596,3 +596,29 @@ class AlarmRuleRow(Base):
     comparison: Mapped[str] = mapped_column(String(2))
     threshold: Mapped[float] = mapped_column(Float)
     severity: Mapped[str] = mapped_column(String(10))
+
+
+TRUNK_KINDS = ("ip", "registration")
+
+
+class TrunkRow(Base):
+    """A SIP trunk to an operator: the addresses its calls come from, its registration
+    (registrar, username, password, expiry, outbound proxy) and the caller ID of the
+    outside calls it carries. The password is kept as given: Kamailio needs it to answer
+    the operator's challenges, and no answer of the API ever carries it."""
+
+    __tablename__ = "trunks"
+    __table_args__ = (CheckConstraint(_in_list("kind", TRUNK_KINDS), name="ck_trunks_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    addresses: Mapped[Any] = mapped_column(JsonPayload)
+    registrar: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64))
+    password: Mapped[str | None] = mapped_column(String(128))
+    expiry_s: Mapped[int] = mapped_column(Integer)
+    outbound_proxy: Mapped[str | None] = mapped_column(String(255))
+    outbound: Mapped[bool] = mapped_column(Boolean)
+    gateway: Mapped[str | None] = mapped_column(String(255))
+    caller_id: Mapped[str | None] = mapped_column(String(32))

@@ -1,7 +1,7 @@
 """``/config/...`` for what is not a list of items under a key (those are
 ``kinds.py``): whether a pause reason or classification code is offered, the
 licence (one of it), prompts (by name and language, default or custom), the whole
-document and its problems.
+document and its problems, and the trunks' registrations.
 
 Reads are for administrators and supervisors, writes for administrators.
 """
@@ -16,8 +16,12 @@ from vaxla_protocol.config import (
     LicenceItem,
     ProblemSeverity,
     PromptItem,
+    RegistrationState,
     ResolvedPrompt,
+    TrunkKind,
+    TrunkRegistration,
 )
+from vaxla_server.api.deps import Now, Voice
 from vaxla_server.config import NotFound, UnknownPrompt
 from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
@@ -151,6 +155,30 @@ def read_problems(_user: Reader, config: Config) -> list[ConfigProblemItem]:
             message=problem.message,
         )
         for problem in config.check()
+    ]
+
+
+# The trunks' registrations
+
+
+@router.get("/trunk-registrations", responses=READ_RESPONSES)
+def read_trunk_registrations(
+    _user: Reader, config: Config, voice: Voice, now: Now
+) -> list[TrunkRegistration]:
+    """Where each registration trunk's registration stands: registering, registered,
+    failed (with the registrar's reason, and when it is tried again) or unregistered.
+    The event socket tells supervisors and administrators of every change."""
+    if voice is not None:
+        return voice.trunks.states()
+    return [
+        TrunkRegistration(
+            trunk=trunk.name,
+            state=RegistrationState.UNREGISTERED,
+            reason="this server takes no calls (serve without --sip-port)",
+            since=now(),
+        )
+        for trunk in config.trunks.views()
+        if trunk.kind is TrunkKind.REGISTRATION
     ]
 
 

@@ -22,6 +22,7 @@ from vaxla_server.config import (
     NotFound,
     QueueNotEmpty,
     StillReferenced,
+    TrunkConflict,
 )
 from vaxla_server.config.user_admin import AgentProfileInTheWay, LastAdmin
 
@@ -69,6 +70,7 @@ def answering_refusals() -> Iterator[None]:
         DuplicateUser,
         AgentProfileInTheWay,
         LastAdmin,
+        TrunkConflict,
     ) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     except (ConfigError, InvalidUser, AuthError) as error:

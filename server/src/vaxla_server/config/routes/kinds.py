@@ -27,6 +27,8 @@ from vaxla_protocol.config import (
     PauseReasonItem,
     QueueItem,
     SkillItem,
+    TrunkItem,
+    TrunkView,
 )
 from vaxla_server.api.access import RoleRequirement
 from vaxla_server.auth import User
@@ -73,12 +75,15 @@ class Kind:
     key: str = "name"
     body: type[BaseModel] | None = None
     readers: RoleRequirement = READERS
+    answer: type[BaseModel] | None = None
+    """What reads and writes answer, when it is not ``model`` (a trunk: without its
+    password)."""
 
 
 def kind_router(kind: Kind) -> APIRouter:
     """The routes ``kind`` gives calls for; a refused change answers its 4xx."""
     router = APIRouter(prefix=f"/config/{kind.path}", tags=["configuration"])
-    model, body = kind.model, kind.body or kind.model
+    model, body, answer = kind.model, kind.body or kind.model, kind.answer or kind.model
     Reader = Annotated[User, Depends(kind.readers)]
     Key = Annotated[str, Path(alias=kind.key, pattern=NAME_PATTERN)]
 
@@ -105,10 +110,10 @@ def kind_router(kind: Kind) -> APIRouter:
     one, read, write = f"/{{{kind.key}}}", READ_RESPONSES, WRITE_RESPONSES
     created, emptied = status.HTTP_201_CREATED, status.HTTP_204_NO_CONTENT
     for route, method, path, endpoint, responses, settings in (
-        (kind.read_all, "GET", "", read_all, read, {"response_model": list[model]}),  # type: ignore[valid-type]
-        (kind.read_one, "GET", one, read_one, ITEM_RESPONSES, {"response_model": model}),
-        (kind.add, "POST", "", add, write, {"response_model": model, "status_code": created}),
-        (kind.replace, "PUT", one, replace, write, {"response_model": model}),
+        (kind.read_all, "GET", "", read_all, read, {"response_model": list[answer]}),  # type: ignore[valid-type]
+        (kind.read_one, "GET", one, read_one, ITEM_RESPONSES, {"response_model": answer}),
+        (kind.add, "POST", "", add, write, {"response_model": answer, "status_code": created}),
+        (kind.replace, "PUT", one, replace, write, {"response_model": answer}),
         (kind.remove, "DELETE", one, remove, write, {"status_code": emptied}),
     ):
         if route is not None:
@@ -277,6 +282,30 @@ KINDS: list[Kind] = [
     _kept("menus", kinds.MENUS, lambda config: config.menus),
     _kept("entry-points", kinds.ENTRY_POINTS, lambda config: config.entry_points),
     _kept("alarm-rules", kinds.ALARM_RULES, lambda config: config.alarm_rules),
+    Kind(
+        "trunks",
+        TrunkItem,
+        answer=TrunkView,
+        read_all=Route(
+            "read_trunks",
+            lambda config: config.trunks.views(),
+            "Every trunk; a password is never answered, only whether one is stored.",
+        ),
+        read_one=Route("read_trunk", lambda config, name: config.trunks.get(name)),
+        add=Route(
+            "add_trunk",
+            lambda config, item: config.trunks.add(item),
+            "Add a trunk. Refused (409) when another trunk carries the outside calls "
+            "already or registers the same username at the same registrar.",
+        ),
+        replace=Route(
+            "replace_trunk",
+            lambda config, name, item: config.trunks.replace(name, item),
+            "Replace the trunk (``item.name`` may rename it); without ``password`` the "
+            "stored one stays.",
+        ),
+        remove=Route("delete_trunk", lambda config, name: config.trunks.delete(name)),
+    ),
 ]
 
 routers = [kind_router(kind) for kind in KINDS]
