@@ -14,6 +14,7 @@ import pytest
 from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
+from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.telephony import TelephonySettings
 
 PHONE = f"{API_PREFIX}/agent/phone"
@@ -39,7 +40,9 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
         sip_port=5060, data_dir=Path("unused"), bind=bind, outside_gateway="sip:gw"
     )
     services = running.api.app.state.services
-    front: Any = SimpleNamespace(front_address=worker, settings=settings)
+    line = OutsideLine.of_gateway("sip:gw")
+    trunks = SimpleNamespace(outside_line=lambda: line)
+    front: Any = SimpleNamespace(front_address=worker, settings=settings, trunks=trunks)
     running.api.app.state.services = dataclasses.replace(services, telephony=front)
     token = running.token("anna")
 
