@@ -10,6 +10,7 @@ personnummer have 8 digits) are the server's, which answers them with a clear me
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -472,15 +473,23 @@ def _network(value: str) -> str:
 
 TrunkAddress = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_network)]
 """An address or network calls may come from; stored as a network (``192.0.2.10/32``)."""
-HostPort = Annotated[
-    str,
-    Field(
-        max_length=255,
-        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])"
-        r"(?::[0-9]{1,5})?$",
-    ),
-]
+_HOST_PORT = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])"
+    r"(?::[0-9]{1,5})?$"
+)
+
+
+def _host_port(value: str) -> str:
+    if not _HOST_PORT.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a host with an optional port (like sip.operator.se or "
+            "192.0.2.1:5060, without sip:)"
+        )
+    return value
+
+
+HostPort = Annotated[str, Field(max_length=255), AfterValidator(_host_port)]
 """A SIP host and optional port, without ``sip:`` (``sip.operator.se``, ``192.0.2.1:5060``)."""
 SipUser = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.!~*'()&=+$,;?/%-]+$")
@@ -575,14 +584,14 @@ class RegistrationState(StrEnum):
 
 
 class TrunkRegistration(WireModel):
-    """Where a registration trunk's registration stands. ``reason`` is the registrar's
-    own answer when it refused (``403 Forbidden``), or what went wrong; a failed one is
-    tried again after ``retry_in_s`` (growing with every failure)."""
+    """Where a registration trunk's registration stands, since when. ``reason`` is the
+    registrar's own answer when it refused (``403 Forbidden``), or what went wrong; a
+    failed one is tried again at ``retry_at`` (later with every failure in a row)."""
 
     trunk: Name
     state: RegistrationState
     reason: str | None = None
-    retry_in_s: float | None = None
+    retry_at: datetime | None = None
     since: datetime
 
 

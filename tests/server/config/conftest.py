@@ -34,6 +34,7 @@ CONFIG_TABLES = (
     "queue_flows",
     "queue_priority_rules",
     "alarm_rules",
+    "trunks",
 )
 
 

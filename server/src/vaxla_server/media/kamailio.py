@@ -589,6 +589,8 @@ class KamailioFront:
         proxy = registration.proxy or ""
         with contextlib.suppress(RpcError):  # no answer kept yet
             await self._rpc_if_running("htable.delete", "vaxla_registrations", registration.aor)
+        # uac.reg_add refuses a uuid it has (409), given up on or not: remove it first.
+        await self.unregister(registration.uuid)
         await self._rpc_if_running(
             "uac.reg_add",
             registration.uuid, registration.uuid, self._host,

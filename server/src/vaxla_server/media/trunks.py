@@ -26,7 +26,7 @@ import ipaddress
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from vaxla_protocol.config import RegistrationState, TrunkKind, TrunkRegistration
 from vaxla_server.clock import Clock
@@ -79,11 +79,13 @@ class _Registered:
 
     trunk: str
     registration: Registration
-    state: RegistrationState = RegistrationState.REGISTERING
+    since: datetime
+    state: RegistrationState = RegistrationState.UNREGISTERED
     reason: str | None = None
-    since: float = 0.0
     failures: int = 0
     retry_at: float | None = None
+    """When (the clock's monotonic seconds) a failed registration is tried again."""
+    retry_at_time: datetime | None = None
 
 
 def trunk_key(trunk: Trunk) -> str:
@@ -128,7 +130,8 @@ class TrunkLines:
         return self._outside
 
     def states(self) -> list[TrunkRegistration]:
-        """Every registration trunk's registration, in trunk-name order."""
+        """Every registration trunk's registration, in trunk-name order (from any
+        thread: it reads what the loop last wrote)."""
         return sorted(
             (self._wire(entry) for entry in self._registered.values()),
             key=lambda registration: registration.trunk,
@@ -192,7 +195,8 @@ class TrunkLines:
             host = item.gateway or item.registrar
             if host is not None:
                 proxy = None if item.outbound_proxy is None else f"sip:{item.outbound_proxy}"
-                routes.append(TrunkRoute(key, host, proxy, item.username, trunk.password))
+                domain = item.registrar or host  # the caller ID's domain: the operator's
+                routes.append(TrunkRoute(key, domain, proxy, item.username, trunk.password))
                 if item.outbound:
                     headers = {"X-Vaxla-Trunk": key}
                     if item.caller_id is not None:
@@ -210,7 +214,8 @@ class TrunkLines:
         for key in set(self._registered) - set(wanted):
             gone = self._registered.pop(key)
             await self._front.unregister(key)
-            gone.state, gone.reason, gone.retry_at = RegistrationState.UNREGISTERED, None, None
+            gone.state, gone.reason = RegistrationState.UNREGISTERED, None
+            gone.retry_at = gone.retry_at_time = None
             log.info("trunk %r: no longer registered (the trunk was removed)", gone.trunk)
             self._publish(gone)
         for key, (name, registration) in wanted.items():
@@ -218,12 +223,12 @@ class TrunkLines:
             if known is not None and known.registration == registration:
                 known.trunk = name
                 continue
-            entry = _Registered(name, registration, since=self._clock.monotonic())
+            entry = _Registered(name, registration, since=self._clock.now())
             self._registered[key] = entry
             await self._register(entry)
 
     async def _register(self, entry: _Registered) -> None:
-        entry.retry_at = None
+        entry.retry_at = entry.retry_at_time = None
         self._set(entry, RegistrationState.REGISTERING, None)
         log.info(
             "trunk %r: registering %s", entry.trunk, entry.registration.aor
@@ -258,6 +263,7 @@ class TrunkLines:
         delay = self._retry_s[min(entry.failures, len(self._retry_s) - 1)]
         entry.failures += 1
         entry.retry_at = now + delay
+        entry.retry_at_time = self._clock.now() + timedelta(seconds=delay)
         log.warning(
             "trunk %r: the registrar refused the registration of %s: %s; trying again in %.0f s",
             entry.trunk, entry.registration.aor, reason, delay,
@@ -275,7 +281,7 @@ class TrunkLines:
         if (entry.state, entry.reason) == (state, reason) and not force:
             return
         if entry.state is not state:
-            entry.since = self._clock.monotonic()
+            entry.since = self._clock.now()
             if state is RegistrationState.REGISTERED:
                 log.info("trunk %r: registered as %s", entry.trunk, entry.registration.aor)
         entry.state, entry.reason = state, reason
@@ -284,14 +290,12 @@ class TrunkLines:
     def _publish(self, entry: _Registered) -> None:
         self._configuration.notifier.publish(TRUNK_REGISTRATIONS, self._wire(entry))
 
-    def _wire(self, entry: _Registered) -> TrunkRegistration:
-        now = self._clock.monotonic()
-        retry = None if entry.retry_at is None else max(0.0, entry.retry_at - now)
-        since = self._clock.now().timestamp() - (now - entry.since)
+    @staticmethod
+    def _wire(entry: _Registered) -> TrunkRegistration:
         return TrunkRegistration(
             trunk=entry.trunk,
             state=entry.state,
             reason=entry.reason,
-            retry_in_s=retry,
-            since=datetime.fromtimestamp(since, UTC),
+            retry_at=entry.retry_at_time,
+            since=entry.since,
         )
