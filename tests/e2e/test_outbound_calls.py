@@ -42,7 +42,9 @@ from vaxla_server.media.pool import free_udp_port
 NUMBER = "+4687654321"
 
 
-def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
+def outbound_demo(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
+    """The demo server, with the outside gateway on ``demo.outside_port`` or without one
+    (``tests/e2e/test_trunks.py`` adds its trunks to the latter)."""
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
     sip_port, outside_port = free_udp_port(), free_udp_port()
     # The trunk is elsewhere (TEST-NET-1): the agents' softphones on loopback are not it.
@@ -63,12 +65,12 @@ def _start(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
-    yield from _start(tmp_path_factory.mktemp("outbound"), gateway=True)
+    yield from outbound_demo(tmp_path_factory.mktemp("outbound"), gateway=True)
 
 
 @pytest.fixture(scope="module")
 def no_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
-    yield from _start(tmp_path_factory.mktemp("no-gateway"), gateway=False)
+    yield from outbound_demo(tmp_path_factory.mktemp("no-gateway"), gateway=False)
 
 
 def _loudness(path: Path, skip_s: float = 0.0) -> int:

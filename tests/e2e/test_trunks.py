@@ -9,7 +9,6 @@ and the administrator's event socket. The password appears in no answer and no l
 
 import asyncio
 import contextlib
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -20,8 +19,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_call_control import ControlDemo, Socket, agents, outside_party
-from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, worker_pids
+from tests.e2e.test_outbound_calls import outbound_demo
+from tests.media.harness import SCENARIOS
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import session_header
 from vaxla_server.media.pool import free_udp_port
@@ -35,19 +34,8 @@ NUMBER = "+4687654321"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
-    tmp = tmp_path_factory.mktemp("trunks")
-    (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    sip_port, outside_port = free_udp_port(), free_udp_port()
     # No --outside-gateway: outside calls leave through the stored trunk or not at all.
-    # The --trunk network is elsewhere (TEST-NET-1): the agents' phones are not it.
-    args = ["--demo", "--sip-port", str(sip_port), "--trunk", "192.0.2.0/24"]
-    with ServerProcess(tmp / "data", args, timeout=120) as server:
-        sip = front_address(server.log_lines)
-        demo = ControlDemo(server, sip, tmp, min(worker_pids(server.log_lines).values()))
-        demo.outside_port = outside_port
-        yield demo
-        demo.close()
-        assert server.stop() == -signal.SIGTERM
+    yield from outbound_demo(tmp_path_factory.mktemp("trunks"), gateway=False)
 
 
 class Registrar:
@@ -129,6 +117,17 @@ def state_of(demo: ControlDemo, admin: str, name: str) -> dict[str, Any] | None:
     return next((state for state in states if state["trunk"] == name), None)
 
 
+def reaches(demo: ControlDemo, admin: str, name: str, state: str) -> dict[str, Any]:
+    """The trunk's registration once it is in ``state`` (within 15 s)."""
+
+    def check() -> dict[str, Any] | None:
+        found = state_of(demo, admin, name)
+        return found if found is not None and found["state"] == state else None
+
+    found: dict[str, Any] = wait_for(check, 15, f"trunk {name!r} {state}")
+    return found
+
+
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
     deadline = time.monotonic() + timeout
     while not (found := check()):
@@ -156,15 +155,7 @@ def test_a_registration_trunk_registers_on_the_challenge_and_registers_again(
         stack.callback(agent_socket.close)
         with trunk(demo, admin, registration_trunk("Operator", operator, PASSWORD)) as added:
             assert added["password_set"] is True and "password" not in added
-            registered = wait_for(
-                lambda: (
-                    (state := state_of(demo, admin, "Operator"))
-                    and state["state"] == "registered"
-                    and state
-                ),
-                15,
-                "the trunk registered",
-            )
+            registered = reaches(demo, admin, "Operator", "registered")
             assert registered["reason"] is None
             # Challenged once, then accepted: two REGISTERs and one 200.
             assert operator.registers() >= 2 and operator.accepted() >= 1
@@ -187,15 +178,7 @@ def test_a_wrong_password_fails_visibly_and_is_not_retried_in_a_storm(demo: Cont
         watching = Socket(demo, "supervisor1", stack)
         stack.callback(watching.close)
         with trunk(demo, admin, registration_trunk("Wrong", operator, WRONG)):
-            failed = wait_for(
-                lambda: (
-                    (state := state_of(demo, admin, "Wrong"))
-                    and state["state"] == "failed"
-                    and state
-                ),
-                15,
-                "the registration failed",
-            )
+            failed = reaches(demo, admin, "Wrong", "failed")
             assert failed["reason"] == "403 Wrong password"
             retry_at = datetime.fromisoformat(failed["retry_at"])
             since = datetime.fromisoformat(failed["since"])

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from vaxla_protocol.config import RegistrationState, TrunkItem, TrunkKind
+from vaxla_protocol.config import TrunkItem, TrunkKind
 from vaxla_server.clock import ManualClock
 from vaxla_server.config import Configuration
 from vaxla_server.media.kamailio import Network, Registration, RegistrationStatus, TrunkRoute
@@ -100,7 +100,7 @@ def test_a_refused_registration_is_tried_again_later_each_time(store: Store) -> 
             front.answer(16 | 1, "403 Forbidden")  # given up by Kamailio
             await clock.advance(1)
             (state,) = lines.states()
-            assert (state.state, state.reason) == (RegistrationState.FAILED, "403 Forbidden")
+            assert (state.state, state.reason) == ("failed", "403 Forbidden")
             assert state.retry_at == state.since + timedelta(seconds=30)
             await clock.advance(28)
             assert len(front.registered) == 1  # not before its 30 s
@@ -113,7 +113,7 @@ def test_a_refused_registration_is_tried_again_later_each_time(store: Store) -> 
             assert len(front.registered) == 3
             front.answer(16 | 4, "200 OK")
             await clock.advance(1)
-            assert lines.states()[0].state is RegistrationState.REGISTERED
+            assert lines.states()[0].state == "registered"
             front.answer(16 | 1, None)  # a refresh that got no answer: 30 s again
             await clock.advance(1)
             assert lines.states()[0].reason == "no answer from the registrar"
@@ -127,11 +127,11 @@ def test_a_refused_registration_is_tried_again_later_each_time(store: Store) -> 
     asyncio.run(scenario())
     states = [(message.state, message.reason) for message in news]
     assert states[:3] == [
-        (RegistrationState.REGISTERING, None),
-        (RegistrationState.FAILED, "403 Forbidden"),
-        (RegistrationState.REGISTERING, None),
+        ("registering", None),
+        ("failed", "403 Forbidden"),
+        ("registering", None),
     ]
-    assert (RegistrationState.REGISTERED, None) in states
+    assert ("registered", None) in states
 
 
 def test_a_registration_kamailio_lost_is_added_again(store: Store) -> None:

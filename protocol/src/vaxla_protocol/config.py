@@ -576,11 +576,7 @@ class TrunkView(TrunkFields):
     password_set: bool
 
 
-class RegistrationState(StrEnum):
-    REGISTERING = "registering"
-    REGISTERED = "registered"
-    FAILED = "failed"
-    UNREGISTERED = "unregistered"
+RegistrationState = Literal["registering", "registered", "failed", "unregistered"]
 
 
 class TrunkRegistration(WireModel):

@@ -91,6 +91,8 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "alarm_rules",
             # Revision 0005: the health check's probe.
             "store_probe",
+            # Revision 0006: trunks to operators.
+            "trunks",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

@@ -143,21 +143,11 @@ def write_trunk(
 
 def read_trunks(connection: Connection) -> list[Trunk]:
     rows = connection.execute(select(TRUNKS).order_by(TRUNKS.c.name))
+    fields = TrunkFields.model_fields
     return [
         Trunk(
             row.id,
-            TrunkFields(
-                name=row.name,
-                kind=TrunkKind(row.kind),
-                addresses=list(row.addresses),
-                registrar=row.registrar,
-                username=row.username,
-                expiry_s=row.expiry_s,
-                outbound_proxy=row.outbound_proxy,
-                outbound=row.outbound,
-                gateway=row.gateway,
-                caller_id=row.caller_id,
-            ),
+            TrunkFields.model_validate({name: row._mapping[name] for name in fields}),
             row.password,
         )
         for row in rows

@@ -80,7 +80,7 @@ class _Registered:
     trunk: str
     registration: Registration
     since: datetime
-    state: RegistrationState = RegistrationState.UNREGISTERED
+    state: RegistrationState = "unregistered"
     reason: str | None = None
     failures: int = 0
     retry_at: float | None = None
@@ -214,7 +214,7 @@ class TrunkLines:
         for key in set(self._registered) - set(wanted):
             gone = self._registered.pop(key)
             await self._front.unregister(key)
-            gone.state, gone.reason = RegistrationState.UNREGISTERED, None
+            gone.state, gone.reason = "unregistered", None
             gone.retry_at = gone.retry_at_time = None
             log.info("trunk %r: no longer registered (the trunk was removed)", gone.trunk)
             self._publish(gone)
@@ -229,7 +229,7 @@ class TrunkLines:
 
     async def _register(self, entry: _Registered) -> None:
         entry.retry_at = entry.retry_at_time = None
-        self._set(entry, RegistrationState.REGISTERING, None)
+        self._set(entry, "registering", None)
         log.info(
             "trunk %r: registering %s", entry.trunk, entry.registration.aor
         )  # no password in a log line
@@ -247,13 +247,13 @@ class TrunkLines:
                 continue
             status = found.get(key)
             if status is None:
-                if self._front.pid is not None and entry.state is not RegistrationState.FAILED:
+                if self._front.pid is not None and entry.state != "failed":
                     # Kamailio does not have it (it was restarted): add it again.
                     await self._register(entry)
                 continue
             if status.registered:
                 entry.failures = 0
-                self._set(entry, RegistrationState.REGISTERED, None)
+                self._set(entry, "registered", None)
             elif status.failed:
                 self._failed(entry, status, now)
 
@@ -268,7 +268,7 @@ class TrunkLines:
             "trunk %r: the registrar refused the registration of %s: %s; trying again in %.0f s",
             entry.trunk, entry.registration.aor, reason, delay,
         )  # fmt: skip
-        self._set(entry, RegistrationState.FAILED, reason, force=True)
+        self._set(entry, "failed", reason, force=True)
 
     def _set(
         self,
@@ -280,9 +280,9 @@ class TrunkLines:
     ) -> None:
         if (entry.state, entry.reason) == (state, reason) and not force:
             return
-        if entry.state is not state:
+        if entry.state != state:
             entry.since = self._clock.now()
-            if state is RegistrationState.REGISTERED:
+            if state == "registered":
                 log.info("trunk %r: registered as %s", entry.trunk, entry.registration.aor)
         entry.state, entry.reason = state, reason
         self._publish(entry)
@@ -293,9 +293,6 @@ class TrunkLines:
     @staticmethod
     def _wire(entry: _Registered) -> TrunkRegistration:
         return TrunkRegistration(
-            trunk=entry.trunk,
-            state=entry.state,
-            reason=entry.reason,
-            retry_at=entry.retry_at_time,
-            since=entry.since,
-        )
+            trunk=entry.trunk, state=entry.state, reason=entry.reason,
+            retry_at=entry.retry_at_time, since=entry.since,
+        )  # fmt: skip

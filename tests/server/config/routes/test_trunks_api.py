@@ -9,7 +9,7 @@ import pytest
 
 from tests.server.auth.test_api import Api
 from tests.server.config.conftest import config_contents
-from tests.server.config.routes.test_config_api import call
+from tests.server.config.routes.test_config_api import call, refused
 from vaxla_server.store import Store
 
 SECRET = "s3cret-Trunk-pass"
@@ -120,33 +120,36 @@ def test_a_bad_trunk_is_refused_on_its_field_and_changes_nothing(
     api: Api, sqlite_store: Store, trunk: dict[str, Any], field: list[Any], message: str
 ) -> None:
     _add(api, BY_ADDRESS)
-    before = config_contents(sqlite_store.engine)
     for method, path in (("POST", "/trunks"), ("PUT", "/trunks/Old PBX")):
-        response = call(api, "admin", method, path, trunk)
-        assert response.status_code == 422, response.text
-        problems = {tuple(problem["loc"]): problem["msg"] for problem in response.json()["detail"]}
+        problems = _unprocessable(api, sqlite_store, method, path, trunk)
         assert message in problems[tuple(field)], problems
-        assert config_contents(sqlite_store.engine) == before
+
+
+def _unprocessable(
+    api: Api, store: Store, method: str, path: str, body: Any
+) -> dict[tuple[Any, ...], str]:
+    """The problems of a request answered 422, by where they are; nothing was changed."""
+    before = config_contents(store.engine)
+    response = call(api, "admin", method, path, body)
+    assert response.status_code == 422, response.text
+    assert config_contents(store.engine) == before
+    return {tuple(problem["loc"]): problem["msg"] for problem in response.json()["detail"]}
 
 
 def test_a_bad_trunk_in_a_document_is_refused_and_changes_nothing(
     api: Api, sqlite_store: Store
 ) -> None:
     _add(api, REGISTERED)
-    before = config_contents(sqlite_store.engine)
     document = call(api, "admin", "GET", "/document").json()
     document["trunks"].append({"name": "T", "kind": "ip", "addresses": ["not-an-address"]})
-    response = call(api, "admin", "PUT", "/document", document)
-    assert response.status_code == 422
-    assert ["body", "trunks", 1, "addresses", 0] in [p["loc"] for p in response.json()["detail"]]
-    assert config_contents(sqlite_store.engine) == before
+    problems = _unprocessable(api, sqlite_store, "PUT", "/document", document)
+    assert "is not an IP address" in problems["body", "trunks", 1, "addresses", 0]
 
 
 def test_clashes_with_another_trunk_are_refused_and_change_nothing(
     api: Api, sqlite_store: Store
 ) -> None:
     _add(api, REGISTERED)
-    before = config_contents(sqlite_store.engine)
     for trunk, message in [
         (REGISTERED, "a trunk named 'Operator' exists already"),
         (
@@ -158,10 +161,7 @@ def test_clashes_with_another_trunk_are_refused_and_change_nothing(
             "the trunk 'Operator' registers '4686001234' at 'sip.operator.test:5060' already",
         ),
     ]:
-        response = call(api, "admin", "POST", "/trunks", trunk)
-        assert response.status_code == 409, response.text
-        assert message in response.json()["detail"]
-        assert config_contents(sqlite_store.engine) == before
+        refused(api, sqlite_store, 409, message, "POST", "/trunks", trunk)
     assert call(api, "admin", "DELETE", "/trunks/Nobody").status_code == 404
 
 

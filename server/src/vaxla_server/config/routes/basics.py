@@ -16,7 +16,6 @@ from vaxla_protocol.config import (
     LicenceItem,
     ProblemSeverity,
     PromptItem,
-    RegistrationState,
     ResolvedPrompt,
     TrunkKind,
     TrunkRegistration,
@@ -173,7 +172,7 @@ def read_trunk_registrations(
     return [
         TrunkRegistration(
             trunk=trunk.name,
-            state=RegistrationState.UNREGISTERED,
+            state="unregistered",
             reason="this server takes no calls (serve without --sip-port)",
             since=now(),
         )

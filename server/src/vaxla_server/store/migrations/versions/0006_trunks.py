@@ -1,27 +1,20 @@
-"""Trunks as configuration: IP-authenticated and registration trunks, each with the
-caller ID of the outside calls it carries.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-05
-"""
-
-from collections.abc import Sequence
+"""Revision 0006 (after 0005, 2026-12-05): trunks as configuration, IP-authenticated and
+registration trunks, each with the caller ID of the outside calls it carries. The
+password is kept as given: Kamailio answers the operator's challenges with it."""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0006"
-down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0006", "0005"
+branch_labels = depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "trunks",
         sa.Column("id", sa.Integer(), primary_key=True),
+        sa.CheckConstraint("kind IN ('ip', 'registration')", name="ck_trunks_kind"),
         sa.Column("name", sa.String(64), nullable=False, unique=True),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("addresses", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
@@ -33,7 +26,6 @@ def upgrade() -> None:
         sa.Column("outbound", sa.Boolean(), nullable=False),
         sa.Column("gateway", sa.String(255), nullable=True),
         sa.Column("caller_id", sa.String(32), nullable=True),
-        sa.CheckConstraint("kind IN ('ip', 'registration')", name="ck_trunks_kind"),
     )
 
 
