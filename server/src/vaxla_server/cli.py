@@ -192,15 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=_network,
         metavar="NET",
-        help="address or network calls are accepted from (repeatable; default: loopback); "
-        "calls from elsewhere are answered 403",
+        help="address or network calls are accepted from (repeatable; default: loopback), "
+        "besides the stored trunks' addresses (/config/trunks); calls from elsewhere are "
+        "answered 403",
     )
     voice.add_argument(
         "--outside-gateway",
         type=_gateway,
         metavar="URI",
-        help="SIP URI of the gateway outside numbers are called through, e.g. "
-        "sip:gw.example.net:5060; a transfer or overflow to a number needs it",
+        help="SIP URI of the gateway outside numbers are called through when no stored "
+        "trunk is marked outbound, e.g. sip:gw.example.net:5060; a transfer or overflow to "
+        "a number needs one or the other",
     )
     serve.add_argument(
         "--demo",
