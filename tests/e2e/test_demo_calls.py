@@ -73,12 +73,13 @@ class Demo:
         phone.address = str((await phone.expect("ready"))["address"])
         return phone
 
-    async def call(self, scenario: str, number: str) -> int:
-        """SIPp places one call with ``scenario`` to ``number``; its exit status."""
+    async def call(self, scenario: str, number: str, source: str = "127.0.0.1") -> int:
+        """SIPp places one call with ``scenario`` to ``number`` from ``source``; its exit
+        status."""
         errors = self.tmp / f"{scenario}-{number}.errors"
         process = await asyncio.create_subprocess_exec(
             "sipp", self.sip, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
-            "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
+            "-i", source, "-p", str(free_udp_port(source)), "-mp", str(free_udp_port(source)),
             "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
             "-error_file", str(errors),
             cwd=self.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

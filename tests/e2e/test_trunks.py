@@ -9,6 +9,7 @@ and the administrator's event socket. The password appears in no answer and no l
 
 import asyncio
 import contextlib
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -232,3 +233,25 @@ def test_an_outside_call_leaves_through_the_trunk_with_its_caller_id_and_credent
         agent = demo.token("agent3")
         assert demo.get("/agent/phone", agent)["outside_calls"] is False
     assert not [line for line in demo.server.read_available() if PASSWORD in line]
+
+
+def test_a_call_to_a_registration_trunks_contact_is_for_the_number_in_its_to_header(
+    demo: ControlDemo,
+) -> None:
+    admin = demo.token("admin1")
+    with registrar(demo) as operator:
+        # The operator's calls come from 127.0.0.2: the trunk's address.
+        body = registration_trunk("Inbound", operator, PASSWORD, addresses=["127.0.0.2"])
+        with trunk(demo, admin, body):
+            reaches(demo, admin, "Inbound", "registered")
+            contact = re.search(r"vaxla-trunk-\d+", operator.trace.read_text())
+            assert contact is not None  # the contact it registered
+            answered = asyncio.run(
+                demo.call("trunk_caller_to_contact.xml", contact.group(), source="127.0.0.2")
+            )
+            assert answered == 0  # entry point 200 answered it (an unknown number: 404)
+        # Without the trunk, 127.0.0.2 is no trunk: refused before any worker.
+        refused = asyncio.run(
+            demo.call("trunk_caller_to_contact.xml", contact.group(), source="127.0.0.2")
+        )
+        assert refused != 0

@@ -57,7 +57,9 @@ Routing (the template says the same beside each rule):
   trunk: ``X-Vaxla-Caller-Id`` becomes its From user (``uac_replace_from``, restored
   from the dialog for the rest of the call) and P-Asserted-Identity, the proxy its next
   hop, and a ``401``/``407`` from the operator is answered once with the trunk's
-  credentials (``uac_auth``). Neither header leaves the front.
+  credentials (``uac_auth``). Neither header leaves the front. A trunk's INVITE to a
+  registration's contact (``sip:vaxla-trunk-N@front``) is for the number in its To
+  header: that becomes its Request-URI user, which the call flow reads.
 - Registration trunks: :meth:`KamailioFront.register` adds a registration at run time
   (``uac.reg_add``; the ``uac`` module's table stays empty) and Kamailio registers and
   refreshes it; a refused one is not retried by Kamailio (``reg_retry_interval`` 0)

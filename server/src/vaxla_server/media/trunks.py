@@ -173,6 +173,8 @@ class TrunkLines:
                 await self._check()
             except FrontError as error:
                 log.warning("the trunks' registrations could not be read: %s", error)
+            except Exception:  # the next round tries again; the loop must not end
+                log.exception("the trunks' registrations could not be checked")
             sleep = asyncio.ensure_future(self._clock.sleep(self._poll_s))
             changed = asyncio.ensure_future(self._changed.wait())
             try:
