@@ -117,6 +117,8 @@ class TrunkLines:
         self._poll_s = poll_s
         self._outside: OutsideLine | None = self._gateway
         self._registered: dict[str, _Registered] = {}
+        self._wires: dict[str, TrunkRegistration] = {}
+        """What :meth:`states` answers: replaced whole on the loop, read from any thread."""
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -132,10 +134,7 @@ class TrunkLines:
     def states(self) -> list[TrunkRegistration]:
         """Every registration trunk's registration, in trunk-name order (from any
         thread: it reads what the loop last wrote)."""
-        return sorted(
-            (self._wire(entry) for entry in self._registered.values()),
-            key=lambda registration: registration.trunk,
-        )
+        return sorted(self._wires.values(), key=lambda registration: registration.trunk)
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -219,11 +218,14 @@ class TrunkLines:
             gone.state, gone.reason = "unregistered", None
             gone.retry_at = gone.retry_at_time = None
             log.info("trunk %r: no longer registered (the trunk was removed)", gone.trunk)
-            self._publish(gone)
+            self._publish(key, gone)
+            self._wires = {other: wire for other, wire in self._wires.items() if other != key}
         for key, (name, registration) in wanted.items():
             known = self._registered.get(key)
             if known is not None and known.registration == registration:
-                known.trunk = name
+                if known.trunk != name:  # renamed
+                    known.trunk = name
+                    self._publish(key, known)
                 continue
             entry = _Registered(name, registration, since=self._clock.now())
             self._registered[key] = entry
@@ -287,10 +289,12 @@ class TrunkLines:
             if state == "registered":
                 log.info("trunk %r: registered as %s", entry.trunk, entry.registration.aor)
         entry.state, entry.reason = state, reason
-        self._publish(entry)
+        self._publish(entry.registration.uuid, entry)
 
-    def _publish(self, entry: _Registered) -> None:
-        self._configuration.notifier.publish(TRUNK_REGISTRATIONS, self._wire(entry))
+    def _publish(self, key: str, entry: _Registered) -> None:
+        wire = self._wire(entry)
+        self._wires = {**self._wires, key: wire}
+        self._configuration.notifier.publish(TRUNK_REGISTRATIONS, wire)
 
     @staticmethod
     def _wire(entry: _Registered) -> TrunkRegistration:
