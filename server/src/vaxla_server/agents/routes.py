@@ -25,7 +25,7 @@ from vaxla_server.api.centre_access import (
     Responses,
     centre_errors,
 )
-from vaxla_server.api.deps import Voice
+from vaxla_server.api.deps import Now, Voice
 from vaxla_server.auth import User
 from vaxla_server.centre import UnknownSubject
 
@@ -118,11 +118,12 @@ def reachable_sip_address(worker_address: str, bind: str, local_host: str | None
 
 
 @router.get("/phone", responses=AGENT_ROUTE)
-def phone(user: AgentUser, request: Request, telephony: Voice) -> AgentPhone:
+def phone(user: AgentUser, request: Request, telephony: Voice, clock: Now) -> AgentPhone:
     """Where the agent's softphone sends its outbound calls: the SIP front's address (the
     number goes in the user part, the ``X-Vaxla-Session`` header of
-    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A front
-    on a wildcard address is named by the address this request came in on."""
+    ``vaxla_protocol.outbound`` with it) and the digest credentials, good for an hour,
+    that answer the front's challenge; null on a server that takes no calls. A front on
+    a wildcard address is named by the address this request came in on."""
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     server = request.scope.get("server")
@@ -130,7 +131,11 @@ def phone(user: AgentUser, request: Request, telephony: Voice) -> AgentPhone:
     address = reachable_sip_address(telephony.front_address, telephony.settings.bind, local_host)
     sip_uri = f"sip:{address}"
     gateway = telephony.settings.outside_gateway
-    return AgentPhone(sip_uri=sip_uri, outside_calls=gateway is not None)
+    return AgentPhone(
+        sip_uri=sip_uri,
+        outside_calls=gateway is not None,
+        credentials=telephony.agent_credentials(user.id, clock()),
+    )
 
 
 @router.post("/logout", responses=AGENT_ROUTE)
