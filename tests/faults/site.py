@@ -9,6 +9,7 @@ and checks of the log that every case makes."""
 import contextlib
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ T = TypeVar("T")
 TRUNK_ARGS = ("--demo", "--trunk", "127.0.0.1/32")
 
 
-def until(condition: Callable[[], T], timeout: float, what: str, every: float = 0.05) -> T:
+def until(condition: Callable[[], T | None], timeout: float, what: str, every: float = 0.05) -> T:
     """Poll ``condition()`` until it returns something true (returned), or fail naming
     ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -37,14 +38,23 @@ def until(condition: Callable[[], T], timeout: float, what: str, every: float = 
     return value
 
 
+def kill_if_running(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
 class Site:
     """A demo server (Kamailio in front, the media pool behind) whose store outlives it:
     ``start`` again after ``kill`` opens the same data directory (or database)."""
 
-    def __init__(self, tmp: Path, *options: str, sip: bool = True) -> None:
+    def __init__(
+        self, tmp: Path, *options: str, sip: bool = True, database: str | None = None
+    ) -> None:
         self.tmp = tmp
         self.data = tmp / "data"
-        self.options = options
+        self.database = database
+        self.options = (*options, *(["--database", database] if database else []))
         self.sip = sip
         if sip:
             (tmp / "pcap").symlink_to(sip_tester_pcaps())
@@ -83,18 +93,18 @@ class Site:
         if self.sip:
             assert_workers_gone(server.log_lines, timeout=10)
 
+    def events(self) -> list[LoggedEvent]:
+        """Every event in the store, in order."""
+        where = {"url": self.database} if self.database else {"data_dir": self.data}
+        with open_store(**where) as store:
+            return list(store.events.read(limit=10_000_000))
+
     @contextlib.contextmanager
     def running(self) -> Iterator[Demo]:
         try:
             yield self.start()
         finally:
             self.close()
-
-
-def logged(data_dir: Path | None = None, url: str | None = None) -> list[LoggedEvent]:
-    """Every event in the store, in order."""
-    with open_store(data_dir=data_dir, url=url) as store:
-        return list(store.events.read(limit=10_000_000))
 
 
 def assert_contiguous(events: list[LoggedEvent]) -> None:

@@ -3,14 +3,12 @@ talking to agents and waiting in the queue. Nothing written is lost, no agent is
 and the call log holds every call SIPp placed, closed by the restart at the server's last
 sign of life."""
 
-import contextlib
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.e2e.test_media_plane import Sim, finish, pause_in_support, sipp, wait_for_calls
-from tests.faults.site import Site, agent_ids, assert_contiguous, events_of, logged, until
+from tests.faults.site import Site, agent_ids, assert_contiguous, events_of, kill_if_running, until
 from vaxla_server.store import open_store
 from vaxla_server.store.events import AgentLoggedIn, AgentPaused, Answered, ContactEntered, Ended
 from vaxla_server.store.heartbeat import Heartbeat
@@ -43,7 +41,7 @@ def test_a_server_killed_mid_call_loses_nothing_and_closes_its_calls(tmp_path: P
 
         seen = until(busy, 30, "both simulated agents talking")
         # A heartbeat after the answers, so that the talk time to be kept is above 0.
-        answered_at = max(answer.at for answer in events_of(logged(site.data), Answered))
+        answered_at = max(answer.at for answer in events_of(site.events(), Answered))
         until(
             lambda: (last_alive(site.data) or answered_at) > answered_at,
             2 * HEARTBEAT.total_seconds(),
@@ -54,9 +52,8 @@ def test_a_server_killed_mid_call_loses_nothing_and_closes_its_calls(tmp_path: P
     finally:
         talkers.close()
         if callers is not None:  # no BYE will come to them: their server is gone
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                finish(callers, 0)
-    before = logged(site.data)
+            kill_if_running(callers)
+    before = site.events()
 
     demo = site.start()
     try:
@@ -90,7 +87,7 @@ def test_a_server_killed_mid_call_loses_nothing_and_closes_its_calls(tmp_path: P
         site.stop()
     finally:
         site.close()
-    after = logged(site.data)
+    after = site.events()
     assert_contiguous(after)
     assert after[: len(before)] == before  # the restart only appended
     assert len([e for e in events_of(after, Ended) if e.cause == "restart"]) == CALLERS

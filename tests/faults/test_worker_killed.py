@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.e2e.test_demo_calls import CALL_IN_WORKER
 from tests.e2e.test_media_plane import Sim, finish, sipp, wait_for_calls
-from tests.faults.site import Site, assert_contiguous, events_of, logged, until
+from tests.faults.site import Site, assert_contiguous, events_of, until
 from tests.server_process import worker_pids
 from vaxla_server.store.events import Ended
 
@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_call_ends_its_call_only(tmp_path: Path) -> None:
         assert other["talk_seconds"] >= TALK_S - 1, other
         assert (newest["outcome"], newest["end_cause"]) == ("answered", None), newest
         site.stop()
-    events = logged(site.data)
+    events = site.events()
     assert_contiguous(events)
     assert [e.contact_id for e in events_of(events, Ended) if e.cause == "worker_died"] == [
         lost["id"]
