@@ -201,7 +201,7 @@ def test_a_header_pjsip_cannot_read_sets_no_worker_aside(
             [(b"application/sdp", b"application/s\xd6p"), (b"UDP 127.0.0.1", b"UDP 127.0.0=1")]
         ):
             udp.sendto(invite(demo.sip, me, n).replace(plain, unreadable, 1), (host, int(port)))
-        finals = []
+        finals: list[bytes] = []
         while len(finals) < 2:  # the front's final answer to each: 503 when it gave up
             answer = udp.recv(65536)
             if not answer.startswith(b"SIP/2.0 1"):
