@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
+from vaxla_protocol.agent import AgentStateName
 from vaxla_protocol.offers import OfferToken, make_offer_token
 from vaxla_server.centre.delivery import (
     OFFERS,
@@ -50,7 +51,6 @@ from vaxla_server.centre.errors import EventLogUnavailable, InvalidAction, Unkno
 from vaxla_server.centre.journal import Journal, Journaled, recording
 from vaxla_server.centre.recovery import left_open
 from vaxla_server.centre.state import (
-    AgentStateName,
     AgentView,
     CallView,
     ConfigSource,
