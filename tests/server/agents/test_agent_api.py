@@ -143,8 +143,9 @@ def test_a_supervisors_actions_on_an_agent_are_logged_with_who_did_them(running:
         "available"
     )
     assert (
-        api.request("POST", f"{AGENTS}/{anna}/pause", token=sofia, json={"reason": "lunch"})
-        .json()["state"]
+        api.request("POST", f"{AGENTS}/{anna}/pause", token=sofia, json={"reason": "lunch"}).json()[
+            "state"
+        ]
         == "paused"
     )
     assert api.request("POST", f"{AGENTS}/{anna}/logout", token=sofia).json()["state"] == (

@@ -239,6 +239,45 @@
     </message>
 </context>
 <context>
+    <name>AgentTableModel</name>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>Tid i status</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>Call&apos;s queue</source>
+        <translation>Samtalets kö</translation>
+    </message>
+    <message>
+        <source>Call time</source>
+        <translation>Samtalstid</translation>
+    </message>
+    <message>
+        <source>Logged in to</source>
+        <translation>Inloggad i</translation>
+    </message>
+    <message>
+        <source>Outbound call</source>
+        <translation>Utgående samtal</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+</context>
+<context>
     <name>AudioSettingsDialog</name>
     <message>
         <source>Sound and answering</source>
@@ -395,6 +434,14 @@
 </context>
 <context>
     <name>DesktopApp</name>
+    <message>
+        <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
+        <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+    </message>
+    <message>
+        <source>The administration mode is not in this version yet: here you see the queues and the agents, read-only.</source>
+        <translation>Administrationsläget finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+    </message>
     <message>
         <source>The phone could not start: {0}</source>
         <translation>Telefonen kunde inte starta: {0}</translation>
@@ -982,8 +1029,115 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Servicenivå</translation>
     </message>
     <message>
+        <source>Goal</source>
+        <translation>Mål</translation>
+    </message>
+    <message>
         <source>Answered within the goal today, of the calls offered today</source>
         <translation>Besvarade inom målet i dag, av samtalen som erbjudits i dag</translation>
+    </message>
+    <message>
+        <source>The service goal: this share answered within these seconds</source>
+        <translation>Servicemålet: så stor andel besvarad inom så många sekunder</translation>
+    </message>
+    <message>
+        <source>{0:.0f} % in {1:.0f} s</source>
+        <translation>{0:.0f} % inom {1:.0f} s</translation>
+    </message>
+</context>
+<context>
+    <name>RealtimeView</name>
+    <message>
+        <source>Real-time view</source>
+        <translation>Realtidsvy</translation>
+    </message>
+    <message>
+        <source>Supervisor: queues and agents now</source>
+        <translation>Arbetsledare: köer och agenter just nu</translation>
+    </message>
+    <message>
+        <source>Queues and agents now (read-only)</source>
+        <translation>Köer och agenter just nu (endast läsning)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notering</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Find an agent by name ({0})</source>
+        <translation>Sök agent på namn ({0})</translation>
+    </message>
+    <message>
+        <source>Find an agent by name</source>
+        <translation>Sök agent på namn</translation>
+    </message>
+    <message>
+        <source>Show the agents of a queue</source>
+        <translation>Visa agenterna i en kö</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>Show the agents in a state</source>
+        <translation>Visa agenterna med en status</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Alla statusar</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>Make ready</source>
+        <translation>Gör redo</translation>
+    </message>
+    <message>
+        <source>Make the selected agent ready ({0})</source>
+        <translation>Gör den valda agenten redo ({0})</translation>
+    </message>
+    <message>
+        <source>Pause reason</source>
+        <translation>Pausorsak</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Paus</translation>
+    </message>
+    <message>
+        <source>Pause the selected agent with the reason beside ({0})</source>
+        <translation>Pausa den valda agenten med orsaken bredvid ({0})</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Logga ut</translation>
+    </message>
+    <message>
+        <source>Log the selected agent out of every queue ({0})</source>
+        <translation>Logga ut den valda agenten ur alla köer ({0})</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>{0} of {1} agents</source>
+        <translation>{0} av {1} agenter</translation>
+    </message>
+    <message>
+        <source>Selected: {0}</source>
+        <translation>Vald: {0}</translation>
+    </message>
+    <message>
+        <source>Select an agent to act on it</source>
+        <translation>Välj en agent för att göra något med den</translation>
     </message>
 </context>
 <context>

@@ -49,8 +49,25 @@ TICK_MS = 1000
 PROBLEM_COLOUR = "#b00020"
 
 
-def _label(item: PauseReasonItem | ClassificationCodeItem, language: Language) -> str:
+def item_label(item: PauseReasonItem | ClassificationCodeItem, language: Language) -> str:
+    """A pause reason's or classification code's label in the window's language."""
     return item.label_sv if language is Language.SWEDISH else item.label_en
+
+
+def table_view(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only table of whole rows, one selected at a time, named for screen readers."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
 
 
 class AgentPanel(QWidget):
@@ -148,10 +165,10 @@ class AgentPanel(QWidget):
         self.other_queues_model = QueueFilter(self.queues_model, mine=False, parent=self)
         self.colleagues_model = ColleagueTableModel(self)
         self.parked_model = ParkedTableModel(self)
-        self.my_queues_view = self._table(self.my_queues_model, self.tr("My queues"))
-        self.other_queues_view = self._table(self.other_queues_model, self.tr("Other queues"))
-        self.colleagues_view = self._table(self.colleagues_model, self.tr("Colleagues"))
-        self.parked_view = self._table(self.parked_model, self.tr("Personal queue"))
+        self.my_queues_view = table_view(self.my_queues_model, self.tr("My queues"))
+        self.other_queues_view = table_view(self.other_queues_model, self.tr("Other queues"))
+        self.colleagues_view = table_view(self.colleagues_model, self.tr("Colleagues"))
+        self.parked_view = table_view(self.parked_model, self.tr("Personal queue"))
         self.take_back_button = QPushButton(self.tr("&Take back"))
         self.take_back_button.setAccessibleName(self.tr("Take back"))
         self.take_back_button.setToolTip(self.tr("Have the chosen parked caller put through"))
@@ -210,29 +227,14 @@ class AgentPanel(QWidget):
         self._timer.start()
         self.show_state(Changed.ME | Changed.QUEUES | Changed.COLLEAGUES | Changed.PARKED)
 
-    @staticmethod
-    def _table(model: QAbstractItemModel, name: str) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setAccessibleName(name)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.setAlternatingRowColors(True)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        return view
-
     # Lists from the server
 
     def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
         chosen = self.pause_reason_box.currentData()
         self.pause_reason_box.clear()
-        self._pause_labels = {item.code: _label(item, self.language) for item in reasons}
+        self._pause_labels = {item.code: item_label(item, self.language) for item in reasons}
         for item in reasons:
-            self.pause_reason_box.addItem(_label(item, self.language), item.code)
+            self.pause_reason_box.addItem(item_label(item, self.language), item.code)
         if chosen is not None and (row := self.pause_reason_box.findData(chosen)) >= 0:
             self.pause_reason_box.setCurrentIndex(row)
         self.colleagues_model.set_pause_labels(self._pause_labels)
@@ -240,10 +242,10 @@ class AgentPanel(QWidget):
 
     def set_classification_codes(self, codes: list[ClassificationCodeItem]) -> None:
         self.classification_box.clear()
-        self._code_labels = {item.code: _label(item, self.language) for item in codes}
+        self._code_labels = {item.code: item_label(item, self.language) for item in codes}
         for item in sorted(codes, key=lambda code: (code.group, code.code)):
             self.classification_box.addItem(
-                f"{item.group}: {_label(item, self.language)}", item.code
+                f"{item.group}: {item_label(item, self.language)}", item.code
             )
         self.show_state(Changed.ME)
 
