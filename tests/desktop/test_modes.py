@@ -14,23 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
-from tests.desktop.test_agent_desk import DEMO_PASSWORD, Colleague, _active, demo
+from tests.desktop.test_agent_desk import Colleague, _active, demo, demo_desktop, until
 from tests.server_process import ServerProcess, front_address
 from tests.sim.test_live import Sim
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api.client import ServerClient
-from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
+from vaxla_desktop.app import EXIT_OK, DesktopApp
 from vaxla_desktop.core.modes import Mode
-from vaxla_desktop.credentials import CredentialStore
-from vaxla_desktop.i18n import Language
 from vaxla_desktop.realtime_desk import RealtimeDesk
-from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.realtime_models import AgentTableModel
 from vaxla_desktop.ui.realtime_view import RealtimeView
@@ -100,21 +96,8 @@ def _names(roles: frozenset[Role] | None) -> str:
 
 
 def desktop_app(server: ServerProcess, username: str, tmp_path: Path) -> DesktopApp:
-    settings_path = tmp_path / "settings.ini"
-    return DesktopApp(
-        AppOptions(
-            server_url=server.url,
-            username=username,
-            password=DEMO_PASSWORD,
-            discovery=False,
-            settings_path=settings_path,
-            language=Language.ENGLISH,
-        ),
-        settings=DesktopSettings(settings_path),
-        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
-        # The connection supervisor's check (GET /auth/me) comes often: recorded too.
-        heartbeat_s=0.2,
-    )
+    # The connection supervisor's check (GET /auth/me) comes often: recorded too.
+    return demo_desktop(server, username, tmp_path / "settings.ini", heartbeat_s=0.2)
 
 
 async def desk_of(desktop: DesktopApp) -> AgentDesk | RealtimeDesk:
@@ -212,26 +195,6 @@ def stop(sim: Sim) -> None:
     sim.close()
 
 
-async def until_shown(desk: RealtimeDesk, shown: Callable[[], bool]) -> None:
-    """Wait, event by event, until the view shows what ``shown`` looks for."""
-    changed = asyncio.Event()
-
-    def on_event(_event: object) -> None:
-        changed.set()
-
-    desk.sig_event.connect(on_event)
-    try:
-
-        async def wait() -> None:
-            while not shown():
-                changed.clear()
-                await changed.wait()
-
-        await asyncio.wait_for(wait(), WAIT_S)
-    finally:
-        desk.sig_event.disconnect(on_event)
-
-
 def test_a_supervisor_sees_the_calls_and_makes_agents_ready_pauses_and_logs_them_out(
     qapp: QApplication,
     demo: ServerProcess,
@@ -258,23 +221,23 @@ def test_a_supervisor_sees_the_calls_and_makes_agents_ready_pauses_and_logs_them
         # An agent pauses at its own desk: the view shows it with the reason.
         await colleague.post("/agent/login", {})
         await colleague.post("/agent/pause", {"reason": "lunch"})
-        await until_shown(desk, lambda: cell(view, "agent3", state) == "Paused — Lunch")
+        await until(desk, lambda: cell(view, "agent3", state) == "Paused — Lunch")
         view.agents_view.setCurrentIndex(agent_row(view, "agent3"))
         assert view.selected_label.text() == "Selected: agent3"
 
         # Ready by the button, paused with another reason by F10, logged out by keys.
         view.ready_button.click()
-        await until_shown(desk, lambda: cell(view, "agent3", state) == "Ready")
+        await until(desk, lambda: cell(view, "agent3", state) == "Ready")
         view.pause_reason_box.setCurrentIndex(view.pause_reason_box.findData("meeting"))
         with _active(qapp, window):
             QTest.keyClick(window, Qt.Key.Key_F10)
-            await until_shown(desk, lambda: cell(view, "agent3", state) == "Paused — Meeting")
+            await until(desk, lambda: cell(view, "agent3", state) == "Paused — Meeting")
             QTest.keyClick(
                 window,
                 Qt.Key.Key_L,
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
             )
-            await until_shown(desk, lambda: cell(view, "agent3", state) == "Logged out")
+            await until(desk, lambda: cell(view, "agent3", state) == "Logged out")
         assert not view.message_label.isVisible()
 
         # A refused action says why in words and changes nothing.
@@ -286,11 +249,11 @@ def test_a_supervisor_sees_the_calls_and_makes_agents_ready_pauses_and_logs_them
 
         # A caller to 200 is answered by agent4 (a simulated phone): its call shows.
         answering.wait_for(re.compile(r"logged in, answering at"))
-        await until_shown(desk, lambda: cell(view, "agent4", state) == "Ready")
+        await until(desk, lambda: cell(view, "agent4", state) == "Ready")
         target = f"sip:200@{front_address(demo.log_lines)}"
         caller = Sim("callers", "--target", target, "--rate", "1", "--patience", "30",
                      "--count", "1", "--report", "1")  # fmt: skip
-        await until_shown(desk, lambda: cell(view, "agent4", state) == "On a call")
+        await until(desk, lambda: cell(view, "agent4", state) == "On a call")
         assert cell(view, "agent4", AgentTableModel.CALL_QUEUE) == "Support"
         assert cell(view, "agent4", AgentTableModel.CALL) == "caller"  # the offer's From
         assert re.fullmatch(r"0:0\d", cell(view, "agent4", AgentTableModel.IN_STATE))

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.desktop.test_agent_panel_state import SALES, START, SUPPORT, Clock, agent, queue
 from tests.desktop.test_realtime_state import call, offer, welcomed
-from tests.desktop.test_translations import data_free, same_in_both_languages, visible_texts
+from tests.desktop.test_translations import untranslated_texts, visible_texts
 from vaxla_desktop.core.realtime import RealtimeState
-from vaxla_desktop.i18n import Language, install_translation
+from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import NONE, QueueTableModel
 from vaxla_desktop.ui.realtime_models import AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.realtime_view import RealtimeView
@@ -196,19 +196,7 @@ def test_every_visible_text_of_the_view_is_swedish(qtbot: QtBot, qapp: QApplicat
         texts.append(widget.queue_filter.itemText(0))
         return texts
 
-    english = shown()
-    translators = install_translation(qapp, Language.SWEDISH)
-    try:
-        swedish = shown()
-    finally:
-        for translator in translators:
-            qapp.removeTranslator(translator)
     data = {"", "None", "x", "Support", "Sales", "anna", "bo", "agent", "Lunch"}
-    allowed = same_in_both_languages() | data
-    untranslated = [
-        en
-        for en, sv in zip(english, swedish, strict=True)
-        if en == sv and data_free(en) not in allowed
-    ]
+    untranslated, swedish = untranslated_texts(qapp, shown, data)
     assert untranslated == []
     assert "Samtal" in swedish

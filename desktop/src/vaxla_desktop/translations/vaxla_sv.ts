@@ -143,14 +143,6 @@
         <translation>Läget just nu</translation>
     </message>
     <message>
-        <source>Message</source>
-        <translation>Meddelande</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Notering</translation>
-    </message>
-    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>
@@ -722,6 +714,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notering</translation>
+    </message>
+</context>
+<context>
     <name>ParkedTableModel</name>
     <message>
         <source>Caller</source>
@@ -1060,10 +1063,6 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Köer och agenter just nu (endast läsning)</translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation>Notering</translation>
-    </message>
-    <message>
         <source>Queues</source>
         <translation>Köer</translation>
     </message>
@@ -1122,10 +1121,6 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Log the selected agent out of every queue ({0})</source>
         <translation>Logga ut den valda agenten ur alla köer ({0})</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>Meddelande</translation>
     </message>
     <message>
         <source>{0} of {1} agents</source>

@@ -254,11 +254,8 @@ class QueueFilter(QSortFilterProxyModel):
         return bool(source.data(index, QueueTableModel.MINE_ROLE)) == self._mine
 
 
-class ColleagueTableModel(_RowsModel[AgentState]):
-    """The agents sharing a queue with me: name, state (word and colour), queues."""
-
-    NAME, STATE, QUEUES = range(3)
-    COLUMNS = 3
+class _AgentRowsModel(_RowsModel[Row]):
+    """Rows of agents whose state reads as a word, with the pause reason's label."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -270,6 +267,19 @@ class ColleagueTableModel(_RowsModel[AgentState]):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
             )
+
+    def _state_text(self, agent: AgentState) -> str:
+        text = state_name(agent.state)
+        if agent.state == "paused" and agent.reason:
+            return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
+        return text
+
+
+class ColleagueTableModel(_AgentRowsModel[AgentState]):
+    """The agents sharing a queue with me: name, state (word and colour), queues."""
+
+    NAME, STATE, QUEUES = range(3)
+    COLUMNS = 3
 
     def _titles(self) -> Sequence[str]:
         return (self.tr("Colleague"), self.tr("State"), self.tr("Logged in to"))
@@ -290,12 +300,6 @@ class ColleagueTableModel(_RowsModel[AgentState]):
         if column == self.STATE:
             return _state_brushes(agent.state, role)
         return None
-
-    def _state_text(self, agent: AgentState) -> str:
-        text = state_name(agent.state)
-        if agent.state == "paused" and agent.reason:
-            return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
-        return text
 
     def refresh(self, state: PanelState) -> None:
         rows = sorted(state.colleagues.values(), key=_colleague_order)

@@ -41,12 +41,12 @@ from vaxla_desktop.ui.agent_models import (
     duration,
     state_name,
 )
+from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
 READY_KEY = "F9"
 PAUSE_KEY = "F10"
 TICK_MS = 1000
-PROBLEM_COLOUR = "#b00020"
 
 
 def item_label(item: PauseReasonItem | ClassificationCodeItem, language: Language) -> str:
@@ -70,7 +70,7 @@ def table_view(model: QAbstractItemModel, name: str) -> QTableView:
     return view
 
 
-class AgentPanel(QWidget):
+class AgentPanel(QWidget, Notices):
     sig_ready_requested = Signal()
     sig_pause_requested = Signal(str)  # pause reason code
     sig_queue_login_requested = Signal(int, bool)  # queue id, log in (True) or out
@@ -195,15 +195,7 @@ class AgentPanel(QWidget):
         self.tabs.addTab(self.other_queues_view, self.tr("Other queues"))
         self.tabs.addTab(parked_page, self.tr("Personal queue"))
 
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(f"color: {PROBLEM_COLOUR};")
-        self.message_label.setAccessibleName(self.tr("Message"))
-        self.message_label.hide()
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleName(self.tr("Note"))
-        self.note_label.hide()
+        self._make_notices()
 
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.HLine)
@@ -269,15 +261,6 @@ class AgentPanel(QWidget):
                 if count
                 else self.tr("Personal queue"),
             )
-
-    def show_error(self, message: str) -> None:
-        self.message_label.setText(message)
-        self.message_label.setVisible(bool(message))
-
-    def show_note(self, note: str) -> None:
-        """Something the app did on its own that the agent should know of (not a fault)."""
-        self.note_label.setText(note)
-        self.note_label.setVisible(bool(note))
 
     def _show_me(self) -> None:
         me = self.state.me

@@ -18,10 +18,9 @@ from vaxla_desktop.ui.agent_models import (
     NONE,
     Index,
     QueueTableModel,
-    _RowsModel,
+    _AgentRowsModel,
     _state_brushes,
     duration,
-    state_name,
 )
 from vaxla_protocol.agent import AgentStateName
 
@@ -36,22 +35,13 @@ STATE_ORDER: dict[AgentStateName, int] = {
 }
 
 
-class AgentTableModel(_RowsModel[AgentRow]):
+class AgentTableModel(_AgentRowsModel[AgentRow]):
     """Every agent: name, state (word and colour), time in it, its call and queues."""
 
     AGENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
     SORT_ROLE = Qt.ItemDataRole.UserRole + 2
     NAME, STATE, IN_STATE, CALL, CALL_QUEUE, CALL_TIME, QUEUES = range(7)
     COLUMNS = 7
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pause_labels: dict[str, str] = {}
-
-    def set_pause_labels(self, labels: dict[str, str]) -> None:
-        self._pause_labels = labels
-        if self._rows:
-            self._redraw_column(self.STATE)
 
     def _titles(self) -> Sequence[str]:
         return (
@@ -87,10 +77,7 @@ class AgentTableModel(_RowsModel[AgentRow]):
             case self.NAME:
                 return agent.username
             case self.STATE:
-                text = state_name(agent.state)
-                if agent.state == "paused" and agent.reason:
-                    return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
-                return text
+                return self._state_text(agent)
             case self.IN_STATE:
                 return NONE if row.in_state_s is None else duration(row.in_state_s)
             case self.CALL:

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
-from vaxla_desktop.ui.agent_panel import PROBLEM_COLOUR, item_label, table_view
+from vaxla_desktop.ui.agent_panel import item_label, table_view
+from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
@@ -36,7 +37,7 @@ FILTER_KEY = "Ctrl+F"
 TICK_MS = 1000
 
 
-class RealtimeView(QWidget):
+class RealtimeView(QWidget, Notices):
     sig_ready_requested = Signal(int)  # agent id
     sig_pause_requested = Signal(int, str)  # agent id, pause reason code
     sig_log_out_requested = Signal(int)  # agent id
@@ -61,10 +62,7 @@ class RealtimeView(QWidget):
             else self.tr("Queues and agents now (read-only)")
         )
         self.title_label.setStyleSheet("font-size: 16pt; font-weight: bold;")
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleName(self.tr("Note"))
-        self.note_label.hide()
+        self._make_notices()
 
         self.queues_model = QueueTableModel(self)
         self.queues_proxy = QueueSorter(self.queues_model, self)
@@ -140,12 +138,6 @@ class RealtimeView(QWidget):
         self.action_bar.setLayout(actions)
         self.action_bar.setVisible(may_act)
 
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(f"color: {PROBLEM_COLOUR};")
-        self.message_label.setAccessibleName(self.tr("Message"))
-        self.message_label.hide()
-
         agents_group = QGroupBox(self.tr("Agents"))
         agents_layout = QVBoxLayout(agents_group)
         agents_layout.addLayout(filters)
@@ -202,14 +194,6 @@ class RealtimeView(QWidget):
             self.agents_model.refresh(self.state)
             self._show_count()
             self._show_actions()
-
-    def show_error(self, message: str) -> None:
-        self.message_label.setText(message)
-        self.message_label.setVisible(bool(message))
-
-    def show_note(self, note: str) -> None:
-        self.note_label.setText(note)
-        self.note_label.setVisible(bool(note))
 
     def _show_queue_choices(self) -> None:
         queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
