@@ -265,8 +265,8 @@
         <translation>Utgående samtal</translation>
     </message>
     <message>
-        <source>Caller</source>
-        <translation>Uppringare</translation>
+        <source>Inbound call</source>
+        <translation>Inkommande samtal</translation>
     </message>
 </context>
 <context>

@@ -85,7 +85,9 @@ class AgentTableModel(_AgentRowsModel[AgentRow]):
                     return NONE
                 if call.direction == "outbound":
                     return self.tr("Outbound call")
-                return row.caller or self.tr("Caller")
+                # The number comes with the offer; of a call rung before this view
+                # opened, only that it is one.
+                return row.caller or self.tr("Inbound call")
             case self.CALL_QUEUE:
                 return call.queue.name if call is not None and call.queue is not None else NONE
             case self.CALL_TIME:
