@@ -5,8 +5,8 @@ table): an agent's mode uses ``/agent``; the real-time view ``/agents`` (read) a
 a supervisor, ``/agents/{id}/…``. The operator's switchboard and the administrator's
 mode are not built yet: until they are, those roles get the real-time view without
 its actions, never the agent's window (whose requests they would be refused).
-A supervisor with an agent profile cannot take calls: the server's ``/agent`` routes
-are the agent role's alone.
+No user is both agent and supervisor, so there is no switching between the two: the
+server gives agent profiles to agent users only, and keeps ``/agent`` to them.
 """
 
 from enum import Enum
