@@ -1049,6 +1049,45 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>QueueTile</name>
+    <message>
+        <source>Callers waiting</source>
+        <translation>Uppringare som väntar</translation>
+    </message>
+    <message>
+        <source>Queue {0}</source>
+        <translation>Kö {0}</translation>
+    </message>
+    <message>
+        <source>{0} waiting</source>
+        <translation>{0} väntar</translation>
+    </message>
+    <message>
+        <source>Longest wait {0}</source>
+        <translation>Längsta väntetid {0}</translation>
+    </message>
+    <message>
+        <source>Service level {0} (goal {1:.0f} % in {2:.0f} s)</source>
+        <translation>Servicenivå {0} (mål {1:.0f} % inom {2:.0f} s)</translation>
+    </message>
+    <message>
+        <source>Today: {0} answered, {1} abandoned</source>
+        <translation>I dag: {0} besvarade, {1} avbrutna</translation>
+    </message>
+    <message>
+        <source>Ready {0} · on a call {1} · wrap-up {2} · paused {3}</source>
+        <translation>Redo {0} · i samtal {1} · efterarbete {2} · paus {3}</translation>
+    </message>
+    <message>
+        <source>Waits longer than the goal</source>
+        <translation>Väntar längre än målet</translation>
+    </message>
+    <message>
+        <source>Below the service goal</source>
+        <translation>Under servicemålet</translation>
+    </message>
+</context>
+<context>
     <name>RealtimeView</name>
     <message>
         <source>Real-time view</source>
@@ -1121,6 +1160,22 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Log the selected agent out of every queue ({0})</source>
         <translation>Logga ut den valda agenten ur alla köer ({0})</translation>
+    </message>
+    <message>
+        <source>TV mode</source>
+        <translation>TV-läge</translation>
+    </message>
+    <message>
+        <source>Show the wallboard full-screen; Esc ends it ({0})</source>
+        <translation>Visa anslagstavlan i helskärm; Esc avslutar ({0})</translation>
+    </message>
+    <message>
+        <source>Agents and queues</source>
+        <translation>Agenter och köer</translation>
+    </message>
+    <message>
+        <source>Wallboard</source>
+        <translation>Anslagstavla</translation>
     </message>
     <message>
         <source>{0} of {1} agents</source>
@@ -1278,6 +1333,24 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Quit</source>
         <translation>Avsluta</translation>
+    </message>
+</context>
+<context>
+    <name>TvWindow</name>
+    <message>
+        <source>Vaxla wallboard</source>
+        <translation>Vaxla anslagstavla</translation>
+    </message>
+</context>
+<context>
+    <name>Wallboard</name>
+    <message>
+        <source>Wallboard</source>
+        <translation>Anslagstavla</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1}</source>
+        <translation>Sida {0} av {1}</translation>
     </message>
 </context>
 </TS>

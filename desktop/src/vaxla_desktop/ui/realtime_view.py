@@ -1,4 +1,5 @@
-"""The real-time view (R32): every queue and every agent, as the event socket tells.
+"""The real-time view (R32): every queue and every agent, as the event socket tells,
+and the wallboard's tiles (R30) in a tab of their own or full-screen on a TV.
 
 A supervisor selects an agent and makes it ready, pauses it with a reason or logs it
 out (``sig_*`` requests: the view never talks to the server, and changes nothing on a
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,7 @@ from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import item_label, table_view
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
 
@@ -34,6 +37,7 @@ READY_KEY = "F9"
 PAUSE_KEY = "F10"
 LOG_OUT_KEY = "Ctrl+Shift+L"
 FILTER_KEY = "Ctrl+F"
+TV_KEY = "F11"
 TICK_MS = 1000
 
 
@@ -145,14 +149,35 @@ class RealtimeView(QWidget, Notices):
         agents_layout.addWidget(self.action_bar)
         agents_layout.addWidget(self.message_label)
 
+        live = QWidget()
+        live_layout = QVBoxLayout(live)
+        live_layout.addWidget(queues_group, 1)
+        live_layout.addWidget(agents_group, 3)
+
+        # The wallboard's tiles, here and full-screen on a TV.
+        self.wallboard = Wallboard(state)
+        self.tv_button = QPushButton(self.tr("TV mode"))
+        self.tv_button.setToolTip(
+            self.tr("Show the wallboard full-screen; Esc ends it ({0})").format(TV_KEY)
+        )
+        self.tv: TvWindow | None = None
+        board_page = QWidget()
+        board_layout = QVBoxLayout(board_page)
+        board_layout.addWidget(self.wallboard, 1)
+        board_layout.addWidget(self.tv_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(live, self.tr("Agents and queues"))
+        self.tabs.addTab(board_page, self.tr("Wallboard"))
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
         layout.addWidget(self.note_label)
-        layout.addWidget(queues_group, 1)
-        layout.addWidget(agents_group, 3)
+        layout.addWidget(self.tabs, 1)
 
         QShortcut(QKeySequence(FILTER_KEY), self, self._on_find)
+        QShortcut(QKeySequence(TV_KEY), self, self._on_tv)
         self.name_filter.textChanged.connect(self._on_name_filter)
         self.queue_filter.currentIndexChanged.connect(self._on_queue_filter)
         self.state_filter.currentIndexChanged.connect(self._on_state_filter)
@@ -164,6 +189,7 @@ class RealtimeView(QWidget, Notices):
         self.ready_button.clicked.connect(self._on_ready)
         self.pause_button.clicked.connect(self._on_pause)
         self.log_out_button.clicked.connect(self._on_log_out)
+        self.tv_button.clicked.connect(self._on_tv)
 
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -190,6 +216,9 @@ class RealtimeView(QWidget, Notices):
         if RealtimeChanged.QUEUES in changed:
             self.queues_model.refresh(self.state)
             self._show_queue_choices()
+            self.wallboard.show_queues()
+            if self.tv is not None:
+                self.tv.board.show_queues()
         if RealtimeChanged.AGENTS in changed:
             self.agents_model.refresh(self.state)
             self._show_count()
@@ -276,6 +305,18 @@ class RealtimeView(QWidget, Notices):
         reason = self.pause_reason_box.currentData()
         if self.may_act and (agent := self.selected_agent()) is not None and reason:
             self.sig_pause_requested.emit(agent.agent_id, str(reason))
+
+    def _on_tv(self) -> None:
+        if self.tv is None:
+            self.tv = TvWindow(self.state)
+            self.tv.sig_closed.connect(self._on_tv_closed)
+        self.tv.showFullScreen()
+        self.tv.activateWindow()
+
+    def _on_tv_closed(self) -> None:
+        if self.tv is not None:
+            self.tv.deleteLater()
+            self.tv = None
 
     def _on_log_out(self) -> None:
         if self.may_act and (agent := self.selected_agent()) is not None:
