@@ -26,19 +26,16 @@ from PySide6.QtWidgets import (
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
-from vaxla_desktop.ui.agent_panel import item_label, table_view
+from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
 
-READY_KEY = "F9"
-PAUSE_KEY = "F10"
 LOG_OUT_KEY = "Ctrl+Shift+L"
 FILTER_KEY = "Ctrl+F"
 TV_KEY = "F11"
-TICK_MS = 1000
 
 
 class RealtimeView(QWidget, Notices):

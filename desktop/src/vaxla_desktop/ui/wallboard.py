@@ -16,11 +16,12 @@ from vaxla_desktop.core.queue_picture import QueueFigures
 from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.core.wallboard import Alert, TileAlert, pages, tile_alert
 from vaxla_desktop.ui.agent_models import NONE, duration
+from vaxla_desktop.ui.agent_panel import TICK_MS
 
 PER_PAGE = 6
 COLUMNS = 3
 ROTATE_S = 10.0
-TICK_MS = 1000
+
 TILE_STYLES = {
     Alert.CALM: ("#f1f3f4", "#202124"),
     Alert.AMBER: ("#ffb300", "#202124"),
