@@ -46,9 +46,11 @@ class QueueTile(QFrame):
         self.today_label = QLabel()
         self.agents_label = QLabel()
         self.alert_label = QLabel()
-        self.alert_label.setStyleSheet("font-weight: bold;")
         self.alert = TileAlert(Alert.CALM, long_wait=False, below_goal=False)
         layout = QVBoxLayout(self)
+        for label in (self.longest_label, self.service_label, self.today_label, self.agents_label):
+            label.setStyleSheet("font-size: 14pt;")
+        self.alert_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
         for label in (
             self.name_label,
             self.waiting_label,
@@ -60,7 +62,6 @@ class QueueTile(QFrame):
         ):
             label.setWordWrap(True)
             layout.addWidget(label)
-        layout.addStretch(1)
 
     def show_figures(self, figures: QueueFigures) -> None:
         queue = figures.state
@@ -127,7 +128,8 @@ class Wallboard(QWidget):
         self.page_label = QLabel()
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._grid, 1)
+        layout.addLayout(self._grid)
+        layout.addStretch(1)  # tiles as tall as their words, the rest of the page below
         layout.addWidget(self.page_label)
         self._rotation = QTimer(self)
         self._rotation.setInterval(int(rotate_s * 1000))
