@@ -173,23 +173,23 @@ def every_agent(_user: Watcher, centre: Centre) -> list[AgentState]:
 
 
 @agents_router.post("/{agent_id}/logout", responses=AGENT_ROUTE)
-def force_log_out(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
-    """Log the agent out of every queue (logged as forced)."""
+def force_log_out(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+    """Log the agent out of every queue (logged as forced, with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.log_out(agent_id, forced=True))
+        return agent_state(centre, centre.log_out(agent_id, forced=True, by_user=user.id))
 
 
 @agents_router.post("/{agent_id}/pause", responses=AGENT_ROUTE)
 def force_pause(
-    agent_id: int, request: PauseRequest, _user: Supervisor, centre: Centre
+    agent_id: int, request: PauseRequest, user: Supervisor, centre: Centre
 ) -> AgentState:
-    """Pause the agent with an active pause reason's code."""
+    """Pause the agent with an active pause reason's code (logged with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.pause(agent_id, request.reason))
+        return agent_state(centre, centre.pause(agent_id, request.reason, by_user=user.id))
 
 
 @agents_router.post("/{agent_id}/ready", responses=AGENT_ROUTE)
-def force_ready(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
-    """Make the agent ready."""
+def force_ready(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+    """Make the agent ready: ends its pause or its wrap-up (logged with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.ready(agent_id))
+        return agent_state(centre, centre.ready(agent_id, by_user=user.id))
