@@ -23,10 +23,11 @@ Routing (the template says the same beside each rule):
   ``media/credentials.py``); credentials that do not match or have expired are
   challenged again and logged. Only then, and with ``X-Vaxla-Session`` and an SDP offer
   (an agent's own call; the worker checks the MAC), is it treated as a trunk's.
-- A new INVITE from a trunk, or an agent's as above, goes to a worker: admission first (pipelimit TAILDROP, :attr:`FrontSettings.call_rate`
-  per 1 s window, then ``503``), ``X-Vaxla-Source: <source IP>`` replaces any such header
-  the sender put in (the worker no longer sees the real source), then round-robin over
-  the workers with room. An authenticated INVITE without the header or the offer gets
+- A new INVITE from a trunk, or an agent's as above, goes to a worker: admission first
+  (pipelimit TAILDROP, :attr:`FrontSettings.call_rate` per 1 s window, then ``503``),
+  ``X-Vaxla-Source: <source IP>`` replaces any such header the sender put in (the worker
+  no longer sees the real source), then round-robin over the workers with room. An
+  authenticated INVITE without the header or the offer gets
   ``403`` and reaches no worker; an untrusted source's other requests (OPTIONS,
   MESSAGE, ...) get no answer at all.
   ``OPTIONS`` to the front itself gets ``200`` from a trunk, a worker or this host (the
