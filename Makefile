@@ -15,7 +15,7 @@ CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
 # Python comes from the machine (pyenv, Debian); uv must never download one.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lint test demo bench bench-quick bench-calls bench-events clean
+.PHONY: help setup lint test demo bench bench-quick bench-ewt bench-calls bench-events clean
 
 help:
 	@echo "make setup        create .venv with every package and dev tool (run by the others)"
@@ -24,6 +24,7 @@ help:
 	@echo "make demo         run the server on loopback and open the desktop on it"
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
+	@echo "make bench-ewt    the wait estimate against QL, QLm and HOL on simulated M/M/s+M queues"
 	@echo "make bench-calls  the whole server under SIPp calls: concurrent calls, call rate, CPU and memory"
 	@echo "make bench-events the event socket under 1 to 1,000 desktops: delivery time and order"
 	@echo "make clean        remove .venv, build output and caches"
@@ -55,6 +56,9 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m vaxla_dispatcher.bench --quick
+
+bench-ewt: setup
+	$(BIN)/python -m vaxla_dispatcher.ewt_bench
 
 bench-calls: setup
 	@VENV_BIN=$(BIN) tools/bench-calls

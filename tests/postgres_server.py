@@ -206,6 +206,29 @@ class PostgresServer:
         self._stop()
         raise PostgresUnavailable(f"PostgreSQL did not accept connections in {START_TIMEOUT_S} s")
 
+    def kill(self) -> None:
+        """SIGKILL to the server, as a crash: no shutdown of its own."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
+    def start_again(self) -> None:
+        """Start the server on its data and port after ``kill`` (it recovers from the
+        crash first). The killed server's backends leave on their own, but may hold its
+        shared memory a moment longer: until they have, a start fails and is tried again."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            self.process = self._spawn()
+            if self._wait_until_ready():
+                return
+            if time.monotonic() > deadline:
+                self.process = None
+                raise PostgresUnavailable(
+                    f"PostgreSQL did not start again; its log:\n"
+                    f"{self.log_file.read_text(errors='replace')}"
+                )
+
     def conninfo(self, database: str) -> str:
         return f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={database}"
 

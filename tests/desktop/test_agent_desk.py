@@ -23,6 +23,8 @@ from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.connection import Backoff, ConnectionPhase, ConnectionTracker
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
+from vaxla_desktop.realtime_desk import RealtimeDesk
+from vaxla_desktop.session import HEARTBEAT_S
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_protocol.control import CallProgress
@@ -59,8 +61,28 @@ class Colleague:
         assert response.is_success, response.text
 
 
-async def until(desk: AgentDesk, shown: Callable[[], bool]) -> None:
-    """Wait, event by event, until the panel shows what ``shown`` looks for."""
+def demo_desktop(
+    server: ServerProcess, username: str, settings_path: Path, heartbeat_s: float = HEARTBEAT_S
+) -> DesktopApp:
+    """The app logging in to ``server`` as ``username`` (password "demo"), in English,
+    with no keyring; ``heartbeat_s`` how often it checks its session."""
+    return DesktopApp(
+        AppOptions(
+            server_url=server.url,
+            username=username,
+            password=DEMO_PASSWORD,
+            discovery=False,
+            settings_path=settings_path,
+            language=Language.ENGLISH,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+        heartbeat_s=heartbeat_s,
+    )
+
+
+async def until(desk: AgentDesk | RealtimeDesk, shown: Callable[[], bool]) -> None:
+    """Wait, event by event, until the panel (or view) shows what ``shown`` looks for."""
     changed = asyncio.Event()
 
     def on_event(_event: object) -> None:
@@ -104,18 +126,7 @@ def test_the_panel_follows_the_server_and_acts_on_it(
     qapp: QApplication, demo: ServerProcess, tmp_path: Path
 ) -> None:
     settings_path = tmp_path / "settings.ini"
-    desktop = DesktopApp(
-        AppOptions(
-            server_url=demo.url,
-            username="agent1",
-            password=DEMO_PASSWORD,
-            discovery=False,
-            settings_path=settings_path,
-            language=Language.ENGLISH,
-        ),
-        settings=DesktopSettings(settings_path),
-        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
-    )
+    desktop = demo_desktop(demo, "agent1", settings_path)
     colleague = Colleague(demo, "agent2")
 
     async def scenario() -> None:

@@ -18,9 +18,9 @@ from tests.desktop.test_agent_panel_state import (
     queue,
     welcomed,
 )
-from tests.desktop.test_translations import data_free, same_in_both_languages, visible_texts
+from tests.desktop.test_translations import untranslated_texts, visible_texts
 from vaxla_desktop.core.agent_panel import Changed, PanelState
-from vaxla_desktop.i18n import Language, install_translation
+from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import (
     ColleagueTableModel,
     ParkedTableModel,
@@ -263,18 +263,6 @@ def test_every_visible_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplica
         texts += [widget.tabs.tabText(i) for i in range(widget.tabs.count())]
         return texts
 
-    english = shown()
-    translators = install_translation(qapp, Language.SWEDISH)
-    try:
-        swedish = shown()
-    finally:
-        for translator in translators:
-            qapp.removeTranslator(translator)
-    allowed = same_in_both_languages() | {"", "None", "x", "Support"}  # data, not language
-    untranslated = [
-        en
-        for en, sv in zip(english, swedish, strict=True)
-        if en == sv and data_free(en) not in allowed
-    ]
+    untranslated, swedish = untranslated_texts(qapp, shown, {"", "None", "x", "Support"})
     assert untranslated == []
     assert "Efterarbete" in swedish and "Personlig kö (2)" in swedish

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import make_offer_token, session_key
-from vaxla_protocol.outbound import AgentPhone, verify_session_header
+from vaxla_protocol.outbound import AgentPhone, SipCredentials, verify_session_header
 
 SCENARIOS = Path(__file__).parent / "sipp"
 KEY = session_key("the-agent's-bearer-token")
@@ -276,10 +277,14 @@ def test_a_sip_link_dials_and_a_failed_call_is_not_reached(desk: Desk, qtbot: Qt
 
 def test_numbers_are_dialled_through_the_servers_worker_with_the_session_header() -> None:
     number = parse_dial_link("tel:+46-8-123 45 67").target
-    phone = AgentPhone(sip_uri="sip:10.0.0.5:5080", outside_calls=True)
+    credentials = SipCredentials(
+        realm="vaxla", username="1800000000:7", password="pw", expires_at=datetime.now(UTC)
+    )
+    phone = AgentPhone(sip_uri="sip:10.0.0.5:5080", outside_calls=True, credentials=credentials)
     place = placement(phone, KEY, 7, number)
     assert place is not None and place.uri == "sip:+4681234567@10.0.0.5:5080"
     assert verify_session_header(KEY, place.headers["X-Vaxla-Session"], number) == 7
+    assert place.credentials == credentials
     assert placement(AgentPhone(sip_uri=None, outside_calls=False), KEY, 7, number) is None
     assert isinstance(place, Placement)
 

@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -146,6 +146,27 @@ def same_in_both_languages() -> set[str]:
         for (_context, source), (translation, _kind) in messages(TS_FILE).items()
         if source == translation
     }
+
+
+def untranslated_texts(
+    qapp: QApplication, shown: Callable[[], list[str]], data: set[str]
+) -> tuple[list[str], list[str]]:
+    """The texts ``shown`` gives in English that stay the same in Swedish (but for
+    ``data`` and what is the same in both languages), and all it gives in Swedish."""
+    english = shown()
+    translators = install_translation(qapp, Language.SWEDISH)
+    try:
+        swedish = shown()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    allowed = same_in_both_languages() | data
+    untranslated = [
+        en
+        for en, sv in zip(english, swedish, strict=True)
+        if en == sv and data_free(en) not in allowed
+    ]
+    return untranslated, swedish
 
 
 def test_every_visible_text_of_the_windows_is_swedish(qtbot: QtBot, qapp: QApplication) -> None:

@@ -47,6 +47,7 @@ from vaxla_dispatcher import (
     UpdateQueue,
     _native,
     errors,
+    reference,
 )
 
 
@@ -451,6 +452,68 @@ def test_estimated_wait_is_position_times_aht_over_servers(d: Dispatcher) -> Non
     assert d.estimated_wait(104, 72.0) == 2.0  # nobody works it: head of line
 
 
+def _learned_queue(d: Dispatcher) -> None:
+    """Queue 1 with agents 1 and 2 after nine calls of 40 s handle time, answered as
+    they arrived; at 1000 both agents take a call and 300 to 304 wait."""
+    d.apply([AddQueue(1), agent(1, 1), agent(2, 1), *ready(1, 2)], 0.0)
+    for i in range(9):
+        t = 100.0 * i
+        d.apply([AddContact(100 + i, 1)], t)
+        [offer] = d.assign(t)
+        handle(d, offer.contact, offer.agent, t, t + 40.0)
+    d.apply([AddContact(200, 1), AddContact(201, 1)], 1000.0)
+    d.apply([Accept(o.contact, o.agent) for o in d.assign(1000.0)], 1000.0)
+    d.apply([AddContact(c, 1) for c in range(300, 305)], 1000.0)
+
+
+def test_estimated_wait_keeps_the_aht_estimate_until_ten_calls_ended(d: Dispatcher) -> None:
+    _learned_queue(d)
+    assert d.estimated_wait(304, 1000.0) == 5 * 40.0 / 2
+    d.apply([RemoveContact(300)], 1030.0)  # an abandonment alone does not switch
+    assert d.estimated_wait(304, 1030.0) == 4 * 40.0 / 2
+
+
+def test_estimated_wait_is_qlm_with_the_rates_the_queue_learned(d: Dispatcher) -> None:
+    _learned_queue(d)
+    d.apply([RemoveContact(300)], 1030.0)  # abandoned after 30 s
+    d.apply([EndContact(200)], 1040.0)  # the tenth call ended: 40 s
+    [offer] = d.assign(1040.0)
+    assert offer.contact == 301
+    d.apply([Accept(301, offer.agent)], 1040.0)  # answered after 40 s
+    # every weight shrinks by `keep` per later observation of its kind; the eleven
+    # contacts answered at once waited 0 s
+    keep = 1.0 - 1.0 / 500.0
+    mu = 1.0 / 40.0
+    theta = keep / (30.0 * keep + 40.0)
+    s = 2
+    assert d.position(304) == 3
+    want = 1.0 / (s * mu) + 1.0 / (s * mu + theta) + 1.0 / (s * mu + 2 * theta)
+    assert d.estimated_wait(304, 1040.0) == pytest.approx(want, rel=1e-12)
+    assert d.estimated_wait(302, 1040.0) == pytest.approx(1.0 / (s * mu), rel=1e-12)
+    # servers count as before: one of the two pauses
+    d.apply([SetAgentState(2, "paused")], 1041.0)
+    d.apply([SetAgentState(1, "paused")], 1041.0)
+    assert d.estimated_wait(304, 1041.0) == 1041.0 - 1000.0  # nobody works it: HOL
+
+
+def test_a_contact_moved_away_counts_as_leaving_the_line_unanswered(d: Dispatcher) -> None:
+    _learned_queue(d)
+    d.apply([AddQueue(2)], 1000.0)
+    d.apply([MoveContact(300, queue=2)], 1030.0)
+    d.apply([EndContact(200)], 1040.0)
+    d.apply([Accept(o.contact, o.agent) for o in d.assign(1040.0)], 1040.0)
+    keep = 1.0 - 1.0 / 500.0
+    mu, theta = 1.0 / 40.0, keep / (30.0 * keep + 40.0)
+    want = 1.0 / (2 * mu) + 1.0 / (2 * mu + theta)
+    assert d.estimated_wait(303, 1040.0) == pytest.approx(want, rel=1e-12)
+
+
+def test_qlm_formula() -> None:
+    assert reference.qlm_wait(0, 4, 0.25, 9.0) == 1.0
+    assert reference.qlm_wait(2, 2, 0.5, 0.5) == pytest.approx(1.0 + 1.0 / 1.5 + 0.5)
+    assert reference.qlm_wait(4, 3, 0.1, 0.0) == pytest.approx(5 / 0.3)  # QL without θ
+
+
 # --- sticky agent (R13) ------------------------------------------------------------------
 
 
@@ -802,6 +865,8 @@ def test_the_facade_refuses_an_unknown_engine() -> None:
 def test_the_native_module_shares_the_python_constants() -> None:
     assert _native.STRATEGIES == STRATEGIES
     assert _native.RONA_REASON == RONA_REASON
+    assert _native.RATE_MEMORY == reference.RATE_MEMORY
+    assert _native.MIN_HANDLED == reference.MIN_HANDLED
 
 
 def test_native_errors_are_the_classes_of_vaxla_dispatcher_errors() -> None:

@@ -325,3 +325,78 @@ def test_the_traces_reach_offers_answers_and_errors() -> None:
     assert seen["answered"] > 300
     assert seen["ended"] > 100
     assert 100 < seen["errors"] < 3000
+
+
+@st.composite
+def busy_queues(draw: st.DrawFn) -> list[Any]:
+    """Two queues worked by four agents, to see calls end and callers give up."""
+    batch: list[Any] = [ev.AddQueue(q, wrap_up_s=draw(st.sampled_from([0.0, 5.0]))) for q in (0, 1)]
+    for agent in range(4):
+        queues = draw(st.lists(st.integers(0, 1), min_size=1, max_size=2, unique=True))
+        batch.append(ev.AddAgent(agent, memberships=[ev.Membership(q) for q in queues]))
+        batch.append(ev.SetAgentState(agent, "available"))
+    return batch
+
+
+def run_busy_day(data: st.DataObject, twins: Twins) -> int:
+    """Long traffic on ``busy_queues``, every waiting contact's estimate compared at every
+    step; returns how many estimates came from a queue's learned rates."""
+    now = 0.0
+    twins.both("apply", data.draw(busy_queues()), now)
+    learned = 0
+    for _ in range(data.draw(st.integers(100, 250), label="steps")):
+        now += data.draw(st.sampled_from([0.0, 0.5, 3.0, 17.0, 40.0]))
+        choice = data.draw(st.integers(0, 9))
+        event: Any = None
+        if choice < 4:
+            event = ev.AddContact(
+                twins.next_contact,
+                queue=data.draw(st.sampled_from([0, 0, 0, 1])),
+                waited_s=data.draw(st.sampled_from([0.0, 0.0, 30.0])),
+            )
+            twins.next_contact += 1
+        elif choice < 6 and (pending := _pending(twins)):
+            event = ev.Accept(*data.draw(st.sampled_from(pending)))
+        elif choice < 8 and (active := _in_state(twins, "active")):
+            event = ev.EndContact(data.draw(st.sampled_from(active)))
+        elif choice < 10 and (waiting := _in_state(twins, "waiting")):
+            contact = data.draw(st.sampled_from(waiting))
+            event = data.draw(
+                st.sampled_from(
+                    [
+                        ev.RemoveContact(contact),
+                        ev.RemoveContact(contact),
+                        ev.MoveContact(contact, queue=data.draw(st.integers(0, 1))),
+                        ev.MoveContact(contact, agent=data.draw(st.integers(0, 3))),
+                    ]
+                )
+            )
+        if event is not None:
+            twins.both("apply", [event], now)
+        twins.offers.extend(twins.both("assign", now)[1])
+        for contact in _in_state(twins, "waiting") + _in_state(twins, "offered"):
+            twins.both("estimated_wait", contact, now)
+            queue = twins.reference._contacts[contact].queue
+            if queue is not None and twins.reference._queues[queue].rates.learned():
+                learned += 1
+    twins.both("snapshot", now)
+    return learned
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_native_and_reference_agree_once_queues_learn_their_rates(data: st.DataObject) -> None:
+    run_busy_day(data, Twins(data.draw(st.integers(0, 2**64 - 1), label="seed")))
+
+
+def test_the_busy_traces_reach_learned_estimates() -> None:
+    """The agreement above must cover the QLm path, not only the fallbacks."""
+    reached = []
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        reached.append(run_busy_day(data, Twins(1)))
+
+    run()
+    assert sum(n > 0 for n in reached) >= 10

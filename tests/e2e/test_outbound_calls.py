@@ -3,8 +3,10 @@ softphone (tests/media/agent_phone.py, and the desktop's own PhoneDesk) sends th
 for a number to the media worker named by ``GET /agent/phone`` with its
 ``X-Vaxla-Session`` header; the worker calls the number through the outside gateway
 (SIPp, ``tests/sipp/outside_*.xml``) and bridges. Without the header, with a header made
-for another number or by no session, the worker refuses 403 (the trunk is elsewhere); a
-server without an outside gateway refuses 503 "no outside gateway"."""
+for another number or by no session, the worker refuses 403 (the trunk is elsewhere);
+without the SIP credentials ``GET /agent/phone`` hands out, the front challenges (407) and
+no worker sees the call; a server without an outside gateway refuses 503 "no outside
+gateway"."""
 
 import asyncio
 import contextlib
@@ -105,6 +107,13 @@ def _tone_runs(path: Path, hz: float = 425.0, block_s: float = 0.05) -> list[tup
     return runs
 
 
+async def _authorize(demo: ControlDemo, phone: Any, token: str) -> None:
+    """Give the agent's phone the SIP credentials ``GET /agent/phone`` hands out."""
+    given = demo.get("/agent/phone", token)["credentials"]
+    await phone.command(f"credentials {given['realm']} {given['username']} {given['password']}")
+    await phone.expect("credentials_set", timeout=5)
+
+
 def _header(demo: ControlDemo, token: str, number: str) -> str:
     agent_id = demo.get("/agent", token)["agent_id"]
     return session_header(session_key(token), agent_id, number)
@@ -127,12 +136,16 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
             agents(demo, "agent3") as [(a3, p3)],
         ):
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
+            await _authorize(demo, p3, a3)
             phone = demo.get("/agent/phone", a3)
+            credentials = phone.pop("credentials")
             assert phone == {
                 "sip_uri": f"sip:{demo.sip}",
                 "outside_calls": True,
                 "header": SESSION_HEADER,
             }
+            assert credentials["realm"] == "vaxla"
+            assert credentials["username"].endswith(f":{demo.get('/agent', a3)['agent_id']}")
             target = f"sip:{NUMBER}@{phone['sip_uri'].removeprefix('sip:')}"
             demo.watch()  # open before the call: its progress is not missed
             await p3.command(f"dial {target} {_header(demo, a3, NUMBER)}")
@@ -162,6 +175,7 @@ def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) 
             agents(demo, "agent7") as [(a7, p7)],
         ):
             demo.post("/agent/login", a7, {"sip_contact": p7.uri})
+            await _authorize(demo, p7, a7)
             await p7.command(f"dial sip:0812345@{demo.sip} {_header(demo, a7, '0812345')}")
             ended = await p7.expect("ended", timeout=15)
             assert (ended["code"], ended["reason"]) == (486, "the number is busy")
@@ -183,6 +197,7 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
             agents(demo, "agent8") as [(a8, p8)],
         ):
             demo.post("/agent/login", a8, {"sip_contact": p8.uri})
+            await _authorize(demo, p8, a8)
             demo.watch()  # open before the call: its progress is not missed
             await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
             await until(lambda: demo.get("/agent", a8)["state"] == "busy")
@@ -206,6 +221,7 @@ def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None
         async with outside_party(demo, "outside_hangs_up") as outside:
             async with agents(demo, "agent9") as [(a9, p9)]:
                 demo.post("/agent/login", a9, {"sip_contact": p9.uri})
+                await _authorize(demo, p9, a9)
                 await p9.command(f"dial sip:0812345@{demo.sip} {_header(demo, a9, '0812345')}")
                 await p9.expect("answered", timeout=15)
                 assert (await p9.expect("ended", timeout=10))["by"] == "remote"
@@ -231,6 +247,7 @@ def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: Control
         loop = asyncio.get_running_loop()
         async with outside_party(demo, "outside_rings_then_answers") as outside:
             async with agents(demo, "agent10") as [(a10, p10)]:
+                await _authorize(demo, p10, a10)
                 # In no queue: busy all the same while it calls, offline after.
                 await p10.command(f"dial sip:0812345@{demo.sip} {_header(demo, a10, '0812345')}")
                 await p10.expect("early_media", timeout=10)
@@ -272,6 +289,7 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
     async def scenario() -> Path:
         async with outside_party(demo, "outside_early_media") as outside:
             async with agents(demo, "agent11") as [(a11, p11)]:
+                await _authorize(demo, p11, a11)
                 await p11.command(f"dial sip:0812345@{demo.sip} {_header(demo, a11, '0812345')}")
                 await p11.expect("early_media", timeout=10)
                 await p11.expect("answered", timeout=15)
@@ -287,13 +305,19 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
     assert not [run for run in _tone_runs(early) if run[1] - run[0] > 0.3], _tone_runs(early)
 
 
-def test_an_outbound_call_without_a_valid_session_header_is_refused_403(
+def test_an_outbound_call_without_credentials_or_a_valid_session_header_is_refused(
     demo: ControlDemo,
 ) -> None:
     async def scenario() -> None:
         async with agents(demo, "agent4") as [(a4, p4)]:
             demo.post("/agent/login", a4, {"sip_contact": p4.uri})
             target = f"sip:{NUMBER}@{demo.sip}"
+            # Without the credentials GET /agent/phone gives, the front challenges the
+            # INVITE and the phone, with none to answer, ends the call: 407.
+            await p4.command(f"dial {target} {_header(demo, a4, NUMBER)}")
+            ended = await p4.expect("ended", timeout=10)
+            assert ended["code"] == 407, ended
+            await _authorize(demo, p4, a4)
             other_number = _header(demo, a4, "+4611111111")
             agent_id = demo.get("/agent", a4)["agent_id"]
             forged = session_header(session_key("not-the-token"), agent_id, NUMBER)
@@ -324,6 +348,7 @@ def test_without_an_outside_gateway_the_call_is_refused_with_the_reason(
     async def scenario() -> None:
         async with agents(demo, "agent3") as [(a3, p3)]:
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
+            await _authorize(demo, p3, a3)
             phone = demo.get("/agent/phone", a3)
             assert phone["outside_calls"] is False
             await p3.command(f"dial sip:{NUMBER}@{demo.sip} {_header(demo, a3, NUMBER)}")

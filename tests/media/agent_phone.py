@@ -9,9 +9,11 @@ valid offers at once (with ``--no-answer`` it only rings: 180) and records what 
 to OUT.wav once answered, and what it hears before, as early media, to OUT.early.wav.
 Commands on stdin:
 ``hangup`` (hang up the call), ``hold`` (re-INVITE sendonly; ``held`` once done),
-``unhold`` (re-INVITE sendrecv; ``resumed``), ``dial URI [SESSION]`` (an outbound call
-to URI, with ``X-Vaxla-Session: SESSION`` when given; ``answered`` once it is, ``ended``
-with the final SIP ``code`` and ``reason``), ``quit``. Closing stdin quits too.
+``unhold`` (re-INVITE sendrecv; ``resumed``), ``credentials REALM USERNAME PASSWORD``
+(what answers the SIP front's challenge from now on; ``credentials_set``), ``dial URI
+[SESSION]`` (an outbound call to URI, with ``X-Vaxla-Session: SESSION`` when given;
+``answered`` once it is, ``ended`` with the final SIP ``code`` and ``reason``), ``quit``.
+Closing stdin quits too.
 """
 
 import argparse
@@ -178,6 +180,14 @@ def main() -> None:
             command = sys.stdin.readline().strip()
             if command in ("", "quit"):
                 running = False
+            elif command.startswith("credentials "):
+                realm, username, password = command.split()[1:]
+                account_config.sipConfig.authCreds.clear()
+                account_config.sipConfig.authCreds.append(
+                    pj.AuthCredInfo("digest", realm, username, 0, password)
+                )
+                account.modify(account_config)
+                say("credentials_set")
             elif command.startswith("dial ") and phone.call is None:
                 uri, *session = command.split()[1:]
                 param = pj.CallOpParam(True)

@@ -17,11 +17,14 @@ import signal
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
+from vaxla_protocol.outbound import SipCredentials
+from vaxla_server.media.credentials import agent_credentials
 from vaxla_server.media.kamailio import Destination, FrontError, FrontSettings, KamailioFront
 
 SCENARIOS = Path(__file__).parents[2] / "tests" / "sipp"
@@ -177,11 +180,15 @@ class Sipps:
         proxy: str | None = None,
         service: str = "100",
         talk_ms: int = 50,
+        credentials: SipCredentials | None = None,
     ) -> Sipp:
         """A UAC sending ``calls`` calls to ``target`` (through ``proxy`` when given);
-        in ``front_caller.xml`` each answered call hangs up after ``talk_ms``."""
+        in ``front_caller.xml`` each answered call hangs up after ``talk_ms``;
+        ``agent_caller.xml`` answers the front's challenge with ``credentials``."""
         options = ["-s", service, "-m", str(calls), "-r", str(rate), "-l", str(at_once)]
         options += ["-d", str(talk_ms)]
+        if credentials is not None:
+            options += ["-au", credentials.username, "-ap", credentials.password]
         if proxy is not None:
             options += ["-rsa", proxy]
         return await self._start(scenario, source, port or free_port(source), target, *options)
@@ -288,24 +295,53 @@ def test_a_trunk_call_reaches_a_worker_with_the_real_source_and_completes(
     asyncio.run(run())
 
 
-def test_an_untrusted_source_is_refused_unless_it_is_an_agents_signed_call(
-    tmp_path: Path,
+def test_an_untrusted_source_is_challenged_and_only_an_agent_with_credentials_gets_through(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="vaxla_server.media.kamailio")
+
     async def run() -> None:
         async with running(tmp_path, untrusted_rate=10) as (front, sipps):
             port = free_port()
             await front.set_destinations([worker(port)])
             answering = await sipps.answering("front_worker.xml", port)
+            secret, now = front.settings.agent_secret, datetime.now(UTC)
 
-            refused = await sipps.calling("caller_refused.xml", front.address, source=UNTRUSTED)
-            await refused.finished()  # the scenario expects 403
+            # A stranger's INVITE is challenged (407) and reaches no worker; so is one
+            # answering with credentials made with another secret, or expired ones.
+            stranger = request("INVITE sip:200@{target} SIP/2.0", "To: <sip:200@{target}>",
+                               "CSeq: 1 INVITE", "Contact: <sip:tester@{local}>")  # fmt: skip
+            assert await ask(UNTRUSTED, front.address, stranger) == (
+                "SIP/2.0 407 Proxy Authentication Required"
+            )
+            for wrong in (
+                agent_credentials("another secret", 7, now),
+                agent_credentials(secret, 7, now - timedelta(hours=2)),
+            ):
+                refused = await sipps.calling(
+                    "agent_caller.xml", front.address, source=UNTRUSTED, credentials=wrong
+                )
+                await refused.finished()
+                assert refused.matching("challenged again")
+            await until(
+                lambda: caplog.text.count("credentials refused") == 2,
+                5,
+                "the front logs both refusals",
+            )
             assert answering.lines() == []
 
-            agent = await sipps.calling("front_caller.xml", front.address, source=UNTRUSTED)
+            agent = await sipps.calling(
+                "agent_caller.xml",
+                front.address,
+                source=UNTRUSTED,
+                credentials=agent_credentials(secret, 7, now),
+            )
             await agent.finished()
+            assert agent.matching("answered")
             await answering.finished()
             (invite,) = answering.matching("INVITE")
             assert re.search(rf"source=\s*{re.escape(UNTRUSTED)}\s", invite)
+            assert "Proxy-Authorization" not in invite  # consumed at the front
 
             # An in-dialog request from an untrusted source is relayed only to a worker:
             # the front is no open relay for a forged Route set.
@@ -327,7 +363,7 @@ def test_an_untrusted_source_is_refused_unless_it_is_an_agents_signed_call(
             ping = request("OPTIONS sip:{target} SIP/2.0", "To: <sip:{target}>", "CSeq: 1 OPTIONS")
             assert await ask(TRUNK, front.address, ping) == "SIP/2.0 200 OK"
 
-            # A flood from an untrusted source: answered (403) at first, then dropped
+            # A flood from an untrusted source: answered (407) at first, then dropped
             # (pike blocks at between 1× and 3× the rate within its 2 s windows).
             answered = await answered_until_blocked("127.0.0.4", front.address, 100)
             assert 10 <= answered < 100
@@ -617,7 +653,7 @@ def request(first_line: str, *headers: str) -> str:
 
 async def answered_until_blocked(source: str, target: str, limit: int) -> int:
     """Send INVITEs without an offer from ``source`` to ``target`` one after the other,
-    each as soon as the one before was answered (403 from a stranger), up to ``limit``;
+    each as soon as the one before was answered (407 to a stranger), up to ``limit``;
     how many were answered before one was not."""
     for number in range(limit):
         invite = request("INVITE sip:200@{target} SIP/2.0", "To: <sip:200@{target}>",

@@ -71,6 +71,7 @@ def test_index_lists_every_file_and_the_flow_names() -> None:
         "goodbye", "queue_first", "queue_periodic_1", "queue_periodic_2", "queue_periodic_3",
         "you_are_number", "in_the_queue", "estimated_wait_about", "minutes", "minute",
         "less_than_one_minute", "agents_answering", "press_star_for_position",
+        "press_hash_to_choose", "repeat_wait", "repeat_position",
         "enter_customer_number", "enter_personnummer", "enter_pin", "invalid_input",
         "thank_you", "nobody_logged_in", "transferring", "music_on_hold",
     }  # fmt: skip

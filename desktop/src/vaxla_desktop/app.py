@@ -24,6 +24,8 @@ from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import PanelState
 from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus, ConnectionTracker
 from vaxla_desktop.core.dial import DialRequest
+from vaxla_desktop.core.modes import Mode, mode_for
+from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
@@ -31,6 +33,7 @@ from vaxla_desktop.logs import LOG_NAME, set_up_logging
 from vaxla_desktop.memory import release_free_memory
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
     ConnectionSupervisor,
@@ -44,8 +47,10 @@ from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
 from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_desktop.ui.server_model import ServerListModel
 from vaxla_desktop.ui.tray import TrayIcon, app_icon
+from vaxla_protocol import Role
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +111,11 @@ class DesktopApp(QObject):
         self.main_window: MainWindow | None = None
         self.tray: TrayIcon | None = None
         self.session: Session | None = None
+        self.mode: Mode | None = None
+        self.desk: AgentDesk | RealtimeDesk | None = None
+        """The mode's desk: the agent's, or the real-time view's."""
         self.agent_desk: AgentDesk | None = None
+        self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
         self.sip_contact: str | None = None
@@ -139,8 +148,8 @@ class DesktopApp(QObject):
         try:
             await self._work(session)
         finally:
-            if self.agent_desk is not None:
-                await self.agent_desk.stop()
+            if self.desk is not None:
+                await self.desk.stop()
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
@@ -242,19 +251,21 @@ class DesktopApp(QObject):
         window.show_user(session.user)
         window.sig_closed.connect(self._finished.set)
         self.main_window = window
-        panel = AgentPanel(PanelState(), self.options.language or system_language())
-        window.set_agent_panel(panel)
-        desk = AgentDesk(
-            session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
-        )
-        self.agent_desk = desk
-        self._start_phone(session, window, desk)
+        self.mode = mode_for(session.user.role)
+        log.info("%s logged in as %s: %s mode", session.user.username, session.user.role, self.mode)
+        desk: AgentDesk | RealtimeDesk
+        if self.mode is Mode.AGENT:
+            desk = self._agent_mode(session, window)
+        else:
+            desk = self._realtime_mode(session, window)
+        self.desk = desk
         self._show_main_window(window)
         self.sig_logged_in.emit(session)
         if self.options.dial is not None and self.phone is not None:
             self.phone.dial(self.options.dial)
         desk.start()
-        self._join_queues(session, desk)
+        if isinstance(desk, AgentDesk):
+            self._join_queues(session, desk)
         await self._refresh_health(window, session)
         if self.options.screenshot is not None:
             try:
@@ -270,6 +281,45 @@ class DesktopApp(QObject):
         self._spawn(self._give_back_memory(desk))
         await self._finished.wait()
 
+    def _agent_mode(self, session: Session, window: MainWindow) -> AgentDesk:
+        """The agent panel beside the softphone."""
+        panel = AgentPanel(PanelState(), self.options.language or system_language())
+        window.set_agent_panel(panel)
+        desk = AgentDesk(
+            session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
+        )
+        self.agent_desk = desk
+        self._start_phone(session, window, desk)
+        return desk
+
+    def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
+        """The real-time view of queues and agents: a supervisor's with its actions on
+        agents; an operator's or administrator's read-only, until their own modes come."""
+        role = session.user.role
+        view = RealtimeView(
+            RealtimeState(),
+            self.options.language or system_language(),
+            may_act=role is Role.SUPERVISOR,
+        )
+        if role is Role.OPERATOR:
+            view.show_note(
+                self.tr(
+                    "The switchboard is not in this version yet: here you see the queues "
+                    "and the agents, read-only."
+                )
+            )
+        elif role is Role.ADMIN:
+            view.show_note(
+                self.tr(
+                    "The administration mode is not in this version yet: here you see the "
+                    "queues and the agents, read-only."
+                )
+            )
+        window.set_agent_panel(view)
+        desk = RealtimeDesk(session, view, on_lost=self._on_events_lost)
+        self.realtime_desk = desk
+        return desk
+
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:
         """The queues of ``--queues``; without it those the agent was logged in to when
         the app last closed (per server and user), which are remembered as they change."""
@@ -284,7 +334,7 @@ class DesktopApp(QObject):
             lambda names: self.settings.remember_queues(server_url, username, names)
         )
 
-    async def _give_back_memory(self, desk: AgentDesk) -> None:
+    async def _give_back_memory(self, desk: AgentDesk | RealtimeDesk) -> None:
         """Hand freed heap pages back to the system once the first picture is drawn,
         then once a minute: an app open all day stays at its working size."""
         await desk.first_picture()
@@ -350,13 +400,13 @@ class DesktopApp(QObject):
             if status.phase is ConnectionPhase.CONNECTED and self.session is not None:
                 window.show_user(self.session.user)
                 self._spawn(self._refresh_health(window, self.session))
-                if self.agent_desk is not None:
-                    self.agent_desk.resume_events()
+                if self.desk is not None:
+                    self.desk.resume_events()
             elif error is not None:
                 window.show_problem(describe(error))
-            if status.phase is ConnectionPhase.GIVEN_UP and self.agent_desk is not None:
+            if status.phase is ConnectionPhase.GIVEN_UP and self.desk is not None:
                 # Nothing will bring this session back: stop knocking with its socket.
-                self._spawn(self.agent_desk.stop())
+                self._spawn(self.desk.stop())
         self.sig_connection_changed.emit(status)
 
     async def _refresh_health(self, window: MainWindow, session: Session) -> None:

@@ -182,7 +182,7 @@ class PhoneDesk(QObject):
                 self.tr("The server has no outside line: numbers cannot be called.")
             )
             return
-        self.bridge.dial(place.uri, place.headers)
+        self.bridge.dial(place.uri, place.headers, place.credentials)
 
     def _on_dial_number(self, number: str) -> None:
         try:

@@ -133,6 +133,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         pyo3::types::PyTuple::new(m.py(), engine::Strategy::NAMES)?,
     )?;
     m.add("RONA_REASON", engine::RONA_REASON)?;
+    m.add("RATE_MEMORY", engine::RATE_MEMORY)?;
+    m.add("MIN_HANDLED", engine::MIN_HANDLED)?;
     m.add("SOURCE_DIGEST", env!("VAXLA_SOURCE_DIGEST"))?;
     Ok(())
 }

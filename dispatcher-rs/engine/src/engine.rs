@@ -8,6 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::error::{invalid, BatchError, EngineError};
 use crate::event::{AgentSpec, ContactSpec, Event, QueueSpec};
 use crate::num::{SplitMix64, F64};
+use crate::rates::Rates;
 use crate::state::{
     check_levels, check_profile, check_seconds, line_of_mut, Agent, CState, Contact, LineKey,
     Member, Queue, QueueCfg, Status, AHT_ALPHA, PERSONAL_EXCLUSION_S, RONA_REASON,
@@ -120,12 +121,12 @@ impl Engine {
                 reason,
             } => self.set_agent_state(*agent, state, reason, now),
             Event::AddContact(spec) => self.add_contact(spec, now),
-            Event::RemoveContact { contact } => self.remove_contact(*contact),
+            Event::RemoveContact { contact } => self.remove_contact(*contact, now),
             Event::MoveContact {
                 contact,
                 queue,
                 agent,
-            } => self.move_contact(*contact, *queue, *agent),
+            } => self.move_contact(*contact, *queue, *agent, now),
             Event::SetPriority { contact, priority } => self.set_priority(*contact, *priority),
             Event::Accept { contact, agent } => self.accept(*contact, *agent, now),
             Event::Decline { contact, agent } => self.decline(*contact, *agent, now),
@@ -151,6 +152,7 @@ impl Engine {
                 fresh: Vec::new(),
                 rr: None,
                 aht: None,
+                rates: Rates::default(),
             },
         );
         Ok(())
@@ -329,6 +331,7 @@ impl Engine {
             channel,
             requirements,
             since: now - waited,
+            joined: now,
             preferred: spec.preferred_agent,
             pref_until,
             excluded: Vec::new(),
@@ -344,9 +347,10 @@ impl Engine {
         Ok(())
     }
 
-    fn remove_contact(&mut self, cid: u64) -> Result<(), EngineError> {
+    fn remove_contact(&mut self, cid: u64, now: f64) -> Result<(), EngineError> {
         self.waiting_contact(cid)?;
         self.withdraw_all(cid);
+        self.left_line(cid, now, true);
         let c = self.contacts.remove(&cid).expect("checked");
         self.line_mut(c.queue, c.target, c.channel).remove(&c.key());
         Ok(())
@@ -357,6 +361,7 @@ impl Engine {
         cid: u64,
         queue: Option<u64>,
         agent: Option<u64>,
+        now: f64,
     ) -> Result<(), EngineError> {
         if queue.is_some() == agent.is_some() {
             return Err(invalid("a move names exactly one of queue and agent"));
@@ -372,6 +377,7 @@ impl Engine {
             _ => unreachable!("exactly one is set"),
         }
         self.withdraw_all(cid);
+        self.left_line(cid, now, true);
         let (old_q, old_t, ch, key) = {
             let c = &self.contacts[&cid];
             (c.queue, c.target, c.channel, c.key())
@@ -381,6 +387,7 @@ impl Engine {
         c.queue = queue;
         c.target = agent;
         c.last_pos = None;
+        c.joined = now;
         self.enqueue(cid);
         Ok(())
     }
@@ -419,6 +426,7 @@ impl Engine {
         for other in others {
             self.withdraw(cid, other);
         }
+        self.left_line(cid, now, false);
         let c = self.contacts.get_mut(&cid).expect("checked");
         let (q, t, ch, key) = (c.queue, c.target, c.channel, c.key());
         c.offered_to.clear();
@@ -481,6 +489,7 @@ impl Engine {
                 None => handle,
                 Some(aht) => aht + AHT_ALPHA * (handle - aht),
             });
+            q.rates.handled(handle);
         }
         let agent = self
             .agents
@@ -532,6 +541,20 @@ impl Engine {
             )));
         }
         Ok(c)
+    }
+
+    /// A contact leaves its service queue's line, answered or not: the queue learns how
+    /// long it waited there (personal queues learn nothing).
+    fn left_line(&mut self, cid: u64, now: f64, abandoned: bool) {
+        let c = &self.contacts[&cid];
+        if let Some(q) = c.queue {
+            let waited = now - c.joined;
+            self.queues
+                .get_mut(&q)
+                .expect("contacts name queues")
+                .rates
+                .left(waited, abandoned);
+        }
     }
 
     /// The line a contact waits in: its queue's or its agent's, for its channel.

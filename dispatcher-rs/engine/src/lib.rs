@@ -13,6 +13,7 @@ mod event;
 mod matching;
 mod num;
 mod queries;
+mod rates;
 mod state;
 pub mod trace;
 
@@ -21,4 +22,5 @@ pub use error::{BatchError, EngineError};
 pub use event::{AgentSpec, ContactSpec, Event, MembershipSpec, QueueSpec, StepSpec};
 pub use num::SplitMix64;
 pub use queries::{AgentRow, ContactState, QueueRow, Snapshot};
+pub use rates::{qlm_wait, LearnedRates, MIN_HANDLED, RATE_MEMORY};
 pub use state::{Strategy, RONA_REASON};

@@ -3,6 +3,7 @@
 use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::matching::{meets, rules};
+use crate::rates::qlm_wait;
 use crate::state::{line_of, CState, Status};
 
 /// A queue's figures: see `vaxla_dispatcher.reference.QueueRow`.
@@ -74,15 +75,17 @@ impl Engine {
         Ok(rank)
     }
 
-    /// Seconds the contact can still expect to wait: `position × AHT / servers`, or the
-    /// head-of-line wait when there is no AHT yet or nobody works the line.
+    /// Seconds the contact can still expect to wait: in a service queue that has learned
+    /// its rates, the QLm predictor with `position - 1` contacts ahead; otherwise
+    /// `position × AHT / servers`, or the head-of-line wait when there is no AHT yet or
+    /// nobody works the line.
     pub fn estimated_wait(&mut self, contact: u64, now: f64) -> Result<f64, EngineError> {
         let t = self.advance(now)?;
         self.waiting_contact(contact)?;
         let k = self.position(contact)?;
         let c = &self.contacts[&contact];
         let ch = c.channel;
-        let (servers, aht, lines) = match (c.queue, c.target) {
+        let (servers, aht, learned, lines) = match (c.queue, c.target) {
             (Some(qid), _) => {
                 let q = &self.queues[&qid];
                 let (reqs, max_penalty) = rules(c, q, t);
@@ -97,17 +100,18 @@ impl Engine {
                     })
                     .filter(|a| meets(a, &reqs))
                     .count() as u64;
-                (servers, q.aht, &q.lines)
+                (servers, q.aht, q.rates.learned(), &q.lines)
             }
             (None, Some(aid)) => {
                 let owner = &self.agents[&aid];
                 let serves = owner.working() && owner.capacity_on(ch) > 0;
-                (u64::from(serves), owner.aht, &owner.personal)
+                (u64::from(serves), owner.aht, None, &owner.personal)
             }
             (None, None) => unreachable!("a contact is in a queue or a personal queue"),
         };
-        match aht {
-            Some(aht) if servers > 0 => Ok(k as f64 * aht / servers as f64),
+        match (learned, aht) {
+            (Some(r), _) if servers > 0 => Ok(qlm_wait(k - 1, servers, r.service, r.abandon)),
+            (_, Some(aht)) if servers > 0 => Ok(k as f64 * aht / servers as f64),
             _ => {
                 let head = line_of(lines, ch).and_then(|l| l.first());
                 Ok(t - head.expect("the contact itself is in its line").since.0)

@@ -8,6 +8,7 @@ use rustc_hash::FxHashSet;
 use crate::error::{invalid, EngineError};
 use crate::event::{AgentSpec, QueueSpec};
 use crate::num::F64;
+use crate::rates::Rates;
 
 pub const MAX_LEVEL: i64 = 100;
 pub const MAX_CAPACITY: i64 = (1 << 31) - 1;
@@ -183,6 +184,8 @@ pub(crate) struct Queue {
     /// (order, agent) last offered by round robin.
     pub rr: Option<(i64, u64)>,
     pub aht: Option<f64>,
+    /// Service and abandonment rates learned for the wait estimate.
+    pub rates: Rates,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,6 +361,8 @@ pub(crate) struct Contact {
     pub channel: u32,
     pub requirements: Vec<(u64, u8)>,
     pub since: f64,
+    /// When it entered its current queue's line (moves restart it, unlike `since`).
+    pub joined: f64,
     pub preferred: Option<u64>,
     pub pref_until: f64,
     pub excluded: Vec<(u64, f64)>,

@@ -3,8 +3,8 @@
 //! covers the same ground in more detail through Python).
 
 use vaxla_engine::{
-    AgentSpec, ContactSpec, ContactState, Engine, EngineError, Event, MembershipSpec, QueueSpec,
-    StepSpec, RONA_REASON,
+    qlm_wait, AgentSpec, ContactSpec, ContactState, Engine, EngineError, Event, MembershipSpec,
+    QueueSpec, StepSpec, RATE_MEMORY, RONA_REASON,
 };
 
 fn queue(spec: QueueSpec) -> Event {
@@ -501,6 +501,69 @@ fn position_and_estimated_wait() {
     assert_eq!(assign(&mut e, 12.0), [(4, 1)]);
     handle(&mut e, 4, 1, 12.0, 42.0); // AHT 30 + 10
     assert_eq!(e.estimated_wait(3, 42.0), Ok(3.0 * 40.0 / 1.0));
+}
+
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-12 * want.abs()
+}
+
+#[test]
+fn qlm_wait_sums_the_rates_of_leaving() {
+    assert_eq!(qlm_wait(0, 4, 0.25, 9.0), 1.0);
+    assert!(close(qlm_wait(2, 2, 0.5, 0.5), 1.0 + 1.0 / 1.5 + 0.5));
+    assert!(close(qlm_wait(4, 3, 0.1, 0.0), 5.0 / 0.3)); // no abandonment: QL
+}
+
+#[test]
+fn estimated_wait_learns_service_and_abandonment_rates() {
+    let mut e = Engine::new(0);
+    apply(
+        &mut e,
+        vec![
+            queue(QueueSpec::new(1, "longest_idle")),
+            Event::AddAgent(agent(1, &[1])),
+            Event::AddAgent(agent(2, &[1])),
+            ready(1),
+            ready(2),
+        ],
+        0.0,
+    );
+    for i in 0..9 {
+        let t = 100.0 * i as f64;
+        apply(&mut e, vec![contact(100 + i, 1)], t);
+        let offers = assign(&mut e, t);
+        handle(&mut e, offers[0].0, offers[0].1, t, t + 40.0);
+    }
+    apply(&mut e, vec![contact(200, 1), contact(201, 1)], 1000.0);
+    for (c, a) in assign(&mut e, 1000.0) {
+        apply(
+            &mut e,
+            vec![Event::Accept {
+                contact: c,
+                agent: a,
+            }],
+            1000.0,
+        );
+    }
+    apply(&mut e, (300..305).map(|c| contact(c, 1)).collect(), 1000.0);
+    // nine calls: still position × AHT / servers
+    assert_eq!(e.estimated_wait(304, 1000.0), Ok(5.0 * 40.0 / 2.0));
+    apply(&mut e, vec![Event::RemoveContact { contact: 300 }], 1030.0);
+    apply(&mut e, vec![Event::EndContact { contact: 200 }], 1040.0);
+    let offers = assign(&mut e, 1040.0);
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].0, 301);
+    let accept = Event::Accept {
+        contact: 301,
+        agent: offers[0].1,
+    };
+    apply(&mut e, vec![accept], 1040.0);
+    let keep = 1.0 - 1.0 / RATE_MEMORY;
+    let rate = 2.0 / 40.0;
+    let theta = keep / (30.0 * keep + 40.0);
+    let want = 1.0 / rate + 1.0 / (rate + theta) + 1.0 / (rate + 2.0 * theta);
+    let got = e.estimated_wait(304, 1040.0).expect("waiting");
+    assert!(close(got, want), "{got} != {want}");
 }
 
 #[test]

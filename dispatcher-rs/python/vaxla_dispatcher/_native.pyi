@@ -5,10 +5,12 @@ from typing import final
 
 from vaxla_dispatcher.reference import AgentRow, QueueRow
 
-__all__ = ["RONA_REASON", "SOURCE_DIGEST", "STRATEGIES", "Engine"]
+__all__ = ["MIN_HANDLED", "RATE_MEMORY", "RONA_REASON", "SOURCE_DIGEST", "STRATEGIES", "Engine"]
 
 STRATEGIES: tuple[str, ...]
 RONA_REASON: str
+RATE_MEMORY: float
+MIN_HANDLED: int
 SOURCE_DIGEST: str
 
 @final

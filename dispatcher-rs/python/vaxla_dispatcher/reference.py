@@ -41,12 +41,24 @@ The rules, in one place (``engine/src/lib.rs`` implements the same):
   looks only at those.
 * ``position`` is 1-based among the not-yet-answered contacts of the same line and never
   grows for a contact unless its own priority changed or it was moved.
-* ``estimated_wait``: the queue-length predictor ``position × AHT / s`` (AHT: exponentially
-  weighted mean handle time, talk plus wrap-up, observed in the queue; ``s``: working
-  members within the contact's current tier limit, with its current skills and capacity
-  on its channel; exclusions and sticky reservations are not counted), falling back to
-  head-of-line (the elapsed wait of the first contact in the line) when there is no AHT
-  yet or nobody works the queue.
+* ``estimated_wait``: in a service queue, Ibrahim and Whitt's queue-length predictor with
+  abandonment (QLm): with ``n = position - 1`` contacts ahead, ``s`` servers, service rate
+  ``μ`` and abandonment rate ``θ``, the expected wait is the sum over ``i = 0..n`` of
+  ``1 / (s·μ + i·θ)``. ``s``: working members within the contact's current tier limit,
+  with its current skills and capacity on its channel (exclusions and sticky reservations
+  are not counted). The queue learns ``μ`` and ``θ`` from its own events, as
+  exponentially weighted sums in which each observation's weight shrinks by
+  ``1 - 1/RATE_MEMORY`` per later one of its kind: ``μ = handled / handle time`` over the
+  contacts that ended (talk plus wrap-up), and ``θ = abandoned / time waited`` (the
+  censored-exponential maximum-likelihood estimate) over the contacts that left the
+  line — answered (waited until accepted) or not (removed or moved elsewhere: abandoned,
+  in the estimate's sense). The time waited is counted from when the contact entered this
+  queue's line. ``θ`` is 0 before anyone has left the line.
+  Until ``MIN_HANDLED`` contacts of the queue have ended (and in personal queues
+  always), the estimate falls back to ``position × AHT / s`` (AHT: exponentially
+  weighted mean handle time, factor ``AHT_ALPHA``), and to head-of-line (the elapsed
+  wait of the first contact in the line) when there is no AHT yet or nobody works the
+  queue (``s = 0``).
 """
 
 from __future__ import annotations
@@ -77,6 +89,9 @@ MAX_I64 = (1 << 63) - 1
 MAX_LEVEL = 100
 MAX_CAPACITY = (1 << 31) - 1
 AHT_ALPHA = 0.2
+RATE_MEMORY = 500.0
+_KEEP = 1.0 - 1.0 / RATE_MEMORY
+MIN_HANDLED = 10
 PERSONAL_EXCLUSION_S = 30.0
 _MASK64 = (1 << 64) - 1
 
@@ -159,6 +174,45 @@ def _levels(value: Any, what: str) -> dict[int, int]:
     }
 
 
+def qlm_wait(ahead: int, servers: int, service: float, abandon: float) -> float:
+    """Ibrahim and Whitt's QLm: the expected wait with ``ahead`` contacts before, the sum
+    over ``i = 0..ahead`` of ``1 / (servers·service + i·abandon)``."""
+    rate = servers * service
+    total = 0.0
+    for i in range(ahead + 1):
+        total += 1.0 / (rate + i * abandon)
+    return total
+
+
+class _Rates:
+    """A queue's learned service and abandonment rates (see ``estimated_wait`` above)."""
+
+    __slots__ = ("abandoned", "ended", "handle_s", "handled", "waited_s")
+
+    def __init__(self) -> None:
+        self.ended = 0  # contacts ended, unweighted
+        self.handled = 0.0
+        self.handle_s = 0.0
+        self.abandoned = 0.0
+        self.waited_s = 0.0
+
+    def add_handled(self, handle_s: float) -> None:
+        self.ended += 1
+        self.handled = self.handled * _KEEP + 1.0
+        self.handle_s = self.handle_s * _KEEP + handle_s
+
+    def add_left(self, waited_s: float, abandoned: bool) -> None:
+        self.abandoned = self.abandoned * _KEEP + (1.0 if abandoned else 0.0)
+        self.waited_s = self.waited_s * _KEEP + waited_s
+
+    def learned(self) -> tuple[float, float] | None:
+        """(μ, θ) per second, or None until enough is known."""
+        if self.ended < MIN_HANDLED or self.handle_s <= 0.0:
+            return None
+        abandon = self.abandoned / self.waited_s if self.waited_s > 0.0 else 0.0
+        return self.handled / self.handle_s, abandon
+
+
 class _QueueConfig:
     __slots__ = (
         "autopause",
@@ -223,7 +277,18 @@ class _AgentProfile:
 
 
 class _Queue:
-    __slots__ = ("aht", "cfg", "free", "fresh", "id", "lines", "members", "quiet", "rr")
+    __slots__ = (
+        "aht",
+        "cfg",
+        "free",
+        "fresh",
+        "id",
+        "lines",
+        "members",
+        "quiet",
+        "rates",
+        "rr",
+    )
 
     def __init__(self, qid: int, cfg: _QueueConfig) -> None:
         self.id = qid
@@ -239,6 +304,7 @@ class _Queue:
         self.fresh: dict[str, set[int]] = {}
         self.rr: tuple[int, int] | None = None  # (order, agent) last offered by round robin
         self.aht: float | None = None
+        self.rates = _Rates()
 
 
 class _Agent:
@@ -289,6 +355,7 @@ class _Contact:
         "channel",
         "excluded",
         "id",
+        "joined",
         "last_pos",
         "offered_to",
         "pref_until",
@@ -311,6 +378,7 @@ class _Contact:
         self.channel = "voice"
         self.requirements: dict[int, int] = {}
         self.since = 0.0
+        self.joined = 0.0  # entered its current queue's line (moves restart it)
         self.preferred: int | None = None
         self.pref_until = 0.0
         self.excluded: dict[int, float] = {}
@@ -489,6 +557,7 @@ class Engine:
         c.channel = channel
         c.requirements = requirements
         c.since = now - waited
+        c.joined = now
         c.preferred = preferred
         c.pref_until = pref_until
         self._contacts[cid] = c
@@ -497,6 +566,7 @@ class Engine:
     def _remove_contact(self, ev: Any, now: float) -> None:
         c = self._waiting_contact(_id(ev.contact, "contact"))
         self._withdraw_all(c)
+        self._left_line(c, now, abandoned=True)
         self._line(c).remove(c.key())
         del self._contacts[c.id]
 
@@ -513,8 +583,9 @@ class Engine:
             assert aid is not None
             self._agent(aid)
         self._withdraw_all(c)
+        self._left_line(c, now, abandoned=True)
         self._line(c).remove(c.key())
-        c.queue, c.target, c.last_pos = qid, aid, None
+        c.queue, c.target, c.last_pos, c.joined = qid, aid, None, now
         self._enqueue(c)
 
     def _set_priority(self, ev: Any, now: float) -> None:
@@ -538,6 +609,7 @@ class Engine:
         c, agent = self._offered(ev)
         for other in sorted(c.offered_to - {agent.id}):
             self._withdraw(c, self._agents[other])
+        self._left_line(c, now, abandoned=False)
         self._line(c).remove(c.key())
         c.offered_to.clear()
         agent.offers.discard(c.id)
@@ -578,6 +650,7 @@ class Engine:
         handle = talk + wrap
         if q is not None:
             q.aht = handle if q.aht is None else q.aht + AHT_ALPHA * (handle - q.aht)
+            q.rates.add_handled(handle)
         agent.aht = handle if agent.aht is None else agent.aht + AHT_ALPHA * (handle - agent.aht)
         if agent.working() and wrap > 0.0:
             until = now + wrap
@@ -619,6 +692,11 @@ class Engine:
     def _check_memberships(self, profile: _AgentProfile) -> None:
         for qid in profile.memberships:
             self._queue(qid)
+
+    def _left_line(self, c: _Contact, now: float, *, abandoned: bool) -> None:
+        """``c`` leaves its line: a service queue learns how long it waited there."""
+        if c.queue is not None:
+            self._queues[c.queue].rates.add_left(now - c.joined, abandoned)
 
     def _line(self, c: _Contact) -> SortedList:
         if c.queue is not None:
@@ -995,12 +1073,16 @@ class Engine:
                 if all(skills.get(s, 0) >= lvl for s, lvl in reqs):
                     servers += 1
             aht = q.aht
+            learned = q.rates.learned()
         else:
             assert c.target is not None
             owner = self._agents[c.target]
             servers = 1 if owner.working() and owner.profile.capacity.get(c.channel, 0) else 0
             aht = owner.aht
+            learned = None
         line = self._line(c)
+        if learned is not None and servers > 0:
+            return qlm_wait(k - 1, servers, learned[0], learned[1])
         if aht is not None and servers > 0:
             return k * aht / servers
         head_since: float = line[0][1]

@@ -54,6 +54,18 @@ class ClassifyRequest(WireModel):
     code: str = Field(min_length=1, max_length=64)
 
 
+class AgentCall(WireModel):
+    """The contact an agent talks with (busy) or is being offered, ``since`` it answered
+    (or was rung). ``queue`` is None for an outbound call. The caller's number is not
+    here: colleagues see each other's states; an offer (``OfferMade``) carries it to
+    those who may see it."""
+
+    contact_id: int
+    queue: QueueRef | None
+    direction: Literal["inbound", "outbound"]
+    since: datetime
+
+
 class AgentState(WireModel):
     """An agent now: its state, the queues it is logged in to and those it may join."""
 
@@ -66,6 +78,10 @@ class AgentState(WireModel):
     member_of: list[QueueRef]
     last_contact: int | None = None
     wrap_up_until: datetime | None = None
+    state_since: datetime | None = None
+    """When it entered ``state``; None when the server did not see that happen (the
+    state it had at the server's start)."""
+    call: AgentCall | None = None
 
 
 class QueueState(WireModel):

@@ -14,7 +14,10 @@ server accepts it only while that session is open (not logged out or expired).
 import hashlib
 import hmac
 import re
+from datetime import datetime
 from typing import Final
+
+from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
@@ -26,16 +29,33 @@ class InvalidSessionHeader(ValueError):
     """The header is missing, malformed, or was not made with this session's key."""
 
 
+class SipCredentials(WireModel):
+    """Digest credentials for the SIP front, short-lived, made for one agent: the front
+    challenges (407) every INVITE that does not come from a trunk, and lets through only
+    those that answer with these. ``username`` is ``EXPIRY:AGENT_ID`` (a Unix time) and
+    ``password`` an HMAC of it under a secret only the server and its front know
+    (Kamailio's ``auth_ephemeral``), so the front checks them without asking the
+    server."""
+
+    realm: str
+    username: str
+    password: str = Field(repr=False)
+    expires_at: datetime
+
+
 class AgentPhone(WireModel):
     """Where the agent's softphone sends its outbound calls (``GET /agent/phone``).
 
-    ``sip_uri`` is the media worker's address (``sip:HOST:PORT``); the number to call
-    goes in the user part. ``outside_calls`` is false when the server has no outside
-    gateway: the worker would refuse every number (503)."""
+    ``sip_uri`` is the SIP front's address (``sip:HOST:PORT``); the number to call goes
+    in the user part. ``outside_calls`` is false when the server has no outside
+    gateway: the worker would refuse every number (503). ``credentials`` answer the
+    front's challenge (``None`` on a server that takes no calls); fetch them again for
+    a call after ``expires_at``."""
 
     sip_uri: str | None
     outside_calls: bool
     header: str = SESSION_HEADER
+    credentials: SipCredentials | None = None
 
 
 def _mac(key: str, agent_id: int, number: str) -> str:

@@ -5,11 +5,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
 from vaxla_server.api.limits import BodyLimit
 from vaxla_server.api.routers import routers
+from vaxla_server.api.store_refusal import store_refusal
 from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.events.routes import close_feed
@@ -60,6 +62,7 @@ def create_app(
     )
     app.state.services = services
     app.add_middleware(BodyLimit)  # before routing and authentication: 413, not 401
+    app.add_exception_handler(OperationalError, store_refusal(store))
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -15,14 +15,17 @@ import ipaddress
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from vaxla_protocol.outbound import SipCredentials
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.centre import follow_offers
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
+from vaxla_server.media.credentials import agent_credentials
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
@@ -52,8 +55,9 @@ class TelephonySettings:
     """The address SIP and RTP are on."""
     trunks: tuple[Network, ...] = LOOPBACK
     """Networks calls are accepted from (``--trunk``), besides the stored trunks'
-    addresses; others are answered 403 by the front, except an agent's outbound call
-    with its session header."""
+    addresses; an INVITE from anywhere else is challenged (407) by the front and reaches
+    a worker only as an agent's outbound call, with the agent's credentials and session
+    header."""
     outside_gateway: str | None = None
     """SIP URI (``sip:host[:port]``) outside numbers are called through when no stored
     trunk carries outside calls; ``None``: none."""
@@ -143,6 +147,10 @@ class Telephony:
             log.exception("the call flow keeps the previous configuration after %s", change)
             return
         self.flow.notify_changed()
+
+    def agent_credentials(self, agent_id: int, now: datetime) -> SipCredentials:
+        """Credentials the front takes from ``agent_id``'s phone for the next hour."""
+        return agent_credentials(self.front.settings.agent_secret, agent_id, now)
 
     @property
     def front_address(self) -> str:

@@ -131,3 +131,90 @@ def test_a_sip_contact_that_is_not_a_sip_uri_is_refused_and_changes_nothing(
         assert refused.status_code == 422, contact
         assert "sip_contact" in refused.text
     assert running.centre.session_of(running.ids["anna"]) is None
+
+
+def test_a_supervisors_actions_on_an_agent_are_logged_with_who_did_them(running: Centre) -> None:
+    api, centre = running.api, running.centre
+    anna, sofia_id = running.ids["anna"], running.ids["sofia"]
+    sofia = running.token("sofia")
+    api.request("POST", f"{AGENT}/login", token=running.token("anna"), json={})
+    api.request("POST", f"{AGENT}/pause", token=running.token("anna"), json={"reason": "lunch"})
+    assert api.request("POST", f"{AGENTS}/{anna}/ready", token=sofia).json()["state"] == (
+        "available"
+    )
+    assert (
+        api.request("POST", f"{AGENTS}/{anna}/pause", token=sofia, json={"reason": "lunch"}).json()[
+            "state"
+        ]
+        == "paused"
+    )
+    assert api.request("POST", f"{AGENTS}/{anna}/logout", token=sofia).json()["state"] == (
+        "offline"
+    )
+    kinds = [EventKind.AGENT_PAUSED, EventKind.AGENT_READY, EventKind.AGENT_LOGGED_OUT]
+    by = [(logged.event.kind, logged.event.by_user) for logged in centre.log.read(kinds=kinds)]  # type: ignore[union-attr]
+    assert by == [
+        (EventKind.AGENT_READY, None),  # anna's own log-in makes her ready
+        (EventKind.AGENT_PAUSED, None),  # her own pause
+        (EventKind.AGENT_READY, sofia_id),
+        (EventKind.AGENT_PAUSED, sofia_id),
+        (EventKind.AGENT_LOGGED_OUT, sofia_id),
+        (EventKind.AGENT_LOGGED_OUT, sofia_id),
+    ]
+
+
+def test_a_supervisors_refused_action_says_why_and_changes_nothing(running: Centre) -> None:
+    api, centre = running.api, running.centre
+    anna, sofia = running.ids["anna"], running.token("sofia")
+    before = len(centre.log.read())
+    for path, body in (("ready", None), ("pause", {"reason": "lunch"}), ("logout", None)):
+        refused = api.request("POST", f"{AGENTS}/{anna}/{path}", token=sofia, json=body)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"] == "agent 'anna' is not logged in"
+    api.request("POST", f"{AGENT}/login", token=running.token("anna"), json={})
+    after_login = len(centre.log.read())
+    bad = api.request("POST", f"{AGENTS}/{anna}/pause", token=sofia, json={"reason": "nap"})
+    assert bad.status_code == 422
+    assert "'nap' is not an active pause reason" in bad.json()["detail"]
+    assert len(centre.log.read()) == after_login > before
+    assert api.request("GET", AGENT, token=running.token("anna")).json()["state"] == "available"
+
+
+def test_an_agents_state_says_since_when_and_its_current_call(running: Centre) -> None:
+    api, centre, clock = running.api, running.centre, running.clock
+    anna, sofia = running.ids["anna"], running.token("sofia")
+
+    def anna_now() -> AgentState:
+        every = [state(a) for a in api.request("GET", AGENTS, token=sofia).json()]
+        return next(a for a in every if a.agent_id == anna)
+
+    assert anna_now().state_since is None  # offline since before this server ran
+    logged_in_at = clock()
+    api.request("POST", f"{AGENT}/login", token=running.token("anna"), json={})
+    clock.advance(seconds=30)
+    assert anna_now().state == "available"
+    assert anna_now().state_since == logged_in_at
+    assert anna_now().call is None
+
+    contact = centre.enter("100", "+46700000001")
+    centre.queue(contact, running.ids["support"])
+    offered = anna_now()
+    assert offered.state == "offered" and offered.state_since == clock()
+    assert offered.call is not None and offered.call.contact_id == contact
+    assert offered.call.queue is not None and offered.call.queue.name == "Support"
+    clock.advance(seconds=4)
+    answered_at = clock()
+    centre.answered(contact, anna)
+    clock.advance(seconds=50)
+    busy = anna_now()
+    assert busy.state == "busy" and busy.state_since == answered_at
+    assert busy.call is not None
+    assert (busy.call.contact_id, busy.call.direction, busy.call.since) == (
+        contact,
+        "inbound",
+        answered_at,
+    )
+    centre.ended(contact, "caller")
+    wrap_up = anna_now()
+    assert wrap_up.state == "wrap_up" and wrap_up.state_since == clock()
+    assert wrap_up.call is None

@@ -4,6 +4,7 @@ real Kamailio and workers is in tests/e2e/test_outbound_calls.py)."""
 
 import asyncio
 import dataclasses
+import functools
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,9 +16,11 @@ from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
 from vaxla_server.media.trunks import OutsideLine
+from vaxla_server.media.credentials import agent_credentials
 from vaxla_server.telephony import TelephonySettings
 
 PHONE = f"{API_PREFIX}/agent/phone"
+SECRET = "the front's secret"
 
 
 def test_without_telephony_there_is_nowhere_to_send_calls(running: Centre) -> None:
@@ -41,8 +44,12 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
     )
     services = running.api.app.state.services
     line = OutsideLine.of_gateway("sip:gw")
-    trunks = SimpleNamespace(outside_line=lambda: line)
-    front: Any = SimpleNamespace(front_address=worker, settings=settings, trunks=trunks)
+    front: Any = SimpleNamespace(
+        front_address=worker,
+        settings=settings,
+        trunks=SimpleNamespace(outside_line=lambda: line),
+        agent_credentials=functools.partial(agent_credentials, SECRET),
+    )
     running.api.app.state.services = dataclasses.replace(services, telephony=front)
     token = running.token("anna")
 
@@ -58,6 +65,8 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
     assert response.status_code == 200, response.text
     phone = AgentPhone.model_validate(response.json())
     assert phone.outside_calls
+    # The credentials the front takes from anna's phone for the next hour.
+    assert phone.credentials == agent_credentials(SECRET, running.ids["anna"], running.clock())
     return phone.sip_uri
 
 

@@ -36,6 +36,24 @@ def test_an_oversized_body_without_a_token_gets_413_before_401(tmp_path: Path) -
     assert login.status_code == 413 and "(1 MiB)" in login.json()["detail"]
 
 
+def test_a_chunked_body_too_large_for_a_json_route_gets_413(tmp_path: Path) -> None:
+    """The route reads its JSON body and fails at the cut (FastAPI answers that 400,
+    "error parsing the body"): the sender is told 413, the body's real fault."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 65536
+
+    async def request() -> httpx.Response:
+        with open_store(data_dir=tmp_path) as store:
+            transport = httpx.ASGITransport(app=create_app(store))
+            async with httpx.AsyncClient(transport=transport, base_url="http://vaxla.test") as c:
+                return await c.post("/api/v1/auth/login", content=chunks())
+
+    answer = asyncio.run(request())
+    assert answer.status_code == 413 and "(1 MiB)" in answer.json()["detail"]
+
+
 def test_a_chunked_body_is_cut_off_at_the_limit() -> None:
     """No Content-Length: the body is counted as it is read, and the app never sees more
     than the limit."""

@@ -413,3 +413,45 @@ def test_callers_waiting_when_the_last_agent_logs_out_overflow(sqlite_store: Sto
     assert site.worker.played["w1-1"][-1] == "nobody_logged_in"
     ended = site.events(0)[-1].event
     assert isinstance(ended, Ended) and ended.cause == "nobody_logged_in"
+
+
+def _played_while_waiting(store: Store, keys: list[tuple[float, str]]) -> list[str]:
+    """A caller waits in Support with nobody to answer; after each pause of the given
+    seconds it presses the key (none for ""), then hangs up. What its worker played."""
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("200")
+        for seconds, key in keys:
+            await site.advance(seconds)
+            if key:
+                site.worker.press(call, key)
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    return run(store, scenario).worker.played["w1-1"]
+
+
+def test_hash_switches_the_repeated_message_between_wait_and_position(
+    sqlite_store: Store,
+) -> None:
+    # the first message, then the repeated one (the position); # at 35 s: the wait at
+    # once and in the next repeat; # at 80 s: the position at once and again
+    played = _played_while_waiting(sqlite_store, [(35, "#"), (45, "#"), (45, "")])
+    assert played[:3] == ["queue_first", "press_star_for_position", "press_hash_to_choose"]
+    to_wait, to_position = played.index("repeat_wait"), played.index("repeat_position")
+    assert "you_are_number" in played[:to_wait]
+    assert "estimated_wait_about" not in played[:to_wait]
+    chose_wait = played[to_wait:to_position]
+    assert chose_wait.count("estimated_wait_about") == 2, chose_wait
+    assert "you_are_number" not in chose_wait
+    assert "you_are_number" in played[to_position:]
+    assert "estimated_wait_about" not in played[to_position:]
+
+
+def test_hash_during_the_first_message_chooses_the_wait(sqlite_store: Store) -> None:
+    played = _played_while_waiting(sqlite_store, [(1, "#"), (40, "")])
+    after = played[played.index("repeat_wait") :]
+    assert after[1] == "estimated_wait_about"
+    assert after.count("estimated_wait_about") == 2 and "you_are_number" not in after

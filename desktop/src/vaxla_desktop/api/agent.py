@@ -25,6 +25,13 @@ _PARKED = TypeAdapter(list[ParkedContact])
 _PARKED_ONE = TypeAdapter(ParkedContact)
 
 
+async def active_pause_reasons(client: ServerClient) -> list[PauseReasonItem]:
+    """The pause reasons in use (every role may read them: agents pause themselves,
+    supervisors pause agents)."""
+    data = await client.call("GET", "/config/pause-reasons")
+    return [item for item in client.parse(_PAUSE_REASONS, data, "pause reasons") if item.active]
+
+
 class AgentApi:
     """``/agent`` and the configuration lists an agent may read, over one client."""
 
@@ -60,12 +67,7 @@ class AgentApi:
         )
 
     async def pause_reasons(self) -> list[PauseReasonItem]:
-        data = await self._client.call("GET", "/config/pause-reasons")
-        return [
-            item
-            for item in self._client.parse(_PAUSE_REASONS, data, "pause reasons")
-            if item.active
-        ]
+        return await active_pause_reasons(self._client)
 
     async def classification_codes(self) -> list[ClassificationCodeItem]:
         data = await self._client.call("GET", "/config/classification-codes")

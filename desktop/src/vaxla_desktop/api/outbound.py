@@ -1,5 +1,6 @@
 """Outbound calls (R1): where the server takes the softphone's calls to numbers
-(``GET /agent/phone``) and the ``X-Vaxla-Session`` header that lets them through.
+(``GET /agent/phone``), the credentials its SIP front asks for and the
+``X-Vaxla-Session`` header that lets them through.
 
 The header is made here from the session's bearer token and the agent's id for the one
 number called (:mod:`vaxla_protocol.outbound`); the token itself never goes over SIP.
@@ -13,15 +14,17 @@ from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.client import ServerClient
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.offers import session_key
-from vaxla_protocol.outbound import AgentPhone, session_header
+from vaxla_protocol.outbound import AgentPhone, SipCredentials, session_header
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """How to call a number: the SIP URI and the headers to send with the INVITE."""
+    """How to call a number: the SIP URI, the headers to send with the INVITE and the
+    credentials that answer the SIP front's challenge."""
 
     uri: str
     headers: dict[str, str]
+    credentials: SipCredentials | None = None
 
 
 def placement(phone: AgentPhone, key: str, agent_id: int, number: str) -> Placement | None:
@@ -30,7 +33,11 @@ def placement(phone: AgentPhone, key: str, agent_id: int, number: str) -> Placem
     if phone.sip_uri is None:
         return None
     host = phone.sip_uri.split(":", 1)[1]
-    return Placement(f"sip:{number}@{host}", {phone.header: session_header(key, agent_id, number)})
+    return Placement(
+        f"sip:{number}@{host}",
+        {phone.header: session_header(key, agent_id, number)},
+        phone.credentials,
+    )
 
 
 class OutboundApi:

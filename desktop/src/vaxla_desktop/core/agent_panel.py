@@ -7,12 +7,11 @@ wait of the longest-waiting caller — are computed against the injectable clock
 the last event, never by asking the server again.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Flag, auto
 
-from vaxla_protocol.agent import AgentState, QueueState
+from vaxla_desktop.core.queue_picture import Clock, QueueFigures, QueuePicture, system_clock
+from vaxla_protocol.agent import AgentState
 from vaxla_protocol.control import ParkedChanged, ParkedContact
 from vaxla_protocol.events import (
     AgentStateChanged,
@@ -21,12 +20,6 @@ from vaxla_protocol.events import (
     Welcome,
 )
 
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
 
 class Changed(Flag):
     NOTHING = 0
@@ -34,16 +27,6 @@ class Changed(Flag):
     COLLEAGUES = auto()
     QUEUES = auto()
     PARKED = auto()
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFigures:
-    """A queue as the panel shows it: the last snapshot, its longest wait brought up to
-    now, and whether the agent is a member (its "group") or not."""
-
-    state: QueueState
-    mine: bool
-    longest_wait_s: float
 
 
 class PanelState:
@@ -57,8 +40,7 @@ class PanelState:
     def _reset(self) -> None:
         self.me: AgentState | None = None
         self.colleagues: dict[int, AgentState] = {}
-        self._queues: list[QueueState] = []
-        self._snapshot_at: datetime | None = None
+        self._picture = QueuePicture(self._clock)
         self.pictured = False
         """Whether the first snapshot came: every state the server had came before it."""
         self.parked: list[ParkedContact] = []
@@ -82,8 +64,7 @@ class PanelState:
                 self.colleagues[agent.agent_id] = agent
                 return Changed.COLLEAGUES
             case QueueSnapshot(queues=queues):
-                self._queues = sorted(queues, key=lambda queue: queue.name.casefold())
-                self._snapshot_at = self._clock()
+                self._picture.take(queues)
                 self.pictured = True
                 return Changed.QUEUES | Changed.ME
             case ParkedChanged(agent_id=agent_id, contacts=contacts) if self._is_me(agent_id):
@@ -154,16 +135,7 @@ class PanelState:
     def queues(self) -> list[QueueFigures]:
         """Every queue of the last snapshot, mine first, with their waits up to now."""
         member = {queue.id for queue in self.me.member_of} if self.me is not None else set()
-        aged = self._seconds_since_snapshot()
-        figures = [
-            QueueFigures(
-                state=queue,
-                mine=queue.id in member,
-                longest_wait_s=queue.longest_wait_s + aged if queue.waiting else 0.0,
-            )
-            for queue in self._queues
-        ]
-        return sorted(figures, key=lambda figure: not figure.mine)
+        return sorted(self._picture.figures(member), key=lambda figure: not figure.mine)
 
     def waiting_in_my_queues(self) -> int:
         return sum(figure.state.waiting for figure in self.queues() if figure.mine)
@@ -176,8 +148,3 @@ class PanelState:
         if self._parked_at is None:
             return contact.wait_s
         return contact.wait_s + max(0.0, (self._clock() - self._parked_at).total_seconds())
-
-    def _seconds_since_snapshot(self) -> float:
-        if self._snapshot_at is None:
-            return 0.0
-        return max(0.0, (self._clock() - self._snapshot_at).total_seconds())

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from vaxla_desktop.core.phone_events import SoftphoneEvent
 from vaxla_desktop.sip.audio import AudioChoice, AudioDevice
 from vaxla_desktop.sip.softphone import KeySource, Softphone, SoftphoneError
+from vaxla_protocol.outbound import SipCredentials
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,13 @@ class SoftphoneBridge(QObject):
     def send_dtmf(self, call: int, digits: str) -> None:
         self._do("DTMF", lambda: self.softphone.send_dtmf(call, digits))
 
-    def dial(self, uri: str, headers: Mapping[str, str] | None = None) -> None:
-        self._do("dial", lambda: self.softphone.dial(uri, headers))
+    def dial(
+        self,
+        uri: str,
+        headers: Mapping[str, str] | None = None,
+        credentials: SipCredentials | None = None,
+    ) -> None:
+        self._do("dial", lambda: self.softphone.dial(uri, headers, credentials))
 
     def set_ringing(self, ringing: bool) -> None:
         self.softphone.set_ringing(ringing)

@@ -42,6 +42,7 @@ from vaxla_desktop.sip.portaudio import (
 )
 from vaxla_desktop.sip.sound_port import CallSoundPort, SoundFactory, retire
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
+from vaxla_protocol.outbound import SipCredentials
 
 __all__ = [
     "AudioRouteChanged",
@@ -220,11 +221,10 @@ class Softphone:
             self._ring_on = False
             info = self._endpoint.transportGetInfo(self._transport)
             self.address: str = info.localName  # "HOST:PORT"
-            account = pj.AccountConfig()
-            account.idUri = f"sip:{user}@{self.address}"
-            account.regConfig.registrarUri = ""
+            self._user = user
+            self._credentials: SipCredentials | None = None
             self._account = _Account(self)
-            self._account.create(account, True)
+            self._account.create(self._account_config(), True)
         except pj.Error as error:
             self._close_sound()
             self._endpoint.libDestroy()
@@ -232,6 +232,27 @@ class Softphone:
             raise SoftphoneError(f"the softphone could not start: {error.info()}") from None
         self.contact = f"sip:{user}@{self.address}"
         log.info("softphone listening at %s", self.contact)
+
+    def _account_config(self) -> Any:
+        """The account: no registration; digest credentials once the server gave some."""
+        account = pj.AccountConfig()
+        account.idUri = f"sip:{self._user}@{self.address}"
+        account.regConfig.registrarUri = ""
+        if self._credentials is not None:
+            given = self._credentials
+            account.sipConfig.authCreds.append(
+                pj.AuthCredInfo("digest", given.realm, given.username, 0, given.password)
+            )
+        return account
+
+    def _use_credentials(self, credentials: SipCredentials) -> None:
+        if credentials == self._credentials:
+            return
+        self._credentials = credentials
+        try:
+            self._account.modify(self._account_config())
+        except pj.Error as error:
+            raise SoftphoneError(f"the SIP credentials were not taken: {error.info()}") from None
 
     # Driving
 
@@ -283,9 +304,17 @@ class Softphone:
         other = self._existing(consultation)
         self._op(call, lambda c: c.xferReplaces(other, pj.CallOpParam(True)))
 
-    def dial(self, uri: str, headers: Mapping[str, str] | None = None) -> int:
+    def dial(
+        self,
+        uri: str,
+        headers: Mapping[str, str] | None = None,
+        credentials: SipCredentials | None = None,
+    ) -> int:
         """Call ``uri`` (a ``sip:`` URI) with extra SIP ``headers`` (an outbound call's
-        ``X-Vaxla-Session``); the number of the new call."""
+        ``X-Vaxla-Session``), answering a challenge with ``credentials`` (the server's
+        for this call: they replace any given before); the number of the new call."""
+        if credentials is not None:
+            self._use_credentials(credentials)
         number = next(self._numbers)
         call = _Call(self, number, self._account, pj.PJSUA_INVALID_ID)
         param = pj.CallOpParam(True)

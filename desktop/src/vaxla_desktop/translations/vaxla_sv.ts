@@ -143,14 +143,6 @@
         <translation>Läget just nu</translation>
     </message>
     <message>
-        <source>Message</source>
-        <translation>Meddelande</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>Notering</translation>
-    </message>
-    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>
@@ -236,6 +228,45 @@
     <message>
         <source>Logged out</source>
         <translation>Utloggad</translation>
+    </message>
+</context>
+<context>
+    <name>AgentTableModel</name>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Time in state</source>
+        <translation>Tid i status</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>Call&apos;s queue</source>
+        <translation>Samtalets kö</translation>
+    </message>
+    <message>
+        <source>Call time</source>
+        <translation>Samtalstid</translation>
+    </message>
+    <message>
+        <source>Logged in to</source>
+        <translation>Inloggad i</translation>
+    </message>
+    <message>
+        <source>Outbound call</source>
+        <translation>Utgående samtal</translation>
+    </message>
+    <message>
+        <source>Inbound call</source>
+        <translation>Inkommande samtal</translation>
     </message>
 </context>
 <context>
@@ -395,6 +426,14 @@
 </context>
 <context>
     <name>DesktopApp</name>
+    <message>
+        <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
+        <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+    </message>
+    <message>
+        <source>The administration mode is not in this version yet: here you see the queues and the agents, read-only.</source>
+        <translation>Administrationsläget finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+    </message>
     <message>
         <source>The phone could not start: {0}</source>
         <translation>Telefonen kunde inte starta: {0}</translation>
@@ -672,6 +711,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Something went wrong talking to the server.</source>
         <translation>Något gick fel i kontakten med servern.</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notering</translation>
     </message>
 </context>
 <context>
@@ -982,8 +1032,162 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Servicenivå</translation>
     </message>
     <message>
+        <source>Goal</source>
+        <translation>Mål</translation>
+    </message>
+    <message>
         <source>Answered within the goal today, of the calls offered today</source>
         <translation>Besvarade inom målet i dag, av samtalen som erbjudits i dag</translation>
+    </message>
+    <message>
+        <source>The service goal: this share answered within these seconds</source>
+        <translation>Servicemålet: så stor andel besvarad inom så många sekunder</translation>
+    </message>
+    <message>
+        <source>{0:.0f} % in {1:.0f} s</source>
+        <translation>{0:.0f} % inom {1:.0f} s</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTile</name>
+    <message>
+        <source>Callers waiting</source>
+        <translation>Uppringare som väntar</translation>
+    </message>
+    <message>
+        <source>Queue {0}</source>
+        <translation>Kö {0}</translation>
+    </message>
+    <message>
+        <source>{0} waiting</source>
+        <translation>{0} väntar</translation>
+    </message>
+    <message>
+        <source>Longest wait {0}</source>
+        <translation>Längsta väntetid {0}</translation>
+    </message>
+    <message>
+        <source>Service level {0} (goal {1:.0f} % in {2:.0f} s)</source>
+        <translation>Servicenivå {0} (mål {1:.0f} % inom {2:.0f} s)</translation>
+    </message>
+    <message>
+        <source>Today: {0} answered, {1} abandoned</source>
+        <translation>I dag: {0} besvarade, {1} avbrutna</translation>
+    </message>
+    <message>
+        <source>Ready {0} · on a call {1} · wrap-up {2} · paused {3}</source>
+        <translation>Redo {0} · i samtal {1} · efterarbete {2} · paus {3}</translation>
+    </message>
+    <message>
+        <source>Waits longer than the goal</source>
+        <translation>Väntar längre än målet</translation>
+    </message>
+    <message>
+        <source>Below the service goal</source>
+        <translation>Under servicemålet</translation>
+    </message>
+</context>
+<context>
+    <name>RealtimeView</name>
+    <message>
+        <source>Real-time view</source>
+        <translation>Realtidsvy</translation>
+    </message>
+    <message>
+        <source>Supervisor: queues and agents now</source>
+        <translation>Arbetsledare: köer och agenter just nu</translation>
+    </message>
+    <message>
+        <source>Queues and agents now (read-only)</source>
+        <translation>Köer och agenter just nu (endast läsning)</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Find an agent by name ({0})</source>
+        <translation>Sök agent på namn ({0})</translation>
+    </message>
+    <message>
+        <source>Find an agent by name</source>
+        <translation>Sök agent på namn</translation>
+    </message>
+    <message>
+        <source>Show the agents of a queue</source>
+        <translation>Visa agenterna i en kö</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>Show the agents in a state</source>
+        <translation>Visa agenterna med en status</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Alla statusar</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>Make ready</source>
+        <translation>Gör redo</translation>
+    </message>
+    <message>
+        <source>Make the selected agent ready ({0})</source>
+        <translation>Gör den valda agenten redo ({0})</translation>
+    </message>
+    <message>
+        <source>Pause reason</source>
+        <translation>Pausorsak</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Paus</translation>
+    </message>
+    <message>
+        <source>Pause the selected agent with the reason beside ({0})</source>
+        <translation>Pausa den valda agenten med orsaken bredvid ({0})</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Logga ut</translation>
+    </message>
+    <message>
+        <source>Log the selected agent out of every queue ({0})</source>
+        <translation>Logga ut den valda agenten ur alla köer ({0})</translation>
+    </message>
+    <message>
+        <source>TV mode</source>
+        <translation>TV-läge</translation>
+    </message>
+    <message>
+        <source>Show the wallboard full-screen; Esc ends it ({0})</source>
+        <translation>Visa anslagstavlan i helskärm; Esc avslutar ({0})</translation>
+    </message>
+    <message>
+        <source>Agents and queues</source>
+        <translation>Agenter och köer</translation>
+    </message>
+    <message>
+        <source>Wallboard</source>
+        <translation>Anslagstavla</translation>
+    </message>
+    <message>
+        <source>{0} of {1} agents</source>
+        <translation>{0} av {1} agenter</translation>
+    </message>
+    <message>
+        <source>Selected: {0}</source>
+        <translation>Vald: {0}</translation>
+    </message>
+    <message>
+        <source>Select an agent to act on it</source>
+        <translation>Välj en agent för att göra något med den</translation>
     </message>
 </context>
 <context>
@@ -1129,6 +1333,24 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Quit</source>
         <translation>Avsluta</translation>
+    </message>
+</context>
+<context>
+    <name>TvWindow</name>
+    <message>
+        <source>Vaxla wallboard</source>
+        <translation>Vaxla anslagstavla</translation>
+    </message>
+</context>
+<context>
+    <name>Wallboard</name>
+    <message>
+        <source>Wallboard</source>
+        <translation>Anslagstavla</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1}</source>
+        <translation>Sida {0} av {1}</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from vaxla_desktop.core.agent_panel import PanelState, QueueFigures
+from vaxla_desktop.core.agent_panel import PanelState
+from vaxla_desktop.core.queue_picture import QueueFigures, QueueSource
 from vaxla_protocol.agent import AgentState, AgentStateName
 from vaxla_protocol.control import ParkedContact
 
@@ -126,11 +127,14 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
 
 
 class QueueTableModel(_RowsModel[QueueFigures]):
-    """Every queue of the last snapshot; :data:`MINE_ROLE` says whether it is mine."""
+    """Every queue of the last snapshot; :data:`MINE_ROLE` says whether it is mine,
+    :data:`SORT_ROLE` gives each cell as a number to sort by. The service level today
+    is green at or above the goal, red below it."""
 
     MINE_ROLE = Qt.ItemDataRole.UserRole + 1
-    QUEUE, WAITING, LONGEST, AVAILABLE, BUSY, PAUSED, WRAP_UP, SERVICE = range(8)
-    COLUMNS = 8
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+    QUEUE, WAITING, LONGEST, AVAILABLE, BUSY, PAUSED, WRAP_UP, SERVICE, GOAL = range(9)
+    COLUMNS = 9
 
     def _titles(self) -> Sequence[str]:
         return (
@@ -142,11 +146,14 @@ class QueueTableModel(_RowsModel[QueueFigures]):
             self.tr("Paused"),
             self.tr("Wrap-up"),
             self.tr("Service level"),
+            self.tr("Goal"),
         )
 
     def _header_hint(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and section == self.SERVICE:
             return self.tr("Answered within the goal today, of the calls offered today")
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.GOAL:
+            return self.tr("The service goal: this share answered within these seconds")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -157,6 +164,8 @@ class QueueTableModel(_RowsModel[QueueFigures]):
         column = index.column()
         if role == self.MINE_ROLE:
             return figures.mine
+        if role == self.SORT_ROLE:
+            return self._sort_key(figures, column)
         if role == Qt.ItemDataRole.DisplayRole:
             match column:
                 case self.QUEUE:
@@ -176,6 +185,10 @@ class QueueTableModel(_RowsModel[QueueFigures]):
                 case self.SERVICE:
                     level = queue.service_level_today
                     return NONE if level is None else f"{level:.0f} %"
+                case self.GOAL:
+                    return self.tr("{0:.0f} % in {1:.0f} s").format(
+                        queue.service_goal_percent, queue.service_goal_s
+                    )
         if role == Qt.ItemDataRole.TextAlignmentRole and column != self.QUEUE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         waiting_cell = column in (self.WAITING, self.LONGEST) and queue.waiting > 0
@@ -185,12 +198,37 @@ class QueueTableModel(_RowsModel[QueueFigures]):
             bold = QFont()
             bold.setBold(True)
             return bold
+        level = queue.service_level_today
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SERVICE and level is not None:
+            met = level >= queue.service_goal_percent
+            return QBrush(QColor(STATE_COLOURS["available"] if met else WAITING_COLOUR))
         return None
 
-    def refresh(self, state: PanelState) -> None:
+    def _sort_key(self, figures: QueueFigures, column: int) -> str | float:
+        queue = figures.state
+        match column:
+            case self.QUEUE:
+                return queue.name.casefold()
+            case self.WAITING:
+                return queue.waiting
+            case self.LONGEST:
+                return figures.longest_wait_s
+            case self.AVAILABLE:
+                return queue.agents_available
+            case self.BUSY:
+                return queue.agents_busy
+            case self.PAUSED:
+                return queue.agents_paused
+            case self.WRAP_UP:
+                return queue.agents_wrap_up
+            case self.SERVICE:
+                return -1.0 if queue.service_level_today is None else queue.service_level_today
+        return queue.service_goal_percent
+
+    def refresh(self, state: QueueSource) -> None:
         self._replace_rows(state.queues(), lambda row: row.state.id)
 
-    def tick(self, state: PanelState) -> None:
+    def tick(self, state: QueueSource) -> None:
         """The waits have grown: redraw the longest-wait column only."""
         if not self._rows:
             return
@@ -216,11 +254,8 @@ class QueueFilter(QSortFilterProxyModel):
         return bool(source.data(index, QueueTableModel.MINE_ROLE)) == self._mine
 
 
-class ColleagueTableModel(_RowsModel[AgentState]):
-    """The agents sharing a queue with me: name, state (word and colour), queues."""
-
-    NAME, STATE, QUEUES = range(3)
-    COLUMNS = 3
+class _AgentRowsModel(_RowsModel[Row]):
+    """Rows of agents whose state reads as a word, with the pause reason's label."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -232,6 +267,19 @@ class ColleagueTableModel(_RowsModel[AgentState]):
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
             )
+
+    def _state_text(self, agent: AgentState) -> str:
+        text = state_name(agent.state)
+        if agent.state == "paused" and agent.reason:
+            return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
+        return text
+
+
+class ColleagueTableModel(_AgentRowsModel[AgentState]):
+    """The agents sharing a queue with me: name, state (word and colour), queues."""
+
+    NAME, STATE, QUEUES = range(3)
+    COLUMNS = 3
 
     def _titles(self) -> Sequence[str]:
         return (self.tr("Colleague"), self.tr("State"), self.tr("Logged in to"))
@@ -252,12 +300,6 @@ class ColleagueTableModel(_RowsModel[AgentState]):
         if column == self.STATE:
             return _state_brushes(agent.state, role)
         return None
-
-    def _state_text(self, agent: AgentState) -> str:
-        text = state_name(agent.state)
-        if agent.state == "paused" and agent.reason:
-            return f"{text} — {self._pause_labels.get(agent.reason, agent.reason)}"
-        return text
 
     def refresh(self, state: PanelState) -> None:
         rows = sorted(state.colleagues.values(), key=_colleague_order)

@@ -41,19 +41,36 @@ from vaxla_desktop.ui.agent_models import (
     duration,
     state_name,
 )
+from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
 READY_KEY = "F9"
 PAUSE_KEY = "F10"
 TICK_MS = 1000
-PROBLEM_COLOUR = "#b00020"
 
 
-def _label(item: PauseReasonItem | ClassificationCodeItem, language: Language) -> str:
+def item_label(item: PauseReasonItem | ClassificationCodeItem, language: Language) -> str:
+    """A pause reason's or classification code's label in the window's language."""
     return item.label_sv if language is Language.SWEDISH else item.label_en
 
 
-class AgentPanel(QWidget):
+def table_view(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only table of whole rows, one selected at a time, named for screen readers."""
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+class AgentPanel(QWidget, Notices):
     sig_ready_requested = Signal()
     sig_pause_requested = Signal(str)  # pause reason code
     sig_queue_login_requested = Signal(int, bool)  # queue id, log in (True) or out
@@ -148,10 +165,10 @@ class AgentPanel(QWidget):
         self.other_queues_model = QueueFilter(self.queues_model, mine=False, parent=self)
         self.colleagues_model = ColleagueTableModel(self)
         self.parked_model = ParkedTableModel(self)
-        self.my_queues_view = self._table(self.my_queues_model, self.tr("My queues"))
-        self.other_queues_view = self._table(self.other_queues_model, self.tr("Other queues"))
-        self.colleagues_view = self._table(self.colleagues_model, self.tr("Colleagues"))
-        self.parked_view = self._table(self.parked_model, self.tr("Personal queue"))
+        self.my_queues_view = table_view(self.my_queues_model, self.tr("My queues"))
+        self.other_queues_view = table_view(self.other_queues_model, self.tr("Other queues"))
+        self.colleagues_view = table_view(self.colleagues_model, self.tr("Colleagues"))
+        self.parked_view = table_view(self.parked_model, self.tr("Personal queue"))
         self.take_back_button = QPushButton(self.tr("&Take back"))
         self.take_back_button.setAccessibleName(self.tr("Take back"))
         self.take_back_button.setToolTip(self.tr("Have the chosen parked caller put through"))
@@ -178,15 +195,7 @@ class AgentPanel(QWidget):
         self.tabs.addTab(self.other_queues_view, self.tr("Other queues"))
         self.tabs.addTab(parked_page, self.tr("Personal queue"))
 
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(f"color: {PROBLEM_COLOUR};")
-        self.message_label.setAccessibleName(self.tr("Message"))
-        self.message_label.hide()
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        self.note_label.setAccessibleName(self.tr("Note"))
-        self.note_label.hide()
+        self._make_notices()
 
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.HLine)
@@ -210,29 +219,14 @@ class AgentPanel(QWidget):
         self._timer.start()
         self.show_state(Changed.ME | Changed.QUEUES | Changed.COLLEAGUES | Changed.PARKED)
 
-    @staticmethod
-    def _table(model: QAbstractItemModel, name: str) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setAccessibleName(name)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.setAlternatingRowColors(True)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        return view
-
     # Lists from the server
 
     def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
         chosen = self.pause_reason_box.currentData()
         self.pause_reason_box.clear()
-        self._pause_labels = {item.code: _label(item, self.language) for item in reasons}
+        self._pause_labels = {item.code: item_label(item, self.language) for item in reasons}
         for item in reasons:
-            self.pause_reason_box.addItem(_label(item, self.language), item.code)
+            self.pause_reason_box.addItem(item_label(item, self.language), item.code)
         if chosen is not None and (row := self.pause_reason_box.findData(chosen)) >= 0:
             self.pause_reason_box.setCurrentIndex(row)
         self.colleagues_model.set_pause_labels(self._pause_labels)
@@ -240,10 +234,10 @@ class AgentPanel(QWidget):
 
     def set_classification_codes(self, codes: list[ClassificationCodeItem]) -> None:
         self.classification_box.clear()
-        self._code_labels = {item.code: _label(item, self.language) for item in codes}
+        self._code_labels = {item.code: item_label(item, self.language) for item in codes}
         for item in sorted(codes, key=lambda code: (code.group, code.code)):
             self.classification_box.addItem(
-                f"{item.group}: {_label(item, self.language)}", item.code
+                f"{item.group}: {item_label(item, self.language)}", item.code
             )
         self.show_state(Changed.ME)
 
@@ -267,15 +261,6 @@ class AgentPanel(QWidget):
                 if count
                 else self.tr("Personal queue"),
             )
-
-    def show_error(self, message: str) -> None:
-        self.message_label.setText(message)
-        self.message_label.setVisible(bool(message))
-
-    def show_note(self, note: str) -> None:
-        """Something the app did on its own that the agent should know of (not a fault)."""
-        self.note_label.setText(note)
-        self.note_label.setVisible(bool(note))
 
     def _show_me(self) -> None:
         me = self.state.me

@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def set_agent_panel(self, panel: QWidget) -> None:
-        """Place the agent panel (left), replacing any earlier one."""
+        """Place the mode's panel (left: the agent panel, or the real-time view),
+        replacing any earlier one."""
         self.agent_panel = self._place(panel, self.agent_panel, 0)
 
     def set_phone_panel(self, panel: QWidget) -> None:

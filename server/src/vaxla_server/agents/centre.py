@@ -84,10 +84,16 @@ class AgentDesk(CentreKernel):
             return self._agent_view(agent_id)
 
     def log_out(
-        self, agent_id: int, *, queues: Sequence[int] | None = None, forced: bool = False
+        self,
+        agent_id: int,
+        *,
+        queues: Sequence[int] | None = None,
+        forced: bool = False,
+        by_user: int | None = None,
     ) -> AgentView:
         """Log the agent out of ``queues`` (of all when None); out of the last one, it is
-        offline: its offers are withdrawn and a running wrap-up ends."""
+        offline: its offers are withdrawn and a running wrap-up ends. ``by_user``: the
+        supervisor who did it (``store.events.ByUser``), as in ``ready`` and ``pause``."""
         with self._transaction():
             t = self._tick()
             session = self._session(agent_id)
@@ -100,7 +106,9 @@ class AgentDesk(CentreKernel):
                 )
             at = self._at(t)
             out: list[Event] = [
-                AgentLoggedOut(at=at, agent_id=agent_id, queue_id=queue_id, forced=forced)
+                AgentLoggedOut(
+                    at=at, agent_id=agent_id, queue_id=queue_id, forced=forced, by_user=by_user
+                )
                 for queue_id in sorted(leaving)
             ]
             session.queues -= leaving
@@ -111,7 +119,7 @@ class AgentDesk(CentreKernel):
             self._finish(out, t)
             return self._agent_view(agent_id)
 
-    def ready(self, agent_id: int) -> AgentView:
+    def ready(self, agent_id: int, *, by_user: int | None = None) -> AgentView:
         """Make the agent available: ends a pause, or its wrap-up early (R19)."""
         with self._transaction():
             t = self._tick()
@@ -119,16 +127,16 @@ class AgentDesk(CentreKernel):
             at = self._at(t)
             out: list[Event] = []
             if session.status == "wrap_up":
-                out.append(self._end_wrap_up(session, t, early=True))
+                out.append(self._end_wrap_up(session, t, early=True, by_user=by_user))
             elif session.status == "paused":
-                out.append(AgentReady(at=at, agent_id=agent_id))
+                out.append(AgentReady(at=at, agent_id=agent_id, by_user=by_user))
             if out:
                 self._apply([SetAgentState(agent_id, "available")], t)
                 session.status, session.reason = "available", ""
             self._finish(out, t)
             return self._agent_view(agent_id)
 
-    def pause(self, agent_id: int, reason: str) -> AgentView:
+    def pause(self, agent_id: int, reason: str, *, by_user: int | None = None) -> AgentView:
         """Pause the agent with one of the active configured pause reasons (R20)."""
         with self._transaction():
             t = self._tick()
@@ -139,8 +147,10 @@ class AgentDesk(CentreKernel):
                 raise InvalidValue(f"{reason!r} is not an active pause reason; reasons: {known}")
             out: list[Event] = []
             if session.status == "wrap_up":
-                out.append(self._end_wrap_up(session, t, early=True))
-            out.append(AgentPaused(at=self._at(t), agent_id=agent_id, reason=reason))
+                out.append(self._end_wrap_up(session, t, early=True, by_user=by_user))
+            out.append(
+                AgentPaused(at=self._at(t), agent_id=agent_id, reason=reason, by_user=by_user)
+            )
             self._apply([SetAgentState(agent_id, "paused", reason)], t)
             self._withdraw_offers_of(agent_id)
             session.status, session.reason = "paused", reason

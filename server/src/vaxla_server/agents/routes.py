@@ -25,7 +25,7 @@ from vaxla_server.api.centre_access import (
     Responses,
     centre_errors,
 )
-from vaxla_server.api.deps import Voice
+from vaxla_server.api.deps import Now, Voice
 from vaxla_server.auth import User
 from vaxla_server.centre import UnknownSubject
 
@@ -118,18 +118,23 @@ def reachable_sip_address(worker_address: str, bind: str, local_host: str | None
 
 
 @router.get("/phone", responses=AGENT_ROUTE)
-def phone(user: AgentUser, request: Request, telephony: Voice) -> AgentPhone:
+def phone(user: AgentUser, request: Request, telephony: Voice, clock: Now) -> AgentPhone:
     """Where the agent's softphone sends its outbound calls: the SIP front's address (the
     number goes in the user part, the ``X-Vaxla-Session`` header of
-    ``vaxla_protocol.outbound`` with it); null on a server that takes no calls. A front
-    on a wildcard address is named by the address this request came in on."""
+    ``vaxla_protocol.outbound`` with it) and the digest credentials, good for an hour,
+    that answer the front's challenge; null on a server that takes no calls. A front on
+    a wildcard address is named by the address this request came in on."""
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     server = request.scope.get("server")
     local_host = server[0] if server else request.url.hostname
     address = reachable_sip_address(telephony.front_address, telephony.settings.bind, local_host)
     sip_uri = f"sip:{address}"
-    return AgentPhone(sip_uri=sip_uri, outside_calls=telephony.trunks.outside_line() is not None)
+    return AgentPhone(
+        sip_uri=sip_uri,
+        outside_calls=telephony.trunks.outside_line() is not None,
+        credentials=telephony.agent_credentials(user.id, clock()),
+    )
 
 
 @router.post("/logout", responses=AGENT_ROUTE)
@@ -167,23 +172,23 @@ def every_agent(_user: Watcher, centre: Centre) -> list[AgentState]:
 
 
 @agents_router.post("/{agent_id}/logout", responses=AGENT_ROUTE)
-def force_log_out(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
-    """Log the agent out of every queue (logged as forced)."""
+def force_log_out(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+    """Log the agent out of every queue (logged as forced, with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.log_out(agent_id, forced=True))
+        return agent_state(centre, centre.log_out(agent_id, forced=True, by_user=user.id))
 
 
 @agents_router.post("/{agent_id}/pause", responses=AGENT_ROUTE)
 def force_pause(
-    agent_id: int, request: PauseRequest, _user: Supervisor, centre: Centre
+    agent_id: int, request: PauseRequest, user: Supervisor, centre: Centre
 ) -> AgentState:
-    """Pause the agent with an active pause reason's code."""
+    """Pause the agent with an active pause reason's code (logged with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.pause(agent_id, request.reason))
+        return agent_state(centre, centre.pause(agent_id, request.reason, by_user=user.id))
 
 
 @agents_router.post("/{agent_id}/ready", responses=AGENT_ROUTE)
-def force_ready(agent_id: int, _user: Supervisor, centre: Centre) -> AgentState:
-    """Make the agent ready."""
+def force_ready(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+    """Make the agent ready: ends its pause or its wrap-up (logged with who did it)."""
     with centre_errors():
-        return agent_state(centre, centre.ready(agent_id))
+        return agent_state(centre, centre.ready(agent_id, by_user=user.id))

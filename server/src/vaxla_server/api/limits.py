@@ -69,6 +69,10 @@ class BodyLimit:
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
+            if over and not started:
+                # The app's answer to a body cut off at the limit (FastAPI's 400 "error
+                # parsing the body" for a JSON route): the sender is told 413 instead.
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

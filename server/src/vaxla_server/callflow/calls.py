@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from vaxla_protocol.config import EntryPointItem, QueueItem
 from vaxla_protocol.control import (
@@ -52,6 +53,9 @@ class Call:
     """Resolved with the agent who answered; replaced each time the caller waits again."""
     ringing: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     last_position: int | None = None
+    repeat: Literal["position", "wait"] | None = None
+    """What the caller chose (with ``#``) to hear in the repeated queue message; None:
+    what the announcement set says."""
     cause: EndCause | None = None
     """Why the flow ended the call, when it was not the caller or an agent."""
     priority: int = 0

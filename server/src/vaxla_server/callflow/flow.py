@@ -84,6 +84,8 @@ MAX_STEPS = 200
 DIGIT_TIMEOUT_S = 5.0
 """Seconds between keys before a digit entry counts as finished."""
 POSITION_KEY = "*"
+REPEAT_CHOICE_KEY = "#"
+"""Switches what the repeated queue message gives: the estimated wait or the position."""
 STICKY_HOLD_S = 30.0
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
@@ -628,17 +630,20 @@ class CallFlow:
         raise FlowError(f"queue {name!r} is not running")
 
     async def _announce(self, call: Call, queue: QueueItem) -> None:
-        """The first message (and how to hear the position), then music on hold with the
-        position, estimated wait, agents answering and a periodic message in turn; ``*``
-        says the position again at any time."""
+        """The first message (and how to hear the position, and to choose between the
+        estimated wait and the position), then music on hold with the position, estimated
+        wait, agents answering and a periodic message in turn; ``*`` says the position
+        again at any time, ``#`` switches the repeated message between the wait and the
+        position (R9)."""
         leg = call.leg
         item = self._plan().announcements.get(queue.flow.announcements or "")
         music = self._files(call, "music_on_hold")
         if item is not None and item.first is not None:
             await self._log_announcement(call, "first", item.first)
-            await self._interruptible(
-                call, self._files(call, item.first, "press_star_for_position")
-            )
+            prompts = [item.first, "press_star_for_position"]
+            if item.announce_position or item.announce_wait:
+                prompts.append("press_hash_to_choose")
+            await self._interruptible(call, self._files(call, *prompts), item)
         periodic = list(item.periodic) if item is not None else []
         turn = 0
         while True:
@@ -646,10 +651,12 @@ class CallFlow:
             interval = item.periodic_interval_s if item is not None else 30.0
             key = await self._wait_for_key(call, interval)
             files: list[Path] = []
-            if key == POSITION_KEY or (item is not None and item.announce_position):
+            if key == REPEAT_CHOICE_KEY:
+                files += await self._choose_repeat(call, item)
+            elif key == POSITION_KEY or self._repeats(call, item, "position"):
                 files += await self._position_files(call)
-            if key != POSITION_KEY and item is not None:
-                if item.announce_wait:
+            if key is None and item is not None:
+                if self._repeats(call, item, "wait"):
                     files += await self._wait_files(call)
                 if item.announce_agents_answering:
                     files += await self._answering_files(call, queue)
@@ -659,7 +666,27 @@ class CallFlow:
                     files += self._files(call, prompt)
                     turn += 1
             if files:
-                await self._interruptible(call, files)
+                await self._interruptible(call, files, item)
+
+    @staticmethod
+    def _repeats(
+        call: Call, item: AnnouncementSetItem | None, what: Literal["position", "wait"]
+    ) -> bool:
+        """Whether the repeated message gives ``what``: the caller's choice, else the
+        announcement set's."""
+        if item is None:
+            return False
+        if call.repeat is not None:
+            return call.repeat == what
+        return item.announce_position if what == "position" else item.announce_wait
+
+    async def _choose_repeat(self, call: Call, item: AnnouncementSetItem | None) -> list[Path]:
+        """``#``: the repeated message gives the other of the wait and the position from
+        now on; say so, and give it at once."""
+        call.repeat = "position" if self._repeats(call, item, "wait") else "wait"
+        if call.repeat == "wait":
+            return self._files(call, "repeat_wait") + await self._wait_files(call)
+        return self._files(call, "repeat_position") + await self._position_files(call)
 
     async def _log_announcement(self, call: Call, kind: AnnouncementKind, prompt: str) -> None:
         # Answered or gone in the meantime: the announcement is not played either.
@@ -680,20 +707,25 @@ class CallFlow:
         return self._files(call, "agents_answering", *numbers)
 
     async def _wait_for_key(self, call: Call, seconds: float) -> str | None:
-        """``*`` if pressed within ``seconds``; other keys are ignored while waiting."""
+        """``*`` or ``#`` if pressed within ``seconds``; other keys are ignored while
+        waiting."""
         remaining = seconds
         start = self._clock.monotonic()
         while remaining > 0:
             digit = await call.leg.next_digit(remaining)
-            if digit == POSITION_KEY:
+            if digit in (POSITION_KEY, REPEAT_CHOICE_KEY):
                 return digit
             remaining = seconds - (self._clock.monotonic() - start)
         return None
 
-    async def _interruptible(self, call: Call, files: list[Path]) -> None:
+    async def _interruptible(
+        self, call: Call, files: list[Path], item: AnnouncementSetItem | None
+    ) -> None:
         digit = await call.leg.play_until_digit(files)
         if digit == POSITION_KEY:
             await call.leg.play(await self._position_files(call))
+        elif digit == REPEAT_CHOICE_KEY and item is not None:
+            await call.leg.play(await self._choose_repeat(call, item))
 
     async def _position_files(self, call: Call) -> list[Path]:
         view = await self._offload(self._centre.contact, call.contact_id)

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
+from vaxla_protocol.agent import AgentStateName
 from vaxla_protocol.offers import OfferToken, make_offer_token
 from vaxla_server.centre.delivery import (
     OFFERS,
@@ -51,6 +52,7 @@ from vaxla_server.centre.journal import Journal, Journaled, recording
 from vaxla_server.centre.recovery import left_open
 from vaxla_server.centre.state import (
     AgentView,
+    CallView,
     ConfigSource,
     ContactView,
     EndedBy,
@@ -143,6 +145,10 @@ class CentreKernel(Journaled):
         self._offers_of: dict[int, set[int]] = {}
         self._outbound_of: dict[int, int] = {}
         """Agent id → its outbound call in progress (logged in to a queue or not)."""
+        self._state_since: dict[int, tuple[AgentStateName, float]] = {}
+        """Agent id → its state as last logged and since when (centre seconds): noted
+        after each logged batch, for the agents the batch names or whose offers it took
+        back; not journaled, as it is only written once the batch is kept."""
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
@@ -453,6 +459,9 @@ class CentreKernel(Journaled):
         if out:
             self.version += 1
         self._journal.commit()
+        touched = {agent for _, agent in self._withdrawals}
+        touched.update(a for e in out if isinstance(a := getattr(e, "agent_id", None), int))
+        self._note_states(touched, t)
         self._withdraw()
         for contact_view, leg, token in deliveries:
             self.notifier.publish(OFFERS, Offer(contact_view, leg, token))
@@ -549,11 +558,17 @@ class CentreKernel(Journaled):
         session.status = "available"
         self._finish([event], t)
 
-    def _end_wrap_up(self, session: _Session, t: float, *, early: bool) -> WrapUpEnded:
+    def _end_wrap_up(
+        self, session: _Session, t: float, *, early: bool, by_user: int | None = None
+    ) -> WrapUpEnded:
         assert session.wrap_contact is not None
         self._timers.cancel(("wrap", session.agent_id))
         event = WrapUpEnded(
-            at=self._at(t), agent_id=session.agent_id, contact_id=session.wrap_contact, early=early
+            at=self._at(t),
+            agent_id=session.agent_id,
+            contact_id=session.wrap_contact,
+            early=early,
+            by_user=by_user,
         )
         session.wrap_contact = None
         return event
@@ -829,23 +844,14 @@ class CentreKernel(Journaled):
         profile = self._profile(agent_id)
         session = self._sessions.get(agent_id)
         member_of = tuple(sorted(self._member_queues(agent_id)))
+        state = self._state_name(agent_id)
+        noted = self._state_since.get(agent_id)
+        since = self._at(noted[1]) if noted is not None and noted[0] == state else None
+        call = self._call_view(agent_id, state)
         if session is None:
-            # Logged in to no queue: offline, but busy while it makes an outbound call.
-            outside: Literal["busy", "offline"] = (
-                "busy" if agent_id in self._outbound_of else "offline"
-            )
             return AgentView(
-                agent_id, profile.username, outside, "", (), None, None, None, member_of
+                agent_id, profile.username, state, "", (), None, None, None, member_of, since, call
             )
-        state: Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
-        if session.active:
-            state = "busy"
-        elif session.status != "available":
-            state = session.status
-        elif self._offers_of.get(agent_id):
-            state = "offered"
-        else:
-            state = "available"
         wrap_at = self._timers.pending(("wrap", agent_id))
         return AgentView(
             agent_id=agent_id,
@@ -857,7 +863,54 @@ class CentreKernel(Journaled):
             last_contact=session.last_contact,
             wrap_up_until=None if wrap_at is None else self._at(wrap_at),
             member_of=member_of,
+            state_since=since,
+            call=call,
         )
+
+    def _state_name(self, agent_id: int) -> AgentStateName:
+        session = self._sessions.get(agent_id)
+        if session is None:
+            # Logged in to no queue: offline, but busy while it makes an outbound call.
+            return "busy" if agent_id in self._outbound_of else "offline"
+        if session.active:
+            return "busy"
+        if session.status != "available":
+            return session.status
+        return "offered" if self._offers_of.get(agent_id) else "available"
+
+    def _call_view(self, agent_id: int, state: AgentStateName) -> CallView | None:
+        """The contact the agent talks with (busy) or is offered, if any."""
+        session = self._sessions.get(agent_id)
+        if state == "busy":
+            active = sorted(session.active) if session is not None else []
+            contact_id = active[0] if active else self._outbound_of.get(agent_id)
+        elif state == "offered":
+            contact_id = min(self._offers_of.get(agent_id) or {-1})
+        else:
+            return None
+        contact = self._contacts.get(contact_id) if contact_id is not None else None
+        if contact is None:
+            return None
+        if contact.answered_at is not None:
+            began = contact.answered_at
+        elif (offer := contact.offers.get(agent_id)) is not None:
+            began = offer.started
+        else:
+            began = self._now
+        return CallView(
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            outbound=contact.outbound_agent == agent_id,
+            since=self._at(began),
+        )
+
+    def _note_states(self, agent_ids: Iterable[int], t: float) -> None:
+        for agent_id in agent_ids:
+            if agent_id in self._profiles:
+                state = self._state_name(agent_id)
+                noted = self._state_since.get(agent_id)
+                if noted is None or noted[0] != state:
+                    self._state_since[agent_id] = (state, t)
 
 
 def _as_update(event: AddQueue) -> UpdateQueue:

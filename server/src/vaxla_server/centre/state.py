@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from vaxla_protocol.agent import AgentStateName
 from vaxla_server.centre.journal import Journaled
 from vaxla_server.config import ClassificationCode, ConfigSnapshot, Licence, PauseReason
 from vaxla_server.store.events import Channel, Event
@@ -78,18 +79,33 @@ class _Session(Journaled):
 
 
 @dataclass(frozen=True, slots=True)
+class CallView:
+    """An agent's current contact: answered (or rung) ``since``; ``queue_id`` None for an
+    outbound call or a contact outside any queue."""
+
+    contact_id: int
+    queue_id: int | None
+    outbound: bool
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AgentView:
     """An agent as the centre sees it now."""
 
     agent_id: int
     username: str
-    state: Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
+    state: AgentStateName
     reason: str
     queues: tuple[int, ...]
     sip_contact: str | None
     last_contact: int | None
     wrap_up_until: datetime | None
     member_of: tuple[int, ...]
+    state_since: datetime | None = None
+    """When the agent entered ``state``, if the centre saw it happen (not before a restart)."""
+    call: CallView | None = None
+    """The contact it talks with (busy) or is offered."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,19 @@ Routing (the template says the same beside each rule):
   source over :attr:`FrontSettings.untrusted_rate` requests per 2 s is dropped silently
   (logged once). Pike is not used for trunks: it counts per source IP and a trunk is one
   IP (it blocked a trunk at 100 calls/s when this was measured).
-- A new INVITE from a trunk, or from an untrusted source when it carries
-  ``X-Vaxla-Session`` and an SDP offer (an agent's own call; the worker checks the MAC),
-  goes to a worker: admission first (pipelimit TAILDROP, :attr:`FrontSettings.call_rate`
-  per 1 s window, then ``503``), ``X-Vaxla-Source: <source IP>`` replaces any such header
-  the sender put in (the worker no longer sees the real source), then round-robin over
-  the workers with room. Any other INVITE from an untrusted source gets ``403`` and
-  reaches no worker; its other requests (OPTIONS, MESSAGE, ...) get no answer at all.
+- A new INVITE from an untrusted source is challenged (``407``, realm ``vaxla``) until
+  it answers with an agent's short-lived credentials (``auth_ephemeral``: the username
+  ``EXPIRY:AGENT_ID`` and an HMAC of it under :attr:`FrontSettings.agent_secret`, see
+  ``media/credentials.py``); credentials that do not match or have expired are
+  challenged again and logged. Only then, and with ``X-Vaxla-Session`` and an SDP offer
+  (an agent's own call; the worker checks the MAC), is it treated as a trunk's.
+- A new INVITE from a trunk, or an agent's as above, goes to a worker: admission first
+  (pipelimit TAILDROP, :attr:`FrontSettings.call_rate` per 1 s window, then ``503``),
+  ``X-Vaxla-Source: <source IP>`` replaces any such header the sender put in (the worker
+  no longer sees the real source), then round-robin over the workers with room. An
+  authenticated INVITE without the header or the offer gets
+  ``403`` and reaches no worker; an untrusted source's other requests (OPTIONS,
+  MESSAGE, ...) get no answer at all.
   ``OPTIONS`` to the front itself gets ``200`` from a trunk, a worker or this host (the
   server's readiness probe).
 - Workers are chosen round-robin (dispatcher algorithm 4) among the *active* ones. The
@@ -99,6 +105,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from vaxla_server.media.credentials import REALM, new_secret
 from vaxla_server.media.lifetime import ended_with_this_process
 from vaxla_server.network import free_udp_port
 
@@ -179,6 +186,9 @@ class FrontSettings:
     untrusted_rate: int = 20
     kamailio: str = "kamailio"
     children: int = 1
+    agent_secret: str = field(default_factory=new_secret, repr=False)
+    """What agents' SIP credentials are made with (``media/credentials.py``); the front
+    checks them with it. Made anew for every server start unless given."""
 
 
 @dataclass(frozen=True)
@@ -462,7 +472,7 @@ class KamailioFront:
                 self._temporary_run_dir = _private_run_dir(self._paths.folder)
                 self._paths = _paths(self.settings.data_dir, self._temporary_run_dir)
             self._write_uac_table()
-            self._paths.config.write_text(self.render_config())
+            _write_private(self._paths.config, self.render_config())  # it holds the secret
             self._write_dispatcher_list()
             await self._check_config(binary)
             self._stopping = False
@@ -667,10 +677,10 @@ class KamailioFront:
             trunks=trunks,
             trunks_text=trunks if self._networks else "no trunk configured",
             uac_db=self._paths.uac_db,
-            contact_addr=self.address
-            if not self._wildcard
-            else f"{self._probe_host()}:{settings.sip_port}",
+            contact_addr=self._contact_address(),
             reg_timer_interval=_REG_TIMER_S,
+            agent_secret=settings.agent_secret,
+            realm=REALM,
             to_outside=self._to_outside(),
         )
 
@@ -966,6 +976,14 @@ def _paths(data_dir: Path, run_dir: Path | None = None) -> _Paths:
         rpc_socket=run_dir / "rpc.sock",
         client_socket=run_dir / "rpc-client.sock",
     )
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by this user only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there before
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
 
 
 def _private_run_dir(folder: Path) -> Path:

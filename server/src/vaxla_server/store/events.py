@@ -17,6 +17,9 @@ ContactId = Annotated[int, Field(ge=0)]
 AgentId = Annotated[int, Field(ge=0)]
 QueueId = Annotated[int, Field(ge=0)]
 Seconds = Annotated[float, Field(ge=0)]
+ByUser = Annotated[int, Field(ge=0)] | None
+"""On an agent's log-out, ready, pause and wrap-up end: the user (a supervisor or an
+administrator) who did it to the agent; None when the agent did it, or the system."""
 
 
 class EventKind(StrEnum):
@@ -280,6 +283,7 @@ class AgentLoggedOut(BaseEvent):
     agent_id: AgentId
     queue_id: QueueId
     forced: bool = False
+    by_user: ByUser = None
 
 
 class AgentReady(BaseEvent):
@@ -287,6 +291,7 @@ class AgentReady(BaseEvent):
 
     kind: Literal[EventKind.AGENT_READY] = EventKind.AGENT_READY
     agent_id: AgentId
+    by_user: ByUser = None
 
 
 class AgentPaused(BaseEvent):
@@ -295,6 +300,7 @@ class AgentPaused(BaseEvent):
     kind: Literal[EventKind.AGENT_PAUSED] = EventKind.AGENT_PAUSED
     agent_id: AgentId
     reason: str
+    by_user: ByUser = None
 
 
 class WrapUpStarted(BaseEvent):
@@ -313,6 +319,7 @@ class WrapUpEnded(BaseEvent):
     agent_id: AgentId
     contact_id: ContactId
     early: bool
+    by_user: ByUser = None
 
 
 class Classified(BaseEvent):

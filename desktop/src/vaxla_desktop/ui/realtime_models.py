@@ -1,0 +1,184 @@
+"""Qt models of the real-time view (R32): every agent, sortable and filterable by
+queue, state and name; the queues reuse the agent panel's queue table.
+
+:class:`AgentTableModel` is filled from :class:`~vaxla_desktop.core.realtime.RealtimeState`
+by ``refresh``; ``tick`` redraws only the cells that move with the clock.
+:class:`AgentFilter` sorts by :data:`AgentTableModel.SORT_ROLE` (numbers for times,
+so 10:00 comes after 9:59) and keeps the rows the filters let through.
+"""
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
+
+from vaxla_desktop.core.realtime import AgentRow, RealtimeState
+from vaxla_desktop.ui.agent_models import (
+    NONE,
+    Index,
+    QueueTableModel,
+    _AgentRowsModel,
+    _state_brushes,
+    duration,
+)
+from vaxla_protocol.agent import AgentStateName
+
+# The order of the states when sorting by state: at work first.
+STATE_ORDER: dict[AgentStateName, int] = {
+    "offered": 0,
+    "busy": 1,
+    "wrap_up": 2,
+    "available": 3,
+    "paused": 4,
+    "offline": 5,
+}
+
+
+class AgentTableModel(_AgentRowsModel[AgentRow]):
+    """Every agent: name, state (word and colour), time in it, its call and queues."""
+
+    AGENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+    NAME, STATE, IN_STATE, CALL, CALL_QUEUE, CALL_TIME, QUEUES = range(7)
+    COLUMNS = 7
+
+    def _titles(self) -> Sequence[str]:
+        return (
+            self.tr("Agent"),
+            self.tr("State"),
+            self.tr("Time in state"),
+            self.tr("Call"),
+            self.tr("Call's queue"),
+            self.tr("Call time"),
+            self.tr("Logged in to"),
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == self.AGENT_ID_ROLE:
+            return row.agent.agent_id
+        if role == self.SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.IN_STATE, self.CALL_TIME):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.STATE:
+            return _state_brushes(row.agent.state, role)
+        return None
+
+    def _text(self, row: AgentRow, column: int) -> str:
+        agent, call = row.agent, row.agent.call
+        match column:
+            case self.NAME:
+                return agent.username
+            case self.STATE:
+                return self._state_text(agent)
+            case self.IN_STATE:
+                return NONE if row.in_state_s is None else duration(row.in_state_s)
+            case self.CALL:
+                if call is None:
+                    return NONE
+                if call.direction == "outbound":
+                    return self.tr("Outbound call")
+                # The number comes with the offer; of a call rung before this view
+                # opened, only that it is one.
+                return row.caller or self.tr("Inbound call")
+            case self.CALL_QUEUE:
+                return call.queue.name if call is not None and call.queue is not None else NONE
+            case self.CALL_TIME:
+                return NONE if row.call_s is None else duration(row.call_s)
+        return ", ".join(queue.name for queue in agent.queues) or NONE
+
+    def _sort_key(self, row: AgentRow, column: int) -> Any:
+        match column:
+            case self.NAME:
+                return _natural(row.agent.username)
+            case self.STATE:
+                return STATE_ORDER[row.agent.state]
+            case self.IN_STATE:
+                return -1.0 if row.in_state_s is None else row.in_state_s
+            case self.CALL_TIME:
+                return -1.0 if row.call_s is None else row.call_s
+        return self._text(row, column).casefold()
+
+    def agent_at(self, row: int) -> AgentRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def refresh(self, state: RealtimeState) -> None:
+        rows = sorted(state.rows(), key=lambda row: row.agent.agent_id)
+        self._replace_rows(rows, lambda row: row.agent.agent_id)
+
+    def tick(self, state: RealtimeState) -> None:
+        """The clock moved: the times in state and of the calls, redrawn alone."""
+        if not self._rows:
+            return
+        now = {row.agent.agent_id: row for row in state.rows()}
+        self._rows = [now.get(row.agent.agent_id, row) for row in self._rows]
+        self._redraw_column(self.IN_STATE)
+        self._redraw_column(self.CALL_TIME)
+
+
+def _natural(name: str) -> str:
+    """A name whose numbers sort as numbers (agent2 before agent10), as a string."""
+    return re.sub(r"\d+", lambda digits: digits.group().zfill(9), name.casefold())
+
+
+class AgentFilter(QSortFilterProxyModel):
+    """The agents whose name holds the typed text, in the chosen state and queue."""
+
+    def __init__(self, source: AgentTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._state: AgentStateName | None = None
+        self._queue_id: int | None = None
+        self.setSourceModel(source)
+        self.setSortRole(AgentTableModel.SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_state(self, state: AgentStateName | None) -> None:
+        self._refilter(lambda: setattr(self, "_state", state))
+
+    def set_queue(self, queue_id: int | None) -> None:
+        """Agents who are members of the queue (logged in to it or not)."""
+        self._refilter(lambda: setattr(self, "_queue_id", queue_id))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        # Qt 6.10 replaced invalidateFilter (now deprecated) with a begin/end pair.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        source = self.sourceModel()
+        assert isinstance(source, AgentTableModel)
+        row = source.agent_at(source_row)
+        if row is None:
+            return False
+        agent = row.agent
+        if self._text and self._text not in agent.username.casefold():
+            return False
+        if self._state is not None and agent.state != self._state:
+            return False
+        return self._queue_id is None or any(q.id == self._queue_id for q in agent.member_of)
+
+
+class QueueSorter(QSortFilterProxyModel):
+    """The queue table sorted by its numbers (the source's sort role)."""
+
+    def __init__(self, source: QueueTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(QueueTableModel.SORT_ROLE)
+        self.setDynamicSortFilter(True)

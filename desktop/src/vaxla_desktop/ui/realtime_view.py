@@ -1,0 +1,320 @@
+"""The real-time view (R32): every queue and every agent, as the event socket tells,
+and the wallboard's tiles (R30) in a tab of their own or full-screen on a TV.
+
+A supervisor selects an agent and makes it ready, pauses it with a reason or logs it
+out (``sig_*`` requests: the view never talks to the server, and changes nothing on a
+click — the server's event does). Operators and administrators get the same picture
+read-only, without the actions, until their own modes exist. A one-second timer
+redraws only the times that move by themselves.
+"""
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
+from vaxla_desktop.i18n import Language
+from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
+from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
+from vaxla_desktop.ui.notices import Notices
+from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
+from vaxla_protocol.agent import AgentState
+from vaxla_protocol.config import PauseReasonItem
+
+LOG_OUT_KEY = "Ctrl+Shift+L"
+FILTER_KEY = "Ctrl+F"
+TV_KEY = "F11"
+
+
+class RealtimeView(QWidget, Notices):
+    sig_ready_requested = Signal(int)  # agent id
+    sig_pause_requested = Signal(int, str)  # agent id, pause reason code
+    sig_log_out_requested = Signal(int)  # agent id
+
+    def __init__(
+        self,
+        state: RealtimeState,
+        language: Language,
+        *,
+        may_act: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.language = language
+        self.may_act = may_act
+        self.setAccessibleName(self.tr("Real-time view"))
+
+        self.title_label = QLabel(
+            self.tr("Supervisor: queues and agents now")
+            if may_act
+            else self.tr("Queues and agents now (read-only)")
+        )
+        self.title_label.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self._make_notices()
+
+        self.queues_model = QueueTableModel(self)
+        self.queues_proxy = QueueSorter(self.queues_model, self)
+        self.queues_view = table_view(self.queues_proxy, self.tr("Queues"))
+        self.queues_view.setSortingEnabled(True)
+        queue_header = self.queues_view.horizontalHeader()
+        queue_header.setStretchLastSection(False)
+        queue_header.setSectionResizeMode(QueueTableModel.QUEUE, QHeaderView.ResizeMode.Stretch)
+        self.queues_view.sortByColumn(QueueTableModel.QUEUE, Qt.SortOrder.AscendingOrder)
+        queues_group = QGroupBox(self.tr("Queues"))
+        queues_layout = QVBoxLayout(queues_group)
+        queues_layout.addWidget(self.queues_view)
+
+        # The filters: a name as you type, a queue, a state.
+        self.name_filter = QLineEdit()
+        self.name_filter.setPlaceholderText(
+            self.tr("Find an agent by name ({0})").format(
+                QKeySequence(FILTER_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.name_filter.setClearButtonEnabled(True)
+        self.name_filter.setAccessibleName(self.tr("Find an agent by name"))
+        self.queue_filter = QComboBox()
+        self.queue_filter.setAccessibleName(self.tr("Show the agents of a queue"))
+        self.queue_filter.addItem(self.tr("All queues"), None)
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName(self.tr("Show the agents in a state"))
+        self.state_filter.addItem(self.tr("All states"), None)
+        for name in STATE_ORDER:
+            self.state_filter.addItem(state_name(name), name)
+        self.count_label = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.name_filter, 2)
+        filters.addWidget(self.queue_filter, 1)
+        filters.addWidget(self.state_filter, 1)
+        filters.addWidget(self.count_label)
+
+        self.agents_model = AgentTableModel(self)
+        self.agents_proxy = AgentFilter(self.agents_model, self)
+        self.agents_view = table_view(self.agents_proxy, self.tr("Agents"))
+        self.agents_view.setSortingEnabled(True)
+        self.agents_view.sortByColumn(AgentTableModel.NAME, Qt.SortOrder.AscendingOrder)
+
+        # A supervisor's actions on the selected agent.
+        self.ready_button = QPushButton(self.tr("Make ready"))
+        self.ready_button.setShortcut(QKeySequence(READY_KEY))
+        self.ready_button.setToolTip(
+            self.tr("Make the selected agent ready ({0})").format(READY_KEY)
+        )
+        self.pause_reason_box = QComboBox()
+        self.pause_reason_box.setAccessibleName(self.tr("Pause reason"))
+        self.pause_reason_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setShortcut(QKeySequence(PAUSE_KEY))
+        self.pause_button.setToolTip(
+            self.tr("Pause the selected agent with the reason beside ({0})").format(PAUSE_KEY)
+        )
+        self.log_out_button = QPushButton(self.tr("Log out"))
+        self.log_out_button.setShortcut(QKeySequence(LOG_OUT_KEY))
+        self.log_out_button.setToolTip(
+            self.tr("Log the selected agent out of every queue ({0})").format(
+                QKeySequence(LOG_OUT_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.selected_label = QLabel()
+        actions = QHBoxLayout()
+        actions.addWidget(self.selected_label, 1)
+        actions.addWidget(self.ready_button)
+        actions.addWidget(self.pause_reason_box)
+        actions.addWidget(self.pause_button)
+        actions.addWidget(self.log_out_button)
+        self.action_bar = QWidget()
+        self.action_bar.setLayout(actions)
+        self.action_bar.setVisible(may_act)
+
+        agents_group = QGroupBox(self.tr("Agents"))
+        agents_layout = QVBoxLayout(agents_group)
+        agents_layout.addLayout(filters)
+        agents_layout.addWidget(self.agents_view, 1)
+        agents_layout.addWidget(self.action_bar)
+        agents_layout.addWidget(self.message_label)
+
+        live = QWidget()
+        live_layout = QVBoxLayout(live)
+        live_layout.addWidget(queues_group, 1)
+        live_layout.addWidget(agents_group, 3)
+
+        # The wallboard's tiles, here and full-screen on a TV.
+        self.wallboard = Wallboard(state)
+        self.tv_button = QPushButton(self.tr("TV mode"))
+        self.tv_button.setToolTip(
+            self.tr("Show the wallboard full-screen; Esc ends it ({0})").format(TV_KEY)
+        )
+        self.tv: TvWindow | None = None
+        board_page = QWidget()
+        board_layout = QVBoxLayout(board_page)
+        board_layout.addWidget(self.wallboard, 1)
+        board_layout.addWidget(self.tv_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(live, self.tr("Agents and queues"))
+        self.tabs.addTab(board_page, self.tr("Wallboard"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.tabs, 1)
+
+        QShortcut(QKeySequence(FILTER_KEY), self, self._on_find)
+        QShortcut(QKeySequence(TV_KEY), self, self._on_tv)
+        self.name_filter.textChanged.connect(self._on_name_filter)
+        self.queue_filter.currentIndexChanged.connect(self._on_queue_filter)
+        self.state_filter.currentIndexChanged.connect(self._on_state_filter)
+        self.agents_view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.agents_proxy.rowsInserted.connect(self._show_count)
+        self.agents_proxy.rowsRemoved.connect(self._show_count)
+        self.agents_proxy.modelReset.connect(self._show_count)
+        self.agents_proxy.layoutChanged.connect(self._show_count)
+        self.ready_button.clicked.connect(self._on_ready)
+        self.pause_button.clicked.connect(self._on_pause)
+        self.log_out_button.clicked.connect(self._on_log_out)
+        self.tv_button.clicked.connect(self._on_tv)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start()
+        self.show_state(RealtimeChanged.AGENTS | RealtimeChanged.QUEUES)
+
+    # Lists from the server
+
+    def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
+        chosen = self.pause_reason_box.currentData()
+        self.pause_reason_box.clear()
+        for item in reasons:
+            self.pause_reason_box.addItem(item_label(item, self.language), item.code)
+        if chosen is not None and (row := self.pause_reason_box.findData(chosen)) >= 0:
+            self.pause_reason_box.setCurrentIndex(row)
+        labels = {item.code: item_label(item, self.language) for item in reasons}
+        self.agents_model.set_pause_labels(labels)
+        self._show_actions()
+
+    # Drawing
+
+    def show_state(self, changed: RealtimeChanged) -> None:
+        if RealtimeChanged.QUEUES in changed:
+            self.queues_model.refresh(self.state)
+            self._show_queue_choices()
+            self.wallboard.show_queues()
+            if self.tv is not None:
+                self.tv.board.show_queues()
+        if RealtimeChanged.AGENTS in changed:
+            self.agents_model.refresh(self.state)
+            self._show_count()
+            self._show_actions()
+
+    def _show_queue_choices(self) -> None:
+        queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
+        shown = [
+            (self.queue_filter.itemData(row), self.queue_filter.itemText(row))
+            for row in range(1, self.queue_filter.count())
+        ]
+        if queues == shown:
+            return
+        chosen = self.queue_filter.currentData()
+        self.queue_filter.blockSignals(True)
+        while self.queue_filter.count() > 1:
+            self.queue_filter.removeItem(1)
+        for queue_id, name in queues:
+            self.queue_filter.addItem(name, queue_id)
+        row = self.queue_filter.findData(chosen) if chosen is not None else 0
+        self.queue_filter.setCurrentIndex(max(row, 0))
+        self.queue_filter.blockSignals(False)
+        self.agents_proxy.set_queue(self.queue_filter.currentData())
+
+    def _show_count(self) -> None:
+        self.count_label.setText(
+            self.tr("{0} of {1} agents").format(
+                self.agents_proxy.rowCount(), self.agents_model.rowCount()
+            )
+        )
+
+    def selected_agent(self) -> AgentState | None:
+        rows = self.agents_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        source = self.agents_proxy.mapToSource(rows[0])
+        row = self.agents_model.agent_at(source.row())
+        return row.agent if row is not None else None
+
+    def _show_actions(self) -> None:
+        agent = self.selected_agent()
+        state = agent.state if agent is not None else "offline"
+        self.selected_label.setText(
+            self.tr("Selected: {0}").format(agent.username)
+            if agent is not None
+            else self.tr("Select an agent to act on it")
+        )
+        self.ready_button.setEnabled(state in ("paused", "wrap_up"))
+        self.pause_button.setEnabled(
+            state not in ("offline", "paused") and self.pause_reason_box.count() > 0
+        )
+        self.log_out_button.setEnabled(state != "offline")
+
+    # Slots
+
+    def _on_tick(self) -> None:
+        self.agents_model.tick(self.state)
+        self.queues_model.tick(self.state)
+
+    def _on_find(self) -> None:
+        self.name_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.name_filter.selectAll()
+
+    def _on_name_filter(self, text: str) -> None:
+        self.agents_proxy.set_text(text)
+        self._show_count()
+
+    def _on_queue_filter(self, _row: int) -> None:
+        self.agents_proxy.set_queue(self.queue_filter.currentData())
+        self._show_count()
+
+    def _on_state_filter(self, _row: int) -> None:
+        self.agents_proxy.set_state(self.state_filter.currentData())
+        self._show_count()
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_actions()
+
+    def _on_ready(self) -> None:
+        if self.may_act and (agent := self.selected_agent()) is not None:
+            self.sig_ready_requested.emit(agent.agent_id)
+
+    def _on_pause(self) -> None:
+        reason = self.pause_reason_box.currentData()
+        if self.may_act and (agent := self.selected_agent()) is not None and reason:
+            self.sig_pause_requested.emit(agent.agent_id, str(reason))
+
+    def _on_tv(self) -> None:
+        if self.tv is None:
+            self.tv = TvWindow(self.state)
+            self.tv.sig_closed.connect(self._on_tv_closed)
+        self.tv.showFullScreen()
+        self.tv.activateWindow()
+
+    def _on_tv_closed(self) -> None:
+        if self.tv is not None:
+            self.tv.deleteLater()
+            self.tv = None
+
+    def _on_log_out(self) -> None:
+        if self.may_act and (agent := self.selected_agent()) is not None:
+            self.sig_log_out_requested.emit(agent.agent_id)
