@@ -15,8 +15,8 @@ import pytest
 from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
-from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.media.credentials import agent_credentials
+from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.telephony import TelephonySettings
 
 PHONE = f"{API_PREFIX}/agent/phone"
