@@ -107,7 +107,7 @@ def _tone_runs(path: Path, hz: float = 425.0, block_s: float = 0.05) -> list[tup
     return runs
 
 
-async def _authorize(demo: ControlDemo, phone: Any, token: str) -> None:
+async def authorize(demo: ControlDemo, phone: Any, token: str) -> None:
     """Give the agent's phone the SIP credentials ``GET /agent/phone`` hands out."""
     given = demo.get("/agent/phone", token)["credentials"]
     await phone.command(f"credentials {given['realm']} {given['username']} {given['password']}")
@@ -136,7 +136,7 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
             agents(demo, "agent3") as [(a3, p3)],
         ):
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
-            await _authorize(demo, p3, a3)
+            await authorize(demo, p3, a3)
             phone = demo.get("/agent/phone", a3)
             credentials = phone.pop("credentials")
             assert phone == {
@@ -175,7 +175,7 @@ def test_a_busy_number_fails_the_agents_call_with_its_status(demo: ControlDemo) 
             agents(demo, "agent7") as [(a7, p7)],
         ):
             demo.post("/agent/login", a7, {"sip_contact": p7.uri})
-            await _authorize(demo, p7, a7)
+            await authorize(demo, p7, a7)
             await p7.command(f"dial sip:0812345@{demo.sip} {_header(demo, a7, '0812345')}")
             ended = await p7.expect("ended", timeout=15)
             assert (ended["code"], ended["reason"]) == (486, "the number is busy")
@@ -197,7 +197,7 @@ def test_the_agent_hangs_up_while_the_number_rings(demo: ControlDemo) -> None:
             agents(demo, "agent8") as [(a8, p8)],
         ):
             demo.post("/agent/login", a8, {"sip_contact": p8.uri})
-            await _authorize(demo, p8, a8)
+            await authorize(demo, p8, a8)
             demo.watch()  # open before the call: its progress is not missed
             await p8.command(f"dial sip:0812345@{demo.sip} {_header(demo, a8, '0812345')}")
             await until(lambda: demo.get("/agent", a8)["state"] == "busy")
@@ -221,7 +221,7 @@ def test_the_number_hangs_up_and_the_agents_call_ends(demo: ControlDemo) -> None
         async with outside_party(demo, "outside_hangs_up") as outside:
             async with agents(demo, "agent9") as [(a9, p9)]:
                 demo.post("/agent/login", a9, {"sip_contact": p9.uri})
-                await _authorize(demo, p9, a9)
+                await authorize(demo, p9, a9)
                 await p9.command(f"dial sip:0812345@{demo.sip} {_header(demo, a9, '0812345')}")
                 await p9.expect("answered", timeout=15)
                 assert (await p9.expect("ended", timeout=10))["by"] == "remote"
@@ -247,7 +247,7 @@ def test_the_agent_hears_the_ringing_tone_until_the_number_answers(demo: Control
         loop = asyncio.get_running_loop()
         async with outside_party(demo, "outside_rings_then_answers") as outside:
             async with agents(demo, "agent10") as [(a10, p10)]:
-                await _authorize(demo, p10, a10)
+                await authorize(demo, p10, a10)
                 # In no queue: busy all the same while it calls, offline after.
                 await p10.command(f"dial sip:0812345@{demo.sip} {_header(demo, a10, '0812345')}")
                 await p10.expect("early_media", timeout=10)
@@ -289,7 +289,7 @@ def test_the_numbers_early_media_is_passed_to_the_agent_instead_of_the_tone(
     async def scenario() -> Path:
         async with outside_party(demo, "outside_early_media") as outside:
             async with agents(demo, "agent11") as [(a11, p11)]:
-                await _authorize(demo, p11, a11)
+                await authorize(demo, p11, a11)
                 await p11.command(f"dial sip:0812345@{demo.sip} {_header(demo, a11, '0812345')}")
                 await p11.expect("early_media", timeout=10)
                 await p11.expect("answered", timeout=15)
@@ -317,7 +317,7 @@ def test_an_outbound_call_without_credentials_or_a_valid_session_header_is_refus
             await p4.command(f"dial {target} {_header(demo, a4, NUMBER)}")
             ended = await p4.expect("ended", timeout=10)
             assert ended["code"] == 407, ended
-            await _authorize(demo, p4, a4)
+            await authorize(demo, p4, a4)
             other_number = _header(demo, a4, "+4611111111")
             agent_id = demo.get("/agent", a4)["agent_id"]
             forged = session_header(session_key("not-the-token"), agent_id, NUMBER)
@@ -348,7 +348,7 @@ def test_without_an_outside_gateway_the_call_is_refused_with_the_reason(
     async def scenario() -> None:
         async with agents(demo, "agent3") as [(a3, p3)]:
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
-            await _authorize(demo, p3, a3)
+            await authorize(demo, p3, a3)
             phone = demo.get("/agent/phone", a3)
             assert phone["outside_calls"] is False
             await p3.command(f"dial sip:{NUMBER}@{demo.sip} {_header(demo, a3, NUMBER)}")

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_call_control import ControlDemo, Socket, agents, outside_party
-from tests.e2e.test_outbound_calls import outbound_demo
+from tests.e2e.test_outbound_calls import authorize, outbound_demo
 from tests.media.harness import SCENARIOS
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import session_header
@@ -210,6 +210,7 @@ def test_an_outside_call_leaves_through_the_trunk_with_its_caller_id_and_credent
         ):
             demo.post("/agent/login", a3, {"sip_contact": p3.uri})
             assert demo.get("/agent/phone", a3)["outside_calls"] is True
+            await authorize(demo, p3, a3)
             agent_id = demo.get("/agent", a3)["agent_id"]
             header = session_header(session_key(a3), agent_id, NUMBER)
             await p3.command(f"dial sip:{NUMBER}@{demo.sip} {header}")
