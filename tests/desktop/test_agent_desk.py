@@ -30,6 +30,7 @@ from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_protocol.control import CallProgress
 from vaxla_protocol.events import OfferMade, Welcome
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 DEMO_PASSWORD = "demo"
 
@@ -37,7 +38,7 @@ DEMO_PASSWORD = "demo"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     tmp = tmp_path_factory.mktemp("demo")
-    args = ["--demo", "--sip-port", str(free_udp_port())]
+    args = ["--demo", "--sip-port", str(free_sip_port())]
     # The demo hashes 23 passwords (argon2id) on its first start: slow on a busy machine.
     with ServerProcess(tmp / "data", args, timeout=120) as server:
         yield server

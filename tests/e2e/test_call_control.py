@@ -23,6 +23,7 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 
 class ControlDemo(Demo):
@@ -72,7 +73,7 @@ class ControlDemo(Demo):
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlDemo]:
     tmp = tmp_path_factory.mktemp("control")
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    sip_port, outside_port = free_udp_port(), free_udp_port()
+    sip_port, outside_port = free_sip_port(), free_udp_port()
     args = [
         "--demo", "--sip-port", str(sip_port),
         "--outside-gateway", f"sip:127.0.0.1:{outside_port}",

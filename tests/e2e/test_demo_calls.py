@@ -25,6 +25,7 @@ from tests.server_process import (
 )
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 CALL_IN_WORKER = re.compile(r"call (w\d+)-\d+ is contact \d+ at entry point 200")
 
@@ -98,7 +99,7 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     tmp = tmp_path_factory.mktemp("demo")
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    sip_port = free_udp_port()
+    sip_port = free_sip_port()
     args = ["--demo", "--sip-port", str(sip_port)]
     # The demo hashes 23 passwords (argon2id) on its first start: slow on a busy machine.
     with ServerProcess(tmp / "data", args, timeout=120) as server:

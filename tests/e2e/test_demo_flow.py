@@ -23,6 +23,7 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 from vaxla_server.store.database import create_store_engine, sqlite_url
 from vaxla_server.store.event_log import EventLog
 from vaxla_server.store.events import (
@@ -193,7 +194,7 @@ class Phone:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("flow")
     gateway_port = free_udp_port()
-    args = ["--demo", "--sip-port", str(free_udp_port()),
+    args = ["--demo", "--sip-port", str(free_sip_port()),
             "--outside-gateway", f"sip:127.0.0.1:{gateway_port}"]  # fmt: skip
     with ServerProcess(tmp / "data", args, timeout=120) as server:
         site = Site(server, front_address(server.log_lines), tmp, gateway_port)

@@ -23,6 +23,7 @@ from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 
 class Site:
@@ -57,7 +58,7 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
-    sip_port = free_udp_port()
+    sip_port = free_sip_port()
     args = ["--demo", "--sip-port", str(sip_port)]
     # The demo hashes 23 passwords (argon2id) on its first start: slow on a busy machine.
     with ServerProcess(tmp_path / "data", args, timeout=120) as server:

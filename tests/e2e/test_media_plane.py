@@ -20,6 +20,7 @@ from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, assert_workers_gone, front_address, worker_pids
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 from vaxla_server.store import open_store
 from vaxla_server.store.events import Ended
 
@@ -35,7 +36,7 @@ STRANGER = "127.0.0.2"
 
 def serve(tmp: Path, *options: str) -> ServerProcess:
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    args = ["--demo", "--sip-port", str(free_udp_port()), "--trunk", "127.0.0.1/32", *options]
+    args = ["--demo", "--sip-port", str(free_sip_port()), "--trunk", "127.0.0.1/32", *options]
     return ServerProcess(tmp / "data", args, timeout=120)
 
 

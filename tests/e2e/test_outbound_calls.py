@@ -40,6 +40,7 @@ from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import SESSION_HEADER, session_header
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 NUMBER = "+4687654321"
 
@@ -48,7 +49,7 @@ def outbound_demo(tmp: Any, gateway: bool) -> Iterator[ControlDemo]:
     """The demo server, with the outside gateway on ``demo.outside_port`` or without one
     (``tests/e2e/test_trunks.py`` adds its trunks to the latter)."""
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    sip_port, outside_port = free_udp_port(), free_udp_port()
+    sip_port, outside_port = free_sip_port(), free_udp_port()
     # The trunk is elsewhere (TEST-NET-1): the agents' softphones on loopback are not it.
     args = ["--demo", "--sip-port", str(sip_port), "--trunk", "192.0.2.0/24"]
     # Calls follow each other quickly here (four refused in a row, then one more): a worker

@@ -19,7 +19,7 @@ from tests.e2e.test_demo_calls import Demo
 from tests.e2e.test_media_plane import demo_of
 from tests.media.harness import sip_tester_pcaps
 from tests.server_process import ServerProcess, assert_workers_gone
-from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 from vaxla_server.store import open_store
 from vaxla_server.store.event_log import LoggedEvent
 
@@ -62,7 +62,7 @@ class Site:
         self.demo: Demo | None = None
 
     def start(self) -> Demo:
-        sip = ["--sip-port", str(free_udp_port())] if self.sip else []
+        sip = ["--sip-port", str(free_sip_port())] if self.sip else []
         # The demo hashes its users' passwords (argon2id) on a first start: slow when busy.
         server = ServerProcess(self.data, [*TRUNK_ARGS, *sip, *self.options], timeout=120)
         self.server = server

@@ -19,6 +19,7 @@ import pytest
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_sip_port
 
 ANSWERING = re.compile(r"logged in, answering at sip:agent@(\S+)")
 SIM = Path(sys.executable).parent / "vaxla-sim"
@@ -100,7 +101,7 @@ class Sim:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     tmp = tmp_path_factory.mktemp("sim")
     (tmp / "pcap").symlink_to(sip_tester_pcaps())
-    args = ["--demo", "--sip-port", str(free_udp_port())]
+    args = ["--demo", "--sip-port", str(free_sip_port())]
     with ServerProcess(tmp / "data", args, timeout=120) as server:
         demo = Demo(server, front_address(server.log_lines), tmp)
         yield demo

@@ -123,6 +123,21 @@ def free_udp_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def free_sip_port(host: str = "127.0.0.1") -> int:
+    """A port free on ``host`` for UDP and TCP alike right now: the SIP front listens on
+    both (a port free for UDP only was once taken on TCP, and Kamailio would not start)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for _ in range(100):
+        port = free_udp_port(host)
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"no port free for both UDP and TCP on {host}")
+
+
 def udp_port_free(host: str, port: int) -> bool:
     """Whether ``host:port`` (UDP) can be bound now."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
