@@ -221,8 +221,9 @@ def build_msi(out: Path, key: str, epoch: int, wheels: list[Path], work: Path) -
         "PackageCode": str(package_code).upper(),
         "SourceDir": app.name,  # wixl takes only relative sources
     }
+    defines_args = [arg for item in defines.items() for arg in ("-D", "=".join(item))]
     run(
-        "wixl", "-a", "x64", *(f"-D{name}={value}" for name, value in defines.items()),
+        "wixl", "-a", "x64", *defines_args,
         "-o", msi.resolve(), HERE / "windows" / "vaxla.wxs", work / "msi" / "files.wxs",
         cwd=app.parent,
     )  # fmt: skip
