@@ -18,12 +18,14 @@ File times are set to the last commit's time, so the same commit gives the same 
 """
 
 import argparse
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import tomllib
 import urllib.request
 import uuid
@@ -66,7 +68,7 @@ def run(*command: str | Path, cwd: Path = ROOT) -> str:
     return done.stdout
 
 
-def version() -> str:
+def project_version() -> str:
     project = tomllib.loads((ROOT / "desktop" / "pyproject.toml").read_text())
     return str(project["project"]["version"])
 
@@ -124,14 +126,25 @@ def app_wheels(out: Path) -> list[Path]:
 
 
 def third_party(platform: str, key: str, work: Path) -> Path:
-    """The platform's third-party site-packages, unpacked once per key."""
+    """The platform's third-party site-packages, unpacked once per key (under a lock:
+    builds may run side by side, as the tests' do)."""
     site = CACHE / key / platform / "site-packages"
-    if not (site.parent / "complete").exists():
-        shutil.rmtree(site.parent, ignore_errors=True)
-        install_wheels(site, platform, locked_requirements(work / "requirements.txt"))
-        compile_ahead(site)
-        (site.parent / "complete").touch()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with (site.parent.parent / f"{platform}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (site.parent / "complete").exists():
+            shutil.rmtree(site, ignore_errors=True)
+            install_wheels(site, platform, locked_requirements(work / "requirements.txt"))
+            compile_ahead(site)
+            (site.parent / "complete").touch()
     return site
+
+
+def forget_other_inputs(key: str) -> None:
+    """Third-party packages unpacked for other inputs (an older uv.lock) are not needed."""
+    for folder in CACHE.iterdir():
+        if len(folder.name) == len(key) and folder.name != key and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def stage_site(cached: Path, stage: Path, wheels: list[Path], platform: str) -> None:
@@ -164,7 +177,9 @@ def fetch_runtime(work: Path) -> Path:
             data = response.read()
         if hashlib.sha256(data).hexdigest() != pin["sha256"]:
             raise BuildError(f"{pin['url']} does not match its pinned sha256")
-        archive.write_bytes(data)
+        partial = archive.with_name(f"{archive.name}.{os.getpid()}")
+        partial.write_bytes(data)
+        partial.replace(archive)  # whole or not at all, for builds side by side
     runtime = work / "runtime"
     shutil.rmtree(runtime, ignore_errors=True)
     with tarfile.open(archive) as sdist:
@@ -178,7 +193,9 @@ def fetch_runtime(work: Path) -> Path:
     return runtime
 
 
-def build_msi(out: Path, key: str, epoch: int, wheels: list[Path], work: Path) -> Path:
+def build_msi(
+    out: Path, version: str, key: str, epoch: int, wheels: list[Path], work: Path
+) -> Path:
     app = work / "msi" / "Vaxla"
     shutil.rmtree(app.parent, ignore_errors=True)
     app.parent.mkdir(parents=True)
@@ -211,12 +228,12 @@ def build_msi(out: Path, key: str, epoch: int, wheels: list[Path], work: Path) -
         cwd=app.parent,
     ).stdout  # fmt: skip
     (work / "msi" / "files.wxs").write_text(listing)
-    product_code = uuid.uuid5(CODE_NAMESPACE, f"product {version()} {key} {epoch}")
-    package_code = uuid.uuid5(CODE_NAMESPACE, f"package {version()} {key} {epoch}")
-    msi = out / f"vaxla-{version()}-x64.msi"
+    product_code = uuid.uuid5(CODE_NAMESPACE, f"product {version} {key} {epoch}")
+    package_code = uuid.uuid5(CODE_NAMESPACE, f"package {version} {key} {epoch}")
+    msi = out / f"vaxla-{version}-x64.msi"
     defines = {
         "Win64": "yes",
-        "Version": version(),
+        "Version": version,
         "ProductCode": str(product_code).upper(),
         "PackageCode": str(package_code).upper(),
         "SourceDir": app.name,  # wixl takes only relative sources
@@ -262,7 +279,9 @@ def sign(msi: Path, cert: Path, key: Path) -> None:
 # Debian
 
 
-def build_deb(out: Path, key: str, epoch: int, wheels: list[Path], work: Path) -> Path:
+def build_deb(
+    out: Path, version: str, key: str, epoch: int, wheels: list[Path], work: Path
+) -> Path:
     root = work / "deb"
     shutil.rmtree(root, ignore_errors=True)
     stage_site(
@@ -283,13 +302,13 @@ def build_deb(out: Path, key: str, epoch: int, wheels: list[Path], work: Path) -
     control.mkdir()
     size_kib = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) // 1024
     (control / "control").write_text(
-        (linux / "control").read_text().format(version=version(), size=size_kib)
+        (linux / "control").read_text().format(version=version, size=size_kib)
     )
     for path in root.rglob("*"):
         if path.is_dir():
             path.chmod(0o755)
     set_times(root, epoch)
-    deb = out / f"vaxla_{version()}_amd64.deb"
+    deb = out / f"vaxla_{version}_amd64.deb"
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root), str(deb)],
@@ -303,25 +322,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--msi", action="store_true", help="build the MSI (default: both)")
     parser.add_argument("--deb", action="store_true", help="build the .deb (default: both)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    parser.add_argument(
+        "--version", help="the packages' version (default: the desktop's, from its pyproject)"
+    )
     parser.add_argument("--sign-cert", type=Path, help="Authenticode certificate (PEM)")
     parser.add_argument("--sign-key", type=Path, help="its private key (PEM)")
     args = parser.parse_args(argv)
     if (args.sign_cert is None) != (args.sign_key is None):
         parser.error("--sign-cert and --sign-key go together")
-    both = not (args.msi or args.deb)
     key = inputs_hash(HERE / "windows" / "runtime.toml")
     epoch = source_date_epoch()
-    work = CACHE / "work"
+    version = args.version or project_version()
     args.out.mkdir(parents=True, exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    forget_other_inputs(key)
+    # Its own work folder (beside the cache, for hard links), gone at the end.
+    with tempfile.TemporaryDirectory(prefix="work-", dir=CACHE) as work_dir:
+        return build(args, version, key, epoch, Path(work_dir))
+
+
+def build(args: argparse.Namespace, version: str, key: str, epoch: int, work: Path) -> int:
+    both = not (args.msi or args.deb)
     try:
         wheels = app_wheels(work / "wheels")
         if args.msi or both:
-            msi = build_msi(args.out, key, epoch, wheels, work)
+            msi = build_msi(args.out, version, key, epoch, wheels, work)
             if args.sign_cert is not None:
                 sign(msi, args.sign_cert, args.sign_key)
             print(msi.relative_to(ROOT) if msi.is_relative_to(ROOT) else msi)
         if args.deb or both:
-            deb = build_deb(args.out, key, epoch, wheels, work)
+            deb = build_deb(args.out, version, key, epoch, wheels, work)
             print(deb.relative_to(ROOT) if deb.is_relative_to(ROOT) else deb)
     except BuildError as error:
         print(error, file=sys.stderr)

@@ -4,14 +4,16 @@ wine as IT would do it on Windows."""
 import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.installers.conftest import ROOT, Installers
+from tests.installers.conftest import BUILD_DEADLINE_S, ROOT, Installers
 from tests.installers.display import VirtualDisplay
 from tests.installers.screenshots import assert_login_window, keep
+from tests.installers.waiting import log_says, wait_for
 from tests.installers.wine import WinePrefix
 
 POLICIES = r"HKLM\Software\Policies\Vaxla"
@@ -21,6 +23,14 @@ INSTALLED_KEYS = (
     r"HKLM\Software\Vaxla",
 )
 APP_DEADLINE_S = 120
+APP = r"C:\Program Files\Vaxla\vaxla.exe"
+IT_SERVER = "https://vaxla.example.se:8780"
+PROPERTIES = (
+    f"SERVERURL={IT_SERVER}", "AUTOANSWER=1", "MINIMIZED=1", "LANGUAGE=sv",
+    "LOCKED=ServerUrl,Language",
+)  # fmt: skip
+USER_SETTINGS = r"HKCU\Software\Vaxla\Vaxla desktop\login"
+UNINSTALL = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
 
 
 def msi_table(msi: Path, table: str) -> list[list[str]]:
@@ -88,21 +98,22 @@ def wine(tmp_path: Path) -> WinePrefix:
     return WinePrefix(tmp_path / "wine")
 
 
-def test_the_msi_installs_silently_with_policies_runs_and_uninstalls_leaving_nothing(
-    installers: Installers, wine: WinePrefix, display: VirtualDisplay
+def test_the_msi_installs_silently_with_policies_runs_upgrades_and_uninstalls_cleanly(
+    installers: Installers, wine: WinePrefix, display: VirtualDisplay, tmp_path: Path
 ) -> None:
+    # The next version, to upgrade to: the same packages under another version number.
+    build = subprocess.run(
+        [sys.executable, str(ROOT / "installers" / "build.py"), "--msi", "--version", "0.1.1",
+         "--out", str(tmp_path / "next")],
+        capture_output=True, text=True, timeout=BUILD_DEADLINE_S, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
     with wine:
         msi = wine.windows_path(installers.msi)
-        wine.run(
-            "msiexec", "/i", msi, "/qn", "SERVERURL=https://vaxla.example.se:8780",
-            "AUTOANSWER=1", "MINIMIZED=1", "LANGUAGE=sv", "LOCKED=ServerUrl,Language",
-        )  # fmt: skip
+        wine.run("msiexec", "/i", msi, "/qn", *PROPERTIES)
 
-        policies = wine.registry(POLICIES + r"\Desktop")
-        assert policies is not None
-        values = {tuple(line.split(maxsplit=2)) for line in policies.splitlines()[2:] if line}
-        assert values == {
-            ("ServerUrl", "REG_SZ", "https://vaxla.example.se:8780"),
+        assert policy_values(wine) == {
+            ("ServerUrl", "REG_SZ", IT_SERVER),
             ("AutoAnswer", "REG_SZ", "1"),
             ("StartMinimized", "REG_SZ", "1"),
             ("Language", "REG_SZ", "sv"),
@@ -118,30 +129,60 @@ def test_the_msi_installs_silently_with_policies_runs_and_uninstalls_leaving_not
         # ProgramData's); either way there is one.
         assert list(wine.drive_c.rglob("Start Menu/Programs/Vaxla.lnk"))
 
-        screenshot = keep("msi-login.png")
+        # The installed app starts, reaches its login window and reads the policies.
+        screenshot, log = keep("msi-login.png"), tmp_path / "screenshot.log"
         app = wine.run(
-            r"C:\Program Files\Vaxla\vaxla.exe", "--no-discovery", "--screenshot",
-            wine.windows_path(screenshot), display=display.name, timeout=APP_DEADLINE_S,
+            APP, "--no-discovery", "--screenshot", wine.windows_path(screenshot),
+            "--log-file", wine.windows_path(log), display=display.name, timeout=APP_DEADLINE_S,
         )  # fmt: skip
         assert app.returncode == 0, app.stderr
         assert_login_window(screenshot)
+        assert f"server_url='{IT_SERVER}'" in log.read_text()
 
-        # A tel: click: the shell runs the registered command with the link for %1.
+        # A tel: click while the app runs: the shell runs the registered command, which
+        # hands the link to the running app and ends.
         handler = wine.registry(r"HKLM\Software\Classes\Vaxla.Url\shell\open\command")
-        assert handler is not None
-        assert r'"C:\Program Files\Vaxla\vaxla.exe" "%1"' in handler
-        clicked = wine.run(
-            r"C:\Program Files\Vaxla\vaxla.exe", "tel:+46-8-123 456 78", "--no-discovery",
-            "--screenshot", wine.windows_path(keep("msi-tel.png")), display=display.name,
-            timeout=APP_DEADLINE_S,
+        assert handler is not None and f'"{APP}" "%1"' in handler
+        running_log = tmp_path / "running.log"
+        running = wine.start(
+            APP, "--no-discovery", "--log-file", wine.windows_path(running_log),
+            display=display.name,
         )  # fmt: skip
-        assert clicked.returncode == 0, clicked.stderr
+        try:
+            wait_for(log_says(running_log, "taking links"), APP_DEADLINE_S, "the app listens")
+            clicked = wine.run(APP, "tel:+46-8-123 456 78", timeout=APP_DEADLINE_S)
+            assert clicked.returncode == 0, clicked.stderr
+            wait_for(
+                log_says(running_log, "a later start's link: tel:+4681234567"),
+                APP_DEADLINE_S,
+                "the running app gets the link",
+            )
+        finally:
+            running.kill()
+            running.communicate(timeout=30)
 
-        wine.run("msiexec", "/x", msi, "/qn")
+        # An upgrade in place: one Vaxla installed, the new one; the user's own settings
+        # (HKCU) kept; the policies as the new install's properties say.
+        wine.run("reg", "add", USER_SETTINGS, "/v", "server", "/d", "https://mine.example", "/f")
+        upgrade = wine.windows_path(tmp_path / "next" / "vaxla-0.1.1-x64.msi")
+        wine.run("msiexec", "/i", upgrade, "/qn", "SERVERURL=https://new.example.se")
+        uninstall_entries = wine.registry(UNINSTALL) or ""
+        assert uninstall_entries.count("DisplayName    REG_SZ    Vaxla") == 1
+        assert "DisplayVersion    REG_SZ    0.1.1" in uninstall_entries
+        assert (program / "vaxla.exe").is_file()
+        assert "https://mine.example" in (wine.registry(USER_SETTINGS) or "")
+        assert policy_values(wine) == {("ServerUrl", "REG_SZ", "https://new.example.se")}
+
+        wine.run("msiexec", "/x", upgrade, "/qn")
 
         assert not program.exists()
         assert not list(wine.drive_c.rglob("Start Menu/Programs/Vaxla.lnk"))
         for key in INSTALLED_KEYS:
             assert wine.registry(key) is None, key
-        registered = wine.registry(r"HKLM\Software\RegisteredApplications")
-        assert registered is None or "Vaxla" not in registered
+        assert "Vaxla" not in (wine.registry(r"HKLM\Software\RegisteredApplications") or "")
+        assert "Vaxla" not in (wine.registry(UNINSTALL) or "")
+
+
+def policy_values(wine: WinePrefix) -> set[tuple[str, ...]]:
+    policies = wine.registry(POLICIES + r"\Desktop") or ""
+    return {tuple(line.split(maxsplit=2)) for line in policies.splitlines()[2:] if line}

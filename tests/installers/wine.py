@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 from types import TracebackType
 
+from tests.orphans import end_with_this_process
+
 STANDINS = Path(__file__).resolve().parent / "wine_standins"
 STANDIN_LIBRARIES = {"icuuc.c": [], "bcryptprimitives.c": ["-lbcrypt"]}
 COMMAND_DEADLINE_S = 180
@@ -81,6 +83,19 @@ class WinePrefix:
         if check and done.returncode != 0:
             raise WineError(f"wine {' '.join(command)} exited {done.returncode}:\n{done.stderr}")
         return done
+
+    def start(self, *command: str, display: str) -> "subprocess.Popen[str]":
+        """``wine COMMAND`` left running (the caller stops it by its pid); output through
+        pipes."""
+        return subprocess.Popen(
+            ["wine", *command],
+            env={**self.environment, "DISPLAY": display},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            preexec_fn=end_with_this_process(),
+        )
 
     def windows_path(self, path: Path) -> str:
         """The path as wine's programs see it (the Z: drive is the host's root)."""
