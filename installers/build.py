@@ -8,7 +8,7 @@
   launcher, ``windows/launcher.c``), packed by wixl from ``windows/vaxla.wxs``.
 - ``dist/vaxla_VERSION_amd64.deb``: the same packages as manylinux wheels under
   ``/opt/vaxla``, run by Debian's python3.11, with a desktop entry that handles tel: and
-  sip: links (``linux/``).
+  sip: links and ``/etc/vaxla/policies.ini`` for IT (``linux/``).
 
 The third-party packages of each platform are unpacked once per ``uv.lock`` (and runtime
 pin) into ``build/installers/<hash>/``; a rebuild only re-adds the app's own code. Every
@@ -298,8 +298,13 @@ def build_deb(
     applications = root / "usr" / "share" / "applications"
     applications.mkdir(parents=True)
     shutil.copy2(linux / "vaxla.desktop", applications / "vaxla.desktop")
+    etc = root / "etc" / "vaxla"
+    etc.mkdir(parents=True)
+    shutil.copy2(linux / "policies.ini", etc / "policies.ini")
     control = root / "DEBIAN"
     control.mkdir()
+    # IT's edits survive upgrades; purge removes the file.
+    (control / "conffiles").write_text("/etc/vaxla/policies.ini\n")
     size_kib = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) // 1024
     (control / "control").write_text(
         (linux / "control").read_text().format(version=version, size=size_kib)

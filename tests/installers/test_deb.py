@@ -11,10 +11,19 @@ import pytest
 from tests.installers.conftest import Installers
 from tests.installers.display import VirtualDisplay
 from tests.installers.screenshots import assert_login_window, keep
+from tests.installers.waiting import log_says, wait_for
+from tests.orphans import end_with_this_process
 
 APT_DEADLINE_S = 300
 APP_DEADLINE_S = 60
-INSTALLED = (Path("/opt/vaxla"), Path("/usr/share/applications/vaxla.desktop"))
+INSTALLED = (
+    Path("/opt/vaxla"),
+    Path("/usr/share/applications/vaxla.desktop"),
+    Path("/etc/vaxla"),
+)
+POLICIES = Path("/etc/vaxla/policies.ini")
+IT_SERVER = "https://vaxla.example.se:8780"
+APP = "/opt/vaxla/bin/vaxla-desktop"
 
 
 def apt(*arguments: str) -> None:
@@ -61,14 +70,42 @@ def test_the_deb_installs_with_apt_runs_handles_tel_and_purges_leaving_nothing(
         )  # fmt: skip
         assert handler.stdout.strip() == "vaxla.desktop"
 
-        screenshot = keep("deb-login.png")
+        # IT's policies in the file the package holds for them.
+        POLICIES.write_text(
+            f"[Desktop]\nServerUrl={IT_SERVER}\nLanguage=sv\nLocked=ServerUrl,Language\n"
+        )
+        screenshot, log = keep("deb-login.png"), tmp_path / "screenshot.log"
         app = subprocess.run(
-            ["/opt/vaxla/bin/vaxla-desktop", "tel:+46-8-123 456 78", "--no-discovery",
-             "--screenshot", str(screenshot)],
+            [APP, "--no-discovery", "--screenshot", str(screenshot), "--log-file", str(log)],
             env=user, capture_output=True, text=True, timeout=APP_DEADLINE_S, check=False,
         )  # fmt: skip
         assert app.returncode == 0, app.stderr
         assert_login_window(screenshot)
+        assert f"server_url='{IT_SERVER}'" in log.read_text()
+
+        # A tel: click while the app runs: the desktop entry's command hands the link
+        # to the running app and ends.
+        running_log = tmp_path / "running.log"
+        running = subprocess.Popen(
+            [APP, "--no-discovery", "--log-file", str(running_log)],
+            env=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=end_with_this_process(),
+        )  # fmt: skip
+        try:
+            wait_for(log_says(running_log, "taking links"), APP_DEADLINE_S, "the app listens")
+            clicked = subprocess.run(
+                [APP, "tel:+46-8-123 456 78"],
+                env=user, capture_output=True, text=True, timeout=APP_DEADLINE_S, check=False,
+            )  # fmt: skip
+            assert clicked.returncode == 0, clicked.stderr
+            wait_for(
+                log_says(running_log, "a later start's link: tel:+4681234567"),
+                APP_DEADLINE_S,
+                "the running app gets the link",
+            )
+        finally:
+            running.terminate()
+            running.communicate(timeout=30)
         # Everything was compiled when the package was built: running it wrote nothing.
         owned = subprocess.run(
             ["dpkg-query", "-L", "vaxla"], capture_output=True, text=True, check=True
