@@ -52,10 +52,14 @@ def build_script() -> ModuleType:
 def test_the_msi_holds_the_runtime_the_launcher_and_no_wine_standin(
     installers: Installers,
 ) -> None:
-    names = {row[2].split("|")[-1].lower() for row in msi_table(installers.msi, "File")}
-    assert {"vaxla.exe", "python311.dll", "python311._pth", "msvcp140.dll"} <= names
-    assert "_pjsua2.cp311-win_amd64.pyd" in names
-    assert not names & {"icuuc.dll", "bcryptprimitives.dll"}
+    folder_of = {row[0]: row[2] for row in msi_table(installers.msi, "Component")}
+    folders: dict[str, set[str]] = {}
+    for row in msi_table(installers.msi, "File"):
+        folders.setdefault(row[2].split("|")[-1].lower(), set()).add(folder_of[row[1]])
+    assert {"vaxla.exe", "python311._pth", "_pjsua2.cp311-win_amd64.pyd"} <= folders.keys()
+    # pjsua2's C++ runtime beside python311.dll, where Windows looks for it.
+    assert folders["python311.dll"] & folders.get("msvcp140.dll", set())
+    assert not folders.keys() & {"icuuc.dll", "bcryptprimitives.dll"}
 
     properties = dict(row[:2] for row in msi_table(installers.msi, "Property"))
     assert properties["ALLUSERS"] == "1"
