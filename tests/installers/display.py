@@ -4,7 +4,6 @@ import os
 import select
 import subprocess
 import time
-from types import TracebackType
 
 from tests.orphans import end_with_this_process
 
@@ -56,12 +55,7 @@ class VirtualDisplay:
             number += chunk
         return number
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exception: object) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             self._process.wait(timeout=10)

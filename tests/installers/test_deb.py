@@ -11,7 +11,7 @@ import pytest
 from tests.installers.conftest import Installers
 from tests.installers.display import VirtualDisplay
 from tests.installers.screenshots import assert_login_window, keep
-from tests.installers.waiting import log_says, wait_for
+from tests.installers.waiting import assert_running_app_takes_a_click
 from tests.orphans import end_with_this_process
 
 APT_DEADLINE_S = 300
@@ -91,21 +91,19 @@ def test_the_deb_installs_with_apt_runs_handles_tel_and_purges_leaving_nothing(
             env=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             preexec_fn=end_with_this_process(),
         )  # fmt: skip
-        try:
-            wait_for(log_says(running_log, "taking links"), APP_DEADLINE_S, "the app listens")
-            clicked = subprocess.run(
-                [APP, "tel:+46-8-123 456 78"],
-                env=user, capture_output=True, text=True, timeout=APP_DEADLINE_S, check=False,
-            )  # fmt: skip
-            assert clicked.returncode == 0, clicked.stderr
-            wait_for(
-                log_says(running_log, "a later start's link: tel:+4681234567"),
-                APP_DEADLINE_S,
-                "the running app gets the link",
-            )
-        finally:
-            running.terminate()
-            running.communicate(timeout=30)
+        assert_running_app_takes_a_click(
+            running,
+            running_log,
+            lambda link: subprocess.run(
+                [APP, link],
+                env=user,
+                capture_output=True,
+                text=True,
+                timeout=APP_DEADLINE_S,
+                check=False,
+            ),
+            APP_DEADLINE_S,
+        )
         # Everything was compiled when the package was built: running it wrote nothing.
         owned = subprocess.run(
             ["dpkg-query", "-L", "vaxla"], capture_output=True, text=True, check=True

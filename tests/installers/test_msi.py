@@ -13,7 +13,7 @@ import pytest
 from tests.installers.conftest import BUILD_DEADLINE_S, ROOT, Installers
 from tests.installers.display import VirtualDisplay
 from tests.installers.screenshots import assert_login_window, keep
-from tests.installers.waiting import log_says, wait_for
+from tests.installers.waiting import assert_running_app_takes_a_click
 from tests.installers.wine import WinePrefix
 
 POLICIES = r"HKLM\Software\Policies\Vaxla"
@@ -152,18 +152,12 @@ def test_the_msi_installs_silently_with_policies_runs_upgrades_and_uninstalls_cl
             APP, "--no-discovery", "--log-file", wine.windows_path(running_log),
             display=display.name,
         )  # fmt: skip
-        try:
-            wait_for(log_says(running_log, "taking links"), APP_DEADLINE_S, "the app listens")
-            clicked = wine.run(APP, "tel:+46-8-123 456 78", timeout=APP_DEADLINE_S)
-            assert clicked.returncode == 0, clicked.stderr
-            wait_for(
-                log_says(running_log, "a later start's link: tel:+4681234567"),
-                APP_DEADLINE_S,
-                "the running app gets the link",
-            )
-        finally:
-            running.kill()
-            running.communicate(timeout=30)
+        assert_running_app_takes_a_click(
+            running,
+            running_log,
+            lambda link: wine.run(APP, link, timeout=APP_DEADLINE_S),
+            APP_DEADLINE_S,
+        )
 
         # An upgrade in place: one Vaxla installed, the new one; the user's own settings
         # (HKCU) kept; the policies as the new install's properties say.

@@ -12,7 +12,6 @@ is stopped at the end with ``wineserver -k``, which touches no other prefix.
 import os
 import subprocess
 from pathlib import Path
-from types import TracebackType
 
 from tests.orphans import end_with_this_process
 
@@ -51,12 +50,7 @@ class WinePrefix:
             )  # fmt: skip
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exception: object) -> None:
         subprocess.run(["wineserver", "-k"], env=self.environment, check=False, timeout=30)
         subprocess.run(["wineserver", "-w"], env=self.environment, check=False, timeout=30)
 
