@@ -29,6 +29,7 @@ import tempfile
 import tomllib
 import urllib.request
 import uuid
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,7 @@ CACHE = ROOT / "build" / "installers"
 APP_PACKAGES = ("vaxla-protocol", "vaxla-desktop")
 # Console scripts of the dependencies (the app never runs them), and uv's lock file.
 NOT_SHIPPED = ("bin", ".lock")
+WIX = "http://schemas.microsoft.com/wix/2006/wi"
 # PySide6's deployment tool ships Jinja templates named *.py; they are not Python.
 TEMPLATES = r"\.tmpl\.py$"
 # The policy features, each installed only when IT gives its property (msiexec … NAME=value).
@@ -107,6 +109,9 @@ def install_wheels(site: Path, platform: str, requirements: Path, *wheels: Path)
         if (site / name).is_dir():
             shutil.rmtree(site / name)
         (site / name).unlink(missing_ok=True)
+    # uv's note of when it installed a local wheel: it differs every build.
+    for note in site.glob("*.dist-info/uv_cache.json"):
+        note.unlink()
 
 
 def compile_ahead(site: Path) -> None:
@@ -216,18 +221,20 @@ def build_msi(
         HERE / "windows" / "launcher.c",
     )  # fmt: skip
     set_times(app, epoch)
-    files = sorted(
+    # Each folder's files together, before its subfolders': wixl-heat starts a folder
+    # again wherever its files resume (as text, "a.b/x" sorts between "a/x" and "a/y").
+    files = [
         str(path.relative_to(app.parent))
-        for path in app.rglob("*")
+        for path in sorted(app.rglob("*"), key=lambda path: (path.parent.parts, path.name))
         if path.is_file() and path.name != "vaxla.exe"
-    )
+    ]
     listing = subprocess.run(
         ["wixl-heat", "-p", "Vaxla/", "--directory-ref", "INSTALLDIR", "--var",
          "var.SourceDir", "--component-group", "AppFiles", "--win64"],
         input="\n".join(files) + "\n", capture_output=True, text=True, check=True,
         cwd=app.parent,
     ).stdout  # fmt: skip
-    (work / "msi" / "files.wxs").write_text(listing)
+    (work / "msi" / "files.wxs").write_text(stable_directory_ids(listing))
     product_code = uuid.uuid5(CODE_NAMESPACE, f"product {version} {key} {epoch}")
     package_code = uuid.uuid5(CODE_NAMESPACE, f"package {version} {key} {epoch}")
     msi = out / f"vaxla-{version}-x64.msi"
@@ -246,6 +253,23 @@ def build_msi(
     )  # fmt: skip
     add_policy_properties(msi, work / "msi")
     return msi
+
+
+def stable_directory_ids(listing: str) -> str:
+    """wixl-heat names directories at random; name them by their path instead, so that
+    two builds give the same MSI tables."""
+    ET.register_namespace("", WIX)
+    tree = ET.fromstring(listing)
+
+    def rename(parent: ET.Element, path: str) -> None:
+        for directory in parent.findall(f"{{{WIX}}}Directory"):
+            inner = f"{path}/{directory.get('Name')}"
+            directory.set("Id", "dir" + hashlib.sha256(inner.encode()).hexdigest()[:32].upper())
+            rename(directory, inner)
+
+    for reference in tree.iter(f"{{{WIX}}}DirectoryRef"):
+        rename(reference, reference.get("Id", ""))
+    return ET.tostring(tree, encoding="unicode", xml_declaration=True)
 
 
 def add_policy_properties(msi: Path, work: Path) -> None:
