@@ -15,13 +15,14 @@ CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
 # Python comes from the machine (pyenv, Debian); uv must never download one.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lint test demo bench bench-quick bench-ewt bench-calls bench-events clean
+.PHONY: help setup lint test demo installers bench bench-quick bench-ewt bench-calls bench-events clean
 
 help:
 	@echo "make setup        create .venv with every package and dev tool (run by the others)"
 	@echo "make test         lint, then the Rust and Python tests (what CI runs)"
 	@echo "make lint         ruff, mypy, stubtest, cargo fmt --check, clippy"
 	@echo "make demo         run the server on loopback and open the desktop on it"
+	@echo "make installers   build dist/vaxla-VERSION-x64.msi and dist/vaxla_VERSION_amd64.deb"
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
 	@echo "make bench-ewt    the wait estimate against QL, QLm and HOL on simulated M/M/s+M queues"
@@ -51,6 +52,10 @@ test: lint
 demo: setup
 	@VENV_BIN=$(BIN) tools/demo
 
+# SIGN_CERT and SIGN_KEY (PEM files) sign the MSI with Authenticode (osslsigncode).
+installers: setup
+	$(BIN)/python installers/build.py $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT) --sign-key $(SIGN_KEY))
+
 bench: setup
 	$(BIN)/python -m vaxla_dispatcher.bench
 
@@ -67,6 +72,6 @@ bench-events: setup
 	@VENV_BIN=$(BIN) tools/bench-events
 
 clean:
-	rm -rf $(VENV) dispatcher-rs/target .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dispatcher-rs/target .demo build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find dispatcher-rs/python -name '*.so' -delete

@@ -33,6 +33,7 @@ from vaxla_desktop.logs import LOG_NAME, set_up_logging
 from vaxla_desktop.memory import release_free_memory
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.policies import SERVER_URL, Policies
 from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
@@ -42,6 +43,7 @@ from vaxla_desktop.session import (
     open_session,
 )
 from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.single_instance import LinkReceiver, hand_over, instance_name
 from vaxla_desktop.sip.softphone import SoftphoneError
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
@@ -83,6 +85,9 @@ class AppOptions:
     # The log file (None: the app's data folder) and whether stderr gets all of it.
     log_file: Path | None = None
     verbose: bool = False
+    # IT's policies (vaxla_desktop.policies): the options above already follow them;
+    # the login window and the softphone look at them too.
+    policies: Policies = field(default_factory=Policies)
 
 
 class DesktopApp(QObject):
@@ -124,6 +129,25 @@ class DesktopApp(QObject):
         self._background = BackgroundWork(log, "background work")
         self._finished = asyncio.Event()
         self._photographed = False
+        # A link from the command line or a later start, dialled once the phone runs.
+        self._pending_dial: DialRequest | None = options.dial
+
+    # Links from later starts (vaxla_desktop.single_instance)
+
+    def dial_link(self, request: DialRequest) -> None:
+        """Dial now if the phone runs, else once it does; and come to the front."""
+        if self.phone is not None:
+            self.phone.dial(request)
+        else:
+            self._pending_dial = request
+        self.to_front()
+
+    def to_front(self) -> None:
+        window = self.main_window or self.login_window
+        if window is not None:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
 
     # The whole run
 
@@ -177,7 +201,8 @@ class DesktopApp(QObject):
 
     async def _log_in_with_window(self) -> Session | None:
         settings = self.settings
-        server_url = self.options.server_url or settings.last_server or ""
+        policies = self.options.policies
+        server_url = self.options.server_url or settings.last_server or policies.server_url or ""
         username = self.options.username or settings.last_user or ""
         window = LoginWindow(
             self.servers,
@@ -185,6 +210,7 @@ class DesktopApp(QObject):
             username=username,
             remember_me=settings.remember_me,
             can_remember=self.credentials.available,
+            server_locked=policies.is_locked(SERVER_URL),
         )
         window.setWindowIcon(app_icon())
         if settings.remember_me and server_url and username:
@@ -261,8 +287,9 @@ class DesktopApp(QObject):
         self.desk = desk
         self._show_main_window(window)
         self.sig_logged_in.emit(session)
-        if self.options.dial is not None and self.phone is not None:
-            self.phone.dial(self.options.dial)
+        if self._pending_dial is not None and self.phone is not None:
+            self.phone.dial(self._pending_dial)
+            self._pending_dial = None
         desk.start()
         if isinstance(desk, AgentDesk):
             self._join_queues(session, desk)
@@ -353,6 +380,7 @@ class DesktopApp(QObject):
                 PhoneSettings(self.options.settings_path),
                 spawn=self._spawn,
                 force_auto_answer=self.options.auto_answer,
+                policies=self.options.policies,
                 notify=self._notify,
             )
         except SoftphoneError as error:
@@ -444,14 +472,31 @@ def run(options: AppOptions) -> int:
     log_file = options.log_file or default_log_file()
     set_up_logging(log_file, verbose=options.verbose)
     log.info("Vaxla desktop %s starting; the log is %s", __version__, log_file)
+    log.info("IT's policies: %s", options.policies)
     # The tray keeps the app alive with no window; quitting is DesktopApp's decision.
     app.setQuitOnLastWindowClosed(False)
+    # A screenshot run stands alone: it neither hands over nor takes links.
+    name = instance_name(options.settings_path) if options.screenshot is None else None
+    if name is not None and hand_over(name, options.dial.uri if options.dial else None):
+        log.info("handed over to the app already running (%s)", name)
+        return EXIT_OK
     translators = install_translation(app, options.language or system_language())
     desktop = DesktopApp(
         options,
         settings=DesktopSettings(options.settings_path),
         credentials=CredentialStore(),
     )
-    exit_code = qasync.run(desktop.run())
+    links = LinkReceiver(name) if name is not None else None
+    if links is not None:
+        links.sig_link.connect(desktop.dial_link)
+        links.sig_to_front.connect(desktop.to_front)
+        app.installEventFilter(links)  # macOS's QEvent.FileOpen for tel: clicks
+        links.listen()
+    try:
+        exit_code = qasync.run(desktop.run())
+    finally:
+        if links is not None:
+            app.removeEventFilter(links)
+            links.close()
     del translators
     return int(exit_code)

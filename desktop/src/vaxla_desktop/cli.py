@@ -177,24 +177,36 @@ def parse_options(
                 "on standard input"
             )
     # Qt loads late so that --help and --version work without a display.
+    from vaxla_desktop import policies as policy
     from vaxla_desktop.app import AppOptions
     from vaxla_desktop.i18n import Language
 
+    rules = policy.system_policies()
+    server_locked = rules.is_locked(policy.SERVER_URL)
     return AppOptions(
-        server_url=args.server,
+        # A locked server is the only one; unlocked, it comes after the user's last one.
+        server_url=rules.server_url if server_locked else args.server,
         username=args.user,
         password=password,
         fingerprint=args.fingerprint,
-        minimized=args.minimized,
+        minimized=rules.decide(
+            policy.START_MINIMIZED, rules.start_minimized, args.minimized or None, False
+        ),
         auto_answer=args.auto_answer,
         dial=args.link,
         screenshot=args.screenshot,
-        language=Language(args.language) if args.language else None,
+        language=rules.decide(
+            policy.LANGUAGE,
+            rules.language,
+            Language(args.language) if args.language else None,
+            None,
+        ),
         settings_path=args.settings,
-        discovery=not args.no_discovery,
+        discovery=not args.no_discovery and not server_locked,
         queues=args.queues,
         log_file=args.log_file,
         verbose=args.verbose,
+        policies=rules,
     )
 
 

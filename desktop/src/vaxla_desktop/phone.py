@@ -22,6 +22,7 @@ from vaxla_desktop.api.outbound import OutboundApi, placement
 from vaxla_desktop.api.transfer import TransferApi
 from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, parse_dial_link
 from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.policies import AUTO_ANSWER, Policies
 from vaxla_desktop.sip.bridge import SoftphoneBridge
 from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
 from vaxla_desktop.ui.messages import describe
@@ -84,6 +85,7 @@ class PhoneDesk(QObject):
         outbound: OutboundApi | None = None,
         server_url: str | None = None,
         force_auto_answer: bool = False,
+        policies: Policies | None = None,
         notify: Notify | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -97,9 +99,10 @@ class PhoneDesk(QObject):
         self.server_url = server_url
         self._spawn = spawn
         self._force_auto_answer = force_auto_answer
+        self._policies = policies or Policies()
         self._colleagues: set[str] = set()
         self._queues: list[str] = []
-        panel.set_auto_answer(force_auto_answer or settings.auto_answer(username))
+        panel.set_auto_answer(self._auto_answer(settings.chosen_auto_answer(username)))
 
         bridge.sig_event.connect(panel.handle)
         bridge.sig_error.connect(self._on_phone_error)
@@ -206,7 +209,13 @@ class PhoneDesk(QObject):
         self.settings.set_audio(dialog.choice)
         self.settings.set_auto_answer(self.username, dialog.auto_answer)
         self.bridge.use_audio(dialog.choice)
-        self.panel.set_auto_answer(self._force_auto_answer or dialog.auto_answer)
+        self.panel.set_auto_answer(self._auto_answer(dialog.auto_answer))
+
+    def _auto_answer(self, users_choice: bool | None) -> bool:
+        """--auto-answer counts as the user's choice for the run; a locked policy wins."""
+        policies = self._policies
+        chosen = True if self._force_auto_answer else users_choice
+        return policies.decide(AUTO_ANSWER, policies.auto_answer, chosen, False)
 
     # Transfers
 
@@ -258,6 +267,7 @@ def start_phone(
     *,
     spawn: Spawn,
     force_auto_answer: bool = False,
+    policies: Policies | None = None,
     notify: Notify | None = None,
     audio: bool = True,
 ) -> PhoneDesk:
@@ -281,5 +291,6 @@ def start_phone(
         outbound=OutboundApi(client),
         server_url=client.base_url,
         force_auto_answer=force_auto_answer,
+        policies=policies,
         notify=notify,
     )

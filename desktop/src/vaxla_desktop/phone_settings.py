@@ -44,7 +44,14 @@ class PhoneSettings:
         return f"users/{quote(username, safe='')}/auto_answer"
 
     def auto_answer(self, username: str) -> bool:
-        return self._qsettings.value(self._user_key(username)) in {True, "true"}
+        return self.chosen_auto_answer(username) is True
+
+    def chosen_auto_answer(self, username: str) -> bool | None:
+        """The user's own choice, or None if they never made one."""
+        value = self._qsettings.value(self._user_key(username))
+        if value is None:
+            return None
+        return value in {True, "true"}
 
     def set_auto_answer(self, username: str, on: bool) -> None:
         self._qsettings.setValue(self._user_key(username), on)

@@ -477,6 +477,10 @@
         <translation>Serveradress</translation>
     </message>
     <message>
+        <source>Set by your organisation&apos;s IT department</source>
+        <translation>Inställd av organisationens IT-avdelning</translation>
+    </message>
+    <message>
         <source>User name</source>
         <translation>Användarnamn</translation>
     </message>

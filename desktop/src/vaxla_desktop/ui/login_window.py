@@ -42,6 +42,7 @@ class LoginWindow(QWidget):
         username: str = "",
         remember_me: bool = False,
         can_remember: bool = True,
+        server_locked: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,6 +70,11 @@ class LoginWindow(QWidget):
         self.server_edit.setPlaceholderText("https://vaxla.example.com:8780")
         self.server_edit.setAccessibleName(self.tr("Server address"))
         self.server_edit.textEdited.connect(self._on_server_typed)
+        self._server_locked = server_locked
+        if server_locked:
+            self.server_edit.setReadOnly(True)
+            self.server_edit.setToolTip(self.tr("Set by your organisation's IT department"))
+            self.server_list.setEnabled(False)
         self.user_edit = QLineEdit(username)
         self.user_edit.setAccessibleName(self.tr("User name"))
         self.password_edit = QLineEdit()
@@ -274,7 +280,7 @@ class LoginWindow(QWidget):
 
     def _on_server_chosen(self, index: QModelIndex) -> None:
         server = self._servers.server_at(index.row())
-        if server is None:
+        if server is None or self._server_locked:
             return
         self.server_edit.setText(server.url)
         self._advertised_fingerprint = server.fingerprint
