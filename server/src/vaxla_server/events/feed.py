@@ -194,11 +194,6 @@ class Feed:
         agents, _ = centre.as_logged(sorted(centre.agent_names()))
         return [self._agent_item(view) for view in agents.values()]
 
-    def member_of(self, user: User) -> frozenset[int]:
-        agents, _ = self._services.centre.as_logged([user.id])
-        view = agents.get(user.id)
-        return frozenset(view.member_of) if view is not None else frozenset()
-
     def snapshot(self) -> Item:
         """The queues now (every role sees every queue's figures: ``GET /queues`` is open
         to all; an agent's panel shows the other groups' queues too, R28)."""

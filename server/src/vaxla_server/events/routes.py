@@ -144,8 +144,9 @@ async def events(websocket: WebSocket) -> None:
     try:
         welcome = Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role)
         await websocket.send_text(welcome.model_dump_json())
-        connection.memberships({user.id: await asyncio.to_thread(feed.member_of, user)})
         start = await asyncio.to_thread(lambda: [*feed.everyone(), feed.snapshot()])
+        # The user's own queues (its colleagues are those sharing one) are in its state.
+        connection.memberships({i.agent_id: i.member_of for i in start if i.agent_id is not None})
         for item in start:
             if connection.wants(item):
                 await websocket.send_text(item.text)
