@@ -18,6 +18,8 @@ from vaxla_server.demo import load_demo
 from vaxla_server.discovery import SERVICE_TYPE, InvalidInstanceName, check_instance_name
 from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
+from vaxla_server.media.host import add_arguments as add_media_host_arguments
+from vaxla_server.media.host import run as run_media_host
 from vaxla_server.media.kamailio import FrontError, installed_kamailio
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, Network
 from vaxla_server.network import BindAddress, host_name
@@ -204,6 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
         "trunk is marked outbound, e.g. sip:gw.example.net:5060; a transfer or overflow to "
         "a number needs one or the other",
     )
+    voice.add_argument(
+        "--media-hosts",
+        type=_host_port,
+        metavar="ADDR:PORT",
+        help="take media hosts (`vaxla-server media` on other machines, with a copy of the "
+        "data directory's media-hosts.key) on this TCP address: their workers join the pool "
+        "(default: none, every worker runs here); --bind must be an address they reach",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -257,7 +267,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="overwrite the data directory's store"
     )
     restore.set_defaults(run=_restore, log_level="warning")
+    media = commands.add_parser(
+        "media",
+        help="run media workers on this machine for a server elsewhere",
+        description="Join a Vaxla server's media pool from this machine: the server forks "
+        "media workers here (SIP and RTP on this host's address) and spreads callers over "
+        "them with its own. Joins again whenever the server goes.",
+        epilog="example: vaxla-server media --server tcp://10.0.0.1:5070 "
+        "--key-file /etc/vaxla/media-hosts.key --workers 2:100",
+    )
+    add_media_host_arguments(media)
+    media.set_defaults(run=_media_host)
     return parser
+
+
+def _media_host(args: argparse.Namespace) -> int:
+    return run_media_host(args)
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, separator, port = text.rpartition(":")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        number = int(port)
+    except ValueError:
+        number = -1
+    if not separator or not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"ADDR:PORT (an IP address and a port): {text!r}")
+    return host.strip("[]"), number
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -397,6 +434,11 @@ def _serve(args: argparse.Namespace) -> None:
                 installed_kamailio()
             except FrontError as error:
                 raise SystemExit(f"vaxla-server: --sip-port needs the SIP front: {error}") from None
+            if args.media_hosts is not None and listener.bind.is_loopback:
+                raise SystemExit(
+                    "vaxla-server: --media-hosts needs --bind to be an address the media "
+                    f"hosts reach, not {args.bind}"
+                )
             if args.call_rate < 1:
                 raise SystemExit(f"vaxla-server: --call-rate must be 1 or more: {args.call_rate}")
             telephony = TelephonySettings(
@@ -409,6 +451,7 @@ def _serve(args: argparse.Namespace) -> None:
                 rtp_base=args.rtp_base,
                 rtp_timeout=args.rtp_timeout,
                 call_rate=args.call_rate,
+                media_hosts=args.media_hosts,
             )
         app = create_app(
             store,

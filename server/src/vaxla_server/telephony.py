@@ -26,6 +26,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
 from vaxla_server.media.credentials import agent_credentials
+from vaxla_server.media.hosts import MediaHostListener, make_key, read_key
 from vaxla_server.media.kamailio import FrontSettings, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
@@ -74,6 +75,8 @@ class TelephonySettings:
     """Seconds without RTP from a far end before its call ends (0: never)."""
     call_rate: int = 200
     """New calls per second the front admits; the rest are answered 503."""
+    media_hosts: tuple[str, int] | None = None
+    """Where media hosts join the pool (:mod:`.media.hosts`); None: no media hosts."""
 
 
 class Telephony:
@@ -130,6 +133,13 @@ class Telephony:
             front=self.front,
         )
         self.router = CallRouter(self.pool, self.flow, clock)
+        self.media_hosts: MediaHostListener | None = None
+        if settings.media_hosts is not None:
+            listen, port = settings.media_hosts
+            self.media_hosts = MediaHostListener(
+                self.pool, listen=listen, port=port, front=self.front.address,
+                key=read_key(make_key(settings.data_dir)),
+            )  # fmt: skip
         self._centre = centre
         follow_offers(centre.notifier, self.flow)  # the flow rings the agents
         configuration.notifier.subscribe(CONFIG_CHANGED, self._configuration_changed)
@@ -162,7 +172,10 @@ class Telephony:
         try:
             await self.trunks.start()
             await self.pool.start()
+            if self.media_hosts is not None:
+                await self.media_hosts.start()
         except BaseException:
+            await self.pool.stop()
             await self.trunks.stop()
             await self.front.stop()
             raise
@@ -179,6 +192,8 @@ class Telephony:
         try:
             await self.trunks.stop()
             await self.pool.stop()
+            if self.media_hosts is not None:
+                await self.media_hosts.stop()
             await self.router.drain()
         finally:
             await self.front.stop()

@@ -70,6 +70,8 @@ class Ready(_Message):
     sip_address: str = Field(min_length=3)
     max_calls: int = Field(ge=1, le=32)
     pid: int = Field(ge=1)
+    token: str = Field(default="", max_length=64)
+    """What the pool gave the zygote for this worker: a stranger cannot pass for it."""
 
 
 class IncomingCall(_Message):

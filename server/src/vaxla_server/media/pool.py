@@ -36,6 +36,7 @@ import itertools
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -67,6 +68,10 @@ RTP_SPAN = 20
 """RTP ports per worker: RTP and RTCP for each of its 4 legs, with room for pjsua's
 habit of taking the next pair for each call while the last one's are still closing."""
 DEFAULT_RTP_BASE = 20000
+HOST_SILENCE_S = 10.0
+"""A media host that says nothing this long (it says it is alive every few seconds) has
+left the pool: a network cut is seen within this time, a dead host at once."""
+MAX_HOST_WORKERS = 200
 
 
 class PoolError(Exception):
@@ -79,6 +84,27 @@ class UnknownCall(PoolError):
     def __init__(self, call_id: str) -> None:
         super().__init__(f"no media worker holds call {call_id!r}")
         self.call_id = call_id
+
+
+class HostLink(Protocol):
+    """A media host's connection to the pool, after it proved it holds the key
+    (:mod:`.hosts`): the zygote's JSON lines both ways."""
+
+    name: str
+    address: str
+    """The host's own address: its workers' SIP and RTP."""
+    control_host: str
+    """The server's address as the host reaches it."""
+    proxy: str
+    """The SIP front's URI as the host's workers reach it."""
+    allow: tuple[str, ...]
+    """Where the host's workers take SIP from: the front."""
+
+    async def send(self, command: dict[str, Any]) -> None: ...
+
+    async def receive(self) -> dict[str, Any] | None:
+        """The next message; None when the connection closed."""
+        ...
 
 
 class Front(Protocol):
@@ -116,6 +142,8 @@ class _Worker:
     worker_id: str
     slot: int
     sip_port: int
+    host: "_Host"
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
     pid: int = 0
     exited: "asyncio.Future[int] | None" = None
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -132,6 +160,63 @@ class _Worker:
     @property
     def uri(self) -> str:
         return f"sip:{self.sip_address}"
+
+
+@dataclass(eq=False)
+class _Host:
+    """Where workers are forked: this machine's zygote, or a media host's
+    (:mod:`.hosts`), which runs the same zygote over a TCP connection."""
+
+    name: str
+    least: int
+    most: int
+    rtp_base: int
+    send: Callable[[dict[str, Any]], Awaitable[None]]
+    """Writes one command line to the zygote; raises :class:`PoolError` if it is gone."""
+    sip_host: str = "127.0.0.1"
+    media_address: str = "127.0.0.1"
+    control: tuple[str, int] | None = None
+    proxy: str | None = None
+    allow: tuple[str, ...] = ()
+    remote: bool = False
+    free_slots: list[int] = field(default_factory=list)
+    spawns: dict[str, "asyncio.Future[int]"] = field(default_factory=dict)
+    by_pid: dict[int, _Worker] = field(default_factory=dict)
+    starting: int = 0
+    gone: str = ""
+    """Why the host left the pool ("" while it is in it)."""
+
+    def __post_init__(self) -> None:
+        self.free_slots = list(range(self.most))
+
+    def on_message(self, message: dict[str, Any]) -> None:
+        """What the zygote said: a worker spawned, failed or exited."""
+        if "spawned" in message:
+            future = self.spawns.pop(str(message["spawned"]), None)
+            if future is not None and not future.done():
+                future.set_result(int(message["pid"]))
+        elif "failed" in message:
+            future = self.spawns.pop(str(message["failed"]), None)
+            if future is not None and not future.done():
+                future.set_exception(PoolError(f"{self.name}: {message.get('reason')}"))
+        elif "exited" in message:
+            worker = self.by_pid.pop(int(message["exited"]), None)
+            if worker is not None and worker.exited is not None:
+                self.free_slots.append(worker.slot)
+                if not worker.exited.done():
+                    worker.exited.set_result(int(message["code"]))
+
+    def zygote_ended(self, reason: str) -> None:
+        """The zygote is gone and its workers with it (they die with their parent)."""
+        for future in self.spawns.values():
+            if not future.done():
+                future.set_exception(PoolError(f"{self.name}: {reason}"))
+        self.spawns.clear()
+        for worker in list(self.by_pid.values()):
+            self.free_slots.append(worker.slot)
+            if worker.exited is not None and not worker.exited.done():
+                worker.exited.set_result(-signal.SIGKILL)
+        self.by_pid.clear()
 
 
 class MediaPool:
@@ -195,19 +280,19 @@ class MediaPool:
         self._ready_timeout = ready_timeout
         self._python = python
         self._workers: dict[str, _Worker] = {}
-        self._by_pid: dict[int, _Worker] = {}
         self._routes: dict[str, _Worker] = {}
-        self._free_slots = list(range(max_size))
         self._ids = itertools.count(1)
         self._server: asyncio.Server | None = None
         self._control: tuple[str, int] | None = None
+        self._remote_server: asyncio.Server | None = None
+        self._remote_control: tuple[str, int] | None = None
         self._zygote: asyncio.subprocess.Process | None = None
         self._zygote_reader: asyncio.Task[None] | None = None
-        self._spawns: dict[str, asyncio.Future[int]] = {}
+        self._local = _Host("this host", size, max_size, rtp_base, self._to_zygote)
+        self._hosts: list[_Host] = [self._local]
         self._stopping = False
         self._background: set[asyncio.Task[None]] = set()
         self._front_lock = asyncio.Lock()
-        self._starting = 0
         self._ports_of_the_lost: list[int] = []
         self.replacements = 0
 
@@ -220,6 +305,7 @@ class MediaPool:
             raise PoolError("the pool is started already")
         self._server = await asyncio.start_server(self._on_connection, "127.0.0.1", 0)
         self._control = self._server.sockets[0].getsockname()[:2]
+        self._local.control = self._control
         try:
             await self._start_zygote()
             starts = [
@@ -268,10 +354,11 @@ class MediaPool:
         self._workers.clear()
         self._routes.clear()
         await self._stop_zygote(timeout)
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        for server in (self._server, self._remote_server):
+            if server is not None:
+                server.close()
+                await server.wait_closed()
+        self._server = self._remote_server = None
 
     # What the runtime uses
 
@@ -343,30 +430,9 @@ class MediaPool:
             except ValueError:
                 log.error("the zygote said something unreadable: %r", line[:200])
                 continue
-            if "spawned" in message:
-                future = self._spawns.pop(str(message["spawned"]), None)
-                if future is not None and not future.done():
-                    future.set_result(int(message["pid"]))
-            elif "failed" in message:
-                future = self._spawns.pop(str(message["failed"]), None)
-                if future is not None and not future.done():
-                    future.set_exception(PoolError(str(message.get("reason"))))
-            elif "exited" in message:
-                worker = self._by_pid.pop(int(message["exited"]), None)
-                if worker is not None and worker.exited is not None:
-                    self._free_slots.append(worker.slot)
-                    if not worker.exited.done():
-                        worker.exited.set_result(int(message["code"]))
+            self._local.on_message(message)
         code = await zygote.wait()
-        for future in self._spawns.values():
-            if not future.done():
-                future.set_exception(PoolError(f"the zygote exited with {code}"))
-        self._spawns.clear()
-        for worker in list(self._by_pid.values()):
-            self._free_slots.append(worker.slot)
-            if worker.exited is not None and not worker.exited.done():
-                worker.exited.set_result(-signal.SIGKILL)
-        self._by_pid.clear()
+        self._local.zygote_ended(f"the zygote exited with {code}")
         if not self._stopping:
             log.error("the media zygote exited with %d; starting it again", code)
             await self._start_zygote()
@@ -388,19 +454,99 @@ class MediaPool:
             await asyncio.gather(self._zygote_reader, return_exceptions=True)
             self._zygote_reader = None
 
-    async def _spawn(self, worker: _Worker, argv: list[str]) -> int:
+    async def _to_zygote(self, command: dict[str, Any]) -> None:
         zygote = self._zygote
         if zygote is None or zygote.stdin is None or zygote.returncode is not None:
             raise PoolError("the media zygote is not running")
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._spawns[worker.worker_id] = future
-        zygote.stdin.write(json.dumps({"spawn": worker.worker_id, "argv": argv}).encode() + b"\n")
+        zygote.stdin.write(json.dumps(command).encode() + b"\n")
         await zygote.stdin.drain()
-        return await asyncio.wait_for(future, self._ready_timeout)
+
+    async def _spawn(self, worker: _Worker, argv: list[str]) -> int:
+        host = worker.host
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        host.spawns[worker.worker_id] = future
+        try:
+            await host.send({"spawn": worker.worker_id, "argv": argv, "token": worker.token})
+            return await asyncio.wait_for(future, self._ready_timeout)
+        finally:
+            host.spawns.pop(worker.worker_id, None)
+
+    # Media hosts
+
+    async def open_to_hosts(self, address: str) -> tuple[str, int]:
+        """Take the control connections of media hosts' workers on ``address`` too (the
+        pool's own workers use loopback); the address and port it listens on."""
+        if self._remote_server is None:
+            self._remote_server = await asyncio.start_server(self._on_connection, address, 0)
+            self._remote_control = self._remote_server.sockets[0].getsockname()[:2]
+        assert self._remote_control is not None
+        return self._remote_control
+
+    def check_host(self, name: str, least: int, most: int, rtp_base: int) -> None:
+        """Raises :class:`PoolError` saying why the pool cannot take this media host."""
+        if self._remote_control is None or self._stopping:
+            raise PoolError("the pool takes no media hosts now")
+        if any(host.name == name and not host.gone for host in self._hosts):
+            raise PoolError(f"a media host named {name!r} is in the pool already")
+        if not 1 <= most <= MAX_HOST_WORKERS or not 0 <= least <= most:
+            raise PoolError(
+                f"a media host runs 1-{MAX_HOST_WORKERS} workers at most and no more at "
+                f"least: {least}:{most}"
+            )
+        if not 1024 <= rtp_base <= 65535 - most * RTP_SPAN:
+            raise PoolError(f"{most} workers need RTP ports {rtp_base}-"
+                            f"{rtp_base + most * RTP_SPAN}, past 65535")  # fmt: skip
+
+    async def serve_host(
+        self,
+        link: "HostLink",
+        *,
+        least: int,
+        most: int,
+        rtp_base: int,
+        silence_s: float = HOST_SILENCE_S,
+    ) -> None:
+        """Fork workers on a media host that joined over ``link`` (a zygote at its far
+        end) until it goes: the link closes, or says nothing for ``silence_s``. Its workers
+        are then lost like a dead process's: their calls end and their far ends hear a BYE.
+        Raises :class:`PoolError` if the pool cannot take the host."""
+        self.check_host(link.name, least, most, rtp_base)
+        assert self._remote_control is not None
+        host = _Host(
+            link.name, least, most, rtp_base, link.send,
+            sip_host=link.address, media_address=link.address,
+            control=(link.control_host, self._remote_control[1]),
+            proxy=link.proxy, allow=link.allow, remote=True,
+        )  # fmt: skip
+        self._hosts.append(host)
+        log.info("media host %s joined from %s: %d-%d workers", host.name, link.address,
+                 least, most)  # fmt: skip
+        self._rebalance()
+        try:
+            while True:
+                try:
+                    message = await asyncio.wait_for(link.receive(), silence_s)
+                except TimeoutError:
+                    host.gone = f"nothing heard for {silence_s:g} s"
+                    break
+                if message is None:
+                    host.gone = "its connection closed"
+                    break
+                host.on_message(message)
+        except (ConnectionError, ValueError) as error:
+            host.gone = f"its connection broke: {error}"
+        finally:
+            host.gone = host.gone or "the server is stopping"
+            if not self._stopping:
+                log.error("media host %s left the pool: %s", host.name, host.gone)
+            host.zygote_ended(f"media host {host.name} left: {host.gone}")
+            self._hosts.remove(host)
 
     # Workers
 
     def _worker_argv(self, worker: _Worker) -> list[str]:
+        if worker.host.remote:
+            return self._remote_worker_argv(worker)
         assert self._control is not None
         host, port = self._control
         sip_bind = "127.0.0.1" if self._front is not None else self._bind
@@ -417,8 +563,7 @@ class MediaPool:
             "--session-expires", str(self._session_expires),
         ]  # fmt: skip
         if self._rtp_base:
-            argv += ["--rtp-port", str(self._rtp_base + worker.slot * RTP_SPAN)]
-            argv += ["--rtp-ports", str(RTP_SPAN)]
+            argv += self._rtp_argv(worker)
         if self._front is not None:
             # Only the front reaches a worker; it checked the trunk or the session header.
             argv += ["--proxy", self._front.internal_uri, "--allow", "127.0.0.1/32"]
@@ -427,22 +572,58 @@ class MediaPool:
                 argv += ["--allow", str(network)]
         return argv
 
-    async def _start_worker(self, sip_port: int | None = None) -> _Worker:
-        if not self._free_slots:
-            raise PoolError(f"the pool has its {self._max_size} workers already")
-        slot = self._free_slots.pop(0)
-        sip_host = "127.0.0.1" if self._front is not None else self._bind
-        if sip_port is None and self._ports_of_the_lost:
-            # Without a front callers dial the workers: a replacement keeps the address.
-            sip_port = self._ports_of_the_lost.pop(0)
-        if sip_port is None or not udp_port_free(sip_host, sip_port):
-            sip_port = free_udp_port(sip_host)
-        worker = _Worker(f"w{next(self._ids)}", slot, sip_port)
+    def _rtp_argv(self, worker: _Worker) -> list[str]:
+        first = worker.host.rtp_base + worker.slot * RTP_SPAN
+        return ["--rtp-port", str(first), "--rtp-ports", str(RTP_SPAN)]
+
+    def _remote_worker_argv(self, worker: _Worker) -> list[str]:
+        """A media host's worker: SIP and RTP on that host's address, the server's
+        control address and SIP front as that host reaches them, and SIP from the front
+        only."""
+        host = worker.host
+        assert self._remote_control is not None and host.proxy is not None
+        control_host, control_port = host.control or self._remote_control
+        argv = [
+            "--worker-id", worker.worker_id,
+            "--sip-port", "0",
+            "--bind", host.sip_host,
+            "--media-address", host.media_address,
+            "--control", f"{control_host}:{control_port}",
+            "--max-calls", str(self._max_calls),
+            "--legs-per-contact", str(self._legs_per_contact),
+            "--rtp-timeout", str(self._rtp_timeout),
+            "--session-expires", str(self._session_expires),
+            "--proxy", host.proxy,
+            *self._rtp_argv(worker),
+        ]  # fmt: skip
+        for network in host.allow:
+            argv += ["--allow", network]
+        return argv
+
+    async def _start_worker(
+        self, sip_port: int | None = None, host: "_Host | None" = None
+    ) -> _Worker:
+        host = host or self._local
+        if host.gone:
+            raise PoolError(f"media host {host.name} is gone")
+        if not host.free_slots:
+            raise PoolError(f"{host.name} has its {host.most} workers already")
+        slot = host.free_slots.pop(0)
+        if host.remote:
+            sip_port = 0  # the worker takes a free one on its host and says which
+        else:
+            sip_host = "127.0.0.1" if self._front is not None else self._bind
+            if sip_port is None and self._ports_of_the_lost:
+                # Without a front callers dial the workers: a replacement keeps the address.
+                sip_port = self._ports_of_the_lost.pop(0)
+            if sip_port is None or not udp_port_free(sip_host, sip_port):
+                sip_port = free_udp_port(sip_host)
+        worker = _Worker(f"w{next(self._ids)}", slot, sip_port, host)
         self._workers[worker.worker_id] = worker
         try:
             worker.pid = await self._spawn(worker, self._worker_argv(worker))
             worker.exited = asyncio.get_running_loop().create_future()
-            self._by_pid[worker.pid] = worker
+            host.by_pid[worker.pid] = worker
             worker.tasks.append(asyncio.create_task(self._watch_process(worker)))
             ready = asyncio.ensure_future(worker.ready.wait())
             waits: list[asyncio.Future[Any]] = [ready, worker.exited]
@@ -466,15 +647,16 @@ class MediaPool:
             worker.lost = True
             self._kill(worker)
             self._workers.pop(worker.worker_id, None)
-            if worker.exited is not None:
+            if worker.exited is not None and not host.gone:
                 with contextlib.suppress(BaseException):
                     await asyncio.wait_for(asyncio.shield(worker.exited), 2)
-            else:
-                self._free_slots.append(slot)
+            elif worker.exited is None:
+                host.free_slots.append(slot)
             raise
         worker.idle_since = asyncio.get_running_loop().time()
-        log.info("media worker %s ready at %s (pid %d)", worker.worker_id, worker.sip_address,
-                 worker.pid)  # fmt: skip
+        where = f" on media host {host.name}" if host.remote else ""
+        log.info("media worker %s ready at %s (pid %d)%s", worker.worker_id, worker.sip_address,
+                 worker.pid, where)  # fmt: skip
         return worker
 
     async def _start_worker_retrying(self, sip_port: int | None, tries: int = 3) -> _Worker:
@@ -494,7 +676,9 @@ class MediaPool:
         if worker.retiring:
             self._workers.pop(worker.worker_id, None)
             return
-        await self._lost(worker, f"process exited with {code}")
+        host = worker.host
+        reason = f"media host {host.name} left: {host.gone}" if host.gone else ""
+        await self._lost(worker, reason or f"process exited with {code}")
 
     async def _on_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -505,11 +689,15 @@ class MediaPool:
             hello = decode_from_worker(first)
             if not isinstance(hello, Ready):
                 raise ProtocolError(f"expected ready first, got {hello.type}")
-            worker = self._workers.get(hello.worker_id)
-            if worker is None or worker.writer is not None:
+            claimed = self._workers.get(hello.worker_id)
+            if (
+                claimed is None
+                or claimed.writer is not None
+                or (claimed.pid and claimed.pid != hello.pid)
+                or not secrets.compare_digest(claimed.token, hello.token)
+            ):
                 raise ProtocolError(f"not a worker this pool started: {hello}")
-            if worker.pid and worker.pid != hello.pid:
-                raise ProtocolError(f"not a worker this pool started: {hello}")
+            worker = claimed
             worker.writer = writer
             worker.sip_address = hello.sip_address
             worker.ready.set()
@@ -585,7 +773,8 @@ class MediaPool:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(worker.exited), 5)
         self._workers.pop(worker.worker_id, None)
-        self._ports_of_the_lost.append(worker.sip_port)
+        if not worker.host.remote:
+            self._ports_of_the_lost.append(worker.sip_port)
         for task in worker.tasks:
             if task is not asyncio.current_task():
                 task.cancel()
@@ -594,28 +783,44 @@ class MediaPool:
 
     # Growing and shrinking
 
+    def _running(self, host: _Host) -> int:
+        """The host's workers running or asked for."""
+        live = sum(1 for w in self._live() if w.host is host and not w.retiring)
+        return live + host.starting
+
     def _rebalance(self) -> int:
-        """Start the workers the pool lacks: ``size`` at least, ``spare`` with room."""
+        """Start the workers the pool lacks: each host's least, and ``spare`` with room
+        on the hosts with the fewest workers."""
         if self._stopping:
             return 0
         # Counted as starting from the moment they are asked for, so that a burst of room
         # flips in one turn of the loop starts each missing worker once.
-        running = sum(1 for w in self._live() if not w.retiring) + self._starting
-        wanted = max(self._size - running, self._spare - (self.rooms + self._starting))
-        wanted = max(0, min(wanted, self._max_size - running))
-        self._starting += wanted
-        for _ in range(wanted):
-            self._spawn_task(self._grow())
+        hosts = [host for host in self._hosts if not host.gone]
+        wanted = 0
+        for host in hosts:
+            for _ in range(max(0, min(host.least, host.most) - self._running(host))):
+                wanted += self._grow_on(host)
+        starting = sum(host.starting for host in hosts)
+        for _ in range(self._spare - (self.rooms + starting)):
+            roomy = [host for host in hosts if self._running(host) < host.most]
+            if not roomy:
+                break
+            wanted += self._grow_on(min(roomy, key=self._running))
         return wanted
 
-    async def _grow(self) -> None:
+    def _grow_on(self, host: _Host) -> int:
+        host.starting += 1
+        self._spawn_task(self._grow(host))
+        return 1
+
+    async def _grow(self, host: _Host) -> None:
         try:
-            await self._start_worker()
+            await self._start_worker(host=host)
             return
         except PoolError as error:
             log.error("could not start a media worker: %s", error)
         finally:
-            self._starting -= 1
+            host.starting -= 1
         await asyncio.sleep(1.0)
         self._rebalance()
 
@@ -626,8 +831,10 @@ class MediaPool:
             live = [w for w in self._live() if not w.retiring]
             spare_rooms = self.rooms - self._spare
             for worker in sorted(live, key=lambda w: -w.slot):
-                if len(live) <= self._size or spare_rooms <= 0:
+                if spare_rooms <= 0:
                     break
+                if sum(1 for w in live if w.host is worker.host) <= worker.host.least:
+                    continue
                 idle = not worker.calls and worker.room
                 if not idle or loop.time() - worker.idle_since < self._idle_s:
                     continue
@@ -670,9 +877,18 @@ class MediaPool:
             return
         worker.writer.write(encode(command))
 
-    @staticmethod
-    def _kill(worker: _Worker) -> None:
-        # Only our own worker, by its pid, while the zygote has not reported it gone.
-        if worker.pid and worker.exited is not None and not worker.exited.done():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGKILL)
+    def _kill(self, worker: _Worker) -> None:
+        # Only our own worker, by its pid, while its zygote has not reported it gone; a
+        # media host's pid is that host's, so its zygote is asked to kill it.
+        if not worker.pid or worker.exited is None or worker.exited.done():
+            return
+        if worker.host.remote:
+            if not worker.host.gone:
+                self._spawn_task(self._ask_host(worker.host, {"kill": worker.pid}))
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+
+    async def _ask_host(self, host: _Host, command: dict[str, Any]) -> None:
+        with contextlib.suppress(PoolError, ConnectionError):
+            await host.send(command)

@@ -93,6 +93,8 @@ LEGS_PER_CONTACT = 3
 leg of an attended transfer. A worker takes a new caller only while it has room for all
 three, so no caller can be stuck waiting for an agent leg its worker cannot make: with
 the wheel's 4 legs, one caller per worker."""
+TOKEN_VARIABLE = "VAXLA_WORKER_TOKEN"
+"""The environment variable the zygote puts the pool's token for this worker in."""
 WORKER_HEADER = "X-Vaxla-Worker"
 """On a worker's own refusal of a caller (``full``, ``stopping``): try the next worker."""
 SOURCE_HEADER = "x-vaxla-source"
@@ -479,6 +481,7 @@ class MediaWorker:
                 sip_address=self.sip_address,
                 max_calls=self.capacity,
                 pid=os.getpid(),
+                token=os.environ.get(TOKEN_VARIABLE, ""),
             )
         )
         self._send_stats()

@@ -15,6 +15,9 @@ speaks JSON lines with it:
   (or ``{"failed": TAG, "reason": ...}``);
 - zygote → pool ``{"exited": N, "code": C}`` when a worker ends (``C`` is negative for a
   signal, as :attr:`subprocess.Popen.returncode` says it);
+- pool → zygote ``{"kill": N}``: SIGKILL to worker ``N`` (only a child of this zygote);
+- either way ``{"alive": true}``: nothing but a sign of life (a media host's zygote,
+  :mod:`.host`, speaks the same lines over TCP and counts silence as the server gone);
 - end of stdin: the pool is gone, so the zygote ends its workers (SIGTERM, then SIGKILL
   after two seconds) and exits. Each worker also dies with the zygote (``PR_SET_PDEATHSIG``)
   and leaves on its own when its control connection closes.
@@ -42,9 +45,25 @@ def _exit_code(status: int) -> int:
 
 
 class Zygote:
-    def __init__(self, commands: int, answers: int) -> None:
-        self._commands = commands
-        self._answers = answers
+    """Forks workers on command. With ``heartbeat_s`` it says it is alive that often, and
+    with ``silence_s`` it takes that long without a word as the end of its commands."""
+
+    def __init__(
+        self,
+        commands: int,
+        answers: int,
+        *,
+        heartbeat_s: float | None = None,
+        silence_s: float | None = None,
+        exit_on_term: bool = False,
+    ) -> None:
+        self.commands = commands
+        self.answers = answers
+        self._heartbeat_s = heartbeat_s
+        self._silence_s = silence_s
+        self._exit_on_term = exit_on_term
+        self.silent = False
+        self.terminated = False
         self._children: set[int] = set()
         self._buffer = b""
         self._wake_read, self._wake_write = os.pipe()
@@ -53,28 +72,44 @@ class Zygote:
 
     def _say(self, message: dict[str, Any]) -> None:
         data = (json.dumps(message) + "\n").encode()
-        with contextlib.suppress(BrokenPipeError):
+        with contextlib.suppress(OSError):
             while data:
-                written = os.write(self._answers, data)
+                written = os.write(self.answers, data)
                 data = data[written:]
 
     def run(self) -> int:
         signal.set_wakeup_fd(self._wake_write)
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        signal.signal(signal.SIGTERM, lambda signum, frame: self._end_all())
+        signal.signal(signal.SIGTERM, lambda signum, frame: self._terminate())
         gc.collect()
         gc.freeze()
+        heard = said = time.monotonic()
         try:
             while True:
-                ready, _, _ = select.select([self._commands, self._wake_read], [], [])
+                ready, _, _ = select.select(
+                    [self.commands, self._wake_read], [], [], self._heartbeat_s
+                )
                 if self._wake_read in ready:
                     with contextlib.suppress(BlockingIOError):
                         os.read(self._wake_read, 4096)
                 self._reap()
-                if self._commands in ready:
-                    chunk = os.read(self._commands, 65536)
+                if self.terminated and self._exit_on_term:
+                    break
+                now = time.monotonic()
+                if self._heartbeat_s is not None and now - said >= self._heartbeat_s:
+                    self._say({"alive": True})
+                    said = now
+                if self._silence_s is not None and now - heard > self._silence_s:
+                    self.silent = True
+                    break
+                if self.commands in ready:
+                    try:
+                        chunk = os.read(self.commands, 65536)
+                    except ConnectionError:
+                        chunk = b""
                     if not chunk:
                         break
+                    heard = now
                     self._buffer += chunk
                     *lines, self._buffer = self._buffer.split(b"\n")
                     for line in lines:
@@ -87,8 +122,14 @@ class Zygote:
     def _handle(self, line: bytes) -> None:
         try:
             message = json.loads(line)
+            if "alive" in message:
+                return
+            if "kill" in message:
+                self._kill(int(message["kill"]))
+                return
             tag = str(message["spawn"])
             argv = [str(part) for part in message["argv"]]
+            token = str(message.get("token", ""))
         except (ValueError, KeyError, TypeError) as error:
             self._say({"failed": None, "reason": f"not a spawn command: {error}"})
             return
@@ -98,18 +139,29 @@ class Zygote:
             self._say({"failed": tag, "reason": f"fork failed: {error}"})
             return
         if pid == 0:
-            self._become_worker(argv)
+            self._become_worker(argv, token)
         self._children.add(pid)
         self._say({"spawned": tag, "pid": pid})
 
-    def _become_worker(self, argv: Sequence[str]) -> None:
+    def _terminate(self) -> None:
+        self.terminated = True
+        self._end_all()
+
+    def _kill(self, pid: int) -> None:
+        if pid in self._children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def _become_worker(self, argv: Sequence[str], token: str) -> None:
         code = 70
         try:
+            # Proves to the pool that it is the worker it asked for (not in argv: ps shows it).
+            os.environ[worker_module.TOKEN_VARIABLE] = token
             signal.set_wakeup_fd(-1)
             for signum in (signal.SIGCHLD, signal.SIGTERM):
                 signal.signal(signum, signal.SIG_DFL)
-            os.close(self._commands)
-            os.close(self._answers)
+            os.close(self.commands)
+            os.close(self.answers)
             os.close(self._wake_read)
             os.close(self._wake_write)
             # pjlib prints to stdout: the worker's stdout is the pool's stderr, as ours is.
