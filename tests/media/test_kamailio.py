@@ -381,6 +381,8 @@ def test_a_busy_worker_passes_the_call_on_a_full_one_gets_none_and_none_left_is_
             answering = await sipps.answering("front_worker.xml", free, calls=4)
             full = await sipps.answering("front_worker.xml", full_port, calls=None)
             await front.set_destinations([worker(busy_port), worker(free)])
+            # Tried in the pool's order (it puts one host's workers after another's).
+            assert list(await states(front)) == [uri(busy_port), uri(free)]
             # Round-robin: of two calls one is offered to the full worker first (its own
             # 486 with X-Vaxla-Worker: passed on), the other goes straight to the free one.
             callers = await sipps.calling(

@@ -121,8 +121,9 @@ def _line(sock: socket.socket, buffer: bytearray) -> dict[str, Any]:
     return message
 
 
-def join(sock: socket.socket, args: argparse.Namespace, key: bytes) -> None:
-    """The handshake on a connected socket; raises :class:`Refused` or ConnectionError."""
+def join(sock: socket.socket, args: argparse.Namespace, key: bytes) -> bytes:
+    """The handshake on a connected socket: what the server said after its welcome (its
+    first commands); raises :class:`Refused` or ConnectionError."""
     buffer = bytearray()
     hello = _line(sock, buffer)
     if hello.get("vaxla") != PROTOCOL or hello.get("version") != VERSION:
@@ -139,8 +140,9 @@ def join(sock: socket.socket, args: argparse.Namespace, key: bytes) -> None:
     reply = _line(sock, buffer)
     if "refused" in reply:
         raise Refused(str(reply["refused"]))
-    if buffer:
-        raise ConnectionError("the server spoke before its welcome was read")
+    if "welcome" not in reply:
+        raise ConnectionError(f"the server said neither welcome nor refused: {reply!r:.120}")
+    return bytes(buffer)
 
 
 def serve_once(address: tuple[str, int], args: argparse.Namespace, key: bytes) -> bool:
@@ -150,13 +152,14 @@ def serve_once(address: tuple[str, int], args: argparse.Namespace, key: bytes) -
 
     with socket.create_connection(address, timeout=10) as sock:
         sock.settimeout(10)
-        join(sock, args, key)
+        pending = join(sock, args, key)
         sock.settimeout(None)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         log.info("joined the server at %s:%d as media host %s", *address, args.name)
         zygote = Zygote(
             os.dup(sock.fileno()), os.dup(sock.fileno()),
             heartbeat_s=HEARTBEAT_S, silence_s=HOST_SILENCE_S, exit_on_term=True,
+            pending=pending,
         )  # fmt: skip
     try:
         zygote.run()

@@ -726,10 +726,11 @@ class KamailioFront:
     def _write_dispatcher_list(self) -> None:
         lines = ["# set destination flags priority attributes (rewritten by the server)"]
         internal = f"udp:127.0.0.1:{self._internal_port}"
-        for uri, room in self._destinations.items():
+        # Kamailio tries a set's destinations by priority, highest first: the pool's order.
+        for priority, (uri, room) in enumerate(reversed(self._destinations.items())):
             flags = 0 if room else 4  # 4: disabled
             attributes = f"socket={internal}" if uri.startswith("sip:127.") else ""
-            lines.append(f"1 {uri} {flags} 0 {attributes}".rstrip())
+            lines.append(f"1 {uri} {flags} {priority} {attributes}".rstrip())
         temporary = self._paths.dispatcher_list.with_suffix(".tmp")
         temporary.write_text("\n".join(lines) + "\n")
         temporary.replace(self._paths.dispatcher_list)

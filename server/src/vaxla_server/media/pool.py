@@ -857,7 +857,11 @@ class MediaPool:
         if self._front is None:
             return
         async with self._front_lock:
-            workers = [Destination(w.uri, w.room) for w in self._live() if not w.retiring]
+            live = [w for w in self._live() if not w.retiring]
+            # One host's after another's, so that callers are spread over the hosts.
+            by_host = [[w for w in live if w.host is host] for host in self._hosts]
+            turns = itertools.zip_longest(*by_host)
+            workers = [Destination(w.uri, w.room) for turn in turns for w in turn if w]
             try:
                 await self._front.set_destinations(workers)
             except Exception:

@@ -56,6 +56,7 @@ class Zygote:
         heartbeat_s: float | None = None,
         silence_s: float | None = None,
         exit_on_term: bool = False,
+        pending: bytes = b"",
     ) -> None:
         self.commands = commands
         self.answers = answers
@@ -65,7 +66,9 @@ class Zygote:
         self.silent = False
         self.terminated = False
         self._children: set[int] = set()
-        self._buffer = b""
+        self._buffer = pending
+        """Commands read but not yet handled (a media host's first ones come with the
+        server's welcome)."""
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -85,6 +88,7 @@ class Zygote:
         gc.freeze()
         heard = said = time.monotonic()
         try:
+            self._handle_lines(b"")
             while True:
                 ready, _, _ = select.select(
                     [self.commands, self._wake_read], [], [], self._heartbeat_s
@@ -110,14 +114,17 @@ class Zygote:
                     if not chunk:
                         break
                     heard = now
-                    self._buffer += chunk
-                    *lines, self._buffer = self._buffer.split(b"\n")
-                    for line in lines:
-                        if line.strip():
-                            self._handle(line)
+                    self._handle_lines(chunk)
         finally:
             self._end_all()
         return 0
+
+    def _handle_lines(self, chunk: bytes) -> None:
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                self._handle(line)
 
     def _handle(self, line: bytes) -> None:
         try:
