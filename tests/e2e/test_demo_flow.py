@@ -4,14 +4,19 @@ softphone as the agent: each test changes the demo's configuration through the A
 administrator would, places a real call, and reads the call log (``GET /api/v1/calls``)
 and the event log (the server's own database). Times are configured short."""
 
+import array
 import json
+import math
 import os
+import random
 import re
 import signal
 import subprocess
 import sys
 import time
+import wave
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +28,22 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_sip_port, udp_port_free
 from vaxla_server.store.database import create_store_engine, sqlite_url
 from vaxla_server.store.event_log import EventLog
 from vaxla_server.store.events import (
     Abandoned,
     AgentAutoPaused,
+    AnnouncementPlayed,
+    ContactEntered,
     DigitsEntered,
     Ended,
     Event,
     MenuChoice,
     NotAnswered,
     Overflowed,
+    StormHeard,
+    StormStarted,
 )
 
 NUMBER = "0701234567"
@@ -470,3 +479,114 @@ def test_a_closed_queue_sends_the_caller_to_its_closed_target(
     overflowed = kinds_of(events, Overflowed)
     assert [(o.rule, o.target) for o in overflowed] == [("schedule", "message goodbye")]
     assert [e.cause for e in kinds_of(events, Ended)] == ["closed"]
+
+
+def free_rtp_ports(count: int = 10) -> int:
+    """The first of ``count`` UDP ports on loopback that are free now."""
+    for _ in range(200):
+        first = random.randrange(30000, 60000, 2)
+        if all(udp_port_free("127.0.0.1", first + i) for i in range(count)):
+            return first
+    raise AssertionError(f"no {count} free UDP ports in a row")
+
+
+def envelope(path: Path, frame_s: float = 0.02) -> list[float]:
+    """The loudness (RMS) of each ``frame_s`` of a 16-bit mono WAV file (its samples read
+    to the end, as a recorder that was not closed leaves its header's sizes at 0)."""
+    with wave.open(str(path)) as audio:
+        rate = audio.getframerate()
+    data = path.read_bytes()[44:]
+    samples = array.array("h", data[: len(data) // 2 * 2])
+    step = max(1, int(rate * frame_s))
+    frames = [samples[i : i + step] for i in range(0, len(samples) - step + 1, step)]
+    return [math.sqrt(sum(s * s for s in frame) / len(frame)) for frame in frames]
+
+
+def best_match(needle: list[float], haystack: list[float]) -> float:
+    """The highest normalised correlation of ``needle`` with any stretch of ``haystack``:
+    1.0 where the same sound is heard again, louder or softer."""
+
+    def centred(values: Sequence[float]) -> tuple[list[float], float]:
+        mean = sum(values) / len(values)
+        shifted = [v - mean for v in values]
+        return shifted, math.sqrt(sum(v * v for v in shifted)) or 1.0
+
+    pattern, norm = centred(needle)
+    best = 0.0
+    for start in range(len(haystack) - len(needle) + 1):
+        window, window_norm = centred(haystack[start : start + len(needle)])
+        best = max(
+            best, sum(a * b for a, b in zip(pattern, window, strict=True)) / (norm * window_norm)
+        )
+    return best
+
+
+def test_a_storm_message_is_heard_by_new_callers_at_once_and_by_waiting_ones_next(
+    site: Site,
+) -> None:
+    standard = site.get("/config/announcement-sets/standard")
+    site.put("/config/announcement-sets/standard", {**standard, "periodic_interval_s": 5})
+    supervisor = {"Authorization": f"Bearer {site.token('supervisor1')}"}
+    agent = site.token("agent10")
+    headers = {"Authorization": f"Bearer {agent}"}
+    # A pjsua2 caller that records what it hears, on RTP ports of its own.
+    caller = Phone(agent, site.tmp, "--rtp-port", str(free_rtp_ports()))
+    storm_url = "/storm/200"
+    try:
+        assert site.api.post("/agent/login", json={"sip_contact": "sip:nobody@127.0.0.1:9"},
+                             headers=headers).status_code == 200  # fmt: skip
+        paused = site.api.post("/agent/pause", json={"reason": "lunch"}, headers=headers)
+        assert paused.status_code == 200, paused.text
+        assert caller.process.stdin is not None
+        caller.process.stdin.write(f"dial sip:200@{site.sip}\n")
+        caller.process.stdin.flush()
+        caller.expect("answered")
+        waiting_since = datetime.now(UTC)
+        waiting = site.newest_call()
+        for _ in range(100):
+            if any(q["waiting"] == 1 for q in site.get("/queues") if q["name"] == "Support"):
+                break
+            time.sleep(0.1)
+        words = {"text": "Vi har just nu en driftstörning i telefonin. Försök igen senare."}
+        on = site.api.put(storm_url, json=words, headers=supervisor)
+        assert on.status_code == 200, on.text
+        assert (on.json()["entry_point"], on.json()["by"]) == ("200", "supervisor1")
+        assert [s["entry_point"] for s in site.api.get("/storm", headers=headers).json()] == ["200"]
+        # The caller already waiting hears it at its next announcement.
+        for _ in range(300):
+            if kinds_of(site.events(waiting["id"]), StormHeard):
+                break
+            time.sleep(0.1)
+        (heard,) = kinds_of(site.events(waiting["id"]), StormHeard)
+        announced = len(kinds_of(site.events(waiting["id"]), AnnouncementPlayed))
+        before = int((heard.at - waiting_since).total_seconds() / 0.02)
+        # A new caller hears it at once, before anything else.
+        assert site.press("200", [], hold_ms=1500) == 0
+        new = site.newest_call()
+        kinds = [type(event) for event in site.events(new["id"])]
+        assert kinds[:2] == [ContactEntered, StormHeard], kinds
+        # The waiting caller's next announcements are the usual ones, not the storm again.
+        for _ in range(300):
+            if len(kinds_of(site.events(waiting["id"]), AnnouncementPlayed)) > announced:
+                break
+            time.sleep(0.1)
+        assert len(kinds_of(site.events(waiting["id"]), AnnouncementPlayed)) > announced
+        off = site.api.delete(storm_url, headers=supervisor)
+        assert off.status_code == 204, off.text
+        assert site.press("200", [], hold_ms=1500) == 0
+        assert kinds_of(site.events(site.newest_call()["id"]), StormHeard) == []
+        assert len(kinds_of(site.events(waiting["id"]), StormHeard)) == 1
+    finally:
+        site.api.delete(storm_url, headers=supervisor)
+        site.api.post("/agent/logout", json={}, headers=headers)
+        site.put("/config/announcement-sets/standard", standard)
+        caller.close()
+    # What the waiting caller heard holds the storm message as the server spoke it.
+    (started,) = [
+        e.event for e in site.log.read(limit=100_000) if isinstance(e.event, StormStarted)
+    ]
+    assert heard.started_at == started.at
+    spoken = envelope(Path(started.audio))
+    heard_audio = envelope(site.tmp / f"heard-{agent[:8]}.wav")
+    assert best_match(spoken, heard_audio) > 0.9  # 0.995 measured
+    assert best_match(spoken, heard_audio[:before]) < 0.7  # music and prompts: 0.34

@@ -150,6 +150,9 @@ def main() -> None:
     parser.add_argument("--key", required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--no-answer", action="store_true")
+    parser.add_argument(
+        "--rtp-port", type=int, default=0, help="the first of 10 RTP ports (0: pjsua's 4000 on)"
+    )
     args = parser.parse_args()
     phone = Phone(args.key, args.record, answer=not args.no_answer)
     endpoint = pj.Endpoint()
@@ -169,6 +172,10 @@ def main() -> None:
     address = endpoint.transportGetInfo(transport).localName
     account_config = pj.AccountConfig()
     account_config.idUri = f"sip:agent@{address}"
+    if args.rtp_port:  # its own ports: pjsua's default range is every pjsua process's
+        account_config.mediaConfig.transportConfig.port = args.rtp_port
+        account_config.mediaConfig.transportConfig.portRange = 10
+        account_config.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
     account = _Account(phone)
     account.create(account_config, True)
     say("ready", address=address)

@@ -21,6 +21,7 @@ from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
+from vaxla_protocol.storm import StormChanged
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -87,7 +88,8 @@ ServerEvent = Annotated[
     | TransferChanged
     | ParkedChanged
     | CallProgress
-    | TrunkRegistrationChanged,
+    | TrunkRegistrationChanged
+    | StormChanged,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

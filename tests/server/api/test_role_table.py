@@ -84,6 +84,11 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith(("/stats/", "/reports/")) and method == "GET":
         return WATCHERS
+    if route == "/storm" and method == "GET":
+        # Agents see that a storm message is on (callers have heard it).
+        return EVERYONE
+    if route.startswith("/storm/"):
+        return SUPERVISORS
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -11,6 +11,7 @@ from vaxla_server.control import routes as control
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.stats.routes import calls, figures
+from vaxla_server.storm import routes as storm
 
 routers: list[APIRouter] = [
     health.router,
@@ -23,5 +24,6 @@ routers: list[APIRouter] = [
     calls.router,
     figures.stats_router,
     figures.reports_router,
+    storm.router,
     events.router,
 ]

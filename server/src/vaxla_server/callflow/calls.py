@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from vaxla_protocol.config import EntryPointItem, QueueItem
@@ -59,6 +60,8 @@ class Call:
     cause: EndCause | None = None
     """Why the flow ended the call, when it was not the caller or an agent."""
     priority: int = 0
+    storm_heard: datetime | None = None
+    """When the storm message this caller last heard was switched on (R6)."""
     skills: dict[str, int] = field(default_factory=dict)
     """What the caller's way here (menu keys, entered data) says they need (R12)."""
 

@@ -267,6 +267,9 @@ class CallFlow:
 
     async def _serve(self, call: Call, plan: FlowPlan) -> None:
         entry = call.entry
+        storm = await self._storm(call)
+        if storm:
+            await call.leg.play(storm)
         if entry.schedule is not None:
             status = plan.schedules[entry.schedule].status_at(self._clock.now())
             if not status.is_open:
@@ -665,8 +668,22 @@ class CallFlow:
                     await self._log_announcement(call, "periodic", prompt)
                     files += self._files(call, prompt)
                     turn += 1
+            files = await self._storm(call) + files
             if files:
                 await self._interruptible(call, files, item)
+
+    async def _storm(self, call: Call) -> list[Path]:
+        """The storm message switched on at the caller's entry point, unless the caller
+        has heard that one already (R6); noted in the log as heard."""
+        storm = await self._offload(self._centre.storm_at, call.entry.address)
+        if storm is None or call.storm_heard == storm.started_at:
+            return []
+        call.storm_heard = storm.started_at
+        with contextlib.suppress(CentreError):
+            await self._offload(
+                self._centre.storm_heard, call.contact_id, storm.entry_point, storm.started_at
+            )
+        return [Path(storm.audio)]
 
     @staticmethod
     def _repeats(

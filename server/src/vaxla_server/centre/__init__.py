@@ -34,6 +34,7 @@ from vaxla_server.centre.state import (
     EndedBy,
     OverflowRule,
     QueueView,
+    StormView,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "OfferedContact",
     "OverflowRule",
     "QueueView",
+    "StormView",
     "UnknownSubject",
     "Withdrawal",
     "follow_offers",

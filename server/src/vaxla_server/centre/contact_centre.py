@@ -26,7 +26,8 @@ own slice, composed here in ``ContactCentre``:
   ended, move, overflowed, contact and queue views;
 - ``callflow/centre.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
 - ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
-- ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers.
+- ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
+- ``storm/centre.py`` — ``StormSwitch``: storm messages at the entry points (R6).
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
@@ -46,11 +47,13 @@ from vaxla_server.centre.state import (
     Listener,
     OverflowRule,
     QueueView,
+    StormView,
     WallClock,
 )
 from vaxla_server.control.centre import TRANSFER_TAKEN_S, CallControlSteps
 from vaxla_server.outbound.centre import OutboundCalls
 from vaxla_server.queues.centre import Contacts
+from vaxla_server.storm.centre import StormSwitch
 
 __all__ = [
     "CENTRE_EVENTS",
@@ -65,11 +68,14 @@ __all__ = [
     "Listener",
     "OverflowRule",
     "QueueView",
+    "StormView",
     "WallClock",
 ]
 
 
-class ContactCentre(AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls):
+class ContactCentre(
+    AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls, StormSwitch
+):
     """The running contact centre over one dispatcher and the event log.
 
     Write-ahead: a change's events are appended to the log before anyone can see the

@@ -57,6 +57,7 @@ from vaxla_server.centre.state import (
     ContactView,
     EndedBy,
     Listener,
+    StormView,
     WallClock,
     _Contact,
     _Offer,
@@ -149,6 +150,8 @@ class CentreKernel(Journaled):
         """Agent id → its state as last logged and since when (centre seconds): noted
         after each logged batch, for the agents the batch names or whose offers it took
         back; not journaled, as it is only written once the batch is kept."""
+        self._storms: dict[str, StormView] = {}
+        """Entry point → its storm message, while one is switched on."""
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
@@ -172,6 +175,17 @@ class CentreKernel(Journaled):
             self._remember(snapshot)
             found = left_open(self._log)
             self._next_contact = found.last_contact_id + 1
+            self._storms = {
+                started.entry_point: StormView(
+                    started.entry_point,
+                    started.audio,
+                    started.text,
+                    started.prompt,
+                    started.at,
+                    started.by_user,
+                )
+                for started in found.storms.values()
+            }
             at = self._last_alive(found.last_at)
             closing: list[Event] = []
             for contact in found.contacts.values():

@@ -21,6 +21,8 @@ from vaxla_server.store.events import (
     OutboundAnswered,
     Overflowed,
     Queued,
+    StormEnded,
+    StormStarted,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -44,6 +46,8 @@ class LeftOpen:
     logged_in: dict[int, set[int]] = field(default_factory=dict)
     wrap_ups: dict[int, int] = field(default_factory=dict)
     """agent id → the contact whose wrap-up never ended."""
+    storms: dict[str, StormStarted] = field(default_factory=dict)
+    """entry point → the storm message switched on there and not off."""
     last_contact_id: int = -1
     last_at: datetime | None = None
     """When the newest event happened (a lower bound of when the server was last alive)."""
@@ -100,6 +104,10 @@ def left_open(log: EventLog) -> LeftOpen:
                 found.wrap_ups[event.agent_id] = event.contact_id
             case WrapUpEnded():
                 found.wrap_ups.pop(event.agent_id, None)
+            case StormStarted():
+                found.storms[event.entry_point] = event
+            case StormEnded():
+                found.storms.pop(event.entry_point, None)
             case _:
                 pass
     return found

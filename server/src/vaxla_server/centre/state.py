@@ -79,6 +79,21 @@ class _Session(Journaled):
 
 
 @dataclass(frozen=True, slots=True)
+class StormView:
+    """The storm message switched on at an entry point (R6)."""
+
+    entry_point: str
+    audio: str
+    """The file played."""
+    text: str | None
+    """The words it was made from (text to speech), or None for a recorded prompt."""
+    prompt: str | None
+    """The recorded prompt it plays, or None when made from text."""
+    started_at: datetime
+    by_user: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class CallView:
     """An agent's current contact: answered (or rung) ``since``; ``queue_id`` None for an
     outbound call or a contact outside any queue."""

@@ -32,17 +32,20 @@ from vaxla_protocol.events import (
     QueueSnapshot,
     TrunkRegistrationChanged,
 )
+from vaxla_protocol.storm import StormChanged
 from vaxla_server.agents.wire import agent_state
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
 from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView
+from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, StormView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
 from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
 from vaxla_server.services import Services
-from vaxla_server.store.events import Event, Offered
+from vaxla_server.store.events import Event, Offered, StormEnded, StormStarted
+from vaxla_server.storm.wire import storm_message, user_name
 
 logger = logging.getLogger(__name__)
+StormEvents = (StormStarted, StormEnded)
 
 WATCHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.OPERATOR})
 """Roles that see every agent's state."""
@@ -53,7 +56,7 @@ MAX_BEHIND = 20_000
 CLOSE_TOO_SLOW = 1013
 """RFC 6455's "try again later": the client fell too far behind."""
 
-Kind = Literal["agent", "offer", "control", "snapshot", "trunk"]
+Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ class Connection:
         supervisors and admins see every offer and call and the trunks' registrations,
         others their own offers and calls."""
         role = self.user.role
-        if item.kind == "snapshot":
+        if item.kind in ("snapshot", "storm"):
             return True
         if item.kind == "trunk":
             return role in SEE_ALL_OFFERS
@@ -221,6 +224,7 @@ class Feed:
             if contact is not None and (offer := self._offer(event, contact)) is not None:
                 items.append(Item(offer.model_dump_json(), "offer", event.agent_id))
         items.extend(self._agent_item(agents[a]) for a in agent_ids if a in agents)
+        items.extend(self._storm_item(event) for event in batch if isinstance(event, StormEvents))
         moves = any(_moves_queues(event) for event in batch)
         self._hand_over(lambda: self._deliver(items, moves))
 
@@ -239,6 +243,18 @@ class Feed:
             wait_s=contact.wait_seconds,
             data=dict(contact.data),
         )
+
+    def _storm_item(self, event: StormStarted | StormEnded) -> Item:
+        auth = self._services.auth
+        storm = None
+        if isinstance(event, StormStarted):
+            view = StormView(event.entry_point, event.audio, event.text, event.prompt, event.at,
+                             event.by_user)  # fmt: skip
+            storm = storm_message(view, auth)
+        message = StormChanged(
+            entry_point=event.entry_point, storm=storm, by=user_name(auth, event.by_user)
+        )
+        return Item(message.model_dump_json(), "storm")
 
     def _agent_item(self, view: AgentView) -> Item:
         message = AgentStateChanged(agent=agent_state(self._services.centre, view))

@@ -50,6 +50,9 @@ class EventKind(StrEnum):
     CLASSIFIED = "classified"
     OUTBOUND_CALL = "outbound_call"
     OUTBOUND_ANSWERED = "outbound_answered"
+    STORM_STARTED = "storm_started"
+    STORM_ENDED = "storm_ended"
+    STORM_HEARD = "storm_heard"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -354,6 +357,36 @@ class OutboundAnswered(BaseEvent):
     ring_seconds: Seconds = 0.0
 
 
+class StormStarted(BaseEvent):
+    """A storm message was switched on at an entry point (R6): every new caller hears it
+    at once, callers already waiting at their next announcement. ``audio`` is the file
+    played (a recorded prompt's, or one made from ``text``)."""
+
+    kind: Literal[EventKind.STORM_STARTED] = EventKind.STORM_STARTED
+    entry_point: str
+    audio: str
+    text: str | None = None
+    prompt: str | None = None
+    by_user: ByUser = None
+
+
+class StormEnded(BaseEvent):
+    """The storm message of an entry point was switched off."""
+
+    kind: Literal[EventKind.STORM_ENDED] = EventKind.STORM_ENDED
+    entry_point: str
+    by_user: ByUser = None
+
+
+class StormHeard(BaseEvent):
+    """A caller was played the storm message switched on at ``started_at``."""
+
+    kind: Literal[EventKind.STORM_HEARD] = EventKind.STORM_HEARD
+    contact_id: ContactId
+    entry_point: str
+    started_at: datetime
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -379,7 +412,10 @@ Event = Annotated[
     | WrapUpEnded
     | Classified
     | OutboundCall
-    | OutboundAnswered,
+    | OutboundAnswered
+    | StormStarted
+    | StormEnded
+    | StormHeard,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""
