@@ -45,6 +45,7 @@ from vaxla_desktop.session import (
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.single_instance import LinkReceiver, hand_over, instance_name
 from vaxla_desktop.sip.softphone import SoftphoneError
+from vaxla_desktop.storm_desk import StormDesk
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
@@ -120,6 +121,7 @@ class DesktopApp(QObject):
         self.desk: AgentDesk | RealtimeDesk | None = None
         """The mode's desk: the agent's, or the real-time view's."""
         self.agent_desk: AgentDesk | None = None
+        self.storm_desk: StormDesk | None = None
         self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
@@ -174,6 +176,8 @@ class DesktopApp(QObject):
         finally:
             if self.desk is not None:
                 await self.desk.stop()
+            if self.storm_desk is not None:
+                await self.storm_desk.stop()
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
@@ -327,6 +331,7 @@ class DesktopApp(QObject):
             RealtimeState(),
             self.options.language or system_language(),
             may_act=role is Role.SUPERVISOR,
+            may_switch_storms=role in (Role.SUPERVISOR, Role.ADMIN),
         )
         if role is Role.OPERATOR:
             view.show_note(
@@ -345,6 +350,8 @@ class DesktopApp(QObject):
         window.set_agent_panel(view)
         desk = RealtimeDesk(session, view, on_lost=self._on_events_lost)
         self.realtime_desk = desk
+        self.storm_desk = StormDesk(session, view.storm_panel, self)
+        desk.sig_event.connect(self.storm_desk.on_event)
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

@@ -1182,6 +1182,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Anslagstavla</translation>
     </message>
     <message>
+        <source>Storm message</source>
+        <translation>Stormmeddelande</translation>
+    </message>
+    <message>
         <source>{0} of {1} agents</source>
         <translation>{0} av {1} agenter</translation>
     </message>
@@ -1203,6 +1207,65 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
+    </message>
+</context>
+<context>
+    <name>StormPanel</name>
+    <message>
+        <source>Storm messages switched on</source>
+        <translation>Påslagna stormmeddelanden</translation>
+    </message>
+    <message>
+        <source>Entry point</source>
+        <translation>Ingång</translation>
+    </message>
+    <message>
+        <source>What callers hear</source>
+        <translation>Det de som ringer hör</translation>
+    </message>
+    <message>
+        <source>For example: We have a disruption in our telephony right now.</source>
+        <translation>Till exempel: Vi har just nu en driftstörning i telefonin.</translation>
+    </message>
+    <message>
+        <source>Switch on</source>
+        <translation>Slå på</translation>
+    </message>
+    <message>
+        <source>Every new caller hears it at once, callers waiting at their next message ({0})</source>
+        <translation>Nya som ringer hör det direkt, de som väntar vid nästa meddelande ({0})</translation>
+    </message>
+    <message>
+        <source>Switch off</source>
+        <translation>Slå av</translation>
+    </message>
+    <message>
+        <source>Callers from now on do not hear it ({0})</source>
+        <translation>De som ringer härefter hör det inte ({0})</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Switch a storm message</source>
+        <translation>Slå på eller av ett stormmeddelande</translation>
+    </message>
+    <message>
+        <source>No storm message is switched on.</source>
+        <translation>Inget stormmeddelande är påslaget.</translation>
+    </message>
+    <message>
+        <source>Storm message ON at {0} since {1} ({2}): {3}</source>
+        <translation>Stormmeddelande PÅ för {0} sedan {1} ({2}): {3}</translation>
+    </message>
+    <message>
+        <source>the system</source>
+        <translation>systemet</translation>
+    </message>
+    <message>
+        <source>recording {0}</source>
+        <translation>inspelningen {0}</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
@@ -49,6 +50,7 @@ class RealtimeView(QWidget, Notices):
         language: Language,
         *,
         may_act: bool,
+        may_switch_storms: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -166,6 +168,8 @@ class RealtimeView(QWidget, Notices):
         self.tabs = QTabWidget()
         self.tabs.addTab(live, self.tr("Agents and queues"))
         self.tabs.addTab(board_page, self.tr("Wallboard"))
+        self.storm_panel = StormPanel(may_switch=may_switch_storms)
+        self.tabs.addTab(self.storm_panel, self.tr("Storm message"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
