@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from vaxla_protocol.outbound import SipCredentials
+from vaxla_protocol.outbound import SipCredentials, SrtpMode
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.centre import follow_offers
@@ -26,7 +26,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
 from vaxla_server.media.credentials import agent_credentials
-from vaxla_server.media.kamailio import FrontSettings, KamailioFront
+from vaxla_server.media.kamailio import FrontSettings, FrontTls, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
 from vaxla_server.offload import CentreThread
@@ -74,6 +74,18 @@ class TelephonySettings:
     """Seconds without RTP from a far end before its call ends (0: never)."""
     call_rate: int = 200
     """New calls per second the front admits; the rest are answered 503."""
+    tls: FrontTls | None = None
+    """SIP over TLS for agents' phones (port and the server's certificate); ``None``:
+    UDP and TCP only."""
+    srtp: SrtpMode = "off"
+    """SRTP between the workers and agents' phones over TLS (and towards trunks that
+    offer it, unless off); needs ``tls``."""
+
+    def __post_init__(self) -> None:
+        if self.srtp != "off" and self.tls is None:
+            raise ValueError(
+                f"SRTP {self.srtp} needs SIP over TLS: its keys travel in the SDP (SDES)"
+            )
 
 
 class Telephony:
@@ -108,6 +120,7 @@ class Telephony:
                 sip_port=settings.sip_port,
                 trunks=settings.trunks,
                 call_rate=settings.call_rate,
+                tls=settings.tls,
             )
         )
         self.trunks = TrunkLines(
@@ -127,6 +140,7 @@ class Telephony:
             bind=settings.bind,
             rtp_base=settings.rtp_base,
             rtp_timeout=settings.rtp_timeout,
+            srtp=settings.srtp,
             front=self.front,
         )
         self.router = CallRouter(self.pool, self.flow, clock)
@@ -157,6 +171,11 @@ class Telephony:
         """``HOST:PORT`` trunks and phones send SIP to."""
         return self.front.address
 
+    @property
+    def tls_address(self) -> str | None:
+        """``HOST:PORT`` of SIP over TLS, where agents' phones register; ``None``: none."""
+        return self.front.tls_address
+
     async def start(self) -> None:
         await self.front.start()
         try:
@@ -171,6 +190,9 @@ class Telephony:
                  self.front.address, least, most)  # fmt: skip
         trunks = ", ".join(str(network) for network in self.settings.trunks) or "no network"
         log.info("calls are accepted from %s and the stored trunks' addresses only", trunks)
+        if self.front.tls_address is not None:
+            log.info("agents' phones register over TLS at sip:%s (SRTP %s)",
+                     self.front.tls_address, self.settings.srtp)  # fmt: skip
         line = self.trunks.outside_line()
         if line is not None:
             log.info("outside numbers are called through %s", line.uri("NUMBER"))

@@ -42,6 +42,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from vaxla_protocol.outbound import SrtpMode
 from vaxla_server.media.kamailio import Destination
 from vaxla_server.media.messages import (
     CallEnded,
@@ -155,6 +156,7 @@ class MediaPool:
         rtp_base: int = DEFAULT_RTP_BASE,
         rtp_timeout: float = 0.0,
         session_expires: int = 0,
+        srtp: SrtpMode = "off",
         front: Front | None = None,
         ready_timeout: float = 15.0,
         python: str = sys.executable,
@@ -191,6 +193,7 @@ class MediaPool:
         self._rtp_base = rtp_base
         self._rtp_timeout = rtp_timeout
         self._session_expires = session_expires
+        self._srtp = srtp
         self._front = front
         self._ready_timeout = ready_timeout
         self._python = python
@@ -415,6 +418,7 @@ class MediaPool:
             "--legs-per-contact", str(self._legs_per_contact),
             "--rtp-timeout", str(self._rtp_timeout),
             "--session-expires", str(self._session_expires),
+            "--srtp", self._srtp,
         ]  # fmt: skip
         if self._rtp_base:
             argv += ["--rtp-port", str(self._rtp_base + worker.slot * RTP_SPAN)]
