@@ -1,0 +1,66 @@
+"""SRTP in the media workers (``--srtp``): an agent leg under ``mandatory`` offers only
+SRTP, so a phone without it cannot take the call (488) and no plain audio reaches it;
+under ``optional`` a phone without SRTP still answers; and unless off, a trunk's caller
+that offers SRTP (RTP/SAVP with an SDES crypto line) is answered with SRTP. The capture
+of the encrypted audio itself, over TLS through the front, is in
+tests/e2e/test_sip_tls.py."""
+
+import asyncio
+from pathlib import Path
+
+from tests.media.harness import KEY, LOOPBACK, Harness, started
+from vaxla_protocol.offers import make_offer_token
+from vaxla_protocol.outbound import SrtpMode
+from vaxla_server.media.messages import (
+    AgentLegState,
+    Answer,
+    IncomingCall,
+    OriginateAgentLeg,
+    Ready,
+)
+
+
+async def _agent_leg(h: Harness) -> AgentLegState:
+    """A caller (SIPp, plain RTP) answered, and an agent leg to a pjsua2 phone without
+    SRTP; the agent leg's first answer or failure."""
+    ready = await h.expect(Ready)
+    agent = await h.agent()
+    sipp = await h.sipp("caller_talks.xml", ready.sip_address)
+    call = await h.expect(IncomingCall)
+    await h.pool.send(Answer(call_id=call.call_id))
+    token = make_offer_token(KEY, "offer-1").header_value()
+    await h.pool.send(
+        OriginateAgentLeg(call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token})
+    )
+    state = await h.expect(AgentLegState, lambda s: s.state in ("answered", "failed"))
+    await sipp.succeeded()
+    return state
+
+
+def _agent_leg_with(tmp_path: Path, srtp: SrtpMode) -> AgentLegState:
+    async def run() -> AgentLegState:
+        async with started(tmp_path, allowed=[LOOPBACK], srtp=srtp) as h:
+            return await _agent_leg(h)
+
+    return asyncio.run(run())
+
+
+def test_mandatory_srtp_leaves_a_phone_without_it_unanswered(tmp_path: Path) -> None:
+    state = _agent_leg_with(tmp_path, "mandatory")
+    assert (state.state, state.code) == ("failed", 488)
+
+
+def test_optional_srtp_lets_a_phone_without_it_answer(tmp_path: Path) -> None:
+    assert _agent_leg_with(tmp_path, "optional").state == "answered"
+
+
+def test_a_trunks_offer_of_srtp_is_answered_with_srtp(tmp_path: Path) -> None:
+    async def run() -> None:
+        async with started(tmp_path, allowed=[LOOPBACK], srtp="optional") as h:
+            ready = await h.expect(Ready)
+            sipp = await h.sipp("caller_offers_srtp.xml", ready.sip_address)
+            call = await h.expect(IncomingCall)
+            await h.pool.send(Answer(call_id=call.call_id))
+            await sipp.succeeded()  # the answer had RTP/SAVP and a crypto line
+
+    asyncio.run(run())
