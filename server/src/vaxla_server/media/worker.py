@@ -50,6 +50,7 @@ from typing import Any, Literal
 
 import pjsua2 as pj
 
+from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_protocol.outbound import SRTP_MODES, SrtpMode
 from vaxla_server.media.messages import (
     MAX_LINE_BYTES,
@@ -149,9 +150,10 @@ class WorkerConfig:
     session_expires: int = 0
     """RFC 4028 session interval in seconds (0: pjsua's default, 1800); at least 90."""
     srtp: SrtpMode = "off"
-    """SRTP (SDES) on agent legs: ``optional`` offers it and takes plain RTP,
-    ``mandatory`` offers only it. Unless ``off``, a caller's or target's offer of SRTP
-    is taken too (a trunk that offers it), and plain RTP still is."""
+    """SRTP (SDES) on calls to agents' phones (those with an offer token): ``optional``
+    offers it and takes plain RTP, ``mandatory`` offers only it. Unless ``off``, a
+    caller's offer of SRTP is taken too (a trunk that offers it), and plain RTP still
+    is; calls to outside numbers offer plain RTP."""
 
 
 def source_host(address: str) -> str:
@@ -460,16 +462,24 @@ class MediaWorker:
             # the SDP over it, so pjsua must not ask for TLS (srtpSecureSignaling 0); the
             # front takes them to phones over TLS only.
             account.mediaConfig.srtpSecureSignaling = 0
-            account.mediaConfig.srtpUse = _SRTP_USE["optional" if config.srtp != "off" else "off"]
+            srtp = config.srtp != "off"
+            # Callers' offers: SRTP taken when offered (a trunk that encrypts), unless off.
+            account.mediaConfig.srtpUse = _SRTP_USE["optional" if srtp else "off"]
             self._account = _Account(self)
             self._account.create(account, True)
-            # Agent legs go out from an account of their own, with the SRTP policy.
-            self._agent_account = self._account
-            if config.srtp == "mandatory":
+            # Calls to agents' phones (those carrying an offer token) offer SRTP as the
+            # policy says; other calls the worker makes (outside numbers through a trunk)
+            # offer plain RTP: no keys in SDP that travels unencrypted.
+            self._agent_account = self._outside_account = self._account
+            if srtp:
                 account.idUri = f"sip:vaxla-agents@{self.sip_address}"
-                account.mediaConfig.srtpUse = _SRTP_USE["mandatory"]
+                account.mediaConfig.srtpUse = _SRTP_USE[config.srtp]
                 self._agent_account = _Account(self)
                 self._agent_account.create(account, False)
+                account.idUri = f"sip:vaxla-outside@{self.sip_address}"
+                account.mediaConfig.srtpUse = _SRTP_USE["off"]
+                self._outside_account = _Account(self)
+                self._outside_account.create(account, False)
         except pj.Error as error:
             self._endpoint.libDestroy()
             raise WorkerError(f"the SIP endpoint could not start: {error.info()}") from None
@@ -813,7 +823,8 @@ class MediaWorker:
             header.hName = name
             header.hValue = value
             param.txOption.headers.append(header)
-        account = self._agent_account if role == "agent" else self._account
+        to_phone = any(name.lower() == OFFER_HEADER.lower() for name in headers)
+        account = self._agent_account if to_phone else self._outside_account
         leg = _Leg(self, contact, role, account, pj.PJSUA_INVALID_ID)
         try:
             leg.makeCall(sip_uri, param)
@@ -1201,12 +1212,13 @@ class MediaWorker:
             contact.extra_legs.clear()
             self._forget_if_done(contact)
         self._refused.clear()
-        for account in {id(a): a for a in (self._agent_account, self._account)}.values():
+        accounts = (self._agent_account, self._outside_account, self._account)
+        for account in {id(a): a for a in accounts}.values():
             try:
                 account.shutdown()
             except pj.Error:
                 log.debug("account shutdown failed", exc_info=True)
-        del self._account, self._agent_account
+        del self._account, self._agent_account, self._outside_account, accounts, account
         self._endpoint.libDestroy()
         self.control.close()
 
