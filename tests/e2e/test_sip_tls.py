@@ -16,6 +16,7 @@ agent's phone, SIPp as the caller to 200 (Support).
 import asyncio
 import contextlib
 import math
+import os
 import signal
 import subprocess
 from collections import Counter
@@ -26,9 +27,19 @@ from pathlib import Path
 import httpx
 import pytest
 
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address, print_sipp_errors
+from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.outbound import OutboundApi
 from vaxla_desktop.api.tls import fetch_certificate, pinned_context
+from vaxla_desktop.phone import PhoneDesk
+from vaxla_desktop.phone_settings import PhoneSettings
+from vaxla_desktop.sip.bridge import SoftphoneBridge
 from vaxla_desktop.sip.softphone import (
     Connected,
     Ended,
@@ -38,6 +49,7 @@ from vaxla_desktop.sip.softphone import (
     SoftphoneEvent,
     TlsFront,
 )
+from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone, SrtpMode
 from vaxla_server.network import free_sip_port, free_udp_port
@@ -318,3 +330,50 @@ def test_srtp_off_on_the_phone_leaves_the_audio_plain(demo: TlsDemo) -> None:
     assert len(set(from_phone)) < len(from_phone) / 2
     answers = [m for m in sip if m.startswith(b"SIP/2.0 200") and b"m=audio" in m]
     assert answers and not any(b"a=crypto:" in m for m in answers)
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_the_desktop_phone_goes_over_tls_when_the_server_says_so(
+    demo: TlsDemo, qapp: QApplication, tmp_path: Path, pinned: bool
+) -> None:
+    """The app's own path: ``PhoneDesk.use_server_front`` with the API's pinned
+    fingerprint registers over TLS and the contact for the queue log-in becomes the TLS
+    one; pinned to another certificate, the panel says the phone takes no calls."""
+
+    async def scenario() -> None:
+        certificate = await fetch_certificate(demo.server.url)
+        client = ServerClient(demo.server.url, ssl_context=pinned_context(certificate))
+        await client.login("agent8", "demo")
+        bridge = SoftphoneBridge(lambda: session_key(client.token), bind="127.0.0.1", audio=False)
+        panel = PhonePanel()
+        desk = PhoneDesk(
+            panel, bridge, PhoneSettings(tmp_path / "settings.ini"), username="agent8",
+            spawn=lambda work: tasks.add(asyncio.ensure_future(work)),
+            outbound=OutboundApi(client), server_url=demo.server.url,
+        )  # fmt: skip
+        tasks: set[asyncio.Future[None]] = set()
+        events: list[object] = []
+        bridge.sig_event.connect(events.append)
+        try:
+            fingerprint = demo.fingerprint if pinned else ":".join(["0F"] * 32)
+            assert await desk.use_server_front(fingerprint)
+            assert bridge.contact.endswith(";transport=tls")
+            for _ in range(int(WAIT_S / 0.02)):
+                qapp.processEvents()
+                if any(isinstance(e, FrontChanged) for e in events):
+                    break
+                await asyncio.sleep(0.02)
+            front = next(e for e in events if isinstance(e, FrontChanged))
+            assert front.registered is pinned
+            # (Without sound devices the panel says so: that notice may stand.)
+            refused = "another certificate than the server's own" in panel.notice_label.text()
+            assert refused is not pinned, panel.notice_label.text()
+        finally:
+            for task in tasks:
+                task.cancel()
+            desk.close()
+            panel.deleteLater()
+            await client.logout()
+            await client.aclose()
+
+    asyncio.run(scenario())
