@@ -32,8 +32,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from tests.media.harness import SCENARIOS, sip_tester_pcaps
-from tests.server_process import ServerProcess, front_address, print_sipp_errors
+from tests.e2e.test_demo_calls import sipp_call
+from tests.media.harness import sip_tester_pcaps
+from tests.server_process import ServerProcess, front_address
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.outbound import OutboundApi
 from vaxla_desktop.api.tls import fetch_certificate, pinned_context
@@ -189,25 +190,6 @@ def entropy(data: bytes) -> float:
     return -sum(n / len(data) * math.log2(n / len(data)) for n in counts.values())
 
 
-async def sipp_call(demo: TlsDemo, number: str, media_port: int) -> int:
-    errors = demo.tmp / f"caller-{number}.errors"
-    process = await asyncio.create_subprocess_exec(
-        "sipp", demo.sip, "-sf", str(SCENARIOS / "caller_talks.xml"), "-s", number, "-m", "1",
-        "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(media_port),
-        "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
-        "-error_file", str(errors),
-        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        return await asyncio.wait_for(process.wait(), 40)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        if process.returncode:
-            print_sipp_errors(errors, process.returncode)
-
-
 async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Path, int]:
     """``user``'s softphone registers over TLS asking for ``srtp``, takes a caller to 200
     and talks until the caller hangs up, under a capture of the workers' RTP ports and
@@ -229,7 +211,9 @@ async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Pat
         demo.post("/agent/login", token, {"sip_contact": contact})
         try:
             async with capture(wanted, pcap):
-                caller = asyncio.create_task(sipp_call(demo, "200", media_port))
+                caller = asyncio.create_task(
+                    sipp_call(demo.sip, demo.tmp, "caller_talks.xml", "200", media_port=media_port)
+                )
                 ringing = await phone.wait_for(Ringing)
                 assert isinstance(ringing, Ringing)
                 phone.softphone.answer(ringing.call)

@@ -9,14 +9,12 @@ tests/e2e/test_sip_tls.py."""
 import asyncio
 from pathlib import Path
 
-from tests.media.harness import KEY, LOOPBACK, Harness, started
-from vaxla_protocol.offers import make_offer_token
+from tests.media.harness import LOOPBACK, Harness, caller_and_agent_leg, offer_headers, started
 from vaxla_protocol.outbound import SrtpMode
 from vaxla_server.media.messages import (
     AgentLegState,
     Answer,
     IncomingCall,
-    OriginateAgentLeg,
     Ready,
 )
 
@@ -25,14 +23,8 @@ async def _agent_leg(h: Harness, *, offer: bool = True) -> AgentLegState:
     """A caller (SIPp, plain RTP) answered, and a leg to a pjsua2 phone without SRTP
     (with an offer token, as to an agent, or without, as to an outside number); the
     leg's first answer or failure."""
-    ready = await h.expect(Ready)
-    agent = await h.agent()
-    sipp = await h.sipp("caller_talks.xml", ready.sip_address)
-    call = await h.expect(IncomingCall)
-    await h.pool.send(Answer(call_id=call.call_id))
-    token = make_offer_token(KEY, "offer-1").header_value()
-    headers = {"X-Vaxla-Offer": token} if offer else {}
-    await h.pool.send(OriginateAgentLeg(call_id=call.call_id, sip_uri=agent.uri, headers=headers))
+    headers = offer_headers("offer-1") if offer else {}
+    _call, sipp, _agent = await caller_and_agent_leg(h, "caller_talks.xml", headers)
     state = await h.expect(AgentLegState, lambda s: s.state in ("answered", "failed"))
     await sipp.succeeded()
     return state
