@@ -287,6 +287,12 @@ def test_numbers_are_dialled_through_the_servers_worker_with_the_session_header(
     assert place.credentials == credentials
     assert placement(AgentPhone(sip_uri=None, outside_calls=False), KEY, 7, number) is None
     assert isinstance(place, Placement)
+    # A phone registered over TLS calls over TLS too; without TLS at the server, as before.
+    tls = phone.model_copy(update={"tls_uri": "sip:10.0.0.5:5081;transport=tls"})
+    over_tls = placement(tls, KEY, 7, number, tls=True)
+    assert over_tls is not None
+    assert over_tls.uri == "sip:+4681234567@10.0.0.5:5081;transport=tls"
+    assert placement(phone, KEY, 7, number, tls=True) == place
 
 
 @pytest.mark.parametrize(

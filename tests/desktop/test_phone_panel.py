@@ -15,6 +15,7 @@ from vaxla_desktop.core.phone_events import (
     Connected,
     Dialling,
     Ended,
+    FrontChanged,
     HoldChanged,
     Ringing,
 )
@@ -309,6 +310,27 @@ def test_sound_device_problems_are_shown(panel: PhonePanel) -> None:
     )
     panel.handle(AudioRouteChanged("Jabra Evolve", "Jabra Evolve", None, (), False))
     assert not panel.notice_label.isVisible()
+
+
+def test_a_phone_the_sip_front_lacks_says_so_until_it_registers(
+    panel: PhonePanel, qtbot: QtBot
+) -> None:
+    panel.show()
+    panel.handle(FrontChanged(False, "another certificate (AB:CD)", certificate=True))
+    assert panel.notice_label.isVisible()
+    assert "another certificate than the server's own" in panel.notice_label.text()
+    panel.grab().save("/tmp/shots/sip-tls-phone-panel-certificate.png")
+    panel.handle(FrontChanged(False, "403 Forbidden"))
+    assert (
+        panel.notice_label.text()
+        == "The phone takes no calls: the server refused it (403 Forbidden)."
+    )
+    panel.handle(FrontChanged(True, "200 OK"))
+    assert not panel.notice_label.isVisible()
+    # A registration says nothing over another notice (a missing sound device).
+    panel.handle(AudioRouteChanged(None, None, None, (), True))
+    panel.handle(FrontChanged(True, "200 OK"))
+    assert "No sound devices" in panel.notice_label.text()
 
 
 def test_every_control_has_an_accessible_name_and_the_keys_are_in_tooltips(

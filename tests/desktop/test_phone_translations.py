@@ -6,7 +6,13 @@ from pytestqt.qtbot import QtBot
 
 from tests.desktop.test_translations import data_free, same_in_both_languages, visible_texts
 from vaxla_desktop.core.call_state import CallBook
-from vaxla_desktop.core.phone_events import AudioRouteChanged, Connected, Ended, Ringing
+from vaxla_desktop.core.phone_events import (
+    AudioRouteChanged,
+    Connected,
+    Ended,
+    FrontChanged,
+    Ringing,
+)
 from vaxla_desktop.i18n import Language, install_translation
 from vaxla_desktop.sip.audio import AudioChoice, AudioDevice
 from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
@@ -63,7 +69,13 @@ def phone_windows(qtbot: QtBot) -> list[QWidget]:
         auto_answer=False,
     )
     no_sound = AudioSettingsDialog([], AudioChoice(), auto_answer=True)
-    windows: list[QWidget] = [ringing, in_call, history, transfer, sound, no_sound]
+    pinned_elsewhere = PhonePanel()
+    pinned_elsewhere.handle(FrontChanged(False, "another certificate", certificate=True))
+    refused = PhonePanel()
+    refused.handle(FrontChanged(False, "403 Forbidden"))
+    windows: list[QWidget] = [
+        ringing, in_call, history, transfer, sound, no_sound, pinned_elsewhere, refused,
+    ]  # fmt: skip
     for window in windows:
         qtbot.addWidget(window)
         window.show()

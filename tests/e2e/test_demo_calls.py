@@ -77,22 +77,36 @@ class Demo:
     async def call(self, scenario: str, number: str, source: str = "127.0.0.1") -> int:
         """SIPp places one call with ``scenario`` to ``number`` from ``source``; its exit
         status."""
-        errors = self.tmp / f"{scenario}-{number}.errors"
-        process = await asyncio.create_subprocess_exec(
-            "sipp", self.sip, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
-            "-i", source, "-p", str(free_udp_port(source)), "-mp", str(free_udp_port(source)),
-            "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
-            "-error_file", str(errors),
-            cwd=self.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            return await asyncio.wait_for(process.wait(), 40)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-            if process.returncode:
-                print_sipp_errors(errors, process.returncode)
+        return await sipp_call(self.sip, self.tmp, scenario, number, source)
+
+
+async def sipp_call(
+    front: str,
+    tmp: Path,
+    scenario: str,
+    number: str,
+    source: str = "127.0.0.1",
+    media_port: int | None = None,
+) -> int:
+    """SIPp places one call to ``front`` with ``scenario`` to ``number`` from ``source``
+    (its audio from ``media_port``, default any free one); its exit status."""
+    errors = tmp / f"{scenario}-{number}.errors"
+    media_port = media_port or free_udp_port(source)
+    process = await asyncio.create_subprocess_exec(
+        "sipp", front, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
+        "-i", source, "-p", str(free_udp_port(source)), "-mp", str(media_port),
+        "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
+        "-error_file", str(errors),
+        cwd=tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        return await asyncio.wait_for(process.wait(), 40)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        if process.returncode:
+            print_sipp_errors(errors, process.returncode)
 
 
 @pytest.fixture(scope="module")

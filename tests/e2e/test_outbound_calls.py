@@ -144,6 +144,8 @@ def test_the_agent_calls_a_number_through_the_gateway_and_the_call_log_shows_it(
                 "sip_uri": f"sip:{demo.sip}",
                 "outside_calls": True,
                 "header": SESSION_HEADER,
+                "tls_uri": None,  # no --sip-tls-port: the phone stays on UDP
+                "srtp": "off",
             }
             assert credentials["realm"] == "vaxla"
             assert credentials["username"].endswith(f":{demo.get('/agent', a3)['agent_id']}")

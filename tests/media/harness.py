@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from vaxla_protocol.offers import session_key
-from vaxla_server.media.messages import FromWorker
+from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.media.messages import Answer, FromWorker, IncomingCall, OriginateAgentLeg, Ready
 from vaxla_server.media.pool import MediaPool, free_udp_port
 
 ROOT = Path(__file__).parents[2]
@@ -167,6 +167,25 @@ async def started(tmp_path: Path, **options: Any) -> AsyncIterator[Harness]:
         yield harness
     finally:
         await harness.close()
+
+
+def offer_headers(offer_id: str, key: str = KEY) -> dict[str, str]:
+    """The ``X-Vaxla-Offer`` header of an offer made with the session ``key``."""
+    return {"X-Vaxla-Offer": make_offer_token(key, offer_id).header_value()}
+
+
+async def caller_and_agent_leg(
+    h: Harness, scenario: str, headers: dict[str, str], *agent_options: str
+) -> tuple[IncomingCall, "Sipp", "AgentPhone"]:
+    """A caller (SIPp with ``scenario``) answered by the first worker, and a leg from it
+    to a new pjsua2 phone (``agent_phone.py`` with ``agent_options``) with ``headers``."""
+    ready = await h.expect(Ready)
+    agent = await h.agent(*agent_options)
+    sipp = await h.sipp(scenario, ready.sip_address)
+    call = await h.expect(IncomingCall)
+    await h.pool.send(Answer(call_id=call.call_id))
+    await h.pool.send(OriginateAgentLeg(call_id=call.call_id, sip_uri=agent.uri, headers=headers))
+    return call, sipp, agent
 
 
 def prompt(language: str, name: str) -> str:

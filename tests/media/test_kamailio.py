@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,15 @@ import pytest
 
 from vaxla_protocol.outbound import SipCredentials
 from vaxla_server.media.credentials import agent_credentials
-from vaxla_server.media.kamailio import Destination, FrontError, FrontSettings, KamailioFront
+from vaxla_server.media.kamailio import (
+    Destination,
+    FrontError,
+    FrontSettings,
+    FrontTls,
+    KamailioFront,
+)
+from vaxla_server.network import BindAddress
+from vaxla_server.tls import self_signed_certificate
 
 SCENARIOS = Path(__file__).parents[2] / "tests" / "sipp"
 TRUNK = "127.0.0.1"
@@ -273,6 +282,36 @@ def test_starts_logs_its_version_stops_and_explains_why_it_cannot_start(
             await refused.start()
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("listen", ["127.0.0.1", "0.0.0.0"])
+def test_with_tls_the_configuration_listens_for_tls_and_kamailio_takes_it(
+    tmp_path: Path, listen: str
+) -> None:
+    """The front's configuration with SIP over TLS, on one address and on every one:
+    Kamailio's own check takes it (the TLS call itself is in tests/e2e/test_sip_tls.py)."""
+    certificate = self_signed_certificate(tmp_path, BindAddress.parse("127.0.0.1"))
+    tls = FrontTls(free_port(), certificate.cert_file, certificate.key_file)
+    front = KamailioFront(FrontSettings(tmp_path, listen, free_port(), (), tls=tls))
+    config = front.render_config()
+    if listen == "0.0.0.0":
+        assert f"tls_port_no={tls.port}" in config
+    else:
+        assert f"listen=tls:{listen}:{tls.port}" in config
+    assert "#!define WITH_TLS" in config and "enable_tls=yes" in config
+    tls_config = front.render_tls_config()
+    assert f"certificate = {certificate.cert_file}" in tls_config
+    assert f"private_key = {certificate.key_file}" in tls_config
+    (tmp_path / "tls.cfg").write_text(tls_config)
+    config = config.replace(str(front.config_path.parent / "tls.cfg"), str(tmp_path / "tls.cfg"))
+    (tmp_path / "kamailio.cfg").write_text(config)
+    check = subprocess.run(
+        ["kamailio", "-c", "-f", str(tmp_path / "kamailio.cfg")], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    # Without TLS none of it.
+    plain = KamailioFront(FrontSettings(tmp_path, listen, free_port(), ())).render_config()
+    assert "#!define WITH_TLS" not in plain and "enable_tls" not in plain
 
 
 def test_a_trunk_call_reaches_a_worker_with_the_real_source_and_completes(

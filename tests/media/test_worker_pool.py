@@ -18,7 +18,9 @@ from tests.media.harness import (
     AgentPhone,
     Harness,
     Sipp,
+    caller_and_agent_leg,
     gone,
+    offer_headers,
     prompt,
     started,
 )
@@ -227,16 +229,8 @@ def test_an_agent_hanging_up_before_the_bridge_ends_the_call(tmp_path: Path) -> 
 
     async def run() -> None:
         async with started(tmp_path, allowed=[LOOPBACK]) as h:
-            ready = await h.expect(Ready)
-            agent = await h.agent()
-            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
-            call = await h.expect(IncomingCall)
-            await h.pool.send(Answer(call_id=call.call_id))
-            token = make_offer_token(KEY, "offer-1").header_value()
-            await h.pool.send(
-                OriginateAgentLeg(
-                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token}
-                )
+            call, sipp, agent = await caller_and_agent_leg(
+                h, "caller_waits.xml", offer_headers("offer-1")
             )
             await h.expect(AgentLegState, lambda s: s.state == "answered")
             await agent.expect("answered")
@@ -268,16 +262,8 @@ def test_the_server_hangs_up_both_legs(tmp_path: Path) -> None:
 def test_ring_timeout_cancels_the_agent_leg_and_the_caller_stays(tmp_path: Path) -> None:
     async def run() -> None:
         async with started(tmp_path, allowed=[LOOPBACK]) as h:
-            ready = await h.expect(Ready)
-            agent = await h.agent("--no-answer")
-            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
-            call = await h.expect(IncomingCall)
-            await h.pool.send(Answer(call_id=call.call_id))
-            token = make_offer_token(KEY, "offer-3").header_value()
-            await h.pool.send(
-                OriginateAgentLeg(
-                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": token}
-                )
+            call, sipp, _agent = await caller_and_agent_leg(
+                h, "caller_waits.xml", offer_headers("offer-3"), "--no-answer"
             )
             await h.expect(AgentLegState, lambda s: s.state == "ringing")
             await h.pool.send(CancelAgentLeg(call_id=call.call_id))
@@ -319,16 +305,8 @@ def test_dropping_the_agent_leg_keeps_the_caller(tmp_path: Path) -> None:
 def test_an_offer_without_the_token_is_refused_by_the_agent(tmp_path: Path) -> None:
     async def run() -> None:
         async with started(tmp_path, allowed=[LOOPBACK]) as h:
-            ready = await h.expect(Ready)
-            agent = await h.agent()
-            sipp = await h.sipp("caller_waits.xml", ready.sip_address)
-            call = await h.expect(IncomingCall)
-            await h.pool.send(Answer(call_id=call.call_id))
-            wrong = make_offer_token(session_key("another session"), "offer-2").header_value()
-            await h.pool.send(
-                OriginateAgentLeg(
-                    call_id=call.call_id, sip_uri=agent.uri, headers={"X-Vaxla-Offer": wrong}
-                )
+            call, sipp, agent = await caller_and_agent_leg(
+                h, "caller_waits.xml", offer_headers("offer-2", session_key("another session"))
             )
             await agent.expect("refused")
             failed = await h.expect(AgentLegState, lambda s: s.state == "failed")

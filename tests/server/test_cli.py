@@ -55,6 +55,29 @@ def test_serve_rejects_bad_media_plane_settings() -> None:
         assert problem in result.stderr, result.stderr
 
 
+def test_serve_refuses_sip_over_tls_and_srtp_it_cannot_give(tmp_path: Path) -> None:
+    """Each refused with what is missing, exit 1, and nothing made (no data directory)."""
+    data = tmp_path / "data"
+    base = ["serve", "--data-dir", str(data), "--http-port", "0", "--no-discovery"]
+    for options, problem in [
+        (["--sip-port", "5998", "--srtp", "optional"], "--srtp optional needs --sip-tls-port"),
+        (["--tls", "self-signed", "--sip-tls-port", "5997"], "needs --sip-port"),
+        (["--sip-port", "5998", "--sip-tls-port", "5997"], "needs the server's certificate"),
+        (["--tls", "self-signed", "--sip-port", "5998", "--sip-tls-port", "5998"],
+         "is --sip-port's"),
+        (["--tls", "self-signed", "--sip-port", "5998", "--sip-tls-port", "0"], "not 0"),
+    ]:  # fmt: skip
+        result = run_cli(*base, *options)
+        assert result.returncode == 1, (options, result.stderr)
+        assert problem in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert not data.exists()
+    result = run_cli(*base, "--srtp", "always")
+    assert result.returncode == 2
+    assert "invalid choice: 'always'" in result.stderr
+    assert "--sip-tls-port" in run_cli("serve", "--help").stdout
+
+
 def test_serve_with_a_sip_port_says_when_kamailio_is_missing(tmp_path: Path) -> None:
     """Without Kamailio on the PATH: a clear message naming the fix, exit 1, no traceback."""
     result = subprocess.run(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from vaxla_desktop import __version__
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
+from vaxla_desktop.api.tls import origin as pin_origin
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import PanelState
 from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus, ConnectionTracker
@@ -294,6 +295,10 @@ class DesktopApp(QObject):
         if self._pending_dial is not None and self.phone is not None:
             self.phone.dial(self._pending_dial)
             self._pending_dial = None
+        if self.phone is not None:
+            # Over TLS when the server has it: the contact the queue log-in gives changes.
+            await self.phone.use_server_front(self.settings.pinned(pin_origin(session.server_url)))
+            self.sip_contact = self.phone.bridge.contact
         desk.start()
         if isinstance(desk, AgentDesk):
             self._join_queues(session, desk)

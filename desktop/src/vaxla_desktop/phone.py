@@ -7,6 +7,7 @@ the server through ``TransferApi`` as background tasks (``spawn``); their answer
 refusals come back to the panel.
 """
 
+import asyncio
 import logging
 import re
 import socket
@@ -24,6 +25,7 @@ from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, pa
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.policies import AUTO_ANSWER, Policies
 from vaxla_desktop.sip.bridge import SoftphoneBridge
+from vaxla_desktop.sip.softphone import TlsFront
 from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.phone_panel import PhonePanel
@@ -39,6 +41,9 @@ Notify = Callable[[str, str], None]
 
 OUTSIDE_NUMBER = re.compile(r"\+?[0-9]{2,20}")
 """What the server calls through its outside gateway: digits, optionally + first."""
+FRONT_REFRESH_S = 1800.0
+"""How often the phone over TLS takes fresh SIP credentials (they last an hour)."""
+FRONT_RETRY_S = 60.0
 
 
 def address_towards(server_url: str) -> str:
@@ -176,7 +181,7 @@ class PhoneDesk(QObject):
         except ServerError as error:
             self.panel.show_error(describe(error))
             return
-        place = placement(phone, key, agent.agent_id, number)
+        place = placement(phone, key, agent.agent_id, number, tls=self.bridge.over_tls)
         if place is None:
             self.panel.show_error(self.tr("This server takes no calls: numbers cannot be called."))
             return
@@ -194,6 +199,52 @@ class PhoneDesk(QObject):
             self.panel.show_error(str(error))
             return
         self.dial(request)
+
+    # SIP over TLS
+
+    async def use_server_front(self, fingerprint: str | None) -> bool:
+        """Register the softphone with the server's SIP front over TLS when the server
+        has it (``GET /agent/phone``), with the API's pinned certificate ``fingerprint``
+        (the front presents the same one), and keep its credentials fresh from then on.
+        Whether it does: otherwise the phone stays on UDP (a server without TLS, or an
+        API over plain HTTP, where there is no pinned certificate to check it with)."""
+        outbound = self.outbound
+        if outbound is None:
+            return False
+        try:
+            phone = await outbound.phone()
+        except ServerError as error:
+            log.warning("no SIP over TLS: %s", error)
+            return False
+        if phone.tls_uri is None or phone.credentials is None:
+            return False
+        if fingerprint is None:
+            log.warning(
+                "the server has SIP over TLS but its API is plain HTTP: no pinned certificate "
+                "to check the SIP front with, so the phone stays on UDP"
+            )
+            return False
+        self.bridge.use_tls_front(
+            TlsFront(phone.tls_uri, fingerprint, phone.srtp), phone.credentials
+        )
+        self._spawn(self._refresh_front(outbound, fingerprint))
+        return self.bridge.over_tls
+
+    async def _refresh_front(self, outbound: OutboundApi, fingerprint: str) -> None:
+        delay = FRONT_REFRESH_S
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                phone = await outbound.phone()
+            except ServerError as error:
+                log.warning("could not renew the phone's SIP credentials: %s", error)
+                delay = FRONT_RETRY_S
+                continue
+            if phone.tls_uri is None or phone.credentials is None:
+                return
+            front = TlsFront(phone.tls_uri, fingerprint, phone.srtp)
+            self.bridge.use_tls_front(front, phone.credentials)
+            delay = FRONT_REFRESH_S
 
     # Sound
 

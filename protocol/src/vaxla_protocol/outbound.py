@@ -15,13 +15,18 @@ import hashlib
 import hmac
 import re
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
 SESSION_HEADER: Final = "X-Vaxla-Session"
+SrtpMode = Literal["off", "optional", "mandatory"]
+"""Whether calls' audio between the media workers and agents' phones is SRTP (keys in
+the SDP, SDES, so only over TLS): ``off`` plain RTP, ``optional`` SRTP offered and
+plain RTP taken, ``mandatory`` SRTP or no call."""
+SRTP_MODES: Final[tuple[SrtpMode, ...]] = ("off", "optional", "mandatory")
 _VALUE = re.compile(r"([0-9]{1,12});([0-9a-f]{64})")
 
 
@@ -50,12 +55,22 @@ class AgentPhone(WireModel):
     in the user part. ``outside_calls`` is false when the server has no outside
     gateway: the worker would refuse every number (503). ``credentials`` answer the
     front's challenge (``None`` on a server that takes no calls); fetch them again for
-    a call after ``expires_at``."""
+    a call after ``expires_at``.
+
+    ``tls_uri`` (``sip:HOST:PORT;transport=tls``) is the front's SIP over TLS, with the
+    server's own certificate (the API's: the phone pins the same fingerprint), ``None``
+    when the server has none. A phone that uses it registers there as
+    ``sip:AGENT_ID@HOST:PORT;transport=tls`` (the agent id is the credentials' username
+    after the colon) with ``credentials``, gives that URI as its contact at queue
+    log-in, and sends its calls there too. ``srtp`` is the server's SRTP policy for
+    phones over TLS."""
 
     sip_uri: str | None
     outside_calls: bool
     header: str = SESSION_HEADER
     credentials: SipCredentials | None = None
+    tls_uri: str | None = None
+    srtp: SrtpMode = "off"
 
 
 def _mac(key: str, agent_id: int, number: str) -> str:

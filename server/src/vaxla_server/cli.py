@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vaxla_protocol.outbound import SRTP_MODES
 from vaxla_server import __version__
 from vaxla_server.app import create_app
 from vaxla_server.auth import AuthSettings
@@ -20,7 +21,7 @@ from vaxla_server.http_server import Listener
 from vaxla_server.http_server import serve as serve_http
 from vaxla_server.media.host import add_arguments as add_media_host_arguments
 from vaxla_server.media.host import run as run_media_host
-from vaxla_server.media.kamailio import FrontError, installed_kamailio
+from vaxla_server.media.kamailio import FrontError, FrontTls, installed_kamailio
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, Network
 from vaxla_server.network import BindAddress, host_name
 from vaxla_server.store import StoreError, open_store
@@ -158,6 +159,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PORT",
         help="UDP (and TCP) port of the SIP front, which callers (the SIP trunk) and agents' "
         "phones reach the server on; without it the server takes no calls, only API requests",
+    )
+    voice.add_argument(
+        "--sip-tls-port",
+        type=_port,
+        metavar="PORT",
+        help="TCP port of SIP over TLS on the front, with the server's certificate (--tls or "
+        "--tls-cert, the API's own, so the desktop pins one fingerprint): agents' phones "
+        "register and call over it when the server says so; default: none",
+    )
+    voice.add_argument(
+        "--srtp",
+        choices=SRTP_MODES,
+        default="off",
+        help="encrypted call audio (SRTP, keys in the SDP: needs --sip-tls-port) between "
+        "the media workers and agents' phones over TLS: 'optional' offers it and takes "
+        "plain RTP, 'mandatory' refuses plain RTP; unless 'off', a trunk's offer of SRTP "
+        "is taken too (default: %(default)s)",
     )
     voice.add_argument(
         "--media-workers",
@@ -402,11 +420,13 @@ def _check_config(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> None:
     data_dir: Path = args.data_dir
+    _check_sip_tls(args)  # before anything is made: a refused setting changes nothing
     if data_dir.exists() and not data_dir.is_dir():
         raise SystemExit(f"vaxla-server: --data-dir {data_dir} exists and is not a directory")
     data_dir.mkdir(parents=True, exist_ok=True)
     log.info("vaxla-server %s, data directory %s", __version__, data_dir.resolve())
     listener = _listener(args, data_dir)
+    sip_tls = _sip_tls(args, listener)
     try:
         if args.database is None:
             store = open_store(data_dir=data_dir)
@@ -452,6 +472,8 @@ def _serve(args: argparse.Namespace) -> None:
                 rtp_timeout=args.rtp_timeout,
                 call_rate=args.call_rate,
                 media_hosts=args.media_hosts,
+                tls=sip_tls,
+                srtp=args.srtp,
             )
         app = create_app(
             store,
@@ -459,6 +481,42 @@ def _serve(args: argparse.Namespace) -> None:
             telephony=telephony,
         )
         serve_http(app, listener, log_level=args.log_level)
+
+
+def _check_sip_tls(args: argparse.Namespace) -> None:
+    """Exit with what is wrong in the SIP-over-TLS and SRTP settings."""
+    if args.srtp != "off" and args.sip_tls_port is None:
+        raise SystemExit(
+            f"vaxla-server: --srtp {args.srtp} needs --sip-tls-port: SRTP's keys travel in "
+            "the SDP and must go over TLS"
+        )
+    if args.sip_tls_port is None:
+        return
+    if args.sip_port is None:
+        raise SystemExit("vaxla-server: --sip-tls-port needs --sip-port (the SIP front)")
+    if args.tls is None and args.tls_cert is None:
+        raise SystemExit(
+            "vaxla-server: --sip-tls-port needs the server's certificate: give --tls "
+            "self-signed or --tls-cert and --tls-key"
+        )
+    if args.sip_tls_port == 0:
+        raise SystemExit("vaxla-server: --sip-tls-port must name a port (1-65535), not 0")
+    if args.sip_tls_port == args.sip_port:
+        raise SystemExit(
+            f"vaxla-server: --sip-tls-port {args.sip_tls_port} is --sip-port's: TCP there "
+            "is plain SIP; give another port"
+        )
+
+
+def _sip_tls(args: argparse.Namespace, listener: Listener) -> FrontTls | None:
+    """SIP over TLS with the API's certificate, if asked for (checked before)."""
+    if args.sip_tls_port is None or listener.certificate is None:
+        return None
+    return FrontTls(
+        port=args.sip_tls_port,
+        cert_file=listener.certificate.cert_file.resolve(),
+        key_file=listener.certificate.key_file.resolve(),
+    )
 
 
 def _service_name(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from vaxla_protocol.outbound import SipCredentials
+from vaxla_protocol.outbound import SipCredentials, SrtpMode
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
 from vaxla_server.centre import follow_offers
@@ -27,7 +27,7 @@ from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
 from vaxla_server.media.credentials import agent_credentials
 from vaxla_server.media.hosts import MediaHostListener, make_key, read_key
-from vaxla_server.media.kamailio import FrontSettings, KamailioFront
+from vaxla_server.media.kamailio import FrontSettings, FrontTls, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
 from vaxla_server.offload import CentreThread
@@ -77,6 +77,18 @@ class TelephonySettings:
     """New calls per second the front admits; the rest are answered 503."""
     media_hosts: tuple[str, int] | None = None
     """Where media hosts join the pool (:mod:`.media.hosts`); None: no media hosts."""
+    tls: FrontTls | None = None
+    """SIP over TLS for agents' phones (port and the server's certificate); ``None``:
+    UDP and TCP only."""
+    srtp: SrtpMode = "off"
+    """SRTP between the workers and agents' phones over TLS (and towards trunks that
+    offer it, unless off); needs ``tls``."""
+
+    def __post_init__(self) -> None:
+        if self.srtp != "off" and self.tls is None:
+            raise ValueError(
+                f"SRTP {self.srtp} needs SIP over TLS: its keys travel in the SDP (SDES)"
+            )
 
 
 class Telephony:
@@ -111,6 +123,7 @@ class Telephony:
                 sip_port=settings.sip_port,
                 trunks=settings.trunks,
                 call_rate=settings.call_rate,
+                tls=settings.tls,
             )
         )
         self.trunks = TrunkLines(
@@ -130,6 +143,7 @@ class Telephony:
             bind=settings.bind,
             rtp_base=settings.rtp_base,
             rtp_timeout=settings.rtp_timeout,
+            srtp=settings.srtp,
             front=self.front,
         )
         self.router = CallRouter(self.pool, self.flow, clock)
@@ -167,6 +181,11 @@ class Telephony:
         """``HOST:PORT`` trunks and phones send SIP to."""
         return self.front.address
 
+    @property
+    def tls_address(self) -> str | None:
+        """``HOST:PORT`` of SIP over TLS, where agents' phones register; ``None``: none."""
+        return self.front.tls_address
+
     async def start(self) -> None:
         await self.front.start()
         try:
@@ -184,6 +203,9 @@ class Telephony:
                  self.front.address, least, most)  # fmt: skip
         trunks = ", ".join(str(network) for network in self.settings.trunks) or "no network"
         log.info("calls are accepted from %s and the stored trunks' addresses only", trunks)
+        if self.front.tls_address is not None:
+            log.info("agents' phones register over TLS at sip:%s (SRTP %s)",
+                     self.front.tls_address, self.settings.srtp)  # fmt: skip
         line = self.trunks.outside_line()
         if line is not None:
             log.info("outside numbers are called through %s", line.uri("NUMBER"))

@@ -16,6 +16,7 @@ from tests.server.api.running import Centre
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.outbound import AgentPhone
 from vaxla_server.media.credentials import agent_credentials
+from vaxla_server.media.kamailio import FrontTls
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.telephony import TelephonySettings
 
@@ -35,17 +36,27 @@ def test_only_agents_ask_where_to_send_calls(running: Centre) -> None:
     assert running.api.request("GET", PHONE).status_code == 401
 
 
-def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | None:
+def _phone_at(
+    running: Centre, base_url: str, worker: str, bind: str, tls: str | None = None
+) -> AgentPhone:
     """``GET /agent/phone`` asked through ``base_url`` (the address the request comes in
     on: ASGI's ``scope["server"]``, as uvicorn sets it from the socket's local end) of a
-    server whose SIP front is at ``worker`` and was started on ``bind``."""
+    server whose SIP front is at ``worker`` (and over TLS at ``tls``) and was started on
+    ``bind``."""
+    certificate = FrontTls(5061, Path("cert.pem"), Path("key.pem")) if tls else None
     settings = TelephonySettings(
-        sip_port=5060, data_dir=Path("unused"), bind=bind, outside_gateway="sip:gw"
+        sip_port=5060,
+        data_dir=Path("unused"),
+        bind=bind,
+        outside_gateway="sip:gw",
+        tls=certificate,
+        srtp="mandatory" if tls else "off",
     )
     services = running.api.app.state.services
     line = OutsideLine.of_gateway("sip:gw")
     front: Any = SimpleNamespace(
         front_address=worker,
+        tls_address=tls,
         settings=settings,
         trunks=SimpleNamespace(outside_line=lambda: line),
         agent_credentials=functools.partial(agent_credentials, SECRET),
@@ -67,7 +78,7 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
     assert phone.outside_calls
     # The credentials the front takes from anna's phone for the next hour.
     assert phone.credentials == agent_credentials(SECRET, running.ids["anna"], running.clock())
-    return phone.sip_uri
+    return phone
 
 
 @pytest.mark.parametrize(
@@ -93,4 +104,20 @@ def _phone_at(running: Centre, base_url: str, worker: str, bind: str) -> str | N
 def test_a_worker_on_a_wildcard_is_named_by_the_address_the_request_came_in_on(
     running: Centre, base_url: str, worker: str, bind: str, sip_uri: str
 ) -> None:
-    assert _phone_at(running, base_url, worker, bind) == sip_uri
+    phone = _phone_at(running, base_url, worker, bind)
+    assert (phone.sip_uri, phone.tls_uri, phone.srtp) == (sip_uri, None, "off")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "tls", "bind", "tls_uri"),
+    [
+        ("http://127.0.0.1:8080", "127.0.0.1:5061", "127.0.0.1", "sip:127.0.0.1:5061"),
+        ("http://198.51.100.5:8080", "0.0.0.0:5061", "0.0.0.0", "sip:198.51.100.5:5061"),
+    ],
+)
+def test_with_sip_over_tls_the_phone_is_told_where_and_the_srtp_policy(
+    running: Centre, base_url: str, tls: str, bind: str, tls_uri: str
+) -> None:
+    phone = _phone_at(running, base_url, "127.0.0.1:5060", bind, tls=tls)
+    assert phone.tls_uri == f"{tls_uri};transport=tls"
+    assert phone.srtp == "mandatory"

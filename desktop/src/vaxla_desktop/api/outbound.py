@@ -27,12 +27,16 @@ class Placement:
     credentials: SipCredentials | None = None
 
 
-def placement(phone: AgentPhone, key: str, agent_id: int, number: str) -> Placement | None:
-    """The call to ``number`` through the server's worker; ``None`` when the server takes
-    no calls."""
+def placement(
+    phone: AgentPhone, key: str, agent_id: int, number: str, *, tls: bool = False
+) -> Placement | None:
+    """The call to ``number`` through the server's SIP front (over TLS when ``tls`` and
+    the server has it); ``None`` when the server takes no calls."""
     if phone.sip_uri is None:
         return None
     host = phone.sip_uri.split(":", 1)[1]
+    if tls and phone.tls_uri is not None:
+        host = phone.tls_uri.split(":", 1)[1]  # HOST:PORT;transport=tls
     return Placement(
         f"sip:{number}@{host}",
         {phone.header: session_header(key, agent_id, number)},

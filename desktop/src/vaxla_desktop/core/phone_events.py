@@ -76,6 +76,17 @@ class AudioRouteChanged:
     no_devices: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FrontChanged:
+    """The phone's registration with the server's SIP front over TLS: ``registered``
+    (offers can reach it) or not, with why (``certificate`` true when the front
+    presented another certificate than the pinned one: the phone refused it)."""
+
+    registered: bool
+    reason: str
+    certificate: bool = False
+
+
 SoftphoneEvent = (
     Ringing
     | Dialling
@@ -85,4 +96,5 @@ SoftphoneEvent = (
     | DtmfReceived
     | Refused
     | AudioRouteChanged
+    | FrontChanged
 )

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from vaxla_desktop.core.phone_events import SoftphoneEvent
 from vaxla_desktop.sip.audio import AudioChoice, AudioDevice
-from vaxla_desktop.sip.softphone import KeySource, Softphone, SoftphoneError
+from vaxla_desktop.sip.softphone import KeySource, Softphone, SoftphoneError, TlsFront
 from vaxla_protocol.outbound import SipCredentials
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,15 @@ class SoftphoneBridge(QObject):
     def contact(self) -> str:
         """Where the server sends offers (``AgentLoginRequest.sip_contact``)."""
         return self.softphone.contact
+
+    @property
+    def over_tls(self) -> bool:
+        """Whether the phone is registered (or registering) with the front over TLS."""
+        return self.softphone.tls_front is not None
+
+    def use_tls_front(self, front: TlsFront, credentials: SipCredentials) -> None:
+        """Register over TLS with the server's front (again, with fresh credentials)."""
+        self._do("SIP over TLS", lambda: self.softphone.use_tls_front(front, credentials))
 
     def _on_event(self, event: SoftphoneEvent) -> None:
         self.sig_event.emit(event)

@@ -5,6 +5,12 @@ owns the softphone calls :meth:`Softphone.pump` often (a 10 ms QTimer in the app
 every pjsua2 callback runs inside that call and comes out as one typed event through
 the ``on_event`` callback. Nothing here knows about Qt, so the tests drive it directly.
 
+With :meth:`Softphone.use_tls_front` the phone registers with the server's SIP front
+over TLS (the front's certificate must have the pinned fingerprint, the API's: a
+connection that presents another is shut down in its handshake callback, before
+anything is sent over it) and is rung over that connection; SRTP follows the server's
+policy, and pjsua offers SRTP only over TLS (``srtpSecureSignaling`` 1).
+
 An incoming INVITE rings only when it carries an ``X-Vaxla-Offer`` header made with the
 key of the agent's current session (:mod:`vaxla_protocol.offers`); anything else is
 answered 403 and reported as :class:`Refused`. ``Call`` objects are dropped as soon as
@@ -13,11 +19,14 @@ waits for it before destroying the library: a ``Call`` alive after ``libDestroy(
 aborts the process.
 """
 
+import hashlib
 import itertools
 import logging
 import re
+import ssl
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pjsua2 as pj
@@ -28,6 +37,7 @@ from vaxla_desktop.core.phone_events import (
     Dialling,
     DtmfReceived,
     Ended,
+    FrontChanged,
     HoldChanged,
     Refused,
     Ringing,
@@ -42,7 +52,7 @@ from vaxla_desktop.sip.portaudio import (
 )
 from vaxla_desktop.sip.sound_port import CallSoundPort, SoundFactory, retire
 from vaxla_protocol.offers import OFFER_HEADER, InvalidOfferToken, verify_offer_header
-from vaxla_protocol.outbound import SipCredentials
+from vaxla_protocol.outbound import SipCredentials, SrtpMode
 
 __all__ = [
     "AudioRouteChanged",
@@ -50,12 +60,14 @@ __all__ = [
     "Dialling",
     "DtmfReceived",
     "Ended",
+    "FrontChanged",
     "HoldChanged",
     "Refused",
     "Ringing",
     "Softphone",
     "SoftphoneError",
     "SoftphoneEvent",
+    "TlsFront",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,8 +78,40 @@ MAX_CALLS = 32  # the wheel's compile-time PJSUA_MAX_CALLS
 SOUND_IDLE_S = 30.0
 
 
+_SRTP_USE = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,
+}
+REGISTRATION_S = 300
+"""How long a registration with the front lasts; pjsua refreshes it before."""
+
+
 class SoftphoneError(Exception):
     """The softphone could not start or could not do what was asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class TlsFront:
+    """The server's SIP front over TLS (``AgentPhone.tls_uri``), the SHA-256
+    fingerprint its certificate must have (the API's pin) and the SRTP policy."""
+
+    uri: str
+    fingerprint: str
+    srtp: SrtpMode = "off"
+
+    @property
+    def host_port(self) -> str:
+        return self.uri.removeprefix("sip:").split(";", 1)[0]
+
+
+def certificate_fingerprint(pem: str) -> str | None:
+    """The SHA-256 fingerprint (``AB:CD:…``) of a PEM certificate; ``None`` if none."""
+    try:
+        der = ssl.PEM_cert_to_DER_cert(pem.strip())
+    except ValueError:
+        return None
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
 
 
 EventSink = Callable[[SoftphoneEvent], None]
@@ -147,6 +191,18 @@ class _Account(pj.Account):  # type: ignore[misc]
     def onIncomingCall(self, prm: Any) -> None:
         self.phone._incoming(self, prm)
 
+    def onRegState(self, prm: Any) -> None:
+        self.phone._registration(int(prm.code), str(prm.reason), int(prm.expiration))
+
+
+class _Endpoint(pj.Endpoint):  # type: ignore[misc]
+    def __init__(self, phone: "Softphone") -> None:
+        super().__init__()
+        self.phone = phone
+
+    def onTransportState(self, prm: Any) -> None:
+        self.phone._transport_state(prm)
+
 
 class Softphone:
     """A pjsua2 user agent bound to ``bind``:``port`` (0 picks a free port).
@@ -186,8 +242,12 @@ class Softphone:
         self._numbers = itertools.count(1)
         self._sound_port: CallSoundPort | None = None
         self._portaudio: PortAudioSound | None = None
-        self._endpoint = pj.Endpoint()
+        self._endpoint = _Endpoint(self)
         self._endpoint.libCreate()
+        self._tls: TlsFront | None = None
+        self._tls_transport: int | None = None
+        self._agent_id: str | None = None
+        self._refused_certificate: str | None = None
         try:
             config = pj.EpConfig()
             config.uaConfig.threadCnt = 0
@@ -234,10 +294,20 @@ class Softphone:
         log.info("softphone listening at %s", self.contact)
 
     def _account_config(self) -> Any:
-        """The account: no registration; digest credentials once the server gave some."""
+        """The account: no registration (UDP: the server rings the contact), or one
+        with the front over TLS; digest credentials once the server gave some."""
         account = pj.AccountConfig()
         account.idUri = f"sip:{self._user}@{self.address}"
         account.regConfig.registrarUri = ""
+        tls = self._tls
+        if tls is not None and self._tls_transport is not None:
+            account.idUri = f"sip:{self._agent_id}@{tls.host_port}"
+            account.regConfig.registrarUri = f"sip:{tls.host_port};transport=tls"
+            account.regConfig.timeoutSec = REGISTRATION_S
+            account.regConfig.retryIntervalSec = 30
+            account.sipConfig.transportId = self._tls_transport
+            account.mediaConfig.srtpUse = _SRTP_USE[tls.srtp]
+            account.mediaConfig.srtpSecureSignaling = 1  # SDES keys only over TLS
         if self._credentials is not None:
             given = self._credentials
             account.sipConfig.authCreds.append(
@@ -253,6 +323,43 @@ class Softphone:
             self._account.modify(self._account_config())
         except pj.Error as error:
             raise SoftphoneError(f"the SIP credentials were not taken: {error.info()}") from None
+
+    def use_tls_front(self, front: TlsFront, credentials: SipCredentials) -> str:
+        """Register with the server's SIP front over TLS (its certificate pinned to
+        ``front.fingerprint``) with the agent's ``credentials``, take offers over that
+        connection, and return the contact to give at queue log-in
+        (``sip:AGENT_ID@HOST:PORT;transport=tls``). Call it again with new credentials
+        before they expire (the registration is refreshed with them)."""
+        agent_id = credentials.username.rpartition(":")[2]
+        if not agent_id.isdigit():
+            raise SoftphoneError(f"not an agent's SIP credentials: {credentials.username!r}")
+        if self._tls_transport is None:
+            config = pj.TransportConfig()
+            config.port = 0
+            config.boundAddress = self.address.rsplit(":", 1)[0].strip("[]")
+            # The pin is checked in the handshake callback (_transport_state): a
+            # self-signed certificate is no CA, and pjsua knows no fingerprints.
+            config.tlsConfig.verifyServer = False
+            config.tlsConfig.method = pj.PJSIP_TLSV1_2_METHOD
+            try:
+                self._tls_transport = self._endpoint.transportCreate(pj.PJSIP_TRANSPORT_TLS, config)
+            except pj.Error as error:
+                raise SoftphoneError(f"no SIP over TLS: {error.info()}") from None
+        changed = (front, agent_id) != (self._tls, self._agent_id)
+        self._tls, self._agent_id = front, agent_id
+        self._refused_certificate = None
+        if changed or credentials != self._credentials:
+            self._credentials = credentials
+            try:
+                self._account.modify(self._account_config())
+            except pj.Error as error:
+                raise SoftphoneError(f"cannot register over TLS: {error.info()}") from None
+        self.contact = f"sip:{agent_id}@{front.host_port};transport=tls"
+        return self.contact
+
+    @property
+    def tls_front(self) -> TlsFront | None:
+        return self._tls
 
     # Driving
 
@@ -493,6 +600,47 @@ class Softphone:
         except Exception:
             # An exception must not unwind into pjsua2's C++ frames.
             log.exception("softphone event handler failed on %r", event)
+
+    def _transport_state(self, prm: Any) -> None:
+        """A TLS connection came up: shut it down unless its certificate is the pinned
+        one (pjsip sends nothing over it before this returns)."""
+        tls = self._tls
+        if tls is None or prm.state != pj.PJSIP_TP_STATE_CONNECTED:
+            return
+        if "TLS" not in str(prm.type).upper():
+            return
+        info = prm.tlsInfo
+        presented = certificate_fingerprint(str(info.remoteCertInfo.raw)) if info else None
+        if presented == tls.fingerprint:
+            return
+        self._refused_certificate = presented or "(none)"
+        log.error(
+            "the SIP front %s presented a certificate with fingerprint %s, not the pinned %s: "
+            "connection refused", tls.host_port, presented, tls.fingerprint,
+        )  # fmt: skip
+        try:
+            self._endpoint.transportShutdown(prm.hnd)
+        except pj.Error:
+            log.debug("shutting the TLS connection down failed", exc_info=True)
+        self._emit(
+            FrontChanged(
+                False,
+                f"the server's SIP front presented another certificate ({presented})",
+                certificate=True,
+            )
+        )
+
+    def _registration(self, code: int, reason: str, expiration: int) -> None:
+        if self._tls is None:
+            return
+        registered = 200 <= code < 300 and expiration > 0
+        if registered:
+            log.info("registered over TLS at %s", self._tls.host_port)
+        elif self._refused_certificate is None:
+            log.warning("registration over TLS at %s: %d %s", self._tls.host_port, code, reason)
+        if self._refused_certificate is not None and not registered:
+            return  # said already, with the reason that matters
+        self._emit(FrontChanged(registered, f"{code} {reason}"))
 
     def _incoming(self, account: Any, prm: Any) -> None:
         number = next(self._numbers)

@@ -777,6 +777,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 <context>
     <name>PhonePanel</name>
     <message>
+        <source>The phone takes no calls: the server&apos;s SIP connection presented another certificate than the server&apos;s own, so the phone refused it. Ask IT.</source>
+        <translation>Telefonen tar inga samtal: serverns SIP-anslutning visade ett annat certifikat än serverns eget, så telefonen vägrade den. Fråga IT.</translation>
+    </message>
+    <message>
+        <source>The phone takes no calls: the server refused it ({0}).</source>
+        <translation>Telefonen tar inga samtal: servern vägrade den ({0}).</translation>
+    </message>
+    <message>
         <source>Phone</source>
         <translation>Telefon</translation>
     </message>

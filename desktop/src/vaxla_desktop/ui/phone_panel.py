@@ -45,6 +45,7 @@ from vaxla_desktop.core.call_state import (
 from vaxla_desktop.core.phone_events import (
     AudioRouteChanged,
     Ended,
+    FrontChanged,
     Refused,
     Ringing,
     SoftphoneEvent,
@@ -105,6 +106,7 @@ class PhonePanel(QWidget):
         self.history = history or CallHistoryModel(self)
         self.auto_answer = False
         self.transfer_dialog: TransferDialog | None = None
+        self._front_problem: str | None = None  # the notice of a phone the front lacks
         self._agents: list[str] = []
         self._queues: list[str] = []
         self._ringing = False
@@ -288,6 +290,9 @@ class PhonePanel(QWidget):
             return
         if isinstance(event, Refused):
             return  # not a call of ours; the softphone logged it
+        if isinstance(event, FrontChanged):
+            self._show_front(event)
+            return
         phone_call, entry = self.book.apply(event)
         if entry is not None:
             self.history.add(entry)
@@ -375,6 +380,25 @@ class PhonePanel(QWidget):
             )
         else:
             self._notice("", NOTICE_COLOUR)
+
+    def _show_front(self, event: FrontChanged) -> None:
+        """The phone's registration over TLS: a problem while offers cannot reach it."""
+        if event.registered:
+            if self._front_problem is not None and self.notice_label.text() == self._front_problem:
+                self._notice("", NOTICE_COLOUR)
+            self._front_problem = None
+            return
+        if event.certificate:
+            text = self.tr(
+                "The phone takes no calls: the server's SIP connection presented another "
+                "certificate than the server's own, so the phone refused it. Ask IT."
+            )
+        else:
+            text = self.tr("The phone takes no calls: the server refused it ({0}).").format(
+                event.reason
+            )
+        self._front_problem = text
+        self._notice(text, PROBLEM_COLOUR)
 
     def _notice(self, text: str, colour: str) -> None:
         self.notice_label.setText(text)

@@ -123,17 +123,25 @@ def phone(user: AgentUser, request: Request, telephony: Voice, clock: Now) -> Ag
     number goes in the user part, the ``X-Vaxla-Session`` header of
     ``vaxla_protocol.outbound`` with it) and the digest credentials, good for an hour,
     that answer the front's challenge; null on a server that takes no calls. A front on
-    a wildcard address is named by the address this request came in on."""
+    a wildcard address is named by the address this request came in on. With SIP over
+    TLS, its address and the SRTP policy too."""
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     server = request.scope.get("server")
     local_host = server[0] if server else request.url.hostname
     address = reachable_sip_address(telephony.front_address, telephony.settings.bind, local_host)
     sip_uri = f"sip:{address}"
+    tls_address = telephony.tls_address
+    tls_uri = None
+    if tls_address is not None:
+        tls_host = reachable_sip_address(tls_address, telephony.settings.bind, local_host)
+        tls_uri = f"sip:{tls_host};transport=tls"
     return AgentPhone(
         sip_uri=sip_uri,
         outside_calls=telephony.trunks.outside_line() is not None,
         credentials=telephony.agent_credentials(user.id, clock()),
+        tls_uri=tls_uri,
+        srtp=telephony.settings.srtp,
     )
 
 

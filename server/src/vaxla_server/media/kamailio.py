@@ -165,6 +165,18 @@ _UAC_TABLE = (
 
 
 @dataclass(frozen=True)
+class FrontTls:
+    """The front's TLS port and the server's certificate (the API's own, so a phone
+    pins one fingerprint for both): agents' phones register over it (``REGISTER`` with
+    their SIP credentials, kept in memory by Kamailio's ``registrar``) and are rung over
+    the connection they opened."""
+
+    port: int
+    cert_file: Path
+    key_file: Path
+
+
+@dataclass(frozen=True)
 class FrontSettings:
     """Where and how the front runs.
 
@@ -189,6 +201,8 @@ class FrontSettings:
     agent_secret: str = field(default_factory=new_secret, repr=False)
     """What agents' SIP credentials are made with (``media/credentials.py``); the front
     checks them with it. Made anew for every server start unless given."""
+    tls: FrontTls | None = None
+    """SIP over TLS for agents' phones beside UDP and TCP; ``None``: none."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +284,7 @@ class _Paths:
     dispatcher_list: Path
     uac_db: Path
     pid_file: Path
+    tls_config: Path
     run_dir: Path
     rpc_socket: Path
     client_socket: Path
@@ -442,6 +457,12 @@ class KamailioFront:
         return f"{self._host}:{self.settings.sip_port}"
 
     @property
+    def tls_address(self) -> str | None:
+        """``HOST:PORT`` of SIP over TLS (``None`` without TLS)."""
+        tls = self.settings.tls
+        return None if tls is None else f"{self._host}:{tls.port}"
+
+    @property
     def internal_uri(self) -> str:
         """The outbound proxy the workers use for every call they originate."""
         return f"sip:127.0.0.1:{self._internal_port};lr"
@@ -473,6 +494,8 @@ class KamailioFront:
                 self._paths = _paths(self.settings.data_dir, self._temporary_run_dir)
             self._write_uac_table()
             _write_private(self._paths.config, self.render_config())  # it holds the secret
+            if self.settings.tls is not None:
+                _write_private(self._paths.tls_config, self.render_tls_config())
             self._write_dispatcher_list()
             await self._check_config(binary)
             self._stopping = False
@@ -682,6 +705,27 @@ class KamailioFront:
             agent_secret=settings.agent_secret,
             realm=REALM,
             to_outside=self._to_outside(),
+            tls_define="#!define WITH_TLS" if settings.tls is not None else "",
+            tls_config=self._paths.tls_config,
+        )
+
+    def render_tls_config(self) -> str:
+        """The tls module's configuration: the server's certificate, TLS 1.2 or later;
+        phones are not asked for certificates of their own (their SIP credentials say
+        who they are)."""
+        tls = self.settings.tls
+        assert tls is not None
+        return (
+            "[server:default]\n"
+            "method = TLSv1.2+\n"
+            "verify_certificate = no\n"
+            "require_certificate = no\n"
+            f"certificate = {tls.cert_file.absolute()}\n"
+            f"private_key = {tls.key_file.absolute()}\n"
+            "\n[client:default]\n"
+            "method = TLSv1.2+\n"
+            "verify_certificate = no\n"
+            "require_certificate = no\n"
         )
 
     def _contact_address(self) -> str:
@@ -693,12 +737,17 @@ class KamailioFront:
 
     def _sockets(self) -> str:
         port = self.settings.sip_port
+        tls = self.settings.tls
         if self._wildcard:
             lines = [f"port={port}"]
             if self.settings.listen == "::":
                 lines.append("auto_bind_ipv6=1")
+            if tls is not None:
+                lines += ["enable_tls=yes", f"tls_port_no={tls.port}"]
         else:
             lines = [f"listen=udp:{self._host}:{port}", f"listen=tcp:{self._host}:{port}"]
+            if tls is not None:
+                lines += ["enable_tls=yes", f"listen=tls:{self._host}:{tls.port}"]
             if self._separate_internal:
                 lines.append(f"listen=udp:127.0.0.1:{self._internal_port}")
         return "\n".join(lines)
@@ -973,6 +1022,7 @@ def _paths(data_dir: Path, run_dir: Path | None = None) -> _Paths:
         dispatcher_list=folder / "dispatcher.list",
         uac_db=folder / "uac",
         pid_file=folder / "kamailio.pid",
+        tls_config=folder / "tls.cfg",
         run_dir=run_dir,
         rpc_socket=run_dir / "rpc.sock",
         client_socket=run_dir / "rpc-client.sock",

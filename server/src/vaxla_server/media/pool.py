@@ -43,6 +43,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from vaxla_protocol.outbound import SrtpMode
 from vaxla_server.media.kamailio import Destination
 from vaxla_server.media.messages import (
     CallEnded,
@@ -240,6 +241,7 @@ class MediaPool:
         rtp_base: int = DEFAULT_RTP_BASE,
         rtp_timeout: float = 0.0,
         session_expires: int = 0,
+        srtp: SrtpMode = "off",
         front: Front | None = None,
         ready_timeout: float = 15.0,
         python: str = sys.executable,
@@ -276,6 +278,7 @@ class MediaPool:
         self._rtp_base = rtp_base
         self._rtp_timeout = rtp_timeout
         self._session_expires = session_expires
+        self._srtp = srtp
         self._front = front
         self._ready_timeout = ready_timeout
         self._python = python
@@ -561,6 +564,7 @@ class MediaPool:
             "--legs-per-contact", str(self._legs_per_contact),
             "--rtp-timeout", str(self._rtp_timeout),
             "--session-expires", str(self._session_expires),
+            "--srtp", self._srtp,
         ]  # fmt: skip
         if self._rtp_base:
             argv += self._rtp_argv(worker)

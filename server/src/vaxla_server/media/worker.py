@@ -50,6 +50,8 @@ from typing import Any, Literal
 
 import pjsua2 as pj
 
+from vaxla_protocol.offers import OFFER_HEADER
+from vaxla_protocol.outbound import SRTP_MODES, SrtpMode
 from vaxla_server.media.messages import (
     MAX_LINE_BYTES,
     AgentLegState,
@@ -107,6 +109,11 @@ _SESSION_HEADER = "x-vaxla-session"
 CLOCK_RATE = 8000  # the conference bridge's (medConfig.clockRate)
 RINGING_TONE = (425, 1000, 4000)
 """Hz, ms on, ms off: Swedish ringing, as the desktop rings."""
+_SRTP_USE = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,
+}
 
 
 class WorkerError(Exception):
@@ -144,6 +151,11 @@ class WorkerConfig:
     ended (``media_timeout``); 0 never."""
     session_expires: int = 0
     """RFC 4028 session interval in seconds (0: pjsua's default, 1800); at least 90."""
+    srtp: SrtpMode = "off"
+    """SRTP (SDES) on calls to agents' phones (those with an offer token): ``optional``
+    offers it and takes plain RTP, ``mandatory`` offers only it. Unless ``off``, a
+    caller's offer of SRTP is taken too (a trunk that offers it), and plain RTP still
+    is; calls to outside numbers offer plain RTP."""
 
 
 def source_host(address: str) -> str:
@@ -448,8 +460,28 @@ class MediaWorker:
             if config.session_expires:
                 account.callConfig.timerSessExpiresSec = config.session_expires
                 account.callConfig.timerMinSESec = 90
+            # The front's loopback UDP is this worker's only next hop: SDES keys go in
+            # the SDP over it, so pjsua must not ask for TLS (srtpSecureSignaling 0); the
+            # front takes them to phones over TLS only.
+            account.mediaConfig.srtpSecureSignaling = 0
+            srtp = config.srtp != "off"
+            # Callers' offers: SRTP taken when offered (a trunk that encrypts), unless off.
+            account.mediaConfig.srtpUse = _SRTP_USE["optional" if srtp else "off"]
             self._account = _Account(self)
             self._account.create(account, True)
+            # Calls to agents' phones (those carrying an offer token) offer SRTP as the
+            # policy says; other calls the worker makes (outside numbers through a trunk)
+            # offer plain RTP: no keys in SDP that travels unencrypted.
+            self._agent_account = self._outside_account = self._account
+            if srtp:
+                account.idUri = f"sip:vaxla-agents@{self.sip_address}"
+                account.mediaConfig.srtpUse = _SRTP_USE[config.srtp]
+                self._agent_account = _Account(self)
+                self._agent_account.create(account, False)
+                account.idUri = f"sip:vaxla-outside@{self.sip_address}"
+                account.mediaConfig.srtpUse = _SRTP_USE["off"]
+                self._outside_account = _Account(self)
+                self._outside_account.create(account, False)
         except pj.Error as error:
             self._endpoint.libDestroy()
             raise WorkerError(f"the SIP endpoint could not start: {error.info()}") from None
@@ -794,7 +826,9 @@ class MediaWorker:
             header.hName = name
             header.hValue = value
             param.txOption.headers.append(header)
-        leg = _Leg(self, contact, role, self._account, pj.PJSUA_INVALID_ID)
+        to_phone = any(name.lower() == OFFER_HEADER.lower() for name in headers)
+        account = self._agent_account if to_phone else self._outside_account
+        leg = _Leg(self, contact, role, account, pj.PJSUA_INVALID_ID)
         try:
             leg.makeCall(sip_uri, param)
         except pj.Error as error:
@@ -1181,11 +1215,13 @@ class MediaWorker:
             contact.extra_legs.clear()
             self._forget_if_done(contact)
         self._refused.clear()
-        try:
-            self._account.shutdown()
-        except pj.Error:
-            log.debug("account shutdown failed", exc_info=True)
-        del self._account
+        accounts = (self._agent_account, self._outside_account, self._account)
+        for account in {id(a): a for a in accounts}.values():
+            try:
+                account.shutdown()
+            except pj.Error:
+                log.debug("account shutdown failed", exc_info=True)
+        del self._account, self._agent_account, self._outside_account, accounts, account
         self._endpoint.libDestroy()
         self.control.close()
 
@@ -1284,6 +1320,9 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
         "--session-expires", type=int, default=0, help="RFC 4028 interval in s (0: pjsua's)"
     )
     parser.add_argument(
+        "--srtp", default="off", choices=SRTP_MODES, help="SRTP on agent legs (default: off)"
+    )
+    parser.add_argument(
         "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
     )
     parser.add_argument(
@@ -1318,6 +1357,7 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkerConfig:
         legs_per_contact=args.legs_per_contact,
         rtp_timeout=args.rtp_timeout,
         session_expires=args.session_expires,
+        srtp=args.srtp,
     )
 
 
