@@ -159,17 +159,28 @@ def install_wheels(site: Path, platform: str, requirements: Path, *wheels: Path)
         if (site / name).is_dir():
             shutil.rmtree(site / name)
         (site / name).unlink(missing_ok=True)
-    # uv's note of when it installed a local wheel: it differs every build.
-    for note in site.glob("*.dist-info/uv_cache.json"):
+    # uv's note of when it installed a local wheel, and the wheel's path (PEP 610's
+    # direct_url.json): they differ every build. Out of RECORD too.
+    for note in [
+        *site.glob("*.dist-info/uv_cache.json"),
+        *site.glob("*.dist-info/direct_url.json"),
+    ]:
         note.unlink()
+        record = note.with_name("RECORD")
+        listed = record.read_text().splitlines(keepends=True)
+        entry = f"{note.parent.name}/{note.name},"
+        record.write_text("".join(line for line in listed if not line.startswith(entry)))
 
 
-def compile_ahead(site: Path) -> None:
+def compile_ahead(tree: Path, site: Path | None = None) -> None:
     """Unchecked-hash .pyc files: Python uses them without looking at the sources' times
-    (the installers do not keep those), and the installed folder is never written."""
+    (the installers do not keep those), and the installed folder is never written. The
+    source paths in them are relative to the site (``vaxla_desktop/app.py``; tracebacks
+    find the lines along sys.path), not the build's folder: two builds give the same
+    files."""
     run(
         sys.executable, "-m", "compileall", "-q", "-j", "2", "--invalidation-mode",
-        "unchecked-hash", "-x", TEMPLATES, site,
+        "unchecked-hash", "-x", TEMPLATES, "-s", site or tree, tree,
     )  # fmt: skip
 
 
@@ -212,7 +223,7 @@ def stage_site(cached: Path, stage: Path, wheels: list[Path], platform: str) -> 
     shutil.copytree(cached, stage, copy_function=os.link)
     install_wheels(stage, platform, Path(), *wheels)
     for package in ("vaxla_desktop", "vaxla_protocol"):
-        compile_ahead(stage / package)
+        compile_ahead(stage / package, stage)
 
 
 def set_times(tree: Path, epoch: int) -> None:
@@ -469,8 +480,8 @@ def build_macos(
         runtime.unpack(resources)
     for path in root.rglob("*"):
         path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
-    set_times(root, epoch)
     (root / "Applications").symlink_to("/Applications")
+    set_times(root, epoch)
     image = work / "vaxla.iso"
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     run(

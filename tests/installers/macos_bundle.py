@@ -96,8 +96,8 @@ def binary_problems(app: Path, arch: str) -> list[str]:
         elif image.minimum_macos is None:
             problems.append(f"{name}: declares no minimum macOS")
         elif image.minimum_macos > minimum:
-            shown = ".".join(map(str, image.minimum_macos))
-            problems.append(f"{name}: needs macOS {shown}, the bundle says {minimum}")
+            needs, says = (".".join(map(str, v)) for v in (image.minimum_macos, minimum))
+            problems.append(f"{name}: needs macOS {needs}, the bundle says {says}")
     return problems
 
 
@@ -167,30 +167,32 @@ def dmg_listing(dmg: Path, work: Path) -> Listing:
 
 
 def bundle_listing(app: Path, volume: str) -> Listing:
-    """What the DMG's volume should hold: the bundle, and the link to /Applications (made
-    after the times were set: only its name, kind and target's length are compared)."""
-    listing: Listing = {volume: ("dir", "", "drwxr-xr-x", "")}
+    """What the DMG's volume should hold: the bundle, and the link to /Applications; the
+    volume's folder and the link have the bundle's time (the build sets every time)."""
+
+    def utc(epoch: float) -> str:
+        when = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+        return when.strftime("%Y-%m-%d %H:%M:%S")
+
+    built = utc(app.stat().st_mtime)
+    listing: Listing = {volume: ("dir", "", "drwxr-xr-x", built)}
     for path in [app, *app.rglob("*")]:
         status = path.lstat()
         kind = "dir" if path.is_dir() and not path.is_symlink() else "file"
         size = "" if kind == "dir" else str(status.st_size)
-        mode = stat.filemode(status.st_mode)
-        when = datetime.datetime.fromtimestamp(status.st_mtime, datetime.UTC)
         listing[f"{volume}/{app.name}/{path.relative_to(app)}".removesuffix("/.")] = (
-            kind, size, mode, when.strftime("%Y-%m-%d %H:%M:%S"),
+            kind, size, stat.filemode(status.st_mode), utc(status.st_mtime),
         )  # fmt: skip
-    listing[f"{volume}/Applications"] = ("file", str(len("/Applications")), "lrwxrwxrwx", "")
+    link = ("file", str(len("/Applications")), "lrwxrwxrwx", built)
+    listing[f"{volume}/Applications"] = link
     return listing
 
 
 def listing_differences(dmg: Listing, bundle: Listing) -> list[str]:
-    """What the DMG holds otherwise than the bundle (a time of "" is not compared: the
-    volume's own, which xorriso sets to the build's, and the link's)."""
+    """What the DMG holds otherwise than the bundle."""
     differences = [f"only in the DMG: {path}" for path in sorted(dmg.keys() - bundle.keys())]
     differences += [f"not in the DMG: {path}" for path in sorted(bundle.keys() - dmg.keys())]
     for path in sorted(dmg.keys() & bundle.keys()):
-        expected = bundle[path]
-        got = dmg[path] if expected[3] else (*dmg[path][:3], "")
-        if got != expected:
-            differences.append(f"{path}: the DMG has {got}, the bundle {expected}")
+        if dmg[path] != bundle[path]:
+            differences.append(f"{path}: the DMG has {dmg[path]}, the bundle {bundle[path]}")
     return differences
