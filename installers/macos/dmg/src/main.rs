@@ -47,7 +47,7 @@ fn partition_map(disk: &[u8]) -> Result<Vec<Part>> {
     );
     let block = be16(disk, 2);
     ensure!(
-        block >= SECTOR && block % SECTOR == 0,
+        block >= SECTOR && block.is_multiple_of(SECTOR),
         "partition map block size {block}"
     );
     let mut parts = Vec::new();
@@ -170,7 +170,7 @@ fn compress(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
 fn run(image: &PathBuf, dmg: &PathBuf) -> Result<()> {
     let disk = std::fs::read(image).with_context(|| format!("reading {}", image.display()))?;
     ensure!(
-        disk.len() % SECTOR == 0,
+        disk.len().is_multiple_of(SECTOR),
         "{} is not a whole number of 512-byte sectors",
         image.display()
     );
