@@ -172,7 +172,7 @@ def install_wheels(site: Path, platform: str, requirements: Path, *wheels: Path)
         record.write_text("".join(line for line in listed if not line.startswith(entry)))
 
 
-def compile_ahead(tree: Path, site: Path | None = None) -> None:
+def compile_ahead(tree: Path, site: Path | None = None, *more: str) -> None:
     """Unchecked-hash .pyc files: Python uses them without looking at the sources' times
     (the installers do not keep those), and the installed folder is never written. The
     source paths in them are relative to the site (``vaxla_desktop/app.py``; tracebacks
@@ -180,7 +180,7 @@ def compile_ahead(tree: Path, site: Path | None = None) -> None:
     files."""
     run(
         sys.executable, "-m", "compileall", "-q", "-j", "2", "--invalidation-mode",
-        "unchecked-hash", "-x", TEMPLATES, "-s", site or tree, tree,
+        "unchecked-hash", "-x", TEMPLATES, "-s", site or tree, *more, tree,
     )  # fmt: skip
 
 
@@ -401,13 +401,16 @@ class MacRuntime:
         runtime = resources / "python"
         # The app's packages beside the runtime's own (a .pth line is relative to its folder).
         (runtime / MACOS_SITE / "vaxla.pth").write_text("../../../../app\n")
-        compile_ahead(runtime / "lib" / "python3.11")
+        # Compiled again (-f) whatever pycs it has: they would go stale with the times set
+        # to the commit's. Not its test suite, which holds files of bad syntax on purpose.
+        stdlib = runtime / "lib" / "python3.11"
+        compile_ahead(stdlib, stdlib, "-f", "-x", rf"/(test|tests|idlelib)/|{TEMPLATES}")
 
 
 def thin_universal_binaries(site: Path) -> None:
     """Universal (x86_64 and arm64) binaries keep their arm64 image alone, as
     ``lipo -thin arm64`` does: each image is whole in the file, its code signature
-    inside it. PySide6's wheel is universal; this halves the bundle."""
+    inside it. PySide6's wheel is universal; this takes a third off the bundle."""
     for path in sorted(site.rglob("*")):
         if path.is_symlink() or not path.is_file() or path.stat().st_size < 8:
             continue
@@ -479,7 +482,8 @@ def build_macos(
     if runtime is not None:
         runtime.unpack(resources)
     for path in root.rglob("*"):
-        path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
     (root / "Applications").symlink_to("/Applications")
     set_times(root, epoch)
     image = work / "vaxla.iso"

@@ -175,6 +175,9 @@ def test_a_runtime_is_unpacked_with_the_apps_packages_on_its_path(tmp_path: Path
     (layout / "lib/python3.11/site-packages").mkdir(parents=True)
     (layout / "lib/libpython3.11.dylib").write_bytes(b"")
     (layout / "lib/python3.11/os.py").write_text("sep = '/'\n")
+    # CPython's test suite holds files of bad syntax on purpose.
+    (layout / "lib/python3.11/test").mkdir()
+    (layout / "lib/python3.11/test/badsyntax_pep3120.py").write_text("print('\\x')) (\n")
     tarball = tmp_path / "python.tar.gz"
     with tarfile.open(tarball, "w:gz") as tar:
         tar.add(layout, "python")
