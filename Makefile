@@ -22,7 +22,8 @@ help:
 	@echo "make test         lint, then the Rust and Python tests (what CI runs)"
 	@echo "make lint         ruff, mypy, stubtest, cargo fmt --check, clippy"
 	@echo "make demo         run the server on loopback and open the desktop on it"
-	@echo "make installers   build dist/vaxla-VERSION-x64.msi and dist/vaxla_VERSION_amd64.deb"
+	@echo "make installers   build dist/vaxla-VERSION-x64.msi, dist/vaxla_VERSION_amd64.deb, dist/Vaxla.app"
+	@echo "                  and its DMG (MACOS_PYTHON=tarball MACOS_PYTHON_SHA256=hex: the macOS runtime)"
 	@echo "make bench        full dispatcher benchmark (Rust engine against the Python reference)"
 	@echo "make bench-quick  short dispatcher benchmark"
 	@echo "make bench-ewt    the wait estimate against QL, QLm and HOL on simulated M/M/s+M queues"
@@ -54,7 +55,8 @@ demo: setup
 
 # SIGN_CERT and SIGN_KEY (PEM files) sign the MSI with Authenticode (osslsigncode).
 installers: setup
-	$(BIN)/python installers/build.py $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT) --sign-key $(SIGN_KEY))
+	$(BIN)/python installers/build.py $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT) --sign-key $(SIGN_KEY)) \
+		$(if $(MACOS_PYTHON),--macos-python $(MACOS_PYTHON) --macos-python-sha256 $(MACOS_PYTHON_SHA256))
 
 bench: setup
 	$(BIN)/python -m vaxla_dispatcher.bench

