@@ -13,10 +13,10 @@ from tests.server.centre.test_write_ahead import refusing_writes
 from tests.server.centre.world import World, events_of
 from vaxla_protocol import API_PREFIX, Role
 from vaxla_server.app import create_app
+from vaxla_server.audio import SAMPLE_RATE, AudioError, speak
 from vaxla_server.centre import EventLogUnavailable, InvalidAction, InvalidValue
 from vaxla_server.store import open_store
 from vaxla_server.store.events import EventKind
-from vaxla_server.storm.speech import SAMPLE_RATE, SpeechError, speak
 
 
 def test_a_storm_is_logged_with_who_kept_across_a_restart_and_switched_off(
@@ -80,7 +80,7 @@ def test_text_is_spoken_at_the_telephone_rate_once_per_text(tmp_path: Path) -> N
         ("x" * 1001, "sv", "at most 1000"),
         ("Hej", "fi", "no voice for language 'fi'"),
     ):
-        with pytest.raises(SpeechError, match=problem):
+        with pytest.raises(AudioError, match=problem):
             speak(text, language, tmp_path)
 
 

@@ -12,9 +12,9 @@ from vaxla_protocol.storm import StormMessage, StormRequest
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Centre, centre_errors
 from vaxla_server.api.deps import Config, Voice, get_auth
+from vaxla_server.audio import AudioError, speak
 from vaxla_server.auth import Auth, User
 from vaxla_server.config import ConfigError
-from vaxla_server.storm.speech import SpeechError, speak
 from vaxla_server.storm.wire import storm_message
 
 router = APIRouter(prefix="/storm", tags=["storm"])
@@ -62,8 +62,8 @@ async def switch_on(
             assert request.prompt is not None
             audio = Path(config.resolve_prompt(request.prompt, language).path)
             if not audio.is_file():
-                raise SpeechError(f"the prompt {request.prompt!r} has no audio file ({audio})")
-    except (SpeechError, ConfigError) as error:
+                raise AudioError(f"the prompt {request.prompt!r} has no audio file ({audio})")
+    except (AudioError, ConfigError) as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
     with centre_errors():
         view = await asyncio.to_thread(

@@ -1,0 +1,123 @@
+"""Prompt audio made at the server: text spoken with espeak-ng, and sound files (WAV,
+MP3, OGG and whatever else sox reads) converted to the telephone's 8 kHz mono 16-bit WAV,
+as the default prompts are made (``tools/make-prompts``).
+
+Files are named by their content and written whole or not at all (made in a scratch
+folder beside, then renamed), so the same text or file is made once and a failure leaves
+nothing behind. Every failure is an :class:`AudioError` saying why.
+"""
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+VOICES = {"sv": "sv", "en": "en-gb"}
+RATE_WPM = 155
+SAMPLE_RATE = 8000
+TIMEOUT_S = 30.0
+MAX_TEXT = 1000
+MAX_SECONDS = 600.0
+"""The longest prompt taken (ten minutes: music on hold is looped)."""
+
+
+class AudioError(Exception):
+    """The text could not be spoken or the file not converted; the message says why."""
+
+
+def speak(text: str, language: str, folder: Path) -> Path:
+    """``text`` spoken in ``language`` as a WAV file in ``folder``."""
+    words = " ".join(text.split())
+    if not words:
+        raise AudioError("the message has no words")
+    if len(words) > MAX_TEXT:
+        raise AudioError(f"the message is {len(words)} characters; at most {MAX_TEXT}")
+    voice = VOICES.get(language)
+    if voice is None:
+        raise AudioError(f"no voice for language {language!r} (there are {sorted(VOICES)})")
+    _need("espeak-ng", "sox")
+    target = folder / f"{_digest((language + chr(10) + words).encode())}.wav"
+    if target.is_file():
+        return target
+    with _scratch(folder) as scratch:
+        raw = scratch / "raw.wav"
+        _run(["espeak-ng", "-v", voice, "-s", str(RATE_WPM), "-w", str(raw), "--", words])
+        _to_telephone(raw, target, scratch, ["norm", "-3", "pad", "0", "0.3"])
+    return target
+
+
+def convert(data: bytes, kind: str, folder: Path) -> Path:
+    """A sound file's ``data`` (``kind``: its type, as sox names it — ``wav``, ``mp3``,
+    ``ogg``…) as a telephone WAV in ``folder``; refused if sox cannot read it, if it is
+    silent or empty, or longer than :data:`MAX_SECONDS`."""
+    if not data:
+        raise AudioError("the file is empty")
+    _need("sox")
+    target = folder / f"{_digest(kind.encode() + bytes([10]) + data)}.wav"
+    if target.is_file():
+        return target
+    with _scratch(folder) as scratch:
+        given = scratch / f"given.{kind}"
+        given.write_bytes(data)
+        _to_telephone(given, target, scratch, [], input_type=kind)
+    return target
+
+
+def _to_telephone(
+    source: Path, target: Path, scratch: Path, effects: list[str], input_type: str | None = None
+) -> None:
+    made = scratch / "made.wav"
+    kind = ["-t", input_type] if input_type else []
+    _run(["sox", "-R", *kind, str(source), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16",
+          "-e", "signed-integer", str(made), *effects])  # fmt: skip
+    with wave.open(str(made)) as audio:
+        seconds = audio.getnframes() / audio.getframerate()
+    if seconds <= 0.05:
+        raise AudioError("the file holds no sound (under 50 ms)")
+    if seconds > MAX_SECONDS:
+        raise AudioError(
+            f"the file is {seconds:.0f} s long; a prompt is at most {MAX_SECONDS:.0f} s"
+        )
+    made.replace(target)  # whole or not at all
+
+
+class _scratch:
+    """A scratch folder inside ``folder`` (made if missing), removed afterwards."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def __enter__(self) -> Path:
+        self._folder.mkdir(parents=True, exist_ok=True)
+        self._temporary = tempfile.TemporaryDirectory(dir=self._folder)
+        return Path(self._temporary.name)
+
+    def __exit__(self, *_: object) -> None:
+        self._temporary.cleanup()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
+def _need(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            raise AudioError(f"{tool} is not installed on the server (make setup installs it)")
+
+
+def _run(command: list[str]) -> None:
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=TIMEOUT_S
+        )
+    except subprocess.TimeoutExpired:
+        raise AudioError(f"{command[0]} took over {TIMEOUT_S:.0f} s") from None
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        detail = lines[-1] if lines else f"exit status {result.returncode}"
+        raise AudioError(
+            f"{command[0]} could not read it: {detail.removeprefix(command[0] + ' FAIL ')}"
+        )
