@@ -328,6 +328,12 @@ class PromptItem(WireModel):
     custom_path: Annotated[str, Field(max_length=1000, pattern=r"^/[^\x00]*$")] | None = None
 
 
+class PromptSpeech(WireModel):
+    """Words the server speaks (espeak-ng) to make a prompt, in the prompt's language."""
+
+    text: Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+
+
 class ResolvedPrompt(WireModel):
     """Where the audio of a prompt is, and whether it is the custom or the default one."""
 

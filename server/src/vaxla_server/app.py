@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy.exc import OperationalError
@@ -26,6 +27,7 @@ def create_app(
     auth_settings: AuthSettings | None = None,
     clock: WallClock = system_time,
     telephony: TelephonySettings | None = None,
+    data_dir: Path | None = None,
 ) -> FastAPI:
     """The API over ``store``; ``clock`` gives the current time to every login and check.
 
@@ -36,7 +38,9 @@ def create_app(
     ``telephony`` the lifespan also runs the SIP front, the media workers and the call
     flow.
     """
-    services = compose(store, auth_settings=auth_settings, clock=clock, telephony=telephony)
+    services = compose(
+        store, auth_settings=auth_settings, clock=clock, telephony=telephony, data_dir=data_dir
+    )
     centre, voice = services.centre, services.telephony
 
     @contextlib.asynccontextmanager

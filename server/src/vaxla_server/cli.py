@@ -479,6 +479,7 @@ def _serve(args: argparse.Namespace) -> None:
             store,
             auth_settings=AuthSettings(trusted_proxies=tuple(args.trusted_proxies)),
             telephony=telephony,
+            data_dir=data_dir.resolve(),
         )
         serve_http(app, listener, log_level=args.log_level)
 

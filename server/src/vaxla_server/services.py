@@ -8,6 +8,7 @@ one ``Notifier``. Tests build the same graph with their own clock and settings.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.centre.contact_centre import ContactCentre
@@ -47,6 +48,9 @@ class Services:
     telephony: Telephony | None
     """The SIP front, media workers and call flow; ``None`` on a server without SIP."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
+    data_dir: Path | None = None
+    """The server's data directory, where the files it makes are kept (prompts made
+    from uploads and text); ``None``: a server that keeps no files (tests)."""
 
 
 def compose(
@@ -55,6 +59,7 @@ def compose(
     auth_settings: AuthSettings | None = None,
     clock: WallClock = system_time,
     telephony: TelephonySettings | None = None,
+    data_dir: Path | None = None,
 ) -> Services:
     """Build every service over ``store``. The centre is started here, so it has closed
     what a stopped server left open before anything can ask it a question."""
@@ -89,4 +94,5 @@ def compose(
         auth=auth,
         board=QueueBoard(centre),
         telephony=voice,
+        data_dir=data_dir,
     )

@@ -2,6 +2,7 @@
 composed with (``services.compose``). A route names what it needs by type
 (``Centre``, ``Config``, ...); nothing reaches into ``app.state`` by name."""
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
@@ -58,3 +59,10 @@ Board = Annotated[QueueBoard, Depends(get_board)]
 Now = Annotated[WallClock, Depends(get_clock)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
+
+
+def get_data_dir(connection: HTTPConnection) -> Path | None:
+    return get_services(connection).data_dir
+
+
+DataDir = Annotated[Path | None, Depends(get_data_dir)]

@@ -9,7 +9,8 @@ large body. The configuration document has a larger limit of its own.
 """
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +23,10 @@ BODY_LIMITS: Mapping[str, int] = {
     f"{API_PREFIX}/config/document": 16 * 1024 * 1024,
 }
 """Routes (exact paths) that take larger bodies, and their limits in bytes."""
+BODY_LIMIT_PATTERNS: Sequence[tuple[re.Pattern[str], int]] = (
+    (re.compile(rf"^{API_PREFIX}/config/prompts/[a-z]+/[^/]+/audio$"), 20 * 1024 * 1024),
+)
+"""Routes with path parameters that take larger bodies (a prompt's sound file)."""
 
 
 def _limit_text(limit: int) -> str:
@@ -46,7 +51,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        limit = self._limits.get(scope["path"], self._default)
+        limit = self._limits.get(scope["path"]) or next(
+            (size for pattern, size in BODY_LIMIT_PATTERNS if pattern.match(scope["path"])),
+            self._default,
+        )
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await _too_large(send, limit)

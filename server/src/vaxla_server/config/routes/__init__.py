@@ -8,6 +8,11 @@ administration) and what they share (``common``).
 
 from fastapi import APIRouter
 
-from vaxla_server.config.routes import basics, kinds, users
+from vaxla_server.config.routes import basics, kinds, prompt_audio, users
 
-routers: list[APIRouter] = [*basics.routers, *kinds.routers, *users.routers]
+routers: list[APIRouter] = [
+    *basics.routers,
+    *prompt_audio.routers,
+    *kinds.routers,
+    *users.routers,
+]
