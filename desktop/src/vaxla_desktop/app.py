@@ -35,6 +35,7 @@ from vaxla_desktop.memory import release_free_memory
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.policies import SERVER_URL, Policies
+from vaxla_desktop.prompts_desk import PromptsDesk
 from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
@@ -123,6 +124,7 @@ class DesktopApp(QObject):
         """The mode's desk: the agent's, or the real-time view's."""
         self.agent_desk: AgentDesk | None = None
         self.storm_desk: StormDesk | None = None
+        self.prompts_desk: PromptsDesk | None = None
         self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
@@ -179,6 +181,8 @@ class DesktopApp(QObject):
                 await self.desk.stop()
             if self.storm_desk is not None:
                 await self.storm_desk.stop()
+            if self.prompts_desk is not None:
+                await self.prompts_desk.stop()
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
@@ -337,6 +341,7 @@ class DesktopApp(QObject):
             self.options.language or system_language(),
             may_act=role is Role.SUPERVISOR,
             may_switch_storms=role in (Role.SUPERVISOR, Role.ADMIN),
+            administer=role is Role.ADMIN,
         )
         if role is Role.OPERATOR:
             view.show_note(
@@ -348,8 +353,9 @@ class DesktopApp(QObject):
         elif role is Role.ADMIN:
             view.show_note(
                 self.tr(
-                    "The administration mode is not in this version yet: here you see the "
-                    "queues and the agents, read-only."
+                    "The administration mode has its first parts, the prompts and the storm "
+                    "message; the queues and the agents are read-only here, and the rest of "
+                    "the configuration is edited through the API."
                 )
             )
         window.set_agent_panel(view)
@@ -357,6 +363,9 @@ class DesktopApp(QObject):
         self.realtime_desk = desk
         self.storm_desk = StormDesk(session, view.storm_panel, self)
         desk.sig_event.connect(self.storm_desk.on_event)
+        if view.prompts_panel is not None:
+            self.prompts_desk = PromptsDesk(session, view.prompts_panel, self)
+            self.prompts_desk.load()
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

@@ -102,6 +102,24 @@ class ServerClient:
             return None
         return self._json(response)
 
+    async def send_file(self, path: str, data: bytes, media_type: str) -> object:
+        """PUT a file's bytes as the body (``media_type``); the JSON answer, refusals as
+        :meth:`call`'s."""
+        response = await self._request(
+            "PUT", path, authorised=True, content=data, content_type=media_type
+        )
+        if response.status_code in _REFUSALS or response.status_code in (413, 415):
+            raise ActionRefused(response.status_code, _detail(response))
+        return self._json(response)
+
+    async def fetch_bytes(self, path: str) -> bytes:
+        """An authorised GET whose answer is a file (a prompt's audio): its bytes."""
+        response = await self._request("GET", path, authorised=True)
+        if response.status_code in _REFUSALS:
+            raise ActionRefused(response.status_code, _detail(response))
+        self._check(response)
+        return response.content
+
     async def health(self) -> Health:
         """The server's health; raises ``IncompatibleServer`` for another protocol."""
         response = await self._request("GET", "/health")
@@ -148,15 +166,24 @@ class ServerClient:
             self._token = None
 
     async def _request(
-        self, method: str, path: str, *, authorised: bool = False, json: Any = None
+        self,
+        method: str,
+        path: str,
+        *,
+        authorised: bool = False,
+        json: Any = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
-        headers = {}
+        headers = {"Content-Type": content_type} if content_type else {}
         if authorised:
             if self._token is None:
                 raise SessionEnded
             headers["Authorization"] = f"Bearer {self._token}"
         try:
-            response = await self._http.request(method, path, headers=headers, json=json)
+            response = await self._http.request(
+                method, path, headers=headers, json=json, content=content
+            )
         except httpx.TransportError as error:
             if _refused_certificate(error):
                 raise CertificateRefused(self.base_url) from error

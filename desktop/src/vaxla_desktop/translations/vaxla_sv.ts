@@ -431,8 +431,8 @@
         <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
     </message>
     <message>
-        <source>The administration mode is not in this version yet: here you see the queues and the agents, read-only.</source>
-        <translation>Administrationsläget finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+        <source>The administration mode has its first parts, the prompts and the storm message; the queues and the agents are read-only here, and the rest of the configuration is edited through the API.</source>
+        <translation>Administrationsläget har sina första delar, meddelandena och stormmeddelandet; köerna och agenterna visas här utan att kunna ändras, och resten av konfigurationen ändras genom API:t.</translation>
     </message>
     <message>
         <source>The phone could not start: {0}</source>
@@ -1010,6 +1010,107 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>PromptModel</name>
+    <message>
+        <source>custom file</source>
+        <translation>egen fil</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>standard</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Ljud</translation>
+    </message>
+</context>
+<context>
+    <name>PromptsDesk</name>
+    <message>
+        <source>Playing {0}…</source>
+        <translation>Spelar {0}…</translation>
+    </message>
+    <message>
+        <source>Cannot play {0}: {1}</source>
+        <translation>Kan inte spela {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Played {0} ({1:.1f} s)</source>
+        <translation>Spelade {0} ({1:.1f} s)</translation>
+    </message>
+    <message>
+        <source>{0} now plays {1}</source>
+        <translation>{0} spelar nu {1}</translation>
+    </message>
+    <message>
+        <source>{0} now says your text</source>
+        <translation>{0} säger nu din text</translation>
+    </message>
+</context>
+<context>
+    <name>PromptsPanel</name>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Swedish</source>
+        <translation>Svenska</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Engelska</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Lyssna</translation>
+    </message>
+    <message>
+        <source>Play the selected prompt here ({0})</source>
+        <translation>Spela det valda meddelandet här ({0})</translation>
+    </message>
+    <message>
+        <source>Upload a sound file…</source>
+        <translation>Ladda upp en ljudfil…</translation>
+    </message>
+    <message>
+        <source>WAV, MP3 or OGG; the server converts it ({0})</source>
+        <translation>WAV, MP3 eller OGG; servern konverterar den ({0})</translation>
+    </message>
+    <message>
+        <source>Make from text…</source>
+        <translation>Gör av text…</translation>
+    </message>
+    <message>
+        <source>The server speaks the words you write ({0})</source>
+        <translation>Servern läser upp orden du skriver ({0})</translation>
+    </message>
+    <message>
+        <source>A sound file for {0}</source>
+        <translation>En ljudfil för {0}</translation>
+    </message>
+    <message>
+        <source>Sound files (*.wav *.mp3 *.ogg)</source>
+        <translation>Ljudfiler (*.wav *.mp3 *.ogg)</translation>
+    </message>
+    <message>
+        <source>Make from text</source>
+        <translation>Gör av text</translation>
+    </message>
+    <message>
+        <source>What {0} says:</source>
+        <translation>Det {0} säger:</translation>
+    </message>
+</context>
+<context>
     <name>QueueTableModel</name>
     <message>
         <source>Queue</source>
@@ -1192,6 +1293,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Storm message</source>
         <translation>Stormmeddelande</translation>
+    </message>
+    <message>
+        <source>Prompts</source>
+        <translation>Meddelanden</translation>
     </message>
     <message>
         <source>{0} of {1} agents</source>

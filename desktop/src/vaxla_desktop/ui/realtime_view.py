@@ -28,6 +28,7 @@ from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.notices import Notices
+from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
@@ -51,6 +52,7 @@ class RealtimeView(QWidget, Notices):
         *,
         may_act: bool,
         may_switch_storms: bool = False,
+        administer: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -170,6 +172,9 @@ class RealtimeView(QWidget, Notices):
         self.tabs.addTab(board_page, self.tr("Wallboard"))
         self.storm_panel = StormPanel(may_switch=may_switch_storms)
         self.tabs.addTab(self.storm_panel, self.tr("Storm message"))
+        self.prompts_panel = PromptsPanel() if administer else None
+        if self.prompts_panel is not None:
+            self.tabs.addTab(self.prompts_panel, self.tr("Prompts"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.storm import MAX_TEXT, StormMessage
 
-ON_KEY = "Ctrl+Shift+O"
-OFF_KEY = "Ctrl+Shift+X"
+ON_KEY = "Ctrl+Alt+S"
+OFF_KEY = "Ctrl+Alt+X"
 
 
 class StormPanel(QWidget, Notices):

@@ -1,0 +1,98 @@
+"""The prompts panel wired (R6, R31): the prompt names and custom files from the server,
+an administrator's upload or text sent as background work, a prompt's audio fetched and
+played on this computer; a refusal or a missing sound device is said in words."""
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from vaxla_desktop.api import ServerError
+from vaxla_desktop.api.prompts import PromptsApi
+from vaxla_desktop.background import BackgroundWork
+from vaxla_desktop.session import Session
+from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
+from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.prompts_panel import PromptsPanel
+from vaxla_protocol.config import Language
+
+log = logging.getLogger(__name__)
+
+
+class PromptsDesk(QObject):
+    def __init__(
+        self, session: Session, panel: PromptsPanel, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.api = PromptsApi(session.client)
+        self._work = BackgroundWork(log, "prompt work")
+        self.loaded = asyncio.Event()
+        panel.sig_language_chosen.connect(lambda _language: self.load())
+        panel.sig_play_requested.connect(self._on_play)
+        panel.sig_upload_requested.connect(self._on_upload)
+        panel.sig_speak_requested.connect(self._on_speak)
+
+    def load(self) -> None:
+        self._work.spawn(self._load(Language(self.panel.language)))
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _load(self, language: Language) -> None:
+        try:
+            names = await self.api.names(language)
+            custom = {item.name for item in await self.api.custom() if item.language is language}
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+            return
+        if self.panel.language == language.value:
+            self.panel.show_prompts(names, custom)
+        self.loaded.set()
+
+    def _on_play(self, language: str, name: str) -> None:
+        async def play() -> None:
+            data = await self.api.audio(Language(language), name)
+            self.panel.show_status(self.tr("Playing {0}…").format(name))
+            try:
+                seconds = await asyncio.to_thread(play_wav, data)
+            except PlaybackError as error:
+                self.panel.show_status("")
+                self.panel.show_error(self.tr("Cannot play {0}: {1}").format(name, error))
+                return
+            self.panel.show_status(self.tr("Played {0} ({1:.1f} s)").format(name, seconds))
+
+        self._act(play())
+
+    def _on_upload(self, language: str, name: str, path: str) -> None:
+        async def upload() -> None:
+            try:
+                await self.api.upload(Language(language), name, Path(path))
+            except (ValueError, OSError) as error:
+                self.panel.show_error(str(error))
+                return
+            self.panel.show_status(self.tr("{0} now plays {1}").format(name, Path(path).name))
+            await self._load(Language(language))
+
+        self._act(upload())
+
+    def _on_speak(self, language: str, name: str, text: str) -> None:
+        async def speak() -> None:
+            await self.api.speak(Language(language), name, text)
+            self.panel.show_status(self.tr("{0} now says your text").format(name))
+            await self._load(Language(language))
+
+        self._act(speak())
+
+    def _act(self, work: Coroutine[Any, Any, None]) -> None:
+        async def run() -> None:
+            self.panel.show_error("")
+            try:
+                await work
+            except ServerError as error:
+                self.panel.show_error(describe(error))
+
+        self._work.spawn(run())
