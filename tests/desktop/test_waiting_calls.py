@@ -120,6 +120,8 @@ def test_the_models_pass_the_model_tester_while_calls_come_and_go(
     assert sorted(column(model, WaitingTableModel.CALLER)) == sorted(
         ["+46701234567", "+46701234567", "+4631999"]
     )
+    shown = [proxy.index(r, 0).data(WaitingTableModel.CONTACT_ID_ROLE) for r in range(3)]
+    assert (proxy.rowCount(), sorted(shown)) == (3, [4, 6, 7])  # the proxy heard it all
     proxy.set_text("4631")
     proxy.set_queue(SALES.id)
     for checked in (model, proxy):
