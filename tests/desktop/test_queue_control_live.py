@@ -1,7 +1,8 @@
 """End to end: a supervisor's desktop against the real demo server (Kamailio, the media
 workers, the event log) picks a caller waiting in Support — a pjsua2 caller — raises
 its priority and offers it to agent10, a simulated agent with a pjsua2 phone, who
-answers (R16). Every request the supervisor's mode made was its role's to make."""
+answers (R16); offered first to an agent with no phone, it is refused with the reason shown.
+Every request the supervisor's mode made was its role's to make."""
 
 import asyncio
 import re
@@ -91,12 +92,28 @@ def test_a_supervisor_offers_a_waiting_caller_to_a_chosen_agent_who_answers(
             QTest.keyClick(panel.table, Qt.Key.Key_P, CTRL_SHIFT)
             await until(desk, lambda: waiting_cells(desk, WaitingTableModel.PRIORITY) == ["1"])
 
-            # Offered to agent10, chosen in the dialog: its phone rings and it answers.
-            QTest.keyClick(panel.table, Qt.Key.Key_O, CTRL_SHIFT)
-            dialog = panel.dialog
-            assert isinstance(dialog, PickDialog)
-            dialog.agent_box.setCurrentIndex(dialog.agent_box.findText("agent10 (Ready)"))
-            dialog.accept()
+            # Offered to agent3 (logged in through the API, with no phone): refused, and
+            # the reason shown in words.
+            def offer_to(choice: str) -> None:
+                window.activateWindow()  # back from the last dialog (offscreen forgets)
+                assert QTest.qWaitForWindowActive(window)
+                panel.table.setFocus()
+                QTest.keyClick(panel.table, Qt.Key.Key_O, CTRL_SHIFT)
+                dialog = panel.dialog
+                assert isinstance(dialog, PickDialog)
+                dialog.agent_box.setCurrentIndex(dialog.agent_box.findText(choice))
+                dialog.accept()
+
+            offer_to("agent3 (Paused)")
+            await requests.until(lambda seen: any(s == 409 for _, _, s in seen))
+            await until(desk, lambda: panel.message_label.isVisible())
+            assert panel.message_label.text().startswith(
+                "The server said no: agent 'agent3' is logged in without a softphone"
+            )
+            assert waiting_cells(desk, WaitingTableModel.STATE) == ["Waiting"]
+
+            # Offered to agent10: its phone rings and it answers.
+            offer_to("agent10 (Ready)")
             await until(desk, lambda: agent_state(desk, "agent10") == "On a call")
         await until(desk, lambda: waiting_cells(desk, WaitingTableModel.QUEUE) == [])
         assert not panel.message_label.isVisible()
@@ -115,7 +132,7 @@ def test_a_supervisor_offers_a_waiting_caller_to_a_chosen_agent_who_answers(
                 stop(sim)
     assert requests.not_allowed(Role.SUPERVISOR, route_table) == []
     asked = [(method, path) for method, path, _ in requests.seen if "/contacts/" in path]
-    assert [path.rsplit("/", 1)[-1] for _, path in asked] == ["priority", "pick"]
+    assert [path.rsplit("/", 1)[-1] for _, path in asked] == ["priority", "pick", "pick"]
     # The call log: answered by agent10 in Support, after the supervisor's pick.
     login = {"username": "supervisor1", "password": DEMO_PASSWORD}
     with httpx.Client(base_url=demo.url + "/api/v1", timeout=10) as http:
