@@ -30,7 +30,7 @@ from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
-from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel
+from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
@@ -233,22 +233,8 @@ class RealtimeView(QWidget, Notices):
 
     def _show_queue_choices(self) -> None:
         queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
-        shown = [
-            (self.queue_filter.itemData(row), self.queue_filter.itemText(row))
-            for row in range(1, self.queue_filter.count())
-        ]
-        if queues == shown:
-            return
-        chosen = self.queue_filter.currentData()
-        self.queue_filter.blockSignals(True)
-        while self.queue_filter.count() > 1:
-            self.queue_filter.removeItem(1)
-        for queue_id, name in queues:
-            self.queue_filter.addItem(name, queue_id)
-        row = self.queue_filter.findData(chosen) if chosen is not None else 0
-        self.queue_filter.setCurrentIndex(max(row, 0))
-        self.queue_filter.blockSignals(False)
-        self.agents_proxy.set_queue(self.queue_filter.currentData())
+        if show_queue_choices(self.queue_filter, queues):
+            self.agents_proxy.set_queue(self.queue_filter.currentData())
 
     def _show_waiting_count(self) -> None:
         at = self.tabs.indexOf(self.waiting)

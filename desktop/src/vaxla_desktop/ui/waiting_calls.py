@@ -45,6 +45,24 @@ TOP_PRIORITY = 100
 DIALOG_WIDTH = 420
 
 
+def show_queue_choices(box: QComboBox, queues: list[tuple[int, str]]) -> bool:
+    """Put ``queues`` (id, name) after the box's first choice ("all queues"), keeping
+    the chosen one; whether they changed (the box sends no signal for it)."""
+    shown = [(box.itemData(row), box.itemText(row)) for row in range(1, box.count())]
+    if queues == shown:
+        return False
+    chosen = box.currentData()
+    box.blockSignals(True)
+    while box.count() > 1:
+        box.removeItem(1)
+    for queue_id, name in queues:
+        box.addItem(name, queue_id)
+    row = box.findData(chosen) if chosen is not None else 0
+    box.setCurrentIndex(max(row, 0))
+    box.blockSignals(False)
+    return True
+
+
 def _key_text(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
@@ -264,23 +282,9 @@ class WaitingCallsPanel(QWidget, Notices):
     def show_queues(self) -> None:
         """The queues of the last snapshot as filter choices (and their names)."""
         queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
-        shown = [
-            (self.queue_filter.itemData(row), self.queue_filter.itemText(row))
-            for row in range(1, self.queue_filter.count())
-        ]
-        if queues == shown:
-            return
-        chosen = self.queue_filter.currentData()
-        self.queue_filter.blockSignals(True)
-        while self.queue_filter.count() > 1:
-            self.queue_filter.removeItem(1)
-        for queue_id, name in queues:
-            self.queue_filter.addItem(name, queue_id)
-        row = self.queue_filter.findData(chosen) if chosen is not None else 0
-        self.queue_filter.setCurrentIndex(max(row, 0))
-        self.queue_filter.blockSignals(False)
-        self.proxy.set_queue(self.queue_filter.currentData())
-        self.model.refresh(self.state)  # the queue names in the rows
+        if show_queue_choices(self.queue_filter, queues):
+            self.proxy.set_queue(self.queue_filter.currentData())
+            self.model.refresh(self.state)  # the queue names in the rows
 
     def tick(self) -> None:
         self.model.tick(self.state)

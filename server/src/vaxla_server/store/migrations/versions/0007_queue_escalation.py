@@ -12,8 +12,10 @@ branch_labels = depends_on = None
 _CHECK = (
     "(escalation_after_s IS NULL AND escalation_raise_by IS NULL "
     "AND escalation_every_s IS NULL AND escalation_max_priority IS NULL) OR "
-    "(escalation_after_s > 0 AND escalation_raise_by >= 1 "
-    "AND escalation_max_priority >= 1 AND escalation_max_priority <= 100 "
+    "(escalation_after_s IS NOT NULL AND escalation_raise_by IS NOT NULL "
+    "AND escalation_max_priority IS NOT NULL AND escalation_after_s > 0 "
+    "AND escalation_raise_by >= 1 AND escalation_max_priority >= 1 "
+    "AND escalation_max_priority <= 100 "
     "AND (escalation_every_s IS NULL OR escalation_every_s > 0))"
 )
 
