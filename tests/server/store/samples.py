@@ -26,6 +26,8 @@ from vaxla_server.store.events import (
     OutboundCall,
     Overflowed,
     Parked,
+    Picked,
+    PriorityChanged,
     Queued,
     Transferred,
     WrapUpEnded,
@@ -80,6 +82,10 @@ _EVENTS: list[Event] = [
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
     OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),
     OutboundAnswered(at=at(504), contact_id=103, agent_id=8, ring_seconds=4.0),
+    PriorityChanged(
+        at=at(600), contact_id=104, queue_id=1, from_priority=0, priority=3, by_user=12
+    ),
+    Picked(at=at(610), contact_id=104, queue_id=1, agent_id=7, offered=True, by_user=12),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
