@@ -5,7 +5,8 @@ redraws what changed, and turns the view's ``sig_*`` requests into calls to the 
 as background work. A refused action shows the server's reason in the view and changes
 nothing there: only the events that follow a successful action move the view. It asks
 the server for nothing its role may not read: the socket (open to every role), the
-pause reasons (read by every role) and, for a supervisor, ``/agents/{id}/…``.
+pause reasons (read by every role) and, for a supervisor, ``/agents/{id}/…`` and
+``/queues/{id}/contacts/{id}/…`` (the waiting calls' control, R16).
 """
 
 import asyncio
@@ -19,10 +20,12 @@ from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.agent import active_pause_reasons
 from vaxla_desktop.api.agents import SupervisorApi
 from vaxla_desktop.api.events import EventStream, LossListener
+from vaxla_desktop.api.queues import QueueControlApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.realtime import RealtimeChanged
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_protocol.events import QueueSnapshot, ServerEvent, Welcome
 
@@ -46,6 +49,7 @@ class RealtimeDesk(QObject):
         self.view = view
         self.state = view.state
         self.api = SupervisorApi(session.client)
+        self.queues_api = QueueControlApi(session.client)
         self.stream = EventStream(session.client, self._on_event, on_lost)
         self._work = BackgroundWork(log, "real-time view work")
         self._spawn = self._work.spawn
@@ -55,6 +59,9 @@ class RealtimeDesk(QObject):
         view.sig_ready_requested.connect(self._on_ready)
         view.sig_pause_requested.connect(self._on_pause)
         view.sig_log_out_requested.connect(self._on_log_out)
+        view.waiting.sig_priority_requested.connect(self._on_priority)
+        view.waiting.sig_move_requested.connect(self._on_move)
+        view.waiting.sig_pick_requested.connect(self._on_pick)
 
     def start(self) -> None:
         self._spawn(self.stream.run())
@@ -102,15 +109,34 @@ class RealtimeDesk(QObject):
     def _on_log_out(self, agent_id: int) -> None:
         self._act("logout", self.api.log_out(agent_id))
 
-    def _act(self, name: str, work: Coroutine[Any, Any, object]) -> None:
+    # A supervisor's control of the waiting calls
+
+    def _on_priority(self, queue_id: int, contact_id: int, priority: int) -> None:
+        work = self.queues_api.set_priority(queue_id, contact_id, priority)
+        self._act("priority", work, self.view.waiting)
+
+    def _on_move(self, queue_id: int, contact_id: int, to_queue: int) -> None:
+        self._act("move", self.queues_api.move(queue_id, contact_id, to_queue), self.view.waiting)
+
+    def _on_pick(self, queue_id: int, contact_id: int, agent_id: int, offer: bool) -> None:
+        work = self.queues_api.pick(queue_id, contact_id, agent_id, offer=offer)
+        self._act("pick", work, self.view.waiting)
+
+    def _act(
+        self, name: str, work: Coroutine[Any, Any, object], where: Notices | None = None
+    ) -> None:
+        """Run ``work``; a refusal's reason is shown ``where`` (the agents' part of the
+        view unless said), and cleared by the next action that succeeds."""
+        shown = where or self.view
+
         async def run() -> None:
             try:
                 await work
             except ServerError as error:
                 log.info("%s refused: %s", name, error)
-                self.view.show_error(describe(error))
+                shown.show_error(describe(error))
                 return
-            self.view.show_error("")
+            shown.show_error("")
             self.sig_action_done.emit(name)
 
         self._spawn(run())

@@ -107,6 +107,10 @@ class QueueState(WireModel):
 
 
 class WaitingContact(WireModel):
+    """A contact waiting in a queue: its accumulated wait, its priority (higher is served
+    first) and what the caller entered, as the agent it is offered to sees it (R5: a
+    personnummer masked but for its last four digits, a PIN never)."""
+
     contact_id: int
     queue_id: int
     caller: str | None
@@ -115,9 +119,27 @@ class WaitingContact(WireModel):
     position: int
     wait_s: float
     estimated_wait_s: float | None
+    priority: int = 0
+    data: dict[str, str] = Field(default_factory=dict)
 
 
 class MoveRequest(WireModel):
     """Move a waiting contact to the queue ``queue_id``, keeping its wait."""
 
     queue_id: int = Field(ge=0)
+
+
+class PriorityRequest(WireModel):
+    """Give a waiting contact the priority ``priority`` (higher is served first)."""
+
+    priority: int = Field(ge=0, le=100)
+
+
+class PickRequest(WireModel):
+    """Take a waiting contact out of its queue's line for the agent ``agent_id``, keeping
+    its wait. ``offer`` true: the agent (who must be available) is rung at once, and the
+    contact goes back to its queue if the agent does not take it; false: it waits in the
+    agent's personal queue until the agent is free."""
+
+    agent_id: int = Field(ge=0)
+    offer: bool = True

@@ -189,6 +189,17 @@ class ExpansionStepItem(WireModel):
     max_penalty: Count | None = None
 
 
+class EscalationItem(WireModel):
+    """A queue's escalation rule (R16): a waiting caller's priority rises by ``raise_by``
+    once its accumulated wait reaches ``after_s`` seconds, and again every ``every_s``
+    after that (once only when omitted), never above ``max_priority``."""
+
+    after_s: PositiveSeconds
+    raise_by: Annotated[int, Field(ge=1, le=100)] = 1
+    every_s: PositiveSeconds | None = None
+    max_priority: Annotated[int, Field(ge=1, le=100)] = 100
+
+
 class ServiceGoalItem(WireModel):
     percent: Annotated[float, Field(ge=0, le=100)] = 80.0
     within_s: PositiveSeconds = 20.0
@@ -237,6 +248,7 @@ class QueueItem(WireModel):
     wrap_up_s: Seconds = 0.0
     service_goal: ServiceGoalItem = ServiceGoalItem()
     sticky_agent_s: Seconds = 0.0
+    escalation: EscalationItem | None = None
     flow: QueueFlowItem = QueueFlowItem()
 
 

@@ -8,8 +8,8 @@ role: an agent gets its own state and offers, its own call's control (transfers,
 personal queue, the call's progress: ``vaxla_protocol.control``), its colleagues' states
 (agents sharing a queue with it) and the snapshots of every queue (its own and the other
 groups', R28); an operator every agent's state and every queue; a supervisor or
-administrator that, every offer and every agent's call control, and the trunks'
-registrations.
+administrator that, every offer and every agent's call control, the trunks'
+registrations and every contact waiting in a queue (``WaitingContacts``, R16).
 """
 
 from typing import Annotated, Final, Literal
@@ -17,7 +17,7 @@ from typing import Annotated, Final, Literal
 from pydantic import Field, TypeAdapter
 
 from vaxla_protocol._base import WireModel
-from vaxla_protocol.agent import AgentState, QueueState
+from vaxla_protocol.agent import AgentState, QueueState, WaitingContact
 from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
@@ -80,6 +80,14 @@ class TrunkRegistrationChanged(WireModel):
     registration: TrunkRegistration
 
 
+class WaitingContacts(WireModel):
+    """Every contact waiting in a queue's line now, by queue and position (supervisors
+    and administrators only; sent just before each queue snapshot, so as often)."""
+
+    type: Literal["waiting_contacts"] = "waiting_contacts"
+    contacts: list[WaitingContact]
+
+
 ServerEvent = Annotated[
     Welcome
     | AgentStateChanged
@@ -89,7 +97,8 @@ ServerEvent = Annotated[
     | ParkedChanged
     | CallProgress
     | TrunkRegistrationChanged
-    | StormChanged,
+    | StormChanged
+    | WaitingContacts,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

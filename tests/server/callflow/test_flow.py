@@ -455,3 +455,30 @@ def test_hash_during_the_first_message_chooses_the_wait(sqlite_store: Store) -> 
     after = played[played.index("repeat_wait") :]
     assert after[1] == "estimated_wait_about"
     assert after.count("estimated_wait_about") == 2 and "you_are_number" not in after
+
+
+def test_a_caller_a_supervisor_moves_waits_under_the_new_queues_rules(
+    sqlite_store: Store,
+) -> None:
+    """Moved from Support (announcements, a 60 s maximum wait) to Sales (neither) after
+    10 s: no more of Support's announcements, no overflow at 60 s, the wait kept."""
+    doc = document(max_wait_s=60, on_max_wait={"kind": "queue", "queue": "Sales"})
+
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("200")
+        await site.advance(10)
+        sales = {q.name: q.queue_id for q in site.centre.queues()}["Sales"]
+        site.centre.move(0, sales, by_user=site.users["anna"])
+        await site.advance(1)
+        heard = len(site.worker.played[call])
+        await site.advance(60)
+        assert set(site.worker.played[call][heard:]) <= {"music_on_hold"}
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, doc=doc)
+    assert not [e for e in site.events(0) if isinstance(e.event, Overflowed)]
+    abandoned = [e.event for e in site.events(0) if isinstance(e.event, Abandoned)]
+    assert [(a.queue_id, round(a.wait_seconds)) for a in abandoned] == [(2, 71)]

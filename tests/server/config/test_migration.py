@@ -10,7 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from tests.server.config.conftest import CONFIG_TABLES, add_user
 from vaxla_protocol.config import QueueFlowItem
 from vaxla_server.auth.users import USERS
-from vaxla_server.config import AgentSettings, Configuration, Membership, QueueSettings
+from vaxla_server.config import (
+    AgentSettings,
+    Configuration,
+    Escalation,
+    Membership,
+    QueueSettings,
+)
 from vaxla_server.config.tables import (
     AGENT_SKILLS,
     LICENCE,
@@ -25,12 +31,12 @@ from vaxla_server.store.transactions import write_transaction
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0006"
+    assert head_revision() == "0007"
 
 
 def test_an_empty_database_gets_every_configuration_table(database_url: str) -> None:
     with open_store(url=database_url) as store:
-        assert current_revision(store.engine) == "0006"
+        assert current_revision(store.engine) == "0007"
         assert set(CONFIG_TABLES) <= set(inspect(store.engine).get_table_names())
         assert Configuration(store.engine).snapshot().queues == ()
 
@@ -48,7 +54,7 @@ def test_upgrade_from_0002_keeps_the_users_and_configures_them(database_url: str
             users_before = connection.execute(select(USERS).order_by(USERS.c.id)).all()
 
         with open_store(url=database_url) as store:
-            assert current_revision(engine) == "0006"
+            assert current_revision(engine) == "0007"
             with engine.connect() as connection:
                 assert connection.execute(select(USERS).order_by(USERS.c.id)).all() == (
                     users_before
@@ -140,7 +146,7 @@ def test_upgrade_from_0003_keeps_the_queues_and_adds_their_call_flow(database_ur
             )
 
         with open_store(url=database_url) as store:
-            assert current_revision(engine) == "0006"
+            assert current_revision(engine) == "0007"
             config = Configuration(store.engine)
             assert config.queue("Support").settings.strategy == "ring_all"
             assert config.queue_flow("Support") == QueueFlowItem()
@@ -166,5 +172,31 @@ def test_revision_0004_downgrades_to_0003_keeping_the_queues(database_url: str) 
         assert "queue_flows" not in tables
         with engine.connect() as connection:
             assert connection.execute(select(QUEUES.c.name)).scalars().all() == ["Support"]
+    finally:
+        engine.dispose()
+
+
+def test_revision_0007_adds_escalation_to_the_queues_kept_and_refuses_half_a_rule(
+    database_url: str,
+) -> None:
+    engine = create_store_engine(database_url)
+    try:
+        with write_transaction(engine) as connection:
+            command.upgrade(alembic_config(connection), "0006")
+        with open_store(url=database_url) as store:
+            Configuration(store.engine).add_queue(QueueSettings("Support"))
+        with write_transaction(engine) as connection:
+            command.downgrade(alembic_config(connection), "0006")
+        assert "escalation_after_s" not in {
+            c["name"] for c in inspect(engine).get_columns("queues")
+        }
+        with open_store(url=database_url) as store:
+            assert current_revision(engine) == "0007"
+            config = Configuration(store.engine)
+            assert config.queue("Support").settings.escalation is None
+            config.update_queue("Support", QueueSettings("Support", escalation=Escalation(60)))
+            assert config.queue("Support").settings.escalation == Escalation(60)
+        with pytest.raises(IntegrityError), write_transaction(engine) as connection:
+            connection.execute(QUEUES.update().values(escalation_raise_by=None))
     finally:
         engine.dispose()

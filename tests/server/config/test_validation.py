@@ -13,6 +13,7 @@ from vaxla_server.config import (
     ConfigError,
     Configuration,
     DuplicateName,
+    Escalation,
     ExpansionStep,
     InvalidConfig,
     Membership,
@@ -113,6 +114,11 @@ def test_unknown_strategy(seeded: Configuration) -> None:
         ({"name": ""}, r"queue name must have 1 to 64 characters"),
         ({"name": " Support"}, r"no surrounding spaces"),
         ({"name": "x" * 65}, r"queue name must have 1 to 64"),
+        ({"escalation": Escalation(after_s=0)}, r"escalation: after_s .* greater than 0"),
+        ({"escalation": Escalation(after_s=30, raise_by=0)}, r"escalation: raise_by .* 1 to 100"),
+        ({"escalation": Escalation(30, every_s=-5)}, r"escalation: every_s .* greater than 0"),
+        ({"escalation": Escalation(30, max_priority=101)}, r"escalation: max_priority .* 1 to"),
+        ({"escalation": Escalation(30, raise_by=True)}, r"escalation: raise_by must be an int"),
     ],
 )
 def test_queue_values_out_of_range(

@@ -26,6 +26,7 @@ from vaxla_protocol.events import (
     OfferMade,
     QueueSnapshot,
     ServerEvent,
+    WaitingContacts,
     Welcome,
 )
 from vaxla_server.events.routes import BINARY_REFUSED, LOGGED_OUT
@@ -188,7 +189,7 @@ def test_an_operator_gets_states_and_snapshots_but_no_offers(
         seen = until(operator, lambda m: isinstance(m, AgentStateChanged))
         assert not any(isinstance(m, OfferMade) for m in seen)
         seen = until(supervisor, lambda m: isinstance(m, AgentStateChanged))
-        assert [type(m) for m in seen if not isinstance(m, QueueSnapshot)] == [
+        assert [type(m) for m in seen if not isinstance(m, QueueSnapshot | WaitingContacts)] == [
             OfferMade,
             AgentStateChanged,
         ]
@@ -303,3 +304,37 @@ def test_logging_out_closes_the_socket_at_once(client: TestClient, running: Cent
             receive(ws)
     assert closed.value.code == CLOSE_UNAUTHORIZED
     assert closed.value.reason == LOGGED_OUT
+
+
+def test_supervisors_get_every_waiting_contact_and_operators_none(
+    client: TestClient, running: Centre
+) -> None:
+    """The waiting contacts (R16) come before each queue snapshot, to supervisors and
+    administrators only: with priority and the entered data as an agent sees it."""
+    with (
+        connect(client, running.token("olle")) as operator,
+        connect(client, running.token("sofia")) as supervisor,
+    ):
+        start = until(supervisor, lambda m: isinstance(m, QueueSnapshot))
+        assert any(isinstance(m, WaitingContacts) and m.contacts == [] for m in start)
+        until(operator, lambda m: isinstance(m, QueueSnapshot))
+        contact = running.centre.enter("100", "+4670111")
+        running.centre.queue(
+            contact, running.ids["support"], priority=2, data={"personnummer": "********-1234"}
+        )
+        seen = until(supervisor, lambda m: isinstance(m, QueueSnapshot))
+        (waiting,) = [m for m in seen if isinstance(m, WaitingContacts)]
+        (shown,) = waiting.contacts
+        assert (shown.contact_id, shown.caller, shown.priority, shown.position) == (
+            contact,
+            "+4670111",
+            2,
+            1,
+        )
+        assert shown.data == {"personnummer": "********-1234"}
+        running.centre.set_priority(contact, 5, by_user=running.ids["sofia"])
+        seen = until(supervisor, lambda m: isinstance(m, QueueSnapshot))
+        assert [m.contacts[0].priority for m in seen if isinstance(m, WaitingContacts)] == [5]
+        seen = until(operator, lambda m: isinstance(m, QueueSnapshot))
+        seen += until(operator, lambda m: isinstance(m, QueueSnapshot))
+        assert not any(isinstance(m, WaitingContacts) for m in seen)

@@ -1,9 +1,15 @@
 """``/queues`` through HTTP against the real app."""
 
+from typing import Any
+
+import pytest
+from httpx import Response
+
 from tests.server.api.running import Centre, a_day
 from vaxla_protocol import API_PREFIX
-from vaxla_protocol.agent import QueueState
+from vaxla_protocol.agent import QueueState, WaitingContact
 from vaxla_server.config import QueueSettings
+from vaxla_server.store.events import EventKind
 
 QUEUES = f"{API_PREFIX}/queues"
 
@@ -78,3 +84,127 @@ def test_deleting_a_queue_calls_wait_in_is_refused_with_409(running: Centre) -> 
     assert deleted.status_code == 204
     states = running.api.request("GET", QUEUES, token=ada).json()
     assert "Billing" not in {q["name"] for q in states}
+
+
+ROLES = {"anna": "agent", "olle": "operator"}
+
+
+def _post(running: Centre, user: str, path: str, body: dict[str, object]) -> Response:
+    return running.api.request("POST", f"{QUEUES}/{path}", token=running.token(user), json=body)
+
+
+def _events(running: Centre, kind: EventKind | None = None) -> list[Any]:
+    log = running.centre.log
+    read = log.read(limit=100000) if kind is None else log.read(kinds=[kind], limit=100000)
+    return [logged.event for logged in read]
+
+
+def _log_in(running: Centre, agent: str, queues: list[int]) -> None:
+    answer = running.api.request(
+        "POST",
+        f"{API_PREFIX}/agent/login",
+        token=running.token(agent),
+        json={"queues": queues, "sip_contact": f"sip:{agent}@127.0.0.1:5070"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [("anna", False), ("olle", False), ("sofia", True), ("ada", True)],
+    ids=["agent", "operator", "supervisor", "admin"],
+)
+def test_the_queue_control_actions_by_role(running: Centre, user: str, allowed: bool) -> None:
+    """Agents and operators are refused (403, nothing changes); supervisors and
+    administrators act, and each action is logged with who did it."""
+    centre, support, sales = running.centre, running.ids["support"], running.ids["sales"]
+    _log_in(running, "bo", [sales])
+    first = centre.enter("100", "+4670004")
+    centre.queue(first, sales)  # bo talks with it
+    centre.answered(first, running.ids["bo"])
+    contact = centre.enter("100", "+4670005")
+    centre.queue(contact, support, data={"customer": "42"})
+    before = len(_events(running))
+    listed = running.api.request("GET", f"{QUEUES}/{support}/contacts", token=running.token(user))
+    raised = _post(running, user, f"{support}/contacts/{contact}/priority", {"priority": 7})
+    moved = _post(running, user, f"{support}/contacts/{contact}/move", {"queue_id": sales})
+    picked = _post(
+        running,
+        user,
+        f"{sales}/contacts/{contact}/pick",
+        {"agent_id": running.ids["bo"], "offer": False},
+    )
+    if not allowed:
+        for answer in (raised, moved, picked):
+            assert answer.status_code == 403
+            assert answer.json()["detail"].startswith(f"role {ROLES[user]!r} may not do this")
+        assert len(_events(running)) == before
+        view = centre.contact(contact)
+        assert (view.queue_priority, view.queue_id, view.personal_agent) == (0, support, None)
+        return
+    assert listed.status_code == 200
+    (shown,) = [WaitingContact.model_validate(c) for c in listed.json()]
+    assert (shown.caller, shown.priority, shown.data) == ("+4670005", 0, {"customer": "42"})
+    assert raised.status_code == 200, raised.text
+    assert WaitingContact.model_validate(raised.json()).priority == 7
+    assert moved.status_code == 200, moved.text
+    assert WaitingContact.model_validate(moved.json()).queue_id == sales
+    assert picked.status_code == 200, picked.text
+    by = running.ids[user]
+    (changed,) = _events(running, EventKind.PRIORITY_CHANGED)
+    assert (changed.priority, changed.by_user) == (7, by)
+    (move,) = _events(running, EventKind.MOVED)
+    assert (move.to_queue_id, move.by_user) == (sales, by)
+    (pick,) = _events(running, EventKind.PICKED)
+    assert (pick.agent_id, pick.offered, pick.by_user) == (running.ids["bo"], False, by)
+    # bo's call ends: the picked caller is offered to bo, not to anyone else.
+    centre.ended(first, "caller")
+    assert centre.contact(contact).offered_to == (running.ids["bo"],)
+
+
+def test_refused_queue_control_says_why_and_changes_nothing(running: Centre) -> None:
+    centre, support, sales = running.centre, running.ids["support"], running.ids["sales"]
+    anna, bo = running.ids["anna"], running.ids["bo"]
+    contact = centre.enter("100", None)
+    centre.queue(contact, support)
+    on = f"{support}/contacts/{contact}"
+
+    def refused(path: str, body: dict[str, object], code: int, reason: str) -> None:
+        before = len(_events(running))
+        answer = _post(running, "sofia", path, body)
+        assert answer.status_code == code, (path, body, answer.text)
+        assert reason in str(answer.json()["detail"]), (path, body, answer.text)
+        assert len(_events(running)) == before
+        view = centre.contact(contact)
+        assert (view.queue_id, view.queue_priority, view.personal_agent) == (support, 0, None)
+
+    refused(f"{on}/pick", {"agent_id": anna}, 409, "agent 'anna' is not logged in")
+    refused(f"{on}/pick", {"agent_id": 9999}, 404, "no agent 9999")
+    refused(f"{on}/pick", {"agent_id": -1}, 422, "greater than or equal")
+    refused(f"{support}/contacts/9999/pick", {"agent_id": anna}, 404, "no contact 9999")
+    refused(
+        f"{sales}/contacts/{contact}/pick",
+        {"agent_id": anna},
+        404,
+        f"contact {contact} is not waiting in queue {sales}",
+    )
+    refused(f"99/contacts/{contact}/priority", {"priority": 1}, 404, "no queue 99")
+    refused(f"{on}/priority", {"priority": 0}, 409, f"contact {contact} has priority 0 already")
+    refused(f"{on}/priority", {"priority": 101}, 422, "less than or equal")
+    refused(f"{on}/move", {"queue_id": support}, 409, "waits in queue 'Support' already")
+    refused(f"{on}/move", {"queue_id": 99}, 404, "no queue 99")
+    _log_in(running, "bo", [sales])
+    refused(f"{on}/pick", {"agent_id": bo}, 409, "agent 'bo' is not a member of queue 'Support'")
+    _log_in(running, "anna", [sales])
+    running.api.request(
+        "POST", f"{API_PREFIX}/agent/pause", token=running.token("anna"), json={"reason": "lunch"}
+    )
+    refused(f"{on}/pick", {"agent_id": anna}, 409, "agent 'anna' is paused, not available")
+    # Offered to anna and answered: no longer waiting, so no longer a supervisor's to move.
+    running.api.request("POST", f"{API_PREFIX}/agent/ready", token=running.token("anna"))
+    offered = _post(running, "sofia", f"{on}/pick", {"agent_id": anna})
+    assert WaitingContact.model_validate(offered.json()).state == "offered"
+    centre.answered(contact, anna)
+    gone = _post(running, "sofia", f"{on}/priority", {"priority": 3})
+    assert gone.status_code == 404
+    assert gone.json()["detail"] == f"contact {contact} is not waiting in queue {support}"

@@ -26,7 +26,12 @@ from vaxla_server.store.events import (
     OutboundCall,
     Overflowed,
     Parked,
+    Picked,
+    PriorityChanged,
     Queued,
+    StormEnded,
+    StormHeard,
+    StormStarted,
     Transferred,
     WrapUpEnded,
     WrapUpStarted,
@@ -80,6 +85,19 @@ _EVENTS: list[Event] = [
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
     OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),
     OutboundAnswered(at=at(504), contact_id=103, agent_id=8, ring_seconds=4.0),
+    PriorityChanged(
+        at=at(600), contact_id=104, queue_id=1, from_priority=0, priority=3, by_user=12
+    ),
+    Picked(at=at(610), contact_id=104, queue_id=1, agent_id=7, offered=True, by_user=12),
+    StormStarted(
+        at=at(700),
+        entry_point="100",
+        audio="/var/lib/vaxla/storm/a1.wav",
+        text="Driftstörning",
+        by_user=12,
+    ),
+    StormHeard(at=at(701), contact_id=105, entry_point="100", started_at=at(700)),
+    StormEnded(at=at(800), entry_point="100", by_user=12),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

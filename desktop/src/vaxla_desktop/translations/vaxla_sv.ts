@@ -718,6 +718,33 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>MoveDialog</name>
+    <message>
+        <source>Move the call to another queue</source>
+        <translation>Flytta samtalet till en annan kö</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>{0}, waiting {1} in {2}. The time waited goes with the call.</source>
+        <translation>{0}, har väntat {1} i {2}. Väntetiden följer med samtalet.</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>&amp;Queue:</source>
+        <translation>&amp;Kö:</translation>
+    </message>
+    <message>
+        <source>&amp;Move</source>
+        <translation>&amp;Flytta</translation>
+    </message>
+</context>
+<context>
     <name>Notices</name>
     <message>
         <source>Message</source>
@@ -1010,6 +1037,45 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>PickDialog</name>
+    <message>
+        <source>Offer the call to an agent</source>
+        <translation>Erbjud samtalet till en agent</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>&amp;Ring the agent now (the agent must be ready)</source>
+        <translation>&amp;Ring agenten nu (agenten måste vara redo)</translation>
+    </message>
+    <message>
+        <source>&amp;Put it in the agent&apos;s personal queue</source>
+        <translation>&amp;Lägg det i agentens personliga kö</translation>
+    </message>
+    <message>
+        <source>{0}, waiting {1} in {2}.</source>
+        <translation>{0}, har väntat {1} i {2}.</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>No member of {0} is logged in.</source>
+        <translation>Ingen medlem i {0} är inloggad.</translation>
+    </message>
+    <message>
+        <source>&amp;Agent:</source>
+        <translation>&amp;Agent:</translation>
+    </message>
+    <message>
+        <source>&amp;Offer</source>
+        <translation>&amp;Erbjud</translation>
+    </message>
+</context>
+<context>
     <name>PromptModel</name>
     <message>
         <source>custom file</source>
@@ -1299,6 +1365,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Meddelanden</translation>
     </message>
     <message>
+        <source>Calls waiting ({0})</source>
+        <translation>Samtal i kö ({0})</translation>
+    </message>
+    <message>
         <source>{0} of {1} agents</source>
         <translation>{0} av {1} agenter</translation>
     </message>
@@ -1520,6 +1590,120 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Vaxla wallboard</source>
         <translation>Vaxla anslagstavla</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingCallsPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <source>Calls waiting</source>
+        <translation>Samtal i kö</translation>
+    </message>
+    <message>
+        <source>Find a call by number or entered data ({0})</source>
+        <translation>Sök ett samtal på nummer eller inslagna uppgifter ({0})</translation>
+    </message>
+    <message>
+        <source>Find a call by number or entered data</source>
+        <translation>Sök ett samtal på nummer eller inslagna uppgifter</translation>
+    </message>
+    <message>
+        <source>Show the calls of a queue</source>
+        <translation>Visa samtalen i en kö</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>Raise priority</source>
+        <translation>Höj prioritet</translation>
+    </message>
+    <message>
+        <source>Serve the selected call sooner</source>
+        <translation>Betjäna det valda samtalet tidigare</translation>
+    </message>
+    <message>
+        <source>Move to queue…</source>
+        <translation>Flytta till kö…</translation>
+    </message>
+    <message>
+        <source>Move the selected call to another queue</source>
+        <translation>Flytta det valda samtalet till en annan kö</translation>
+    </message>
+    <message>
+        <source>Offer to agent…</source>
+        <translation>Erbjud till agent…</translation>
+    </message>
+    <message>
+        <source>Offer the selected call to an agent you choose</source>
+        <translation>Erbjud det valda samtalet till en agent du väljer</translation>
+    </message>
+    <message>
+        <source>{0} of {1} calls</source>
+        <translation>{0} av {1} samtal</translation>
+    </message>
+    <message>
+        <source>Select a call to act on it</source>
+        <translation>Välj ett samtal för att hantera det</translation>
+    </message>
+    <message>
+        <source>Selected: {0} in {1}</source>
+        <translation>Valt: {0} i {1}</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingTableModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Plats</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioritet</translation>
+    </message>
+    <message>
+        <source>Waited</source>
+        <translation>Väntat</translation>
+    </message>
+    <message>
+        <source>Estimated wait</source>
+        <translation>Beräknad väntetid</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Entered data</source>
+        <translation>Inslagna uppgifter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Ringer</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Väntar</translation>
     </message>
 </context>
 <context>

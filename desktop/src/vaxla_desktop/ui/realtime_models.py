@@ -1,5 +1,6 @@
 """Qt models of the real-time view (R32): every agent, sortable and filterable by
-queue, state and name; the queues reuse the agent panel's queue table.
+queue, state and name; every waiting call (R16), sortable and filterable by queue and
+text; the queues reuse the agent panel's queue table.
 
 :class:`AgentTableModel` is filled from :class:`~vaxla_desktop.core.realtime.RealtimeState`
 by ``refresh``; ``tick`` redraws only the cells that move with the clock.
@@ -11,14 +12,17 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 
-from vaxla_desktop.core.realtime import AgentRow, RealtimeState
+from vaxla_desktop.core.realtime import AgentRow, RealtimeState, WaitingRow
 from vaxla_desktop.ui.agent_models import (
     NONE,
+    WAITING_COLOUR,
     Index,
     QueueTableModel,
     _AgentRowsModel,
+    _RowsModel,
     _state_brushes,
     duration,
 )
@@ -128,6 +132,164 @@ def _natural(name: str) -> str:
     return re.sub(r"\d+", lambda digits: digits.group().zfill(9), name.casefold())
 
 
+class WaitingTableModel(_RowsModel[WaitingRow]):
+    """Every call waiting in a queue: queue, position, priority, wait, estimated wait,
+    the caller's number (A-number), what the caller entered, and whether it rings.
+
+    Rows are kept in place as the lists come (a new call is inserted, a call gone is
+    removed, the others are redrawn), so a selected call stays selected."""
+
+    CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+    QUEUE, POSITION, PRIORITY, WAIT, ESTIMATE, CALLER, DATA, STATE = range(8)
+    COLUMNS = 8
+    _NUMBERS = (POSITION, PRIORITY, WAIT, ESTIMATE)
+
+    def _titles(self) -> Sequence[str]:
+        return (
+            self.tr("Queue"),
+            self.tr("Position"),
+            self.tr("Priority"),
+            self.tr("Waited"),
+            self.tr("Estimated wait"),
+            self.tr("Caller"),
+            self.tr("Entered data"),
+            self.tr("State"),
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == self.CONTACT_ID_ROLE:
+            return row.contact.contact_id
+        if role == self.SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self._NUMBERS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.PRIORITY:
+            return QBrush(QColor(WAITING_COLOUR)) if row.contact.priority > 0 else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.DATA and row.entries:
+            return "\n".join(f"{label}: {value}" for label, value in row.entries)
+        return None
+
+    def _text(self, row: WaitingRow, column: int) -> str:
+        contact = row.contact
+        match column:
+            case self.QUEUE:
+                return row.queue
+            case self.POSITION:
+                return str(contact.position)
+            case self.PRIORITY:
+                return str(contact.priority)
+            case self.WAIT:
+                return duration(row.wait_s)
+            case self.ESTIMATE:
+                estimate = contact.estimated_wait_s
+                return NONE if estimate is None else duration(estimate)
+            case self.CALLER:
+                return contact.caller or self.tr("Unknown number")
+            case self.DATA:
+                return ", ".join(f"{label}: {value}" for label, value in row.entries) or NONE
+        return self.tr("Ringing") if contact.state == "offered" else self.tr("Waiting")
+
+    def _sort_key(self, row: WaitingRow, column: int) -> Any:
+        contact = row.contact
+        match column:
+            case self.POSITION:
+                return contact.position
+            case self.PRIORITY:
+                return contact.priority
+            case self.WAIT:
+                return row.wait_s
+            case self.ESTIMATE:
+                return -1.0 if contact.estimated_wait_s is None else contact.estimated_wait_s
+        return self._text(row, column).casefold()
+
+    def row_at(self, row: int) -> WaitingRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @staticmethod
+    def wait_text(row: WaitingRow) -> str:
+        return duration(row.wait_s)
+
+    def refresh(self, state: RealtimeState) -> None:
+        """The calls of the last list: gone ones removed, new ones added at the end,
+        the rest redrawn where they are."""
+        rows = {row.contact.contact_id: row for row in state.waiting()}
+        for at in reversed(range(len(self._rows))):
+            if self._rows[at].contact.contact_id not in rows:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self._rows[at]
+                self.endRemoveRows()
+        kept = {row.contact.contact_id for row in self._rows}
+        self._rows = [rows[row.contact.contact_id] for row in self._rows]
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1)
+            )
+        new = [row for contact_id, row in rows.items() if contact_id not in kept]
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
+
+    def tick(self, state: RealtimeState) -> None:
+        """The clock moved: the waits redrawn alone."""
+        if not self._rows:
+            return
+        now = {row.contact.contact_id: row for row in state.waiting()}
+        self._rows = [now.get(row.contact.contact_id, row) for row in self._rows]
+        self._redraw_column(self.WAIT)
+
+
+class WaitingFilter(QSortFilterProxyModel):
+    """The waiting calls of the chosen queue whose number or entered data holds the
+    typed text."""
+
+    def __init__(self, source: WaitingTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._queue_id: int | None = None
+        self.setSourceModel(source)
+        self.setSortRole(WaitingTableModel.SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        _refilter(self, lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_queue(self, queue_id: int | None) -> None:
+        _refilter(self, lambda: setattr(self, "_queue_id", queue_id))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        source = self.sourceModel()
+        assert isinstance(source, WaitingTableModel)
+        row = source.row_at(source_row)
+        if row is None:
+            return False
+        if self._queue_id is not None and row.contact.queue_id != self._queue_id:
+            return False
+        if not self._text:
+            return True
+        seen = [row.contact.caller or "", *(f"{k} {v}" for k, v in row.entries)]
+        return any(self._text in text.casefold() for text in seen)
+
+
+def _refilter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:
+    # Qt 6.10 replaced invalidateFilter (now deprecated) with a begin/end pair.
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:
+        change()
+        proxy.invalidateRowsFilter()
+
+
 class AgentFilter(QSortFilterProxyModel):
     """The agents whose name holds the typed text, in the chosen state and queue."""
 
@@ -151,14 +313,7 @@ class AgentFilter(QSortFilterProxyModel):
         self._refilter(lambda: setattr(self, "_queue_id", queue_id))
 
     def _refilter(self, change: Callable[[], None]) -> None:
-        # Qt 6.10 replaced invalidateFilter (now deprecated) with a begin/end pair.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateRowsFilter()
+        _refilter(self, change)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         source = self.sourceModel()

@@ -3,7 +3,8 @@ and the wallboard's tiles (R30) in a tab of their own or full-screen on a TV.
 
 A supervisor selects an agent and makes it ready, pauses it with a reason or logs it
 out (``sig_*`` requests: the view never talks to the server, and changes nothing on a
-click — the server's event does). Operators and administrators get the same picture
+click — the server's event does), and controls the calls waiting in the queues in a tab
+of their own (``waiting_calls.py``, R16). Operators and administrators get the same picture
 read-only, without the actions, until their own modes exist. A one-second timer
 redraws only the times that move by themselves.
 """
@@ -31,6 +32,7 @@ from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.storm_panel import StormPanel
+from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
 from vaxla_protocol.config import PauseReasonItem
@@ -169,6 +171,10 @@ class RealtimeView(QWidget, Notices):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(live, self.tr("Agents and queues"))
+        # The calls waiting, for a supervisor only: the others' sockets carry none.
+        self.waiting = WaitingCallsPanel(state)
+        if may_act:
+            self.tabs.addTab(self.waiting, "")
         self.tabs.addTab(board_page, self.tr("Wallboard"))
         self.storm_panel = StormPanel(may_switch=may_switch_storms)
         self.tabs.addTab(self.storm_panel, self.tr("Storm message"))
@@ -201,7 +207,7 @@ class RealtimeView(QWidget, Notices):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_tick)
         self._timer.start()
-        self.show_state(RealtimeChanged.AGENTS | RealtimeChanged.QUEUES)
+        self.show_state(RealtimeChanged.AGENTS | RealtimeChanged.QUEUES | RealtimeChanged.WAITING)
 
     # Lists from the server
 
@@ -223,8 +229,12 @@ class RealtimeView(QWidget, Notices):
             self.queues_model.refresh(self.state)
             self._show_queue_choices()
             self.wallboard.show_queues()
+            self.waiting.show_queues()
             if self.tv is not None:
                 self.tv.board.show_queues()
+        if RealtimeChanged.WAITING in changed:
+            self.waiting.show_calls()
+            self._show_waiting_count()
         if RealtimeChanged.AGENTS in changed:
             self.agents_model.refresh(self.state)
             self._show_count()
@@ -232,22 +242,14 @@ class RealtimeView(QWidget, Notices):
 
     def _show_queue_choices(self) -> None:
         queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
-        shown = [
-            (self.queue_filter.itemData(row), self.queue_filter.itemText(row))
-            for row in range(1, self.queue_filter.count())
-        ]
-        if queues == shown:
-            return
-        chosen = self.queue_filter.currentData()
-        self.queue_filter.blockSignals(True)
-        while self.queue_filter.count() > 1:
-            self.queue_filter.removeItem(1)
-        for queue_id, name in queues:
-            self.queue_filter.addItem(name, queue_id)
-        row = self.queue_filter.findData(chosen) if chosen is not None else 0
-        self.queue_filter.setCurrentIndex(max(row, 0))
-        self.queue_filter.blockSignals(False)
-        self.agents_proxy.set_queue(self.queue_filter.currentData())
+        if show_queue_choices(self.queue_filter, queues):
+            self.agents_proxy.set_queue(self.queue_filter.currentData())
+
+    def _show_waiting_count(self) -> None:
+        at = self.tabs.indexOf(self.waiting)
+        if at >= 0:
+            count = self.waiting.model.rowCount()
+            self.tabs.setTabText(at, self.tr("Calls waiting ({0})").format(count))
 
     def _show_count(self) -> None:
         self.count_label.setText(
@@ -283,6 +285,7 @@ class RealtimeView(QWidget, Notices):
     def _on_tick(self) -> None:
         self.agents_model.tick(self.state)
         self.queues_model.tick(self.state)
+        self.waiting.tick()
 
     def _on_find(self) -> None:
         self.name_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -75,7 +75,7 @@ from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
-from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event
+from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event, Moved
 
 log = logging.getLogger(__name__)
 
@@ -504,6 +504,14 @@ class CallFlow:
                 rule = await self._wait_once(call, queue)
                 if rule is not None:
                     break
+                moved = await self._moved_to(call, queue_id)
+                if moved is not None:  # a supervisor moved it: the new queue's rules apply
+                    queue_id, queue = moved
+                    call.queue = queue
+                    announcements.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await announcements
+                    announcements = asyncio.create_task(self._announce(call, queue))
         finally:
             announcements.cancel()
             with contextlib.suppress(asyncio.CancelledError, CallGone):
@@ -562,6 +570,16 @@ class CallFlow:
             return "nobody_logged_in"
         return None
 
+    async def _moved_to(self, call: Call, queue_id: int) -> tuple[int, QueueItem] | None:
+        """The queue the caller waits in now, if it is no longer ``queue_id`` (R16: a
+        supervisor moved it); None while it waits there, or in an agent's personal queue."""
+        view = await self._offload(self._centre.contact, call.contact_id)
+        if view.queue_id is None or view.queue_id == queue_id or view.personal_agent is not None:
+            return None
+        name = (await self._offload(self._centre.queue_names)).get(view.queue_id)
+        queue = None if name is None else self._plan().queues.get(name)
+        return None if queue is None else (view.queue_id, queue)
+
     def notify_changed(self) -> None:
         """The configuration or the agents changed: waiting callers look at their rules
         again. Safe to call from any thread."""
@@ -575,7 +593,7 @@ class CallFlow:
             done.set_result(None)
 
     def _centre_events(self, events: Sequence[Event]) -> None:
-        if any(isinstance(event, AgentLoggedOut) for event in events):
+        if any(isinstance(event, AgentLoggedOut | Moved) for event in events):
             self.notify_changed()
 
     async def _until_closed(self, queue: QueueItem) -> None:

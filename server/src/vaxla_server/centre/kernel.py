@@ -42,6 +42,7 @@ from vaxla_server.centre.engine import (
     RemoveAgent,
     RemoveQueue,
     SetAgentState,
+    SetPriority,
     Timeout,
     UpdateAgent,
     UpdateQueue,
@@ -82,6 +83,7 @@ from vaxla_server.store.events import (
     Event,
     NotAnswered,
     Offered,
+    PriorityChanged,
     Queued,
     WrapUpEnded,
     WrapUpStarted,
@@ -294,6 +296,8 @@ class CentreKernel(Journaled):
                     logger.warning("queue %d stays until its contacts leave: %s", queue_id, error)
                     continue
                 del self._queues[queue_id]
+            for contact in self._contacts.values():
+                self._escalate_later(contact, t)  # the queue's rule may be new or changed
             self._finish(out, t)
 
     def follow(self, config: Configuration) -> None:
@@ -665,6 +669,15 @@ class CentreKernel(Journaled):
             return []
         return self._back_to_queue(contact, t, queue_id)
 
+    def _transfer_expired(self, contact_id: int) -> None:
+        """A caller handed to an agent's personal queue with a way back (a blind transfer,
+        a supervisor's offer) was not taken in time: back to its queue."""
+        contact = self._contacts.get(contact_id)
+        if contact is None or contact.offers:
+            return  # answered or gone; a ringing offer rings out on its own
+        t = self._now
+        self._finish(self._transfer_failed(contact, t), t)
+
     def _back_to_queue(self, contact: _Contact, t: float, queue_id: int) -> list[Event]:
         """A contact in a personal queue goes back to ``queue_id``, keeping its wait."""
         self._timers.cancel(("transfer", contact.id))
@@ -691,12 +704,75 @@ class CentreKernel(Journaled):
     def _queued(self, contact: _Contact, t: float) -> Queued:
         """The contact waits in its queue now: its priority and position there."""
         assert contact.queue_id is not None
+        self._escalate_later(contact, t)
         return Queued(
             at=self._at(t),
             contact_id=contact.id,
             queue_id=contact.queue_id,
             priority=contact.priority,
             position=self._position(contact),
+        )
+
+    # Internals: escalation (R16)
+
+    def _escalate_later(self, contact: _Contact, t: float) -> None:
+        """Set the timer of the next rise of the contact's priority by its queue's
+        escalation rule: when its accumulated wait reaches ``after_s`` (at once if it
+        has), then every ``every_s`` after the last rise. None for a contact not
+        waiting in a queue's line, or whose queue has no rule (left), or at the top."""
+        key = ("escalate", contact.id)
+        queue = self._queues.get(contact.queue_id) if contact.queue_id is not None else None
+        rule = None if queue is None else queue.escalation
+        if (
+            rule is None
+            or contact.state != "waiting"
+            or contact.personal_agent is not None
+            or contact.wait_started is None
+            or contact.priority >= rule.max_priority
+        ):
+            self._timers.cancel(key)
+            return
+        if contact.escalated_at is None:
+            at = contact.wait_started + rule.after_s
+        elif rule.every_s is not None:
+            at = contact.escalated_at + rule.every_s
+        else:
+            self._timers.cancel(key)  # raised once already by a rule that does it once
+            return
+        self._timers.set(key, max(t, at), functools.partial(self._escalate, contact.id))
+
+    def _escalate(self, contact_id: int) -> None:
+        """The escalation timer: the contact's priority rises by its queue's rule."""
+        t = self._now
+        contact = self._contacts.get(contact_id)
+        queue = None if contact is None else self._queues.get(contact.queue_id or -1)
+        if contact is None or queue is None:
+            return
+        rule = queue.escalation
+        waiting = contact.state == "waiting" and contact.personal_agent is None
+        if rule is None or not waiting or contact.priority >= rule.max_priority:
+            return
+        event = self._set_priority(
+            contact, min(rule.max_priority, contact.priority + rule.raise_by), t
+        )
+        contact.escalated_at = t
+        self._escalate_later(contact, t)
+        self._finish([event], t)
+
+    def _set_priority(
+        self, contact: _Contact, priority: int, t: float, *, by_user: int | None = None
+    ) -> PriorityChanged:
+        """The waiting contact's priority is ``priority`` now; the event saying so."""
+        assert contact.queue_id is not None
+        self._apply([SetPriority(contact.id, priority)], t)
+        before, contact.priority, contact.position = contact.priority, priority, None
+        return PriorityChanged(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            from_priority=before,
+            priority=priority,
+            by_user=by_user,
         )
 
     def _position(self, contact: _Contact) -> int:

@@ -59,6 +59,8 @@ class _Contact(Journaled):
     parked_at: float | None = None
     outbound_agent: int | None = None
     """The agent whose softphone called this outside number (an outbound call)."""
+    escalated_at: float | None = None
+    """Centre seconds of the last rise by a queue's escalation rule (R16), if any."""
 
 
 @dataclass

@@ -39,9 +39,11 @@ from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.schedule import Schedule, StatusKind
 from vaxla_server.config.service import ConfigSnapshot, Configuration
 from vaxla_server.config.settings import (
+    MAX_PRIORITY,
     AgentProfile,
     AgentSettings,
     ClassificationCode,
+    Escalation,
     ExpansionStep,
     Membership,
     PauseReason,
@@ -54,6 +56,7 @@ from vaxla_server.config.trunks import Trunk, TrunkConflict, Trunks
 
 __all__ = [
     "CONFIG_CHANGED",
+    "MAX_PRIORITY",
     "AgentProfile",
     "AgentSettings",
     "CallerInputError",
@@ -66,6 +69,7 @@ __all__ = [
     "Configuration",
     "DuplicateName",
     "EnteredData",
+    "Escalation",
     "ExpansionStep",
     "InvalidConfig",
     "InvalidDocument",

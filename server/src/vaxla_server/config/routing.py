@@ -14,6 +14,7 @@ from vaxla_server.config.errors import NotAnAgent, NotFound
 from vaxla_server.config.settings import (
     AgentProfile,
     AgentSettings,
+    Escalation,
     ExpansionStep,
     Membership,
     Queue,
@@ -129,7 +130,29 @@ def queue_values(settings: QueueSettings) -> dict[str, object]:
         "service_goal_percent": settings.service_goal.percent,
         "service_goal_s": settings.service_goal.within_s,
         "sticky_agent_s": settings.sticky_agent_s,
+        **escalation_values(settings.escalation),
     }
+
+
+def escalation_values(rule: Escalation | None) -> dict[str, object]:
+    """The queue row's escalation columns: all null when the queue has no rule."""
+    return {
+        "escalation_after_s": None if rule is None else rule.after_s,
+        "escalation_raise_by": None if rule is None else rule.raise_by,
+        "escalation_every_s": None if rule is None else rule.every_s,
+        "escalation_max_priority": None if rule is None else rule.max_priority,
+    }
+
+
+def _escalation(row: Row[Any]) -> Escalation | None:
+    if row.escalation_after_s is None:
+        return None
+    return Escalation(
+        after_s=row.escalation_after_s,
+        raise_by=row.escalation_raise_by,
+        every_s=row.escalation_every_s,
+        max_priority=row.escalation_max_priority,
+    )
 
 
 def insert_queue_children(
@@ -203,6 +226,7 @@ def read_queues(connection: Connection, rows: Sequence[Row[Any]]) -> Iterator[Qu
                     percent=row.service_goal_percent, within_s=row.service_goal_s
                 ),
                 sticky_agent_s=row.sticky_agent_s,
+                escalation=_escalation(row),
             ),
         )
 

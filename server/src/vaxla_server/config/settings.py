@@ -36,6 +36,22 @@ class ExpansionStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Escalation:
+    """A queue's escalation rule (R16): a waiting contact's priority rises by
+    ``raise_by`` once its accumulated wait reaches ``after_s``, and again every
+    ``every_s`` after that (once only when None), never above ``max_priority``."""
+
+    after_s: float
+    raise_by: int = 1
+    every_s: float | None = None
+    max_priority: int = 100
+
+
+MAX_PRIORITY = 100
+"""The highest priority a contact can have (``vaxla_protocol.config.Priority``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceGoal:
     """``percent`` of the answered calls within ``within_s`` seconds."""
 
@@ -59,6 +75,7 @@ class QueueSettings:
     wrap_up_s: float = 0.0
     service_goal: ServiceGoal = ServiceGoal()
     sticky_agent_s: float = 0.0
+    escalation: Escalation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +249,20 @@ def checked_queue(settings: QueueSettings) -> QueueSettings:
             within_s=check_seconds(goal.within_s, "service goal within_s", positive=True),
         ),
         sticky_agent_s=check_seconds(settings.sticky_agent_s, "sticky_agent_s"),
+        escalation=None if settings.escalation is None else checked_escalation(settings.escalation),
+    )
+
+
+def checked_escalation(rule: Escalation) -> Escalation:
+    """``rule`` as the store keeps it, or ``InvalidConfig`` saying what is wrong."""
+    max_priority = check_int(rule.max_priority, "escalation: max_priority", 1, MAX_PRIORITY)
+    return Escalation(
+        after_s=check_seconds(rule.after_s, "escalation: after_s", positive=True),
+        raise_by=check_int(rule.raise_by, "escalation: raise_by", 1, MAX_PRIORITY),
+        every_s=None
+        if rule.every_s is None
+        else check_seconds(rule.every_s, "escalation: every_s", positive=True),
+        max_priority=max_priority,
     )
 
 

@@ -4,6 +4,7 @@
 from vaxla_protocol.config import (
     AgentProfileItem,
     AgentSettingsItem,
+    EscalationItem,
     ExpansionStepItem,
     MembershipItem,
     QueueFlowItem,
@@ -14,6 +15,7 @@ from vaxla_protocol.config import (
 from vaxla_server.config.settings import (
     AgentProfile,
     AgentSettings,
+    Escalation,
     ExpansionStep,
     Membership,
     Queue,
@@ -41,6 +43,14 @@ def queue_settings(item: QueueItem) -> QueueSettings:
             percent=item.service_goal.percent, within_s=item.service_goal.within_s
         ),
         sticky_agent_s=item.sticky_agent_s,
+        escalation=None
+        if item.escalation is None
+        else Escalation(
+            after_s=item.escalation.after_s,
+            raise_by=item.escalation.raise_by,
+            every_s=item.escalation.every_s,
+            max_priority=item.escalation.max_priority,
+        ),
     )
 
 
@@ -64,6 +74,14 @@ def queue_item(queue: Queue, flow: QueueFlowItem) -> QueueItem:
             percent=settings.service_goal.percent, within_s=settings.service_goal.within_s
         ),
         sticky_agent_s=settings.sticky_agent_s,
+        escalation=None
+        if (rule := settings.escalation) is None
+        else EscalationItem(
+            after_s=rule.after_s,
+            raise_by=rule.raise_by,
+            every_s=rule.every_s,
+            max_priority=rule.max_priority,
+        ),
         flow=flow,
     )
 

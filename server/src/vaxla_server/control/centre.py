@@ -258,10 +258,3 @@ class CallControlSteps(CentreKernel):
         contact.personal_agent = personal
         contact.wait_started = t - waited
         return out
-
-    def _transfer_expired(self, contact_id: int) -> None:
-        contact = self._contacts.get(contact_id)
-        if contact is None or contact.offers:
-            return  # answered or gone; a ringing offer rings out on its own
-        t = self._now
-        self._finish(self._transfer_failed(contact, t), t)

@@ -31,6 +31,7 @@ from vaxla_protocol.events import (
     OfferMade,
     QueueSnapshot,
     TrunkRegistrationChanged,
+    WaitingContacts,
 )
 from vaxla_protocol.storm import StormChanged
 from vaxla_server.agents.wire import agent_state
@@ -40,6 +41,7 @@ from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, StormView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
 from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
+from vaxla_server.queues.wire import every_waiting_contact
 from vaxla_server.services import Services
 from vaxla_server.store.events import Event, Offered, StormEnded, StormStarted
 from vaxla_server.storm.wire import storm_message, user_name
@@ -56,7 +58,7 @@ MAX_BEHIND = 20_000
 CLOSE_TOO_SLOW = 1013
 """RFC 6455's "try again later": the client fell too far behind."""
 
-Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm"]
+Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +93,12 @@ class Connection:
     def wants(self, item: Item) -> bool:
         """Whether the user may see ``item``: every role sees queue snapshots; watchers
         see every agent and agents their own state and their queues' colleagues;
-        supervisors and admins see every offer and call and the trunks' registrations,
-        others their own offers and calls."""
+        supervisors and admins see every offer and call, the trunks' registrations and
+        the contacts waiting in the queues, others their own offers and calls."""
         role = self.user.role
         if item.kind in ("snapshot", "storm"):
             return True
-        if item.kind == "trunk":
+        if item.kind in ("trunk", "waiting"):
             return role in SEE_ALL_OFFERS
         if item.kind == "agent":
             if item.agent_id == self.user.id:
@@ -202,6 +204,11 @@ class Feed:
         to all; an agent's panel shows the other groups' queues too, R28)."""
         states = self._services.board.states(self._services.centre.wall_time())
         return Item(QueueSnapshot(queues=states).model_dump_json(), "snapshot")
+
+    def waiting(self) -> Item:
+        """Every contact waiting in a queue now (for supervisors and administrators)."""
+        contacts = every_waiting_contact(self._services.centre)
+        return Item(WaitingContacts(contacts=contacts).model_dump_json(), "waiting")
 
     # Followers (in the publisher's thread).
 
@@ -320,12 +327,12 @@ class Feed:
         self._snapshot_task = None
         self._last_snapshot = self.loop.time()
         try:
-            item = await asyncio.to_thread(self.snapshot)
+            items = await asyncio.to_thread(lambda: [self.waiting(), self.snapshot()])
         except Exception:
             logger.exception("queue snapshot for the event sockets failed")
             return
         for connection in list(self._connections):
-            connection.take([item])
+            connection.take(items)
 
     def _check_sessions_if_due(self) -> None:
         recheck = self._services.event_socket.session_recheck_s

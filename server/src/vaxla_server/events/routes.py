@@ -4,8 +4,9 @@ filtered by role (see ``vaxla_protocol.events`` for the handshake).
 
 After the client's ``Hello`` the socket joins the app's ``Feed`` (``feed.py``), which
 renders the centre's news once for all sockets as each change is logged; the socket
-starts with every agent's state and a queue snapshot, then sends what its user may see
-of the feed, in order, until either side closes. Queue snapshots go out at most once per
+starts with every agent's state, the waiting contacts (supervisors and administrators)
+and a queue snapshot, then sends what its user may see of the feed, in order, until
+either side closes. Queue snapshots go out at most once per
 ``EventSocketSettings.snapshot_interval_s`` (one second unless set), the last change
 always reaching the client. A session that ends while the socket is open (logout,
 deactivation, another role or password) closes it at once with ``CLOSE_UNAUTHORIZED``;
@@ -144,7 +145,7 @@ async def events(websocket: WebSocket) -> None:
     try:
         welcome = Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role)
         await websocket.send_text(welcome.model_dump_json())
-        start = await asyncio.to_thread(lambda: [*feed.everyone(), feed.snapshot()])
+        start = await asyncio.to_thread(lambda: [*feed.everyone(), feed.waiting(), feed.snapshot()])
         # The user's own queues (its colleagues are those sharing one) are in its state.
         connection.memberships({i.agent_id: i.member_of for i in start if i.agent_id is not None})
         for item in start:

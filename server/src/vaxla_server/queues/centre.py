@@ -1,14 +1,15 @@
 """Contacts in the running centre: they enter, wait in a queue, are answered or
-declined, abandon, end, move and overflow; the contacts and queues as the centre sees
-them."""
+declined, abandon, end, move and overflow; a supervisor moves them, sets their priority
+or picks one for an agent (R16); the contacts and queues as the centre sees them."""
 
+import functools
 from collections.abc import Mapping
 
 from vaxla_server.centre.engine import Accept, AddContact, Decline, MoveContact, RemoveContact
 from vaxla_server.centre.errors import InvalidAction, InvalidValue, UnknownSubject
 from vaxla_server.centre.kernel import CentreKernel
 from vaxla_server.centre.state import ContactView, EndedBy, OverflowRule, QueueView, _Contact
-from vaxla_server.config import QueueSettings
+from vaxla_server.config import MAX_PRIORITY, QueueSettings
 from vaxla_server.store.events import (
     Abandoned,
     Answered,
@@ -20,6 +21,7 @@ from vaxla_server.store.events import (
     Moved,
     NotAnswered,
     Overflowed,
+    Picked,
 )
 
 
@@ -181,9 +183,16 @@ class Contacts(CentreKernel):
             self._contacts.pop(contact_id, None)
             self._finish(out, t)
 
-    def move(self, contact_id: int, queue_id: int, *, by_agent: int | None = None) -> int:
+    def move(
+        self,
+        contact_id: int,
+        queue_id: int,
+        *,
+        by_agent: int | None = None,
+        by_user: int | None = None,
+    ) -> int:
         """Move a waiting contact to another queue, keeping its wait (R15, R16); its new
-        position."""
+        position. ``by_user``: the supervisor who did it."""
         with self._transaction():
             t = self._tick()
             contact = self._waiting(contact_id)
@@ -204,10 +213,79 @@ class Contacts(CentreKernel):
                 queue_id=old,
                 to_queue_id=queue_id,
                 by_agent_id=by_agent,
+                by_user=by_user,
             )
             position = self._position(contact)
+            self._escalate_later(contact, t)
             self._finish([event], t)
             return position
+
+    def set_priority(self, contact_id: int, priority: int, *, by_user: int) -> ContactView:
+        """A supervisor sets the priority of a contact waiting in a queue's line (higher
+        is served first, R16); refused when it has that priority already."""
+        with self._transaction():
+            t = self._tick()
+            contact = self._in_line(contact_id)
+            if isinstance(priority, bool) or not 0 <= priority <= MAX_PRIORITY:
+                raise InvalidValue(f"a priority is 0 to {MAX_PRIORITY}, not {priority!r}")
+            if priority == contact.priority:
+                raise InvalidAction(f"contact {contact_id} has priority {priority} already")
+            event = self._set_priority(contact, priority, t, by_user=by_user)
+            self._escalate_later(contact, t)
+            view = self._contact_view(contact, t)
+            self._finish([event], t)
+            return view
+
+    def pick(self, contact_id: int, agent_id: int, *, offer: bool, by_user: int) -> ContactView:
+        """A supervisor takes a contact waiting in a queue's line for ``agent_id`` (R16):
+        it waits in that agent's personal queue, keeping its wait. ``offer``: the agent
+        must be available, is rung at once, and the contact goes back to its queue if
+        the agent declines it, lets it ring out or has not taken it within the queue's
+        ring time; otherwise it waits there until the agent is free (and goes back if
+        the agent logs out). The agent must be logged in with a softphone and a member
+        of the contact's queue."""
+        with self._transaction():
+            t = self._tick()
+            contact = self._in_line(contact_id)
+            queue_id = contact.queue_id
+            assert queue_id is not None
+            name = self._name(agent_id)
+            self._profile(agent_id)
+            if queue_id not in self._member_queues(agent_id):
+                raise InvalidAction(
+                    f"agent {name!r} is not a member of {self._queue_name(queue_id)}"
+                )
+            session = self._session(agent_id)
+            if session.sip_contact is None:
+                raise InvalidAction(f"agent {name!r} is logged in without a softphone")
+            state = self._state_name(agent_id)
+            if offer and state != "available":
+                raise InvalidAction(
+                    f"agent {name!r} is {state.replace('_', ' ')}, not available: a call can "
+                    "be offered only to an available agent (or moved to its personal queue)"
+                )
+            self._apply([MoveContact(contact_id, agent=agent_id)], t)
+            for other in list(contact.offers):
+                self._drop_offer(contact, other, withdraw=True)
+            contact.personal_agent, contact.position = agent_id, None
+            self._timers.cancel(("escalate", contact_id))
+            if offer:
+                contact.return_queue = queue_id
+                self._timers.set(
+                    ("transfer", contact_id),
+                    t + self._queues[queue_id].ring_timeout_s,
+                    functools.partial(self._transfer_expired, contact_id),
+                )
+            event = Picked(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=queue_id,
+                agent_id=agent_id,
+                offered=offer,
+                by_user=by_user,
+            )
+            self._finish([event], t)
+            return self._contact_view(contact, t)  # offered to the agent by now
 
     def overflowed(
         self, contact_id: int, rule: OverflowRule, target: str, *, to_queue: int | None = None
@@ -300,6 +378,16 @@ class Contacts(CentreKernel):
             return {q: settings.service_goal.within_s for q, settings in self._queues.items()}
 
     # Internals
+
+    def _in_line(self, contact_id: int) -> _Contact:
+        """The contact, if it waits in a queue's line (not in an agent's personal queue)."""
+        contact = self._waiting(contact_id)
+        if contact.personal_agent is not None:
+            raise InvalidAction(
+                f"contact {contact_id} waits for agent {self._name(contact.personal_agent)!r} "
+                "(in its personal queue), not in a queue's line"
+            )
+        return contact
 
     def _abandon(self, contact: _Contact, t: float, cause: EndCause | None = None) -> list[Event]:
         assert contact.queue_id is not None and contact.wait_started is not None

@@ -1,13 +1,23 @@
-"""``/queues``: every queue's live state, the contacts waiting in one, and moving a
-waiting contact to another queue (supervisors)."""
+"""``/queues``: every queue's live state, the contacts waiting in one, and a
+supervisor's control of a waiting contact (R16): move it to another queue, set its
+priority, pick it for an agent. Every action is logged with who did it (``by_user``);
+a refused one answers why and changes nothing.
 
-from datetime import timedelta
+A supervisor's queues are every queue: the configuration gives supervisors no scope of
+queues (the real-time view shows them all)."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from vaxla_protocol import Role
-from vaxla_protocol.agent import MoveRequest, QueueState, WaitingContact
+from vaxla_protocol.agent import (
+    MoveRequest,
+    PickRequest,
+    PriorityRequest,
+    QueueState,
+    WaitingContact,
+)
 from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import (
     CENTRE_ERRORS,
@@ -18,29 +28,13 @@ from vaxla_server.api.centre_access import (
 )
 from vaxla_server.api.deps import Board, Now
 from vaxla_server.auth import User
-from vaxla_server.centre import ContactView
-
-_EPSILON = timedelta(microseconds=1)
+from vaxla_server.queues.wire import waiting_contact
 
 router = APIRouter(prefix="/queues", tags=["queues"])
 
 AnyUser = Annotated[User, Depends(require_role(*EVERY_ROLE))]
 Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
-
-
-def waiting_contact(view: ContactView) -> WaitingContact:
-    assert view.queue_id is not None and view.position is not None
-    return WaitingContact(
-        contact_id=view.contact_id,
-        queue_id=view.queue_id,
-        caller=view.caller,
-        entry_point=view.entry_point,
-        state="offered" if view.state == "offered" else "waiting",
-        position=view.position,
-        wait_s=view.wait_seconds,
-        estimated_wait_s=view.estimated_wait,
-    )
 
 
 @router.get("", responses=UNAUTHORIZED_RESPONSE)
@@ -58,21 +52,55 @@ def waiting_in(queue_id: int, _user: Watcher, centre: Centre) -> list[WaitingCon
     return sorted((waiting_contact(v) for v in views), key=lambda c: (c.position, c.contact_id))
 
 
-@router.post(
-    "/{queue_id}/contacts/{contact_id}/move",
-    responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS},
-)
+CONTROL = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
+
+
+def _waiting_in(centre: Centre, queue_id: int, contact_id: int) -> None:
+    """Refuse (404) unless the contact waits in the queue's line now."""
+    centre.queue_settings(queue_id)
+    contact = centre.contact(contact_id)
+    if (
+        contact.queue_id != queue_id
+        or contact.state not in ("waiting", "offered")
+        or contact.personal_agent is not None
+    ):
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            detail=f"contact {contact_id} is not waiting in queue {queue_id}",
+        )
+
+
+@router.post("/{queue_id}/contacts/{contact_id}/move", responses=CONTROL)
 def move(
     queue_id: int, contact_id: int, request: MoveRequest, user: Supervisor, centre: Centre
 ) -> WaitingContact:
     """Move a contact waiting in this queue to another one, keeping its wait."""
     with centre_errors():
-        centre.queue_settings(queue_id)
-        contact = centre.contact(contact_id)
-        if contact.queue_id != queue_id or contact.state not in ("waiting", "offered"):
-            raise HTTPException(
-                status.HTTP_404_NOT_FOUND,
-                detail=f"contact {contact_id} is not waiting in queue {queue_id}",
-            )
-        centre.move(contact_id, request.queue_id)
+        _waiting_in(centre, queue_id, contact_id)
+        centre.move(contact_id, request.queue_id, by_user=user.id)
         return waiting_contact(centre.contact(contact_id))
+
+
+@router.post("/{queue_id}/contacts/{contact_id}/priority", responses=CONTROL)
+def set_priority(
+    queue_id: int, contact_id: int, request: PriorityRequest, user: Supervisor, centre: Centre
+) -> WaitingContact:
+    """Give a contact waiting in this queue another priority (higher is served first)."""
+    with centre_errors():
+        _waiting_in(centre, queue_id, contact_id)
+        return waiting_contact(centre.set_priority(contact_id, request.priority, by_user=user.id))
+
+
+@router.post("/{queue_id}/contacts/{contact_id}/pick", responses=CONTROL)
+def pick(
+    queue_id: int, contact_id: int, request: PickRequest, user: Supervisor, centre: Centre
+) -> WaitingContact:
+    """Take a contact waiting in this queue for an agent: offered to it now (``offer``,
+    back in the queue if not taken) or put in its personal queue. Refused (409) when the
+    agent is not logged in with a softphone, not a member of the queue, or (to offer)
+    not available."""
+    with centre_errors():
+        _waiting_in(centre, queue_id, contact_id)
+        view = centre.pick(contact_id, request.agent_id, offer=request.offer, by_user=user.id)
+        assert view.queue_id is not None and view.position is not None
+        return waiting_contact(view)

@@ -18,8 +18,9 @@ AgentId = Annotated[int, Field(ge=0)]
 QueueId = Annotated[int, Field(ge=0)]
 Seconds = Annotated[float, Field(ge=0)]
 ByUser = Annotated[int, Field(ge=0)] | None
-"""On an agent's log-out, ready, pause and wrap-up end: the user (a supervisor or an
-administrator) who did it to the agent; None when the agent did it, or the system."""
+"""On an agent's log-out, ready, pause and wrap-up end, and on a supervisor's control of
+a waiting contact (move, priority, pick): the user (a supervisor or an administrator)
+who did it; None when the agent did it, or the system."""
 
 
 class EventKind(StrEnum):
@@ -53,6 +54,8 @@ class EventKind(StrEnum):
     STORM_STARTED = "storm_started"
     STORM_ENDED = "storm_ended"
     STORM_HEARD = "storm_heard"
+    PRIORITY_CHANGED = "priority_changed"
+    PICKED = "picked"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -223,6 +226,36 @@ class Moved(BaseEvent):
     queue_id: QueueId
     to_queue_id: QueueId
     by_agent_id: AgentId | None = None
+    by_user: ByUser = None
+
+
+class PriorityChanged(BaseEvent):
+    """A waiting contact's priority in ``queue_id`` changed from ``from_priority`` to
+    ``priority`` (higher is served first): a supervisor set it (``by_user``), or the
+    queue's escalation rule raised it after the contact had waited long enough
+    (``by_user`` None, R16)."""
+
+    kind: Literal[EventKind.PRIORITY_CHANGED] = EventKind.PRIORITY_CHANGED
+    contact_id: ContactId
+    queue_id: QueueId
+    from_priority: int
+    priority: int
+    by_user: ByUser = None
+
+
+class Picked(BaseEvent):
+    """A supervisor (``by_user``) took a contact waiting in ``queue_id`` out of its line
+    for the agent ``agent_id``: it waits in that agent's personal queue, keeping its
+    wait (R16). ``offered``: it was rung to the agent at once and goes back to
+    ``queue_id`` if the agent does not take it; otherwise it waits there until the
+    agent is free."""
+
+    kind: Literal[EventKind.PICKED] = EventKind.PICKED
+    contact_id: ContactId
+    queue_id: QueueId
+    agent_id: AgentId
+    offered: bool
+    by_user: ByUser = None
 
 
 class Overflowed(BaseEvent):
@@ -415,7 +448,9 @@ Event = Annotated[
     | OutboundAnswered
     | StormStarted
     | StormEnded
-    | StormHeard,
+    | StormHeard
+    | PriorityChanged
+    | Picked,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

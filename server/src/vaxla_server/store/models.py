@@ -198,6 +198,21 @@ class ClassificationCodeRow(Base):
     active: Mapped[bool] = mapped_column(Boolean)
 
 
+ESCALATION_CHECKS = (
+    CheckConstraint(
+        "(escalation_after_s IS NULL AND escalation_raise_by IS NULL "
+        "AND escalation_every_s IS NULL AND escalation_max_priority IS NULL) OR "
+        "(escalation_after_s IS NOT NULL AND escalation_raise_by IS NOT NULL "
+        "AND escalation_max_priority IS NOT NULL AND escalation_after_s > 0 "
+        "AND escalation_raise_by >= 1 AND escalation_max_priority >= 1 "
+        "AND escalation_max_priority <= 100 "
+        "AND (escalation_every_s IS NULL OR escalation_every_s > 0))",
+        name="ck_queues_escalation",
+    ),
+)
+"""A queue's escalation rule is whole or absent (migration 0007 adds the same check)."""
+
+
 class QueueRow(Base):
     """A queue: the dispatcher's settings for it and the call flow's timers and goals."""
 
@@ -214,6 +229,7 @@ class QueueRow(Base):
         ),
         CheckConstraint("service_goal_s > 0", name="ck_queues_service_goal_s"),
         CheckConstraint("sticky_agent_s >= 0", name="ck_queues_sticky_agent_s"),
+        *ESCALATION_CHECKS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -228,6 +244,12 @@ class QueueRow(Base):
     service_goal_percent: Mapped[float] = mapped_column(Float)
     service_goal_s: Mapped[float] = mapped_column(Float)
     sticky_agent_s: Mapped[float] = mapped_column(Float)
+    escalation_after_s: Mapped[float | None] = mapped_column(Float)
+    """The escalation rule (R16): all four null, or ``after_s``, ``raise_by`` and
+    ``max_priority`` given (``every_s`` null: once only)."""
+    escalation_raise_by: Mapped[int | None] = mapped_column(Integer)
+    escalation_every_s: Mapped[float | None] = mapped_column(Float)
+    escalation_max_priority: Mapped[int | None] = mapped_column(Integer)
 
 
 class QueueRequirementRow(Base):

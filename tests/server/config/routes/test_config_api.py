@@ -196,6 +196,31 @@ def test_a_queue_and_its_flow_are_written_together_or_not_at_all(
     assert call(api, "admin", "GET", "/queues").json() == []
 
 
+def test_a_queue_keeps_its_escalation_rule_and_a_bad_one_is_refused(
+    api: Api, sqlite_store: Store
+) -> None:
+    rule = {"after_s": 60.0, "raise_by": 2, "every_s": 30.0, "max_priority": 10}
+    made = call(api, "admin", "POST", "/queues", {"name": "Support", "escalation": rule})
+    assert made.status_code == 201, made.text
+    assert call(api, "admin", "GET", "/queues/Support").json()["escalation"] == rule
+    document = call(api, "admin", "GET", "/document").json()
+    assert document["queues"][0]["escalation"] == rule
+    for bad, message in [
+        ({"after_s": 0}, "greater than 0"),
+        ({"after_s": 60, "raise_by": 0}, "greater than or equal to 1"),
+        ({"after_s": 60, "max_priority": 101}, "less than or equal to 100"),
+    ]:
+        answer = call(
+            api, "admin", "PUT", "/queues/Support", {"name": "Support", "escalation": bad}
+        )
+        assert answer.status_code == 422, answer.text
+        assert message in str(answer.json()["detail"])
+    assert call(api, "admin", "GET", "/queues/Support").json()["escalation"] == rule
+    cleared = call(api, "admin", "PUT", "/queues/Support", {"name": "Support", "escalation": None})
+    assert cleared.status_code == 200, cleared.text
+    assert call(api, "admin", "GET", "/queues/Support").json()["escalation"] is None
+
+
 @pytest.mark.usefixtures("demo")
 def test_a_bad_document_lists_every_problem_and_changes_nothing(
     api: Api, sqlite_store: Store
