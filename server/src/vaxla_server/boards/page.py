@@ -208,6 +208,10 @@ function drawChart(chart) {
     g.append(svg('polyline', {points: line.join(' '), fill: 'none', stroke: '#188038',
       'stroke-width': 3, id: 'level-line'}));
   }
+  for (const point of line) {
+    const [cx, cy] = point.split(',');
+    g.append(svg('circle', {class: 'level', cx: cx, cy: cy, r: 5, fill: '#188038'}));
+  }
   g.append(svg('text', {x: L, y: H - 6, 'font-size': 16, fill: '#1a73e8'}, '■ ' + T.chart_waiting));
   g.append(svg('text', {x: W - R, y: H - 6, 'font-size': 16, 'text-anchor': 'end',
     fill: '#188038'}, '— ' + T.chart_level + ' (' + T.goal + ' - - -)'));
