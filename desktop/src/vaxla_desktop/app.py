@@ -327,6 +327,7 @@ class DesktopApp(QObject):
             RealtimeState(),
             self.options.language or system_language(),
             may_act=role is Role.SUPERVISOR,
+            may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
         )
         if role is Role.OPERATOR:
             view.show_note(

@@ -132,6 +132,8 @@ class TileFigures(WireModel):
     service_level_today: float | None
     service_goal_percent: float | None
     """The goal of the tile's queues (their lowest, when they differ)."""
+    service_goal_s: float | None
+    """The goal's seconds (their shortest, when they differ)."""
     alert: Alert
     long_wait: bool
     """The longest wait reached the amber threshold."""
@@ -185,6 +187,7 @@ def tile_figures(
                 abandoned_today=sum(q.abandoned_today for q in states),
                 service_level_today=level,
                 service_goal_percent=goal,
+                service_goal_s=min((q.service_goal_s for q in states), default=None),
                 alert=max(wait_alert, count_alert, goal_alert),
                 long_wait=wait_alert is not Alert.CALM,
                 many_waiting=count_alert is not Alert.CALM,
