@@ -39,6 +39,14 @@ def receive(ws: WebSocketTestSession) -> dict[str, Any]:
     return dict(json.loads(message["text"]))
 
 
+def closed_with(ws: WebSocketTestSession) -> tuple[int, str]:
+    """The code and reason the socket is closed with, after what it still sends."""
+    with pytest.raises(WebSocketDisconnect) as closed:
+        while True:
+            receive(ws)
+    return closed.value.code, str(closed.value.reason)
+
+
 @pytest.fixture
 def client(running: Centre) -> Iterator[TestClient]:
     running.api.app.state.services.event_socket.snapshot_interval_s = 0.0
@@ -103,11 +111,7 @@ def test_revoking_the_link_closes_its_open_page_at_once(
         receive(ws)
         revoked = running.api.request("DELETE", f"{LINKS}/{link.id}", token=running.token("ada"))
         assert revoked.status_code == 200
-        with pytest.raises(WebSocketDisconnect) as closed:
-            while True:
-                receive(ws)
-        assert closed.value.code == CLOSE_LINK_REVOKED
-        assert "revoked" in str(closed.value.reason)
+        assert closed_with(ws) == (CLOSE_LINK_REVOKED, "this board link was revoked")
     with client.websocket_connect(socket_path(link.token)) as ws:
         with pytest.raises(WebSocketDisconnect) as refused:
             receive(ws)
@@ -120,10 +124,7 @@ def test_deleting_the_board_closes_its_pages(running: Centre, client: TestClient
         receive(ws)
         deleted = running.api.request("DELETE", f"{BOARDS}/Floor 1", token=running.token("sofia"))
         assert deleted.status_code == 204
-        with pytest.raises(WebSocketDisconnect) as closed:
-            while True:
-                receive(ws)
-        assert closed.value.code == CLOSE_LINK_REVOKED
+        assert closed_with(ws) == (CLOSE_LINK_REVOKED, "the board was deleted")
 
 
 def test_an_unknown_token_is_closed_with_the_reason(client: TestClient) -> None:

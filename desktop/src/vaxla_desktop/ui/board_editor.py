@@ -88,12 +88,12 @@ class BoardEditor(QDialog):
         tiles_layout.addLayout(tiles_side, 1)
         tiles_layout.addLayout(tile_form, 2)
 
-        self.wait_amber = _seconds(thresholds.wait_amber_s)
-        self.wait_red = _seconds(thresholds.wait_red_s)
+        self.wait_amber = _number(thresholds.wait_amber_s, 0, 86_400)
+        self.wait_red = _number(thresholds.wait_red_s, 0, 86_400)
         self.waiting_amber = _count(thresholds.waiting_amber)
         self.waiting_red = _count(thresholds.waiting_red)
-        self.level_amber = _points(thresholds.service_level_amber_points)
-        self.level_red = _points(thresholds.service_level_red_points)
+        self.level_amber = _number(thresholds.service_level_amber_points, 0, 100)
+        self.level_red = _number(thresholds.service_level_red_points, 0, 100)
         limits = QGroupBox(self.tr("Amber and red"))
         limits_form = QFormLayout(limits)
         limits_form.addRow(
@@ -110,10 +110,7 @@ class BoardEditor(QDialog):
         self.per_page = QSpinBox()
         self.per_page.setRange(1, 24)
         self.per_page.setValue(board.tiles_per_page if board else 6)
-        self.page_seconds = QDoubleSpinBox()
-        self.page_seconds.setRange(3, 3600)
-        self.page_seconds.setDecimals(0)
-        self.page_seconds.setValue(board.page_seconds if board else 10)
+        self.page_seconds = _number(board.page_seconds if board else 10, 3, 3600)
         pages_form = QFormLayout()
         pages_form.addRow(self.tr("Tiles per page"), self.per_page)
         pages_form.addRow(self.tr("Seconds per page on a TV"), self.page_seconds)
@@ -266,9 +263,9 @@ class BoardEditor(QDialog):
         self.accept()
 
 
-def _seconds(value: float) -> QDoubleSpinBox:
+def _number(value: float, low: float, high: float) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
-    box.setRange(0, 86_400)
+    box.setRange(low, high)
     box.setDecimals(0)
     box.setValue(value)
     return box
@@ -277,14 +274,6 @@ def _seconds(value: float) -> QDoubleSpinBox:
 def _count(value: int) -> QSpinBox:
     box = QSpinBox()
     box.setRange(1, 10_000)
-    box.setValue(value)
-    return box
-
-
-def _points(value: float) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0, 100)
-    box.setDecimals(0)
     box.setValue(value)
     return box
 

@@ -154,18 +154,25 @@ async def events(websocket: WebSocket) -> None:
         for item in start:
             if connection.wants(item):
                 await websocket.send_text(item.text)
-        sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
-        try:
-            await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await sender
+        await _send_until_closed(websocket, connection, reader)
     except WebSocketDisconnect:
         return
     finally:
         feed.leave(connection)
         reader.cancel()
+
+
+async def _send_until_closed(
+    websocket: WebSocket, connection: Connection, reader: asyncio.Task[None]
+) -> None:
+    """Send the connection's outbox until it ends or the client goes (``reader``)."""
+    sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
+    try:
+        await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await sender
 
 
 def _closer(websocket: WebSocket) -> Callable[[int, str], Awaitable[None]]:
@@ -213,13 +220,7 @@ async def board_socket(websocket: WebSocket, token: str) -> None:
         start = await asyncio.to_thread(feed.board_start, board)
         if page.board is board:  # not changed meanwhile (else the feed sends the new one)
             await websocket.send_text(start)
-        sender = asyncio.create_task(page.run(websocket.send_text, _closer(websocket)))
-        try:
-            await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await sender
+        await _send_until_closed(websocket, page, reader)
     except WebSocketDisconnect:
         return
     finally:
