@@ -205,7 +205,7 @@ def test_an_admin_makes_a_link_shown_once_and_revokes_it(running: Centre) -> Non
 
 def test_an_unknown_token_opens_nothing(running: Centre) -> None:
     page = running.api.request("GET", "/wallboard/not-a-token")
-    assert page.status_code == 410
+    assert page.status_code == 404
     assert "cannot be shown" in page.text
 
 

@@ -159,7 +159,10 @@ def revoke_link(user: Admin, boards: SavedBoards, clock: Now, link_id: int) -> B
 @page_router.get(
     BOARD_PAGE_PATH + "/{token}",
     response_class=HTMLResponse,
-    responses={status.HTTP_410_GONE: {"description": "The link was revoked or never made."}},
+    responses={
+        status.HTTP_404_NOT_FOUND: {"description": "No link has this token."},
+        status.HTTP_410_GONE: {"description": "The link was revoked."},
+    },
 )
 def wallboard(
     boards: SavedBoards,
@@ -172,5 +175,6 @@ def wallboard(
     try:
         _link, board = boards.open_link(token)
     except LinkClosed as error:
-        return HTMLResponse(revoked_page(language, str(error)), status.HTTP_410_GONE)
+        gone = status.HTTP_410_GONE if error.revoked else status.HTTP_404_NOT_FOUND
+        return HTMLResponse(revoked_page(language, str(error)), gone)
     return HTMLResponse(wallboard_page(language, board.name))

@@ -72,7 +72,11 @@ class UnknownQueues(BoardError):
 
 
 class LinkClosed(BoardError):
-    """The token opens no board: unknown, or its link revoked."""
+    """The token opens no board: unknown, or its link revoked (``revoked``)."""
+
+    def __init__(self, reason: str, *, revoked: bool = False) -> None:
+        super().__init__(reason)
+        self.revoked = revoked
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +248,7 @@ class Boards:
                     "this link opens no board: it was never made, or its board was deleted"
                 )
             if row.revoked_at is not None:
-                raise LinkClosed(REVOKED)
+                raise LinkClosed(REVOKED, revoked=True)
             board = connection.execute(select(BOARDS).where(BOARDS.c.id == row.board_id)).one()
         return row.id, _view(board)
 
