@@ -308,7 +308,12 @@ def test_a_supervisor_saves_a_board_and_sees_it_with_its_chart(
             view = desk.view
             assert view.board_box.count() == 1  # every queue's own tile; nothing saved yet
             saved = asyncio.Event()
-            desk.sig_action_done.connect(lambda name: name == "board saved" and saved.set())
+
+            def on_done(name: str) -> None:
+                if name == "board saved":
+                    saved.set()
+
+            desk.sig_action_done.connect(on_done)
             view.tabs.setCurrentIndex(1)
             view.new_board_button.click()
             editor = view.editor
