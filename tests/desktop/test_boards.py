@@ -18,6 +18,7 @@ from tests.desktop.test_translations import data_free, untranslated_texts, visib
 from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.core.wallboard import Alert, board_tiles
 from vaxla_desktop.i18n import Language, install_translation
+from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.ui.board_editor import BoardEditor
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
@@ -157,6 +158,23 @@ def test_the_view_picks_a_saved_board_and_the_tv_shows_its_pages_and_chart(
         tv.activateWindow()
     with qtbot.waitSignal(tv.sig_closed):
         QTest.keyClick(tv, Qt.Key.Key_Escape)
+
+
+def test_the_board_chosen_last_time_is_chosen_again(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = DesktopSettings(tmp_path / "settings.ini")
+    assert settings.remembered_board("https://vaxla", "sofia") is None
+    settings.remember_board("https://vaxla", "sofia", "Evening")
+    settings.remember_board("https://vaxla", "olle", None)
+    again = DesktopSettings(tmp_path / "settings.ini")
+    assert again.remembered_board("https://vaxla", "sofia") == "Evening"
+    assert again.remembered_board("https://vaxla", "olle") is None
+    view = RealtimeView(busy_state(), Language.ENGLISH, may_act=True)
+    qtbot.addWidget(view)
+    view.preferred_board = again.remembered_board("https://vaxla", "sofia")
+    view.set_boards([a_board(), a_board(id=8, name="Evening")])
+    assert view.board_name() == "Evening"
+    view.set_boards([a_board()])  # Evening deleted meanwhile: every queue's own tile
+    assert view.board_name() is None
 
 
 def test_a_watcher_picks_boards_but_may_not_edit_them(qtbot: QtBot) -> None:

@@ -343,6 +343,13 @@ class DesktopApp(QObject):
                     "queues and the agents, read-only."
                 )
             )
+        server_url, username = session.server_url, session.user.username
+        view.preferred_board = self.settings.remembered_board(server_url, username)
+        view.sig_board_chosen.connect(
+            lambda board: self.settings.remember_board(
+                server_url, username, None if board is None else board.name
+            )
+        )
         window.set_agent_panel(view)
         desk = RealtimeDesk(session, view, on_lost=self._on_events_lost)
         self.realtime_desk = desk

@@ -118,6 +118,22 @@ def test_revoking_the_link_closes_its_open_page_at_once(
         assert refused.value.code == CLOSE_LINK_REVOKED
 
 
+def test_a_changed_board_reaches_its_open_pages(running: Centre, client: TestClient) -> None:
+    link = make_link(running, a_board(running))
+    with client.websocket_connect(socket_path(link.token)) as ws:
+        assert [t["title"] for t in receive(ws)["tiles"]] == ["Support", "Everyone"]
+        changed = a_board(running, tiles=[{"title": "Sales", "queue_ids": [running.ids["sales"]]}])
+        replaced = running.api.request(
+            "PUT", f"{BOARDS}/Floor 1", token=running.token("sofia"), json=changed
+        )
+        assert replaced.status_code == 200
+        while True:
+            figures = BoardFigures.model_validate(receive(ws))
+            if [t.title for t in figures.tiles] == ["Sales"]:
+                break
+        assert figures.tiles[0].queue_ids == [running.ids["sales"]]
+
+
 def test_deleting_the_board_closes_its_pages(running: Centre, client: TestClient) -> None:
     link = make_link(running, a_board(running))
     with client.websocket_connect(socket_path(link.token)) as ws:

@@ -66,6 +66,8 @@ class RealtimeView(QWidget, Notices):
         self.boards: list[BoardView] = []
         self.chart: DayChart | None = None
         self.editor: BoardEditor | None = None
+        self.preferred_board: str | None = None
+        """The board to choose once the boards are listed (the one chosen last time)."""
         self.setAccessibleName(self.tr("Real-time view"))
 
         self.title_label = QLabel(
@@ -253,7 +255,7 @@ class RealtimeView(QWidget, Notices):
     def set_boards(self, boards: list[BoardView], choose: str | None = None) -> None:
         """The boards to pick from; the one chosen stays chosen (or ``choose``, by name)
         while it exists."""
-        wanted = choose if choose is not None else self.board_name()
+        wanted = choose if choose is not None else self.board_name() or self.preferred_board
         self.boards = sorted(boards, key=lambda board: board.name.casefold())
         self.board_box.blockSignals(True)
         while self.board_box.count() > 1:
@@ -303,6 +305,7 @@ class RealtimeView(QWidget, Notices):
 
     def _on_board_chosen(self, _row: int) -> None:
         board = self.current_board()
+        self.preferred_board = None if board is None else board.name
         self.show_board_error("")
         self.set_chart(None)
         self.wallboard.show_board(board)
