@@ -11,6 +11,10 @@ from vaxla_server.store.events import (
     AgentReady,
     AnnouncementPlayed,
     Answered,
+    BoardDeleted,
+    BoardLinkCreated,
+    BoardLinkRevoked,
+    BoardSaved,
     CallbackRequested,
     Classified,
     ContactEntered,
@@ -80,6 +84,10 @@ _EVENTS: list[Event] = [
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
     OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),
     OutboundAnswered(at=at(504), contact_id=103, agent_id=8, ring_seconds=4.0),
+    BoardSaved(at=at(600), board_id=1, name="Floor 1", added=True, by_user=3),
+    BoardLinkCreated(at=at(601), link_id=1, board_id=1, by_user=3),
+    BoardLinkRevoked(at=at(602), link_id=1, board_id=1, by_user=3),
+    BoardDeleted(at=at(603), board_id=1, name="Floor 1", by_user=3),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
