@@ -8,6 +8,7 @@ Chromium is driven over the DevTools protocol (its own WebSocket), and every wai
 promise in the page that resolves when the page shows the thing awaited."""
 
 import base64
+import contextlib
 import json
 import re
 import shutil
@@ -56,7 +57,10 @@ class Browser:
         port = browser_url.split(":")[2].split("/")[0]
         targets = httpx.get(f"http://127.0.0.1:{port}/json/list").json()
         page = next(t for t in targets if t["type"] == "page")
-        self.socket: ClientConnection = connect(page["webSocketDebuggerUrl"], max_size=None)
+        self._held = contextlib.ExitStack()
+        self.socket: ClientConnection = self._held.enter_context(
+            connect(page["webSocketDebuggerUrl"], max_size=None)
+        )
         self._ids = count(1)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -99,7 +103,7 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        self.socket.close()
+        self._held.close()
         self.process.kill()
         self.process.wait()
         assert self.process.stderr is not None

@@ -229,3 +229,28 @@ def test_the_chart_of_the_day_counts_waiting_callers_and_the_service_level(
     assert now_point.service_level == pytest.approx(25.0)  # 1 answered within the goal of 4
     assert chart.service_goal_percent == 80.0
     assert all(p.waiting_max == 0 for p in chart.points[:-1])
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        (None, "en"),
+        ("sv-SE,sv;q=0.9,en;q=0.8", "sv"),
+        ("en-US,en;q=0.9,sv;q=0.8", "en"),
+        ("de,sv;q=0.5,en;q=0.4", "sv"),
+        ("sv;q=0,en", "en"),
+        ("fr", "en"),
+    ],
+)
+def test_the_page_speaks_the_browser_s_language(
+    running: Centre, header: str | None, language: str
+) -> None:
+    ada = running.token("ada")
+    assert add(running, ada, a_board(running)).status_code == 201
+    made = running.api.request("POST", LINKS, token=ada, json={"board": "Floor 1"})
+    link = BoardLinkCreated.model_validate_json(made.content)
+    headers = {} if header is None else {"Accept-Language": header}
+    page = running.api.request("GET", link.path, headers=headers)
+    assert page.status_code == 200
+    assert f'<html lang="{language}">' in page.text
+    assert ("Ansluter" in page.text) is (language == "sv")

@@ -272,7 +272,10 @@ class Feed:
     def board_start(self, board: BoardView) -> str:
         """What a board page starts with: its tiles now and the chart of the day (in a
         thread: this reads the centre)."""
-        return self.board_figures(board, self._states(), self._chart(board))
+        made, chart = self._charts.get(board.id, (float("-inf"), None))
+        if chart is None or self.loop.time() - made >= CHART_EVERY_S:
+            chart = self._chart(board)  # else the one the board's other pages were sent
+        return self.board_figures(board, self._states(), chart)
 
     def _chart(self, board: BoardView) -> DayChart:
         queue_ids = {i for tile in board.tiles for i in tile.queue_ids}
