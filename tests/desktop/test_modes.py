@@ -1,6 +1,7 @@
 """Each role's mode in the running app against the real demo server: the mode the role
 opens, every HTTP request that mode makes checked against the server's own route ×
-role table (none refused), and a supervisor running agents from the real-time view.
+role table (none refused), a supervisor running agents from the real-time view, and
+a supervisor saving a board (R30) from the wallboard.
 
 The requests are recorded where the app makes them (``ServerClient._request``: every
 HTTP request of the desktop goes through it). The event socket is not an HTTP route;
@@ -13,13 +14,21 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
-from tests.desktop.test_agent_desk import Colleague, _active, demo, demo_desktop, until
+from tests.desktop.test_agent_desk import (
+    DEMO_PASSWORD,
+    Colleague,
+    _active,
+    demo,
+    demo_desktop,
+    until,
+)
 from tests.server_process import ServerProcess, front_address
 from tests.sim.test_live import Sim
 from vaxla_desktop.agent_desk import AgentDesk
@@ -172,6 +181,7 @@ def test_each_role_opens_its_mode_and_asks_only_what_it_may(
     assert (shown["agents"], shown["queues"]) == (20, 2)  # every demo agent; Support, Sales
     assert not any(path == "/agent" or path.startswith("/agent/") for path in asked)
     assert "/config/pause-reasons" in asked
+    assert "/boards" in asked  # the saved boards to pick from (every watcher reads them)
 
 
 def agent_row(view: RealtimeView, username: str) -> QModelIndex:
@@ -269,3 +279,85 @@ def test_a_supervisor_sees_the_calls_and_makes_agents_ready_pauses_and_logs_them
             if sim is not None:
                 stop(sim)
     assert requests.not_allowed(Role.SUPERVISOR, route_table) == []
+
+
+# Boards saved on the server (R30), from the supervisor's wallboard.
+
+
+def boards_on_server(server: ServerProcess) -> list[dict[str, object]]:
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as api:
+        login = api.post("/auth/login", json={"username": "admin1", "password": DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        boards: list[dict[str, object]] = api.get("/boards", headers=headers).json()
+        return boards
+
+
+def test_a_supervisor_saves_a_board_and_sees_it_with_its_chart(
+    qapp: QApplication, demo: ServerProcess, tmp_path: Path
+) -> None:
+    desktop = demo_desktop(demo, "supervisor1", tmp_path / "settings.ini")
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        try:
+            while not isinstance(desktop.desk, RealtimeDesk):
+                await asyncio.sleep(0.01)
+            desk = desktop.desk
+            await asyncio.wait_for(desk.first_picture(), WAIT_S)
+            await asyncio.wait_for(desk.boards_listed(), WAIT_S)
+            view = desk.view
+            assert view.board_box.count() == 1  # every queue's own tile; nothing saved yet
+            saved = asyncio.Event()
+
+            def on_done(name: str) -> None:
+                if name == "board saved":
+                    saved.set()
+
+            desk.sig_action_done.connect(on_done)
+            view.tabs.setCurrentIndex(1)
+            view.new_board_button.click()
+            editor = view.editor
+            assert editor is not None
+            QTest.keyClicks(editor.name_edit, "Hall")
+            editor.add_tile_button.click()
+            editor.title_edit.clear()
+            QTest.keyClicks(editor.title_edit, "All of us")
+            ids = [queue_id for queue_id, _name in editor.queues]
+            editor.set_tile_queues(0, ids)
+            editor.buttons.accepted.emit()
+            await asyncio.wait_for(saved.wait(), WAIT_S)
+            assert view.editor is None and view.board_name() == "Hall"
+            assert [t.name_label.text() for t in view.wallboard.tiles[:1]] == ["All of us"]
+
+            async def chart_came() -> None:
+                while view.chart is None:
+                    await asyncio.sleep(0.02)
+
+            await asyncio.wait_for(chart_came(), WAIT_S)
+            assert view.chart is not None and view.chart.time_zone == "Europe/Stockholm"
+            # A second board of the same name: the server's reason, in the open editor.
+            view.new_board_button.click()
+            again = view.editor
+            assert again is not None
+            QTest.keyClicks(again.name_edit, "Hall")
+            again.add_tile_button.click()
+            again.set_tile_queues(0, ids[:1])
+            again.buttons.accepted.emit()
+
+            async def refused() -> None:
+                while not again.error_label.text():
+                    await asyncio.sleep(0.02)
+
+            await asyncio.wait_for(refused(), WAIT_S)
+            assert "a board named 'Hall' exists already" in again.error_label.text()
+            assert again.isVisible()
+            again.reject()
+        finally:
+            desktop.quit()
+            assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+    stored = boards_on_server(demo)
+    assert [(b["name"], b["changed_by"]) for b in stored] == [("Hall", "supervisor1")]
+    tiles = stored[0]["tiles"]
+    assert isinstance(tiles, list) and tiles[0]["title"] == "All of us"

@@ -342,6 +342,7 @@ class DesktopApp(QObject):
             may_act=role is Role.SUPERVISOR,
             may_switch_storms=role in (Role.SUPERVISOR, Role.ADMIN),
             administer=role is Role.ADMIN,
+            may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
         )
         if role is Role.OPERATOR:
             view.show_note(
@@ -358,6 +359,13 @@ class DesktopApp(QObject):
                     "the configuration is edited through the API."
                 )
             )
+        server_url, username = session.server_url, session.user.username
+        view.preferred_board = self.settings.remembered_board(server_url, username)
+        view.sig_board_chosen.connect(
+            lambda board: self.settings.remember_board(
+                server_url, username, None if board is None else board.name
+            )
+        )
         window.set_agent_panel(view)
         desk = RealtimeDesk(session, view, on_lost=self._on_events_lost)
         self.realtime_desk = desk

@@ -97,3 +97,25 @@ class DesktopSettings:
         stored[f"{server_url} {username}"] = names
         self._qsettings.setValue("agent/queues", json.dumps(stored, sort_keys=True))
         self._qsettings.sync()
+
+    def remembered_board(self, server_url: str, username: str) -> str | None:
+        """The saved board last chosen on the wallboard by this user on this server (None:
+        every queue's own tile, or never chosen)."""
+        name = self._boards().get(f"{server_url} {username}")
+        return name if isinstance(name, str) else None
+
+    def remember_board(self, server_url: str, username: str, name: str | None) -> None:
+        stored = self._boards()
+        stored[f"{server_url} {username}"] = name
+        self._qsettings.setValue("wallboard/boards", json.dumps(stored, sort_keys=True))
+        self._qsettings.sync()
+
+    def _boards(self) -> dict[str, str | None]:
+        raw = self._qsettings.value("wallboard/boards", "")
+        try:
+            stored = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            return {}
+        if not isinstance(stored, dict):
+            return {}
+        return {k: v for k, v in stored.items() if isinstance(v, str | None)}

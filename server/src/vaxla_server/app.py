@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
 from vaxla_server.api.limits import BodyLimit
-from vaxla_server.api.routers import routers
+from vaxla_server.api.routers import page_routers, routers
 from vaxla_server.api.store_refusal import store_refusal
 from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
@@ -69,4 +69,6 @@ def create_app(
     app.add_exception_handler(OperationalError, store_refusal(store))
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
+    for router in page_routers:
+        app.include_router(router)
     return app

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaxla_server.auth import Auth, AuthSettings
+from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
@@ -45,6 +46,8 @@ class Services:
     centre: ContactCentre
     auth: Auth
     board: QueueBoard
+    boards: Boards
+    """The wallboards saved on the server and their links."""
     telephony: Telephony | None
     """The SIP front, media workers and call flow; ``None`` on a server without SIP."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
@@ -93,6 +96,7 @@ def compose(
         centre=centre,
         auth=auth,
         board=QueueBoard(centre),
+        boards=Boards(store.engine, configuration, notifier),
         telephony=voice,
         data_dir=data_dir,
     )

@@ -89,6 +89,15 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/storm/"):
         return SUPERVISORS
+    if path.startswith("/wallboard/"):
+        # A board link's page: its token is the key (outside the API's prefix).
+        return PUBLIC
+    if route == "/boards" or route.startswith("/boards/"):
+        # Every watcher's wallboard shows them; supervisors run the boards of their rooms.
+        return WATCHERS if method == "GET" else SUPERVISORS
+    if route == "/board-links" or route.startswith("/board-links/"):
+        # A link opens a board without a login: a credential only administrators hand out.
+        return ADMIN
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

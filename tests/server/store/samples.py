@@ -11,6 +11,10 @@ from vaxla_server.store.events import (
     AgentReady,
     AnnouncementPlayed,
     Answered,
+    BoardDeleted,
+    BoardLinkCreated,
+    BoardLinkRevoked,
+    BoardSaved,
     CallbackRequested,
     Classified,
     ContactEntered,
@@ -98,6 +102,10 @@ _EVENTS: list[Event] = [
     ),
     StormHeard(at=at(701), contact_id=105, entry_point="100", started_at=at(700)),
     StormEnded(at=at(800), entry_point="100", by_user=12),
+    BoardSaved(at=at(600), board_id=1, name="Floor 1", added=True, by_user=3),
+    BoardLinkCreated(at=at(601), link_id=1, board_id=1, by_user=3),
+    BoardLinkRevoked(at=at(602), link_id=1, board_id=1, by_user=3),
+    BoardDeleted(at=at(603), board_id=1, name="Floor 1", by_user=3),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -228,7 +228,11 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(detail, str):
         return detail
     if isinstance(detail, list) and detail and isinstance(detail[0], dict):
-        return str(detail[0].get("msg", detail))  # a validation error's first problem
+        # A validation error's first problem, with where it is (``tiles.0.title: ...``).
+        problem = detail[0]
+        where = ".".join(str(part) for part in problem.get("loc", [])[1:])
+        message = str(problem.get("msg", detail))
+        return f"{where}: {message}" if where else message
     return f"HTTP {response.status_code} for {response.url.path}"
 
 

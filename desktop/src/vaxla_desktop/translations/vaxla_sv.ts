@@ -325,6 +325,101 @@
     </message>
 </context>
 <context>
+    <name>BoardEditor</name>
+    <message>
+        <source>Edit the board {0}</source>
+        <translation>Redigera tavlan {0}</translation>
+    </message>
+    <message>
+        <source>New board</source>
+        <translation>Ny tavla</translation>
+    </message>
+    <message>
+        <source>Board name</source>
+        <translation>Tavlans namn</translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation>Rutor</translation>
+    </message>
+    <message>
+        <source>Add tile</source>
+        <translation>Lägg till ruta</translation>
+    </message>
+    <message>
+        <source>Remove tile</source>
+        <translation>Ta bort ruta</translation>
+    </message>
+    <message>
+        <source>Tile title</source>
+        <translation>Rutans rubrik</translation>
+    </message>
+    <message>
+        <source>Queues of the tile</source>
+        <translation>Rutans köer</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Rubrik</translation>
+    </message>
+    <message>
+        <source>Queues (a group when more than one)</source>
+        <translation>Köer (en grupp om fler än en)</translation>
+    </message>
+    <message>
+        <source>Amber and red</source>
+        <translation>Gult och rött</translation>
+    </message>
+    <message>
+        <source>Longest wait (s): amber at, red at</source>
+        <translation>Längsta väntan (s): gult vid, rött vid</translation>
+    </message>
+    <message>
+        <source>Callers waiting: amber at, red at</source>
+        <translation>Väntande: gult vid, rött vid</translation>
+    </message>
+    <message>
+        <source>Service level below the goal (points): amber beyond, red beyond</source>
+        <translation>Servicegrad under målet (procentenheter): gult över, rött över</translation>
+    </message>
+    <message>
+        <source>Tiles per page</source>
+        <translation>Rutor per sida</translation>
+    </message>
+    <message>
+        <source>Seconds per page on a TV</source>
+        <translation>Sekunder per sida på en tv</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Spara</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Tile {0}</source>
+        <translation>Ruta {0}</translation>
+    </message>
+    <message>
+        <source>The board</source>
+        <translation>Tavlan</translation>
+    </message>
+    <message>
+        <source>Amber</source>
+        <translation>Gult</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>Rött</translation>
+    </message>
+</context>
+<context>
     <name>CallHistoryModel</name>
     <message>
         <source>Time</source>
@@ -422,6 +517,29 @@
     <message>
         <source>Disconnected from the server. {0}</source>
         <translation>Frånkopplad från servern. {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DayChartView</name>
+    <message>
+        <source>Waiting callers and service level today</source>
+        <translation>Väntande och servicegrad i dag</translation>
+    </message>
+    <message>
+        <source>At most {0} waiting (at {1}); service level last {2}</source>
+        <translation>Som mest {0} väntande (kl. {1}); senaste servicegrad {2}</translation>
+    </message>
+    <message>
+        <source>The day: waiting callers and service level per 15 minutes</source>
+        <translation>Dagen: väntande och servicegrad per kvart</translation>
+    </message>
+    <message>
+        <source>Most callers waiting at once</source>
+        <translation>Flest väntande samtidigt</translation>
+    </message>
+    <message>
+        <source>Service level (goal dashed)</source>
+        <translation>Servicegrad (målet streckat)</translation>
     </message>
 </context>
 <context>
@@ -1262,6 +1380,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Väntar längre än målet</translation>
     </message>
     <message>
+        <source>Many callers waiting</source>
+        <translation>Många väntar</translation>
+    </message>
+    <message>
         <source>Below the service goal</source>
         <translation>Under servicemålet</translation>
     </message>
@@ -1349,6 +1471,30 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Visa anslagstavlan i helskärm; Esc avslutar ({0})</translation>
     </message>
     <message>
+        <source>Board</source>
+        <translation>Tavla</translation>
+    </message>
+    <message>
+        <source>Every queue</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>&amp;Board</source>
+        <translation>&amp;Tavla</translation>
+    </message>
+    <message>
+        <source>New board…</source>
+        <translation>Ny tavla …</translation>
+    </message>
+    <message>
+        <source>Edit board…</source>
+        <translation>Redigera tavlan …</translation>
+    </message>
+    <message>
+        <source>Delete board</source>
+        <translation>Ta bort tavlan</translation>
+    </message>
+    <message>
         <source>Agents and queues</source>
         <translation>Agenter och köer</translation>
     </message>
@@ -1363,6 +1509,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Prompts</source>
         <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Delete the board {0}? Its web links stop working.</source>
+        <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
     <message>
         <source>Calls waiting ({0})</source>

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
+from vaxla_desktop.ui.board_editor import BoardEditor
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
@@ -35,6 +37,7 @@ from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
+from vaxla_protocol.boards import BoardView, DayChart
 from vaxla_protocol.config import PauseReasonItem
 
 LOG_OUT_KEY = "Ctrl+Shift+L"
@@ -46,6 +49,9 @@ class RealtimeView(QWidget, Notices):
     sig_ready_requested = Signal(int)  # agent id
     sig_pause_requested = Signal(int, str)  # agent id, pause reason code
     sig_log_out_requested = Signal(int)  # agent id
+    sig_board_chosen = Signal(object)  # BoardView, or None for every queue's own tile
+    sig_board_save_requested = Signal(object, object)  # name before (None: new), BoardItem
+    sig_board_delete_requested = Signal(str)  # board name
 
     def __init__(
         self,
@@ -55,12 +61,19 @@ class RealtimeView(QWidget, Notices):
         may_act: bool,
         may_switch_storms: bool = False,
         administer: bool = False,
+        may_edit_boards: bool | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
         self.language = language
         self.may_act = may_act
+        self.may_edit_boards = may_act if may_edit_boards is None else may_edit_boards
+        self.boards: list[BoardView] = []
+        self.chart: DayChart | None = None
+        self.editor: BoardEditor | None = None
+        self.preferred_board: str | None = None
+        """The board to choose once the boards are listed (the one chosen last time)."""
         self.setAccessibleName(self.tr("Real-time view"))
 
         self.title_label = QLabel(
@@ -164,10 +177,35 @@ class RealtimeView(QWidget, Notices):
             self.tr("Show the wallboard full-screen; Esc ends it ({0})").format(TV_KEY)
         )
         self.tv: TvWindow | None = None
-        board_page = QWidget()
-        board_layout = QVBoxLayout(board_page)
+        # Which board: every queue's own tile, or one saved on the server.
+        self.board_box = QComboBox()
+        self.board_box.setAccessibleName(self.tr("Board"))
+        self.board_box.addItem(self.tr("Every queue"), None)
+        self.board_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        board_label = QLabel(self.tr("&Board"))
+        board_label.setBuddy(self.board_box)
+        self.new_board_button = QPushButton(self.tr("New board…"))
+        self.edit_board_button = QPushButton(self.tr("Edit board…"))
+        self.delete_board_button = QPushButton(self.tr("Delete board"))
+        for button in (self.new_board_button, self.edit_board_button, self.delete_board_button):
+            button.setVisible(self.may_edit_boards)
+        board_bar = QHBoxLayout()
+        board_bar.addWidget(board_label)
+        board_bar.addWidget(self.board_box)
+        board_bar.addWidget(self.new_board_button)
+        board_bar.addWidget(self.edit_board_button)
+        board_bar.addWidget(self.delete_board_button)
+        board_bar.addStretch(1)
+        board_bar.addWidget(self.tv_button)
+        self.board_message = QLabel()
+        self.board_message.setStyleSheet("color: #b00020;")
+        self.board_message.setWordWrap(True)
+        self.board_message.hide()
+        self.board_page = QWidget()
+        board_layout = QVBoxLayout(self.board_page)
+        board_layout.addLayout(board_bar)
+        board_layout.addWidget(self.board_message)
         board_layout.addWidget(self.wallboard, 1)
-        board_layout.addWidget(self.tv_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(live, self.tr("Agents and queues"))
@@ -175,7 +213,7 @@ class RealtimeView(QWidget, Notices):
         self.waiting = WaitingCallsPanel(state)
         if may_act:
             self.tabs.addTab(self.waiting, "")
-        self.tabs.addTab(board_page, self.tr("Wallboard"))
+        self.tabs.addTab(self.board_page, self.tr("Wallboard"))
         self.storm_panel = StormPanel(may_switch=may_switch_storms)
         self.tabs.addTab(self.storm_panel, self.tr("Storm message"))
         self.prompts_panel = PromptsPanel() if administer else None
@@ -202,6 +240,11 @@ class RealtimeView(QWidget, Notices):
         self.pause_button.clicked.connect(self._on_pause)
         self.log_out_button.clicked.connect(self._on_log_out)
         self.tv_button.clicked.connect(self._on_tv)
+        self.board_box.currentIndexChanged.connect(self._on_board_chosen)
+        self.new_board_button.clicked.connect(self._on_new_board)
+        self.edit_board_button.clicked.connect(self._on_edit_board)
+        self.delete_board_button.clicked.connect(self._on_delete_board)
+        self._show_board_actions()
 
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -221,6 +264,96 @@ class RealtimeView(QWidget, Notices):
         labels = {item.code: item_label(item, self.language) for item in reasons}
         self.agents_model.set_pause_labels(labels)
         self._show_actions()
+
+    # Boards saved on the server
+
+    def set_boards(self, boards: list[BoardView], choose: str | None = None) -> None:
+        """The boards to pick from; the one chosen stays chosen (or ``choose``, by name)
+        while it exists."""
+        wanted = choose if choose is not None else self.board_name() or self.preferred_board
+        self.boards = sorted(boards, key=lambda board: board.name.casefold())
+        self.board_box.blockSignals(True)
+        while self.board_box.count() > 1:
+            self.board_box.removeItem(1)
+        for board in self.boards:
+            self.board_box.addItem(board.name, board.name)
+        row = self.board_box.findData(wanted) if wanted is not None else 0
+        self.board_box.setCurrentIndex(max(row, 0))
+        self.board_box.blockSignals(False)
+        self._on_board_chosen(self.board_box.currentIndex())
+
+    def board_name(self) -> str | None:
+        data = self.board_box.currentData()
+        return None if data is None else str(data)
+
+    def current_board(self) -> BoardView | None:
+        name = self.board_name()
+        return next((board for board in self.boards if board.name == name), None)
+
+    def set_chart(self, chart: DayChart | None) -> None:
+        """The chosen board's chart of the day (its last page)."""
+        self.chart = chart
+        self.wallboard.set_chart(chart)
+        if self.tv is not None:
+            self.tv.board.set_chart(chart)
+
+    def show_board_error(self, text: str) -> None:
+        """A refused save or delete: in the open editor, else above the board."""
+        if self.editor is not None and self.editor.isVisible():
+            self.editor.show_error(text)
+            return
+        self.board_message.setText(text)
+        self.board_message.setVisible(bool(text))
+
+    def board_saved(self, board: BoardView) -> None:
+        """The server took ``board``: close the editor and show it."""
+        if self.editor is not None:
+            self.editor.saved()
+            self.editor = None
+        others = [b for b in self.boards if b.id != board.id]
+        self.set_boards([*others, board], choose=board.name)
+
+    def _show_board_actions(self) -> None:
+        chosen = self.current_board() is not None
+        self.edit_board_button.setEnabled(chosen)
+        self.delete_board_button.setEnabled(chosen)
+
+    def _on_board_chosen(self, _row: int) -> None:
+        board = self.current_board()
+        self.preferred_board = None if board is None else board.name
+        self.show_board_error("")
+        self.set_chart(None)
+        self.wallboard.show_board(board)
+        if self.tv is not None:
+            self.tv.board.show_board(board)
+        self._show_board_actions()
+        self.sig_board_chosen.emit(board)
+
+    def _open_editor(self, board: BoardView | None) -> None:
+        queues = [(figures.state.id, figures.state.name) for figures in self.state.queues()]
+        self.editor = BoardEditor(queues, board, self)
+        self.editor.sig_save.connect(self.sig_board_save_requested)
+        self.editor.open()
+
+    def _on_new_board(self) -> None:
+        if self.may_edit_boards:
+            self._open_editor(None)
+
+    def _on_edit_board(self) -> None:
+        if self.may_edit_boards and (board := self.current_board()) is not None:
+            self._open_editor(board)
+
+    def _on_delete_board(self) -> None:
+        board = self.current_board()
+        if not self.may_edit_boards or board is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete board"),
+            self.tr("Delete the board {0}? Its web links stop working.").format(board.name),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.sig_board_delete_requested.emit(board.name)
 
     # Drawing
 
@@ -317,7 +450,7 @@ class RealtimeView(QWidget, Notices):
 
     def _on_tv(self) -> None:
         if self.tv is None:
-            self.tv = TvWindow(self.state)
+            self.tv = TvWindow(self.state, self.current_board(), self.chart)
             self.tv.sig_closed.connect(self._on_tv_closed)
         self.tv.showFullScreen()
         self.tv.activateWindow()

@@ -9,6 +9,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from vaxla_server.auth import Auth
+from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
@@ -45,6 +46,10 @@ def get_board(connection: HTTPConnection) -> QueueBoard:
     return get_services(connection).board
 
 
+def get_boards(connection: HTTPConnection) -> Boards:
+    return get_services(connection).boards
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -56,6 +61,7 @@ def get_telephony(connection: HTTPConnection) -> Telephony | None:
 Centre = Annotated[ContactCentre, Depends(get_centre)]
 Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
+SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from vaxla_server.agents import routes as agents
 from vaxla_server.api import health
 from vaxla_server.auth import routes as auth
+from vaxla_server.boards import routes as boards
 from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
 from vaxla_server.events import routes as events
@@ -26,4 +27,8 @@ routers: list[APIRouter] = [
     figures.reports_router,
     storm.router,
     events.router,
+    boards.router,
+    boards.links_router,
 ]
+page_routers: list[APIRouter] = [boards.page_router]
+"""Routers served outside the API's prefix: the pages a browser opens by link."""

@@ -21,9 +21,18 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from vaxla_protocol import Role
+from vaxla_protocol.agent import QueueState
+from vaxla_protocol.boards import (
+    CLOSE_LINK_REVOKED,
+    BoardFigures,
+    BoardView,
+    DayChart,
+    tile_figures,
+)
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.events import (
     CLOSE_UNAUTHORIZED,
@@ -36,6 +45,7 @@ from vaxla_protocol.events import (
 from vaxla_protocol.storm import StormChanged
 from vaxla_server.agents.wire import agent_state
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
+from vaxla_server.boards.service import BOARD_NEWS, BoardNews
 from vaxla_server.callflow.calls import CALL_NEWS
 from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, StormView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
@@ -57,6 +67,9 @@ MAX_BEHIND = 20_000
 """Messages a socket may have waiting to be sent before it is closed as too slow."""
 CLOSE_TOO_SLOW = 1013
 """RFC 6455's "try again later": the client fell too far behind."""
+CHART_EVERY_S = 60.0
+"""A board page's chart of the day is sent again at most this often (its intervals are
+15 minutes); the tiles with every snapshot."""
 
 Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting"]
 
@@ -149,6 +162,29 @@ class Connection:
             await send(message)
 
 
+class BoardConnection(Connection):
+    """A board link's page: only its board's tiles, as ``BoardFigures``, never an agent,
+    an offer or a call."""
+
+    def __init__(self, link_id: int, board: BoardView) -> None:
+        super().__init__(_NOBODY, "")
+        self.link_id = link_id
+        self.board = board
+
+    def wants(self, item: Item) -> bool:
+        return False
+
+    def send_text(self, text: str) -> None:
+        if self._closing is None:
+            self._outbox.put_nowait(text)
+
+
+_NOBODY = User(
+    id=-1, username="", display_name="", role=Role.AGENT, active=False, created_at=datetime.min
+)
+"""The user of a board socket: none (a board socket is opened by its link's token)."""
+
+
 class Feed:
     """Renders the centre's news once and hands it to every ``Connection``."""
 
@@ -156,6 +192,9 @@ class Feed:
         self.loop = loop
         self._services = services
         self._connections: set[Connection] = set()
+        self._boards: set[BoardConnection] = set()
+        self._charts: dict[int, tuple[float, DayChart]] = {}
+        """Each board's last chart of the day, and when (loop time) it was made."""
         self._unsubscribe: list[Callable[[], None]] = []
         self._snapshot_task: asyncio.Task[None] | None = None
         self._last_snapshot = float("-inf")
@@ -170,6 +209,7 @@ class Feed:
             notifier.subscribe(SESSION_ENDED, self._sessions_ended),
             notifier.subscribe(CONFIG_CHANGED, self._config_changed),
             notifier.subscribe(TRUNK_REGISTRATIONS, self._trunk),
+            notifier.subscribe(BOARD_NEWS, self._board_news),
         ]
 
     def close(self) -> None:
@@ -188,6 +228,16 @@ class Feed:
     def leave(self, connection: Connection) -> None:
         self._connections.discard(connection)
 
+    def join_board(self, connection: BoardConnection) -> None:
+        """From now on the board page ``connection`` takes its board's figures."""
+        self._boards.add(connection)
+
+    def leave_board(self, connection: BoardConnection) -> None:
+        self._boards.discard(connection)
+
+    def board_sockets(self, link_id: int) -> int:
+        return sum(1 for connection in self._boards if connection.link_id == link_id)
+
     def __len__(self) -> int:
         return len(self._connections)
 
@@ -202,7 +252,13 @@ class Feed:
     def snapshot(self) -> Item:
         """The queues now (every role sees every queue's figures: ``GET /queues`` is open
         to all; an agent's panel shows the other groups' queues too, R28)."""
-        states = self._services.board.states(self._services.centre.wall_time())
+        return self._snapshot_of(self._states())
+
+    def _states(self) -> list[QueueState]:
+        return self._services.board.states(self._services.centre.wall_time())
+
+    @staticmethod
+    def _snapshot_of(states: list[QueueState]) -> Item:
         return Item(QueueSnapshot(queues=states).model_dump_json(), "snapshot")
 
     def waiting(self) -> Item:
@@ -210,12 +266,37 @@ class Feed:
         contacts = every_waiting_contact(self._services.centre)
         return Item(WaitingContacts(contacts=contacts).model_dump_json(), "waiting")
 
+    def board_figures(
+        self, board: BoardView, states: Sequence[QueueState], chart: DayChart | None
+    ) -> str:
+        """A board page's message: its tiles from ``states`` (and ``chart``), encoded."""
+        figures = BoardFigures(
+            name=board.name,
+            tiles_per_page=board.tiles_per_page,
+            page_seconds=board.page_seconds,
+            tiles=tile_figures(board.tiles, board.thresholds, states),
+            chart=chart,
+        )
+        return figures.model_dump_json()
+
+    def board_start(self, board: BoardView) -> str:
+        """What a board page starts with: its tiles now and the chart of the day (in a
+        thread: this reads the centre)."""
+        made, chart = self._charts.get(board.id, (float("-inf"), None))
+        if chart is None or self.loop.time() - made >= CHART_EVERY_S:
+            chart = self._chart(board)  # else the one the board's other pages were sent
+        return self.board_figures(board, self._states(), chart)
+
+    def _chart(self, board: BoardView) -> DayChart:
+        queue_ids = {i for tile in board.tiles for i in tile.queue_ids}
+        return self._services.board.chart(self._services.centre.wall_time(), queue_ids)
+
     # Followers (in the publisher's thread).
 
     def _render(self, batch: Sequence[Event]) -> None:
         """Under the centre's lock, right after the change: the offers and agent states
         the batch brings, in that order."""
-        if not self._connections:
+        if not self._connections and not self._boards:
             return
         agent_ids: list[int] = []
         offers = [event for event in batch if isinstance(event, Offered)]
@@ -326,13 +407,48 @@ class Feed:
         # A change from here on asks for a snapshot of its own.
         self._snapshot_task = None
         self._last_snapshot = self.loop.time()
+        boards = {c.board.id: c.board for c in self._boards}
+        due = {
+            board_id
+            for board_id in boards
+            if self.loop.time() - self._charts.get(board_id, (float("-inf"), None))[0]
+            >= CHART_EVERY_S
+        }
         try:
-            items = await asyncio.to_thread(lambda: [self.waiting(), self.snapshot()])
+            waiting, states = await asyncio.to_thread(lambda: (self.waiting(), self._states()))
+            charts = await asyncio.to_thread(lambda: {i: self._chart(boards[i]) for i in due})
         except Exception:
             logger.exception("queue snapshot for the event sockets failed")
             return
+        item = self._snapshot_of(states)
         for connection in list(self._connections):
-            connection.take(items)
+            connection.take([waiting, item])
+        for board_id, chart in charts.items():
+            self._charts[board_id] = (self.loop.time(), chart)
+        # Each board's message is encoded once for all its pages.
+        texts = {
+            board_id: self.board_figures(board, states, charts.get(board_id))
+            for board_id, board in boards.items()
+        }
+        for page in list(self._boards):
+            page.send_text(texts[page.board.id])
+
+    def _board_news(self, news: BoardNews) -> None:
+        self._hand_over(lambda: self._board_changed(news))
+
+    def _board_changed(self, news: BoardNews) -> None:
+        """Close the pages of links that no longer open the board; show the others the
+        board as it is now."""
+        self._charts.pop(news.board_id, None)
+        for page in list(self._boards):
+            if page.board.id != news.board_id:
+                continue
+            if page.link_id in news.closed_links or news.board is None:
+                page.end(CLOSE_LINK_REVOKED, news.reason)
+            else:
+                page.board = news.board
+        self._last_snapshot = float("-inf")
+        self._snapshot_soon()
 
     def _check_sessions_if_due(self) -> None:
         recheck = self._services.event_socket.session_recheck_s

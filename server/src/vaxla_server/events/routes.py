@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 
 from vaxla_protocol import check_compatible
+from vaxla_protocol.boards import BOARD_SOCKET_PATH, CLOSE_LINK_REVOKED
 from vaxla_protocol.events import (
     CLOSE_BAD_HELLO,
     CLOSE_PROTOCOL_MISMATCH,
@@ -35,12 +36,15 @@ from vaxla_protocol.version import PROTOCOL_VERSION, ProtocolMismatch
 from vaxla_server.api.deps import get_services
 from vaxla_server.auth import LOGGED_OUT, Auth, InvalidToken, User
 from vaxla_server.auth.sessions import token_digest
+from vaxla_server.boards.service import LinkClosed
 from vaxla_server.centre.contact_centre import ContactCentre
-from vaxla_server.events.feed import Connection, Feed
+from vaxla_server.events.feed import CLOSE_TOO_SLOW, BoardConnection, Connection, Feed
 
 router = APIRouter(tags=["events"])
 
 HELLO_TIMEOUT_S = 30.0
+MAX_PAGES_PER_LINK = 20
+"""Board pages one link may have open at once (a TV or a few; not a crowd)."""
 __all__ = ["BINARY_REFUSED", "LOGGED_OUT", "close_feed", "router"]
 
 
@@ -151,18 +155,25 @@ async def events(websocket: WebSocket) -> None:
         for item in start:
             if connection.wants(item):
                 await websocket.send_text(item.text)
-        sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
-        try:
-            await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await sender
+        await _send_until_closed(websocket, connection, reader)
     except WebSocketDisconnect:
         return
     finally:
         feed.leave(connection)
         reader.cancel()
+
+
+async def _send_until_closed(
+    websocket: WebSocket, connection: Connection, reader: asyncio.Task[None]
+) -> None:
+    """Send the connection's outbox until it ends or the client goes (``reader``)."""
+    sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
+    try:
+        await asyncio.wait({reader, sender}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await sender
 
 
 def _closer(websocket: WebSocket) -> Callable[[int, str], Awaitable[None]]:
@@ -182,3 +193,37 @@ async def _until_closed(websocket: WebSocket) -> None:
             except _BinaryFrame:
                 await _close(websocket, CLOSE_UNSUPPORTED_DATA, BINARY_REFUSED)
                 return
+
+
+@router.websocket(BOARD_SOCKET_PATH + "/{token}")
+async def board_socket(websocket: WebSocket, token: str) -> None:
+    """A board link's page: the token alone opens it, read-only. It is sent its board's
+    ``BoardFigures`` at once (with the chart of the day) and after every queue snapshot
+    of the feed; nothing else. Revoking the link (or deleting the board) closes it with
+    ``CLOSE_LINK_REVOKED`` at once."""
+    await websocket.accept()
+    services = get_services(websocket)
+    try:
+        link_id, board = await asyncio.to_thread(services.boards.open_link, token[:128])
+    except LinkClosed as error:
+        await _close(websocket, CLOSE_LINK_REVOKED, str(error))
+        return
+    feed = _feed(websocket)
+    if feed.board_sockets(link_id) >= MAX_PAGES_PER_LINK:
+        await _close(
+            websocket, CLOSE_TOO_SLOW, f"this link has {MAX_PAGES_PER_LINK} pages open already"
+        )
+        return
+    page = BoardConnection(link_id, board)
+    feed.join_board(page)  # before reading the state it starts with: nothing falls between
+    reader = asyncio.create_task(_until_closed(websocket))
+    try:
+        start = await asyncio.to_thread(feed.board_start, board)
+        if page.board is board:  # not changed meanwhile (else the feed sends the new one)
+            await websocket.send_text(start)
+        await _send_until_closed(websocket, page, reader)
+    except WebSocketDisconnect:
+        return
+    finally:
+        feed.leave_board(page)
+        reader.cancel()

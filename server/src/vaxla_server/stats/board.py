@@ -8,16 +8,20 @@ after each change).
 """
 
 import threading
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from vaxla_protocol.agent import QueueState
+from vaxla_protocol.boards import ChartPoint, DayChart
 from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.stats.chart import day_chart
 from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import QueueFigures, queue_figures
 from vaxla_server.stats.reading import events_after
 from vaxla_server.store.events import Event
 
 _EPSILON = timedelta(microseconds=1)
+CHART_STEP = timedelta(minutes=15)
 
 
 class QueueBoard:
@@ -57,6 +61,39 @@ class QueueBoard:
                 )
             )
         return states
+
+    def chart(self, now: datetime, queue_ids: Iterable[int]) -> DayChart:
+        """Today until ``now`` per ``CHART_STEP`` for the queues ``queue_ids`` together:
+        the most callers waiting at once and the service level (``stats/chart.py``), the
+        times in the site's time zone."""
+        self._today(now)
+        with self._lock:
+            events = list(self._events)
+        midnight = site_midnight(now)
+        wanted = set(queue_ids)
+        goals = [v.service_goal_percent for v in self._centre.queues() if v.queue_id in wanted]
+        intervals = day_chart(
+            events,
+            start=midnight,
+            end=max(now, midnight) + _EPSILON,
+            step=CHART_STEP,
+            goals=self._centre.service_goals(),
+            queue_ids=wanted,
+        )
+        return DayChart(
+            time_zone=str(midnight.tzinfo),
+            step_s=int(CHART_STEP.total_seconds()),
+            service_goal_percent=min(goals, default=None),
+            points=[
+                ChartPoint(
+                    at=i.start,
+                    waiting_max=i.waiting_max,
+                    offered=i.offered,
+                    service_level=i.service_level,
+                )
+                for i in intervals
+            ],
+        )
 
     def _today(self, now: datetime) -> dict[int, QueueFigures]:
         centre = self._centre

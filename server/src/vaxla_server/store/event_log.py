@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast, get_args
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine, RowMapping, Table, insert, select, text
+from sqlalchemy import Connection, Engine, RowMapping, Table, insert, select, text
 
 from vaxla_server.store.errors import (
     CorruptEvent,
@@ -60,15 +60,7 @@ class EventLog:
         if not rows:
             return []
         with write_transaction(self._engine) as connection:
-            if connection.dialect.name == "postgresql":
-                # Appends take turns, so ids are committed in increasing order and a reader
-                # paging with since_id never skips a row that commits late. Readers are
-                # not blocked by this lock.
-                connection.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
-            result = connection.execute(
-                insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), rows
-            )
-            return list(result.scalars())
+            return _insert(connection, rows)
 
     def read(
         self,
@@ -122,6 +114,25 @@ class EventLog:
         if event_id not in self.unreadable:
             self.unreadable[event_id] = str(error)
             log.error("the event log has an unreadable event, left out: %s", error)
+
+
+def append_in(connection: Connection, events: Iterable[Event]) -> list[int]:
+    """Append ``events`` within the caller's write transaction (a change of another
+    table and the events that tell of it commit together, or neither does)."""
+    rows = [_row(_validated(index, item)) for index, item in enumerate(events)]
+    return _insert(connection, rows) if rows else []
+
+
+def _insert(connection: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    if connection.dialect.name == "postgresql":
+        # Appends take turns, so ids are committed in increasing order and a reader
+        # paging with since_id never skips a row that commits late. Readers are
+        # not blocked by this lock.
+        connection.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+    result = connection.execute(
+        insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True), rows
+    )
+    return list(result.scalars())
 
 
 def _kind_values(kinds: Iterable[EventKind | str]) -> list[str]:

@@ -56,6 +56,10 @@ class EventKind(StrEnum):
     STORM_HEARD = "storm_heard"
     PRIORITY_CHANGED = "priority_changed"
     PICKED = "picked"
+    BOARD_SAVED = "board_saved"
+    BOARD_DELETED = "board_deleted"
+    BOARD_LINK_CREATED = "board_link_created"
+    BOARD_LINK_REVOKED = "board_link_revoked"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -420,6 +424,46 @@ class StormHeard(BaseEvent):
     started_at: datetime
 
 
+# Wallboards (R30): who saved or deleted a board, who made or revoked a board link.
+
+
+class BoardSaved(BaseEvent):
+    """The board ``board_id`` named ``name`` was added (``added``) or changed."""
+
+    kind: Literal[EventKind.BOARD_SAVED] = EventKind.BOARD_SAVED
+    board_id: Annotated[int, Field(ge=0)]
+    name: str
+    added: bool
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class BoardDeleted(BaseEvent):
+    """The board was deleted, and its links with it."""
+
+    kind: Literal[EventKind.BOARD_DELETED] = EventKind.BOARD_DELETED
+    board_id: Annotated[int, Field(ge=0)]
+    name: str
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class BoardLinkCreated(BaseEvent):
+    """A link that opens the board's web page with a token alone was made."""
+
+    kind: Literal[EventKind.BOARD_LINK_CREATED] = EventKind.BOARD_LINK_CREATED
+    link_id: Annotated[int, Field(ge=0)]
+    board_id: Annotated[int, Field(ge=0)]
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class BoardLinkRevoked(BaseEvent):
+    """The link no longer opens the board; its open pages were closed."""
+
+    kind: Literal[EventKind.BOARD_LINK_REVOKED] = EventKind.BOARD_LINK_REVOKED
+    link_id: Annotated[int, Field(ge=0)]
+    board_id: Annotated[int, Field(ge=0)]
+    by_user: Annotated[int, Field(ge=0)]
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -450,7 +494,11 @@ Event = Annotated[
     | StormEnded
     | StormHeard
     | PriorityChanged
-    | Picked,
+    | Picked
+    | BoardSaved
+    | BoardDeleted
+    | BoardLinkCreated
+    | BoardLinkRevoked,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

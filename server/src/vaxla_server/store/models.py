@@ -644,3 +644,29 @@ class TrunkRow(Base):
     outbound: Mapped[bool] = mapped_column(Boolean)
     gateway: Mapped[str | None] = mapped_column(String(255))
     caller_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class BoardRow(Base):
+    """A wallboard (R30): its tiles, thresholds and pages as one JSON ``layout`` (the wire
+    model ``BoardItem`` less its name), who changed it last and when."""
+
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    layout: Mapped[Any] = mapped_column(JsonPayload)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str] = mapped_column(String(64))
+
+
+class BoardLinkRow(Base):
+    """A link that opens a board's web page: only the SHA-256 of its token is kept."""
+
+    __tablename__ = "board_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[int] = mapped_column(Integer, ForeignKey("boards.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,0 +1,1 @@
+"""Wallboards saved on the server (R30): boards, their links and their web page."""
