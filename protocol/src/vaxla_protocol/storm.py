@@ -14,29 +14,29 @@ Each switch is in the event log with who did it; the event socket carries
 """
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
 MAX_TEXT = 1000
 
 
-class StormRequest(WireModel):
-    """What callers hear: ``text`` spoken by the server (in the entry point's language),
-    or a recorded ``prompt`` (a prompt name of the configuration)."""
+class StormText(WireModel):
+    """Words the server speaks to callers, in the entry point's language."""
 
-    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
-    prompt: str | None = Field(default=None, min_length=1, max_length=64)
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"\S")]
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Self:
-        if (self.text is None) == (self.prompt is None):
-            raise ValueError("give either text (spoken by the server) or a recorded prompt")
-        if self.text is not None and not self.text.strip():
-            raise ValueError("the text has no words")
-        return self
+
+class StormPrompt(WireModel):
+    """A recorded prompt of the configuration, played to callers."""
+
+    prompt: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
+
+
+StormRequest = StormText | StormPrompt
+"""What callers hear: either words spoken by the server or a recorded prompt."""
 
 
 class StormMessage(WireModel):

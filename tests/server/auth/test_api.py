@@ -17,7 +17,11 @@ from vaxla_server.auth import Auth
 from vaxla_server.auth.routes import client_address
 from vaxla_server.store import Store
 
-PUBLIC_ROUTES = {("GET", f"{API_PREFIX}/health"), ("POST", f"{API_PREFIX}/auth/login")}
+PUBLIC_ROUTES = {
+    ("GET", f"{API_PREFIX}/health"),
+    ("POST", f"{API_PREFIX}/auth/login"),
+    ("GET", "/wallboard/{token}"),  # a board link's page: its token is the key
+}
 LOGIN = f"{API_PREFIX}/auth/login"
 LOGOUT = f"{API_PREFIX}/auth/logout"
 ME = f"{API_PREFIX}/auth/me"

@@ -98,7 +98,7 @@ def test_the_api_refuses_with_the_reason(tmp_path: Path) -> None:
         assert refused.status_code == 409, refused.text  # no SIP: nobody would hear it
         assert "takes no calls" in refused.json()["detail"]
         both = api.request("PUT", url, json={"text": "x", "prompt": "closed"}, token=supervisor)
-        assert both.status_code == 422 and "either text" in both.text
+        assert both.status_code == 422  # one or the other, not both
         off = api.request("DELETE", url, token=supervisor)
         assert off.status_code == 409 and "no storm message on" in off.json()["detail"]
         assert api.request("GET", f"{API_PREFIX}/storm", token=agent).json() == []

@@ -5,7 +5,7 @@ from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
 from vaxla_protocol.config import EntryPointItem
-from vaxla_protocol.storm import StormMessage, StormRequest
+from vaxla_protocol.storm import StormMessage, StormText
 
 _STORMS = TypeAdapter(list[StormMessage])
 _STORM = TypeAdapter(StormMessage)
@@ -26,7 +26,7 @@ class StormApi:
         return [item.address for item in self._client.parse(_ENTRY_POINTS, data, "entry points")]
 
     async def switch_on(self, entry_point: str, text: str) -> StormMessage:
-        body = StormRequest(text=text).model_dump(exclude_none=True)
+        body = StormText(text=text).model_dump()
         data = await self._client.call("PUT", f"/storm/{entry_point}", json=body)
         return self._client.parse(_STORM, data, "storm message")
 

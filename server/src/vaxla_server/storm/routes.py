@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 
 from vaxla_protocol import Role
-from vaxla_protocol.storm import StormMessage, StormRequest
+from vaxla_protocol.storm import StormMessage, StormRequest, StormText
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Centre, centre_errors
 from vaxla_server.api.deps import Config, Voice, get_auth
 from vaxla_server.audio import AudioError, speak
 from vaxla_server.auth import Auth, User
-from vaxla_server.config import ConfigError
+from vaxla_server.config import ConfigError, UnknownPrompt
 from vaxla_server.storm.wire import storm_message
 
 router = APIRouter(prefix="/storm", tags=["storm"])
@@ -54,22 +54,25 @@ async def switch_on(
     if entry is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no entry point {entry_point!r}")
     language = entry.language.value
+    text = request.text if isinstance(request, StormText) else None
+    prompt = None if isinstance(request, StormText) else request.prompt
     try:
-        if request.text is not None:
+        if text is not None:
             folder = voice.settings.data_dir / "storm"
-            audio = await asyncio.to_thread(speak, request.text, language, folder)
+            audio = await asyncio.to_thread(speak, text, language, folder)
         else:
-            assert request.prompt is not None
-            audio = Path(config.resolve_prompt(request.prompt, language).path)
+            assert prompt is not None
+            audio = Path(config.resolve_prompt(prompt, language).path)
             if not audio.is_file():
-                raise AudioError(f"the prompt {request.prompt!r} has no audio file ({audio})")
+                raise AudioError(f"the prompt {prompt!r} has no audio file ({audio})")
+    except UnknownPrompt as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from None
     except (AudioError, ConfigError) as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
     with centre_errors():
         view = await asyncio.to_thread(
-            centre.storm_on, entry_point, str(audio), text=request.text, prompt=request.prompt,
-            by_user=user.id,
-        )  # fmt: skip
+            centre.storm_on, entry_point, str(audio), text=text, prompt=prompt, by_user=user.id
+        )
     return storm_message(view, auth)
 
 
