@@ -93,6 +93,9 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "store_probe",
             # Revision 0006: trunks to operators.
             "trunks",
+            # Revision 0007: the alarms' mail server and outbox.
+            "mail_server",
+            "alarm_mails",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:
