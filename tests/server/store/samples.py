@@ -5,6 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from vaxla_server.store.events import (
     Abandoned,
     AgentAutoPaused,
+    AgentStandby,
+    AlarmAcknowledged,
+    AlarmCleared,
+    AlarmRaised,
     AgentLoggedIn,
     AgentLoggedOut,
     AgentPaused,
@@ -80,6 +84,19 @@ _EVENTS: list[Event] = [
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
     OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),
     OutboundAnswered(at=at(504), contact_id=103, agent_id=8, ring_seconds=4.0),
+    AgentStandby(at=at(600), agent_id=9, standing_by=True),
+    AlarmRaised(
+        at=at(610),
+        rule="support-waiting",
+        queue_id=1,
+        metric="waiting_count",
+        comparison=">",
+        threshold=5,
+        value=6,
+        severity="critical",
+    ),
+    AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
+    AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

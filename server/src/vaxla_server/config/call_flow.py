@@ -902,6 +902,9 @@ def alarm_rule_values(context: Context, item: AlarmRuleItem) -> dict[str, object
         "comparison": item.comparison.value,
         "threshold": item.threshold,
         "severity": item.severity.value,
+        "clear_at": item.clear_at,
+        "quiet_s": item.quiet_s,
+        "recipients": list(item.recipients),
     }
 
 
@@ -918,6 +921,9 @@ def read_alarm_rules(
                 "comparison": row.comparison,
                 "threshold": row.threshold,
                 "severity": row.severity,
+                "clear_at": row.clear_at,
+                "quiet_s": row.quiet_s,
+                "recipients": row.recipients,
             }
         )
         for row in connection.execute(query if where is None else query.where(where))

@@ -19,6 +19,7 @@ from vaxla_server.config.settings import (
     Queue,
     QueueSettings,
     ServiceGoal,
+    Standby,
 )
 from vaxla_server.config.tables import (
     AGENT_CAPACITIES,
@@ -129,6 +130,9 @@ def queue_values(settings: QueueSettings) -> dict[str, object]:
         "service_goal_percent": settings.service_goal.percent,
         "service_goal_s": settings.service_goal.within_s,
         "sticky_agent_s": settings.sticky_agent_s,
+        "standby_waiting": settings.standby.waiting,
+        "standby_wait_s": settings.standby.longest_wait_s,
+        "standby_calm_s": settings.standby.calm_s,
     }
 
 
@@ -203,6 +207,7 @@ def read_queues(connection: Connection, rows: Sequence[Row[Any]]) -> Iterator[Qu
                     percent=row.service_goal_percent, within_s=row.service_goal_s
                 ),
                 sticky_agent_s=row.sticky_agent_s,
+                standby=Standby(row.standby_waiting, row.standby_wait_s, row.standby_calm_s),
             ),
         )
 

@@ -9,6 +9,7 @@ from vaxla_protocol.config import (
     QueueFlowItem,
     QueueItem,
     ServiceGoalItem,
+    StandbyItem,
     Strategy,
 )
 from vaxla_server.config.settings import (
@@ -19,6 +20,7 @@ from vaxla_server.config.settings import (
     Queue,
     QueueSettings,
     ServiceGoal,
+    Standby,
 )
 
 
@@ -41,6 +43,7 @@ def queue_settings(item: QueueItem) -> QueueSettings:
             percent=item.service_goal.percent, within_s=item.service_goal.within_s
         ),
         sticky_agent_s=item.sticky_agent_s,
+        standby=Standby(item.standby.waiting, item.standby.longest_wait_s, item.standby.calm_s),
     )
 
 
@@ -65,6 +68,11 @@ def queue_item(queue: Queue, flow: QueueFlowItem) -> QueueItem:
         ),
         sticky_agent_s=settings.sticky_agent_s,
         flow=flow,
+        standby=StandbyItem(
+            waiting=settings.standby.waiting,
+            longest_wait_s=settings.standby.longest_wait_s,
+            calm_s=settings.standby.calm_s,
+        ),
     )
 
 
