@@ -9,6 +9,8 @@ one ``Notifier``. Tests build the same graph with their own clock and settings.
 
 from dataclasses import dataclass, field
 
+from vaxla_server.alarms.mail import Mailer
+from vaxla_server.alarms.watch import Watch
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
@@ -46,6 +48,10 @@ class Services:
     board: QueueBoard
     telephony: Telephony | None
     """The SIP front, media workers and call flow; ``None`` on a server without SIP."""
+    watch: Watch
+    """Stand-by agents and alarm rules, checked every second (R23, R24)."""
+    mailer: Mailer
+    """The alarm mails' outbox and sender (R24)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
 
 
@@ -80,6 +86,7 @@ def compose(
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
         )
     )
+    board = QueueBoard(centre)
     return Services(
         clock=clock,
         store=store,
@@ -87,6 +94,8 @@ def compose(
         configuration=configuration,
         centre=centre,
         auth=auth,
-        board=QueueBoard(centre),
+        board=board,
         telephony=voice,
+        watch=Watch(centre, board, configuration),
+        mailer=Mailer(store.engine, centre, configuration, clock),
     )

@@ -26,7 +26,8 @@ own slice, composed here in ``ContactCentre``:
   ended, move, overflowed, contact and queue views;
 - ``callflow/centre.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
 - ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
-- ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers.
+- ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
+- ``alarms/centre.py`` — ``AlarmDesk``: the alarm rules evaluated, the raised alarms.
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
@@ -35,6 +36,7 @@ takes ``ContactCentre`` from this module and the views and errors from the packa
 """
 
 from vaxla_server.agents.centre import AgentDesk
+from vaxla_server.alarms.centre import AlarmDesk, AlarmView
 from vaxla_server.callflow.centre import CallFlowSteps
 from vaxla_server.centre.kernel import CENTRE_EVENTS, TIMER_POLL_S
 from vaxla_server.centre.state import (
@@ -58,6 +60,7 @@ __all__ = [
     "TRANSFER_TAKEN_S",
     "AgentStatus",
     "AgentView",
+    "AlarmView",
     "ConfigSource",
     "ContactCentre",
     "ContactView",
@@ -69,7 +72,7 @@ __all__ = [
 ]
 
 
-class ContactCentre(AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls):
+class ContactCentre(AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls, AlarmDesk):
     """The running contact centre over one dispatcher and the event log.
 
     Write-ahead: a change's events are appended to the log before anyone can see the

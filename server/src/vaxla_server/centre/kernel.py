@@ -58,9 +58,11 @@ from vaxla_server.centre.state import (
     EndedBy,
     Listener,
     WallClock,
+    _Alarm,
     _Contact,
     _Offer,
     _Session,
+    _Standby,
 )
 from vaxla_server.centre.timers import Timers
 from vaxla_server.config import (
@@ -149,6 +151,15 @@ class CentreKernel(Journaled):
         """Agent id → its state as last logged and since when (centre seconds): noted
         after each logged batch, for the agents the batch names or whose offers it took
         back; not journaled, as it is only written once the batch is kept."""
+        self._standby: dict[int, _Standby] = {}
+        """Stand-by agents standing by (``agents/centre.py``)."""
+        self._calm_since: dict[int, float] = {}
+        """Queue id → since when its stand-by thresholds have not been reached, while
+        stand-by agents are logged in to it by the system."""
+        self._alarms: dict[str, _Alarm] = {}
+        """Raised alarms by rule name (``alarms/centre.py``)."""
+        self._alarm_quiet_until: dict[str, float] = {}
+        """Rule name → until when it raises no new alarm (its quiet period)."""
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
@@ -848,9 +859,21 @@ class CentreKernel(Journaled):
         noted = self._state_since.get(agent_id)
         since = self._at(noted[1]) if noted is not None and noted[0] == state else None
         call = self._call_view(agent_id, state)
+        standing_by = agent_id in self._standby
         if session is None:
             return AgentView(
-                agent_id, profile.username, state, "", (), None, None, None, member_of, since, call
+                agent_id,
+                profile.username,
+                state,
+                "",
+                (),
+                None,
+                None,
+                None,
+                member_of,
+                since,
+                call,
+                standing_by,
             )
         wrap_at = self._timers.pending(("wrap", agent_id))
         return AgentView(
@@ -865,6 +888,7 @@ class CentreKernel(Journaled):
             member_of=member_of,
             state_since=since,
             call=call,
+            standing_by=standing_by,
         )
 
     def _state_name(self, agent_id: int) -> AgentStateName:

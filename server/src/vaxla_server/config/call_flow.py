@@ -891,6 +891,8 @@ def alarm_rule_values(context: Context, item: AlarmRuleItem) -> dict[str, object
     holder = f"alarm rule {item.name!r}"
     if item.metric is AlarmMetric.SERVICE_LEVEL_PCT and item.threshold > 100:
         raise InvalidConfig(f"{holder}: a service level threshold is a percentage, 0 to 100")
+    if item.metric is AlarmMetric.SERVICE_LEVEL_PCT and (item.clear_at or 0) > 100:
+        raise InvalidConfig(f"{holder}: clear_at of a service level is a percentage, 0 to 100")
     if item.metric in _WHOLE_METRICS and item.threshold != int(item.threshold):
         raise InvalidConfig(
             f"{holder}: {item.metric.value} counts calls or agents; give a whole number"

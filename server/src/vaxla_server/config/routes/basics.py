@@ -1,7 +1,8 @@
 """``/config/...`` for what is not a list of items under a key (those are
 ``kinds.py``): whether a pause reason or classification code is offered, the
-licence (one of it), the mail server alarms go through (one of it), prompts (by name and language, default or custom), the whole
-document and its problems, and the trunks' registrations.
+licence (one of it), the mail server alarms go through (one of it), prompts (by name
+and language, default or custom), the whole document and its problems, and the trunks'
+registrations.
 
 Reads are for administrators and supervisors, writes for administrators.
 """
