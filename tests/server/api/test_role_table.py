@@ -43,6 +43,7 @@ CONFIG_KINDS = (
     "entry-points",
     "alarm-rules",
     "licence",
+    "mail-server",
     "document",
     "problems",
 )
@@ -84,6 +85,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith(("/stats/", "/reports/")) and method == "GET":
         return WATCHERS
+    if route == "/alarms" or route.startswith("/alarms/"):
+        # The raised alarms and their acknowledgement: the supervisor's (R24).
+        return SUPERVISORS
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 
