@@ -107,8 +107,12 @@ def in_words(error: BaseException, server: MailServer) -> str:
                 f"the mail server {where} refused the sender {error.sender}: "
                 f"{error.smtp_code} {_text(error.smtp_error)}"
             )
-        case smtplib.SMTPNotSupportedError():
+        case smtplib.SMTPNotSupportedError() if "STARTTLS" in str(error):
             return f"the mail server {where} does not offer STARTTLS (set tls to off or implicit)"
+        case smtplib.SMTPNotSupportedError() if "AUTH" in str(error):
+            return f"the mail server {where} does not offer a log-in (AUTH): leave the username out"
+        case smtplib.SMTPNotSupportedError():
+            return f"the mail server {where} does not support what was asked: {error}"
         case smtplib.SMTPResponseException():
             return f"the mail server {where} answered {error.smtp_code} {_text(error.smtp_error)}"
         case ssl.SSLError():
