@@ -55,6 +55,7 @@ class RealtimeDesk(QObject):
         view.sig_ready_requested.connect(self._on_ready)
         view.sig_pause_requested.connect(self._on_pause)
         view.sig_log_out_requested.connect(self._on_log_out)
+        view.sig_acknowledge_requested.connect(self._on_acknowledge)
 
     def start(self) -> None:
         self._spawn(self.stream.run())
@@ -101,6 +102,9 @@ class RealtimeDesk(QObject):
 
     def _on_log_out(self, agent_id: int) -> None:
         self._act("logout", self.api.log_out(agent_id))
+
+    def _on_acknowledge(self, rule: str) -> None:
+        self._act("acknowledge", self.api.acknowledge_alarm(rule))
 
     def _act(self, name: str, work: Coroutine[Any, Any, object]) -> None:
         async def run() -> None:

@@ -14,6 +14,7 @@ from enum import Flag, auto
 
 from vaxla_desktop.core.queue_picture import Clock, QueueFigures, QueuePicture, system_clock
 from vaxla_protocol.agent import AgentState
+from vaxla_protocol.alarms import AlarmsChanged, AlarmState
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot, ServerEvent, Welcome
 
 # Offers remembered for their callers' numbers; older ones are of calls long over.
@@ -24,6 +25,7 @@ class RealtimeChanged(Flag):
     NOTHING = 0
     AGENTS = auto()
     QUEUES = auto()
+    ALARMS = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class RealtimeState:
         self.pictured = False
         """Whether the first snapshot came: every agent's state came before it."""
         self._callers: dict[int, str | None] = {}
+        self.alarms: list[AlarmState] = []
+        """The raised alarms, the newest first (supervisors' and administrators' sockets)."""
 
     def apply(self, event: ServerEvent) -> RealtimeChanged:
         match event:
@@ -66,6 +70,9 @@ class RealtimeState:
                 self._picture.take(queues)
                 self.pictured = True
                 return RealtimeChanged.QUEUES
+            case AlarmsChanged(alarms=alarms):
+                self.alarms = list(alarms)
+                return RealtimeChanged.ALARMS
             case OfferMade(contact_id=contact_id, caller=caller):
                 self._callers[contact_id] = caller
                 while len(self._callers) > KEPT_OFFERS:

@@ -1,6 +1,8 @@
 """The real-time view (R32): every queue and every agent, as the event socket tells,
 and the wallboard's tiles (R30) in a tab of their own or full-screen on a TV.
 
+Above them, a supervisor's raised alarms (R24), red until acknowledged.
+
 A supervisor selects an agent and makes it ready, pauses it with a reason or logs it
 out (``sig_*`` requests: the view never talks to the server, and changes nothing on a
 click — the server's event does). Operators and administrators get the same picture
@@ -27,6 +29,7 @@ from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
+from vaxla_desktop.ui.alarms_panel import AlarmsPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
@@ -42,6 +45,7 @@ class RealtimeView(QWidget, Notices):
     sig_ready_requested = Signal(int)  # agent id
     sig_pause_requested = Signal(int, str)  # agent id, pause reason code
     sig_log_out_requested = Signal(int)  # agent id
+    sig_acknowledge_requested = Signal(str)  # an alarm's rule
 
     def __init__(
         self,
@@ -163,6 +167,11 @@ class RealtimeView(QWidget, Notices):
         board_layout.addWidget(self.wallboard, 1)
         board_layout.addWidget(self.tv_button, 0, Qt.AlignmentFlag.AlignRight)
 
+        # The raised alarms (R24): a supervisor's, acknowledged here.
+        self.alarms = AlarmsPanel(may_acknowledge=may_act)
+        self.alarms.setVisible(may_act)
+        self.alarms.sig_acknowledge_requested.connect(self.sig_acknowledge_requested)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(live, self.tr("Agents and queues"))
         self.tabs.addTab(board_page, self.tr("Wallboard"))
@@ -171,6 +180,7 @@ class RealtimeView(QWidget, Notices):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
         layout.addWidget(self.note_label)
+        layout.addWidget(self.alarms)
         layout.addWidget(self.tabs, 1)
 
         QShortcut(QKeySequence(FILTER_KEY), self, self._on_find)
@@ -216,6 +226,8 @@ class RealtimeView(QWidget, Notices):
             self.wallboard.show_queues()
             if self.tv is not None:
                 self.tv.board.show_queues()
+        if RealtimeChanged.ALARMS in changed:
+            self.alarms.show_alarms(self.state.alarms)
         if RealtimeChanged.AGENTS in changed:
             self.agents_model.refresh(self.state)
             self._show_count()
