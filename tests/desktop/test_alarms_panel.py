@@ -133,7 +133,7 @@ def test_every_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplication) ->
         widget = view(qtbot, with_alarms(centre(Clock())))
         widget.show_state(RealtimeChanged.ALARMS)
         model = widget.alarms.model
-        texts = visible_texts(widget.alarms) + [widget.alarms.title()]
+        texts = [*visible_texts(widget.alarms), widget.alarms.title()]
         texts += [
             str(model.headerData(c, Qt.Orientation.Horizontal))
             for c in range(model.columnCount(QModelIndex()))
@@ -145,7 +145,7 @@ def test_every_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplication) ->
         ]
         empty = RealtimeView(RealtimeState(Clock()), Language.ENGLISH, may_act=True)
         qtbot.addWidget(empty)
-        return texts + [empty.alarms.title(), empty.alarms.none_label.text()]
+        return [*texts, empty.alarms.title(), empty.alarms.none_label.text()]
 
     untranslated, _ = untranslated_texts(qapp, shown, {"Support", "support-waiting"})
     assert untranslated == []

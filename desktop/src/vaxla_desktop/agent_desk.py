@@ -24,6 +24,7 @@ from vaxla_desktop.core.agent_panel import Changed
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.messages import describe
+from vaxla_protocol.alarms import StandbyMoved
 from vaxla_protocol.events import QueueSnapshot, ServerEvent, Welcome
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class AgentDesk(QObject):
         panel.sig_pause_requested.connect(self._on_pause)
         panel.sig_queue_login_requested.connect(self._on_queue_login)
         panel.sig_all_queues_requested.connect(self._on_all_queues)
+        panel.sig_standby_requested.connect(self._on_standby)
         panel.sig_classify_requested.connect(self._on_classify)
         panel.sig_take_back_requested.connect(self._on_take_back)
 
@@ -120,6 +122,9 @@ class AgentDesk(QObject):
             self._spawn(self._load_lists())
         if changed is not Changed.NOTHING:
             self.panel.show_state(changed)
+        me = self.state.me
+        if isinstance(event, StandbyMoved) and me is not None and me.agent_id == event.agent_id:
+            self.panel.show_standby_move(event.queue, event.logged_in)
         if isinstance(event, QueueSnapshot):
             self._pictured.set()
         self.sig_event.emit(event)
@@ -166,6 +171,12 @@ class AgentDesk(QObject):
             self._act("login", self.api.log_in(None, self.sip_contact()))
         else:
             self._act("logout", self.api.log_out(None))
+
+    def _on_standby(self, stand_by: bool) -> None:
+        if stand_by:
+            self._act("standby", self.api.stand_by(self.sip_contact()))
+        else:
+            self._act("standby", self.api.stop_standing_by())
 
     def _tell_my_queues(self) -> None:
         me = self.state.me

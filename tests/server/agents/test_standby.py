@@ -118,7 +118,7 @@ def test_stopping_standing_by_logs_out_of_what_the_system_joined(world: World) -
     world.centre.check_standby()
     view = world.centre.stop_standing_by(world.cid)
     assert view.state == "offline" and not view.standing_by
-    assert events_of(world, EventKind.AGENT_LOGGED_OUT)[-1].reason == "it stopped standing by"
+    assert events_of(world, EventKind.AGENT_LOGGED_OUT)[-1].reason is None  # its own doing
     assert events_of(world, EventKind.AGENT_STANDBY)[-1].standing_by is False
     with pytest.raises(InvalidAction, match="'cid' is not standing by"):
         world.centre.stop_standing_by(world.cid)

@@ -268,7 +268,8 @@ class AgentDesk(CentreKernel):
             session = self._sessions.get(agent_id)
             leaving = set(record.auto) & (session.queues if session is not None else set())
             if session is not None and leaving:
-                out.extend(self._leave(session, leaving, t, reason="it stopped standing by"))
+                # The agent's own doing (logged just before), not the system's: no reason.
+                out.extend(self._leave(session, leaving, t))
             self._finish(out, t)
             return self._agent_view(agent_id)
 

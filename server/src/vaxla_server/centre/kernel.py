@@ -873,6 +873,7 @@ class CentreKernel(Journaled):
                 member_of,
                 since,
                 call,
+                profile.settings.standby,
                 standing_by,
             )
         wrap_at = self._timers.pending(("wrap", agent_id))
@@ -888,6 +889,7 @@ class CentreKernel(Journaled):
             member_of=member_of,
             state_since=since,
             call=call,
+            standby=profile.settings.standby,
             standing_by=standing_by,
         )
 

@@ -135,6 +135,8 @@ class AgentView:
     """When the agent entered ``state``, if the centre saw it happen (not before a restart)."""
     call: CallView | None = None
     """The contact it talks with (busy) or is offered."""
+    standby: bool = False
+    """Its profile marks it a stand-by agent (R23)."""
     standing_by: bool = False
     """A stand-by agent standing by: the system logs it in when traffic calls for it."""
 
