@@ -92,6 +92,9 @@ def test_a_bad_alarm_rule_is_refused_with_why(running: Centre) -> None:
 def test_raised_alarms_are_listed_and_acknowledged_with_who(running: Centre) -> None:
     assert call(running, "ada", "POST", "/config/alarm-rules", RULE).status_code == 201
     client = TestClient(running.api.app)
+    with connect(client, running.token("olle")) as operator:
+        start = until(operator, lambda m: isinstance(m, QueueSnapshot))
+        assert not any(isinstance(m, AlarmsChanged) for m in start)  # not an operator's
     with connect(client, running.token("sofia")) as supervisor:
         start = until(supervisor, lambda m: isinstance(m, QueueSnapshot))
         assert [m.alarms for m in start if isinstance(m, AlarmsChanged)] == [[]]
