@@ -13,7 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.test_agent_panel_state import START, SUPPORT, Clock
-from tests.desktop.test_realtime_view import centre, view
+from tests.desktop.test_realtime_view import centre, model_texts, view
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language, install_translation
@@ -134,15 +134,7 @@ def test_every_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplication) ->
         widget.show_state(RealtimeChanged.ALARMS)
         model = widget.alarms.model
         texts = [*visible_texts(widget.alarms), widget.alarms.title()]
-        texts += [
-            str(model.headerData(c, Qt.Orientation.Horizontal))
-            for c in range(model.columnCount(QModelIndex()))
-        ]
-        texts += [
-            str(model.index(r, c).data())
-            for r in range(model.rowCount())
-            for c in (AlarmTableModel.FIGURE, AlarmTableModel.SEEN)
-        ]
+        texts += model_texts(model, (AlarmTableModel.FIGURE, AlarmTableModel.SEEN))
         empty = RealtimeView(RealtimeState(Clock()), Language.ENGLISH, may_act=True)
         qtbot.addWidget(empty)
         return [*texts, empty.alarms.title(), empty.alarms.none_label.text()]
