@@ -97,7 +97,7 @@ def test_a_waiting_caller_calls_the_stand_by_agent_in_and_calm_lets_it_go(
 
 def support_id(demo: Demo, token: str) -> int:
     me: dict[str, Any] = demo.get("/agent", token)
-    return next(q["id"] for q in me["member_of"] if q["name"] == "Support")
+    return next(int(q["id"]) for q in me["member_of"] if q["name"] == "Support")
 
 
 async def standby_move(socket: Any) -> StandbyMoved:

@@ -154,3 +154,22 @@ def test_a_rule_removed_or_changed_while_raised_clears_its_alarm(world: World) -
     assert raised(world) == ["many-waiting"]
     world.centre.check_alarms([], {})
     assert raised(world) == []
+
+
+def test_a_raised_alarm_and_its_acknowledgement_outlive_a_restart(world: World) -> None:
+    rules = [rule()]
+    callers(world, 3)
+    world.centre.check_alarms(rules, {})
+    world.centre.acknowledge_alarm("many-waiting", by_user=SOFIA, by_name="sofia")
+    raised_at = world.centre.alarms()[0].raised_at
+    world.clock.advance(seconds=30)
+    centre = world.restart()  # the callers' calls are closed: nobody waits now
+    [alarm] = centre.alarms()
+    assert (alarm.rule, alarm.raised_at, alarm.acknowledged_name) == (
+        "many-waiting",
+        raised_at,
+        "sofia",
+    )
+    before = last_id(world)
+    centre.check_alarms(rules, {})
+    assert kinds(world, before) == ["alarm_cleared"]  # cleared, never raised a second time

@@ -85,7 +85,7 @@ class AlarmDesk(CentreKernel):
             alarm.acknowledged_by, alarm.acknowledged_at = by_user, t
             alarm.acknowledged_name = by_name
             event = AlarmAcknowledged(
-                at=self._at(t), rule=rule, queue_id=alarm.queue_id, by_user=by_user
+                at=self._at(t), rule=rule, queue_id=alarm.queue_id, by_user=by_user, by_name=by_name
             )
             self._finish([event], t)
             return self._alarm_view(alarm)

@@ -183,6 +183,24 @@ class CentreKernel(Journaled):
             self._remember(snapshot)
             found = left_open(self._log)
             self._next_contact = found.last_contact_id + 1
+            for raised, seen in found.alarms.values():
+                # Still raised: kept as it was (no second raise, no second mail); the
+                # watch clears it if its figure is back, or its rule changed meanwhile.
+                alarm = _Alarm(
+                    raised.rule,
+                    raised.queue_id,
+                    self._seconds_at(raised.at),
+                    raised.value,
+                    raised.metric,
+                    raised.comparison,
+                    raised.threshold,
+                    raised.severity,
+                )
+                if seen is not None:
+                    alarm.acknowledged_by = seen.by_user
+                    alarm.acknowledged_at = self._seconds_at(seen.at)
+                    alarm.acknowledged_name = seen.by_name
+                self._alarms[raised.rule] = alarm
             at = self._last_alive(found.last_at)
             closing: list[Event] = []
             for contact in found.contacts.values():
@@ -435,6 +453,10 @@ class CentreKernel(Journaled):
 
     def _at(self, t: float) -> datetime:
         return self._epoch + timedelta(seconds=t)
+
+    def _seconds_at(self, at: datetime) -> float:
+        """``at`` on the centre's seconds line (before its start: negative)."""
+        return (at - self._epoch).total_seconds()
 
     def _tick(self) -> float:
         """Fire due timers in order, each at its own moment; the time now."""

@@ -409,6 +409,8 @@ class AlarmAcknowledged(BaseEvent):
     rule: str
     queue_id: QueueId
     by_user: Annotated[int, Field(ge=0)]
+    by_name: str | None = None
+    """The user's name then, to show after a restart without asking auth."""
 
 
 Event = Annotated[
