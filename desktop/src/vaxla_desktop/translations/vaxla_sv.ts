@@ -4,6 +4,10 @@
 <context>
     <name>AgentDesk</name>
     <message>
+        <source>The server came back; you stand by again.</source>
+        <translation>Servern är tillbaka; du har beredskap igen.</translation>
+    </message>
+    <message>
         <source>The server came back; logged in to your queues again: {0}.</source>
         <translation>Servern är tillbaka; inloggad i dina köer igen: {0}.</translation>
     </message>

@@ -100,6 +100,8 @@ class AlarmDesk(CentreKernel):
         self, rules: Sequence[AlarmRuleItem], levels: Mapping[int, float | None], t: float
     ) -> list[Event]:
         out: list[Event] = []
+        if not rules and not self._alarms:
+            return out  # nothing to evaluate: no snapshot of the dispatcher
         ids = {settings.name: queue_id for queue_id, settings in self._queues.items()}
         rows = {row.queue: row for row in self._dispatcher.snapshot(t).queues}
         wanted = {rule.name: rule for rule in rules if rule.queue in ids}
