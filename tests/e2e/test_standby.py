@@ -75,7 +75,7 @@ def test_a_waiting_caller_calls_the_stand_by_agent_in_and_calm_lets_it_go(
 
     moves = asyncio.run(scenario())
     assert [(m.queue, m.logged_in) for m in moves] == [("Support", True), ("Support", False)]
-    assert moves[0].reason == "1 callers waiting in 'Support' (stand-by at 1)"
+    assert moves[0].reason == "1 caller waiting in 'Support' (stand-by at 1)"
     assert moves[1].reason == "'Support' calm for 2 s"
     agent_id = moves[0].agent_id
     with open_store(data_dir=demo.tmp / "data") as store:

@@ -291,7 +291,8 @@ class AgentDesk(CentreKernel):
                 continue
             waiting = row.waiting + row.offered
             if rule.waiting is not None and waiting >= rule.waiting:
-                why = f"{waiting} callers waiting in {settings.name!r} (stand-by at {rule.waiting})"
+                callers = "1 caller" if waiting == 1 else f"{waiting} callers"
+                why = f"{callers} waiting in {settings.name!r} (stand-by at {rule.waiting})"
             elif rule.longest_wait_s is not None and row.longest_wait >= rule.longest_wait_s:
                 why = (
                     f"a caller waiting {row.longest_wait:.0f} s in {settings.name!r} "
