@@ -5,6 +5,7 @@ implicit TLS on a self-signed certificate for 127.0.0.1."""
 import email
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,12 +35,22 @@ class Inbox:
     """What the SMTP server took: (envelope sender, envelope recipients, message)."""
 
     received: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default)
         assert isinstance(message, EmailMessage)
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        with self._arrived:
+            self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+            self._arrived.notify_all()
         return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        """The messages once ``count`` have come (woken by each arrival)."""
+        with self._arrived:
+            arrived = self._arrived.wait_for(lambda: len(self.received) >= count, timeout)
+            assert arrived, f"{len(self.received)} of {count} mails within {timeout:g} s"
+            return [message for _, _, message in self.received]
 
 
 def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
