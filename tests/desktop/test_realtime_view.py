@@ -1,6 +1,7 @@
 """The real-time view offscreen: its models under the model tester, sorting and the
 filters, a supervisor's actions by click and by keyboard, and the read-only view."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
@@ -47,6 +48,18 @@ def view(qtbot: QtBot, state: RealtimeState, *, may_act: bool = True) -> Realtim
     widget.resize(1200, 700)
     widget.show()
     return widget
+
+
+def model_texts(model: QAbstractItemModel, columns: Sequence[int] | None = None) -> list[str]:
+    """A table's column titles and the texts of its cells (of ``columns``, or all)."""
+    every = range(model.columnCount(QModelIndex()))
+    titles = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in every]
+    cells = [
+        str(model.index(r, c).data())
+        for r in range(model.rowCount())
+        for c in (every if columns is None else columns)
+    ]
+    return titles + cells
 
 
 def column(model: QAbstractItemModel, col: int) -> list[str]:
@@ -183,15 +196,7 @@ def test_every_visible_text_of_the_view_is_swedish(qtbot: QtBot, qapp: QApplicat
         widget.show_error("x")
         texts = visible_texts(widget)
         for model in (widget.agents_model, widget.queues_model):
-            texts += [
-                str(model.headerData(c, Qt.Orientation.Horizontal))
-                for c in range(model.columnCount(QModelIndex()))
-            ]
-            texts += [
-                str(model.index(r, c).data())
-                for r in range(model.rowCount())
-                for c in range(model.columnCount(QModelIndex()))
-            ]
+            texts += model_texts(model)
         texts += [widget.state_filter.itemText(i) for i in range(widget.state_filter.count())]
         texts.append(widget.queue_filter.itemText(0))
         return texts

@@ -24,6 +24,7 @@ from vaxla_desktop.core.agent_panel import Changed
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.messages import describe
+from vaxla_protocol.alarms import StandbyMoved
 from vaxla_protocol.events import QueueSnapshot, ServerEvent, Welcome
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,14 @@ class AgentDesk(QObject):
         self._my_queues: list[str] | None = None
         """The queue logins last told through ``sig_my_queues``; None until the logins
         asked for at start are done, so the state before them is not remembered."""
+        self._standing_by = False
+        """Whether the server last said this stand-by agent stands by (R23)."""
 
         panel.sig_ready_requested.connect(self._on_ready)
         panel.sig_pause_requested.connect(self._on_pause)
         panel.sig_queue_login_requested.connect(self._on_queue_login)
         panel.sig_all_queues_requested.connect(self._on_all_queues)
+        panel.sig_standby_requested.connect(self._on_standby)
         panel.sig_classify_requested.connect(self._on_classify)
         panel.sig_take_back_requested.connect(self._on_take_back)
 
@@ -78,9 +82,25 @@ class AgentDesk(QObject):
         rejoin the queues this desk was logged in to if the server no longer has the
         agent in them (a server restart logs every agent out)."""
         wanted = list(self._my_queues or [])
+        standing_by = self._standing_by
         self.stream.resume()
-        if wanted:
+        if standing_by:
+            self._spawn(self._stand_by_again())
+        elif wanted:
             self._spawn(self._rejoin(wanted))
+
+    async def _stand_by_again(self) -> None:
+        """A restart forgets who stands by: this stand-by agent stands by again."""
+        try:
+            me = await self.api.state()
+        except ServerError as error:
+            log.info("after the reconnect the agent's state could not be read: %s", error)
+            return
+        if me.standing_by:
+            return
+        if await self._run("standby", self.api.stand_by(self.sip_contact())):
+            log.info("standing by again after the server came back")
+            self.panel.show_note(self.tr("The server came back; you stand by again."))
 
     async def _rejoin(self, names: list[str]) -> None:
         try:
@@ -115,11 +135,16 @@ class AgentDesk(QObject):
         changed = self.state.apply(event)
         if Changed.ME in changed:
             self._tell_my_queues()
+            if self.state.me is not None:
+                self._standing_by = self.state.me.standing_by
         if isinstance(event, Welcome):
             # Each (re)connect: the lists may have changed while we were away.
             self._spawn(self._load_lists())
         if changed is not Changed.NOTHING:
             self.panel.show_state(changed)
+        me = self.state.me
+        if isinstance(event, StandbyMoved) and me is not None and me.agent_id == event.agent_id:
+            self.panel.show_standby_move(event.queue, event.logged_in)
         if isinstance(event, QueueSnapshot):
             self._pictured.set()
         self.sig_event.emit(event)
@@ -166,6 +191,12 @@ class AgentDesk(QObject):
             self._act("login", self.api.log_in(None, self.sip_contact()))
         else:
             self._act("logout", self.api.log_out(None))
+
+    def _on_standby(self, stand_by: bool) -> None:
+        if stand_by:
+            self._act("standby", self.api.stand_by(self.sip_contact()))
+        else:
+            self._act("standby", self.api.stop_standing_by())
 
     def _tell_my_queues(self) -> None:
         me = self.state.me

@@ -80,6 +80,7 @@ class RealtimeDesk(QObject):
         view.sig_board_chosen.connect(self._on_board_chosen)
         view.sig_board_save_requested.connect(self._on_board_save)
         view.sig_board_delete_requested.connect(self._on_board_delete)
+        view.sig_acknowledge_requested.connect(self._on_acknowledge)
 
     def start(self) -> None:
         self._spawn(self.stream.run())
@@ -189,6 +190,9 @@ class RealtimeDesk(QObject):
 
     def _on_log_out(self, agent_id: int) -> None:
         self._act("logout", self.api.log_out(agent_id))
+
+    def _on_acknowledge(self, rule: str) -> None:
+        self._act("acknowledge", self.api.acknowledge_alarm(rule))
 
     # A supervisor's control of the waiting calls
 

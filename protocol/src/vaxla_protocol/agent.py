@@ -82,6 +82,10 @@ class AgentState(WireModel):
     """When it entered ``state``; None when the server did not see that happen (the
     state it had at the server's start)."""
     call: AgentCall | None = None
+    standby: bool = False
+    """Its profile marks it a stand-by agent: it may stand by (``POST /agent/standby``)."""
+    standing_by: bool = False
+    """A stand-by agent standing by: the server logs it in when its queues need it (R23)."""
 
 
 class QueueState(WireModel):

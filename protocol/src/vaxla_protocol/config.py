@@ -235,6 +235,17 @@ class QueueFlowItem(WireModel):
     callback_offer: bool = False
 
 
+class StandbyItem(WireModel):
+    """When the queue's stand-by agents (agent profiles with ``standby``) are logged in
+    to it by the server (R23): as soon as ``waiting`` callers wait, or the longest wait
+    reaches ``longest_wait_s`` (either; ``None`` is off, both off means never), and
+    logged out again once neither has held for ``calm_s`` seconds."""
+
+    waiting: Annotated[int, Field(ge=1, le=100000)] | None = None
+    longest_wait_s: PositiveSeconds | None = None
+    calm_s: Seconds = 120.0
+
+
 class QueueItem(WireModel):
     name: Name
     strategy: Strategy = Strategy.LONGEST_IDLE
@@ -250,6 +261,7 @@ class QueueItem(WireModel):
     sticky_agent_s: Seconds = 0.0
     escalation: EscalationItem | None = None
     flow: QueueFlowItem = QueueFlowItem()
+    standby: StandbyItem = StandbyItem()
 
 
 # Agents
@@ -458,8 +470,29 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.fullmatch(value) or ".." in value:
+        raise ValueError(f"{value!r} is not an e-mail address (like larm@example.se)")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_email)]
+"""An e-mail address: ``local@domain.tld``, ASCII, at most 254 characters."""
+
+
 class AlarmRuleItem(WireModel):
-    """Raise an alarm of ``severity`` while ``metric`` of ``queue`` compares true."""
+    """Raise an alarm of ``severity`` while ``metric`` of ``queue`` compares true (R24).
+
+    Hysteresis: a raised alarm clears only once the figure is back past ``clear_at``
+    (on the normal side of ``threshold``; ``None``: as soon as the rule no longer holds).
+    Quiet period: after an alarm clears, the rule raises no new one for ``quiet_s``
+    seconds. ``recipients`` are mailed when it is raised and when it clears."""
 
     name: Name
     queue: Name
@@ -467,6 +500,33 @@ class AlarmRuleItem(WireModel):
     comparison: Comparison
     threshold: Annotated[float, Field(ge=0, le=1e9)]
     severity: Severity = Severity.WARNING
+    clear_at: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    quiet_s: Seconds = 300.0
+    recipients: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
+
+    @field_validator("clear_at")
+    @classmethod
+    def _clear_on_the_normal_side(cls, value: float | None, info: ValidationInfo) -> float | None:
+        comparison, threshold = info.data.get("comparison"), info.data.get("threshold")
+        if value is None or comparison is None or threshold is None:
+            return value
+        above = comparison in (Comparison.ABOVE, Comparison.AT_LEAST)
+        if (above and value > threshold) or (not above and value < threshold):
+            side = "at or below" if above else "at or above"
+            raise ValueError(
+                f"clear_at {value:g} must be {side} the threshold {threshold:g}: the alarm "
+                f"is raised when the figure is {comparison.value} {threshold:g} and clears "
+                "when it is back on the other side"
+            )
+        return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _each_once(cls, value: list[str]) -> list[str]:
+        seen = {address.lower() for address in value}
+        if len(seen) != len(value):
+            raise ValueError("an address is listed twice among the recipients")
+        return value
 
 
 # Trunks
@@ -607,6 +667,62 @@ class TrunkRegistration(WireModel):
     reason: str | None = None
     retry_at: datetime | None = None
     since: datetime
+
+
+# The mail server alarms are mailed through
+
+
+class MailTls(StrEnum):
+    """How the connection to the SMTP server is protected: ``starttls`` on a plain
+    connection (port 587), ``implicit`` TLS from the start (port 465), or ``off``."""
+
+    STARTTLS = "starttls"
+    IMPLICIT = "implicit"
+    OFF = "off"
+
+
+_MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
+
+
+def _mail_host(value: str) -> str:
+    if not _MAIL_HOST.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a host name or address (like smtp.example.se or 192.0.2.25)"
+        )
+    return value
+
+
+class MailServerFields(WireModel):
+    """The SMTP server alarm mails go through, as both sides of the API see it."""
+
+    host: Annotated[str, Field(max_length=255), AfterValidator(_mail_host)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    tls: MailTls = MailTls.STARTTLS
+    username: (
+        Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")] | None
+    ) = None
+    sender: EmailAddress
+    """The From address of the mails."""
+
+
+class MailServerItem(MailServerFields):
+    """The mail server as an administrator writes it. ``password`` is write-only: no
+    answer ever carries it; leaving it out keeps the one stored."""
+
+    password: Secret | None = Field(default=None, repr=False, validate_default=True)
+
+    @field_validator("password")
+    @classmethod
+    def _password_needs_username(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("username") is None:
+            raise ValueError("a password needs a username: give the mail server's username too")
+        return value
+
+
+class MailServerView(MailServerFields):
+    """The mail server as the API answers it: whether a password is stored, never it."""
+
+    password_set: bool
 
 
 # The whole configuration

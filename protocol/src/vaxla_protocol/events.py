@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter
 
 from vaxla_protocol._base import WireModel
 from vaxla_protocol.agent import AgentState, QueueState, WaitingContact
+from vaxla_protocol.alarms import AlarmsChanged, StandbyMoved
 from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
@@ -98,7 +99,9 @@ ServerEvent = Annotated[
     | CallProgress
     | TrunkRegistrationChanged
     | StormChanged
-    | WaitingContacts,
+    | WaitingContacts
+    | AlarmsChanged
+    | StandbyMoved,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -46,6 +46,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
+        watch = asyncio.create_task(services.watch.run(asyncio.sleep))
+        mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         try:
             if voice is not None:
                 await voice.start()
@@ -53,9 +55,10 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            timers.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await timers
+            for task in (timers, watch, mailer):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             close_feed(app)
 
     app = FastAPI(

@@ -10,6 +10,8 @@ one ``Notifier``. Tests build the same graph with their own clock and settings.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vaxla_server.alarms.mail import Mailer
+from vaxla_server.alarms.watch import Watch
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
@@ -50,6 +52,10 @@ class Services:
     """The wallboards saved on the server and their links."""
     telephony: Telephony | None
     """The SIP front, media workers and call flow; ``None`` on a server without SIP."""
+    watch: Watch
+    """Stand-by agents and alarm rules, checked every second (R23, R24)."""
+    mailer: Mailer
+    """The alarm mails' outbox and sender (R24)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -88,6 +94,7 @@ def compose(
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
         )
     )
+    board = QueueBoard(centre)
     return Services(
         clock=clock,
         store=store,
@@ -95,8 +102,10 @@ def compose(
         configuration=configuration,
         centre=centre,
         auth=auth,
-        board=QueueBoard(centre),
+        board=board,
         boards=Boards(store.engine, configuration, notifier),
         telephony=voice,
         data_dir=data_dir,
+        watch=Watch(centre, board, configuration),
+        mailer=Mailer(store.engine, centre, configuration, clock),
     )

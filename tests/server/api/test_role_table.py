@@ -43,6 +43,7 @@ CONFIG_KINDS = (
     "entry-points",
     "alarm-rules",
     "licence",
+    "mail-server",
     "document",
     "problems",
 )
@@ -98,6 +99,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route == "/board-links" or route.startswith("/board-links/"):
         # A link opens a board without a login: a credential only administrators hand out.
         return ADMIN
+    if route == "/alarms" or route.startswith("/alarms/"):
+        # The raised alarms and their acknowledgement: the supervisor's (R24).
+        return SUPERVISORS
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -9,6 +9,10 @@ from vaxla_server.store.events import (
     AgentLoggedOut,
     AgentPaused,
     AgentReady,
+    AgentStandby,
+    AlarmAcknowledged,
+    AlarmCleared,
+    AlarmRaised,
     AnnouncementPlayed,
     Answered,
     BoardDeleted,
@@ -106,6 +110,19 @@ _EVENTS: list[Event] = [
     BoardLinkCreated(at=at(601), link_id=1, board_id=1, by_user=3),
     BoardLinkRevoked(at=at(602), link_id=1, board_id=1, by_user=3),
     BoardDeleted(at=at(603), board_id=1, name="Floor 1", by_user=3),
+    AgentStandby(at=at(600), agent_id=9, standing_by=True),
+    AlarmRaised(
+        at=at(610),
+        rule="support-waiting",
+        queue_id=1,
+        metric="waiting_count",
+        comparison=">",
+        threshold=5,
+        value=6,
+        severity="critical",
+    ),
+    AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
+    AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -96,6 +96,9 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             # Revision 0008: wallboards and their links.
             "boards",
             "board_links",
+            # Revision 0009: the alarms' mail server and outbox.
+            "mail_server",
+            "alarm_mails",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

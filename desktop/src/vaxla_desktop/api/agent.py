@@ -15,6 +15,7 @@ from vaxla_protocol.agent import (
     ClassifyRequest,
     PauseRequest,
 )
+from vaxla_protocol.alarms import StandbyRequest
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 from vaxla_protocol.control import ParkedContact
 
@@ -47,6 +48,14 @@ class AgentApi:
 
     async def log_out(self, queues: list[int] | None) -> AgentState:
         return await self._act("/agent/logout", AgentLogoutRequest(queues=queues))
+
+    async def stand_by(self, sip_contact: str | None) -> AgentState:
+        """Stand by (R23): the server logs the agent in when its queues need it."""
+        return await self._act("/agent/standby", StandbyRequest(sip_contact=sip_contact))
+
+    async def stop_standing_by(self) -> AgentState:
+        data = await self._client.call("DELETE", "/agent/standby")
+        return self._client.parse(_AGENT_STATE, data, "agent")
 
     async def ready(self) -> AgentState:
         return await self._act("/agent/ready", None)

@@ -4,12 +4,16 @@ Each answers with what the server says the agent is now; the real-time view draw
 the events that follow, not this answer.
 """
 
+from urllib.parse import quote
+
 from pydantic import BaseModel, TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
 from vaxla_protocol.agent import AgentState, PauseRequest
+from vaxla_protocol.alarms import AlarmState
 
 _AGENT_STATE = TypeAdapter(AgentState)
+_ALARM_STATE = TypeAdapter(AlarmState)
 
 
 class SupervisorApi:
@@ -26,6 +30,11 @@ class SupervisorApi:
 
     async def log_out(self, agent_id: int) -> AgentState:
         return await self._act(agent_id, "logout", None)
+
+    async def acknowledge_alarm(self, rule: str) -> AlarmState:
+        """``/alarms/{rule}/acknowledge``: the supervisor has seen the raised alarm."""
+        data = await self._client.call("POST", f"/alarms/{quote(rule, safe='')}/acknowledge")
+        return self._client.parse(_ALARM_STATE, data, "alarm")
 
     async def _act(self, agent_id: int, action: str, request: BaseModel | None) -> AgentState:
         body = request.model_dump() if request is not None else None

@@ -20,6 +20,7 @@ from enum import Flag, auto
 from vaxla_desktop.core.call_state import entry_label, mask_entry
 from vaxla_desktop.core.queue_picture import Clock, QueueFigures, QueuePicture, system_clock
 from vaxla_protocol.agent import AgentState, WaitingContact
+from vaxla_protocol.alarms import AlarmsChanged, AlarmState
 from vaxla_protocol.events import (
     AgentStateChanged,
     OfferMade,
@@ -38,6 +39,7 @@ class RealtimeChanged(Flag):
     AGENTS = auto()
     QUEUES = auto()
     WAITING = auto()
+    ALARMS = auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,8 @@ class RealtimeState:
         self._callers: dict[int, str | None] = {}
         self._waiting: list[WaitingContact] = []
         self._waiting_at: datetime | None = None
+        self.alarms: list[AlarmState] = []
+        """The raised alarms, the newest first (supervisors' and administrators' sockets)."""
 
     def apply(self, event: ServerEvent) -> RealtimeChanged:
         match event:
@@ -96,6 +100,9 @@ class RealtimeState:
             case WaitingContacts(contacts=contacts):
                 self._waiting, self._waiting_at = list(contacts), self._clock()
                 return RealtimeChanged.WAITING
+            case AlarmsChanged(alarms=alarms):
+                self.alarms = list(alarms)
+                return RealtimeChanged.ALARMS
             case OfferMade(contact_id=contact_id, caller=caller):
                 self._callers[contact_id] = caller
                 while len(self._callers) > KEPT_OFFERS:

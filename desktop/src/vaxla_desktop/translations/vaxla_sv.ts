@@ -4,6 +4,10 @@
 <context>
     <name>AgentDesk</name>
     <message>
+        <source>The server came back; you stand by again.</source>
+        <translation>Servern är tillbaka; du har beredskap igen.</translation>
+    </message>
+    <message>
         <source>The server came back; logged in to your queues again: {0}.</source>
         <translation>Servern är tillbaka; inloggad i dina köer igen: {0}.</translation>
     </message>
@@ -69,6 +73,14 @@
     <message>
         <source>Logged in to</source>
         <translation>Inloggad i</translation>
+    </message>
+    <message>
+        <source>Stand &amp;by</source>
+        <translation>&amp;Beredskap</translation>
+    </message>
+    <message>
+        <source>Stand by: the server logs you in to your queues when callers wait too long, and out again when it is calm</source>
+        <translation>Beredskap: servern loggar in dig i dina köer när uppringare väntar för länge, och ut igen när det är lugnt</translation>
     </message>
     <message>
         <source>Classify the call</source>
@@ -145,6 +157,14 @@
     <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
+    </message>
+    <message>
+        <source>Stand-by: the server logged you in to {0}, where callers need you.</source>
+        <translation>Beredskap: servern loggade in dig i {0}, där uppringare behöver dig.</translation>
+    </message>
+    <message>
+        <source>Stand-by: the server logged you out of {0}; it is calm again.</source>
+        <translation>Beredskap: servern loggade ut dig ur {0}; det är lugnt igen.</translation>
     </message>
     <message>
         <source>This user has no agent profile on the server</source>
@@ -267,6 +287,84 @@
     <message>
         <source>Inbound call</source>
         <translation>Inkommande samtal</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmTableModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Alarm</source>
+        <translation>Larm</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Värde</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Utlöst</translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation>Kvitterat av</translation>
+    </message>
+    <message>
+        <source>{0}: {1} ({2} {3})</source>
+        <translation>{0}: {1} ({2} {3})</translation>
+    </message>
+    <message>
+        <source>Not yet</source>
+        <translation>Inte än</translation>
+    </message>
+    <message>
+        <source>{0} at {1}</source>
+        <translation>{0} kl. {1}</translation>
+    </message>
+    <message>
+        <source>calls waiting</source>
+        <translation>väntande samtal</translation>
+    </message>
+    <message>
+        <source>longest wait (s)</source>
+        <translation>längsta väntetid (s)</translation>
+    </message>
+    <message>
+        <source>service level today (%)</source>
+        <translation>servicegrad i dag (%)</translation>
+    </message>
+    <message>
+        <source>agents logged in, not paused</source>
+        <translation>inloggade agenter utan paus</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmsPanel</name>
+    <message>
+        <source>Raised alarms</source>
+        <translation>Utlösta larm</translation>
+    </message>
+    <message>
+        <source>No alarm is raised.</source>
+        <translation>Inget larm är utlöst.</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Kvittera</translation>
+    </message>
+    <message>
+        <source>Acknowledge the selected alarm, or the newest not acknowledged ({0})</source>
+        <translation>Kvittera det valda larmet, eller det senaste okvitterade ({0})</translation>
+    </message>
+    <message>
+        <source>Alarms: {0} raised, {1} not acknowledged</source>
+        <translation>Larm: {0} utlösta, {1} okvitterade</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Larm</translation>
     </message>
 </context>
 <context>

@@ -75,6 +75,7 @@ class AgentPanel(QWidget, Notices):
     sig_pause_requested = Signal(str)  # pause reason code
     sig_queue_login_requested = Signal(int, bool)  # queue id, log in (True) or out
     sig_all_queues_requested = Signal(bool)  # log in to all (True) or out of all
+    sig_standby_requested = Signal(bool)  # stand by (True) or no longer
     sig_classify_requested = Signal(int, str)  # contact id, classification code
     sig_take_back_requested = Signal(int)  # parked contact id
 
@@ -127,8 +128,19 @@ class AgentPanel(QWidget, Notices):
         self.queue_boxes_layout = QHBoxLayout()
         self.all_queues_button = QPushButton()
         self.all_queues_button.clicked.connect(self._on_all_queues_clicked)
+        # A stand-by agent (R23): the server logs it in when its queues need it.
+        self.standby_button = QPushButton(self.tr("Stand &by"))
+        self.standby_button.setCheckable(True)
+        self.standby_button.setToolTip(
+            self.tr(
+                "Stand by: the server logs you in to your queues when callers wait too "
+                "long, and out again when it is calm"
+            )
+        )
+        self.standby_button.clicked.connect(self._on_standby_clicked)
         queue_row = QHBoxLayout(self.queue_group)
         queue_row.addLayout(self.queue_boxes_layout, 1)
+        queue_row.addWidget(self.standby_button)
         queue_row.addWidget(self.all_queues_button)
 
         # Classification at wrap-up (R21).
@@ -262,8 +274,28 @@ class AgentPanel(QWidget, Notices):
                 else self.tr("Personal queue"),
             )
 
+    def show_standby_move(self, queue: str, logged_in: bool) -> None:
+        """The server logged this stand-by agent in to ``queue`` or out of it."""
+        self.show_note(
+            self.tr("Stand-by: the server logged you in to {0}, where callers need you.").format(
+                queue
+            )
+            if logged_in
+            else self.tr("Stand-by: the server logged you out of {0}; it is calm again.").format(
+                queue
+            )
+        )
+
+    def _on_standby_clicked(self, checked: bool) -> None:
+        # The server's event sets the button: until then it shows what it was.
+        me = self.state.me
+        self.standby_button.setChecked(me is not None and me.standing_by)
+        self.sig_standby_requested.emit(checked)
+
     def _show_me(self) -> None:
         me = self.state.me
+        self.standby_button.setVisible(me is not None and me.standby)
+        self.standby_button.setChecked(me is not None and me.standing_by)
         state = me.state if me is not None else "offline"
         text = state_name(state)
         detail = ""

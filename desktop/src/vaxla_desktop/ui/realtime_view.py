@@ -1,6 +1,8 @@
 """The real-time view (R32): every queue and every agent, as the event socket tells,
 and the wallboard's tiles (R30) in a tab of their own or full-screen on a TV.
 
+Above them, a supervisor's raised alarms (R24), red until acknowledged.
+
 A supervisor selects an agent and makes it ready, pauses it with a reason or logs it
 out (``sig_*`` requests: the view never talks to the server, and changes nothing on a
 click — the server's event does), and controls the calls waiting in the queues in a tab
@@ -29,6 +31,7 @@ from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
+from vaxla_desktop.ui.alarms_panel import AlarmsPanel
 from vaxla_desktop.ui.board_editor import BoardEditor
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
@@ -52,6 +55,7 @@ class RealtimeView(QWidget, Notices):
     sig_board_chosen = Signal(object)  # BoardView, or None for every queue's own tile
     sig_board_save_requested = Signal(object, object)  # name before (None: new), BoardItem
     sig_board_delete_requested = Signal(str)  # board name
+    sig_acknowledge_requested = Signal(str)  # an alarm's rule
 
     def __init__(
         self,
@@ -207,6 +211,11 @@ class RealtimeView(QWidget, Notices):
         board_layout.addWidget(self.board_message)
         board_layout.addWidget(self.wallboard, 1)
 
+        # The raised alarms (R24): a supervisor's, acknowledged here.
+        self.alarms = AlarmsPanel(may_acknowledge=may_act)
+        self.alarms.setVisible(may_act)
+        self.alarms.sig_acknowledge_requested.connect(self.sig_acknowledge_requested)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(live, self.tr("Agents and queues"))
         # The calls waiting, for a supervisor only: the others' sockets carry none.
@@ -224,6 +233,7 @@ class RealtimeView(QWidget, Notices):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
         layout.addWidget(self.note_label)
+        layout.addWidget(self.alarms)
         layout.addWidget(self.tabs, 1)
 
         QShortcut(QKeySequence(FILTER_KEY), self, self._on_find)
@@ -368,6 +378,8 @@ class RealtimeView(QWidget, Notices):
         if RealtimeChanged.WAITING in changed:
             self.waiting.show_calls()
             self._show_waiting_count()
+        if RealtimeChanged.ALARMS in changed:
+            self.alarms.show_alarms(self.state.alarms)
         if RealtimeChanged.AGENTS in changed:
             self.agents_model.refresh(self.state)
             self._show_count()

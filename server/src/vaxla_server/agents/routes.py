@@ -14,6 +14,7 @@ from vaxla_protocol.agent import (
     ClassifyRequest,
     PauseRequest,
 )
+from vaxla_protocol.alarms import StandbyRequest
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone
 from vaxla_server.agents.wire import agent_state
@@ -76,6 +77,37 @@ def log_in(
                 queues=request.queues,
                 sip_contact=request.sip_contact,
             )
+        except UnknownSubject:
+            raise _no_profile(user) from None
+    return agent_state(centre, view)
+
+
+@router.post("/standby", responses=AGENT_ROUTE)
+def stand_by(
+    request: StandbyRequest, user: AgentUser, centre: Centre, credentials: BearerCredentials
+) -> AgentState:
+    """Stand by (R23): the server logs the agent in to a queue of its own whose stand-by
+    threshold is reached, and out again once it is calm. Refused (409) unless the agent's
+    profile is marked stand-by."""
+    assert credentials is not None
+    with centre_errors():
+        try:
+            view = centre.stand_by(
+                _own(user),
+                session_key=session_key(credentials.credentials),
+                sip_contact=request.sip_contact,
+            )
+        except UnknownSubject:
+            raise _no_profile(user) from None
+    return agent_state(centre, view)
+
+
+@router.delete("/standby", responses=AGENT_ROUTE)
+def stop_standing_by(user: AgentUser, centre: Centre) -> AgentState:
+    """Stand by no longer: logged out of the queues the server logged the agent in to."""
+    with centre_errors():
+        try:
+            view = centre.stop_standing_by(_own(user))
         except UnknownSubject:
             raise _no_profile(user) from None
     return agent_state(centre, view)

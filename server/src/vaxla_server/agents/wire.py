@@ -18,6 +18,8 @@ def agent_state(centre: ContactCentre, view: AgentView) -> AgentState:
         last_contact=view.last_contact,
         wrap_up_until=view.wrap_up_until,
         state_since=view.state_since,
+        standby=view.standby,
+        standing_by=view.standing_by,
         call=None
         if (call := view.call) is None
         else AgentCall(

@@ -4,6 +4,7 @@ includes them (the OpenAPI document lists the paths in this order)."""
 from fastapi import APIRouter
 
 from vaxla_server.agents import routes as agents
+from vaxla_server.alarms import routes as alarms
 from vaxla_server.api import health
 from vaxla_server.auth import routes as auth
 from vaxla_server.boards import routes as boards
@@ -22,6 +23,7 @@ routers: list[APIRouter] = [
     agents.agents_router,
     control.router,
     queues.router,
+    alarms.router,
     calls.router,
     figures.stats_router,
     figures.reports_router,

@@ -27,7 +27,8 @@ own slice, composed here in ``ContactCentre``:
 - ``callflow/centre.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
 - ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
 - ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
-- ``storm/centre.py`` — ``StormSwitch``: storm messages at the entry points (R6).
+- ``storm/centre.py`` — ``StormSwitch``: storm messages at the entry points (R6);
+- ``alarms/centre.py`` — ``AlarmDesk``: the alarm rules evaluated, the raised alarms.
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
@@ -36,6 +37,7 @@ takes ``ContactCentre`` from this module and the views and errors from the packa
 """
 
 from vaxla_server.agents.centre import AgentDesk
+from vaxla_server.alarms.centre import AlarmDesk, AlarmView
 from vaxla_server.callflow.centre import CallFlowSteps
 from vaxla_server.centre.kernel import CENTRE_EVENTS, TIMER_POLL_S
 from vaxla_server.centre.state import (
@@ -61,6 +63,7 @@ __all__ = [
     "TRANSFER_TAKEN_S",
     "AgentStatus",
     "AgentView",
+    "AlarmView",
     "ConfigSource",
     "ContactCentre",
     "ContactView",
@@ -74,7 +77,7 @@ __all__ = [
 
 
 class ContactCentre(
-    AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls, StormSwitch
+    AgentDesk, Contacts, CallFlowSteps, CallControlSteps, OutboundCalls, StormSwitch, AlarmDesk
 ):
     """The running contact centre over one dispatcher and the event log.
 

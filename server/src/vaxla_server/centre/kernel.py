@@ -60,9 +60,11 @@ from vaxla_server.centre.state import (
     Listener,
     StormView,
     WallClock,
+    _Alarm,
     _Contact,
     _Offer,
     _Session,
+    _Standby,
 )
 from vaxla_server.centre.timers import Timers
 from vaxla_server.config import (
@@ -154,6 +156,15 @@ class CentreKernel(Journaled):
         back; not journaled, as it is only written once the batch is kept."""
         self._storms: dict[str, StormView] = {}
         """Entry point → its storm message, while one is switched on."""
+        self._standby: dict[int, _Standby] = {}
+        """Stand-by agents standing by (``agents/centre.py``)."""
+        self._calm_since: dict[int, float] = {}
+        """Queue id → since when its stand-by thresholds have not been reached, while
+        stand-by agents are logged in to it by the system."""
+        self._alarms: dict[str, _Alarm] = {}
+        """Raised alarms by rule name (``alarms/centre.py``)."""
+        self._alarm_quiet_until: dict[str, float] = {}
+        """Rule name → until when it raises no new alarm (its quiet period)."""
         self._next_contact = 0
         self._offer_ids = itertools.count(1)
         self._started = False
@@ -188,6 +199,24 @@ class CentreKernel(Journaled):
                 )
                 for started in found.storms.values()
             }
+            for raised, seen in found.alarms.values():
+                # Still raised: kept as it was (no second raise, no second mail); the
+                # watch clears it if its figure is back, or its rule changed meanwhile.
+                alarm = _Alarm(
+                    raised.rule,
+                    raised.queue_id,
+                    self._seconds_at(raised.at),
+                    raised.value,
+                    raised.metric,
+                    raised.comparison,
+                    raised.threshold,
+                    raised.severity,
+                )
+                if seen is not None:
+                    alarm.acknowledged_by = seen.by_user
+                    alarm.acknowledged_at = self._seconds_at(seen.at)
+                    alarm.acknowledged_name = seen.by_name
+                self._alarms[raised.rule] = alarm
             at = self._last_alive(found.last_at)
             closing: list[Event] = []
             for contact in found.contacts.values():
@@ -442,6 +471,10 @@ class CentreKernel(Journaled):
 
     def _at(self, t: float) -> datetime:
         return self._epoch + timedelta(seconds=t)
+
+    def _seconds_at(self, at: datetime) -> float:
+        """``at`` on the centre's seconds line (before its start: negative)."""
+        return (at - self._epoch).total_seconds()
 
     def _tick(self) -> float:
         """Fire due timers in order, each at its own moment; the time now."""
@@ -938,9 +971,22 @@ class CentreKernel(Journaled):
         noted = self._state_since.get(agent_id)
         since = self._at(noted[1]) if noted is not None and noted[0] == state else None
         call = self._call_view(agent_id, state)
+        standing_by = agent_id in self._standby
         if session is None:
             return AgentView(
-                agent_id, profile.username, state, "", (), None, None, None, member_of, since, call
+                agent_id,
+                profile.username,
+                state,
+                "",
+                (),
+                None,
+                None,
+                None,
+                member_of,
+                since,
+                call,
+                profile.settings.standby,
+                standing_by,
             )
         wrap_at = self._timers.pending(("wrap", agent_id))
         return AgentView(
@@ -955,6 +1001,8 @@ class CentreKernel(Journaled):
             member_of=member_of,
             state_since=since,
             call=call,
+            standby=profile.settings.standby,
+            standing_by=standing_by,
         )
 
     def _state_name(self, agent_id: int) -> AgentStateName:

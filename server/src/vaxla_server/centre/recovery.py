@@ -2,7 +2,8 @@
 
 The log is the only memory that survives a crash or a restart, so the centre folds it
 once at start: contacts that entered and never ended, agents still logged in to queues,
-wrap-ups that never ended, and the highest contact id given out (ids are never reused).
+wrap-ups that never ended, alarms raised and not cleared, and the highest contact id
+given out (ids are never reused).
 """
 
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from vaxla_server.store import EventLog
 from vaxla_server.store.events import (
     AgentLoggedIn,
     AgentLoggedOut,
+    AlarmAcknowledged,
+    AlarmCleared,
+    AlarmRaised,
     Answered,
     ContactEntered,
     Ended,
@@ -48,6 +52,8 @@ class LeftOpen:
     """agent id → the contact whose wrap-up never ended."""
     storms: dict[str, StormStarted] = field(default_factory=dict)
     """entry point → the storm message switched on there and not off."""
+    alarms: dict[str, tuple[AlarmRaised, AlarmAcknowledged | None]] = field(default_factory=dict)
+    """Rule name → the alarm raised and not cleared, and its acknowledgement if any."""
     last_contact_id: int = -1
     last_at: datetime | None = None
     """When the newest event happened (a lower bound of when the server was last alive)."""
@@ -108,6 +114,13 @@ def left_open(log: EventLog) -> LeftOpen:
                 found.storms[event.entry_point] = event
             case StormEnded():
                 found.storms.pop(event.entry_point, None)
+            case AlarmRaised():
+                found.alarms[event.rule] = (event, None)
+            case AlarmAcknowledged():
+                if (raised := found.alarms.get(event.rule)) is not None:
+                    found.alarms[event.rule] = (raised[0], event)
+            case AlarmCleared():
+                found.alarms.pop(event.rule, None)
             case _:
                 pass
     return found

@@ -80,6 +80,35 @@ class _Session(Journaled):
     """The agent's outbound call in progress: its voice lines are taken meanwhile."""
 
 
+@dataclass
+class _Standby(Journaled):
+    """A stand-by agent standing by (R23): where its softphone rings once the system logs
+    it in, and the queues the system logged it in to (``auto``; only those it logs out)."""
+
+    agent_id: int
+    sip_contact: str | None
+    session_key: str
+    auto: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Alarm(Journaled):
+    """A raised alarm (R24): its rule's name and queue, when (centre seconds), the figure
+    then, and who acknowledged it (a user id) when."""
+
+    rule: str
+    queue_id: int
+    raised_at: float
+    value: float
+    metric: str
+    comparison: str
+    threshold: float
+    severity: str
+    acknowledged_by: int | None = None
+    acknowledged_at: float | None = None
+    acknowledged_name: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class StormView:
     """The storm message switched on at an entry point (R6)."""
@@ -123,6 +152,10 @@ class AgentView:
     """When the agent entered ``state``, if the centre saw it happen (not before a restart)."""
     call: CallView | None = None
     """The contact it talks with (busy) or is offered."""
+    standby: bool = False
+    """Its profile marks it a stand-by agent (R23)."""
+    standing_by: bool = False
+    """A stand-by agent standing by: the system logs it in when traffic calls for it."""
 
 
 @dataclass(frozen=True, slots=True)

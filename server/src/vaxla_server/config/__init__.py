@@ -34,6 +34,7 @@ from vaxla_server.config.errors import (
     UnknownStrategy,
 )
 from vaxla_server.config.licence import Licence
+from vaxla_server.config.mail import MailServer
 from vaxla_server.config.problems import ConfigProblem, Severity
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.schedule import Schedule, StatusKind
@@ -51,6 +52,7 @@ from vaxla_server.config.settings import (
     QueueSettings,
     ServiceGoal,
     Skill,
+    Standby,
 )
 from vaxla_server.config.trunks import Trunk, TrunkConflict, Trunks
 
@@ -75,6 +77,7 @@ __all__ = [
     "InvalidDocument",
     "Licence",
     "LicenceExceeded",
+    "MailServer",
     "Membership",
     "MissingReference",
     "NotAnAgent",
@@ -90,6 +93,7 @@ __all__ = [
     "ServiceGoal",
     "Severity",
     "Skill",
+    "Standby",
     "StatusKind",
     "StillReferenced",
     "Trunk",

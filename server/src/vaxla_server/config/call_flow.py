@@ -891,6 +891,8 @@ def alarm_rule_values(context: Context, item: AlarmRuleItem) -> dict[str, object
     holder = f"alarm rule {item.name!r}"
     if item.metric is AlarmMetric.SERVICE_LEVEL_PCT and item.threshold > 100:
         raise InvalidConfig(f"{holder}: a service level threshold is a percentage, 0 to 100")
+    if item.metric is AlarmMetric.SERVICE_LEVEL_PCT and (item.clear_at or 0) > 100:
+        raise InvalidConfig(f"{holder}: clear_at of a service level is a percentage, 0 to 100")
     if item.metric in _WHOLE_METRICS and item.threshold != int(item.threshold):
         raise InvalidConfig(
             f"{holder}: {item.metric.value} counts calls or agents; give a whole number"
@@ -902,6 +904,9 @@ def alarm_rule_values(context: Context, item: AlarmRuleItem) -> dict[str, object
         "comparison": item.comparison.value,
         "threshold": item.threshold,
         "severity": item.severity.value,
+        "clear_at": item.clear_at,
+        "quiet_s": item.quiet_s,
+        "recipients": list(item.recipients),
     }
 
 
@@ -918,6 +923,9 @@ def read_alarm_rules(
                 "comparison": row.comparison,
                 "threshold": row.threshold,
                 "severity": row.severity,
+                "clear_at": row.clear_at,
+                "quiet_s": row.quiet_s,
+                "recipients": row.recipients,
             }
         )
         for row in connection.execute(query if where is None else query.where(where))

@@ -25,6 +25,7 @@ from vaxla_server.config import kinds, tables
 from vaxla_server.config.call_flow import Context, Names
 from vaxla_server.config.changes import CONFIG_CHANGED, ChangeKind, ConfigChange
 from vaxla_server.config.errors import NotFound, StillReferenced, UnknownPrompt
+from vaxla_server.config.mail import MailServers
 from vaxla_server.config.prompts import PromptLibrary
 from vaxla_server.config.repository import Item, NamedKind, Repository, unique_write
 from vaxla_server.config.routing import existing_id
@@ -51,6 +52,7 @@ class CallFlowConfiguration:
         self.entry_points: Repository[EntryPointItem] = self._repository(kinds.ENTRY_POINTS)
         self.alarm_rules: Repository[AlarmRuleItem] = self._repository(kinds.ALARM_RULES)
         self.trunks = Trunks(engine, self._notify)
+        self.mail_server = MailServers(engine, notifier)
 
     def _repository(self, kind: NamedKind[Item]) -> Repository[Item]:
         return Repository(kind, self._engine, self._prompts, self._notify)

@@ -20,6 +20,7 @@ from vaxla_server.config.settings import (
     Queue,
     QueueSettings,
     ServiceGoal,
+    Standby,
 )
 from vaxla_server.config.tables import (
     AGENT_CAPACITIES,
@@ -131,6 +132,9 @@ def queue_values(settings: QueueSettings) -> dict[str, object]:
         "service_goal_s": settings.service_goal.within_s,
         "sticky_agent_s": settings.sticky_agent_s,
         **escalation_values(settings.escalation),
+        "standby_waiting": settings.standby.waiting,
+        "standby_wait_s": settings.standby.longest_wait_s,
+        "standby_calm_s": settings.standby.calm_s,
     }
 
 
@@ -227,6 +231,7 @@ def read_queues(connection: Connection, rows: Sequence[Row[Any]]) -> Iterator[Qu
                 ),
                 sticky_agent_s=row.sticky_agent_s,
                 escalation=_escalation(row),
+                standby=Standby(row.standby_waiting, row.standby_wait_s, row.standby_calm_s),
             ),
         )
 

@@ -60,6 +60,21 @@ class ServiceGoal:
 
 
 @dataclass(frozen=True, slots=True)
+class Standby:
+    """When the queue's stand-by agents are logged in (``waiting`` callers or the longest
+    wait at ``longest_wait_s``; ``None`` is off) and how long it must be calm
+    (``calm_s``) before they are logged out again (R23)."""
+
+    waiting: int | None = None
+    longest_wait_s: float | None = None
+    calm_s: float = 120.0
+
+    @property
+    def on(self) -> bool:
+        return self.waiting is not None or self.longest_wait_s is not None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueSettings:
     """A queue's configuration. ``requirements`` maps skill names to the least level."""
 
@@ -76,6 +91,7 @@ class QueueSettings:
     service_goal: ServiceGoal = ServiceGoal()
     sticky_agent_s: float = 0.0
     escalation: Escalation | None = None
+    standby: Standby = Standby()
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +265,7 @@ def checked_queue(settings: QueueSettings) -> QueueSettings:
             within_s=check_seconds(goal.within_s, "service goal within_s", positive=True),
         ),
         sticky_agent_s=check_seconds(settings.sticky_agent_s, "sticky_agent_s"),
+        standby=_checked_standby(settings.standby),
         escalation=None if settings.escalation is None else checked_escalation(settings.escalation),
     )
 
@@ -264,6 +281,16 @@ def checked_escalation(rule: Escalation) -> Escalation:
         else check_seconds(rule.every_s, "escalation: every_s", positive=True),
         max_priority=max_priority,
     )
+
+
+def _checked_standby(standby: Standby) -> Standby:
+    waiting = standby.waiting
+    if waiting is not None:
+        waiting = check_int(waiting, "standby waiting", 1)
+    longest = standby.longest_wait_s
+    if longest is not None:
+        longest = check_seconds(longest, "standby longest_wait_s", positive=True)
+    return Standby(waiting, longest, check_seconds(standby.calm_s, "standby calm_s"))
 
 
 def checked_agent(settings: AgentSettings) -> AgentSettings:

@@ -20,6 +20,7 @@ from vaxla_server.store.models import (
     DigitCollectionRow,
     EntryPointRow,
     LicenceRow,
+    MailServerRow,
     MenuKeyRow,
     MenuRow,
     PauseReasonRow,
@@ -65,3 +66,4 @@ ALARM_RULES = cast(Table, AlarmRuleRow.__table__)
 
 # Trunks to operators.
 TRUNKS = cast(Table, TrunkRow.__table__)
+MAIL_SERVER = cast(Table, MailServerRow.__table__)

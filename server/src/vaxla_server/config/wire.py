@@ -10,6 +10,7 @@ from vaxla_protocol.config import (
     QueueFlowItem,
     QueueItem,
     ServiceGoalItem,
+    StandbyItem,
     Strategy,
 )
 from vaxla_server.config.settings import (
@@ -21,6 +22,7 @@ from vaxla_server.config.settings import (
     Queue,
     QueueSettings,
     ServiceGoal,
+    Standby,
 )
 
 
@@ -51,6 +53,7 @@ def queue_settings(item: QueueItem) -> QueueSettings:
             every_s=item.escalation.every_s,
             max_priority=item.escalation.max_priority,
         ),
+        standby=Standby(item.standby.waiting, item.standby.longest_wait_s, item.standby.calm_s),
     )
 
 
@@ -83,6 +86,11 @@ def queue_item(queue: Queue, flow: QueueFlowItem) -> QueueItem:
             max_priority=rule.max_priority,
         ),
         flow=flow,
+        standby=StandbyItem(
+            waiting=settings.standby.waiting,
+            longest_wait_s=settings.standby.longest_wait_s,
+            calm_s=settings.standby.calm_s,
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from typing import Literal
 
 from vaxla_protocol import Role
 from vaxla_protocol.agent import QueueState
+from vaxla_protocol.alarms import AlarmsChanged, StandbyMoved
 from vaxla_protocol.boards import (
     CLOSE_LINK_REVOKED,
     BoardFigures,
@@ -44,6 +45,7 @@ from vaxla_protocol.events import (
 )
 from vaxla_protocol.storm import StormChanged
 from vaxla_server.agents.wire import agent_state
+from vaxla_server.alarms.wire import alarm_states
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
 from vaxla_server.boards.service import BOARD_NEWS, BoardNews
 from vaxla_server.callflow.calls import CALL_NEWS
@@ -53,7 +55,17 @@ from vaxla_server.control.flow import ControlMessage
 from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
 from vaxla_server.queues.wire import every_waiting_contact
 from vaxla_server.services import Services
-from vaxla_server.store.events import Event, Offered, StormEnded, StormStarted
+from vaxla_server.store.events import (
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AlarmAcknowledged,
+    AlarmCleared,
+    AlarmRaised,
+    Event,
+    Offered,
+    StormEnded,
+    StormStarted,
+)
 from vaxla_server.storm.wire import storm_message, user_name
 
 logger = logging.getLogger(__name__)
@@ -66,12 +78,13 @@ SEE_ALL_OFFERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 MAX_BEHIND = 20_000
 """Messages a socket may have waiting to be sent before it is closed as too slow."""
 CLOSE_TOO_SLOW = 1013
+ALARM_EVENTS = (AlarmRaised, AlarmCleared, AlarmAcknowledged)
 """RFC 6455's "try again later": the client fell too far behind."""
 CHART_EVERY_S = 60.0
 """A board page's chart of the day is sent again at most this often (its intervals are
 15 minutes); the tiles with every snapshot."""
 
-Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting"]
+Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting", "alarm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +124,7 @@ class Connection:
         role = self.user.role
         if item.kind in ("snapshot", "storm"):
             return True
-        if item.kind in ("trunk", "waiting"):
+        if item.kind in ("trunk", "waiting", "alarm"):
             return role in SEE_ALL_OFFERS
         if item.kind == "agent":
             if item.agent_id == self.user.id:
@@ -249,6 +262,11 @@ class Feed:
         agents, _ = centre.as_logged(sorted(centre.agent_names()))
         return [self._agent_item(view) for view in agents.values()]
 
+    def alarms(self) -> Item:
+        """The raised alarms now (supervisors and administrators see them)."""
+        message = AlarmsChanged(alarms=alarm_states(self._services.centre))
+        return Item(message.model_dump_json(), "alarm")
+
     def snapshot(self) -> Item:
         """The queues now (every role sees every queue's figures: ``GET /queues`` is open
         to all; an agent's panel shows the other groups' queues too, R28)."""
@@ -313,8 +331,31 @@ class Feed:
                 items.append(Item(offer.model_dump_json(), "offer", event.agent_id))
         items.extend(self._agent_item(agents[a]) for a in agent_ids if a in agents)
         items.extend(self._storm_item(event) for event in batch if isinstance(event, StormEvents))
+        items.extend(self._standby_moves(batch))
+        if any(isinstance(event, ALARM_EVENTS) for event in batch):
+            items.append(self.alarms())
         moves = any(_moves_queues(event) for event in batch)
         self._hand_over(lambda: self._deliver(items, moves))
+
+    def _standby_moves(self, batch: Sequence[Event]) -> list[Item]:
+        """The system's log-ins and log-outs of stand-by agents, with why (for the agent,
+        shown on its desktop, and for supervisors)."""
+        moves = [e for e in batch if isinstance(e, AgentLoggedIn | AgentLoggedOut) and e.reason]
+        if not moves:
+            return []
+        names = self._services.centre.queue_names()
+        items = []
+        for event in moves:
+            assert event.reason is not None
+            message = StandbyMoved(
+                agent_id=event.agent_id,
+                queue_id=event.queue_id,
+                queue=names.get(event.queue_id, str(event.queue_id)),
+                logged_in=isinstance(event, AgentLoggedIn),
+                reason=event.reason,
+            )
+            items.append(Item(message.model_dump_json(), "control", event.agent_id))
+        return items
 
     def _offer(self, event: Offered, contact: ContactView) -> OfferMade | None:
         offer_id = contact.offer_ids.get(event.agent_id)

@@ -149,7 +149,9 @@ async def events(websocket: WebSocket) -> None:
     try:
         welcome = Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role)
         await websocket.send_text(welcome.model_dump_json())
-        start = await asyncio.to_thread(lambda: [*feed.everyone(), feed.waiting(), feed.snapshot()])
+        start = await asyncio.to_thread(
+            lambda: [*feed.everyone(), feed.waiting(), feed.alarms(), feed.snapshot()]
+        )
         # The user's own queues (its colleagues are those sharing one) are in its state.
         connection.memberships({i.agent_id: i.member_of for i in start if i.agent_id is not None})
         for item in start:

@@ -60,6 +60,10 @@ class EventKind(StrEnum):
     BOARD_DELETED = "board_deleted"
     BOARD_LINK_CREATED = "board_link_created"
     BOARD_LINK_REVOKED = "board_link_revoked"
+    AGENT_STANDBY = "agent_standby"
+    ALARM_RAISED = "alarm_raised"
+    ALARM_CLEARED = "alarm_cleared"
+    ALARM_ACKNOWLEDGED = "alarm_acknowledged"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -314,6 +318,8 @@ class AgentLoggedIn(BaseEvent):
     kind: Literal[EventKind.AGENT_LOGGED_IN] = EventKind.AGENT_LOGGED_IN
     agent_id: AgentId
     queue_id: QueueId
+    reason: str | None = None
+    """Set when the system logged a stand-by agent in (R23): why, in words."""
 
 
 class AgentLoggedOut(BaseEvent):
@@ -324,6 +330,17 @@ class AgentLoggedOut(BaseEvent):
     queue_id: QueueId
     forced: bool = False
     by_user: ByUser = None
+    reason: str | None = None
+    """Set when the system logged a stand-by agent out again (R23): why, in words."""
+
+
+class AgentStandby(BaseEvent):
+    """A stand-by agent began (``standing_by``) or stopped standing by: from now on (or
+    no longer) the system logs it in to its queues when their traffic calls for it."""
+
+    kind: Literal[EventKind.AGENT_STANDBY] = EventKind.AGENT_STANDBY
+    agent_id: AgentId
+    standing_by: bool
 
 
 class AgentReady(BaseEvent):
@@ -464,6 +481,48 @@ class BoardLinkRevoked(BaseEvent):
     by_user: Annotated[int, Field(ge=0)]
 
 
+# Alarms (R24): a rule on a queue's live figure raised, cleared, acknowledged.
+
+AlarmMetricName = Literal["waiting_count", "longest_wait_s", "service_level_pct", "agents_ready"]
+AlarmSeverity = Literal["info", "warning", "critical"]
+
+
+class AlarmRaised(BaseEvent):
+    """The alarm rule ``rule`` held for ``queue_id``: its ``metric`` was ``value``,
+    ``comparison`` ``threshold``."""
+
+    kind: Literal[EventKind.ALARM_RAISED] = EventKind.ALARM_RAISED
+    rule: str
+    queue_id: QueueId
+    metric: AlarmMetricName
+    comparison: Literal[">", ">=", "<", "<="]
+    threshold: float
+    value: float
+    severity: AlarmSeverity
+
+
+class AlarmCleared(BaseEvent):
+    """The alarm ``rule`` raised before is over: the figure is back (``value``), or the
+    rule was changed or removed (``value`` None, ``reason`` says so)."""
+
+    kind: Literal[EventKind.ALARM_CLEARED] = EventKind.ALARM_CLEARED
+    rule: str
+    queue_id: QueueId
+    value: float | None
+    reason: str | None = None
+
+
+class AlarmAcknowledged(BaseEvent):
+    """A supervisor or administrator (``by_user``) acknowledged the raised alarm ``rule``."""
+
+    kind: Literal[EventKind.ALARM_ACKNOWLEDGED] = EventKind.ALARM_ACKNOWLEDGED
+    rule: str
+    queue_id: QueueId
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str | None = None
+    """The user's name then, to show after a restart without asking auth."""
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -498,7 +557,11 @@ Event = Annotated[
     | BoardSaved
     | BoardDeleted
     | BoardLinkCreated
-    | BoardLinkRevoked,
+    | BoardLinkRevoked
+    | AgentStandby
+    | AlarmRaised
+    | AlarmCleared
+    | AlarmAcknowledged,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

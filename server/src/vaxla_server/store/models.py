@@ -21,6 +21,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     Time,
     UniqueConstraint,
 )
@@ -250,6 +251,12 @@ class QueueRow(Base):
     escalation_raise_by: Mapped[int | None] = mapped_column(Integer)
     escalation_every_s: Mapped[float | None] = mapped_column(Float)
     escalation_max_priority: Mapped[int | None] = mapped_column(Integer)
+    standby_waiting: Mapped[int | None] = mapped_column(Integer)
+    """Stand-by agents are logged in when this many callers wait (revision 0009)."""
+    standby_wait_s: Mapped[float | None] = mapped_column(Float)
+    """... or when the longest wait reaches this many seconds."""
+    standby_calm_s: Mapped[float] = mapped_column(Float)
+    """... and logged out once neither holds for this long."""
 
 
 class QueueRequirementRow(Base):
@@ -618,6 +625,13 @@ class AlarmRuleRow(Base):
     comparison: Mapped[str] = mapped_column(String(2))
     threshold: Mapped[float] = mapped_column(Float)
     severity: Mapped[str] = mapped_column(String(10))
+    clear_at: Mapped[float | None] = mapped_column(Float)
+    """Hysteresis (revision 0009): a raised alarm clears only once the figure is back
+    past this value; ``None`` clears it as soon as the rule no longer holds."""
+    quiet_s: Mapped[float] = mapped_column(Float)
+    """After an alarm clears, the rule raises no new alarm for this long."""
+    recipients: Mapped[Any] = mapped_column(JsonPayload)
+    """The e-mail addresses told of its raising and clearing."""
 
 
 TRUNK_KINDS = ("ip", "registration")
@@ -670,3 +684,41 @@ class BoardLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+MAIL_TLS_MODES = ("starttls", "implicit", "off")
+
+
+class MailServerRow(Base):
+    """The SMTP server alarm mails go out through (one row, ``id`` 1; revision 0009). The
+    password is kept as given, since the server must log in with it; no answer of the API
+    carries it."""
+
+    __tablename__ = "mail_server"
+    __table_args__ = (
+        CheckConstraint(_in_list("tls", MAIL_TLS_MODES), name="ck_mail_server_tls"),
+        CheckConstraint("port >= 1 AND port <= 65535", name="ck_mail_server_port"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(Integer)
+    tls: Mapped[str] = mapped_column(String(10))
+    username: Mapped[str | None] = mapped_column(String(255))
+    password: Mapped[str | None] = mapped_column(String(128))
+    sender: Mapped[str] = mapped_column(String(254))
+
+
+class AlarmMailRow(Base):
+    """An alarm mail waiting to be sent, or retried after a failure (revision 0009): the
+    outbox survives a restart; a sent mail's row is deleted."""
+
+    __tablename__ = "alarm_mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipients: Mapped[Any] = mapped_column(JsonPayload)
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,7 +1,8 @@
 """``/config/...`` for what is not a list of items under a key (those are
 ``kinds.py``): whether a pause reason or classification code is offered, the
-licence (one of it), prompts (by name and language, default or custom), the whole
-document and its problems, and the trunks' registrations.
+licence (one of it), the mail server alarms go through (one of it), prompts (by name
+and language, default or custom), the whole document and its problems, and the trunks'
+registrations.
 
 Reads are for administrators and supervisors, writes for administrators.
 """
@@ -14,6 +15,8 @@ from vaxla_protocol.config import (
     ConfigProblemItem,
     Language,
     LicenceItem,
+    MailServerItem,
+    MailServerView,
     ProblemSeverity,
     PromptItem,
     ResolvedPrompt,
@@ -83,6 +86,32 @@ def set_licence(_user: Admin, config: Config, item: LicenceItem) -> LicenceItem:
     with answering_refusals():
         config.set_licence(item.max_logged_in_agents)
     return item
+
+
+# The mail server alarms are mailed through (R24)
+
+
+@router.get("/mail-server", responses=ITEM_RESPONSES)
+def read_mail_server(_user: Reader, config: Config) -> MailServerView:
+    """The SMTP server alarm mails go through; whether a password is stored, never it."""
+    with answering_refusals():
+        return config.mail_server.view()
+
+
+@router.put("/mail-server", responses=WRITE_RESPONSES)
+def set_mail_server(_user: Admin, config: Config, item: MailServerItem) -> MailServerView:
+    """Set the SMTP server: host, port, TLS (``starttls``, ``implicit`` or ``off``), the
+    username and password it wants (left out: the stored password stays), the sender."""
+    with answering_refusals():
+        return config.mail_server.set(item)
+
+
+@router.delete("/mail-server", status_code=_NO_CONTENT, responses=ITEM_RESPONSES)
+def delete_mail_server(_user: Admin, config: Config) -> Response:
+    """No mail server: alarms are still raised, logged and shown, but not mailed."""
+    with answering_refusals():
+        config.mail_server.delete()
+    return _no_content()
 
 
 # Prompts

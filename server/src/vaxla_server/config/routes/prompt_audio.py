@@ -10,8 +10,10 @@ kept in the data directory's ``prompts/``.
 
 import asyncio
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from vaxla_protocol.config import Language, PromptItem, PromptSpeech
@@ -23,12 +25,13 @@ from vaxla_server.config.routes.common import (
     WRITE_RESPONSES,
     Admin,
     Config,
-    PathName,
     Reader,
     answering_refusals,
 )
 
 router = APIRouter(prefix="/config/prompts", tags=["configuration"])
+PromptPathName = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
+"""A prompt's name as the configuration allows it (``PromptName``)."""
 
 TYPES = {
     "audio/wav": "wav",
@@ -65,7 +68,7 @@ def _check_name(name: str, language: Language) -> None:
 
 @router.put("/{language}/{name}/audio", responses=WRITE_RESPONSES)
 async def upload(
-    language: Language, name: PathName, request: Request, _user: Admin, config: Config,
+    language: Language, name: PromptPathName, request: Request, _user: Admin, config: Config,
     data_dir: DataDir,
 ) -> PromptItem:  # fmt: skip
     """Make the prompt play this sound file (the body; Content-Type ``audio/wav``,
@@ -91,7 +94,7 @@ async def upload(
 
 @router.put("/{language}/{name}/speech", responses=WRITE_RESPONSES)
 async def from_text(
-    language: Language, name: PathName, request: PromptSpeech, _user: Admin, config: Config,
+    language: Language, name: PromptPathName, request: PromptSpeech, _user: Admin, config: Config,
     data_dir: DataDir,
 ) -> PromptItem:  # fmt: skip
     """Make the prompt play ``text`` spoken by the server in the prompt's language."""
@@ -110,7 +113,7 @@ async def from_text(
     responses={**ITEM_RESPONSES, 200: {"content": {"audio/wav": {}}}},
     response_class=FileResponse,
 )
-def audio(language: Language, name: PathName, _user: Reader, config: Config) -> FileResponse:
+def audio(language: Language, name: PromptPathName, _user: Reader, config: Config) -> FileResponse:
     """The prompt's audio as it is played (the custom file, else the default one)."""
     try:
         resolved = config.resolve_prompt(name, language)

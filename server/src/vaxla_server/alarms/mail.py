@@ -1,0 +1,286 @@
+"""Alarm mails (R24): each raised and cleared alarm mailed to its rule's recipients
+through the configured SMTP server, without ever holding up the centre.
+
+The centre's follower only notes the alarm events (under the centre's lock, at once);
+``run``, a task of the server, writes each as a mail to the outbox (``alarm_mails``, in
+the store) and sends what is due in a thread of its own. A mail is deleted from the
+outbox once the SMTP server has taken it; a failed send is logged in words ("the mail
+server refused the user name or password: 535 ...") and tried again after 30 s, 1 min,
+2 min ... (doubling, at most an hour), never dropped. The outbox survives a restart: a
+mail not yet sent is sent by the next server. What does not survive is an alarm event
+noted in the milliseconds before it is written to the outbox when the server dies.
+"""
+
+import asyncio
+import logging
+import smtplib
+import ssl
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import cast
+
+from sqlalchemy import Engine, Table, delete, func, insert, select, update
+
+from vaxla_protocol.config import AlarmRuleItem, MailTls
+from vaxla_server.centre import CENTRE_EVENTS
+from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.clock import WallClock
+from vaxla_server.config import Configuration, MailServer
+from vaxla_server.store.events import AlarmCleared, AlarmRaised, Event
+from vaxla_server.store.models import AlarmMailRow
+
+logger = logging.getLogger(__name__)
+
+OUTBOX = cast(Table, AlarmMailRow.__table__)
+FIRST_RETRY_S = 30.0
+LONGEST_RETRY_S = 3600.0
+POLL_S = 1.0
+SMTP_TIMEOUT_S = 20.0
+
+_METRIC_WORDS = {
+    "waiting_count": ("väntande samtal", "calls waiting"),
+    "longest_wait_s": ("längsta väntetid (s)", "longest wait (s)"),
+    "service_level_pct": ("servicegrad i dag (%)", "service level today (%)"),
+    "agents_ready": ("inloggade agenter utan paus", "agents logged in, not paused"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    recipients: list[str]
+    subject: str
+    body: str
+
+
+def retry_after(attempts: int) -> float:
+    """Seconds before the next try after ``attempts`` failed ones."""
+    return min(LONGEST_RETRY_S, FIRST_RETRY_S * 2.0 ** max(0, attempts - 1))
+
+
+def alarm_mail(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> Mail:
+    """The mail telling ``rule``'s recipients of ``event`` (Swedish, then English)."""
+    metric_sv, metric_en = _METRIC_WORDS[rule.metric.value]
+    when = event.at.isoformat(timespec="seconds")
+    if isinstance(event, AlarmRaised):
+        figure = f"{event.value:g} {event.comparison} {event.threshold:g}"
+        subject = f"Vaxla: larm {rule.name!r} i {queue}: {metric_sv} {figure}"
+        body = (
+            f"Larmet {rule.name!r} ({rule.severity.value}) har utlösts i kön {queue} {when}:\n"
+            f"{metric_sv} är {event.value:g} ({event.comparison} {event.threshold:g}).\n\n"
+            f"The alarm {rule.name!r} ({rule.severity.value}) was raised in the queue "
+            f"{queue} at {when}:\n{metric_en} is {event.value:g} "
+            f"({event.comparison} {event.threshold:g}).\n"
+        )
+    else:
+        now_sv = "" if event.value is None else f" ({metric_sv} nu {event.value:g})"
+        now_en = "" if event.value is None else f" ({metric_en} now {event.value:g})"
+        why = f" {event.reason}" if event.reason else ""
+        subject = f"Vaxla: larm {rule.name!r} i {queue} är över"
+        body = (
+            f"Larmet {rule.name!r} i kön {queue} är över {when}{now_sv}.{why}\n\n"
+            f"The alarm {rule.name!r} in the queue {queue} cleared at {when}{now_en}.{why}\n"
+        )
+    return Mail(list(rule.recipients), subject, body)
+
+
+def in_words(error: BaseException, server: MailServer) -> str:
+    """A failed send, as an administrator reads it in the server's log."""
+    where = f"{server.fields.host}:{server.fields.port}"
+    match error:
+        case smtplib.SMTPAuthenticationError():
+            return (
+                f"the mail server {where} refused the user name or password: "
+                f"{error.smtp_code} {_text(error.smtp_error)}"
+            )
+        case smtplib.SMTPRecipientsRefused():
+            refused = ", ".join(
+                f"{address} ({code} {_text(text)})"
+                for address, (code, text) in error.recipients.items()
+            )
+            return f"the mail server {where} refused every recipient: {refused}"
+        case smtplib.SMTPSenderRefused():
+            return (
+                f"the mail server {where} refused the sender {error.sender}: "
+                f"{error.smtp_code} {_text(error.smtp_error)}"
+            )
+        case smtplib.SMTPNotSupportedError() if "STARTTLS" in str(error):
+            return f"the mail server {where} does not offer STARTTLS (set tls to off or implicit)"
+        case smtplib.SMTPNotSupportedError() if "AUTH" in str(error):
+            return f"the mail server {where} does not offer a log-in (AUTH): leave the username out"
+        case smtplib.SMTPNotSupportedError():
+            return f"the mail server {where} does not support what was asked: {error}"
+        case smtplib.SMTPResponseException():
+            return f"the mail server {where} answered {error.smtp_code} {_text(error.smtp_error)}"
+        case ssl.SSLError():
+            return f"TLS with the mail server {where} failed: {error.reason or error}"
+        case TimeoutError():
+            return f"the mail server {where} did not answer within {SMTP_TIMEOUT_S:g} s"
+        case ConnectionRefusedError():
+            return f"the mail server {where} refused the connection (nothing listens there?)"
+        case OSError():
+            return f"the mail server {where} could not be reached: {error.strerror or error}"
+    return f"sending through the mail server {where} failed: {error}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def send(server: MailServer, mail: Mail, *, context: ssl.SSLContext | None = None) -> None:
+    """Hand ``mail`` to ``server`` (blocking; the mailer's thread calls it)."""
+    fields = server.fields
+    context = context or ssl.create_default_context()
+    message = EmailMessage()
+    message["From"] = fields.sender
+    message["To"] = ", ".join(mail.recipients)
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=fields.sender.rpartition("@")[2])
+    message.set_content(mail.body)
+    smtp: smtplib.SMTP
+    if fields.tls is MailTls.IMPLICIT:
+        smtp = smtplib.SMTP_SSL(fields.host, fields.port, timeout=SMTP_TIMEOUT_S, context=context)
+    else:
+        smtp = smtplib.SMTP(fields.host, fields.port, timeout=SMTP_TIMEOUT_S)
+    with smtp:
+        if fields.tls is MailTls.STARTTLS:
+            smtp.starttls(context=context)
+        if fields.username is not None:
+            smtp.login(fields.username, server.password or "")
+        smtp.send_message(message, from_addr=fields.sender, to_addrs=mail.recipients)
+
+
+class Mailer:
+    """The alarm mails' outbox and its sender."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        centre: ContactCentre,
+        configuration: Configuration,
+        clock: WallClock,
+        *,
+        context: ssl.SSLContext | None = None,
+    ) -> None:
+        self._engine = engine
+        self._centre = centre
+        self._configuration = configuration
+        self._clock = clock
+        self._context = context
+        self._noted: list[AlarmRaised | AlarmCleared] = []
+        self._noted_lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        self._unsubscribe = centre.notifier.subscribe(CENTRE_EVENTS, self._note)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    def _note(self, batch: Sequence[Event]) -> None:
+        """Under the centre's lock: only noted, never written or sent here."""
+        alarms = [e for e in batch if isinstance(e, AlarmRaised | AlarmCleared)]
+        if alarms:
+            with self._noted_lock:
+                self._noted.extend(alarms)
+
+    def queue_noted(self) -> int:
+        """Write the mails of the alarm events noted so far to the outbox; how many."""
+        with self._noted_lock:
+            events, self._noted = self._noted, []
+        if not events:
+            return 0
+        rules = {rule.name: rule for rule in self._configuration.alarm_rules.list()}
+        names = self._centre.queue_names()
+        now = self._clock()
+        rows = []
+        for event in events:
+            rule = rules.get(event.rule)
+            if rule is None or not rule.recipients:
+                continue
+            mail = alarm_mail(event, rule, names.get(event.queue_id, f"#{event.queue_id}"))
+            rows.append(
+                {
+                    "recipients": mail.recipients,
+                    "subject": mail.subject[:255],
+                    "body": mail.body,
+                    "attempts": 0,
+                    "next_at": now,
+                    "last_error": None,
+                }
+            )
+        if rows:
+            with self._engine.begin() as connection:
+                connection.execute(insert(OUTBOX), rows)
+        return len(rows)
+
+    def send_due(self) -> int:
+        """Send every mail of the outbox that is due now; how many were sent."""
+        with self._send_lock:
+            now = self._clock()
+            with self._engine.connect() as connection:
+                due = connection.execute(
+                    select(OUTBOX).where(OUTBOX.c.next_at <= now).order_by(OUTBOX.c.id)
+                ).all()
+            if not due:
+                return 0
+            server = self._configuration.mail_server.stored()
+            sent = 0
+            for row in due:
+                mail = Mail(list(row.recipients), row.subject, row.body)
+                if server is None:
+                    self._failed(
+                        row.id,
+                        row.attempts,
+                        "no mail server is configured (PUT /config/mail-server); "
+                        "the mail waits in the outbox",
+                        now,
+                    )
+                    continue
+                try:
+                    send(server, mail, context=self._context)
+                except Exception as error:
+                    self._failed(row.id, row.attempts, in_words(error, server), now)
+                    continue
+                with self._engine.begin() as connection:
+                    connection.execute(delete(OUTBOX).where(OUTBOX.c.id == row.id))
+                logger.info("alarm mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
+                sent += 1
+            return sent
+
+    def _failed(self, row_id: int, attempts: int, words: str, now: datetime) -> None:
+        delay = retry_after(attempts + 1)
+        logger.warning(
+            "an alarm mail was not sent (try %d): %s; trying again in %g s",
+            attempts + 1,
+            words,
+            delay,
+        )
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == row_id)
+                .values(
+                    attempts=attempts + 1,
+                    next_at=now + timedelta(seconds=delay),
+                    last_error=words,
+                )
+            )
+
+    def waiting(self) -> int:
+        """Mails in the outbox, sent not yet."""
+        with self._engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(OUTBOX)).scalar_one())
+
+    async def run(self, sleep: Callable[[float], Awaitable[None]]) -> None:
+        """Write noted alarms to the outbox and send what is due, every ``POLL_S``, in a
+        thread (the SMTP conversation blocks), until cancelled."""
+        while True:
+            try:
+                await asyncio.to_thread(self.queue_noted)
+                await asyncio.to_thread(self.send_due)
+            except Exception:
+                logger.exception("the alarm mailer failed; it tries again")
+            await sleep(POLL_S)
