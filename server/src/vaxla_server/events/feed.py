@@ -21,7 +21,6 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 from vaxla_protocol import Role
@@ -105,16 +104,47 @@ class _Close:
     reason: str
 
 
-class Connection:
-    """One open socket: what its user may see, and the outbox its sender drains."""
+class Outbox:
+    """One open socket's messages, in order, and how it ends: its sender drains it."""
+
+    def __init__(self) -> None:
+        self._outbox: asyncio.Queue[str | _Close] = asyncio.Queue()
+        self._closing: _Close | None = None
+
+    def end(self, code: int, reason: str) -> None:
+        """Close the socket with ``code`` and ``reason`` before anything still queued."""
+        if self._closing is None:
+            self._closing = _Close(code, reason)
+            self._outbox.put_nowait(self._closing)
+
+    @property
+    def ended(self) -> bool:
+        return self._closing is not None
+
+    async def run(
+        self,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+    ) -> None:
+        """Send the outbox in order until ``end``; then close."""
+        while True:
+            message = await self._outbox.get()
+            if self._closing is not None:
+                await close(self._closing.code, self._closing.reason)
+                return
+            assert isinstance(message, str)
+            await send(message)
+
+
+class Connection(Outbox):
+    """One user's open socket: what the user may see."""
 
     def __init__(self, user: User, digest: str, member_of: Iterable[int] = ()) -> None:
+        super().__init__()
         self.user = user
         self.digest = digest
         """The session's token digest (to find it among ended or revoked sessions)."""
         self._mine = frozenset(member_of)
-        self._outbox: asyncio.Queue[str | _Close] = asyncio.Queue()
-        self._closing: _Close | None = None
 
     def wants(self, item: Item) -> bool:
         """Whether the user may see ``item``: every role sees queue snapshots; watchers
@@ -150,52 +180,19 @@ class Connection:
         """After a configuration change: the user's queues now."""
         self._mine = of.get(self.user.id, frozenset())
 
-    def end(self, code: int, reason: str) -> None:
-        """Close the socket with ``code`` and ``reason`` before anything still queued."""
-        if self._closing is None:
-            self._closing = _Close(code, reason)
-            self._outbox.put_nowait(self._closing)
 
-    @property
-    def ended(self) -> bool:
-        return self._closing is not None
-
-    async def run(
-        self,
-        send: Callable[[str], Awaitable[None]],
-        close: Callable[[int, str], Awaitable[None]],
-    ) -> None:
-        """Send the outbox in order until ``end``; then close."""
-        while True:
-            message = await self._outbox.get()
-            if self._closing is not None:
-                await close(self._closing.code, self._closing.reason)
-                return
-            assert isinstance(message, str)
-            await send(message)
-
-
-class BoardConnection(Connection):
-    """A board link's page: only its board's tiles, as ``BoardFigures``, never an agent,
-    an offer or a call."""
+class BoardConnection(Outbox):
+    """A board link's page, opened by the link's token (no user): only its board's
+    tiles, as ``BoardFigures``, never an agent, an offer or a call."""
 
     def __init__(self, link_id: int, board: BoardView) -> None:
-        super().__init__(_NOBODY, "")
+        super().__init__()
         self.link_id = link_id
         self.board = board
-
-    def wants(self, item: Item) -> bool:
-        return False
 
     def send_text(self, text: str) -> None:
         if self._closing is None:
             self._outbox.put_nowait(text)
-
-
-_NOBODY = User(
-    id=-1, username="", display_name="", role=Role.AGENT, active=False, created_at=datetime.min
-)
-"""The user of a board socket: none (a board socket is opened by its link's token)."""
 
 
 class Feed:

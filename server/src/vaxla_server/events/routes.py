@@ -38,7 +38,7 @@ from vaxla_server.auth import LOGGED_OUT, Auth, InvalidToken, User
 from vaxla_server.auth.sessions import token_digest
 from vaxla_server.boards.service import LinkClosed
 from vaxla_server.centre.contact_centre import ContactCentre
-from vaxla_server.events.feed import CLOSE_TOO_SLOW, BoardConnection, Connection, Feed
+from vaxla_server.events.feed import CLOSE_TOO_SLOW, BoardConnection, Connection, Feed, Outbox
 
 router = APIRouter(tags=["events"])
 
@@ -166,7 +166,7 @@ async def events(websocket: WebSocket) -> None:
 
 
 async def _send_until_closed(
-    websocket: WebSocket, connection: Connection, reader: asyncio.Task[None]
+    websocket: WebSocket, connection: Outbox, reader: asyncio.Task[None]
 ) -> None:
     """Send the connection's outbox until it ends or the client goes (``reader``)."""
     sender = asyncio.create_task(connection.run(websocket.send_text, _closer(websocket)))
