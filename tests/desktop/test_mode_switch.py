@@ -6,6 +6,7 @@ its queues, with no phone. Every request the app makes is one a supervisor may m
 """
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,9 +17,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
-from tests.desktop.test_agent_desk import DEMO_PASSWORD, _active, _busy, demo, until
+from tests.desktop.test_agent_desk import (
+    DEMO_PASSWORD,
+    _active,
+    _busy,
+    demo,
+    sipp_caller,
+    until,
+)
 from tests.desktop.test_modes import Requests, RouteTable, route_table
-from tests.media.harness import SCENARIOS, sip_tester_pcaps
+from tests.media.harness import sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
@@ -29,7 +37,6 @@ from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_protocol import Role
 from vaxla_protocol.events import OfferMade
-from vaxla_server.media.pool import free_udp_port
 
 __all__ = ["demo", "route_table"]  # this module's own demo server and the route table
 
@@ -100,6 +107,13 @@ def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
 
         await asyncio.wait_for(wait(), WAIT_S)
 
+    async def polled(done: Callable[[], bool]) -> None:
+        async def wait() -> None:
+            while not done():
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(wait(), WAIT_S)
+
     async def scenario() -> None:
         running = asyncio.get_running_loop().create_task(desktop.run())
         await switched(RealtimeDesk)
@@ -130,18 +144,14 @@ def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
         assert me is not None and [queue.name for queue in me.queues] == ["Support"]
 
         # A caller to 200 (Support) is offered to the supervisor's own softphone.
-        caller = await asyncio.create_subprocess_exec(
-            "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
-            "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-            "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
-            cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        caller = await sipp_caller(worker_sip, tmp_path)
         try:
             await until(desk, lambda: _busy(desk))
             assert [offer.agent_id for offer in offers] == [me.agent_id]
             shoot(window, "agent-mode-on-a-call")
             # Not during a call: the panel says why, and the mode stays.
             window.switch_action.trigger()
+            await polled(lambda: bool(desk.panel.message_label.text()))
             await switched(AgentDesk)
             assert desk.panel.message_label.text() == (
                 "End the call first: you cannot leave the agent mode during a call."
@@ -166,6 +176,11 @@ def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
         shoot(window, "back-to-supervisor-view")
         # It takes no calls while it watches: logged out of every queue on the server.
         assert (await supervisor1_state(demo))["queues"] == []
+
+        # And to the agent's mode once more: a new softphone in the same process.
+        window.switch_action.trigger()
+        await switched(AgentDesk)
+        assert desktop.phone is not None and window.phone_panel is desktop.phone.panel
         desktop.quit()
         assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
 
