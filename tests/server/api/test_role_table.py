@@ -166,7 +166,9 @@ def test_a_route_without_roles_or_outside_the_policy_is_caught(api: Api) -> None
         return "admins"
 
     assert mismatches(table(api)) == {
-        ("POST", f"{API_PREFIX}/agent/unguarded"): "declares public, the policy says agent",
+        ("POST", f"{API_PREFIX}/agent/unguarded"): (
+            "declares public, the policy says agent, supervisor"
+        ),
         ("GET", f"{API_PREFIX}/elsewhere"): (
             f"GET {API_PREFIX}/elsewhere: no rule in the role table's policy; write one"
         ),
