@@ -423,12 +423,7 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
         panel = desk.panel
         desk.sig_event.connect(on_event)
         await until(desk, lambda: panel.state_label.text() == "Ready")
-        caller = await asyncio.create_subprocess_exec(
-            "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
-            "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-            "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
-            cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        caller = await sipp_caller(worker_sip, tmp_path)
         try:
             await until(desk, lambda: _busy(desk))
             me = desk.state.me
@@ -478,6 +473,17 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
         assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
 
     run_on_qt_loop(qapp, scenario())
+
+
+async def sipp_caller(worker_sip: str, tmp_path: Path) -> asyncio.subprocess.Process:
+    """SIPp calling 200 (Support) once, waiting up to 30 s for an answer; ``tmp_path``
+    must hold the ``pcap`` link to its audio."""
+    return await asyncio.create_subprocess_exec(
+        "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
+        "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
+        "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+        cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def _busy(desk: AgentDesk) -> bool:

@@ -79,6 +79,17 @@ def test_a_colleague_who_no_longer_shares_a_queue_is_dropped() -> None:
     assert state.colleagues == {}
 
 
+def test_a_supervisor_taking_calls_counts_only_its_queue_mates_as_colleagues() -> None:
+    """Its socket carries every agent's state; those sharing no queue are not colleagues."""
+    state = welcomed(Clock(), "sofia")
+    state.apply(agent(3, "sofia", member_of=(SUPPORT,)))
+    assert state.apply(agent(8, "bo", member_of=(SALES,))) == Changed.NOTHING
+    assert state.apply(agent(9, "cia", member_of=(SUPPORT, SALES))) == Changed.COLLEAGUES
+    assert [c.username for c in state.colleagues.values()] == ["cia"]
+    assert state.apply(agent(9, "cia", member_of=(SALES,))) == Changed.COLLEAGUES
+    assert state.colleagues == {}
+
+
 def test_the_wrap_up_countdown_follows_the_clock_and_stops_at_zero() -> None:
     clock = Clock()
     state = welcomed(clock)

@@ -159,6 +159,7 @@ def test_each_role_opens_its_mode_and_asks_only_what_it_may(
                     note=view.note_label.isVisibleTo(window),
                     agents=view.agents_model.rowCount(),
                     queues=view.queues_model.rowCount(),
+                    switch=window.switch_button.isVisibleTo(window),
                 )
         finally:
             desktop.quit()
@@ -179,7 +180,15 @@ def test_each_role_opens_its_mode_and_asks_only_what_it_may(
     assert shown["actions"] is (mode is Mode.SUPERVISOR)  # a supervisor acts; others watch
     assert shown["note"] is (mode is Mode.WATCH)  # and are told why
     assert (shown["agents"], shown["queues"]) == (20, 2)  # every demo agent; Support, Sales
-    assert not any(path == "/agent" or path.startswith("/agent/") for path in asked)
+    own = [
+        (method, path.removeprefix(API_PREFIX), status)
+        for method, path, status in requests.seen
+        if path == f"{API_PREFIX}/agent" or path.startswith(f"{API_PREFIX}/agent/")
+    ]
+    # A supervisor is asked once whether it takes calls: supervisor1 has no agent
+    # profile, so there is no switch and nothing more of /agent. Others never ask.
+    assert own == ([("GET", "/agent", 404)] if mode is Mode.SUPERVISOR else [])
+    assert shown["switch"] is False
     assert "/config/pause-reasons" in asked
     assert "/boards" in asked  # the saved boards to pick from (every watcher reads them)
 

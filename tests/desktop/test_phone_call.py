@@ -265,6 +265,17 @@ def test_colleagues_and_queues_from_the_socket_are_the_transfer_targets(desk: De
     assert desk.panel._queues == ["Support"]
 
 
+def test_a_supervisor_taking_calls_keeps_only_its_own_offers(desk: Desk) -> None:
+    """A supervisor's socket carries every agent's offers: once its own state has said
+    which agent it is, the phone takes only those made to it."""
+    me = AgentState(agent_id=7, username="anna", state="available", queues=[], member_of=[])
+    desk.desk.server_event(AgentStateChanged(agent=me))
+    desk.desk.server_event(offer("offer-to-agent-1"))
+    assert "offer-to-agent-1" not in desk.panel.book._pending
+    desk.desk.server_event(offer("offer-to-me").model_copy(update={"agent_id": 7}))
+    assert "offer-to-me" in desk.panel.book._pending
+
+
 def test_a_sip_link_dials_and_a_failed_call_is_not_reached(desk: Desk, qtbot: QtBot) -> None:
     port = free_udp_port()  # nobody listens there: the call fails
     desk.desk.dial(parse_dial_link(f"sip:support@127.0.0.1:{port}"))

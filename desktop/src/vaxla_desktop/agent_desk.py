@@ -198,6 +198,32 @@ class AgentDesk(QObject):
         else:
             self._act("standby", self.api.stop_standing_by())
 
+    async def leave_queues(self) -> bool:
+        """Log out of every queue (standing by no longer), as a supervisor going back to
+        its view does, so it takes no calls while it watches. The queues remembered stay
+        those it was in: the next agent mode joins them again. Not while on a call: the
+        panel says so, and nothing changes. False when it did not leave (the reason shown)."""
+        try:
+            me = await self.api.state()
+            if me.call is not None:
+                self.panel.show_error(
+                    self.tr("End the call first: you cannot leave the agent mode during a call.")
+                )
+                return False
+            remembered, self._my_queues = self._my_queues, None
+            try:
+                if me.standing_by:
+                    me = await self.api.stop_standing_by()
+                if me.queues:
+                    await self.api.log_out(None)
+            except ServerError:
+                self._my_queues = remembered
+                raise
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+            return False
+        return True
+
     def _tell_my_queues(self) -> None:
         me = self.state.me
         if self._my_queues is None or me is None:

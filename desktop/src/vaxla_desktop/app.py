@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from vaxla_desktop import __version__
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
+from vaxla_desktop.api.agent import AgentApi
+from vaxla_desktop.api.errors import ActionRefused
 from vaxla_desktop.api.tls import origin as pin_origin
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import PanelState
@@ -177,12 +179,7 @@ class DesktopApp(QObject):
         try:
             await self._work(session)
         finally:
-            if self.desk is not None:
-                await self.desk.stop()
-            if self.storm_desk is not None:
-                await self.storm_desk.stop()
-            if self.prompts_desk is not None:
-                await self.prompts_desk.stop()
+            await self._stop_desks()
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
@@ -299,14 +296,13 @@ class DesktopApp(QObject):
         if self._pending_dial is not None and self.phone is not None:
             self.phone.dial(self._pending_dial)
             self._pending_dial = None
-        if self.phone is not None:
-            # Over TLS when the server has it: the contact the queue log-in gives changes.
-            await self.phone.use_server_front(self.settings.pinned(pin_origin(session.server_url)))
-            self.sip_contact = self.phone.bridge.contact
+        await self._use_server_front(session)
         desk.start()
         if isinstance(desk, AgentDesk):
             self._join_queues(session, desk)
         await self._refresh_health(window, session)
+        if self.mode is Mode.SUPERVISOR:
+            await self._offer_switch(session, window)
         if self.options.screenshot is not None:
             try:
                 await asyncio.wait_for(desk.first_picture(), SCREENSHOT_WAIT_S)
@@ -331,6 +327,67 @@ class DesktopApp(QObject):
         self.agent_desk = desk
         self._start_phone(session, window, desk)
         return desk
+
+    async def _use_server_front(self, session: Session) -> None:
+        if self.phone is not None:
+            # Over TLS when the server has it: the contact the queue log-in gives changes.
+            await self.phone.use_server_front(self.settings.pinned(pin_origin(session.server_url)))
+            self.sip_contact = self.phone.bridge.contact
+
+    async def _offer_switch(self, session: Session, window: MainWindow) -> None:
+        """A supervisor with an agent profile (``GET /agent`` answers) may take calls:
+        the window offers the agent's mode. Asked once; without a profile, never again."""
+        try:
+            await AgentApi(session.client).state()
+        except ActionRefused:
+            return  # no agent profile: this supervisor watches only
+        except ServerError as error:
+            log.warning("whether %s takes calls is unknown: %s", session.user.username, error)
+            return
+        window.offer_mode_switch(to_agent=True)
+        window.sig_switch_mode.connect(lambda: self._spawn(self._switch_mode(session, window)))
+
+    async def _switch_mode(self, session: Session, window: MainWindow) -> None:
+        """Between the supervisor's real-time view and the agent's mode, in this window.
+        To the agent's: the panel and the softphone as an agent's login starts them. Back:
+        logged out of the queues first (no calls while watching; not during a call), the
+        agent desk stopped and the phone closed, then the real-time view."""
+        window.switching()
+        desk: AgentDesk | RealtimeDesk
+        if self.mode is Mode.AGENT:
+            agent_desk = self.agent_desk
+            assert agent_desk is not None
+            if not await agent_desk.leave_queues():
+                window.offer_mode_switch(to_agent=False)
+                return
+            await self._stop_desks()
+            if self.phone is not None:
+                self.phone.close()
+                self.phone = None
+                window.clear_phone_panel()
+            self.sip_contact = None
+            self.agent_desk = None
+            self.mode = Mode.SUPERVISOR
+            desk = self._realtime_mode(session, window)
+        else:
+            await self._stop_desks()
+            self.realtime_desk = None
+            self.mode = Mode.AGENT
+            desk = self._agent_mode(session, window)
+            await self._use_server_front(session)
+        log.info("%s switched to the %s mode", session.user.username, self.mode)
+        self.desk = desk
+        desk.start()
+        if isinstance(desk, AgentDesk):
+            self._join_queues(session, desk)
+        window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
+
+    async def _stop_desks(self) -> None:
+        """Stop the mode's desk and the real-time view's storm and prompts desks."""
+        for desk in (self.desk, self.storm_desk, self.prompts_desk):
+            if desk is not None:
+                await desk.stop()
+        self.desk = self.storm_desk = self.prompts_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on

@@ -107,6 +107,9 @@ class PhoneDesk(QObject):
         self._policies = policies or Policies()
         self._colleagues: set[str] = set()
         self._queues: list[str] = []
+        self._me: int | None = None
+        """This user's agent id, from its own state on the socket: a supervisor taking
+        calls hears every agent's offers and transfers, and takes only its own."""
         panel.set_auto_answer(self._auto_answer(settings.chosen_auto_answer(username)))
 
         bridge.sig_event.connect(panel.handle)
@@ -140,16 +143,24 @@ class PhoneDesk(QObject):
         """Give every server event here; the phone takes offers and transfers, and the
         colleagues and queues it may transfer to."""
         if isinstance(event, OfferMade):
-            self.panel.show_offer(event)
+            if self._mine(event.agent_id):
+                self.panel.show_offer(event)
         elif isinstance(event, TransferChanged):
-            self.panel.show_transfer(event.transfer)
+            if self._mine(event.agent_id):
+                self.panel.show_transfer(event.transfer)
         elif isinstance(event, AgentStateChanged):
-            if event.agent.username != self.username:
+            if event.agent.username == self.username:
+                self._me = event.agent.agent_id
+            else:
                 self._colleagues.add(event.agent.username)
                 self._offer_targets()
         elif isinstance(event, QueueSnapshot):
             self._queues = sorted({queue.name for queue in event.queues})
             self._offer_targets()
+
+    def _mine(self, agent_id: int) -> bool:
+        # An agent's socket carries its own offers only, even before its own state.
+        return self._me is None or agent_id == self._me
 
     def _offer_targets(self) -> None:
         self.panel.set_transfer_targets(agents=sorted(self._colleagues), queues=self._queues)

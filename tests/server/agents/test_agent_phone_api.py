@@ -32,8 +32,21 @@ def test_without_telephony_there_is_nowhere_to_send_calls(running: Centre) -> No
 
 
 def test_only_agents_ask_where_to_send_calls(running: Centre) -> None:
-    assert running.api.request("GET", PHONE, token=running.token("sofia")).status_code == 403
+    assert running.api.request("GET", PHONE, token=running.token("olle")).status_code == 403
     assert running.api.request("GET", PHONE).status_code == 401
+    # A supervisor without an agent profile takes no calls: no phone.
+    refused = running.api.request("GET", PHONE, token=running.token("sofia"))
+    assert refused.status_code == 404
+    assert "user 'sofia' has no agent profile" in refused.json()["detail"]
+
+
+def test_a_supervisor_with_an_agent_profile_has_a_phone(running: Centre) -> None:
+    given = running.api.request(
+        "PUT", f"{API_PREFIX}/config/agents/sofia", token=running.token("ada"), json={}
+    )
+    assert given.status_code == 200, given.text
+    response = running.api.request("GET", PHONE, token=running.token("sofia"))
+    assert response.status_code == 200, response.text
 
 
 def _phone_at(

@@ -204,7 +204,7 @@ def test_an_agent_with_an_unknown_skill(seeded: Configuration) -> None:
 def test_a_profile_for_a_user_who_is_not_an_agent(seeded: Configuration) -> None:
     info = refused(
         NotAnAgent,
-        "user 'olle' has the role 'operator'; only agents have agent profiles",
+        "user 'olle' has the role 'operator'; only agents and supervisors have agent profiles",
         lambda: seeded.set_agent_profile("olle", AgentSettings()),
     )
     assert (info.value.username, info.value.role) == ("olle", "operator")

@@ -52,24 +52,17 @@ def state(agent_id: int, *queues: int) -> Item:
     return Item(f"state of {agent_id}", "agent", agent_id, frozenset(queues))
 
 
+EVERY_OFFER_AND_CALL = ["offer to 1", "offer to 2", "call of 1", "snapshot"]
+
+
 @pytest.mark.parametrize(
     ("user_id", "role", "seen"),
     [
         (1, Role.AGENT, ["state of 1", "state of 2", "offer to 1", "call of 1", "snapshot"]),
         (9, Role.OPERATOR, ["state of 1", "state of 2", "state of 3", "snapshot"]),
-        (
-            8,
-            Role.SUPERVISOR,
-            [
-                "state of 1",
-                "state of 2",
-                "state of 3",
-                "offer to 1",
-                "offer to 2",
-                "call of 1",
-                "snapshot",
-            ],
-        ),
+        (8, Role.SUPERVISOR, [*(f"state of {n}" for n in (1, 2, 3)), *EVERY_OFFER_AND_CALL]),
+        # A supervisor with an agent profile (agent 2): its own offer, among all.
+        (2, Role.SUPERVISOR, [*(f"state of {n}" for n in (1, 2, 3)), *EVERY_OFFER_AND_CALL]),
     ],
 )
 def test_each_role_keeps_what_it_may_see(user_id: int, role: Role, seen: list[str]) -> None:

@@ -60,6 +60,10 @@ class PanelState:
                 self.me = agent
                 # Colleagues are the agents sharing a queue with me: the set may change.
                 return Changed.ME | Changed.QUEUES | self._drop_strangers()
+            case AgentStateChanged(agent=agent) if self._stranger(agent):
+                # A supervisor taking calls hears every agent: only queue-mates count.
+                gone = self.colleagues.pop(agent.agent_id, None)
+                return Changed.NOTHING if gone is None else Changed.COLLEAGUES
             case AgentStateChanged(agent=agent):
                 self.colleagues[agent.agent_id] = agent
                 return Changed.COLLEAGUES
@@ -79,6 +83,12 @@ class PanelState:
 
     def _is_me(self, agent_id: int) -> bool:
         return self.me is not None and self.me.agent_id == agent_id
+
+    def _stranger(self, agent: AgentState) -> bool:
+        """Shares no queue with me (once I know mine)."""
+        if self.me is None:
+            return False
+        return not {queue.id for queue in self.me.member_of} & {q.id for q in agent.member_of}
 
     def _drop_strangers(self) -> Changed:
         """Forget colleagues who no longer share a queue with me."""

@@ -5,8 +5,12 @@ table): an agent's mode uses ``/agent``; the real-time view ``/agents`` (read) a
 a supervisor, ``/agents/{id}/…``. The operator's switchboard and the administrator's
 mode are not built yet: until they are, those roles get the real-time view without
 its actions, never the agent's window (whose requests they would be refused).
-No user is both agent and supervisor, so there is no switching between the two: the
-server gives agent profiles to agent users only, and keeps ``/agent`` to them.
+A supervisor may have an agent profile too (the server gives profiles to agents and
+supervisors, and lets both use ``/agent``): the supervisor's mode asks ``GET /agent``
+once, and when it answers offers a switch (Ctrl+Shift+T) between the real-time view and
+the agent's mode (the agent panel and the softphone) in the same window; back in the
+view, the supervisor is logged out of its queues. Without a profile there is no switch
+and no further ``/agent`` request.
 """
 
 from enum import Enum

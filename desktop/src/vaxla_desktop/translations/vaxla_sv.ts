@@ -12,6 +12,10 @@
         <translation>Servern är tillbaka; inloggad i dina köer igen: {0}.</translation>
     </message>
     <message>
+        <source>End the call first: you cannot leave the agent mode during a call.</source>
+        <translation>Avsluta samtalet först: du kan inte lämna agentläget under ett samtal.</translation>
+    </message>
+    <message>
         <source>This user has no agent profile: no queues.</source>
         <translation>Användaren har ingen agentprofil: inga köer.</translation>
     </message>
@@ -834,6 +838,18 @@
     <message>
         <source>Work area</source>
         <translation>Arbetsyta</translation>
+    </message>
+    <message>
+        <source>Take calls (agent mode)</source>
+        <translation>Ta samtal (agentläge)</translation>
+    </message>
+    <message>
+        <source>Supervisor view</source>
+        <translation>Gruppledarvy</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
     </message>
     <message>
         <source>{0} ({1}), {2}</source>

@@ -2,12 +2,13 @@
 banner above them, and who is logged in where along the bottom."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
     QStatusBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,10 +19,14 @@ from vaxla_protocol import CurrentUser, Health, Role
 
 OK_COLOUR = "#1b7f3b"
 PROBLEM_COLOUR = "#b00020"
+SWITCH_MODE_KEY = "Ctrl+Shift+T"
+"""Between the supervisor's real-time view and the agent's mode (a supervisor with an
+agent profile only)."""
 
 
 class MainWindow(QMainWindow):
     sig_closed = Signal()
+    sig_switch_mode = Signal()  # the user asked for the other mode (see offer_mode_switch)
 
     def __init__(self, *, server_url: str, user: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,12 +50,23 @@ class MainWindow(QMainWindow):
         version_label.setAccessibleName(self.tr("Desktop version"))
         version_label.setToolTip(self.tr("Desktop version:"))
 
+        # Offered only to a supervisor with an agent profile: the button and its key.
+        self.switch_action = QAction(self)
+        self.switch_action.setShortcut(QKeySequence(SWITCH_MODE_KEY))
+        self.switch_action.setEnabled(False)
+        self.switch_action.triggered.connect(self.sig_switch_mode)
+        self.addAction(self.switch_action)
+        self.switch_button = QToolButton()
+        self.switch_button.setDefaultAction(self.switch_action)
+        self.switch_button.hide()
+
         # Who and where along the bottom: always there, never in the way of the work.
         status = QStatusBar()
         status.setSizeGripEnabled(False)
         status.addWidget(self.user_label)
         status.addWidget(self.server_label)
         status.addWidget(self.health_label, 1)
+        status.addPermanentWidget(self.switch_button)
         status.addPermanentWidget(version_label)
         self.setStatusBar(status)
 
@@ -82,11 +98,34 @@ class MainWindow(QMainWindow):
         """Place the softphone's panel (right), replacing any earlier one."""
         self.phone_panel = self._place(panel, self.phone_panel, 1)
 
-    def _place(self, panel: QWidget, old: QWidget | None, slot: int) -> QWidget:
+    def clear_phone_panel(self) -> None:
+        """Take the softphone's panel away (its phone has closed)."""
+        self._remove(self.phone_panel)
+        self.phone_panel = None
+
+    def offer_mode_switch(self, *, to_agent: bool) -> None:
+        """Show the switch to the agent's mode (``to_agent``) or back to the supervisor's
+        view, by the button and by its key."""
+        text = self.tr("Take calls (agent mode)") if to_agent else self.tr("Supervisor view")
+        key = QKeySequence(SWITCH_MODE_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        self.switch_action.setText(text)
+        self.switch_action.setToolTip(self.tr("{0} ({1})").format(text, key))
+        self.switch_action.setEnabled(True)
+        self.switch_button.show()
+
+    def switching(self) -> None:
+        """A switch is under way: no second one until it is done."""
+        self.switch_action.setEnabled(False)
+
+    @staticmethod
+    def _remove(old: QWidget | None) -> None:
         if old is not None:
             old.hide()
             old.setParent(None)
             old.deleteLater()
+
+    def _place(self, panel: QWidget, old: QWidget | None, slot: int) -> QWidget:
+        self._remove(old)
         # The agent panel stays first whatever order the panels come in.
         position = 0 if slot == 0 else self.panel_area.count()
         self.panel_area.insertWidget(position, panel)

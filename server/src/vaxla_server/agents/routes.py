@@ -35,7 +35,8 @@ AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 router = APIRouter(prefix="/agent", tags=["agent"])
 agents_router = APIRouter(prefix="/agents", tags=["agent"])
 
-AgentUser = Annotated[User, Depends(require_role(Role.AGENT))]
+AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR))]
+"""An agent, or a supervisor that takes calls (one without an agent profile gets 404)."""
 Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
 
@@ -150,13 +151,21 @@ def reachable_sip_address(worker_address: str, bind: str, local_host: str | None
 
 
 @router.get("/phone", responses=AGENT_ROUTE)
-def phone(user: AgentUser, request: Request, telephony: Voice, clock: Now) -> AgentPhone:
+def phone(
+    user: AgentUser, request: Request, telephony: Voice, clock: Now, centre: Centre
+) -> AgentPhone:
     """Where the agent's softphone sends its outbound calls: the SIP front's address (the
     number goes in the user part, the ``X-Vaxla-Session`` header of
     ``vaxla_protocol.outbound`` with it) and the digest credentials, good for an hour,
     that answer the front's challenge; null on a server that takes no calls. A front on
     a wildcard address is named by the address this request came in on. With SIP over
     TLS, its address and the SRTP policy too."""
+    # A supervisor gets a phone only with an agent profile (it takes calls); 404 without.
+    if user.role is Role.SUPERVISOR:
+        try:
+            centre.agent(_own(user))
+        except UnknownSubject:
+            raise _no_profile(user) from None
     if telephony is None:
         return AgentPhone(sip_uri=None, outside_calls=False)
     server = request.scope.get("server")

@@ -42,12 +42,17 @@ class NotFound(ConfigError):
         self.name = name
 
 
+PROFILE_ROLES = frozenset({"agent", "supervisor"})
+"""The roles whose users may have an agent profile: a supervisor with one can take calls."""
+
+
 class NotAnAgent(ConfigError):
-    """Agent profiles are for users of role ``agent`` only."""
+    """Agent profiles are for users of role ``agent`` or ``supervisor`` only."""
 
     def __init__(self, username: str, role: str) -> None:
         super().__init__(
-            f"user {username!r} has the role {role!r}; only agents have agent profiles"
+            f"user {username!r} has the role {role!r}; only agents and supervisors have "
+            "agent profiles"
         )
         self.username = username
         self.role = role

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
 from vaxla_server.auth.users import USERS, find_user_row
-from vaxla_server.config.errors import NotAnAgent, NotFound
+from vaxla_server.config.errors import PROFILE_ROLES, NotAnAgent, NotFound
 from vaxla_server.config.settings import (
     AgentProfile,
     AgentSettings,
@@ -37,11 +37,12 @@ from vaxla_server.config.tables import (
 def write_agent_profile(
     connection: Connection, username: str, checked: AgentSettings
 ) -> AgentProfile:
-    """Give the agent ``username`` the checked profile, replacing the one it had."""
+    """Give the agent (or supervisor) ``username`` the checked profile, replacing the one
+    it had."""
     user = find_user_row(connection, username)
     if user is None:
         raise NotFound("user", username)
-    if user.role != "agent":
+    if user.role not in PROFILE_ROLES:
         raise NotAnAgent(user.username, user.role)
     skills = skill_ids(connection, checked.skills)
     memberships = [

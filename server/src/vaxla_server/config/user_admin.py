@@ -15,13 +15,13 @@ from vaxla_server.auth.users import (
     revoke_sessions,
     user_from_row,
 )
-from vaxla_server.config.errors import ConfigError, InvalidConfig
+from vaxla_server.config.errors import PROFILE_ROLES, ConfigError, InvalidConfig
 from vaxla_server.config.tables import AGENT_PROFILES
 from vaxla_server.store.transactions import write_transaction
 
 
 class AgentProfileInTheWay(ConfigError):
-    """An agent's role cannot change while the agent has an agent profile."""
+    """A user with an agent profile cannot get a role that may not have one."""
 
     def __init__(self, username: str, role: Role) -> None:
         super().__init__(
@@ -70,7 +70,7 @@ def change_user(
         row = find_user_row(connection, username)
         if row is None:
             raise UnknownUser(username)
-        if role is not None and role is not Role.AGENT and row.role == Role.AGENT.value:
+        if role is not None and role.value not in PROFILE_ROLES and row.role in PROFILE_ROLES:
             has_profile = connection.execute(
                 select(AGENT_PROFILES.c.user_id).where(AGENT_PROFILES.c.user_id == row.id)
             ).first()

@@ -85,6 +85,42 @@ def test_an_agent_with_a_profile_keeps_its_role(api: Api) -> None:
     assert "delete it before" in refused.json()["detail"]
 
 
+def test_a_supervisor_with_a_profile_takes_calls_and_keeps_a_role_that_may(api: Api) -> None:
+    admin = api.token("admin")
+    supervisor = api.token("supervisor")
+    missing = api.request("GET", f"{API_PREFIX}/agent", token=supervisor)
+    assert missing.status_code == 404
+    assert "has no agent profile" in missing.json()["detail"]
+    given = api.request("PUT", f"{API_PREFIX}/config/agents/supervisor", token=admin, json={})
+    assert given.status_code == 200, given.text
+    own = api.request("GET", f"{API_PREFIX}/agent", token=supervisor)
+    assert own.status_code == 200, own.text
+    assert own.json()["username"] == "supervisor"
+    for role in ("operator", "admin"):
+        refused = api.request("PATCH", f"{USERS}/supervisor", token=admin, json={"role": role})
+        assert refused.status_code == 409
+        assert refused.json()["detail"] == (
+            f"user 'supervisor' has an agent profile; delete it before giving the role {role!r}"
+        )
+    assert api.request("GET", f"{API_PREFIX}/agent", token=supervisor).status_code == 200
+    assert (
+        api.request("PATCH", f"{USERS}/supervisor", token=admin, json={"role": "agent"}).json()[
+            "role"
+        ]
+        == "agent"
+    )
+
+
+def test_operators_and_administrators_have_no_agent_profile(api: Api) -> None:
+    admin = api.token("admin")
+    for role in ("operator", "admin"):
+        refused = api.request("PUT", f"{API_PREFIX}/config/agents/{role}", token=admin, json={})
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["detail"] == (
+            f"user {role!r} has the role {role!r}; only agents and supervisors have agent profiles"
+        )
+
+
 def test_resetting_a_password(api: Api) -> None:
     admin = api.token("admin")
     old = api.token("bo")

@@ -1,0 +1,188 @@
+"""A supervisor with an agent profile switches between the real-time view and the agent's
+mode in one window, against the real demo server: given a profile through the admin API,
+supervisor1 takes calls (Ctrl+Shift+T), is offered a real call (SIPp) on the app's own
+softphone, cannot leave during it, and back in the supervisor's view is logged out of
+its queues, with no phone. Every request the app makes is one a supervisor may make.
+"""
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
+from tests.desktop.test_agent_desk import (
+    DEMO_PASSWORD,
+    _active,
+    _busy,
+    demo,
+    sipp_caller,
+    until,
+)
+from tests.desktop.test_modes import Requests, RouteTable, route_table
+from tests.media.harness import sip_tester_pcaps
+from tests.server_process import ServerProcess, front_address
+from vaxla_desktop.agent_desk import AgentDesk
+from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
+from vaxla_desktop.core.modes import Mode
+from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.i18n import Language
+from vaxla_desktop.realtime_desk import RealtimeDesk
+from vaxla_desktop.settings import DesktopSettings
+from vaxla_protocol import Role
+from vaxla_protocol.events import OfferMade
+
+__all__ = ["demo", "route_table"]  # this module's own demo server and the route table
+
+SHOTS = Path("/tmp/shots")
+
+
+def as_admin_give_supervisor1_a_profile(server: ServerProcess) -> None:
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as api:
+        login = api.post("/auth/login", json={"username": "admin1", "password": DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        profile = {"skills": {"support": 5}, "memberships": [{"queue": "Support"}]}
+        given = api.put("/config/agents/supervisor1", json=profile, headers=headers)
+        assert given.status_code == 200, given.text
+
+
+async def supervisor1_state(server: ServerProcess) -> dict[str, object]:
+    """As the server has supervisor1 now (another session of it, the app's still open)."""
+    async with httpx.AsyncClient(base_url=server.url + "/api/v1", timeout=10) as api:
+        login = {"username": "supervisor1", "password": DEMO_PASSWORD}
+        token = (await api.post("/auth/login", json=login)).json()["token"]
+        answer = await api.get("/agent", headers={"Authorization": f"Bearer {token}"})
+        state: dict[str, object] = answer.json()
+        return state
+
+
+def shoot(window: QWidget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / f"switch-{name}.png"))
+
+
+def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
+    qapp: QApplication,
+    demo: ServerProcess,
+    route_table: RouteTable,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    as_admin_give_supervisor1_a_profile(demo)
+    requests = Requests(monkeypatch)
+    worker_sip = front_address(demo.log_lines)
+    (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
+    settings_path = tmp_path / "settings.ini"
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=demo.url, username="supervisor1", password=DEMO_PASSWORD,
+            discovery=False, settings_path=settings_path, language=Language.ENGLISH,
+            queues=[], auto_answer=True,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )  # fmt: skip
+    offers: list[OfferMade] = []
+
+    def on_event(event: object) -> None:
+        if isinstance(event, OfferMade):
+            offers.append(event)
+
+    async def switched(kind: type) -> None:
+        async def wait() -> None:
+            window = desktop.main_window
+            while not (
+                isinstance(desktop.desk, kind)
+                and window is not None
+                and window.switch_action.isEnabled()
+            ):
+                await asyncio.sleep(0.02)
+                window = desktop.main_window
+
+        await asyncio.wait_for(wait(), WAIT_S)
+
+    async def polled(done: Callable[[], bool]) -> None:
+        async def wait() -> None:
+            while not done():
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(wait(), WAIT_S)
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await switched(RealtimeDesk)
+        assert isinstance(desktop.desk, RealtimeDesk)
+        await asyncio.wait_for(desktop.desk.first_picture(), WAIT_S)
+        window = desktop.main_window
+        assert window is not None
+        assert desktop.mode is Mode.SUPERVISOR and desktop.phone is None
+        assert window.switch_button.isVisibleTo(window)
+        assert window.switch_button.text() == "Take calls (agent mode)"
+        shoot(window, "supervisor-view")
+
+        # To the agent's mode by the key: the panel and the phone, in all its queues.
+        with _active(qapp, window):
+            QTest.keyClick(
+                window,
+                Qt.Key.Key_T,
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+            )
+        await switched(AgentDesk)
+        desk = desktop.agent_desk
+        assert desk is not None and desktop.phone is not None and desktop.mode is Mode.AGENT
+        assert window.phone_panel is desktop.phone.panel
+        assert window.switch_button.text() == "Supervisor view"
+        desk.sig_event.connect(on_event)
+        await until(desk, lambda: desk.panel.state_label.text() == "Ready")
+        me = desk.state.me
+        assert me is not None and [queue.name for queue in me.queues] == ["Support"]
+
+        # A caller to 200 (Support) is offered to the supervisor's own softphone.
+        caller = await sipp_caller(worker_sip, tmp_path)
+        try:
+            await until(desk, lambda: _busy(desk))
+            assert [offer.agent_id for offer in offers] == [me.agent_id]
+            shoot(window, "agent-mode-on-a-call")
+            # Not during a call: the panel says why, and the mode stays.
+            window.switch_action.trigger()
+            await polled(lambda: bool(desk.panel.message_label.text()))
+            await switched(AgentDesk)
+            assert desk.panel.message_label.text() == (
+                "End the call first: you cannot leave the agent mode during a call."
+            )
+            assert desktop.phone is not None
+            desktop.phone.panel.hang_up_button.click()
+            assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
+        finally:
+            if caller.returncode is None:
+                caller.kill()
+                await caller.wait()
+        await until(desk, lambda: desk.state.me is not None and desk.state.me.call is None)
+
+        # Back by the button: logged out of the queues, the phone closed, the view again.
+        window.switch_button.click()
+        await switched(RealtimeDesk)
+        assert desktop.mode is Mode.SUPERVISOR
+        assert (desktop.phone, desktop.agent_desk, window.phone_panel) == (None, None, None)
+        assert window.switch_button.text() == "Take calls (agent mode)"
+        assert isinstance(desktop.desk, RealtimeDesk)
+        await asyncio.wait_for(desktop.desk.first_picture(), WAIT_S)
+        shoot(window, "back-to-supervisor-view")
+        # It takes no calls while it watches: logged out of every queue on the server.
+        assert (await supervisor1_state(demo))["queues"] == []
+
+        # And to the agent's mode once more: a new softphone in the same process.
+        window.switch_action.trigger()
+        await switched(AgentDesk)
+        assert desktop.phone is not None and window.phone_panel is desktop.phone.panel
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+    assert requests.not_allowed(Role.SUPERVISOR, route_table) == []
