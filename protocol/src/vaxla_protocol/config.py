@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.sms import e164
 
 # No surrounding spaces and no control characters (PostgreSQL refuses NUL in text).
 Name = Annotated[
@@ -486,13 +487,29 @@ EmailAddress = Annotated[str, AfterValidator(_email)]
 """An e-mail address: ``local@domain.tld``, ASCII, at most 254 characters."""
 
 
+def _recipient(value: str) -> str:
+    if "@" in value:
+        return _email(value)
+    if not any(c.isdigit() for c in value):
+        raise ValueError(
+            f"{value!r} is neither an e-mail address (like larm@example.se) nor a phone "
+            "number (like +46701234567)"
+        )
+    return e164(value)
+
+
+AlarmRecipient = Annotated[str, AfterValidator(_recipient)]
+"""An e-mail address (mailed), or a phone number (sent an SMS; normalised to E.164)."""
+
+
 class AlarmRuleItem(WireModel):
     """Raise an alarm of ``severity`` while ``metric`` of ``queue`` compares true (R24).
 
     Hysteresis: a raised alarm clears only once the figure is back past ``clear_at``
     (on the normal side of ``threshold``; ``None``: as soon as the rule no longer holds).
     Quiet period: after an alarm clears, the rule raises no new one for ``quiet_s``
-    seconds. ``recipients`` are mailed when it is raised and when it clears."""
+    seconds. ``recipients`` are told when it is raised and when it clears: an e-mail
+    address by mail, a phone number by SMS (R24)."""
 
     name: Name
     queue: Name
@@ -502,7 +519,7 @@ class AlarmRuleItem(WireModel):
     severity: Severity = Severity.WARNING
     clear_at: Annotated[float, Field(ge=0, le=1e9)] | None = None
     quiet_s: Seconds = 300.0
-    recipients: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
+    recipients: Annotated[list[AlarmRecipient], Field(max_length=50)] = Field(default_factory=list)
 
     @field_validator("clear_at")
     @classmethod
@@ -525,7 +542,7 @@ class AlarmRuleItem(WireModel):
     def _each_once(cls, value: list[str]) -> list[str]:
         seen = {address.lower() for address in value}
         if len(seen) != len(value):
-            raise ValueError("an address is listed twice among the recipients")
+            raise ValueError("an address or number is listed twice among the recipients")
         return value
 
 
