@@ -124,14 +124,20 @@ class AgentTexts:
             raise BadSms(f"no SMS template {request.template!r} (the templates: {names})")
         text = found[0].text_sv if request.language == "sv" else found[0].text_en
         to = options.to
-        if request.to is not None and request.to != options.to:
+        wanted = None
+        if request.to is not None:
+            try:
+                wanted = e164(request.to)
+            except ValueError as error:
+                raise BadSms(str(error)) from None
+        if wanted is not None and wanted != options.to:
             if not options.may_send_to_any_number:
                 raise NotAllowed(
                     "agents may send an SMS only to the caller of their current or last "
                     "call; an administrator can allow any number in the SMS gateway's "
                     "configuration"
                 )
-            to = request.to
+            to = wanted
         if to is None:
             raise BadSms(f"no SMS can go to the caller: {options.why_not}")
         message_id = self._sms.send(

@@ -36,8 +36,9 @@ _ANSWERS: Responses = {
     **UNAUTHORIZED_RESPONSE,
     **FORBIDDEN,
     status.HTTP_404_NOT_FOUND: {"description": "No SMS gateway, or no such message."},
-    status.HTTP_422_UNPROCESSABLE_CONTENT: {
-        "description": "A bad number, sender, template or text: what is wrong, in words."
+    status.HTTP_400_BAD_REQUEST: {
+        "description": "A number that is not one, an unknown template, no caller to send "
+        "to, an unknown report type: what is wrong, in words."
     },
 }
 
@@ -51,7 +52,7 @@ def _refusals() -> Iterator[None]:
     except NotAllowed as error:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from None
     except BadSms as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(error)) from None
 
 
 @router.get("/config/sms-gateway", responses=_ANSWERS)
@@ -106,7 +107,10 @@ def messages(
 @router.get(
     "/sms/reports/{token}",
     status_code=204,
-    responses={status.HTTP_404_NOT_FOUND: {"description": "No such message or token."}},
+    responses={
+        status.HTTP_404_NOT_FOUND: {"description": "No such message or token."},
+        status.HTTP_400_BAD_REQUEST: {"description": "Not a Kannel report type."},
+    },
 )
 def delivery_report(
     token: Annotated[str, Path(min_length=1, max_length=64)],
