@@ -141,6 +141,20 @@ def test_a_text_beyond_gsm_goes_as_ucs2_from_a_number(world: World) -> None:
     )
 
 
+def test_queued_before_any_gateway_then_sent_as_its_default_sender(world: World) -> None:
+    sms = SmsService(world.store.engine, Gateways(world.store.engine), world.clock, Notifier())
+    message = sms.send("0701234567", "Larm i Support", purpose="alarm")
+    assert sms.send_due() == 0
+    waiting = sms.message(message)
+    assert (waiting.status, waiting.sender) == ("queued", "")
+    assert waiting.last_error is not None and "no SMS gateway is configured" in waiting.last_error
+    with smsc("hemligt") as operator:
+        sms = service(world, operator.port, "hemligt")
+        world.clock.advance(seconds=30)
+        assert sms.send_due() == 1
+    assert operator.received[1].source_addr == b"Kommunen"
+
+
 def test_a_refused_bind_is_said_in_words_and_the_message_kept(world: World) -> None:
     with smsc("hemligt") as operator:
         sms = service(world, operator.port, "fel")

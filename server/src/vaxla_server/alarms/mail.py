@@ -33,7 +33,6 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration, MailServer
 from vaxla_server.outbox import retry_after
-from vaxla_server.sms.gateway import NoGateway
 from vaxla_server.sms.service import BadSms, SmsService
 from vaxla_server.store.events import AlarmCleared, AlarmRaised, Event
 from vaxla_server.store.models import AlarmMailRow
@@ -241,7 +240,7 @@ class Mailer:
         for number in numbers:
             try:
                 self._sms.send(number, text, purpose="alarm")
-            except (BadSms, NoGateway) as error:
+            except BadSms as error:
                 logger.warning("alarm %r: no SMS to %s: %s", rule.name, number, error)
 
     def send_due(self) -> int:

@@ -94,9 +94,10 @@ class SmsService:
         contact_id: int | None = None,
         template: str | None = None,
     ) -> int:
-        """Queue ``text`` to ``to`` (normalised to E.164) as ``sender`` (the gateway's
-        default when None); the message's id. ``BadSms`` says what is wrong, and nothing
-        is queued; ``NoGateway`` when no sender is given and no gateway is configured."""
+        """Queue ``text`` to ``to`` (normalised to E.164) as ``sender`` (None: the
+        gateway's default; with no gateway configured yet, the default of the gateway
+        that sends it, kept as ""); the message's id. ``BadSms`` says what is wrong, and
+        nothing is queued."""
         try:
             number = e164(to)
             shown = sms_sender(sender) if sender is not None else self._default_sender()
@@ -138,9 +139,7 @@ class SmsService:
 
     def _default_sender(self) -> str:
         gateway = self.gateways.stored()
-        if gateway is None:
-            raise NoGateway()
-        return gateway.fields.default_sender
+        return "" if gateway is None else gateway.fields.default_sender
 
     def send_due(self) -> int:
         """Send every queued message that is due now; how many the gateway took."""
@@ -157,11 +156,11 @@ class SmsService:
             gateway = self.gateways.stored()
             taken = 0
             for row in due:
-                outgoing = Outgoing(row.id, row.to_number, row.sender, row.text)
                 try:
                     if gateway is None:
                         raise NoGateway()
-                    reference = send(gateway, outgoing)
+                    sender = row.sender or gateway.fields.default_sender
+                    reference = send(gateway, Outgoing(row.id, row.to_number, sender, row.text))
                 except Exception as error:
                     self._failed(row, in_words(error, gateway), now)
                     continue
