@@ -137,7 +137,8 @@ class SmsGatewayFields(WireModel):
     queue_senders: dict[ConfigName, SmsSender] = Field(default_factory=dict, max_length=500)
     """The sender of messages about a queue's calls, by queue name (R25)."""
     entry_point_senders: dict[ConfigName, SmsSender] = Field(default_factory=dict, max_length=500)
-    """The sender by entry point, before the queue's."""
+    """The sender by entry point's address (the number callers dial, ``100``), before
+    the queue's."""
     templates: list[SmsTemplateItem] = Field(default_factory=list, max_length=100)
     agents_may_send_to_any_number: bool = False
     """Whether an agent may write another number than its caller's."""

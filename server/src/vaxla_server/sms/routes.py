@@ -20,7 +20,7 @@ from vaxla_protocol.sms import (
 )
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import FORBIDDEN, Centre, Responses
-from vaxla_server.api.deps import Sms
+from vaxla_server.api.deps import Config, Sms
 from vaxla_server.auth import User
 from vaxla_server.sms.agent import AgentTexts, NotAllowed
 from vaxla_server.sms.gateway import NoGateway
@@ -64,11 +64,22 @@ def read_gateway(_user: Admin, sms: Sms) -> SmsGatewayView:
 
 
 @router.put("/config/sms-gateway", responses=_ANSWERS)
-def set_gateway(_user: Admin, sms: Sms, item: SmsGatewayItem) -> SmsGatewayView:
+def set_gateway(_user: Admin, sms: Sms, config: Config, item: SmsGatewayItem) -> SmsGatewayView:
     """Set the SMS gateway (``kannel``: smsbox's sendsms port and user; ``smpp``: the
-    SMSC and its system_id), the default sender and the senders by queue and entry
-    point, the templates; left out, the stored password stays."""
-    return sms.gateways.set(item)
+    SMSC and its system_id), the default sender and the senders by queue and by entry
+    point (its address), the templates; left out, the stored password stays. A queue or
+    entry point that does not exist is refused (400), and nothing changes."""
+    queues = {queue.settings.name for queue in config.queues()}
+    addresses = {entry.address for entry in config.entry_points.list()}
+    with _refusals():
+        for what, named, known in (
+            ("queue", item.queue_senders, queues),
+            ("entry point", item.entry_point_senders, addresses),
+        ):
+            for name in sorted(set(named) - known):
+                listed = ", ".join(sorted(known)) or "none"
+                raise BadSms(f"a sender for the {what} {name!r}, which does not exist ({listed})")
+        return sms.gateways.set(item)
 
 
 @router.delete("/config/sms-gateway", status_code=204, responses=_ANSWERS)
