@@ -249,7 +249,16 @@ def test_a_supervisor_takes_a_waiting_call_itself_from_its_view(
             await polled(lambda: isinstance(desktop.agent_desk, AgentDesk))
             desk = desktop.agent_desk
             assert desk is not None and desktop.mode is Mode.AGENT
-            await until(desk, lambda: _busy(desk))  # offered to its phone, answered
+            try:  # offered to its phone, answered
+                # The softphone starts, logs in, joins Support, is offered and answers:
+                # more than one step's wait on a loaded machine.
+                await until(desk, lambda: _busy(desk), 3 * WAIT_S)
+            except TimeoutError:
+                raise AssertionError(
+                    f"not busy: {desk.state.me}; the panel says"
+                    f" {desk.panel.message_label.text()!r}; the server's last lines:\n"
+                    + "".join(demo.log_lines[-40:])
+                ) from None
             me = desk.state.me
             assert me is not None and [queue.name for queue in me.queues] == ["Support"]
             assert desktop.phone is not None
@@ -261,6 +270,9 @@ def test_a_supervisor_takes_a_waiting_call_itself_from_its_view(
             if caller is not None and caller.returncode is None:
                 caller.kill()
                 await caller.wait()
+            if not running.done():  # a failure above: end the app and its softphone here
+                desktop.quit()
+                await asyncio.wait_for(running, WAIT_S)
             await keeper.post("/agent/logout", {})
             await keeper.http.aclose()
 
