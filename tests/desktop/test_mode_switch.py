@@ -29,6 +29,7 @@ from tests.desktop.test_agent_desk import (
 from tests.desktop.test_modes import Requests, RouteTable, route_table
 from tests.media.harness import sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address
+from tests.shots import keep_shot
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.modes import Mode
@@ -40,8 +41,6 @@ from vaxla_protocol import Role
 from vaxla_protocol.events import OfferMade
 
 __all__ = ["demo", "route_table"]  # this module's own demo server and the route table
-
-SHOTS = Path("/tmp/shots")
 
 
 def as_admin_give_supervisor1_a_profile(server: ServerProcess) -> None:
@@ -64,8 +63,7 @@ async def supervisor1_state(server: ServerProcess) -> dict[str, object]:
 
 
 def shoot(window: QWidget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / f"switch-{name}.png"))
+    keep_shot(window, f"switch-{name}.png")
 
 
 def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
