@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import signal
+import ssl
 import subprocess
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -361,3 +362,78 @@ def test_the_desktop_phone_goes_over_tls_when_the_server_says_so(
             await client.aclose()
 
     asyncio.run(scenario())
+
+
+def sipp_tls() -> Path:
+    """Debian unstable's SIPp 3.8, built with OpenSSL, that ``make setup`` puts in the tools cache
+    (``tools/ensure-sipp-tls``; Debian bookworm's is built without it)."""
+    sipp = Path(__file__).parents[2] / "tools" / ".cache" / "sipp-tls" / "sipp"
+    assert sipp.exists(), f"{sipp} is missing: run tools/ensure-sipp-tls (make setup does)"
+    return sipp
+
+
+def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    """A throwaway certificate and key for ``name`` (openssl)."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True, check=True, timeout=30,
+    )  # fmt: skip
+    return cert, key
+
+
+async def sipp_over_tls(demo: TlsDemo, trusted: Path, number: str) -> tuple[int, str]:
+    """SIPp over TLS (one connection, ``-t l1``) from 127.0.0.1 calls ``number`` at the
+    front's TLS port offering SRTP, trusting only the certificate ``trusted`` (X509
+    verification against it as the one CA); its exit status and what it said."""
+    address = demo.phone(demo.token("agent3")).tls_uri
+    assert address is not None
+    front = address.removeprefix("sip:").split(";")[0]
+    own_cert, own_key = self_signed(demo.tmp, "sipp-client")
+    errors = demo.tmp / f"tls-{number}.errors"
+    process = await asyncio.create_subprocess_exec(
+        str(sipp_tls()), front, "-t", "l1", "-tls_ca", str(trusted),
+        "-tls_cert", str(own_cert), "-tls_key", str(own_key),
+        "-sf", str(Path(__file__).parents[1] / "sipp" / "caller_offers_srtp.xml"),
+        "-s", number, "-m", "1", "-i", "127.0.0.1", "-p", str(free_sip_port()),
+        "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+        "-trace_err", "-error_file", str(errors),
+        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, said = await asyncio.wait_for(process.communicate(), 40)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    told = said.decode(errors="replace")
+    if errors.exists():
+        told += errors.read_text(errors="replace")
+    assert process.returncode is not None
+    return process.returncode, told
+
+
+def test_sipp_over_tls_trusting_the_servers_certificate_is_answered_with_srtp(
+    demo: TlsDemo,
+) -> None:
+    """An operator's SIPp over TLS, verifying the front against the server's own
+    certificate, calls 200 offering SDES SRTP: the front (Kamailio's TLS port) passes it
+    to a worker, which answers with SRTP (the scenario checks the answer's RTP/SAVP and
+    crypto line), and the caller hangs up."""
+    front = demo.phone(demo.token("agent3")).tls_uri
+    assert front is not None
+    host, port = front.removeprefix("sip:").split(";")[0].rsplit(":", 1)
+    server_cert = demo.tmp / "server.pem"
+    server_cert.write_text(ssl.get_server_certificate((host, int(port))))
+    status, said = asyncio.run(sipp_over_tls(demo, server_cert, "200"))
+    assert status == 0, said
+
+
+def test_sipp_over_tls_trusting_another_certificate_never_calls(demo: TlsDemo) -> None:
+    """The same SIPp trusting another certificate refuses the front in its handshake
+    (X509 verification) and sends nothing."""
+    other, _ = self_signed(demo.tmp, "another-server")
+    status, said = asyncio.run(sipp_over_tls(demo, other, "200"))
+    assert status != 0
+    assert "TLS verification error" in said and "Unable to connect" in said, said
