@@ -53,7 +53,7 @@ from vaxla_desktop.sip.softphone import (
 )
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
-from vaxla_protocol.outbound import AgentPhone, SrtpMode
+from vaxla_protocol.outbound import AgentPhone, SrtpMode, session_header
 from vaxla_server.network import free_sip_port, free_udp_port
 
 WAIT_S = 20.0
@@ -437,3 +437,75 @@ def test_sipp_over_tls_trusting_another_certificate_never_calls(demo: TlsDemo) -
     status, said = asyncio.run(sipp_over_tls(demo, other, "200"))
     assert status != 0
     assert "TLS verification error" in said and "Unable to connect" in said, said
+
+
+def test_an_outside_call_leaves_over_tls_with_srtp_through_a_trunk_set_so(demo: TlsDemo) -> None:
+    """A trunk with ``transport: tls`` and ``srtp: mandatory`` carries the outside calls;
+    its far end is SIPp listening for SIP over TLS with a certificate of its own. An
+    agent's phone (the desktop's softphone, over TLS) calls a number: the front reaches
+    SIPp over TLS, the worker's INVITE offers only SRTP with its keys and no
+    ``X-Vaxla-Srtp`` (the scenario checks both), SIPp answers with SRTP, the agent is
+    connected, hangs up, and SIPp gets the BYE."""
+    number = "+46701112233"
+    admin = demo.token("admin1")
+    far_port = free_sip_port()
+    trunk = {
+        "name": "Encrypted operator", "kind": "ip", "addresses": ["192.0.2.77"],
+        "outbound": True, "gateway": f"127.0.0.1:{far_port}", "caller_id": "+46850001234",
+        "transport": "tls", "srtp": "mandatory",
+    }  # fmt: skip
+    added = demo.api.post(
+        "/config/trunks", json=trunk, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert added.status_code == 201, added.text
+    far_cert, far_key = self_signed(demo.tmp, "operator")
+
+    async def scenario() -> None:
+        errors = demo.tmp / "operator.errors"
+        far_end = await asyncio.create_subprocess_exec(
+            str(sipp_tls()), "-t", "l1", "-tls_cert", str(far_cert), "-tls_key", str(far_key),
+            "-sf", str(Path(__file__).parents[1] / "sipp" / "trunk_answers_srtp.xml"),
+            "-i", "127.0.0.1", "-p", str(far_port), "-mp", str(free_udp_port()), "-m", "1",
+            "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
+            "-error_file", str(errors),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        token = demo.token("agent7")
+        given = demo.phone(token)
+        assert given.tls_uri is not None and given.credentials is not None
+        try:
+            async with softphone(token) as phone:
+                contact = phone.softphone.use_tls_front(
+                    TlsFront(given.tls_uri, demo.fingerprint, "optional"), given.credentials
+                )
+                registered = await phone.wait_for(FrontChanged)
+                assert isinstance(registered, FrontChanged) and registered.registered
+                demo.post("/agent/login", token, {"sip_contact": contact})
+                try:
+                    agent = demo.api.get("/agent", headers={"Authorization": f"Bearer {token}"})
+                    agent_id = agent.json()["agent_id"]
+                    header = session_header(session_key(token), agent_id, number)
+                    front = given.tls_uri.removeprefix("sip:")
+                    call = phone.softphone.dial(
+                        f"sip:{number}@{front}", {"X-Vaxla-Session": header}
+                    )
+                    await phone.wait_for(Connected)
+                    phone.softphone.hangup(call)
+                    await phone.wait_for(Ended)
+                    status = await asyncio.wait_for(far_end.wait(), WAIT_S)
+                    said = errors.read_text() if errors.exists() else ""
+                    assert status == 0, said
+                finally:
+                    demo.post("/agent/logout", token, {})
+        finally:
+            if far_end.returncode is None:
+                far_end.kill()
+                await far_end.wait()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        removed = demo.api.delete(
+            "/config/trunks/Encrypted operator", headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert removed.status_code == 204, removed.text
