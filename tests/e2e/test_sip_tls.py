@@ -1,5 +1,5 @@
 """SIP over TLS and SRTP on the whole server: ``serve --tls self-signed --sip-tls-port
---srtp optional`` in demo mode, the desktop's own pjsua2 softphone (``Softphone``) as the
+--srtp mandatory`` in demo mode, the desktop's own pjsua2 softphone (``Softphone``) as the
 agent's phone, SIPp as the caller to 200 (Support).
 
 - the front's TLS port presents the API's certificate (``openssl s_client``), and the
@@ -9,8 +9,14 @@ agent's phone, SIPp as the caller to 200 (Support).
   handshake and never registers;
 - a capture on loopback (``tshark``) while the caller talks: with the phone asking for
   SRTP, the worker's offer to it has ``RTP/SAVP`` and crypto lines and no RTP between
-  worker and phone carries plain audio; with SRTP off on the phone, the same capture
-  shows plain RTP (the phone's silence, PCMU 0xFF), so the check can fail.
+  worker and phone carries plain audio, while the same silence relayed to the caller
+  in plain RTP repeats (so the check can fail); a phone without SRTP refuses the
+  SRTP-only offer (488), never rings, and no RTP flows to it;
+- SIPp over TLS (Debian unstable's SIPp, ``tools/ensure-sipp-tls``), verifying the
+  front against the server's certificate, calls in offering SRTP and is answered with
+  SRTP; trusting another certificate it refuses the handshake;
+- an outside call through a trunk set to ``transport: tls`` and ``srtp: mandatory``
+  reaches SIPp listening over TLS with an SRTP-only offer.
 """
 
 import asyncio
@@ -96,7 +102,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsDemo]:
     rtp_base = rtp_base if rtp_base < 60000 else 40000
     args = [
         "--demo", "--tls", "self-signed", "--sip-port", str(sip_port),
-        "--sip-tls-port", str(tls_port), "--srtp", "optional",
+        "--sip-tls-port", str(tls_port), "--srtp", "mandatory",
         "--media-workers", f"1:{WORKERS}", "--rtp-base", str(rtp_base),
     ]  # fmt: skip
     with ServerProcess(tmp / "data", args, timeout=120) as server:
@@ -192,13 +198,15 @@ def entropy(data: bytes) -> float:
 
 
 async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Path, int]:
-    """``user``'s softphone registers over TLS asking for ``srtp``, takes a caller to 200
-    and talks until the caller hangs up, under a capture of the workers' RTP ports and
-    the front's loopback SIP; the capture and the caller's media port."""
+    """``user``'s softphone registers over TLS asking for ``srtp`` and is logged in to
+    take a caller to 200, under a capture of the workers' RTP ports and the front's
+    loopback SIP. With SRTP it answers and talks until the caller hangs up; without, it
+    cannot take the server's SRTP-only offer and the caller hangs up unanswered by it.
+    The capture and the caller's media port."""
     token = demo.token(user)
     given = demo.phone(token)
     assert given.tls_uri is not None and given.credentials is not None
-    assert given.srtp == "optional"
+    assert given.srtp == "mandatory"
     pcap = demo.tmp / f"{user}-{srtp}.pcap"
     media_port = free_udp_port()
     last_rtp = demo.rtp_base + WORKERS * RTP_SPAN - 1
@@ -215,6 +223,12 @@ async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Pat
                 caller = asyncio.create_task(
                     sipp_call(demo.sip, demo.tmp, "caller_talks.xml", "200", media_port=media_port)
                 )
+                if srtp == "off":
+                    assert await asyncio.wait_for(caller, 30) == 0
+                    assert not any(isinstance(e, (Ringing, Connected)) for e in phone.events), (
+                        phone.events
+                    )
+                    return pcap, media_port
                 ringing = await phone.wait_for(Ringing)
                 assert isinstance(ringing, Ringing)
                 phone.softphone.answer(ringing.call)
@@ -297,24 +311,38 @@ def test_srtp_an_agent_over_tls_answers_a_caller_with_encrypted_audio(demo: TlsD
     # The worker's INVITE to the phone (through the front) offers SRTP with its keys.
     to_phone = [m for m in offers if b";transport=tls" in m.split(b"\r\n", 1)[0]]
     assert to_phone, [m[:200] for m in offers]
-    assert b"a=crypto:" in to_phone[0]
+    assert b"a=crypto:" in to_phone[0] and b"RTP/SAVP" in to_phone[0]
     assert len(rtp) > 50, f"only {len(rtp)} RTP packets between worker and phone"
     # No payload looks like audio: they look random, and the phone's silence (the same
     # frame again and again in plain RTP) is a new payload in every packet.
     assert entropy(b"".join(rtp)) > 7.5
     assert len(set(from_phone)) == len(from_phone) > 25
+    # The control, in the same capture: that silence, relayed by the worker to the caller
+    # in plain RTP (the caller is SIPp from a trunk, without SRTP), is one frame again
+    # and again, so the checks above would see plain audio.
+    workers = range(demo.rtp_base, demo.rtp_base + WORKERS * RTP_SPAN)
+    to_caller = [
+        payload[12:]
+        for source, destination, payload in packets(pcap)
+        if source in workers and destination == media_port and len(payload) > 12
+    ]
+    assert Counter(to_caller).most_common(1)[0][1] > 25, Counter(to_caller).most_common(3)
 
 
-def test_srtp_off_on_the_phone_leaves_the_audio_plain(demo: TlsDemo) -> None:
+def test_under_mandatory_srtp_a_phone_without_it_is_refused_and_gets_no_audio(
+    demo: TlsDemo,
+) -> None:
+    """A phone registered over TLS that does not do SRTP: the worker's offer to it has
+    RTP/SAVP only, the phone answers 488 (through the front, to the worker), never rings,
+    and no RTP flows between any worker and it while the caller talks."""
     pcap, media_port = asyncio.run(a_call_over_tls(demo, "agent6", "off"))
-    sip, rtp, from_phone = worker_phone_rtp(demo, pcap, media_port)
-    assert len(rtp) > 50, f"only {len(rtp)} RTP packets between worker and phone"
-    # The phone (a null sound device) sends silence: in plain RTP the same few encoded
-    # frames again and again.
-    assert len(from_phone) > 25
-    assert len(set(from_phone)) < len(from_phone) / 2
-    answers = [m for m in sip if m.startswith(b"SIP/2.0 200") and b"m=audio" in m]
-    assert answers and not any(b"a=crypto:" in m for m in answers)
+    sip, rtp, _ = worker_phone_rtp(demo, pcap, media_port)
+    offers = [m for m in sip if m.startswith(b"INVITE sip:") and b"m=audio" in m]
+    to_phone = [m for m in offers if b";transport=tls" in m.split(b"\r\n", 1)[0]]
+    assert to_phone, [m[:200] for m in offers]
+    assert all(b"RTP/SAVP" in m and b"a=crypto:" in m for m in to_phone)
+    assert any(m.startswith(b"SIP/2.0 488") for m in sip), [m[:40] for m in sip]
+    assert rtp == []
 
 
 @pytest.mark.parametrize("pinned", [True, False])
