@@ -189,12 +189,16 @@ def test_networks_and_the_outside_line_follow_the_stored_trunks(store: Store) ->
     asyncio.run(scenario())
 
 
-def test_a_trunk_over_tls_with_srtp_is_reached_over_tls_and_asks_for_srtp(store: Store) -> None:
+@pytest.mark.parametrize("sip_tls", [True, False])
+def test_a_trunk_over_tls_with_srtp_is_reached_over_tls_and_asks_for_srtp(
+    store: Store, caplog: pytest.LogCaptureFixture, sip_tls: bool
+) -> None:
     """``transport: tls``: the outside calls' Request-URI, the outbound proxy and the
     REGISTER's next hop say ``;transport=tls``; ``srtp`` goes to the worker in its own
-    header. Back to udp and off, the URIs are plain and the header gone."""
+    header. Back to udp and off, the URIs are plain and the header gone. On a server
+    without SIP over TLS the trunk is taken as it is, with a warning in the log."""
     front, clock = StandInFront(), ManualClock()
-    lines = lines_on(store, front, clock)
+    lines = lines_on(store, front, clock, sip_tls=sip_tls)
     trunks = lines._configuration.trunks
 
     def registered(**changes: Any) -> TrunkItem:
@@ -213,6 +217,11 @@ def test_a_trunk_over_tls_with_srtp_is_reached_over_tls_and_asks_for_srtp(store:
             assert line is not None
             assert line.uri("+4670") == "sip:+4670@192.0.2.5:5060;transport=tls"
             assert line.headers["X-Vaxla-Srtp"] == "mandatory"
+            warned = [r.getMessage() for r in caplog.records if "no SIP over TLS" in r.getMessage()]
+            assert warned == ([] if sip_tls else [
+                "trunk 'Operator': transport tls, but this server has no SIP over TLS "
+                "(--sip-tls-port): its registration and outside calls will fail"
+            ])  # fmt: skip
             through_proxy = registered(
                 transport="tls", srtp="mandatory", outbound_proxy="proxy.op.test:5061"
             )

@@ -108,6 +108,7 @@ class TrunkLines:
         outside_gateway: str | None = None,
         retry_s: Sequence[float] = RETRY_S,
         poll_s: float = POLL_S,
+        sip_tls: bool = False,
     ) -> None:
         self._configuration = configuration
         self._front = front
@@ -116,6 +117,8 @@ class TrunkLines:
         self._gateway = None if outside_gateway is None else OutsideLine.of_gateway(outside_gateway)
         self._retry_s = tuple(retry_s)
         self._poll_s = poll_s
+        self._sip_tls = sip_tls
+        """Whether the front speaks SIP over TLS (``--sip-tls-port``): a tls trunk needs it."""
         self._outside: OutsideLine | None = self._gateway
         self._registered: dict[str, _Registered] = {}
         self._wires: dict[str, TrunkRegistration] = {}
@@ -194,6 +197,12 @@ class TrunkLines:
                 network = ipaddress.ip_network(address, strict=False)
                 if network not in networks:
                     networks.append(network)
+            if item.transport is TrunkTransport.TLS and not self._sip_tls:
+                log.warning(
+                    "trunk %r: transport tls, but this server has no SIP over TLS "
+                    "(--sip-tls-port): its registration and outside calls will fail",
+                    item.name,
+                )
             # SIP over TCP or TLS: the URIs the front sends to say so (udp is the default).
             transport = (
                 "" if item.transport is TrunkTransport.UDP else f";transport={item.transport}"
