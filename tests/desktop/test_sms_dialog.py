@@ -1,9 +1,7 @@
 """The SMS dialog (R25): the templates filled in for the caller, previewed in Swedish or
 English, sent by keyboard; what it refuses to ask and how it shows the answer; opened
 from the phone panel by its button and by Ctrl+Shift+S. Screenshots in both languages
-(``/tmp/shots/sms-*.png``)."""
-
-from pathlib import Path
+(``build/shots/sms-*.png``)."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,12 +9,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.shots import keep_shot
 from vaxla_desktop.i18n import Language, install_translation
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_desktop.ui.sms_dialog import SmsDialog
 from vaxla_protocol.sms import AgentSmsOptions, AgentSmsRequest, AgentSmsTemplate, SmsQueued
 
-SHOTS = Path("/tmp/shots")
 OPTIONS = AgentSmsOptions(
     to="+46701234567",
     contact_id=42,
@@ -116,7 +114,6 @@ def test_the_phone_panel_asks_for_the_dialog(qtbot: QtBot) -> None:
 
 
 def test_screenshots_in_both_languages(qtbot: QtBot, qapp: QApplication) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for language in (Language.ENGLISH, Language.SWEDISH):
         translators = install_translation(qapp, language)
         try:
@@ -125,13 +122,13 @@ def test_screenshots_in_both_languages(qtbot: QtBot, qapp: QApplication) -> None
             dialog.show()
             dialog.resize(460, 480)
             qtbot.waitExposed(dialog)
-            dialog.grab().save(str(SHOTS / f"sms-dialog-{language.value}.png"))
+            keep_shot(dialog, f"sms-dialog-{language.value}.png")
             panel = PhonePanel()
             qtbot.addWidget(panel)
             panel.show()
             panel.resize(620, 420)
             qtbot.waitExposed(panel)
-            panel.grab().save(str(SHOTS / f"sms-phone-panel-{language.value}.png"))
+            keep_shot(panel, f"sms-phone-panel-{language.value}.png")
             if language is Language.SWEDISH:
                 assert dialog.send_button.text() == "S&kicka"
                 assert dialog.windowTitle() == "Skicka sms till den som ringde"

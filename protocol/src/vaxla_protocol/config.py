@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.outbound import SrtpMode
 from vaxla_protocol.sms import e164
 
 # No surrounding spaces and no control characters (PostgreSQL refuses NUL in text).
@@ -593,6 +594,15 @@ Secret = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x20-\x7
 OutsideNumber = Annotated[str, Field(pattern=r"^\+?[0-9]{2,20}$")]
 
 
+class TrunkTransport(StrEnum):
+    """How the front carries SIP to and from the trunk: ``udp`` (most operators), ``tcp``,
+    or ``tls`` (SIP over TLS, needed for SRTP: its keys travel in the SDP)."""
+
+    UDP = "udp"
+    TCP = "tcp"
+    TLS = "tls"
+
+
 class TrunkFields(WireModel):
     """A SIP trunk to an operator, as both sides of the API see it.
 
@@ -603,7 +613,10 @@ class TrunkFields(WireModel):
     overflow to a number) leave through the one trunk marked ``outbound``: to its
     ``gateway``, or a registration trunk's registrar when it has none, with its
     ``caller_id`` as the calling number; a challenge is answered with its username and
-    password.
+    password. ``transport`` is how the front's SIP reaches the trunk (registrations and
+    outside calls); ``srtp`` whether the outside calls' audio to it is encrypted (SDES:
+    ``optional`` offers SRTP and takes plain RTP, ``mandatory`` SRTP only), which needs
+    ``transport: tls``.
     """
 
     name: Name
@@ -616,6 +629,18 @@ class TrunkFields(WireModel):
     outbound: bool = False
     gateway: HostPort | None = Field(default=None, validate_default=True)
     caller_id: OutsideNumber | None = None
+    transport: TrunkTransport = TrunkTransport.UDP
+    srtp: SrtpMode = Field(default="off", validate_default=True)
+
+    @field_validator("srtp")
+    @classmethod
+    def _srtp_over_tls(cls, value: SrtpMode, info: ValidationInfo) -> SrtpMode:
+        if value != "off" and info.data.get("transport") is not TrunkTransport.TLS:
+            raise ValueError(
+                "SRTP towards a trunk needs transport tls: its keys (SDES) travel in the "
+                "SIP messages, readable on udp or tcp"
+            )
+        return value
 
     @field_validator("addresses")
     @classmethod

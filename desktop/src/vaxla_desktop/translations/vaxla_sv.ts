@@ -647,6 +647,10 @@
 <context>
     <name>DesktopApp</name>
     <message>
+        <source>Not logged in to {0} in time: the call was not taken</source>
+        <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
+    </message>
+    <message>
         <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
         <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
     </message>
@@ -2012,6 +2016,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Offer the selected call to an agent you choose</source>
         <translation>Erbjud det valda samtalet till en agent du väljer</translation>
+    </message>
+    <message>
+        <source>Take it myself</source>
+        <translation>Ta det själv</translation>
+    </message>
+    <message>
+        <source>Take calls in this window and have the selected call offered to you</source>
+        <translation>Ta samtal i det här fönstret och få det valda samtalet erbjudet till dig</translation>
     </message>
     <message>
         <source>{0} of {1} calls</source>

@@ -1,4 +1,4 @@
-"""Revision 0010 (after 0009, 2026-12-05): SMS (R25) and alarms by SMS (R24).
+"""Revision 0011 (after 0010, 2026-12-05): SMS (R25) and alarms by SMS (R24).
 
 ``sms_gateway`` is the one SMS gateway (Kannel or SMPP) with its senders and templates;
 ``sms_messages`` holds every SMS: the queued ones are the outbox, kept across a restart
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision, down_revision = "0010", "0009"
+revision, down_revision = "0011", "0010"
 branch_labels = depends_on = None
 
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
