@@ -99,6 +99,9 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             # Revision 0009: the alarms' mail server and outbox.
             "mail_server",
             "alarm_mails",
+            # Revision 0010: shared voicemail.
+            "voicemail_boxes",
+            "voicemail_messages",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:
