@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from vaxla_server.audio import complete_wav_header
 from vaxla_server.media.worker import (
     CommandError,
-    _write_header,
     parse_args,
     source_allowed,
     source_host,
@@ -97,9 +97,9 @@ def test_a_recording_never_closed_gets_its_header_from_its_length(tmp_path: Path
     path = tmp_path / "w1-1.wav"
     samples = b"\x10\x00" * 8000  # one second at 8 kHz
     path.write_bytes(b"RIFF\0\0\0\0WAVE" + bytes(32) + samples + b"\x01")  # a torn sample
-    _write_header(path)
+    complete_wav_header(path, 8000)
     assert wav_seconds(path) == 1.0
     empty = tmp_path / "w1-2.wav"
     empty.write_bytes(b"")
-    _write_header(empty)
+    complete_wav_header(empty, 8000)
     assert wav_seconds(empty) == 0.0

@@ -159,3 +159,33 @@ def file_sha256(path: Path) -> str:
         for piece in iter(lambda: file.read(1 << 16), b""):
             digest.update(piece)
     return digest.hexdigest()
+
+
+def wav_header_written(path: Path) -> bool:
+    """Whether a WAV file being recorded has been closed: pjmedia writes the RIFF size,
+    0 until then, when it closes the file."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        return False
+    return len(head) == 8 and head[:4] == b"RIFF" and head[4:8] != b"\0\0\0\0"
+
+
+def complete_wav_header(path: Path, rate: int) -> None:
+    """Give a recording never closed (its recorder killed mid-way) the 44-byte header of
+    16-bit mono PCM at ``rate``, sized from the file: the samples written are kept.
+    Raises ``OSError``."""
+    size = path.stat().st_size
+    data = max(0, size - 44)
+    data -= data % 2
+    header = b"".join((
+        b"RIFF", (36 + data).to_bytes(4, "little"), b"WAVEfmt ",
+        (16).to_bytes(4, "little"), (1).to_bytes(2, "little"), (1).to_bytes(2, "little"),
+        rate.to_bytes(4, "little"), (rate * 2).to_bytes(4, "little"),
+        (2).to_bytes(2, "little"), (16).to_bytes(2, "little"),
+        b"data", data.to_bytes(4, "little"),
+    ))  # fmt: skip
+    with path.open("r+b" if size >= 44 else "wb") as file:
+        file.write(header)
+        file.truncate(44 + data)

@@ -52,6 +52,7 @@ import pjsua2 as pj
 
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_protocol.outbound import SRTP_MODES, SrtpMode
+from vaxla_server.audio import complete_wav_header, wav_header_written
 from vaxla_server.media.messages import (
     MAX_LINE_BYTES,
     AgentLegState,
@@ -273,42 +274,6 @@ class _Closing:
     command: Record
     end: RecordingEnd
     deadline: float
-
-
-def _header_written(path: Path) -> bool:
-    """Whether pjmedia has closed the WAV file (its RIFF size is no longer 0)."""
-    try:
-        with path.open("rb") as file:
-            head = file.read(8)
-    except OSError:
-        return False
-    return len(head) == 8 and head[:4] == b"RIFF" and head[4:8] != b"\0\0\0\0"
-
-
-def _write_header(path: Path) -> None:
-    """Give a recording pjmedia never closed (a worker killed mid-way, a close that did
-    not come) its WAV header: the 44-byte PCM header pjmedia writes, sized from the file."""
-    try:
-        size = path.stat().st_size
-        if size < 44:
-            with path.open("wb") as file:  # nothing heard yet: an empty WAV
-                file.write(_pcm_header(0))
-            return
-        with path.open("r+b") as file:
-            file.write(_pcm_header(size - 44))
-    except OSError as error:
-        log.warning("cannot complete the WAV header of %s: %s", path, error)
-
-
-def _pcm_header(data_bytes: int) -> bytes:
-    data_bytes -= data_bytes % 2
-    return b"".join((
-        b"RIFF", (36 + data_bytes).to_bytes(4, "little"), b"WAVEfmt ",
-        (16).to_bytes(4, "little"), (1).to_bytes(2, "little"), (1).to_bytes(2, "little"),
-        CLOCK_RATE.to_bytes(4, "little"), (CLOCK_RATE * 2).to_bytes(4, "little"),
-        (2).to_bytes(2, "little"), (16).to_bytes(2, "little"),
-        b"data", data_bytes.to_bytes(4, "little"),
-    ))  # fmt: skip
 
 
 def wav_seconds(path: Path) -> float:
@@ -818,11 +783,14 @@ class MediaWorker:
         now = time.monotonic()
         for closing in list(self._closing):
             path = Path(closing.command.path)
-            if wait and not _header_written(path) and now < closing.deadline:
+            if wait and not wav_header_written(path) and now < closing.deadline:
                 continue
             self._closing.remove(closing)
-            if not _header_written(path):
-                _write_header(path)  # pjmedia never closed it: the data is there
+            if not wav_header_written(path):
+                try:
+                    complete_wav_header(path, CLOCK_RATE)  # pjmedia never closed it
+                except OSError as error:
+                    log.warning("cannot complete the WAV header of %s: %s", path, error)
             try:
                 seconds = min(wav_seconds(path), closing.command.max_seconds)
             except CommandError as error:

@@ -753,8 +753,9 @@ class MailServerRow(Base):
 
 
 class AlarmMailRow(Base):
-    """An alarm mail waiting to be sent, or retried after a failure (revision 0009): the
-    outbox survives a restart; a sent mail's row is deleted."""
+    """A mail waiting to be sent, or retried after a failure (revision 0009): the outbox
+    survives a restart; a sent mail's row is deleted. Alarms' mails and, since revision
+    0010, the notices of new voicemail messages."""
 
     __tablename__ = "alarm_mails"
 
@@ -765,3 +766,5 @@ class AlarmMailRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(String(1000))
+    """A file sent with the mail (revision 0010: a voicemail message's WAV), by path."""

@@ -3,7 +3,8 @@
 ``voicemail_boxes`` holds the boxes as configured (greeting, length limit, who may read
 them, whom to notify, retention); ``voicemail_messages`` the messages left in them, each
 a WAV file under the server's data folder with its SHA-256, marked short or silent when
-it is, and who handled it."""
+it is, and who handled it. The mail outbox (``alarm_mails``) gets an ``attachment``: the
+path of a file sent with the mail (a message's WAV)."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -46,9 +47,13 @@ def upgrade() -> None:
         sa.Column("handled_at", _UTC, nullable=True),
     )
     op.create_index("ix_voicemail_messages_box", "voicemail_messages", ["box"])
+    with op.batch_alter_table("alarm_mails") as batch:
+        batch.add_column(sa.Column("attachment", sa.String(1000), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alarm_mails") as batch:
+        batch.drop_column("attachment")
     op.drop_index("ix_voicemail_messages_box", "voicemail_messages")
     op.drop_table("voicemail_messages")
     op.drop_table("voicemail_boxes")
