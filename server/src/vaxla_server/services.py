@@ -21,6 +21,7 @@ from vaxla_server.notifier import Notifier
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
 DEFAULT_SESSION_RECHECK_S = 10.0
@@ -55,6 +56,8 @@ class Services:
     watch: Watch
     """Stand-by agents and alarm rules, checked every second (R23, R24)."""
     mailer: Mailer
+    voicemail: VoicemailMessages | None = None
+    """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     """The alarm mails' outbox and sender (R24)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
@@ -84,6 +87,8 @@ def compose(
     centre.start()
     centre.follow(configuration)
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
+    files = data_dir if data_dir is not None else telephony.data_dir if telephony else None
+    voicemail = None if files is None else VoicemailMessages(store.engine, notifier, files, clock)
     voice = (
         None
         if telephony is None
@@ -92,6 +97,7 @@ def compose(
             centre=centre,
             configuration=configuration,
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
+            voicemail=voicemail,
         )
     )
     board = QueueBoard(centre)
@@ -108,4 +114,5 @@ def compose(
         data_dir=data_dir,
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock),
+        voicemail=voicemail,
     )

@@ -101,6 +101,7 @@ class Telephony:
         configuration: Configuration,
         clock: Clock | None = None,
         session_keys: Callable[[int], list[str]] | None = None,
+        voicemail: VoicemailMessages | None = None,
     ) -> None:
         self.settings = settings
         self._configuration = configuration
@@ -116,9 +117,7 @@ class Telephony:
             clock=clock,
             outside_line=self._outside_line,
             session_keys=session_keys,  # an outbound call's header is made with one of these
-            voicemail=VoicemailMessages(
-                configuration.engine, centre.notifier, settings.data_dir, clock.now
-            ),
+            voicemail=voicemail,
         )
         self.front = KamailioFront(
             FrontSettings(

@@ -42,6 +42,7 @@ CONFIG_KINDS = (
     "menus",
     "entry-points",
     "alarm-rules",
+    "voicemail-boxes",
     "licence",
     "mail-server",
     "document",
@@ -103,6 +104,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route == "/alarms" or route.startswith("/alarms/"):
         # The raised alarms and their acknowledgement: the supervisor's (R24).
         return SUPERVISORS
+    if route.startswith("/voicemail/"):
+        # Anyone may be a box's reader; each box's own readers are checked by the route.
+        return EVERYONE
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -2,6 +2,7 @@
 once with who did it, purged on the box's retention by the injected clock; each change in
 the event log and on the notifier."""
 
+import asyncio
 import math
 import struct
 import wave
@@ -24,6 +25,7 @@ from vaxla_server.store.events import (
 )
 from vaxla_server.voicemail.messages import (
     OUTBOX,
+    PURGE_EVERY_S,
     VOICEMAIL_NEWS,
     VoicemailError,
     VoicemailMessages,
@@ -149,3 +151,24 @@ def test_messages_are_purged_with_their_files_when_the_boxs_retention_runs_out(
     assert event == VoicemailPurged(at=clock.now, message_id=old.id, box="Kansliet",
                                     received_at=T0, retention_days=30)  # fmt: skip
     assert (news[-1].change, news[-1].message.id) == ("purged", old.id)
+
+
+def test_the_server_purges_on_start_and_every_hour_after(
+    setup: tuple[VoicemailMessages, Clock, list[VoicemailNews]],
+) -> None:
+    messages, clock, _news = setup
+    record(messages.path_for("w1-1"), 1.5, voice=True)
+    old = messages.keep(box=box("Kansliet"), contact_id=7, call_id="w1-1", caller="1")
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:
+            clock.now += timedelta(days=2)  # the hour passes; the box keeps a day
+        else:
+            raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(messages.run_purges(lambda: {"Kansliet": 1}, sleep))
+    assert slept == [PURGE_EVERY_S, PURGE_EVERY_S]
+    assert messages.messages(["Kansliet"]) == [] and not old.path.exists()

@@ -14,6 +14,7 @@ from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.stats.routes import calls, figures
 from vaxla_server.storm import routes as storm
+from vaxla_server.voicemail import routes as voicemail
 
 routers: list[APIRouter] = [
     health.router,
@@ -31,6 +32,7 @@ routers: list[APIRouter] = [
     events.router,
     boards.router,
     boards.links_router,
+    voicemail.router,
 ]
 page_routers: list[APIRouter] = [boards.page_router]
 """Routers served outside the API's prefix: the pages a browser opens by link."""

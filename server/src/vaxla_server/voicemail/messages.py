@@ -10,17 +10,19 @@ marked so. Each change and its event commit in one transaction; the news is publ
 after the commit, so no reader hears of a message the store does not hold.
 """
 
+import asyncio
 import logging
 import wave
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy import Engine, Row, Table, delete, insert, select, update
 
 from vaxla_protocol.config import VoicemailBoxItem
+from vaxla_protocol.voicemail import VoicemailMessageView
 from vaxla_server.audio import (
     SILENCE_DBFS,
     AudioError,
@@ -43,6 +45,8 @@ OUTBOX = cast(Table, AlarmMailRow.__table__)
 """The mail outbox the alarms' mailer sends from (``alarms/mail.py``)."""
 SHORT_S = 1.0
 """A message under this many seconds is marked short (a caller who hung up at the beep)."""
+PURGE_EVERY_S = 3600.0
+"""How often the server looks for messages past their box's retention."""
 RATE = 8000
 """The media workers' recording rate (their conference bridge's)."""
 
@@ -72,7 +76,7 @@ class VoicemailNews:
     """A message came (``change`` ``left``), was handled or purged; ``message`` as it is
     now (as it was, when purged)."""
 
-    change: str
+    change: Literal["left", "handled", "purged"]
     message: VoicemailMessage
 
 
@@ -94,6 +98,21 @@ def _message(row: Row[object]) -> VoicemailMessage:
         silent=values["silent"],
         handled_by=values["handled_by"],
         handled_at=values["handled_at"],
+    )
+
+
+def message_view(message: VoicemailMessage) -> VoicemailMessageView:
+    """A message as the API and the event socket show it."""
+    return VoicemailMessageView(
+        id=message.id,
+        box=message.box,
+        caller=message.caller,
+        received_at=message.received_at,
+        seconds=message.seconds,
+        short=message.short,
+        silent=message.silent,
+        handled_by=message.handled_by,
+        handled_at=message.handled_at,
     )
 
 
@@ -266,3 +285,20 @@ class VoicemailMessages:
             message.path.unlink(missing_ok=True)
             self._notifier.publish(VOICEMAIL_NEWS, VoicemailNews("purged", message))
         return purged
+
+    async def run_purges(
+        self,
+        retention: Callable[[], Mapping[str, int]],
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        """Purge what the boxes' retention (``retention()``: days by box) no longer
+        keeps, now and every ``PURGE_EVERY_S``, in a thread (files are deleted), until
+        cancelled."""
+        while True:
+            try:
+                purged = await asyncio.to_thread(self.purge, retention())
+                if purged:
+                    log.info("purged %d voicemail messages past their retention", len(purged))
+            except Exception:
+                log.exception("the voicemail purge failed; it tries again")
+            await sleep(PURGE_EVERY_S)
