@@ -16,7 +16,10 @@ from tests.desktop.qt_loop import run_on_qt_loop
 from tests.desktop.test_prompts_panel import eventually
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.shots import keep_shot
+from vaxla_desktop.core.agent_panel import PanelState
 from vaxla_desktop.core.dial import DialRequest
+from vaxla_desktop.i18n import Language
+from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailModel, VoicemailPanel
 from vaxla_desktop.voicemail_desk import VoicemailDesk
 from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
@@ -145,3 +148,20 @@ def test_a_user_who_reads_no_box_gets_no_tab(qtbot: QtBot, qapp: QApplication) -
         await desk.stop()
 
     run_on_qt_loop(qapp, work())
+
+
+def test_the_tab_shows_in_the_agents_panel_only_for_a_reader(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    panel = AgentPanel(PanelState(), Language.ENGLISH)
+    qtbot.addWidget(panel)
+    panel.resize(520, 640)
+    index = panel.tabs.indexOf(panel.voicemail_panel)
+    assert not panel.tabs.isTabVisible(index)
+    panel.show_voicemail(True)
+    assert panel.tabs.isTabVisible(index) and panel.tabs.tabText(index) == "Voicemail"
+    panel.voicemail_panel.show_boxes(BOXES)
+    panel.voicemail_panel.show_messages(MESSAGES)
+    panel.tabs.setCurrentIndex(index)
+    panel.show()
+    keep_shot(panel, "voicemail-agent-panel.png")

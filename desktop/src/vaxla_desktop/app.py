@@ -332,6 +332,10 @@ class DesktopApp(QObject):
             session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
         )
         self.agent_desk = desk
+        self.voicemail_desk = VoicemailDesk(
+            session, panel.voicemail_panel, self.dial_link, panel.show_voicemail, self
+        )
+        self.voicemail_desk.load()
         self._start_phone(session, window, desk)
         return desk
 

@@ -159,6 +159,10 @@
         <translation>Läget just nu</translation>
     </message>
     <message>
+        <source>Voicemail</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>

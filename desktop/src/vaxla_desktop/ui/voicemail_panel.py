@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -97,10 +98,9 @@ class VoicemailPanel(QWidget, Notices):
         self.table.setAccessibleName(self.tr("Messages"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(VoicemailModel.NUMBER, 160)
-        self.table.setColumnWidth(VoicemailModel.RECEIVED, 150)
-        self.table.setColumnWidth(VoicemailModel.LENGTH, 130)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)  # narrow in the agent's panel: all in sight
         self.play_button = self._button(
             self.tr("Listen"), PLAY_KEY, self.tr("Play the message here")
         )
