@@ -118,3 +118,22 @@ def test_a_caller_who_hangs_up_at_the_beep_leaves_a_short_message(
     assert (message.seconds, message.short) == (0.3, True)
     ended = site.events(0)[-1].event
     assert isinstance(ended, Ended) and (ended.by, ended.cause) == ("caller", "voicemail")
+
+
+def test_a_server_stopping_mid_message_keeps_what_was_recorded(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    site, messages = site_with_voicemail(sqlite_store, tmp_path, SATURDAY)
+
+    async def main() -> None:
+        call = site.worker.call("100")
+        await site.advance(3)
+        speak_into(recorded(site, call), 2.0)
+        flows = [task for task in asyncio.all_tasks() if task.get_name() == f"call {call}"]
+        for task in flows:  # as the server's shutdown does, with no report to come
+            task.cancel()
+        await asyncio.wait_for(site.router.drain(), 5)
+
+    asyncio.run(main())
+    [message] = messages.messages(["Kansliet"])
+    assert (message.seconds, message.silent) == (2.0, False)

@@ -361,12 +361,17 @@ class CallFlow:
             messages.path_for(leg.call_id), box.max_message_s, stop_key=VOICEMAIL_STOP_KEY
         )
         call.cause = "voicemail"
+        stopping = False
         try:
             await leg.until_ended(asyncio.shield(finished))
             await leg.play(self._files(call, "voicemail_saved"))
+        except asyncio.CancelledError:
+            stopping = True  # the server stops: keep what is on disk now, without waiting
+            raise
         finally:
             try:
-                await wait_for(self._clock, asyncio.shield(finished), RECORDING_CLOSE_S)
+                if not stopping:
+                    await wait_for(self._clock, asyncio.shield(finished), RECORDING_CLOSE_S)
             except (TimeoutError, RecordingFailed) as error:
                 log.warning("call %s: the voicemail recording did not end well: %s",
                             leg.call_id, error or "no report")  # fmt: skip
