@@ -58,6 +58,7 @@ from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_desktop.ui.server_model import ServerListModel
 from vaxla_desktop.ui.tray import TrayIcon, app_icon
+from vaxla_desktop.voicemail_desk import VoicemailDesk
 from vaxla_protocol import Role
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ class DesktopApp(QObject):
         self.agent_desk: AgentDesk | None = None
         self.storm_desk: StormDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
+        self.voicemail_desk: VoicemailDesk | None = None
         self._takes_calls = False
         """This supervisor has an agent profile: it may take calls."""
         self.realtime_desk: RealtimeDesk | None = None
@@ -330,6 +332,10 @@ class DesktopApp(QObject):
             session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
         )
         self.agent_desk = desk
+        self.voicemail_desk = VoicemailDesk(
+            session, panel.voicemail_panel, self.dial_link, panel.show_voicemail, self
+        )
+        self.voicemail_desk.load()
         self._start_phone(session, window, desk)
         return desk
 
@@ -451,11 +457,12 @@ class DesktopApp(QObject):
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:
-        """Stop the mode's desk and the real-time view's storm and prompts desks."""
-        for desk in (self.desk, self.storm_desk, self.prompts_desk):
+        """Stop the mode's desk and the real-time view's storm, prompts and voicemail
+        desks."""
+        for desk in (self.desk, self.storm_desk, self.prompts_desk, self.voicemail_desk):
             if desk is not None:
                 await desk.stop()
-        self.desk = self.storm_desk = self.prompts_desk = None
+        self.desk = self.storm_desk = self.prompts_desk = self.voicemail_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on
@@ -499,6 +506,10 @@ class DesktopApp(QObject):
         if view.prompts_panel is not None:
             self.prompts_desk = PromptsDesk(session, view.prompts_panel, self)
             self.prompts_desk.load()
+        self.voicemail_desk = VoicemailDesk(
+            session, view.voicemail_panel, self.dial_link, view.show_voicemail, self
+        )
+        self.voicemail_desk.load()
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.auth import Role
 from vaxla_protocol.outbound import SrtpMode
 from vaxla_protocol.sms import e164
 
@@ -146,9 +147,11 @@ class HangUp(WireModel):
 
 
 class Voicemail(WireModel):
-    """Leave a voicemail: comes with a later release; the server refuses it for now."""
+    """Leave a message in the voicemail box ``box`` (R7): its greeting, a beep, then
+    the caller is recorded up to the box's limit, until ``#`` or the hang-up."""
 
     kind: Literal["voicemail"] = "voicemail"
+    box: Name
 
 
 class Callback(WireModel):
@@ -711,6 +714,28 @@ class TrunkRegistration(WireModel):
     since: datetime
 
 
+# Voicemail boxes
+
+
+class VoicemailBoxItem(WireModel):
+    """A shared voicemail box (R7): callers sent to it (a ``voicemail`` action) hear the
+    prompt ``greeting`` in their language, then a beep, and are recorded for at most
+    ``max_message_s`` seconds. ``readers`` (user names) and every user of a role in
+    ``reader_roles`` may list, play and handle its messages; ``notify_app`` tells them of
+    each new one in the app, and ``notify_emails`` are mailed (the WAV attached when
+    ``attach_audio``). Messages are deleted ``retention_days`` days after they came."""
+
+    name: Name
+    greeting: PromptName
+    max_message_s: Annotated[float, Field(ge=5, le=600)] = 120.0
+    readers: Annotated[list[Name], Field(max_length=200)] = Field(default_factory=list)
+    reader_roles: list[Role] = Field(default_factory=list)
+    notify_app: bool = True
+    notify_emails: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
+    attach_audio: bool = False
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+
 # The mail server alarms are mailed through
 
 
@@ -786,6 +811,7 @@ class ConfigDocument(WireModel):
     menus: list[MenuItem] = Field(default_factory=list)
     entry_points: list[EntryPointItem] = Field(default_factory=list)
     alarm_rules: list[AlarmRuleItem] = Field(default_factory=list)
+    voicemail_boxes: list[VoicemailBoxItem] = Field(default_factory=list)
     licence: LicenceItem | None = None
     trunks: list[TrunkItem] = Field(default_factory=list)
     """Without passwords when exported; a trunk loaded without one keeps the password

@@ -23,6 +23,7 @@ from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
 from vaxla_protocol.storm import StormChanged
+from vaxla_protocol.voicemail import VoicemailMessageView
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -89,6 +90,15 @@ class WaitingContacts(WireModel):
     contacts: list[WaitingContact]
 
 
+class VoicemailChanged(WireModel):
+    """A message came to a voicemail box (``left``), was handled or purged: sent only to
+    the users who may read the box (R7: the app's notification)."""
+
+    type: Literal["voicemail"] = "voicemail"
+    change: Literal["left", "handled", "purged"]
+    message: VoicemailMessageView
+
+
 ServerEvent = Annotated[
     Welcome
     | AgentStateChanged
@@ -101,7 +111,8 @@ ServerEvent = Annotated[
     | StormChanged
     | WaitingContacts
     | AlarmsChanged
-    | StandbyMoved,
+    | StandbyMoved
+    | VoicemailChanged,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

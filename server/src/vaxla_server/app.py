@@ -49,6 +49,13 @@ def create_app(
         watch = asyncio.create_task(services.watch.run(asyncio.sleep))
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         texts = asyncio.create_task(services.sms.run(asyncio.sleep))
+        tasks = [timers, watch, mailer, texts]
+        if services.voicemail is not None:
+            boxes = services.configuration.voicemail_boxes
+            retention = lambda: {box.name: box.retention_days for box in boxes.list()}  # noqa: E731
+            tasks.append(
+                asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
+            )
         try:
             if voice is not None:
                 await voice.start()
@@ -56,7 +63,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in (timers, watch, mailer, texts):
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

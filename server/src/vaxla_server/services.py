@@ -23,6 +23,7 @@ from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
 DEFAULT_SESSION_RECHECK_S = 10.0
@@ -60,6 +61,8 @@ class Services:
     """The alarm mails' outbox and sender (R24), and the alarm SMS to phone numbers."""
     sms: SmsService
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
+    voicemail: VoicemailMessages | None = None
+    """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -88,6 +91,8 @@ def compose(
     centre.start()
     centre.follow(configuration)
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
+    files = data_dir if data_dir is not None else telephony.data_dir if telephony else None
+    voicemail = None if files is None else VoicemailMessages(store.engine, notifier, files, clock)
     voice = (
         None
         if telephony is None
@@ -96,6 +101,7 @@ def compose(
             centre=centre,
             configuration=configuration,
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
+            voicemail=voicemail,
         )
     )
     board = QueueBoard(centre)
@@ -114,4 +120,5 @@ def compose(
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
+        voicemail=voicemail,
     )

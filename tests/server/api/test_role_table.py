@@ -42,6 +42,7 @@ CONFIG_KINDS = (
     "menus",
     "entry-points",
     "alarm-rules",
+    "voicemail-boxes",
     "licence",
     "mail-server",
     "document",
@@ -113,6 +114,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route.startswith("/sms/reports/"):
         # Kannel's delivery reports: the gateway's secret token in the path is the key.
         return PUBLIC
+    if route.startswith("/voicemail/"):
+        # Anyone may be a box's reader; each box's own readers are checked by the route.
+        return EVERYONE
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

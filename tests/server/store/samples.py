@@ -41,6 +41,9 @@ from vaxla_server.store.events import (
     StormHeard,
     StormStarted,
     Transferred,
+    VoicemailHandled,
+    VoicemailLeft,
+    VoicemailPurged,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -123,6 +126,20 @@ _EVENTS: list[Event] = [
     ),
     AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
     AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
+    VoicemailLeft(
+        at=at(640),
+        contact_id=7,
+        message_id=1,
+        box="Kansliet",
+        caller="+46701234567",
+        seconds=12.5,
+        short=False,
+        silent=False,
+    ),
+    VoicemailHandled(at=at(650), message_id=1, box="Kansliet", by_user=3, by_name="Anna"),
+    VoicemailPurged(
+        at=at(660), message_id=1, box="Kansliet", received_at=at(640), retention_days=30
+    ),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

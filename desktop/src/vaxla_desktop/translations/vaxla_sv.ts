@@ -159,6 +159,10 @@
         <translation>Läget just nu</translation>
     </message>
     <message>
+        <source>Voicemail</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>
@@ -1641,6 +1645,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Meddelanden</translation>
     </message>
     <message>
+        <source>Voicemail</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
         <source>Delete the board {0}? Its web links stop working.</source>
         <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
@@ -1965,6 +1973,115 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Vaxla wallboard</source>
         <translation>Vaxla anslagstavla</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailDesk</name>
+    <message>
+        <source>Playing the message…</source>
+        <translation>Spelar upp meddelandet…</translation>
+    </message>
+    <message>
+        <source>Cannot play the message: {0}</source>
+        <translation>Kan inte spela upp meddelandet: {0}</translation>
+    </message>
+    <message>
+        <source>Played the message ({0:.1f} s)</source>
+        <translation>Spelade upp meddelandet ({0:.1f} s)</translation>
+    </message>
+    <message>
+        <source>Marked handled</source>
+        <translation>Markerat som hanterat</translation>
+    </message>
+    <message>
+        <source>Calling {0} from your phone</source>
+        <translation>Ringer {0} från din telefon</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailModel</name>
+    <message>
+        <source>short</source>
+        <translation>kort</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>tyst</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>not handled</source>
+        <translation>ej hanterat</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Mottaget</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Längd</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>Hanterat av</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailPanel</name>
+    <message>
+        <source>Voicemail box</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Lyssna</translation>
+    </message>
+    <message>
+        <source>Play the message here</source>
+        <translation>Spela upp meddelandet här</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>Markera hanterat</translation>
+    </message>
+    <message>
+        <source>Mark the message handled by you</source>
+        <translation>Markera meddelandet som hanterat av dig</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Ring upp</translation>
+    </message>
+    <message>
+        <source>Call the number from your phone</source>
+        <translation>Ring numret från din telefon</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Uppdatera</translation>
+    </message>
+    <message>
+        <source>Read the boxes again</source>
+        <translation>Läs brevlådorna igen</translation>
+    </message>
+    <message>
+        <source>&amp;Box</source>
+        <translation>&amp;Brevlåda</translation>
+    </message>
+    <message>
+        <source>{0} ({1} not handled of {2})</source>
+        <translation>{0} ({1} ej hanterade av {2})</translation>
     </message>
 </context>
 <context>

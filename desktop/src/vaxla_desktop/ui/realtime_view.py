@@ -37,6 +37,7 @@ from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
 from vaxla_desktop.ui.storm_panel import StormPanel
+from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
@@ -228,6 +229,10 @@ class RealtimeView(QWidget, Notices):
         self.prompts_panel = PromptsPanel() if administer else None
         if self.prompts_panel is not None:
             self.tabs.addTab(self.prompts_panel, self.tr("Prompts"))
+        # The shared voicemail boxes (R7): shown once the user is found to read one.
+        self.voicemail_panel = VoicemailPanel()
+        self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
+        self.show_voicemail(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -263,6 +268,10 @@ class RealtimeView(QWidget, Notices):
         self.show_state(RealtimeChanged.AGENTS | RealtimeChanged.QUEUES | RealtimeChanged.WAITING)
 
     # Lists from the server
+
+    def show_voicemail(self, visible: bool) -> None:
+        """Show the Voicemail tab (the user reads a box) or hide it."""
+        self.tabs.setTabVisible(self.tabs.indexOf(self.voicemail_panel), visible)
 
     def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
         chosen = self.pause_reason_box.currentData()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Engine, Table, delete, func, insert, select, update
@@ -56,6 +57,9 @@ class Mail:
     recipients: list[str]
     subject: str
     body: str
+    attachment: Path | None = None
+    """A WAV file sent with the mail (a voicemail message's); one gone by then (purged)
+    is left out and the mail says so."""
 
 
 def alarm_mail(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> Mail:
@@ -150,7 +154,20 @@ def send(server: MailServer, mail: Mail, *, context: ssl.SSLContext | None = Non
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=fields.sender.rpartition("@")[2])
-    message.set_content(mail.body)
+    if mail.attachment is not None and not mail.attachment.is_file():
+        message.set_content(
+            f"{mail.body}\n(Inspelningen finns inte längre på servern. "
+            "The recording is no longer on the server.)\n"
+        )
+    else:
+        message.set_content(mail.body)
+    if mail.attachment is not None and mail.attachment.is_file():
+        message.add_attachment(
+            mail.attachment.read_bytes(),
+            maintype="audio",
+            subtype="wav",
+            filename=mail.attachment.name,
+        )
     smtp: smtplib.SMTP
     if fields.tls is MailTls.IMPLICIT:
         smtp = smtplib.SMTP_SSL(fields.host, fields.port, timeout=SMTP_TIMEOUT_S, context=context)
@@ -256,7 +273,8 @@ class Mailer:
             server = self._configuration.mail_server.stored()
             sent = 0
             for row in due:
-                mail = Mail(list(row.recipients), row.subject, row.body)
+                attachment = None if row.attachment is None else Path(row.attachment)
+                mail = Mail(list(row.recipients), row.subject, row.body, attachment)
                 if server is None:
                     self._failed(
                         row.id,
@@ -273,14 +291,14 @@ class Mailer:
                     continue
                 with self._engine.begin() as connection:
                     connection.execute(delete(OUTBOX).where(OUTBOX.c.id == row.id))
-                logger.info("alarm mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
+                logger.info("mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
                 sent += 1
             return sent
 
     def _failed(self, row_id: int, attempts: int, words: str, now: datetime) -> None:
         delay = retry_after(attempts + 1)
         logger.warning(
-            "an alarm mail was not sent (try %d): %s; trying again in %g s",
+            "a mail was not sent (try %d): %s; trying again in %g s",
             attempts + 1,
             words,
             delay,

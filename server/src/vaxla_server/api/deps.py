@@ -18,6 +18,7 @@ from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 
 def get_services(connection: HTTPConnection) -> Services:
@@ -78,3 +79,10 @@ def get_data_dir(connection: HTTPConnection) -> Path | None:
 
 
 DataDir = Annotated[Path | None, Depends(get_data_dir)]
+
+
+def get_voicemail(connection: HTTPConnection) -> VoicemailMessages | None:
+    return get_services(connection).voicemail
+
+
+Voicemail = Annotated[VoicemailMessages | None, Depends(get_voicemail)]

@@ -15,6 +15,7 @@ from vaxla_server.queues import routes as queues
 from vaxla_server.sms import routes as sms
 from vaxla_server.stats.routes import calls, figures
 from vaxla_server.storm import routes as storm
+from vaxla_server.voicemail import routes as voicemail
 
 routers: list[APIRouter] = [
     health.router,
@@ -33,6 +34,7 @@ routers: list[APIRouter] = [
     events.router,
     boards.router,
     boards.links_router,
+    voicemail.router,
 ]
 page_routers: list[APIRouter] = [boards.page_router]
 """Routers served outside the API's prefix: the pages a browser opens by link."""

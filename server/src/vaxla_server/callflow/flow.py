@@ -45,10 +45,12 @@ from vaxla_protocol.config import (
     QueueItem,
     SwitchLanguage,
     TransferTo,
+    Voicemail,
+    VoicemailBoxItem,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.callflow.calls import Call, Calls
-from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.callflow.legs import CallGone, CallLeg, RecordingFailed
 from vaxla_server.centre import (
     CENTRE_EVENTS,
     AgentLeg,
@@ -58,7 +60,7 @@ from vaxla_server.centre import (
     OverflowRule,
 )
 from vaxla_server.centre.contact_centre import ContactCentre
-from vaxla_server.clock import Clock
+from vaxla_server.clock import Clock, wait_for
 from vaxla_server.config import (
     CallerInputError,
     EnteredData,
@@ -76,6 +78,7 @@ from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
 from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event, Moved
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,10 @@ POSITION_KEY = "*"
 REPEAT_CHOICE_KEY = "#"
 """Switches what the repeated queue message gives: the estimated wait or the position."""
 STICKY_HOLD_S = 30.0
+VOICEMAIL_STOP_KEY = "#"
+RECORDING_CLOSE_S = 10.0
+"""How long after a message's end the flow waits for the worker's report that its file
+is closed (it writes the header itself after 2 s)."""
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
 kept in memory: after a restart callers start afresh."""
@@ -108,6 +115,7 @@ class FlowPlan:
     announcements: Mapping[str, AnnouncementSetItem]
     schedules: Mapping[str, Schedule]
     custom_prompts: Mapping[tuple[str, str], Path]
+    voicemail_boxes: Mapping[str, VoicemailBoxItem]
 
     @classmethod
     def of(cls, document: ConfigDocument) -> "FlowPlan":
@@ -124,6 +132,7 @@ class FlowPlan:
                 for item in document.prompts
                 if item.custom_path is not None
             },
+            voicemail_boxes={item.name: item for item in document.voicemail_boxes},
         )
 
 
@@ -139,8 +148,12 @@ class CallFlow:
         outside_line: Callable[[], OutsideLine | None] | None = None,
         offload: Offload,
         session_keys: Callable[[int], list[str]] | None = None,
+        voicemail: VoicemailMessages | None = None,
     ) -> None:
         self._centre = centre
+        self._voicemail = voicemail
+        """Where messages are kept; ``None``: a server without a data folder, where a
+        caller sent to a voicemail box hears that it cannot be left."""
         self._offload = offload
         self._plan = plan
         self._clock = clock
@@ -326,7 +339,51 @@ class CallFlow:
         if isinstance(action, TransferTo):
             await self._transfer(call, action.number)
             return None
+        if isinstance(action, Voicemail):
+            await self._leave_message(call, action.box)
+            return None
         raise FlowError(f"{action.kind} is not available yet")
+
+    async def _leave_message(self, call: Call, name: str) -> None:
+        """The box's greeting and a beep, then the caller is recorded until the box's
+        limit, ``#`` or the hang-up; the message is kept in every case (a caller who hung
+        up at once leaves one marked short). ``#`` or the limit: a thank-you, then the
+        flow hangs up."""
+        box = self._plan().voicemail_boxes.get(name)
+        if box is None:
+            raise FlowError(f"voicemail box {name!r} is not configured")
+        messages = self._voicemail
+        if messages is None:
+            raise FlowError(f"voicemail box {name!r}: this server keeps no files (no data folder)")
+        leg = call.leg
+        await leg.play([*self._files(call, box.greeting), self.prompt("beep", call.language)])
+        finished = await leg.record(
+            messages.path_for(leg.call_id), box.max_message_s, stop_key=VOICEMAIL_STOP_KEY
+        )
+        call.cause = "voicemail"
+        stopping = False
+        try:
+            await leg.until_ended(asyncio.shield(finished))
+            await leg.play(self._files(call, "voicemail_saved"))
+        except asyncio.CancelledError:
+            stopping = True  # the server stops: keep what is on disk now, without waiting
+            raise
+        finally:
+            try:
+                if not stopping:
+                    await wait_for(self._clock, asyncio.shield(finished), RECORDING_CLOSE_S)
+            except (TimeoutError, RecordingFailed) as error:
+                log.warning("call %s: the voicemail recording did not end well: %s",
+                            leg.call_id, error or "no report")  # fmt: skip
+            message = await self._offload(
+                messages.keep,
+                box=box,
+                contact_id=call.contact_id,
+                call_id=leg.call_id,
+                caller=leg.caller,
+            )
+            log.info("call %s left voicemail message %d in %r (%.1f s)", leg.call_id,
+                     message.id, box.name, message.seconds)  # fmt: skip
 
     async def _transfer(self, call: Call, number: str) -> None:
         """Put the caller through to the outside ``number``: the outside leg is called
@@ -960,4 +1017,6 @@ def _describe(action: Action) -> str:
         return f"message {action.prompt}"
     if isinstance(action, TransferTo):
         return f"number {action.number}"
+    if isinstance(action, Voicemail):
+        return f"voicemail {action.box}"
     return action.kind

@@ -60,6 +60,7 @@ _TABLES_IN_DELETE_ORDER = (
     tables.QUEUE_REQUIREMENTS,
     tables.QUEUES,
     tables.ANNOUNCEMENT_SETS,
+    tables.VOICEMAIL_BOXES,
     tables.PROMPTS,
     tables.SCHEDULE_EXCEPTIONS,
     tables.SCHEDULE_INTERVALS,
@@ -112,6 +113,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         ("entry point", [item.address for item in document.entry_points]),
         ("entry point name", [item.name for item in document.entry_points]),
         ("alarm rule", [item.name for item in document.alarm_rules]),
+        ("voicemail box", [item.name for item in document.voicemail_boxes]),
         ("trunk", [item.name for item in document.trunks]),
     ):
         _duplicates(problems, kind, names)
@@ -194,6 +196,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             f"prompt {prompt.name!r} ({prompt.language.value})", flow.write_prompt, context, prompt
         )
     add_named(kinds.ANNOUNCEMENT_SETS, document.announcement_sets)
+    add_named(kinds.VOICEMAIL_BOXES, document.voicemail_boxes)
     for queue in document.queues:
         attempt(f"queue {queue.name!r}", add_queue, queue)
     for menu in document.menus:
@@ -299,6 +302,7 @@ def export(connection: Connection) -> ConfigDocument:
         menus=flow.read_menus(connection, names),
         entry_points=flow.read_entry_points(connection, names),
         alarm_rules=flow.read_alarm_rules(connection, names),
+        voicemail_boxes=flow.read_voicemail_boxes(connection),
         licence=None if licence is None else LicenceItem(max_logged_in_agents=licence),
         trunks=[exported(trunk) for trunk in read_trunks(connection)],
     )

@@ -40,6 +40,7 @@ from vaxla_protocol.events import (
     OfferMade,
     QueueSnapshot,
     TrunkRegistrationChanged,
+    VoicemailChanged,
     WaitingContacts,
 )
 from vaxla_protocol.storm import StormChanged
@@ -66,6 +67,7 @@ from vaxla_server.store.events import (
     StormStarted,
 )
 from vaxla_server.storm.wire import storm_message, user_name
+from vaxla_server.voicemail.messages import VOICEMAIL_NEWS, VoicemailNews, message_view
 
 logger = logging.getLogger(__name__)
 StormEvents = (StormStarted, StormEnded)
@@ -83,7 +85,9 @@ CHART_EVERY_S = 60.0
 """A board page's chart of the day is sent again at most this often (its intervals are
 15 minutes); the tiles with every snapshot."""
 
-Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting", "alarm"]
+Kind = Literal[
+    "agent", "offer", "control", "snapshot", "trunk", "storm", "waiting", "alarm", "voicemail"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,8 @@ class Item:
     """The agent it is about (its state, its offer, its call)."""
     member_of: frozenset[int] = frozenset()
     """For an agent's state: the queues that agent is a member of."""
+    readers: frozenset[str] = frozenset()
+    """For a voicemail message: the user names (lower case) and roles that read its box."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,8 @@ class Connection(Outbox):
             return True
         if item.kind in ("trunk", "waiting", "alarm"):
             return role in SEE_ALL_OFFERS
+        if item.kind == "voicemail":
+            return self.user.username.lower() in item.readers or f"role:{role}" in item.readers
         if item.kind == "agent":
             if item.agent_id == self.user.id:
                 self._mine = item.member_of
@@ -220,6 +228,7 @@ class Feed:
             notifier.subscribe(CONFIG_CHANGED, self._config_changed),
             notifier.subscribe(TRUNK_REGISTRATIONS, self._trunk),
             notifier.subscribe(BOARD_NEWS, self._board_news),
+            notifier.subscribe(VOICEMAIL_NEWS, self._voicemail),
         ]
 
     def close(self) -> None:
@@ -391,6 +400,24 @@ class Feed:
         if self._connections:
             item = Item(message.model_dump_json(), "control", message.agent_id)
             self._hand_over(lambda: self._deliver([item], moves=False))
+
+    def _voicemail(self, news: VoicemailNews) -> None:
+        """A message left, handled or purged: told to the box's readers alone."""
+        if not self._connections:
+            return
+        box = next(
+            (b for b in self._services.configuration.voicemail_boxes.list()
+             if b.name == news.message.box),
+            None,
+        )  # fmt: skip
+        if box is None:
+            return  # a box no longer configured has no readers
+        readers = frozenset(
+            [name.lower() for name in box.readers] + [f"role:{role}" for role in box.reader_roles]
+        )
+        message = VoicemailChanged(change=news.change, message=message_view(news.message))
+        item = Item(message.model_dump_json(), "voicemail", readers=readers)
+        self._hand_over(lambda: self._deliver([item], moves=False))
 
     def _trunk(self, registration: TrunkRegistration) -> None:
         message = TrunkRegistrationChanged(registration=registration)

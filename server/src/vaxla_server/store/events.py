@@ -67,6 +67,9 @@ class EventKind(StrEnum):
     SMS_QUEUED = "sms_queued"
     SMS_SENT = "sms_sent"
     SMS_REPORT = "sms_report"
+    VOICEMAIL_LEFT = "voicemail_left"
+    VOICEMAIL_HANDLED = "voicemail_handled"
+    VOICEMAIL_PURGED = "voicemail_purged"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -85,12 +88,14 @@ EndCause = Literal[
     "restart",
     "error",
     "transferred",
+    "voicemail",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
 nowhere to send it, its media worker lost, its far end silent (no RTP) for the media
 timeout, the server restarted under it, another
-failure, or put through to an outside number (the call ended there). An answered contact
+failure, put through to an outside number (the call ended there), or after leaving a
+voicemail message (whoever hung up). An answered contact
 may end by ``worker_died`` too."""
 
 
@@ -566,6 +571,46 @@ class SmsReport(BaseEvent):
     report: str
 
 
+# Voicemail (R7)
+
+
+class VoicemailLeft(BaseEvent):
+    """The caller of ``contact_id`` (number ``caller``) left the message ``message_id`` of
+    ``seconds`` in the box ``box``; ``short`` (under a second) and ``silent`` (no voice)
+    mark one kept all the same."""
+
+    kind: Literal[EventKind.VOICEMAIL_LEFT] = EventKind.VOICEMAIL_LEFT
+    contact_id: ContactId
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    caller: str
+    seconds: Seconds
+    short: bool
+    silent: bool
+
+
+class VoicemailHandled(BaseEvent):
+    """A reader of the box (``by_user``, named ``by_name`` then) marked the message
+    handled."""
+
+    kind: Literal[EventKind.VOICEMAIL_HANDLED] = EventKind.VOICEMAIL_HANDLED
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class VoicemailPurged(BaseEvent):
+    """The message (left at ``received_at``) was deleted, its file with it, when the
+    box's retention ran out."""
+
+    kind: Literal[EventKind.VOICEMAIL_PURGED] = EventKind.VOICEMAIL_PURGED
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    received_at: AwareDatetime
+    retention_days: Annotated[int, Field(ge=1)]
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -607,7 +652,10 @@ Event = Annotated[
     | AlarmAcknowledged
     | SmsQueued
     | SmsSent
-    | SmsReport,
+    | SmsReport
+    | VoicemailLeft
+    | VoicemailHandled
+    | VoicemailPurged,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

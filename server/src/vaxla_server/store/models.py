@@ -634,6 +634,49 @@ class AlarmRuleRow(Base):
     """The e-mail addresses told of its raising and clearing."""
 
 
+class VoicemailBoxRow(Base):
+    """A shared voicemail box (R7, revision 0012); ``readers``, ``reader_roles`` and
+    ``notify_emails`` are JSON lists (user names, roles, e-mail addresses)."""
+
+    __tablename__ = "voicemail_boxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    greeting: Mapped[str] = mapped_column(String(64))
+    max_message_s: Mapped[float] = mapped_column(Float)
+    readers: Mapped[Any] = mapped_column(JsonPayload)
+    reader_roles: Mapped[Any] = mapped_column(JsonPayload)
+    notify_app: Mapped[bool] = mapped_column(Boolean)
+    notify_emails: Mapped[Any] = mapped_column(JsonPayload)
+    attach_audio: Mapped[bool] = mapped_column(Boolean)
+    retention_days: Mapped[int] = mapped_column(Integer)
+
+
+class VoicemailMessageRow(Base):
+    """A message left in a box (revision 0012): the caller's number, when, how long, the
+    WAV file (under the server's data folder, named by call id) and its SHA-256.
+    ``short`` and ``silent`` mark a message under a second long or without a voice; it
+    is kept all the same. ``handled_by`` is the user name of who marked it handled."""
+
+    __tablename__ = "voicemail_messages"
+    __table_args__ = (Index("ix_voicemail_messages_box", "box"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    box: Mapped[str] = mapped_column(String(64))
+    """The box's name, not its row: a whole configuration document loaded anew makes
+    its rows anew, and the messages stay with the box of that name."""
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    caller: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seconds: Mapped[float] = mapped_column(Float)
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    short: Mapped[bool] = mapped_column(Boolean)
+    silent: Mapped[bool] = mapped_column(Boolean)
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 TRUNK_KINDS = ("ip", "registration")
 TRUNK_TRANSPORTS = ("udp", "tcp", "tls")
 TRUNK_SRTP = ("off", "optional", "mandatory")
@@ -723,8 +766,9 @@ class MailServerRow(Base):
 
 
 class AlarmMailRow(Base):
-    """An alarm mail waiting to be sent, or retried after a failure (revision 0009): the
-    outbox survives a restart; a sent mail's row is deleted."""
+    """A mail waiting to be sent, or retried after a failure (revision 0009): the outbox
+    survives a restart; a sent mail's row is deleted. Alarms' mails and, since revision
+    0012, the notices of new voicemail messages."""
 
     __tablename__ = "alarm_mails"
 
@@ -735,6 +779,8 @@ class AlarmMailRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(String(1000))
+    """A file sent with the mail (revision 0012: a voicemail message's WAV), by path."""
 
 
 SMS_GATEWAY_KINDS = ("kannel", "smpp")

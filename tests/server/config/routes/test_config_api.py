@@ -147,14 +147,24 @@ def test_an_impossible_personnummer_rule_is_refused(api: Api, sqlite_store: Stor
 
 
 @pytest.mark.usefixtures("demo")
-def test_voicemail_is_refused_as_not_available_yet(api: Api, sqlite_store: Store) -> None:
-    body = {
+def test_voicemail_boxes_are_configured_by_admins_and_chosen_as_targets(
+    api: Api, sqlite_store: Store
+) -> None:
+    box = {"name": "Kansliet", "greeting": "closed", "reader_roles": ["agent"]}
+    line = {
         "address": "300",
         "name": "Voicemail line",
         "first": {"kind": "queue", "queue": "Sales"},
-        "when_nobody_logged_in": {"kind": "voicemail"},
+        "when_nobody_logged_in": {"kind": "voicemail", "box": "Kansliet"},
     }
-    refused(api, sqlite_store, 400, "voicemail is not available yet", "POST", "/entry-points", body)
+    refused(api, sqlite_store, 400, "voicemail box 'Kansliet'", "POST", "/entry-points", line)
+    refused(api, sqlite_store, 400, "nobody may read it", "POST", "/voicemail-boxes",
+            {**box, "reader_roles": []})  # fmt: skip
+    assert call(api, "supervisor", "POST", "/voicemail-boxes", box).status_code == 403
+    assert call(api, "admin", "POST", "/voicemail-boxes", box).status_code == 201
+    assert call(api, "admin", "POST", "/entry-points", line).status_code == 201
+    answer = call(api, "admin", "GET", "/voicemail-boxes/Kansliet")
+    assert answer.json()["max_message_s"] == 120.0 and answer.json()["retention_days"] == 30
 
 
 @pytest.mark.usefixtures("demo")
