@@ -37,6 +37,9 @@ from vaxla_server.store.events import (
     Picked,
     PriorityChanged,
     Queued,
+    SmsQueued,
+    SmsReport,
+    SmsSent,
     StormEnded,
     StormHeard,
     StormStarted,
@@ -140,6 +143,18 @@ _EVENTS: list[Event] = [
     VoicemailPurged(
         at=at(660), message_id=1, box="Kansliet", received_at=at(640), retention_days=30
     ),
+    SmsQueued(
+        at=at(665),
+        message_id=1,
+        to="+46701112233",
+        sender="Vaxla",
+        purpose="agent",
+        template="called",
+        contact_id=100,
+        by_user=7,
+    ),
+    SmsSent(at=at(670), message_id=1, attempts=2, gateway_ref="abc123"),
+    SmsReport(at=at(675), message_id=1, status="delivered", report="DELIVRD"),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
