@@ -1,7 +1,7 @@
 """Running the app's asyncio code on Qt's loop (qasync) inside a test."""
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import qasync
@@ -20,6 +20,15 @@ def run_on_qt_loop(app: QApplication, work: Coroutine[Any, Any, None]) -> None:
     loop = qasync.QEventLoop(app)
     with loop:
         loop.run_until_complete(work)
+
+
+async def eventually(shown: Callable[[], bool]) -> None:
+    """Wait until ``shown()`` (a window showing the server's answer), at most WAIT_S."""
+    for _ in range(int(WAIT_S / 0.02)):
+        if shown():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("not shown in time")
 
 
 class Phases:

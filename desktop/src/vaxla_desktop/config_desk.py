@@ -10,11 +10,12 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ActionRefused, ServerError
-from vaxla_desktop.api.config import ConfigApi, KindPath
+from vaxla_desktop.api.config import ConfigApi, KindPath, holidays
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.config_form import ItemEditor
 from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.schedule_editor import ScheduleEditor
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +85,25 @@ class ConfigDesk(QObject):
                 self.editor.show_error(describe(error))
 
         self._work.spawn(run())
+
+
+class ScheduleDesk(ConfigDesk):
+    """The schedules, with the holidays of the year the calendar shows."""
+
+    def __init__(self, session: Session, editor: ScheduleEditor, parent: QObject | None = None):
+        super().__init__(session, editor, KindPath("/config/schedules"), parent)
+        self._client = session.client
+        self._calendar = editor.exceptions
+        editor.exceptions.sig_year_shown.connect(
+            lambda year: self._work.spawn(self._holidays(year))
+        )
+
+    def load(self, choose: str | None = None) -> None:
+        super().load(choose)
+        self._work.spawn(self._holidays(self._calendar.year_shown()))
+
+    async def _holidays(self, year: int) -> None:
+        try:
+            self._calendar.show_holidays(await holidays(self._client, year))
+        except ServerError as error:
+            self.editor.show_error(describe(error))

@@ -340,6 +340,15 @@ class ScheduleItem(WireModel):
     exceptions: list[ScheduleException] = Field(default_factory=list)
 
 
+class HolidayItem(WireModel):
+    """A Swedish public holiday, or a holiday eve (``eve``: midsommarafton, julafton,
+    nyårsafton), by its Swedish name; schedules close on them by their holiday policy."""
+
+    day: date
+    name: str
+    eve: bool
+
+
 # Prompts and announcements
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
+from vaxla_protocol.config import HolidayItem
 
 _ITEMS = TypeAdapter(list[dict[str, Any]])
 _ITEM = TypeAdapter(dict[str, Any])
@@ -49,3 +50,12 @@ class ConfigApi:
 
     async def delete(self, key: str) -> None:
         await self._client.call("DELETE", self._one(key))
+
+
+_HOLIDAYS = TypeAdapter(list[HolidayItem])
+
+
+async def holidays(client: ServerClient, year: int) -> list[HolidayItem]:
+    """The Swedish holidays and eves of ``year`` as the server's schedules know them."""
+    data = await client.call("GET", f"/config/holidays/{year}")
+    return client.parse(_HOLIDAYS, data, "holidays")

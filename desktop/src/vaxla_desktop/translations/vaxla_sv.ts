@@ -675,6 +675,129 @@
     </message>
 </context>
 <context>
+    <name>ExceptionsEditor</name>
+    <message>
+        <source>en_GB</source>
+        <comment>the calendar&apos;s locale</comment>
+        <translation>sv_SE</translation>
+    </message>
+    <message>
+        <source>Holidays and exceptions</source>
+        <translation>Helgdagar och undantag</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dag</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öppet</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Varför</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+    <message>
+        <source>Add an exception on the chosen day</source>
+        <translation>Lägg till ett undantag på vald dag</translation>
+    </message>
+    <message>
+        <source>Remove the exception</source>
+        <translation>Ta bort undantaget</translation>
+    </message>
+    <message>
+        <source>{0} {1} (eve)</source>
+        <translation>{0} {1} (afton)</translation>
+    </message>
+    <message>
+        <source>Holidays this month: {0}</source>
+        <translation>Helgdagar denna månad: {0}</translation>
+    </message>
+    <message>
+        <source>No holidays this month.</source>
+        <translation>Inga helgdagar denna månad.</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>öppet</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <source>Items</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Ny</translation>
+    </message>
+    <message>
+        <source>A new item ({0})</source>
+        <translation>En ny post ({0})</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Spara</translation>
+    </message>
+    <message>
+        <source>Send to the server ({0})</source>
+        <translation>Skicka till servern ({0})</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Ångra</translation>
+    </message>
+    <message>
+        <source>Back to what the server has ({0})</source>
+        <translation>Tillbaka till det servern har ({0})</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Ta bort</translation>
+    </message>
+    <message>
+        <source>The server refused the change; nothing was saved.</source>
+        <translation>Servern vägrade ändringen; inget sparades.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Sparar…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Sparat.</translation>
+    </message>
+    <message>
+        <source>New, not saved</source>
+        <translation>Ny, inte sparad</translation>
+    </message>
+    <message>
+        <source>Changed, not saved</source>
+        <translation>Ändrad, inte sparad</translation>
+    </message>
+    <message>
+        <source>As saved on the server</source>
+        <translation>Som sparad på servern</translation>
+    </message>
+</context>
+<context>
     <name>LoginWindow</name>
     <message>
         <source>Vaxla — log in</source>
@@ -1646,6 +1769,53 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>ScheduleEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Tidszon</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>On holidays</source>
+        <translation>På helgdagar</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+    <message>
+        <source>open the holiday hours</source>
+        <translation>öppet helgdagstiderna</translation>
+    </message>
+    <message>
+        <source>as any other day</source>
+        <translation>som en vanlig dag</translation>
+    </message>
+    <message>
+        <source>Eves</source>
+        <translation>Aftnar</translation>
+    </message>
+    <message>
+        <source>Midsommar-, jul- and nyårsafton are holidays</source>
+        <translation>Midsommar-, jul- och nyårsafton är helgdagar</translation>
+    </message>
+    <message>
+        <source>Holiday hours</source>
+        <translation>Helgdagstider</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -1979,6 +2149,48 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Page {0} of {1}</source>
         <translation>Sida {0} av {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WeekGrid</name>
+    <message>
+        <source>Mon</source>
+        <translation>Mån</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Tis</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ons</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Tor</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Fre</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Lör</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Sön</translation>
+    </message>
+    <message>
+        <source>Drag to open or close hours; or the arrows, Space to switch, Shift+arrows to paint</source>
+        <translation>Dra för att öppna eller stänga timmar; eller piltangenterna, mellanslag för att växla, Skift+pilar för att måla</translation>
+    </message>
+</context>
+<context>
+    <name>self.editor</name>
+    <message>
+        <source>Saved.</source>
+        <translation>Sparat.</translation>
     </message>
 </context>
 </TS>

@@ -313,7 +313,7 @@ class ItemEditor(QWidget, Notices):
 
     def __init__(
         self,
-        fields: Sequence[Field],
+        fields: Sequence[Field] | None = None,
         *,
         key: str = "name",
         template: Item | None = None,
@@ -325,7 +325,7 @@ class ItemEditor(QWidget, Notices):
     ) -> None:
         super().__init__(parent)
         self._make_notices()
-        self.fields = list(fields)
+        self.fields = list(fields if fields is not None else self.make_fields())
         self.key = key
         self.template: Item = template if template is not None else {key: ""}
         self.title = title or (lambda item: str(item.get(key, "")))
@@ -413,6 +413,11 @@ class ItemEditor(QWidget, Notices):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(act)
         self.start_new()
+
+    def make_fields(self) -> list[Field]:
+        """The form's fields, for an editor of one kind that makes its own (with its
+        texts translated: the widget exists when this is called)."""
+        raise NotImplementedError
 
     # What the server has
 

@@ -289,3 +289,16 @@ def test_agent_profiles_are_set_through_the_api(api: Api) -> None:
     assert call(api, "admin", "PUT", "/agents/admin", body).status_code == 400
     assert call(api, "admin", "PUT", "/agents/ghost", body).status_code == 404
     assert call(api, "admin", "DELETE", "/agents/anna").status_code == 204
+
+
+def test_the_swedish_holidays_of_a_year_are_read_with_the_eves_marked(api: Api) -> None:
+    holidays = call(api, "supervisor", "GET", "/holidays/2026").json()
+    by_day = {holiday["day"]: (holiday["name"], holiday["eve"]) for holiday in holidays}
+    assert by_day["2026-12-24"] == ("Julafton", True)
+    assert by_day["2026-06-19"] == ("Midsommarafton", True)
+    assert by_day["2026-06-06"] == ("Nationaldagen", False)
+    assert by_day["2026-04-03"] == ("Långfredagen", False)
+    assert "2026-12-27" not in by_day  # a Sunday is the weekly hours' business
+    assert len(holidays) == 16
+    assert call(api, "agent", "GET", "/holidays/2026").status_code == 403
+    assert call(api, "admin", "GET", "/holidays/99999").status_code == 422

@@ -7,12 +7,15 @@ registrations.
 Reads are for administrators and supervisors, writes for administrators.
 """
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
     ConfigDocument,
     ConfigProblemItem,
+    HolidayItem,
     Language,
     LicenceItem,
     MailServerItem,
@@ -35,6 +38,7 @@ from vaxla_server.config.routes.common import (
     Reader,
     answering_refusals,
 )
+from vaxla_server.config.schedule import swedish_holidays
 
 router = APIRouter(prefix="/config", tags=["configuration"])
 _NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -86,6 +90,16 @@ def set_licence(_user: Admin, config: Config, item: LicenceItem) -> LicenceItem:
     with answering_refusals():
         config.set_licence(item.max_logged_in_agents)
     return item
+
+
+# The Swedish holidays schedules follow
+
+
+@router.get("/holidays/{year}", responses=READ_RESPONSES)
+def read_holidays(_user: Reader, year: Annotated[int, Path(ge=1900, le=2200)]) -> list[HolidayItem]:
+    """The Swedish public holidays and holiday eves of ``year``, as every schedule's
+    holiday policy sees them (the eves only where it includes them)."""
+    return [HolidayItem(day=day, name=name, eve=eve) for day, name, eve in swedish_holidays(year)]
 
 
 # The mail server alarms are mailed through (R24)
