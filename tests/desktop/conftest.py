@@ -50,9 +50,9 @@ def tls_server_with_agent(tmp_path: Path) -> Iterator[ServerProcess]:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A real server of the demo site (``admin1``, ``supervisor1``, ... password ``demo``),
-    one per test module."""
+    one per test process (tests that change its configuration put it back)."""
     with ServerProcess(tmp_path_factory.mktemp("demo") / "data", ["--demo"], timeout=120) as s:
         yield s

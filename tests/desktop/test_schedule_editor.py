@@ -11,12 +11,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.desktop.qt_loop import WAIT_S, eventually, run_on_qt_loop
+from tests.desktop.qt_loop import WAIT_S, eventually, logged_in, on_screen, run_on_qt_loop
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.server_process import ServerProcess
-from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.config_desk import ScheduleDesk
-from vaxla_desktop.session import Session
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -26,89 +24,85 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 def test_a_schedule_is_drawn_saved_and_a_refusal_shown_on_its_field(
     qtbot: QtBot, qapp: QApplication, demo_server: ServerProcess
 ) -> None:
-    editor = ScheduleEditor()
-    qtbot.addWidget(editor)
-    editor.resize(1100, 760)
-    editor.show()
+    editor = on_screen(qtbot, ScheduleEditor(), 1100, 760)
     calendar = editor.exceptions.calendar
     calendar.setCurrentPage(2026, 12)
 
     async def work() -> None:
-        client = ServerClient(demo_server.url)
-        await client.login("admin1", "demo")
-        desk = ScheduleDesk(Session(demo_server.url, client, await client.me()), editor)
-        try:
-            desk.load()
-            await asyncio.wait_for(desk.loaded.wait(), WAIT_S)
-            await eventually(lambda: "Julafton (eve)" in editor.exceptions.holiday_label.text())
-            assert "25 Juldagen" in editor.exceptions.holiday_label.text()
-            before = await desk.api.items()
-            with qtbot.waitActive(editor):
-                editor.activateWindow()
-            QTest.keyClick(editor.list, Qt.Key.Key_N, CTRL)
-            QTest.keyClicks(editor.editors["name"].widget, "Kontor")
-            grid = editor.week.grid
-            # Monday 08:00 to Friday 16:45 in one drag.
-            QTest.mousePress(grid, Qt.MouseButton.LeftButton, pos=grid.cell_centre(0, 32))
-            QTest.mouseMove(grid, grid.cell_centre(4, 67))
-            QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=grid.cell_centre(4, 67))
-            # Saturday 10:00-12:00 by keyboard: to Saturday 10:00, switch it, paint on.
-            grid.setFocus()
-            grid.place = (5, 40)
-            QTest.keyClick(grid, Qt.Key.Key_Space)
-            for _ in range(7):
-                QTest.keyClick(grid, Qt.Key.Key_Right, SHIFT)
-            # Closed from 12:00 on 23 December.
-            calendar.setSelectedDate(QDate(2026, 12, 23))
-            editor.exceptions.add_button.click()
-            table = editor.exceptions.table
-            for column, text in ((2, "12:00"), (4, "Lillejulafton")):
-                cell = table.item(0, column)
-                assert cell is not None
-                cell.setText(text)
-            assert editor.state_label.text() == "New, not saved"
-            QTest.keyClick(editor.list, Qt.Key.Key_S, CTRL)
-            await eventually(lambda: "Kontor" in editor.items and not editor.dirty)
-            kontor = next(s for s in await desk.api.items() if s["name"] == "Kontor")
-            weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
-            assert {day: kontor["weekly"][day] for day in weekdays} == {
-                day: [{"start": "08:00:00", "end": "17:00:00", "crosses_midnight": False}]
-                for day in weekdays
-            }
-            assert kontor["weekly"]["saturday"] == [
-                {"start": "10:00:00", "end": "12:00:00", "crosses_midnight": False}
-            ]
-            assert "sunday" not in kontor["weekly"] or kontor["weekly"]["sunday"] == []
-            assert kontor["exceptions"] == [
+        async with logged_in(demo_server.url) as session:
+            await drawn_saved_and_refused(editor, ScheduleDesk(session, editor))
+
+    run_on_qt_loop(qapp, work())
+
+
+async def drawn_saved_and_refused(editor: ScheduleEditor, desk: ScheduleDesk) -> None:
+    calendar = editor.exceptions.calendar
+    try:
+        desk.load()
+        await asyncio.wait_for(desk.loaded.wait(), WAIT_S)
+        await eventually(lambda: "Julafton (eve)" in editor.exceptions.holiday_label.text())
+        assert "25 Juldagen" in editor.exceptions.holiday_label.text()
+        before = await desk.api.items()
+        QTest.keyClick(editor.list, Qt.Key.Key_N, CTRL)
+        QTest.keyClicks(editor.editors["name"].widget, "Kontor")
+        grid = editor.week.grid
+        # Monday 08:00 to Friday 16:45 in one drag.
+        QTest.mousePress(grid, Qt.MouseButton.LeftButton, pos=grid.cell_centre(0, 32))
+        QTest.mouseMove(grid, grid.cell_centre(4, 67))
+        QTest.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=grid.cell_centre(4, 67))
+        # Saturday 10:00-12:00 by keyboard: to Saturday 10:00, switch it, paint on.
+        grid.setFocus()
+        grid.place = (5, 40)
+        QTest.keyClick(grid, Qt.Key.Key_Space)
+        for _ in range(7):
+            QTest.keyClick(grid, Qt.Key.Key_Right, SHIFT)
+        # Closed from 12:00 on 23 December.
+        calendar.setSelectedDate(QDate(2026, 12, 23))
+        editor.exceptions.add_button.click()
+        table = editor.exceptions.table
+        for column, text in ((2, "12:00"), (4, "Lillejulafton")):
+            cell = table.item(0, column)
+            assert cell is not None
+            cell.setText(text)
+        assert editor.state_label.text() == "New, not saved"
+        QTest.keyClick(editor.list, Qt.Key.Key_S, CTRL)
+        await eventually(lambda: "Kontor" in editor.items and not editor.dirty)
+        kontor = next(s for s in await desk.api.items() if s["name"] == "Kontor")
+        weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday")
+        assert {day: kontor["weekly"][day] for day in weekdays} == {
+            day: [{"start": "08:00:00", "end": "17:00:00", "crosses_midnight": False}]
+            for day in weekdays
+        }
+        assert kontor["weekly"]["saturday"] == [
+            {"start": "10:00:00", "end": "12:00:00", "crosses_midnight": False}
+        ]
+        assert "sunday" not in kontor["weekly"] or kontor["weekly"]["sunday"] == []
+        assert kontor["exceptions"] == [
                 {"day": "2026-12-23", "open": False, "start": "12:00:00", "end": None,
                  "label": "Lillejulafton"}
             ]  # fmt: skip
-            assert editor.state_label.text() == "As saved on the server"
-            editor.grab().save("/tmp/shots/admin-schedule.png")
+        assert editor.state_label.text() == "As saved on the server"
+        editor.grab().save("/tmp/shots/admin-schedule.png")
 
-            # A time zone the server does not know: said on the field, nothing saved.
-            zone = editor.editors["time_zone"].widget
-            zone.setFocus()
-            zone.selectAll()  # type: ignore[attr-defined]
-            QTest.keyClicks(zone, "Mars/Olympus")
-            stored = await desk.api.items()
-            QTest.keyClick(zone, Qt.Key.Key_S, CTRL)
-            problem = editor.problem_labels["time_zone"]
-            await eventually(problem.isVisible)
-            assert "Mars/Olympus" in problem.text()
-            assert editor.dirty and editor.state_label.text() == "Changed, not saved"
-            assert await desk.api.items() == stored
-            editor.grab().save("/tmp/shots/admin-schedule-refused.png")
-            QTest.keyClick(zone, Qt.Key.Key_Escape)
-            assert not editor.dirty and not problem.isVisible()
-            await desk.api.delete("Kontor")
-            assert await desk.api.items() == before
-        finally:
-            await desk.stop()
-            await client.logout()
-            await client.aclose()
-
-    run_on_qt_loop(qapp, work())
+        # A time zone the server does not know: said on the field, nothing saved.
+        zone = editor.editors["time_zone"].widget
+        zone.setFocus()
+        zone.selectAll()  # type: ignore[attr-defined]
+        QTest.keyClicks(zone, "Mars/Olympus")
+        stored = await desk.api.items()
+        QTest.keyClick(zone, Qt.Key.Key_S, CTRL)
+        problem = editor.problem_labels["time_zone"]
+        await eventually(problem.isVisible)
+        assert "Mars/Olympus" in problem.text()
+        assert editor.dirty and editor.state_label.text() == "Changed, not saved"
+        assert await desk.api.items() == stored
+        editor.grab().save("/tmp/shots/admin-schedule-refused.png")
+        QTest.keyClick(zone, Qt.Key.Key_Escape)
+        assert not editor.dirty and not problem.isVisible()
+        await desk.api.delete("Kontor")
+        assert await desk.api.items() == before
+    finally:
+        await desk.stop()
 
 
 def test_the_grid_by_keyboard_and_the_texts_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:

@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>ActionEditor</name>
+    <message>
+        <source>What happens</source>
+        <translation>Vad som händer</translation>
+    </message>
+    <message>
+        <source>to the queue</source>
+        <translation>till kön</translation>
+    </message>
+    <message>
+        <source>to the menu</source>
+        <translation>till menyn</translation>
+    </message>
+    <message>
+        <source>collect digits</source>
+        <translation>samla in siffror</translation>
+    </message>
+    <message>
+        <source>play the prompt</source>
+        <translation>spela meddelandet</translation>
+    </message>
+    <message>
+        <source>transfer to the number</source>
+        <translation>koppla till numret</translation>
+    </message>
+    <message>
+        <source>switch language to the menu</source>
+        <translation>byt språk till menyn</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>To what</source>
+        <translation>Till vad</translation>
+    </message>
+</context>
+<context>
+    <name>AdminView</name>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Entry points</source>
+        <translation>Ingångar</translation>
+    </message>
+    <message>
+        <source>Menus</source>
+        <translation>Menyer</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Digit collections</source>
+        <translation>Sifferinsamlingar</translation>
+    </message>
+</context>
+<context>
     <name>AgentDesk</name>
     <message>
         <source>The server came back; you stand by again.</source>
@@ -372,6 +438,53 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementSetEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>Först</translation>
+    </message>
+    <message>
+        <source>Then in turn</source>
+        <translation>Sedan i tur och ordning</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>Var</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Plats</translation>
+    </message>
+    <message>
+        <source>tell the caller&apos;s place in the queue</source>
+        <translation>säg uppringarens plats i kön</translation>
+    </message>
+    <message>
+        <source>Wait</source>
+        <translation>Väntetid</translation>
+    </message>
+    <message>
+        <source>tell the expected wait</source>
+        <translation>säg den väntade väntetiden</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>tell how many agents answer</source>
+        <translation>säg hur många agenter som svarar</translation>
+    </message>
+</context>
+<context>
     <name>AudioSettingsDialog</name>
     <message>
         <source>Sound and answering</source>
@@ -651,12 +764,63 @@
         <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
     </message>
     <message>
-        <source>The administration mode has its first parts, the prompts and the storm message; the queues and the agents are read-only here, and the rest of the configuration is edited through the API.</source>
-        <translation>Administrationsläget har sina första delar, meddelandena och stormmeddelandet; köerna och agenterna visas här utan att kunna ändras, och resten av konfigurationen ändras genom API:t.</translation>
+        <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
+        <translation>Administrationsläget: konfigurationen, meddelandena och stormmeddelandet redigeras i sina flikar; köerna och agenterna i realtid är skrivskyddade här.</translation>
     </message>
     <message>
         <source>The phone could not start: {0}</source>
         <translation>Telefonen kunde inte starta: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DigitCollectionEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Digits of</source>
+        <translation>Siffror för</translation>
+    </message>
+    <message>
+        <source>Asks with</source>
+        <translation>Frågar med</translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation>Minst</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>Högst</translation>
+    </message>
+    <message>
+        <source>Check digit</source>
+        <translation>Kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>the last digit is a Luhn check digit</source>
+        <translation>sista siffran är en Luhn-kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>Samordningsnummer</source>
+        <translation>Samordningsnummer</translation>
+    </message>
+    <message>
+        <source>taken as a personnummer</source>
+        <translation>godtas som personnummer</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>When wrong, play</source>
+        <translation>Vid fel, spela</translation>
+    </message>
+    <message>
+        <source>After the last try, to the menu</source>
+        <translation>Efter sista försöket, till menyn</translation>
     </message>
 </context>
 <context>
@@ -672,6 +836,41 @@
     <message>
         <source>Send the tone {0} (or type {0})</source>
         <translation>Skicka tonen {0} (eller skriv {0})</translation>
+    </message>
+</context>
+<context>
+    <name>EntryPointEditor</name>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>Välkomstmeddelande</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>Sedan</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
     </message>
 </context>
 <context>
@@ -795,6 +994,45 @@
     <message>
         <source>As saved on the server</source>
         <translation>Som sparad på servern</translation>
+    </message>
+</context>
+<context>
+    <name>KeysEditor</name>
+    <message>
+        <source>Key</source>
+        <translation>Knapp</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>Gör</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Key to add</source>
+        <translation>Knapp att lägga till</translation>
+    </message>
+    <message>
+        <source>Add the key</source>
+        <translation>Lägg till knappen</translation>
+    </message>
+    <message>
+        <source>Remove the key</source>
+        <translation>Ta bort knappen</translation>
+    </message>
+    <message>
+        <source>Key {0}:</source>
+        <translation>Knapp {0}:</translation>
+    </message>
+    <message>
+        <source>No key chosen</source>
+        <translation>Ingen knapp vald</translation>
     </message>
 </context>
 <context>
@@ -1001,6 +1239,41 @@
     <message>
         <source>{0} — server {1}, protocol {2}</source>
         <translation>{0} — server {1}, protokoll {2}</translation>
+    </message>
+</context>
+<context>
+    <name>MenuEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Wait for a key</source>
+        <translation>Vänta på en knapp</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>On a wrong key, play</source>
+        <translation>Vid fel knapp, spela</translation>
+    </message>
+    <message>
+        <source>When no key comes</source>
+        <translation>När ingen knapp trycks</translation>
     </message>
 </context>
 <context>
@@ -1532,6 +1805,121 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>QueueEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>Strategi</translation>
+    </message>
+    <message>
+        <source>Skills required</source>
+        <translation>Kompetenser som krävs</translation>
+    </message>
+    <message>
+        <source>Tiers that ring</source>
+        <translation>Nivåer som ringer</translation>
+    </message>
+    <message>
+        <source>Widening (tiers added after a wait)</source>
+        <translation>Breddning (nivåer som läggs till efter en väntan)</translation>
+    </message>
+    <message>
+        <source>After (s)</source>
+        <translation>Efter (s)</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Nivåer</translation>
+    </message>
+    <message>
+        <source>Skill levels relaxed</source>
+        <translation>Sänkta kompetensnivåer</translation>
+    </message>
+    <message>
+        <source>Service goal (%)</source>
+        <translation>Servicemål (%)</translation>
+    </message>
+    <message>
+        <source>Answered within</source>
+        <translation>Besvarade inom</translation>
+    </message>
+    <message>
+        <source>Ring an agent (RONA after)</source>
+        <translation>Ring en agent (RONA efter)</translation>
+    </message>
+    <message>
+        <source>After a missed call</source>
+        <translation>Efter ett missat samtal</translation>
+    </message>
+    <message>
+        <source>pause the agent</source>
+        <translation>pausa agenten</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Efterarbete</translation>
+    </message>
+    <message>
+        <source>Same agent again within</source>
+        <translation>Samma agent igen inom</translation>
+    </message>
+    <message>
+        <source>Not the same agent again for</source>
+        <translation>Inte samma agent igen på</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Längsta väntan</translation>
+    </message>
+    <message>
+        <source>Then overflow to</source>
+        <translation>Sedan vidare till</translation>
+    </message>
+    <message>
+        <source>Most callers waiting</source>
+        <translation>Flest väntande</translation>
+    </message>
+    <message>
+        <source>Beyond that, to</source>
+        <translation>Fler än så, till</translation>
+    </message>
+    <message>
+        <source>Priority raised while waiting</source>
+        <translation>Prioritet som höjs under väntan</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
+    </message>
+</context>
+<context>
     <name>QueueTableModel</name>
     <message>
         <source>Queue</source>
@@ -1748,6 +2136,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Meddelanden</translation>
     </message>
     <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
         <source>Delete the board {0}? Its web links stop working.</source>
         <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
@@ -1883,6 +2275,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>recording {0}</source>
         <translation>inspelningen {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TableEditor</name>
+    <message>
+        <source>Add a row</source>
+        <translation>Lägg till en rad</translation>
+    </message>
+    <message>
+        <source>Remove the row</source>
+        <translation>Ta bort raden</translation>
     </message>
 </context>
 <context>
@@ -2184,6 +2587,41 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Drag to open or close hours; or the arrows, Space to switch, Shift+arrows to paint</source>
         <translation>Dra för att öppna eller stänga timmar; eller piltangenterna, mellanslag för att växla, Skift+pilar för att måla</translation>
+    </message>
+</context>
+<context>
+    <name>editor</name>
+    <message>
+        <source>to the queue {0}</source>
+        <translation>till kön {0}</translation>
+    </message>
+    <message>
+        <source>to the menu {0}</source>
+        <translation>till menyn {0}</translation>
+    </message>
+    <message>
+        <source>collect digits: {0}</source>
+        <translation>samla in siffror: {0}</translation>
+    </message>
+    <message>
+        <source>play {0}</source>
+        <translation>spela {0}</translation>
+    </message>
+    <message>
+        <source>transfer to {0}</source>
+        <translation>koppla till {0}</translation>
+    </message>
+    <message>
+        <source>switch language: {0}</source>
+        <translation>byt språk: {0}</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>, then {0}</source>
+        <translation>, sedan {0}</translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +48,27 @@ REVERT_KEY = "Esc"
 NEW_KEY = "Ctrl+N"
 
 Item = dict[str, Any]
+
+
+def in_a_row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side from the left (buttons under a table)."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def stacked(page: QWidget, *parts: QWidget | QHBoxLayout) -> QVBoxLayout:
+    """``page``'s parts one under the other, without margins (a field's editor)."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, QWidget):
+            layout.addWidget(part)
+        else:
+            layout.addLayout(part)
+    return layout
 
 
 class FieldEditor(QObject):
@@ -221,6 +244,108 @@ class JsonEditor(FieldEditor):
         self.text.blockSignals(True)
         self.text.setPlainText("" if value is None else json.dumps(value, ensure_ascii=False))
         self.text.blockSignals(False)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a ``TableEditor``: the key in each row, its heading, and ``number``
+    for a value sent as a number when it reads as one (else as the text, for the server
+    to refuse). An empty cell leaves the key out: the server's default."""
+
+    key: str
+    label: str
+    number: bool = False
+
+
+class TableEditor(FieldEditor):
+    """A list of small items as table rows (a queue's expansion steps, an agent's
+    memberships); ``mapping`` makes the two columns a mapping (skills to levels),
+    ``plain`` the one column a list of its values (prompt names). Rows are added and
+    removed with the buttons under it."""
+
+    def __init__(
+        self, columns: Sequence[Column], *, mapping: bool = False, plain: bool = False
+    ) -> None:
+        page = QWidget()
+        super().__init__(page)
+        self.columns = list(columns)
+        self.mapping = mapping
+        self.plain = plain
+        self.table = QTableWidget(0, len(self.columns))
+        self.table.setHorizontalHeaderLabels([column.label for column in self.columns])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.setMaximumHeight(140)
+        self.add_button = QPushButton(self.tr("Add a row"))
+        self.remove_button = QPushButton(self.tr("Remove the row"))
+        stacked(page, self.table, in_a_row(self.add_button, self.remove_button))
+        self.add_button.clicked.connect(self._on_add)
+        self.remove_button.clicked.connect(self._on_remove)
+        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+
+    def _on_add(self) -> None:
+        self.table.blockSignals(True)
+        self.table.insertRow(self.table.rowCount())
+        for column in range(len(self.columns)):
+            self.table.setItem(self.table.rowCount() - 1, column, QTableWidgetItem(""))
+        self.table.blockSignals(False)
+        self.table.setCurrentCell(self.table.rowCount() - 1, 0)
+        self.table.setFocus()
+        self.changed.emit()
+
+    def _on_remove(self) -> None:
+        if self.table.currentRow() >= 0:
+            self.table.removeRow(self.table.currentRow())
+            self.changed.emit()
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in range(self.table.rowCount()):
+            values: dict[str, Any] = {}
+            for index, column in enumerate(self.columns):
+                cell = self.table.item(row, index)
+                text = "" if cell is None else cell.text().strip()
+                if text:
+                    values[column.key] = _number(text) if column.number else text
+            rows.append(values)
+        return rows
+
+    def value(self) -> Any:
+        if self.plain:
+            return [row.get(self.columns[0].key, "") for row in self.rows()]
+        if not self.mapping:
+            return self.rows()
+        first, second = self.columns[0].key, self.columns[1].key
+        return {str(row.get(first, "")): row.get(second) for row in self.rows()}
+
+    def set_value(self, value: Any) -> None:
+        if self.mapping:
+            first, second = self.columns[0].key, self.columns[1].key
+            rows = [{first: key, second: level} for key, level in (value or {}).items()]
+        elif self.plain:
+            rows = [{self.columns[0].key: one} for one in value or []]
+        else:
+            rows = list(value or [])
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for values in rows:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for index, column in enumerate(self.columns):
+                shown = values.get(column.key)
+                self.table.setItem(
+                    row, index, QTableWidgetItem("" if shown is None else str(shown))
+                )
+        self.table.blockSignals(False)
+
+
+def _number(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
 
 
 @dataclass(frozen=True)
@@ -522,6 +647,10 @@ class ItemEditor(QWidget, Notices):
         self.show_error("")
         self.show_note("")
         self._show_state()
+        self.shown(item)
+
+    def shown(self, item: Item) -> None:
+        """``item`` is in the form now (an editor whose widgets need more of it)."""
 
     def _clear_problems(self) -> None:
         for label in self.problem_labels.values():
