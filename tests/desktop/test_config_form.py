@@ -105,5 +105,6 @@ def test_a_new_item_starts_from_the_template_and_optional_numbers_are_none(qtbot
     QTest.keyClick(widget.list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert widget.loaded_key is None and widget.state_label.text() == "New, not saved"
     assert widget.form_item()["max_penalty"] is None
+    assert widget.form_item()["wrap_up_s"] == 0.0  # a number without a value: 0
     assert widget.save_button.isEnabled() and not widget.delete_button.isEnabled()
     widget.grab().save("/tmp/shots/admin-form.png")

@@ -5,77 +5,29 @@ as a tree (a key into another menu opens into its keys, each with the prompt it 
 a key added and saved, a key to a missing queue refused on the keys; an entry point, an
 announcement set and a digit collection each saved and refused; the texts in Swedish."""
 
-import asyncio
-
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.desktop.qt_loop import WAIT_S, eventually, logged_in, on_screen, run_on_qt_loop
+from tests.desktop.admin_editing import in_the_admin_mode, refused_on, retype, save
+from tests.desktop.qt_loop import on_screen
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.server_process import ServerProcess
 from vaxla_desktop.admin_desk import AdminDesk
-from vaxla_desktop.config_desk import ConfigDesk
 from vaxla_desktop.ui.admin_view import AdminView
-from vaxla_desktop.ui.config_form import ItemEditor
 from vaxla_desktop.ui.flow_editors import ActionEditor
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def retype(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    widget.selectAll()  # type: ignore[attr-defined]
-    QTest.keyClicks(widget, text)
-
-
-async def save(editor: ItemEditor) -> None:
-    """Ctrl+S, and wait for the server's answer: saved, or refused."""
-    editor.show_note("")
-    QTest.keyClick(editor.list, Qt.Key.Key_S, CTRL)
-    await eventually(
-        lambda: editor.note_label.text() == "Saved." or editor.message_label.isVisibleTo(editor)
-    )
-
-
-async def refused_on(editor: ItemEditor, desk: ConfigDesk, key: str) -> str:
-    """Save what the form has; the server refuses it on the field ``key``; nothing
-    changed on the server. The problem's words."""
-    stored = await desk.api.items()
-    await save(editor)
-    problem = editor.problem_labels[key]
-    assert problem.isVisibleTo(editor), (editor.message_label.text(), key)
-    words = problem.text()
-    assert editor.dirty and await desk.api.items() == stored
-    QTest.keyClick(editor.list, Qt.Key.Key_Escape)
-    assert not editor.dirty and not problem.isVisibleTo(editor)
-    return words
-
-
 def test_the_call_flow_is_edited_and_refusals_shown(
     qtbot: QtBot, qapp: QApplication, demo_server: ServerProcess
 ) -> None:
-    view = on_screen(qtbot, AdminView(), 1150, 820)
-
-    async def work() -> None:
-        async with logged_in(demo_server.url) as session:
-            desk = AdminDesk(session, view)
-            try:
-                desk.load()
-                for one in desk.desks.values():
-                    await asyncio.wait_for(one.loaded.wait(), WAIT_S)
-                await asyncio.wait_for(desk.prompts_loaded.wait(), WAIT_S)
-                await queue_round_trip(view, desk.desks["queues"])
-                await menu_tree(view, desk.desks["menus"])
-                await the_others(view, desk)
-            finally:
-                await desk.stop()
-
-    run_on_qt_loop(qapp, work())
+    in_the_admin_mode(qtbot, qapp, demo_server.url, queue_round_trip, menu_tree, the_others)
 
 
-async def queue_round_trip(view: AdminView, desk: ConfigDesk) -> None:
+async def queue_round_trip(view: AdminView, admin: AdminDesk) -> None:
+    desk = admin.desks["queues"]
     queues = view.queues
     view.setCurrentWidget(queues)
     queues.choose("Support")
@@ -104,7 +56,8 @@ async def queue_round_trip(view: AdminView, desk: ConfigDesk) -> None:
     }  # the flow, the requirements and the rest as they were
 
 
-async def menu_tree(view: AdminView, desk: ConfigDesk) -> None:
+async def menu_tree(view: AdminView, admin: AdminDesk) -> None:
+    desk = admin.desks["menus"]
     menus = view.menus
     view.setCurrentWidget(menus)
     menus.choose("main_sv")
@@ -174,13 +127,10 @@ async def the_others(view: AdminView, desk: AdminDesk) -> None:
     view.grab().save("/tmp/shots/admin-digits.png")
 
 
-def test_the_texts_are_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:
+def test_every_tab_s_texts_are_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:
     def shown() -> list[str]:
         texts: list[str] = []
-        view = AdminView()
-        qtbot.addWidget(view)
-        view.resize(1400, 900)  # every tab's title in sight: no scroll buttons
-        view.show()
+        view = on_screen(qtbot, AdminView(), 1600, 900)  # no tab scroll buttons
         for index in range(view.count()):
             view.setCurrentIndex(index)
             texts += visible_texts(view)
@@ -188,4 +138,4 @@ def test_the_texts_are_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:
 
     english, swedish = untranslated_texts(qapp, shown, {"sv", "en", "—"})
     assert english == [], english
-    assert "Efterarbete" in swedish and "Knappar" in swedish
+    assert "Efterarbete" in swedish and "Knappar" in swedish and "Visningsnamn" in swedish

@@ -21,6 +21,26 @@ from vaxla_protocol.config import Language
 log = logging.getLogger(__name__)
 
 
+USERS = KindPath(
+    "/users",
+    key="username",
+    replace_method="PATCH",
+    add_fields=("username", "password", "role", "display_name"),
+    replace_fields=("display_name", "role", "active"),
+)
+AGENTS = KindPath(
+    "/config/agents",
+    key="username",
+    add=False,
+    replace_fields=("skills", "memberships", "capacity", "personal_weight", "standby"),
+)
+
+
+def _codes(path: str) -> KindPath:
+    """Pause reasons and classification codes: added whole, then only (not) offered."""
+    return KindPath(path, key="code", replace_suffix="/active", replace_fields=("active",))
+
+
 class AdminDesk(QObject):
     def __init__(self, session: Session, view: AdminView, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +56,15 @@ class AdminDesk(QObject):
             ("menus", view.menus, KindPath("/config/menus")),
             ("announcement_sets", view.announcement_sets, KindPath("/config/announcement-sets")),
             ("digit_collections", view.digit_collections, KindPath("/config/digit-collections")),
+            ("users", view.users, USERS),
+            ("agents", view.agents, AGENTS),
+            ("skills", view.skills, KindPath("/config/skills")),
+            ("pause_reasons", view.pause_reasons, _codes("/config/pause-reasons")),
+            (
+                "classification_codes",
+                view.classification_codes,
+                _codes("/config/classification-codes"),
+            ),
         ):
             self.desks[book_kind] = ConfigDesk(session, editor, kind, self)
         for book_kind, desk in self.desks.items():

@@ -61,7 +61,7 @@ class ConfigDesk(QObject):
             key = str(saved.get(self.api.kind.key, item.get(self.api.kind.key, "")))
             self.editor.saved(key)
             await self._load(choose=key)
-            self.editor.show_note(self.editor.tr("Saved."))
+            self.editor.show_note(self.tr("Saved."))  # the item as the server has it now
 
         self._act(save())
 

@@ -17,14 +17,23 @@ _ITEM = TypeAdapter(dict[str, Any])
 
 @dataclass(frozen=True)
 class KindPath:
-    """Where a kind's routes are and what the server lets change: ``add`` (POST),
-    ``replace`` (PUT of a key; without it a new item is PUT under its key, as an agent's
-    profile is)."""
+    """Where a kind's routes are and how an item is written: ``add`` (POST; without it a
+    new item is PUT under its key, as an agent's profile is), ``replace`` with
+    ``replace_method`` at the item's path plus ``replace_suffix`` (a pause reason's
+    ``/active``); ``add_fields`` and ``replace_fields`` are what those bodies hold
+    (all of the item when ``None``)."""
 
     path: str
     key: str = "name"
     add: bool = True
-    replace: bool = True
+    replace_method: str = "PUT"
+    replace_suffix: str = ""
+    add_fields: tuple[str, ...] | None = None
+    replace_fields: tuple[str, ...] | None = None
+
+
+def _only(item: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    return dict(item) if fields is None else {k: v for k, v in item.items() if k in fields}
 
 
 class ConfigApi:
@@ -40,13 +49,19 @@ class ConfigApi:
         return self._client.parse(_ITEMS, data, self.kind.path)
 
     async def save(self, loaded_key: str, item: dict[str, Any]) -> dict[str, Any]:
-        """Add ``item`` (``loaded_key`` empty) or replace the item loaded as ``loaded_key``."""
-        if not loaded_key and self.kind.add:
-            data = await self._client.call("POST", self.kind.path, json=item)
+        """Add ``item`` (``loaded_key`` empty) or replace the item loaded as ``loaded_key``;
+        the item as the server answered it (empty when it answered nothing)."""
+        kind = self.kind
+        if not loaded_key and kind.add:
+            data = await self._client.call("POST", kind.path, json=_only(item, kind.add_fields))
         else:
-            key = loaded_key or str(item.get(self.kind.key, ""))
-            data = await self._client.call("PUT", self._one(key), json=item)
-        return self._client.parse(_ITEM, data, self.kind.path)
+            key = loaded_key or str(item.get(kind.key, ""))
+            data = await self._client.call(
+                kind.replace_method,
+                self._one(key) + kind.replace_suffix,
+                json=_only(item, kind.replace_fields),
+            )
+        return {} if data is None else self._client.parse(_ITEM, data, kind.path)
 
     async def delete(self, key: str) -> None:
         await self._client.call("DELETE", self._one(key))

@@ -66,6 +66,26 @@
         <source>Digit collections</source>
         <translation>Sifferinsamlingar</translation>
     </message>
+    <message>
+        <source>Users</source>
+        <translation>Användare</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Pause reasons</source>
+        <translation>Pausorsaker</translation>
+    </message>
+    <message>
+        <source>Classification codes</source>
+        <translation>Klassificeringskoder</translation>
+    </message>
 </context>
 <context>
     <name>AgentDesk</name>
@@ -92,6 +112,53 @@
     <message>
         <source>Logged in to the queues of your last session: {0}.</source>
         <translation>Inloggad i köerna från förra sessionen: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>AgentEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Ordning</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Standby</source>
+        <translation>Beredskap</translation>
+    </message>
+    <message>
+        <source>on standby duty</source>
+        <translation>har beredskap</translation>
     </message>
 </context>
 <context>
@@ -701,6 +768,33 @@
     </message>
 </context>
 <context>
+    <name>CodeEditor</name>
+    <message>
+        <source>Code</source>
+        <translation>Kod</translation>
+    </message>
+    <message>
+        <source>In Swedish</source>
+        <translation>På svenska</translation>
+    </message>
+    <message>
+        <source>In English</source>
+        <translation>På engelska</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Erbjuds</translation>
+    </message>
+    <message>
+        <source>offered to agents</source>
+        <translation>erbjuds agenterna</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Grupp</translation>
+    </message>
+</context>
+<context>
     <name>ColleagueTableModel</name>
     <message>
         <source>Colleague</source>
@@ -713,6 +807,13 @@
     <message>
         <source>Logged in to</source>
         <translation>Inloggad i</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigDesk</name>
+    <message>
+        <source>Saved.</source>
+        <translation>Sparat.</translation>
     </message>
 </context>
 <context>
@@ -978,10 +1079,6 @@
     <message>
         <source>Saving…</source>
         <translation>Sparar…</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>Sparat.</translation>
     </message>
     <message>
         <source>New, not saved</source>
@@ -2219,6 +2316,13 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>SkillEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+</context>
+<context>
     <name>StormPanel</name>
     <message>
         <source>Storm messages switched on</source>
@@ -2430,6 +2534,49 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>UserEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Visningsnamn</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Roll</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>may log in</source>
+        <translation>får logga in</translation>
+    </message>
+    <message>
+        <source>Password (new users)</source>
+        <translation>Lösenord (nya användare)</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>agent</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>arbetsledare</translation>
+    </message>
+    <message>
+        <source>receptionist</source>
+        <translation>receptionist</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>administratör</translation>
+    </message>
+</context>
+<context>
     <name>WaitingCallsPanel</name>
     <message>
         <source>Cancel</source>
@@ -2622,13 +2769,6 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>, then {0}</source>
         <translation>, sedan {0}</translation>
-    </message>
-</context>
-<context>
-    <name>self.editor</name>
-    <message>
-        <source>Saved.</source>
-        <translation>Sparat.</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ from vaxla_desktop.ui.flow_editors import (
     NameBook,
     QueueEditor,
 )
+from vaxla_desktop.ui.people_editors import AgentEditor, CodeEditor, SkillEditor, UserEditor
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
 
 
@@ -30,3 +31,13 @@ class AdminView(QTabWidget):
         self.addTab(self.menus, self.tr("Menus"))
         self.addTab(self.announcement_sets, self.tr("Announcements"))
         self.addTab(self.digit_collections, self.tr("Digit collections"))
+        self.users = UserEditor()
+        self.agents = AgentEditor()
+        self.skills = SkillEditor()
+        self.pause_reasons = CodeEditor(grouped=False)
+        self.classification_codes = CodeEditor(grouped=True)
+        self.addTab(self.users, self.tr("Users"))
+        self.addTab(self.agents, self.tr("Agents"))
+        self.addTab(self.skills, self.tr("Skills"))
+        self.addTab(self.pause_reasons, self.tr("Pause reasons"))
+        self.addTab(self.classification_codes, self.tr("Classification codes"))

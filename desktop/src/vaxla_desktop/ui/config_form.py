@@ -149,7 +149,9 @@ class NumberEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         self.box.blockSignals(True)
-        shown: Any = self.box.minimum() if value is None else value
+        # No value: "none" where that is allowed, else 0 (a new item's number).
+        empty = self.box.minimum() if self.optional else max(0, self.box.minimum())
+        shown: Any = empty if value is None else value
         self.box.setValue(shown)
         self.box.blockSignals(False)
 
@@ -380,6 +382,15 @@ def read_value(item: Item, key: str) -> Any:
     return value
 
 
+def _has(item: Item, key: str) -> bool:
+    holder: Any = item
+    for part in key.split("."):
+        if not isinstance(holder, dict) or part not in holder:
+            return False
+        holder = holder[part]
+    return True
+
+
 def write_value(item: Item, key: str, value: Any) -> None:
     parts = key.split(".")
     holder = item
@@ -570,6 +581,9 @@ class ItemEditor(QWidget, Notices):
     def choose(self, key: str) -> None:
         self.loaded_key = key
         self.base = copy.deepcopy(self.items[key])
+        for field in self.fields:  # what the server does not answer (a password): unset
+            if not _has(self.base, field.key):
+                write_value(self.base, field.key, None)
         for row in range(self.list.count()):
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.list.blockSignals(True)
@@ -629,10 +643,7 @@ class ItemEditor(QWidget, Notices):
         """The server took the item: it is what the form shows now, not an edit."""
         self.loaded_key = key
         self.base = self.form_item()
-        self._clear_problems()
-        self.show_error("")
-        self.show_note(self.tr("Saved."))
-        self._show_state()
+        self._show(self.base)
 
     def _show(self, item: Item) -> None:
         for field in self.fields:
