@@ -3,18 +3,23 @@
 so a queue's schedule or a key's menu is chosen from what the server has."""
 
 import asyncio
+import json
 import logging
+from collections.abc import Callable, Coroutine
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ServerError
-from vaxla_desktop.api.config import KindPath
+from vaxla_desktop.api.config import KindPath, check_document, export_document, load_document
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.config_desk import ConfigDesk, ScheduleDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.admin_view import AdminView
+from vaxla_desktop.ui.document_panel import DocumentPanel
 from vaxla_desktop.ui.messages import describe
 from vaxla_protocol.config import Language
 
@@ -70,6 +75,12 @@ class AdminDesk(QObject):
         for book_kind, desk in self.desks.items():
             desk.listeners.append(partial(view.book.set, book_kind))
 
+        self.document = DocumentDesk(session, view.document, self._reload, self)
+
+    def _reload(self) -> None:
+        for desk in self.desks.values():
+            desk.load()
+
     def load(self) -> None:
         self._work.spawn(self._load_prompts())
         for desk in self.desks.values():
@@ -77,6 +88,7 @@ class AdminDesk(QObject):
 
     async def stop(self) -> None:
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+        await self.document.stop()
         for desk in self.desks.values():
             await desk.stop()
 
@@ -89,3 +101,73 @@ class AdminDesk(QObject):
             return
         self.view.book.set("prompts", [{"name": name} for name in sorted(names)])
         self.prompts_loaded.set()
+
+
+class DocumentDesk(QObject):
+    """The document panel wired: export to a file, a file checked by the server before
+    it may be loaded, loaded, and then every editor read again."""
+
+    def __init__(
+        self,
+        session: Session,
+        panel: DocumentPanel,
+        reload: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self._client = session.client
+        self._reload = reload
+        self._work = BackgroundWork(log, "document work")
+        self.checked: object = None
+        self.done = asyncio.Event()
+        panel.sig_export.connect(lambda path: self._act(self._export(Path(path))))
+        panel.sig_check.connect(lambda path: self._act(self._check(Path(path))))
+        panel.sig_load.connect(lambda: self._act(self._load()))
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _export(self, path: Path) -> None:
+        document = await export_document(self._client)
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        try:
+            await asyncio.to_thread(path.write_text, text + "\n", "utf-8")
+        except OSError as error:
+            self.panel.show_error(self.tr("Cannot write {0}: {1}").format(path, error.strerror))
+            return
+        self.panel.show_note(self.tr("Exported to {0}.").format(path))
+
+    async def _check(self, path: Path) -> None:
+        self.checked = None
+        try:
+            document = json.loads(await asyncio.to_thread(path.read_text, "utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            self.panel.show_error(
+                self.tr("{0} is not a configuration document: {1}").format(path.name, error)
+            )
+            return
+        self.panel.show_check(await check_document(self._client, document))
+        self.checked = document
+
+    async def _load(self) -> None:
+        if self.checked is None:
+            return
+        await load_document(self._client, self.checked)
+        self.checked = None
+        self.panel.show_check(None)
+        self.panel.show_note(self.tr("Loaded: the configuration is the file's now."))
+        self._reload()
+
+    def _act(self, work: Coroutine[Any, Any, None]) -> None:
+        async def run() -> None:
+            self.done.clear()
+            self.panel.show_error("")
+            try:
+                await work
+            except ServerError as error:
+                self.panel.show_error(describe(error))
+            finally:
+                self.done.set()
+
+        self._work.spawn(run())

@@ -779,3 +779,29 @@ class DocumentRefused(WireModel):
 
 CollectDigits.model_rebuild()
 PlayMessage.model_rebuild()
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+class DocumentChange(WireModel):
+    """One item a configuration document would add, remove or change: its part of the
+    document (``queues``), its key there (a name, a code, an address, a user name) and,
+    for a change, which of its fields differ."""
+
+    part: str
+    key: str
+    change: ChangeKind
+    fields: list[str] = Field(default_factory=list)
+
+
+class DocumentCheck(WireModel):
+    """What loading a document would do, found by loading it and rolling back: every
+    item it changes, and the problems the result would have (warnings; a document with
+    errors is refused instead, as loading it is)."""
+
+    changes: list[DocumentChange]
+    problems: list[ConfigProblemItem]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.config import HolidayItem
+from vaxla_protocol.config import ConfigDocument, DocumentCheck, HolidayItem
 
 _ITEMS = TypeAdapter(list[dict[str, Any]])
 _ITEM = TypeAdapter(dict[str, Any])
@@ -74,3 +74,23 @@ async def holidays(client: ServerClient, year: int) -> list[HolidayItem]:
     """The Swedish holidays and eves of ``year`` as the server's schedules know them."""
     data = await client.call("GET", f"/config/holidays/{year}")
     return client.parse(_HOLIDAYS, data, "holidays")
+
+
+async def export_document(client: ServerClient) -> dict[str, Any]:
+    """The whole configuration as one document."""
+    return client.parse(_ITEM, await client.call("GET", "/config/document"), "document")
+
+
+async def check_document(client: ServerClient, document: object) -> DocumentCheck:
+    """What loading ``document`` would change; the server's refusal if it would not."""
+    data = await client.call("POST", "/config/document/check", json=document)
+    return client.parse(_CHECK, data, "document check")
+
+
+async def load_document(client: ServerClient, document: object) -> ConfigDocument:
+    data = await client.call("PUT", "/config/document", json=document)
+    return client.parse(_DOCUMENT, data, "document")
+
+
+_CHECK = TypeAdapter(DocumentCheck)
+_DOCUMENT = TypeAdapter(ConfigDocument)

@@ -86,6 +86,10 @@
         <source>Classification codes</source>
         <translation>Klassificeringskoder</translation>
     </message>
+    <message>
+        <source>Import and export</source>
+        <translation>Import och export</translation>
+    </message>
 </context>
 <context>
     <name>AgentDesk</name>
@@ -922,6 +926,100 @@
     <message>
         <source>After the last try, to the menu</source>
         <translation>Efter sista försöket, till menyn</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDesk</name>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>Kan inte skriva {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}.</source>
+        <translation>Exporterad till {0}.</translation>
+    </message>
+    <message>
+        <source>{0} is not a configuration document: {1}</source>
+        <translation>{0} är inte ett konfigurationsdokument: {1}</translation>
+    </message>
+    <message>
+        <source>Loaded: the configuration is the file&apos;s now.</source>
+        <translation>Inläst: konfigurationen är nu filens.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPanel</name>
+    <message>
+        <source>Export to a file…</source>
+        <translation>Exportera till en fil…</translation>
+    </message>
+    <message>
+        <source>The whole configuration as one file ({0})</source>
+        <translation>Hela konfigurationen som en fil ({0})</translation>
+    </message>
+    <message>
+        <source>Check a file to import…</source>
+        <translation>Kontrollera en fil att importera…</translation>
+    </message>
+    <message>
+        <source>See what a file changes before loading it ({0})</source>
+        <translation>Se vad en fil ändrar innan den läses in ({0})</translation>
+    </message>
+    <message>
+        <source>Load it</source>
+        <translation>Läs in den</translation>
+    </message>
+    <message>
+        <source>Importing a file replaces the whole configuration; you see what it changes first.</source>
+        <translation>Att importera en fil ersätter hela konfigurationen; du ser först vad den ändrar.</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Del</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ändring</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Fält</translation>
+    </message>
+    <message>
+        <source>What loading the file changes</source>
+        <translation>Vad inläsningen av filen ändrar</translation>
+    </message>
+    <message>
+        <source>Export the configuration</source>
+        <translation>Exportera konfigurationen</translation>
+    </message>
+    <message>
+        <source>Import a configuration</source>
+        <translation>Importera en konfiguration</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>tillagd</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>borttagen</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>ändrad</translation>
+    </message>
+    <message>
+        <source>The file is the configuration as it is: nothing changes.</source>
+        <translation>Filen är konfigurationen som den är: inget ändras.</translation>
+    </message>
+    <message>
+        <source>Loading the file makes {0} changes:</source>
+        <translation>Inläsningen av filen gör {0} ändringar:</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@ server's configuration API (the desks in ``admin_desk`` wire them)."""
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from vaxla_desktop.ui.document_panel import DocumentPanel
 from vaxla_desktop.ui.flow_editors import (
     AnnouncementSetEditor,
     DigitCollectionEditor,
@@ -41,3 +42,5 @@ class AdminView(QTabWidget):
         self.addTab(self.skills, self.tr("Skills"))
         self.addTab(self.pause_reasons, self.tr("Pause reasons"))
         self.addTab(self.classification_codes, self.tr("Classification codes"))
+        self.document = DocumentPanel()
+        self.addTab(self.document, self.tr("Import and export"))

@@ -302,3 +302,28 @@ def test_the_swedish_holidays_of_a_year_are_read_with_the_eves_marked(api: Api) 
     assert len(holidays) == 16
     assert call(api, "agent", "GET", "/holidays/2026").status_code == 403
     assert call(api, "admin", "GET", "/holidays/99999").status_code == 422
+
+
+def test_a_document_is_checked_item_by_item_and_nothing_is_stored(
+    api: Api, sqlite_store: Store, demo: dict[str, Any]
+) -> None:
+    document = call(api, "admin", "GET", "/document").json()
+    before = config_contents(sqlite_store.engine)
+    support = next(queue for queue in document["queues"] if queue["name"] == "Support")
+    support["wrap_up_s"] = 42.0
+    document["skills"].append({"name": "french"})
+    document["alarm_rules"] = []
+    checked = call(api, "admin", "POST", "/document/check", document)
+    assert checked.status_code == 200, checked.text
+    changes = {(c["part"], c["key"]): (c["change"], c["fields"]) for c in checked.json()["changes"]}
+    assert changes[("queues", "Support")] == ("changed", ["wrap_up_s"])
+    assert changes[("skills", "french")] == ("added", [])
+    assert changes[("alarm_rules", "Support queue long")] == ("removed", [])
+    assert len(changes) == 3
+    assert all(change != "changed" or fields for change, fields in changes.values())
+    assert config_contents(sqlite_store.engine) == before  # a check stores nothing
+    unchanged = call(api, "admin", "GET", "/document").json()
+    assert call(api, "admin", "POST", "/document/check", unchanged).json()["changes"] == []
+    support["flow"]["schedule"] = "Nowhere"
+    refused(api, sqlite_store, 400, "Nowhere", "POST", "/document/check", document)
+    assert call(api, "supervisor", "POST", "/document/check", document).status_code == 403

@@ -13,8 +13,11 @@ from fastapi import APIRouter, Path, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
+    ChangeKind,
     ConfigDocument,
     ConfigProblemItem,
+    DocumentChange,
+    DocumentCheck,
     HolidayItem,
     Language,
     LicenceItem,
@@ -27,7 +30,7 @@ from vaxla_protocol.config import (
     TrunkRegistration,
 )
 from vaxla_server.api.deps import Now, Voice
-from vaxla_server.config import NotFound, UnknownPrompt
+from vaxla_server.config import ConfigProblem, NotFound, UnknownPrompt
 from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -187,17 +190,34 @@ def replace_document(_user: Admin, config: Config, document: ConfigDocument) -> 
     return config.export_document()
 
 
+@router.post("/document/check", responses=WRITE_RESPONSES)
+def check_document(_user: Admin, config: Config, document: ConfigDocument) -> DocumentCheck:
+    """What replacing the whole configuration with ``document`` would change, item by
+    item, and the warnings the result would have; nothing is stored. A document the
+    rules refuse answers 400 listing every problem, as ``PUT /document`` would."""
+    with answering_refusals():
+        changes, problems = config.preview_document(document)
+    return DocumentCheck(
+        changes=[
+            DocumentChange(part=part, key=key, change=ChangeKind(change), fields=fields)
+            for part, key, change, fields in changes
+        ],
+        problems=[_problem(problem) for problem in problems],
+    )
+
+
+def _problem(problem: ConfigProblem) -> ConfigProblemItem:
+    return ConfigProblemItem(
+        severity=ProblemSeverity(problem.severity.value),
+        where=problem.where,
+        message=problem.message,
+    )
+
+
 @router.get("/problems", responses=READ_RESPONSES)
 def read_problems(_user: Reader, config: Config) -> list[ConfigProblemItem]:
     """Problems of the stored configuration as a whole, errors first."""
-    return [
-        ConfigProblemItem(
-            severity=ProblemSeverity(problem.severity.value),
-            where=problem.where,
-            message=problem.message,
-        )
-        for problem in config.check()
-    ]
+    return [_problem(problem) for problem in config.check()]
 
 
 # The trunks' registrations
