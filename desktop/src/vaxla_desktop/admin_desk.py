@@ -13,13 +13,21 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ServerError
-from vaxla_desktop.api.config import KindPath, check_document, export_document, load_document
+from vaxla_desktop.api.config import (
+    KindPath,
+    check_document,
+    export_document,
+    licence_use,
+    load_document,
+    set_licence,
+)
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.config_desk import ConfigDesk, ScheduleDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.document_panel import DocumentPanel
+from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.messages import describe
 from vaxla_protocol.config import Language
 
@@ -76,6 +84,7 @@ class AdminDesk(QObject):
             desk.listeners.append(partial(view.book.set, book_kind))
 
         self.document = DocumentDesk(session, view.document, self._reload, self)
+        self.licence = LicenceDesk(session, view.licence, self)
 
     def _reload(self) -> None:
         for desk in self.desks.values():
@@ -83,12 +92,14 @@ class AdminDesk(QObject):
 
     def load(self) -> None:
         self._work.spawn(self._load_prompts())
+        self.licence.load()
         for desk in self.desks.values():
             desk.load()
 
     async def stop(self) -> None:
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
         await self.document.stop()
+        await self.licence.stop()
         for desk in self.desks.values():
             await desk.stop()
 
@@ -171,3 +182,40 @@ class DocumentDesk(QObject):
                 self.done.set()
 
         self._work.spawn(run())
+
+
+class LicenceDesk(QObject):
+    """The licence panel wired: its use read, a new limit sent and the use read again."""
+
+    def __init__(self, session: Session, panel: LicencePanel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.panel = panel
+        self._client = session.client
+        self._work = BackgroundWork(log, "licence work")
+        self.loaded = asyncio.Event()
+        panel.sig_reload.connect(self.load)
+        panel.sig_set_limit.connect(lambda limit: self._work.spawn(self._set(limit)))
+
+    def load(self) -> None:
+        self._work.spawn(self._load())
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _load(self) -> None:
+        self.loaded.clear()
+        try:
+            self.panel.show_use(await licence_use(self._client))
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+        self.loaded.set()
+
+    async def _set(self, limit: int) -> None:
+        self.panel.show_error("")
+        try:
+            await set_licence(self._client, limit)
+        except ServerError as error:
+            self.panel.show_error(describe(error))
+            return
+        self.panel.show_note(self.tr("The licence allows {0} now.").format(limit))
+        await self._load()

@@ -287,6 +287,21 @@ class AgentProfileItem(AgentSettingsItem):
     username: Name
 
 
+class LicenceDay(WireModel):
+    """The most agents logged in at once on ``day`` (the site's day), from the event log."""
+
+    day: date
+    peak_agents: int
+
+
+class LicenceUse(WireModel):
+    """The licence's limit (``None``: none set) and its use, one day after another up to
+    today."""
+
+    max_logged_in_agents: int | None
+    days: list[LicenceDay]
+
+
 # Schedules
 
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.config import ConfigDocument, DocumentCheck, HolidayItem
+from vaxla_protocol.config import ConfigDocument, DocumentCheck, HolidayItem, LicenceUse
 
 _ITEMS = TypeAdapter(list[dict[str, Any]])
 _ITEM = TypeAdapter(dict[str, Any])
@@ -94,3 +94,13 @@ async def load_document(client: ServerClient, document: object) -> ConfigDocumen
 
 _CHECK = TypeAdapter(DocumentCheck)
 _DOCUMENT = TypeAdapter(ConfigDocument)
+
+
+async def licence_use(client: ServerClient, days: int = 31) -> LicenceUse:
+    """The licence's limit and the most agents logged in at once on each of ``days``."""
+    data = await client.call("GET", f"/config/licence/use?days={days}")
+    return client.parse(TypeAdapter(LicenceUse), data, "licence use")
+
+
+async def set_licence(client: ServerClient, limit: int) -> None:
+    await client.call("PUT", "/config/licence", json={"max_logged_in_agents": limit})

@@ -90,6 +90,10 @@
         <source>Import and export</source>
         <translation>Import och export</translation>
     </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licens</translation>
+    </message>
 </context>
 <context>
     <name>AgentDesk</name>
@@ -1228,6 +1232,55 @@
     <message>
         <source>No key chosen</source>
         <translation>Ingen knapp vald</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceChart</name>
+    <message>
+        <source>Agents logged in at once, per day</source>
+        <translation>Agenter inloggade samtidigt, per dag</translation>
+    </message>
+    <message>
+        <source>The most on one day: {0}; the limit: {1}</source>
+        <translation>Flest på en dag: {0}; gränsen: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceDesk</name>
+    <message>
+        <source>The licence allows {0} now.</source>
+        <translation>Licensen tillåter {0} nu.</translation>
+    </message>
+</context>
+<context>
+    <name>LicencePanel</name>
+    <message>
+        <source>Agents logged in at once</source>
+        <translation>Agenter inloggade samtidigt</translation>
+    </message>
+    <message>
+        <source> agents</source>
+        <translation> agenter</translation>
+    </message>
+    <message>
+        <source>Set the limit</source>
+        <translation>Sätt gränsen</translation>
+    </message>
+    <message>
+        <source>Read the use again</source>
+        <translation>Läs användningen igen</translation>
+    </message>
+    <message>
+        <source>The licence allows {0} agents logged in at once.</source>
+        <translation>Licensen tillåter {0} agenter inloggade samtidigt.</translation>
+    </message>
+    <message>
+        <source>No licence is set: nothing limits how many agents log in.</source>
+        <translation>Ingen licens är satt: inget begränsar hur många agenter som loggar in.</translation>
+    </message>
+    <message>
+        <source>The most in the last {0} days: {1}, on {2}.</source>
+        <translation>Flest de senaste {0} dagarna: {1}, den {2}.</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ from vaxla_desktop.ui.flow_editors import (
     NameBook,
     QueueEditor,
 )
+from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.people_editors import AgentEditor, CodeEditor, SkillEditor, UserEditor
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
 
@@ -44,3 +45,5 @@ class AdminView(QTabWidget):
         self.addTab(self.classification_codes, self.tr("Classification codes"))
         self.document = DocumentPanel()
         self.addTab(self.document, self.tr("Import and export"))
+        self.licence = LicencePanel()
+        self.addTab(self.licence, self.tr("Licence"))

@@ -327,3 +327,13 @@ def test_a_document_is_checked_item_by_item_and_nothing_is_stored(
     support["flow"]["schedule"] = "Nowhere"
     refused(api, sqlite_store, 400, "Nowhere", "POST", "/document/check", document)
     assert call(api, "supervisor", "POST", "/document/check", document).status_code == 403
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_licence_use_is_read_day_by_day(api: Api) -> None:
+    use = call(api, "supervisor", "GET", "/licence/use?days=3").json()
+    assert use["max_logged_in_agents"] == 25
+    assert [day["peak_agents"] for day in use["days"]] == [0, 0, 0]
+    assert len({day["day"] for day in use["days"]}) == 3
+    assert call(api, "admin", "GET", "/licence/use?days=0").status_code == 422
+    assert call(api, "agent", "GET", "/licence/use").status_code == 403

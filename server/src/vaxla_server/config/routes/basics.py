@@ -7,9 +7,10 @@ registrations.
 Reads are for administrators and supervisors, writes for administrators.
 """
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
@@ -20,7 +21,9 @@ from vaxla_protocol.config import (
     DocumentCheck,
     HolidayItem,
     Language,
+    LicenceDay,
     LicenceItem,
+    LicenceUse,
     MailServerItem,
     MailServerView,
     ProblemSeverity,
@@ -29,8 +32,9 @@ from vaxla_protocol.config import (
     TrunkKind,
     TrunkRegistration,
 )
-from vaxla_server.api.deps import Now, Voice
+from vaxla_server.api.deps import Centre, Now, Voice
 from vaxla_server.config import ConfigProblem, NotFound, UnknownPrompt
+from vaxla_server.config.licence import peak_agents_per_day
 from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -42,6 +46,8 @@ from vaxla_server.config.routes.common import (
     answering_refusals,
 )
 from vaxla_server.config.schedule import swedish_holidays
+from vaxla_server.stats import events_between
+from vaxla_server.stats.days import SITE_TIME_ZONE, site_midnight
 
 router = APIRouter(prefix="/config", tags=["configuration"])
 _NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -86,6 +92,26 @@ def read_licence(_user: Reader, config: Config) -> LicenceItem:
             raise NotFound("licence", "licence")
     assert licence is not None
     return LicenceItem(max_logged_in_agents=licence.max_logged_in_agents)
+
+
+@router.get("/licence/use", responses=READ_RESPONSES)
+def read_licence_use(
+    _user: Reader,
+    config: Config,
+    centre: Centre,
+    now: Now,
+    days: Annotated[int, Query(ge=1, le=366)] = 31,
+) -> LicenceUse:
+    """The licence's limit and, for each of the last ``days`` days up to today (the
+    site's days), the most agents logged in at once, from the event log (R34)."""
+    licence = config.licence()
+    today = site_midnight(now()).date()
+    first = today - timedelta(days=days - 1)
+    peaks = peak_agents_per_day(events_between(centre.log), first, today, SITE_TIME_ZONE)
+    return LicenceUse(
+        max_logged_in_agents=None if licence is None else licence.max_logged_in_agents,
+        days=[LicenceDay(day=day, peak_agents=peak) for day, peak in peaks],
+    )
 
 
 @router.put("/licence", responses=WRITE_RESPONSES)
