@@ -108,3 +108,18 @@ def test_a_new_item_starts_from_the_template_and_optional_numbers_are_none(qtbot
     assert widget.form_item()["wrap_up_s"] == 0.0  # a number without a value: 0
     assert widget.save_button.isEnabled() and not widget.delete_button.isEnabled()
     widget.grab().save("/tmp/shots/admin-form.png")
+
+
+def test_an_unsaved_edit_is_kept_when_another_item_is_chosen(qtbot: QtBot) -> None:
+    widget = editor(qtbot)
+    name = widget.editors["name"].widget
+    name.setFocus()
+    QTest.keyClicks(name, " AB")
+    widget.list.setCurrentRow(1)  # Sales
+    assert widget.loaded_key == "Support" and widget.form_item()["name"] == "Support AB"
+    assert widget.message_label.text() == "Save (Ctrl+S) or revert (Esc) the changes first."
+    QTest.keyClick(name, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert widget.loaded_key == "Support" and widget.dirty
+    QTest.keyClick(name, Qt.Key.Key_Escape)
+    widget.list.setCurrentRow(1)
+    assert widget.loaded_key == "Sales" and not widget.dirty

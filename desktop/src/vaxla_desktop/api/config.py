@@ -96,9 +96,10 @@ _CHECK = TypeAdapter(DocumentCheck)
 _DOCUMENT = TypeAdapter(ConfigDocument)
 
 
-async def licence_use(client: ServerClient, days: int = 31) -> LicenceUse:
-    """The licence's limit and the most agents logged in at once on each of ``days``."""
-    data = await client.call("GET", f"/config/licence/use?days={days}")
+async def licence_use(client: ServerClient) -> LicenceUse:
+    """The licence's limit and the most agents logged in at once on each of the last 31
+    days (the server's default)."""
+    data = await client.call("GET", "/config/licence/use")
     return client.parse(TypeAdapter(LicenceUse), data, "licence use")
 
 

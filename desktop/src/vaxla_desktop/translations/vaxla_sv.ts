@@ -1194,6 +1194,10 @@
         <source>As saved on the server</source>
         <translation>Som sparad på servern</translation>
     </message>
+    <message>
+        <source>Save ({0}) or revert ({1}) the changes first.</source>
+        <translation>Spara ({0}) eller ångra ({1}) ändringarna först.</translation>
+    </message>
 </context>
 <context>
     <name>KeysEditor</name>

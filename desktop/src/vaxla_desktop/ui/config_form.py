@@ -536,14 +536,14 @@ class ItemEditor(QWidget, Notices):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        self.new_button.clicked.connect(self.start_new)
+        self.new_button.clicked.connect(self._on_new)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.delete_button.clicked.connect(self._on_delete)
         for sequence, act in (
             (SAVE_KEY, self.save),
             (REVERT_KEY, self.revert),
-            (NEW_KEY, self.start_new),
+            (NEW_KEY, self._on_new),
         ):
             shortcut = QShortcut(QKeySequence(sequence), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -584,11 +584,7 @@ class ItemEditor(QWidget, Notices):
         for field in self.fields:  # what the server does not answer (a password): unset
             if not _has(self.base, field.key):
                 write_value(self.base, field.key, None)
-        for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == key:
-                self.list.blockSignals(True)
-                self.list.setCurrentRow(row)
-                self.list.blockSignals(False)
+        self._select(key)
         self._show(self.base)
 
     def show_refusal(self, detail: str, problems: Sequence[tuple[str, str]] = ()) -> None:
@@ -685,8 +681,33 @@ class ItemEditor(QWidget, Notices):
             self.state_label.setText(self.tr("As saved on the server"))
 
     def _on_chosen(self, current: QListWidgetItem | None, _previous: object) -> None:
-        if current is not None:
-            self.choose(current.data(Qt.ItemDataRole.UserRole))
+        if current is None:
+            return
+        if self._keeping_edits():
+            self._select(self.loaded_key)
+            return
+        self.choose(current.data(Qt.ItemDataRole.UserRole))
+
+    def _on_new(self) -> None:
+        if not self._keeping_edits():
+            self.start_new()
+
+    def _keeping_edits(self) -> bool:
+        """An unsaved edit is not dropped by choosing another item: said, and kept."""
+        if not self.dirty:
+            return False
+        self.show_error(
+            self.tr("Save ({0}) or revert ({1}) the changes first.").format(SAVE_KEY, REVERT_KEY)
+        )
+        return True
+
+    def _select(self, key: str | None) -> None:
+        self.list.blockSignals(True)
+        self.list.clearSelection()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
 
     def _on_delete(self) -> None:
         if self.loaded_key is not None:
