@@ -143,7 +143,7 @@ class DocumentDesk(QObject):
         document = await export_document(self._client)
         text = json.dumps(document, ensure_ascii=False, indent=2)
         try:
-            await asyncio.to_thread(path.write_text, text + "\n", "utf-8")
+            path.write_text(text + "\n", "utf-8")  # one small file: no thread for it
         except OSError as error:
             self.panel.show_error(self.tr("Cannot write {0}: {1}").format(path, error.strerror))
             return
@@ -152,7 +152,7 @@ class DocumentDesk(QObject):
     async def _check(self, path: Path) -> None:
         self.checked = None
         try:
-            document = json.loads(await asyncio.to_thread(path.read_text, "utf-8"))
+            document = json.loads(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as error:
             self.panel.show_error(
                 self.tr("{0} is not a configuration document: {1}").format(path.name, error)
