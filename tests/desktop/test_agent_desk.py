@@ -82,7 +82,9 @@ def demo_desktop(
     )
 
 
-async def until(desk: AgentDesk | RealtimeDesk, shown: Callable[[], bool]) -> None:
+async def until(
+    desk: AgentDesk | RealtimeDesk, shown: Callable[[], bool], timeout: float = WAIT_S
+) -> None:
     """Wait, event by event, until the panel (or view) shows what ``shown`` looks for."""
     changed = asyncio.Event()
 
@@ -97,7 +99,7 @@ async def until(desk: AgentDesk | RealtimeDesk, shown: Callable[[], bool]) -> No
                 changed.clear()
                 await changed.wait()
 
-        await asyncio.wait_for(wait(), WAIT_S)
+        await asyncio.wait_for(wait(), timeout)
     finally:
         desk.sig_event.disconnect(on_event)
 

@@ -3,7 +3,6 @@ raised alarms in red, acknowledged by button and by keyboard, in English and Swe
 with screenshots of the real-time view carrying it."""
 
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush
@@ -15,13 +14,12 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.test_agent_panel_state import START, SUPPORT, Clock
 from tests.desktop.test_realtime_view import centre, model_texts, view
 from tests.desktop.test_translations import untranslated_texts, visible_texts
+from tests.shots import keep_shot
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language, install_translation
 from vaxla_desktop.ui.alarms_panel import RAISED_COLOUR, SEEN_COLOUR, AlarmTableModel
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_protocol.alarms import AlarmsChanged, AlarmState
-
-SHOTS = Path("/tmp/shots")
 
 
 def alarm(rule: str, *, seen_by: str | None = None, **fields: object) -> AlarmState:
@@ -87,9 +85,8 @@ def test_raised_alarms_are_red_until_acknowledged(qtbot: QtBot) -> None:
     brushes = [model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) for r in range(2)]
     assert all(isinstance(b, QBrush) for b in brushes)
     assert [b.color().name() for b in brushes] == [RAISED_COLOUR.lower(), SEEN_COLOUR.lower()]
-    SHOTS.mkdir(exist_ok=True)
     QApplication.processEvents()  # the new layout, as the app's loop would make it
-    assert widget.grab().save(str(SHOTS / "alarms-supervisor-en.png"))
+    keep_shot(widget, "alarms-supervisor-en.png")
 
 
 def test_acknowledged_by_button_and_by_keyboard(qtbot: QtBot) -> None:
@@ -146,7 +143,7 @@ def test_every_text_of_the_panel_is_swedish(qtbot: QtBot, qapp: QApplication) ->
         widget = view(qtbot, with_alarms(centre(Clock())))
         widget.show_state(RealtimeChanged.ALARMS)
         QApplication.processEvents()
-        assert widget.grab().save(str(SHOTS / "alarms-supervisor-sv.png"))
+        keep_shot(widget, "alarms-supervisor-sv.png")
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)

@@ -1,7 +1,7 @@
 """Boards saved on the server in the desktop (R30): a saved board's tiles (a group of
 queues as one) and thresholds, its pages with the chart of the day as the last, the TV
 window showing them, the board editor saying what is wrong before anything is sent, and
-every text in Swedish. Screenshots of each in both languages go to ``/tmp/shots``."""
+every text in Swedish. Screenshots of each in both languages go to ``build/shots``."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.test_agent_panel_state import SALES, SUPPORT, Clock, queue
 from tests.desktop.test_realtime_state import welcomed
 from tests.desktop.test_translations import data_free, untranslated_texts, visible_texts
+from tests.shots import keep_shot
 from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.core.wallboard import Alert, board_tiles
 from vaxla_desktop.i18n import Language, install_translation
@@ -26,7 +27,6 @@ from vaxla_protocol.agent import QueueRef
 from vaxla_protocol.boards import BoardItem, BoardView, ChartPoint, DayChart
 from vaxla_protocol.events import QueueSnapshot
 
-SHOTS = Path("/tmp/shots")
 BILLING = QueueRef(id=3, name="Billing")
 
 
@@ -75,8 +75,7 @@ def busy_state() -> RealtimeState:
 
 
 def shoot(widget: QWidget, name: str) -> None:
-    if SHOTS.is_dir():
-        widget.grab().save(str(SHOTS / f"boards-{name}.png"))
+    keep_shot(widget, f"boards-{name}.png")
 
 
 def test_a_saved_board_sums_a_group_of_queues_and_judges_it_by_its_thresholds() -> None:

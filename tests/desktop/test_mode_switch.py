@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
 from tests.desktop.test_agent_desk import (
     DEMO_PASSWORD,
+    Colleague,
     _active,
     _busy,
     demo,
@@ -28,6 +29,7 @@ from tests.desktop.test_agent_desk import (
 from tests.desktop.test_modes import Requests, RouteTable, route_table
 from tests.media.harness import sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address
+from tests.shots import keep_shot
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.app import EXIT_OK, AppOptions, DesktopApp
 from vaxla_desktop.core.modes import Mode
@@ -39,8 +41,6 @@ from vaxla_protocol import Role
 from vaxla_protocol.events import OfferMade
 
 __all__ = ["demo", "route_table"]  # this module's own demo server and the route table
-
-SHOTS = Path("/tmp/shots")
 
 
 def as_admin_give_supervisor1_a_profile(server: ServerProcess) -> None:
@@ -63,8 +63,7 @@ async def supervisor1_state(server: ServerProcess) -> dict[str, object]:
 
 
 def shoot(window: QWidget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / f"switch-{name}.png"))
+    keep_shot(window, f"switch-{name}.png")
 
 
 def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
@@ -183,6 +182,97 @@ def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
         assert desktop.phone is not None and window.phone_panel is desktop.phone.panel
         desktop.quit()
         assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+    assert requests.not_allowed(Role.SUPERVISOR, route_table) == []
+
+
+def test_a_supervisor_takes_a_waiting_call_itself_from_its_view(
+    qapp: QApplication,
+    demo: ServerProcess,
+    route_table: RouteTable,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The view's "Take it myself" (Ctrl+Shift+Y) on a caller waiting in Support: the app
+    turns to the agent's mode logged in to Support only, and the call is offered to its
+    own softphone, which answers it (R16)."""
+    as_admin_give_supervisor1_a_profile(demo)
+    requests = Requests(monkeypatch)
+    worker_sip = front_address(demo.log_lines)
+    (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
+    settings_path = tmp_path / "settings.ini"
+    desktop = DesktopApp(
+        AppOptions(
+            server_url=demo.url, username="supervisor1", password=DEMO_PASSWORD,
+            discovery=False, settings_path=settings_path, language=Language.ENGLISH,
+            auto_answer=True,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )  # fmt: skip
+    keeper = Colleague(demo, "agent12")  # logged in and paused: the caller waits
+
+    async def polled(done: Callable[[], bool]) -> None:
+        async def wait() -> None:
+            while not done():
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(wait(), WAIT_S)
+
+    async def scenario() -> None:
+        await keeper.post("/agent/login", {"sip_contact": "sip:nobody@127.0.0.1:9"})
+        await keeper.post("/agent/pause", {"reason": "lunch"})
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        caller = None
+        try:
+            await polled(lambda: isinstance(desktop.desk, RealtimeDesk))
+            realtime = desktop.desk
+            assert isinstance(realtime, RealtimeDesk)
+            waiting = realtime.view.waiting
+            await polled(lambda: waiting.take_action.isVisible())  # it has a profile
+            caller = await sipp_caller(worker_sip, tmp_path)
+            await polled(lambda: waiting.model.rowCount() == 1)
+            waiting.table.selectRow(0)
+            window = desktop.main_window
+            assert window is not None
+            realtime.view.tabs.setCurrentWidget(waiting)
+            with _active(qapp, window):
+                waiting.table.setFocus()
+                QTest.keyClick(
+                    waiting.table,
+                    Qt.Key.Key_Y,
+                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+                )
+            await polled(lambda: isinstance(desktop.agent_desk, AgentDesk))
+            desk = desktop.agent_desk
+            assert desk is not None and desktop.mode is Mode.AGENT
+            try:  # offered to its phone, answered
+                # The softphone starts, logs in, joins Support, is offered and answers:
+                # more than one step's wait on a loaded machine.
+                await until(desk, lambda: _busy(desk), 3 * WAIT_S)
+            except TimeoutError:
+                raise AssertionError(
+                    f"not busy: {desk.state.me}; the panel says"
+                    f" {desk.panel.message_label.text()!r}; the server's last lines:\n"
+                    + "".join(demo.log_lines[-40:])
+                ) from None
+            me = desk.state.me
+            assert me is not None and [queue.name for queue in me.queues] == ["Support"]
+            assert desktop.phone is not None
+            desktop.phone.panel.hang_up_button.click()
+            assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
+            desktop.quit()
+            assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+        finally:
+            if caller is not None and caller.returncode is None:
+                caller.kill()
+                await caller.wait()
+            if not running.done():  # a failure above: end the app and its softphone here
+                desktop.quit()
+                await asyncio.wait_for(running, WAIT_S)
+            await keeper.post("/agent/logout", {})
+            await keeper.http.aclose()
 
     run_on_qt_loop(qapp, scenario())
     assert requests.not_allowed(Role.SUPERVISOR, route_table) == []

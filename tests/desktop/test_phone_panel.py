@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.shots import keep_shot
 from vaxla_desktop.core.call_state import CallBook
 from vaxla_desktop.core.phone_events import (
     AudioRouteChanged,
@@ -319,7 +320,7 @@ def test_a_phone_the_sip_front_lacks_says_so_until_it_registers(
     panel.handle(FrontChanged(False, "another certificate (AB:CD)", certificate=True))
     assert panel.notice_label.isVisible()
     assert "another certificate than the server's own" in panel.notice_label.text()
-    panel.grab().save("/tmp/shots/sip-tls-phone-panel-certificate.png")
+    keep_shot(panel, "sip-tls-phone-panel-certificate.png")
     panel.handle(FrontChanged(False, "403 Forbidden"))
     assert (
         panel.notice_label.text()

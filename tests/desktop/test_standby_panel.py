@@ -2,18 +2,15 @@
 the server's word, and the notice when the server logs it in or out, in English and
 Swedish, with screenshots."""
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.test_agent_panel import busy_state, panel
 from tests.desktop.test_agent_panel_state import SALES, SUPPORT, Clock, agent
 from tests.desktop.test_translations import untranslated_texts
+from tests.shots import keep_shot
 from vaxla_desktop.core.agent_panel import Changed
 from vaxla_desktop.i18n import Language, install_translation
-
-SHOTS = Path("/tmp/shots")
 
 
 def test_only_a_stand_by_agent_has_the_button_and_the_server_sets_it(qtbot: QtBot) -> None:
@@ -52,7 +49,6 @@ def test_the_notice_of_a_move_in_both_languages(qtbot: QtBot, qapp: QApplication
     assert swedish[0] == "Beredskap: servern loggade in dig i Support, där uppringare behöver dig."
     english = shown()
     assert english[2] == "Stand-by: the server logged you out of Support; it is calm again."
-    SHOTS.mkdir(exist_ok=True)
     for language in (Language.ENGLISH, Language.SWEDISH):
         translators = install_translation(qapp, language) if language is Language.SWEDISH else []
         try:
@@ -63,7 +59,7 @@ def test_the_notice_of_a_move_in_both_languages(qtbot: QtBot, qapp: QApplication
             widget = panel(qtbot, state)
             widget.show_standby_move("Support", logged_in=True)
             QApplication.processEvents()
-            assert widget.grab().save(str(SHOTS / f"alarms-standby-agent-{language.value}.png"))
+            keep_shot(widget, f"alarms-standby-agent-{language.value}.png")
         finally:
             for translator in translators:
                 qapp.removeTranslator(translator)

@@ -26,13 +26,13 @@ from websockets.sync.client import ClientConnection, connect
 from tests.media.harness import SCENARIOS
 from tests.orphans import end_with_this_process
 from tests.server_process import ServerProcess, front_address
+from tests.shots import shot_path
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.network import free_sip_port
 
 DEVTOOLS = re.compile(r"DevTools listening on (ws://\S+)")
 GUARD_S = 30.0
 """Only a guard against a hanging test: each awaited change is due within a second or so."""
-SHOTS = Path("/tmp/shots")
 
 
 class Browser:
@@ -181,9 +181,8 @@ def test_the_board_page_shows_a_waiting_caller_live_and_closes_when_revoked(
             )
             chart_shot = tmp_path / "boards-web-chart.png"
             browser.screenshot(chart_shot)
-            if SHOTS.is_dir():
-                shutil.copy(shot, SHOTS / shot.name)
-                shutil.copy(chart_shot, SHOTS / chart_shot.name)
+            shutil.copy(shot, shot_path(shot.name))
+            shutil.copy(chart_shot, shot_path(chart_shot.name))
             # Revoked: the open page is closed at once and says so.
             assert api.delete(f"/board-links/{link['id']}", headers=admin).is_success
             assert browser.until("document.body.dataset.revoked") == "1"

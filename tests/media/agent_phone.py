@@ -231,6 +231,7 @@ def main() -> None:
         endpoint.libHandleEvents(10)
     phone.call = None
     phone.refused.clear()
+    phone.finished.clear()  # a Call still alive after libDestroy aborts the process
     phone.recorder = None
     phone.early = None
     account.shutdown()

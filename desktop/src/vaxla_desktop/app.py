@@ -8,7 +8,7 @@ out at the end. Widgets never talk HTTP; this class does, through ``session``.
 import asyncio
 import logging
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
 from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.errors import ActionRefused
+from vaxla_desktop.api.queues import QueueControlApi
 from vaxla_desktop.api.tls import origin as pin_origin
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import PanelState
@@ -65,6 +66,8 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_NOT_LOGGED_IN = 1
 # How long a screenshot run waits for the first picture of the queues.
+TAKE_WAIT_S = 15.0
+"""How long a supervisor taking a call waits to be logged in to its queue."""
 SCREENSHOT_WAIT_S = 10.0
 MEMORY_FIRST_TRIM_S = 3.0
 MEMORY_TRIM_EVERY_S = 60.0
@@ -129,6 +132,8 @@ class DesktopApp(QObject):
         self.storm_desk: StormDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.admin_desk: AdminDesk | None = None
+        self._takes_calls = False
+        """This supervisor has an agent profile: it may take calls."""
         self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
@@ -348,8 +353,65 @@ class DesktopApp(QObject):
             return
         window.offer_mode_switch(to_agent=True)
         window.sig_switch_mode.connect(lambda: self._spawn(self._switch_mode(session, window)))
+        self._takes_calls = True
+        self._let_take(session, window)
 
-    async def _switch_mode(self, session: Session, window: MainWindow) -> None:
+    def _let_take(self, session: Session, window: MainWindow) -> None:
+        """The real-time view's calls waiting offer "Take it myself" (a supervisor with an
+        agent profile only)."""
+        realtime = self.realtime_desk
+        if realtime is None or not self._takes_calls:
+            return
+        waiting = realtime.view.waiting
+        waiting.set_may_take(True)
+        waiting.sig_take_requested.connect(
+            lambda queue_id, contact_id: self._spawn(
+                self._take_myself(session, window, queue_id, contact_id)
+            )
+        )
+
+    async def _take_myself(
+        self, session: Session, window: MainWindow, queue_id: int, contact_id: int
+    ) -> None:
+        """A supervisor takes a waiting call itself (R16): the agent's mode, logged in to
+        the call's queue only, and the call offered to its own softphone."""
+        realtime = self.realtime_desk
+        if realtime is None or self.mode is not Mode.SUPERVISOR:
+            return
+        figures = [f.state for f in realtime.state.queues() if f.state.id == queue_id]
+        if not figures:
+            return
+        name = figures[0].name
+        joined = asyncio.Event()
+
+        def watch(desk: AgentDesk) -> None:
+            desk.sig_my_queues.connect(lambda names: joined.set() if name in names else None)
+
+        await self._switch_mode(session, window, queue=name, before_join=watch)
+        desk = self.agent_desk
+        if desk is None:  # the switch did not happen
+            return
+        try:
+            await asyncio.wait_for(joined.wait(), TAKE_WAIT_S)
+            me = await AgentApi(session.client).state()
+            await QueueControlApi(session.client).pick(
+                queue_id, contact_id, me.agent_id, offer=True
+            )
+        except TimeoutError:
+            desk.panel.show_error(
+                self.tr("Not logged in to {0} in time: the call was not taken").format(name)
+            )
+        except ServerError as error:
+            desk.panel.show_error(describe(error))
+
+    async def _switch_mode(
+        self,
+        session: Session,
+        window: MainWindow,
+        *,
+        queue: str | None = None,
+        before_join: Callable[[AgentDesk], None] | None = None,
+    ) -> None:
         """Between the supervisor's real-time view and the agent's mode, in this window.
         To the agent's: the panel and the softphone as an agent's login starts them. Back:
         logged out of the queues first (no calls while watching; not during a call), the
@@ -371,6 +433,7 @@ class DesktopApp(QObject):
             self.agent_desk = None
             self.mode = Mode.SUPERVISOR
             desk = self._realtime_mode(session, window)
+            self._let_take(session, window)
         else:
             await self._stop_desks()
             self.realtime_desk = None
@@ -381,7 +444,12 @@ class DesktopApp(QObject):
         self.desk = desk
         desk.start()
         if isinstance(desk, AgentDesk):
-            self._join_queues(session, desk)
+            if before_join is not None:
+                before_join(desk)
+            if queue is not None:
+                desk.join_queues([queue])  # taking one call: its queue only
+            else:
+                self._join_queues(session, desk)
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:

@@ -38,6 +38,8 @@ def test_create_gives_an_active_user(auth: Auth) -> None:
     )
     assert auth.users.get("anna.berg") == user
     assert auth.users.list() == [user]
+    assert auth.users.name_of(user.id) == "anna.berg"
+    assert auth.users.name_of(user.id + 1) is None
 
 
 def test_display_name_defaults_to_the_user_name_and_role_may_be_text(auth: Auth) -> None:

@@ -869,6 +869,10 @@
 <context>
     <name>DesktopApp</name>
     <message>
+        <source>Not logged in to {0} in time: the call was not taken</source>
+        <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
+    </message>
+    <message>
         <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
         <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
     </message>
@@ -1792,6 +1796,18 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Parkera den som ringer i din personliga kö</translation>
     </message>
     <message>
+        <source>SMS…</source>
+        <translation>Sms…</translation>
+    </message>
+    <message>
+        <source>Send an SMS to the caller</source>
+        <translation>Skicka sms till den som ringde</translation>
+    </message>
+    <message>
+        <source>Send an SMS from a template to the caller of the current or last call</source>
+        <translation>Skicka ett sms från en mall till den som ringer eller ringde senast</translation>
+    </message>
+    <message>
         <source>Sound…</source>
         <translation>Ljud…</translation>
     </message>
@@ -2478,6 +2494,101 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>SmsDialog</name>
+    <message>
+        <source>Send an SMS to the caller</source>
+        <translation>Skicka sms till den som ringde</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>+46701234567</source>
+        <translation>+46701234567</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>Avsändare</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>Mallar</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>&amp;Mall:</translation>
+    </message>
+    <message>
+        <source>&amp;Swedish</source>
+        <translation>&amp;Svenska</translation>
+    </message>
+    <message>
+        <source>&amp;English</source>
+        <translation>&amp;Engelska</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Förhandsvisning</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Längd</translation>
+    </message>
+    <message>
+        <source>SMS status</source>
+        <translation>Sms-status</translation>
+    </message>
+    <message>
+        <source>Se&amp;nd</source>
+        <translation>S&amp;kicka</translation>
+    </message>
+    <message>
+        <source>Send the SMS</source>
+        <translation>Skicka sms:et</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Till:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Från:</translation>
+    </message>
+    <message>
+        <source>No SMS can go to the caller: {0}</source>
+        <translation>Inget sms kan skickas till den som ringde: {0}</translation>
+    </message>
+    <message>
+        <source>No SMS templates are configured; ask an administrator.</source>
+        <translation>Inga sms-mallar är inlagda; fråga en administratör.</translation>
+    </message>
+    <message>
+        <source>{0} characters</source>
+        <translation>{0} tecken</translation>
+    </message>
+    <message>
+        <source>Choose a template.</source>
+        <translation>Välj en mall.</translation>
+    </message>
+    <message>
+        <source>Write the number to send to.</source>
+        <translation>Skriv numret att skicka till.</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Skickar…</translation>
+    </message>
+    <message>
+        <source>The SMS to {0} is on its way (from {1}).</source>
+        <translation>Sms:et till {0} är på väg (från {1}).</translation>
+    </message>
+</context>
+<context>
     <name>StormPanel</name>
     <message>
         <source>Storm messages switched on</source>
@@ -2780,6 +2891,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Offer the selected call to an agent you choose</source>
         <translation>Erbjud det valda samtalet till en agent du väljer</translation>
+    </message>
+    <message>
+        <source>Take it myself</source>
+        <translation>Ta det själv</translation>
+    </message>
+    <message>
+        <source>Take calls in this window and have the selected call offered to you</source>
+        <translation>Ta samtal i det här fönstret och få det valda samtalet erbjudet till dig</translation>
     </message>
     <message>
         <source>{0} of {1} calls</source>

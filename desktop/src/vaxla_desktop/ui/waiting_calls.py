@@ -41,6 +41,7 @@ RAISE_KEY = "Ctrl+Shift+P"
 MOVE_KEY = "Ctrl+Shift+M"
 OFFER_KEY = "Ctrl+Shift+O"
 FIND_KEY = "Ctrl+Shift+F"
+TAKE_KEY = "Ctrl+Shift+Y"
 TOP_PRIORITY = 100
 DIALOG_WIDTH = 420
 
@@ -181,6 +182,7 @@ class WaitingCallsPanel(QWidget, Notices):
     sig_priority_requested = Signal(int, int, int)  # queue id, contact id, priority
     sig_move_requested = Signal(int, int, int)  # queue id, contact id, to queue id
     sig_pick_requested = Signal(int, int, int, bool)  # queue id, contact id, agent id, offer
+    sig_take_requested = Signal(int, int)  # queue id, contact id: the supervisor takes it
 
     def __init__(self, state: RealtimeState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +225,12 @@ class WaitingCallsPanel(QWidget, Notices):
             OFFER_KEY,
             self.tr("Offer the selected call to an agent you choose"),
         )
+        self.take_action = self._action(
+            self.tr("Take it myself"),
+            TAKE_KEY,
+            self.tr("Take calls in this window and have the selected call offered to you"),
+        )
+        self.take_action.setVisible(False)
         find = QAction(self)
         find.setShortcut(QKeySequence(FIND_KEY))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -240,6 +248,11 @@ class WaitingCallsPanel(QWidget, Notices):
             actions.addWidget(button)
             self.action_buttons.append(button)
         self.raise_button, self.move_button, self.offer_button = self.action_buttons
+        self.take_button = QPushButton(self.take_action.text())
+        self.take_button.setToolTip(self.take_action.toolTip())
+        self.take_button.clicked.connect(self.take_action.trigger)
+        self.take_button.setVisible(False)
+        actions.addWidget(self.take_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -261,6 +274,7 @@ class WaitingCallsPanel(QWidget, Notices):
         self.raise_action.triggered.connect(self._on_raise)
         self.move_action.triggered.connect(self._on_move)
         self.offer_action.triggered.connect(self._on_offer)
+        self.take_action.triggered.connect(self._on_take)
         self.show_calls()
         self.show_queues()
 
@@ -314,6 +328,8 @@ class WaitingCallsPanel(QWidget, Notices):
         self.raise_action.setEnabled(can_raise)
         self.move_action.setEnabled(row is not None)
         self.offer_action.setEnabled(row is not None)
+        self.take_action.setEnabled(row is not None and self.take_action.isVisible())
+        self.take_button.setEnabled(self.take_action.isEnabled())
         for button, action in zip(
             self.action_buttons,
             (self.raise_action, self.move_action, self.offer_action),
@@ -343,8 +359,9 @@ class WaitingCallsPanel(QWidget, Notices):
         if index.isValid():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.raise_action, self.move_action, self.offer_action):
-            menu.addAction(action)
+        for action in (self.raise_action, self.move_action, self.offer_action, self.take_action):
+            if action.isVisible():
+                menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(at))
         self.context_menu = menu  # kept for the tests (and alive while it shows)
 
@@ -383,6 +400,17 @@ class WaitingCallsPanel(QWidget, Notices):
                 )
 
         self._open(dialog, chosen)
+
+    def set_may_take(self, may: bool) -> None:
+        """A supervisor with an agent profile may take a waiting call itself."""
+        self.take_action.setVisible(may)
+        self.take_button.setVisible(may)
+        self._show_actions()
+
+    def _on_take(self) -> None:
+        row = self.selected_call()
+        if row is not None and self.take_action.isVisible():
+            self.sig_take_requested.emit(row.contact.queue_id, row.contact.contact_id)
 
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
         """Show ``dialog`` window-modal without a loop of its own (the app's loop is

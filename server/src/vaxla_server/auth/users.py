@@ -128,6 +128,13 @@ class Users:
             raise UnknownUser(username)
         return user_from_row(row)
 
+    def name_of(self, user_id: int) -> str | None:
+        """The user name of the user with this id, or ``None`` when there is none."""
+        with self._engine.connect() as connection:
+            query = select(USERS.c.username).where(USERS.c.id == user_id)
+            name: str | None = connection.execute(query).scalar_one_or_none()
+        return name
+
     def list(self) -> list[User]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(USERS).order_by(USERS.c.username_key))

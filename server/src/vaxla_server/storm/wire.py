@@ -8,7 +8,7 @@ from vaxla_server.centre import StormView
 def user_name(auth: Auth, user_id: int | None) -> str | None:
     if user_id is None:
         return None
-    return next((user.username for user in auth.users.list() if user.id == user_id), None)
+    return auth.users.name_of(user_id)
 
 
 def storm_message(view: StormView, auth: Auth) -> StormMessage:
