@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from tests.shots import keep_shot
 from vaxla_desktop.ui.config_form import (
     ChoiceEditor,
     Field,
@@ -107,7 +108,7 @@ def test_a_new_item_starts_from_the_template_and_optional_numbers_are_none(qtbot
     assert widget.form_item()["max_penalty"] is None
     assert widget.form_item()["wrap_up_s"] == 0.0  # a number without a value: 0
     assert widget.save_button.isEnabled() and not widget.delete_button.isEnabled()
-    widget.grab().save("/tmp/shots/admin-form.png")
+    keep_shot(widget, "admin-form.png")
 
 
 def test_an_unsaved_edit_is_kept_when_another_item_is_chosen(qtbot: QtBot) -> None:

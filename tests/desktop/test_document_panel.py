@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.admin_editing import in_the_admin_mode
 from tests.desktop.qt_loop import eventually
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.api.config import export_document, load_document
 from vaxla_desktop.ui.admin_view import AdminView
@@ -56,7 +57,7 @@ def test_a_file_is_exported_checked_and_loaded(
         assert ("skills", "tyska", "added", "") in rows(panel)
         assert panel.summary_label.text() == "Loading the file makes 2 changes:"
         assert await export_document(client) == original  # checked, not stored
-        view.grab().save("/tmp/shots/admin-import.png")
+        keep_shot(view, "admin-import.png")
         panel.load_button.click()
         await eventually(lambda: "Loaded" in panel.note_label.text())
         assert (
@@ -74,11 +75,12 @@ def test_a_file_is_exported_checked_and_loaded(
         panel.import_button.click()
         await eventually(lambda: "Nowhere" in panel.message_label.text())
         assert not panel.load_button.isEnabled() and rows(panel) == []
+        assert panel.summary_label.text().startswith("Importing a file replaces")
         file.write_text("{ not json", "utf-8")
         panel.import_button.click()
         await eventually(lambda: "is not a configuration document" in panel.message_label.text())
         assert await export_document(client) == stored
-        view.grab().save("/tmp/shots/admin-import-refused.png")
+        keep_shot(view, "admin-import-refused.png")
         await load_document(client, original)
 
     in_the_admin_mode(qtbot, qapp, demo_server.url, export_check_load)

@@ -13,6 +13,7 @@ from tests.desktop.admin_editing import in_the_admin_mode, refused_on, retype, s
 from tests.desktop.qt_loop import on_screen
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.flow_editors import ActionEditor
@@ -38,7 +39,7 @@ async def queue_round_trip(view: AdminView, admin: AdminDesk) -> None:
     assert isinstance(overflow, ActionEditor)
     assert overflow.target_box.currentText() == "Sales"  # as the demo has it
     overflow.target_box.setEditText("Support")
-    queues.grab().save("/tmp/shots/admin-queue.png")
+    keep_shot(queues, "admin-queue.png")
     assert "a queue cannot overflow into itself" in await refused_on(
         queues, desk, "flow.on_max_wait"
     )
@@ -87,7 +88,7 @@ async def menu_tree(view: AdminView, admin: AdminDesk) -> None:
     action.kind_box.activated.emit(action.kind_box.currentIndex())
     action.target_box.setEditText("Sales")
     assert menus.keys_editor.tree.currentItem().text(1) == "to the queue Sales"  # type: ignore[union-attr]
-    menus.grab().save("/tmp/shots/admin-menu.png")
+    keep_shot(menus, "admin-menu.png")
     await save(menus)
     stored = next(m for m in await desk.api.items() if m["name"] == "main_sv")
     assert stored["keys"]["8"]["kind"] == "queue" and stored["keys"]["8"]["queue"] == "Sales"
@@ -124,7 +125,7 @@ async def the_others(view: AdminView, desk: AdminDesk) -> None:
     assert "min_length 12 is more than max_length 10" in await refused_on(
         digits, desk.desks["digit_collections"], "min_length"
     )
-    view.grab().save("/tmp/shots/admin-digits.png")
+    keep_shot(view, "admin-digits.png")
 
 
 def test_every_tab_s_texts_are_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:

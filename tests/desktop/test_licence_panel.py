@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.admin_editing import in_the_admin_mode
 from tests.desktop.qt_loop import eventually, logged_in
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.config import licence_use
@@ -34,7 +35,7 @@ def test_the_peak_of_the_day_and_a_new_limit(
                 panel.save_button.click()
                 await eventually(lambda: "allows 30 agents" in panel.limit_label.text())
                 assert (await licence_use(desk.document._client)).max_logged_in_agents == 30
-                view.grab().save("/tmp/shots/admin-licence.png")
+                keep_shot(view, "admin-licence.png")
             finally:
                 await agents.log_out(None)
 

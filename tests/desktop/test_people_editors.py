@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.admin_editing import in_the_admin_mode, new_item, refused_on, save
 from tests.desktop.qt_loop import eventually
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.config_form import FlagEditor, ItemEditor, TableEditor
@@ -60,7 +61,7 @@ async def users_and_agents(view: AdminView, desk: AdminDesk) -> None:
         ("Sales", 2, 1),
         ("Support", 1, 0),
     ]
-    view.grab().save("/tmp/shots/admin-agents.png")
+    keep_shot(view, "admin-agents.png")
     await desk.desks["agents"].api.delete("nova")
 
 
@@ -79,7 +80,7 @@ async def codes_and_skills(view: AdminView, desk: AdminDesk) -> None:
     await save(reasons)
     fika = next(r for r in await desk.desks["pause_reasons"].api.items() if r["code"] == "fika")
     assert fika == {"code": "fika", "label_sv": "Fika", "label_en": "Coffee", "active": False}
-    view.grab().save("/tmp/shots/admin-pause-reasons.png")
+    keep_shot(view, "admin-pause-reasons.png")
 
     skills = view.skills
     view.setCurrentWidget(skills)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.desktop.qt_loop import WAIT_S, eventually, logged_in, on_screen, run_on_qt_loop
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.config_desk import ScheduleDesk
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
 
@@ -81,7 +82,7 @@ async def drawn_saved_and_refused(editor: ScheduleEditor, desk: ScheduleDesk) ->
                  "label": "Lillejulafton"}
             ]  # fmt: skip
         assert editor.state_label.text() == "As saved on the server"
-        editor.grab().save("/tmp/shots/admin-schedule.png")
+        keep_shot(editor, "admin-schedule.png")
 
         # A time zone the server does not know: said on the field, nothing saved.
         zone = editor.editors["time_zone"].widget
@@ -95,7 +96,7 @@ async def drawn_saved_and_refused(editor: ScheduleEditor, desk: ScheduleDesk) ->
         assert "Mars/Olympus" in problem.text()
         assert editor.dirty and editor.state_label.text() == "Changed, not saved"
         assert await desk.api.items() == stored
-        editor.grab().save("/tmp/shots/admin-schedule-refused.png")
+        keep_shot(editor, "admin-schedule-refused.png")
         QTest.keyClick(zone, Qt.Key.Key_Escape)
         assert not editor.dirty and not problem.isVisible()
         await desk.api.delete("Kontor")

@@ -46,12 +46,9 @@ class DocumentPanel(QWidget, Notices):
         )
         self.load_button = QPushButton(self.tr("Load it"))
         self.load_button.setEnabled(False)
-        self.summary_label = QLabel(
-            self.tr(
-                "Importing a file replaces the whole configuration; you see what it changes first."
-            )
-        )
+        self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
+        self._intro()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Part"), self.tr("Item"), self.tr("Change"), self.tr("Fields")]
@@ -73,6 +70,13 @@ class DocumentPanel(QWidget, Notices):
         self.export_button.clicked.connect(self._on_export)
         self.import_button.clicked.connect(self._on_import)
         self.load_button.clicked.connect(self.sig_load)
+
+    def _intro(self) -> None:
+        self.summary_label.setText(
+            self.tr(
+                "Importing a file replaces the whole configuration; you see what it changes first."
+            )
+        )
 
     def choose_save_file(self) -> str:
         path, _filter = QFileDialog.getSaveFileName(
@@ -115,7 +119,7 @@ class DocumentPanel(QWidget, Notices):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         if check is None:
-            self.problems_label.clear()
+            self._intro()
         elif not changes:
             self.summary_label.setText(
                 self.tr("The file is the configuration as it is: nothing changes.")
