@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.desktop.qt_loop import run_on_qt_loop
-from tests.desktop.test_prompts_panel import eventually
+from tests.desktop.qt_loop import eventually, run_on_qt_loop
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.shots import keep_shot
 from vaxla_desktop.core.agent_panel import PanelState

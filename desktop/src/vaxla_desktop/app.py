@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from vaxla_desktop import __version__
+from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
 from vaxla_desktop.api.agent import AgentApi
@@ -132,6 +133,7 @@ class DesktopApp(QObject):
         self.storm_desk: StormDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.voicemail_desk: VoicemailDesk | None = None
+        self.admin_desk: AdminDesk | None = None
         self._takes_calls = False
         """This supervisor has an agent profile: it may take calls."""
         self.realtime_desk: RealtimeDesk | None = None
@@ -457,12 +459,19 @@ class DesktopApp(QObject):
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:
-        """Stop the mode's desk and the real-time view's storm, prompts and voicemail
-        desks."""
-        for desk in (self.desk, self.storm_desk, self.prompts_desk, self.voicemail_desk):
+        """Stop the mode's desk and the real-time view's storm, prompts, voicemail and
+        admin desks."""
+        for desk in (
+            self.desk,
+            self.storm_desk,
+            self.prompts_desk,
+            self.voicemail_desk,
+            self.admin_desk,
+        ):
             if desk is not None:
                 await desk.stop()
-        self.desk = self.storm_desk = self.prompts_desk = self.voicemail_desk = None
+        self.desk = self.storm_desk = self.prompts_desk = None
+        self.voicemail_desk = self.admin_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on
@@ -486,9 +495,9 @@ class DesktopApp(QObject):
         elif role is Role.ADMIN:
             view.show_note(
                 self.tr(
-                    "The administration mode has its first parts, the prompts and the storm "
-                    "message; the queues and the agents are read-only here, and the rest of "
-                    "the configuration is edited through the API."
+                    "The administration mode: the configuration, the prompts and the storm "
+                    "message are edited in their tabs; the live queues and agents are "
+                    "read-only here."
                 )
             )
         server_url, username = session.server_url, session.user.username
@@ -510,6 +519,9 @@ class DesktopApp(QObject):
             session, view.voicemail_panel, self.dial_link, view.show_voicemail, self
         )
         self.voicemail_desk.load()
+        if view.admin_view is not None:
+            self.admin_desk = AdminDesk(session, view.admin_view, self)
+            self.admin_desk.load()
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

@@ -292,6 +292,21 @@ class AgentProfileItem(AgentSettingsItem):
     username: Name
 
 
+class LicenceDay(WireModel):
+    """The most agents logged in at once on ``day`` (the site's day), from the event log."""
+
+    day: date
+    peak_agents: int
+
+
+class LicenceUse(WireModel):
+    """The licence's limit (``None``: none set) and its use, one day after another up to
+    today."""
+
+    max_logged_in_agents: int | None
+    days: list[LicenceDay]
+
+
 # Schedules
 
 
@@ -343,6 +358,15 @@ class ScheduleItem(WireModel):
     include_holiday_eves: bool = True
     holiday_hours: list[OpeningInterval] = Field(default_factory=list)
     exceptions: list[ScheduleException] = Field(default_factory=list)
+
+
+class HolidayItem(WireModel):
+    """A Swedish public holiday, or a holiday eve (``eve``: midsommarafton, julafton,
+    nyårsafton), by its Swedish name; schedules close on them by their holiday policy."""
+
+    day: date
+    name: str
+    eve: bool
 
 
 # Prompts and announcements
@@ -838,3 +862,29 @@ class DocumentRefused(WireModel):
 
 CollectDigits.model_rebuild()
 PlayMessage.model_rebuild()
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+class DocumentChange(WireModel):
+    """One item a configuration document would add, remove or change: its part of the
+    document (``queues``), its key there (a name, a code, an address, a user name) and,
+    for a change, which of its fields differ."""
+
+    part: str
+    key: str
+    change: ChangeKind
+    fields: list[str] = Field(default_factory=list)
+
+
+class DocumentCheck(WireModel):
+    """What loading a document would do, found by loading it and rolling back: every
+    item it changes, and the problems the result would have (warnings; a document with
+    errors is refused instead, as loading it is)."""
+
+    changes: list[DocumentChange]
+    problems: list[ConfigProblemItem]

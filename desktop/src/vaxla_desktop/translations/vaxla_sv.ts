@@ -2,6 +2,100 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>ActionEditor</name>
+    <message>
+        <source>What happens</source>
+        <translation>Vad som händer</translation>
+    </message>
+    <message>
+        <source>to the queue</source>
+        <translation>till kön</translation>
+    </message>
+    <message>
+        <source>to the menu</source>
+        <translation>till menyn</translation>
+    </message>
+    <message>
+        <source>collect digits</source>
+        <translation>samla in siffror</translation>
+    </message>
+    <message>
+        <source>play the prompt</source>
+        <translation>spela meddelandet</translation>
+    </message>
+    <message>
+        <source>transfer to the number</source>
+        <translation>koppla till numret</translation>
+    </message>
+    <message>
+        <source>switch language to the menu</source>
+        <translation>byt språk till menyn</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>To what</source>
+        <translation>Till vad</translation>
+    </message>
+</context>
+<context>
+    <name>AdminView</name>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Entry points</source>
+        <translation>Ingångar</translation>
+    </message>
+    <message>
+        <source>Menus</source>
+        <translation>Menyer</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Digit collections</source>
+        <translation>Sifferinsamlingar</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Användare</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Pause reasons</source>
+        <translation>Pausorsaker</translation>
+    </message>
+    <message>
+        <source>Classification codes</source>
+        <translation>Klassificeringskoder</translation>
+    </message>
+    <message>
+        <source>Import and export</source>
+        <translation>Import och export</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licens</translation>
+    </message>
+</context>
+<context>
     <name>AgentDesk</name>
     <message>
         <source>The server came back; you stand by again.</source>
@@ -26,6 +120,53 @@
     <message>
         <source>Logged in to the queues of your last session: {0}.</source>
         <translation>Inloggad i köerna från förra sessionen: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>AgentEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Ordning</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Standby</source>
+        <translation>Beredskap</translation>
+    </message>
+    <message>
+        <source>on standby duty</source>
+        <translation>har beredskap</translation>
     </message>
 </context>
 <context>
@@ -376,6 +517,53 @@
     </message>
 </context>
 <context>
+    <name>AnnouncementSetEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>Först</translation>
+    </message>
+    <message>
+        <source>Then in turn</source>
+        <translation>Sedan i tur och ordning</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>Var</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Plats</translation>
+    </message>
+    <message>
+        <source>tell the caller&apos;s place in the queue</source>
+        <translation>säg uppringarens plats i kön</translation>
+    </message>
+    <message>
+        <source>Wait</source>
+        <translation>Väntetid</translation>
+    </message>
+    <message>
+        <source>tell the expected wait</source>
+        <translation>säg den väntade väntetiden</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>tell how many agents answer</source>
+        <translation>säg hur många agenter som svarar</translation>
+    </message>
+</context>
+<context>
     <name>AudioSettingsDialog</name>
     <message>
         <source>Sound and answering</source>
@@ -592,6 +780,33 @@
     </message>
 </context>
 <context>
+    <name>CodeEditor</name>
+    <message>
+        <source>Code</source>
+        <translation>Kod</translation>
+    </message>
+    <message>
+        <source>In Swedish</source>
+        <translation>På svenska</translation>
+    </message>
+    <message>
+        <source>In English</source>
+        <translation>På engelska</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Erbjuds</translation>
+    </message>
+    <message>
+        <source>offered to agents</source>
+        <translation>erbjuds agenterna</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Grupp</translation>
+    </message>
+</context>
+<context>
     <name>ColleagueTableModel</name>
     <message>
         <source>Colleague</source>
@@ -604,6 +819,13 @@
     <message>
         <source>Logged in to</source>
         <translation>Inloggad i</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigDesk</name>
+    <message>
+        <source>Saved.</source>
+        <translation>Sparat.</translation>
     </message>
 </context>
 <context>
@@ -659,12 +881,157 @@
         <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
     </message>
     <message>
-        <source>The administration mode has its first parts, the prompts and the storm message; the queues and the agents are read-only here, and the rest of the configuration is edited through the API.</source>
-        <translation>Administrationsläget har sina första delar, meddelandena och stormmeddelandet; köerna och agenterna visas här utan att kunna ändras, och resten av konfigurationen ändras genom API:t.</translation>
+        <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
+        <translation>Administrationsläget: konfigurationen, meddelandena och stormmeddelandet redigeras i sina flikar; köerna och agenterna i realtid är skrivskyddade här.</translation>
     </message>
     <message>
         <source>The phone could not start: {0}</source>
         <translation>Telefonen kunde inte starta: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DigitCollectionEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Digits of</source>
+        <translation>Siffror för</translation>
+    </message>
+    <message>
+        <source>Asks with</source>
+        <translation>Frågar med</translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation>Minst</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>Högst</translation>
+    </message>
+    <message>
+        <source>Check digit</source>
+        <translation>Kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>the last digit is a Luhn check digit</source>
+        <translation>sista siffran är en Luhn-kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>Samordningsnummer</source>
+        <translation>Samordningsnummer</translation>
+    </message>
+    <message>
+        <source>taken as a personnummer</source>
+        <translation>godtas som personnummer</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>When wrong, play</source>
+        <translation>Vid fel, spela</translation>
+    </message>
+    <message>
+        <source>After the last try, to the menu</source>
+        <translation>Efter sista försöket, till menyn</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDesk</name>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>Kan inte skriva {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}.</source>
+        <translation>Exporterad till {0}.</translation>
+    </message>
+    <message>
+        <source>{0} is not a configuration document: {1}</source>
+        <translation>{0} är inte ett konfigurationsdokument: {1}</translation>
+    </message>
+    <message>
+        <source>Loaded: the configuration is the file&apos;s now.</source>
+        <translation>Inläst: konfigurationen är nu filens.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPanel</name>
+    <message>
+        <source>Export to a file…</source>
+        <translation>Exportera till en fil…</translation>
+    </message>
+    <message>
+        <source>The whole configuration as one file ({0})</source>
+        <translation>Hela konfigurationen som en fil ({0})</translation>
+    </message>
+    <message>
+        <source>Check a file to import…</source>
+        <translation>Kontrollera en fil att importera…</translation>
+    </message>
+    <message>
+        <source>See what a file changes before loading it ({0})</source>
+        <translation>Se vad en fil ändrar innan den läses in ({0})</translation>
+    </message>
+    <message>
+        <source>Load it</source>
+        <translation>Läs in den</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Del</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ändring</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Fält</translation>
+    </message>
+    <message>
+        <source>What loading the file changes</source>
+        <translation>Vad inläsningen av filen ändrar</translation>
+    </message>
+    <message>
+        <source>Importing a file replaces the whole configuration; you see what it changes first.</source>
+        <translation>Att importera en fil ersätter hela konfigurationen; du ser först vad den ändrar.</translation>
+    </message>
+    <message>
+        <source>Export the configuration</source>
+        <translation>Exportera konfigurationen</translation>
+    </message>
+    <message>
+        <source>Import a configuration</source>
+        <translation>Importera en konfiguration</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>tillagd</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>borttagen</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>ändrad</translation>
+    </message>
+    <message>
+        <source>The file is the configuration as it is: nothing changes.</source>
+        <translation>Filen är konfigurationen som den är: inget ändras.</translation>
+    </message>
+    <message>
+        <source>Loading the file makes {0} changes:</source>
+        <translation>Inläsningen av filen gör {0} ändringar:</translation>
     </message>
 </context>
 <context>
@@ -680,6 +1047,252 @@
     <message>
         <source>Send the tone {0} (or type {0})</source>
         <translation>Skicka tonen {0} (eller skriv {0})</translation>
+    </message>
+</context>
+<context>
+    <name>EntryPointEditor</name>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>Välkomstmeddelande</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>Sedan</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
+    </message>
+</context>
+<context>
+    <name>ExceptionsEditor</name>
+    <message>
+        <source>en_GB</source>
+        <comment>the calendar&apos;s locale</comment>
+        <translation>sv_SE</translation>
+    </message>
+    <message>
+        <source>Holidays and exceptions</source>
+        <translation>Helgdagar och undantag</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dag</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öppet</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Varför</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+    <message>
+        <source>Add an exception on the chosen day</source>
+        <translation>Lägg till ett undantag på vald dag</translation>
+    </message>
+    <message>
+        <source>Remove the exception</source>
+        <translation>Ta bort undantaget</translation>
+    </message>
+    <message>
+        <source>{0} {1} (eve)</source>
+        <translation>{0} {1} (afton)</translation>
+    </message>
+    <message>
+        <source>Holidays this month: {0}</source>
+        <translation>Helgdagar denna månad: {0}</translation>
+    </message>
+    <message>
+        <source>No holidays this month.</source>
+        <translation>Inga helgdagar denna månad.</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>öppet</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <source>Items</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Ny</translation>
+    </message>
+    <message>
+        <source>A new item ({0})</source>
+        <translation>En ny post ({0})</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Spara</translation>
+    </message>
+    <message>
+        <source>Send to the server ({0})</source>
+        <translation>Skicka till servern ({0})</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Ångra</translation>
+    </message>
+    <message>
+        <source>Back to what the server has ({0})</source>
+        <translation>Tillbaka till det servern har ({0})</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Ta bort</translation>
+    </message>
+    <message>
+        <source>The server refused the change; nothing was saved.</source>
+        <translation>Servern vägrade ändringen; inget sparades.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Sparar…</translation>
+    </message>
+    <message>
+        <source>New, not saved</source>
+        <translation>Ny, inte sparad</translation>
+    </message>
+    <message>
+        <source>Changed, not saved</source>
+        <translation>Ändrad, inte sparad</translation>
+    </message>
+    <message>
+        <source>As saved on the server</source>
+        <translation>Som sparad på servern</translation>
+    </message>
+    <message>
+        <source>Save ({0}) or revert ({1}) the changes first.</source>
+        <translation>Spara ({0}) eller ångra ({1}) ändringarna först.</translation>
+    </message>
+</context>
+<context>
+    <name>KeysEditor</name>
+    <message>
+        <source>Key</source>
+        <translation>Knapp</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>Gör</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Key to add</source>
+        <translation>Knapp att lägga till</translation>
+    </message>
+    <message>
+        <source>Add the key</source>
+        <translation>Lägg till knappen</translation>
+    </message>
+    <message>
+        <source>Remove the key</source>
+        <translation>Ta bort knappen</translation>
+    </message>
+    <message>
+        <source>Key {0}:</source>
+        <translation>Knapp {0}:</translation>
+    </message>
+    <message>
+        <source>No key chosen</source>
+        <translation>Ingen knapp vald</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceChart</name>
+    <message>
+        <source>Agents logged in at once, per day</source>
+        <translation>Agenter inloggade samtidigt, per dag</translation>
+    </message>
+    <message>
+        <source>The most on one day: {0}; the limit: {1}</source>
+        <translation>Flest på en dag: {0}; gränsen: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceDesk</name>
+    <message>
+        <source>The licence allows {0} now.</source>
+        <translation>Licensen tillåter {0} nu.</translation>
+    </message>
+</context>
+<context>
+    <name>LicencePanel</name>
+    <message>
+        <source>Agents logged in at once</source>
+        <translation>Agenter inloggade samtidigt</translation>
+    </message>
+    <message>
+        <source> agents</source>
+        <translation> agenter</translation>
+    </message>
+    <message>
+        <source>Set the limit</source>
+        <translation>Sätt gränsen</translation>
+    </message>
+    <message>
+        <source>Read the use again</source>
+        <translation>Läs användningen igen</translation>
+    </message>
+    <message>
+        <source>The licence allows {0} agents logged in at once.</source>
+        <translation>Licensen tillåter {0} agenter inloggade samtidigt.</translation>
+    </message>
+    <message>
+        <source>No licence is set: nothing limits how many agents log in.</source>
+        <translation>Ingen licens är satt: inget begränsar hur många agenter som loggar in.</translation>
+    </message>
+    <message>
+        <source>The most in the last {0} days: {1}, on {2}.</source>
+        <translation>Flest de senaste {0} dagarna: {1}, den {2}.</translation>
     </message>
 </context>
 <context>
@@ -886,6 +1499,41 @@
     <message>
         <source>{0} — server {1}, protocol {2}</source>
         <translation>{0} — server {1}, protokoll {2}</translation>
+    </message>
+</context>
+<context>
+    <name>MenuEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Wait for a key</source>
+        <translation>Vänta på en knapp</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>On a wrong key, play</source>
+        <translation>Vid fel knapp, spela</translation>
+    </message>
+    <message>
+        <source>When no key comes</source>
+        <translation>När ingen knapp trycks</translation>
     </message>
 </context>
 <context>
@@ -1429,6 +2077,121 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>QueueEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>Strategi</translation>
+    </message>
+    <message>
+        <source>Skills required</source>
+        <translation>Kompetenser som krävs</translation>
+    </message>
+    <message>
+        <source>Tiers that ring</source>
+        <translation>Nivåer som ringer</translation>
+    </message>
+    <message>
+        <source>Widening (tiers added after a wait)</source>
+        <translation>Breddning (nivåer som läggs till efter en väntan)</translation>
+    </message>
+    <message>
+        <source>After (s)</source>
+        <translation>Efter (s)</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Nivåer</translation>
+    </message>
+    <message>
+        <source>Skill levels relaxed</source>
+        <translation>Sänkta kompetensnivåer</translation>
+    </message>
+    <message>
+        <source>Service goal (%)</source>
+        <translation>Servicemål (%)</translation>
+    </message>
+    <message>
+        <source>Answered within</source>
+        <translation>Besvarade inom</translation>
+    </message>
+    <message>
+        <source>Ring an agent (RONA after)</source>
+        <translation>Ring en agent (RONA efter)</translation>
+    </message>
+    <message>
+        <source>After a missed call</source>
+        <translation>Efter ett missat samtal</translation>
+    </message>
+    <message>
+        <source>pause the agent</source>
+        <translation>pausa agenten</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Efterarbete</translation>
+    </message>
+    <message>
+        <source>Same agent again within</source>
+        <translation>Samma agent igen inom</translation>
+    </message>
+    <message>
+        <source>Not the same agent again for</source>
+        <translation>Inte samma agent igen på</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Längsta väntan</translation>
+    </message>
+    <message>
+        <source>Then overflow to</source>
+        <translation>Sedan vidare till</translation>
+    </message>
+    <message>
+        <source>Most callers waiting</source>
+        <translation>Flest väntande</translation>
+    </message>
+    <message>
+        <source>Beyond that, to</source>
+        <translation>Fler än så, till</translation>
+    </message>
+    <message>
+        <source>Priority raised while waiting</source>
+        <translation>Prioritet som höjs under väntan</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
+    </message>
+</context>
+<context>
     <name>QueueTableModel</name>
     <message>
         <source>Queue</source>
@@ -1649,6 +2412,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Röstbrevlåda</translation>
     </message>
     <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
         <source>Delete the board {0}? Its web links stop working.</source>
         <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
@@ -1670,6 +2437,53 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>ScheduleEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Tidszon</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>On holidays</source>
+        <translation>På helgdagar</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+    <message>
+        <source>open the holiday hours</source>
+        <translation>öppet helgdagstiderna</translation>
+    </message>
+    <message>
+        <source>as any other day</source>
+        <translation>som en vanlig dag</translation>
+    </message>
+    <message>
+        <source>Eves</source>
+        <translation>Aftnar</translation>
+    </message>
+    <message>
+        <source>Midsommar-, jul- and nyårsafton are holidays</source>
+        <translation>Midsommar-, jul- och nyårsafton är helgdagar</translation>
+    </message>
+    <message>
+        <source>Holiday hours</source>
+        <translation>Helgdagstider</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -1678,6 +2492,13 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
+    </message>
+</context>
+<context>
+    <name>SkillEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
     </message>
 </context>
 <context>
@@ -1835,6 +2656,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>TableEditor</name>
+    <message>
+        <source>Add a row</source>
+        <translation>Lägg till en rad</translation>
+    </message>
+    <message>
+        <source>Remove the row</source>
+        <translation>Ta bort raden</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
         <source>Transfer the call</source>
@@ -1973,6 +2805,49 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Vaxla wallboard</source>
         <translation>Vaxla anslagstavla</translation>
+    </message>
+</context>
+<context>
+    <name>UserEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Visningsnamn</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Roll</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>may log in</source>
+        <translation>får logga in</translation>
+    </message>
+    <message>
+        <source>Password (new users)</source>
+        <translation>Lösenord (nya användare)</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>agent</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>arbetsledare</translation>
+    </message>
+    <message>
+        <source>receptionist</source>
+        <translation>receptionist</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>administratör</translation>
     </message>
 </context>
 <context>
@@ -2215,6 +3090,76 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Page {0} of {1}</source>
         <translation>Sida {0} av {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WeekGrid</name>
+    <message>
+        <source>Mon</source>
+        <translation>Mån</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Tis</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ons</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Tor</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Fre</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Lör</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Sön</translation>
+    </message>
+    <message>
+        <source>Drag to open or close hours; or the arrows, Space to switch, Shift+arrows to paint</source>
+        <translation>Dra för att öppna eller stänga timmar; eller piltangenterna, mellanslag för att växla, Skift+pilar för att måla</translation>
+    </message>
+</context>
+<context>
+    <name>editor</name>
+    <message>
+        <source>to the queue {0}</source>
+        <translation>till kön {0}</translation>
+    </message>
+    <message>
+        <source>to the menu {0}</source>
+        <translation>till menyn {0}</translation>
+    </message>
+    <message>
+        <source>collect digits: {0}</source>
+        <translation>samla in siffror: {0}</translation>
+    </message>
+    <message>
+        <source>play {0}</source>
+        <translation>spela {0}</translation>
+    </message>
+    <message>
+        <source>transfer to {0}</source>
+        <translation>koppla till {0}</translation>
+    </message>
+    <message>
+        <source>switch language: {0}</source>
+        <translation>byt språk: {0}</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>, then {0}</source>
+        <translation>, sedan {0}</translation>
     </message>
 </context>
 </TS>

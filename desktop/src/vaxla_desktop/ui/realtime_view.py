@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
+from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.alarms_panel import AlarmsPanel
@@ -233,6 +234,9 @@ class RealtimeView(QWidget, Notices):
         self.voicemail_panel = VoicemailPanel()
         self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
         self.show_voicemail(False)
+        self.admin_view = AdminView() if administer else None
+        if self.admin_view is not None:
+            self.tabs.addTab(self.admin_view, self.tr("Configuration"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
