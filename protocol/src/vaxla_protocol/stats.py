@@ -26,6 +26,16 @@ class QueueReportRow(WireModel):
     max_wait_s: float
     average_speed_of_answer_s: float | None
     average_handle_s: float | None
+    service_goal_s: float | None = None
+    """The queue's goal T (answered within T seconds) the service level is counted with."""
+    service_goal_percent: float | None = None
+    """The share of calls the queue aims to answer within T (the goal, beside the level)."""
+    abandoned_within_5s: int = 0
+    """Of ``abandoned``: those who hung up within 5 s of starting to wait."""
+    callbacks: int = 0
+    """Callers who asked to be called back instead of waiting."""
+    average_talk_s: float | None = None
+    average_wrap_up_s: float | None = None
 
 
 class AgentReportRow(WireModel):
@@ -36,3 +46,28 @@ class AgentReportRow(WireModel):
     wrap_up_s: float
     logged_in_s: float
     pause_s: dict[str, float]
+    ready_s: float = 0.0
+    """Logged in and ready: not paused, not talking, not wrapping up."""
+    average_talk_s: float | None = None
+
+
+class StaffingRow(WireModel):
+    """How many agents a queue had in an interval, on average over it (agent-seconds
+    over the interval's seconds): logged in to the queue, ready in it, busy (talking)."""
+
+    queue_id: int
+    queue: str
+    start: datetime
+    end: datetime
+    logged_in: float
+    ready: float
+    busy: float
+
+
+class ClassificationRow(WireModel):
+    """Contacts classified with ``code`` in a queue over the period."""
+
+    queue_id: int
+    queue: str
+    code: str
+    count: int

@@ -48,6 +48,8 @@ def create_app(
         timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
         watch = asyncio.create_task(services.watch.run(asyncio.sleep))
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
+        # The reports' summaries are built from the log now, not on the first report.
+        summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))
         try:
             if voice is not None:
                 await voice.start()
@@ -55,7 +57,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in (timers, watch, mailer):
+            for task in (timers, watch, mailer, summaries):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -19,6 +19,7 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.notifier import Notifier
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
 
@@ -56,6 +57,8 @@ class Services:
     """Stand-by agents and alarm rules, checked every second (R23, R24)."""
     mailer: Mailer
     """The alarm mails' outbox and sender (R24)."""
+    summaries: Summaries
+    """The event log folded into 15-minute buckets for the reports (R33)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -108,4 +111,5 @@ def compose(
         data_dir=data_dir,
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock),
+        summaries=Summaries(store.events),
     )

@@ -15,6 +15,7 @@ from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.services import Services
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
 
@@ -50,6 +51,14 @@ def get_boards(connection: HTTPConnection) -> Boards:
     return get_services(connection).boards
 
 
+def get_summaries(connection: HTTPConnection) -> Summaries:
+    """The summaries brought up to date with the log (only what was appended since the
+    last report is read)."""
+    summaries = get_services(connection).summaries
+    summaries.catch_up()
+    return summaries
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -63,6 +72,7 @@ Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
 SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
+Summary = Annotated[Summaries, Depends(get_summaries)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
 
