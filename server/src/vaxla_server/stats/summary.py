@@ -267,7 +267,7 @@ class Summaries:
                 if (queue_id := self._queue_of.get(event.contact_id)) is not None:
                     self._queue(queue_id, event.at).classified[event.code] += 1
             case Ended():
-                self._queue_of.pop(event.contact_id, None)
+                # The contact's queue is kept: it is classified after it ended.
                 if event.agent_id is not None:
                     state = self._state(event.agent_id, event.at)
                     self._staff(event.agent_id, state, event.at)
@@ -281,10 +281,13 @@ class Summaries:
                         self._ended_in[event.contact_id] = (event.queue_id, bucket_of(event.at))
             case WrapUpStarted():
                 self._wrap_started[event.contact_id] = event.at
-                self._state(event.agent_id, event.at).wrapping = event.at
+                state = self._state(event.agent_id, event.at)
+                self._staff(event.agent_id, state, event.at)
+                state.wrapping = event.at
             case WrapUpEnded():
                 self._queue_wrap(event)
                 state = self._state(event.agent_id, event.at)
+                self._staff(event.agent_id, state, event.at)
                 if state.wrapping is not None:
                     self._spread(event.agent_id, state.wrapping, event.at, "wrap")
                     state.wrapping = None
@@ -380,6 +383,7 @@ class Summaries:
         for edge in edges:
             if not aligned(edge):
                 raise ValueError(f"{edge.isoformat()} is not on a quarter hour")
+        edges = [edge.astimezone(UTC) for edge in edges]
         rows = []
         with self._lock:
             for lo, hi in itertools.pairwise(edges):
@@ -474,6 +478,7 @@ class Summaries:
         for edge in (start, end):
             if not aligned(edge):
                 raise ValueError(f"{edge.isoformat()} is not on a quarter hour")
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
         open_until = end if now is None else max(start, min(end, now))
         first, last = bucket_of(start), bucket_of(end)
         figures = []
@@ -539,14 +544,16 @@ STEPS = {"15m": timedelta(minutes=15), "30m": timedelta(minutes=30), "1h": timed
 
 
 def interval_edges(start: datetime, end: datetime, interval: str, zone: tzinfo) -> list[datetime]:
-    """The edges of the intervals from ``start`` to ``end``: every ``STEPS[interval]``, or
-    for ``1d`` every midnight in ``zone`` (so a DST day is 23 or 25 hours long). The last
-    interval ends at ``end``. Both must be on a quarter hour; an empty period has none."""
+    """The edges (in UTC) of the intervals from ``start`` to ``end``: every
+    ``STEPS[interval]``, or for ``1d`` every midnight in ``zone`` (so a DST day is 23 or
+    25 hours long). The last interval ends at ``end``. Both must be on a quarter hour; an
+    empty period has none."""
     for name, moment in (("from", start), ("to", end)):
         if not aligned(moment):
             raise ValueError(f"'{name}' ({moment.isoformat()}) must be on a quarter hour")
     if interval != "1d" and interval not in STEPS:
         raise ValueError(f"unknown interval {interval!r}: one of 15m, 30m, 1h, 1d")
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return []
     edges = [start]
@@ -554,7 +561,7 @@ def interval_edges(start: datetime, end: datetime, interval: str, zone: tzinfo) 
         last = edges[-1]
         if interval == "1d":
             day = last.astimezone(zone).date() + timedelta(days=1)
-            following = datetime.combine(day, time(0), tzinfo=zone)
+            following = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         else:
             following = last + STEPS[interval]
         edges.append(min(end, following))

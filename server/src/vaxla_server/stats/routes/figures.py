@@ -10,6 +10,7 @@ hour (times without a zone are UTC); anything else is refused with 422 and the r
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -130,53 +131,52 @@ def _goals(centre: Centre, queue_id: int | None) -> dict[int, float]:
     return {queue_id: goals[queue_id]}
 
 
+@dataclass(frozen=True)
+class Period:
+    """A report's period in intervals, and the queue asked for (``None``: every one)."""
+
+    edges: list[datetime]
+    queue_id: int | None
+
+
+def report_period(
+    start: From, end: To, interval: Interval = Interval.HOUR, queue_id: QueueChoice = None
+) -> Period:
+    return Period(_period(start, end, interval), queue_id)
+
+
+Intervals = Annotated[Period, Depends(report_period)]
+
+
 def queue_rows(
-    centre: Centre,
-    summaries: Summaries,
-    edges: list[datetime],
-    queue_id: int | None,
-    now: datetime,
+    centre: Centre, summaries: Summaries, period: Period, now: datetime
 ) -> list[QueueInterval]:
-    dense = len(edges) - 1 <= DENSE_LIMIT
-    return summaries.queue_intervals(edges, _goals(centre, queue_id), now=now, dense=dense)
+    dense = len(period.edges) - 1 <= DENSE_LIMIT
+    goals = _goals(centre, period.queue_id)
+    return summaries.queue_intervals(period.edges, goals, now=now, dense=dense)
 
 
 @reports_router.get("/queues", responses={**REPORT, **NOT_FOUND})
 def queue_report(
-    _user: ReportReader,
-    centre: Centre,
-    summaries: Summary,
-    clock: Now,
-    start: From,
-    end: To,
-    interval: Interval = Interval.HOUR,
-    queue_id: QueueChoice = None,
+    _user: ReportReader, centre: Centre, summaries: Summary, clock: Now, period: Intervals
 ) -> list[QueueReportRow]:
     """Per interval and queue over the period ``from`` .. ``to``: offered, answered,
     abandoned (and within 5 s), overflowed, callbacks, the service level and its goal,
     waits, talk and wrap-up. Every queue and interval has a row, up to 2000 intervals;
     beyond that only the intervals in which something happened. An empty period has no
     rows."""
-    edges = _period(start, end, interval)
-    return _rows(centre, queue_rows(centre, summaries, edges, queue_id, clock()))
+    return _rows(centre, queue_rows(centre, summaries, period, clock()))
 
 
 @reports_router.get("/staffing", responses={**REPORT, **NOT_FOUND})
 def staffing_report(
-    _user: ReportReader,
-    centre: Centre,
-    summaries: Summary,
-    clock: Now,
-    start: From,
-    end: To,
-    interval: Interval = Interval.HOUR,
-    queue_id: QueueChoice = None,
+    _user: ReportReader, centre: Centre, summaries: Summary, clock: Now, period: Intervals
 ) -> list[StaffingRow]:
     """Staffing ("bemanning") per interval and queue: how many agents were logged in to
     the queue, ready in it and busy (talking) in it, on average over the interval."""
     names = centre.queue_names()
     rows = []
-    for f in queue_rows(centre, summaries, _period(start, end, interval), queue_id, clock()):
+    for f in queue_rows(centre, summaries, period, clock()):
         logged_in, ready, busy = f.staffing()
         rows.append(
             StaffingRow(
@@ -205,7 +205,7 @@ def classification_report(
     """Contacts per classification code and queue over the period (a contact counts in
     the queue it was answered in, at the time it was classified), by queue then code."""
     edges = _period(start, end, Interval.DAY)
-    whole = [edges[0], edges[-1]] if edges else []
+    whole = Period([edges[0], edges[-1]] if edges else [], queue_id)
     names = centre.queue_names()
     return [
         ClassificationRow(
@@ -214,7 +214,7 @@ def classification_report(
             code=code,
             count=count,
         )
-        for f in queue_rows(centre, summaries, whole, queue_id, clock())
+        for f in queue_rows(centre, summaries, whole, clock())
         for code, count in sorted(f.classified.items())
     ]
 
