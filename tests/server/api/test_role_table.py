@@ -81,6 +81,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/queues/"):
         return WATCHERS if method == "GET" else SUPERVISORS
+    if route == "/calls/export" and method == "GET":
+        # The call log as a file is a report: the supervisors' and administrators'.
+        return SUPERVISORS
     if route == "/calls" and method == "GET":
         # Agents are let in, and see only the calls they answered.
         return EVERYONE

@@ -56,7 +56,7 @@ BAD_PERIOD: Responses = {
 REPORT: Responses = {**ROUTE, **BAD_PERIOD}
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     """A time given without a zone is taken as UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
@@ -117,7 +117,7 @@ def queues_today(_user: Reader, centre: Centre, clock: Now) -> list[QueueReportR
 
 def _period(start: datetime, end: datetime, interval: Interval) -> list[datetime]:
     try:
-        return interval_edges(_aware(start), _aware(end), interval.value, SITE_TIME_ZONE)
+        return interval_edges(aware(start), aware(end), interval.value, SITE_TIME_ZONE)
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
 
@@ -137,12 +137,14 @@ class Period:
 
     edges: list[datetime]
     queue_id: int | None
+    start: datetime
+    end: datetime
 
 
 def report_period(
     start: From, end: To, interval: Interval = Interval.HOUR, queue_id: QueueChoice = None
 ) -> Period:
-    return Period(_period(start, end, interval), queue_id)
+    return Period(_period(start, end, interval), queue_id, aware(start), aware(end))
 
 
 Intervals = Annotated[Period, Depends(report_period)]
@@ -205,7 +207,7 @@ def classification_report(
     """Contacts per classification code and queue over the period (a contact counts in
     the queue it was answered in, at the time it was classified), by queue then code."""
     edges = _period(start, end, Interval.DAY)
-    whole = Period([edges[0], edges[-1]] if edges else [], queue_id)
+    whole = Period([edges[0], edges[-1]] if edges else [], queue_id, start, end)
     names = centre.queue_names()
     return [
         ClassificationRow(
