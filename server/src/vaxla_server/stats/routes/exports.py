@@ -2,6 +2,9 @@
 headers in Swedish (``lang=sv``, the default) or English; the same rows as the report's
 JSON route, the same roles (supervisors and administrators)."""
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -119,6 +122,47 @@ CALLS_CHART = Chart(
 )
 
 
+@dataclass(frozen=True)
+class Report:
+    """What names a report's file and heads it: its name, titles and columns."""
+
+    name: str
+    sv: str
+    en: str
+    columns: Sequence[Column]
+    chart: Chart | None = None
+
+
+QUEUES = Report("queues", "Köer per intervall", "Queues per interval", QUEUE_COLUMNS, CALLS_CHART)
+STAFFING = Report("staffing", "Bemanning", "Staffing", STAFFING_COLUMNS)
+CLASSIFICATIONS = Report(
+    "classifications", "Klassningar per kö", "Classifications per queue", CLASSIFICATION_COLUMNS
+)
+CALL_LOG = Report("calls", "Samtalslogg", "Call log", CALL_COLUMNS)
+
+
+def _send(
+    report: Report,
+    rows: Sequence[Mapping[str, Value]],
+    period: tuple[datetime, datetime],
+    kind: FileFormat,
+    language: Language,
+) -> Response:
+    start, end = (aware(moment) for moment in period)
+    table = Table(
+        report.name,
+        report.sv,
+        report.en,
+        report.columns,
+        rows,
+        start,
+        end,
+        chart=report.chart,
+        zone=SITE_TIME_ZONE,
+    )
+    return _file(table, kind, language)
+
+
 def _file(table: Table, kind: FileFormat, language: Language) -> Response:
     return Response(
         render(table, kind, language),
@@ -140,19 +184,8 @@ def queue_export(
     """The queue report as a file; the PDF has the chart of the calls offered and the
     service level per interval."""
     rows = queue_report(user, centre, summaries, clock, period)
-    start, end = period.start, period.end
-    table = Table(
-        "queues",
-        "Köer per intervall",
-        "Queues per interval",
-        QUEUE_COLUMNS,
-        [row.model_dump() for row in rows],
-        start,
-        end,
-        chart=CALLS_CHART,
-        zone=SITE_TIME_ZONE,
-    )
-    return _file(table, kind, language)
+    dumped = [row.model_dump() for row in rows]
+    return _send(QUEUES, dumped, (period.start, period.end), kind, language)
 
 
 @router.get("/staffing/export", response_class=Response, responses=FILE)
@@ -167,18 +200,8 @@ def staffing_export(
 ) -> Response:
     """The staffing report as a file."""
     rows = staffing_report(user, centre, summaries, clock, period)
-    start, end = period.start, period.end
-    table = Table(
-        "staffing",
-        "Bemanning",
-        "Staffing",
-        STAFFING_COLUMNS,
-        [row.model_dump() for row in rows],
-        start,
-        end,
-        zone=SITE_TIME_ZONE,
-    )
-    return _file(table, kind, language)
+    dumped = [row.model_dump() for row in rows]
+    return _send(STAFFING, dumped, (period.start, period.end), kind, language)
 
 
 @router.get("/classifications/export", response_class=Response, responses=FILE)
@@ -195,17 +218,8 @@ def classification_export(
 ) -> Response:
     """The classifications per queue as a file."""
     rows = classification_report(user, centre, summaries, clock, start, end, queue_id)
-    table = Table(
-        "classifications",
-        "Klassningar per kö",
-        "Classifications per queue",
-        CLASSIFICATION_COLUMNS,
-        [row.model_dump() for row in rows],
-        aware(start),
-        aware(end),
-        zone=SITE_TIME_ZONE,
-    )
-    return _file(table, kind, language)
+    dumped = [row.model_dump() for row in rows]
+    return _send(CLASSIFICATIONS, dumped, (start, end), kind, language)
 
 
 @router.get("/agents/export", response_class=Response, responses=FILE)
@@ -231,17 +245,8 @@ def agent_export(
         values: dict[str, Value] = row.model_dump(exclude={"pause_s"})
         values.update({f"pause:{r}": row.pause_s.get(r, 0.0) for r in reasons})
         flat.append(values)
-    table = Table(
-        "agents",
-        "Handläggare",
-        "Agents",
-        columns,
-        flat,
-        aware(start),
-        aware(end),
-        zone=SITE_TIME_ZONE,
-    )
-    return _file(table, kind, language)
+    agents = Report("agents", "Handläggare", "Agents", columns)
+    return _send(agents, flat, (start, end), kind, language)
 
 
 @calls_router.get("/export", response_class=Response, responses=FILE)
@@ -276,14 +281,5 @@ def calls_export(
         entry_point=entry_point,
         classification=classification,
     )
-    table = Table(
-        "calls",
-        "Samtalslogg",
-        "Call log",
-        CALL_COLUMNS,
-        [record.model_dump() for record in records],
-        aware(start),
-        aware(end),
-        zone=SITE_TIME_ZONE,
-    )
-    return _file(table, kind, language)
+    dumped = [record.model_dump() for record in records]
+    return _send(CALL_LOG, dumped, (start, end), kind, language)
