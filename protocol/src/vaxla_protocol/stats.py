@@ -6,8 +6,12 @@ those abandoned before T.
 """
 
 from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.config import EmailAddress
 
 
 class QueueReportRow(WireModel):
@@ -71,3 +75,25 @@ class ClassificationRow(WireModel):
     queue: str
     code: str
     count: int
+
+
+ReportKind = Literal["queues", "agents", "staffing", "classifications", "calls"]
+ReportInterval = Literal["15m", "30m", "1h", "1d"]
+
+
+class ReportSchedule(WireModel):
+    """A report mailed as an attachment to ``recipients`` through the configured mail
+    server, every day at ``hour`` (site time) for the day before (``period`` ``day``),
+    on Mondays for the week before (``week``), or on the 1st for the month before
+    (``month``)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w .-]+$")]
+    report: ReportKind
+    period: Literal["day", "week", "month"] = "day"
+    interval: ReportInterval = "1h"
+    format: Literal["csv", "xlsx", "pdf"] = "pdf"
+    language: Literal["sv", "en"] = "sv"
+    hour: Annotated[int, Field(ge=0, le=23)] = 6
+    queue: str | None = None
+    """Only this queue (by name); ``None``: every queue."""
+    recipients: Annotated[list[EmailAddress], Field(min_length=1, max_length=50)]

@@ -89,6 +89,9 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/stats/") and method == "GET":
         return WATCHERS
+    if route.startswith("/reports/schedules"):
+        # Scheduled reports: read and changed by those who read the reports.
+        return SUPERVISORS
     if route.startswith("/reports/") and method == "GET":
         # The reports are the supervisors' and administrators' (R33).
         return SUPERVISORS

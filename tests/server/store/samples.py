@@ -37,6 +37,9 @@ from vaxla_server.store.events import (
     Picked,
     PriorityChanged,
     Queued,
+    ReportMailed,
+    ReportScheduleDeleted,
+    ReportScheduleSaved,
     StormEnded,
     StormHeard,
     StormStarted,
@@ -123,6 +126,17 @@ _EVENTS: list[Event] = [
     ),
     AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
     AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
+    ReportScheduleSaved(
+        at=at(640),
+        name="daily",
+        schedule={"name": "daily", "report": "queues", "recipients": ["boss@example.se"]},
+        added=True,
+        by_user=3,
+    ),
+    ReportMailed(
+        at=at(650), name="daily", start=at(0), end=at(600), recipients=["boss@example.se"]
+    ),
+    ReportScheduleDeleted(at=at(660), name="daily", by_user=3),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

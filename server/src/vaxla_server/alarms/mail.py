@@ -12,6 +12,7 @@ noted in the milliseconds before it is written to the outbox when the server die
 """
 
 import asyncio
+import base64
 import logging
 import smtplib
 import ssl
@@ -50,10 +51,18 @@ _METRIC_WORDS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
     recipients: list[str]
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def retry_after(attempts: int) -> float:
@@ -141,6 +150,11 @@ def send(server: MailServer, mail: Mail, *, context: ssl.SSLContext | None = Non
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=fields.sender.rpartition("@")[2])
     message.set_content(mail.body)
+    for attachment in mail.attachments:
+        main, _, sub = attachment.content_type.partition(";")[0].partition("/")
+        message.add_attachment(
+            attachment.data, maintype=main, subtype=sub, filename=attachment.name
+        )
     smtp: smtplib.SMTP
     if fields.tls is MailTls.IMPLICIT:
         smtp = smtplib.SMTP_SSL(fields.host, fields.port, timeout=SMTP_TIMEOUT_S, context=context)
@@ -186,6 +200,32 @@ class Mailer:
             with self._noted_lock:
                 self._noted.extend(alarms)
 
+    def post(self, mails: Sequence[Mail]) -> None:
+        """Put ``mails`` in the outbox (one transaction), to be sent by ``send_due``."""
+        now = self._clock()
+        rows = [
+            {
+                "recipients": mail.recipients,
+                "subject": mail.subject[:255],
+                "body": mail.body,
+                "attempts": 0,
+                "next_at": now,
+                "last_error": None,
+                "attachments": [
+                    {
+                        "name": a.name,
+                        "content_type": a.content_type,
+                        "data": base64.b64encode(a.data).decode("ascii"),
+                    }
+                    for a in mail.attachments
+                ],
+            }
+            for mail in mails
+        ]
+        if rows:
+            with self._engine.begin() as connection:
+                connection.execute(insert(OUTBOX), rows)
+
     def queue_noted(self) -> int:
         """Write the mails of the alarm events noted so far to the outbox; how many."""
         with self._noted_lock:
@@ -194,27 +234,14 @@ class Mailer:
             return 0
         rules = {rule.name: rule for rule in self._configuration.alarm_rules.list()}
         names = self._centre.queue_names()
-        now = self._clock()
-        rows = []
+        mails = []
         for event in events:
             rule = rules.get(event.rule)
             if rule is None or not rule.recipients:
                 continue
-            mail = alarm_mail(event, rule, names.get(event.queue_id, f"#{event.queue_id}"))
-            rows.append(
-                {
-                    "recipients": mail.recipients,
-                    "subject": mail.subject[:255],
-                    "body": mail.body,
-                    "attempts": 0,
-                    "next_at": now,
-                    "last_error": None,
-                }
-            )
-        if rows:
-            with self._engine.begin() as connection:
-                connection.execute(insert(OUTBOX), rows)
-        return len(rows)
+            mails.append(alarm_mail(event, rule, names.get(event.queue_id, f"#{event.queue_id}")))
+        self.post(mails)
+        return len(mails)
 
     def send_due(self) -> int:
         """Send every mail of the outbox that is due now; how many were sent."""
@@ -229,7 +256,11 @@ class Mailer:
             server = self._configuration.mail_server.stored()
             sent = 0
             for row in due:
-                mail = Mail(list(row.recipients), row.subject, row.body)
+                attached = tuple(
+                    Attachment(a["name"], a["content_type"], base64.b64decode(a["data"]))
+                    for a in row.attachments or []
+                )
+                mail = Mail(list(row.recipients), row.subject, row.body, attached)
                 if server is None:
                     self._failed(
                         row.id,
@@ -246,7 +277,7 @@ class Mailer:
                     continue
                 with self._engine.begin() as connection:
                     connection.execute(delete(OUTBOX).where(OUTBOX.c.id == row.id))
-                logger.info("alarm mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
+                logger.info("mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
                 sent += 1
             return sent
 

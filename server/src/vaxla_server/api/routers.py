@@ -12,7 +12,7 @@ from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
-from vaxla_server.stats.routes import calls, exports, figures
+from vaxla_server.stats.routes import calls, exports, figures, schedules
 from vaxla_server.storm import routes as storm
 
 routers: list[APIRouter] = [
@@ -27,6 +27,7 @@ routers: list[APIRouter] = [
     calls.router,
     exports.calls_router,
     figures.stats_router,
+    schedules.router,
     figures.reports_router,
     exports.router,
     storm.router,

@@ -12,7 +12,8 @@ so every site-time quarter, half hour, hour and day starts on a bucket's edge):
   logged in to the queue, ready in it and busy in it;
 * per agent and bucket: answered, talk, wrap-up, logged-in and ready time and pause per
   reason;
-* the call log's records (``calls.fold_call``), for ``GET /calls`` and its filters.
+* the call log's records (``calls.fold_call``), for ``GET /calls`` and its filters;
+* the scheduled reports (their saves and deletions) and the last period each mailed.
 
 Durations (logged in, paused, wrapping up, staffing) are split over the buckets they
 cross when they close; what is still open is clipped at read time. A report over
@@ -27,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from vaxla_server.stats.calls import CallFilter, CallRecord, fold_call, select_calls
 from vaxla_server.stats.figures import AgentFigures, QueueFigures
@@ -47,6 +49,9 @@ from vaxla_server.store.events import (
     Moved,
     Overflowed,
     Queued,
+    ReportMailed,
+    ReportScheduleDeleted,
+    ReportScheduleSaved,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -195,6 +200,8 @@ class Summaries:
         self._wrap_started: dict[int, datetime] = {}
         self.latest: datetime | None = None
         self._calls: dict[int, CallRecord] = {}
+        self._schedules: dict[str, tuple[dict[str, Any], datetime]] = {}
+        self._mailed: dict[str, datetime] = {}
 
     # -- folding --------------------------------------------------------------------
 
@@ -310,6 +317,13 @@ class Summaries:
                 self._staff(event.agent_id, state, event.at)
                 self._end_pause(event.agent_id, state, event.at)
                 state.paused = (event.reason, event.at)
+            case ReportScheduleSaved():
+                self._schedules[event.name] = (event.schedule, event.at)
+            case ReportScheduleDeleted():
+                self._schedules.pop(event.name, None)
+                self._mailed.pop(event.name, None)
+            case ReportMailed():
+                self._mailed[event.name] = max(event.end, self._mailed.get(event.name, event.end))
             case AgentReady():
                 if (known := self._agent.get(event.agent_id)) is not None:
                     self._staff(event.agent_id, known, event.at)
@@ -461,6 +475,15 @@ class Summaries:
             elif _ready(state):
                 row.staffed_ready_s += seconds
         return found
+
+    def schedules(self) -> dict[str, tuple[dict[str, Any], datetime, datetime | None]]:
+        """The scheduled reports as the log has them: by name, the schedule, when it was
+        saved, and the end of the last period mailed (``None``: none yet)."""
+        with self._lock:
+            return {
+                name: (dict(schedule), saved, self._mailed.get(name))
+                for name, (schedule, saved) in self._schedules.items()
+            }
 
     def calls(self, wanted: CallFilter, limit: int | None = None) -> list[CallRecord]:
         """The call log's records that ``wanted`` lets through, newest first."""

@@ -710,8 +710,9 @@ class MailServerRow(Base):
 
 
 class AlarmMailRow(Base):
-    """An alarm mail waiting to be sent, or retried after a failure (revision 0009): the
-    outbox survives a restart; a sent mail's row is deleted."""
+    """An alarm mail (or a scheduled report's, revision 0010) waiting to be sent, or
+    retried after a failure (revision 0009): the outbox survives a restart; a sent
+    mail's row is deleted."""
 
     __tablename__ = "alarm_mails"
 
@@ -722,3 +723,5 @@ class AlarmMailRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[Any] = mapped_column(JsonPayload, server_default="[]")
+    """Files attached (revision 0010): ``{"name", "content_type", "data"}``, base64."""

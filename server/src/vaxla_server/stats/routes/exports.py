@@ -4,7 +4,7 @@ JSON route, the same roles (supervisors and administrators)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -16,6 +16,8 @@ from vaxla_server.api.access import require_role
 from vaxla_server.api.centre_access import NOT_FOUND, Centre, Responses
 from vaxla_server.api.deps import Now, Summary, get_auth
 from vaxla_server.auth import Auth, User
+from vaxla_server.centre.contact_centre import ContactCentre
+from vaxla_server.clock import WallClock
 from vaxla_server.stats.days import SITE_TIME_ZONE
 from vaxla_server.stats.export import (
     CONTENT_TYPES,
@@ -31,6 +33,7 @@ from vaxla_server.stats.routes.calls import calls
 from vaxla_server.stats.routes.figures import (
     REPORT,
     From,
+    Interval,
     Intervals,
     QueueChoice,
     ReportReader,
@@ -39,8 +42,10 @@ from vaxla_server.stats.routes.figures import (
     aware,
     classification_report,
     queue_report,
+    report_period,
     staffing_report,
 )
+from vaxla_server.stats.summary import Summaries
 
 router = APIRouter(prefix="/reports", tags=["statistics"])
 calls_router = APIRouter(prefix="/calls", tags=["calls"])
@@ -283,3 +288,45 @@ def calls_export(
     )
     dumped = [record.model_dump() for record in records]
     return _send(CALL_LOG, dumped, (start, end), kind, language)
+
+
+SYSTEM = User(
+    id=0,
+    username="vaxla",
+    display_name="Vaxla",
+    role=Role.ADMIN,
+    active=True,
+    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+)
+"""Who asks for a scheduled report's file: the server itself, reading as an admin."""
+
+
+def report_file(
+    report: str,
+    *,
+    centre: ContactCentre,
+    summaries: Summaries,
+    auth: Auth,
+    clock: WallClock,
+    start: datetime,
+    end: datetime,
+    interval: Interval,
+    queue_id: int | None,
+    kind: FileFormat,
+    language: Language,
+) -> Response:
+    """The file of ``report`` (``queues``, ``agents``, ``staffing``, ``classifications``
+    or ``calls``), as its export route gives it."""
+    if report in ("queues", "staffing"):
+        period = report_period(start, end, interval, queue_id)
+        export = queue_export if report == "queues" else staffing_export
+        return export(SYSTEM, centre, summaries, clock, period, kind, language)
+    if report == "classifications":
+        return classification_export(
+            SYSTEM, centre, summaries, clock, start, end, kind, language, queue_id
+        )
+    if report == "agents":
+        return agent_export(SYSTEM, summaries, auth, clock, start, end, kind, language)
+    return calls_export(
+        SYSTEM, centre, summaries, auth, start, end, kind, language, queue_id=queue_id
+    )
