@@ -36,6 +36,7 @@ from vaxla_desktop.ui.board_editor import BoardEditor
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.reports_panel import ReportsPanel
 from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
@@ -66,6 +67,7 @@ class RealtimeView(QWidget, Notices):
         may_switch_storms: bool = False,
         administer: bool = False,
         may_edit_boards: bool | None = None,
+        may_read_reports: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -228,6 +230,10 @@ class RealtimeView(QWidget, Notices):
         self.prompts_panel = PromptsPanel() if administer else None
         if self.prompts_panel is not None:
             self.tabs.addTab(self.prompts_panel, self.tr("Prompts"))
+        # Supervisors' and administrators' only: the server refuses the reports to others.
+        self.reports_panel = ReportsPanel() if may_read_reports else None
+        if self.reports_panel is not None:
+            self.tabs.addTab(self.reports_panel, self.tr("Reports"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
