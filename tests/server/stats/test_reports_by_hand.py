@@ -162,6 +162,8 @@ def test_site_days_are_23_24_and_25_hours_long() -> None:
     assert len(interval_edges(autumn[0], autumn[1], "30m", SITE_TIME_ZONE)) - 1 == 50
     with pytest.raises(ValueError, match=r"'from' .* must be on a quarter hour"):
         interval_edges(at(0, 1), at(60), "1h", SITE_TIME_ZONE)
+    with pytest.raises(ValueError, match="at most 732 days"):
+        interval_edges(at(0), at(0) + timedelta(days=733), "1d", SITE_TIME_ZONE)
     with pytest.raises(ValueError, match="unknown interval '2h'"):
         interval_edges(at(0), at(60), "2h", SITE_TIME_ZONE)
 

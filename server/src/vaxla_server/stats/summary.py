@@ -562,6 +562,8 @@ def _pieces(began: datetime, stopped: datetime) -> Iterable[tuple[int, float]]:
         index += 1
 
 
+MAX_PERIOD = timedelta(days=732)
+"""The longest period a report covers (two years, a leap day included)."""
 STEPS = {"15m": timedelta(minutes=15), "30m": timedelta(minutes=30), "1h": timedelta(hours=1)}
 """The report intervals of a fixed length; ``1d`` is the site's day (23, 24 or 25 hours)."""
 
@@ -579,6 +581,8 @@ def interval_edges(start: datetime, end: datetime, interval: str, zone: tzinfo) 
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return []
+    if end - start > MAX_PERIOD:
+        raise ValueError(f"a report covers at most {MAX_PERIOD.days} days")
     edges = [start]
     while edges[-1] < end:
         last = edges[-1]

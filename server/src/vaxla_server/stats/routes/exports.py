@@ -40,6 +40,7 @@ from vaxla_server.stats.routes.figures import (
     To,
     agent_report,
     aware,
+    checked_edges,
     classification_report,
     queue_report,
     report_period,
@@ -272,6 +273,7 @@ def calls_export(
 ) -> Response:
     """The call log of the period (calls that started in it, at most 1000, newest
     first) as a file, with the call log's filters."""
+    checked_edges(start, end, Interval.DAY)
     records = calls(
         user,
         centre,

@@ -115,9 +115,13 @@ def queues_today(_user: Reader, centre: Centre, clock: Now) -> list[QueueReportR
     return _rows(centre, figures)
 
 
-def _period(start: datetime, end: datetime, interval: Interval) -> list[datetime]:
+def checked_edges(start: datetime, end: datetime, interval: Interval) -> list[datetime]:
     try:
         return interval_edges(aware(start), aware(end), interval.value, SITE_TIME_ZONE)
+    except OverflowError:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="the period is out of range"
+        ) from None
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
 
@@ -144,7 +148,7 @@ class Period:
 def report_period(
     start: From, end: To, interval: Interval = Interval.HOUR, queue_id: QueueChoice = None
 ) -> Period:
-    return Period(_period(start, end, interval), queue_id, aware(start), aware(end))
+    return Period(checked_edges(start, end, interval), queue_id, aware(start), aware(end))
 
 
 Intervals = Annotated[Period, Depends(report_period)]
@@ -206,7 +210,7 @@ def classification_report(
 ) -> list[ClassificationRow]:
     """Contacts per classification code and queue over the period (a contact counts in
     the queue it was answered in, at the time it was classified), by queue then code."""
-    edges = _period(start, end, Interval.DAY)
+    edges = checked_edges(start, end, Interval.DAY)
     whole = Period([edges[0], edges[-1]] if edges else [], queue_id, start, end)
     names = centre.queue_names()
     return [
@@ -232,7 +236,7 @@ def agent_report(
 ) -> list[AgentReportRow]:
     """Per agent over the period: contacts answered, talk (and its average), wrap-up,
     logged-in and ready time, and pause time per reason."""
-    edges = _period(start, end, Interval.DAY)
+    edges = checked_edges(start, end, Interval.DAY)
     if not edges:
         return []
     names = user_names(auth)
