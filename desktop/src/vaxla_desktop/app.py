@@ -41,6 +41,7 @@ from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.policies import SERVER_URL, Policies
 from vaxla_desktop.prompts_desk import PromptsDesk
 from vaxla_desktop.realtime_desk import RealtimeDesk
+from vaxla_desktop.reports_desk import ReportsDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
     ConnectionSupervisor,
@@ -136,6 +137,7 @@ class DesktopApp(QObject):
         self.admin_desk: AdminDesk | None = None
         self._takes_calls = False
         """This supervisor has an agent profile: it may take calls."""
+        self.reports_desk: ReportsDesk | None = None
         self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
@@ -459,19 +461,20 @@ class DesktopApp(QObject):
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:
-        """Stop the mode's desk and the real-time view's storm, prompts, voicemail and
-        admin desks."""
+        """Stop the mode's desk and the real-time view's storm, prompts, voicemail, admin
+        and reports desks."""
         for desk in (
             self.desk,
             self.storm_desk,
             self.prompts_desk,
             self.voicemail_desk,
             self.admin_desk,
+            self.reports_desk,
         ):
             if desk is not None:
                 await desk.stop()
         self.desk = self.storm_desk = self.prompts_desk = None
-        self.voicemail_desk = self.admin_desk = None
+        self.voicemail_desk = self.admin_desk = self.reports_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on
@@ -484,6 +487,7 @@ class DesktopApp(QObject):
             may_switch_storms=role in (Role.SUPERVISOR, Role.ADMIN),
             administer=role is Role.ADMIN,
             may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
+            may_read_reports=role in (Role.SUPERVISOR, Role.ADMIN),
         )
         if role is Role.OPERATOR:
             view.show_note(
@@ -522,6 +526,10 @@ class DesktopApp(QObject):
         if view.admin_view is not None:
             self.admin_desk = AdminDesk(session, view.admin_view, self)
             self.admin_desk.load()
+        if view.reports_panel is not None:
+            language = (self.options.language or system_language()).value
+            self.reports_desk = ReportsDesk(session, view.reports_panel, language, self)
+            self.reports_desk.load()
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

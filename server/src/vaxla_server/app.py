@@ -17,6 +17,7 @@ from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.events.routes import close_feed
 from vaxla_server.services import compose
+from vaxla_server.stats.routes.schedules import ReportMailer
 from vaxla_server.store import Store
 from vaxla_server.telephony import TelephonySettings
 
@@ -56,6 +57,9 @@ def create_app(
             tasks.append(
                 asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
             )
+        # The reports' summaries are built from the log now, not on the first report.
+        summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))
+        reports = asyncio.create_task(ReportMailer(services).run(asyncio.sleep))
         try:
             if voice is not None:
                 await voice.start()
@@ -63,7 +67,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in tasks:
+            for task in (*tasks, summaries, reports):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -21,6 +21,7 @@ from vaxla_server.notifier import Notifier
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
 from vaxla_server.voicemail.messages import VoicemailMessages
@@ -61,6 +62,8 @@ class Services:
     """The alarm mails' outbox and sender (R24), and the alarm SMS to phone numbers."""
     sms: SmsService
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
+    summaries: Summaries
+    """The event log folded into 15-minute buckets for the reports (R33)."""
     voicemail: VoicemailMessages | None = None
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
@@ -121,4 +124,5 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         voicemail=voicemail,
+        summaries=Summaries(store.events),
     )

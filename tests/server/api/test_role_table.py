@@ -86,11 +86,20 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/queues/"):
         return WATCHERS if method == "GET" else SUPERVISORS
+    if route == "/calls/export" and method == "GET":
+        # The call log as a file is a report: the supervisors' and administrators'.
+        return SUPERVISORS
     if route == "/calls" and method == "GET":
         # Agents are let in, and see only the calls they answered.
         return EVERYONE
-    if route.startswith(("/stats/", "/reports/")) and method == "GET":
+    if route.startswith("/stats/") and method == "GET":
         return WATCHERS
+    if route.startswith("/reports/schedules"):
+        # Scheduled reports: read and changed by those who read the reports.
+        return SUPERVISORS
+    if route.startswith("/reports/") and method == "GET":
+        # The reports are the supervisors' and administrators' (R33).
+        return SUPERVISORS
     if route == "/storm" and method == "GET":
         # Agents see that a storm message is on (callers have heard it).
         return EVERYONE

@@ -37,6 +37,9 @@ from vaxla_server.store.events import (
     Picked,
     PriorityChanged,
     Queued,
+    ReportMailed,
+    ReportScheduleDeleted,
+    ReportScheduleSaved,
     SmsQueued,
     SmsReport,
     SmsSent,
@@ -155,6 +158,17 @@ _EVENTS: list[Event] = [
     ),
     SmsSent(at=at(670), message_id=1, attempts=2, gateway_ref="abc123"),
     SmsReport(at=at(675), message_id=1, status="delivered", report="DELIVRD"),
+    ReportScheduleSaved(
+        at=at(680),
+        name="daily",
+        schedule={"name": "daily", "report": "queues", "recipients": ["boss@example.se"]},
+        added=True,
+        by_user=3,
+    ),
+    ReportMailed(
+        at=at(690), name="daily", start=at(0), end=at(600), recipients=["boss@example.se"]
+    ),
+    ReportScheduleDeleted(at=at(700), name="daily", by_user=3),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -2416,6 +2416,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Konfiguration</translation>
     </message>
     <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
         <source>Delete the board {0}? Its web links stop working.</source>
         <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
@@ -2434,6 +2438,259 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Select an agent to act on it</source>
         <translation>Välj en agent för att göra något med den</translation>
+    </message>
+</context>
+<context>
+    <name>ReportChart</name>
+    <message>
+        <source>Calls offered and service level</source>
+        <translation>Erbjudna samtal och servicenivå</translation>
+    </message>
+    <message>
+        <source>{0} calls offered</source>
+        <translation>{0} erbjudna samtal</translation>
+    </message>
+    <message>
+        <source>Calls offered (bars) and service level (line, %)</source>
+        <translation>Erbjudna samtal (staplar) och servicenivå (linje, %)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDesk</name>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>Kunde inte spara {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
+        <source>Queues per interval</source>
+        <translation>Köer per intervall</translation>
+    </message>
+    <message>
+        <source>Staffing</source>
+        <translation>Bemanning</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>Classifications</source>
+        <translation>Klassningar</translation>
+    </message>
+    <message>
+        <source>Call log</source>
+        <translation>Samtalslogg</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 minuter</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 minuter</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>Timme</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dag</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Visa</translation>
+    </message>
+    <message>
+        <source>Show the report ({0})</source>
+        <translation>Visa rapporten ({0})</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve as file…</source>
+        <translation>&amp;Spara som fil…</translation>
+    </message>
+    <message>
+        <source>Save the report as a file ({0})</source>
+        <translation>Spara rapporten som fil ({0})</translation>
+    </message>
+    <message>
+        <source>&amp;Report</source>
+        <translation>&amp;Rapport</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;Från</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;Till</translation>
+    </message>
+    <message>
+        <source>&amp;Interval</source>
+        <translation>&amp;Intervall</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Kö</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat</source>
+        <translation>F&amp;ormat</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>{0} rows</source>
+        <translation>{0} rader</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>Sparade {0}</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>Spara rapporten</translation>
+    </message>
+    <message>
+        <source>The period must not end before it starts.</source>
+        <translation>Perioden får inte sluta innan den börjar.</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Erbjudna</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Besvarade</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Avbrutna</translation>
+    </message>
+    <message>
+        <source>Abandoned within 5 s</source>
+        <translation>Avbrutna inom 5 s</translation>
+    </message>
+    <message>
+        <source>Overflowed</source>
+        <translation>Överflödade</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>Återuppringningar</translation>
+    </message>
+    <message>
+        <source>Service level (%)</source>
+        <translation>Servicenivå (%)</translation>
+    </message>
+    <message>
+        <source>Goal (%)</source>
+        <translation>Mål (%)</translation>
+    </message>
+    <message>
+        <source>Average wait (s)</source>
+        <translation>Medelväntetid (s)</translation>
+    </message>
+    <message>
+        <source>Longest wait (s)</source>
+        <translation>Längsta väntetid (s)</translation>
+    </message>
+    <message>
+        <source>Average talk (s)</source>
+        <translation>Medelsamtalstid (s)</translation>
+    </message>
+    <message>
+        <source>Average wrap-up (s)</source>
+        <translation>Medelefterarbete (s)</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Inloggade</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Upptagna</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>Logged in (s)</source>
+        <translation>Inloggad (s)</translation>
+    </message>
+    <message>
+        <source>Ready (s)</source>
+        <translation>Redo (s)</translation>
+    </message>
+    <message>
+        <source>Wrap-up (s)</source>
+        <translation>Efterarbete (s)</translation>
+    </message>
+    <message>
+        <source>Pauses (s)</source>
+        <translation>Pauser (s)</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>Klassning</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Antal</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Entry point</source>
+        <translation>Ingång</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Utfall</translation>
+    </message>
+    <message>
+        <source>Wait (s)</source>
+        <translation>Väntetid (s)</translation>
+    </message>
+    <message>
+        <source>Talk (s)</source>
+        <translation>Samtalstid (s)</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,7 @@ from vaxla_desktop.ui.board_editor import BoardEditor
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.reports_panel import ReportsPanel
 from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
@@ -68,6 +69,7 @@ class RealtimeView(QWidget, Notices):
         may_switch_storms: bool = False,
         administer: bool = False,
         may_edit_boards: bool | None = None,
+        may_read_reports: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -237,6 +239,10 @@ class RealtimeView(QWidget, Notices):
         self.admin_view = AdminView() if administer else None
         if self.admin_view is not None:
             self.tabs.addTab(self.admin_view, self.tr("Configuration"))
+        # Supervisors' and administrators' only: the server refuses the reports to others.
+        self.reports_panel = ReportsPanel() if may_read_reports else None
+        if self.reports_panel is not None:
+            self.tabs.addTab(self.reports_panel, self.tr("Reports"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -16,6 +16,7 @@ from vaxla_server.config import Configuration
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
 from vaxla_server.voicemail.messages import VoicemailMessages
@@ -52,6 +53,14 @@ def get_boards(connection: HTTPConnection) -> Boards:
     return get_services(connection).boards
 
 
+def get_summaries(connection: HTTPConnection) -> Summaries:
+    """The summaries brought up to date with the log (only what was appended since the
+    last report is read)."""
+    summaries = get_services(connection).summaries
+    summaries.catch_up()
+    return summaries
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -69,6 +78,7 @@ Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
 SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
+Summary = Annotated[Summaries, Depends(get_summaries)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
 Sms = Annotated[SmsService, Depends(get_sms)]

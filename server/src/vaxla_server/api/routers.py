@@ -13,7 +13,7 @@ from vaxla_server.control import routes as control
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.sms import routes as sms
-from vaxla_server.stats.routes import calls, figures
+from vaxla_server.stats.routes import calls, exports, figures, schedules
 from vaxla_server.storm import routes as storm
 from vaxla_server.voicemail import routes as voicemail
 
@@ -28,8 +28,11 @@ routers: list[APIRouter] = [
     alarms.router,
     sms.router,
     calls.router,
+    exports.calls_router,
     figures.stats_router,
+    schedules.router,
     figures.reports_router,
+    exports.router,
     storm.router,
     events.router,
     boards.router,

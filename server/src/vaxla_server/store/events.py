@@ -9,7 +9,7 @@ a field belongs here when a report will need it.
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -70,6 +70,9 @@ class EventKind(StrEnum):
     VOICEMAIL_LEFT = "voicemail_left"
     VOICEMAIL_HANDLED = "voicemail_handled"
     VOICEMAIL_PURGED = "voicemail_purged"
+    REPORT_SCHEDULE_SAVED = "report_schedule_saved"
+    REPORT_SCHEDULE_DELETED = "report_schedule_deleted"
+    REPORT_MAILED = "report_mailed"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -611,6 +614,36 @@ class VoicemailPurged(BaseEvent):
     retention_days: Annotated[int, Field(ge=1)]
 
 
+class ReportScheduleSaved(BaseEvent):
+    """An administrator or supervisor (``by_user``) added (``added``) or changed the
+    scheduled report ``name``: the whole schedule as ``vaxla_protocol.stats.
+    ReportSchedule`` gives it (R33). The schedules are this event's fold."""
+
+    kind: Literal[EventKind.REPORT_SCHEDULE_SAVED] = EventKind.REPORT_SCHEDULE_SAVED
+    name: str
+    schedule: dict[str, Any]
+    added: bool
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class ReportScheduleDeleted(BaseEvent):
+    kind: Literal[EventKind.REPORT_SCHEDULE_DELETED] = EventKind.REPORT_SCHEDULE_DELETED
+    name: str
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class ReportMailed(BaseEvent):
+    """The scheduled report ``name`` of the period ``start`` .. ``end`` was put in the
+    mail outbox for ``recipients`` (sent from there, retried until the SMTP server takes
+    it)."""
+
+    kind: Literal[EventKind.REPORT_MAILED] = EventKind.REPORT_MAILED
+    name: str
+    start: datetime
+    end: datetime
+    recipients: list[str]
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -655,7 +688,10 @@ Event = Annotated[
     | SmsReport
     | VoicemailLeft
     | VoicemailHandled
-    | VoicemailPurged,
+    | VoicemailPurged
+    | ReportScheduleSaved
+    | ReportScheduleDeleted
+    | ReportMailed,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

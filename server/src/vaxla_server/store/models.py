@@ -767,8 +767,9 @@ class MailServerRow(Base):
 
 class AlarmMailRow(Base):
     """A mail waiting to be sent, or retried after a failure (revision 0009): the outbox
-    survives a restart; a sent mail's row is deleted. Alarms' mails and, since revision
-    0012, the notices of new voicemail messages."""
+    survives a restart; a sent mail's row is deleted. Alarms' mails, scheduled reports'
+    (with ``attachments``, revision 0013) and the notices of new voicemail messages (with
+    an ``attachment`` by path, revision 0012)."""
 
     __tablename__ = "alarm_mails"
 
@@ -781,6 +782,8 @@ class AlarmMailRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     attachment: Mapped[str | None] = mapped_column(String(1000))
     """A file sent with the mail (revision 0012: a voicemail message's WAV), by path."""
+    attachments: Mapped[Any] = mapped_column(JsonPayload, server_default="[]")
+    """Files attached (revision 0013): ``{"name", "content_type", "data"}``, base64."""
 
 
 SMS_GATEWAY_KINDS = ("kannel", "smpp")
