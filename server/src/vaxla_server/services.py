@@ -17,6 +17,7 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store
@@ -56,6 +57,8 @@ class Services:
     """Stand-by agents and alarm rules, checked every second (R23, R24)."""
     mailer: Mailer
     """The alarm mails' outbox and sender (R24)."""
+    directory: Directory
+    """The directory of people (R29)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -108,4 +111,5 @@ def compose(
         data_dir=data_dir,
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock),
+        directory=Directory(store.engine),
     )

@@ -23,6 +23,7 @@ from vaxla_server.store.events import (
     Classified,
     ContactEntered,
     DigitsEntered,
+    DirectoryImported,
     Ended,
     Event,
     EventKind,
@@ -34,7 +35,11 @@ from vaxla_server.store.events import (
     OutboundCall,
     Overflowed,
     Parked,
+    PersonRemoved,
+    PersonSaved,
     Picked,
+    PresenceEnded,
+    PresenceSet,
     PriorityChanged,
     Queued,
     StormEnded,
@@ -123,6 +128,13 @@ _EVENTS: list[Event] = [
     ),
     AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
     AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
+    PersonSaved(at=at(640), person_id=1, name="Åsa Öberg", added=True, by_user=3),
+    PersonRemoved(at=at(641), person_id=1, name="Åsa Öberg", by_user=3),
+    DirectoryImported(at=at(642), source="csv", added=12, replaced=1, by_user=3),
+    PresenceSet(
+        at=at(650), username="asa", reason="lunch", until=at(4000), by_user=7, by_name="asa"
+    ),
+    PresenceEnded(at=at(4000), username="asa", expired=True),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -99,6 +99,8 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             # Revision 0009: the alarms' mail server and outbox.
             "mail_server",
             "alarm_mails",
+            # Revision 0010: the directory of people.
+            "directory_people",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

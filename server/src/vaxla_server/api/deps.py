@@ -13,6 +13,7 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.services import Services
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store as StoreService
@@ -50,6 +51,10 @@ def get_boards(connection: HTTPConnection) -> Boards:
     return get_services(connection).boards
 
 
+def get_directory(connection: HTTPConnection) -> Directory:
+    return get_services(connection).directory
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -63,6 +68,7 @@ Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
 SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
+People = Annotated[Directory, Depends(get_directory)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
 

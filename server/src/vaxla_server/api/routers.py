@@ -10,6 +10,7 @@ from vaxla_server.auth import routes as auth
 from vaxla_server.boards import routes as boards
 from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
+from vaxla_server.directory import routes as directory
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.stats.routes import calls, figures
@@ -28,6 +29,7 @@ routers: list[APIRouter] = [
     figures.stats_router,
     figures.reports_router,
     storm.router,
+    directory.router,
     events.router,
     boards.router,
     boards.links_router,
