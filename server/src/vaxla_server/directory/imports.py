@@ -8,6 +8,7 @@ dashes and brackets are dropped, ``00`` becomes ``+``, and a Swedish national nu
 E.164 is refused.
 """
 
+import contextlib
 import csv
 import io
 import warnings
@@ -150,9 +151,16 @@ def read_ldap(request: LdapImport, users: Iterable[str]) -> list[PersonItem]:
             receive_timeout=LDAP_TIMEOUT_S,
             raise_exceptions=True,
         )
-        with connection:
+        try:
+            connection.open()
+            connection.bind()
             connection.search(request.base_dn, request.filter, attributes=attributes)
             entries = [dict(entry.entry_attributes_as_dict) for entry in connection.entries]
+        finally:
+            with contextlib.suppress(LDAPException):
+                connection.unbind()
+            if connection.socket is not None:  # ldap3 leaves it open when connecting fails
+                connection.socket.close()
     except LDAPException as error:
         raise LdapUnavailable(f"the LDAP server {request.url} refused: {error}") from None
     entries.sort(key=lambda entry: str(entry.get("cn", [""])[0] if entry.get("cn") else ""))
