@@ -5,6 +5,7 @@ reason, and what a caller hears of a hänvisning."""
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -81,11 +82,12 @@ def test_people_are_stored_searched_changed_and_removed_with_who_in_the_log(
         directory.get(åsa.id)
     with pytest.raises(PersonNotFound):
         directory.replace(åsa.id, changed, by=ADMIN, now=NOW)
-    saved = [e.event for e in store.events.read(kinds=[EventKind.PERSON_SAVED])]
+    saved: list[Any] = [e.event for e in store.events.read(kinds=[EventKind.PERSON_SAVED])]
     assert [(e.name, e.added, e.by_user) for e in saved] == [
         ("Åsa Öberg", True, 1), ("Anders Ek", True, 1), ("Zlatan Ås", True, 1),
         ("Åsa Öberg", False, 2),
     ]  # fmt: skip
+    removed: Any
     (removed,) = [e.event for e in store.events.read(kinds=[EventKind.PERSON_REMOVED])]
     assert (removed.person_id, removed.by_user) == (åsa.id, 1)
 
@@ -119,7 +121,7 @@ def test_a_csv_file_is_imported_whole_and_a_second_import_replaces(store: Store)
     again = parse_csv("name,department,email\nÅsa Öberg,Inköp,ASA@example.se\nNy Person,,\n", [])
     assert directory.import_people(again, "csv", by=ADMIN, now=NOW) == (1, 1)
     assert directory.people("åsa")[0].item.department == "Inköp"  # matched by e-mail
-    logged = [e.event for e in store.events.read(kinds=[EventKind.DIRECTORY_IMPORTED])]
+    logged: list[Any] = [e.event for e in store.events.read(kinds=[EventKind.DIRECTORY_IMPORTED])]
     assert [(e.source, e.added, e.replaced, e.by_user) for e in logged] == [
         ("csv", 3, 0, 1), ("csv", 1, 1, 1),
     ]  # fmt: skip
@@ -142,8 +144,8 @@ def test_bad_rows_refuse_the_whole_file_with_row_and_reason(store: Store) -> Non
     assert "email" in problems[2][1] and "not an e-mail address" in problems[2][1]
     assert problems[3][1] == "4 columns where the header has 8"
     assert str(refused.value).startswith("nothing was imported: row 5: mobile")
-    for text, reason in (("", "the file is empty"),
-                         ("namn,telefon\nÅsa,1\n", "the header must name the columns")):  # fmt: skip
+    header = "the header must name the columns"
+    for text, reason in (("", "the file is empty"), ("namn,telefon\nÅsa,1\n", header)):
         with pytest.raises(ImportRefused, match=reason):
             parse_csv(text, [])
     assert Directory(store.engine).people() == []  # nothing stored

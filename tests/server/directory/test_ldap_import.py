@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,11 +86,11 @@ def ldap_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"ldap://127.0.0.1:{free_port()}"
     # -d keeps it in the foreground (its pid is ours); it says "slapd starting" once its
     # listener is open.
-    slapd = subprocess.Popen([SLAPD, "-d", "32768", "-f", str(config), "-h", url],
-                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)  # fmt: skip
+    command = [SLAPD, "-d", "32768", "-f", str(config), "-h", url]
+    slapd = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
         assert slapd.stderr is not None
-        seen = []
+        seen: list[str] = []
         with selectors.DefaultSelector() as selector:
             selector.register(slapd.stderr, selectors.EVENT_READ)
             deadline = time.monotonic() + START_TIMEOUT_S
@@ -127,8 +128,9 @@ def test_people_are_imported_from_ldap_with_swedish_names(ldap_url: str, tmp_pat
         now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
         assert directory.import_people(items, "ldap", by=(1, "admin"), now=now) == (3, 0)
         assert [p.item.name for p in directory.people("ärl")] == ["Örjan Ärlig"]
-        (logged,) = store.events.read(kinds=[EventKind.DIRECTORY_IMPORTED])
-        assert (logged.event.source, logged.event.added) == ("ldap", 3)
+        logged: Any
+        (logged,) = [e.event for e in store.events.read(kinds=[EventKind.DIRECTORY_IMPORTED])]
+        assert (logged.source, logged.added) == ("ldap", 3)
 
 
 def test_a_bad_entry_refuses_the_import_and_a_wrong_password_says_so(ldap_url: str) -> None:

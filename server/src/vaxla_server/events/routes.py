@@ -154,9 +154,9 @@ async def events(websocket: WebSocket) -> None:
                 *feed.everyone(),
                 feed.waiting(),
                 feed.alarms(),
-                feed.snapshot(),
                 *feed.presences(),
                 *feed.lines(),
+                feed.snapshot(),
             ]
         )
         # The user's own queues (its colleagues are those sharing one) are in its state.
