@@ -112,7 +112,8 @@ class DirectoryPerson(PersonItem):
     changed_by: str
     presence: Presence | None = None
     line: LineStatus | None = None
-    """Only for a person with an extension."""
+    """Only for a person with an extension, and only to operators, supervisors and
+    administrators (an agent sees its colleagues' presence, not their calls)."""
 
 
 class RowProblem(WireModel):

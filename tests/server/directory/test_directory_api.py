@@ -66,6 +66,9 @@ def test_admins_edit_everyone_searches_with_presence_and_line(api: Api, clock: F
     assert [p["name"] for p in found] == ["Åsa Öberg"]
     everyone = api.request("GET", URL, token=agent).json()
     assert [p["name"] for p in everyone] == ["Zlatan", "Åsa Öberg"]  # å after z
+    assert everyone[1]["line"] is None  # an agent does not see colleagues' calls
+    seen = api.request("GET", URL, token=api.token("reception")).json()
+    assert seen[1]["line"] == {"extension": "asa", "state": "offline"}
 
     presence = {"reason": "lunch", "until": (clock.now + timedelta(hours=1)).isoformat()}
     assert (

@@ -51,12 +51,15 @@ from vaxla_server.directory.service import (
 
 router = APIRouter(tags=["directory"])
 
+LINE_READERS_ORDER = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+LINE_READERS = frozenset(LINE_READERS_ORDER)
+"""Who sees colleagues' lines (BLF): the switchboard and the real-time view."""
 Anyone = Annotated[
     User, Depends(require_role(Role.AGENT, Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN))
 ]
 Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
 Receptionist = Annotated[User, Depends(require_role(Role.OPERATOR, Role.ADMIN))]
-Watcher = Annotated[User, Depends(require_role(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN))]
+Watcher = Annotated[User, Depends(require_role(*LINE_READERS_ORDER))]
 Users = Annotated[Auth, Depends(get_auth)]
 PersonId = Annotated[int, Path(ge=1)]
 Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -114,9 +117,10 @@ def _known_extension(item: PersonItem, auth: Auth) -> None:
         )
 
 
-def _people(found: list[StoredPerson], centre: Centre) -> list[DirectoryPerson]:
+def _people(found: list[StoredPerson], centre: Centre, user: User) -> list[DirectoryPerson]:
+    """The people as ``user`` may see them: an agent without their lines."""
     presences = {view.username: view for view in centre.presences()}
-    lines = centre.line_states()
+    lines = centre.line_states() if user.role in LINE_READERS else None
     return [wire.person(stored, presences, lines) for stored in found]
 
 
@@ -125,7 +129,7 @@ def _people(found: list[StoredPerson], centre: Centre) -> list[DirectoryPerson]:
 
 @router.get("/directory", responses=READ)
 def people(
-    _user: Anyone,
+    user: Anyone,
     directory: People,
     centre: Centre,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -133,15 +137,13 @@ def people(
     """The people in Swedish order (å, ä, ö after z), those matching every word of
     ``q`` in their name, department, title, e-mail, notes, extension or numbers when
     given (search as you type)."""
-    return _people(directory.people(q), centre)
+    return _people(directory.people(q), centre, user)
 
 
 @router.get("/directory/{person_id}", responses=ITEM)
-def person(
-    person_id: PersonId, _user: Anyone, directory: People, centre: Centre
-) -> DirectoryPerson:
+def person(person_id: PersonId, user: Anyone, directory: People, centre: Centre) -> DirectoryPerson:
     with _answering():
-        return _people([directory.get(person_id)], centre)[0]
+        return _people([directory.get(person_id)], centre, user)[0]
 
 
 @router.post("/directory", status_code=status.HTTP_201_CREATED, responses=WRITE)
@@ -149,7 +151,7 @@ def add(
     item: PersonItem, user: Admin, directory: People, centre: Centre, auth: Users, now: Now
 ) -> DirectoryPerson:
     _known_extension(item, auth)
-    return _people([directory.add(item, by=_by(user), now=now())], centre)[0]
+    return _people([directory.add(item, by=_by(user), now=now())], centre, user)[0]
 
 
 @router.put("/directory/{person_id}", responses=WRITE)
@@ -165,7 +167,7 @@ def replace(
     _known_extension(item, auth)
     with _answering():
         stored = directory.replace(person_id, item, by=_by(user), now=now())
-    return _people([stored], centre)[0]
+    return _people([stored], centre, user)[0]
 
 
 @router.delete("/directory/{person_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ITEM)

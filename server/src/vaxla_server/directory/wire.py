@@ -30,8 +30,11 @@ def line(extension: str, lines: Mapping[str, str]) -> LineStatus:
 
 
 def person(
-    stored: StoredPerson, presences: Mapping[str, PresenceView], lines: Mapping[str, str]
+    stored: StoredPerson,
+    presences: Mapping[str, PresenceView],
+    lines: Mapping[str, str] | None,
 ) -> DirectoryPerson:
+    """``lines`` None: for a role that may not see them (the person shows none)."""
     extension = stored.item.extension
     view = presences.get(extension) if extension else None
     return DirectoryPerson(
@@ -40,5 +43,5 @@ def person(
         changed_at=stored.changed_at,
         changed_by=stored.changed_by,
         presence=None if view is None else presence(view),
-        line=None if extension is None else line(extension, lines),
+        line=None if extension is None or lines is None else line(extension, lines),
     )
