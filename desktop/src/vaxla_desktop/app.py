@@ -327,6 +327,8 @@ class DesktopApp(QObject):
             session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
         )
         self.agent_desk = desk
+        self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
+        desk.sig_event.connect(self.directory_desk.on_event)
         self._start_phone(session, window, desk)
         return desk
 

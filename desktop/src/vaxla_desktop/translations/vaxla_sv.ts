@@ -159,6 +159,10 @@
         <translation>Läget just nu</translation>
     </message>
     <message>
+        <source>Directory</source>
+        <translation>Katalog</translation>
+    </message>
+    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>
@@ -759,6 +763,10 @@
     <message>
         <source>Return time</source>
         <translation>Åter</translation>
+    </message>
+    <message>
+        <source>Type to search; Down to the list ({0})</source>
+        <translation>Skriv för att söka; nedåtpil till listan ({0})</translation>
     </message>
     <message>
         <source>Has a return time</source>

@@ -41,6 +41,7 @@ from vaxla_desktop.ui.agent_models import (
     duration,
     state_name,
 )
+from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
@@ -206,6 +207,9 @@ class AgentPanel(QWidget, Notices):
         self.tabs.addTab(self.colleagues_view, self.tr("Colleagues"))
         self.tabs.addTab(self.other_queues_view, self.tr("Other queues"))
         self.tabs.addTab(parked_page, self.tr("Personal queue"))
+        # The directory for transfers, and the agent's own hänvisning (R29).
+        self.directory_panel = DirectoryPanel(may_set_others=False, show_lines=False)
+        self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
         self._make_notices()
 

@@ -5,7 +5,7 @@ and hänvisning ("Lunch, back 13:00"); a presence set or ended for oneself, and 
 operators and administrators for the person chosen.
 
 Keyboard first: type to search, Down (or Enter) to the list, arrows to choose, Enter to
-the presence form, Ctrl+Alt+P to set it, Ctrl+Alt+E to end it; Ctrl+F back to the search.
+the presence form, Ctrl+Alt+P to set it, Ctrl+Alt+E to end it; Ctrl+Alt+F back to the search.
 The panel never talks to the server: it asks with ``sig_*`` and shows what it is told.
 """
 
@@ -44,7 +44,7 @@ from vaxla_protocol.directory import DirectoryPerson, Presence, PresenceReason
 
 SET_KEY = "Ctrl+Alt+P"
 END_KEY = "Ctrl+Alt+E"
-SEARCH_KEY = "Ctrl+F"
+SEARCH_KEY = "Ctrl+Alt+F"
 LAMPS = {
     "free": QColor("#2e7d32"),
     "ringing": QColor("#f9a825"),
@@ -176,7 +176,11 @@ class DirectoryPanel(QWidget, Notices):
     sig_set_requested = Signal(object, object, object, str)  # username|None, reason, until, note
     sig_end_requested = Signal(object)  # username, or None: one's own
 
-    def __init__(self, *, may_set_others: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, may_set_others: bool, show_lines: bool = True, parent: QWidget | None = None
+    ) -> None:
+        """``may_set_others``: operators and administrators; ``show_lines``: every role
+        but agents (the server sends them none)."""
         super().__init__(parent)
         self.may_set_others = may_set_others
         self._make_notices()
@@ -184,6 +188,7 @@ class DirectoryPanel(QWidget, Notices):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search by name, department, number or note"))
         self.search.setAccessibleName(self.tr("Search the directory"))
+        self.search.setToolTip(self.tr("Type to search; Down to the list ({0})").format(SEARCH_KEY))
         self.search.setClearButtonEnabled(True)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -192,6 +197,7 @@ class DirectoryPanel(QWidget, Notices):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
+        self.view.setColumnHidden(DirectoryModel.LINE, not show_lines)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
