@@ -1,5 +1,5 @@
-"""The directory of people, hänvisning and line status (``/directory``, ``/presence``,
-``/lines``, R29) as typed calls."""
+"""The directory of people and hänvisning (``/directory``, ``/presence``, R29) as typed
+calls; the lines come with the people and then from the event socket."""
 
 from datetime import datetime
 from urllib.parse import quote
@@ -9,7 +9,6 @@ from pydantic import TypeAdapter
 from vaxla_desktop.api.client import ServerClient
 from vaxla_protocol.directory import (
     DirectoryPerson,
-    LineStatus,
     Presence,
     PresenceReason,
     PresenceRequest,
@@ -17,7 +16,6 @@ from vaxla_protocol.directory import (
 
 _PEOPLE = TypeAdapter(list[DirectoryPerson])
 _PRESENCE = TypeAdapter(Presence)
-_LINES = TypeAdapter(list[LineStatus])
 
 
 class DirectoryApi:
@@ -28,10 +26,6 @@ class DirectoryApi:
         """The people matching ``query`` (every person without one), in Swedish order."""
         data = await self._client.call("GET", f"/directory?q={quote(query)}")
         return self._client.parse(_PEOPLE, data, "directory")
-
-    async def lines(self) -> list[LineStatus]:
-        """Every extension's line (operators, supervisors and administrators)."""
-        return self._client.parse(_LINES, await self._client.call("GET", "/lines"), "lines")
 
     async def set_presence(
         self, username: str | None, reason: PresenceReason, until: datetime | None, note: str
