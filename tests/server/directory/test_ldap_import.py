@@ -16,7 +16,11 @@ from typing import Any
 
 import pytest
 
+from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
+from tests.server.auth.test_api import Api
+from vaxla_protocol import API_PREFIX, Role
 from vaxla_protocol.directory import LdapImport
+from vaxla_server.app import create_app
 from vaxla_server.directory.imports import LdapUnavailable, read_ldap
 from vaxla_server.directory.service import Directory, ImportRefused
 from vaxla_server.store import open_store
@@ -145,3 +149,25 @@ def test_a_bad_entry_refuses_the_import_and_a_wrong_password_says_so(ldap_url: s
     gone = LdapImport(url=f"ldap://127.0.0.1:{free_port()}", base_dn=BASE)
     with pytest.raises(LdapUnavailable):
         read_ldap(gone, users=[])
+
+
+def test_an_administrator_imports_over_the_api(ldap_url: str, tmp_path: Path) -> None:
+    clock = FakeClock()
+    with open_store(data_dir=tmp_path / "data") as store:
+        api = Api(create_app(store, auth_settings=CHEAP_SETTINGS, clock=clock))
+        for name, role in (("admin", Role.ADMIN), ("reception", Role.OPERATOR)):
+            api.auth.users.create(name, PASSWORD, role, now=clock())
+        url = f"{API_PREFIX}/directory/import/ldap"
+        body = {"url": ldap_url, "base_dn": f"ou=Staff,{BASE}", "bind_dn": ROOT,
+                "password": SECRET}  # fmt: skip
+        assert api.request("POST", url, json=body, token=api.token("reception")).status_code == 403
+        done = api.request("POST", url, json=body, token=api.token("admin"))
+        assert done.json() == {"added": 3, "replaced": 0}, done.text
+        again = api.request("POST", url, json=body, token=api.token("admin"))
+        assert again.json() == {"added": 0, "replaced": 3}  # the same people, by e-mail or name
+        wrong = api.request("POST", url, json={**body, "password": "fel"}, token=api.token("admin"))
+        assert wrong.status_code == 502 and "refused" in wrong.json()["detail"]
+        bad = api.request("POST", url, json={**body, "base_dn": BASE}, token=api.token("admin"))
+        assert bad.status_code == 422 and "'12345' is not a telephone number" in bad.text
+        listed = api.request("GET", f"{API_PREFIX}/directory", token=api.token("admin")).json()
+        assert [p["name"] for p in listed] == ["Émile Zola", "Åsa Öberg", "Örjan Ärlig"]
