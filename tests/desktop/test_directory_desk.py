@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
+from tests.desktop.test_prompts_panel import eventually
 from tests.server.auth.conftest import CHEAP_SETTINGS, PASSWORD, FakeClock
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.directory_desk import DirectoryDesk
@@ -37,14 +38,6 @@ def app(tmp_path: Path) -> Iterator[FastAPI]:
                            ("agent1", Role.AGENT), ("agent2", Role.AGENT)):  # fmt: skip
             auth.users.create(name, PASSWORD, role, now=clock())
         yield app
-
-
-async def eventually(shown: Callable[[], bool]) -> None:
-    for _ in range(int(WAIT_S / 0.02)):
-        if shown():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("not shown in time")
 
 
 def test_an_operator_finds_a_colleague_and_sets_its_presence(

@@ -16,7 +16,7 @@ from vaxla_desktop.api.directory import DirectoryApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.directory_panel import DirectoryPanel
-from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.messages import answered_on, describe
 from vaxla_protocol.directory import LineStatusChanged, PresenceChanged, PresenceReason
 from vaxla_protocol.events import ServerEvent, Welcome
 
@@ -70,9 +70,4 @@ class DirectoryDesk(QObject):
         self._work.spawn(self._do(self.api.end_presence(username)))
 
     async def _do(self, work: Coroutine[Any, Any, object]) -> None:
-        try:
-            await work
-        except ServerError as error:
-            self.panel.show_error(describe(error))
-            return
-        self.panel.show_error("")
+        await answered_on(self.panel, work)
