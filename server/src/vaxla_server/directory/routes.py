@@ -61,7 +61,7 @@ Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
 Receptionist = Annotated[User, Depends(require_role(Role.OPERATOR, Role.ADMIN))]
 Watcher = Annotated[User, Depends(require_role(*LINE_READERS_ORDER))]
 Users = Annotated[Auth, Depends(get_auth)]
-PersonId = Annotated[int, Path(ge=1)]
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 READ: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN}
