@@ -19,13 +19,13 @@ from pytestqt.qtbot import QtBot
 from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.server_process import ServerProcess
+from tests.shots import keep_shot
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.reports_desk import ReportsDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.reports_panel import ReportsPanel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 def shoot(panel: ReportsPanel, name: str) -> None:
-    if SHOTS.is_dir():
-        panel.grab().save(str(SHOTS / f"reports-{name}.png"))
+    keep_shot(panel, f"reports-{name}.png")
 
 
 def test_a_supervisor_shows_and_saves_reports(

@@ -244,6 +244,7 @@ def test_the_read_only_view_has_no_waiting_calls(qtbot: QtBot) -> None:
         "Agents and queues",
         "Wallboard",
         "Storm message",  # what is on, shown to every role
+        "Directory",  # people, presence and lines (R29); the operator's first tab
     ]
 
 

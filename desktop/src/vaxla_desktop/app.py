@@ -32,6 +32,7 @@ from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.core.modes import Mode, mode_for
 from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.directory_desk import DirectoryDesk
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
 from vaxla_desktop.logs import LOG_NAME, set_up_logging
@@ -132,6 +133,7 @@ class DesktopApp(QObject):
         """The mode's desk: the agent's, or the real-time view's."""
         self.agent_desk: AgentDesk | None = None
         self.storm_desk: StormDesk | None = None
+        self.directory_desk: DirectoryDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.voicemail_desk: VoicemailDesk | None = None
         self.admin_desk: AdminDesk | None = None
@@ -340,6 +342,8 @@ class DesktopApp(QObject):
             session, panel.voicemail_panel, self.dial_link, panel.show_voicemail, self
         )
         self.voicemail_desk.load()
+        self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
+        desk.sig_event.connect(self.directory_desk.on_event)
         self._start_phone(session, window, desk)
         return desk
 
@@ -461,8 +465,8 @@ class DesktopApp(QObject):
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:
-        """Stop the mode's desk and the real-time view's storm, prompts, voicemail, admin
-        and reports desks."""
+        """Stop the mode's desk and the real-time view's storm, prompts, voicemail, admin,
+        reports and directory desks."""
         for desk in (
             self.desk,
             self.storm_desk,
@@ -470,11 +474,12 @@ class DesktopApp(QObject):
             self.voicemail_desk,
             self.admin_desk,
             self.reports_desk,
+            self.directory_desk,
         ):
             if desk is not None:
                 await desk.stop()
         self.desk = self.storm_desk = self.prompts_desk = None
-        self.voicemail_desk = self.admin_desk = self.reports_desk = None
+        self.voicemail_desk = self.admin_desk = self.reports_desk = self.directory_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on
@@ -488,12 +493,14 @@ class DesktopApp(QObject):
             administer=role is Role.ADMIN,
             may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
             may_read_reports=role in (Role.SUPERVISOR, Role.ADMIN),
+            switchboard=role is Role.OPERATOR,
         )
         if role is Role.OPERATOR:
             view.show_note(
                 self.tr(
-                    "The switchboard is not in this version yet: here you see the queues "
-                    "and the agents, read-only."
+                    "The switchboard has its directory, presence and line status; call "
+                    "handling is not in this version yet, and the queues and the agents "
+                    "are read-only."
                 )
             )
         elif role is Role.ADMIN:
@@ -516,6 +523,8 @@ class DesktopApp(QObject):
         self.realtime_desk = desk
         self.storm_desk = StormDesk(session, view.storm_panel, self)
         desk.sig_event.connect(self.storm_desk.on_event)
+        self.directory_desk = DirectoryDesk(session, view.directory_panel, self)
+        desk.sig_event.connect(self.directory_desk.on_event)
         if view.prompts_panel is not None:
             self.prompts_desk = PromptsDesk(session, view.prompts_panel, self)
             self.prompts_desk.load()

@@ -22,6 +22,7 @@ from vaxla_protocol.alarms import AlarmsChanged, StandbyMoved
 from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
+from vaxla_protocol.directory import LineStatusChanged, PresenceChanged
 from vaxla_protocol.storm import StormChanged
 from vaxla_protocol.voicemail import VoicemailMessageView
 
@@ -112,7 +113,9 @@ ServerEvent = Annotated[
     | WaitingContacts
     | AlarmsChanged
     | StandbyMoved
-    | VoicemailChanged,
+    | VoicemailChanged
+    | PresenceChanged
+    | LineStatusChanged,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -17,6 +17,7 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
@@ -64,6 +65,8 @@ class Services:
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
     summaries: Summaries
     """The event log folded into 15-minute buckets for the reports (R33)."""
+    directory: Directory
+    """The directory of people (R29)."""
     voicemail: VoicemailMessages | None = None
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
@@ -125,4 +128,5 @@ def compose(
         sms=sms,
         voicemail=voicemail,
         summaries=Summaries(store.events),
+        directory=Directory(store.engine),
     )

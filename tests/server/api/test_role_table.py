@@ -126,6 +126,19 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route.startswith("/voicemail/"):
         # Anyone may be a box's reader; each box's own readers are checked by the route.
         return EVERYONE
+    if route == "/directory" or route.startswith("/directory/"):
+        # The switchboard's directory (R29): every role looks people up (agents transfer
+        # with it); the organisation's list is the administrator's to edit and import.
+        return EVERYONE if method == "GET" else ADMIN
+    if route == "/presence":
+        # Each user's own hänvisning.
+        return EVERYONE
+    if route.startswith("/presence/"):
+        # Someone else's: the receptionist sets it for a colleague who calls in.
+        return frozenset({Role.OPERATOR, Role.ADMIN})
+    if route == "/lines":
+        # Colleagues' line status (BLF): the switchboard and the real-time view.
+        return WATCHERS
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tests.server.api.running import Centre, a_day
+from tests.shots import shot_path
 from vaxla_protocol import API_PREFIX
 
 REPORTS = f"{API_PREFIX}/reports"
@@ -132,9 +133,7 @@ def test_the_pdf_renders_with_its_chart(running: Centre, tmp_path: Path, languag
     seen = [rgb for _, rgb in colours if isinstance(rgb, tuple)]
     assert any(_near(rgb, (70, 130, 180)) for rgb in seen)
     assert any(_near(rgb, (220, 80, 40)) for rgb in seen)
-    shots = Path("/tmp/shots")
-    if shots.is_dir():
-        image.save(shots / f"reports-pdf-{language}.png")
+    image.save(shot_path(f"reports-pdf-{language}.png"))
 
 
 def _near(rgb: tuple[int, ...], want: tuple[int, int, int]) -> bool:

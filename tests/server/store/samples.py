@@ -23,6 +23,7 @@ from vaxla_server.store.events import (
     Classified,
     ContactEntered,
     DigitsEntered,
+    DirectoryImported,
     Ended,
     Event,
     EventKind,
@@ -34,7 +35,11 @@ from vaxla_server.store.events import (
     OutboundCall,
     Overflowed,
     Parked,
+    PersonRemoved,
+    PersonSaved,
     Picked,
+    PresenceEnded,
+    PresenceSet,
     PriorityChanged,
     Queued,
     ReportMailed,
@@ -169,6 +174,13 @@ _EVENTS: list[Event] = [
         at=at(690), name="daily", start=at(0), end=at(600), recipients=["boss@example.se"]
     ),
     ReportScheduleDeleted(at=at(700), name="daily", by_user=3),
+    PersonSaved(at=at(740), person_id=1, name="Åsa Öberg", added=True, by_user=3),
+    PersonRemoved(at=at(741), person_id=1, name="Åsa Öberg", by_user=3),
+    DirectoryImported(at=at(742), source="csv", added=12, replaced=1, by_user=3),
+    PresenceSet(
+        at=at(750), username="asa", reason="lunch", until=at(4100), by_user=7, by_name="asa"
+    ),
+    PresenceEnded(at=at(4100), username="asa", expired=True),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -304,6 +304,10 @@
         <translation>Röstbrevlåda</translation>
     </message>
     <message>
+        <source>Directory</source>
+        <translation>Katalog</translation>
+    </message>
+    <message>
         <source>Personal queue ({0})</source>
         <translation>Personlig kö ({0})</translation>
     </message>
@@ -877,8 +881,8 @@
         <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
     </message>
     <message>
-        <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
-        <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+        <source>The switchboard has its directory, presence and line status; call handling is not in this version yet, and the queues and the agents are read-only.</source>
+        <translation>Växeln har sin katalog, hänvisning och linjestatus; samtalshanteringen finns inte i den här versionen ännu, och köerna och agenterna är skrivskyddade.</translation>
     </message>
     <message>
         <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
@@ -938,6 +942,160 @@
     <message>
         <source>After the last try, to the menu</source>
         <translation>Efter sista försöket, till menyn</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryModel</name>
+    <message>
+        <source>Lunch</source>
+        <translation>Lunch</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>Möte</translation>
+    </message>
+    <message>
+        <source>Vacation</source>
+        <translation>Semester</translation>
+    </message>
+    <message>
+        <source>Sick</source>
+        <translation>Sjuk</translation>
+    </message>
+    <message>
+        <source>Travelling</source>
+        <translation>På resa</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Borta</translation>
+    </message>
+    <message>
+        <source>Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec</source>
+        <translation>jan feb mar apr maj jun jul aug sep okt nov dec</translation>
+    </message>
+    <message>
+        <source>{0}, back {1}</source>
+        <translation>{0}, tillbaka {1}</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Linje</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Avdelning</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Hänvisning</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Ledig</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Ringer</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>I samtal</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Parkerat</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>Inte inloggad</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryPanel</name>
+    <message>
+        <source>Search by name, department, number or note</source>
+        <translation>Sök på namn, avdelning, nummer eller anteckning</translation>
+    </message>
+    <message>
+        <source>Search the directory</source>
+        <translation>Sök i katalogen</translation>
+    </message>
+    <message>
+        <source>Type to search; Down to the list ({0})</source>
+        <translation>Skriv för att söka; nedåtpil till listan ({0})</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personer</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Orsak</translation>
+    </message>
+    <message>
+        <source>Has a return time</source>
+        <translation>Har en återkomsttid</translation>
+    </message>
+    <message>
+        <source>Without a return time it lasts until ended</source>
+        <translation>Utan återkomsttid gäller den tills den tas bort</translation>
+    </message>
+    <message>
+        <source>Return time</source>
+        <translation>Åter</translation>
+    </message>
+    <message>
+        <source>Note for the receptionist</source>
+        <translation>Anteckning till telefonisten</translation>
+    </message>
+    <message>
+        <source>For whom</source>
+        <translation>För vem</translation>
+    </message>
+    <message>
+        <source>Myself</source>
+        <translation>Mig själv</translation>
+    </message>
+    <message>
+        <source>Set presence</source>
+        <translation>Sätt hänvisning</translation>
+    </message>
+    <message>
+        <source>Callers hear the reason and the return time ({0})</source>
+        <translation>Den som ringer hör orsaken och när du är tillbaka ({0})</translation>
+    </message>
+    <message>
+        <source>End presence</source>
+        <translation>Ta bort hänvisning</translation>
+    </message>
+    <message>
+        <source>Back now ({0})</source>
+        <translation>Tillbaka nu ({0})</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>För</translation>
+    </message>
+    <message>
+        <source>Back at</source>
+        <translation>Tillbaka</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Anteckning</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Hänvisning</translation>
     </message>
 </context>
 <context>
@@ -2418,6 +2576,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Reports</source>
         <translation>Rapporter</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Katalog</translation>
     </message>
     <message>
         <source>Delete the board {0}? Its web links stop working.</source>

@@ -41,6 +41,7 @@ from vaxla_desktop.ui.agent_models import (
     duration,
     state_name,
 )
+from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
@@ -211,6 +212,9 @@ class AgentPanel(QWidget, Notices):
         self.voicemail_panel = VoicemailPanel()
         self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
         self.show_voicemail(False)
+        # The directory for transfers, and the agent's own hänvisning (R29).
+        self.directory_panel = DirectoryPanel(may_set_others=False, show_lines=False)
+        self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
         self._make_notices()
 

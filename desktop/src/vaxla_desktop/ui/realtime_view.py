@@ -34,6 +34,7 @@ from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.alarms_panel import AlarmsPanel
 from vaxla_desktop.ui.board_editor import BoardEditor
+from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
@@ -70,6 +71,7 @@ class RealtimeView(QWidget, Notices):
         administer: bool = False,
         may_edit_boards: bool | None = None,
         may_read_reports: bool = False,
+        switchboard: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -243,6 +245,13 @@ class RealtimeView(QWidget, Notices):
         self.reports_panel = ReportsPanel() if may_read_reports else None
         if self.reports_panel is not None:
             self.tabs.addTab(self.reports_panel, self.tr("Reports"))
+        # The directory with hänvisning and line status (R29): the operator's first tab.
+        self.directory_panel = DirectoryPanel(may_set_others=switchboard or administer)
+        if switchboard:
+            self.tabs.insertTab(0, self.directory_panel, self.tr("Directory"))
+            self.tabs.setCurrentIndex(0)
+        else:
+            self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

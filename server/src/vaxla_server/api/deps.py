@@ -13,6 +13,7 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
@@ -61,6 +62,10 @@ def get_summaries(connection: HTTPConnection) -> Summaries:
     return summaries
 
 
+def get_directory(connection: HTTPConnection) -> Directory:
+    return get_services(connection).directory
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -79,6 +84,7 @@ Board = Annotated[QueueBoard, Depends(get_board)]
 SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
 Summary = Annotated[Summaries, Depends(get_summaries)]
+People = Annotated[Directory, Depends(get_directory)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
 Sms = Annotated[SmsService, Depends(get_sms)]

@@ -10,6 +10,7 @@ from vaxla_server.auth import routes as auth
 from vaxla_server.boards import routes as boards
 from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
+from vaxla_server.directory import routes as directory
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.sms import routes as sms
@@ -34,6 +35,7 @@ routers: list[APIRouter] = [
     figures.reports_router,
     exports.router,
     storm.router,
+    directory.router,
     events.router,
     boards.router,
     boards.links_router,

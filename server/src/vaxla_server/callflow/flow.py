@@ -73,7 +73,8 @@ from vaxla_server.config import (
 )
 from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
-from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
+from vaxla_server.directory.prompt import presence_prompts
+from vaxla_server.media.numbers import Language, NumberOutOfRange, number_prompts
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
@@ -175,6 +176,7 @@ class CallFlow:
             music_on_hold=lambda language: self.prompt("music_on_hold", language),
             queue_refusal=self.queue_refusal,
             offload=offload,
+            presence_files=self.presence_files,
         )
         """The agent's transfers and personal queue (``control/flow.py``)."""
         self._session_keys = session_keys or (lambda agent_id: [])
@@ -496,6 +498,21 @@ class CallFlow:
             # Full length ends the entry; a '#' the caller adds out of habit ends it too.
             leg.swallow_terminator(DIGIT_TIMEOUT_S)
         return digits.removesuffix("#")
+
+    def presence_files(self, call: Call, agent_id: int) -> list[Path]:
+        """What the caller hears of the agent's hänvisning (R29), if it has one set: the
+        reason and the return time, in the caller's language and the entry point's time
+        zone (the server's without a schedule). Reads the centre: call it offloaded."""
+        username = self._centre.agent_names().get(agent_id)
+        view = None if username is None else self._centre.presence_of(username)
+        if view is None:
+            return []
+        schedule = self._plan().schedules.get(call.entry.schedule or "")
+        now = self._clock.now()
+        zone = schedule.time_zone if schedule else now.astimezone().tzinfo
+        assert zone is not None
+        language: Language = "sv" if call.language == "sv" else "en"
+        return self._files(call, *presence_prompts(view.reason, view.until, now, zone, language))
 
     def _local_today(self, call: Call) -> date:
         schedule = self._plan().schedules.get(call.entry.schedule or "")

@@ -33,6 +33,7 @@ from vaxla_server.centre.state import (
     ContactView,
     EndedBy,
     OverflowRule,
+    PresenceView,
     QueueView,
     StormView,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Offer",
     "OfferedContact",
     "OverflowRule",
+    "PresenceView",
     "QueueView",
     "StormView",
     "UnknownSubject",

@@ -34,6 +34,7 @@ from vaxla_protocol.boards import (
     tile_figures,
 )
 from vaxla_protocol.config import TrunkRegistration
+from vaxla_protocol.directory import LineStatusChanged, PresenceChanged
 from vaxla_protocol.events import (
     CLOSE_UNAUTHORIZED,
     AgentStateChanged,
@@ -49,9 +50,10 @@ from vaxla_server.alarms.wire import alarm_states
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
 from vaxla_server.boards.service import BOARD_NEWS, BoardNews
 from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, StormView
+from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, PresenceView, StormView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
+from vaxla_server.directory import wire as directory_wire
 from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
 from vaxla_server.queues.wire import every_waiting_contact
 from vaxla_server.services import Services
@@ -63,6 +65,8 @@ from vaxla_server.store.events import (
     AlarmRaised,
     Event,
     Offered,
+    PresenceEnded,
+    PresenceSet,
     StormEnded,
     StormStarted,
 )
@@ -86,7 +90,17 @@ CHART_EVERY_S = 60.0
 15 minutes); the tiles with every snapshot."""
 
 Kind = Literal[
-    "agent", "offer", "control", "snapshot", "trunk", "storm", "waiting", "alarm", "voicemail"
+    "agent",
+    "offer",
+    "control",
+    "snapshot",
+    "trunk",
+    "storm",
+    "waiting",
+    "alarm",
+    "voicemail",
+    "presence",
+    "line",
 ]
 
 
@@ -158,8 +172,10 @@ class Connection(Outbox):
         supervisors and admins see every offer and call, the trunks' registrations and
         the contacts waiting in the queues, others their own offers and calls."""
         role = self.user.role
-        if item.kind in ("snapshot", "storm"):
+        if item.kind in ("snapshot", "storm", "presence"):
             return True
+        if item.kind == "line":
+            return role in WATCHERS
         if item.kind in ("trunk", "waiting", "alarm"):
             return role in SEE_ALL_OFFERS
         if item.kind == "voicemail":
@@ -218,6 +234,8 @@ class Feed:
         self._last_snapshot = float("-inf")
         self._check_task: asyncio.Task[None] | None = None
         self._last_check = loop.time()
+        self._lines: Mapping[str, str] = services.centre.line_states()
+        """Each extension's line (BLF) as last told: only changes are sent."""
 
     def start(self) -> None:
         notifier = self._services.notifier
@@ -267,6 +285,27 @@ class Feed:
         centre = self._services.centre
         agents, _ = centre.as_logged(sorted(centre.agent_names()))
         return [self._agent_item(view) for view in agents.values()]
+
+    def lines(self) -> list[Item]:
+        """Every extension's line now (operators, supervisors and administrators)."""
+        states = self._services.centre.line_states()
+        return [self._line_item(name, states) for name in sorted(states)]
+
+    def presences(self) -> list[Item]:
+        """Every presence set now (every role)."""
+        return [self._presence_item(view.username, view, None)
+                for view in self._services.centre.presences()]  # fmt: skip
+
+    @staticmethod
+    def _line_item(name: str, states: Mapping[str, str]) -> Item:
+        message = LineStatusChanged(line=directory_wire.line(name, states))
+        return Item(message.model_dump_json(), "line")
+
+    @staticmethod
+    def _presence_item(username: str, view: PresenceView | None, by: str | None) -> Item:
+        presence = None if view is None else directory_wire.presence(view)
+        message = PresenceChanged(username=username, presence=presence, by=by)
+        return Item(message.model_dump_json(), "presence")
 
     def alarms(self) -> Item:
         """The raised alarms now (supervisors and administrators see them)."""
@@ -319,7 +358,8 @@ class Feed:
 
     def _render(self, batch: Sequence[Event]) -> None:
         """Under the centre's lock, right after the change: the offers and agent states
-        the batch brings, in that order."""
+        the batch brings, in that order, then the lines it changed and its presences."""
+        lines = self._changed_lines()
         if not self._connections and not self._boards:
             return
         agent_ids: list[int] = []
@@ -337,11 +377,30 @@ class Feed:
                 items.append(Item(offer.model_dump_json(), "offer", event.agent_id))
         items.extend(self._agent_item(agents[a]) for a in agent_ids if a in agents)
         items.extend(self._storm_item(event) for event in batch if isinstance(event, StormEvents))
+        items.extend(lines)
+        items.extend(self._presence_changes(batch))
         items.extend(self._standby_moves(batch))
         if any(isinstance(event, ALARM_EVENTS) for event in batch):
             items.append(self.alarms())
         moves = any(_moves_queues(event) for event in batch)
         self._hand_over(lambda: self._deliver(items, moves))
+
+    def _changed_lines(self) -> list[Item]:
+        states = self._services.centre.line_states()
+        changed = [name for name, state in states.items() if self._lines.get(name) != state]
+        self._lines = states
+        return [self._line_item(name, states) for name in sorted(changed)]
+
+    def _presence_changes(self, batch: Sequence[Event]) -> list[Item]:
+        items = []
+        for event in batch:
+            if isinstance(event, PresenceSet):
+                view = PresenceView(event.username, event.reason, event.until, event.note,
+                                    event.at, event.by_name)  # fmt: skip
+                items.append(self._presence_item(event.username, view, event.by_name))
+            elif isinstance(event, PresenceEnded):
+                items.append(self._presence_item(event.username, None, event.by_name))
+        return items
 
     def _standby_moves(self, batch: Sequence[Event]) -> list[Item]:
         """The system's log-ins and log-outs of stand-by agents, with why (for the agent,

@@ -73,6 +73,11 @@ class EventKind(StrEnum):
     REPORT_SCHEDULE_SAVED = "report_schedule_saved"
     REPORT_SCHEDULE_DELETED = "report_schedule_deleted"
     REPORT_MAILED = "report_mailed"
+    PERSON_SAVED = "person_saved"
+    PERSON_REMOVED = "person_removed"
+    DIRECTORY_IMPORTED = "directory_imported"
+    PRESENCE_SET = "presence_set"
+    PRESENCE_ENDED = "presence_ended"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -644,6 +649,63 @@ class ReportMailed(BaseEvent):
     recipients: list[str]
 
 
+# The directory and hänvisning (R29): who changed a person, who imported, and each
+# user's presence set and ended (by someone, or by itself at its return time).
+
+PresenceReasonName = Literal["lunch", "meeting", "vacation", "sick", "travel", "away"]
+
+
+class PersonSaved(BaseEvent):
+    """An administrator (``by_user``) added (``added``) or changed a directory person."""
+
+    kind: Literal[EventKind.PERSON_SAVED] = EventKind.PERSON_SAVED
+    person_id: Annotated[int, Field(ge=0)]
+    name: str
+    added: bool
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class PersonRemoved(BaseEvent):
+    kind: Literal[EventKind.PERSON_REMOVED] = EventKind.PERSON_REMOVED
+    person_id: Annotated[int, Field(ge=0)]
+    name: str
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class DirectoryImported(BaseEvent):
+    """People imported at once from a CSV file or an LDAP server (``source``)."""
+
+    kind: Literal[EventKind.DIRECTORY_IMPORTED] = EventKind.DIRECTORY_IMPORTED
+    source: Literal["csv", "ldap"]
+    added: Annotated[int, Field(ge=0)]
+    replaced: Annotated[int, Field(ge=0)]
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class PresenceSet(BaseEvent):
+    """``username``'s presence (hänvisning) was set: away for ``reason`` until ``until``
+    (None: until removed), by ``by_user`` (the user itself, or a receptionist)."""
+
+    kind: Literal[EventKind.PRESENCE_SET] = EventKind.PRESENCE_SET
+    username: str
+    reason: PresenceReasonName
+    until: AwareDatetime | None
+    note: str = ""
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class PresenceEnded(BaseEvent):
+    """``username``'s presence ended: removed by ``by_user``, or by itself at its return
+    time (``by_user`` None, ``expired``)."""
+
+    kind: Literal[EventKind.PRESENCE_ENDED] = EventKind.PRESENCE_ENDED
+    username: str
+    expired: bool
+    by_user: ByUser = None
+    by_name: str | None = None
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -691,7 +753,12 @@ Event = Annotated[
     | VoicemailPurged
     | ReportScheduleSaved
     | ReportScheduleDeleted
-    | ReportMailed,
+    | ReportMailed
+    | PersonSaved
+    | PersonRemoved
+    | DirectoryImported
+    | PresenceSet
+    | PresenceEnded,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

@@ -833,3 +833,22 @@ class SmsMessageRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     gateway_ref: Mapped[str | None] = mapped_column(String(64))
     report: Mapped[str | None] = mapped_column(String(64))
+
+
+class DirectoryPersonRow(Base):
+    """A person of the directory (R29; revision 0014): ``extension`` a Vaxla user name
+    (the person's softphone), numbers in E.164, ``other_numbers`` a JSON list."""
+
+    __tablename__ = "directory_people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    extension: Mapped[str | None] = mapped_column(String(64), index=True)
+    mobile: Mapped[str | None] = mapped_column(String(16))
+    other_numbers: Mapped[Any] = mapped_column(JsonPayload)
+    department: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str] = mapped_column(String(2000))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str] = mapped_column(String(64))
