@@ -69,7 +69,8 @@ def test_a_caller_nobody_can_answer_leaves_a_message_in_the_box(tmp_path: Path) 
     path = Path(message.path)
     assert path.parent == data / "voicemail" and path.name.endswith(".wav")
     assert message.box == "Kansliet" and message.caller == "sipp"
-    assert 4.0 <= message.seconds <= 5.0, message
+    # Cut at the box's 5 s limit; the recorder stops on its next 20 ms frame (5.02 seen).
+    assert 4.0 <= message.seconds <= 5.1, message
     assert not message.short and not message.silent
     assert file_sha256(path) == message.sha256
     assert wav_rms_dbfs(path) > SILENCE_DBFS  # the pcap's voice
