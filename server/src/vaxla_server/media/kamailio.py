@@ -38,9 +38,11 @@ Routing (the template says the same beside each rule):
   own call-load algorithm (10) keeps a per-instance load table that drifts under churn
   and needs a load update on every BYE path, which the BYEs Kamailio sends itself
   (:meth:`KamailioFront.end_dialogs`) bypass. A worker that answers ``486`` is passed
-  over for the next one; one that times out (2 s without any answer) or answers
-  ``408``/``5xx`` is also set inactive+probing and comes back when it answers an OPTIONS
-  ping (every 2 s). Only inactive+probing destinations are pinged (probing mode 2), so a
+  over for the next one, and so is one that times out (2 s without any answer). The
+  silent one is set inactive+probing (it comes back when it answers an OPTIONS ping,
+  every 2 s) only once another worker answered the same call: pjsip drops a request
+  with a header it cannot parse without a word, so a call two workers leave unanswered
+  is the message's fault and gets ``400`` with no worker set aside. Only inactive+probing destinations are pinged (probing mode 2), so a
   ping never turns a full worker back on. No worker left: ``503 Service Unavailable
   (no media worker free)``.
 - A worker's own new requests (agent legs, consultation legs, outside calls) go where
