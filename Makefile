@@ -50,7 +50,7 @@ lint: setup
 
 test: lint
 	$(CARGO) test --manifest-path $(CARGO_MANIFEST) --workspace --quiet
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --durations=30
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --dist worksteal --durations=30
 
 demo: setup
 	@VENV_BIN=$(BIN) tools/demo
