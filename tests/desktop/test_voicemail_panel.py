@@ -21,6 +21,7 @@ from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailModel, VoicemailPanel
 from vaxla_desktop.voicemail_desk import VoicemailDesk
+from vaxla_protocol.events import VoicemailChanged
 from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -124,6 +125,46 @@ def test_a_reader_by_keyboard_marks_handled_and_calls_back(
         assert [d.target for d in dialled] == ["+46701234567"]
         assert panel.status_label.text() == "Calling +46701234567 from your phone"
         keep_shot(panel, "voicemail-panel.png")
+        await desk.stop()
+
+    run_on_qt_loop(qapp, work())
+
+
+def test_a_message_left_or_handled_elsewhere_shows_at_once(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """The event socket's VoicemailChanged: the list follows without a refresh, and a
+    new message is said; a change in another box reads nothing."""
+    panel = VoicemailPanel()
+    qtbot.addWidget(panel)
+    desk = VoicemailDesk(Session(), panel, lambda _request: None, lambda _shown: None)  # type: ignore[arg-type]
+    server = Server()
+    asked: list[str] = []
+
+    async def messages_of(box: str) -> list[VoicemailMessageView]:
+        asked.append(box)
+        return await server.messages_of(box)
+
+    desk.api.boxes = server.boxes  # type: ignore[method-assign]
+    desk.api.messages = messages_of  # type: ignore[method-assign]
+
+    async def work() -> None:
+        desk.load()
+        await asyncio.wait_for(desk.loaded.wait(), 5)
+        assert panel.model.rowCount() == 2 and asked == ["Kansliet"]
+        # Another box's news reads nothing (its read would come before the next one's).
+        elsewhere = message(9, "+46700000000", 3.0, box="Växeln")
+        desk.on_event(VoicemailChanged(change="handled", message=elsewhere))
+        new = message(3, "+46709876543", 8.0)
+        server.messages.insert(0, new)
+        desk.on_event(VoicemailChanged(change="left", message=new))
+        await eventually(lambda: panel.model.rowCount() == 3)
+        assert asked == ["Kansliet", "Kansliet"]
+        assert panel.model.index(0, 0).data() == "+46709876543"
+        assert panel.status_label.text() == "New message in Kansliet from +46709876543"
+        handled = await server.handle(2)  # by someone else
+        desk.on_event(VoicemailChanged(change="handled", message=handled))
+        await eventually(lambda: panel.model.index(1, 3).data() == "me")
         await desk.stop()
 
     run_on_qt_loop(qapp, work())

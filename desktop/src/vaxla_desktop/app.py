@@ -342,6 +342,7 @@ class DesktopApp(QObject):
             session, panel.voicemail_panel, self.dial_link, panel.show_voicemail, self
         )
         self.voicemail_desk.load()
+        desk.sig_event.connect(self.voicemail_desk.on_event)
         self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
         desk.sig_event.connect(self.directory_desk.on_event)
         self._start_phone(session, window, desk)
@@ -532,6 +533,7 @@ class DesktopApp(QObject):
             session, view.voicemail_panel, self.dial_link, view.show_voicemail, self
         )
         self.voicemail_desk.load()
+        desk.sig_event.connect(self.voicemail_desk.on_event)
         if view.admin_view is not None:
             self.admin_desk = AdminDesk(session, view.admin_view, self)
             self.admin_desk.load()

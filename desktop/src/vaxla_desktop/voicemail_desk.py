@@ -1,8 +1,9 @@
 """The voicemail panel wired (R7): the boxes the user may read and their messages from
 the server, a message's audio fetched and played on this computer, marking it handled,
 and calling the number back through the app's dialling (the phone's ``tel:`` path). The
-tab is shown only to a user who reads a box. A refusal or a missing sound device is said
-in words."""
+tab is shown only to a user who reads a box. A message left, handled (by anyone) or
+purged comes over the event socket and the list follows at once; after a reconnect the
+list is read again. A refusal or a missing sound device is said in words."""
 
 import asyncio
 import logging
@@ -19,6 +20,7 @@ from vaxla_desktop.session import Session
 from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
+from vaxla_protocol.events import ServerEvent, VoicemailChanged, Welcome
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,20 @@ class VoicemailDesk(QObject):
 
     def load(self) -> None:
         self._act(self._load())
+
+    def on_event(self, event: ServerEvent) -> None:
+        """The event socket's news: a (re)connect reads everything again; a change in
+        the box shown reads its messages again, and a new message is said."""
+        if isinstance(event, Welcome):
+            self.load()
+        elif isinstance(event, VoicemailChanged):
+            message = event.message
+            if event.change == "left":
+                self.panel.show_status(
+                    self.tr("New message in {0} from {1}").format(message.box, message.caller)
+                )
+            if message.box == self.panel.box:
+                self._act(self._messages())
 
     async def stop(self) -> None:
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)

@@ -3272,6 +3272,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 <context>
     <name>VoicemailDesk</name>
     <message>
+        <source>New message in {0} from {1}</source>
+        <translation>Nytt meddelande i {0} från {1}</translation>
+    </message>
+    <message>
         <source>Playing the message…</source>
         <translation>Spelar upp meddelandet…</translation>
     </message>
