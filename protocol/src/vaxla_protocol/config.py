@@ -746,8 +746,9 @@ class VoicemailBoxItem(WireModel):
     prompt ``greeting`` in their language, then a beep, and are recorded for at most
     ``max_message_s`` seconds. ``readers`` (user names) and every user of a role in
     ``reader_roles`` may list, play and handle its messages; ``notify_app`` tells them of
-    each new one in the app, and ``notify_emails`` are mailed (the WAV attached when
-    ``attach_audio``). Messages are deleted ``retention_days`` days after they came."""
+    each new one in the app, ``notify_emails`` are mailed (the WAV attached when
+    ``attach_audio``) and ``notify_phones`` get an SMS (numbers in E.164 or Swedish
+    national form). Messages are deleted ``retention_days`` days after they came."""
 
     name: Name
     greeting: PromptName
@@ -757,6 +758,9 @@ class VoicemailBoxItem(WireModel):
     notify_app: bool = True
     notify_emails: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
     attach_audio: bool = False
+    notify_phones: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=20)] = (
+        Field(default_factory=list)
+    )
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
 
 

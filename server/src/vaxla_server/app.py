@@ -50,7 +50,8 @@ def create_app(
         watch = asyncio.create_task(services.watch.run(asyncio.sleep))
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         texts = asyncio.create_task(services.sms.run(asyncio.sleep))
-        tasks = [timers, watch, mailer, texts]
+        voicemail_texts = asyncio.create_task(services.voicemail_texts.run(asyncio.sleep))
+        tasks = [timers, watch, mailer, texts, voicemail_texts]
         if services.voicemail is not None:
             boxes = services.configuration.voicemail_boxes
             retention = lambda: {box.name: box.retention_days for box in boxes.list()}  # noqa: E731

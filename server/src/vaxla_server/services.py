@@ -19,13 +19,15 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
+from vaxla_server.sms.from_log import LogTexts
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
+from vaxla_server.store.events import Event, EventKind, VoicemailLeft
 from vaxla_server.telephony import Telephony, TelephonySettings
-from vaxla_server.voicemail.messages import VoicemailMessages
+from vaxla_server.voicemail.messages import VOICEMAIL_NEWS, VoicemailMessages, sms_notices
 
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
 DEFAULT_SESSION_RECHECK_S = 10.0
@@ -67,6 +69,8 @@ class Services:
     """The event log folded into 15-minute buckets for the reports (R33)."""
     directory: Directory
     """The directory of people (R29)."""
+    voicemail_texts: LogTexts
+    """The SMS telling a box's phones of a new voicemail message (R7), decided by the log."""
     voicemail: VoicemailMessages | None = None
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
@@ -112,6 +116,18 @@ def compose(
     )
     board = QueueBoard(centre)
     sms = SmsService(store.engine, Gateways(store.engine), clock, notifier)
+
+    def voicemail_sms(event: Event) -> list[tuple[int, str, str, str | None]]:
+        assert isinstance(event, VoicemailLeft)
+        boxes = configuration.voicemail_boxes.list()
+        return sms_notices(event, next((b for b in boxes if b.name == event.box), None))
+
+    voicemail_texts = LogTexts(
+        sms, store.events, kind=EventKind.VOICEMAIL_LEFT, purpose="voicemail", texts=voicemail_sms
+    )
+    notifier.subscribe(
+        VOICEMAIL_NEWS, lambda news: voicemail_texts.wake() if news.change == "left" else None
+    )
     return Services(
         clock=clock,
         store=store,
@@ -126,6 +142,7 @@ def compose(
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
+        voicemail_texts=voicemail_texts,
         voicemail=voicemail,
         summaries=Summaries(store.events),
         directory=Directory(store.engine),

@@ -316,12 +316,15 @@ def test_a_voicemail_box_is_stored_checked_and_named_by_targets(
         readers=["anna"],
         notify_emails=["kansli@example.se"],
         attach_audio=True,
+        notify_phones=["070-123 45 67"],
         max_message_s=60,
         retention_days=14,
     )
     queues.voicemail_boxes.add(item)
-    # The user's name as the server keeps it.
-    assert queues.voicemail_boxes.get("Kansliet") == item.model_copy(update={"readers": ["Anna"]})
+    # The user's name and the number in E.164, as the server keeps them.
+    assert queues.voicemail_boxes.get("Kansliet") == item.model_copy(
+        update={"readers": ["Anna"], "notify_phones": ["+46701234567"]}
+    )
 
     for bad, match in [
         (box(name="B", greeting="no_such_prompt"), "no prompt named 'no_such_prompt'"),
@@ -330,6 +333,11 @@ def test_a_voicemail_box_is_stored_checked_and_named_by_targets(
         (box(name="B", readers=["anna", "ANNA"]), "the user 'ANNA' is named twice"),
         (box(name="B", attach_audio=True), "attach_audio needs an address"),
         (box(name="B", notify_emails=["a@b.se", "A@b.se"]), "e-mail address is named twice"),
+        (box(name="B", notify_phones=["12"]), "notify_phones: '12' is not a phone number"),
+        (
+            box(name="B", notify_phones=["0701234567", "+46701234567"]),
+            r"the number \+46701234567 is named twice in notify_phones",
+        ),
     ]:
         refused(store, InvalidConfig, match, queues.voicemail_boxes.add, bad)
     refused(store, DuplicateName, "Kansliet", queues.voicemail_boxes.add, box())

@@ -43,6 +43,7 @@ from vaxla_protocol.config import (
     VoicemailBoxItem,
     Weekday,
 )
+from vaxla_protocol.sms import e164
 from vaxla_server.auth.users import find_user_row
 from vaxla_server.config.caller_input import (
     CustomerNumberRule,
@@ -969,6 +970,15 @@ def voicemail_box_values(context: Context, item: VoicemailBoxItem) -> dict[str, 
         raise InvalidConfig(
             f"{holder}: attach_audio needs an address in notify_emails to attach it to"
         )
+    phones: list[str] = []
+    for number in item.notify_phones:
+        try:
+            phone = e164(number)
+        except ValueError as error:
+            raise InvalidConfig(f"{holder}: notify_phones: {error}") from None
+        if phone in phones:
+            raise InvalidConfig(f"{holder}: the number {phone} is named twice in notify_phones")
+        phones.append(phone)
     return {
         "name": item.name,
         "greeting": item.greeting,
@@ -978,6 +988,7 @@ def voicemail_box_values(context: Context, item: VoicemailBoxItem) -> dict[str, 
         "notify_app": item.notify_app,
         "notify_emails": list(item.notify_emails),
         "attach_audio": item.attach_audio,
+        "notify_phones": phones,
         "retention_days": item.retention_days,
     }
 
@@ -995,6 +1006,7 @@ def read_voicemail_boxes(connection: Connection, where: Any = None) -> list[Voic
                 "notify_app": row.notify_app,
                 "notify_emails": row.notify_emails,
                 "attach_audio": row.attach_audio,
+                "notify_phones": row.notify_phones,
                 "retention_days": row.retention_days,
             }
         )

@@ -42,8 +42,9 @@ Routing (the template says the same beside each rule):
   silent one is set inactive+probing (it comes back when it answers an OPTIONS ping,
   every 2 s) only once another worker answered the same call: pjsip drops a request
   with a header it cannot parse without a word, so a call two workers leave unanswered
-  is the message's fault and gets ``400`` with no worker set aside. Only inactive+probing destinations are pinged (probing mode 2), so a
-  ping never turns a full worker back on. No worker left: ``503 Service Unavailable
+  is the message's fault and gets ``400`` with no worker set aside. Only
+  inactive+probing destinations are pinged (probing mode 2), so a ping never turns a
+  full worker back on. No worker left: ``503 Service Unavailable
   (no media worker free)``.
 - A worker's own new requests (agent legs, consultation legs, outside calls) go where
   their Request-URI says, without admission limits.

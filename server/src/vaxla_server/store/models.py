@@ -635,8 +635,9 @@ class AlarmRuleRow(Base):
 
 
 class VoicemailBoxRow(Base):
-    """A shared voicemail box (R7, revision 0012); ``readers``, ``reader_roles`` and
-    ``notify_emails`` are JSON lists (user names, roles, e-mail addresses)."""
+    """A shared voicemail box (R7, revision 0012); ``readers``, ``reader_roles``,
+    ``notify_emails`` and ``notify_phones`` (revision 0020) are JSON lists (user names,
+    roles, e-mail addresses, E.164 numbers)."""
 
     __tablename__ = "voicemail_boxes"
 
@@ -649,6 +650,7 @@ class VoicemailBoxRow(Base):
     notify_app: Mapped[bool] = mapped_column(Boolean)
     notify_emails: Mapped[Any] = mapped_column(JsonPayload)
     attach_audio: Mapped[bool] = mapped_column(Boolean)
+    notify_phones: Mapped[Any] = mapped_column(JsonPayload)
     retention_days: Mapped[int] = mapped_column(Integer)
 
 

@@ -33,12 +33,14 @@ from vaxla_server.audio import (
 )
 from vaxla_server.clock import WallClock
 from vaxla_server.notifier import Notifier, Topic
+from vaxla_server.stats.days import SITE_TIME_ZONE
 from vaxla_server.store.event_log import append_in
 from vaxla_server.store.events import VoicemailHandled, VoicemailLeft, VoicemailPurged
 from vaxla_server.store.models import AlarmMailRow, VoicemailMessageRow
 from vaxla_server.store.transactions import write_transaction
 
 log = logging.getLogger(__name__)
+
 
 MESSAGES = cast(Table, VoicemailMessageRow.__table__)
 OUTBOX = cast(Table, AlarmMailRow.__table__)
@@ -133,6 +135,23 @@ def notice(box: str, event: VoicemailLeft) -> tuple[str, str]:
         f"box {box} at {when}.\n"
     )
     return subject, body
+
+
+def sms_notices(
+    event: VoicemailLeft, box: VoicemailBoxItem | None
+) -> list[tuple[int, str, str, str | None]]:
+    """The SMS telling the box's ``notify_phones`` of a new message (Swedish, then
+    English; the gateway's default sender): (contact id, number, text, sender). None for
+    a box no longer configured."""
+    if box is None or not box.notify_phones:
+        return []
+    when = event.at.astimezone(SITE_TIME_ZONE).strftime("%H:%M")
+    text = (
+        f"Nytt röstmeddelande i {box.name} från {event.caller} kl {when} "
+        f"({event.seconds:.0f} s). / New voicemail in {box.name} from {event.caller} "
+        f"at {when} ({event.seconds:.0f} s)."
+    )
+    return [(event.contact_id, phone, text, None) for phone in box.notify_phones]
 
 
 class VoicemailMessages:

@@ -1,0 +1,26 @@
+"""Revision 0020 (after 0014, 2026-12-05): a voicemail box's ``notify_phones`` (R7), the
+numbers told of each new message by SMS."""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
+revision, down_revision = "0020", "0014"
+branch_labels = depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("voicemail_boxes") as batch:
+        batch.add_column(
+            sa.Column(
+                "notify_phones",
+                sa.JSON().with_variant(JSONB(), "postgresql"),
+                nullable=False,
+                server_default="[]",
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("voicemail_boxes") as batch:
+        batch.drop_column("notify_phones")
