@@ -4,6 +4,7 @@ bind with the system_id and password, a ``submit_sm`` per part with the sender's
 the recipient's TON/NPI, GSM or UCS-2 coding, the SMSC's message id kept; a refused
 bind in words, and the message kept in the outbox."""
 
+import logging
 import socket
 import struct
 import threading
@@ -19,7 +20,7 @@ from tests.server.centre.world import World
 from vaxla_protocol.sms import SmsGatewayItem
 from vaxla_server.notifier import Notifier
 from vaxla_server.sms.gateway import Gateways
-from vaxla_server.sms.service import SmsService
+from vaxla_server.sms.service import SMS_NEWS, SmsNews, SmsService
 from vaxla_server.store.events import EventKind
 
 
@@ -28,6 +29,28 @@ class Smsc:
     port: int
     password: str
     received: list[Any] = field(default_factory=list)
+    receiver: socket.socket | None = None
+    receiver_bound: threading.Event = field(default_factory=threading.Event)
+    answered: threading.Condition = field(default_factory=threading.Condition)
+    _writing: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, connection: socket.socket, pdu: Any) -> None:
+        with self._writing:
+            connection.sendall(pdu.generate())
+
+    def receipt(self, **fields: Any) -> None:
+        """A delivery receipt (esm_class 0x04) over the receiver bind."""
+        assert self.receiver is not None
+        pdu = smpplib.smpp.make_pdu(
+            "deliver_sm", client=_Peer(), esm_class=0x04, source_addr="46701234567", **fields
+        )
+        self.send(self.receiver, pdu)
+
+    def wait_answers(self, count: int) -> None:
+        with self.answered:
+            assert self.answered.wait_for(
+                lambda: sum(p.command == "deliver_sm_resp" for p in self.received) >= count, 10
+            )
 
 
 class _Peer:
@@ -48,19 +71,26 @@ def _read(connection: socket.socket) -> bytes | None:
     return head + connection.recv(length - 4, socket.MSG_WAITALL)
 
 
-def _serve(listener: socket.socket, smsc: Smsc) -> None:
-    connection, _ = listener.accept()
+BIND_ANSWERS = {"bind_transmitter": "bind_transmitter_resp", "bind_receiver": "bind_receiver_resp"}
+
+
+def _serve_one(connection: socket.socket, smsc: Smsc) -> None:
     peer = _Peer()
     with connection:
         while (raw := _read(connection)) is not None:
             pdu = smpplib.smpp.parse_pdu(raw, client=peer, allow_unknown_opt_params=True)
-            smsc.received.append(pdu)
-            if pdu.command == "bind_transmitter":
+            with smsc.answered:
+                smsc.received.append(pdu)
+                smsc.answered.notify_all()
+            if pdu.command in BIND_ANSWERS:
                 wrong = pdu.password.decode() != smsc.password
                 answer = smpplib.smpp.make_pdu(
-                    "bind_transmitter_resp", client=peer, system_id="fake", sequence=pdu.sequence
+                    BIND_ANSWERS[pdu.command], client=peer, system_id="fake", sequence=pdu.sequence
                 )
                 answer.status = smpplib.consts.SMPP_ESME_RINVPASWD if wrong else 0
+                if pdu.command == "bind_receiver" and not wrong:
+                    smsc.receiver = connection
+                    smsc.receiver_bound.set()
             elif pdu.command == "submit_sm":
                 answer = smpplib.smpp.make_pdu(
                     "submit_sm_resp",
@@ -68,9 +98,25 @@ def _serve(listener: socket.socket, smsc: Smsc) -> None:
                     message_id=f"m{len(smsc.received)}",
                     sequence=pdu.sequence,
                 )
+            elif pdu.command == "deliver_sm_resp":
+                continue
+            elif pdu.command == "enquire_link":
+                answer = smpplib.smpp.make_pdu(
+                    "enquire_link_resp", client=peer, sequence=pdu.sequence
+                )
             else:
                 answer = smpplib.smpp.make_pdu("unbind_resp", client=peer, sequence=pdu.sequence)
-            connection.sendall(answer.generate())
+            smsc.send(connection, answer)
+
+
+def _serve(listener: socket.socket, smsc: Smsc) -> None:
+    """Each connection (a transmitter's, a receiver's) served in turn by a thread."""
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return  # the listener is closed
+        threading.Thread(target=_serve_one, args=(connection, smsc), daemon=True).start()
 
 
 @contextmanager
@@ -80,10 +126,11 @@ def smsc(password: str) -> Iterator[Smsc]:
         thread = threading.Thread(target=_serve, args=(listener, found), daemon=True)
         thread.start()
         yield found
-        thread.join(10)
+        listener.shutdown(socket.SHUT_RDWR)
+    thread.join(10)
 
 
-def service(world: World, port: int, password: str) -> SmsService:
+def service(world: World, port: int, password: str, notifier: Notifier | None = None) -> SmsService:
     gateways = Gateways(world.store.engine)
     gateways.set(
         SmsGatewayItem(
@@ -96,7 +143,7 @@ def service(world: World, port: int, password: str) -> SmsService:
             default_sender="Kommunen",
         )
     )
-    return SmsService(world.store.engine, gateways, world.clock, Notifier())
+    return SmsService(world.store.engine, gateways, world.clock, notifier or Notifier())
 
 
 def test_a_message_goes_out_as_submit_sm(world: World) -> None:
@@ -167,3 +214,81 @@ def test_a_refused_bind_is_said_in_words_and_the_message_kept(world: World) -> N
         kept.last_error
     )
     assert "Invalid Password" in kept.last_error
+
+
+def test_delivery_receipts_come_over_a_receiver_bind_and_are_stored(world: World) -> None:
+    notifier = Notifier()
+    news: list[SmsNews] = []
+    notifier.subscribe(SMS_NEWS, news.append)
+    with smsc("hemligt") as operator:
+        sms = service(world, operator.port, "hemligt", notifier)
+        delivered = sms.send("0701234567", "Hej", purpose="test")
+        failed = sms.send("0709876543", "Hej igen", purpose="test")
+        assert sms.send_due() == 2  # as m2 and m5 (the SMSC numbers by PDUs seen)
+        stop = threading.Event()
+        listener = threading.Thread(target=sms.listen_for_reports, args=(stop,))
+        listener.start()
+        try:
+            assert operator.receiver_bound.wait(10)
+            bind = operator.received[-1]
+            assert (bind.command, bind.system_id) == ("bind_receiver", b"vaxla")
+            # In the receipt's text (as most SMSCs), in TLVs, and one of no message of ours.
+            operator.receipt(
+                short_message=b"id:m2 sub:001 dlvrd:001 submit date:2612051000 "
+                b"done date:2612051001 stat:DELIVRD err:000 text:Hej"
+            )
+            operator.receipt(receipted_message_id="m5", message_state=5, short_message=b"")
+            operator.receipt(short_message=b"id:m99 stat:DELIVRD err:000")
+            operator.wait_answers(3)  # each answered with deliver_sm_resp, after storing
+        finally:
+            stop.set()
+            listener.join(10)
+    assert not listener.is_alive()
+    assert operator.received[-1].command == "unbind"
+    assert sms.message(delivered).status == "delivered"
+    assert sms.message(delivered).report == "delivered to the phone: DELIVRD err 000"
+    assert sms.message(failed).status == "failed"
+    assert sms.message(failed).report == "not delivered (the operator gave up): UNDELIV"
+    reports = [e.event for e in world.store.events.read(kinds=[EventKind.SMS_REPORT])]
+    assert [(r.message_id, r.status) for r in reports] == [  # type: ignore[union-attr]
+        (delivered, "delivered"), (failed, "failed"),
+    ]  # fmt: skip
+    assert [(n.message_id, n.status) for n in news if n.status != "queued"][-2:] == [
+        (delivered, "delivered"), (failed, "failed"),
+    ]  # fmt: skip
+
+
+class Warned(logging.Handler):
+    """The service's warnings, and an event set at the first."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self.first = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        self.first.set()
+
+
+def test_a_refused_receiver_bind_is_said_and_tried_again(world: World) -> None:
+    warned = Warned()
+    logger = logging.getLogger("vaxla_server.sms.service")
+    logger.addHandler(warned)
+    try:
+        with smsc("hemligt") as operator:
+            sms = service(world, operator.port, "fel")
+            stop = threading.Event()
+            listener = threading.Thread(target=sms.listen_for_reports, args=(stop,))
+            listener.start()
+            assert warned.first.wait(10)
+            stop.set()
+            listener.join(10)
+    finally:
+        logger.removeHandler(warned)
+    assert not listener.is_alive() and not operator.receiver_bound.is_set()
+    [warning] = warned.records
+    assert operator.received[0].command == "bind_receiver"
+    assert "SMPP delivery reports:" in warning.getMessage()
+    assert "refused the bind" in warning.getMessage()
+    assert "binding again in 30 s" in warning.getMessage()

@@ -9,20 +9,28 @@ or "3: Queued for later delivery": either way it has the message.
 
 SMPP 3.4: a transmitter bind with ``smpplib``, one ``submit_sm`` per part (GSM 03.38,
 or UCS-2 when the text needs it; long texts as concatenated parts), then unbind. The
-SMSC's message id of the last part is kept. Delivery reports over SMPP need a receiver
-bind, which this sender does not hold: an SMPP message stays "sent".
+SMSC's message id of the last part is kept. Delivery reports come over a receiver bind
+held open beside it (``listen_smpp``): each ``deliver_sm`` that is a delivery receipt
+(esm_class 0x04) names the SMSC's message id (``receipted_message_id``, or ``id:`` in
+the receipt's text) and its state (``message_state``, or ``stat:``).
 """
 
+import re
+import select
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import smpplib.client
 import smpplib.consts
 import smpplib.exceptions
 import smpplib.gsm
+import smpplib.smpp
 
 from vaxla_protocol.sms import SmsGatewayKind
 from vaxla_server.sms.gateway import Gateway
@@ -145,6 +153,84 @@ def _send_smpp(gateway: Gateway, message: Outgoing) -> str | None:
     finally:
         client.disconnect()
     return reference
+
+
+RECEIPT = 0x04
+"""esm_class: the deliver_sm is an SMSC delivery receipt."""
+SMPP_STATES = {
+    1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED",
+    5: "UNDELIV", 6: "ACCEPTD", 7: "UNKNOWN", 8: "REJECTD",
+}  # fmt: skip
+"""SMPP 3.4's message_state values, by the names receipts' texts use."""
+_RECEIPT_TEXT = re.compile(r"id:(?P<id>\S+).*?stat:(?P<stat>[A-Z]+)(?:.*?err:(?P<err>\w+))?", re.S)
+ENQUIRE_S = 30.0
+"""How often an idle receiver bind asks the SMSC if it is there (enquire_link)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A delivery receipt: the SMSC's id of the message, its state (``DELIVRD``,
+    ``UNDELIV`` ...), and the SMSC's error code if it gave one."""
+
+    reference: str
+    state: str
+    error: str | None = None
+
+
+def _text(value: object) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value or "")
+
+
+def receipt_of(pdu: Any) -> Receipt | None:
+    """The receipt a ``deliver_sm`` carries; None for one that is not a receipt (an
+    incoming SMS, which Vaxla does not take)."""
+    if not (getattr(pdu, "esm_class", 0) or 0) & RECEIPT:
+        return None
+    found = _RECEIPT_TEXT.search(_text(getattr(pdu, "short_message", b"")))
+    reference = _text(getattr(pdu, "receipted_message_id", None)) or (found["id"] if found else "")
+    state_code = getattr(pdu, "message_state", None)
+    state = SMPP_STATES.get(state_code, "") if state_code else (found["stat"] if found else "")
+    if not reference or not state:
+        return None
+    return Receipt(reference, state, found["err"] if found else None)
+
+
+def listen_smpp(
+    gateway: Gateway, on_receipt: Callable[[Receipt], object], keep_going: Callable[[], bool]
+) -> None:
+    """Hold a receiver bind to the SMSC and hand each delivery receipt to
+    ``on_receipt`` while ``keep_going()``; then unbind. A refused bind or a lost
+    connection raises (``in_words`` says it)."""
+    fields = gateway.fields
+    client = smpplib.client.Client(
+        fields.host, fields.port, timeout=TIMEOUT_S, allow_unknown_opt_params=True
+    )
+
+    def received(pdu: Any) -> None:
+        if (receipt := receipt_of(pdu)) is not None:
+            on_receipt(receipt)
+
+    client.set_message_received_handler(received)
+    try:
+        client.connect()
+        client.bind_receiver(
+            system_id=fields.username,
+            password=gateway.password or "",
+            system_type=fields.system_type,
+        )
+        quiet_since = time.monotonic()
+        while keep_going():
+            # smpplib reads blocking; a short select keeps ``keep_going`` looked at.
+            readable, _, _ = select.select([client._socket], [], [], 0.5)
+            if readable:
+                client.read_once()
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > ENQUIRE_S:
+                client.send_pdu(smpplib.smpp.make_pdu("enquire_link", client=client))
+                quiet_since = time.monotonic()
+        client.unbind()
+    finally:
+        client.disconnect()
 
 
 def in_words(error: BaseException, gateway: Gateway | None) -> str:

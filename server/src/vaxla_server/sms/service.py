@@ -7,14 +7,16 @@ before anyone is told. ``run`` (a task of the server) sends what is due in a thr
 its own: the gateway took it → ``sent`` with ``SmsSent``, in one transaction; the
 gateway down or refusing → tried again after 30 s, 1 min, 2 min ... (at most an hour),
 the reason in words in the server's log and on the message, never dropped. Kannel's
-delivery reports (``report``) set ``delivered`` or ``failed`` with ``SmsReport``. Only
-after the commit is ``SMS_NEWS`` published.
+delivery reports (``report``) and SMPP's delivery receipts (``smpp_receipt``, over the
+receiver bind ``run_reports`` holds) set ``delivered`` or ``failed`` with ``SmsReport``.
+Only after the commit is ``SMS_NEWS`` published.
 """
 
 import asyncio
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,12 +24,12 @@ from typing import cast
 
 from sqlalchemy import Engine, Row, Table, func, insert, select, update
 
-from vaxla_protocol.sms import SmsMessageView, SmsStatus, e164, sms_sender
+from vaxla_protocol.sms import SmsGatewayKind, SmsMessageView, SmsStatus, e164, sms_sender
 from vaxla_server.clock import WallClock
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.outbox import retry_after
-from vaxla_server.sms.gateway import Gateways, NoGateway
-from vaxla_server.sms.send import Outgoing, in_words, send
+from vaxla_server.sms.gateway import Gateway, Gateways, NoGateway
+from vaxla_server.sms.send import Outgoing, Receipt, in_words, listen_smpp, send
 from vaxla_server.store.event_log import append_in
 from vaxla_server.store.events import SmsQueued, SmsReport, SmsSent
 from vaxla_server.store.models import SmsMessageRow
@@ -47,6 +49,18 @@ KANNEL_REPORTS: dict[int, tuple[SmsStatus, str]] = {
     8: ("sent", "taken by the SMSC"),
     16: ("failed", "refused by the SMSC"),
 }
+SMPP_REPORTS: dict[str, tuple[SmsStatus, str]] = {
+    "DELIVRD": ("delivered", "delivered to the phone"),
+    "UNDELIV": ("failed", "not delivered (the operator gave up)"),
+    "EXPIRED": ("failed", "not delivered before it expired"),
+    "DELETED": ("failed", "deleted by the SMSC"),
+    "REJECTD": ("failed", "refused by the SMSC"),
+    "ACCEPTD": ("sent", "taken by the SMSC"),
+    "ENROUTE": ("sent", "on its way"),
+    "UNKNOWN": ("sent", "in a state the SMSC does not know"),
+}
+GATEWAY_LOOK_S = 5.0
+"""How often the delivery reports' receiver looks whether the gateway changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +232,10 @@ class SmsService:
         status, words = KANNEL_REPORTS[kind]
         if answer:
             words = f"{words}: {answer[:200]}"
+        self._record_report(message_id, status, words)
+        return self.message(message_id)
+
+    def _record_report(self, message_id: int, status: SmsStatus, words: str) -> None:
         now = self._clock()
         with write_transaction(self._engine) as connection:
             row = connection.execute(
@@ -241,7 +259,64 @@ class SmsService:
                 [SmsReport(at=now, message_id=message_id, status=status, report=words)],
             )
         self._notifier.publish(SMS_NEWS, SmsNews(message_id, status, row.purpose, words))
-        return self.message(message_id)
+
+    def smpp_receipt(self, receipt: Receipt) -> int | None:
+        """An SMPP delivery receipt, stored on the message the SMSC knows as its
+        ``reference`` (the id of its message's last part); the message's id, or None for
+        a receipt of no message of ours (an earlier part of a long text, another
+        system's), which is logged and dropped."""
+        status, words = SMPP_REPORTS.get(receipt.state, ("sent", "in a state unknown to Vaxla"))
+        words = f"{words}: {receipt.state}" + (f" err {receipt.error}" if receipt.error else "")
+        with self._engine.connect() as connection:
+            found = connection.execute(
+                select(MESSAGES.c.id).where(MESSAGES.c.gateway_ref == receipt.reference)
+            ).first()
+        if found is None:
+            logger.info("an SMPP receipt for %s, no message of ours: dropped", receipt.reference)
+            return None
+        self._record_report(int(found.id), status, words)
+        return int(found.id)
+
+    def listen_for_reports(self, stop: threading.Event) -> None:
+        """While the gateway is SMPP, hold a receiver bind and store each receipt; a
+        gateway changed or gone ends the bind; a refused or lost one is bound again after
+        the outbox's back-off, in words in the log. Blocking, until ``stop`` is set."""
+        attempt = 0
+        while not stop.is_set():
+            gateway = self.gateways.stored()
+            if gateway is None or gateway.fields.kind != SmsGatewayKind.SMPP:
+                stop.wait(GATEWAY_LOOK_S)
+                continue
+            looked = [time.monotonic()]
+
+            def same_gateway(gateway: Gateway = gateway, looked: list[float] = looked) -> bool:
+                if stop.is_set():
+                    return False
+                if time.monotonic() - looked[0] < GATEWAY_LOOK_S:
+                    return True
+                looked[0] = time.monotonic()
+                return self.gateways.stored() == gateway
+
+            try:
+                listen_smpp(gateway, self.smpp_receipt, same_gateway)
+                attempt = 0
+            except Exception as error:
+                attempt += 1
+                delay = retry_after(attempt)
+                logger.warning(
+                    "SMPP delivery reports: %s; binding again in %g s",
+                    in_words(error, gateway),
+                    delay,
+                )
+                stop.wait(delay)
+
+    async def run_reports(self) -> None:
+        """``listen_for_reports`` in a thread of its own, until cancelled."""
+        stop = threading.Event()
+        try:
+            await asyncio.to_thread(self.listen_for_reports, stop)
+        finally:
+            stop.set()
 
     def message(self, message_id: int) -> SmsMessageView:
         with self._engine.connect() as connection:

@@ -820,6 +820,7 @@ class SmsMessageRow(Base):
     __table_args__ = (
         CheckConstraint(_in_list("status", SMS_STATUSES), name="ck_sms_messages_status"),
         Index("ix_sms_messages_due", "status", "next_at"),
+        Index("ix_sms_messages_gateway_ref", "gateway_ref"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,5 +1,6 @@
 """Revision 0020 (after 0014, 2026-12-05): a voicemail box's ``notify_phones`` (R7), the
-numbers told of each new message by SMS."""
+numbers told of each new message by SMS; SMS found by the gateway's reference (SMPP's
+delivery receipts name the SMSC's message id)."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,8 +20,10 @@ def upgrade() -> None:
                 server_default="[]",
             )
         )
+    op.create_index("ix_sms_messages_gateway_ref", "sms_messages", ["gateway_ref"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sms_messages_gateway_ref", "sms_messages")
     with op.batch_alter_table("voicemail_boxes") as batch:
         batch.drop_column("notify_phones")
