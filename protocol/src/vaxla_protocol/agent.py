@@ -8,10 +8,14 @@ from pydantic import Field
 
 from vaxla_protocol._base import WireModel
 
-SIP_URI_PATTERN = r"^sips?:([^\s@<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(;[^\s<>\"]*)?$"
-"""A SIP URI as a softphone's contact: ``sip:`` or ``sips:``, an optional user part, a
+SIP_URI_PATTERN = (
+    r"^sips?:([^\s\x00-\x1f\x7f-\x9f@<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(;[^\s\x00-\x1f\x7f-\x9f<>\"]*)?$"
+)
+r"""A SIP URI as a softphone's contact: ``sip:`` or ``sips:``, an optional user part, a
 host (name, IPv4, or [IPv6]) with an optional port, and URI parameters; no whitespace,
-CR or LF (a header value with a line break would split the server's INVITE)."""
+CR, LF or other control character (a header value with a line break would split the
+server's INVITE). The control characters are named as well as ``\s``: the JSON Schema's
+ECMAScript ``\s`` and the validator's leave U+0085 on different sides."""
 
 AgentStateName = Literal["offline", "available", "offered", "busy", "paused", "wrap_up"]
 

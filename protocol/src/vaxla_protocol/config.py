@@ -28,7 +28,7 @@ Name = Annotated[
     Field(
         min_length=1,
         max_length=64,
-        pattern=r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
+        pattern=r"^[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$",
     ),
 ]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]

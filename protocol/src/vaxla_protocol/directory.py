@@ -34,7 +34,7 @@ E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$")]
 Extension = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 """A Vaxla user name: the person's softphone."""
 Text = Annotated[str, Field(max_length=200)]
-EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]{1,64}@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
 
 CSV_COLUMNS = (
     "name",
@@ -140,7 +140,7 @@ class LdapImport(WireModel):
     (``cn``/``displayName``, ``telephoneNumber``, ``mobile``, ``mail``, ``title``,
     ``ou``/``department``, ``uid`` as the extension when a user of that name exists)."""
 
-    url: Annotated[str, Field(pattern=r"^ldaps?://[^\s/]+(:[0-9]{1,5})?/?$")]
+    url: Annotated[str, Field(pattern=r"^ldaps?://[^\s/\x00-\x1f\x7f-\x9f]+(:[0-9]{1,5})?/?$")]
     base_dn: Annotated[str, Field(min_length=1, max_length=500)]
     bind_dn: Annotated[str, Field(max_length=500)] | None = None
     password: Annotated[str | None, Field(max_length=500, repr=False)] = None

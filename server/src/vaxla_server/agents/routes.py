@@ -26,7 +26,7 @@ from vaxla_server.api.centre_access import (
     Responses,
     centre_errors,
 )
-from vaxla_server.api.deps import Now, Voice
+from vaxla_server.api.deps import Now, RowId, Voice
 from vaxla_server.auth import User
 from vaxla_server.centre import UnknownSubject
 
@@ -221,7 +221,7 @@ def every_agent(_user: Watcher, centre: Centre) -> list[AgentState]:
 
 
 @agents_router.post("/{agent_id}/logout", responses=AGENT_ROUTE)
-def force_log_out(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+def force_log_out(agent_id: RowId, user: Supervisor, centre: Centre) -> AgentState:
     """Log the agent out of every queue (logged as forced, with who did it)."""
     with centre_errors():
         return agent_state(centre, centre.log_out(agent_id, forced=True, by_user=user.id))
@@ -229,7 +229,7 @@ def force_log_out(agent_id: int, user: Supervisor, centre: Centre) -> AgentState
 
 @agents_router.post("/{agent_id}/pause", responses=AGENT_ROUTE)
 def force_pause(
-    agent_id: int, request: PauseRequest, user: Supervisor, centre: Centre
+    agent_id: RowId, request: PauseRequest, user: Supervisor, centre: Centre
 ) -> AgentState:
     """Pause the agent with an active pause reason's code (logged with who did it)."""
     with centre_errors():
@@ -237,7 +237,7 @@ def force_pause(
 
 
 @agents_router.post("/{agent_id}/ready", responses=AGENT_ROUTE)
-def force_ready(agent_id: int, user: Supervisor, centre: Centre) -> AgentState:
+def force_ready(agent_id: RowId, user: Supervisor, centre: Centre) -> AgentState:
     """Make the agent ready: ends its pause or its wrap-up (logged with who did it)."""
     with centre_errors():
         return agent_state(centre, centre.ready(agent_id, by_user=user.id))

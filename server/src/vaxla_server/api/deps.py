@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi import Path as PathParameter
 from starlette.requests import HTTPConnection
 
 from vaxla_server.auth import Auth
@@ -102,3 +103,9 @@ def get_voicemail(connection: HTTPConnection) -> VoicemailMessages | None:
 
 
 Voicemail = Annotated[VoicemailMessages | None, Depends(get_voicemail)]
+
+ROW_ID_MAX = 2**31 - 1
+"""The largest id a path may name: the store's ids are 32-bit integers."""
+RowId = Annotated[int, PathParameter(ge=0, le=ROW_ID_MAX)]
+"""An id in a route's path (an agent, queue, contact, message, link): a larger or negative
+one is refused with 422, never looked up (it would overflow the store's integer)."""

@@ -35,7 +35,7 @@ from vaxla_protocol.boards import (
     DayChart,
 )
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
-from vaxla_server.api.deps import Board, Now, SavedBoards
+from vaxla_server.api.deps import Board, Now, RowId, SavedBoards
 from vaxla_server.auth import User
 from vaxla_server.boards.page import page_language, revoked_page, wallboard_page
 from vaxla_server.boards.service import (
@@ -150,7 +150,7 @@ def create_link(
 
 
 @links_router.delete("/{link_id}", responses=ITEM)
-def revoke_link(user: Admin, boards: SavedBoards, clock: Now, link_id: int) -> BoardLinkView:
+def revoke_link(user: Admin, boards: SavedBoards, clock: Now, link_id: RowId) -> BoardLinkView:
     """The link opens the board no more; its open pages are closed at once."""
     with _answering():
         return boards.revoke(link_id, by=_by(user), now=clock())

@@ -26,7 +26,7 @@ from vaxla_server.api.centre_access import (
     Centre,
     centre_errors,
 )
-from vaxla_server.api.deps import Board, Now
+from vaxla_server.api.deps import Board, Now, RowId
 from vaxla_server.auth import User
 from vaxla_server.queues.wire import waiting_contact
 
@@ -44,7 +44,7 @@ def every_queue(_user: AnyUser, board: Board, clock: Now) -> list[QueueState]:
 
 
 @router.get("/{queue_id}/contacts", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **NOT_FOUND})
-def waiting_in(queue_id: int, _user: Watcher, centre: Centre) -> list[WaitingContact]:
+def waiting_in(queue_id: RowId, _user: Watcher, centre: Centre) -> list[WaitingContact]:
     """The contacts waiting in the queue, first in line first."""
     with centre_errors():
         centre.queue_settings(queue_id)
@@ -72,7 +72,7 @@ def _waiting_in(centre: Centre, queue_id: int, contact_id: int) -> None:
 
 @router.post("/{queue_id}/contacts/{contact_id}/move", responses=CONTROL)
 def move(
-    queue_id: int, contact_id: int, request: MoveRequest, user: Supervisor, centre: Centre
+    queue_id: RowId, contact_id: RowId, request: MoveRequest, user: Supervisor, centre: Centre
 ) -> WaitingContact:
     """Move a contact waiting in this queue to another one, keeping its wait."""
     with centre_errors():
@@ -83,7 +83,7 @@ def move(
 
 @router.post("/{queue_id}/contacts/{contact_id}/priority", responses=CONTROL)
 def set_priority(
-    queue_id: int, contact_id: int, request: PriorityRequest, user: Supervisor, centre: Centre
+    queue_id: RowId, contact_id: RowId, request: PriorityRequest, user: Supervisor, centre: Centre
 ) -> WaitingContact:
     """Give a contact waiting in this queue another priority (higher is served first)."""
     with centre_errors():
@@ -93,7 +93,7 @@ def set_priority(
 
 @router.post("/{queue_id}/contacts/{contact_id}/pick", responses=CONTROL)
 def pick(
-    queue_id: int, contact_id: int, request: PickRequest, user: Supervisor, centre: Centre
+    queue_id: RowId, contact_id: RowId, request: PickRequest, user: Supervisor, centre: Centre
 ) -> WaitingContact:
     """Take a contact waiting in this queue for an agent: offered to it now (``offer``,
     back in the queue if not taken) or put in its personal queue. Refused (409) when the

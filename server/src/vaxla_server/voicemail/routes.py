@@ -19,7 +19,7 @@ from vaxla_protocol import Role
 from vaxla_protocol.config import VoicemailBoxItem
 from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
-from vaxla_server.api.deps import Config, Voicemail
+from vaxla_server.api.deps import Config, RowId, Voicemail
 from vaxla_server.auth import User
 from vaxla_server.voicemail.messages import (
     VoicemailError,
@@ -111,7 +111,9 @@ def read_messages(
     responses={**READ, 200: {"content": {"audio/wav": {}}, "description": "The WAV file."}},
     response_class=FileResponse,
 )
-def read_audio(message_id: int, user: Anyone, config: Config, voicemail: Voicemail) -> FileResponse:
+def read_audio(
+    message_id: RowId, user: Anyone, config: Config, voicemail: Voicemail
+) -> FileResponse:
     """The message's recording (WAV, 16-bit mono, 8 kHz)."""
     message = _message(voicemail, config, message_id, user)
     if not message.path.is_file():
@@ -126,7 +128,7 @@ def read_audio(message_id: int, user: Anyone, config: Config, voicemail: Voicema
     responses={**READ, status.HTTP_409_CONFLICT: {"description": "Handled already."}},
 )
 def mark_handled(
-    message_id: int, user: Anyone, config: Config, voicemail: Voicemail
+    message_id: RowId, user: Anyone, config: Config, voicemail: Voicemail
 ) -> VoicemailMessageView:
     """Mark the message handled by the caller (in the event log, with who)."""
     _message(voicemail, config, message_id, user)
