@@ -10,6 +10,8 @@ from tests.server.config.conftest import add_user, config_contents
 from vaxla_protocol.config import (
     AlarmRuleItem,
     AnnouncementSetItem,
+    CallbackItem,
+    CallbackWindow,
     DigitCollectionItem,
     EntryPointItem,
     Language,
@@ -300,7 +302,9 @@ def test_menus_whose_timeouts_go_round_in_a_circle_are_refused(
     queues.menus.replace("A", menu("A", keys={"0": {"kind": "menu", "menu": "B"}}))
 
 
-def test_voicemail_and_callback_are_not_available_yet(queues: Configuration, store: Store) -> None:
+def test_voicemail_and_callback_actions_are_not_available_yet(
+    queues: Configuration, store: Store
+) -> None:
     refused(
         store,
         NotAvailableYet,
@@ -317,14 +321,71 @@ def test_voicemail_and_callback_are_not_available_yet(queues: Configuration, sto
             "100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in={"kind": "callback"}
         ),
     )
-    refused(
-        store,
-        NotAvailableYet,
-        "queue 'Support': offering a callback is not available yet",
-        queues.set_queue_flow,
-        "Support",
-        QueueFlowItem(callback_offer=True),
+
+
+# A queue's callback (R17)
+
+
+def test_a_queue_keeps_its_callback_settings(queues: Configuration) -> None:
+    callback = CallbackItem(
+        key="5",
+        forced_after_s=600,
+        forced_outside=CallbackWindow(start=time(8), end=time(16, 30)),
+        confirm_number=True,
+        order="citizen_first",
+        retries=3,
+        retry_interval_s=120,
+        sms_text="Vi har försökt ringa dig från Support.",
     )
+    queues.set_queue_flow("Support", QueueFlowItem(callback=callback))
+    assert queues.queue_flow("Support").callback == callback
+    queues.set_queue_flow("Support", QueueFlowItem())
+    assert queues.queue_flow("Support").callback is None
+
+
+@pytest.mark.parametrize(
+    ("callback", "message"),
+    [
+        ({"sms_text": "Hej"}, "queue 'Support' callback: give a key that offers it"),
+        (
+            {
+                "sms_text": "Hej",
+                "forced_outside": {"start": "17:00", "end": "08:00"},
+            },
+            r"forced_outside ends \(08:00\) before it starts \(17:00\)",
+        ),
+        (
+            {
+                "sms_text": "Hej",
+                "forced_outside": {"start": "08:00", "end": "17:00", "time_zone": "Mars/Base"},
+            },
+            "'Mars/Base' is not a time zone",
+        ),
+    ],
+)
+def test_a_callback_that_cannot_be_offered_is_refused(
+    queues: Configuration, store: Store, callback: dict[str, Any], message: str
+) -> None:
+    item = QueueFlowItem(callback=CallbackItem.model_validate(callback))
+    refused(store, InvalidConfig, message, queues.set_queue_flow, "Support", item)
+    assert queues.queue_flow("Support").callback is None
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        {"key": "*", "sms_text": "Hej"},
+        {"key": "5", "sms_text": "  "},
+        {"key": "5"},
+        {"key": "5", "sms_text": "Hej", "retries": 11},
+        {"key": "5", "sms_text": "Hej", "order": "whenever"},
+    ],
+)
+def test_callback_settings_out_of_range_are_refused_by_the_wire_model(
+    callback: dict[str, Any],
+) -> None:
+    with pytest.raises(ValueError, match="validation error"):
+        CallbackItem.model_validate(callback)
 
 
 # Entry points
