@@ -10,7 +10,7 @@ event; a restart reads open callbacks back from the log (``CentreKernel.start``)
 
 import functools
 import re
-from typing import Literal
+from typing import Literal, TypeVar
 
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.centre.engine import EndContact, RemoveContact, SetAgentState
@@ -29,6 +29,8 @@ from vaxla_server.store.events import (
     Ended,
     Event,
 )
+
+_TryEvent = TypeVar("_TryEvent", CallbackDialled, CallbackAnswered)
 
 CALLBACK_NUMBER = re.compile(r"\+?[0-9]{3,20}")
 """A number a callback can call: 3 to 20 digits, ``+`` first when international."""
@@ -99,15 +101,7 @@ class Callbacks(CentreKernel):
                 raise InvalidAction(f"callback {contact_id} is being dialled already")
             assert contact.queue_id is not None and contact.agent_id is not None
             callback.dialled = True
-            event = CallbackDialled(
-                at=self._at(t),
-                contact_id=contact_id,
-                queue_id=contact.queue_id,
-                agent_id=contact.agent_id,
-                number=callback.number,
-                attempt=callback.attempt,
-            )
-            self._finish([event], t)
+            self._finish([self._try_event(CallbackDialled, contact, callback, t)], t)
 
     def callback_answered(self, contact_id: int) -> None:
         """The citizen answered: the agent talks with it, the talk time counted from now;
@@ -119,14 +113,7 @@ class Callbacks(CentreKernel):
                 raise InvalidAction(f"callback {contact_id} has not been dialled")
             assert contact.queue_id is not None and contact.agent_id is not None
             contact.answered_at = t
-            event = CallbackAnswered(
-                at=self._at(t),
-                contact_id=contact_id,
-                queue_id=contact.queue_id,
-                agent_id=contact.agent_id,
-                number=callback.number,
-                attempt=callback.attempt,
-            )
+            event = self._try_event(CallbackAnswered, contact, callback, t)
             contact.callback = None  # a call like any other from here on
             self._finish([event], t)
 
@@ -213,6 +200,19 @@ class Callbacks(CentreKernel):
         if contact.state != "active" or contact.agent_id is None:
             raise InvalidAction(f"callback {contact_id} has not been taken by an agent")
         return contact, callback
+
+    def _try_event(
+        self, kind: type[_TryEvent], contact: _Contact, callback: _Callback, t: float
+    ) -> _TryEvent:
+        assert contact.queue_id is not None and contact.agent_id is not None
+        return kind(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            agent_id=contact.agent_id,
+            number=callback.number,
+            attempt=callback.attempt,
+        )
 
     def _retry(self, contact: _Contact, callback: _Callback, t: float) -> list[Event]:
         assert contact.queue_id is not None
