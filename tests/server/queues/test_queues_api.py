@@ -10,7 +10,7 @@ from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import QueueState, WaitingContact
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.config import QueueSettings
-from vaxla_server.store.events import EventKind
+from vaxla_server.store.events import CallbackCancelled, EventKind
 
 QUEUES = f"{API_PREFIX}/queues"
 
@@ -226,6 +226,7 @@ def test_a_supervisor_sees_a_callback_and_cancels_it(running: Centre) -> None:
     (cancelled,) = [
         logged.event for logged in running.centre.log.read(kinds=[EventKind.CALLBACK_CANCELLED])
     ]
+    assert isinstance(cancelled, CallbackCancelled)
     assert cancelled.by_user == running.ids["sofia"]
     assert running.api.request("DELETE", url, token=sofia).status_code == 404
     contact = running.centre.enter("100", None)

@@ -1,7 +1,7 @@
 """``/queues``: every queue's live state, the contacts waiting in one, and a
 supervisor's control of a waiting contact (R16): move it to another queue, set its
-priority, pick it for an agent, cancel it when it is a callback (R17). Every action is logged with who did it (``by_user``);
-a refused one answers why and changes nothing.
+priority, pick it for an agent, cancel it when it is a callback (R17). Every action is
+logged with who did it (``by_user``); a refused one answers why and changes nothing.
 
 A supervisor's queues are every queue: the configuration gives supervisors no scope of
 queues (the real-time view shows them all)."""
