@@ -1264,6 +1264,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>{0} från {1}</translation>
     </message>
     <message>
+        <source>Callback · {0} · waited {1}</source>
+        <translation>Återuppringning · {0} · väntat {1}</translation>
+    </message>
+    <message>
+        <source>Callback to {0} from {1}</source>
+        <translation>Återuppringning till {0} från {1}</translation>
+    </message>
+    <message>
         <source>Waiting for the caller&apos;s details…</source>
         <translation>Väntar på uppgifter om uppringaren…</translation>
     </message>
