@@ -1989,6 +1989,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <source>Waiting</source>
         <translation>Väntar</translation>
     </message>
+    <message>
+        <source>Callback to {0}</source>
+        <translation>Återuppringning till {0}</translation>
+    </message>
 </context>
 <context>
     <name>Wallboard</name>
