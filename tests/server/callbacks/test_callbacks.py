@@ -2,11 +2,16 @@
 callers, the tries, retries and the close as unreachable, a supervisor's cancel, and the
 read-back after a restart. A clock that moves only when told to."""
 
+from datetime import timedelta
+
 import pytest
 
+from tests.server.auth.conftest import START
 from tests.server.centre.world import World, events_of, kinds, last_id, log_in
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.centre import InvalidAction, InvalidValue
+from vaxla_server.stats import queue_figures
+from vaxla_server.stats.calls import fold_calls
 from vaxla_server.store.events import EventKind
 
 NUMBER = "+46701234567"
@@ -25,7 +30,7 @@ def callback_waiting(
     world.centre.queue(contact, world.support)
     world.clock.advance(seconds=waited)
     view = world.centre.request_callback(contact, NUMBER, terms(retries, every))
-    assert (view.callback_number, view.callback_reason, view.position) == (NUMBER, "key", 1)
+    assert (view.callback_number, view.callback_reason) == (NUMBER, "key")
     world.centre.ended(contact, "system")  # its voice leg ends: the callback waits on
     return contact
 
@@ -41,6 +46,7 @@ def test_a_callback_keeps_its_place_and_is_made_at_its_turn(world: World) -> Non
     callback = callback_waiting(world)
     later = later_caller(world)
     waiting = {view.contact_id: view for view in world.centre.waiting_contacts(world.support)}
+    assert world.centre.contact(callback).position == 1
     assert waiting[callback].callback_number == NUMBER and waiting[callback].position == 1
     assert waiting[later].callback_number is None and waiting[later].position == 2
 
@@ -195,3 +201,37 @@ def test_a_callback_survives_a_restart_with_its_place(world_on_both: World) -> N
     (retried, *_) = events_of(world, EventKind.CALLBACK_RETRIED)
     assert retried.attempt == 1
     assert events_of(world, EventKind.CALLBACK_UNREACHABLE) == []  # tries: 1 retry left
+
+
+def test_reports_count_a_callback_apart_until_it_ends(world: World) -> None:
+    """Taken by an agent is not answered; the citizen answering is, once however many
+    tries; a callback nobody reached is neither answered nor abandoned."""
+    reached = callback_waiting(world, retries=1)
+    unreachable = callback_waiting(world)
+    log_in(world, world.anna, [world.support])
+    world.centre.answered(reached, world.anna)
+    world.centre.callback_not_reached(reached, "busy")  # back first in line, offered again
+    world.centre.answered(reached, world.anna)
+    world.centre.callback_dialled(reached)
+    world.centre.callback_answered(reached)
+    world.clock.advance(seconds=40)
+    world.centre.ended(reached, "caller")
+    world.clock.advance(seconds=10)  # Support's wrap-up
+    world.centre.tick()
+    world.centre.answered(unreachable, world.anna)
+    world.centre.callback_not_reached(unreachable, "no_answer")
+
+    events = [logged.event for logged in world.store.events.read(limit=1000)]
+    records = fold_calls(events)
+    assert (records[reached].outcome, records[reached].agent_id) == ("answered", world.anna)
+    assert records[reached].callback and records[reached].talk_seconds == 40.0
+    gone = records[unreachable]
+    assert (gone.outcome, gone.end_cause, gone.agent_id) == ("failed", "callback_unreachable", None)
+    (support,) = queue_figures(
+        events,
+        start=START - timedelta(days=1),
+        end=START + timedelta(days=1),
+        goals={world.support: 20.0},
+    )
+    assert (support.offered, support.answered, support.abandoned) == (2, 1, 0)
+    assert support.answered_within_goal == 1  # taken after 10 s of waiting
