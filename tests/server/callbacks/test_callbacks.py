@@ -10,6 +10,7 @@ from tests.server.auth.conftest import START
 from tests.server.centre.world import World, events_of, kinds, last_id, log_in
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.centre import InvalidAction, InvalidValue
+from vaxla_server.config import QueueNotEmpty
 from vaxla_server.stats import queue_figures
 from vaxla_server.stats.calls import fold_calls
 from vaxla_server.store.events import EventKind
@@ -127,6 +128,8 @@ def test_a_retry_after_an_interval_waits_out_of_line_then_comes_back_first(world
     world.clock.advance(seconds=114)  # 119 s since the try failed
     world.centre.tick()
     assert [v.contact_id for v in world.centre.waiting_contacts()] == [newest]
+    with pytest.raises(QueueNotEmpty, match="2 calls wait in it"):
+        world.centre.check_queue_delete(world.support, "Support")  # one is out of line
     world.clock.advance(seconds=1)
     world.centre.tick()
     order = sorted(world.centre.waiting_contacts(), key=lambda v: v.position or 0)

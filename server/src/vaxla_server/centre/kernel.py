@@ -439,12 +439,14 @@ class CentreKernel(Journaled):
         config.add_queue_delete_guard(self.check_queue_delete)
 
     def check_queue_delete(self, queue_id: int, name: str) -> None:
-        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in."""
+        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in, callbacks
+        waiting out a retry interval among them (R17)."""
         with self._transaction():
             waiting = sum(
                 1
                 for contact in self._contacts.values()
-                if contact.state == "waiting" and contact.queue_id == queue_id
+                if contact.queue_id == queue_id
+                and (contact.state == "waiting" or contact.callback is not None)
             )
         if waiting:
             raise QueueNotEmpty(name, waiting)
