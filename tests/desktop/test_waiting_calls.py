@@ -209,7 +209,8 @@ def test_raise_move_and_offer_by_button_key_and_context_menu(qtbot: QtBot) -> No
     panel._on_context_menu(index)
     assert panel.context_menu is not None
     texts = [a.text() for a in panel.context_menu.actions()]
-    assert texts == ["Raise priority", "Move to queue…", "Offer to agent…"]
+    assert texts == ["Raise priority", "Move to queue…", "Offer to agent…", "Cancel callback"]
+    assert not panel.context_menu.actions()[3].isEnabled()  # not a callback
     panel.context_menu.actions()[2].trigger()
     pick = panel.dialog
     assert isinstance(pick, PickDialog)
@@ -256,6 +257,23 @@ def test_a_callback_is_marked_with_its_number(qtbot: QtBot) -> None:
     model = widget.waiting.proxy
     assert column(model, WaitingTableModel.STATE)[-1] == "Callback to +46709876543"
     assert column(model, WaitingTableModel.STATE)[:-1].count("Waiting") == 2
+    panel = widget.waiting
+    select(panel, 4)
+    assert not panel.cancel_callback_button.isEnabled()  # a call, not a callback
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    panel.table.setFocus()
+    with qtbot.assertNotEmitted(panel.sig_cancel_callback_requested):
+        QTest.keyClick(panel.table, Qt.Key.Key_K, CTRL_SHIFT)
+    select(panel, 10)
+    assert panel.cancel_callback_button.isEnabled()
+    assert "Ctrl+Shift+K" in panel.cancel_callback_button.toolTip()
+    with qtbot.waitSignal(panel.sig_cancel_callback_requested) as asked:
+        QTest.keyClick(panel.table, Qt.Key.Key_K, CTRL_SHIFT)
+    assert asked.args == [SUPPORT.id, 10]
+    with qtbot.waitSignal(panel.sig_cancel_callback_requested) as asked:
+        panel.cancel_callback_button.click()
+    assert asked.args == [SUPPORT.id, 10]
     keep_shot(widget, "waiting-calls-callback.png")
 
 

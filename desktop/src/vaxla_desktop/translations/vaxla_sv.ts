@@ -1942,6 +1942,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <source>Unknown number</source>
         <translation>Okänt nummer</translation>
     </message>
+    <message>
+        <source>Cancel callback</source>
+        <translation>Avbryt återuppringning</translation>
+    </message>
+    <message>
+        <source>Cancel the selected callback: the caller is not called back</source>
+        <translation>Avbryt den valda återuppringningen: den som ringde blir inte uppringd</translation>
+    </message>
 </context>
 <context>
     <name>WaitingTableModel</name>
