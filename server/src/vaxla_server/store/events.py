@@ -346,8 +346,8 @@ class CallbackAnswered(BaseEvent):
 
 
 class CallbackNoAnswer(BaseEvent):
-    """Try ``attempt`` reached nobody: no answer, busy, or the call failed (or the
-    server restarted during it, ``agent_id`` None then)."""
+    """Try ``attempt`` reached nobody: no answer, busy, the call failed, or the server
+    restarted during it (the try is made again)."""
 
     kind: Literal[EventKind.CALLBACK_NO_ANSWER] = EventKind.CALLBACK_NO_ANSWER
     contact_id: ContactId
