@@ -35,6 +35,7 @@ help:
 # extension only when dispatcher-rs's cache-keys changed; so this stays quick.
 setup:
 	@tools/ensure-debian-packages
+	@tools/ensure-sipp-tls
 	@$(UV) sync --locked --all-packages --group dev
 
 lint: setup
@@ -74,6 +75,6 @@ bench-events: setup
 	@VENV_BIN=$(BIN) tools/bench-events
 
 clean:
-	rm -rf $(VENV) dispatcher-rs/target .demo build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dispatcher-rs/target .demo build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis tools/.cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find dispatcher-rs/python -name '*.so' -delete

@@ -1,5 +1,5 @@
 """SIP over TLS and SRTP on the whole server: ``serve --tls self-signed --sip-tls-port
---srtp optional`` in demo mode, the desktop's own pjsua2 softphone (``Softphone``) as the
+--srtp mandatory`` in demo mode, the desktop's own pjsua2 softphone (``Softphone``) as the
 agent's phone, SIPp as the caller to 200 (Support).
 
 - the front's TLS port presents the API's certificate (``openssl s_client``), and the
@@ -9,8 +9,14 @@ agent's phone, SIPp as the caller to 200 (Support).
   handshake and never registers;
 - a capture on loopback (``tshark``) while the caller talks: with the phone asking for
   SRTP, the worker's offer to it has ``RTP/SAVP`` and crypto lines and no RTP between
-  worker and phone carries plain audio; with SRTP off on the phone, the same capture
-  shows plain RTP (the phone's silence, PCMU 0xFF), so the check can fail.
+  worker and phone carries plain audio, while the same silence relayed to the caller
+  in plain RTP repeats (so the check can fail); a phone without SRTP refuses the
+  SRTP-only offer (488), never rings, and no RTP flows to it;
+- SIPp over TLS (Debian unstable's SIPp, ``tools/ensure-sipp-tls``), verifying the
+  front against the server's certificate, calls in offering SRTP and is answered with
+  SRTP; trusting another certificate it refuses the handshake;
+- an outside call through a trunk set to ``transport: tls`` and ``srtp: mandatory``
+  reaches SIPp listening over TLS with an SRTP-only offer.
 """
 
 import asyncio
@@ -18,6 +24,7 @@ import contextlib
 import math
 import os
 import signal
+import ssl
 import subprocess
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -52,7 +59,7 @@ from vaxla_desktop.sip.softphone import (
 )
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
-from vaxla_protocol.outbound import AgentPhone, SrtpMode
+from vaxla_protocol.outbound import AgentPhone, SrtpMode, session_header
 from vaxla_server.network import free_sip_port, free_udp_port
 
 WAIT_S = 20.0
@@ -95,7 +102,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsDemo]:
     rtp_base = rtp_base if rtp_base < 60000 else 40000
     args = [
         "--demo", "--tls", "self-signed", "--sip-port", str(sip_port),
-        "--sip-tls-port", str(tls_port), "--srtp", "optional",
+        "--sip-tls-port", str(tls_port), "--srtp", "mandatory",
         "--media-workers", f"1:{WORKERS}", "--rtp-base", str(rtp_base),
     ]  # fmt: skip
     with ServerProcess(tmp / "data", args, timeout=120) as server:
@@ -191,13 +198,15 @@ def entropy(data: bytes) -> float:
 
 
 async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Path, int]:
-    """``user``'s softphone registers over TLS asking for ``srtp``, takes a caller to 200
-    and talks until the caller hangs up, under a capture of the workers' RTP ports and
-    the front's loopback SIP; the capture and the caller's media port."""
+    """``user``'s softphone registers over TLS asking for ``srtp`` and is logged in to
+    take a caller to 200, under a capture of the workers' RTP ports and the front's
+    loopback SIP. With SRTP it answers and talks until the caller hangs up; without, it
+    cannot take the server's SRTP-only offer and the caller hangs up unanswered by it.
+    The capture and the caller's media port."""
     token = demo.token(user)
     given = demo.phone(token)
     assert given.tls_uri is not None and given.credentials is not None
-    assert given.srtp == "optional"
+    assert given.srtp == "mandatory"
     pcap = demo.tmp / f"{user}-{srtp}.pcap"
     media_port = free_udp_port()
     last_rtp = demo.rtp_base + WORKERS * RTP_SPAN - 1
@@ -214,6 +223,12 @@ async def a_call_over_tls(demo: TlsDemo, user: str, srtp: SrtpMode) -> tuple[Pat
                 caller = asyncio.create_task(
                     sipp_call(demo.sip, demo.tmp, "caller_talks.xml", "200", media_port=media_port)
                 )
+                if srtp == "off":
+                    assert await asyncio.wait_for(caller, 30) == 0
+                    assert not any(isinstance(e, (Ringing, Connected)) for e in phone.events), (
+                        phone.events
+                    )
+                    return pcap, media_port
                 ringing = await phone.wait_for(Ringing)
                 assert isinstance(ringing, Ringing)
                 phone.softphone.answer(ringing.call)
@@ -296,24 +311,38 @@ def test_srtp_an_agent_over_tls_answers_a_caller_with_encrypted_audio(demo: TlsD
     # The worker's INVITE to the phone (through the front) offers SRTP with its keys.
     to_phone = [m for m in offers if b";transport=tls" in m.split(b"\r\n", 1)[0]]
     assert to_phone, [m[:200] for m in offers]
-    assert b"a=crypto:" in to_phone[0]
+    assert b"a=crypto:" in to_phone[0] and b"RTP/SAVP" in to_phone[0]
     assert len(rtp) > 50, f"only {len(rtp)} RTP packets between worker and phone"
     # No payload looks like audio: they look random, and the phone's silence (the same
     # frame again and again in plain RTP) is a new payload in every packet.
     assert entropy(b"".join(rtp)) > 7.5
     assert len(set(from_phone)) == len(from_phone) > 25
+    # The control, in the same capture: that silence, relayed by the worker to the caller
+    # in plain RTP (the caller is SIPp from a trunk, without SRTP), is one frame again
+    # and again, so the checks above would see plain audio.
+    workers = range(demo.rtp_base, demo.rtp_base + WORKERS * RTP_SPAN)
+    to_caller = [
+        payload[12:]
+        for source, destination, payload in packets(pcap)
+        if source in workers and destination == media_port and len(payload) > 12
+    ]
+    assert Counter(to_caller).most_common(1)[0][1] > 25, Counter(to_caller).most_common(3)
 
 
-def test_srtp_off_on_the_phone_leaves_the_audio_plain(demo: TlsDemo) -> None:
+def test_under_mandatory_srtp_a_phone_without_it_is_refused_and_gets_no_audio(
+    demo: TlsDemo,
+) -> None:
+    """A phone registered over TLS that does not do SRTP: the worker's offer to it has
+    RTP/SAVP only, the phone answers 488 (through the front, to the worker), never rings,
+    and no RTP flows between any worker and it while the caller talks."""
     pcap, media_port = asyncio.run(a_call_over_tls(demo, "agent6", "off"))
-    sip, rtp, from_phone = worker_phone_rtp(demo, pcap, media_port)
-    assert len(rtp) > 50, f"only {len(rtp)} RTP packets between worker and phone"
-    # The phone (a null sound device) sends silence: in plain RTP the same few encoded
-    # frames again and again.
-    assert len(from_phone) > 25
-    assert len(set(from_phone)) < len(from_phone) / 2
-    answers = [m for m in sip if m.startswith(b"SIP/2.0 200") and b"m=audio" in m]
-    assert answers and not any(b"a=crypto:" in m for m in answers)
+    sip, rtp, _ = worker_phone_rtp(demo, pcap, media_port)
+    offers = [m for m in sip if m.startswith(b"INVITE sip:") and b"m=audio" in m]
+    to_phone = [m for m in offers if b";transport=tls" in m.split(b"\r\n", 1)[0]]
+    assert to_phone, [m[:200] for m in offers]
+    assert all(b"RTP/SAVP" in m and b"a=crypto:" in m for m in to_phone)
+    assert any(m.startswith(b"SIP/2.0 488") for m in sip), [m[:40] for m in sip]
+    assert rtp == []
 
 
 @pytest.mark.parametrize("pinned", [True, False])
@@ -361,3 +390,150 @@ def test_the_desktop_phone_goes_over_tls_when_the_server_says_so(
             await client.aclose()
 
     asyncio.run(scenario())
+
+
+def sipp_tls() -> Path:
+    """Debian unstable's SIPp 3.8, built with OpenSSL, that ``make setup`` puts in the tools cache
+    (``tools/ensure-sipp-tls``; Debian bookworm's is built without it)."""
+    sipp = Path(__file__).parents[2] / "tools" / ".cache" / "sipp-tls" / "sipp"
+    assert sipp.exists(), f"{sipp} is missing: run tools/ensure-sipp-tls (make setup does)"
+    return sipp
+
+
+def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    """A throwaway certificate and key for ``name`` (openssl)."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True, check=True, timeout=30,
+    )  # fmt: skip
+    return cert, key
+
+
+async def sipp_over_tls(demo: TlsDemo, trusted: Path, number: str) -> tuple[int, str]:
+    """SIPp over TLS (one connection, ``-t l1``) from 127.0.0.1 calls ``number`` at the
+    front's TLS port offering SRTP, trusting only the certificate ``trusted`` (X509
+    verification against it as the one CA); its exit status and what it said."""
+    address = demo.phone(demo.token("agent3")).tls_uri
+    assert address is not None
+    front = address.removeprefix("sip:").split(";")[0]
+    own_cert, own_key = self_signed(demo.tmp, "sipp-client")
+    errors = demo.tmp / f"tls-{number}.errors"
+    process = await asyncio.create_subprocess_exec(
+        str(sipp_tls()), front, "-t", "l1", "-tls_ca", str(trusted),
+        "-tls_cert", str(own_cert), "-tls_key", str(own_key),
+        "-sf", str(Path(__file__).parents[1] / "sipp" / "caller_offers_srtp.xml"),
+        "-s", number, "-m", "1", "-i", "127.0.0.1", "-p", str(free_sip_port()),
+        "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+        "-trace_err", "-error_file", str(errors),
+        cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, said = await asyncio.wait_for(process.communicate(), 40)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    told = said.decode(errors="replace")
+    if errors.exists():
+        told += errors.read_text(errors="replace")
+    assert process.returncode is not None
+    return process.returncode, told
+
+
+def test_sipp_over_tls_trusting_the_servers_certificate_is_answered_with_srtp(
+    demo: TlsDemo,
+) -> None:
+    """An operator's SIPp over TLS, verifying the front against the server's own
+    certificate, calls 200 offering SDES SRTP: the front (Kamailio's TLS port) passes it
+    to a worker, which answers with SRTP (the scenario checks the answer's RTP/SAVP and
+    crypto line), and the caller hangs up."""
+    front = demo.phone(demo.token("agent3")).tls_uri
+    assert front is not None
+    host, port = front.removeprefix("sip:").split(";")[0].rsplit(":", 1)
+    server_cert = demo.tmp / "server.pem"
+    server_cert.write_text(ssl.get_server_certificate((host, int(port))))
+    status, said = asyncio.run(sipp_over_tls(demo, server_cert, "200"))
+    assert status == 0, said
+
+
+def test_sipp_over_tls_trusting_another_certificate_never_calls(demo: TlsDemo) -> None:
+    """The same SIPp trusting another certificate refuses the front in its handshake
+    (X509 verification) and sends nothing."""
+    other, _ = self_signed(demo.tmp, "another-server")
+    status, said = asyncio.run(sipp_over_tls(demo, other, "200"))
+    assert status != 0
+    assert "TLS verification error" in said and "Unable to connect" in said, said
+
+
+def test_an_outside_call_leaves_over_tls_with_srtp_through_a_trunk_set_so(demo: TlsDemo) -> None:
+    """A trunk with ``transport: tls`` and ``srtp: mandatory`` carries the outside calls;
+    its far end is SIPp listening for SIP over TLS with a certificate of its own. An
+    agent's phone (the desktop's softphone, over TLS) calls a number: the front reaches
+    SIPp over TLS, the worker's INVITE offers only SRTP with its keys and no
+    ``X-Vaxla-Srtp`` (the scenario checks both), SIPp answers with SRTP, the agent is
+    connected, hangs up, and SIPp gets the BYE."""
+    number = "+46701112233"
+    admin = demo.token("admin1")
+    far_port = free_sip_port()
+    trunk = {
+        "name": "Encrypted operator", "kind": "ip", "addresses": ["192.0.2.77"],
+        "outbound": True, "gateway": f"127.0.0.1:{far_port}", "caller_id": "+46850001234",
+        "transport": "tls", "srtp": "mandatory",
+    }  # fmt: skip
+    added = demo.api.post(
+        "/config/trunks", json=trunk, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert added.status_code == 201, added.text
+    far_cert, far_key = self_signed(demo.tmp, "operator")
+
+    async def scenario() -> None:
+        errors = demo.tmp / "operator.errors"
+        far_end = await asyncio.create_subprocess_exec(
+            str(sipp_tls()), "-t", "l1", "-tls_cert", str(far_cert), "-tls_key", str(far_key),
+            "-sf", str(Path(__file__).parents[1] / "sipp" / "trunk_answers_srtp.xml"),
+            "-i", "127.0.0.1", "-p", str(far_port), "-mp", str(free_udp_port()), "-m", "1",
+            "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
+            "-error_file", str(errors),
+            cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        token = demo.token("agent7")
+        given = demo.phone(token)
+        assert given.tls_uri is not None and given.credentials is not None
+        try:
+            async with softphone(token) as phone:
+                contact = phone.softphone.use_tls_front(
+                    TlsFront(given.tls_uri, demo.fingerprint, "optional"), given.credentials
+                )
+                registered = await phone.wait_for(FrontChanged)
+                assert isinstance(registered, FrontChanged) and registered.registered
+                demo.post("/agent/login", token, {"sip_contact": contact})
+                try:
+                    agent = demo.api.get("/agent", headers={"Authorization": f"Bearer {token}"})
+                    agent_id = agent.json()["agent_id"]
+                    header = session_header(session_key(token), agent_id, number)
+                    front = given.tls_uri.removeprefix("sip:")
+                    call = phone.softphone.dial(
+                        f"sip:{number}@{front}", {"X-Vaxla-Session": header}
+                    )
+                    await phone.wait_for(Connected)
+                    phone.softphone.hangup(call)
+                    await phone.wait_for(Ended)
+                    status = await asyncio.wait_for(far_end.wait(), WAIT_S)
+                    said = errors.read_text() if errors.exists() else ""
+                    assert status == 0, said
+                finally:
+                    demo.post("/agent/logout", token, {})
+        finally:
+            if far_end.returncode is None:
+                far_end.kill()
+                await far_end.wait()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        removed = demo.api.delete(
+            "/config/trunks/Encrypted operator", headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert removed.status_code == 204, removed.text

@@ -187,3 +187,56 @@ def test_networks_and_the_outside_line_follow_the_stored_trunks(store: Store) ->
             await lines.stop()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("sip_tls", [True, False])
+def test_a_trunk_over_tls_with_srtp_is_reached_over_tls_and_asks_for_srtp(
+    store: Store, caplog: pytest.LogCaptureFixture, sip_tls: bool
+) -> None:
+    """``transport: tls``: the outside calls' Request-URI, the outbound proxy and the
+    REGISTER's next hop say ``;transport=tls``; ``srtp`` goes to the worker in its own
+    header. Back to udp and off, the URIs are plain and the header gone. On a server
+    without SIP over TLS the trunk is taken as it is, with a warning in the log."""
+    front, clock = StandInFront(), ManualClock()
+    lines = lines_on(store, front, clock, sip_tls=sip_tls)
+    trunks = lines._configuration.trunks
+
+    def registered(**changes: Any) -> TrunkItem:
+        return TrunkItem.model_validate(REGISTERED.model_dump() | changes)
+
+    encrypted = registered(transport="tls", srtp="mandatory")
+
+    async def scenario() -> None:
+        await lines.start()
+        try:
+            await asyncio.to_thread(trunks.add, encrypted)
+            await until(lambda: front.registered, "the registration")
+            (registration,) = front.registered
+            assert registration.proxy == "sip:192.0.2.5:5060;transport=tls"
+            line = lines.outside_line()
+            assert line is not None
+            assert line.uri("+4670") == "sip:+4670@192.0.2.5:5060;transport=tls"
+            assert line.headers["X-Vaxla-Srtp"] == "mandatory"
+            warned = [r.getMessage() for r in caplog.records if "no SIP over TLS" in r.getMessage()]
+            assert warned == ([] if sip_tls else [
+                "trunk 'Operator': transport tls, but this server has no SIP over TLS "
+                "(--sip-tls-port): its registration and outside calls will fail"
+            ])  # fmt: skip
+            through_proxy = registered(
+                transport="tls", srtp="mandatory", outbound_proxy="proxy.op.test:5061"
+            )
+            await asyncio.to_thread(trunks.replace, "Operator", through_proxy)
+            await until(lambda: len(front.registered) == 2, "registered again")
+            assert front.registered[-1].proxy == "sip:proxy.op.test:5061;transport=tls"
+            assert [r.proxy for r in front.routes] == ["sip:proxy.op.test:5061;transport=tls"]
+            plain = registered(outbound_proxy="proxy.op.test:5061")
+            await asyncio.to_thread(trunks.replace, "Operator", plain)
+            await until(lambda: len(front.registered) == 3, "registered again, over udp")
+            assert front.registered[-1].proxy == "sip:proxy.op.test:5061"
+            line = lines.outside_line()
+            assert line is not None and line.uri("1") == "sip:1@192.0.2.5:5060"
+            assert "X-Vaxla-Srtp" not in line.headers
+        finally:
+            await lines.stop()
+
+    asyncio.run(scenario())

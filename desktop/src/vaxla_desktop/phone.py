@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject
 from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.api.errors import ServerError, SessionEnded
 from vaxla_desktop.api.outbound import OutboundApi, placement
+from vaxla_desktop.api.sms import SmsApi
 from vaxla_desktop.api.transfer import TransferApi
 from vaxla_desktop.core.dial import DialRequest, DialScheme, InvalidDialLink, parse_dial_link
 from vaxla_desktop.phone_settings import PhoneSettings
@@ -32,6 +33,7 @@ from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.control import TransferChanged, TransferRequest, TransferState
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import session_key
+from vaxla_protocol.sms import AgentSmsRequest
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ class PhoneDesk(QObject):
         spawn: Spawn,
         transfers: TransferApi | None = None,
         outbound: OutboundApi | None = None,
+        sms: SmsApi | None = None,
         server_url: str | None = None,
         force_auto_answer: bool = False,
         policies: Policies | None = None,
@@ -101,6 +104,7 @@ class PhoneDesk(QObject):
         self.username = username
         self.transfers = transfers
         self.outbound = outbound
+        self.sms = sms
         self.server_url = server_url
         self._spawn = spawn
         self._force_auto_answer = force_auto_answer
@@ -128,6 +132,7 @@ class PhoneDesk(QObject):
         panel.sig_transfer_cancel.connect(self._on_transfer_cancel)
         panel.sig_park.connect(self._on_park)
         panel.sig_audio_settings.connect(self.edit_audio_settings)
+        panel.sig_sms.connect(self._on_sms)
         if notify is not None:
             panel.sig_notify.connect(notify)
         # After the wiring: the panel hears which devices are in use (or that none are).
@@ -296,6 +301,35 @@ class PhoneDesk(QObject):
         if self.transfers is not None:
             self._spawn(self._transfer_step(self.transfers.cancel(transfer_id)))
 
+    def _on_sms(self) -> None:
+        """What may be sent (the caller of the current or last call, the templates
+        filled in) from the server, then the dialog; its request back to the server."""
+        sms = self.sms
+        if sms is None:
+            self.panel.show_error(self.tr("Not connected to the server."))
+            return
+
+        async def open_dialog() -> None:
+            try:
+                options = await sms.options()
+            except ServerError as error:
+                self.panel.show_error(describe(error))
+                return
+            dialog = self.panel.open_sms(options)
+
+            def send(request: AgentSmsRequest) -> None:
+                async def sending() -> None:
+                    try:
+                        dialog.show_sent(await sms.send(request))
+                    except ServerError as error:
+                        dialog.show_error(describe(error))
+
+                self._spawn(sending())
+
+            dialog.sig_send.connect(send)
+
+        self._spawn(open_dialog())
+
     def _on_park(self, contact_id: int) -> None:
         transfers = self.transfers
         if transfers is None:
@@ -351,6 +385,7 @@ def start_phone(
         spawn=spawn,
         transfers=TransferApi(client),
         outbound=OutboundApi(client),
+        sms=SmsApi(client),
         server_url=client.base_url,
         force_auto_answer=force_auto_answer,
         policies=policies,

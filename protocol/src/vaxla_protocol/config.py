@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.outbound import SrtpMode
+from vaxla_protocol.sms import e164
 
 # No surrounding spaces and no control characters (PostgreSQL refuses NUL in text).
 Name = Annotated[
@@ -521,13 +523,29 @@ EmailAddress = Annotated[str, AfterValidator(_email)]
 """An e-mail address: ``local@domain.tld``, ASCII, at most 254 characters."""
 
 
+def _recipient(value: str) -> str:
+    if "@" in value:
+        return _email(value)
+    if not any(c.isdigit() for c in value):
+        raise ValueError(
+            f"{value!r} is neither an e-mail address (like larm@example.se) nor a phone "
+            "number (like +46701234567)"
+        )
+    return e164(value)
+
+
+AlarmRecipient = Annotated[str, AfterValidator(_recipient)]
+"""An e-mail address (mailed), or a phone number (sent an SMS; normalised to E.164)."""
+
+
 class AlarmRuleItem(WireModel):
     """Raise an alarm of ``severity`` while ``metric`` of ``queue`` compares true (R24).
 
     Hysteresis: a raised alarm clears only once the figure is back past ``clear_at``
     (on the normal side of ``threshold``; ``None``: as soon as the rule no longer holds).
     Quiet period: after an alarm clears, the rule raises no new one for ``quiet_s``
-    seconds. ``recipients`` are mailed when it is raised and when it clears."""
+    seconds. ``recipients`` are told when it is raised and when it clears: an e-mail
+    address by mail, a phone number by SMS (R24)."""
 
     name: Name
     queue: Name
@@ -537,7 +555,7 @@ class AlarmRuleItem(WireModel):
     severity: Severity = Severity.WARNING
     clear_at: Annotated[float, Field(ge=0, le=1e9)] | None = None
     quiet_s: Seconds = 300.0
-    recipients: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
+    recipients: Annotated[list[AlarmRecipient], Field(max_length=50)] = Field(default_factory=list)
 
     @field_validator("clear_at")
     @classmethod
@@ -560,7 +578,7 @@ class AlarmRuleItem(WireModel):
     def _each_once(cls, value: list[str]) -> list[str]:
         seen = {address.lower() for address in value}
         if len(seen) != len(value):
-            raise ValueError("an address is listed twice among the recipients")
+            raise ValueError("an address or number is listed twice among the recipients")
         return value
 
 
@@ -611,6 +629,15 @@ Secret = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x20-\x7
 OutsideNumber = Annotated[str, Field(pattern=r"^\+?[0-9]{2,20}$")]
 
 
+class TrunkTransport(StrEnum):
+    """How the front carries SIP to and from the trunk: ``udp`` (most operators), ``tcp``,
+    or ``tls`` (SIP over TLS, needed for SRTP: its keys travel in the SDP)."""
+
+    UDP = "udp"
+    TCP = "tcp"
+    TLS = "tls"
+
+
 class TrunkFields(WireModel):
     """A SIP trunk to an operator, as both sides of the API see it.
 
@@ -621,7 +648,10 @@ class TrunkFields(WireModel):
     overflow to a number) leave through the one trunk marked ``outbound``: to its
     ``gateway``, or a registration trunk's registrar when it has none, with its
     ``caller_id`` as the calling number; a challenge is answered with its username and
-    password.
+    password. ``transport`` is how the front's SIP reaches the trunk (registrations and
+    outside calls); ``srtp`` whether the outside calls' audio to it is encrypted (SDES:
+    ``optional`` offers SRTP and takes plain RTP, ``mandatory`` SRTP only), which needs
+    ``transport: tls``.
     """
 
     name: Name
@@ -634,6 +664,18 @@ class TrunkFields(WireModel):
     outbound: bool = False
     gateway: HostPort | None = Field(default=None, validate_default=True)
     caller_id: OutsideNumber | None = None
+    transport: TrunkTransport = TrunkTransport.UDP
+    srtp: SrtpMode = Field(default="off", validate_default=True)
+
+    @field_validator("srtp")
+    @classmethod
+    def _srtp_over_tls(cls, value: SrtpMode, info: ValidationInfo) -> SrtpMode:
+        if value != "off" and info.data.get("transport") is not TrunkTransport.TLS:
+            raise ValueError(
+                "SRTP towards a trunk needs transport tls: its keys (SDES) travel in the "
+                "SIP messages, readable on udp or tcp"
+            )
+        return value
 
     @field_validator("addresses")
     @classmethod

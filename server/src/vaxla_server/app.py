@@ -48,6 +48,7 @@ def create_app(
         timers = asyncio.create_task(centre.run_timers(asyncio.sleep))
         watch = asyncio.create_task(services.watch.run(asyncio.sleep))
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
+        texts = asyncio.create_task(services.sms.run(asyncio.sleep))
         try:
             if voice is not None:
                 await voice.start()
@@ -55,7 +56,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in (timers, watch, mailer):
+            for task in (timers, watch, mailer, texts):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

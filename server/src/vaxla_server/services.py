@@ -18,6 +18,8 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.notifier import Notifier
+from vaxla_server.sms.gateway import Gateways
+from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
@@ -55,7 +57,9 @@ class Services:
     watch: Watch
     """Stand-by agents and alarm rules, checked every second (R23, R24)."""
     mailer: Mailer
-    """The alarm mails' outbox and sender (R24)."""
+    """The alarm mails' outbox and sender (R24), and the alarm SMS to phone numbers."""
+    sms: SmsService
+    """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -95,6 +99,7 @@ def compose(
         )
     )
     board = QueueBoard(centre)
+    sms = SmsService(store.engine, Gateways(store.engine), clock, notifier)
     return Services(
         clock=clock,
         store=store,
@@ -107,5 +112,6 @@ def compose(
         telephony=voice,
         data_dir=data_dir,
         watch=Watch(centre, board, configuration),
-        mailer=Mailer(store.engine, centre, configuration, clock),
+        mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
+        sms=sms,
     )

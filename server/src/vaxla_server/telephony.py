@@ -133,6 +133,7 @@ class Telephony:
             networks=settings.trunks,
             outside_gateway=settings.outside_gateway,
             retry_s=settings.registration_retry_s,
+            sip_tls=settings.tls is not None,
         )
         least, most = settings.workers
         self.pool = MediaPool(

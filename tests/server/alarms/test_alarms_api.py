@@ -76,7 +76,10 @@ def test_the_password_is_kept_and_never_answered(running: Centre) -> None:
 def test_a_bad_alarm_rule_is_refused_with_why(running: Centre) -> None:
 
     refusals: list[tuple[dict[str, Any], str]] = [
-        ({"recipients": ["chef"]}, "'chef' is not an e-mail address"),
+        ({"recipients": ["chef"]}, "'chef' is neither an e-mail address"),
+        ({"recipients": ["chef@"]}, "'chef@' is not an e-mail address"),
+        ({"recipients": ["07O-123"]}, "'07O-123' is not a phone number"),
+        ({"recipients": ["0701234567", "+46 70 123 45 67"]}, "listed twice"),
         ({"recipients": ["a@example.se", "A@example.se"]}, "listed twice"),
         ({"clear_at": 3}, "clear_at 3 must be at or below the threshold 1"),
     ]

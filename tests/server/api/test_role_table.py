@@ -64,6 +64,10 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/users"):
         return ADMIN
+    if route == "/config/sms-gateway":
+        # Its password is write-only, yet its user, senders and report URL are the
+        # administrator's alone (R25).
+        return ADMIN
     if route.startswith("/config/"):
         if method != "GET":
             return ADMIN
@@ -103,6 +107,12 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route == "/alarms" or route.startswith("/alarms/"):
         # The raised alarms and their acknowledgement: the supervisor's (R24).
         return SUPERVISORS
+    if route == "/sms/messages":
+        # Every SMS sent, to whom: the supervisor's (R25).
+        return SUPERVISORS
+    if route.startswith("/sms/reports/"):
+        # Kannel's delivery reports: the gateway's secret token in the path is the key.
+        return PUBLIC
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -99,6 +99,9 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             # Revision 0009: the alarms' mail server and outbox.
             "mail_server",
             "alarm_mails",
+            # Revision 0011: the SMS gateway and its outbox.
+            "sms_gateway",
+            "sms_messages",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

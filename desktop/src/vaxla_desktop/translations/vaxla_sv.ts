@@ -1148,6 +1148,18 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Parkera den som ringer i din personliga kö</translation>
     </message>
     <message>
+        <source>SMS…</source>
+        <translation>Sms…</translation>
+    </message>
+    <message>
+        <source>Send an SMS to the caller</source>
+        <translation>Skicka sms till den som ringde</translation>
+    </message>
+    <message>
+        <source>Send an SMS from a template to the caller of the current or last call</source>
+        <translation>Skicka ett sms från en mall till den som ringer eller ringde senast</translation>
+    </message>
+    <message>
         <source>Sound…</source>
         <translation>Ljud…</translation>
     </message>
@@ -1666,6 +1678,101 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
+    </message>
+</context>
+<context>
+    <name>SmsDialog</name>
+    <message>
+        <source>Send an SMS to the caller</source>
+        <translation>Skicka sms till den som ringde</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>+46701234567</source>
+        <translation>+46701234567</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>Avsändare</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>Mallar</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>&amp;Mall:</translation>
+    </message>
+    <message>
+        <source>&amp;Swedish</source>
+        <translation>&amp;Svenska</translation>
+    </message>
+    <message>
+        <source>&amp;English</source>
+        <translation>&amp;Engelska</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Förhandsvisning</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Längd</translation>
+    </message>
+    <message>
+        <source>SMS status</source>
+        <translation>Sms-status</translation>
+    </message>
+    <message>
+        <source>Se&amp;nd</source>
+        <translation>S&amp;kicka</translation>
+    </message>
+    <message>
+        <source>Send the SMS</source>
+        <translation>Skicka sms:et</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Till:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Från:</translation>
+    </message>
+    <message>
+        <source>No SMS can go to the caller: {0}</source>
+        <translation>Inget sms kan skickas till den som ringde: {0}</translation>
+    </message>
+    <message>
+        <source>No SMS templates are configured; ask an administrator.</source>
+        <translation>Inga sms-mallar är inlagda; fråga en administratör.</translation>
+    </message>
+    <message>
+        <source>{0} characters</source>
+        <translation>{0} tecken</translation>
+    </message>
+    <message>
+        <source>Choose a template.</source>
+        <translation>Välj en mall.</translation>
+    </message>
+    <message>
+        <source>Write the number to send to.</source>
+        <translation>Skriv numret att skicka till.</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Skickar…</translation>
+    </message>
+    <message>
+        <source>The SMS to {0} is on its way (from {1}).</source>
+        <translation>Sms:et till {0} är på väg (från {1}).</translation>
     </message>
 </context>
 <context>

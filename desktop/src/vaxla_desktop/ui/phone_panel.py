@@ -13,10 +13,13 @@ What the main window uses (the whole API):
   (auto-answer's beep) and ``sig_dial(number)`` (call back from the history); and to the
   server: ``sig_transfer(TransferRequest)``, ``sig_transfer_complete(id)``,
   ``sig_transfer_cancel(id)``. ``sig_notify(title, text)`` asks for a tray message (it
-  never takes focus); ``sig_audio_settings()`` asks for the sound dialog.
+  never takes focus); ``sig_audio_settings()`` asks for the sound dialog;
+  ``sig_sms()`` asks for the SMS dialog (the desk fetches what may be sent, then
+  ``open_sms(AgentSmsOptions)`` shows it; its ``sig_send`` goes to the desk).
 
 Keys: F5 answer, F6 hang up (or decline), F7 hold/resume, F8 transfer, Ctrl+M mute,
-Ctrl+K keypad, Ctrl+P park (``sig_park(contact_id)``). The agent panel uses F9/F10.
+Ctrl+K keypad, Ctrl+P park (``sig_park(contact_id)``), Ctrl+Shift+S an SMS to the caller
+of the current or last call. The agent panel uses F9/F10.
 """
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -52,9 +55,11 @@ from vaxla_desktop.core.phone_events import (
 )
 from vaxla_desktop.ui.call_history import CallHistoryModel, CallHistoryView
 from vaxla_desktop.ui.dtmf_pad import DtmfPad
+from vaxla_desktop.ui.sms_dialog import SmsDialog
 from vaxla_desktop.ui.transfer_dialog import TransferDialog
 from vaxla_protocol.control import TransferState
 from vaxla_protocol.events import OfferMade
+from vaxla_protocol.sms import AgentSmsOptions
 
 ANSWER_KEY = Qt.Key.Key_F5
 HANG_UP_KEY = Qt.Key.Key_F6
@@ -63,6 +68,7 @@ TRANSFER_KEY = Qt.Key.Key_F8
 MUTE_KEYS = "Ctrl+M"
 KEYPAD_KEYS = "Ctrl+K"
 PARK_KEYS = "Ctrl+P"
+SMS_KEYS = "Ctrl+Shift+S"
 
 # Background of the state badge; the badge always says the state in words too.
 PHASE_COLOURS = {
@@ -94,6 +100,7 @@ class PhonePanel(QWidget):
     sig_park = Signal(int)  # the contact id: park the caller in my personal queue
     sig_notify = Signal(str, str)
     sig_audio_settings = Signal()
+    sig_sms = Signal()
 
     def __init__(
         self,
@@ -106,6 +113,7 @@ class PhonePanel(QWidget):
         self.history = history or CallHistoryModel(self)
         self.auto_answer = False
         self.transfer_dialog: TransferDialog | None = None
+        self.sms_dialog: SmsDialog | None = None
         self._front_problem: str | None = None  # the notice of a phone the front lacks
         self._agents: list[str] = []
         self._queues: list[str] = []
@@ -166,6 +174,12 @@ class PhonePanel(QWidget):
         self.park_button = self._button(
             self.tr("Park"), self.tr("Park the caller in your personal queue"), PARK_KEYS
         )
+        self.sms_button = QPushButton(self.tr("SMS…"))
+        self.sms_button.setAccessibleName(self.tr("Send an SMS to the caller"))
+        self.sms_button.setToolTip(
+            self.tr("Send an SMS from a template to the caller of the current or last call")
+            + f" ({QKeySequence(SMS_KEYS).toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         self.sound_button = QPushButton(self.tr("Sound…"))
         self.sound_button.setAccessibleName(self.tr("Sound and answering settings"))
         self.sound_button.setToolTip(self.tr("Microphone, speaker, ringer and auto-answer"))
@@ -185,6 +199,7 @@ class PhonePanel(QWidget):
         self.transfer_button.clicked.connect(self._on_transfer)
         self.park_button.clicked.connect(self._on_park)
         self.sound_button.clicked.connect(self.sig_audio_settings)
+        self.sms_button.clicked.connect(self.sig_sms)
         self.dtmf_pad.sig_digit.connect(self._on_digit)
         # Shortcuts of the panel, not of its buttons: they work whichever control has
         # focus, and F6 also declines a ringing offer when there is no call to hang up.
@@ -196,6 +211,7 @@ class PhonePanel(QWidget):
             (PARK_KEYS, self._on_park),
             (MUTE_KEYS, self._on_mute),
             (KEYPAD_KEYS, self.keypad_button.toggle),
+            (SMS_KEYS, self.sig_sms.emit),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
@@ -222,6 +238,7 @@ class PhonePanel(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(self.auto_answer_label)
         footer.addStretch(1)
+        footer.addWidget(self.sms_button)
         footer.addWidget(self.sound_button)
 
         card = QFrame()
@@ -493,6 +510,17 @@ class PhonePanel(QWidget):
             self.show_error(self.tr("Only a caller from a queue can be parked."))
             return
         self.sig_park.emit(active.offer.contact_id)
+
+    def open_sms(self, options: AgentSmsOptions) -> SmsDialog:
+        """Show the SMS dialog for ``options`` (a new one: the last call may have
+        changed); the caller connects its ``sig_send``."""
+        if self.sms_dialog is not None:
+            self.sms_dialog.close()
+            self.sms_dialog.deleteLater()
+        self.sms_dialog = SmsDialog(options, parent=self)
+        self.sms_dialog.show()
+        self.sms_dialog.raise_()
+        return self.sms_dialog
 
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.history_view:

@@ -1,9 +1,11 @@
-"""Alarm mails (R24): each raised and cleared alarm mailed to its rule's recipients
-through the configured SMTP server, without ever holding up the centre.
+"""Alarm mails and SMS (R24): each raised and cleared alarm mailed to its rule's e-mail
+recipients through the configured SMTP server, and sent as an SMS to its phone numbers
+through the SMS slice's outbox, without ever holding up the centre.
 
 The centre's follower only notes the alarm events (under the centre's lock, at once);
 ``run``, a task of the server, writes each as a mail to the outbox (``alarm_mails``, in
-the store) and sends what is due in a thread of its own. A mail is deleted from the
+the store; an SMS to the SMS outbox, which sends it) and sends what is due in a thread
+of its own. A mail is deleted from the
 outbox once the SMTP server has taken it; a failed send is logged in words ("the mail
 server refused the user name or password: 535 ...") and tried again after 30 s, 1 min,
 2 min ... (doubling, at most an hour), never dropped. The outbox survives a restart: a
@@ -30,14 +32,14 @@ from vaxla_server.centre import CENTRE_EVENTS
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration, MailServer
+from vaxla_server.outbox import retry_after
+from vaxla_server.sms.service import BadSms, SmsService
 from vaxla_server.store.events import AlarmCleared, AlarmRaised, Event
 from vaxla_server.store.models import AlarmMailRow
 
 logger = logging.getLogger(__name__)
 
 OUTBOX = cast(Table, AlarmMailRow.__table__)
-FIRST_RETRY_S = 30.0
-LONGEST_RETRY_S = 3600.0
 POLL_S = 1.0
 SMTP_TIMEOUT_S = 20.0
 
@@ -54,11 +56,6 @@ class Mail:
     recipients: list[str]
     subject: str
     body: str
-
-
-def retry_after(attempts: int) -> float:
-    """Seconds before the next try after ``attempts`` failed ones."""
-    return min(LONGEST_RETRY_S, FIRST_RETRY_S * 2.0 ** max(0, attempts - 1))
 
 
 def alarm_mail(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> Mail:
@@ -84,7 +81,20 @@ def alarm_mail(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: st
             f"Larmet {rule.name!r} i kön {queue} är över {when}{now_sv}.{why}\n\n"
             f"The alarm {rule.name!r} in the queue {queue} cleared at {when}{now_en}.{why}\n"
         )
-    return Mail(list(rule.recipients), subject, body)
+    return Mail([r for r in rule.recipients if "@" in r], subject, body)
+
+
+def alarm_text(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> str:
+    """The SMS telling ``rule``'s phone numbers of ``event``: short, Swedish then English."""
+    metric_sv, metric_en = _METRIC_WORDS[rule.metric.value]
+    when = event.at.strftime("%H:%M")
+    if isinstance(event, AlarmRaised):
+        figure = f"{event.value:g} ({event.comparison} {event.threshold:g})"
+        return (
+            f"Vaxla-larm {rule.name} ({rule.severity.value}) i {queue} {when}: {metric_sv} "
+            f"{figure}. / Alarm in {queue}: {metric_en} {figure}."
+        )
+    return f"Vaxla-larm {rule.name} i {queue} är över {when}. / The alarm in {queue} cleared."
 
 
 def in_words(error: BaseException, server: MailServer) -> str:
@@ -165,8 +175,10 @@ class Mailer:
         clock: WallClock,
         *,
         context: ssl.SSLContext | None = None,
+        sms: SmsService | None = None,
     ) -> None:
         self._engine = engine
+        self._sms = sms
         self._centre = centre
         self._configuration = configuration
         self._clock = clock
@@ -200,7 +212,11 @@ class Mailer:
             rule = rules.get(event.rule)
             if rule is None or not rule.recipients:
                 continue
-            mail = alarm_mail(event, rule, names.get(event.queue_id, f"#{event.queue_id}"))
+            queue = names.get(event.queue_id, f"#{event.queue_id}")
+            self._text(event, rule, queue)
+            mail = alarm_mail(event, rule, queue)
+            if not mail.recipients:
+                continue
             rows.append(
                 {
                     "recipients": mail.recipients,
@@ -215,6 +231,17 @@ class Mailer:
             with self._engine.begin() as connection:
                 connection.execute(insert(OUTBOX), rows)
         return len(rows)
+
+    def _text(self, event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> None:
+        numbers = [r for r in rule.recipients if "@" not in r]
+        if not numbers or self._sms is None:
+            return
+        text = alarm_text(event, rule, queue)
+        for number in numbers:
+            try:
+                self._sms.send(number, text, purpose="alarm")
+            except BadSms as error:
+                logger.warning("alarm %r: no SMS to %s: %s", rule.name, number, error)
 
     def send_due(self) -> int:
         """Send every mail of the outbox that is due now; how many were sent."""

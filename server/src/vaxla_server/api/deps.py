@@ -14,6 +14,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.services import Services
+from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
 from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
@@ -54,6 +55,10 @@ def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
 
+def get_sms(connection: HTTPConnection) -> SmsService:
+    return get_services(connection).sms
+
+
 def get_telephony(connection: HTTPConnection) -> Telephony | None:
     return get_services(connection).telephony
 
@@ -65,6 +70,7 @@ SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
+Sms = Annotated[SmsService, Depends(get_sms)]
 
 
 def get_data_dir(connection: HTTPConnection) -> Path | None:

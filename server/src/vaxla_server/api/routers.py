@@ -12,6 +12,7 @@ from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
+from vaxla_server.sms import routes as sms
 from vaxla_server.stats.routes import calls, figures
 from vaxla_server.storm import routes as storm
 
@@ -24,6 +25,7 @@ routers: list[APIRouter] = [
     control.router,
     queues.router,
     alarms.router,
+    sms.router,
     calls.router,
     figures.stats_router,
     figures.reports_router,

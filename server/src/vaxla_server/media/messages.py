@@ -20,6 +20,10 @@ from typing import Annotated, Final, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 MAX_LINE_BYTES: Final = 64 * 1024
+SRTP_HEADER: Final = "X-Vaxla-Srtp"
+"""Among the headers of a leg the server asks for (an outside number through a trunk
+with ``srtp`` on): ``optional`` or ``mandatory``, the SRTP the worker offers on that leg.
+The worker takes it out: it is never sent."""
 _T = TypeVar("_T")
 
 CallId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]

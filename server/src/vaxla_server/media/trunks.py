@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from vaxla_protocol.config import RegistrationState, TrunkKind, TrunkRegistration
+from vaxla_protocol.config import RegistrationState, TrunkKind, TrunkRegistration, TrunkTransport
 from vaxla_server.clock import Clock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration, Trunk
 from vaxla_server.media.kamailio import (
@@ -39,6 +39,7 @@ from vaxla_server.media.kamailio import (
     RegistrationStatus,
     TrunkRoute,
 )
+from vaxla_server.media.messages import SRTP_HEADER
 from vaxla_server.notifier import Topic
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class TrunkLines:
         outside_gateway: str | None = None,
         retry_s: Sequence[float] = RETRY_S,
         poll_s: float = POLL_S,
+        sip_tls: bool = False,
     ) -> None:
         self._configuration = configuration
         self._front = front
@@ -115,6 +117,8 @@ class TrunkLines:
         self._gateway = None if outside_gateway is None else OutsideLine.of_gateway(outside_gateway)
         self._retry_s = tuple(retry_s)
         self._poll_s = poll_s
+        self._sip_tls = sip_tls
+        """Whether the front speaks SIP over TLS (``--sip-tls-port``): a tls trunk needs it."""
         self._outside: OutsideLine | None = self._gateway
         self._registered: dict[str, _Registered] = {}
         self._wires: dict[str, TrunkRegistration] = {}
@@ -193,22 +197,36 @@ class TrunkLines:
                 network = ipaddress.ip_network(address, strict=False)
                 if network not in networks:
                     networks.append(network)
+            if item.transport is TrunkTransport.TLS and not self._sip_tls:
+                log.warning(
+                    "trunk %r: transport tls, but this server has no SIP over TLS "
+                    "(--sip-tls-port): its registration and outside calls will fail",
+                    item.name,
+                )
+            # SIP over TCP or TLS: the URIs the front sends to say so (udp is the default).
+            transport = (
+                "" if item.transport is TrunkTransport.UDP else f";transport={item.transport}"
+            )
+            proxy = None if item.outbound_proxy is None else f"sip:{item.outbound_proxy}{transport}"
             host = item.gateway or item.registrar
             if host is not None:
-                proxy = None if item.outbound_proxy is None else f"sip:{item.outbound_proxy}"
                 domain = item.registrar or host  # the caller ID's domain: the operator's
                 routes.append(TrunkRoute(key, domain, proxy, item.username, trunk.password))
                 if item.outbound:
                     headers = {"X-Vaxla-Trunk": key}
                     if item.caller_id is not None:
                         headers["X-Vaxla-Caller-Id"] = item.caller_id
-                    outside = OutsideLine(host, headers)
+                    if item.srtp != "off":
+                        headers[SRTP_HEADER] = item.srtp
+                    outside = OutsideLine(f"{host}{transport}", headers)
             if item.kind is TrunkKind.REGISTRATION:
                 assert item.registrar is not None and item.username is not None
+                # The REGISTER goes to the outbound proxy, else the registrar, over the
+                # trunk's transport.
+                sent_to = proxy or (f"sip:{item.registrar}{transport}" if transport else None)
                 registration = Registration(
-                    key, item.registrar, item.username, trunk.password, item.expiry_s,
-                    None if item.outbound_proxy is None else f"sip:{item.outbound_proxy}",
-                )  # fmt: skip
+                    key, item.registrar, item.username, trunk.password, item.expiry_s, sent_to
+                )
                 wanted[key] = (item.name, registration)
         await self._front.set_trunks(networks, routes)
         self._outside = outside

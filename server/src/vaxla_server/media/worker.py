@@ -54,6 +54,7 @@ from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_protocol.outbound import SRTP_MODES, SrtpMode
 from vaxla_server.media.messages import (
     MAX_LINE_BYTES,
+    SRTP_HEADER,
     AgentLegState,
     AgentLegStateName,
     Answer,
@@ -482,6 +483,14 @@ class MediaWorker:
                 account.mediaConfig.srtpUse = _SRTP_USE["off"]
                 self._outside_account = _Account(self)
                 self._outside_account.create(account, False)
+            # Outside numbers through a trunk with SRTP on (its transport is TLS, which the
+            # front speaks to it): the leg offers SRTP as the trunk says (SRTP_HEADER).
+            self._trunk_srtp_accounts: dict[str, _Account] = {}
+            for mode in ("optional", "mandatory"):
+                account.idUri = f"sip:vaxla-trunk-srtp-{mode}@{self.sip_address}"
+                account.mediaConfig.srtpUse = _SRTP_USE[mode]
+                self._trunk_srtp_accounts[mode] = _Account(self)
+                self._trunk_srtp_accounts[mode].create(account, False)
         except pj.Error as error:
             self._endpoint.libDestroy()
             raise WorkerError(f"the SIP endpoint could not start: {error.info()}") from None
@@ -821,13 +830,24 @@ class MediaWorker:
     ) -> _Leg:
         """A new leg of the contact's, calling ``sip_uri`` with the extra headers."""
         param = pj.CallOpParam(True)
+        trunk_srtp: str | None = None
         for name, value in headers.items():
+            if name.lower() == SRTP_HEADER.lower():
+                trunk_srtp = value  # for this worker alone: never sent
+                continue
             header = pj.SipHeader()
             header.hName = name
             header.hValue = value
             param.txOption.headers.append(header)
         to_phone = any(name.lower() == OFFER_HEADER.lower() for name in headers)
-        account = self._agent_account if to_phone else self._outside_account
+        if to_phone:
+            account = self._agent_account
+        elif trunk_srtp is not None:
+            if trunk_srtp not in self._trunk_srtp_accounts:
+                raise CommandError(f"{SRTP_HEADER} {trunk_srtp!r} is not optional or mandatory")
+            account = self._trunk_srtp_accounts[trunk_srtp]
+        else:
+            account = self._outside_account
         leg = _Leg(self, contact, role, account, pj.PJSUA_INVALID_ID)
         try:
             leg.makeCall(sip_uri, param)
@@ -1215,12 +1235,16 @@ class MediaWorker:
             contact.extra_legs.clear()
             self._forget_if_done(contact)
         self._refused.clear()
-        accounts = (self._agent_account, self._outside_account, self._account)
+        accounts = (
+            self._agent_account, self._outside_account, *self._trunk_srtp_accounts.values(),
+            self._account,
+        )  # fmt: skip
         for account in {id(a): a for a in accounts}.values():
             try:
                 account.shutdown()
             except pj.Error:
                 log.debug("account shutdown failed", exc_info=True)
+        self._trunk_srtp_accounts.clear()
         del self._account, self._agent_account, self._outside_account, accounts, account
         self._endpoint.libDestroy()
         self.control.close()

@@ -70,6 +70,9 @@ class EventKind(StrEnum):
     ALARM_RAISED = "alarm_raised"
     ALARM_CLEARED = "alarm_cleared"
     ALARM_ACKNOWLEDGED = "alarm_acknowledged"
+    SMS_QUEUED = "sms_queued"
+    SMS_SENT = "sms_sent"
+    SMS_REPORT = "sms_report"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -617,6 +620,46 @@ class AlarmAcknowledged(BaseEvent):
     """The user's name then, to show after a restart without asking auth."""
 
 
+# SMS (R25): a message queued (with who, or what, asked for it), taken by the gateway,
+# and what the gateway and the operator reported of it.
+
+
+class SmsQueued(BaseEvent):
+    """The SMS ``message_id`` was put in the outbox, to ``to`` as ``sender``; ``purpose``
+    says why (``agent``: an agent sent it to its caller, ``by_user``; ``alarm``: an
+    alarm rule's recipient); ``contact_id``: the call it is about, if any."""
+
+    kind: Literal[EventKind.SMS_QUEUED] = EventKind.SMS_QUEUED
+    message_id: Annotated[int, Field(ge=0)]
+    to: str
+    sender: str
+    purpose: str
+    template: str | None = None
+    contact_id: ContactId | None = None
+    by_user: ByUser = None
+
+
+class SmsSent(BaseEvent):
+    """The gateway took the SMS ``message_id`` after ``attempts`` tries (``gateway_ref``:
+    its own id for it, an SMPP message id)."""
+
+    kind: Literal[EventKind.SMS_SENT] = EventKind.SMS_SENT
+    message_id: Annotated[int, Field(ge=0)]
+    attempts: Annotated[int, Field(ge=1)]
+    gateway_ref: str | None = None
+
+
+class SmsReport(BaseEvent):
+    """A delivery report on the SMS ``message_id``: ``status`` what it is now
+    (``delivered``, ``failed``, or ``sent`` for an intermediate report), ``report`` the
+    gateway's words."""
+
+    kind: Literal[EventKind.SMS_REPORT] = EventKind.SMS_REPORT
+    message_id: Annotated[int, Field(ge=0)]
+    status: Literal["sent", "delivered", "failed"]
+    report: str
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -661,7 +704,10 @@ Event = Annotated[
     | AgentStandby
     | AlarmRaised
     | AlarmCleared
-    | AlarmAcknowledged,
+    | AlarmAcknowledged
+    | SmsQueued
+    | SmsSent
+    | SmsReport,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

@@ -636,6 +636,8 @@ class AlarmRuleRow(Base):
 
 
 TRUNK_KINDS = ("ip", "registration")
+TRUNK_TRANSPORTS = ("udp", "tcp", "tls")
+TRUNK_SRTP = ("off", "optional", "mandatory")
 
 
 class TrunkRow(Base):
@@ -645,7 +647,14 @@ class TrunkRow(Base):
     the operator's challenges, and no answer of the API ever carries it."""
 
     __tablename__ = "trunks"
-    __table_args__ = (CheckConstraint(_in_list("kind", TRUNK_KINDS), name="ck_trunks_kind"),)
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", TRUNK_KINDS), name="ck_trunks_kind"),
+        CheckConstraint(_in_list("transport", TRUNK_TRANSPORTS), name="ck_trunks_transport"),
+        CheckConstraint(
+            _in_list("srtp", TRUNK_SRTP) + " AND (srtp = 'off' OR transport = 'tls')",
+            name="ck_trunks_srtp",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -659,6 +668,10 @@ class TrunkRow(Base):
     outbound: Mapped[bool] = mapped_column(Boolean)
     gateway: Mapped[str | None] = mapped_column(String(255))
     caller_id: Mapped[str | None] = mapped_column(String(32))
+    transport: Mapped[str] = mapped_column(String(8))
+    """How the front's SIP reaches the trunk: udp, tcp or tls (revision 0010)."""
+    srtp: Mapped[str] = mapped_column(String(16))
+    """SRTP on the outside calls it carries: off, optional, mandatory (revision 0010)."""
 
 
 class BoardRow(Base):
@@ -723,3 +736,52 @@ class AlarmMailRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+SMS_GATEWAY_KINDS = ("kannel", "smpp")
+SMS_STATUSES = ("queued", "sent", "delivered", "failed")
+
+
+class SmsGatewayRow(Base):
+    """The SMS gateway (one row, ``id`` 1; revision 0011): its kind, where it is, its
+    user and password (kept as given: the server logs in with it; no answer carries it),
+    the senders and templates (``settings``, the wire model's fields), and the token that
+    Kannel's delivery reports to this server must carry."""
+
+    __tablename__ = "sms_gateway"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", SMS_GATEWAY_KINDS), name="ck_sms_gateway_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    settings: Mapped[Any] = mapped_column(JsonPayload)
+    password: Mapped[str | None] = mapped_column(String(128))
+    report_token: Mapped[str] = mapped_column(String(64))
+
+
+class SmsMessageRow(Base):
+    """An SMS (revision 0011): queued in the outbox (``status`` queued, retried at
+    ``next_at`` while the gateway is down), then sent, delivered or failed by the
+    gateway's answer and delivery reports. Kept after sending: the delivery reports land
+    on it."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (
+        CheckConstraint(_in_list("status", SMS_STATUSES), name="ck_sms_messages_status"),
+        Index("ix_sms_messages_due", "status", "next_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_number: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(10))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    by_user: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    gateway_ref: Mapped[str | None] = mapped_column(String(64))
+    report: Mapped[str | None] = mapped_column(String(64))

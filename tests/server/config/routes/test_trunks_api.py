@@ -48,9 +48,23 @@ def test_trunks_are_stored_and_read_without_their_password(api: Api) -> None:
         **{key: value for key, value in REGISTERED.items() if key != "password"},
         "addresses": [],
         "gateway": None,
+        "transport": "udp",
+        "srtp": "off",
         "password_set": True,
     }
     assert call(api, "agent", "GET", "/trunks").status_code == 403
+
+
+def test_a_trunk_over_tls_with_srtp_is_stored_and_read_back(api: Api) -> None:
+    encrypted = {**REGISTERED, "transport": "tls", "srtp": "mandatory"}
+    added = _add(api, encrypted)
+    assert (added["transport"], added["srtp"]) == ("tls", "mandatory")
+    (stored,) = _stored(api)
+    assert (stored.item.transport, stored.item.srtp) == ("tls", "mandatory")
+    optional = {**encrypted, "srtp": "optional", "transport": "tls"}
+    response = call(api, "admin", "PUT", "/trunks/Operator", optional)
+    assert response.status_code == 200, response.text
+    assert response.json()["srtp"] == "optional"
 
 
 def test_a_replace_without_a_password_keeps_the_stored_one(api: Api, sqlite_store: Store) -> None:
@@ -113,6 +127,22 @@ def _stored(api: Api) -> list[Any]:
             {**REGISTERED, "registrar": "sip:op.test"},
             ["body", "registrar"],
             "'sip:op.test' is not a host with an optional port",
+        ),
+        (
+            {**REGISTERED, "srtp": "mandatory"},
+            ["body", "srtp"],
+            "SRTP towards a trunk needs transport tls",
+        ),
+        (
+            {**REGISTERED, "transport": "tcp", "srtp": "optional"},
+            ["body", "srtp"],
+            "SRTP towards a trunk needs transport tls",
+        ),
+        ({**REGISTERED, "transport": "sctp"}, ["body", "transport"], "'udp', 'tcp' or 'tls'"),
+        (
+            {**REGISTERED, "transport": "tls", "srtp": "always"},
+            ["body", "srtp"],
+            "'off', 'optional' or 'mandatory'",
         ),
     ],
 )
