@@ -43,6 +43,9 @@ from vaxla_server.store.events import (
     Picked,
     PriorityChanged,
     Queued,
+    SmsQueued,
+    SmsReport,
+    SmsSent,
     StormEnded,
     StormHeard,
     StormStarted,
@@ -158,6 +161,18 @@ _EVENTS: list[Event] = [
     ),
     AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
     AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
+    SmsQueued(
+        at=at(635),
+        message_id=1,
+        to="+46701112233",
+        sender="Vaxla",
+        purpose="agent",
+        template="called",
+        contact_id=100,
+        by_user=7,
+    ),
+    SmsSent(at=at(640), message_id=1, attempts=2, gateway_ref="abc123"),
+    SmsReport(at=at(645), message_id=1, status="delivered", report="DELIVRD"),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}
