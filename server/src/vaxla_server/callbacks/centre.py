@@ -9,14 +9,13 @@ leg ending does not end it (``Contacts.ended`` leaves it waiting). Every step is
 event; a restart reads open callbacks back from the log (``CentreKernel.start``)."""
 
 import functools
-import re
 from typing import Literal, TypeVar
 
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.centre.engine import EndContact, RemoveContact, SetAgentState
 from vaxla_server.centre.errors import InvalidAction, InvalidValue
 from vaxla_server.centre.kernel import CentreKernel
-from vaxla_server.centre.state import ContactView, _Callback, _Contact
+from vaxla_server.centre.state import CALLBACK_NUMBER, ContactView, _Callback, _Contact
 from vaxla_server.store.events import (
     CallbackAnswered,
     CallbackCancelled,
@@ -31,9 +30,6 @@ from vaxla_server.store.events import (
 )
 
 _TryEvent = TypeVar("_TryEvent", CallbackDialled, CallbackAnswered)
-
-CALLBACK_NUMBER = re.compile(r"\+?[0-9]{3,20}")
-"""A number a callback can call: 3 to 20 digits, ``+`` first when international."""
 
 
 class Callbacks(CentreKernel):

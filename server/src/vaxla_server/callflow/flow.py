@@ -11,9 +11,12 @@ Every step a caller takes is in the event log through the centre.
 The actions an entry point, a menu or an overflow rule can name run in
 :meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch,
 a transfer to an outside number (called through the configured outside gateway from the
-caller's worker and bridged) and hang-up. Voicemail and callbacks need parts that do not
-exist yet (recording, the callback list), so the configuration refuses them; a transfer
-without an outside gateway is logged and ends the call with the reason, never silently.
+caller's worker and bridged) and hang-up. Voicemail needs recording, which does not exist
+yet, so the configuration refuses it, and a callback as a menu or overflow target with
+it; a queue's own callback (R17: its key, or imposed by a long estimated wait or outside
+a time window) is taken in the queue's wait, the number confirmed, and the caller leaves
+the line keeping its place. A transfer without an outside gateway is logged and ends the
+call with the reason, never silently.
 
 The module layout: the record of a call and what the flow shares with the agent's call
 control live in ``callflow/calls.py``; the call control (``control/flow.py``) is made
@@ -29,10 +32,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from vaxla_protocol.config import (
     Action,
     AnnouncementSetItem,
+    CallbackItem,
+    CallbackWindow,
     CollectDigits,
     ConfigDocument,
     DigitCollectionItem,
@@ -50,6 +56,7 @@ from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.callflow.calls import Call, Calls
 from vaxla_server.callflow.legs import CallGone, CallLeg
 from vaxla_server.centre import (
+    CALLBACK_NUMBER,
     CENTRE_EVENTS,
     AgentLeg,
     CentreError,
@@ -75,7 +82,13 @@ from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
-from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event, Moved
+from vaxla_server.store.events import (
+    AgentLoggedOut,
+    AnnouncementKind,
+    CallbackReason,
+    Event,
+    Moved,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +99,19 @@ DIGIT_TIMEOUT_S = 5.0
 POSITION_KEY = "*"
 REPEAT_CHOICE_KEY = "#"
 """Switches what the repeated queue message gives: the estimated wait or the position."""
+CALLBACK_NUMBER_TRIES = 3
+"""How many times a caller asking for a callback is asked for (or to confirm) the number
+before it is left waiting in the line."""
+CONFIRM_KEY = "1"
+OTHER_NUMBER_KEY = "2"
+"""After the number to call back is read back: 1 confirms it, 2 keys another."""
 STICKY_HOLD_S = 30.0
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
 kept in memory: after a restart callers start afresh."""
+
+WaitEnd = Literal["answered", "max_wait", "schedule", "nobody_logged_in", "callback"]
+"""What ended a caller's wait in a queue."""
 
 
 class FlowError(Exception):
@@ -497,25 +519,18 @@ class CallFlow:
         configuration: a change (a shorter maximum wait, a new schedule) or the last agent
         logging out is applied to callers already waiting."""
         assert call.answered is not None
-        announcements = asyncio.create_task(self._announce(call, queue))
-        try:
-            while True:
-                queue = self._plan().queues.get(queue.name, queue)
-                rule = await self._wait_once(call, queue)
-                if rule is not None:
-                    break
-                moved = await self._moved_to(call, queue_id)
-                if moved is not None:  # a supervisor moved it: the new queue's rules apply
-                    queue_id, queue = moved
-                    call.queue = queue
-                    announcements.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await announcements
-                    announcements = asyncio.create_task(self._announce(call, queue))
-        finally:
-            announcements.cancel()
-            with contextlib.suppress(asyncio.CancelledError, CallGone):
-                await announcements
+        reason = self._forced_on_arrival(call, queue)
+        first = True
+        while True:
+            if reason is not None:
+                if await self._callback(call, queue, reason):
+                    return None  # the caller keeps its place without a voice leg
+                reason, first = None, False
+            rule, queue_id, queue = await self._wait_announced(call, queue, queue_id, first)
+            if rule != "callback":
+                break
+            assert call.wants_callback is not None
+            reason = call.wants_callback.result()
         if rule == "answered":
             again = await self._talk(call, call.answered.result())
             return await self._wait_again(call, again)
@@ -532,12 +547,39 @@ class CallFlow:
         }[rule]  # type: ignore[assignment]
         return await self._overflow(call, queue_id, rule, action, waiting=True)
 
-    async def _wait_once(
-        self, call: Call, queue: QueueItem
-    ) -> Literal["answered", "max_wait", "schedule", "nobody_logged_in"] | None:
+    async def _wait_announced(
+        self, call: Call, queue: QueueItem, queue_id: int, first: bool
+    ) -> tuple[WaitEnd, int, QueueItem]:
+        """Wait with the announcements playing (the first message if ``first``) until
+        something ends the wait; returns what, and the queue the caller waits in then."""
+        loop = asyncio.get_running_loop()
+        call.wants_callback = loop.create_future()
+        announcements = asyncio.create_task(self._announce(call, queue, first=first))
+        try:
+            while True:
+                queue = self._plan().queues.get(queue.name, queue)
+                rule = await self._wait_once(call, queue)
+                if rule is not None:
+                    return rule, queue_id, queue
+                moved = await self._moved_to(call, queue_id)
+                if moved is not None:  # a supervisor moved it: the new queue's rules apply
+                    queue_id, queue = moved
+                    call.queue = queue
+                    announcements.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await announcements
+                    call.wants_callback = loop.create_future()
+                    announcements = asyncio.create_task(self._announce(call, queue))
+        finally:
+            announcements.cancel()
+            with contextlib.suppress(asyncio.CancelledError, CallGone):
+                await announcements
+
+    async def _wait_once(self, call: Call, queue: QueueItem) -> WaitEnd | None:
         """What ended this wait; ``None`` when the configuration or the agents changed and
         the wait goes on under the new rules."""
         assert call.answered is not None and self._change is not None
+        assert call.wants_callback is not None
         changed = self._change
         deadline = queue.flow.max_wait_s
         waited = (await self._offload(self._centre.contact, call.contact_id)).wait_seconds
@@ -549,7 +591,7 @@ class CallFlow:
         closing = asyncio.ensure_future(self._until_closed(queue))
         try:
             await asyncio.wait(
-                {call.answered, timer, closing, call.leg.ended, changed},
+                {call.answered, timer, closing, call.leg.ended, changed, call.wants_callback},
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
@@ -560,6 +602,8 @@ class CallFlow:
             raise CallGone(ended.cause, ended.side)
         if call.answered.done():
             return "answered"
+        if call.wants_callback.done():
+            return "callback"
         if timer.done() and not timer.cancelled():
             return "max_wait"
         if closing.done() and not closing.cancelled():
@@ -650,27 +694,37 @@ class CallFlow:
                 return view.queue_id
         raise FlowError(f"queue {name!r} is not running")
 
-    async def _announce(self, call: Call, queue: QueueItem) -> None:
+    async def _announce(self, call: Call, queue: QueueItem, *, first: bool = True) -> None:
         """The first message (and how to hear the position, and to choose between the
         estimated wait and the position), then music on hold with the position, estimated
         wait, agents answering and a periodic message in turn; ``*`` says the position
         again at any time, ``#`` switches the repeated message between the wait and the
-        position (R9)."""
+        position (R9). The queue's callback key is said after the first and each repeated
+        message; pressing it, or the estimated wait passing the queue's forced limit, ends
+        the announcements with ``call.wants_callback`` resolved (R17)."""
         leg = call.leg
         item = self._plan().announcements.get(queue.flow.announcements or "")
         music = self._files(call, "music_on_hold")
-        if item is not None and item.first is not None:
+        offer = self._callback_offer(call, queue)
+        if await self._long_wait(call, queue):
+            return
+        if first and item is not None and item.first is not None:
             await self._log_announcement(call, "first", item.first)
             prompts = [item.first, "press_star_for_position"]
             if item.announce_position or item.announce_wait:
                 prompts.append("press_hash_to_choose")
-            await self._interruptible(call, self._files(call, *prompts), item)
+            await self._interruptible(call, self._files(call, *prompts) + offer, item, queue)
         periodic = list(item.periodic) if item is not None else []
         turn = 0
-        while True:
+        while not self._callback_wanted(call):
             await leg.start_playing(music, loop=True)
             interval = item.periodic_interval_s if item is not None else 30.0
-            key = await self._wait_for_key(call, interval)
+            key = await self._wait_for_key(call, interval, queue)
+            if key is not None and key == self._callback_key(queue):
+                self._want_callback(call, "key")
+                return
+            if await self._long_wait(call, queue):
+                return
             files: list[Path] = []
             if key == REPEAT_CHOICE_KEY:
                 files += await self._choose_repeat(call, item)
@@ -688,7 +742,7 @@ class CallFlow:
                     turn += 1
             files = await self._storm(call) + files
             if files:
-                await self._interruptible(call, files, item)
+                await self._interruptible(call, files + offer, item, queue)
 
     async def _storm(self, call: Call) -> list[Path]:
         """The storm message switched on at the caller's entry point, unless the caller
@@ -741,23 +795,29 @@ class CallFlow:
         await self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
         return self._files(call, "agents_answering", *numbers)
 
-    async def _wait_for_key(self, call: Call, seconds: float) -> str | None:
-        """``*`` or ``#`` if pressed within ``seconds``; other keys are ignored while
-        waiting."""
+    async def _wait_for_key(self, call: Call, seconds: float, queue: QueueItem) -> str | None:
+        """``*``, ``#`` or the queue's callback key if pressed within ``seconds``; other
+        keys are ignored while waiting."""
         remaining = seconds
         start = self._clock.monotonic()
         while remaining > 0:
             digit = await call.leg.next_digit(remaining)
-            if digit in (POSITION_KEY, REPEAT_CHOICE_KEY):
+            if digit is not None and digit in (
+                POSITION_KEY,
+                REPEAT_CHOICE_KEY,
+                self._callback_key(queue),
+            ):
                 return digit
             remaining = seconds - (self._clock.monotonic() - start)
         return None
 
     async def _interruptible(
-        self, call: Call, files: list[Path], item: AnnouncementSetItem | None
+        self, call: Call, files: list[Path], item: AnnouncementSetItem | None, queue: QueueItem
     ) -> None:
         digit = await call.leg.play_until_digit(files)
-        if digit == POSITION_KEY:
+        if digit is not None and digit == self._callback_key(queue):
+            self._want_callback(call, "key")
+        elif digit == POSITION_KEY:
             await call.leg.play(await self._position_files(call))
         elif digit == REPEAT_CHOICE_KEY and item is not None:
             await call.leg.play(await self._choose_repeat(call, item))
@@ -791,6 +851,119 @@ class CallFlow:
             return []
         unit = "minute" if minutes == 1 else "minutes"
         return self._files(call, "estimated_wait_about", *numbers, unit)
+
+    # Callbacks (R17)
+
+    @staticmethod
+    def _callback_key(queue: QueueItem) -> str | None:
+        callback = queue.flow.callback
+        return None if callback is None else callback.key
+
+    def _callback_offer(self, call: Call, queue: QueueItem) -> list[Path]:
+        """What says the queue's callback key ("to be called back …, press 3")."""
+        key = self._callback_key(queue)
+        if key is None:
+            return []
+        return self._files(call, "callback_offer", f"number_{key}")
+
+    @staticmethod
+    def _callback_wanted(call: Call) -> bool:
+        return call.wants_callback is not None and call.wants_callback.done()
+
+    @staticmethod
+    def _want_callback(call: Call, reason: CallbackReason) -> None:
+        if call.wants_callback is not None and not call.wants_callback.done():
+            call.wants_callback.set_result(reason)
+
+    def _forced_on_arrival(self, call: Call, queue: QueueItem) -> CallbackReason | None:
+        """``outside_hours`` when the queue imposes a callback on callers arriving outside
+        its ``forced_outside`` window now."""
+        callback = queue.flow.callback
+        if callback is None or callback.forced_outside is None or call.callback_declined:
+            return None
+        return "outside_hours" if _outside(callback.forced_outside, self._clock) else None
+
+    async def _long_wait(self, call: Call, queue: QueueItem) -> bool:
+        """Whether the caller's estimated wait passes the queue's ``forced_after_s``:
+        then a callback is imposed (``call.wants_callback`` resolved)."""
+        callback = queue.flow.callback
+        if callback is None or callback.forced_after_s is None or call.callback_declined:
+            return False
+        estimate = (await self._offload(self._centre.contact, call.contact_id)).estimated_wait
+        if estimate is None or estimate <= callback.forced_after_s:
+            return False
+        log.info("contact %d: estimated wait %.0f s imposes a callback", call.contact_id, estimate)
+        self._want_callback(call, "long_wait")
+        return True
+
+    async def _callback(self, call: Call, queue: QueueItem, reason: CallbackReason) -> bool:
+        """The caller asked for a callback (``key``) or one is imposed: the number is
+        confirmed (or keyed), the callback requested (the contact keeps its place in the
+        line without a voice leg) and the caller told goodbye. False when the caller gave
+        no number or the centre refused (an agent's phone rings for it now): the caller
+        waits on in the line."""
+        terms = queue.flow.callback
+        assert terms is not None
+        if reason != "key":
+            await call.leg.play(self._files(call, "callback_forced"))
+        number = await self._callback_number(call, terms)
+        if number is None:
+            log.info("contact %d: no number to call back; waits on", call.contact_id)
+            call.callback_declined = True
+            return False
+        try:
+            await self._offload(
+                self._centre.request_callback, call.contact_id, number, terms, reason=reason
+            )
+        except CentreError as error:
+            log.info("contact %d: no callback (%s); waits on", call.contact_id, error)
+            return False
+        # Offers for the callback no longer ring from this caller's leg.
+        self._calls.remove(call.contact_id)
+        log.info("contact %d: callback to %s (%s)", call.contact_id, number, reason)
+        await call.leg.play(self._files(call, "callback_goodbye"))
+        return True
+
+    async def _callback_number(self, call: Call, terms: CallbackItem) -> str | None:
+        """The number to call back: the caller's own, read back digit by digit to be
+        confirmed (1) or replaced (2) by one keyed ending with ``#``, itself read back;
+        without a caller number one must be keyed. None after
+        :data:`CALLBACK_NUMBER_TRIES` tries without a confirmed number."""
+        leg = call.leg
+        own = leg.caller if CALLBACK_NUMBER.fullmatch(leg.caller) else None
+        if own is not None and not terms.confirm_number:
+            return own
+        number = own
+        for _ in range(CALLBACK_NUMBER_TRIES):
+            if number is None:
+                number = await self._key_number(call)
+                if number is None:
+                    await leg.play(self._files(call, "invalid_input"))
+                    continue
+            said = ["number_plus" if c == "+" else f"number_{c}" for c in number]
+            files = self._files(call, "callback_number_is", *said, "callback_confirm")
+            key = await leg.play_until_digit(files)
+            if key is None:
+                key = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if key == CONFIRM_KEY:
+                return number
+            if key == OTHER_NUMBER_KEY:
+                number = None
+        return None
+
+    async def _key_number(self, call: Call) -> str | None:
+        """A number the caller keys, ending with ``#`` (or a pause); None if it is not
+        a number to call."""
+        leg = call.leg
+        first = await leg.play_until_digit(self._files(call, "callback_enter_number"))
+        digits = "" if first is None else first
+        while not digits.endswith("#") and len(digits) <= 20:
+            digit = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if digit is None:
+                break
+            digits += digit
+        number = digits.removesuffix("#")
+        return number if CALLBACK_NUMBER.fullmatch(number) else None
 
     # Offers (the centre's Delivery)
 
@@ -918,6 +1091,12 @@ class CallFlow:
         if self._clock.monotonic() - ended > queue.sticky_agent_s:
             return None
         return agent_id
+
+
+def _outside(window: CallbackWindow, clock: Clock) -> bool:
+    """Whether the local time now is outside ``window``."""
+    local = clock.now().astimezone(ZoneInfo(window.time_zone)).time()
+    return not window.start <= local < window.end
 
 
 _DEFAULT_PROMPTS: dict[OverflowRule, str] = {

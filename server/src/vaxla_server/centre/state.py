@@ -1,6 +1,7 @@
 """The running centre's state: the journaled records of contacts, agents' sessions
 and offers (``_Contact``, ``_Session``, ``_Offer``), and the views it hands out."""
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,10 @@ class ConfigSource(Protocol):
 class _Offer(Journaled):
     offer_id: str
     started: float
+
+
+CALLBACK_NUMBER = re.compile(r"\+?[0-9]{3,20}")
+"""A number a callback can call: 3 to 20 digits, ``+`` first when international."""
 
 
 @dataclass
