@@ -49,6 +49,7 @@ def create_app(
         watch = asyncio.create_task(services.watch.run(asyncio.sleep))
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         texts = asyncio.create_task(services.sms.run(asyncio.sleep))
+        callback_texts = asyncio.create_task(services.callback_texts.run(asyncio.sleep))
         try:
             if voice is not None:
                 await voice.start()
@@ -56,7 +57,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in (timers, watch, mailer, texts):
+            for task in (timers, watch, mailer, texts, callback_texts):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

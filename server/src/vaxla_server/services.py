@@ -18,6 +18,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.notifier import Notifier
+from vaxla_server.sms.callbacks import CallbackTexts
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
@@ -60,6 +61,8 @@ class Services:
     """The alarm mails' outbox and sender (R24), and the alarm SMS to phone numbers."""
     sms: SmsService
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
+    callback_texts: CallbackTexts
+    """The SMS to citizens that callbacks could not reach (R17)."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -114,4 +117,5 @@ def compose(
         watch=Watch(centre, board, configuration),
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
+        callback_texts=CallbackTexts(sms, centre, store.events),
     )
