@@ -7,6 +7,8 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from tests.server.callflow.conftest import MONDAY_MORNING, Site, document
 from vaxla_server.media.messages import Hangup
 from vaxla_server.store import Store
@@ -203,7 +205,7 @@ def test_without_confirmation_the_own_number_is_taken_at_once(sqlite_store: Stor
 
 
 def test_an_agent_free_during_the_goodbye_is_not_rung_from_the_callers_leg(
-    sqlite_store: Store,
+    sqlite_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     async def scenario(site: Site) -> None:
         call = await waiting(site)
@@ -219,3 +221,6 @@ def test_an_agent_free_during_the_goodbye_is_not_rung_from_the_callers_leg(
     site = run(sqlite_store, scenario, callback=callback())
     assert site.worker.originations("w1-1") == []
     assert [e.number for e in requested(site)] == [OWN]
+    # Calling back from a media worker is not built: the offer is declined, said plainly.
+    assert site.kinds(0)[-2:] == ["offered", "not_answered"]
+    assert "callback 0 to +46701234567 cannot be made" in caplog.text

@@ -970,6 +970,19 @@ class CallFlow:
     def offer(self, contact: OfferedContact, agent: AgentLeg, token: OfferToken) -> None:
         """Ring ``agent`` for ``contact``. The centre may call this from its timer thread,
         so the work is handed to the event loop."""
+        if contact.callback_number is not None:
+            # No media worker command calls an agent and a citizen without a caller's leg
+            # yet: the offer is declined, said plainly, and the callback waits on.
+            log.error(
+                "callback %d to %s cannot be made: calling back from a media worker is not "
+                "built yet (a supervisor can cancel it)",
+                contact.contact_id,
+                contact.callback_number,
+            )
+            self._loop().call_soon_threadsafe(
+                self._background.spawn, self._decline(contact.contact_id, agent.agent_id)
+            )
+            return
         self._loop().call_soon_threadsafe(self._start_ring, contact.contact_id, agent, token)
 
     def withdraw(self, contact_id: int, agent_id: int) -> None:
