@@ -15,7 +15,7 @@ CARGO := PYO3_PYTHON=$(abspath $(BIN)/python) cargo
 # Python comes from the machine (pyenv, Debian); uv must never download one.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lint test demo installers bench bench-quick bench-ewt bench-calls bench-events clean
+.PHONY: help setup lint test demo installers bench bench-quick bench-ewt bench-calls bench-events bench-reports clean
 
 help:
 	@echo "make setup        create .venv with every package and dev tool (run by the others)"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench-ewt    the wait estimate against QL, QLm and HOL on simulated M/M/s+M queues"
 	@echo "make bench-calls  the whole server under SIPp calls: concurrent calls, call rate, CPU and memory"
 	@echo "make bench-events the event socket under 1 to 1,000 desktops: delivery time and order"
+	@echo "make bench-reports a month's reports (1 million events) from the whole log and from the summaries"
 	@echo "make clean        remove .venv, build output and caches"
 
 # uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust
@@ -73,6 +74,9 @@ bench-calls: setup
 
 bench-events: setup
 	@VENV_BIN=$(BIN) tools/bench-events
+
+bench-reports: setup
+	@VENV_BIN=$(BIN) tools/bench-reports
 
 clean:
 	rm -rf $(VENV) dispatcher-rs/target .demo build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis tools/.cache

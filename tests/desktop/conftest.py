@@ -48,3 +48,11 @@ def tls_server_with_agent(tmp_path: Path) -> Iterator[ServerProcess]:
     create_user(tmp_path / "data")
     with ServerProcess(tmp_path / "data", ["--tls", "self-signed"]) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A real server of the demo site (``admin1``, ``supervisor1``, ... password ``demo``),
+    one per test process (tests that change its configuration put it back)."""
+    with ServerProcess(tmp_path_factory.mktemp("demo") / "data", ["--demo"], timeout=120) as s:
+        yield s

@@ -1,14 +1,20 @@
 """Running the app's asyncio code on Qt's loop (qasync) inside a test."""
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.app import DesktopApp
 from vaxla_desktop.core.connection import ConnectionPhase, ConnectionStatus
+from vaxla_desktop.session import Session
+
+W = TypeVar("W", bound=QWidget)
 
 WAIT_S = 30.0
 
@@ -20,6 +26,37 @@ def run_on_qt_loop(app: QApplication, work: Coroutine[Any, Any, None]) -> None:
     loop = qasync.QEventLoop(app)
     with loop:
         loop.run_until_complete(work)
+
+
+async def eventually(shown: Callable[[], bool]) -> None:
+    """Wait until ``shown()`` (a window showing the server's answer), at most WAIT_S."""
+    for _ in range(int(WAIT_S / 0.02)):
+        if shown():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("not shown in time")
+
+
+def on_screen(qtbot: QtBot, widget: W, width: int, height: int) -> W:
+    """``widget`` shown at this size, its window active (for its keyboard shortcuts)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    return widget
+
+
+@asynccontextmanager
+async def logged_in(server_url: str, username: str = "admin1") -> AsyncIterator[Session]:
+    """A session of the demo site's ``username`` (password ``demo``), logged out after."""
+    client = ServerClient(server_url)
+    try:
+        await client.login(username, "demo")
+        yield Session(server_url, client, await client.me())
+    finally:
+        await client.logout()
+        await client.aclose()
 
 
 class Phases:

@@ -10,6 +10,7 @@ from vaxla_desktop.discovery import SERVICE_TYPE, server_from_records
 from vaxla_desktop.session import LoginForm
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.server_model import ServerListModel
+from vaxla_protocol import PROTOCOL_VERSION
 
 FINGERPRINT = ":".join(["C3"] * 32)
 
@@ -69,7 +70,11 @@ def test_every_control_has_an_accessible_name(qtbot: QtBot) -> None:
 def test_picking_a_found_server_fills_its_address_and_fingerprint(qtbot: QtBot) -> None:
     window = login_window(qtbot, username="anna")
     assert window.no_servers_label.isVisible()
-    records = {"api": "https://10.0.0.9:8780/api/v1", "fp": FINGERPRINT, "pv": "1"}
+    records = {
+        "api": "https://10.0.0.9:8780/api/v1",
+        "fp": FINGERPRINT,
+        "pv": str(PROTOCOL_VERSION),
+    }
     window._servers.server_found(server_from_records(f"Växel.{SERVICE_TYPE}", records))
     assert not window.no_servers_label.isVisible()
     index = window._servers.index(0)

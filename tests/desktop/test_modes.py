@@ -93,6 +93,7 @@ class Requests:
 
 
 def _roles_of(method: str, path: str, table: RouteTable) -> frozenset[Role] | None:
+    path = path.partition("?")[0]  # a query (the directory's search) is no part of the route
     for (route_method, template), roles in table.items():
         pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
         if route_method == method and re.fullmatch(pattern, path):

@@ -5,17 +5,15 @@ reason; the panel's texts in Swedish."""
 
 import asyncio
 import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.desktop.qt_loop import WAIT_S, run_on_qt_loop
+from tests.desktop.qt_loop import WAIT_S, eventually, run_on_qt_loop
 from tests.desktop.test_translations import untranslated_texts, visible_texts
 from tests.server_process import ServerProcess
 from vaxla_desktop.api.client import ServerClient
@@ -24,12 +22,6 @@ from vaxla_desktop.session import Session
 from vaxla_desktop.ui.prompts_panel import PromptModel, PromptsPanel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    with ServerProcess(tmp_path_factory.mktemp("prompts") / "data", ["--demo"], timeout=120) as s:
-        yield s
 
 
 def tone(tmp: Path, name: str, content: bytes | None = None) -> Path:
@@ -42,16 +34,8 @@ def tone(tmp: Path, name: str, content: bytes | None = None) -> Path:
     return path
 
 
-async def eventually(shown: Callable[[], bool]) -> None:
-    for _ in range(int(WAIT_S / 0.02)):
-        if shown():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("not shown in time")
-
-
 def test_an_administrator_lists_uploads_listens_and_speaks(
-    qtbot: QtBot, qapp: QApplication, server: ServerProcess, tmp_path: Path
+    qtbot: QtBot, qapp: QApplication, demo_server: ServerProcess, tmp_path: Path
 ) -> None:
     panel = PromptsPanel()
     qtbot.addWidget(panel)
@@ -60,9 +44,9 @@ def test_an_administrator_lists_uploads_listens_and_speaks(
     heard: list[bytes] = []
 
     async def work() -> None:
-        client = ServerClient(server.url)
+        client = ServerClient(demo_server.url)
         user = await client.login("admin1", "demo")
-        desk = PromptsDesk(Session(server.url, client, user), panel)
+        desk = PromptsDesk(Session(demo_server.url, client, user), panel)
         original_audio = desk.api.audio
 
         async def audio(language, name):  # type: ignore[no-untyped-def]

@@ -181,7 +181,9 @@ def test_after_a_server_restart_the_agent_is_back_in_its_queues(
         return [queue.name for queue in (await desk.api.state()).queues]
 
     async def until_in(names: list[str]) -> None:
-        async with asyncio.timeout(WAIT_S):
+        # A guard only: after a restart the app logs in again and rejoins, each a step
+        # that waits on a loaded machine (two test processes, the restarted server).
+        async with asyncio.timeout(3 * WAIT_S):
             while await queues_now() != names:
                 await asyncio.sleep(0.1)
 

@@ -157,3 +157,10 @@ def test_control_of_a_call_that_is_gone_says_so(phone: Phone) -> None:
 def test_dtmf_digits_are_checked(phone: Phone) -> None:
     with pytest.raises(SoftphoneError, match="not DTMF digits"):
         phone.softphone.send_dtmf(1, "12x")
+
+
+def test_a_second_softphone_in_the_process_is_refused_in_words(phone: Phone) -> None:
+    """pjsua2 has one Endpoint per process: a second would abort the program."""
+    with pytest.raises(SoftphoneError, match="a softphone is open in this program already"):
+        Softphone(lambda _event: None, lambda: None, audio=False)
+    assert Softphone.open_one() is phone.softphone

@@ -43,7 +43,9 @@ def test_after_a_server_restart_the_stand_by_agent_stands_by_again(
         return desk is not None and (await desk.api.state()).standing_by
 
     async def until_standing_by() -> None:
-        async with asyncio.timeout(WAIT_S):
+        # A guard only: after a restart the app logs in again and rejoins, each a step
+        # that waits on a loaded machine (two test processes, the restarted server).
+        async with asyncio.timeout(3 * WAIT_S):
             while not await standing_by():
                 await asyncio.sleep(0.1)
 

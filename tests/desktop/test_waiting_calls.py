@@ -246,7 +246,10 @@ def test_the_read_only_view_has_no_waiting_calls(qtbot: QtBot) -> None:
         "Agents and queues",
         "Wallboard",
         "Storm message",  # what is on, shown to every role
+        "Voicemail",  # hidden until the user is found to read a box
+        "Directory",  # people, presence and lines (R29); the operator's first tab
     ]
+    assert not widget.tabs.isTabVisible(widget.tabs.indexOf(widget.voicemail_panel))
 
 
 def test_a_callback_is_marked_with_its_number(qtbot: QtBot) -> None:

@@ -17,6 +17,10 @@ from vaxla_protocol.offers import make_offer_token, session_key
 from vaxla_server.media.messages import Answer, FromWorker, IncomingCall, OriginateAgentLeg, Ready
 from vaxla_server.media.pool import MediaPool, free_udp_port
 
+EXPECT_S = 30.0
+"""A guard against a hang, never a measure: a loaded machine runs two test processes
+beside workers, SIPp and Kamailio, and a message due in milliseconds may take seconds."""
+
 ROOT = Path(__file__).parents[2]
 SCENARIOS = ROOT / "tests" / "sipp"
 PROMPTS = ROOT / "resources" / "prompts"
@@ -48,7 +52,10 @@ class Harness:
         (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
 
     async def expect(
-        self, kind: type[M], where: Callable[[M], bool] = lambda _: True, timeout: float = 10
+        self,
+        kind: type[M],
+        where: Callable[[M], bool] = lambda _: True,
+        timeout: float = EXPECT_S,
     ) -> M:
         """The first message of ``kind`` for which ``where`` holds that no earlier expect
         returned, waiting up to ``timeout`` seconds for it. Messages that did not match stay
@@ -137,7 +144,7 @@ class AgentPhone:
         self.address = ""
         self.events: list[dict[str, object]] = []
 
-    async def expect(self, event: str, timeout: float = 10) -> dict[str, object]:
+    async def expect(self, event: str, timeout: float = EXPECT_S) -> dict[str, object]:
         assert self.process.stdout is not None
         while True:
             line = await asyncio.wait_for(self.process.stdout.readline(), timeout)

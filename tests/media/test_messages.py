@@ -17,11 +17,14 @@ from vaxla_server.media.messages import (
     PlaybackFinished,
     ProtocolError,
     Ready,
+    Record,
+    RecordingFinished,
     Reject,
     Ringback,
     Shutdown,
     Stats,
     StopPlayback,
+    StopRecording,
     decode_from_worker,
     decode_to_worker,
     encode,
@@ -45,12 +48,22 @@ FROM_WORKER = [
         refused_busy=2,
     ),
     CommandFailed(call_id="w1-9", command="answer", reason="no call w1-9"),
+    RecordingFinished(call_id="w1-1", record_id="r1", path="/r.wav", seconds=2.5, end="key"),
 ]
 TO_WORKER = [
     Answer(call_id="w1-1"),
     Reject(call_id="w1-1", code=486),
     Play(call_id="w1-1", play_id="p1", files=["/a.wav", "/b.wav"], loop=True),
     StopPlayback(call_id="w1-1"),
+    Record(
+        call_id="w1-1",
+        record_id="r1",
+        path="/r.wav",
+        legs=["caller", "agent"],
+        max_seconds=120,
+        stop_key="#",
+    ),
+    StopRecording(call_id="w1-1"),
     Ringback(call_id="w1-1"),
     OriginateAgentLeg(
         call_id="w1-1", sip_uri="sip:agent@127.0.0.1:5099", headers={"X-Vaxla-Offer": "o1;ab"}
@@ -90,6 +103,12 @@ def test_server_messages_round_trip(message: object) -> None:
         (b'{"type": "play", "call_id": "w1-1", "play_id": "p", "files": []}', "files"),
         (b'{"type": "answer", "call_id": "bad id"}', "call_id"),
         (b'{"type": "originate_agent_leg", "call_id": "c", "sip_uri": "tel:1"}', "sip_uri"),
+        (b'{"type": "record", "call_id": "c", "record_id": "r", "path": "/r.wav"}', "max_seconds"),
+        (
+            b'{"type": "record", "call_id": "c", "record_id": "r", "path": "/r.wav",'
+            b' "max_seconds": 5, "legs": ["caller", "caller"]}',
+            "named twice",
+        ),
     ],
 )
 def test_bad_lines_are_refused_with_the_reason(line: bytes, problem: str) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from vaxla_server.audio import complete_wav_header
 from vaxla_server.media.worker import (
     CommandError,
     parse_args,
@@ -88,3 +89,17 @@ def test_bad_command_lines_say_what_is_wrong(
     with pytest.raises(SystemExit):
         parse_args(argv)
     assert problem in capsys.readouterr().err
+
+
+def test_a_recording_never_closed_gets_its_header_from_its_length(tmp_path: Path) -> None:
+    # What pjmedia leaves when the worker dies mid-recording: its header with no sizes,
+    # then the samples written so far.
+    path = tmp_path / "w1-1.wav"
+    samples = b"\x10\x00" * 8000  # one second at 8 kHz
+    path.write_bytes(b"RIFF\0\0\0\0WAVE" + bytes(32) + samples + b"\x01")  # a torn sample
+    complete_wav_header(path, 8000)
+    assert wav_seconds(path) == 1.0
+    empty = tmp_path / "w1-2.wav"
+    empty.write_bytes(b"")
+    complete_wav_header(empty, 8000)
+    assert wav_seconds(empty) == 0.0

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from vaxla_desktop import __version__
+from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.agent_desk import AgentDesk
 from vaxla_desktop.api import ServerError, SessionEnded, UnknownCertificate
 from vaxla_desktop.api.agent import AgentApi
@@ -31,6 +32,7 @@ from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.core.modes import Mode, mode_for
 from vaxla_desktop.core.realtime import RealtimeState
 from vaxla_desktop.credentials import CredentialStore
+from vaxla_desktop.directory_desk import DirectoryDesk
 from vaxla_desktop.discovery import ServerBrowser
 from vaxla_desktop.i18n import Language, install_translation, system_language
 from vaxla_desktop.logs import LOG_NAME, set_up_logging
@@ -40,6 +42,7 @@ from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.policies import SERVER_URL, Policies
 from vaxla_desktop.prompts_desk import PromptsDesk
 from vaxla_desktop.realtime_desk import RealtimeDesk
+from vaxla_desktop.reports_desk import ReportsDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
     ConnectionSupervisor,
@@ -58,6 +61,7 @@ from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_desktop.ui.server_model import ServerListModel
 from vaxla_desktop.ui.tray import TrayIcon, app_icon
+from vaxla_desktop.voicemail_desk import VoicemailDesk
 from vaxla_protocol import Role
 
 log = logging.getLogger(__name__)
@@ -129,9 +133,13 @@ class DesktopApp(QObject):
         """The mode's desk: the agent's, or the real-time view's."""
         self.agent_desk: AgentDesk | None = None
         self.storm_desk: StormDesk | None = None
+        self.directory_desk: DirectoryDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
+        self.voicemail_desk: VoicemailDesk | None = None
+        self.admin_desk: AdminDesk | None = None
         self._takes_calls = False
         """This supervisor has an agent profile: it may take calls."""
+        self.reports_desk: ReportsDesk | None = None
         self.realtime_desk: RealtimeDesk | None = None
         self.phone: PhoneDesk | None = None
         self.supervisor: ConnectionSupervisor | None = None
@@ -330,6 +338,12 @@ class DesktopApp(QObject):
             session, panel, on_lost=self._on_events_lost, sip_contact=lambda: self.sip_contact
         )
         self.agent_desk = desk
+        self.voicemail_desk = VoicemailDesk(
+            session, panel.voicemail_panel, self.dial_link, panel.show_voicemail, self
+        )
+        self.voicemail_desk.load()
+        self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
+        desk.sig_event.connect(self.directory_desk.on_event)
         self._start_phone(session, window, desk)
         return desk
 
@@ -451,11 +465,21 @@ class DesktopApp(QObject):
         window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
 
     async def _stop_desks(self) -> None:
-        """Stop the mode's desk and the real-time view's storm and prompts desks."""
-        for desk in (self.desk, self.storm_desk, self.prompts_desk):
+        """Stop the mode's desk and the real-time view's storm, prompts, voicemail, admin,
+        reports and directory desks."""
+        for desk in (
+            self.desk,
+            self.storm_desk,
+            self.prompts_desk,
+            self.voicemail_desk,
+            self.admin_desk,
+            self.reports_desk,
+            self.directory_desk,
+        ):
             if desk is not None:
                 await desk.stop()
         self.desk = self.storm_desk = self.prompts_desk = None
+        self.voicemail_desk = self.admin_desk = self.reports_desk = self.directory_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
         """The real-time view of queues and agents: a supervisor's with its actions on
@@ -468,20 +492,23 @@ class DesktopApp(QObject):
             may_switch_storms=role in (Role.SUPERVISOR, Role.ADMIN),
             administer=role is Role.ADMIN,
             may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
+            may_read_reports=role in (Role.SUPERVISOR, Role.ADMIN),
+            switchboard=role is Role.OPERATOR,
         )
         if role is Role.OPERATOR:
             view.show_note(
                 self.tr(
-                    "The switchboard is not in this version yet: here you see the queues "
-                    "and the agents, read-only."
+                    "The switchboard has its directory, presence and line status; call "
+                    "handling is not in this version yet, and the queues and the agents "
+                    "are read-only."
                 )
             )
         elif role is Role.ADMIN:
             view.show_note(
                 self.tr(
-                    "The administration mode has its first parts, the prompts and the storm "
-                    "message; the queues and the agents are read-only here, and the rest of "
-                    "the configuration is edited through the API."
+                    "The administration mode: the configuration, the prompts and the storm "
+                    "message are edited in their tabs; the live queues and agents are "
+                    "read-only here."
                 )
             )
         server_url, username = session.server_url, session.user.username
@@ -496,9 +523,22 @@ class DesktopApp(QObject):
         self.realtime_desk = desk
         self.storm_desk = StormDesk(session, view.storm_panel, self)
         desk.sig_event.connect(self.storm_desk.on_event)
+        self.directory_desk = DirectoryDesk(session, view.directory_panel, self)
+        desk.sig_event.connect(self.directory_desk.on_event)
         if view.prompts_panel is not None:
             self.prompts_desk = PromptsDesk(session, view.prompts_panel, self)
             self.prompts_desk.load()
+        self.voicemail_desk = VoicemailDesk(
+            session, view.voicemail_panel, self.dial_link, view.show_voicemail, self
+        )
+        self.voicemail_desk.load()
+        if view.admin_view is not None:
+            self.admin_desk = AdminDesk(session, view.admin_view, self)
+            self.admin_desk.load()
+        if view.reports_panel is not None:
+            language = (self.options.language or system_language()).value
+            self.reports_desk = ReportsDesk(session, view.reports_panel, language, self)
+            self.reports_desk.load()
         return desk
 
     def _join_queues(self, session: Session, desk: AgentDesk) -> None:

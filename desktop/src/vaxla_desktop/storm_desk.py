@@ -14,7 +14,7 @@ from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.storm import StormApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
-from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.messages import answered_on, describe
 from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_protocol.events import ServerEvent, Welcome
 from vaxla_protocol.storm import StormChanged
@@ -62,9 +62,4 @@ class StormDesk(QObject):
         self._work.spawn(self._switch(self.api.switch_off(entry_point)))
 
     async def _switch(self, work: Coroutine[Any, Any, object]) -> None:
-        try:
-            await work
-        except ServerError as error:
-            self.panel.show_error(describe(error))
-            return
-        self.panel.show_error("")
+        await answered_on(self.panel, work)

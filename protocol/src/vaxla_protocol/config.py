@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from vaxla_protocol._base import WireModel
+from vaxla_protocol.auth import Role
 from vaxla_protocol.outbound import SrtpMode
 from vaxla_protocol.sms import e164
 
@@ -146,9 +147,11 @@ class HangUp(WireModel):
 
 
 class Voicemail(WireModel):
-    """Leave a voicemail: comes with a later release; the server refuses it for now."""
+    """Leave a message in the voicemail box ``box`` (R7): its greeting, a beep, then
+    the caller is recorded up to the box's limit, until ``#`` or the hang-up."""
 
     kind: Literal["voicemail"] = "voicemail"
+    box: Name
 
 
 class Callback(WireModel):
@@ -324,6 +327,21 @@ class AgentProfileItem(AgentSettingsItem):
     username: Name
 
 
+class LicenceDay(WireModel):
+    """The most agents logged in at once on ``day`` (the site's day), from the event log."""
+
+    day: date
+    peak_agents: int
+
+
+class LicenceUse(WireModel):
+    """The licence's limit (``None``: none set) and its use, one day after another up to
+    today."""
+
+    max_logged_in_agents: int | None
+    days: list[LicenceDay]
+
+
 # Schedules
 
 
@@ -375,6 +393,15 @@ class ScheduleItem(WireModel):
     include_holiday_eves: bool = True
     holiday_hours: list[OpeningInterval] = Field(default_factory=list)
     exceptions: list[ScheduleException] = Field(default_factory=list)
+
+
+class HolidayItem(WireModel):
+    """A Swedish public holiday, or a holiday eve (``eve``: midsommarafton, julafton,
+    nyårsafton), by its Swedish name; schedules close on them by their holiday policy."""
+
+    day: date
+    name: str
+    eve: bool
 
 
 # Prompts and announcements
@@ -746,6 +773,28 @@ class TrunkRegistration(WireModel):
     since: datetime
 
 
+# Voicemail boxes
+
+
+class VoicemailBoxItem(WireModel):
+    """A shared voicemail box (R7): callers sent to it (a ``voicemail`` action) hear the
+    prompt ``greeting`` in their language, then a beep, and are recorded for at most
+    ``max_message_s`` seconds. ``readers`` (user names) and every user of a role in
+    ``reader_roles`` may list, play and handle its messages; ``notify_app`` tells them of
+    each new one in the app, and ``notify_emails`` are mailed (the WAV attached when
+    ``attach_audio``). Messages are deleted ``retention_days`` days after they came."""
+
+    name: Name
+    greeting: PromptName
+    max_message_s: Annotated[float, Field(ge=5, le=600)] = 120.0
+    readers: Annotated[list[Name], Field(max_length=200)] = Field(default_factory=list)
+    reader_roles: list[Role] = Field(default_factory=list)
+    notify_app: bool = True
+    notify_emails: Annotated[list[EmailAddress], Field(max_length=50)] = Field(default_factory=list)
+    attach_audio: bool = False
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+
+
 # The mail server alarms are mailed through
 
 
@@ -821,6 +870,7 @@ class ConfigDocument(WireModel):
     menus: list[MenuItem] = Field(default_factory=list)
     entry_points: list[EntryPointItem] = Field(default_factory=list)
     alarm_rules: list[AlarmRuleItem] = Field(default_factory=list)
+    voicemail_boxes: list[VoicemailBoxItem] = Field(default_factory=list)
     licence: LicenceItem | None = None
     trunks: list[TrunkItem] = Field(default_factory=list)
     """Without passwords when exported; a trunk loaded without one keeps the password
@@ -847,3 +897,29 @@ class DocumentRefused(WireModel):
 
 CollectDigits.model_rebuild()
 PlayMessage.model_rebuild()
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+class DocumentChange(WireModel):
+    """One item a configuration document would add, remove or change: its part of the
+    document (``queues``), its key there (a name, a code, an address, a user name) and,
+    for a change, which of its fields differ."""
+
+    part: str
+    key: str
+    change: ChangeKind
+    fields: list[str] = Field(default_factory=list)
+
+
+class DocumentCheck(WireModel):
+    """What loading a document would do, found by loading it and rolling back: every
+    item it changes, and the problems the result would have (warnings; a document with
+    errors is refused instead, as loading it is)."""
+
+    changes: list[DocumentChange]
+    problems: list[ConfigProblemItem]

@@ -22,7 +22,9 @@ from vaxla_protocol.alarms import AlarmsChanged, StandbyMoved
 from vaxla_protocol.auth import Role
 from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
+from vaxla_protocol.directory import LineStatusChanged, PresenceChanged
 from vaxla_protocol.storm import StormChanged
+from vaxla_protocol.voicemail import VoicemailMessageView
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -91,6 +93,15 @@ class WaitingContacts(WireModel):
     contacts: list[WaitingContact]
 
 
+class VoicemailChanged(WireModel):
+    """A message came to a voicemail box (``left``), was handled or purged: sent only to
+    the users who may read the box (R7: the app's notification)."""
+
+    type: Literal["voicemail"] = "voicemail"
+    change: Literal["left", "handled", "purged"]
+    message: VoicemailMessageView
+
+
 ServerEvent = Annotated[
     Welcome
     | AgentStateChanged
@@ -103,7 +114,10 @@ ServerEvent = Annotated[
     | StormChanged
     | WaitingContacts
     | AlarmsChanged
-    | StandbyMoved,
+    | StandbyMoved
+    | VoicemailChanged
+    | PresenceChanged
+    | LineStatusChanged,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)

@@ -17,6 +17,7 @@ from vaxla_server.auth import AuthSettings
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.events.routes import close_feed
 from vaxla_server.services import compose
+from vaxla_server.stats.routes.schedules import ReportMailer
 from vaxla_server.store import Store
 from vaxla_server.telephony import TelephonySettings
 
@@ -50,6 +51,16 @@ def create_app(
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         texts = asyncio.create_task(services.sms.run(asyncio.sleep))
         callback_texts = asyncio.create_task(services.callback_texts.run(asyncio.sleep))
+        tasks = [timers, watch, mailer, texts, callback_texts]
+        if services.voicemail is not None:
+            boxes = services.configuration.voicemail_boxes
+            retention = lambda: {box.name: box.retention_days for box in boxes.list()}  # noqa: E731
+            tasks.append(
+                asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
+            )
+        # The reports' summaries are built from the log now, not on the first report.
+        summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))
+        reports = asyncio.create_task(ReportMailer(services).run(asyncio.sleep))
         try:
             if voice is not None:
                 await voice.start()
@@ -57,7 +68,7 @@ def create_app(
         finally:
             if voice is not None:
                 await voice.stop()
-            for task in (timers, watch, mailer, texts, callback_texts):
+            for task in (*tasks, summaries, reports):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

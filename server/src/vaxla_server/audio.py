@@ -7,9 +7,12 @@ folder beside, then renamed), so the same text or file is made once and a failur
 nothing behind. Every failure is an :class:`AudioError` saying why.
 """
 
+import array
 import hashlib
+import math
 import shutil
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -121,3 +124,68 @@ def _run(command: list[str]) -> None:
         raise AudioError(
             f"{command[0]} could not read it: {detail.removeprefix(command[0] + ' FAIL ')}"
         )
+
+
+SILENCE_DBFS = -50.0
+"""Below this RMS level (dB relative to full scale) a recording counts as silent: line
+noise and comfort noise lie under it, a voice on a telephone line well above."""
+
+
+def wav_rms_dbfs(path: Path) -> float:
+    """The RMS level of a 16-bit PCM WAV file in dBFS (``-inf`` for none or all zero);
+    raises :class:`AudioError` when it is not one."""
+    try:
+        with wave.open(str(path)) as audio:
+            if audio.getsampwidth() != 2:
+                raise AudioError(f"{path.name} is not 16-bit PCM")
+            frames = audio.readframes(audio.getnframes())
+    except (OSError, EOFError, wave.Error) as error:
+        raise AudioError(f"{path.name} is not a readable WAV file: {error}") from None
+    samples = array.array("h", frames)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    if not samples:
+        return -math.inf
+    mean_square = sum(s * s for s in samples) / len(samples)
+    if mean_square == 0:
+        return -math.inf
+    return 10 * math.log10(mean_square / 32768**2)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, in hex, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for piece in iter(lambda: file.read(1 << 16), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def wav_header_written(path: Path) -> bool:
+    """Whether a WAV file being recorded has been closed: pjmedia writes the RIFF size,
+    0 until then, when it closes the file."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        return False
+    return len(head) == 8 and head[:4] == b"RIFF" and head[4:8] != b"\0\0\0\0"
+
+
+def complete_wav_header(path: Path, rate: int) -> None:
+    """Give a recording never closed (its recorder killed mid-way) the 44-byte header of
+    16-bit mono PCM at ``rate``, sized from the file: the samples written are kept.
+    Raises ``OSError``."""
+    size = path.stat().st_size
+    data = max(0, size - 44)
+    data -= data % 2
+    header = b"".join((
+        b"RIFF", (36 + data).to_bytes(4, "little"), b"WAVEfmt ",
+        (16).to_bytes(4, "little"), (1).to_bytes(2, "little"), (1).to_bytes(2, "little"),
+        rate.to_bytes(4, "little"), (rate * 2).to_bytes(4, "little"),
+        (2).to_bytes(2, "little"), (16).to_bytes(2, "little"),
+        b"data", data.to_bytes(4, "little"),
+    ))  # fmt: skip
+    with path.open("r+b" if size >= 44 else "wb") as file:
+        file.write(header)
+        file.truncate(44 + data)

@@ -17,13 +17,16 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
 from vaxla_server.sms.callbacks import CallbackTexts
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
 DEFAULT_SESSION_RECHECK_S = 10.0
@@ -63,6 +66,12 @@ class Services:
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
     callback_texts: CallbackTexts
     """The SMS to citizens that callbacks could not reach (R17)."""
+    summaries: Summaries
+    """The event log folded into 15-minute buckets for the reports (R33)."""
+    directory: Directory
+    """The directory of people (R29)."""
+    voicemail: VoicemailMessages | None = None
+    """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -91,6 +100,8 @@ def compose(
     centre.start()
     centre.follow(configuration)
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
+    files = data_dir if data_dir is not None else telephony.data_dir if telephony else None
+    voicemail = None if files is None else VoicemailMessages(store.engine, notifier, files, clock)
     voice = (
         None
         if telephony is None
@@ -99,6 +110,7 @@ def compose(
             centre=centre,
             configuration=configuration,
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
+            voicemail=voicemail,
         )
     )
     board = QueueBoard(centre)
@@ -118,4 +130,7 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         callback_texts=CallbackTexts(sms, centre, store.events),
+        voicemail=voicemail,
+        summaries=Summaries(store.events),
+        directory=Directory(store.engine),
     )

@@ -42,6 +42,7 @@ CONFIG_KINDS = (
     "menus",
     "entry-points",
     "alarm-rules",
+    "voicemail-boxes",
     "licence",
     "mail-server",
     "document",
@@ -85,11 +86,20 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         return EVERYONE
     if route.startswith("/queues/"):
         return WATCHERS if method == "GET" else SUPERVISORS
+    if route == "/calls/export" and method == "GET":
+        # The call log as a file is a report: the supervisors' and administrators'.
+        return SUPERVISORS
     if route == "/calls" and method == "GET":
         # Agents are let in, and see only the calls they answered.
         return EVERYONE
-    if route.startswith(("/stats/", "/reports/")) and method == "GET":
+    if route.startswith("/stats/") and method == "GET":
         return WATCHERS
+    if route.startswith("/reports/schedules"):
+        # Scheduled reports: read and changed by those who read the reports.
+        return SUPERVISORS
+    if route.startswith("/reports/") and method == "GET":
+        # The reports are the supervisors' and administrators' (R33).
+        return SUPERVISORS
     if route == "/storm" and method == "GET":
         # Agents see that a storm message is on (callers have heard it).
         return EVERYONE
@@ -113,6 +123,22 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route.startswith("/sms/reports/"):
         # Kannel's delivery reports: the gateway's secret token in the path is the key.
         return PUBLIC
+    if route.startswith("/voicemail/"):
+        # Anyone may be a box's reader; each box's own readers are checked by the route.
+        return EVERYONE
+    if route == "/directory" or route.startswith("/directory/"):
+        # The switchboard's directory (R29): every role looks people up (agents transfer
+        # with it); the organisation's list is the administrator's to edit and import.
+        return EVERYONE if method == "GET" else ADMIN
+    if route == "/presence":
+        # Each user's own hänvisning.
+        return EVERYONE
+    if route.startswith("/presence/"):
+        # Someone else's: the receptionist sets it for a colleague who calls in.
+        return frozenset({Role.OPERATOR, Role.ADMIN})
+    if route == "/lines":
+        # Colleagues' line status (BLF): the switchboard and the real-time view.
+        return WATCHERS
     raise NoPolicy(f"{method} {path}: no rule in the role table's policy; write one")
 
 

@@ -21,6 +21,7 @@ PUBLIC_ROUTES = {
     ("GET", f"{API_PREFIX}/health"),
     ("POST", f"{API_PREFIX}/auth/login"),
     ("GET", "/wallboard/{token}"),  # a board link's page: its token is the key
+    ("GET", f"{API_PREFIX}/sms/reports/{{token}}"),  # Kannel's delivery reports: a secret token
 }
 LOGIN = f"{API_PREFIX}/auth/login"
 LOGOUT = f"{API_PREFIX}/auth/logout"

@@ -54,6 +54,7 @@ from vaxla_server.media.messages import (
 from vaxla_server.offload import inline
 from vaxla_server.store import Store, open_store
 from vaxla_server.store.event_log import LoggedEvent
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 MONDAY_MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Stockholm
 SATURDAY = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -218,6 +219,7 @@ class Site:
         doc: ConfigDocument,
         *,
         outside_gateway: str | None = None,
+        voicemail: VoicemailMessages | None = None,
     ) -> None:
         self.store = store
         self.clock = ManualClock(start)
@@ -233,6 +235,7 @@ class Site:
             clock=self.clock,
             outside_gateway=outside_gateway,
             offload=inline,  # the manual clock settles the loop: no threads to wait for
+            voicemail=voicemail,
         )
         follow_offers(self.centre.notifier, self.flow)
         self.worker = FakeWorker(self.clock)

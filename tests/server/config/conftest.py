@@ -35,6 +35,7 @@ CONFIG_TABLES = (
     "queue_priority_rules",
     "alarm_rules",
     "trunks",
+    "voicemail_boxes",
 )
 
 

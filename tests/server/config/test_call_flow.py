@@ -19,6 +19,8 @@ from vaxla_protocol.config import (
     PromptItem,
     QueueFlowItem,
     ScheduleItem,
+    Voicemail,
+    VoicemailBoxItem,
 )
 from vaxla_server.config import (
     AgentSettings,
@@ -302,16 +304,74 @@ def test_menus_whose_timeouts_go_round_in_a_circle_are_refused(
     queues.menus.replace("A", menu("A", keys={"0": {"kind": "menu", "menu": "B"}}))
 
 
-def test_voicemail_and_callback_actions_are_not_available_yet(
+def box(**fields: Any) -> VoicemailBoxItem:
+    return VoicemailBoxItem.model_validate(
+        {"name": "Kansliet", "greeting": "closed", "reader_roles": ["supervisor"], **fields}
+    )
+
+
+def test_a_voicemail_box_is_stored_checked_and_named_by_targets(
     queues: Configuration, store: Store
 ) -> None:
+    add_user(store.engine, "Anna")
+    item = box(
+        readers=["anna"],
+        notify_emails=["kansli@example.se"],
+        attach_audio=True,
+        max_message_s=60,
+        retention_days=14,
+    )
+    queues.voicemail_boxes.add(item)
+    # The user's name as the server keeps it.
+    assert queues.voicemail_boxes.get("Kansliet") == item.model_copy(update={"readers": ["Anna"]})
+
+    for bad, match in [
+        (box(name="B", greeting="no_such_prompt"), "no prompt named 'no_such_prompt'"),
+        (box(name="B", reader_roles=[]), "nobody may read it; name the users"),
+        (box(name="B", readers=["ghost"]), "there is no user 'ghost' to read it"),
+        (box(name="B", readers=["anna", "ANNA"]), "the user 'ANNA' is named twice"),
+        (box(name="B", attach_audio=True), "attach_audio needs an address"),
+        (box(name="B", notify_emails=["a@b.se", "A@b.se"]), "e-mail address is named twice"),
+    ]:
+        refused(store, InvalidConfig, match, queues.voicemail_boxes.add, bad)
+    refused(store, DuplicateName, "Kansliet", queues.voicemail_boxes.add, box())
+
+    # Voicemail is a target wherever targets are chosen: a menu key, closed hours,
+    # nobody logged in, a queue's overflow.
+    target = {"kind": "voicemail", "box": "Kansliet"}
+    queues.menus.add(menu("Main", keys={"1": target}))
+    queues.entry_points.add(
+        entry("100", {"kind": "menu", "menu": "Main"}, when_nobody_logged_in=target)
+    )
+    flow = QueueFlowItem.model_validate({"max_wait_s": 300, "on_max_wait": target})
+    queues.set_queue_flow("Support", flow)
+    assert queues.queue_flow("Support") == flow
+    assert queues.menus.get("Main").keys["1"] == Voicemail(box="Kansliet")
     refused(
         store,
-        NotAvailableYet,
-        "menu 'Main' key 1: voicemail is not available yet",
+        MissingReference,
+        "menu 'Other' key 2 points to the voicemail box 'Nowhere', which does not exist",
         queues.menus.add,
-        menu("Main", keys={"1": {"kind": "voicemail"}}),
+        menu("Other", keys={"2": {"kind": "voicemail", "box": "Nowhere"}}),
     )
+    refused(
+        store,
+        StillReferenced,
+        "voicemail box 'Kansliet'",
+        queues.voicemail_boxes.delete,
+        "Kansliet",
+    )
+    # A voicemail box is no first action: a caller always meets the menu or the queue.
+    refused(
+        store,
+        InvalidConfig,
+        "a 'voicemail' action cannot be used here",
+        queues.entry_points.add,
+        entry("200", target),
+    )
+
+
+def test_callback_is_not_available_yet(queues: Configuration, store: Store) -> None:
     refused(
         store,
         NotAvailableYet,

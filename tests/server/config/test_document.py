@@ -75,7 +75,7 @@ def test_a_bad_document_lists_every_problem_and_changes_nothing(
     raw["schedules"][0]["exceptions"].append(
         {"day": "2026-12-24", "open": True, "start": "13:00", "end": "15:00"}
     )
-    raw["entry_points"][1]["when_nobody_logged_in"] = {"kind": "voicemail"}
+    raw["entry_points"][1]["when_nobody_logged_in"] = {"kind": "voicemail", "box": "Nope"}
     raw["agents"].append({"username": "nobody"})
 
     with pytest.raises(InvalidDocument) as refused:
@@ -85,7 +85,7 @@ def test_a_bad_document_lists_every_problem_and_changes_nothing(
     assert any("points to the queue 'Billing', which does not exist" in p for p in problems)
     assert any("a personnummer has 10 or 12 digits" in p for p in problems)
     assert any("exceptions on 2026-12-24 overlap" in p for p in problems)
-    assert any("voicemail is not available yet" in p for p in problems)
+    assert any("points to the voicemail box 'Nope', which does not exist" in p for p in problems)
     assert any("no user named 'nobody'" in p for p in problems)
     assert config_contents(store.engine) == before
 

@@ -1,6 +1,11 @@
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from vaxla_server.config import Configuration, InvalidConfig, Licence, LicenceExceeded
+from vaxla_server.config.licence import peak_agents_per_day
+from vaxla_server.store.events import AgentLoggedIn, AgentLoggedOut, Event
 
 
 @pytest.mark.parametrize(
@@ -38,3 +43,32 @@ def test_an_impossible_licence_is_refused_and_changes_nothing(
     with pytest.raises(InvalidConfig, match="maximum of logged-in agents"):
         config.set_licence(limit)  # type: ignore[arg-type]
     assert config.licence() == Licence(10)
+
+
+def test_the_peak_of_agents_logged_in_at_once_per_site_day() -> None:
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 12, day, hour, minute, tzinfo=UTC)
+
+    events: list[Event] = [
+        AgentLoggedIn(at=at(1, 8), agent_id=1, queue_id=1),
+        AgentLoggedIn(at=at(1, 8, 5), agent_id=1, queue_id=2),  # one agent, two queues
+        AgentLoggedIn(at=at(1, 9), agent_id=2, queue_id=1),
+        AgentLoggedIn(at=at(1, 10), agent_id=3, queue_id=2),  # 3 at once
+        AgentLoggedOut(at=at(1, 11), agent_id=1, queue_id=1),  # still in queue 2
+        AgentLoggedOut(at=at(1, 12), agent_id=2, queue_id=1),
+        AgentLoggedOut(at=at(1, 12), agent_id=3, queue_id=2),
+        # 23:30 UTC on the 2nd is 00:30 on the 3rd in Stockholm: agent 1 stays over.
+        AgentLoggedIn(at=at(2, 23, 30), agent_id=4, queue_id=1),
+        AgentLoggedOut(at=at(3, 7), agent_id=4, queue_id=1),
+        AgentLoggedOut(at=at(3, 8), agent_id=1, queue_id=2),
+    ]
+    peaks = peak_agents_per_day(
+        events, date(2026, 11, 30), date(2026, 12, 4), ZoneInfo("Europe/Stockholm")
+    )
+    assert peaks == [
+        (date(2026, 11, 30), 0),
+        (date(2026, 12, 1), 3),
+        (date(2026, 12, 2), 1),  # agent 1, logged in all day
+        (date(2026, 12, 3), 2),
+        (date(2026, 12, 4), 0),
+    ]

@@ -102,3 +102,18 @@ def test_a_client_that_stops_reading_is_closed_before_the_rest_is_sent() -> None
     assert sent == []
     assert [code for code, _ in closed] == [CLOSE_TOO_SLOW]
     assert "reconnect" in closed[0][1]
+
+
+def test_a_voicemail_message_is_told_only_to_the_readers_of_its_box() -> None:
+    """The box is read by the user u5 (an agent, by name) and by the supervisors."""
+    news = Item("message left", "voicemail", readers=frozenset({"u5", "role:supervisor"}))
+    for user_id, role, sees in [
+        (5, Role.AGENT, True),
+        (1, Role.AGENT, False),
+        (8, Role.SUPERVISOR, True),
+        (9, Role.OPERATOR, False),
+        (7, Role.ADMIN, False),
+    ]:
+        connection = Connection(user(user_id, role), "digest")
+        connection.take([news])
+        assert drain(connection)[0] == (["message left"] if sees else []), (user_id, role)

@@ -109,3 +109,68 @@ def test_stats_and_reports(running: Centre) -> None:
         params={"from": start.isoformat(), "to": start.isoformat()},
     )
     assert refused.status_code == 403
+
+
+def test_the_reports_from_the_summaries_over_http(running: Centre) -> None:
+    answered, abandoned, waiting = a_day(running)
+    sofia, ada = running.token("sofia"), running.token("ada")
+    start = running.clock.now.replace(hour=8, minute=0, second=0, microsecond=0)
+    period = {"from": start.isoformat(), "to": (start + timedelta(hours=1)).isoformat()}
+    support = running.ids["support"]
+
+    def get(route: str, token: str, **params: object) -> list[dict[str, object]]:
+        response = running.api.request(
+            "GET", f"{API_PREFIX}/reports/{route}", token=token, params={**period, **params}
+        )
+        assert response.status_code == 200, response.text
+        rows: list[dict[str, object]] = response.json()
+        return rows
+
+    halves = get("queues", sofia, interval="30m", queue=support)
+    assert [
+        (str(r["start"])[11:16], r["offered"], r["answered"], r["abandoned"]) for r in halves
+    ] == [
+        ("08:00", 3, 1, 1),
+        ("08:30", 0, 0, 0),
+    ]
+    first = halves[0]
+    assert (first["service_goal_s"], first["callbacks"], first["abandoned_within_5s"]) == (
+        20.0,
+        0,
+        0,
+    )
+    assert first["average_talk_s"] == 60.0
+    # anna has been logged in to Support from 08:00 until now (08:01:05) and talked
+    # 08:00:05-08:01:05: 65 and 60 agent-seconds of the half hour.
+    staffing = get("staffing", ada, interval="30m", queue=support)
+    assert staffing[0]["logged_in"] == 65 / 1800 and staffing[0]["busy"] == 60 / 1800
+    assert staffing[0]["ready"] == 5 / 1800 and staffing[1]["logged_in"] == 0
+    assert get("classifications", sofia) == []
+    # The call log's filters.
+    calls = f"{API_PREFIX}/calls"
+    only = running.api.request(
+        "GET", calls, token=sofia, params={"outcome": "abandoned", "queue": support}
+    )
+    assert [c["id"] for c in only.json()] == [abandoned]
+    by_entry = running.api.request("GET", calls, token=sofia, params={"entry_point": "200"})
+    assert [c["id"] for c in by_entry.json()] == [waiting]
+    mine = running.api.request("GET", calls, token=running.token("anna"), params={"agent": 999})
+    assert mine.json() == []
+    assert answered not in [c["id"] for c in only.json()]
+    # Bad input is refused with the reason; agents and operators may not read reports.
+    off = running.api.request(
+        "GET",
+        f"{API_PREFIX}/reports/queues",
+        token=sofia,
+        params={"from": (start + timedelta(minutes=7)).isoformat(), "to": period["to"]},
+    )
+    assert off.status_code == 422 and "must be on a quarter hour" in off.json()["detail"]
+    unknown = running.api.request(
+        "GET", f"{API_PREFIX}/reports/queues", token=sofia, params={**period, "queue": 999}
+    )
+    assert unknown.status_code == 404
+    for name in ("anna", "olle"):
+        refused = running.api.request(
+            "GET", f"{API_PREFIX}/reports/queues", token=running.token(name), params=period
+        )
+        assert refused.status_code == 403

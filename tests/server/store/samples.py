@@ -29,6 +29,7 @@ from vaxla_server.store.events import (
     Classified,
     ContactEntered,
     DigitsEntered,
+    DirectoryImported,
     Ended,
     Event,
     EventKind,
@@ -40,9 +41,16 @@ from vaxla_server.store.events import (
     OutboundCall,
     Overflowed,
     Parked,
+    PersonRemoved,
+    PersonSaved,
     Picked,
+    PresenceEnded,
+    PresenceSet,
     PriorityChanged,
     Queued,
+    ReportMailed,
+    ReportScheduleDeleted,
+    ReportScheduleSaved,
     SmsQueued,
     SmsReport,
     SmsSent,
@@ -50,6 +58,9 @@ from vaxla_server.store.events import (
     StormHeard,
     StormStarted,
     Transferred,
+    VoicemailHandled,
+    VoicemailLeft,
+    VoicemailPurged,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -161,8 +172,22 @@ _EVENTS: list[Event] = [
     ),
     AlarmAcknowledged(at=at(620), rule="support-waiting", queue_id=1, by_user=3),
     AlarmCleared(at=at(630), rule="support-waiting", queue_id=1, value=2),
+    VoicemailLeft(
+        at=at(640),
+        contact_id=7,
+        message_id=1,
+        box="Kansliet",
+        caller="+46701234567",
+        seconds=12.5,
+        short=False,
+        silent=False,
+    ),
+    VoicemailHandled(at=at(650), message_id=1, box="Kansliet", by_user=3, by_name="Anna"),
+    VoicemailPurged(
+        at=at(660), message_id=1, box="Kansliet", received_at=at(640), retention_days=30
+    ),
     SmsQueued(
-        at=at(635),
+        at=at(665),
         message_id=1,
         to="+46701112233",
         sender="Vaxla",
@@ -171,8 +196,26 @@ _EVENTS: list[Event] = [
         contact_id=100,
         by_user=7,
     ),
-    SmsSent(at=at(640), message_id=1, attempts=2, gateway_ref="abc123"),
-    SmsReport(at=at(645), message_id=1, status="delivered", report="DELIVRD"),
+    SmsSent(at=at(670), message_id=1, attempts=2, gateway_ref="abc123"),
+    SmsReport(at=at(675), message_id=1, status="delivered", report="DELIVRD"),
+    ReportScheduleSaved(
+        at=at(680),
+        name="daily",
+        schedule={"name": "daily", "report": "queues", "recipients": ["boss@example.se"]},
+        added=True,
+        by_user=3,
+    ),
+    ReportMailed(
+        at=at(690), name="daily", start=at(0), end=at(600), recipients=["boss@example.se"]
+    ),
+    ReportScheduleDeleted(at=at(700), name="daily", by_user=3),
+    PersonSaved(at=at(740), person_id=1, name="Åsa Öberg", added=True, by_user=3),
+    PersonRemoved(at=at(741), person_id=1, name="Åsa Öberg", by_user=3),
+    DirectoryImported(at=at(742), source="csv", added=12, replaced=1, by_user=3),
+    PresenceSet(
+        at=at(750), username="asa", reason="lunch", until=at(4100), by_user=7, by_name="asa"
+    ),
+    PresenceEnded(at=at(4100), username="asa", expired=True),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

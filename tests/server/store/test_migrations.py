@@ -102,6 +102,11 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             # Revision 0011: the SMS gateway and its outbox.
             "sms_gateway",
             "sms_messages",
+            # Revision 0012: shared voicemail.
+            "voicemail_boxes",
+            "voicemail_messages",
+            # Revision 0014: the directory of people.
+            "directory_people",
         }
         assert trigger_names(engine) == APPEND_ONLY_TRIGGERS[engine.dialect.name]
     finally:

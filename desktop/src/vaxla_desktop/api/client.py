@@ -96,7 +96,7 @@ class ServerClient:
         """
         response = await self._request(method, path, authorised=True, json=json)
         if response.status_code in _REFUSALS:
-            raise ActionRefused(response.status_code, _detail(response))
+            raise ActionRefused(response.status_code, _detail(response), _problems(response))
         if response.status_code == httpx.codes.NO_CONTENT:
             self._check(response)
             return None
@@ -234,6 +234,25 @@ def _detail(response: httpx.Response) -> str:
         message = str(problem.get("msg", detail))
         return f"{where}: {message}" if where else message
     return f"HTTP {response.status_code} for {response.url.path}"
+
+
+def _problems(response: httpx.Response) -> tuple[tuple[str, str], ...]:
+    """Every problem of a 422's list as (where, sentence): where is the body's field path,
+    dotted (``service_goal.percent``), without FastAPI's leading ``body``."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return ()
+    if not isinstance(detail, list):
+        return ()
+    problems = []
+    for problem in detail:
+        if isinstance(problem, dict):
+            where = [str(part) for part in problem.get("loc", [])]
+            if where[:1] == ["body"]:
+                where = where[1:]
+            problems.append((".".join(where), str(problem.get("msg", ""))))
+    return tuple(problems)
 
 
 def _refused_certificate(error: httpx.TransportError) -> bool:

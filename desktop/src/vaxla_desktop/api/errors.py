@@ -56,11 +56,16 @@ class IncompatibleServer(ServerError, ProtocolMismatch):
 class ActionRefused(ServerError):
     """The server understood the request and said no (409, 422, 404): the agent's action
     does not fit the state it is in, or names something the configuration does not know.
-    ``detail`` is the server's own sentence."""
+    ``detail`` is the server's own sentence; ``problems`` are the places and sentences
+    of a body the server could not take (a 422's list: ``("service_goal.percent",
+    "Input should be less than or equal to 100")``), empty when it gave one sentence."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(
+        self, status: int, detail: str, problems: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         self.status = status
         self.detail = detail
+        self.problems = problems
         super().__init__(f"the server refused ({status}): {detail}")
 
 

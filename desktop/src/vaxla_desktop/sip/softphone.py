@@ -27,7 +27,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pjsua2 as pj
 
@@ -220,6 +220,9 @@ class Softphone:
     all leaves calls without sound.
     """
 
+    _open: ClassVar["Softphone | None"] = None
+    """The softphone open in this process (pjsua2 allows one Endpoint)."""
+
     def __init__(
         self,
         on_event: EventSink,
@@ -233,6 +236,12 @@ class Softphone:
         clock: Callable[[], float] = time.monotonic,
         sound_idle_s: float = SOUND_IDLE_S,
     ) -> None:
+        if Softphone._open is not None:
+            # pjsua2 has one Endpoint per process: a second one aborts the process.
+            raise SoftphoneError(
+                "a softphone is open in this program already (at "
+                f"{Softphone._open.address}); close it before starting another"
+            )
         self._on_event = on_event
         self._clock = clock
         self._sound_idle_s = sound_idle_s
@@ -291,7 +300,14 @@ class Softphone:
             self._retire_sound()
             raise SoftphoneError(f"the softphone could not start: {error.info()}") from None
         self.contact = f"sip:{user}@{self.address}"
+        Softphone._open = self
         log.info("softphone listening at %s", self.contact)
+
+    @classmethod
+    def open_one(cls) -> "Softphone | None":
+        """The softphone open in this process, if any (there can be one: pjsua2's
+        Endpoint is a singleton)."""
+        return cls._open
 
     def _account_config(self) -> Any:
         """The account: no registration (UDP: the server rings the contact), or one
@@ -591,6 +607,8 @@ class Softphone:
         # softphone in this process (a later login, the next test) makes a new one.
         del self._endpoint
         self._audio.detach()
+        if Softphone._open is self:
+            Softphone._open = None
 
     # Internals called from pjsua2 callbacks
 

@@ -2,6 +2,100 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>ActionEditor</name>
+    <message>
+        <source>What happens</source>
+        <translation>Vad som händer</translation>
+    </message>
+    <message>
+        <source>to the queue</source>
+        <translation>till kön</translation>
+    </message>
+    <message>
+        <source>to the menu</source>
+        <translation>till menyn</translation>
+    </message>
+    <message>
+        <source>collect digits</source>
+        <translation>samla in siffror</translation>
+    </message>
+    <message>
+        <source>play the prompt</source>
+        <translation>spela meddelandet</translation>
+    </message>
+    <message>
+        <source>transfer to the number</source>
+        <translation>koppla till numret</translation>
+    </message>
+    <message>
+        <source>switch language to the menu</source>
+        <translation>byt språk till menyn</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>To what</source>
+        <translation>Till vad</translation>
+    </message>
+</context>
+<context>
+    <name>AdminView</name>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Entry points</source>
+        <translation>Ingångar</translation>
+    </message>
+    <message>
+        <source>Menus</source>
+        <translation>Menyer</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Digit collections</source>
+        <translation>Sifferinsamlingar</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Användare</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Pause reasons</source>
+        <translation>Pausorsaker</translation>
+    </message>
+    <message>
+        <source>Classification codes</source>
+        <translation>Klassificeringskoder</translation>
+    </message>
+    <message>
+        <source>Import and export</source>
+        <translation>Import och export</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licens</translation>
+    </message>
+</context>
+<context>
     <name>AgentDesk</name>
     <message>
         <source>The server came back; you stand by again.</source>
@@ -26,6 +120,53 @@
     <message>
         <source>Logged in to the queues of your last session: {0}.</source>
         <translation>Inloggad i köerna från förra sessionen: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>AgentEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Skills</source>
+        <translation>Kompetenser</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Köer</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Nivå</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Ordning</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Standby</source>
+        <translation>Beredskap</translation>
+    </message>
+    <message>
+        <source>on standby duty</source>
+        <translation>har beredskap</translation>
     </message>
 </context>
 <context>
@@ -157,6 +298,14 @@
     <message>
         <source>Live picture</source>
         <translation>Läget just nu</translation>
+    </message>
+    <message>
+        <source>Voicemail</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Katalog</translation>
     </message>
     <message>
         <source>Personal queue ({0})</source>
@@ -369,6 +518,53 @@
     <message>
         <source>Alarms</source>
         <translation>Larm</translation>
+    </message>
+</context>
+<context>
+    <name>AnnouncementSetEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>Först</translation>
+    </message>
+    <message>
+        <source>Then in turn</source>
+        <translation>Sedan i tur och ordning</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Every</source>
+        <translation>Var</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Plats</translation>
+    </message>
+    <message>
+        <source>tell the caller&apos;s place in the queue</source>
+        <translation>säg uppringarens plats i kön</translation>
+    </message>
+    <message>
+        <source>Wait</source>
+        <translation>Väntetid</translation>
+    </message>
+    <message>
+        <source>tell the expected wait</source>
+        <translation>säg den väntade väntetiden</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenter</translation>
+    </message>
+    <message>
+        <source>tell how many agents answer</source>
+        <translation>säg hur många agenter som svarar</translation>
     </message>
 </context>
 <context>
@@ -588,6 +784,33 @@
     </message>
 </context>
 <context>
+    <name>CodeEditor</name>
+    <message>
+        <source>Code</source>
+        <translation>Kod</translation>
+    </message>
+    <message>
+        <source>In Swedish</source>
+        <translation>På svenska</translation>
+    </message>
+    <message>
+        <source>In English</source>
+        <translation>På engelska</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Erbjuds</translation>
+    </message>
+    <message>
+        <source>offered to agents</source>
+        <translation>erbjuds agenterna</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Grupp</translation>
+    </message>
+</context>
+<context>
     <name>ColleagueTableModel</name>
     <message>
         <source>Colleague</source>
@@ -600,6 +823,13 @@
     <message>
         <source>Logged in to</source>
         <translation>Inloggad i</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigDesk</name>
+    <message>
+        <source>Saved.</source>
+        <translation>Sparat.</translation>
     </message>
 </context>
 <context>
@@ -651,16 +881,315 @@
         <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
     </message>
     <message>
-        <source>The switchboard is not in this version yet: here you see the queues and the agents, read-only.</source>
-        <translation>Växeln finns inte i den här versionen än: här ser du köerna och agenterna, utan att kunna ändra något.</translation>
+        <source>The switchboard has its directory, presence and line status; call handling is not in this version yet, and the queues and the agents are read-only.</source>
+        <translation>Växeln har sin katalog, hänvisning och linjestatus; samtalshanteringen finns inte i den här versionen ännu, och köerna och agenterna är skrivskyddade.</translation>
     </message>
     <message>
-        <source>The administration mode has its first parts, the prompts and the storm message; the queues and the agents are read-only here, and the rest of the configuration is edited through the API.</source>
-        <translation>Administrationsläget har sina första delar, meddelandena och stormmeddelandet; köerna och agenterna visas här utan att kunna ändras, och resten av konfigurationen ändras genom API:t.</translation>
+        <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
+        <translation>Administrationsläget: konfigurationen, meddelandena och stormmeddelandet redigeras i sina flikar; köerna och agenterna i realtid är skrivskyddade här.</translation>
     </message>
     <message>
         <source>The phone could not start: {0}</source>
         <translation>Telefonen kunde inte starta: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DigitCollectionEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Digits of</source>
+        <translation>Siffror för</translation>
+    </message>
+    <message>
+        <source>Asks with</source>
+        <translation>Frågar med</translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation>Minst</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>Högst</translation>
+    </message>
+    <message>
+        <source>Check digit</source>
+        <translation>Kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>the last digit is a Luhn check digit</source>
+        <translation>sista siffran är en Luhn-kontrollsiffra</translation>
+    </message>
+    <message>
+        <source>Samordningsnummer</source>
+        <translation>Samordningsnummer</translation>
+    </message>
+    <message>
+        <source>taken as a personnummer</source>
+        <translation>godtas som personnummer</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>When wrong, play</source>
+        <translation>Vid fel, spela</translation>
+    </message>
+    <message>
+        <source>After the last try, to the menu</source>
+        <translation>Efter sista försöket, till menyn</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryModel</name>
+    <message>
+        <source>Lunch</source>
+        <translation>Lunch</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>Möte</translation>
+    </message>
+    <message>
+        <source>Vacation</source>
+        <translation>Semester</translation>
+    </message>
+    <message>
+        <source>Sick</source>
+        <translation>Sjuk</translation>
+    </message>
+    <message>
+        <source>Travelling</source>
+        <translation>På resa</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Borta</translation>
+    </message>
+    <message>
+        <source>Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec</source>
+        <translation>jan feb mar apr maj jun jul aug sep okt nov dec</translation>
+    </message>
+    <message>
+        <source>{0}, back {1}</source>
+        <translation>{0}, tillbaka {1}</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Linje</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>Avdelning</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Hänvisning</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Ledig</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Ringer</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>I samtal</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Parkerat</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>Inte inloggad</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryPanel</name>
+    <message>
+        <source>Search by name, department, number or note</source>
+        <translation>Sök på namn, avdelning, nummer eller anteckning</translation>
+    </message>
+    <message>
+        <source>Search the directory</source>
+        <translation>Sök i katalogen</translation>
+    </message>
+    <message>
+        <source>Type to search; Down to the list ({0})</source>
+        <translation>Skriv för att söka; nedåtpil till listan ({0})</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personer</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Orsak</translation>
+    </message>
+    <message>
+        <source>Has a return time</source>
+        <translation>Har en återkomsttid</translation>
+    </message>
+    <message>
+        <source>Without a return time it lasts until ended</source>
+        <translation>Utan återkomsttid gäller den tills den tas bort</translation>
+    </message>
+    <message>
+        <source>Return time</source>
+        <translation>Åter</translation>
+    </message>
+    <message>
+        <source>Note for the receptionist</source>
+        <translation>Anteckning till telefonisten</translation>
+    </message>
+    <message>
+        <source>For whom</source>
+        <translation>För vem</translation>
+    </message>
+    <message>
+        <source>Myself</source>
+        <translation>Mig själv</translation>
+    </message>
+    <message>
+        <source>Set presence</source>
+        <translation>Sätt hänvisning</translation>
+    </message>
+    <message>
+        <source>Callers hear the reason and the return time ({0})</source>
+        <translation>Den som ringer hör orsaken och när du är tillbaka ({0})</translation>
+    </message>
+    <message>
+        <source>End presence</source>
+        <translation>Ta bort hänvisning</translation>
+    </message>
+    <message>
+        <source>Back now ({0})</source>
+        <translation>Tillbaka nu ({0})</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>För</translation>
+    </message>
+    <message>
+        <source>Back at</source>
+        <translation>Tillbaka</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Anteckning</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Hänvisning</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDesk</name>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>Kan inte skriva {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}.</source>
+        <translation>Exporterad till {0}.</translation>
+    </message>
+    <message>
+        <source>{0} is not a configuration document: {1}</source>
+        <translation>{0} är inte ett konfigurationsdokument: {1}</translation>
+    </message>
+    <message>
+        <source>Loaded: the configuration is the file&apos;s now.</source>
+        <translation>Inläst: konfigurationen är nu filens.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPanel</name>
+    <message>
+        <source>Export to a file…</source>
+        <translation>Exportera till en fil…</translation>
+    </message>
+    <message>
+        <source>The whole configuration as one file ({0})</source>
+        <translation>Hela konfigurationen som en fil ({0})</translation>
+    </message>
+    <message>
+        <source>Check a file to import…</source>
+        <translation>Kontrollera en fil att importera…</translation>
+    </message>
+    <message>
+        <source>See what a file changes before loading it ({0})</source>
+        <translation>Se vad en fil ändrar innan den läses in ({0})</translation>
+    </message>
+    <message>
+        <source>Load it</source>
+        <translation>Läs in den</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Del</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ändring</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Fält</translation>
+    </message>
+    <message>
+        <source>What loading the file changes</source>
+        <translation>Vad inläsningen av filen ändrar</translation>
+    </message>
+    <message>
+        <source>Importing a file replaces the whole configuration; you see what it changes first.</source>
+        <translation>Att importera en fil ersätter hela konfigurationen; du ser först vad den ändrar.</translation>
+    </message>
+    <message>
+        <source>Export the configuration</source>
+        <translation>Exportera konfigurationen</translation>
+    </message>
+    <message>
+        <source>Import a configuration</source>
+        <translation>Importera en konfiguration</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>tillagd</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>borttagen</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>ändrad</translation>
+    </message>
+    <message>
+        <source>The file is the configuration as it is: nothing changes.</source>
+        <translation>Filen är konfigurationen som den är: inget ändras.</translation>
+    </message>
+    <message>
+        <source>Loading the file makes {0} changes:</source>
+        <translation>Inläsningen av filen gör {0} ändringar:</translation>
     </message>
 </context>
 <context>
@@ -676,6 +1205,252 @@
     <message>
         <source>Send the tone {0} (or type {0})</source>
         <translation>Skicka tonen {0} (eller skriv {0})</translation>
+    </message>
+</context>
+<context>
+    <name>EntryPointEditor</name>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>Välkomstmeddelande</translation>
+    </message>
+    <message>
+        <source>Then</source>
+        <translation>Sedan</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
+    </message>
+</context>
+<context>
+    <name>ExceptionsEditor</name>
+    <message>
+        <source>en_GB</source>
+        <comment>the calendar&apos;s locale</comment>
+        <translation>sv_SE</translation>
+    </message>
+    <message>
+        <source>Holidays and exceptions</source>
+        <translation>Helgdagar och undantag</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dag</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öppet</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Varför</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+    <message>
+        <source>Add an exception on the chosen day</source>
+        <translation>Lägg till ett undantag på vald dag</translation>
+    </message>
+    <message>
+        <source>Remove the exception</source>
+        <translation>Ta bort undantaget</translation>
+    </message>
+    <message>
+        <source>{0} {1} (eve)</source>
+        <translation>{0} {1} (afton)</translation>
+    </message>
+    <message>
+        <source>Holidays this month: {0}</source>
+        <translation>Helgdagar denna månad: {0}</translation>
+    </message>
+    <message>
+        <source>No holidays this month.</source>
+        <translation>Inga helgdagar denna månad.</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>öppet</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+</context>
+<context>
+    <name>ItemEditor</name>
+    <message>
+        <source>Items</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Ny</translation>
+    </message>
+    <message>
+        <source>A new item ({0})</source>
+        <translation>En ny post ({0})</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Spara</translation>
+    </message>
+    <message>
+        <source>Send to the server ({0})</source>
+        <translation>Skicka till servern ({0})</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Ångra</translation>
+    </message>
+    <message>
+        <source>Back to what the server has ({0})</source>
+        <translation>Tillbaka till det servern har ({0})</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Ta bort</translation>
+    </message>
+    <message>
+        <source>The server refused the change; nothing was saved.</source>
+        <translation>Servern vägrade ändringen; inget sparades.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Sparar…</translation>
+    </message>
+    <message>
+        <source>New, not saved</source>
+        <translation>Ny, inte sparad</translation>
+    </message>
+    <message>
+        <source>Changed, not saved</source>
+        <translation>Ändrad, inte sparad</translation>
+    </message>
+    <message>
+        <source>As saved on the server</source>
+        <translation>Som sparad på servern</translation>
+    </message>
+    <message>
+        <source>Save ({0}) or revert ({1}) the changes first.</source>
+        <translation>Spara ({0}) eller ångra ({1}) ändringarna först.</translation>
+    </message>
+</context>
+<context>
+    <name>KeysEditor</name>
+    <message>
+        <source>Key</source>
+        <translation>Knapp</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>Gör</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Key to add</source>
+        <translation>Knapp att lägga till</translation>
+    </message>
+    <message>
+        <source>Add the key</source>
+        <translation>Lägg till knappen</translation>
+    </message>
+    <message>
+        <source>Remove the key</source>
+        <translation>Ta bort knappen</translation>
+    </message>
+    <message>
+        <source>Key {0}:</source>
+        <translation>Knapp {0}:</translation>
+    </message>
+    <message>
+        <source>No key chosen</source>
+        <translation>Ingen knapp vald</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceChart</name>
+    <message>
+        <source>Agents logged in at once, per day</source>
+        <translation>Agenter inloggade samtidigt, per dag</translation>
+    </message>
+    <message>
+        <source>The most on one day: {0}; the limit: {1}</source>
+        <translation>Flest på en dag: {0}; gränsen: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>LicenceDesk</name>
+    <message>
+        <source>The licence allows {0} now.</source>
+        <translation>Licensen tillåter {0} nu.</translation>
+    </message>
+</context>
+<context>
+    <name>LicencePanel</name>
+    <message>
+        <source>Agents logged in at once</source>
+        <translation>Agenter inloggade samtidigt</translation>
+    </message>
+    <message>
+        <source> agents</source>
+        <translation> agenter</translation>
+    </message>
+    <message>
+        <source>Set the limit</source>
+        <translation>Sätt gränsen</translation>
+    </message>
+    <message>
+        <source>Read the use again</source>
+        <translation>Läs användningen igen</translation>
+    </message>
+    <message>
+        <source>The licence allows {0} agents logged in at once.</source>
+        <translation>Licensen tillåter {0} agenter inloggade samtidigt.</translation>
+    </message>
+    <message>
+        <source>No licence is set: nothing limits how many agents log in.</source>
+        <translation>Ingen licens är satt: inget begränsar hur många agenter som loggar in.</translation>
+    </message>
+    <message>
+        <source>The most in the last {0} days: {1}, on {2}.</source>
+        <translation>Flest de senaste {0} dagarna: {1}, den {2}.</translation>
     </message>
 </context>
 <context>
@@ -882,6 +1657,41 @@
     <message>
         <source>{0} — server {1}, protocol {2}</source>
         <translation>{0} — server {1}, protokoll {2}</translation>
+    </message>
+</context>
+<context>
+    <name>MenuEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Plays</source>
+        <translation>Spelar</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Knappar</translation>
+    </message>
+    <message>
+        <source>Wait for a key</source>
+        <translation>Vänta på en knapp</translation>
+    </message>
+    <message>
+        <source>Tries again</source>
+        <translation>Försök till</translation>
+    </message>
+    <message>
+        <source>On a wrong key, play</source>
+        <translation>Vid fel knapp, spela</translation>
+    </message>
+    <message>
+        <source>When no key comes</source>
+        <translation>När ingen knapp trycks</translation>
     </message>
 </context>
 <context>
@@ -1272,20 +2082,20 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Ljud på</translation>
     </message>
     <message>
-        <source>{0} from {1}</source>
-        <translation>{0} från {1}</translation>
-    </message>
-    <message>
-        <source>Callback · {0} · waited {1}</source>
-        <translation>Återuppringning · {0} · väntat {1}</translation>
-    </message>
-    <message>
         <source>Callback to {0} from {1}</source>
         <translation>Återuppringning till {0} från {1}</translation>
     </message>
     <message>
+        <source>{0} from {1}</source>
+        <translation>{0} från {1}</translation>
+    </message>
+    <message>
         <source>Waiting for the caller&apos;s details…</source>
         <translation>Väntar på uppgifter om uppringaren…</translation>
+    </message>
+    <message>
+        <source>Callback · {0} · waited {1}</source>
+        <translation>Återuppringning · {0} · väntat {1}</translation>
     </message>
     <message>
         <source>{0} · waited {1}</source>
@@ -1430,6 +2240,121 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>What {0} says:</source>
         <translation>Det {0} säger:</translation>
+    </message>
+</context>
+<context>
+    <name>QueueEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>Strategi</translation>
+    </message>
+    <message>
+        <source>Skills required</source>
+        <translation>Kompetenser som krävs</translation>
+    </message>
+    <message>
+        <source>Tiers that ring</source>
+        <translation>Nivåer som ringer</translation>
+    </message>
+    <message>
+        <source>Widening (tiers added after a wait)</source>
+        <translation>Breddning (nivåer som läggs till efter en väntan)</translation>
+    </message>
+    <message>
+        <source>After (s)</source>
+        <translation>Efter (s)</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Nivåer</translation>
+    </message>
+    <message>
+        <source>Skill levels relaxed</source>
+        <translation>Sänkta kompetensnivåer</translation>
+    </message>
+    <message>
+        <source>Service goal (%)</source>
+        <translation>Servicemål (%)</translation>
+    </message>
+    <message>
+        <source>Answered within</source>
+        <translation>Besvarade inom</translation>
+    </message>
+    <message>
+        <source>Ring an agent (RONA after)</source>
+        <translation>Ring en agent (RONA efter)</translation>
+    </message>
+    <message>
+        <source>After a missed call</source>
+        <translation>Efter ett missat samtal</translation>
+    </message>
+    <message>
+        <source>pause the agent</source>
+        <translation>pausa agenten</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Efterarbete</translation>
+    </message>
+    <message>
+        <source>Same agent again within</source>
+        <translation>Samma agent igen inom</translation>
+    </message>
+    <message>
+        <source>Not the same agent again for</source>
+        <translation>Inte samma agent igen på</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Vikt</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>When closed</source>
+        <translation>När stängt</translation>
+    </message>
+    <message>
+        <source>When nobody is logged in</source>
+        <translation>När ingen är inloggad</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Längsta väntan</translation>
+    </message>
+    <message>
+        <source>Then overflow to</source>
+        <translation>Sedan vidare till</translation>
+    </message>
+    <message>
+        <source>Most callers waiting</source>
+        <translation>Flest väntande</translation>
+    </message>
+    <message>
+        <source>Beyond that, to</source>
+        <translation>Fler än så, till</translation>
+    </message>
+    <message>
+        <source>Priority raised while waiting</source>
+        <translation>Prioritet som höjs under väntan</translation>
+    </message>
+    <message>
+        <source>Skill</source>
+        <translation>Kompetens</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Nivå</translation>
     </message>
 </context>
 <context>
@@ -1649,6 +2574,22 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Meddelanden</translation>
     </message>
     <message>
+        <source>Voicemail</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation>Katalog</translation>
+    </message>
+    <message>
         <source>Delete the board {0}? Its web links stop working.</source>
         <translation>Ta bort tavlan {0}? Dess webblänkar slutar fungera.</translation>
     </message>
@@ -1670,6 +2611,306 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>ReportChart</name>
+    <message>
+        <source>Calls offered and service level</source>
+        <translation>Erbjudna samtal och servicenivå</translation>
+    </message>
+    <message>
+        <source>{0} calls offered</source>
+        <translation>{0} erbjudna samtal</translation>
+    </message>
+    <message>
+        <source>Calls offered (bars) and service level (line, %)</source>
+        <translation>Erbjudna samtal (staplar) och servicenivå (linje, %)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDesk</name>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>Kunde inte spara {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
+        <source>Queues per interval</source>
+        <translation>Köer per intervall</translation>
+    </message>
+    <message>
+        <source>Staffing</source>
+        <translation>Bemanning</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>Classifications</source>
+        <translation>Klassningar</translation>
+    </message>
+    <message>
+        <source>Call log</source>
+        <translation>Samtalslogg</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 minuter</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 minuter</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>Timme</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dag</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Visa</translation>
+    </message>
+    <message>
+        <source>Show the report ({0})</source>
+        <translation>Visa rapporten ({0})</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve as file…</source>
+        <translation>&amp;Spara som fil…</translation>
+    </message>
+    <message>
+        <source>Save the report as a file ({0})</source>
+        <translation>Spara rapporten som fil ({0})</translation>
+    </message>
+    <message>
+        <source>&amp;Report</source>
+        <translation>&amp;Rapport</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;Från</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;Till</translation>
+    </message>
+    <message>
+        <source>&amp;Interval</source>
+        <translation>&amp;Intervall</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Kö</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat</source>
+        <translation>F&amp;ormat</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>{0} rows</source>
+        <translation>{0} rader</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>Sparade {0}</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>Spara rapporten</translation>
+    </message>
+    <message>
+        <source>The period must not end before it starts.</source>
+        <translation>Perioden får inte sluta innan den börjar.</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Erbjudna</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Besvarade</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Avbrutna</translation>
+    </message>
+    <message>
+        <source>Abandoned within 5 s</source>
+        <translation>Avbrutna inom 5 s</translation>
+    </message>
+    <message>
+        <source>Overflowed</source>
+        <translation>Överflödade</translation>
+    </message>
+    <message>
+        <source>Callbacks</source>
+        <translation>Återuppringningar</translation>
+    </message>
+    <message>
+        <source>Service level (%)</source>
+        <translation>Servicenivå (%)</translation>
+    </message>
+    <message>
+        <source>Goal (%)</source>
+        <translation>Mål (%)</translation>
+    </message>
+    <message>
+        <source>Average wait (s)</source>
+        <translation>Medelväntetid (s)</translation>
+    </message>
+    <message>
+        <source>Longest wait (s)</source>
+        <translation>Längsta väntetid (s)</translation>
+    </message>
+    <message>
+        <source>Average talk (s)</source>
+        <translation>Medelsamtalstid (s)</translation>
+    </message>
+    <message>
+        <source>Average wrap-up (s)</source>
+        <translation>Medelefterarbete (s)</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Inloggade</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Upptagna</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>Logged in (s)</source>
+        <translation>Inloggad (s)</translation>
+    </message>
+    <message>
+        <source>Ready (s)</source>
+        <translation>Redo (s)</translation>
+    </message>
+    <message>
+        <source>Wrap-up (s)</source>
+        <translation>Efterarbete (s)</translation>
+    </message>
+    <message>
+        <source>Pauses (s)</source>
+        <translation>Pauser (s)</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>Klassning</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Antal</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Entry point</source>
+        <translation>Ingång</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Utfall</translation>
+    </message>
+    <message>
+        <source>Wait (s)</source>
+        <translation>Väntetid (s)</translation>
+    </message>
+    <message>
+        <source>Talk (s)</source>
+        <translation>Samtalstid (s)</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Tidszon</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öppettider</translation>
+    </message>
+    <message>
+        <source>On holidays</source>
+        <translation>På helgdagar</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>stängt</translation>
+    </message>
+    <message>
+        <source>open the holiday hours</source>
+        <translation>öppet helgdagstiderna</translation>
+    </message>
+    <message>
+        <source>as any other day</source>
+        <translation>som en vanlig dag</translation>
+    </message>
+    <message>
+        <source>Eves</source>
+        <translation>Aftnar</translation>
+    </message>
+    <message>
+        <source>Midsommar-, jul- and nyårsafton are holidays</source>
+        <translation>Midsommar-, jul- och nyårsafton är helgdagar</translation>
+    </message>
+    <message>
+        <source>Holiday hours</source>
+        <translation>Helgdagstider</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Undantag</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -1678,6 +2919,13 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>server {version}, protocol {protocol}</source>
         <translation>server {version}, protokoll {protocol}</translation>
+    </message>
+</context>
+<context>
+    <name>SkillEditor</name>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
     </message>
 </context>
 <context>
@@ -1835,6 +3083,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>TableEditor</name>
+    <message>
+        <source>Add a row</source>
+        <translation>Lägg till en rad</translation>
+    </message>
+    <message>
+        <source>Remove the row</source>
+        <translation>Ta bort raden</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
         <source>Transfer the call</source>
@@ -1976,6 +3235,158 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>UserEditor</name>
+    <message>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Visningsnamn</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Roll</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>may log in</source>
+        <translation>får logga in</translation>
+    </message>
+    <message>
+        <source>Password (new users)</source>
+        <translation>Lösenord (nya användare)</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>agent</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>arbetsledare</translation>
+    </message>
+    <message>
+        <source>receptionist</source>
+        <translation>receptionist</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>administratör</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailDesk</name>
+    <message>
+        <source>Playing the message…</source>
+        <translation>Spelar upp meddelandet…</translation>
+    </message>
+    <message>
+        <source>Cannot play the message: {0}</source>
+        <translation>Kan inte spela upp meddelandet: {0}</translation>
+    </message>
+    <message>
+        <source>Played the message ({0:.1f} s)</source>
+        <translation>Spelade upp meddelandet ({0:.1f} s)</translation>
+    </message>
+    <message>
+        <source>Marked handled</source>
+        <translation>Markerat som hanterat</translation>
+    </message>
+    <message>
+        <source>Calling {0} from your phone</source>
+        <translation>Ringer {0} från din telefon</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailModel</name>
+    <message>
+        <source>short</source>
+        <translation>kort</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>tyst</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>not handled</source>
+        <translation>ej hanterat</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Mottaget</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Längd</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>Hanterat av</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailPanel</name>
+    <message>
+        <source>Voicemail box</source>
+        <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Meddelanden</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Lyssna</translation>
+    </message>
+    <message>
+        <source>Play the message here</source>
+        <translation>Spela upp meddelandet här</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>Markera hanterat</translation>
+    </message>
+    <message>
+        <source>Mark the message handled by you</source>
+        <translation>Markera meddelandet som hanterat av dig</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Ring upp</translation>
+    </message>
+    <message>
+        <source>Call the number from your phone</source>
+        <translation>Ring numret från din telefon</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Uppdatera</translation>
+    </message>
+    <message>
+        <source>Read the boxes again</source>
+        <translation>Läs brevlådorna igen</translation>
+    </message>
+    <message>
+        <source>&amp;Box</source>
+        <translation>&amp;Brevlåda</translation>
+    </message>
+    <message>
+        <source>{0} ({1} not handled of {2})</source>
+        <translation>{0} ({1} ej hanterade av {2})</translation>
+    </message>
+</context>
+<context>
     <name>WaitingCallsPanel</name>
     <message>
         <source>Cancel</source>
@@ -2026,6 +3437,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Erbjud det valda samtalet till en agent du väljer</translation>
     </message>
     <message>
+        <source>Cancel callback</source>
+        <translation>Avbryt återuppringning</translation>
+    </message>
+    <message>
+        <source>Cancel the selected callback: the caller is not called back</source>
+        <translation>Avbryt den valda återuppringningen: den som ringde blir inte uppringd</translation>
+    </message>
+    <message>
         <source>Take it myself</source>
         <translation>Ta det själv</translation>
     </message>
@@ -2048,14 +3467,6 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Unknown number</source>
         <translation>Okänt nummer</translation>
-    </message>
-    <message>
-        <source>Cancel callback</source>
-        <translation>Avbryt återuppringning</translation>
-    </message>
-    <message>
-        <source>Cancel the selected callback: the caller is not called back</source>
-        <translation>Avbryt den valda återuppringningen: den som ringde blir inte uppringd</translation>
     </message>
 </context>
 <context>
@@ -2097,16 +3508,16 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Okänt nummer</translation>
     </message>
     <message>
+        <source>Callback to {0}</source>
+        <translation>Återuppringning till {0}</translation>
+    </message>
+    <message>
         <source>Ringing</source>
         <translation>Ringer</translation>
     </message>
     <message>
         <source>Waiting</source>
         <translation>Väntar</translation>
-    </message>
-    <message>
-        <source>Callback to {0}</source>
-        <translation>Återuppringning till {0}</translation>
     </message>
 </context>
 <context>
@@ -2118,6 +3529,76 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Page {0} of {1}</source>
         <translation>Sida {0} av {1}</translation>
+    </message>
+</context>
+<context>
+    <name>WeekGrid</name>
+    <message>
+        <source>Mon</source>
+        <translation>Mån</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Tis</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ons</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Tor</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Fre</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Lör</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Sön</translation>
+    </message>
+    <message>
+        <source>Drag to open or close hours; or the arrows, Space to switch, Shift+arrows to paint</source>
+        <translation>Dra för att öppna eller stänga timmar; eller piltangenterna, mellanslag för att växla, Skift+pilar för att måla</translation>
+    </message>
+</context>
+<context>
+    <name>editor</name>
+    <message>
+        <source>to the queue {0}</source>
+        <translation>till kön {0}</translation>
+    </message>
+    <message>
+        <source>to the menu {0}</source>
+        <translation>till menyn {0}</translation>
+    </message>
+    <message>
+        <source>collect digits: {0}</source>
+        <translation>samla in siffror: {0}</translation>
+    </message>
+    <message>
+        <source>play {0}</source>
+        <translation>spela {0}</translation>
+    </message>
+    <message>
+        <source>transfer to {0}</source>
+        <translation>koppla till {0}</translation>
+    </message>
+    <message>
+        <source>switch language: {0}</source>
+        <translation>byt språk: {0}</translation>
+    </message>
+    <message>
+        <source>hang up</source>
+        <translation>lägg på</translation>
+    </message>
+    <message>
+        <source>, then {0}</source>
+        <translation>, sedan {0}</translation>
     </message>
 </context>
 </TS>

@@ -41,7 +41,9 @@ from vaxla_desktop.ui.agent_models import (
     duration,
     state_name,
 )
+from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
+from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
 READY_KEY = "F9"
@@ -206,6 +208,13 @@ class AgentPanel(QWidget, Notices):
         self.tabs.addTab(self.colleagues_view, self.tr("Colleagues"))
         self.tabs.addTab(self.other_queues_view, self.tr("Other queues"))
         self.tabs.addTab(parked_page, self.tr("Personal queue"))
+        # The shared voicemail boxes (R7): shown once the agent is found to read one.
+        self.voicemail_panel = VoicemailPanel()
+        self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
+        self.show_voicemail(False)
+        # The directory for transfers, and the agent's own hänvisning (R29).
+        self.directory_panel = DirectoryPanel(may_set_others=False, show_lines=False)
+        self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
         self._make_notices()
 
@@ -232,6 +241,10 @@ class AgentPanel(QWidget, Notices):
         self.show_state(Changed.ME | Changed.QUEUES | Changed.COLLEAGUES | Changed.PARKED)
 
     # Lists from the server
+
+    def show_voicemail(self, visible: bool) -> None:
+        """Show the Voicemail tab (the agent reads a box) or hide it."""
+        self.tabs.setTabVisible(self.tabs.indexOf(self.voicemail_panel), visible)
 
     def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
         chosen = self.pause_reason_box.currentData()

@@ -4,6 +4,9 @@ Errors carry English text for logs and the command line; the windows show these
 translated sentences instead, chosen by the error's type and filled from its fields.
 """
 
+from collections.abc import Coroutine
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from vaxla_desktop.api import (
@@ -20,6 +23,7 @@ from vaxla_desktop.api import (
     WrongCredentials,
 )
 from vaxla_desktop.api.tls import InvalidFingerprint
+from vaxla_desktop.ui.notices import Notices
 
 
 def describe(error: ServerError | InvalidFingerprint | ValueError) -> str:
@@ -87,3 +91,15 @@ def describe(error: ServerError | InvalidFingerprint | ValueError) -> str:
                 "Messages", "Type a server address starting with http:// or https://."
             )
     return QCoreApplication.translate("Messages", "Something went wrong talking to the server.")
+
+
+async def answered_on(notices: Notices, work: Coroutine[Any, Any, object]) -> bool:
+    """Await a request: a refusal shows the server's reason on ``notices`` (False); a
+    success clears the last one (True)."""
+    try:
+        await work
+    except ServerError as error:
+        notices.show_error(describe(error))
+        return False
+    notices.show_error("")
+    return True

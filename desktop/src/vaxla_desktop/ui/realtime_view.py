@@ -29,14 +29,18 @@ from PySide6.QtWidgets import (
 
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
+from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.agent_models import QueueTableModel, state_name
 from vaxla_desktop.ui.agent_panel import PAUSE_KEY, READY_KEY, TICK_MS, item_label, table_view
 from vaxla_desktop.ui.alarms_panel import AlarmsPanel
 from vaxla_desktop.ui.board_editor import BoardEditor
+from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.reports_panel import ReportsPanel
 from vaxla_desktop.ui.storm_panel import StormPanel
+from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_desktop.ui.waiting_calls import WaitingCallsPanel, show_queue_choices
 from vaxla_desktop.ui.wallboard import TvWindow, Wallboard
 from vaxla_protocol.agent import AgentState
@@ -66,6 +70,8 @@ class RealtimeView(QWidget, Notices):
         may_switch_storms: bool = False,
         administer: bool = False,
         may_edit_boards: bool | None = None,
+        may_read_reports: bool = False,
+        switchboard: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -228,6 +234,24 @@ class RealtimeView(QWidget, Notices):
         self.prompts_panel = PromptsPanel() if administer else None
         if self.prompts_panel is not None:
             self.tabs.addTab(self.prompts_panel, self.tr("Prompts"))
+        # The shared voicemail boxes (R7): shown once the user is found to read one.
+        self.voicemail_panel = VoicemailPanel()
+        self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
+        self.show_voicemail(False)
+        self.admin_view = AdminView() if administer else None
+        if self.admin_view is not None:
+            self.tabs.addTab(self.admin_view, self.tr("Configuration"))
+        # Supervisors' and administrators' only: the server refuses the reports to others.
+        self.reports_panel = ReportsPanel() if may_read_reports else None
+        if self.reports_panel is not None:
+            self.tabs.addTab(self.reports_panel, self.tr("Reports"))
+        # The directory with hänvisning and line status (R29): the operator's first tab.
+        self.directory_panel = DirectoryPanel(may_set_others=switchboard or administer)
+        if switchboard:
+            self.tabs.insertTab(0, self.directory_panel, self.tr("Directory"))
+            self.tabs.setCurrentIndex(0)
+        else:
+            self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -263,6 +287,10 @@ class RealtimeView(QWidget, Notices):
         self.show_state(RealtimeChanged.AGENTS | RealtimeChanged.QUEUES | RealtimeChanged.WAITING)
 
     # Lists from the server
+
+    def show_voicemail(self, visible: bool) -> None:
+        """Show the Voicemail tab (the user reads a box) or hide it."""
+        self.tabs.setTabVisible(self.tabs.indexOf(self.voicemail_panel), visible)
 
     def set_pause_reasons(self, reasons: list[PauseReasonItem]) -> None:
         chosen = self.pause_reason_box.currentData()

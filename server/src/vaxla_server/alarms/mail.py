@@ -14,6 +14,7 @@ noted in the milliseconds before it is written to the outbox when the server die
 """
 
 import asyncio
+import base64
 import logging
 import smtplib
 import ssl
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Engine, Table, delete, func, insert, select, update
@@ -52,10 +54,22 @@ _METRIC_WORDS = {
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
     recipients: list[str]
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
+    """Files sent with the mail, carried in the outbox (a scheduled report's)."""
+    attachment: Path | None = None
+    """A file on the server sent with the mail (a voicemail message's WAV), read when the
+    mail is sent; one gone by then (purged) is left out and the mail says so."""
 
 
 def alarm_mail(event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> Mail:
@@ -150,7 +164,25 @@ def send(server: MailServer, mail: Mail, *, context: ssl.SSLContext | None = Non
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=fields.sender.rpartition("@")[2])
-    message.set_content(mail.body)
+    if mail.attachment is not None and not mail.attachment.is_file():
+        message.set_content(
+            f"{mail.body}\n(Inspelningen finns inte längre på servern. "
+            "The recording is no longer on the server.)\n"
+        )
+    else:
+        message.set_content(mail.body)
+    for attachment in mail.attachments:
+        main, _, sub = attachment.content_type.partition(";")[0].partition("/")
+        message.add_attachment(
+            attachment.data, maintype=main, subtype=sub, filename=attachment.name
+        )
+    if mail.attachment is not None and mail.attachment.is_file():
+        message.add_attachment(
+            mail.attachment.read_bytes(),
+            maintype="audio",
+            subtype="wav",
+            filename=mail.attachment.name,
+        )
     smtp: smtplib.SMTP
     if fields.tls is MailTls.IMPLICIT:
         smtp = smtplib.SMTP_SSL(fields.host, fields.port, timeout=SMTP_TIMEOUT_S, context=context)
@@ -198,6 +230,32 @@ class Mailer:
             with self._noted_lock:
                 self._noted.extend(alarms)
 
+    def post(self, mails: Sequence[Mail]) -> None:
+        """Put ``mails`` in the outbox (one transaction), to be sent by ``send_due``."""
+        now = self._clock()
+        rows = [
+            {
+                "recipients": mail.recipients,
+                "subject": mail.subject[:255],
+                "body": mail.body,
+                "attempts": 0,
+                "next_at": now,
+                "last_error": None,
+                "attachments": [
+                    {
+                        "name": a.name,
+                        "content_type": a.content_type,
+                        "data": base64.b64encode(a.data).decode("ascii"),
+                    }
+                    for a in mail.attachments
+                ],
+            }
+            for mail in mails
+        ]
+        if rows:
+            with self._engine.begin() as connection:
+                connection.execute(insert(OUTBOX), rows)
+
     def queue_noted(self) -> int:
         """Write the mails of the alarm events noted so far to the outbox; how many."""
         with self._noted_lock:
@@ -206,8 +264,7 @@ class Mailer:
             return 0
         rules = {rule.name: rule for rule in self._configuration.alarm_rules.list()}
         names = self._centre.queue_names()
-        now = self._clock()
-        rows = []
+        mails = []
         for event in events:
             rule = rules.get(event.rule)
             if rule is None or not rule.recipients:
@@ -215,22 +272,10 @@ class Mailer:
             queue = names.get(event.queue_id, f"#{event.queue_id}")
             self._text(event, rule, queue)
             mail = alarm_mail(event, rule, queue)
-            if not mail.recipients:
-                continue
-            rows.append(
-                {
-                    "recipients": mail.recipients,
-                    "subject": mail.subject[:255],
-                    "body": mail.body,
-                    "attempts": 0,
-                    "next_at": now,
-                    "last_error": None,
-                }
-            )
-        if rows:
-            with self._engine.begin() as connection:
-                connection.execute(insert(OUTBOX), rows)
-        return len(rows)
+            if mail.recipients:
+                mails.append(mail)
+        self.post(mails)
+        return len(mails)
 
     def _text(self, event: AlarmRaised | AlarmCleared, rule: AlarmRuleItem, queue: str) -> None:
         numbers = [r for r in rule.recipients if "@" not in r]
@@ -256,7 +301,12 @@ class Mailer:
             server = self._configuration.mail_server.stored()
             sent = 0
             for row in due:
-                mail = Mail(list(row.recipients), row.subject, row.body)
+                attached = tuple(
+                    Attachment(a["name"], a["content_type"], base64.b64decode(a["data"]))
+                    for a in row.attachments or []
+                )
+                path = None if row.attachment is None else Path(row.attachment)
+                mail = Mail(list(row.recipients), row.subject, row.body, attached, path)
                 if server is None:
                     self._failed(
                         row.id,
@@ -273,14 +323,14 @@ class Mailer:
                     continue
                 with self._engine.begin() as connection:
                     connection.execute(delete(OUTBOX).where(OUTBOX.c.id == row.id))
-                logger.info("alarm mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
+                logger.info("mail %r sent to %s", mail.subject, ", ".join(mail.recipients))
                 sent += 1
             return sent
 
     def _failed(self, row_id: int, attempts: int, words: str, now: datetime) -> None:
         delay = retry_after(attempts + 1)
         logger.warning(
-            "an alarm mail was not sent (try %d): %s; trying again in %g s",
+            "a mail was not sent (try %d): %s; trying again in %g s",
             attempts + 1,
             words,
             delay,

@@ -13,11 +13,14 @@ from vaxla_server.boards.service import Boards
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store as StoreService
 from vaxla_server.telephony import Telephony
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 
 def get_services(connection: HTTPConnection) -> Services:
@@ -51,6 +54,18 @@ def get_boards(connection: HTTPConnection) -> Boards:
     return get_services(connection).boards
 
 
+def get_summaries(connection: HTTPConnection) -> Summaries:
+    """The summaries brought up to date with the log (only what was appended since the
+    last report is read)."""
+    summaries = get_services(connection).summaries
+    summaries.catch_up()
+    return summaries
+
+
+def get_directory(connection: HTTPConnection) -> Directory:
+    return get_services(connection).directory
+
+
 def get_store(connection: HTTPConnection) -> StoreService:
     return get_services(connection).store
 
@@ -68,6 +83,8 @@ Config = Annotated[Configuration, Depends(get_configuration)]
 Board = Annotated[QueueBoard, Depends(get_board)]
 SavedBoards = Annotated[Boards, Depends(get_boards)]
 Now = Annotated[WallClock, Depends(get_clock)]
+Summary = Annotated[Summaries, Depends(get_summaries)]
+People = Annotated[Directory, Depends(get_directory)]
 Storage = Annotated[StoreService, Depends(get_store)]
 Voice = Annotated[Telephony | None, Depends(get_telephony)]
 Sms = Annotated[SmsService, Depends(get_sms)]
@@ -78,3 +95,10 @@ def get_data_dir(connection: HTTPConnection) -> Path | None:
 
 
 DataDir = Annotated[Path | None, Depends(get_data_dir)]
+
+
+def get_voicemail(connection: HTTPConnection) -> VoicemailMessages | None:
+    return get_services(connection).voicemail
+
+
+Voicemail = Annotated[VoicemailMessages | None, Depends(get_voicemail)]

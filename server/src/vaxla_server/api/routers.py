@@ -10,11 +10,13 @@ from vaxla_server.auth import routes as auth
 from vaxla_server.boards import routes as boards
 from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
+from vaxla_server.directory import routes as directory
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
 from vaxla_server.sms import routes as sms
-from vaxla_server.stats.routes import calls, figures
+from vaxla_server.stats.routes import calls, exports, figures, schedules
 from vaxla_server.storm import routes as storm
+from vaxla_server.voicemail import routes as voicemail
 
 routers: list[APIRouter] = [
     health.router,
@@ -27,12 +29,17 @@ routers: list[APIRouter] = [
     alarms.router,
     sms.router,
     calls.router,
+    exports.calls_router,
     figures.stats_router,
+    schedules.router,
     figures.reports_router,
+    exports.router,
     storm.router,
+    directory.router,
     events.router,
     boards.router,
     boards.links_router,
+    voicemail.router,
 ]
 page_routers: list[APIRouter] = [boards.page_router]
 """Routers served outside the API's prefix: the pages a browser opens by link."""

@@ -51,10 +51,12 @@ from vaxla_protocol.config import (
     QueueItem,
     SwitchLanguage,
     TransferTo,
+    Voicemail,
+    VoicemailBoxItem,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.callflow.calls import Call, Calls
-from vaxla_server.callflow.legs import CallGone, CallLeg
+from vaxla_server.callflow.legs import CallGone, CallLeg, RecordingFailed
 from vaxla_server.centre import (
     CALLBACK_NUMBER,
     CENTRE_EVENTS,
@@ -65,7 +67,7 @@ from vaxla_server.centre import (
     OverflowRule,
 )
 from vaxla_server.centre.contact_centre import ContactCentre
-from vaxla_server.clock import Clock
+from vaxla_server.clock import Clock, wait_for
 from vaxla_server.config import (
     CallerInputError,
     EnteredData,
@@ -78,7 +80,8 @@ from vaxla_server.config import (
 )
 from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
-from vaxla_server.media.numbers import NumberOutOfRange, number_prompts
+from vaxla_server.directory.prompt import presence_prompts
+from vaxla_server.media.numbers import Language, NumberOutOfRange, number_prompts
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
@@ -89,6 +92,7 @@ from vaxla_server.store.events import (
     Event,
     Moved,
 )
+from vaxla_server.voicemail.messages import VoicemailMessages
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,10 @@ CONFIRM_KEY = "1"
 OTHER_NUMBER_KEY = "2"
 """After the number to call back is read back: 1 confirms it, 2 keys another."""
 STICKY_HOLD_S = 30.0
+VOICEMAIL_STOP_KEY = "#"
+RECORDING_CLOSE_S = 10.0
+"""How long after a message's end the flow waits for the worker's report that its file
+is closed (it writes the header itself after 2 s)."""
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
 kept in memory: after a restart callers start afresh."""
@@ -130,6 +138,7 @@ class FlowPlan:
     announcements: Mapping[str, AnnouncementSetItem]
     schedules: Mapping[str, Schedule]
     custom_prompts: Mapping[tuple[str, str], Path]
+    voicemail_boxes: Mapping[str, VoicemailBoxItem]
 
     @classmethod
     def of(cls, document: ConfigDocument) -> "FlowPlan":
@@ -146,6 +155,7 @@ class FlowPlan:
                 for item in document.prompts
                 if item.custom_path is not None
             },
+            voicemail_boxes={item.name: item for item in document.voicemail_boxes},
         )
 
 
@@ -161,8 +171,12 @@ class CallFlow:
         outside_line: Callable[[], OutsideLine | None] | None = None,
         offload: Offload,
         session_keys: Callable[[int], list[str]] | None = None,
+        voicemail: VoicemailMessages | None = None,
     ) -> None:
         self._centre = centre
+        self._voicemail = voicemail
+        """Where messages are kept; ``None``: a server without a data folder, where a
+        caller sent to a voicemail box hears that it cannot be left."""
         self._offload = offload
         self._plan = plan
         self._clock = clock
@@ -184,6 +198,7 @@ class CallFlow:
             music_on_hold=lambda language: self.prompt("music_on_hold", language),
             queue_refusal=self.queue_refusal,
             offload=offload,
+            presence_files=self.presence_files,
         )
         """The agent's transfers and personal queue (``control/flow.py``)."""
         self._session_keys = session_keys or (lambda agent_id: [])
@@ -348,7 +363,51 @@ class CallFlow:
         if isinstance(action, TransferTo):
             await self._transfer(call, action.number)
             return None
+        if isinstance(action, Voicemail):
+            await self._leave_message(call, action.box)
+            return None
         raise FlowError(f"{action.kind} is not available yet")
+
+    async def _leave_message(self, call: Call, name: str) -> None:
+        """The box's greeting and a beep, then the caller is recorded until the box's
+        limit, ``#`` or the hang-up; the message is kept in every case (a caller who hung
+        up at once leaves one marked short). ``#`` or the limit: a thank-you, then the
+        flow hangs up."""
+        box = self._plan().voicemail_boxes.get(name)
+        if box is None:
+            raise FlowError(f"voicemail box {name!r} is not configured")
+        messages = self._voicemail
+        if messages is None:
+            raise FlowError(f"voicemail box {name!r}: this server keeps no files (no data folder)")
+        leg = call.leg
+        await leg.play([*self._files(call, box.greeting), self.prompt("beep", call.language)])
+        finished = await leg.record(
+            messages.path_for(leg.call_id), box.max_message_s, stop_key=VOICEMAIL_STOP_KEY
+        )
+        call.cause = "voicemail"
+        stopping = False
+        try:
+            await leg.until_ended(asyncio.shield(finished))
+            await leg.play(self._files(call, "voicemail_saved"))
+        except asyncio.CancelledError:
+            stopping = True  # the server stops: keep what is on disk now, without waiting
+            raise
+        finally:
+            try:
+                if not stopping:
+                    await wait_for(self._clock, asyncio.shield(finished), RECORDING_CLOSE_S)
+            except (TimeoutError, RecordingFailed) as error:
+                log.warning("call %s: the voicemail recording did not end well: %s",
+                            leg.call_id, error or "no report")  # fmt: skip
+            message = await self._offload(
+                messages.keep,
+                box=box,
+                contact_id=call.contact_id,
+                call_id=leg.call_id,
+                caller=leg.caller,
+            )
+            log.info("call %s left voicemail message %d in %r (%.1f s)", leg.call_id,
+                     message.id, box.name, message.seconds)  # fmt: skip
 
     async def _transfer(self, call: Call, number: str) -> None:
         """Put the caller through to the outside ``number``: the outside leg is called
@@ -461,6 +520,21 @@ class CallFlow:
             # Full length ends the entry; a '#' the caller adds out of habit ends it too.
             leg.swallow_terminator(DIGIT_TIMEOUT_S)
         return digits.removesuffix("#")
+
+    def presence_files(self, call: Call, agent_id: int) -> list[Path]:
+        """What the caller hears of the agent's hänvisning (R29), if it has one set: the
+        reason and the return time, in the caller's language and the entry point's time
+        zone (the server's without a schedule). Reads the centre: call it offloaded."""
+        username = self._centre.agent_names().get(agent_id)
+        view = None if username is None else self._centre.presence_of(username)
+        if view is None:
+            return []
+        schedule = self._plan().schedules.get(call.entry.schedule or "")
+        now = self._clock.now()
+        zone = schedule.time_zone if schedule else now.astimezone().tzinfo
+        assert zone is not None
+        language: Language = "sv" if call.language == "sv" else "en"
+        return self._files(call, *presence_prompts(view.reason, view.until, now, zone, language))
 
     def _local_today(self, call: Call) -> date:
         schedule = self._plan().schedules.get(call.entry.schedule or "")
@@ -1152,4 +1226,6 @@ def _describe(action: Action) -> str:
         return f"message {action.prompt}"
     if isinstance(action, TransferTo):
         return f"number {action.number}"
+    if isinstance(action, Voicemail):
+        return f"voicemail {action.box}"
     return action.kind

@@ -38,6 +38,8 @@ from vaxla_server.media.messages import (
     OriginateAgentLeg,
     Play,
     PlaybackFinished,
+    Record,
+    RecordingFinished,
     Reject,
     Ringback,
     Side,
@@ -49,6 +51,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 TERMINATOR = "#"
 """The key that ends a digit entry."""
+
+
+class RecordingFailed(Exception):
+    """The worker could not record (the reason it gave)."""
 
 
 class MediaSender(Protocol):
@@ -111,11 +117,17 @@ class CallLeg:
         self._agent_states: _Mailbox[AgentLegState] = _Mailbox()
         self._consult_states: _Mailbox[ConsultState] = _Mailbox()
         self._plays: dict[str, asyncio.Future[None]] = {}
+        self._recordings: dict[str, asyncio.Future[RecordingFinished]] = {}
         self._play_ids = itertools.count(1)
         self._terminator_until: float | None = None
         """Until when (clock seconds, monotonic) a '#' ends the entry just completed
         instead of being the next key; see :meth:`swallow_terminator`."""
         self.ended: asyncio.Future[CallEnded] = self._loop.create_future()
+
+    @property
+    def recording(self) -> bool:
+        """A recording was started whose report has not come yet."""
+        return bool(self._recordings)
 
     @property
     def caller(self) -> str:
@@ -137,6 +149,10 @@ class CallLeg:
             future = self._plays.pop(message.play_id, None)
             if future is not None and not future.done():
                 future.set_result(None)
+        elif isinstance(message, RecordingFinished):
+            recording = self._recordings.pop(message.record_id, None)
+            if recording is not None and not recording.done():
+                recording.set_result(message)
         elif isinstance(message, AgentLegState):
             self._agent_states.put(message)
         elif isinstance(message, ConsultState):
@@ -144,11 +160,21 @@ class CallLeg:
         elif isinstance(message, CallEnded):
             if not self.ended.done():
                 self.ended.set_result(message)
+            if message.cause == "worker_died":  # no report will come: the file is as it is
+                for recording in self._recordings.values():
+                    if not recording.done():
+                        recording.set_exception(RecordingFailed("the media worker was lost"))
+                self._recordings.clear()
             for future in self._plays.values():
                 future.cancel()
             self._plays.clear()
         elif isinstance(message, CommandFailed):
             log.warning("call %s: %s failed: %s", self.call_id, message.command, message.reason)
+            if message.command == "record":  # one recording at a time: the one asked for
+                for recording in self._recordings.values():
+                    if not recording.done():
+                        recording.set_exception(RecordingFailed(message.reason))
+                self._recordings.clear()
 
     # What the flow awaits
 
@@ -224,6 +250,30 @@ class CallLeg:
                 await self.stop_playback()
             return digit.result()
         return None
+
+    async def record(
+        self, path: Path, max_seconds: float, *, stop_key: str | None = None
+    ) -> "asyncio.Future[RecordingFinished]":
+        """Start recording what the caller says into ``path``; the future gets the
+        worker's report when it ends (its length, the key, the hang-up), also after the
+        call has ended: a recording outlives its call."""
+        record_id = f"r{next(self._play_ids)}"
+        finished: asyncio.Future[RecordingFinished] = self._loop.create_future()
+        self._recordings[record_id] = finished
+        await self._send(
+            Record(
+                call_id=self.call_id,
+                record_id=record_id,
+                path=str(path),
+                max_seconds=max_seconds,
+                stop_key=stop_key,
+            )
+        )
+        return finished
+
+    async def until_ended(self, awaitable: Awaitable[T]) -> T:
+        """``awaitable``'s result, or :class:`CallGone` as soon as the call ends."""
+        return await self._until_ended(awaitable)
 
     async def stop_playback(self) -> None:
         await self._send(StopPlayback(call_id=self.call_id))
@@ -383,8 +433,9 @@ class CallRouter:
         if leg is None:
             return
         leg.deliver(message)
-        if isinstance(message, CallEnded):
-            self._legs.pop(message.call_id, None)
+        if leg.ended.done() and not leg.recording:
+            # A recording's report comes once its file is closed, after the call's end.
+            self._legs.pop(leg.call_id, None)
 
     async def _run(self, leg: CallLeg) -> None:
         try:

@@ -34,6 +34,7 @@ from vaxla_server.centre.state import (
     ContactView,
     EndedBy,
     OverflowRule,
+    PresenceView,
     QueueView,
     StormView,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "Offer",
     "OfferedContact",
     "OverflowRule",
+    "PresenceView",
     "QueueView",
     "StormView",
     "UnknownSubject",

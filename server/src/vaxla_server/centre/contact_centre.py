@@ -30,7 +30,8 @@ own slice, composed here in ``ContactCentre``:
 - ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
 - ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
 - ``storm/centre.py`` — ``StormSwitch``: storm messages at the entry points (R6);
-- ``alarms/centre.py`` — ``AlarmDesk``: the alarm rules evaluated, the raised alarms.
+- ``alarms/centre.py`` — ``AlarmDesk``: the alarm rules evaluated, the raised alarms;
+- ``directory/centre.py`` — ``PresenceDesk``: hänvisning, each user's presence (R29).
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
@@ -51,11 +52,13 @@ from vaxla_server.centre.state import (
     EndedBy,
     Listener,
     OverflowRule,
+    PresenceView,
     QueueView,
     StormView,
     WallClock,
 )
 from vaxla_server.control.centre import TRANSFER_TAKEN_S, CallControlSteps
+from vaxla_server.directory.centre import PresenceDesk
 from vaxla_server.outbound.centre import OutboundCalls
 from vaxla_server.queues.centre import Contacts
 from vaxla_server.storm.centre import StormSwitch
@@ -73,6 +76,7 @@ __all__ = [
     "EndedBy",
     "Listener",
     "OverflowRule",
+    "PresenceView",
     "QueueView",
     "StormView",
     "WallClock",
@@ -88,6 +92,7 @@ class ContactCentre(
     OutboundCalls,
     StormSwitch,
     AlarmDesk,
+    PresenceDesk,
 ):
     """The running contact centre over one dispatcher and the event log.
 

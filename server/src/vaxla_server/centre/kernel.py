@@ -59,6 +59,7 @@ from vaxla_server.centre.state import (
     ContactView,
     EndedBy,
     Listener,
+    PresenceView,
     StormView,
     WallClock,
     _Alarm,
@@ -89,6 +90,7 @@ from vaxla_server.store.events import (
     Event,
     NotAnswered,
     Offered,
+    PresenceEnded,
     PriorityChanged,
     Queued,
     WrapUpEnded,
@@ -160,6 +162,8 @@ class CentreKernel(Journaled):
         back; not journaled, as it is only written once the batch is kept."""
         self._storms: dict[str, StormView] = {}
         """Entry point → its storm message, while one is switched on."""
+        self._presences: dict[str, PresenceView] = {}
+        """User name → its presence (hänvisning), while one is set (``directory/centre.py``)."""
         self._standby: dict[int, _Standby] = {}
         """Stand-by agents standing by (``agents/centre.py``)."""
         self._calm_since: dict[int, float] = {}
@@ -203,6 +207,17 @@ class CentreKernel(Journaled):
                 )
                 for started in found.storms.values()
             }
+            for set_ in found.presences.values():
+                presence = PresenceView(set_.username, set_.reason, set_.until, set_.note,
+                                        set_.at, set_.by_name)  # fmt: skip
+                self._presences[set_.username] = presence
+                if presence.until is not None:  # due ones end at the first tick
+                    due = max(self._now, self._seconds_at(presence.until))
+                    self._timers.set(
+                        ("presence", set_.username),
+                        due,
+                        functools.partial(self._presence_expired, set_.username),
+                    )
             for raised, seen in found.alarms.values():
                 # Still raised: kept as it was (no second raise, no second mail); the
                 # watch clears it if its figure is back, or its rule changed meanwhile.
@@ -708,6 +723,13 @@ class CentreKernel(Journaled):
                 AgentAutoPaused(at=at, agent_id=agent_id, contact_id=contact_id, reason=RONA_REASON)
             )
         self._finish(out, t)
+
+    def _presence_expired(self, username: str) -> None:
+        """A presence's return time came (``directory/centre.py`` sets the same timer)."""
+        t = self._now
+        if self._presences.pop(username, None) is None:
+            return
+        self._finish([PresenceEnded(at=self._at(t), username=username, expired=True)], t)
 
     def _wrap_up_over(self, agent_id: int) -> None:
         session = self._sessions[agent_id]

@@ -30,6 +30,8 @@ from vaxla_server.store.events import (
     Moved,
     OutboundAnswered,
     Overflowed,
+    PresenceEnded,
+    PresenceSet,
     PriorityChanged,
     Queued,
     StormEnded,
@@ -74,6 +76,8 @@ class LeftOpen:
     """agent id → the contact whose wrap-up never ended."""
     storms: dict[str, StormStarted] = field(default_factory=dict)
     """entry point → the storm message switched on there and not off."""
+    presences: dict[str, PresenceSet] = field(default_factory=dict)
+    """user name → the presence set and not ended."""
     alarms: dict[str, tuple[AlarmRaised, AlarmAcknowledged | None]] = field(default_factory=dict)
     """Rule name → the alarm raised and not cleared, and its acknowledgement if any."""
     last_contact_id: int = -1
@@ -167,6 +171,10 @@ def left_open(log: EventLog) -> LeftOpen:
                 found.storms[event.entry_point] = event
             case StormEnded():
                 found.storms.pop(event.entry_point, None)
+            case PresenceSet():
+                found.presences[event.username] = event
+            case PresenceEnded():
+                found.presences.pop(event.username, None)
             case AlarmRaised():
                 found.alarms[event.rule] = (event, None)
             case AlarmAcknowledged():

@@ -151,6 +151,19 @@ class StormView:
 
 
 @dataclass(frozen=True, slots=True)
+class PresenceView:
+    """A user's presence (hänvisning, R29): away for ``reason`` until ``until`` (None:
+    until ended), set at ``set_at`` by the user named ``set_by``."""
+
+    username: str
+    reason: str
+    until: datetime | None
+    note: str
+    set_at: datetime
+    set_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CallView:
     """An agent's current contact: answered (or rung) ``since``; ``queue_id`` None for an
     outbound call or a contact outside any queue."""

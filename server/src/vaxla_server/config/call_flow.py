@@ -42,8 +42,10 @@ from vaxla_protocol.config import (
     SwitchLanguage,
     TransferTo,
     Voicemail,
+    VoicemailBoxItem,
     Weekday,
 )
+from vaxla_server.auth.users import find_user_row
 from vaxla_server.config.caller_input import (
     CustomerNumberRule,
     DigitRule,
@@ -85,18 +87,21 @@ from vaxla_server.config.tables import (
     SCHEDULE_INTERVALS,
     SCHEDULES,
     SKILLS,
+    VOICEMAIL_BOXES,
 )
 
 # Where each kind of action may stand.
-EVERY_ACTION = frozenset({"menu", "queue", "digits", "message", "transfer", "language", "hangup"})
+EVERY_ACTION = frozenset(
+    {"menu", "queue", "digits", "message", "transfer", "language", "hangup", "voicemail"}
+)
 FIRST_ACTIONS = frozenset({"menu", "queue"})
-OVERFLOW_ACTIONS = frozenset({"queue", "transfer", "message"})
-_NOT_YET = {"voicemail": "voicemail", "callback": "callback"}
+OVERFLOW_ACTIONS = frozenset({"queue", "transfer", "message", "voicemail"})
 # The JSON key of each reference an action can hold, with the table and the kind's name.
 _ACTION_REFERENCES = {
     "menu": ("menu_id", MENUS, "menu"),
     "queue": ("queue_id", QUEUES, "queue"),
     "collection": ("collection_id", DIGIT_COLLECTIONS, "digit collection"),
+    "box": ("box_id", VOICEMAIL_BOXES, "voicemail box"),
 }
 _DIGIT_DEFAULT_LENGTHS = {
     DigitKind.CUSTOMER_NUMBER: (1, 20),
@@ -159,6 +164,7 @@ class Names:
             "schedule": names(SCHEDULES),
             "announcement set": names(ANNOUNCEMENT_SETS),
             "skill": names(SKILLS),
+            "voicemail box": names(VOICEMAIL_BOXES),
         }
 
     def name(self, kind: str, row_id: int | None) -> str | None:
@@ -176,8 +182,8 @@ def encode_action(
     language: str | None = None,
 ) -> dict[str, Any]:
     """The stored form of ``action``, or why it cannot stand here."""
-    if isinstance(action, Voicemail | Callback):
-        raise NotAvailableYet(_NOT_YET[action.kind], holder)
+    if isinstance(action, Callback):
+        raise NotAvailableYet("callback", holder)
     if action.kind not in allowed:
         raise InvalidConfig(
             f"{holder}: a {action.kind!r} action cannot be used here; "
@@ -262,6 +268,8 @@ def decode_action(names: Names, data: Mapping[str, Any]) -> Action:
         )
     if kind == "transfer":
         return TransferTo(number=data["number"])
+    if kind == "voicemail":
+        return Voicemail(box=_named(names, "voicemail box", data["box_id"]))
     return HangUp()
 
 
@@ -959,6 +967,68 @@ def read_alarm_rules(
     ]
 
 
+# Voicemail boxes
+
+
+def voicemail_box_values(context: Context, item: VoicemailBoxItem) -> dict[str, object]:
+    holder = f"voicemail box {item.name!r}"
+    context.check_prompt(item.greeting, None, holder)
+    if not item.readers and not item.reader_roles:
+        raise InvalidConfig(
+            f"{holder}: nobody may read it; name the users (readers) or the roles "
+            "(reader_roles) who may"
+        )
+    readers: list[str] = []
+    for username in item.readers:
+        row = find_user_row(context.connection, username)
+        if row is None:
+            raise InvalidConfig(f"{holder}: there is no user {username!r} to read it")
+        if row.username in readers:
+            raise InvalidConfig(f"{holder}: the user {username!r} is named twice")
+        readers.append(row.username)
+    roles = [role.value for role in item.reader_roles]
+    if len(set(roles)) != len(roles):
+        raise InvalidConfig(f"{holder}: a role is named twice in reader_roles")
+    emails = [address.lower() for address in item.notify_emails]
+    if len(set(emails)) != len(emails):
+        raise InvalidConfig(f"{holder}: an e-mail address is named twice in notify_emails")
+    if item.attach_audio and not item.notify_emails:
+        raise InvalidConfig(
+            f"{holder}: attach_audio needs an address in notify_emails to attach it to"
+        )
+    return {
+        "name": item.name,
+        "greeting": item.greeting,
+        "max_message_s": item.max_message_s,
+        "readers": readers,
+        "reader_roles": roles,
+        "notify_app": item.notify_app,
+        "notify_emails": list(item.notify_emails),
+        "attach_audio": item.attach_audio,
+        "retention_days": item.retention_days,
+    }
+
+
+def read_voicemail_boxes(connection: Connection, where: Any = None) -> list[VoicemailBoxItem]:
+    query = select(VOICEMAIL_BOXES).order_by(VOICEMAIL_BOXES.c.name)
+    return [
+        VoicemailBoxItem.model_validate(
+            {
+                "name": row.name,
+                "greeting": row.greeting,
+                "max_message_s": row.max_message_s,
+                "readers": row.readers,
+                "reader_roles": row.reader_roles,
+                "notify_app": row.notify_app,
+                "notify_emails": row.notify_emails,
+                "attach_audio": row.attach_audio,
+                "retention_days": row.retention_days,
+            }
+        )
+        for row in connection.execute(query if where is None else query.where(where))
+    ]
+
+
 # References
 
 
@@ -1027,6 +1097,9 @@ def references(connection: Connection) -> list[Reference]:
     for row in connection.execute(select(ANNOUNCEMENT_SETS)):
         holder = (f"announcement set {row.name!r}", "announcement set", row.id)
         add(holder, prompts([row.first_prompt, *row.periodic], None))
+    for row in connection.execute(select(VOICEMAIL_BOXES)):
+        holder = (f"voicemail box {row.name!r}", "voicemail box", row.id)
+        add(holder, prompts([row.greeting], None))
     return found
 
 

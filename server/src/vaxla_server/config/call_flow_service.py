@@ -19,6 +19,7 @@ from vaxla_protocol.config import (
     QueueFlowItem,
     ResolvedPrompt,
     ScheduleItem,
+    VoicemailBoxItem,
 )
 from vaxla_server.config import call_flow as flow
 from vaxla_server.config import kinds, tables
@@ -51,6 +52,7 @@ class CallFlowConfiguration:
         self.menus: Repository[MenuItem] = self._repository(kinds.MENUS)
         self.entry_points: Repository[EntryPointItem] = self._repository(kinds.ENTRY_POINTS)
         self.alarm_rules: Repository[AlarmRuleItem] = self._repository(kinds.ALARM_RULES)
+        self.voicemail_boxes: Repository[VoicemailBoxItem] = self._repository(kinds.VOICEMAIL_BOXES)
         self.trunks = Trunks(engine, self._notify)
         self.mail_server = MailServers(engine, notifier)
 

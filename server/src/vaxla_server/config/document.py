@@ -60,6 +60,7 @@ _TABLES_IN_DELETE_ORDER = (
     tables.QUEUE_REQUIREMENTS,
     tables.QUEUES,
     tables.ANNOUNCEMENT_SETS,
+    tables.VOICEMAIL_BOXES,
     tables.PROMPTS,
     tables.SCHEDULE_EXCEPTIONS,
     tables.SCHEDULE_INTERVALS,
@@ -112,6 +113,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         ("entry point", [item.address for item in document.entry_points]),
         ("entry point name", [item.name for item in document.entry_points]),
         ("alarm rule", [item.name for item in document.alarm_rules]),
+        ("voicemail box", [item.name for item in document.voicemail_boxes]),
         ("trunk", [item.name for item in document.trunks]),
     ):
         _duplicates(problems, kind, names)
@@ -194,6 +196,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             f"prompt {prompt.name!r} ({prompt.language.value})", flow.write_prompt, context, prompt
         )
     add_named(kinds.ANNOUNCEMENT_SETS, document.announcement_sets)
+    add_named(kinds.VOICEMAIL_BOXES, document.voicemail_boxes)
     for queue in document.queues:
         attempt(f"queue {queue.name!r}", add_queue, queue)
     for menu in document.menus:
@@ -299,6 +302,7 @@ def export(connection: Connection) -> ConfigDocument:
         menus=flow.read_menus(connection, names),
         entry_points=flow.read_entry_points(connection, names),
         alarm_rules=flow.read_alarm_rules(connection, names),
+        voicemail_boxes=flow.read_voicemail_boxes(connection),
         licence=None if licence is None else LicenceItem(max_logged_in_agents=licence),
         trunks=[exported(trunk) for trunk in read_trunks(connection)],
     )
@@ -415,3 +419,41 @@ def iter_problems(problems: list[ConfigProblem]) -> Iterator[str]:
     """One line per problem, as ``check-config`` prints them."""
     for problem in problems:
         yield f"{problem.severity.value}: {problem.where}: {problem.message}"
+
+
+_KEYS = {"pause_reasons": "code", "classification_codes": "code", "entry_points": "address",
+         "agents": "username"}  # fmt: skip
+"""The key of each part's items where it is not ``name``."""
+
+
+def differences(
+    before: ConfigDocument, after: ConfigDocument
+) -> list[tuple[str, str, str, list[str]]]:
+    """What ``after`` adds, removes and changes against ``before``: (part, key, "added",
+    "removed" or "changed", the fields changed), part by part in the document's order."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    found: list[tuple[str, str, str, list[str]]] = []
+    for part in ConfigDocument.model_fields:
+        if not isinstance(new[part], list):  # the licence: one of it
+            if old[part] != new[part]:
+                found.append((part, part, "changed" if old[part] and new[part] else
+                              "added" if new[part] else "removed", []))  # fmt: skip
+            continue
+        key = _KEYS.get(part, "name")
+        was = {_ident(part, key, item): item for item in old[part]}
+        now = {_ident(part, key, item): item for item in new[part]}
+        for name, item in now.items():
+            if name not in was:
+                found.append((part, name, "added", []))
+            elif item != was[name]:
+                fields = sorted(f for f in item if item.get(f) != was[name].get(f))
+                found.append((part, name, "changed", fields))
+        found += [(part, name, "removed", []) for name in was if name not in now]
+    return found
+
+
+def _ident(part: str, key: str, item: dict[str, Any]) -> str:
+    """An item's key in its part of a document (a prompt's: its name and language)."""
+    if part == "prompts":
+        return f"{item['name']} ({item['language']})"
+    return str(item[key])

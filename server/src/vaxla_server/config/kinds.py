@@ -13,6 +13,7 @@ from vaxla_protocol.config import (
     EntryPointItem,
     MenuItem,
     ScheduleItem,
+    VoicemailBoxItem,
 )
 from vaxla_server.config import call_flow as flow
 from vaxla_server.config import tables
@@ -82,4 +83,12 @@ ALARM_RULES = NamedKind(
     tables.ALARM_RULES,
     _with_names(flow.read_alarm_rules),
     flow.alarm_rule_values,
+)
+# Before the actions that point to them in a whole document; a box's messages keep it.
+VOICEMAIL_BOXES = NamedKind(
+    "voicemail box",
+    VoicemailBoxItem,
+    tables.VOICEMAIL_BOXES,
+    flow.read_voicemail_boxes,
+    flow.voicemail_box_values,
 )

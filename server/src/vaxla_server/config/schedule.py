@@ -355,6 +355,13 @@ class SwedishHolidays:
         return name
 
 
+def swedish_holidays(year: int) -> list[tuple[date, str, bool]]:
+    """Every holiday and holiday eve of ``year``: (day, Swedish name, whether an eve)."""
+    public = Sweden(include_sundays=False, categories=(PUBLIC,), language="sv", years=year)
+    every = Sweden(include_sundays=False, categories=(PUBLIC, DE_FACTO), language="sv", years=year)
+    return [(day, name, day not in public) for day, name in sorted(every.items())]
+
+
 @dataclass(frozen=True)
 class Status:
     """Whether an entry point is open at an instant, which rule says so, and until when.

@@ -69,7 +69,7 @@ from vaxla_server.config.tables import (
     SKILLS,
 )
 from vaxla_server.notifier import Notifier
-from vaxla_server.store.transactions import write_transaction
+from vaxla_server.store.transactions import SQLITE_BEGIN, write_transaction
 
 _LICENCE_ROW_ID = 1
 
@@ -423,6 +423,24 @@ class Configuration(CallFlowConfiguration):
         with write_transaction(self._engine) as connection:
             documents.apply(connection, self._prompts, document)
         self._notify("document", "document", ChangeKind.CHANGED)
+
+    def preview_document(
+        self, document: ConfigDocument
+    ) -> tuple[list[tuple[str, str, str, list[str]]], list[ConfigProblem]]:
+        """What ``apply_document`` would change, and the problems the result would have:
+        the document applied in a transaction that is rolled back, so it is checked by the
+        same rules (``InvalidDocument`` when they refuse it) and nothing is stored."""
+        with self._engine.connect() as connection:
+            connection.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            transaction = connection.begin()
+            try:
+                before = documents.export(connection)
+                documents.apply(connection, self._prompts, document)
+                after = documents.export(connection)
+                problems = documents.check(connection, self._prompts)
+            finally:
+                transaction.rollback()
+        return documents.differences(before, after), problems
 
     def export_document(self) -> ConfigDocument:
         """The whole configuration as one document (``apply_document`` loads it back)."""

@@ -35,6 +35,7 @@ from vaxla_server.store.models import (
     ScheduleRow,
     SkillRow,
     TrunkRow,
+    VoicemailBoxRow,
 )
 
 # Skills, pause reasons, classification codes, queues, agent profiles and the licence.
@@ -63,6 +64,7 @@ ENTRY_POINTS = cast(Table, EntryPointRow.__table__)
 QUEUE_FLOWS = cast(Table, QueueFlowRow.__table__)
 QUEUE_PRIORITY_RULES = cast(Table, QueuePriorityRuleRow.__table__)
 ALARM_RULES = cast(Table, AlarmRuleRow.__table__)
+VOICEMAIL_BOXES = cast(Table, VoicemailBoxRow.__table__)
 
 # Trunks to operators.
 TRUNKS = cast(Table, TrunkRow.__table__)

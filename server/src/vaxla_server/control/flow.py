@@ -152,16 +152,20 @@ class CallControl:
         music_on_hold: Callable[[str], Path],
         queue_refusal: Callable[[str], Awaitable[str | None]],
         offload: Offload,
+        presence_files: Callable[[Call, int], list[Path]] = lambda call, agent_id: [],
     ) -> None:
         """``music_on_hold(language)`` is the audio a caller holds with;
         ``queue_refusal(name)`` why queue ``name`` would turn a caller away now (``None``
-        when it takes one): the flow's configuration answers both."""
+        when it takes one): the flow's configuration answers both.
+        ``presence_files(call, agent_id)``: what a caller put through to that agent hears
+        of its hänvisning (R29), nothing when it has none (read offloaded)."""
         self._calls = calls
         self._music_on_hold = music_on_hold
         self._queue_refusal = queue_refusal
         self._centre = centre
         self._clock = clock
         self._offload = offload
+        self._presence_files = presence_files
         self._talking: dict[int, _Talk] = {}
         self._transfers: dict[str, _Transfer] = {}
         self._ids = itertools.count(1)
@@ -506,6 +510,10 @@ class CallControl:
         if transfer.kind is TransferKind.AGENT:
             assert transfer.to_agent is not None
             await self._drop_agent(call)
+            presence = await self._offload(self._presence_files, call, transfer.to_agent)
+            if presence:  # the colleague's hänvisning, then music while it rings
+                await call.leg.play(presence)
+                await call.leg.start_playing([self._moh(call)], loop=True)
             self._expect_return(call)
             self._blind_to_agent[call.contact_id] = transfer
             await self._offload(

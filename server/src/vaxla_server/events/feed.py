@@ -34,12 +34,14 @@ from vaxla_protocol.boards import (
     tile_figures,
 )
 from vaxla_protocol.config import TrunkRegistration
+from vaxla_protocol.directory import LineStatusChanged, PresenceChanged
 from vaxla_protocol.events import (
     CLOSE_UNAUTHORIZED,
     AgentStateChanged,
     OfferMade,
     QueueSnapshot,
     TrunkRegistrationChanged,
+    VoicemailChanged,
     WaitingContacts,
 )
 from vaxla_protocol.storm import StormChanged
@@ -48,9 +50,10 @@ from vaxla_server.alarms.wire import alarm_states
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
 from vaxla_server.boards.service import BOARD_NEWS, BoardNews
 from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, StormView
+from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, PresenceView, StormView
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
+from vaxla_server.directory import wire as directory_wire
 from vaxla_server.media.trunks import TRUNK_REGISTRATIONS
 from vaxla_server.queues.wire import every_waiting_contact
 from vaxla_server.services import Services
@@ -62,10 +65,13 @@ from vaxla_server.store.events import (
     AlarmRaised,
     Event,
     Offered,
+    PresenceEnded,
+    PresenceSet,
     StormEnded,
     StormStarted,
 )
 from vaxla_server.storm.wire import storm_message, user_name
+from vaxla_server.voicemail.messages import VOICEMAIL_NEWS, VoicemailNews, message_view
 
 logger = logging.getLogger(__name__)
 StormEvents = (StormStarted, StormEnded)
@@ -83,7 +89,19 @@ CHART_EVERY_S = 60.0
 """A board page's chart of the day is sent again at most this often (its intervals are
 15 minutes); the tiles with every snapshot."""
 
-Kind = Literal["agent", "offer", "control", "snapshot", "trunk", "storm", "waiting", "alarm"]
+Kind = Literal[
+    "agent",
+    "offer",
+    "control",
+    "snapshot",
+    "trunk",
+    "storm",
+    "waiting",
+    "alarm",
+    "voicemail",
+    "presence",
+    "line",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +114,8 @@ class Item:
     """The agent it is about (its state, its offer, its call)."""
     member_of: frozenset[int] = frozenset()
     """For an agent's state: the queues that agent is a member of."""
+    readers: frozenset[str] = frozenset()
+    """For a voicemail message: the user names (lower case) and roles that read its box."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +172,14 @@ class Connection(Outbox):
         supervisors and admins see every offer and call, the trunks' registrations and
         the contacts waiting in the queues, others their own offers and calls."""
         role = self.user.role
-        if item.kind in ("snapshot", "storm"):
+        if item.kind in ("snapshot", "storm", "presence"):
             return True
+        if item.kind == "line":
+            return role in WATCHERS
         if item.kind in ("trunk", "waiting", "alarm"):
             return role in SEE_ALL_OFFERS
+        if item.kind == "voicemail":
+            return self.user.username.lower() in item.readers or f"role:{role}" in item.readers
         if item.kind == "agent":
             if item.agent_id == self.user.id:
                 self._mine = item.member_of
@@ -210,6 +234,8 @@ class Feed:
         self._last_snapshot = float("-inf")
         self._check_task: asyncio.Task[None] | None = None
         self._last_check = loop.time()
+        self._lines: Mapping[str, str] = services.centre.line_states()
+        """Each extension's line (BLF) as last told: only changes are sent."""
 
     def start(self) -> None:
         notifier = self._services.notifier
@@ -220,6 +246,7 @@ class Feed:
             notifier.subscribe(CONFIG_CHANGED, self._config_changed),
             notifier.subscribe(TRUNK_REGISTRATIONS, self._trunk),
             notifier.subscribe(BOARD_NEWS, self._board_news),
+            notifier.subscribe(VOICEMAIL_NEWS, self._voicemail),
         ]
 
     def close(self) -> None:
@@ -258,6 +285,27 @@ class Feed:
         centre = self._services.centre
         agents, _ = centre.as_logged(sorted(centre.agent_names()))
         return [self._agent_item(view) for view in agents.values()]
+
+    def lines(self) -> list[Item]:
+        """Every extension's line now (operators, supervisors and administrators)."""
+        states = self._services.centre.line_states()
+        return [self._line_item(name, states) for name in sorted(states)]
+
+    def presences(self) -> list[Item]:
+        """Every presence set now (every role)."""
+        return [self._presence_item(view.username, view, None)
+                for view in self._services.centre.presences()]  # fmt: skip
+
+    @staticmethod
+    def _line_item(name: str, states: Mapping[str, str]) -> Item:
+        message = LineStatusChanged(line=directory_wire.line(name, states))
+        return Item(message.model_dump_json(), "line")
+
+    @staticmethod
+    def _presence_item(username: str, view: PresenceView | None, by: str | None) -> Item:
+        presence = None if view is None else directory_wire.presence(view)
+        message = PresenceChanged(username=username, presence=presence, by=by)
+        return Item(message.model_dump_json(), "presence")
 
     def alarms(self) -> Item:
         """The raised alarms now (supervisors and administrators see them)."""
@@ -310,7 +358,8 @@ class Feed:
 
     def _render(self, batch: Sequence[Event]) -> None:
         """Under the centre's lock, right after the change: the offers and agent states
-        the batch brings, in that order."""
+        the batch brings, in that order, then the lines it changed and its presences."""
+        lines = self._changed_lines()
         if not self._connections and not self._boards:
             return
         agent_ids: list[int] = []
@@ -328,11 +377,30 @@ class Feed:
                 items.append(Item(offer.model_dump_json(), "offer", event.agent_id))
         items.extend(self._agent_item(agents[a]) for a in agent_ids if a in agents)
         items.extend(self._storm_item(event) for event in batch if isinstance(event, StormEvents))
+        items.extend(lines)
+        items.extend(self._presence_changes(batch))
         items.extend(self._standby_moves(batch))
         if any(isinstance(event, ALARM_EVENTS) for event in batch):
             items.append(self.alarms())
         moves = any(_moves_queues(event) for event in batch)
         self._hand_over(lambda: self._deliver(items, moves))
+
+    def _changed_lines(self) -> list[Item]:
+        states = self._services.centre.line_states()
+        changed = [name for name, state in states.items() if self._lines.get(name) != state]
+        self._lines = states
+        return [self._line_item(name, states) for name in sorted(changed)]
+
+    def _presence_changes(self, batch: Sequence[Event]) -> list[Item]:
+        items = []
+        for event in batch:
+            if isinstance(event, PresenceSet):
+                view = PresenceView(event.username, event.reason, event.until, event.note,
+                                    event.at, event.by_name)  # fmt: skip
+                items.append(self._presence_item(event.username, view, event.by_name))
+            elif isinstance(event, PresenceEnded):
+                items.append(self._presence_item(event.username, None, event.by_name))
+        return items
 
     def _standby_moves(self, batch: Sequence[Event]) -> list[Item]:
         """The system's log-ins and log-outs of stand-by agents, with why (for the agent,
@@ -392,6 +460,24 @@ class Feed:
         if self._connections:
             item = Item(message.model_dump_json(), "control", message.agent_id)
             self._hand_over(lambda: self._deliver([item], moves=False))
+
+    def _voicemail(self, news: VoicemailNews) -> None:
+        """A message left, handled or purged: told to the box's readers alone."""
+        if not self._connections:
+            return
+        box = next(
+            (b for b in self._services.configuration.voicemail_boxes.list()
+             if b.name == news.message.box),
+            None,
+        )  # fmt: skip
+        if box is None:
+            return  # a box no longer configured has no readers
+        readers = frozenset(
+            [name.lower() for name in box.readers] + [f"role:{role}" for role in box.reader_roles]
+        )
+        message = VoicemailChanged(change=news.change, message=message_view(news.message))
+        item = Item(message.model_dump_json(), "voicemail", readers=readers)
+        self._hand_over(lambda: self._deliver([item], moves=False))
 
     def _trunk(self, registration: TrunkRegistration) -> None:
         message = TrunkRegistrationChanged(registration=registration)

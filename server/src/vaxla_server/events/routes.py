@@ -150,7 +150,14 @@ async def events(websocket: WebSocket) -> None:
         welcome = Welcome(protocol_version=PROTOCOL_VERSION, username=user.username, role=user.role)
         await websocket.send_text(welcome.model_dump_json())
         start = await asyncio.to_thread(
-            lambda: [*feed.everyone(), feed.waiting(), feed.alarms(), feed.snapshot()]
+            lambda: [
+                *feed.everyone(),
+                feed.waiting(),
+                feed.alarms(),
+                *feed.presences(),
+                *feed.lines(),
+                feed.snapshot(),
+            ]
         )
         # The user's own queues (its colleagues are those sharing one) are in its state.
         connection.memberships({i.agent_id: i.member_of for i in start if i.agent_id is not None})

@@ -137,6 +137,28 @@ class ConsultState(_Message):
     code: int | None = None
 
 
+RecordingEnd = Literal[
+    "max_length",  # the recording reached its maximum length
+    "key",  # the caller pressed the recording's stop key
+    "hangup",  # the call ended (a caller's or an agent's hang-up, the server's, a crash)
+    "stopped",  # the server asked (stop_recording)
+]
+RecordedLeg = Literal["caller", "agent"]
+
+
+class RecordingFinished(_Message):
+    """A recording is closed: ``path`` holds ``seconds`` of 16-bit mono PCM at 8 kHz
+    (its WAV header written); ``end`` says why it ended. Sent once pjmedia has closed
+    the file: after the call's ``call_ended`` when the hang-up ended it."""
+
+    type: Literal["recording_finished"] = "recording_finished"
+    call_id: CallId
+    record_id: str
+    path: str
+    seconds: float = Field(ge=0)
+    end: RecordingEnd
+
+
 class CallEnded(_Message):
     """The call is over (both legs); ``side`` is who ended it. Last message of a call."""
 
@@ -201,6 +223,42 @@ class Play(_Message):
 
 class StopPlayback(_Message):
     type: Literal["stop_playback"] = "stop_playback"
+    call_id: CallId
+
+
+def _caller_only() -> list[RecordedLeg]:
+    return ["caller"]
+
+
+class Record(_Message):
+    """Record what ``legs`` say (the caller's voice, the agent's, or both mixed) into
+    the WAV file ``path`` (absolute; its folder must exist; an existing file is
+    replaced), written as it goes: a worker lost mid-way loses at most the last quarter
+    of a second (pjmedia's write buffer), the header then saying no length. It ends
+    after ``max_seconds``, on the caller's ``stop_key`` (when set; the key is still
+    reported as ``dtmf``), on the call's end or on ``stop_recording``, each reported by
+    ``recording_finished``. One recording per call at a time."""
+
+    type: Literal["record"] = "record"
+    call_id: CallId
+    record_id: str = Field(min_length=1, max_length=64)
+    path: str = Field(min_length=2, max_length=1024)
+    legs: list[RecordedLeg] = Field(default_factory=_caller_only, min_length=1)
+    max_seconds: float = Field(gt=0, le=4 * 3600)
+    stop_key: DtmfDigit | None = None
+
+    @field_validator("legs")
+    @classmethod
+    def _distinct(cls, legs: list[RecordedLeg]) -> list[RecordedLeg]:
+        if len(set(legs)) != len(legs):
+            raise ValueError(f"a leg is named twice: {legs}")
+        return legs
+
+
+class StopRecording(_Message):
+    """End the call's recording now (``recording_finished`` with ``stopped``)."""
+
+    type: Literal["stop_recording"] = "stop_recording"
     call_id: CallId
 
 
@@ -300,6 +358,7 @@ FromWorker = Annotated[
     | PlaybackFinished
     | AgentLegState
     | ConsultState
+    | RecordingFinished
     | CallEnded
     | Stats
     | CommandFailed,
@@ -310,6 +369,8 @@ ToWorker = Annotated[
     | Reject
     | Play
     | StopPlayback
+    | Record
+    | StopRecording
     | Ringback
     | OriginateAgentLeg
     | CancelAgentLeg

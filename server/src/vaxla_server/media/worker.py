@@ -52,6 +52,7 @@ import pjsua2 as pj
 
 from vaxla_protocol.offers import OFFER_HEADER
 from vaxla_protocol.outbound import SRTP_MODES, SrtpMode
+from vaxla_server.audio import complete_wav_header, wav_header_written
 from vaxla_server.media.messages import (
     MAX_LINE_BYTES,
     SRTP_HEADER,
@@ -76,12 +77,16 @@ from vaxla_server.media.messages import (
     PlaybackFinished,
     ProtocolError,
     Ready,
+    Record,
+    RecordingEnd,
+    RecordingFinished,
     Reject,
     Ringback,
     Shutdown,
     Side,
     Stats,
     StopPlayback,
+    StopRecording,
     ToWorker,
     decode_to_worker,
     encode,
@@ -108,6 +113,10 @@ _REQUEST_USER = re.compile(r"^INVITE\s+sips?:([^@;>\s]+)@", re.I)
 _DIGITS = set("0123456789*#ABCD")
 _SESSION_HEADER = "x-vaxla-session"
 CLOCK_RATE = 8000  # the conference bridge's (medConfig.clockRate)
+CLOSE_WAIT_S = 2.0
+"""How long a stopped recording's file may take to be closed by pjmedia before the worker
+writes its header itself."""
+CLOSE_POLL_S = 0.02
 RINGING_TONE = (425, 1000, 4000)
 """Hz, ms on, ms off: Swedish ringing, as the desktop rings."""
 _SRTP_USE = {
@@ -240,6 +249,34 @@ class _Player(pj.AudioMediaPlayer):  # type: ignore[misc]
             self.done_at = time.monotonic() + self.seconds
 
 
+class _Recorder(pj.AudioMediaRecorder):  # type: ignore[misc]
+    """A ``record`` command's file and what feeds it."""
+
+    def __init__(self, command: Record, sources: list[_Leg]) -> None:
+        super().__init__()
+        self.command = command
+        self.sources = sources
+        self.connected: list[Any] = []  # the legs' AudioMedia transmitting into it
+        self.ends_at = time.monotonic() + command.max_seconds
+
+    def feed(self) -> None:
+        """Connect the legs whose audio is up and not yet connected."""
+        for leg in self.sources:
+            if leg.media is not None and not leg.gone and leg.media not in self.connected:
+                leg.media.startTransmit(self)
+                self.connected.append(leg.media)
+
+
+@dataclass(frozen=True, slots=True)
+class _Closing:
+    """A recording stopped whose file pjmedia has yet to close."""
+
+    call_id: str
+    command: Record
+    end: RecordingEnd
+    deadline: float
+
+
 def wav_seconds(path: Path) -> float:
     """The length of a WAV file; raises :class:`CommandError` when it is not one pjsua2
     plays (16-bit PCM mono)."""
@@ -303,6 +340,7 @@ class _Contact:
     """The consultation leg of an attended transfer."""
     target_answered: bool = False
     extra_legs: list[_Leg] = field(default_factory=list)  # agent legs still hanging up
+    recorder: _Recorder | None = None
 
     def live_legs(self) -> int:
         """The pjsua2 calls of this contact not yet gone (each holds one of the legs)."""
@@ -422,6 +460,7 @@ class MediaWorker:
         self._refused_busy = 0
         self._room_sent: bool | None = None
         self._stopping = False
+        self._closing: list[_Closing] = []
         self._endpoint = _Endpoint(self)
         self._endpoint.libCreate()
         try:
@@ -534,9 +573,13 @@ class MediaWorker:
         while not self._stopping:
             now = time.monotonic()
             due = [next_check, *(p.done_at for p in self._players() if p.done_at is not None)]
+            due += [r.ends_at for r in self._recorders()]
+            due += [now + CLOSE_POLL_S for _ in self._closing[:1]]
             wait_ms = max(0, min(1000, int((min(due) - now) * 1000) + 1))
             self._endpoint.libHandleEvents(wait_ms)
             self._finish_plays()
+            self._finish_recordings()
+            self._report_closed()
             for command in self.control.receive():
                 self.handle(command)
             now = time.monotonic()
@@ -553,6 +596,9 @@ class MediaWorker:
 
     def _players(self) -> list["_Player"]:
         return [c.player for c in self._contacts.values() if c.player is not None]
+
+    def _recorders(self) -> list[_Recorder]:
+        return [c.recorder for c in self._contacts.values() if c.recorder is not None]
 
     def _check_media(self, now: float) -> None:
         """End the calls whose far end stopped sending RTP (``rtp_timeout``)."""
@@ -598,6 +644,13 @@ class MediaWorker:
                     self._play(command)
                 case StopPlayback():
                     self._stop_playback(self._contact(command.call_id))
+                case Record():
+                    self._record(command)
+                case StopRecording():
+                    contact = self._contact(command.call_id)
+                    if contact.recorder is None:
+                        raise CommandError(f"call {contact.call_id} is not being recorded")
+                    self._stop_recording(contact, "stopped")
                 case Ringback():
                     self._ringback(command)
                 case OriginateAgentLeg():
@@ -688,6 +741,87 @@ class MediaWorker:
         contact.player = player
         if caller.media is not None:
             player.connect(caller.media)
+
+    def _record(self, command: Record) -> None:
+        contact = self._contact(command.call_id)
+        caller = self._caller(contact)
+        if not contact.answered:
+            raise CommandError(f"call {contact.call_id} is not answered yet")
+        if contact.recorder is not None:
+            raise CommandError(f"call {contact.call_id} is being recorded already")
+        path = Path(command.path)
+        if not path.is_absolute() or path.suffix.lower() != ".wav":
+            raise CommandError(f"not an absolute path to a .wav file: {command.path}")
+        if not path.parent.is_dir():
+            raise CommandError(f"no folder {path.parent} to record into")
+        sources: list[_Leg] = []
+        for name in command.legs:
+            leg = caller if name == "caller" else contact.agent
+            if leg is None or leg.gone:
+                raise CommandError(f"call {contact.call_id} has no {name} leg to record")
+            sources.append(leg)
+        recorder = _Recorder(command, sources)
+        try:
+            recorder.createRecorder(str(path))
+            recorder.feed()
+        except pj.Error as error:
+            raise CommandError(f"cannot record into {path}: {error.info()}") from None
+        contact.recorder = recorder
+
+    def _stop_recording(self, contact: _Contact, end: RecordingEnd) -> None:
+        """Close the call's recording. pjmedia's conference bridge removes the port on its
+        next clock tick and only then writes the WAV header: ``recording_finished`` goes
+        once it has (:meth:`_report_closed`), even after the call's ``call_ended``."""
+        recorder, contact.recorder = contact.recorder, None
+        if recorder is None:
+            return
+        for media in recorder.connected:
+            try:
+                media.stopTransmit(recorder)
+            except pj.Error:
+                log.debug("stopTransmit into a recorder failed", exc_info=True)
+        command = recorder.command
+        recorder.connected.clear()
+        recorder.sources.clear()
+        del recorder  # the last reference: pjsua2 destroys the port, which closes the file
+        closing = _Closing(contact.call_id, command, end, time.monotonic() + CLOSE_WAIT_S)
+        self._closing.append(closing)
+
+    def _report_closed(self, *, wait: bool = True) -> None:
+        """Report the recordings whose files are closed (``wait=False``: all of them)."""
+        now = time.monotonic()
+        for closing in list(self._closing):
+            path = Path(closing.command.path)
+            if wait and not wav_header_written(path) and now < closing.deadline:
+                continue
+            self._closing.remove(closing)
+            if not wav_header_written(path):
+                try:
+                    complete_wav_header(path, CLOCK_RATE)  # pjmedia never closed it
+                except OSError as error:
+                    log.warning("cannot complete the WAV header of %s: %s", path, error)
+            try:
+                seconds = min(wav_seconds(path), closing.command.max_seconds)
+            except CommandError as error:
+                log.warning("recording %s of %s: %s", closing.command.record_id,
+                            closing.call_id, error)  # fmt: skip
+                seconds = 0.0
+            self.control.send(
+                RecordingFinished(
+                    call_id=closing.call_id,
+                    record_id=closing.command.record_id,
+                    path=closing.command.path,
+                    seconds=round(seconds, 3),
+                    end=closing.end,
+                )
+            )
+
+    def _finish_recordings(self) -> None:
+        now = time.monotonic()
+        for contact in list(self._contacts.values()):
+            recorder = contact.recorder
+            if recorder is not None and recorder.ends_at <= now:
+                self._stop_recording(contact, "max_length")
 
     def _ringback(self, command: Ringback) -> None:
         contact = self._contact(command.call_id)
@@ -950,6 +1084,7 @@ class MediaWorker:
 
     def _end_contact(self, contact: _Contact) -> None:
         """Hang up both legs; ``call_ended`` follows when the caller's leg is gone."""
+        self._stop_recording(contact, "hangup")
         self._stop_playback(contact)
         self._stop_ringback(contact)
         self._unbridge(contact)
@@ -1063,6 +1198,11 @@ class MediaWorker:
         contact = leg.contact
         if contact is None or contact.ended:
             return
+        if contact.recorder is not None:
+            try:
+                contact.recorder.feed()  # a leg whose audio came up (again) is recorded
+            except pj.Error:
+                log.warning("call %s: a leg could not be recorded", contact.call_id)
         if leg.role == "caller":
             player = contact.player
             if player is not None and not player.connected:
@@ -1091,6 +1231,9 @@ class MediaWorker:
             log.info("ignored a DTMF event %r on %s", digit, contact.call_id)
             return
         self.control.send(Dtmf(call_id=contact.call_id, digit=digit))
+        recorder = contact.recorder
+        if recorder is not None and recorder.command.stop_key == digit:
+            self._stop_recording(contact, "key")
 
     # State changes
 
@@ -1160,6 +1303,7 @@ class MediaWorker:
             self._agent_state(contact, "failed", code)
 
     def _caller_gone(self, contact: _Contact) -> None:
+        self._stop_recording(contact, "hangup")
         self._stop_playback(contact)
         self._stop_ringback(contact)
         self._unbridge(contact)
@@ -1186,6 +1330,7 @@ class MediaWorker:
             contact.extra_legs.clear()
             contact.player = None
             contact.ringback = None
+            contact.recorder = None
             self._contacts.pop(contact.call_id, None)
 
     def _finish_plays(self) -> None:
@@ -1247,6 +1392,7 @@ class MediaWorker:
         self._trunk_srtp_accounts.clear()
         del self._account, self._agent_account, self._outside_account, accounts, account
         self._endpoint.libDestroy()
+        self._report_closed(wait=False)
         self.control.close()
 
 

@@ -226,12 +226,16 @@ class SmsService:
             if row is None:
                 raise UnknownMessage(message_id)
             if row.status in ("delivered", "failed") and status == "sent":
-                status = row.status  # a late intermediate report changes no final state
-            connection.execute(
-                update(MESSAGES)
-                .where(MESSAGES.c.id == message_id)
-                .values(status=status, report=words[:64], next_at=None)
-            )
+                # A late intermediate report (Kannel may send the SMSC's "taken" after
+                # the phone's "delivered") is logged but changes neither the final state
+                # nor its words.
+                status = row.status
+            else:
+                connection.execute(
+                    update(MESSAGES)
+                    .where(MESSAGES.c.id == message_id)
+                    .values(status=status, report=words[:64], next_at=None)
+                )
             append_in(
                 connection,
                 [SmsReport(at=now, message_id=message_id, status=status, report=words)],

@@ -85,73 +85,78 @@ def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
     """Every contact of ``events`` as a call record, by contact id."""
     calls: dict[int, CallRecord] = {}
     for event in events:
-        if isinstance(event, ContactEntered):
-            calls[event.contact_id] = CallRecord(
-                id=event.contact_id,
-                entry_point=event.entry_point,
-                caller=event.caller,
-                channel=event.channel,
-                queue_id=None,
-                outcome="in_progress",
-                wait_seconds=0.0,
-                agent_id=None,
-                talk_seconds=0.0,
-                classification=None,
-                started_at=event.at,
-                ended_at=None,
-            )
-            continue
-        contact_id = getattr(event, "contact_id", None)
-        call = calls.get(contact_id) if isinstance(contact_id, int) else None
-        if call is None:
-            continue
-        match event:
-            case Queued():
-                call.queue_id, call.queued = event.queue_id, True
-            case Moved():
-                call.queue_id = event.to_queue_id
-            case Answered() if call.callback and call.left_queue != "answered":
-                # An agent took the callback: answered once the citizen answers.
-                call.queue_id, call.agent_id = event.queue_id, event.agent_id
-                call.wait_seconds = event.wait_seconds
-            case CallbackRequested():
-                call.callback = True
-            case CallbackNoAnswer() if call.left_queue != "answered":
-                call.agent_id = None
-            case CallbackAnswered():
-                call.left_queue = "answered"
-            case Answered():
-                # After a transfer or a park the call is answered again: the record keeps
-                # the agent who answered first and the wait until then.
-                call.queue_id = event.queue_id
-                if call.agent_id is None:
-                    call.agent_id, call.wait_seconds = event.agent_id, event.wait_seconds
-                call.left_queue = "answered"
-            case Abandoned() if call.left_queue != "answered":
-                call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
-            case Overflowed() if call.left_queue != "answered":
-                # Also a caller turned away before it could wait (closed, nobody logged
-                # in, full): that queue is where it was, and the log names it. A call
-                # answered before (then parked or moved, and overflowing from there)
-                # stays answered, with the wait until its answer.
-                call.queue_id = event.queue_id
-                call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
-            case Transferred():
-                call.transfer = event
-            case OutboundCall():
-                call.direction, call.agent_id = "outbound", event.agent_id
-            case OutboundAnswered():
-                call.left_queue = "answered"
-            case Classified():
-                call.classification = event.code
-            case Ended():
-                call.ended_at = event.at
-                call.talk_seconds = event.talk_seconds
-                call.end_cause = event.cause
-                call.outcome = _outcome(call, event)
-            case _:
-                pass
+        fold_call(calls, event)
     return calls
+
+
+def fold_call(calls: dict[int, CallRecord], event: Event) -> None:
+    """Fold one event into ``calls`` (the records by contact id so far)."""
+    if isinstance(event, ContactEntered):
+        calls[event.contact_id] = CallRecord(
+            id=event.contact_id,
+            entry_point=event.entry_point,
+            caller=event.caller,
+            channel=event.channel,
+            queue_id=None,
+            outcome="in_progress",
+            wait_seconds=0.0,
+            agent_id=None,
+            talk_seconds=0.0,
+            classification=None,
+            started_at=event.at,
+            ended_at=None,
+        )
+        return
+    contact_id = getattr(event, "contact_id", None)
+    call = calls.get(contact_id) if isinstance(contact_id, int) else None
+    if call is None:
+        return
+    match event:
+        case Queued():
+            call.queue_id, call.queued = event.queue_id, True
+        case Moved():
+            call.queue_id = event.to_queue_id
+        case Answered() if call.callback and call.left_queue != "answered":
+            # An agent took the callback: answered once the citizen answers.
+            call.queue_id, call.agent_id = event.queue_id, event.agent_id
+            call.wait_seconds = event.wait_seconds
+        case CallbackRequested():
+            call.callback = True
+        case CallbackNoAnswer() if call.left_queue != "answered":
+            call.agent_id = None
+        case CallbackAnswered():
+            call.left_queue = "answered"
+        case Answered():
+            # After a transfer or a park the call is answered again: the record keeps
+            # the agent who answered first and the wait until then.
+            call.queue_id = event.queue_id
+            if call.agent_id is None:
+                call.agent_id, call.wait_seconds = event.agent_id, event.wait_seconds
+            call.left_queue = "answered"
+        case Abandoned() if call.left_queue != "answered":
+            call.wait_seconds, call.left_queue = event.wait_seconds, "abandoned"
+        case Overflowed() if call.left_queue != "answered":
+            # Also a caller turned away before it could wait (closed, nobody logged
+            # in, full): that queue is where it was, and the log names it. A call
+            # answered before (then parked or moved, and overflowing from there)
+            # stays answered, with the wait until its answer.
+            call.queue_id = event.queue_id
+            call.wait_seconds, call.left_queue = event.wait_seconds, "overflowed"
+        case Transferred():
+            call.transfer = event
+        case OutboundCall():
+            call.direction, call.agent_id = "outbound", event.agent_id
+        case OutboundAnswered():
+            call.left_queue = "answered"
+        case Classified():
+            call.classification = event.code
+        case Ended():
+            call.ended_at = event.at
+            call.talk_seconds = event.talk_seconds
+            call.end_cause = event.cause
+            call.outcome = _outcome(call, event)
+        case _:
+            pass
 
 
 def _outcome(call: CallRecord, ended: Ended) -> Outcome:
@@ -171,6 +176,41 @@ def _outcome(call: CallRecord, ended: Ended) -> Outcome:
 _CLOSED = ("closed", "holiday", "message")
 
 
+@dataclass(frozen=True)
+class CallFilter:
+    """Which calls a call log shows (each field ``None``: any)."""
+
+    since: datetime | None = None
+    """Started at or after."""
+    until: datetime | None = None
+    """Started before."""
+    agent_id: int | None = None
+    queue_id: int | None = None
+    outcome: Outcome | None = None
+    entry_point: str | None = None
+    classification: str | None = None
+
+    def __call__(self, call: CallRecord) -> bool:
+        return (
+            (self.since is None or call.started_at >= self.since)
+            and (self.until is None or call.started_at < self.until)
+            and (self.agent_id is None or call.agent_id == self.agent_id)
+            and (self.queue_id is None or call.queue_id == self.queue_id)
+            and (self.outcome is None or call.outcome == self.outcome)
+            and (self.entry_point is None or call.entry_point == self.entry_point)
+            and (self.classification is None or call.classification == self.classification)
+        )
+
+
+def select_calls(
+    calls: Iterable[CallRecord], wanted: CallFilter, limit: int | None = None
+) -> list[CallRecord]:
+    """The ``calls`` that ``wanted`` lets through, newest first, at most ``limit``."""
+    chosen = [call for call in calls if wanted(call)]
+    chosen.sort(key=lambda call: (call.started_at, call.id), reverse=True)
+    return chosen if limit is None else chosen[:limit]
+
+
 def call_log(
     events: Iterable[Event],
     *,
@@ -180,14 +220,9 @@ def call_log(
 ) -> list[CallRecord]:
     """The calls that started at or after ``since`` (answered by ``agent_id`` when
     given), newest first, at most ``limit``."""
-    calls = [
-        call
-        for call in fold_calls(events).values()
-        if (since is None or call.started_at >= since)
-        and (agent_id is None or call.agent_id == agent_id)
-    ]
-    calls.sort(key=lambda call: (call.started_at, call.id), reverse=True)
-    return calls if limit is None else calls[:limit]
+    return select_calls(
+        fold_calls(events).values(), CallFilter(since=since, agent_id=agent_id), limit
+    )
 
 
 def transfer_target(

@@ -9,7 +9,7 @@ a field belongs here when a report will need it.
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -73,6 +73,17 @@ class EventKind(StrEnum):
     SMS_QUEUED = "sms_queued"
     SMS_SENT = "sms_sent"
     SMS_REPORT = "sms_report"
+    VOICEMAIL_LEFT = "voicemail_left"
+    VOICEMAIL_HANDLED = "voicemail_handled"
+    VOICEMAIL_PURGED = "voicemail_purged"
+    REPORT_SCHEDULE_SAVED = "report_schedule_saved"
+    REPORT_SCHEDULE_DELETED = "report_schedule_deleted"
+    REPORT_MAILED = "report_mailed"
+    PERSON_SAVED = "person_saved"
+    PERSON_REMOVED = "person_removed"
+    DIRECTORY_IMPORTED = "directory_imported"
+    PRESENCE_SET = "presence_set"
+    PRESENCE_ENDED = "presence_ended"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -93,13 +104,15 @@ EndCause = Literal[
     "transferred",
     "callback_unreachable",
     "callback_cancelled",
+    "voicemail",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
 nowhere to send it, its media worker lost, its far end silent (no RTP) for the media
 timeout, the server restarted under it, another
-failure, or put through to an outside number (the call ended there), a callback that
-reached nobody after its last try or that a supervisor cancelled. An answered contact
+failure, put through to an outside number (the call ended there), after leaving a
+voicemail message (whoever hung up), or a callback that reached nobody after its last try
+or that a supervisor cancelled. An answered contact
 may end by ``worker_died`` too."""
 
 
@@ -660,6 +673,133 @@ class SmsReport(BaseEvent):
     report: str
 
 
+# Voicemail (R7)
+
+
+class VoicemailLeft(BaseEvent):
+    """The caller of ``contact_id`` (number ``caller``) left the message ``message_id`` of
+    ``seconds`` in the box ``box``; ``short`` (under a second) and ``silent`` (no voice)
+    mark one kept all the same."""
+
+    kind: Literal[EventKind.VOICEMAIL_LEFT] = EventKind.VOICEMAIL_LEFT
+    contact_id: ContactId
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    caller: str
+    seconds: Seconds
+    short: bool
+    silent: bool
+
+
+class VoicemailHandled(BaseEvent):
+    """A reader of the box (``by_user``, named ``by_name`` then) marked the message
+    handled."""
+
+    kind: Literal[EventKind.VOICEMAIL_HANDLED] = EventKind.VOICEMAIL_HANDLED
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class VoicemailPurged(BaseEvent):
+    """The message (left at ``received_at``) was deleted, its file with it, when the
+    box's retention ran out."""
+
+    kind: Literal[EventKind.VOICEMAIL_PURGED] = EventKind.VOICEMAIL_PURGED
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    received_at: AwareDatetime
+    retention_days: Annotated[int, Field(ge=1)]
+
+
+class ReportScheduleSaved(BaseEvent):
+    """An administrator or supervisor (``by_user``) added (``added``) or changed the
+    scheduled report ``name``: the whole schedule as ``vaxla_protocol.stats.
+    ReportSchedule`` gives it (R33). The schedules are this event's fold."""
+
+    kind: Literal[EventKind.REPORT_SCHEDULE_SAVED] = EventKind.REPORT_SCHEDULE_SAVED
+    name: str
+    schedule: dict[str, Any]
+    added: bool
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class ReportScheduleDeleted(BaseEvent):
+    kind: Literal[EventKind.REPORT_SCHEDULE_DELETED] = EventKind.REPORT_SCHEDULE_DELETED
+    name: str
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class ReportMailed(BaseEvent):
+    """The scheduled report ``name`` of the period ``start`` .. ``end`` was put in the
+    mail outbox for ``recipients`` (sent from there, retried until the SMTP server takes
+    it)."""
+
+    kind: Literal[EventKind.REPORT_MAILED] = EventKind.REPORT_MAILED
+    name: str
+    start: datetime
+    end: datetime
+    recipients: list[str]
+
+
+# The directory and hänvisning (R29): who changed a person, who imported, and each
+# user's presence set and ended (by someone, or by itself at its return time).
+
+PresenceReasonName = Literal["lunch", "meeting", "vacation", "sick", "travel", "away"]
+
+
+class PersonSaved(BaseEvent):
+    """An administrator (``by_user``) added (``added``) or changed a directory person."""
+
+    kind: Literal[EventKind.PERSON_SAVED] = EventKind.PERSON_SAVED
+    person_id: Annotated[int, Field(ge=0)]
+    name: str
+    added: bool
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class PersonRemoved(BaseEvent):
+    kind: Literal[EventKind.PERSON_REMOVED] = EventKind.PERSON_REMOVED
+    person_id: Annotated[int, Field(ge=0)]
+    name: str
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class DirectoryImported(BaseEvent):
+    """People imported at once from a CSV file or an LDAP server (``source``)."""
+
+    kind: Literal[EventKind.DIRECTORY_IMPORTED] = EventKind.DIRECTORY_IMPORTED
+    source: Literal["csv", "ldap"]
+    added: Annotated[int, Field(ge=0)]
+    replaced: Annotated[int, Field(ge=0)]
+    by_user: Annotated[int, Field(ge=0)]
+
+
+class PresenceSet(BaseEvent):
+    """``username``'s presence (hänvisning) was set: away for ``reason`` until ``until``
+    (None: until removed), by ``by_user`` (the user itself, or a receptionist)."""
+
+    kind: Literal[EventKind.PRESENCE_SET] = EventKind.PRESENCE_SET
+    username: str
+    reason: PresenceReasonName
+    until: AwareDatetime | None
+    note: str = ""
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class PresenceEnded(BaseEvent):
+    """``username``'s presence ended: removed by ``by_user``, or by itself at its return
+    time (``by_user`` None, ``expired``)."""
+
+    kind: Literal[EventKind.PRESENCE_ENDED] = EventKind.PRESENCE_ENDED
+    username: str
+    expired: bool
+    by_user: ByUser = None
+    by_name: str | None = None
+
+
 Event = Annotated[
     ContactEntered
     | MenuChoice
@@ -707,7 +847,18 @@ Event = Annotated[
     | AlarmAcknowledged
     | SmsQueued
     | SmsSent
-    | SmsReport,
+    | SmsReport
+    | VoicemailLeft
+    | VoicemailHandled
+    | VoicemailPurged
+    | ReportScheduleSaved
+    | ReportScheduleDeleted
+    | ReportMailed
+    | PersonSaved
+    | PersonRemoved
+    | DirectoryImported
+    | PresenceSet
+    | PresenceEnded,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

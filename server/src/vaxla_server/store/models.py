@@ -584,7 +584,7 @@ class QueueFlowRow(Base):
     on_closed: Mapped[Any | None] = mapped_column(JsonPayload)
     on_nobody_logged_in: Mapped[Any | None] = mapped_column(JsonPayload)
     callback: Mapped[Any | None] = mapped_column(JsonPayload)
-    """The queue's callback (R17) as ``CallbackItem`` JSON; None: no callback."""
+    """The queue's callback (R17, revision 0015) as ``CallbackItem`` JSON; None: no callback."""
 
 
 class QueuePriorityRuleRow(Base):
@@ -633,6 +633,49 @@ class AlarmRuleRow(Base):
     """After an alarm clears, the rule raises no new alarm for this long."""
     recipients: Mapped[Any] = mapped_column(JsonPayload)
     """The e-mail addresses told of its raising and clearing."""
+
+
+class VoicemailBoxRow(Base):
+    """A shared voicemail box (R7, revision 0012); ``readers``, ``reader_roles`` and
+    ``notify_emails`` are JSON lists (user names, roles, e-mail addresses)."""
+
+    __tablename__ = "voicemail_boxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    greeting: Mapped[str] = mapped_column(String(64))
+    max_message_s: Mapped[float] = mapped_column(Float)
+    readers: Mapped[Any] = mapped_column(JsonPayload)
+    reader_roles: Mapped[Any] = mapped_column(JsonPayload)
+    notify_app: Mapped[bool] = mapped_column(Boolean)
+    notify_emails: Mapped[Any] = mapped_column(JsonPayload)
+    attach_audio: Mapped[bool] = mapped_column(Boolean)
+    retention_days: Mapped[int] = mapped_column(Integer)
+
+
+class VoicemailMessageRow(Base):
+    """A message left in a box (revision 0012): the caller's number, when, how long, the
+    WAV file (under the server's data folder, named by call id) and its SHA-256.
+    ``short`` and ``silent`` mark a message under a second long or without a voice; it
+    is kept all the same. ``handled_by`` is the user name of who marked it handled."""
+
+    __tablename__ = "voicemail_messages"
+    __table_args__ = (Index("ix_voicemail_messages_box", "box"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    box: Mapped[str] = mapped_column(String(64))
+    """The box's name, not its row: a whole configuration document loaded anew makes
+    its rows anew, and the messages stay with the box of that name."""
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    caller: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seconds: Mapped[float] = mapped_column(Float)
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    short: Mapped[bool] = mapped_column(Boolean)
+    silent: Mapped[bool] = mapped_column(Boolean)
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 TRUNK_KINDS = ("ip", "registration")
@@ -724,8 +767,10 @@ class MailServerRow(Base):
 
 
 class AlarmMailRow(Base):
-    """An alarm mail waiting to be sent, or retried after a failure (revision 0009): the
-    outbox survives a restart; a sent mail's row is deleted."""
+    """A mail waiting to be sent, or retried after a failure (revision 0009): the outbox
+    survives a restart; a sent mail's row is deleted. Alarms' mails, scheduled reports'
+    (with ``attachments``, revision 0013) and the notices of new voicemail messages (with
+    an ``attachment`` by path, revision 0012)."""
 
     __tablename__ = "alarm_mails"
 
@@ -736,6 +781,10 @@ class AlarmMailRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     next_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(String(1000))
+    """A file sent with the mail (revision 0012: a voicemail message's WAV), by path."""
+    attachments: Mapped[Any] = mapped_column(JsonPayload, server_default="[]")
+    """Files attached (revision 0013): ``{"name", "content_type", "data"}``, base64."""
 
 
 SMS_GATEWAY_KINDS = ("kannel", "smpp")
@@ -785,3 +834,22 @@ class SmsMessageRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     gateway_ref: Mapped[str | None] = mapped_column(String(64))
     report: Mapped[str | None] = mapped_column(String(64))
+
+
+class DirectoryPersonRow(Base):
+    """A person of the directory (R29; revision 0014): ``extension`` a Vaxla user name
+    (the person's softphone), numbers in E.164, ``other_numbers`` a JSON list."""
+
+    __tablename__ = "directory_people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    extension: Mapped[str | None] = mapped_column(String(64), index=True)
+    mobile: Mapped[str | None] = mapped_column(String(16))
+    other_numbers: Mapped[Any] = mapped_column(JsonPayload)
+    department: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str] = mapped_column(String(2000))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str] = mapped_column(String(64))

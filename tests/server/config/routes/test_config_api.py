@@ -147,14 +147,24 @@ def test_an_impossible_personnummer_rule_is_refused(api: Api, sqlite_store: Stor
 
 
 @pytest.mark.usefixtures("demo")
-def test_voicemail_is_refused_as_not_available_yet(api: Api, sqlite_store: Store) -> None:
-    body = {
+def test_voicemail_boxes_are_configured_by_admins_and_chosen_as_targets(
+    api: Api, sqlite_store: Store
+) -> None:
+    box = {"name": "Kansliet", "greeting": "closed", "reader_roles": ["agent"]}
+    line = {
         "address": "300",
         "name": "Voicemail line",
         "first": {"kind": "queue", "queue": "Sales"},
-        "when_nobody_logged_in": {"kind": "voicemail"},
+        "when_nobody_logged_in": {"kind": "voicemail", "box": "Kansliet"},
     }
-    refused(api, sqlite_store, 400, "voicemail is not available yet", "POST", "/entry-points", body)
+    refused(api, sqlite_store, 400, "voicemail box 'Kansliet'", "POST", "/entry-points", line)
+    refused(api, sqlite_store, 400, "nobody may read it", "POST", "/voicemail-boxes",
+            {**box, "reader_roles": []})  # fmt: skip
+    assert call(api, "supervisor", "POST", "/voicemail-boxes", box).status_code == 403
+    assert call(api, "admin", "POST", "/voicemail-boxes", box).status_code == 201
+    assert call(api, "admin", "POST", "/entry-points", line).status_code == 201
+    answer = call(api, "admin", "GET", "/voicemail-boxes/Kansliet")
+    assert answer.json()["max_message_s"] == 120.0 and answer.json()["retention_days"] == 30
 
 
 @pytest.mark.usefixtures("demo")
@@ -287,3 +297,51 @@ def test_agent_profiles_are_set_through_the_api(api: Api) -> None:
     assert call(api, "admin", "PUT", "/agents/admin", body).status_code == 400
     assert call(api, "admin", "PUT", "/agents/ghost", body).status_code == 404
     assert call(api, "admin", "DELETE", "/agents/anna").status_code == 204
+
+
+def test_the_swedish_holidays_of_a_year_are_read_with_the_eves_marked(api: Api) -> None:
+    holidays = call(api, "supervisor", "GET", "/holidays/2026").json()
+    by_day = {holiday["day"]: (holiday["name"], holiday["eve"]) for holiday in holidays}
+    assert by_day["2026-12-24"] == ("Julafton", True)
+    assert by_day["2026-06-19"] == ("Midsommarafton", True)
+    assert by_day["2026-06-06"] == ("Nationaldagen", False)
+    assert by_day["2026-04-03"] == ("Långfredagen", False)
+    assert "2026-12-27" not in by_day  # a Sunday is the weekly hours' business
+    assert len(holidays) == 16
+    assert call(api, "agent", "GET", "/holidays/2026").status_code == 403
+    assert call(api, "admin", "GET", "/holidays/99999").status_code == 422
+
+
+def test_a_document_is_checked_item_by_item_and_nothing_is_stored(
+    api: Api, sqlite_store: Store, demo: dict[str, Any]
+) -> None:
+    document = call(api, "admin", "GET", "/document").json()
+    before = config_contents(sqlite_store.engine)
+    support = next(queue for queue in document["queues"] if queue["name"] == "Support")
+    support["wrap_up_s"] = 42.0
+    document["skills"].append({"name": "french"})
+    document["alarm_rules"] = []
+    checked = call(api, "admin", "POST", "/document/check", document)
+    assert checked.status_code == 200, checked.text
+    changes = {(c["part"], c["key"]): (c["change"], c["fields"]) for c in checked.json()["changes"]}
+    assert changes[("queues", "Support")] == ("changed", ["wrap_up_s"])
+    assert changes[("skills", "french")] == ("added", [])
+    assert changes[("alarm_rules", "Support queue long")] == ("removed", [])
+    assert len(changes) == 3
+    assert all(change != "changed" or fields for change, fields in changes.values())
+    assert config_contents(sqlite_store.engine) == before  # a check stores nothing
+    unchanged = call(api, "admin", "GET", "/document").json()
+    assert call(api, "admin", "POST", "/document/check", unchanged).json()["changes"] == []
+    support["flow"]["schedule"] = "Nowhere"
+    refused(api, sqlite_store, 400, "Nowhere", "POST", "/document/check", document)
+    assert call(api, "supervisor", "POST", "/document/check", document).status_code == 403
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_licence_use_is_read_day_by_day(api: Api) -> None:
+    use = call(api, "supervisor", "GET", "/licence/use?days=3").json()
+    assert use["max_logged_in_agents"] == 25
+    assert [day["peak_agents"] for day in use["days"]] == [0, 0, 0]
+    assert len({day["day"] for day in use["days"]}) == 3
+    assert call(api, "admin", "GET", "/licence/use?days=0").status_code == 422
+    assert call(api, "agent", "GET", "/licence/use").status_code == 403

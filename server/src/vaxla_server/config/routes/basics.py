@@ -7,14 +7,23 @@ registrations.
 Reads are for administrators and supervisors, writes for administrators.
 """
 
-from fastapi import APIRouter, Response, status
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
+    ChangeKind,
     ConfigDocument,
     ConfigProblemItem,
+    DocumentChange,
+    DocumentCheck,
+    HolidayItem,
     Language,
+    LicenceDay,
     LicenceItem,
+    LicenceUse,
     MailServerItem,
     MailServerView,
     ProblemSeverity,
@@ -23,8 +32,9 @@ from vaxla_protocol.config import (
     TrunkKind,
     TrunkRegistration,
 )
-from vaxla_server.api.deps import Now, Voice
-from vaxla_server.config import NotFound, UnknownPrompt
+from vaxla_server.api.deps import Centre, Now, Voice
+from vaxla_server.config import ConfigProblem, NotFound, UnknownPrompt
+from vaxla_server.config.licence import peak_agents_per_day
 from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     READ_RESPONSES,
@@ -35,6 +45,9 @@ from vaxla_server.config.routes.common import (
     Reader,
     answering_refusals,
 )
+from vaxla_server.config.schedule import swedish_holidays
+from vaxla_server.stats import events_between
+from vaxla_server.stats.days import SITE_TIME_ZONE, site_midnight
 
 router = APIRouter(prefix="/config", tags=["configuration"])
 _NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -81,11 +94,41 @@ def read_licence(_user: Reader, config: Config) -> LicenceItem:
     return LicenceItem(max_logged_in_agents=licence.max_logged_in_agents)
 
 
+@router.get("/licence/use", responses=READ_RESPONSES)
+def read_licence_use(
+    _user: Reader,
+    config: Config,
+    centre: Centre,
+    now: Now,
+    days: Annotated[int, Query(ge=1, le=366)] = 31,
+) -> LicenceUse:
+    """The licence's limit and, for each of the last ``days`` days up to today (the
+    site's days), the most agents logged in at once, from the event log (R34)."""
+    licence = config.licence()
+    today = site_midnight(now()).date()
+    first = today - timedelta(days=days - 1)
+    peaks = peak_agents_per_day(events_between(centre.log), first, today, SITE_TIME_ZONE)
+    return LicenceUse(
+        max_logged_in_agents=None if licence is None else licence.max_logged_in_agents,
+        days=[LicenceDay(day=day, peak_agents=peak) for day, peak in peaks],
+    )
+
+
 @router.put("/licence", responses=WRITE_RESPONSES)
 def set_licence(_user: Admin, config: Config, item: LicenceItem) -> LicenceItem:
     with answering_refusals():
         config.set_licence(item.max_logged_in_agents)
     return item
+
+
+# The Swedish holidays schedules follow
+
+
+@router.get("/holidays/{year}", responses=READ_RESPONSES)
+def read_holidays(_user: Reader, year: Annotated[int, Path(ge=1900, le=2200)]) -> list[HolidayItem]:
+    """The Swedish public holidays and holiday eves of ``year``, as every schedule's
+    holiday policy sees them (the eves only where it includes them)."""
+    return [HolidayItem(day=day, name=name, eve=eve) for day, name, eve in swedish_holidays(year)]
 
 
 # The mail server alarms are mailed through (R24)
@@ -173,17 +216,34 @@ def replace_document(_user: Admin, config: Config, document: ConfigDocument) -> 
     return config.export_document()
 
 
+@router.post("/document/check", responses=WRITE_RESPONSES)
+def check_document(_user: Admin, config: Config, document: ConfigDocument) -> DocumentCheck:
+    """What replacing the whole configuration with ``document`` would change, item by
+    item, and the warnings the result would have; nothing is stored. A document the
+    rules refuse answers 400 listing every problem, as ``PUT /document`` would."""
+    with answering_refusals():
+        changes, problems = config.preview_document(document)
+    return DocumentCheck(
+        changes=[
+            DocumentChange(part=part, key=key, change=ChangeKind(change), fields=fields)
+            for part, key, change, fields in changes
+        ],
+        problems=[_problem(problem) for problem in problems],
+    )
+
+
+def _problem(problem: ConfigProblem) -> ConfigProblemItem:
+    return ConfigProblemItem(
+        severity=ProblemSeverity(problem.severity.value),
+        where=problem.where,
+        message=problem.message,
+    )
+
+
 @router.get("/problems", responses=READ_RESPONSES)
 def read_problems(_user: Reader, config: Config) -> list[ConfigProblemItem]:
     """Problems of the stored configuration as a whole, errors first."""
-    return [
-        ConfigProblemItem(
-            severity=ProblemSeverity(problem.severity.value),
-            where=problem.where,
-            message=problem.message,
-        )
-        for problem in config.check()
-    ]
+    return [_problem(problem) for problem in config.check()]
 
 
 # The trunks' registrations

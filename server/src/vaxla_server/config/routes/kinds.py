@@ -282,6 +282,7 @@ KINDS: list[Kind] = [
     _kept("menus", kinds.MENUS, lambda config: config.menus),
     _kept("entry-points", kinds.ENTRY_POINTS, lambda config: config.entry_points),
     _kept("alarm-rules", kinds.ALARM_RULES, lambda config: config.alarm_rules),
+    _kept("voicemail-boxes", kinds.VOICEMAIL_BOXES, lambda config: config.voicemail_boxes),
     Kind(
         "trunks",
         TrunkItem,

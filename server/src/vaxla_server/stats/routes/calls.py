@@ -6,19 +6,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from vaxla_protocol import Role
-from vaxla_protocol.calls import CallRecord
+from vaxla_protocol.calls import CallOutcome, CallRecord
 from vaxla_server.api.access import EVERY_ROLE, UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import Centre
-from vaxla_server.api.deps import get_auth
+from vaxla_server.api.deps import Summary, get_auth
 from vaxla_server.auth import Auth, User
-from vaxla_server.stats import call_log, events_between
-from vaxla_server.stats.calls import transfer_target
+from vaxla_server.stats.calls import CallFilter, transfer_target
 
 MAX_LIMIT = 1000
 
 router = APIRouter(prefix="/calls", tags=["calls"])
 
 AnyUser = Annotated[User, Depends(require_role(*EVERY_ROLE))]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def user_names(auth: Auth) -> dict[int, str]:
@@ -32,20 +35,38 @@ def user_names(auth: Auth) -> dict[int, str]:
 def calls(
     user: AnyUser,
     centre: Centre,
+    summaries: Summary,
     auth: Annotated[Auth, Depends(get_auth)],
     since: Annotated[
         datetime | None,
         Query(description="Only calls that started at or after this time (UTC if no zone)."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    until: Annotated[
+        datetime | None, Query(description="Only calls that started before this time.")
+    ] = None,
+    queue_id: Annotated[int | None, Query(alias="queue", description="Queue id.")] = None,
+    agent_id: Annotated[
+        int | None, Query(alias="agent", description="The answering agent's id.")
+    ] = None,
+    outcome: CallOutcome | None = None,
+    entry_point: str | None = None,
+    classification: str | None = None,
 ) -> list[CallRecord]:
-    """The call log, newest first. Agents see only the calls they answered."""
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    only = user.id if user.role == Role.AGENT else None
-    records = call_log(
-        events_between(centre.log, None, None), since=since, agent_id=only, limit=limit
+    """The call log, newest first, filtered by start time, queue, agent, outcome, entry
+    point and classification. Agents see only the calls they answered."""
+    if user.role == Role.AGENT:
+        agent_id = user.id if agent_id in (None, user.id) else -1
+    wanted = CallFilter(
+        since=None if since is None else _utc(since),
+        until=None if until is None else _utc(until),
+        agent_id=agent_id,
+        queue_id=queue_id,
+        outcome=outcome,
+        entry_point=entry_point,
+        classification=classification,
     )
+    records = summaries.calls(wanted, limit)
     queues = centre.queue_names()
     names = user_names(auth)
     return [

@@ -1,4 +1,4 @@
-"""Revision 0012 (after 0011, 2026-12-05): a queue's callback (R17).
+"""Revision 0015 (after 0014, 2026-12-05): a queue's callback (R17).
 
 The queue's call flow keeps its callback settings as one JSON document (``callback``:
 the key that offers it, the rules that impose it, number confirmation, order, retries
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision, down_revision = "0012", "0011"
+revision, down_revision = "0015", "0014"
 branch_labels = depends_on = None
 
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")

@@ -1,0 +1,109 @@
+"""An admin-mode editor wired to its kind on the server (R31): the items loaded, a save or
+delete sent as background work, the server's answer shown: the saved item chosen, or the
+refusal on the field it is about."""
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from vaxla_desktop.api import ActionRefused, ServerError
+from vaxla_desktop.api.config import ConfigApi, KindPath, holidays
+from vaxla_desktop.background import BackgroundWork
+from vaxla_desktop.session import Session
+from vaxla_desktop.ui.config_form import ItemEditor
+from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.schedule_editor import ScheduleEditor
+
+log = logging.getLogger(__name__)
+
+
+class ConfigDesk(QObject):
+    """``editor`` for the kind at ``kind``; ``loaded`` is set each time the items came.
+    ``on_items`` hears every list loaded (an editor whose choices come from another kind
+    listens to that kind's desk)."""
+
+    def __init__(
+        self, session: Session, editor: ItemEditor, kind: KindPath, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.api = ConfigApi(session.client, kind)
+        self._work = BackgroundWork(log, f"{kind.path} work")
+        self.loaded = asyncio.Event()
+        self.listeners: list[Callable[[list[dict[str, Any]]], None]] = []
+        editor.sig_save.connect(self._on_save)
+        editor.sig_delete.connect(self._on_delete)
+        editor.sig_reload.connect(self.load)
+
+    def load(self, choose: str | None = None) -> None:
+        self._work.spawn(self._load(choose))
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _load(self, choose: str | None = None) -> None:
+        try:
+            items = await self.api.items()
+        except ServerError as error:
+            self.editor.show_error(describe(error))
+            return
+        self.editor.show_items(items, choose=choose)
+        for listener in self.listeners:
+            listener(items)
+        self.loaded.set()
+
+    def _on_save(self, loaded_key: str, item: dict[str, Any]) -> None:
+        async def save() -> None:
+            saved = await self.api.save(loaded_key, item)
+            key = str(saved.get(self.api.kind.key, item.get(self.api.kind.key, "")))
+            self.editor.saved(key)
+            await self._load(choose=key)
+            self.editor.show_note(self.tr("Saved."))  # the item as the server has it now
+
+        self._act(save())
+
+    def _on_delete(self, key: str) -> None:
+        async def delete() -> None:
+            await self.api.delete(key)
+            self.editor.loaded_key = None
+            await self._load()
+
+        self._act(delete())
+
+    def _act(self, work: Coroutine[Any, Any, None]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except ActionRefused as error:
+                self.editor.show_note("")
+                self.editor.show_refusal(error.detail, error.problems)
+            except ServerError as error:
+                self.editor.show_note("")
+                self.editor.show_error(describe(error))
+
+        self._work.spawn(run())
+
+
+class ScheduleDesk(ConfigDesk):
+    """The schedules, with the holidays of the year the calendar shows."""
+
+    def __init__(self, session: Session, editor: ScheduleEditor, parent: QObject | None = None):
+        super().__init__(session, editor, KindPath("/config/schedules"), parent)
+        self._client = session.client
+        self._calendar = editor.exceptions
+        editor.exceptions.sig_year_shown.connect(
+            lambda year: self._work.spawn(self._holidays(year))
+        )
+
+    def load(self, choose: str | None = None) -> None:
+        super().load(choose)
+        self._work.spawn(self._holidays(self._calendar.year_shown()))
+
+    async def _holidays(self, year: int) -> None:
+        try:
+            self._calendar.show_holidays(await holidays(self._client, year))
+        except ServerError as error:
+            self.editor.show_error(describe(error))

@@ -1,0 +1,107 @@
+"""The voicemail panel wired (R7): the boxes the user may read and their messages from
+the server, a message's audio fetched and played on this computer, marking it handled,
+and calling the number back through the app's dialling (the phone's ``tel:`` path). The
+tab is shown only to a user who reads a box. A refusal or a missing sound device is said
+in words."""
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from vaxla_desktop.api import ServerError
+from vaxla_desktop.api.voicemail import VoicemailApi
+from vaxla_desktop.background import BackgroundWork
+from vaxla_desktop.core.dial import DialRequest, InvalidDialLink, parse_dial_link
+from vaxla_desktop.session import Session
+from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
+from vaxla_desktop.ui.messages import describe
+from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
+
+log = logging.getLogger(__name__)
+
+
+class VoicemailDesk(QObject):
+    def __init__(
+        self,
+        session: Session,
+        panel: VoicemailPanel,
+        dial: Callable[[DialRequest], None],
+        show_tab: Callable[[bool], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.api = VoicemailApi(session.client)
+        self._dial = dial
+        self._show_tab = show_tab
+        self._work = BackgroundWork(log, "voicemail work")
+        self.loaded = asyncio.Event()
+        panel.sig_box_chosen.connect(lambda _box: self._act(self._messages()))
+        panel.sig_refresh_requested.connect(self.load)
+        panel.sig_play_requested.connect(self._on_play)
+        panel.sig_handled_requested.connect(self._on_handled)
+        panel.sig_call_back_requested.connect(self._on_call_back)
+
+    def load(self) -> None:
+        self._act(self._load())
+
+    async def stop(self) -> None:
+        await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _load(self) -> None:
+        boxes = await self.api.boxes()
+        self._show_tab(bool(boxes))
+        self.panel.show_boxes(boxes)
+        await self._messages()
+        self.loaded.set()
+
+    async def _messages(self) -> None:
+        box = self.panel.box
+        messages = await self.api.messages(box) if box else []
+        if self.panel.box == box:
+            self.panel.show_messages(messages)
+
+    def _on_play(self, message_id: int) -> None:
+        async def play() -> None:
+            data = await self.api.audio(message_id)
+            self.panel.show_status(self.tr("Playing the message…"))
+            try:
+                seconds = await asyncio.to_thread(play_wav, data)
+            except PlaybackError as error:
+                self.panel.show_status("")
+                self.panel.show_error(self.tr("Cannot play the message: {0}").format(error))
+                return
+            self.panel.show_status(self.tr("Played the message ({0:.1f} s)").format(seconds))
+
+        self._act(play())
+
+    def _on_handled(self, message_id: int) -> None:
+        async def handle() -> None:
+            await self.api.handled(message_id)
+            self.panel.show_status(self.tr("Marked handled"))
+            await self._load()
+
+        self._act(handle())
+
+    def _on_call_back(self, number: str) -> None:
+        try:
+            request = parse_dial_link(f"tel:{number}")
+        except InvalidDialLink as error:
+            self.panel.show_error(str(error))
+            return
+        self.panel.show_error("")
+        self._dial(request)
+        self.panel.show_status(self.tr("Calling {0} from your phone").format(number))
+
+    def _act(self, work: Coroutine[Any, Any, None]) -> None:
+        async def run() -> None:
+            self.panel.show_error("")
+            try:
+                await work
+            except ServerError as error:
+                self.panel.show_error(describe(error))
+
+        self._work.spawn(run())

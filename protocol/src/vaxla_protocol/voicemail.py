@@ -1,0 +1,32 @@
+"""Shared voicemail (R7) as its readers see it: the boxes a user may read and the
+messages left in them (``/api/v1/voicemail/...``)."""
+
+from datetime import datetime
+
+from pydantic import Field
+
+from vaxla_protocol._base import WireModel
+
+
+class VoicemailBoxView(WireModel):
+    """A box the user may read, with how many messages wait in it unhandled."""
+
+    name: str
+    messages: int = Field(ge=0)
+    unhandled: int = Field(ge=0)
+
+
+class VoicemailMessageView(WireModel):
+    """A message: the caller's number, when it came, its length; ``short`` (under a
+    second) and ``silent`` (no voice) mark one kept all the same; who handled it, when.
+    Its audio is ``GET /voicemail/messages/{id}/audio`` (WAV, 16-bit mono, 8 kHz)."""
+
+    id: int
+    box: str
+    caller: str
+    received_at: datetime
+    seconds: float = Field(ge=0)
+    short: bool
+    silent: bool
+    handled_by: str | None
+    handled_at: datetime | None

@@ -1,0 +1,134 @@
+"""``/voicemail``: the shared voicemail boxes (R7) for their readers.
+
+A box names who may read it: users by name and roles (``VoicemailBoxItem``). Every role
+may call these routes, and each answers only what the caller may read: the list of boxes
+holds the caller's boxes alone, and a box, a message or its audio of a box the caller
+may not read answers 403 saying so (a message that does not exist, 404). Marking a
+message handled is logged with who did it (``voicemail/messages.py``); one handled
+already answers 409 naming who did, and nothing changes.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, status
+from fastapi.responses import FileResponse
+
+from vaxla_protocol import Role
+from vaxla_protocol.config import VoicemailBoxItem
+from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
+from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
+from vaxla_server.api.deps import Config, Voicemail
+from vaxla_server.auth import User
+from vaxla_server.voicemail.messages import (
+    VoicemailError,
+    VoicemailMessage,
+    VoicemailMessages,
+    message_view,
+)
+
+router = APIRouter(prefix="/voicemail", tags=["voicemail"])
+
+Anyone = Annotated[User, Depends(require_role(*Role))]
+BoxName = Annotated[str, Path(pattern=r"^[^\x00]+$", max_length=64)]
+READ: dict[int | str, dict[str, Any]] = {
+    **UNAUTHORIZED_RESPONSE,
+    status.HTTP_403_FORBIDDEN: {"description": "The caller may not read that box."},
+    status.HTTP_404_NOT_FOUND: {"description": "No such box or message."},
+}
+
+
+def may_read(box: VoicemailBoxItem, user: User) -> bool:
+    """Whether ``user`` is one of the box's readers, by name or by role."""
+    named = user.username.lower() in (reader.lower() for reader in box.readers)
+    return named or user.role in box.reader_roles
+
+
+def _messages(voicemail: VoicemailMessages | None) -> VoicemailMessages:
+    if voicemail is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail="this server keeps no files: it has no voicemail"
+        )
+    return voicemail
+
+
+def _box(config: Config, name: str, user: User) -> VoicemailBoxItem:
+    box = next((b for b in config.voicemail_boxes.list() if b.name == name), None)
+    if box is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no voicemail box {name!r}")
+    if not may_read(box, user):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"{user.username} may not read the voicemail box {name!r}: "
+            "it is read by the users and roles its configuration names",
+        )
+    return box
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    try:
+        yield
+    except VoicemailError as error:
+        code = status.HTTP_409_CONFLICT if "already" in str(error) else status.HTTP_404_NOT_FOUND
+        raise HTTPException(code, detail=str(error)) from None
+
+
+def _message(voicemail: Voicemail, config: Config, message_id: int, user: User) -> VoicemailMessage:
+    with _answering():
+        message = _messages(voicemail).get(message_id)
+    _box(config, message.box, user)
+    return message
+
+
+@router.get("/boxes", responses=READ)
+def read_boxes(user: Anyone, config: Config, voicemail: Voicemail) -> list[VoicemailBoxView]:
+    """The boxes the caller may read, with their message counts (none: an empty list)."""
+    boxes = [box.name for box in config.voicemail_boxes.list() if may_read(box, user)]
+    found = _messages(voicemail).messages(boxes) if boxes else []
+    return [
+        VoicemailBoxView(
+            name=name,
+            messages=sum(1 for m in found if m.box == name),
+            unhandled=sum(1 for m in found if m.box == name and m.handled_by is None),
+        )
+        for name in boxes
+    ]
+
+
+@router.get("/boxes/{box}/messages", responses=READ)
+def read_messages(
+    box: BoxName, user: Anyone, config: Config, voicemail: Voicemail
+) -> list[VoicemailMessageView]:
+    """The box's messages, newest first."""
+    _box(config, box, user)
+    return [message_view(message) for message in _messages(voicemail).messages([box])]
+
+
+@router.get(
+    "/messages/{message_id}/audio",
+    responses={**READ, 200: {"content": {"audio/wav": {}}, "description": "The WAV file."}},
+    response_class=FileResponse,
+)
+def read_audio(message_id: int, user: Anyone, config: Config, voicemail: Voicemail) -> FileResponse:
+    """The message's recording (WAV, 16-bit mono, 8 kHz)."""
+    message = _message(voicemail, config, message_id, user)
+    if not message.path.is_file():
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"the recording of message {message_id} is gone"
+        )
+    return FileResponse(message.path, media_type="audio/wav", filename=message.path.name)
+
+
+@router.post(
+    "/messages/{message_id}/handled",
+    responses={**READ, status.HTTP_409_CONFLICT: {"description": "Handled already."}},
+)
+def mark_handled(
+    message_id: int, user: Anyone, config: Config, voicemail: Voicemail
+) -> VoicemailMessageView:
+    """Mark the message handled by the caller (in the event log, with who)."""
+    _message(voicemail, config, message_id, user)
+    with _answering():
+        return message_view(_messages(voicemail).handle(message_id, by=(user.id, user.username)))
