@@ -122,6 +122,22 @@ class AgentLegState(_Message):
     code: int | None = None
 
 
+OriginatedStateName = Literal["ringing", "answered", "failed"]
+
+
+class OriginatedState(_Message):
+    """A call the server started with ``originate`` moved: ``ringing`` when the far end
+    rings (180 or 183), ``answered`` once it answered with active media (its leg is the
+    call's caller leg from then on, as an incoming caller's), ``failed`` when it never
+    answered (``code``: the SIP status, e.g. 486 busy, 480 or 408 no answer, 487
+    cancelled); ``call_ended`` follows a failure."""
+
+    type: Literal["originated_state"] = "originated_state"
+    call_id: CallId
+    state: OriginatedStateName
+    code: int | None = None
+
+
 class ConsultState(_Message):
     """The consultation leg of an attended transfer moved: ``answered`` means the target
     answered and is bridged with the agent (the caller hears music on hold); ``failed``
@@ -274,11 +290,9 @@ class Ringback(_Message):
     call_id: CallId
 
 
-class OriginateAgentLeg(_Message):
-    """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
+class _Dial(_Message):
+    """A command that calls ``sip_uri`` with extra SIP ``headers``."""
 
-    type: Literal["originate_agent_leg"] = "originate_agent_leg"
-    call_id: CallId
     sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
     headers: dict[str, str] = Field(default_factory=dict)
 
@@ -286,6 +300,24 @@ class OriginateAgentLeg(_Message):
     @classmethod
     def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
         return _plain_headers(headers)
+
+
+class Originate(_Dial):
+    """Start a call with no caller's leg (a callback, R17): call ``sip_uri`` with extra
+    SIP ``headers`` under ``call_id`` (the pool makes it, with the worker's id first).
+    The far end is the call's caller leg: once it answers (``originated_state``) every
+    command works on it as on an incoming caller's (``ringback`` plays it the ringing
+    tone as plain audio, ``originate_agent_leg`` calls the second party, ``bridge``)."""
+
+    type: Literal["originate"] = "originate"
+    call_id: CallId
+
+
+class OriginateAgentLeg(_Dial):
+    """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
+
+    type: Literal["originate_agent_leg"] = "originate_agent_leg"
+    call_id: CallId
 
 
 class CancelAgentLeg(_Message):
@@ -305,19 +337,12 @@ class Bridge(_Message):
     music_on_hold: list[str] = Field(default_factory=list, max_length=64)
 
 
-class Consult(_Message):
+class Consult(_Dial):
     """Attended transfer: take the caller out of the bridge (the server plays it music on
     hold next) and call ``sip_uri``; once it answers, the agent and it hear each other."""
 
     type: Literal["consult"] = "consult"
     call_id: CallId
-    sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
-    headers: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("headers")
-    @classmethod
-    def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
-        return _plain_headers(headers)
 
 
 class CompleteConsult(_Message):
@@ -357,6 +382,7 @@ FromWorker = Annotated[
     | Dtmf
     | PlaybackFinished
     | AgentLegState
+    | OriginatedState
     | ConsultState
     | RecordingFinished
     | CallEnded
@@ -372,6 +398,7 @@ ToWorker = Annotated[
     | Record
     | StopRecording
     | Ringback
+    | Originate
     | OriginateAgentLeg
     | CancelAgentLeg
     | Bridge
