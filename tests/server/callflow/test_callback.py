@@ -9,15 +9,22 @@ from typing import Any
 
 import pytest
 
-from tests.server.callflow.conftest import MONDAY_MORNING, Site, document
+from tests.server.callflow.conftest import AGENT_CONTACT, MONDAY_MORNING, Site, document
+from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
 from vaxla_server.media.messages import Hangup
 from vaxla_server.store import Store
-from vaxla_server.store.events import CallbackRequested
+from vaxla_server.store.events import (
+    CallbackAnswered,
+    CallbackNoAnswer,
+    CallbackRequested,
+    Ended,
+)
 
 SMS = "Vi har försökt ringa dig från Support."
 OWN = "+46701234567"
 DRAIN_S = 10.0
 """Real seconds the calls get to end after a scenario (they end at once when right)."""
+GATEWAY = "sip:gw.example.net:5060"
 OWN_SAID = ["number_plus", *(f"number_{digit}" for digit in OWN[1:])]
 
 
@@ -34,10 +41,18 @@ async def waiting(site: Site, caller: str = OWN) -> str:
     return call
 
 
-def run(store: Store, scenario: Any, *, start: datetime = MONDAY_MORNING, **flow: Any) -> Site:
-    site = Site(store, start, document(**flow))
+def run(
+    store: Store,
+    scenario: Any,
+    *,
+    start: datetime = MONDAY_MORNING,
+    outside_gateway: str | None = GATEWAY,
+    **flow: Any,
+) -> Site:
+    site = Site(store, start, document(**flow), outside_gateway=outside_gateway)
 
     async def main() -> None:
+        site.flow.calls_out_by(site.router)
         await scenario(site)
         # A call the flow should have ended but did not fails the test, never hangs it.
         await asyncio.wait_for(site.router.drain(), DRAIN_S)
@@ -204,8 +219,27 @@ def test_without_confirmation_the_own_number_is_taken_at_once(sqlite_store: Stor
     assert [e.number for e in requested(site)] == [OWN]
 
 
+async def asked(site: Site) -> str:
+    """A caller in Support asks for a callback on its own number and is let go."""
+    call = await waiting(site)
+    site.worker.press(call, "3")
+    await site.advance(3)
+    site.worker.press(call, "1")
+    await site.advance(5)
+    assert hung_up(site, call)
+    return call
+
+
+async def offered(site: Site) -> str:
+    """A callback asked for, then the agent ready: the call the server makes to its phone."""
+    await asked(site)
+    site.centre.ready(site.users["anna"])
+    await site.advance(1)
+    return site.worker.made()[-1].call_id
+
+
 def test_an_agent_free_during_the_goodbye_is_not_rung_from_the_callers_leg(
-    sqlite_store: Store, caplog: pytest.LogCaptureFixture
+    sqlite_store: Store,
 ) -> None:
     async def scenario(site: Site) -> None:
         call = await waiting(site)
@@ -217,10 +251,112 @@ def test_an_agent_free_during_the_goodbye_is_not_rung_from_the_callers_leg(
         site.centre.ready(site.users["anna"])
         await site.advance(3)
         assert hung_up(site, call)
+        # The agent's phone is called by a call of its own, not from the caller's leg.
+        (made,) = site.worker.made()
+        assert made.sip_uri == AGENT_CONTACT and OFFER_HEADER in made.headers
 
     site = run(sqlite_store, scenario, callback=callback())
     assert site.worker.originations("w1-1") == []
     assert [e.number for e in requested(site)] == [OWN]
-    # Calling back from a media worker is not built: the offer is declined, said plainly.
-    assert site.kinds(0)[-2:] == ["offered", "not_answered"]
-    assert "callback 0 to +46701234567 cannot be made" in caplog.text
+
+
+def test_the_agent_answers_then_the_citizen_is_called_and_bridged(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        await asked(site)
+        later = site.worker.call("200", caller="+46709999999")
+        await site.advance(1)
+        site.centre.ready(site.users["anna"])
+        await site.advance(1)
+        # The place kept: the callback is offered first, from a call of its own.
+        (made,) = site.worker.made()
+        assert made.sip_uri == AGENT_CONTACT
+        # The offer header exactly as an incoming caller's offer carries it.
+        verify_offer_header(session_key("anna"), made.headers[OFFER_HEADER])
+        assert site.worker.originations(later) == []
+        site.worker.originated(made.call_id, "ringing")
+        site.worker.originated(made.call_id, "answered")
+        await site.advance(1)
+        # The agent hears it ring while the citizen's number is called.
+        (out,) = site.worker.originations(made.call_id)
+        assert out.sip_uri == f"sip:{OWN}@gw.example.net:5060"
+        assert site.worker.commands(made.call_id)[-2:] == ["ringback", "originate_agent_leg"]
+        assert site.kinds(0)[-2:] == ["answered", "callback_dialled"]
+        site.worker.agent_leg(made.call_id, "ringing")
+        site.worker.agent_leg(made.call_id, "answered")
+        await site.advance(1)
+        assert site.worker.commands(made.call_id)[-1] == "bridge"
+        assert site.kinds(0)[-1] == "callback_answered"
+        await site.advance(60)
+        site.worker.hang_up(made.call_id, side="agent")  # the citizen hangs up
+        await site.advance(1)
+        site.worker.hang_up(later)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, callback=callback())
+    kinds = site.kinds(0)
+    assert kinds.index("callback_requested") < kinds.index("callback_dialled")
+    assert kinds.index("callback_dialled") < kinds.index("callback_answered")
+    (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
+    assert ended.by == "caller" and ended.cause is None
+    assert 60 <= ended.talk_seconds <= 62
+    answered = [e.event for e in site.events(0) if isinstance(e.event, CallbackAnswered)]
+    assert [(a.number, a.attempt) for a in answered] == [(OWN, 1)]
+
+
+def test_a_citizen_not_reached_is_tried_again_then_closed_unreachable(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        first = await offered(site)
+        site.worker.originated(first, "answered")
+        await site.advance(1)
+        site.worker.agent_leg(first, "failed", 486)  # busy
+        await site.advance(1)
+        assert hung_up(site, first)
+        # Back in the line after the retry interval, and offered again.
+        await site.advance(10)
+        assert len(site.worker.made()) == 1
+        await site.advance(25)
+        second = site.worker.made()[-1].call_id
+        assert second != first
+        site.worker.originated(second, "answered")
+        await site.advance(1)
+        await site.advance(61)  # nobody answers within the ring time
+        assert hung_up(site, second)
+
+    site = run(sqlite_store, scenario, callback=callback(retries=1, retry_interval_s=30))
+    tries = [e.event for e in site.events(0) if isinstance(e.event, CallbackNoAnswer)]
+    assert [(t.attempt, t.outcome) for t in tries] == [(1, "busy"), (2, "no_answer")]
+    assert site.kinds(0)[-2:] == ["callback_unreachable", "ended"]
+    (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
+    assert ended.cause == "callback_unreachable"
+
+
+def test_an_agent_who_does_not_answer_leaves_the_callback_waiting(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        made = await offered(site)
+        site.worker.originated(made, "failed", 480)
+        await site.advance(1)
+        assert site.centre.contact(0).callback_number == OWN
+        assert site.centre.contact(0).position == 1
+
+    site = run(sqlite_store, scenario, callback=callback())
+    kinds = site.kinds(0)
+    assert kinds[-2:] == ["offered", "not_answered"]
+    assert "callback_dialled" not in kinds and "ended" not in kinds
+
+
+def test_without_an_outside_line_the_try_fails_and_says_why(
+    sqlite_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario(site: Site) -> None:
+        made = await offered(site)
+        site.worker.originated(made, "answered")
+        await site.advance(1)
+        assert hung_up(site, made)
+
+    site = run(sqlite_store, scenario, outside_gateway=None, callback=callback(retries=0))
+    tries = [e.event for e in site.events(0) if isinstance(e.event, CallbackNoAnswer)]
+    assert [t.outcome for t in tries] == ["failed"]
+    assert site.kinds(0)[-2:] == ["callback_unreachable", "ended"]
+    assert "no outside gateway is configured" in caplog.text

@@ -392,7 +392,7 @@ def test_a_queue_keeps_its_callback_settings(queues: Configuration) -> None:
         forced_after_s=600,
         forced_outside=CallbackWindow(start=time(8), end=time(16, 30)),
         confirm_number=True,
-        order="citizen_first",
+        order="agent_first",
         retries=3,
         retry_interval_s=120,
         sms_text="Vi har försökt ringa dig från Support.",
@@ -420,6 +420,10 @@ def test_a_queue_keeps_its_callback_settings(queues: Configuration) -> None:
                 "forced_outside": {"start": "08:00", "end": "17:00", "time_zone": "Mars/Base"},
             },
             "'Mars/Base' is not a time zone",
+        ),
+        (
+            {"key": "5", "sms_text": "Hej", "order": "citizen_first"},
+            "queue 'Support' callback: order citizen_first .* is not available yet",
         ),
     ],
 )

@@ -56,7 +56,7 @@ from vaxla_protocol.config import (
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.callflow.calls import Call, Calls
-from vaxla_server.callflow.legs import CallGone, CallLeg, RecordingFailed
+from vaxla_server.callflow.legs import CallGone, CallLeg, CallRouter, NoRoom, RecordingFailed
 from vaxla_server.centre import (
     CALLBACK_NUMBER,
     CENTRE_EVENTS,
@@ -89,6 +89,7 @@ from vaxla_server.store.events import (
     AgentLoggedOut,
     AnnouncementKind,
     CallbackReason,
+    EndCause,
     Event,
     Moved,
 )
@@ -118,6 +119,7 @@ is closed (it writes the header itself after 2 s)."""
 other agent may take the call; at most the queue's sticky-agent window. The preference is
 kept in memory: after a restart callers start afresh."""
 
+CallbackNotReached = Literal["no_answer", "busy", "failed"]
 WaitEnd = Literal["answered", "max_wait", "schedule", "nobody_logged_in", "callback"]
 """What ended a caller's wait in a queue."""
 
@@ -190,6 +192,11 @@ class CallFlow:
         centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         self._background = Background()
+        self._router: CallRouter | None = None
+        """Makes the calls of callbacks (``calls_out_by``)."""
+        self._callback_rings: dict[int, tuple[int, asyncio.Task[None]]] = {}
+        """Callbacks whose agent's phone rings: contact → (agent, the callback's task)."""
+        self._callback_tasks: set[asyncio.Task[None]] = set()
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(
             self._calls,
@@ -1045,16 +1052,10 @@ class CallFlow:
         """Ring ``agent`` for ``contact``. The centre may call this from its timer thread,
         so the work is handed to the event loop."""
         if contact.callback_number is not None:
-            # No media worker command calls an agent and a citizen without a caller's leg
-            # yet: the offer is declined, said plainly, and the callback waits on.
-            log.error(
-                "callback %d to %s cannot be made: calling back from a media worker is not "
-                "built yet (a supervisor can cancel it)",
-                contact.contact_id,
-                contact.callback_number,
-            )
+            # A callback has no caller's leg: a media worker calls the agent, then the
+            # citizen (R17).
             self._loop().call_soon_threadsafe(
-                self._background.spawn, self._decline(contact.contact_id, agent.agent_id)
+                self._start_callback, contact.contact_id, contact.callback_number, agent, token
             )
             return
         self._loop().call_soon_threadsafe(self._start_ring, contact.contact_id, agent, token)
@@ -1088,6 +1089,10 @@ class CallFlow:
             await self._offload(self._centre.declined, contact_id, agent_id)
 
     def _stop_ring(self, contact_id: int, agent_id: int) -> None:
+        ringing = self._callback_rings.get(contact_id)
+        if ringing is not None and ringing[0] == agent_id:
+            del self._callback_rings[contact_id]
+            ringing[1].cancel()  # the offer is gone before the agent answered
         call = self._calls.get(contact_id)
         task = None if call is None else call.ringing.pop(agent_id, None)
         if task is not None and not task.done():
@@ -1120,6 +1125,150 @@ class CallFlow:
             return
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
+
+    # Callbacks (R17): calls the server makes
+
+    def calls_out_by(self, router: CallRouter) -> None:
+        """Make callbacks' calls through ``router`` (``CallRouter.originate``), on the
+        running event loop (the offers of callbacks waiting since before a restart come
+        before any caller's call)."""
+        self._router = router
+        if self._event_loop is None:
+            self._event_loop = asyncio.get_running_loop()
+            self._change = self._event_loop.create_future()
+
+    def _start_callback(
+        self, contact_id: int, number: str, agent: AgentLeg, token: OfferToken
+    ) -> None:
+        if agent.sip_contact is None or self._router is None:
+            why = "no media pool" if self._router is None else "no softphone contact"
+            log.warning("callback %d cannot ring agent %d: %s", contact_id, agent.agent_id, why)
+            self._background.spawn(self._decline(contact_id, agent.agent_id))
+            return
+        task = asyncio.create_task(
+            self._call_back(contact_id, number, agent.agent_id, agent.sip_contact, token),
+            name=f"callback {contact_id}",
+        )
+        self._callback_rings[contact_id] = (agent.agent_id, task)
+        self._callback_tasks.add(task)
+        task.add_done_callback(self._callback_tasks.discard)
+
+    async def _call_back(
+        self, contact_id: int, number: str, agent_id: int, sip_contact: str, token: OfferToken
+    ) -> None:
+        """Agent first: a media worker calls the agent's softphone with the offer; once
+        it answers, the citizen's number through the outside line while the agent hears
+        it ring; once that answers the two are bridged until one hangs up."""
+        assert self._router is not None
+        try:
+            leg = await self._router.originate(
+                sip_contact, {OFFER_HEADER: token.header_value()}, number
+            )
+        except NoRoom as error:
+            log.warning("callback %d cannot ring agent %d: %s", contact_id, agent_id, error)
+            self._callback_rings.pop(contact_id, None)
+            await self._decline(contact_id, agent_id)
+            return
+        try:
+            # The centre's ring timeout withdraws the offer (and so cancels this).
+            state = await leg.originated_outcome(OUTSIDE_RING_S)
+        except asyncio.CancelledError:
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            raise
+        except CallGone:
+            state = None
+        if self._callback_rings.get(contact_id, (None,))[0] == agent_id:
+            del self._callback_rings[contact_id]
+        if state is None or state.state == "failed":
+            log.info("callback %d: agent %d did not answer (%s)", contact_id, agent_id,
+                     "no answer" if state is None else f"SIP {state.code}")  # fmt: skip
+            await self._decline(contact_id, agent_id)
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        try:
+            await self._offload(self._centre.answered, contact_id, agent_id)
+        except CentreError as error:
+            log.warning("callback %d answered by agent %d too late: %s", contact_id, agent_id,
+                        error)  # fmt: skip
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        await self._dial_citizen(leg, contact_id, agent_id, number)
+
+    async def _dial_citizen(
+        self, leg: CallLeg, contact_id: int, agent_id: int, number: str
+    ) -> None:
+        """The agent took the callback: one try at the citizen's number. No answer, busy
+        or a failure (the agent hanging up before the answer too) is a try that reached
+        nobody (the centre retries or closes it); an answer is a call like any other."""
+        line = self._calls.outside_line
+        if line is None:
+            log.warning(
+                "callback %d to %s cannot be made: no outside gateway is configured (a trunk "
+                "with outbound: true, or vaxla-server serve --outside-gateway)",
+                contact_id,
+                number,
+            )
+            await self._not_reached(contact_id, "failed")
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        uri = line.uri(number)
+        talking = False
+        by: EndedBy = "system"
+        cause: EndCause | None = None
+        try:
+            await self._offload(self._centre.callback_dialled, contact_id)
+            await leg.ringback()  # the agent hears it ring
+            await leg.originate_agent_leg(uri, dict(line.headers))
+            state = await leg.agent_leg_outcome(
+                OUTSIDE_RING_S,
+                ringing=lambda: self._calls.progress(agent_id, contact_id, "ringing"),
+            )
+            if state is None or state.state == "failed":
+                code = None if state is None else state.code
+                outcome: CallbackNotReached = (
+                    "busy" if code in (486, 600) else
+                    "no_answer" if code in (None, 408, 480, 487) else "failed"
+                )  # fmt: skip
+                log.info("callback %d: %s not reached (%s, SIP %s)", contact_id, uri, outcome,
+                         code)  # fmt: skip
+                await self._not_reached(contact_id, outcome)
+                await leg.hangup()
+                return
+            await self._offload(self._centre.callback_answered, contact_id)
+            talking = True
+            await leg.bridge()
+            self._calls.progress(agent_id, contact_id, "bridged")
+            ended = await asyncio.shield(leg.ended)
+            # The worker's "caller" is the agent's softphone here, its "agent" the citizen.
+            by = "agent" if ended.side == "caller" else "caller"
+        except CallGone as gone:
+            if not talking:
+                log.info("callback %d: the call ended before %s answered (%s)", contact_id, uri,
+                         gone)  # fmt: skip
+                await self._not_reached(contact_id, "failed")
+                return
+            by = "agent" if gone.side == "caller" else "caller"
+            if gone.side == "server":
+                by, cause = "system", "worker_died" if gone.cause == "worker_died" else "error"
+        except CentreError as error:
+            log.warning("callback %d: %s", contact_id, error)
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        try:
+            await self._offload(self._centre.ended, contact_id, by, cause=cause)
+        except CentreError as error:
+            log.warning("callback %d could not be ended: %s", contact_id, error)
+
+    async def _not_reached(self, contact_id: int, outcome: CallbackNotReached) -> None:
+        try:
+            await self._offload(self._centre.callback_not_reached, contact_id, outcome)
+        except CentreError as error:
+            log.warning("callback %d: its try could not be closed: %s", contact_id, error)
 
     async def _answer_not_read(self, call: Call) -> None:
         """The call ended while an agent's phone rang: an answer the worker reported
