@@ -24,6 +24,8 @@ from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.network import free_sip_port
+from vaxla_server.store import open_store
+from vaxla_server.store.events import Answered, CallbackRequested, Offered
 
 
 class ControlDemo(Demo):
@@ -632,3 +634,100 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
         for socket in sockets.values():
             socket.close()
         stack.close()
+
+
+RETUR_QUEUE = {
+    "name": "Retur",
+    "requirements": {"support": 1},
+    "ring_timeout_s": 15,
+    "wrap_up_s": 10,
+    "flow": {
+        "announcements": "standard",
+        "callback": {"key": "5", "sms_text": "Vi har försökt ringa dig.", "retries": 0},
+    },
+}
+RETUR_LINE = {
+    "address": "400",
+    "name": "Retur",
+    "language": "sv",
+    "first": {"kind": "queue", "queue": "Retur"},
+}
+CITIZEN = "+46701234567"
+"""The number ``caller_asks_callback.xml`` calls from: the one called back."""
+
+
+def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
+    demo: ControlDemo,
+) -> None:
+    """R17 on a queue of its own (nobody else's callers wait there): a caller asks for a
+    callback and is let go, a later caller waits; the agent, ready, is offered the
+    callback first. A media worker calls the agent's phone with the offer, then the
+    citizen's number through the outside gateway (SIPp answering), and bridges them."""
+    admin = demo.token("admin1")
+    headers = {"Authorization": f"Bearer {admin}"}
+    assert demo.api.post("/config/queues", json=RETUR_QUEUE, headers=headers).status_code == 201
+    assert demo.api.post("/config/entry-points", json=RETUR_LINE, headers=headers).is_success
+    profile = demo.api.get("/config/agents/agent11", headers=headers).json()
+    del profile["username"]  # the key of the route, not of its body
+    member = {**profile, "memberships": [{"queue": "Retur"}]}
+
+    async def scenario() -> tuple[int, int]:
+        async with (
+            outside_party(demo, "outside_answers") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            agent_id = demo.get("/agent", token)["agent_id"]
+            demo.post("/agent/login", token, {"sip_contact": phone.uri})
+            demo.post("/agent/pause", token, {"reason": "lunch"})
+            queue = next(q["id"] for q in demo.get("/queues", token) if q["name"] == "Retur")
+            supervisor = demo.token("supervisor1")
+
+            def waiting() -> list[dict[str, Any]]:
+                contacts: list[dict[str, Any]] = demo.get(f"/queues/{queue}/contacts", supervisor)
+                return contacts
+
+            # The first caller asks for a callback on its number and is let go.
+            assert await demo.call("caller_asks_callback.xml", "400") == 0
+            [kept] = waiting()
+            assert kept["callback_number"] == CITIZEN
+            later = asyncio.create_task(demo.call("caller_waits.xml", "400"))
+            await until(lambda: len(waiting()) == 2, timeout=20)
+            demo.watch()  # open before the offer: the call's progress is not missed
+            before = len(demo.progress("bridged", agent_id))
+            demo.post("/agent/ready", token, {})
+            # The agent's phone is called for the callback, then the citizen's number.
+            await phone.expect("answered", timeout=20)
+            assert await bridged(demo, agent_id, before) == kept["contact_id"]
+            await phone.command("hangup")
+            assert (await phone.expect("ended"))["by"] == "local"
+            assert await asyncio.wait_for(citizen.wait(), 15) == 0  # answered, got the BYE
+            # Then the later caller, once the agent is ready again.
+            await until(lambda: demo.get("/agent", token)["state"] == "wrap_up")
+            demo.post("/agent/ready", token, {})
+            await phone.expect("answered", timeout=20)
+            second = await bridged(demo, agent_id, before + 1)
+            await phone.command("hangup")
+            await phone.expect("ended")
+            assert await asyncio.wait_for(later, 40) == 0
+            return kept["contact_id"], second
+
+    try:
+        assert demo.api.put("/config/agents/agent11", json=member, headers=headers).is_success
+        callback, second = asyncio.run(scenario())
+    finally:
+        demo.api.put("/config/agents/agent11", json=profile, headers=headers)
+        demo.api.delete("/config/entry-points/400", headers=headers)
+        demo.api.delete("/config/queues/Retur", headers=headers)
+    with open_store(data_dir=demo.tmp / "data") as store:
+        logged = [e.event for e in store.events.read(limit=100_000)]
+    ours = [e for e in logged if getattr(e, "contact_id", None) in (callback, second)]
+    [request] = [e for e in ours if isinstance(e, CallbackRequested)]
+    assert (request.contact_id, request.number, request.reason) == (callback, CITIZEN, "key")
+    kinds = [e.kind.value for e in ours if getattr(e, "contact_id", None) == callback]
+    assert kinds.index("callback_requested") < kinds.index("callback_dialled")
+    assert kinds.index("callback_dialled") < kinds.index("callback_answered")
+    assert "ended" in kinds and "callback_no_answer" not in kinds
+    # The place kept: offered and answered before the later caller was offered at all.
+    offers = [e.contact_id for e in ours if isinstance(e, Offered)]
+    answers = [e.contact_id for e in ours if isinstance(e, Answered)]
+    assert offers == [callback, second] and answers == [callback, second], (offers, answers)
