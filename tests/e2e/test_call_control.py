@@ -636,15 +636,13 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
         stack.close()
 
 
-RETUR_QUEUE = {
+RETUR_CALLBACK = {"key": "5", "sms_text": "Vi har försökt ringa dig från Retur."}
+RETUR_QUEUE: dict[str, Any] = {
     "name": "Retur",
     "requirements": {"support": 1},
     "ring_timeout_s": 15,
     "wrap_up_s": 10,
-    "flow": {
-        "announcements": "standard",
-        "callback": {"key": "5", "sms_text": "Vi har försökt ringa dig.", "retries": 0},
-    },
+    "flow": {"announcements": "standard"},
 }
 RETUR_LINE = {
     "address": "400",
@@ -656,6 +654,47 @@ CITIZEN = "+46701234567"
 """The number ``caller_asks_callback.xml`` calls from: the one called back."""
 
 
+@contextlib.contextmanager
+def retur_queue(demo: ControlDemo, retries: int) -> Iterator[dict[str, str]]:
+    """The queue Retur (callback on key 5 with ``retries``) behind entry point 400, with
+    agent11 its only member; removed at the end. Yields the admin's headers."""
+    admin = demo.token("admin1")
+    headers = {"Authorization": f"Bearer {admin}"}
+    queue = {**RETUR_QUEUE, "flow": {**RETUR_QUEUE["flow"]}}
+    queue["flow"]["callback"] = {**RETUR_CALLBACK, "retries": retries}
+    assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
+    assert demo.api.post("/config/entry-points", json=RETUR_LINE, headers=headers).is_success
+    profile = demo.api.get("/config/agents/agent11", headers=headers).json()
+    del profile["username"]  # the key of the route, not of its body
+    member = {**profile, "memberships": [{"queue": "Retur"}]}
+    try:
+        assert demo.api.put("/config/agents/agent11", json=member, headers=headers).is_success
+        yield headers
+    finally:
+        demo.api.put("/config/agents/agent11", json=profile, headers=headers)
+        demo.api.delete("/config/entry-points/400", headers=headers)
+        demo.api.delete("/config/queues/Retur", headers=headers)
+
+
+async def asked_for_callback(demo: ControlDemo, token: str, phone: AgentPhone) -> int:
+    """agent11 logged in to Retur and paused; a caller asks for a callback on its own
+    number and is let go: the callback's contact id, waiting in Retur."""
+    demo.post("/agent/login", token, {"sip_contact": phone.uri})
+    demo.post("/agent/pause", token, {"reason": "lunch"})
+    assert await demo.call("caller_asks_callback.xml", "400") == 0
+    [kept] = retur_waiting(demo)
+    assert kept["callback_number"] == CITIZEN
+    contact: int = kept["contact_id"]
+    return contact
+
+
+def retur_waiting(demo: ControlDemo) -> list[dict[str, Any]]:
+    supervisor = demo.token("supervisor1")
+    queue = next(q["id"] for q in demo.get("/queues", supervisor) if q["name"] == "Retur")
+    contacts: list[dict[str, Any]] = demo.get(f"/queues/{queue}/contacts", supervisor)
+    return contacts
+
+
 def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
     demo: ControlDemo,
 ) -> None:
@@ -663,13 +702,6 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
     callback and is let go, a later caller waits; the agent, ready, is offered the
     callback first. A media worker calls the agent's phone with the offer, then the
     citizen's number through the outside gateway (SIPp answering), and bridges them."""
-    admin = demo.token("admin1")
-    headers = {"Authorization": f"Bearer {admin}"}
-    assert demo.api.post("/config/queues", json=RETUR_QUEUE, headers=headers).status_code == 201
-    assert demo.api.post("/config/entry-points", json=RETUR_LINE, headers=headers).is_success
-    profile = demo.api.get("/config/agents/agent11", headers=headers).json()
-    del profile["username"]  # the key of the route, not of its body
-    member = {**profile, "memberships": [{"queue": "Retur"}]}
 
     async def scenario() -> tuple[int, int]:
         async with (
@@ -677,27 +709,15 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
             agents(demo, "agent11") as [(token, phone)],
         ):
             agent_id = demo.get("/agent", token)["agent_id"]
-            demo.post("/agent/login", token, {"sip_contact": phone.uri})
-            demo.post("/agent/pause", token, {"reason": "lunch"})
-            queue = next(q["id"] for q in demo.get("/queues", token) if q["name"] == "Retur")
-            supervisor = demo.token("supervisor1")
-
-            def waiting() -> list[dict[str, Any]]:
-                contacts: list[dict[str, Any]] = demo.get(f"/queues/{queue}/contacts", supervisor)
-                return contacts
-
-            # The first caller asks for a callback on its number and is let go.
-            assert await demo.call("caller_asks_callback.xml", "400") == 0
-            [kept] = waiting()
-            assert kept["callback_number"] == CITIZEN
+            callback = await asked_for_callback(demo, token, phone)
             later = asyncio.create_task(demo.call("caller_waits.xml", "400"))
-            await until(lambda: len(waiting()) == 2, timeout=20)
+            await until(lambda: len(retur_waiting(demo)) == 2, timeout=20)
             demo.watch()  # open before the offer: the call's progress is not missed
             before = len(demo.progress("bridged", agent_id))
             demo.post("/agent/ready", token, {})
             # The agent's phone is called for the callback, then the citizen's number.
             await phone.expect("answered", timeout=20)
-            assert await bridged(demo, agent_id, before) == kept["contact_id"]
+            assert await bridged(demo, agent_id, before) == callback
             await phone.command("hangup")
             assert (await phone.expect("ended"))["by"] == "local"
             assert await asyncio.wait_for(citizen.wait(), 15) == 0  # answered, got the BYE
@@ -709,18 +729,11 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
             await phone.command("hangup")
             await phone.expect("ended")
             assert await asyncio.wait_for(later, 40) == 0
-            return kept["contact_id"], second
+            return callback, second
 
-    try:
-        assert demo.api.put("/config/agents/agent11", json=member, headers=headers).is_success
+    with retur_queue(demo, retries=0):
         callback, second = asyncio.run(scenario())
-    finally:
-        demo.api.put("/config/agents/agent11", json=profile, headers=headers)
-        demo.api.delete("/config/entry-points/400", headers=headers)
-        demo.api.delete("/config/queues/Retur", headers=headers)
-    with open_store(data_dir=demo.tmp / "data") as store:
-        logged = [e.event for e in store.events.read(limit=100_000)]
-    ours = [e for e in logged if getattr(e, "contact_id", None) in (callback, second)]
+    ours = [e for e in _logged(demo) if getattr(e, "contact_id", None) in (callback, second)]
     [request] = [e for e in ours if isinstance(e, CallbackRequested)]
     assert (request.contact_id, request.number, request.reason) == (callback, CITIZEN, "key")
     kinds = [e.kind.value for e in ours if getattr(e, "contact_id", None) == callback]
@@ -731,3 +744,44 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
     offers = [e.contact_id for e in ours if isinstance(e, Offered)]
     answers = [e.contact_id for e in ours if isinstance(e, Answered)]
     assert offers == [callback, second] and answers == [callback, second], (offers, answers)
+
+
+def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
+    demo: ControlDemo,
+) -> None:
+    """No retries: the citizen's number is busy (SIPp answers 486), the agent's call is
+    hung up, the callback closed as unreachable and the queue's text queued to the
+    citizen (no SMS gateway here: it waits in the outbox)."""
+
+    async def scenario() -> int:
+        async with (
+            outside_party(demo, "outside_busy") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            callback = await asked_for_callback(demo, token, phone)
+            demo.post("/agent/ready", token, {})
+            await phone.expect("answered", timeout=20)
+            assert (await phone.expect("ended", timeout=20))["by"] == "remote"
+            assert await asyncio.wait_for(citizen.wait(), 15) == 0  # it said 486
+            supervisor = demo.token("supervisor1")
+
+            def texts() -> list[dict[str, Any]]:
+                sent: list[dict[str, Any]] = demo.get("/sms/messages", supervisor)
+                return [m for m in sent if m["purpose"] == "callback" and m["to"] == CITIZEN]
+
+            await until(lambda: bool(texts()), timeout=15)
+            [text] = texts()
+            assert (text["to"], text["text"]) == (CITIZEN, RETUR_CALLBACK["sms_text"])
+            assert retur_waiting(demo) == []
+            return callback
+
+    with retur_queue(demo, retries=0):
+        callback = asyncio.run(scenario())
+    kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    tail = ["callback_dialled", "callback_no_answer", "callback_unreachable", "ended"]
+    assert [k for k in kinds if k in tail] == tail, kinds
+
+
+def _logged(demo: ControlDemo) -> list[Any]:
+    with open_store(data_dir=demo.tmp / "data") as store:
+        return [e.event for e in store.events.read(limit=100_000)]
