@@ -12,6 +12,9 @@ are refused (:class:`ProtocolError`) so a contract drift fails loudly.
 Call ids are made by the worker and carry its worker id (``w1-17``), so they are unique
 in the pool and the server routes every command by the call id alone. One call id names
 the whole contact in the worker: the caller's leg and, once originated, the agent's leg.
+A call the server starts itself (``originate``, a callback) gets its id from the pool,
+the chosen worker's id with ``o`` before the number (``w1-o3``); the leg it calls is
+that call's caller leg.
 """
 
 import re
