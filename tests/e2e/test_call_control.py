@@ -637,60 +637,54 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
 
 
 RETUR_CALLBACK = {"key": "5", "sms_text": "Vi har försökt ringa dig från Retur."}
-RETUR_QUEUE: dict[str, Any] = {
-    "name": "Retur",
-    "requirements": {"support": 1},
-    "ring_timeout_s": 15,
-    "wrap_up_s": 10,
-    "flow": {"announcements": "standard"},
-}
-RETUR_LINE = {
-    "address": "400",
-    "name": "Retur",
-    "language": "sv",
-    "first": {"kind": "queue", "queue": "Retur"},
-}
 CITIZEN = "+46701234567"
 """The number ``caller_asks_callback.xml`` calls from: the one called back."""
 
 
 @contextlib.contextmanager
-def retur_queue(demo: ControlDemo, retries: int) -> Iterator[dict[str, str]]:
-    """The queue Retur (callback on key 5 with ``retries``) behind entry point 400, with
-    agent11 its only member; removed at the end. Yields the admin's headers."""
-    admin = demo.token("admin1")
-    headers = {"Authorization": f"Bearer {admin}"}
-    queue = {**RETUR_QUEUE, "flow": {**RETUR_QUEUE["flow"]}}
-    queue["flow"]["callback"] = {**RETUR_CALLBACK, "retries": retries}
+def retur_queue(demo: ControlDemo, line: str, retries: int) -> Iterator[str]:
+    """A queue ``Retur<line>`` of its own (a failed test's calls left in it touch no
+    other test) with the callback on key 5 and ``retries``, behind entry point ``line``,
+    agent11 its only member; removed at the end. Yields the queue's name."""
+    name = f"Retur{line}"
+    headers = {"Authorization": f"Bearer {demo.token('admin1')}"}
+    queue = {
+        "name": name,
+        "requirements": {"support": 1},
+        "ring_timeout_s": 15,
+        "wrap_up_s": 10,
+        "flow": {"announcements": "standard", "callback": {**RETUR_CALLBACK, "retries": retries}},
+    }
+    entry = {"address": line, "name": name, "first": {"kind": "queue", "queue": name}}
     assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
-    assert demo.api.post("/config/entry-points", json=RETUR_LINE, headers=headers).is_success
+    assert demo.api.post("/config/entry-points", json=entry, headers=headers).is_success
     profile = demo.api.get("/config/agents/agent11", headers=headers).json()
     del profile["username"]  # the key of the route, not of its body
-    member = {**profile, "memberships": [{"queue": "Retur"}]}
+    member = {**profile, "memberships": [{"queue": name}]}
     try:
         assert demo.api.put("/config/agents/agent11", json=member, headers=headers).is_success
-        yield headers
+        yield name
     finally:
         demo.api.put("/config/agents/agent11", json=profile, headers=headers)
-        demo.api.delete("/config/entry-points/400", headers=headers)
-        demo.api.delete("/config/queues/Retur", headers=headers)
+        demo.api.delete(f"/config/entry-points/{line}", headers=headers)
+        demo.api.delete(f"/config/queues/{name}", headers=headers)
 
 
-async def asked_for_callback(demo: ControlDemo, token: str, phone: AgentPhone) -> int:
-    """agent11 logged in to Retur and paused; a caller asks for a callback on its own
-    number and is let go: the callback's contact id, waiting in Retur."""
+async def asked_for_callback(demo: ControlDemo, queue: str, token: str, phone: AgentPhone) -> int:
+    """agent11 logged in to ``queue`` and paused; a caller asks for a callback on its own
+    number and is let go: the callback's contact id, waiting in the queue."""
     demo.post("/agent/login", token, {"sip_contact": phone.uri})
     demo.post("/agent/pause", token, {"reason": "lunch"})
-    assert await demo.call("caller_asks_callback.xml", "400") == 0
-    [kept] = retur_waiting(demo)
+    assert await demo.call("caller_asks_callback.xml", queue.removeprefix("Retur")) == 0
+    [kept] = waiting_in(demo, queue)
     assert kept["callback_number"] == CITIZEN
     contact: int = kept["contact_id"]
     return contact
 
 
-def retur_waiting(demo: ControlDemo) -> list[dict[str, Any]]:
+def waiting_in(demo: ControlDemo, name: str) -> list[dict[str, Any]]:
     supervisor = demo.token("supervisor1")
-    queue = next(q["id"] for q in demo.get("/queues", supervisor) if q["name"] == "Retur")
+    queue = next(q["id"] for q in demo.get("/queues", supervisor) if q["name"] == name)
     contacts: list[dict[str, Any]] = demo.get(f"/queues/{queue}/contacts", supervisor)
     return contacts
 
@@ -709,9 +703,9 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
             agents(demo, "agent11") as [(token, phone)],
         ):
             agent_id = demo.get("/agent", token)["agent_id"]
-            callback = await asked_for_callback(demo, token, phone)
+            callback = await asked_for_callback(demo, queue, token, phone)
             later = asyncio.create_task(demo.call("caller_waits.xml", "400"))
-            await until(lambda: len(retur_waiting(demo)) == 2, timeout=20)
+            await until(lambda: len(waiting_in(demo, queue)) == 2, timeout=20)
             demo.watch()  # open before the offer: the call's progress is not missed
             before = len(demo.progress("bridged", agent_id))
             demo.post("/agent/ready", token, {})
@@ -731,7 +725,7 @@ def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
             assert await asyncio.wait_for(later, 40) == 0
             return callback, second
 
-    with retur_queue(demo, retries=0):
+    with retur_queue(demo, "400", retries=0) as queue:
         callback, second = asyncio.run(scenario())
     ours = [e for e in _logged(demo) if getattr(e, "contact_id", None) in (callback, second)]
     [request] = [e for e in ours if isinstance(e, CallbackRequested)]
@@ -758,7 +752,7 @@ def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
             outside_party(demo, "outside_busy") as citizen,
             agents(demo, "agent11") as [(token, phone)],
         ):
-            callback = await asked_for_callback(demo, token, phone)
+            callback = await asked_for_callback(demo, queue, token, phone)
             demo.post("/agent/ready", token, {})
             await phone.expect("answered", timeout=20)
             assert (await phone.expect("ended", timeout=20))["by"] == "remote"
@@ -772,10 +766,10 @@ def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
             await until(lambda: bool(texts()), timeout=15)
             [text] = texts()
             assert (text["to"], text["text"]) == (CITIZEN, RETUR_CALLBACK["sms_text"])
-            assert retur_waiting(demo) == []
+            assert waiting_in(demo, queue) == []
             return callback
 
-    with retur_queue(demo, retries=0):
+    with retur_queue(demo, "401", retries=0) as queue:
         callback = asyncio.run(scenario())
     kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
     tail = ["callback_dialled", "callback_no_answer", "callback_unreachable", "ended"]

@@ -1258,7 +1258,10 @@ class CallFlow:
             log.warning("callback %d: %s", contact_id, error)
             with contextlib.suppress(CallGone):
                 await leg.hangup()
-            return
+            if not talking:
+                await self._not_reached(contact_id, "failed")  # never left taken
+                return
+            cause = "error"
         try:
             await self._offload(self._centre.ended, contact_id, by, cause=cause)
         except CentreError as error:
