@@ -359,3 +359,16 @@ def test_a_hold_the_other_side_never_answers_frees_the_button(
     clock.now += 10
     panel._on_tick()  # what the panel's 1 s timer does
     assert panel.hold_button.isEnabled() and panel.hold_button.text() == "Hold"
+
+
+def test_a_callback_offer_says_so_with_the_number(
+    panel: PhonePanel, clock: Clock, qtbot: QtBot
+) -> None:
+    ring(panel)
+    panel.show_offer(OFFER.model_copy(update={"callback_number": "+46709876543"}))
+    panel._refresh_times()
+    shown = texts(panel)
+    assert panel.caller_label.text() == "+46709876543"
+    assert "Callback · Support · waited 01:23" in shown
+    assert "+46701234567" not in shown
+    keep_shot(panel, "phone-panel-callback-offer.png")

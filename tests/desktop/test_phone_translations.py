@@ -48,6 +48,13 @@ def phone_windows(qtbot: QtBot) -> list[QWidget]:
     in_call.handle(Connected(1))
     in_call.handle(AudioRouteChanged(None, None, None, ("ALSA/Jabra Evolve",), False))
     in_call.mute_button.click()
+    callback = PhonePanel(CallBook(clock=lambda: 10.0))
+    callback.show_offer(
+        OFFER.model_copy(update={"offer_id": "offer-3", "callback_number": "+46701234567"})
+    )
+    callback.handle(Ringing(3, "offer-3", "sip:q@h"))
+    callback.handle(Ringing(4, "offer-1", "sip:q@h"))
+    callback.show_offer(OFFER)
     history = PhonePanel()
     history.handle(Ringing(1, "offer-9", "sip:q@h"))
     history.handle(Ended(1, "remote", 487, ""))
@@ -74,11 +81,13 @@ def phone_windows(qtbot: QtBot) -> list[QWidget]:
     refused = PhonePanel()
     refused.handle(FrontChanged(False, "403 Forbidden"))
     windows: list[QWidget] = [
-        ringing, in_call, history, transfer, sound, no_sound, pinned_elsewhere, refused,
+        ringing, in_call, callback, history, transfer, sound, no_sound, pinned_elsewhere, refused,
     ]  # fmt: skip
     for window in windows:
         qtbot.addWidget(window)
         window.show()
+    callback.resize(560, 460)
+    callback._refresh_times()
     return windows
 
 

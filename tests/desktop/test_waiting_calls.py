@@ -13,6 +13,7 @@ from tests.desktop.test_agent_panel_state import SALES, SUPPORT, Clock, agent, q
 from tests.desktop.test_realtime_state import welcomed
 from tests.desktop.test_realtime_view import REASONS
 from tests.desktop.test_translations import untranslated_texts, visible_texts
+from tests.shots import keep_shot
 from vaxla_desktop.core.realtime import RealtimeChanged, RealtimeState
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_models import NONE
@@ -208,7 +209,8 @@ def test_raise_move_and_offer_by_button_key_and_context_menu(qtbot: QtBot) -> No
     panel._on_context_menu(index)
     assert panel.context_menu is not None
     texts = [a.text() for a in panel.context_menu.actions()]
-    assert texts == ["Raise priority", "Move to queue…", "Offer to agent…"]
+    assert texts == ["Raise priority", "Move to queue…", "Offer to agent…", "Cancel callback"]
+    assert not panel.context_menu.actions()[3].isEnabled()  # not a callback
     panel.context_menu.actions()[2].trigger()
     pick = panel.dialog
     assert isinstance(pick, PickDialog)
@@ -250,11 +252,42 @@ def test_the_read_only_view_has_no_waiting_calls(qtbot: QtBot) -> None:
     assert not widget.tabs.isTabVisible(widget.tabs.indexOf(widget.voicemail_panel))
 
 
+def test_a_callback_is_marked_with_its_number(qtbot: QtBot) -> None:
+    state = centre(Clock())
+    callback = waiting(10, SUPPORT.id, 3, 5.0, callback_number="+46709876543")
+    state.apply(WaitingContacts(contacts=[*calls(), callback]))
+    widget = view(qtbot, state)
+    model = widget.waiting.proxy
+    assert column(model, WaitingTableModel.STATE)[-1] == "Callback to +46709876543"
+    assert column(model, WaitingTableModel.STATE)[:-1].count("Waiting") == 2
+    panel = widget.waiting
+    select(panel, 4)
+    assert not panel.cancel_callback_button.isEnabled()  # a call, not a callback
+    with qtbot.waitActive(widget):
+        widget.activateWindow()
+    panel.table.setFocus()
+    with qtbot.assertNotEmitted(panel.sig_cancel_callback_requested):
+        QTest.keyClick(panel.table, Qt.Key.Key_K, CTRL_SHIFT)
+    select(panel, 10)
+    assert panel.cancel_callback_button.isEnabled()
+    assert "Ctrl+Shift+K" in panel.cancel_callback_button.toolTip()
+    with qtbot.waitSignal(panel.sig_cancel_callback_requested) as asked:
+        QTest.keyClick(panel.table, Qt.Key.Key_K, CTRL_SHIFT)
+    assert asked.args == [SUPPORT.id, 10]
+    with qtbot.waitSignal(panel.sig_cancel_callback_requested) as asked:
+        panel.cancel_callback_button.click()
+    assert asked.args == [SUPPORT.id, 10]
+    keep_shot(widget, "waiting-calls-callback.png")
+
+
 def test_every_visible_text_of_the_waiting_calls_is_swedish(
     qtbot: QtBot, qapp: QApplication
 ) -> None:
     def shown() -> list[str]:
-        widget = view(qtbot, centre(Clock()))
+        state = centre(Clock())
+        callback = waiting(10, SUPPORT.id, 3, 5.0, callback_number="+46709876543")
+        state.apply(WaitingContacts(contacts=[*calls(), callback]))
+        widget = view(qtbot, state)
         panel = widget.waiting
         select(panel, 4)
         panel.show_error("x")
@@ -281,4 +314,5 @@ def test_every_visible_text_of_the_waiting_calls_is_swedish(
     data = {"", "x", "Support", "Sales", "+46701234567", "+4631999", NONE}
     untranslated, swedish = untranslated_texts(qapp, shown, data)
     assert untranslated == []
-    assert "Samtal i kö (3)" in swedish
+    assert "Samtal i kö (4)" in swedish
+    assert "Återuppringning till +46709876543" in swedish

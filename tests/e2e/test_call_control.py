@@ -24,6 +24,8 @@ from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.network import free_sip_port
+from vaxla_server.store import open_store
+from vaxla_server.store.events import Answered, CallbackRequested, Offered
 
 
 class ControlDemo(Demo):
@@ -632,3 +634,148 @@ def test_the_event_socket_carries_transfers_and_the_personal_queue_by_role(
         for socket in sockets.values():
             socket.close()
         stack.close()
+
+
+RETUR_CALLBACK = {"key": "5", "sms_text": "Vi har försökt ringa dig från Retur."}
+CITIZEN = "+46701234567"
+"""The number ``caller_asks_callback.xml`` calls from: the one called back."""
+
+
+@contextlib.contextmanager
+def retur_queue(demo: ControlDemo, line: str, retries: int) -> Iterator[str]:
+    """A queue ``Retur<line>`` of its own (a failed test's calls left in it touch no
+    other test) with the callback on key 5 and ``retries``, behind entry point ``line``,
+    agent11 its only member; removed at the end. Yields the queue's name."""
+    name = f"Retur{line}"
+    headers = {"Authorization": f"Bearer {demo.token('admin1')}"}
+    queue = {
+        "name": name,
+        "requirements": {"support": 1},
+        "ring_timeout_s": 15,
+        "wrap_up_s": 10,
+        "flow": {"announcements": "standard", "callback": {**RETUR_CALLBACK, "retries": retries}},
+    }
+    entry = {"address": line, "name": name, "first": {"kind": "queue", "queue": name}}
+    assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
+    assert demo.api.post("/config/entry-points", json=entry, headers=headers).is_success
+    profile = demo.api.get("/config/agents/agent11", headers=headers).json()
+    del profile["username"]  # the key of the route, not of its body
+    member = {**profile, "memberships": [{"queue": name}]}
+    try:
+        assert demo.api.put("/config/agents/agent11", json=member, headers=headers).is_success
+        yield name
+    finally:
+        demo.api.put("/config/agents/agent11", json=profile, headers=headers)
+        demo.api.delete(f"/config/entry-points/{line}", headers=headers)
+        demo.api.delete(f"/config/queues/{name}", headers=headers)
+
+
+async def asked_for_callback(demo: ControlDemo, queue: str, token: str, phone: AgentPhone) -> int:
+    """agent11 logged in to ``queue`` and paused; a caller asks for a callback on its own
+    number and is let go: the callback's contact id, waiting in the queue."""
+    demo.post("/agent/login", token, {"sip_contact": phone.uri})
+    demo.post("/agent/pause", token, {"reason": "lunch"})
+    assert await demo.call("caller_asks_callback.xml", queue.removeprefix("Retur")) == 0
+    [kept] = waiting_in(demo, queue)
+    assert kept["callback_number"] == CITIZEN
+    contact: int = kept["contact_id"]
+    return contact
+
+
+def waiting_in(demo: ControlDemo, name: str) -> list[dict[str, Any]]:
+    supervisor = demo.token("supervisor1")
+    queue = next(q["id"] for q in demo.get("/queues", supervisor) if q["name"] == name)
+    contacts: list[dict[str, Any]] = demo.get(f"/queues/{queue}/contacts", supervisor)
+    return contacts
+
+
+def test_a_callback_keeps_its_place_and_bridges_the_agent_with_the_citizen(
+    demo: ControlDemo,
+) -> None:
+    """R17 on a queue of its own (nobody else's callers wait there): a caller asks for a
+    callback and is let go, a later caller waits; the agent, ready, is offered the
+    callback first. A media worker calls the agent's phone with the offer, then the
+    citizen's number through the outside gateway (SIPp answering), and bridges them."""
+
+    async def scenario() -> tuple[int, int]:
+        async with (
+            outside_party(demo, "outside_answers") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            agent_id = demo.get("/agent", token)["agent_id"]
+            callback = await asked_for_callback(demo, queue, token, phone)
+            later = asyncio.create_task(demo.call("caller_waits.xml", "400"))
+            await until(lambda: len(waiting_in(demo, queue)) == 2, timeout=20)
+            demo.watch()  # open before the offer: the call's progress is not missed
+            before = len(demo.progress("bridged", agent_id))
+            demo.post("/agent/ready", token, {})
+            # The agent's phone is called for the callback, then the citizen's number.
+            await phone.expect("answered", timeout=20)
+            assert await bridged(demo, agent_id, before) == callback
+            await phone.command("hangup")
+            assert (await phone.expect("ended"))["by"] == "local"
+            assert await asyncio.wait_for(citizen.wait(), 15) == 0  # answered, got the BYE
+            # Then the later caller, once the agent is ready again.
+            await until(lambda: demo.get("/agent", token)["state"] == "wrap_up")
+            demo.post("/agent/ready", token, {})
+            await phone.expect("answered", timeout=20)
+            second = await bridged(demo, agent_id, before + 1)
+            await phone.command("hangup")
+            await phone.expect("ended")
+            assert await asyncio.wait_for(later, 40) == 0
+            return callback, second
+
+    with retur_queue(demo, "400", retries=0) as queue:
+        callback, second = asyncio.run(scenario())
+    ours = [e for e in _logged(demo) if getattr(e, "contact_id", None) in (callback, second)]
+    [request] = [e for e in ours if isinstance(e, CallbackRequested)]
+    assert (request.contact_id, request.number, request.reason) == (callback, CITIZEN, "key")
+    kinds = [e.kind.value for e in ours if getattr(e, "contact_id", None) == callback]
+    assert kinds.index("callback_requested") < kinds.index("callback_dialled")
+    assert kinds.index("callback_dialled") < kinds.index("callback_answered")
+    assert "ended" in kinds and "callback_no_answer" not in kinds
+    # The place kept: offered and answered before the later caller was offered at all.
+    offers = [e.contact_id for e in ours if isinstance(e, Offered)]
+    answers = [e.contact_id for e in ours if isinstance(e, Answered)]
+    assert offers == [callback, second] and answers == [callback, second], (offers, answers)
+
+
+def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
+    demo: ControlDemo,
+) -> None:
+    """No retries: the citizen's number is busy (SIPp answers 486), the agent's call is
+    hung up, the callback closed as unreachable and the queue's text queued to the
+    citizen (no SMS gateway here: it waits in the outbox)."""
+
+    async def scenario() -> int:
+        async with (
+            outside_party(demo, "outside_busy") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            callback = await asked_for_callback(demo, queue, token, phone)
+            demo.post("/agent/ready", token, {})
+            await phone.expect("answered", timeout=20)
+            assert (await phone.expect("ended", timeout=20))["by"] == "remote"
+            assert await asyncio.wait_for(citizen.wait(), 15) == 0  # it said 486
+            supervisor = demo.token("supervisor1")
+
+            def texts() -> list[dict[str, Any]]:
+                sent: list[dict[str, Any]] = demo.get("/sms/messages", supervisor)
+                return [m for m in sent if m["purpose"] == "callback" and m["to"] == CITIZEN]
+
+            await until(lambda: bool(texts()), timeout=15)
+            [text] = texts()
+            assert (text["to"], text["text"]) == (CITIZEN, RETUR_CALLBACK["sms_text"])
+            assert waiting_in(demo, queue) == []
+            return callback
+
+    with retur_queue(demo, "401", retries=0) as queue:
+        callback = asyncio.run(scenario())
+    kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    tail = ["callback_dialled", "callback_no_answer", "callback_unreachable", "ended"]
+    assert [k for k in kinds if k in tail] == tail, kinds
+
+
+def _logged(demo: ControlDemo) -> list[Any]:
+    with open_store(data_dir=demo.tmp / "data") as store:
+        return [e.event for e in store.events.read(limit=100_000)]

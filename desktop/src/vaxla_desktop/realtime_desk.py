@@ -77,6 +77,7 @@ class RealtimeDesk(QObject):
         view.waiting.sig_priority_requested.connect(self._on_priority)
         view.waiting.sig_move_requested.connect(self._on_move)
         view.waiting.sig_pick_requested.connect(self._on_pick)
+        view.waiting.sig_cancel_callback_requested.connect(self._on_cancel_callback)
         view.sig_board_chosen.connect(self._on_board_chosen)
         view.sig_board_save_requested.connect(self._on_board_save)
         view.sig_board_delete_requested.connect(self._on_board_delete)
@@ -206,6 +207,10 @@ class RealtimeDesk(QObject):
     def _on_pick(self, queue_id: int, contact_id: int, agent_id: int, offer: bool) -> None:
         work = self.queues_api.pick(queue_id, contact_id, agent_id, offer=offer)
         self._act("pick", work, self.view.waiting)
+
+    def _on_cancel_callback(self, queue_id: int, contact_id: int) -> None:
+        work = self.queues_api.cancel_callback(queue_id, contact_id)
+        self._act("cancel callback", work, self.view.waiting)
 
     def _act(
         self, name: str, work: Coroutine[Any, Any, object], where: Notices | None = None

@@ -129,6 +129,9 @@ class WaitingContact(WireModel):
     estimated_wait_s: float | None
     priority: int = 0
     data: dict[str, str] = Field(default_factory=dict)
+    callback_number: str | None = None
+    """Set when the contact is a callback (R17): the caller left the line keeping its
+    place, and this is the number it is called back on."""
 
 
 class MoveRequest(WireModel):

@@ -221,6 +221,41 @@ class PriorityRule(WireModel):
     skill_level: Level = 0
 
 
+class CallbackWindow(WireModel):
+    """A daily time window, ``start`` to ``end`` in ``time_zone`` (``end`` after
+    ``start``, the same day)."""
+
+    start: time
+    end: time
+    time_zone: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")] = (
+        "Europe/Stockholm"
+    )
+
+
+class CallbackItem(WireModel):
+    """A queue's callback (R17): the caller leaves the line but keeps its place, and is
+    called back at its turn.
+
+    Offered by ``key`` (voluntary: a digit, said in the queue's ``callback_offer``
+    message) and/or imposed (forced) when the estimated wait passes ``forced_after_s``
+    or when a caller arrives outside ``forced_outside``. ``confirm_number``: the caller's
+    number is read back digit by digit, 1 confirms it, 2 keys another ending with #.
+    ``order``: ring the agent first and then the citizen (the agent hears the progress),
+    or the citizen first. A callback that is not answered (no answer, busy) is tried
+    ``retries`` more times, ``retry_interval_s`` apart (0: back in the line at its
+    place at once); after the last try it is closed as unreachable and ``sms_text`` is
+    sent to the number."""
+
+    key: Annotated[str, Field(pattern=r"^[0-9]$")] | None = None
+    forced_after_s: PositiveSeconds | None = None
+    forced_outside: CallbackWindow | None = None
+    confirm_number: bool = True
+    order: Literal["agent_first", "citizen_first"] = "agent_first"
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    retry_interval_s: Seconds = 300.0
+    sms_text: Annotated[str, Field(min_length=1, max_length=480, pattern=r"\S")]
+
+
 class QueueFlowItem(WireModel):
     """What a queue does with its callers besides distributing them (R10, R12 to R16).
 
@@ -237,7 +272,7 @@ class QueueFlowItem(WireModel):
     on_closed: Action | None = None
     on_nobody_logged_in: Action | None = None
     priority_rules: list[PriorityRule] = Field(default_factory=list)
-    callback_offer: bool = False
+    callback: CallbackItem | None = None
 
 
 class StandbyItem(WireModel):

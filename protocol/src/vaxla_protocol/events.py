@@ -73,6 +73,8 @@ class OfferMade(WireModel):
     wait_s: float
     data: dict[str, str]
     """What the caller entered (R5); secrets (PINs) are never in it."""
+    callback_number: str | None = None
+    """Set when the offer is a callback (R17): the number the agent's call goes to."""
 
 
 class TrunkRegistrationChanged(WireModel):

@@ -51,8 +51,9 @@ def create_app(
         mailer = asyncio.create_task(services.mailer.run(asyncio.sleep))
         texts = asyncio.create_task(services.sms.run(asyncio.sleep))
         voicemail_texts = asyncio.create_task(services.voicemail_texts.run(asyncio.sleep))
+        callback_texts = asyncio.create_task(services.callback_texts.run(asyncio.sleep))
         sms_reports = asyncio.create_task(services.sms.run_reports())
-        tasks = [timers, watch, mailer, texts, voicemail_texts, sms_reports]
+        tasks = [timers, watch, mailer, texts, voicemail_texts, callback_texts, sms_reports]
         if services.voicemail is not None:
             boxes = services.configuration.voicemail_boxes
             retention = lambda: {box.name: box.retention_days for box in boxes.list()}  # noqa: E731

@@ -19,6 +19,7 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
+from vaxla_server.sms.callbacks import callback_texts
 from vaxla_server.sms.from_log import LogTexts
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
@@ -65,6 +66,8 @@ class Services:
     """The alarm mails' outbox and sender (R24), and the alarm SMS to phone numbers."""
     sms: SmsService
     """The SMS outbox and gateway (R25): ``send(to, text, sender)`` for every slice."""
+    callback_texts: LogTexts
+    """The SMS to citizens that callbacks could not reach (R17)."""
     summaries: Summaries
     """The event log folded into 15-minute buckets for the reports (R33)."""
     directory: Directory
@@ -143,6 +146,7 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         voicemail_texts=voicemail_texts,
+        callback_texts=callback_texts(sms, centre, store.events),
         voicemail=voicemail,
         summaries=Summaries(store.events),
         directory=Directory(store.engine),

@@ -150,7 +150,7 @@ class Telephony:
             srtp=settings.srtp,
             front=self.front,
         )
-        self.router = CallRouter(self.pool, self.flow, clock)
+        self.router = CallRouter(self.pool, self.flow, clock, new_call=self.pool.new_call)
         self.media_hosts: MediaHostListener | None = None
         if settings.media_hosts is not None:
             listen, port = settings.media_hosts
@@ -202,6 +202,7 @@ class Telephony:
             await self.trunks.stop()
             await self.front.stop()
             raise
+        self.flow.calls_out_by(self.router)  # callbacks are called from the pool's workers
         least, most = self.settings.workers
         log.info("calls are taken at sip:%s (Kamailio), by %d-%d media workers behind it",
                  self.front.address, least, most)  # fmt: skip

@@ -44,7 +44,9 @@ from vaxla_server.media.messages import (
     Dtmf,
     Hangup,
     IncomingCall,
+    Originate,
     OriginateAgentLeg,
+    OriginatedState,
     Play,
     PlaybackFinished,
     Reject,
@@ -149,6 +151,12 @@ class FakeWorker:
         self.played: dict[str, list[str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls = 0
+        self._made = 0
+
+    def new_call(self) -> str:
+        """A call id for a call the server makes (``MediaPool.new_call``)."""
+        self._made += 1
+        return f"w1-o{self._made}"
 
     async def send(self, command: ToWorker) -> None:
         self.sent.append(command)
@@ -202,6 +210,16 @@ class FakeWorker:
     def agent_leg(self, call_id: str, state: str, code: int | None = None) -> None:
         self._to_server(AgentLegState(call_id=call_id, state=state, code=code))
 
+    def originated(self, call_id: str, state: str, code: int | None = None) -> None:
+        """The far end of a call the server made rings, answers or fails (then ends)."""
+        self._to_server(OriginatedState(call_id=call_id, state=state, code=code))
+        if state == "failed":
+            self._to_server(CallEnded(call_id=call_id, cause="media_error", side="caller"))
+
+    def made(self) -> list[Originate]:
+        """The calls the server made, in order."""
+        return [c for c in self.sent if isinstance(c, Originate)]
+
     def originations(self, call_id: str) -> list[OriginateAgentLeg]:
         return [c for c in self.sent if isinstance(c, OriginateAgentLeg) and c.call_id == call_id]
 
@@ -239,7 +257,7 @@ class Site:
         )
         follow_offers(self.centre.notifier, self.flow)
         self.worker = FakeWorker(self.clock)
-        self.router = CallRouter(self.worker, self.flow, self.clock)
+        self.router = CallRouter(self.worker, self.flow, self.clock, new_call=self.worker.new_call)
         self.worker.router = self.router
 
     def log_in(self, name: str, contact: str = AGENT_CONTACT) -> None:

@@ -10,6 +10,8 @@ from tests.server.config.conftest import add_user, config_contents
 from vaxla_protocol.config import (
     AlarmRuleItem,
     AnnouncementSetItem,
+    CallbackItem,
+    CallbackWindow,
     DigitCollectionItem,
     EntryPointItem,
     Language,
@@ -387,14 +389,75 @@ def test_callback_is_not_available_yet(queues: Configuration, store: Store) -> N
             "100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in={"kind": "callback"}
         ),
     )
-    refused(
-        store,
-        NotAvailableYet,
-        "queue 'Support': offering a callback is not available yet",
-        queues.set_queue_flow,
-        "Support",
-        QueueFlowItem(callback_offer=True),
+
+
+# A queue's callback (R17)
+
+
+def test_a_queue_keeps_its_callback_settings(queues: Configuration) -> None:
+    callback = CallbackItem(
+        key="5",
+        forced_after_s=600,
+        forced_outside=CallbackWindow(start=time(8), end=time(16, 30)),
+        confirm_number=True,
+        order="agent_first",
+        retries=3,
+        retry_interval_s=120,
+        sms_text="Vi har försökt ringa dig från Support.",
     )
+    queues.set_queue_flow("Support", QueueFlowItem(callback=callback))
+    assert queues.queue_flow("Support").callback == callback
+    queues.set_queue_flow("Support", QueueFlowItem())
+    assert queues.queue_flow("Support").callback is None
+
+
+@pytest.mark.parametrize(
+    ("callback", "message"),
+    [
+        ({"sms_text": "Hej"}, "queue 'Support' callback: give a key that offers it"),
+        (
+            {
+                "sms_text": "Hej",
+                "forced_outside": {"start": "17:00", "end": "08:00"},
+            },
+            r"forced_outside ends \(08:00\) before it starts \(17:00\)",
+        ),
+        (
+            {
+                "sms_text": "Hej",
+                "forced_outside": {"start": "08:00", "end": "17:00", "time_zone": "Mars/Base"},
+            },
+            "'Mars/Base' is not a time zone",
+        ),
+        (
+            {"key": "5", "sms_text": "Hej", "order": "citizen_first"},
+            "queue 'Support' callback: order citizen_first .* is not available yet",
+        ),
+    ],
+)
+def test_a_callback_that_cannot_be_offered_is_refused(
+    queues: Configuration, store: Store, callback: dict[str, Any], message: str
+) -> None:
+    item = QueueFlowItem(callback=CallbackItem.model_validate(callback))
+    refused(store, InvalidConfig, message, queues.set_queue_flow, "Support", item)
+    assert queues.queue_flow("Support").callback is None
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [
+        {"key": "*", "sms_text": "Hej"},
+        {"key": "5", "sms_text": "  "},
+        {"key": "5"},
+        {"key": "5", "sms_text": "Hej", "retries": 11},
+        {"key": "5", "sms_text": "Hej", "order": "whenever"},
+    ],
+)
+def test_callback_settings_out_of_range_are_refused_by_the_wire_model(
+    callback: dict[str, Any],
+) -> None:
+    with pytest.raises(ValueError, match="validation error"):
+        CallbackItem.model_validate(callback)
 
 
 # Entry points

@@ -8,8 +8,9 @@ from httpx import Response
 from tests.server.api.running import Centre, a_day
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import QueueState, WaitingContact
+from vaxla_protocol.config import CallbackItem
 from vaxla_server.config import QueueSettings
-from vaxla_server.store.events import EventKind
+from vaxla_server.store.events import CallbackCancelled, EventKind
 
 QUEUES = f"{API_PREFIX}/queues"
 
@@ -208,3 +209,30 @@ def test_refused_queue_control_says_why_and_changes_nothing(running: Centre) -> 
     gone = _post(running, "sofia", f"{on}/priority", {"priority": 3})
     assert gone.status_code == 404
     assert gone.json()["detail"] == f"contact {contact} is not waiting in queue {support}"
+
+
+def test_a_supervisor_sees_a_callback_and_cancels_it(running: Centre) -> None:
+    _, _, waiting = a_day(running)
+    support = running.ids["support"]
+    running.centre.request_callback(waiting, "+46701234567", CallbackItem(key="5", sms_text="Hej"))
+    sofia, anna = running.token("sofia"), running.token("anna")
+    listed = running.api.request("GET", f"{QUEUES}/{support}/contacts", token=sofia).json()
+    assert [(c["contact_id"], c["callback_number"]) for c in listed] == [(waiting, "+46701234567")]
+    url = f"{QUEUES}/{support}/contacts/{waiting}/callback"
+    forbidden = running.api.request("DELETE", url, token=anna)
+    assert forbidden.status_code == 403
+    assert running.centre.contact(waiting).callback_number == "+46701234567"
+    assert running.api.request("DELETE", url, token=sofia).status_code == 204
+    (cancelled,) = [
+        logged.event for logged in running.centre.log.read(kinds=[EventKind.CALLBACK_CANCELLED])
+    ]
+    assert isinstance(cancelled, CallbackCancelled)
+    assert cancelled.by_user == running.ids["sofia"]
+    assert running.api.request("DELETE", url, token=sofia).status_code == 404
+    contact = running.centre.enter("100", None)
+    running.centre.queue(contact, support)
+    not_one = running.api.request(
+        "DELETE", f"{QUEUES}/{support}/contacts/{contact}/callback", token=sofia
+    )
+    assert not_one.status_code == 409
+    assert not_one.json()["detail"] == f"contact {contact} is not a callback"

@@ -19,7 +19,13 @@ from vaxla_server.store.events import (
     BoardLinkCreated,
     BoardLinkRevoked,
     BoardSaved,
+    CallbackAnswered,
+    CallbackCancelled,
+    CallbackDialled,
+    CallbackNoAnswer,
     CallbackRequested,
+    CallbackRetried,
+    CallbackUnreachable,
     Classified,
     ContactEntered,
     DigitsEntered,
@@ -101,8 +107,37 @@ _EVENTS: list[Event] = [
     WrapUpEnded(at=at(170), agent_id=8, contact_id=100, early=True),
     Abandoned(at=at(200), contact_id=101, queue_id=1, position=4, wait_seconds=33.25),
     CallbackRequested(
-        at=at(210), contact_id=102, queue_id=1, number="+46701112233", wait_seconds=12
+        at=at(210),
+        contact_id=102,
+        queue_id=1,
+        number="+46701112233",
+        wait_seconds=12,
+        reason="long_wait",
+        order="citizen_first",
+        tries=3,
+        retry_interval_s=60,
+        sms_text="Vi har försökt ringa dig från Support.",
     ),
+    CallbackDialled(
+        at=at(211), contact_id=102, queue_id=1, agent_id=8, number="+46701112233", attempt=1
+    ),
+    CallbackNoAnswer(
+        at=at(212),
+        contact_id=102,
+        queue_id=1,
+        agent_id=8,
+        number="+46701112233",
+        attempt=1,
+        outcome="busy",
+    ),
+    CallbackRetried(at=at(213), contact_id=102, queue_id=1, attempt=2, after_s=60),
+    CallbackAnswered(
+        at=at(214), contact_id=102, queue_id=1, agent_id=8, number="+46701112233", attempt=2
+    ),
+    CallbackUnreachable(
+        at=at(215), contact_id=105, queue_id=1, number="+46701112234", attempts=3, sms_text="Hej"
+    ),
+    CallbackCancelled(at=at(216), contact_id=106, queue_id=1, by_user=12),
     AgentPaused(at=at(300), agent_id=7, reason="lunch"),
     AgentLoggedOut(at=at(400), agent_id=7, queue_id=1, forced=True),
     OutboundCall(at=at(500), contact_id=103, agent_id=8, number="+4687654321"),

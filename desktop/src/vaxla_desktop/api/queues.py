@@ -14,7 +14,7 @@ _WAITING_CONTACT = TypeAdapter(WaitingContact)
 
 
 class QueueControlApi:
-    """``…/priority``, ``…/move`` and ``…/pick`` over one client."""
+    """``…/priority``, ``…/move``, ``…/pick`` and ``…/callback`` over one client."""
 
     def __init__(self, client: ServerClient) -> None:
         self._client = client
@@ -30,6 +30,10 @@ class QueueControlApi:
     ) -> WaitingContact:
         request = PickRequest(agent_id=agent_id, offer=offer)
         return await self._act(queue_id, contact_id, "pick", request)
+
+    async def cancel_callback(self, queue_id: int, contact_id: int) -> None:
+        """Cancel a callback waiting in the queue (R17); nothing is answered."""
+        await self._client.call("DELETE", f"/queues/{queue_id}/contacts/{contact_id}/callback")
 
     async def _act(
         self, queue_id: int, contact_id: int, action: str, request: BaseModel

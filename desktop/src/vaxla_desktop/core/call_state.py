@@ -138,6 +138,8 @@ class OfferDetails:
     entries: tuple[tuple[str, str], ...]
     seen_at: float
     """Monotonic time the offer arrived: the wait keeps growing while it rings."""
+    callback_number: str | None = None
+    """A callback (R17): the number the server calls for the agent once answered."""
 
     @classmethod
     def from_offer(cls, offer: OfferMade, now: float) -> "OfferDetails":
@@ -150,6 +152,7 @@ class OfferDetails:
             offer.wait_s,
             entries,
             now,
+            offer.callback_number,
         )
 
     def wait_at(self, now: float) -> float:
@@ -187,7 +190,10 @@ class PhoneCall:
     @property
     def caller(self) -> str:
         """Who the agent talks to: the caller's number as the server told it (empty for
-        a caller who hid it), else the SIP user of the other end."""
+        a caller who hid it), the number called back for a callback, else the SIP user
+        of the other end."""
+        if self.offer is not None and self.offer.callback_number is not None:
+            return self.offer.callback_number
         if self.offer is not None:
             return self.offer.caller or ""
         return _user_of(self.remote)

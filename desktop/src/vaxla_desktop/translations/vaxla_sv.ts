@@ -2082,12 +2082,20 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Ljud på</translation>
     </message>
     <message>
+        <source>Callback to {0} from {1}</source>
+        <translation>Återuppringning till {0} från {1}</translation>
+    </message>
+    <message>
         <source>{0} from {1}</source>
         <translation>{0} från {1}</translation>
     </message>
     <message>
         <source>Waiting for the caller&apos;s details…</source>
         <translation>Väntar på uppgifter om uppringaren…</translation>
+    </message>
+    <message>
+        <source>Callback · {0} · waited {1}</source>
+        <translation>Återuppringning · {0} · väntat {1}</translation>
     </message>
     <message>
         <source>{0} · waited {1}</source>
@@ -3433,6 +3441,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Erbjud det valda samtalet till en agent du väljer</translation>
     </message>
     <message>
+        <source>Cancel callback</source>
+        <translation>Avbryt återuppringning</translation>
+    </message>
+    <message>
+        <source>Cancel the selected callback: the caller is not called back</source>
+        <translation>Avbryt den valda återuppringningen: den som ringde blir inte uppringd</translation>
+    </message>
+    <message>
         <source>Take it myself</source>
         <translation>Ta det själv</translation>
     </message>
@@ -3494,6 +3510,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Unknown number</source>
         <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>Callback to {0}</source>
+        <translation>Återuppringning till {0}</translation>
     </message>
     <message>
         <source>Ringing</source>

@@ -613,8 +613,11 @@ class PhonePanel(QWidget):
         self._refresh_times()
 
     def _who_and_where(self, phone_call: PhoneCall) -> str:
-        if phone_call.offer is not None:
-            return self.tr("{0} from {1}").format(phone_call.caller, phone_call.offer.queue)
+        offer = phone_call.offer
+        if offer is not None and offer.callback_number is not None:
+            return self.tr("Callback to {0} from {1}").format(offer.callback_number, offer.queue)
+        if offer is not None:
+            return self.tr("{0} from {1}").format(phone_call.caller, offer.queue)
         return phone_call.caller
 
     def _show_details(self, current: PhoneCall | None) -> None:
@@ -661,8 +664,9 @@ class PhonePanel(QWidget):
         if current.offer is not None:
             # The wait stops growing when the agent answers.
             until = current.connected_at if current.connected_at is not None else now
-            self.queue_label.setText(
-                self.tr("{0} · waited {1}").format(
-                    current.offer.queue, format_duration(current.offer.wait_at(until))
-                )
-            )
+            waited = format_duration(current.offer.wait_at(until))
+            if current.offer.callback_number is not None:
+                text = self.tr("Callback · {0} · waited {1}").format(current.offer.queue, waited)
+            else:
+                text = self.tr("{0} · waited {1}").format(current.offer.queue, waited)
+            self.queue_label.setText(text)

@@ -134,7 +134,8 @@ def _natural(name: str) -> str:
 
 class WaitingTableModel(_RowsModel[WaitingRow]):
     """Every call waiting in a queue: queue, position, priority, wait, estimated wait,
-    the caller's number (A-number), what the caller entered, and whether it rings.
+    the caller's number (A-number), what the caller entered, and whether it rings (or
+    is a callback, with the number it is called back on, R17).
 
     Rows are kept in place as the lists come (a new call is inserted, a call gone is
     removed, the others are redrawn), so a selected call stays selected."""
@@ -194,6 +195,8 @@ class WaitingTableModel(_RowsModel[WaitingRow]):
                 return contact.caller or self.tr("Unknown number")
             case self.DATA:
                 return ", ".join(f"{label}: {value}" for label, value in row.entries) or NONE
+        if contact.callback_number is not None:
+            return self.tr("Callback to {0}").format(contact.callback_number)
         return self.tr("Ringing") if contact.state == "offered" else self.tr("Waiting")
 
     def _sort_key(self, row: WaitingRow, column: int) -> Any:

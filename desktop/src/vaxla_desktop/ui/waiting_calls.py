@@ -42,6 +42,7 @@ MOVE_KEY = "Ctrl+Shift+M"
 OFFER_KEY = "Ctrl+Shift+O"
 FIND_KEY = "Ctrl+Shift+F"
 TAKE_KEY = "Ctrl+Shift+Y"
+CANCEL_CALLBACK_KEY = "Ctrl+Shift+K"
 TOP_PRIORITY = 100
 DIALOG_WIDTH = 420
 
@@ -183,6 +184,7 @@ class WaitingCallsPanel(QWidget, Notices):
     sig_move_requested = Signal(int, int, int)  # queue id, contact id, to queue id
     sig_pick_requested = Signal(int, int, int, bool)  # queue id, contact id, agent id, offer
     sig_take_requested = Signal(int, int)  # queue id, contact id: the supervisor takes it
+    sig_cancel_callback_requested = Signal(int, int)  # queue id, contact id (a callback)
 
     def __init__(self, state: RealtimeState, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,6 +227,11 @@ class WaitingCallsPanel(QWidget, Notices):
             OFFER_KEY,
             self.tr("Offer the selected call to an agent you choose"),
         )
+        self.cancel_callback_action = self._action(
+            self.tr("Cancel callback"),
+            CANCEL_CALLBACK_KEY,
+            self.tr("Cancel the selected callback: the caller is not called back"),
+        )
         self.take_action = self._action(
             self.tr("Take it myself"),
             TAKE_KEY,
@@ -241,13 +248,23 @@ class WaitingCallsPanel(QWidget, Notices):
         actions = QHBoxLayout()
         actions.addWidget(self.selected_label, 1)
         self.action_buttons: list[QPushButton] = []
-        for action in (self.raise_action, self.move_action, self.offer_action):
+        for action in (
+            self.raise_action,
+            self.move_action,
+            self.offer_action,
+            self.cancel_callback_action,
+        ):
             button = QPushButton(action.text())
             button.setToolTip(action.toolTip())
             button.clicked.connect(action.trigger)
             actions.addWidget(button)
             self.action_buttons.append(button)
-        self.raise_button, self.move_button, self.offer_button = self.action_buttons
+        (
+            self.raise_button,
+            self.move_button,
+            self.offer_button,
+            self.cancel_callback_button,
+        ) = self.action_buttons
         self.take_button = QPushButton(self.take_action.text())
         self.take_button.setToolTip(self.take_action.toolTip())
         self.take_button.clicked.connect(self.take_action.trigger)
@@ -275,6 +292,7 @@ class WaitingCallsPanel(QWidget, Notices):
         self.move_action.triggered.connect(self._on_move)
         self.offer_action.triggered.connect(self._on_offer)
         self.take_action.triggered.connect(self._on_take)
+        self.cancel_callback_action.triggered.connect(self._on_cancel_callback)
         self.show_calls()
         self.show_queues()
 
@@ -328,11 +346,14 @@ class WaitingCallsPanel(QWidget, Notices):
         self.raise_action.setEnabled(can_raise)
         self.move_action.setEnabled(row is not None)
         self.offer_action.setEnabled(row is not None)
+        self.cancel_callback_action.setEnabled(
+            row is not None and row.contact.callback_number is not None
+        )
         self.take_action.setEnabled(row is not None and self.take_action.isVisible())
         self.take_button.setEnabled(self.take_action.isEnabled())
         for button, action in zip(
             self.action_buttons,
-            (self.raise_action, self.move_action, self.offer_action),
+            (self.raise_action, self.move_action, self.offer_action, self.cancel_callback_action),
             strict=True,
         ):
             button.setEnabled(action.isEnabled())
@@ -359,7 +380,13 @@ class WaitingCallsPanel(QWidget, Notices):
         if index.isValid():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.raise_action, self.move_action, self.offer_action, self.take_action):
+        for action in (
+            self.raise_action,
+            self.move_action,
+            self.offer_action,
+            self.cancel_callback_action,
+            self.take_action,
+        ):
             if action.isVisible():
                 menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(at))
@@ -411,6 +438,11 @@ class WaitingCallsPanel(QWidget, Notices):
         row = self.selected_call()
         if row is not None and self.take_action.isVisible():
             self.sig_take_requested.emit(row.contact.queue_id, row.contact.contact_id)
+
+    def _on_cancel_callback(self) -> None:
+        row = self.selected_call()
+        if row is not None and row.contact.callback_number is not None:
+            self.sig_cancel_callback_requested.emit(row.contact.queue_id, row.contact.contact_id)
 
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
         """Show ``dialog`` window-modal without a loop of its own (the app's loop is

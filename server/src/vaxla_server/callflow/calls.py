@@ -27,7 +27,7 @@ from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.notifier import Notifier, Topic
-from vaxla_server.store.events import EndCause
+from vaxla_server.store.events import CallbackReason, EndCause
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,11 @@ class Call:
     """When the storm message this caller last heard was switched on (R6)."""
     skills: dict[str, int] = field(default_factory=dict)
     """What the caller's way here (menu keys, entered data) says they need (R12)."""
+    wants_callback: asyncio.Future[CallbackReason] | None = None
+    """Resolved (by the queue's announcements) when the caller pressed the callback key
+    or a forced rule imposes a callback (R17); replaced each time the caller waits."""
+    callback_declined: bool = False
+    """The caller gave no number to call back: a forced rule does not impose it again."""
 
     def need(self, priority: int, skills: Mapping[str, int]) -> None:
         """Add ``priority`` and ``skills``: the higher priority and level win."""

@@ -11,9 +11,12 @@ Every step a caller takes is in the event log through the centre.
 The actions an entry point, a menu or an overflow rule can name run in
 :meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch,
 a transfer to an outside number (called through the configured outside gateway from the
-caller's worker and bridged) and hang-up. Voicemail and callbacks need parts that do not
-exist yet (recording, the callback list), so the configuration refuses them; a transfer
-without an outside gateway is logged and ends the call with the reason, never silently.
+caller's worker and bridged) and hang-up. Voicemail needs recording, which does not exist
+yet, so the configuration refuses it, and a callback as a menu or overflow target with
+it; a queue's own callback (R17: its key, or imposed by a long estimated wait or outside
+a time window) is taken in the queue's wait, the number confirmed, and the caller leaves
+the line keeping its place. A transfer without an outside gateway is logged and ends the
+call with the reason, never silently.
 
 The module layout: the record of a call and what the flow shares with the agent's call
 control live in ``callflow/calls.py``; the call control (``control/flow.py``) is made
@@ -29,10 +32,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from vaxla_protocol.config import (
     Action,
     AnnouncementSetItem,
+    CallbackItem,
+    CallbackWindow,
     CollectDigits,
     ConfigDocument,
     DigitCollectionItem,
@@ -50,8 +56,9 @@ from vaxla_protocol.config import (
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
 from vaxla_server.callflow.calls import Call, Calls
-from vaxla_server.callflow.legs import CallGone, CallLeg, RecordingFailed
+from vaxla_server.callflow.legs import CallGone, CallLeg, CallRouter, NoRoom, RecordingFailed
 from vaxla_server.centre import (
+    CALLBACK_NUMBER,
     CENTRE_EVENTS,
     AgentLeg,
     CentreError,
@@ -78,7 +85,14 @@ from vaxla_server.media.numbers import Language, NumberOutOfRange, number_prompt
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
-from vaxla_server.store.events import AgentLoggedOut, AnnouncementKind, Event, Moved
+from vaxla_server.store.events import (
+    AgentLoggedOut,
+    AnnouncementKind,
+    CallbackReason,
+    EndCause,
+    Event,
+    Moved,
+)
 from vaxla_server.voicemail.messages import VoicemailMessages
 
 log = logging.getLogger(__name__)
@@ -90,6 +104,12 @@ DIGIT_TIMEOUT_S = 5.0
 POSITION_KEY = "*"
 REPEAT_CHOICE_KEY = "#"
 """Switches what the repeated queue message gives: the estimated wait or the position."""
+CALLBACK_NUMBER_TRIES = 3
+"""How many times a caller asking for a callback is asked for (or to confirm) the number
+before it is left waiting in the line."""
+CONFIRM_KEY = "1"
+OTHER_NUMBER_KEY = "2"
+"""After the number to call back is read back: 1 confirms it, 2 keys another."""
 STICKY_HOLD_S = 30.0
 VOICEMAIL_STOP_KEY = "#"
 RECORDING_CLOSE_S = 10.0
@@ -98,6 +118,10 @@ is closed (it writes the header itself after 2 s)."""
 """How long a returning caller waits for the agent who served them last (R13) before any
 other agent may take the call; at most the queue's sticky-agent window. The preference is
 kept in memory: after a restart callers start afresh."""
+
+CallbackNotReached = Literal["no_answer", "busy", "failed"]
+WaitEnd = Literal["answered", "max_wait", "schedule", "nobody_logged_in", "callback"]
+"""What ended a caller's wait in a queue."""
 
 
 class FlowError(Exception):
@@ -168,6 +192,11 @@ class CallFlow:
         centre.notifier.subscribe(CENTRE_EVENTS, self._centre_events)
         self._served: dict[str, tuple[int, float]] = {}
         self._background = Background()
+        self._router: CallRouter | None = None
+        """Makes the calls of callbacks (``calls_out_by``)."""
+        self._callback_rings: dict[int, tuple[int, asyncio.Task[None]]] = {}
+        """Callbacks whose agent's phone rings: contact → (agent, the callback's task)."""
+        self._callback_tasks: set[asyncio.Task[None]] = set()
         """Caller number → (the agent who last talked with them, when that ended)."""
         self.control = CallControl(
             self._calls,
@@ -571,25 +600,18 @@ class CallFlow:
         configuration: a change (a shorter maximum wait, a new schedule) or the last agent
         logging out is applied to callers already waiting."""
         assert call.answered is not None
-        announcements = asyncio.create_task(self._announce(call, queue))
-        try:
-            while True:
-                queue = self._plan().queues.get(queue.name, queue)
-                rule = await self._wait_once(call, queue)
-                if rule is not None:
-                    break
-                moved = await self._moved_to(call, queue_id)
-                if moved is not None:  # a supervisor moved it: the new queue's rules apply
-                    queue_id, queue = moved
-                    call.queue = queue
-                    announcements.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await announcements
-                    announcements = asyncio.create_task(self._announce(call, queue))
-        finally:
-            announcements.cancel()
-            with contextlib.suppress(asyncio.CancelledError, CallGone):
-                await announcements
+        reason = self._forced_on_arrival(call, queue)
+        first = True
+        while True:
+            if reason is not None:
+                if await self._callback(call, queue, reason):
+                    return None  # the caller keeps its place without a voice leg
+                reason, first = None, False
+            rule, queue_id, queue = await self._wait_announced(call, queue, queue_id, first)
+            if rule != "callback":
+                break
+            assert call.wants_callback is not None
+            reason = call.wants_callback.result()
         if rule == "answered":
             again = await self._talk(call, call.answered.result())
             return await self._wait_again(call, again)
@@ -606,12 +628,39 @@ class CallFlow:
         }[rule]  # type: ignore[assignment]
         return await self._overflow(call, queue_id, rule, action, waiting=True)
 
-    async def _wait_once(
-        self, call: Call, queue: QueueItem
-    ) -> Literal["answered", "max_wait", "schedule", "nobody_logged_in"] | None:
+    async def _wait_announced(
+        self, call: Call, queue: QueueItem, queue_id: int, first: bool
+    ) -> tuple[WaitEnd, int, QueueItem]:
+        """Wait with the announcements playing (the first message if ``first``) until
+        something ends the wait; returns what, and the queue the caller waits in then."""
+        loop = asyncio.get_running_loop()
+        call.wants_callback = loop.create_future()
+        announcements = asyncio.create_task(self._announce(call, queue, first=first))
+        try:
+            while True:
+                queue = self._plan().queues.get(queue.name, queue)
+                rule = await self._wait_once(call, queue)
+                if rule is not None:
+                    return rule, queue_id, queue
+                moved = await self._moved_to(call, queue_id)
+                if moved is not None:  # a supervisor moved it: the new queue's rules apply
+                    queue_id, queue = moved
+                    call.queue = queue
+                    announcements.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await announcements
+                    call.wants_callback = loop.create_future()
+                    announcements = asyncio.create_task(self._announce(call, queue))
+        finally:
+            announcements.cancel()
+            with contextlib.suppress(asyncio.CancelledError, CallGone):
+                await announcements
+
+    async def _wait_once(self, call: Call, queue: QueueItem) -> WaitEnd | None:
         """What ended this wait; ``None`` when the configuration or the agents changed and
         the wait goes on under the new rules."""
         assert call.answered is not None and self._change is not None
+        assert call.wants_callback is not None
         changed = self._change
         deadline = queue.flow.max_wait_s
         waited = (await self._offload(self._centre.contact, call.contact_id)).wait_seconds
@@ -623,7 +672,7 @@ class CallFlow:
         closing = asyncio.ensure_future(self._until_closed(queue))
         try:
             await asyncio.wait(
-                {call.answered, timer, closing, call.leg.ended, changed},
+                {call.answered, timer, closing, call.leg.ended, changed, call.wants_callback},
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
@@ -634,6 +683,8 @@ class CallFlow:
             raise CallGone(ended.cause, ended.side)
         if call.answered.done():
             return "answered"
+        if call.wants_callback.done():
+            return "callback"
         if timer.done() and not timer.cancelled():
             return "max_wait"
         if closing.done() and not closing.cancelled():
@@ -724,27 +775,37 @@ class CallFlow:
                 return view.queue_id
         raise FlowError(f"queue {name!r} is not running")
 
-    async def _announce(self, call: Call, queue: QueueItem) -> None:
+    async def _announce(self, call: Call, queue: QueueItem, *, first: bool = True) -> None:
         """The first message (and how to hear the position, and to choose between the
         estimated wait and the position), then music on hold with the position, estimated
         wait, agents answering and a periodic message in turn; ``*`` says the position
         again at any time, ``#`` switches the repeated message between the wait and the
-        position (R9)."""
+        position (R9). The queue's callback key is said after the first and each repeated
+        message; pressing it, or the estimated wait passing the queue's forced limit, ends
+        the announcements with ``call.wants_callback`` resolved (R17)."""
         leg = call.leg
         item = self._plan().announcements.get(queue.flow.announcements or "")
         music = self._files(call, "music_on_hold")
-        if item is not None and item.first is not None:
+        offer = self._callback_offer(call, queue)
+        if await self._long_wait(call, queue):
+            return
+        if first and item is not None and item.first is not None:
             await self._log_announcement(call, "first", item.first)
             prompts = [item.first, "press_star_for_position"]
             if item.announce_position or item.announce_wait:
                 prompts.append("press_hash_to_choose")
-            await self._interruptible(call, self._files(call, *prompts), item)
+            await self._interruptible(call, self._files(call, *prompts) + offer, item, queue)
         periodic = list(item.periodic) if item is not None else []
         turn = 0
-        while True:
+        while not self._callback_wanted(call):
             await leg.start_playing(music, loop=True)
             interval = item.periodic_interval_s if item is not None else 30.0
-            key = await self._wait_for_key(call, interval)
+            key = await self._wait_for_key(call, interval, queue)
+            if key is not None and key == self._callback_key(queue):
+                self._want_callback(call, "key")
+                return
+            if await self._long_wait(call, queue):
+                return
             files: list[Path] = []
             if key == REPEAT_CHOICE_KEY:
                 files += await self._choose_repeat(call, item)
@@ -762,7 +823,7 @@ class CallFlow:
                     turn += 1
             files = await self._storm(call) + files
             if files:
-                await self._interruptible(call, files, item)
+                await self._interruptible(call, files + offer, item, queue)
 
     async def _storm(self, call: Call) -> list[Path]:
         """The storm message switched on at the caller's entry point, unless the caller
@@ -815,23 +876,29 @@ class CallFlow:
         await self._log_announcement(call, "agents_answering", f"agents_answering {answering}")
         return self._files(call, "agents_answering", *numbers)
 
-    async def _wait_for_key(self, call: Call, seconds: float) -> str | None:
-        """``*`` or ``#`` if pressed within ``seconds``; other keys are ignored while
-        waiting."""
+    async def _wait_for_key(self, call: Call, seconds: float, queue: QueueItem) -> str | None:
+        """``*``, ``#`` or the queue's callback key if pressed within ``seconds``; other
+        keys are ignored while waiting."""
         remaining = seconds
         start = self._clock.monotonic()
         while remaining > 0:
             digit = await call.leg.next_digit(remaining)
-            if digit in (POSITION_KEY, REPEAT_CHOICE_KEY):
+            if digit is not None and digit in (
+                POSITION_KEY,
+                REPEAT_CHOICE_KEY,
+                self._callback_key(queue),
+            ):
                 return digit
             remaining = seconds - (self._clock.monotonic() - start)
         return None
 
     async def _interruptible(
-        self, call: Call, files: list[Path], item: AnnouncementSetItem | None
+        self, call: Call, files: list[Path], item: AnnouncementSetItem | None, queue: QueueItem
     ) -> None:
         digit = await call.leg.play_until_digit(files)
-        if digit == POSITION_KEY:
+        if digit is not None and digit == self._callback_key(queue):
+            self._want_callback(call, "key")
+        elif digit == POSITION_KEY:
             await call.leg.play(await self._position_files(call))
         elif digit == REPEAT_CHOICE_KEY and item is not None:
             await call.leg.play(await self._choose_repeat(call, item))
@@ -866,11 +933,131 @@ class CallFlow:
         unit = "minute" if minutes == 1 else "minutes"
         return self._files(call, "estimated_wait_about", *numbers, unit)
 
+    # Callbacks (R17)
+
+    @staticmethod
+    def _callback_key(queue: QueueItem) -> str | None:
+        callback = queue.flow.callback
+        return None if callback is None else callback.key
+
+    def _callback_offer(self, call: Call, queue: QueueItem) -> list[Path]:
+        """What says the queue's callback key ("to be called back …, press 3")."""
+        key = self._callback_key(queue)
+        if key is None:
+            return []
+        return self._files(call, "callback_offer", f"number_{key}")
+
+    @staticmethod
+    def _callback_wanted(call: Call) -> bool:
+        return call.wants_callback is not None and call.wants_callback.done()
+
+    @staticmethod
+    def _want_callback(call: Call, reason: CallbackReason) -> None:
+        if call.wants_callback is not None and not call.wants_callback.done():
+            call.wants_callback.set_result(reason)
+
+    def _forced_on_arrival(self, call: Call, queue: QueueItem) -> CallbackReason | None:
+        """``outside_hours`` when the queue imposes a callback on callers arriving outside
+        its ``forced_outside`` window now."""
+        callback = queue.flow.callback
+        if callback is None or callback.forced_outside is None or call.callback_declined:
+            return None
+        return "outside_hours" if _outside(callback.forced_outside, self._clock) else None
+
+    async def _long_wait(self, call: Call, queue: QueueItem) -> bool:
+        """Whether the caller's estimated wait passes the queue's ``forced_after_s``:
+        then a callback is imposed (``call.wants_callback`` resolved)."""
+        callback = queue.flow.callback
+        if callback is None or callback.forced_after_s is None or call.callback_declined:
+            return False
+        estimate = (await self._offload(self._centre.contact, call.contact_id)).estimated_wait
+        if estimate is None or estimate <= callback.forced_after_s:
+            return False
+        log.info("contact %d: estimated wait %.0f s imposes a callback", call.contact_id, estimate)
+        self._want_callback(call, "long_wait")
+        return True
+
+    async def _callback(self, call: Call, queue: QueueItem, reason: CallbackReason) -> bool:
+        """The caller asked for a callback (``key``) or one is imposed: the number is
+        confirmed (or keyed), the callback requested (the contact keeps its place in the
+        line without a voice leg) and the caller told goodbye. False when the caller gave
+        no number or the centre refused (an agent's phone rings for it now): the caller
+        waits on in the line."""
+        terms = queue.flow.callback
+        assert terms is not None
+        if reason != "key":
+            await call.leg.play(self._files(call, "callback_forced"))
+        number = await self._callback_number(call, terms)
+        if number is None:
+            log.info("contact %d: no number to call back; waits on", call.contact_id)
+            call.callback_declined = True
+            return False
+        try:
+            await self._offload(
+                self._centre.request_callback, call.contact_id, number, terms, reason=reason
+            )
+        except CentreError as error:
+            log.info("contact %d: no callback (%s); waits on", call.contact_id, error)
+            return False
+        # Offers for the callback no longer ring from this caller's leg.
+        self._calls.remove(call.contact_id)
+        log.info("contact %d: callback to %s (%s)", call.contact_id, number, reason)
+        await call.leg.play(self._files(call, "callback_goodbye"))
+        return True
+
+    async def _callback_number(self, call: Call, terms: CallbackItem) -> str | None:
+        """The number to call back: the caller's own, read back digit by digit to be
+        confirmed (1) or replaced (2) by one keyed ending with ``#``, itself read back;
+        without a caller number one must be keyed. None after
+        :data:`CALLBACK_NUMBER_TRIES` tries without a confirmed number."""
+        leg = call.leg
+        own = leg.caller if CALLBACK_NUMBER.fullmatch(leg.caller) else None
+        if own is not None and not terms.confirm_number:
+            return own
+        number = own
+        for _ in range(CALLBACK_NUMBER_TRIES):
+            if number is None:
+                number = await self._key_number(call)
+                if number is None:
+                    await leg.play(self._files(call, "invalid_input"))
+                    continue
+            said = ["number_plus" if c == "+" else f"number_{c}" for c in number]
+            files = self._files(call, "callback_number_is", *said, "callback_confirm")
+            key = await leg.play_until_digit(files)
+            if key is None:
+                key = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if key == CONFIRM_KEY:
+                return number
+            if key == OTHER_NUMBER_KEY:
+                number = None
+        return None
+
+    async def _key_number(self, call: Call) -> str | None:
+        """A number the caller keys, ending with ``#`` (or a pause); None if it is not
+        a number to call."""
+        leg = call.leg
+        first = await leg.play_until_digit(self._files(call, "callback_enter_number"))
+        digits = "" if first is None else first
+        while not digits.endswith("#") and len(digits) <= 20:
+            digit = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if digit is None:
+                break
+            digits += digit
+        number = digits.removesuffix("#")
+        return number if CALLBACK_NUMBER.fullmatch(number) else None
+
     # Offers (the centre's Delivery)
 
     def offer(self, contact: OfferedContact, agent: AgentLeg, token: OfferToken) -> None:
         """Ring ``agent`` for ``contact``. The centre may call this from its timer thread,
         so the work is handed to the event loop."""
+        if contact.callback_number is not None:
+            # A callback has no caller's leg: a media worker calls the agent, then the
+            # citizen (R17).
+            self._loop().call_soon_threadsafe(
+                self._start_callback, contact.contact_id, contact.callback_number, agent, token
+            )
+            return
         self._loop().call_soon_threadsafe(self._start_ring, contact.contact_id, agent, token)
 
     def withdraw(self, contact_id: int, agent_id: int) -> None:
@@ -902,6 +1089,10 @@ class CallFlow:
             await self._offload(self._centre.declined, contact_id, agent_id)
 
     def _stop_ring(self, contact_id: int, agent_id: int) -> None:
+        ringing = self._callback_rings.get(contact_id)
+        if ringing is not None and ringing[0] == agent_id:
+            del self._callback_rings[contact_id]
+            ringing[1].cancel()  # the offer is gone before the agent answered
         call = self._calls.get(contact_id)
         task = None if call is None else call.ringing.pop(agent_id, None)
         if task is not None and not task.done():
@@ -934,6 +1125,153 @@ class CallFlow:
             return
         if call.answered is not None and not call.answered.done():
             call.answered.set_result(agent_id)
+
+    # Callbacks (R17): calls the server makes
+
+    def calls_out_by(self, router: CallRouter) -> None:
+        """Make callbacks' calls through ``router`` (``CallRouter.originate``), on the
+        running event loop (the offers of callbacks waiting since before a restart come
+        before any caller's call)."""
+        self._router = router
+        if self._event_loop is None:
+            self._event_loop = asyncio.get_running_loop()
+            self._change = self._event_loop.create_future()
+
+    def _start_callback(
+        self, contact_id: int, number: str, agent: AgentLeg, token: OfferToken
+    ) -> None:
+        if agent.sip_contact is None or self._router is None:
+            why = "no media pool" if self._router is None else "no softphone contact"
+            log.warning("callback %d cannot ring agent %d: %s", contact_id, agent.agent_id, why)
+            self._background.spawn(self._decline(contact_id, agent.agent_id))
+            return
+        task = asyncio.create_task(
+            self._call_back(contact_id, number, agent.agent_id, agent.sip_contact, token),
+            name=f"callback {contact_id}",
+        )
+        self._callback_rings[contact_id] = (agent.agent_id, task)
+        self._callback_tasks.add(task)
+        task.add_done_callback(self._callback_tasks.discard)
+
+    async def _call_back(
+        self, contact_id: int, number: str, agent_id: int, sip_contact: str, token: OfferToken
+    ) -> None:
+        """Agent first: a media worker calls the agent's softphone with the offer; once
+        it answers, the citizen's number through the outside line while the agent hears
+        it ring; once that answers the two are bridged until one hangs up."""
+        assert self._router is not None
+        try:
+            leg = await self._router.originate(
+                sip_contact, {OFFER_HEADER: token.header_value()}, number
+            )
+        except NoRoom as error:
+            log.warning("callback %d cannot ring agent %d: %s", contact_id, agent_id, error)
+            self._callback_rings.pop(contact_id, None)
+            await self._decline(contact_id, agent_id)
+            return
+        try:
+            # The centre's ring timeout withdraws the offer (and so cancels this).
+            state = await leg.originated_outcome(OUTSIDE_RING_S)
+        except asyncio.CancelledError:
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            raise
+        except CallGone:
+            state = None
+        if self._callback_rings.get(contact_id, (None,))[0] == agent_id:
+            del self._callback_rings[contact_id]
+        if state is None or state.state == "failed":
+            log.info("callback %d: agent %d did not answer (%s)", contact_id, agent_id,
+                     "no answer" if state is None else f"SIP {state.code}")  # fmt: skip
+            await self._decline(contact_id, agent_id)
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        try:
+            await self._offload(self._centre.answered, contact_id, agent_id)
+        except CentreError as error:
+            log.warning("callback %d answered by agent %d too late: %s", contact_id, agent_id,
+                        error)  # fmt: skip
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        await self._dial_citizen(leg, contact_id, agent_id, number)
+
+    async def _dial_citizen(
+        self, leg: CallLeg, contact_id: int, agent_id: int, number: str
+    ) -> None:
+        """The agent took the callback: one try at the citizen's number. No answer, busy
+        or a failure (the agent hanging up before the answer too) is a try that reached
+        nobody (the centre retries or closes it); an answer is a call like any other."""
+        line = self._calls.outside_line
+        if line is None:
+            log.warning(
+                "callback %d to %s cannot be made: no outside gateway is configured (a trunk "
+                "with outbound: true, or vaxla-server serve --outside-gateway)",
+                contact_id,
+                number,
+            )
+            await self._not_reached(contact_id, "failed")
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            return
+        uri = line.uri(number)
+        talking = False
+        by: EndedBy = "system"
+        cause: EndCause | None = None
+        try:
+            await self._offload(self._centre.callback_dialled, contact_id)
+            await leg.ringback()  # the agent hears it ring
+            await leg.originate_agent_leg(uri, dict(line.headers))
+            state = await leg.agent_leg_outcome(
+                OUTSIDE_RING_S,
+                ringing=lambda: self._calls.progress(agent_id, contact_id, "ringing"),
+            )
+            if state is None or state.state == "failed":
+                code = None if state is None else state.code
+                outcome: CallbackNotReached = (
+                    "busy" if code in (486, 600) else
+                    "no_answer" if code in (None, 408, 480, 487) else "failed"
+                )  # fmt: skip
+                log.info("callback %d: %s not reached (%s, SIP %s)", contact_id, uri, outcome,
+                         code)  # fmt: skip
+                await self._not_reached(contact_id, outcome)
+                await leg.hangup()
+                return
+            await self._offload(self._centre.callback_answered, contact_id)
+            talking = True
+            await leg.bridge()
+            self._calls.progress(agent_id, contact_id, "bridged")
+            ended = await asyncio.shield(leg.ended)
+            # The worker's "caller" is the agent's softphone here, its "agent" the citizen.
+            by = "agent" if ended.side == "caller" else "caller"
+        except CallGone as gone:
+            if not talking:
+                log.info("callback %d: the call ended before %s answered (%s)", contact_id, uri,
+                         gone)  # fmt: skip
+                await self._not_reached(contact_id, "failed")
+                return
+            by = "agent" if gone.side == "caller" else "caller"
+            if gone.side == "server":
+                by, cause = "system", "worker_died" if gone.cause == "worker_died" else "error"
+        except CentreError as error:
+            log.warning("callback %d: %s", contact_id, error)
+            with contextlib.suppress(CallGone):
+                await leg.hangup()
+            if not talking:
+                await self._not_reached(contact_id, "failed")  # never left taken
+                return
+            cause = "error"
+        try:
+            await self._offload(self._centre.ended, contact_id, by, cause=cause)
+        except CentreError as error:
+            log.warning("callback %d could not be ended: %s", contact_id, error)
+
+    async def _not_reached(self, contact_id: int, outcome: CallbackNotReached) -> None:
+        try:
+            await self._offload(self._centre.callback_not_reached, contact_id, outcome)
+        except CentreError as error:
+            log.warning("callback %d: its try could not be closed: %s", contact_id, error)
 
     async def _answer_not_read(self, call: Call) -> None:
         """The call ended while an agent's phone rang: an answer the worker reported
@@ -992,6 +1330,12 @@ class CallFlow:
         if self._clock.monotonic() - ended > queue.sticky_agent_s:
             return None
         return agent_id
+
+
+def _outside(window: CallbackWindow, clock: Clock) -> bool:
+    """Whether the local time now is outside ``window``."""
+    local = clock.now().astimezone(ZoneInfo(window.time_zone)).time()
+    return not window.start <= local < window.end
 
 
 _DEFAULT_PROMPTS: dict[OverflowRule, str] = {

@@ -35,7 +35,9 @@ from vaxla_server.media.messages import (
     Hangup,
     IncomingCall,
     LegEndCause,
+    Originate,
     OriginateAgentLeg,
+    OriginatedState,
     Play,
     PlaybackFinished,
     Record,
@@ -116,6 +118,7 @@ class CallLeg:
         self._digits: asyncio.Queue[str] = asyncio.Queue()
         self._agent_states: _Mailbox[AgentLegState] = _Mailbox()
         self._consult_states: _Mailbox[ConsultState] = _Mailbox()
+        self._originated_states: _Mailbox[OriginatedState] = _Mailbox()
         self._plays: dict[str, asyncio.Future[None]] = {}
         self._recordings: dict[str, asyncio.Future[RecordingFinished]] = {}
         self._play_ids = itertools.count(1)
@@ -157,6 +160,8 @@ class CallLeg:
             self._agent_states.put(message)
         elif isinstance(message, ConsultState):
             self._consult_states.put(message)
+        elif isinstance(message, OriginatedState):
+            self._originated_states.put(message)
         elif isinstance(message, CallEnded):
             if not self.ended.done():
                 self.ended.set_result(message)
@@ -170,6 +175,11 @@ class CallLeg:
             self._plays.clear()
         elif isinstance(message, CommandFailed):
             log.warning("call %s: %s failed: %s", self.call_id, message.command, message.reason)
+            if message.command == "originate" and not self.ended.done():
+                # The call was never made (no room left in the worker): it is over.
+                self.ended.set_result(
+                    CallEnded(call_id=self.call_id, cause="media_error", side="server")
+                )
             if message.command == "record":  # one recording at a time: the one asked for
                 for recording in self._recordings.values():
                     if not recording.done():
@@ -360,6 +370,31 @@ class CallLeg:
             await self.cancel_agent_leg()
             return None
 
+    async def originated_outcome(self, within: float) -> OriginatedState | None:
+        """The answer or failure of the call the server made (``originate``); ``None``
+        when neither came within ``within`` seconds (the call is hung up then). A state
+        the worker reported before the call ended is handed over even when the end came
+        too."""
+
+        async def outcome() -> OriginatedState:
+            while True:
+                state = self._originated_states.take()
+                if state is None:
+                    try:
+                        await self._until_ended(self._originated_states.arrival())
+                    except CallGone:
+                        if not self._originated_states:
+                            raise
+                    continue
+                if state.state != "ringing":
+                    return state
+
+        try:
+            return await wait_for(self._clock, outcome(), within)
+        except TimeoutError:
+            await self.hangup()
+            return None
+
     async def ringback(self) -> None:
         """The unanswered caller hears the ringing tone (early media) until answered."""
         await self._send(Ringback(call_id=self.call_id))
@@ -404,13 +439,28 @@ class CallLeg:
 
 
 CallHandler = Callable[[CallLeg], Awaitable[None]]
+NewCall = Callable[[], str]
+"""A call id on a media worker with room for a call the server makes
+(``MediaPool.new_call``); raises when no worker has room."""
+
+
+class NoRoom(Exception):
+    """No media worker can make a call now (the reason is the pool's)."""
 
 
 class CallRouter:
     """The media pool's message handler: one :class:`CallLeg` and one flow task per call."""
 
-    def __init__(self, sender: MediaSender, handler: CallHandler, clock: Clock) -> None:
+    def __init__(
+        self,
+        sender: MediaSender,
+        handler: CallHandler,
+        clock: Clock,
+        *,
+        new_call: NewCall | None = None,
+    ) -> None:
         self._sender = sender
+        self._new_call = new_call
         self._handler = handler
         self._clock = clock
         self._legs: dict[str, CallLeg] = {}
@@ -436,6 +486,32 @@ class CallRouter:
         if leg.ended.done() and not leg.recording:
             # A recording's report comes once its file is closed, after the call's end.
             self._legs.pop(leg.call_id, None)
+
+    async def originate(self, sip_uri: str, headers: dict[str, str], number: str) -> CallLeg:
+        """Make a call with no caller's leg (a callback, R17): ``sip_uri`` is called from
+        a media worker with room, its far end the leg's caller (``number`` its caller
+        number). The leg is fed the call's messages as an incoming caller's is; the
+        caller of this method awaits it (``originated_outcome``) and ends it. Raises
+        :class:`NoRoom` when no worker can make a call now."""
+        if self._new_call is None:
+            raise NoRoom("this server has no media pool to make calls from")
+        try:
+            call_id = self._new_call()
+        except Exception as error:
+            raise NoRoom(str(error)) from error
+        # Its far end is its caller: the number called is the leg's caller number.
+        made = IncomingCall(
+            call_id=call_id, to_user=number, from_uri=f"<sip:{number}@server>",
+            source_address="server",
+        )  # fmt: skip
+        leg = CallLeg(self._sender, made, self._clock)
+        self._legs[call_id] = leg
+        try:
+            await self._sender.send(Originate(call_id=call_id, sip_uri=sip_uri, headers=headers))
+        except Exception as error:  # the worker was lost meanwhile
+            self._legs.pop(call_id, None)
+            raise NoRoom(f"the call could not be started: {error}") from error
+        return leg
 
     async def _run(self, leg: CallLeg) -> None:
         try:

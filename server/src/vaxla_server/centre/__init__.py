@@ -28,6 +28,7 @@ from vaxla_server.centre.errors import (
 )
 from vaxla_server.centre.kernel import CENTRE_EVENTS
 from vaxla_server.centre.state import (
+    CALLBACK_NUMBER,
     AgentView,
     ConfigSource,
     ContactView,
@@ -39,6 +40,7 @@ from vaxla_server.centre.state import (
 )
 
 __all__ = [
+    "CALLBACK_NUMBER",
     "CENTRE_EVENTS",
     "OFFERS",
     "AgentLeg",

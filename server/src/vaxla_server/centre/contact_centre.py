@@ -24,6 +24,8 @@ own slice, composed here in ``ContactCentre``:
   views;
 - ``queues/centre.py`` — ``Contacts``: enter, queue, answered, declined, abandoned,
   ended, move, overflowed, contact and queue views;
+- ``callbacks/centre.py`` — ``Callbacks``: callbacks that keep the caller's place, their
+  tries, retries and close (R17);
 - ``callflow/centre.py`` — ``CallFlowSteps``: the call flow's steps around the queue;
 - ``control/centre.py`` — ``CallControlSteps``: transfers, parking, the agent's own call;
 - ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
@@ -39,6 +41,7 @@ takes ``ContactCentre`` from this module and the views and errors from the packa
 
 from vaxla_server.agents.centre import AgentDesk
 from vaxla_server.alarms.centre import AlarmDesk, AlarmView
+from vaxla_server.callbacks.centre import Callbacks
 from vaxla_server.callflow.centre import CallFlowSteps
 from vaxla_server.centre.kernel import CENTRE_EVENTS, TIMER_POLL_S
 from vaxla_server.centre.state import (
@@ -83,6 +86,7 @@ __all__ = [
 class ContactCentre(
     AgentDesk,
     Contacts,
+    Callbacks,
     CallFlowSteps,
     CallControlSteps,
     OutboundCalls,

@@ -29,6 +29,8 @@ class OfferedContact:
     wait_seconds: float
     entered_at: datetime
     data: Mapping[str, str] = field(default_factory=dict)
+    callback_number: str | None = None
+    """A callback (R17): the number the agent's call goes to once answered."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from vaxla_server.centre.delivery import (
 from vaxla_server.centre.engine import (
     RONA_REASON,
     AddAgent,
+    AddContact,
     AddQueue,
     Dispatcher,
     DispatcherError,
@@ -50,7 +51,7 @@ from vaxla_server.centre.engine import (
 )
 from vaxla_server.centre.errors import EventLogUnavailable, InvalidAction, UnknownSubject
 from vaxla_server.centre.journal import Journal, Journaled, recording
-from vaxla_server.centre.recovery import left_open
+from vaxla_server.centre.recovery import OpenContact, left_open
 from vaxla_server.centre.state import (
     AgentView,
     CallView,
@@ -62,6 +63,7 @@ from vaxla_server.centre.state import (
     StormView,
     WallClock,
     _Alarm,
+    _Callback,
     _Contact,
     _Offer,
     _Session,
@@ -81,6 +83,8 @@ from vaxla_server.store import EventLog, Heartbeat
 from vaxla_server.store.events import (
     AgentAutoPaused,
     AgentLoggedOut,
+    CallbackNoAnswer,
+    CallbackRetried,
     EndCause,
     Ended,
     Event,
@@ -234,6 +238,10 @@ class CentreKernel(Journaled):
                 self._alarms[raised.rule] = alarm
             at = self._last_alive(found.last_at)
             closing: list[Event] = []
+            for contact in list(found.contacts.values()):
+                if contact.callback is not None and contact.queue_id in self._queues:
+                    closing.extend(self._restore_callback(contact, at))
+                    del found.contacts[contact.contact_id]
             for contact in found.contacts.values():
                 talk = 0.0
                 if contact.answered_at is not None:
@@ -268,6 +276,101 @@ class CentreKernel(Journaled):
                 )
             self._log.append(closing)
             self._started = True
+
+    def _restore_callback(self, found: OpenContact, at: datetime) -> list[Event]:
+        """Put a callback the stopped server left open back in its queue's line with its
+        whole wait (R17), or out of it until its retry is due. A try cut off by the
+        restart reached nobody: it is made again."""
+        assert found.callback is not None and found.entered is not None
+        assert found.queue_id is not None
+        t = self._now
+        requested, entered = found.callback.requested, found.entered
+        contact = _Contact(
+            found.contact_id,
+            entered.entry_point,
+            entered.caller,
+            entered.channel,
+            entered.at,
+            queue_id=found.queue_id,
+            priority=found.priority,
+            wait_started=self._seconds_at(requested.at) - requested.wait_seconds,
+        )
+        contact.callback = _Callback(
+            number=requested.number,
+            reason=requested.reason,
+            order=requested.order,
+            tries=requested.tries,
+            retry_interval_s=requested.retry_interval_s,
+            sms_text=requested.sms_text,
+            attempt=found.callback.attempt,
+        )
+        self._contacts[contact.id] = contact
+        out: list[Event] = []
+        if found.agent_id is not None:
+            out.append(
+                CallbackNoAnswer(
+                    at=at,
+                    contact_id=contact.id,
+                    queue_id=found.queue_id,
+                    agent_id=found.agent_id,
+                    number=requested.number,
+                    attempt=found.callback.attempt,
+                    outcome="restart",
+                )
+            )
+            out.append(
+                CallbackRetried(
+                    at=at,
+                    contact_id=contact.id,
+                    queue_id=found.queue_id,
+                    attempt=found.callback.attempt,
+                )
+            )
+        retry_at = found.callback.retry_at
+        if retry_at is not None and found.agent_id is None and retry_at > self._at(t):
+            contact.callback.due = self._seconds_at(retry_at)
+            self._timers.set(
+                ("callback", contact.id),
+                contact.callback.due,
+                functools.partial(self._retry_due, contact.id),
+            )
+            return out
+        out_of_line = found.agent_id is not None or retry_at is not None
+        return [*out, *self._back_in_line(contact, t, log=out_of_line)]
+
+    def _retry_due(self, contact_id: int) -> None:
+        """A callback's retry interval is over: it waits in its queue's line again."""
+        contact = self._contacts.get(contact_id)
+        if contact is None or contact.callback is None or contact.state != "entered":
+            return
+        t = self._now
+        self._finish(self._back_in_line(contact, t), t)
+
+    def _back_in_line(self, contact: _Contact, t: float, *, log: bool = True) -> list[Event]:
+        """The callback waits in its queue's line again with its whole wait, so at the
+        place it had, before every caller who came after it (R17). ``log``: say so with
+        a ``Queued`` (not when the log shows it waiting there already)."""
+        assert contact.queue_id is not None and contact.wait_started is not None
+        assert contact.callback is not None
+        contact.callback.due = None
+        self._apply(
+            [
+                AddContact(
+                    contact.id,
+                    queue=contact.queue_id,
+                    priority=contact.priority,
+                    channel=contact.channel,
+                    requirements=dict(contact.requirements),
+                    waited_s=max(0.0, t - contact.wait_started),
+                )
+            ],
+            t,
+        )
+        contact.state, contact.position = "waiting", None
+        if not log:
+            self._escalate_later(contact, t)
+            return []
+        return [self._queued(contact, t)]
 
     def _last_alive(self, last_event_at: datetime | None) -> datetime:
         """When the server that stopped was last known alive: its last heartbeat
@@ -351,12 +454,14 @@ class CentreKernel(Journaled):
         config.add_queue_delete_guard(self.check_queue_delete)
 
     def check_queue_delete(self, queue_id: int, name: str) -> None:
-        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in."""
+        """Refuse (``QueueNotEmpty``) deleting a queue that contacts wait in, callbacks
+        waiting out a retry interval among them (R17)."""
         with self._transaction():
             waiting = sum(
                 1
                 for contact in self._contacts.values()
-                if contact.state == "waiting" and contact.queue_id == queue_id
+                if contact.queue_id == queue_id
+                and (contact.state == "waiting" or contact.callback is not None)
             )
         if waiting:
             raise QueueNotEmpty(name, waiting)
@@ -565,6 +670,7 @@ class CentreKernel(Journaled):
                 )
             )
             assert contact.wait_started is not None and contact.queue_id is not None
+            callback = contact.callback
             deliveries.append(
                 (
                     OfferedContact(
@@ -576,6 +682,7 @@ class CentreKernel(Journaled):
                         wait_seconds=t - contact.wait_started,
                         entered_at=contact.entered_at,
                         data=dict(contact.data),
+                        callback_number=None if callback is None else callback.number,
                     ),
                     AgentLeg(offer.agent, session.sip_contact),
                     make_offer_token(session.session_key, offer_id),
@@ -861,6 +968,8 @@ class CentreKernel(Journaled):
             data=dict(contact.data),
             personal_agent=contact.personal_agent,
             parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
+            callback_number=None if contact.callback is None else contact.callback.number,
+            callback_reason=None if contact.callback is None else contact.callback.reason,
         )
 
     def _contact(self, contact_id: int) -> _Contact:

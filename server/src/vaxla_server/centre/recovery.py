@@ -1,14 +1,15 @@
 """What a stopped server left open, read back from the event log at start.
 
 The log is the only memory that survives a crash or a restart, so the centre folds it
-once at start: contacts that entered and never ended, agents still logged in to queues,
+once at start: contacts that entered and never ended (callbacks among them, which wait
+on), agents still logged in to queues,
 wrap-ups that never ended, alarms raised and not cleared, and the highest contact id
 given out (ids are never reused).
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from vaxla_server.store import EventLog
 from vaxla_server.store.events import (
@@ -18,6 +19,11 @@ from vaxla_server.store.events import (
     AlarmCleared,
     AlarmRaised,
     Answered,
+    CallbackAnswered,
+    CallbackDialled,
+    CallbackNoAnswer,
+    CallbackRequested,
+    CallbackRetried,
     ContactEntered,
     Ended,
     Event,
@@ -26,6 +32,7 @@ from vaxla_server.store.events import (
     Overflowed,
     PresenceEnded,
     PresenceSet,
+    PriorityChanged,
     Queued,
     StormEnded,
     StormStarted,
@@ -37,11 +44,26 @@ PAGE = 1000
 
 
 @dataclass
+class OpenCallback:
+    """A callback not over (R17): what it was asked as, and its tries so far."""
+
+    requested: CallbackRequested
+    attempt: int = 1
+    """The try in progress, or the next."""
+    retry_at: datetime | None = None
+    """When it goes back into its queue's line, while it waits out a retry interval."""
+
+
+@dataclass
 class OpenContact:
     contact_id: int
     queue_id: int | None = None
     agent_id: int | None = None
     answered_at: datetime | None = None
+    entered: ContactEntered | None = None
+    priority: int = 0
+    callback: OpenCallback | None = None
+    """Set while the contact is a callback not yet answered by the citizen."""
 
 
 @dataclass
@@ -75,6 +97,27 @@ def all_events(log: EventLog) -> Iterator[Event]:
         since = page[-1].id
 
 
+def _callback_step(
+    found: LeftOpen,
+    event: CallbackDialled | CallbackAnswered | CallbackNoAnswer | CallbackRetried,
+) -> None:
+    contact = found.contacts.get(event.contact_id)
+    if contact is None or contact.callback is None:
+        return
+    match event:
+        case CallbackAnswered():
+            contact.callback = None  # a call like any other from here on
+            contact.answered_at = event.at
+        case CallbackNoAnswer():
+            contact.agent_id = contact.answered_at = None
+        case CallbackRetried():
+            contact.callback.attempt = event.attempt
+            if event.after_s > 0:
+                contact.callback.retry_at = event.at + timedelta(seconds=event.after_s)
+        case CallbackDialled():
+            pass
+
+
 def left_open(log: EventLog) -> LeftOpen:
     found = LeftOpen()
     for event in all_events(log):
@@ -82,11 +125,21 @@ def left_open(log: EventLog) -> LeftOpen:
             found.last_at = event.at
         match event:
             case ContactEntered():
-                found.contacts[event.contact_id] = OpenContact(event.contact_id)
+                found.contacts[event.contact_id] = OpenContact(event.contact_id, entered=event)
                 found.last_contact_id = max(found.last_contact_id, event.contact_id)
             case Queued():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
-                    contact.queue_id = event.queue_id
+                    contact.queue_id, contact.priority = event.queue_id, event.priority
+                    if contact.callback is not None:
+                        contact.callback.retry_at = None
+            case PriorityChanged():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.priority = event.priority
+            case CallbackRequested():
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.callback = OpenCallback(event)
+            case CallbackDialled() | CallbackAnswered() | CallbackNoAnswer() | CallbackRetried():
+                _callback_step(found, event)
             case Moved():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.queue_id = event.to_queue_id

@@ -1,6 +1,7 @@
 """The running centre's state: the journaled records of contacts, agents' sessions
 and offers (``_Contact``, ``_Session``, ``_Offer``), and the views it hands out."""
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +10,7 @@ from typing import Literal, Protocol
 from vaxla_protocol.agent import AgentStateName
 from vaxla_server.centre.journal import Journaled
 from vaxla_server.config import ClassificationCode, ConfigSnapshot, Licence, PauseReason
-from vaxla_server.store.events import Channel, Event
+from vaxla_server.store.events import CallbackOrder, CallbackReason, Channel, Event
 
 WallClock = Callable[[], datetime]
 Listener = Callable[[Sequence[Event]], None]
@@ -31,6 +32,29 @@ class ConfigSource(Protocol):
 class _Offer(Journaled):
     offer_id: str
     started: float
+
+
+CALLBACK_NUMBER = re.compile(r"\+?[0-9]{3,20}")
+"""A number a callback can call: 3 to 20 digits, ``+`` first when international."""
+
+
+@dataclass
+class _Callback(Journaled):
+    """A callback a waiting caller asked for (R17), with its queue's terms then."""
+
+    number: str
+    reason: CallbackReason
+    order: CallbackOrder
+    tries: int
+    retry_interval_s: float
+    sms_text: str
+    attempt: int = 1
+    """The try in progress, or the next."""
+    dialled: bool = False
+    """The citizen's number is being called for this try."""
+    due: float | None = None
+    """Centre seconds when it goes back into its queue's line, while it waits out the
+    retry interval (out of the line)."""
 
 
 @dataclass
@@ -61,6 +85,8 @@ class _Contact(Journaled):
     """The agent whose softphone called this outside number (an outbound call)."""
     escalated_at: float | None = None
     """Centre seconds of the last rise by a queue's escalation rule (R16), if any."""
+    callback: _Callback | None = None
+    """The callback it became (R17): it waits without a voice leg."""
 
 
 @dataclass
@@ -207,3 +233,6 @@ class ContactView:
     data: Mapping[str, str]
     personal_agent: int | None = None
     parked_at: datetime | None = None
+    callback_number: str | None = None
+    """The number to call back, when the contact is a callback (R17)."""
+    callback_reason: str | None = None

@@ -12,6 +12,7 @@ deletes and for ``check``.
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
@@ -21,6 +22,7 @@ from vaxla_protocol.config import (
     AlarmRuleItem,
     AnnouncementSetItem,
     Callback,
+    CallbackItem,
     CollectDigits,
     DigitCollectionItem,
     DigitKind,
@@ -801,8 +803,8 @@ def read_entry_points(
 def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlowItem) -> None:
     """Check and store the queue's call flow, replacing the one it had."""
     holder = f"queue {queue!r}"
-    if flow.callback_offer:
-        raise NotAvailableYet("offering a callback", holder)
+    if flow.callback is not None:
+        check_callback(flow.callback, holder)
     for limit, target, what in (
         (flow.max_length, flow.on_max_length, "max_length and on_max_length"),
         (flow.max_wait_s, flow.on_max_wait, "max_wait_s and on_max_wait"),
@@ -847,7 +849,9 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
         "schedule_id": None
         if flow.schedule is None
         else context.id_of(SCHEDULES, "schedule", flow.schedule, holder),
-        "callback_offer": False,
+        "callback": None
+        if flow.callback is None
+        else flow.callback.model_dump(mode="json", exclude_defaults=True),
         **targets,
     }
     connection = context.connection
@@ -856,6 +860,33 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
     connection.execute(insert(QUEUE_FLOWS), values)
     if rules:
         connection.execute(insert(QUEUE_PRIORITY_RULES), rules)
+
+
+def check_callback(callback: CallbackItem, holder: str) -> None:
+    """Why a queue's callback settings cannot stand (R17), if they cannot."""
+    where = f"{holder} callback"
+    if callback.key is None and callback.forced_after_s is None and callback.forced_outside is None:
+        raise InvalidConfig(
+            f"{where}: give a key that offers it, a rule that imposes it "
+            "(forced_after_s, forced_outside), or both"
+        )
+    if callback.order == "citizen_first":
+        # The media workers call the agent first and then the citizen; the other order
+        # is not built: refused, so no queue waits for calls that would never be made.
+        raise NotAvailableYet("order citizen_first (calling the citizen before the agent)", where)
+    window = callback.forced_outside
+    if window is not None:
+        if window.end <= window.start:
+            raise InvalidConfig(
+                f"{where}: forced_outside ends ({window.end:%H:%M}) before it starts "
+                f"({window.start:%H:%M}); give a window within one day"
+            )
+        try:
+            ZoneInfo(window.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidConfig(
+                f"{where}: {window.time_zone!r} is not a time zone (e.g. Europe/Stockholm)"
+            ) from None
 
 
 def read_queue_flows(connection: Connection, names: Names) -> dict[int, QueueFlowItem]:
@@ -885,7 +916,7 @@ def read_queue_flows(connection: Connection, names: Names) -> dict[int, QueueFlo
             on_closed=_optional_action(names, row.on_closed),
             on_nobody_logged_in=_optional_action(names, row.on_nobody_logged_in),
             priority_rules=rules.get(row.queue_id, []),
-            callback_offer=row.callback_offer,
+            callback=None if row.callback is None else CallbackItem.model_validate(row.callback),
         )
         for row in connection.execute(select(QUEUE_FLOWS))
     }

@@ -436,6 +436,7 @@ class Feed:
             entry_point=contact.entry_point,
             wait_s=contact.wait_seconds,
             data=dict(contact.data),
+            callback_number=contact.callback_number,
         )
 
     def _storm_item(self, event: StormStarted | StormEnded) -> Item:

@@ -12,6 +12,9 @@ are refused (:class:`ProtocolError`) so a contract drift fails loudly.
 Call ids are made by the worker and carry its worker id (``w1-17``), so they are unique
 in the pool and the server routes every command by the call id alone. One call id names
 the whole contact in the worker: the caller's leg and, once originated, the agent's leg.
+A call the server starts itself (``originate``, a callback) gets its id from the pool,
+the chosen worker's id with ``o`` before the number (``w1-o3``); the leg it calls is
+that call's caller leg.
 """
 
 import re
@@ -119,6 +122,22 @@ class AgentLegState(_Message):
     type: Literal["agent_leg_state"] = "agent_leg_state"
     call_id: CallId
     state: AgentLegStateName
+    code: int | None = None
+
+
+OriginatedStateName = Literal["ringing", "answered", "failed"]
+
+
+class OriginatedState(_Message):
+    """A call the server started with ``originate`` moved: ``ringing`` when the far end
+    rings (180 or 183), ``answered`` once it answered with active media (its leg is the
+    call's caller leg from then on, as an incoming caller's), ``failed`` when it never
+    answered (``code``: the SIP status, e.g. 486 busy, 480 or 408 no answer, 487
+    cancelled); ``call_ended`` follows a failure."""
+
+    type: Literal["originated_state"] = "originated_state"
+    call_id: CallId
+    state: OriginatedStateName
     code: int | None = None
 
 
@@ -274,11 +293,9 @@ class Ringback(_Message):
     call_id: CallId
 
 
-class OriginateAgentLeg(_Message):
-    """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
+class _Dial(_Message):
+    """A command that calls ``sip_uri`` with extra SIP ``headers``."""
 
-    type: Literal["originate_agent_leg"] = "originate_agent_leg"
-    call_id: CallId
     sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
     headers: dict[str, str] = Field(default_factory=dict)
 
@@ -286,6 +303,24 @@ class OriginateAgentLeg(_Message):
     @classmethod
     def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
         return _plain_headers(headers)
+
+
+class Originate(_Dial):
+    """Start a call with no caller's leg (a callback, R17): call ``sip_uri`` with extra
+    SIP ``headers`` under ``call_id`` (the pool makes it, with the worker's id first).
+    The far end is the call's caller leg: once it answers (``originated_state``) every
+    command works on it as on an incoming caller's (``ringback`` plays it the ringing
+    tone as plain audio, ``originate_agent_leg`` calls the second party, ``bridge``)."""
+
+    type: Literal["originate"] = "originate"
+    call_id: CallId
+
+
+class OriginateAgentLeg(_Dial):
+    """Call the agent at ``sip_uri`` with extra SIP ``headers`` (e.g. ``X-Vaxla-Offer``)."""
+
+    type: Literal["originate_agent_leg"] = "originate_agent_leg"
+    call_id: CallId
 
 
 class CancelAgentLeg(_Message):
@@ -305,19 +340,12 @@ class Bridge(_Message):
     music_on_hold: list[str] = Field(default_factory=list, max_length=64)
 
 
-class Consult(_Message):
+class Consult(_Dial):
     """Attended transfer: take the caller out of the bridge (the server plays it music on
     hold next) and call ``sip_uri``; once it answers, the agent and it hear each other."""
 
     type: Literal["consult"] = "consult"
     call_id: CallId
-    sip_uri: str = Field(pattern=r"^sips?:[^\s<>]+$")
-    headers: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("headers")
-    @classmethod
-    def _plain_headers(cls, headers: dict[str, str]) -> dict[str, str]:
-        return _plain_headers(headers)
 
 
 class CompleteConsult(_Message):
@@ -357,6 +385,7 @@ FromWorker = Annotated[
     | Dtmf
     | PlaybackFinished
     | AgentLegState
+    | OriginatedState
     | ConsultState
     | RecordingFinished
     | CallEnded
@@ -372,6 +401,7 @@ ToWorker = Annotated[
     | Record
     | StopRecording
     | Ringback
+    | Originate
     | OriginateAgentLeg
     | CancelAgentLeg
     | Bridge

@@ -47,6 +47,7 @@ from vaxla_protocol.outbound import SrtpMode
 from vaxla_server.media.kamailio import Destination
 from vaxla_server.media.messages import (
     CallEnded,
+    CommandFailed,
     FromWorker,
     IncomingCall,
     ProtocolError,
@@ -285,6 +286,7 @@ class MediaPool:
         self._workers: dict[str, _Worker] = {}
         self._routes: dict[str, _Worker] = {}
         self._ids = itertools.count(1)
+        self._made = itertools.count(1)
         self._server: asyncio.Server | None = None
         self._control: tuple[str, int] | None = None
         self._remote_server: asyncio.Server | None = None
@@ -379,6 +381,21 @@ class MediaPool:
         if worker is None:
             raise UnknownCall(call_id)
         return self._info(worker)
+
+    def new_call(self) -> str:
+        """A call id for a call the server starts itself (``originate``), on the ready
+        worker with room that holds the fewest calls: routed to it from now on (its
+        ``call_ended`` or its loss ends the route). Raises :class:`PoolError` when no
+        worker has room. The id is the worker's, with ``o`` before the number so it
+        never meets one the worker makes for an incoming caller (``w1-17``)."""
+        workers = [w for w in self._live() if w.room and not w.retiring]
+        if not workers:
+            raise PoolError("no media worker has room for a call now")
+        worker = min(workers, key=lambda w: len(w.calls))
+        call_id = f"{worker.worker_id}-o{next(self._made)}"
+        worker.calls.add(call_id)
+        self._routes[call_id] = worker
+        return call_id
 
     async def send(self, command: ToWorker) -> None:
         """Send a command to the worker that holds its call; raises :class:`UnknownCall`."""
@@ -730,6 +747,11 @@ class MediaPool:
         if isinstance(message, IncomingCall):
             worker.calls.add(message.call_id)
             self._routes[message.call_id] = worker
+        elif isinstance(message, CommandFailed) and message.command == "originate":
+            # A call the server asked for and the worker could not make: no call_ended.
+            if message.call_id is not None:
+                worker.calls.discard(message.call_id)
+                self._routes.pop(message.call_id, None)
         elif isinstance(message, CallEnded):
             worker.calls.discard(message.call_id)
             self._routes.pop(message.call_id, None)

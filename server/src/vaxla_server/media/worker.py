@@ -72,7 +72,10 @@ from vaxla_server.media.messages import (
     Hangup,
     IncomingCall,
     LegEndCause,
+    Originate,
     OriginateAgentLeg,
+    OriginatedState,
+    OriginatedStateName,
     Play,
     PlaybackFinished,
     ProtocolError,
@@ -341,6 +344,9 @@ class _Contact:
     target_answered: bool = False
     extra_legs: list[_Leg] = field(default_factory=list)  # agent legs still hanging up
     recorder: _Recorder | None = None
+    originated: bool = False
+    """The server started the call (``originate``): its caller leg is one the worker
+    called, answered when the far end answered."""
 
     def live_legs(self) -> int:
         """The pjsua2 calls of this contact not yet gone (each holds one of the legs)."""
@@ -653,6 +659,8 @@ class MediaWorker:
                     self._stop_recording(contact, "stopped")
                 case Ringback():
                     self._ringback(command)
+                case Originate():
+                    self._originate_call(command)
                 case OriginateAgentLeg():
                     self._originate(command)
                 case CancelAgentLeg():
@@ -826,7 +834,7 @@ class MediaWorker:
     def _ringback(self, command: Ringback) -> None:
         contact = self._contact(command.call_id)
         caller = self._caller(contact)
-        if contact.answered:
+        if contact.answered and not contact.originated:
             raise CommandError(f"call {contact.call_id} is answered: no ringing tone")
         if contact.ringing or contact.agent_answered:
             return  # ringing already, or the number answered before this came
@@ -841,8 +849,9 @@ class MediaWorker:
             generator.play(tones, True)
         except pj.Error as error:
             raise CommandError(f"cannot make the ringing tone: {error.info()}") from None
-        # 183 with SDP: the caller's audio comes up before the answer (early media).
-        caller.answer(_param(183))
+        if not contact.originated:
+            # 183 with SDP: the caller's audio comes up before the answer (early media).
+            caller.answer(_param(183))
         contact.ringing = True
         contact.ringback = generator
         contact.ringback_connected = False
@@ -914,6 +923,34 @@ class MediaWorker:
         self._agent_state(contact, "calling")
         self._send_stats()
 
+    def _originate_call(self, command: Originate) -> None:
+        if command.call_id in self._contacts:
+            raise CommandError(f"call {command.call_id} exists already")
+        if self._stopping or not self.room:
+            raise CommandError(f"no room for the {self.config.legs_per_contact} legs of a call")
+        contact = _Contact(command.call_id)
+        contact.originated = True
+        self._contacts[command.call_id] = contact
+        try:
+            contact.caller = self._call_out(contact, "caller", command.sip_uri, command.headers)
+        except CommandError:
+            del self._contacts[command.call_id]
+            raise
+        self._calls_total += 1
+        self._send_stats()
+
+    def _maybe_originated_answered(self, contact: _Contact, leg: _Leg) -> None:
+        ready = contact.caller is leg and leg.confirmed and leg.media is not None
+        if ready and contact.originated and not contact.answered:
+            contact.answered = True
+            self._originated_state(contact, "answered")
+
+    def _originated_state(
+        self, contact: _Contact, state: OriginatedStateName, code: int | None = None
+    ) -> None:
+        if not contact.ended:
+            self.control.send(OriginatedState(call_id=contact.call_id, state=state, code=code))
+
     def _drop_agent(self, contact: _Contact) -> None:
         leg = contact.agent
         if leg is None:
@@ -958,7 +995,7 @@ class MediaWorker:
     def _call_out(
         self,
         contact: "_Contact",
-        role: Literal["agent", "target"],
+        role: Literal["caller", "agent", "target"],
         sip_uri: str,
         headers: Mapping[str, str],
     ) -> _Leg:
@@ -1090,7 +1127,8 @@ class MediaWorker:
         self._unbridge(contact)
         for leg in (contact.target, contact.agent, contact.caller):
             if leg is not None and not leg.gone:
-                code = 0 if leg.role != "caller" or contact.answered else 480
+                answered = contact.answered or contact.originated  # a call made is cancelled
+                code = 0 if leg.role != "caller" or answered else 480
                 try:
                     leg.hangup(_param(code))
                 except pj.Error:
@@ -1172,11 +1210,16 @@ class MediaWorker:
             leg.confirmed = True
             if leg.role == "agent":
                 self._maybe_agent_answered(contact, leg)
+            elif leg.role == "caller":
+                self._maybe_originated_answered(contact, leg)
             elif leg.role == "target":
                 self._maybe_target_answered(contact, leg)
         elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "agent":
             if contact.agent is leg and int(info.lastStatusCode) in (180, 183):
                 self._agent_state(contact, "ringing")
+        elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "caller":
+            if contact.originated and int(info.lastStatusCode) in (180, 183):
+                self._originated_state(contact, "ringing")
         elif state == pj.PJSIP_INV_STATE_EARLY and leg.role == "target":
             if contact.target is leg and int(info.lastStatusCode) in (180, 183):
                 self._consult_state(contact, "ringing")
@@ -1188,6 +1231,8 @@ class MediaWorker:
                 contact.extra_legs.remove(leg)
                 self._forget_if_done(contact)
             elif leg.role == "caller":
+                if contact.originated and not contact.answered:
+                    self._originated_state(contact, "failed", code or 480)
                 self._caller_gone(contact)
             elif leg.role == "target":
                 self._target_gone(contact, leg, code)
@@ -1204,6 +1249,7 @@ class MediaWorker:
             except pj.Error:
                 log.warning("call %s: a leg could not be recorded", contact.call_id)
         if leg.role == "caller":
+            self._maybe_originated_answered(contact, leg)
             player = contact.player
             if player is not None and not player.connected:
                 player.connect(leg.media)

@@ -157,10 +157,13 @@ class Contacts(CentreKernel):
 
     def ended(self, contact_id: int, by: EndedBy, *, cause: EndCause | None = None) -> None:
         """The contact is over. An answered one puts its agent in wrap-up (R19); a waiting
-        one that the caller ended is abandoned."""
+        one that the caller ended is abandoned. A callback's voice leg ending does not end
+        the callback (R17): it waits on for its turn, and nothing is logged."""
         with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
+            if contact.callback is not None and contact.state != "active":
+                return
             at = self._at(t)
             out: list[Event] = []
             if contact.state == "waiting" and by == "caller":

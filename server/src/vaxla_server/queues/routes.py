@@ -1,7 +1,7 @@
 """``/queues``: every queue's live state, the contacts waiting in one, and a
 supervisor's control of a waiting contact (R16): move it to another queue, set its
-priority, pick it for an agent. Every action is logged with who did it (``by_user``);
-a refused one answers why and changes nothing.
+priority, pick it for an agent, cancel it when it is a callback (R17). Every action is
+logged with who did it (``by_user``); a refused one answers why and changes nothing.
 
 A supervisor's queues are every queue: the configuration gives supervisors no scope of
 queues (the real-time view shows them all)."""
@@ -104,3 +104,16 @@ def pick(
         view = centre.pick(contact_id, request.agent_id, offer=request.offer, by_user=user.id)
         assert view.queue_id is not None and view.position is not None
         return waiting_contact(view)
+
+
+@router.delete(
+    "/{queue_id}/contacts/{contact_id}/callback",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=CONTROL,
+)
+def cancel_callback(queue_id: RowId, contact_id: RowId, user: Supervisor, centre: Centre) -> None:
+    """Cancel a callback waiting in this queue (R17): it ends, logged with who did it.
+    Refused (409) for a contact that is not a callback."""
+    with centre_errors():
+        _waiting_in(centre, queue_id, contact_id)
+        centre.cancel_callback(contact_id, by_user=user.id)

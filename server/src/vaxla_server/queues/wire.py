@@ -21,6 +21,7 @@ def waiting_contact(view: ContactView) -> WaitingContact:
         estimated_wait_s=view.estimated_wait,
         priority=view.queue_priority,
         data=dict(view.data),
+        callback_number=view.callback_number,
     )
 
 

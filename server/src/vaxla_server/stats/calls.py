@@ -19,6 +19,11 @@ Outcome, by what happened last that decides it:
   an error, a worker that died, a restart);
 * ``in_progress`` — not ended yet (``ended_at`` is null).
 
+A caller who asked for a callback (R17) is neither answered nor abandoned until the
+callback ends: ``answered`` once the citizen answered a try (the agent's taking the
+callback's offer is not an answer), else ``failed`` with the end cause
+``callback_unreachable`` or ``callback_cancelled``; ``callback`` marks its record.
+
 An agent's outbound call (``direction`` ``outbound``, the number called as its entry
 point) is ``answered`` when the number answered, else ``failed``.
 """
@@ -32,6 +37,9 @@ from vaxla_protocol.calls import CallOutcome
 from vaxla_server.store.events import (
     Abandoned,
     Answered,
+    CallbackAnswered,
+    CallbackNoAnswer,
+    CallbackRequested,
     Classified,
     ContactEntered,
     Ended,
@@ -69,6 +77,8 @@ class CallRecord:
     direction: Literal["inbound", "outbound"] = "inbound"
     end_cause: str | None = None
     """``Ended.cause``: why the server ended it (a restart, a worker lost, ...)."""
+    callback: bool = False
+    """The caller asked for a callback (R17)."""
 
 
 def fold_calls(events: Iterable[Event]) -> dict[int, CallRecord]:
@@ -106,6 +116,16 @@ def fold_call(calls: dict[int, CallRecord], event: Event) -> None:
             call.queue_id, call.queued = event.queue_id, True
         case Moved():
             call.queue_id = event.to_queue_id
+        case Answered() if call.callback and call.left_queue != "answered":
+            # An agent took the callback: answered once the citizen answers.
+            call.queue_id, call.agent_id = event.queue_id, event.agent_id
+            call.wait_seconds = event.wait_seconds
+        case CallbackRequested():
+            call.callback = True
+        case CallbackNoAnswer() if call.left_queue != "answered":
+            call.agent_id = None
+        case CallbackAnswered():
+            call.left_queue = "answered"
         case Answered():
             # After a transfer or a park the call is answered again: the record keeps
             # the agent who answered first and the wait until then.

@@ -30,6 +30,8 @@ from vaxla_server.store.events import (
     AgentPaused,
     AgentReady,
     Answered,
+    CallbackAnswered,
+    CallbackRequested,
     Ended,
     Event,
     Moved,
@@ -106,6 +108,9 @@ def queue_intervals(
                 table[(index, queue_id)] = QueueFigures(queue_id, lo, min(end, lo + step))
     wrap_started: dict[int, datetime] = {}
     ended_in: dict[int, int] = {}
+    callbacks: dict[int, float | None] = {}
+    """Callbacks (R17) → the wait when an agent took the one try in progress: counted
+    answered when the citizen answers, and offered once however often tried."""
 
     def cell(at: datetime, queue_id: int | None) -> QueueFigures | None:
         if queue_id is None or queue_id not in goals or not start <= at < end:
@@ -118,6 +123,19 @@ def queue_intervals(
 
     for event in events:
         match event:
+            case CallbackRequested():
+                callbacks[event.contact_id] = None
+            case Queued() if event.contact_id in callbacks:
+                pass  # a callback back in line for another try: offered once
+            case Answered() if event.contact_id in callbacks:
+                callbacks[event.contact_id] = event.wait_seconds
+            case CallbackAnswered():
+                wait = callbacks.pop(event.contact_id, None)
+                if wait is not None and (figures := cell(event.at, event.queue_id)) is not None:
+                    figures.answered += 1
+                    figures.answered_within_goal += wait <= goals[event.queue_id]
+                    figures._answer_waits.append(wait)
+                    figures._left(wait)
             case Queued():
                 if (figures := cell(event.at, event.queue_id)) is not None:
                     figures.offered += 1

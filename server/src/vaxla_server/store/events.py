@@ -41,6 +41,12 @@ class EventKind(StrEnum):
     OVERFLOWED = "overflowed"
     ABANDONED = "abandoned"
     CALLBACK_REQUESTED = "callback_requested"
+    CALLBACK_DIALLED = "callback_dialled"
+    CALLBACK_ANSWERED = "callback_answered"
+    CALLBACK_NO_ANSWER = "callback_no_answer"
+    CALLBACK_RETRIED = "callback_retried"
+    CALLBACK_UNREACHABLE = "callback_unreachable"
+    CALLBACK_CANCELLED = "callback_cancelled"
     ENDED = "ended"
     AGENT_LOGGED_IN = "agent_logged_in"
     AGENT_LOGGED_OUT = "agent_logged_out"
@@ -96,14 +102,17 @@ EndCause = Literal[
     "restart",
     "error",
     "transferred",
+    "callback_unreachable",
+    "callback_cancelled",
     "voicemail",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
 nowhere to send it, its media worker lost, its far end silent (no RTP) for the media
 timeout, the server restarted under it, another
-failure, put through to an outside number (the call ended there), or after leaving a
-voicemail message (whoever hung up). An answered contact
+failure, put through to an outside number (the call ended there), after leaving a
+voicemail message (whoever hung up), or a callback that reached nobody after its last try
+or that a supervisor cancelled. An answered contact
 may end by ``worker_died`` too."""
 
 
@@ -303,14 +312,99 @@ class Abandoned(BaseEvent):
     wait_seconds: Seconds
 
 
+CallbackReason = Literal["key", "long_wait", "outside_hours"]
+CallbackOrder = Literal["agent_first", "citizen_first"]
+Attempt = Annotated[int, Field(ge=1)]
+
+
 class CallbackRequested(BaseEvent):
-    """The caller left the queue asking to be called back on ``number``."""
+    """The caller left the queue's line asking to be called back on ``number`` (R17):
+    the contact keeps its place (it goes on waiting without a voice leg). ``reason``:
+    the caller pressed the queue's callback key, or the queue imposed it (the estimated
+    wait was too long, or outside its daily window). The queue's terms then, kept with
+    the request so a restart does not change them: ``order``, ``tries`` in all (the
+    first and the retries), ``retry_interval_s`` and the ``sms_text`` sent when the
+    citizen cannot be reached."""
 
     kind: Literal[EventKind.CALLBACK_REQUESTED] = EventKind.CALLBACK_REQUESTED
     contact_id: ContactId
     queue_id: QueueId
     number: str
     wait_seconds: Seconds
+    reason: CallbackReason = "key"
+    order: CallbackOrder = "agent_first"
+    tries: Attempt = 1
+    retry_interval_s: Seconds = 0.0
+    sms_text: str = ""
+
+
+class CallbackDialled(BaseEvent):
+    """Try ``attempt`` of the callback: the citizen's ``number`` is being called for the
+    agent ``agent_id`` (who took the callback's offer)."""
+
+    kind: Literal[EventKind.CALLBACK_DIALLED] = EventKind.CALLBACK_DIALLED
+    contact_id: ContactId
+    queue_id: QueueId
+    agent_id: AgentId
+    number: str
+    attempt: Attempt
+
+
+class CallbackAnswered(BaseEvent):
+    """The citizen answered try ``attempt``; the agent talks with it now."""
+
+    kind: Literal[EventKind.CALLBACK_ANSWERED] = EventKind.CALLBACK_ANSWERED
+    contact_id: ContactId
+    queue_id: QueueId
+    agent_id: AgentId
+    number: str
+    attempt: Attempt
+
+
+class CallbackNoAnswer(BaseEvent):
+    """Try ``attempt`` reached nobody: no answer, busy, the call failed, or the server
+    restarted during it (the try is made again)."""
+
+    kind: Literal[EventKind.CALLBACK_NO_ANSWER] = EventKind.CALLBACK_NO_ANSWER
+    contact_id: ContactId
+    queue_id: QueueId
+    agent_id: AgentId | None = None
+    number: str
+    attempt: Attempt
+    outcome: Literal["no_answer", "busy", "failed", "restart"]
+
+
+class CallbackRetried(BaseEvent):
+    """The callback waits again for try ``attempt``: back in its queue's line at its
+    place (``after_s`` 0), or after ``after_s`` seconds."""
+
+    kind: Literal[EventKind.CALLBACK_RETRIED] = EventKind.CALLBACK_RETRIED
+    contact_id: ContactId
+    queue_id: QueueId
+    attempt: Attempt
+    after_s: Seconds = 0.0
+
+
+class CallbackUnreachable(BaseEvent):
+    """The last try reached nobody: the callback is closed (an ``Ended`` with cause
+    ``callback_unreachable`` follows) and ``sms_text`` is to be sent to ``number``."""
+
+    kind: Literal[EventKind.CALLBACK_UNREACHABLE] = EventKind.CALLBACK_UNREACHABLE
+    contact_id: ContactId
+    queue_id: QueueId
+    number: str
+    attempts: Attempt
+    sms_text: str
+
+
+class CallbackCancelled(BaseEvent):
+    """A supervisor (``by_user``) cancelled the waiting callback; an ``Ended`` with cause
+    ``callback_cancelled`` follows."""
+
+    kind: Literal[EventKind.CALLBACK_CANCELLED] = EventKind.CALLBACK_CANCELLED
+    contact_id: ContactId
+    queue_id: QueueId
+    by_user: ByUser = None
 
 
 class Ended(BaseEvent):
@@ -722,6 +816,12 @@ Event = Annotated[
     | Overflowed
     | Abandoned
     | CallbackRequested
+    | CallbackDialled
+    | CallbackAnswered
+    | CallbackNoAnswer
+    | CallbackRetried
+    | CallbackUnreachable
+    | CallbackCancelled
     | Ended
     | AgentLoggedIn
     | AgentLoggedOut

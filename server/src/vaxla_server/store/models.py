@@ -558,7 +558,7 @@ class EntryPointRow(Base):
 
 
 class QueueFlowRow(Base):
-    """A queue's call flow: announcements, overflow rules and callback offer."""
+    """A queue's call flow: announcements, overflow rules and callback."""
 
     __tablename__ = "queue_flows"
     __table_args__ = (
@@ -583,7 +583,8 @@ class QueueFlowRow(Base):
     )
     on_closed: Mapped[Any | None] = mapped_column(JsonPayload)
     on_nobody_logged_in: Mapped[Any | None] = mapped_column(JsonPayload)
-    callback_offer: Mapped[bool] = mapped_column(Boolean)
+    callback: Mapped[Any | None] = mapped_column(JsonPayload)
+    """The queue's callback (R17, revision 0015) as ``CallbackItem`` JSON; None: no callback."""
 
 
 class QueuePriorityRuleRow(Base):

@@ -199,10 +199,8 @@ def test_a_queue_and_its_flow_are_written_together_or_not_at_all(
         "flow": {"max_length": 5, "on_max_length": {"kind": "queue", "queue": "Nowhere"}},
     }
     refused(api, sqlite_store, 400, "points to the queue 'Nowhere'", "POST", "/queues", body)
-    body["flow"] = {"callback_offer": True}
-    refused(
-        api, sqlite_store, 400, "offering a callback is not available yet", "POST", "/queues", body
-    )
+    body["flow"] = {"callback": {"sms_text": "Hej"}}
+    refused(api, sqlite_store, 400, "give a key that offers it", "POST", "/queues", body)
     assert call(api, "admin", "GET", "/queues").json() == []
 
 

@@ -1,0 +1,253 @@
+"""Callbacks in the running centre (R17): a waiting caller asks to be called back and
+leaves the line without losing its place; at its turn an agent takes it, the citizen is
+called, and when nobody answers it is tried again as the queue said, then closed as
+unreachable (the SMS slice sends the queue's text on ``CallbackUnreachable``).
+
+A callback is the same contact in the dispatcher as the call it was: it keeps its
+accumulated wait, so a caller who arrived after it is not served before it. Its voice
+leg ending does not end it (``Contacts.ended`` leaves it waiting). Every step is an
+event; a restart reads open callbacks back from the log (``CentreKernel.start``)."""
+
+import functools
+from typing import Literal, TypeVar
+
+from vaxla_protocol.config import CallbackItem
+from vaxla_server.centre.engine import EndContact, RemoveContact, SetAgentState
+from vaxla_server.centre.errors import InvalidAction, InvalidValue
+from vaxla_server.centre.kernel import CentreKernel
+from vaxla_server.centre.state import CALLBACK_NUMBER, ContactView, _Callback, _Contact
+from vaxla_server.store.events import (
+    CallbackAnswered,
+    CallbackCancelled,
+    CallbackDialled,
+    CallbackNoAnswer,
+    CallbackReason,
+    CallbackRequested,
+    CallbackRetried,
+    CallbackUnreachable,
+    Ended,
+    Event,
+)
+
+_TryEvent = TypeVar("_TryEvent", CallbackDialled, CallbackAnswered)
+
+
+class Callbacks(CentreKernel):
+    """A callback's way from the caller's request to its end."""
+
+    def request_callback(
+        self,
+        contact_id: int,
+        number: str,
+        terms: CallbackItem,
+        *,
+        reason: CallbackReason = "key",
+    ) -> ContactView:
+        """The caller waiting in a queue's line asks to be called back on ``number``
+        under the queue's ``terms``: it stays in the line at its place, without a voice
+        leg. Refused for a contact offered to an agent right now, in an agent's
+        personal queue, or a callback already."""
+        with self._transaction():
+            t = self._tick()
+            if not CALLBACK_NUMBER.fullmatch(number):
+                raise InvalidValue(
+                    f"{number!r} is not a number to call back: give 3 to 20 digits, "
+                    "with + first for an international number"
+                )
+            contact = self._waiting(contact_id)
+            if contact.callback is not None:
+                raise InvalidAction(f"contact {contact_id} is a callback already")
+            if contact.personal_agent is not None:
+                raise InvalidAction(
+                    f"contact {contact_id} waits in an agent's personal queue, not in a line"
+                )
+            if contact.offers:
+                raise InvalidAction(f"contact {contact_id} is being offered to an agent now")
+            assert contact.queue_id is not None and contact.wait_started is not None
+            contact.callback = _Callback(
+                number=number,
+                reason=reason,
+                order=terms.order,
+                tries=terms.retries + 1,
+                retry_interval_s=terms.retry_interval_s,
+                sms_text=terms.sms_text,
+            )
+            event = CallbackRequested(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=contact.queue_id,
+                number=number,
+                wait_seconds=t - contact.wait_started,
+                reason=reason,
+                order=terms.order,
+                tries=terms.retries + 1,
+                retry_interval_s=terms.retry_interval_s,
+                sms_text=terms.sms_text,
+            )
+            view = self._contact_view(contact, t)
+            self._finish([event], t)
+            return view
+
+    def callback_dialled(self, contact_id: int) -> None:
+        """The citizen's number is being called for the agent who took the callback."""
+        with self._transaction():
+            t = self._tick()
+            contact, callback = self._taken_callback(contact_id)
+            if callback.dialled:
+                raise InvalidAction(f"callback {contact_id} is being dialled already")
+            assert contact.queue_id is not None and contact.agent_id is not None
+            callback.dialled = True
+            self._finish([self._try_event(CallbackDialled, contact, callback, t)], t)
+
+    def callback_answered(self, contact_id: int) -> None:
+        """The citizen answered: the agent talks with it, the talk time counted from now;
+        the contact then ends as any answered call."""
+        with self._transaction():
+            t = self._tick()
+            contact, callback = self._taken_callback(contact_id)
+            if not callback.dialled:
+                raise InvalidAction(f"callback {contact_id} has not been dialled")
+            assert contact.queue_id is not None and contact.agent_id is not None
+            contact.answered_at = t
+            event = self._try_event(CallbackAnswered, contact, callback, t)
+            contact.callback = None  # a call like any other from here on
+            self._finish([event], t)
+
+    def callback_not_reached(
+        self, contact_id: int, outcome: Literal["no_answer", "busy", "failed"]
+    ) -> None:
+        """The try reached nobody (``no_answer``, ``busy`` or ``failed``): the agent is
+        free again, and the callback waits for its next try at its place in the line
+        (or out of it for the queue's retry interval); after the last try it is closed
+        as unreachable."""
+        with self._transaction():
+            t = self._tick()
+            if outcome not in ("no_answer", "busy", "failed"):
+                raise InvalidValue(
+                    f"a try that reached nobody is no_answer, busy or failed, not {outcome!r}"
+                )
+            contact, callback = self._taken_callback(contact_id)
+            agent_id, queue_id = contact.agent_id, contact.queue_id
+            assert agent_id is not None and queue_id is not None
+            self._apply([EndContact(contact_id)], t)
+            session = self._sessions.get(agent_id)
+            if session is not None:
+                session.active.discard(contact_id)
+                if session.status == "available":
+                    self._apply([SetAgentState(agent_id, "available")], t)
+            out: list[Event] = [
+                CallbackNoAnswer(
+                    at=self._at(t),
+                    contact_id=contact_id,
+                    queue_id=queue_id,
+                    agent_id=agent_id,
+                    number=callback.number,
+                    attempt=callback.attempt,
+                    outcome=outcome,
+                )
+            ]
+            contact.agent_id = contact.answered_at = None
+            callback.dialled = False
+            if callback.attempt >= callback.tries:
+                out.extend(self._unreachable(contact, callback, t))
+            else:
+                callback.attempt += 1
+                out.extend(self._retry(contact, callback, t))
+            self._finish(out, t)
+
+    def cancel_callback(self, contact_id: int, *, by_user: int) -> None:
+        """A supervisor cancels a callback that waits (in the line or for its retry)."""
+        with self._transaction():
+            t = self._tick()
+            contact = self._contact(contact_id)
+            if contact.callback is None:
+                raise InvalidAction(f"contact {contact_id} is not a callback")
+            if contact.state == "active":
+                raise InvalidAction(f"callback {contact_id} is being made by an agent now")
+            queue_id = contact.queue_id
+            assert queue_id is not None
+            if contact.state == "waiting":
+                self._apply([RemoveContact(contact_id)], t)
+                for agent_id in list(contact.offers):
+                    self._drop_offer(contact, agent_id, withdraw=True)
+            self._timers.cancel(("callback", contact_id))
+            self._timers.cancel(("escalate", contact_id))
+            at = self._at(t)
+            del self._contacts[contact_id]
+            out: list[Event] = [
+                CallbackCancelled(at=at, contact_id=contact_id, queue_id=queue_id, by_user=by_user),
+                Ended(
+                    at=at,
+                    contact_id=contact_id,
+                    queue_id=queue_id,
+                    by="system",
+                    cause="callback_cancelled",
+                ),
+            ]
+            self._finish(out, t)
+
+    # Internals
+
+    def _taken_callback(self, contact_id: int) -> tuple[_Contact, _Callback]:
+        contact = self._contact(contact_id)
+        callback = contact.callback
+        if callback is None:
+            raise InvalidAction(f"contact {contact_id} is not a callback")
+        if contact.state != "active" or contact.agent_id is None:
+            raise InvalidAction(f"callback {contact_id} has not been taken by an agent")
+        return contact, callback
+
+    def _try_event(
+        self, kind: type[_TryEvent], contact: _Contact, callback: _Callback, t: float
+    ) -> _TryEvent:
+        assert contact.queue_id is not None and contact.agent_id is not None
+        return kind(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            agent_id=contact.agent_id,
+            number=callback.number,
+            attempt=callback.attempt,
+        )
+
+    def _retry(self, contact: _Contact, callback: _Callback, t: float) -> list[Event]:
+        assert contact.queue_id is not None
+        after = callback.retry_interval_s
+        retried = CallbackRetried(
+            at=self._at(t),
+            contact_id=contact.id,
+            queue_id=contact.queue_id,
+            attempt=callback.attempt,
+            after_s=after,
+        )
+        if after <= 0:
+            return [retried, *self._back_in_line(contact, t)]
+        contact.state, contact.position = "entered", None
+        callback.due = t + after
+        self._timers.set(
+            ("callback", contact.id), t + after, functools.partial(self._retry_due, contact.id)
+        )
+        return [retried]
+
+    def _unreachable(self, contact: _Contact, callback: _Callback, t: float) -> list[Event]:
+        assert contact.queue_id is not None
+        at = self._at(t)
+        self._timers.cancel(("escalate", contact.id))
+        del self._contacts[contact.id]
+        return [
+            CallbackUnreachable(
+                at=at,
+                contact_id=contact.id,
+                queue_id=contact.queue_id,
+                number=callback.number,
+                attempts=callback.attempt,
+                sms_text=callback.sms_text,
+            ),
+            Ended(
+                at=at,
+                contact_id=contact.id,
+                queue_id=contact.queue_id,
+                by="system",
+                cause="callback_unreachable",
+            ),
+        ]
