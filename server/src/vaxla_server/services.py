@@ -22,6 +22,7 @@ from vaxla_server.notifier import Notifier
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.snapshot import SummarySnapshots
 from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
 from vaxla_server.telephony import Telephony, TelephonySettings
@@ -127,6 +128,6 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         voicemail=voicemail,
-        summaries=Summaries(store.events),
+        summaries=Summaries(store.events, SummarySnapshots(store.engine), clock=clock),
         directory=Directory(store.engine),
     )
