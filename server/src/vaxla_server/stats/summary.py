@@ -743,19 +743,20 @@ def _queue_body(bucket: QueueBucket) -> dict[str, Any]:
 
 
 T = TypeVar("T")
-_READERS: dict[type, TypeAdapter[Any]] = {}
+_READERS: dict[type, tuple[set[str], TypeAdapter[Any]]] = {}
 
 
 def _read(kind: type[T], body: Any) -> T:
     """``body`` as a ``kind``: every field there, each of its type (else ``ValueError``)."""
     if not isinstance(body, dict):
         raise ValueError(f"a {kind.__name__} is not an object: {body!r:.80}")
-    names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    known = _READERS.get(kind)
+    if known is None:
+        names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+        known = _READERS[kind] = (names, TypeAdapter(kind))
+    names, reader = known
     if body.keys() != names:
         raise ValueError(f"a {kind.__name__} has the fields {sorted(body)}, not {sorted(names)}")
-    reader = _READERS.get(kind)
-    if reader is None:
-        reader = _READERS[kind] = TypeAdapter(kind)
     value: T = reader.validate_python(body)
     return value
 
