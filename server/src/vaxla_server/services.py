@@ -111,7 +111,8 @@ def compose(
             voicemail=voicemail,
         )
     )
-    board = QueueBoard(centre)
+    summaries = Summaries(store.events, SummarySnapshots(store.engine), clock=clock)
+    board = QueueBoard(centre, summaries)
     sms = SmsService(store.engine, Gateways(store.engine), clock, notifier)
     return Services(
         clock=clock,
@@ -128,6 +129,6 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         voicemail=voicemail,
-        summaries=Summaries(store.events, SummarySnapshots(store.engine), clock=clock),
+        summaries=summaries,
         directory=Directory(store.engine),
     )

@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.stats.calls import CallFilter, CallRecord, fold_call, select_calls
+from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import AgentFigures, QueueFigures
 from vaxla_server.stats.reading import events_after
 from vaxla_server.stats.snapshot import Saved, SummarySnapshots
@@ -66,6 +67,7 @@ from vaxla_server.store.events import (
 log = logging.getLogger(__name__)
 
 BUCKET = timedelta(minutes=15)
+_EPSILON = timedelta(microseconds=1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SHORT_ABANDON_S = 5.0
 """Callers who hung up within this many seconds are counted apart ("abandoned within 5 s")."""
@@ -84,6 +86,11 @@ def bucket_of(at: datetime) -> int:
 
 def bucket_start(index: int) -> datetime:
     return _EPOCH + index * BUCKET
+
+
+def edge_after(moment: datetime) -> datetime:
+    """The first bucket edge after ``moment`` (the end of the bucket holding it)."""
+    return bucket_start(bucket_of(moment) + 1)
 
 
 def aligned(moment: datetime) -> bool:
@@ -591,6 +598,14 @@ class Summaries:
                         rows.append(row)
                     elif dense:
                         rows.append(QueueInterval(queue_id, lo, hi))
+        return rows
+
+    def today(self, now: datetime, goals: Mapping[int, float]) -> list[QueueInterval]:
+        """Per queue of ``goals``, today so far: from midnight (site time) to ``now`` (the
+        row's end is just after it, as ``figures.queue_figures`` gives it)."""
+        rows = self.queue_intervals([site_midnight(now), edge_after(now)], goals, now=now)
+        for row in rows:
+            row.end = now + _EPSILON
         return rows
 
     def _queue_row(
