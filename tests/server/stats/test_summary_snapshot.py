@@ -21,6 +21,7 @@ from tests.server.stats.test_reports_by_hand import GOALS as HAND_GOALS
 from tests.server.stats.test_reports_by_hand import sequence
 from vaxla_server.app import create_app
 from vaxla_server.sim.report_log import GOALS, STOCKHOLM, site_days
+from vaxla_server.stats import snapshot
 from vaxla_server.stats.calls import CallFilter
 from vaxla_server.stats.snapshot import SummarySnapshots
 from vaxla_server.stats.summary import SNAPSHOT_VERSION, Summaries, interval_edges
@@ -249,9 +250,14 @@ def _bad_time(store: Store) -> None:
     ids=["version", "ahead", "another-log", "damaged-part", "part-lost", "bad-time"],
 )
 def test_a_snapshot_that_cannot_be_trusted_is_rebuilt(
-    sqlite: Store, caplog: pytest.LogCaptureFixture, damage: Any, said: str
+    sqlite: Store,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Any,
+    said: str,
 ) -> None:
     store = sqlite
+    monkeypatch.setattr(snapshot, "WHOLE_CHUNK", 7)  # the whole save in many transactions
     events = sequence()
     store.events.append(events[:20])
     server(store).save()

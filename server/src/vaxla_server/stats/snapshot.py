@@ -29,6 +29,8 @@ _SNAPSHOT = cast(Table, SummarySnapshotRow.__table__)
 _PARTS = cast(Table, SummaryPartRow.__table__)
 _EVENTS = cast(Table, EventRow.__table__)
 _CHUNK = 500
+WHOLE_CHUNK = 10_000
+"""Parts per transaction when every part is written (after a rebuild)."""
 T = TypeVar("T")
 
 
@@ -107,17 +109,28 @@ class SummarySnapshots:
         everything: bool = False,
     ) -> None:
         """Write the ``changed`` parts (``None``: the part is gone) and the snapshot row
-        saying the summaries cover the log up to event ``upto``, in one transaction. With
-        ``everything`` the parts saved before are dropped first (after a rebuild)."""
-        with write_transaction(self._engine) as connection:
-            if everything:
+        saying the summaries cover the log up to event ``upto``, in one transaction.
+
+        With ``everything`` (after a rebuild: every part) the snapshot row and the parts
+        saved before are dropped first, and the parts written in transactions of
+        ``WHOLE_CHUNK`` rows, so the log's writers wait for none of them longer than a
+        moment; the snapshot row, written last, makes them count (a stop before it
+        leaves no snapshot, and the next start rebuilds)."""
+        rows = [{"key": key, "body": body} for key, body in changed.items() if body is not None]
+        if everything:
+            with write_transaction(self._engine) as connection:
+                connection.execute(delete(_SNAPSHOT))
                 connection.execute(delete(_PARTS))
-            else:
+            for index in range(0, len(rows), WHOLE_CHUNK):
+                with write_transaction(self._engine) as connection:
+                    for chunk in _chunks(rows[index : index + WHOLE_CHUNK]):
+                        connection.execute(insert(_PARTS), chunk)
+        with write_transaction(self._engine) as connection:
+            if not everything:
                 for keys in _chunks(list(changed)):
                     connection.execute(delete(_PARTS).where(_PARTS.c.key.in_(keys)))
-            rows = [{"key": key, "body": body} for key, body in changed.items() if body is not None]
-            for chunk in _chunks(rows):
-                connection.execute(insert(_PARTS), chunk)
+                for chunk in _chunks(rows):
+                    connection.execute(insert(_PARTS), chunk)
             parts = connection.execute(select(func.count()).select_from(_PARTS)).scalar() or 0
             connection.execute(delete(_SNAPSHOT))
             connection.execute(
