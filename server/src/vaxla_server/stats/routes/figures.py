@@ -102,7 +102,7 @@ def _rows(centre: Centre, figures: Sequence[QueueFigures | QueueInterval]) -> li
 def queues_today(
     _user: Reader, centre: Centre, summaries: Summary, clock: Now
 ) -> list[QueueReportRow]:
-    """Per queue, today so far (from midnight, site time, to now), from the summaries."""
+    """Per queue, today so far (from midnight, site time, to now)."""
     now = clock()
     figures = summaries.today(now, centre.service_goals())
     return _rows(centre, figures)
