@@ -29,7 +29,7 @@ help:
 	@echo "make bench-ewt    the wait estimate against QL, QLm and HOL on simulated M/M/s+M queues"
 	@echo "make bench-calls  the whole server under SIPp calls: concurrent calls, call rate, CPU and memory"
 	@echo "make bench-events the event socket under 1 to 1,000 desktops: delivery time and order"
-	@echo "make bench-reports a month's reports (1 million events) from the whole log and from the summaries"
+	@echo "make bench-reports a month's reports (1 million events) from the whole log and from the summaries; a start from their snapshot against a rebuild"
 	@echo "make clean        remove .venv, build output and caches"
 
 # uv sync is a no-op when .venv already matches uv.lock, and it rebuilds the Rust

@@ -2,11 +2,12 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from vaxla_protocol import API_PREFIX
 from vaxla_server import __version__
@@ -20,6 +21,8 @@ from vaxla_server.services import compose
 from vaxla_server.stats.routes.schedules import ReportMailer
 from vaxla_server.store import Store
 from vaxla_server.telephony import TelephonySettings
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(
@@ -60,8 +63,10 @@ def create_app(
             tasks.append(
                 asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
             )
-        # The reports' summaries are built from the log now, not on the first report.
+        # The reports' summaries are loaded (or built from the log) now, not on the first
+        # report, then kept up to date and saved as they go.
         summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))
+        tasks.append(asyncio.create_task(services.summaries.run(asyncio.sleep, asyncio.to_thread)))
         reports = asyncio.create_task(ReportMailer(services).run(asyncio.sleep))
         try:
             if voice is not None:
@@ -74,6 +79,11 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            # A clean stop saves the summaries, so the next start folds no more than it must.
+            try:
+                await asyncio.to_thread(services.summaries.save)
+            except SQLAlchemyError as error:
+                logger.error("the report summaries were not saved at the stop: %s", error)
             close_feed(app)
 
     app = FastAPI(

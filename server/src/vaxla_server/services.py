@@ -24,6 +24,7 @@ from vaxla_server.sms.from_log import LogTexts
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
+from vaxla_server.stats.snapshot import SummarySnapshots
 from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
 from vaxla_server.store.events import Event, EventKind, VoicemailLeft
@@ -117,7 +118,8 @@ def compose(
             voicemail=voicemail,
         )
     )
-    board = QueueBoard(centre)
+    summaries = Summaries(store.events, SummarySnapshots(store.engine), clock=clock)
+    board = QueueBoard(centre, summaries)
     sms = SmsService(store.engine, Gateways(store.engine), clock, notifier)
 
     def voicemail_sms(event: Event) -> list[tuple[int, str, str, str | None]]:
@@ -148,6 +150,6 @@ def compose(
         voicemail_texts=voicemail_texts,
         callback_texts=callback_texts(sms, centre, store.events),
         voicemail=voicemail,
-        summaries=Summaries(store.events),
+        summaries=summaries,
         directory=Directory(store.engine),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vaxla_server.sim.report_log import GOALS, STOCKHOLM, site_days
-from vaxla_server.stats import agent_figures, queue_intervals
+from vaxla_server.stats import agent_figures, queue_figures, queue_intervals
 from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import open_store
 from vaxla_server.store.database import sqlite_url
@@ -101,3 +101,34 @@ def test_edges_off_the_quarter_hour_are_refused(
     start = datetime.combine(FIRST, datetime.min.time(), tzinfo=STOCKHOLM)
     with pytest.raises(ValueError, match="quarter hour"):
         summaries.queue_intervals([start, start + timedelta(minutes=10)], GOALS)
+
+
+def test_today_so_far_is_the_whole_log_fold_from_midnight(
+    generated: tuple[list[Event], Summaries],
+) -> None:
+    """``/stats/queues`` and the queue board: today to a ``now`` off the quarter hours."""
+    events, _ = generated
+    midnight = datetime.combine(FIRST + timedelta(days=1), datetime.min.time(), tzinfo=STOCKHOLM)
+    now = midnight + timedelta(hours=10, minutes=7, seconds=13)
+    end = now + timedelta(microseconds=1)
+    # The log of a server at ``now``: nothing after it yet.
+    whole = Summaries(log=None)  # type: ignore[arg-type]  # folded by hand, no log read
+    so_far = [e for e in events if e.at < end]
+    whole.fold(so_far)
+    old = queue_figures(so_far, start=midnight, end=end, goals=GOALS)
+    new = whole.today(now, GOALS)
+    assert [(r.queue_id, r.start, r.end) for r in new] == [
+        (r.queue_id, r.start, r.end) for r in old
+    ]
+    assert sum(r.offered for r in new) > 50
+    for a, b in zip(new, old, strict=True):
+        assert (a.offered, a.answered, a.answered_within_goal, a.abandoned, a.overflowed) == (
+            b.offered,
+            b.answered,
+            b.answered_within_goal,
+            b.abandoned,
+            b.overflowed,
+        )
+        assert a.max_wait_s == b.max_wait_s and close(a.service_level, b.service_level)
+        assert close(a.average_wait_s, b.average_wait_s)
+        assert close(a.average_handle_s, b.average_handle_s)

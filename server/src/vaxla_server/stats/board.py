@@ -1,10 +1,11 @@
 """The queue board: every queue now, with today's figures from the event log.
 
-``GET /queues`` and the event socket's queue snapshots both read it. Today's events are
-kept in memory and only the events appended since the last look are read, so a busy
-day's snapshot costs a fold in memory, not a read of the whole log; the fold itself is
-redone only when the log or the date changed (many desktops ask for the same snapshot
-after each change).
+``GET /queues`` and the event socket's queue snapshots both read it. Today's figures
+(offered, answered, abandoned, service level) are the reports' summaries'
+(``Summaries.today``: caught up on the events appended since the last look), taken again
+only when the log or the date changed (many desktops ask for the same snapshot after
+each change). The chart of the day still folds today's events (kept in memory, only
+those appended since the last look read): it follows the callers waiting one by one.
 """
 
 import threading
@@ -16,8 +17,8 @@ from vaxla_protocol.boards import ChartPoint, DayChart
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.stats.chart import day_chart
 from vaxla_server.stats.days import site_midnight
-from vaxla_server.stats.figures import QueueFigures, queue_figures
 from vaxla_server.stats.reading import events_after
+from vaxla_server.stats.summary import QueueInterval, Summaries
 from vaxla_server.store.events import Event
 
 _EPSILON = timedelta(microseconds=1)
@@ -27,14 +28,15 @@ CHART_STEP = timedelta(minutes=15)
 class QueueBoard:
     """Every queue's live state and today's figures (since midnight, site time)."""
 
-    def __init__(self, centre: ContactCentre) -> None:
+    def __init__(self, centre: ContactCentre, summaries: Summaries) -> None:
         self._centre = centre
+        self._summaries = summaries
         self._lock = threading.Lock()
         self._day: date | None = None
         self._last_id = 0
         self._events: list[Event] = []
         self._key: tuple[int, date] | None = None
-        self._value: dict[int, QueueFigures] = {}
+        self._value: dict[int, QueueInterval] = {}
 
     def states(self, now: datetime) -> list[QueueState]:
         today = self._today(now)
@@ -66,10 +68,10 @@ class QueueBoard:
         """Today until ``now`` per ``CHART_STEP`` for the queues ``queue_ids`` together:
         the most callers waiting at once and the service level (``stats/chart.py``), the
         times in the site's time zone."""
-        self._today(now)
-        with self._lock:
-            events = list(self._events)
         midnight = site_midnight(now)
+        with self._lock:
+            self._events_of(midnight)
+            events = list(self._events)
         wanted = set(queue_ids)
         goals = [v.service_goal_percent for v in self._centre.queues() if v.queue_id in wanted]
         intervals = day_chart(
@@ -95,22 +97,23 @@ class QueueBoard:
             ],
         )
 
-    def _today(self, now: datetime) -> dict[int, QueueFigures]:
+    def _today(self, now: datetime) -> dict[int, QueueInterval]:
         centre = self._centre
-        midnight = site_midnight(now)
-        day = midnight.date()
+        day = site_midnight(now).date()
         with self._lock:
             if self._day != day:
                 self._day, self._last_id, self._events, self._key = day, 0, [], None
             key = (centre.version, day)
             if key != self._key:
-                fresh, self._last_id = events_after(centre.log, self._last_id)
-                self._events.extend(event for event in fresh if event.at >= midnight)
-                figures = queue_figures(
-                    self._events,
-                    start=midnight,
-                    end=max(now, midnight) + _EPSILON,
-                    goals=centre.service_goals(),
-                )
+                self._summaries.catch_up()
+                figures = self._summaries.today(now, centre.service_goals())
                 self._key, self._value = key, {f.queue_id: f for f in figures}
             return self._value
+
+    def _events_of(self, midnight: datetime) -> None:
+        """Today's events, caught up on those appended since the last look (the lock
+        held)."""
+        if self._day != midnight.date():
+            self._day, self._last_id, self._events, self._key = midnight.date(), 0, [], None
+        fresh, self._last_id = events_after(self._centre.log, self._last_id)
+        self._events.extend(event for event in fresh if event.at >= midnight)

@@ -22,17 +22,25 @@ figures of ``figures.queue_intervals`` and ``figures.agent_figures`` (the test
 ``test_summary_against_the_log`` compares them on a generated log).
 """
 
+import dataclasses
 import itertools
+import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
+from sqlalchemy.exc import SQLAlchemyError
+
+from vaxla_server.clock import WallClock, system_time
 from vaxla_server.stats.calls import CallFilter, CallRecord, fold_call, select_calls
+from vaxla_server.stats.days import site_midnight
 from vaxla_server.stats.figures import AgentFigures, QueueFigures
 from vaxla_server.stats.reading import events_after
+from vaxla_server.stats.snapshot import Saved, SummarySnapshots
 from vaxla_server.store import EventLog
 from vaxla_server.store.events import (
     Abandoned,
@@ -56,10 +64,20 @@ from vaxla_server.store.events import (
     WrapUpStarted,
 )
 
+log = logging.getLogger(__name__)
+
 BUCKET = timedelta(minutes=15)
+_EPSILON = timedelta(microseconds=1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SHORT_ABANDON_S = 5.0
 """Callers who hung up within this many seconds are counted apart ("abandoned within 5 s")."""
+SNAPSHOT_VERSION = 1
+"""The format of the saved summaries (``snapshot.py``): bump it with any change of what a
+bucket, a contact or the open state holds, or of the rules that fold them."""
+SAVE_EVERY_EVENTS = 20_000
+SAVE_EVERY = timedelta(minutes=1)
+Offload = Callable[[Callable[[], int]], Awaitable[int]]
+"""Runs blocking work off the event loop (``asyncio.to_thread``)."""
 
 
 def bucket_of(at: datetime) -> int:
@@ -68,6 +86,11 @@ def bucket_of(at: datetime) -> int:
 
 def bucket_start(index: int) -> datetime:
     return _EPOCH + index * BUCKET
+
+
+def edge_after(moment: datetime) -> datetime:
+    """The first bucket edge after ``moment`` (the end of the bucket holding it)."""
+    return bucket_start(bucket_of(moment) + 1)
 
 
 def aligned(moment: datetime) -> bool:
@@ -187,8 +210,28 @@ class QueueInterval(QueueFigures):
 class Summaries:
     """The event log folded into buckets, brought up to date on each read."""
 
-    def __init__(self, log: EventLog) -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        snapshots: SummarySnapshots | None = None,
+        *,
+        clock: WallClock = system_time,
+        save_every_events: int = SAVE_EVERY_EVENTS,
+        save_every: timedelta = SAVE_EVERY,
+    ) -> None:
         self._log = log
+        self._snapshots = snapshots
+        self._clock = clock
+        self._save_every_events = save_every_events
+        self._save_every = save_every
+        self._loaded = snapshots is None
+        self._everything = False
+        """The next save rewrites every part (the summaries were rebuilt from the log)."""
+        self._saved_id = 0
+        self._saved_at: datetime | None = None
+        self._dirty_queues: set[tuple[int, int]] = set()
+        self._dirty_agents: set[tuple[int, int]] = set()
+        self._dirty_contacts: set[int] = set()
         self._lock = threading.Lock()
         self.last_id = 0
         """The id of the last event folded: the log position the summaries cover."""
@@ -206,11 +249,152 @@ class Summaries:
     # -- folding --------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        """Fold the events appended since the last look; the number folded."""
+        """Fold the events appended since the last look (after loading the saved
+        summaries, the first time); the number folded. Saves when a save is due."""
         with self._lock:
+            if not self._loaded:
+                self._load()
             fresh, self.last_id = events_after(self._log, self.last_id)
             self.fold(fresh)
+            if self._snapshots is None:
+                self._dirty_queues, self._dirty_agents, self._dirty_contacts = set(), set(), set()
+            elif self._save_due():
+                self._save(self._snapshots)
             return len(fresh)
+
+    def save(self) -> None:
+        """Catch up and save whatever changed since the last save (at a clean stop)."""
+        self.catch_up()
+        with self._lock:
+            if self._snapshots is not None and (self.last_id != self._saved_id or self._everything):
+                self._save(self._snapshots)
+
+    async def run(self, sleep: Callable[[float], Awaitable[None]], offload: Offload) -> None:
+        """Catch up (and save when due) every ``save_every``, until cancelled; ``offload``
+        runs the store's work off the event loop."""
+        while True:
+            await sleep(self._save_every.total_seconds())
+            try:
+                await offload(self.catch_up)
+            except SQLAlchemyError as error:
+                log.error("the report summaries could not catch up with the log: %s", error)
+
+    # -- the store ------------------------------------------------------------------
+
+    def _save_due(self) -> bool:
+        if self.last_id == self._saved_id:
+            return False
+        if self._saved_at is None or self.last_id - self._saved_id >= self._save_every_events:
+            return True
+        return self._clock() - self._saved_at >= self._save_every
+
+    def _load(self) -> None:
+        assert self._snapshots is not None
+        self._loaded = True
+        saved = self._snapshots.load(SNAPSHOT_VERSION)
+        if saved is not None:
+            try:
+                self._restore(saved)
+                log.info("report summaries loaded, up to event %s", saved.upto)
+                self._saved_id = saved.upto
+                self._saved_at = self._clock()
+                return
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+                log.warning(
+                    "the saved report summaries cannot be read (%s: %s): they are rebuilt "
+                    "from the event log",
+                    type(error).__name__,
+                    error,
+                )
+        self._reset()
+        self._everything = True
+
+    def _reset(self) -> None:
+        self.last_id = 0
+        self.queues, self.agents, self._agent = {}, {}, {}
+        self._queue_of, self._ended_in, self._wrap_started = {}, {}, {}
+        self.latest = None
+        self._calls, self._schedules, self._mailed = {}, {}, {}
+        self._dirty_queues, self._dirty_agents, self._dirty_contacts = set(), set(), set()
+
+    def _restore(self, saved: Saved) -> None:
+        self._reset()
+        for key, body in saved.parts.items():
+            kind, _, rest = key.partition(":")
+            if kind == "q":
+                owner, index = (int(x) for x in rest.split(":"))
+                self.queues.setdefault(owner, {})[index] = _queue_bucket(body)
+            elif kind == "a":
+                owner, index = (int(x) for x in rest.split(":"))
+                self.agents.setdefault(owner, {})[index] = _read(AgentBucket, body)
+            elif kind == "c":
+                self._restore_contact(int(rest), body)
+            else:
+                raise ValueError(f"unknown part {key!r}")
+        state = saved.open_state
+        self._agent = {int(k): _agent_state(v) for k, v in state["agents"].items()}
+        self.latest = _when(state["latest"])
+        self._schedules = {
+            name: (dict(schedule), _moment(saved_at))
+            for name, (schedule, saved_at) in state["schedules"].items()
+        }
+        self._mailed = {name: _moment(end) for name, end in state["mailed"].items()}
+        self.last_id = saved.upto
+
+    def _restore_contact(self, contact_id: int, body: dict[str, Any]) -> None:
+        if body["call"] is not None:
+            self._calls[contact_id] = _call_record(body["call"])
+        if body["queue"] is not None:
+            self._queue_of[contact_id] = int(body["queue"])
+        if body["ended"] is not None:
+            queue_id, index = body["ended"]
+            self._ended_in[contact_id] = (int(queue_id), int(index))
+        if body["wrap"] is not None:
+            self._wrap_started[contact_id] = _moment(body["wrap"])
+
+    def _save(self, snapshots: SummarySnapshots) -> None:
+        changed: dict[str, Any] = {}
+        for queue_id, index in self._dirty_queues:
+            changed[f"q:{queue_id}:{index}"] = _queue_body(self.queues[queue_id][index])
+        for agent_id, index in self._dirty_agents:
+            changed[f"a:{agent_id}:{index}"] = dataclasses.asdict(self.agents[agent_id][index])
+        for contact_id in self._dirty_contacts:
+            changed[f"c:{contact_id}"] = self._contact_body(contact_id)
+        open_state = {
+            "agents": {str(k): _agent_body(v) for k, v in self._agent.items()},
+            "latest": _iso(self.latest),
+            "schedules": {
+                name: [schedule, saved_at.isoformat()]
+                for name, (schedule, saved_at) in self._schedules.items()
+            },
+            "mailed": {name: end.isoformat() for name, end in self._mailed.items()},
+        }
+        now = self._clock()
+        snapshots.save(
+            version=SNAPSHOT_VERSION,
+            upto=self.last_id,
+            saved_at=now,
+            open_state=open_state,
+            changed=changed,
+            everything=self._everything,
+        )
+        self._everything = False
+        self._saved_id, self._saved_at = self.last_id, now
+        self._dirty_queues, self._dirty_agents, self._dirty_contacts = set(), set(), set()
+
+    def _contact_body(self, contact_id: int) -> dict[str, Any] | None:
+        call = self._calls.get(contact_id)
+        queue_id = self._queue_of.get(contact_id)
+        ended = self._ended_in.get(contact_id)
+        wrap = self._wrap_started.get(contact_id)
+        if call is None and queue_id is None and ended is None and wrap is None:
+            return None
+        return {
+            "call": None if call is None else _call_body(call),
+            "queue": queue_id,
+            "ended": None if ended is None else list(ended),
+            "wrap": _iso(wrap),
+        }
 
     def fold(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -219,6 +403,7 @@ class Summaries:
     def _queue(self, queue_id: int, at: datetime) -> QueueBucket:
         buckets = self.queues.setdefault(queue_id, {})
         index = bucket_of(at)
+        self._dirty_queues.add((queue_id, index))
         bucket = buckets.get(index)
         if bucket is None:
             bucket = buckets[index] = QueueBucket()
@@ -226,6 +411,7 @@ class Summaries:
 
     def _agent_bucket(self, agent_id: int, index: int) -> AgentBucket:
         buckets = self.agents.setdefault(agent_id, {})
+        self._dirty_agents.add((agent_id, index))
         bucket = buckets.get(index)
         if bucket is None:
             bucket = buckets[index] = AgentBucket()
@@ -242,6 +428,8 @@ class Summaries:
     def _fold(self, event: Event) -> None:
         if self.latest is None or event.at > self.latest:
             self.latest = event.at
+        if isinstance(contact_id := getattr(event, "contact_id", None), int):
+            self._dirty_contacts.add(contact_id)
         fold_call(self._calls, event)
         match event:
             case Queued():
@@ -371,6 +559,7 @@ class Summaries:
             if ready:
                 self._agent_bucket(agent_id, index).ready_s += seconds
             for queue_id in state.queues:
+                self._dirty_queues.add((queue_id, index))
                 bucket = self.queues.setdefault(queue_id, {}).get(index)
                 if bucket is None:
                     bucket = self.queues[queue_id][index] = QueueBucket()
@@ -409,6 +598,14 @@ class Summaries:
                         rows.append(row)
                     elif dense:
                         rows.append(QueueInterval(queue_id, lo, hi))
+        return rows
+
+    def today(self, now: datetime, goals: Mapping[int, float]) -> list[QueueInterval]:
+        """Per queue of ``goals``, today so far: from midnight (site time) to ``now`` (the
+        row's end is just after it, as ``figures.queue_figures`` gives it)."""
+        rows = self.queue_intervals([site_midnight(now), edge_after(now)], goals, now=now)
+        for row in rows:
+            row.end = now + _EPSILON
         return rows
 
     def _queue_row(
@@ -537,6 +734,93 @@ class Summaries:
                 row.pause_s = {k: v for k, v in row.pause_s.items() if v > 0}
                 figures.append(row)
         return figures
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else _moment(text)
+
+
+def _queue_body(bucket: QueueBucket) -> dict[str, Any]:
+    body = dataclasses.asdict(bucket)
+    body["classified"] = dict(bucket.classified)
+    return body
+
+
+T = TypeVar("T")
+_READERS: dict[type, tuple[set[str], TypeAdapter[Any]]] = {}
+
+
+def _read(kind: type[T], body: Any) -> T:
+    """``body`` as a ``kind``: every field there, each of its type (else ``ValueError``)."""
+    if not isinstance(body, dict):
+        raise ValueError(f"a {kind.__name__} is not an object: {body!r:.80}")
+    known = _READERS.get(kind)
+    if known is None:
+        names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+        known = _READERS[kind] = (names, TypeAdapter(kind))
+    names, reader = known
+    if body.keys() != names:
+        raise ValueError(f"a {kind.__name__} has the fields {sorted(body)}, not {sorted(names)}")
+    value: T = reader.validate_python(body)
+    return value
+
+
+def _queue_bucket(body: Any) -> QueueBucket:
+    return _read(QueueBucket, body)
+
+
+def _agent_body(state: _Agent) -> dict[str, Any]:
+    return {
+        "first_seen": state.first_seen,
+        "queues": sorted(state.queues),
+        "login_since": _iso(state.login_since),
+        "paused": None if state.paused is None else [state.paused[0], state.paused[1].isoformat()],
+        "wrapping": _iso(state.wrapping),
+        "talking": state.talking,
+        "since": _iso(state.since),
+    }
+
+
+def _agent_state(body: dict[str, Any]) -> _Agent:
+    paused = body["paused"]
+    first_seen = body["first_seen"]
+    if first_seen is not None and type(first_seen) is not int:
+        raise ValueError(f"an agent's first bucket is not a number: {first_seen!r:.80}")
+    return _Agent(
+        first_seen=first_seen,
+        queues={int(q) for q in body["queues"]},
+        login_since=_when(body["login_since"]),
+        paused=None if paused is None else (str(paused[0]), _moment(paused[1])),
+        wrapping=_when(body["wrapping"]),
+        talking=int(body["talking"]),
+        since=_when(body["since"]),
+    )
+
+
+def _call_body(call: CallRecord) -> dict[str, Any]:
+    body = {f.name: getattr(call, f.name) for f in dataclasses.fields(call)}
+    body["started_at"] = call.started_at.isoformat()
+    body["ended_at"] = _iso(call.ended_at)
+    body["transfer"] = None if call.transfer is None else call.transfer.model_dump(mode="json")
+    return body
+
+
+def _call_record(body: Any) -> CallRecord:
+    call = _read(CallRecord, body)
+    call.started_at = _moment(body["started_at"])
+    call.ended_at = _when(body["ended_at"])
+    return call
 
 
 def _ready(state: _Agent) -> bool:

@@ -856,3 +856,31 @@ class DirectoryPersonRow(Base):
     notes: Mapped[str] = mapped_column(String(2000))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(String(64))
+
+
+class SummarySnapshotRow(Base):
+    """The reports' summaries as saved (one row, ``id`` 1; revision 0019): the format's
+    ``version``, the id of the last event folded (``upto``: never ahead of the log), the
+    number of ``summary_parts`` rows written with it, and the small open state."""
+
+    __tablename__ = "summary_snapshot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    upto: Mapped[int] = mapped_column(BigInteger)
+    upto_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """When event ``upto`` happened: a log that holds another event there is not the
+    log the summaries were folded from."""
+    parts: Mapped[int] = mapped_column(BigInteger)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    open_state: Mapped[Any] = mapped_column(JsonPayload)
+
+
+class SummaryPartRow(Base):
+    """One part of the saved summaries (revision 0019): a queue's or an agent's bucket
+    (``q:QUEUE:BUCKET``, ``a:AGENT:BUCKET``) or a contact's record (``c:CONTACT``)."""
+
+    __tablename__ = "summary_parts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[Any] = mapped_column(JsonPayload)

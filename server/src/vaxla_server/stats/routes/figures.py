@@ -11,7 +11,7 @@ hour (times without a zone are UTC); anything else is refused with 422 and the r
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -23,8 +23,7 @@ from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import FORBIDDEN, NOT_FOUND, Centre, Responses
 from vaxla_server.api.deps import Now, Summary, get_auth
 from vaxla_server.auth import Auth, User
-from vaxla_server.stats import events_between, queue_intervals
-from vaxla_server.stats.days import SITE_TIME_ZONE, site_midnight
+from vaxla_server.stats.days import SITE_TIME_ZONE
 from vaxla_server.stats.figures import DENSE_LIMIT, QueueFigures
 from vaxla_server.stats.routes.calls import user_names
 from vaxla_server.stats.summary import QueueInterval, Summaries, interval_edges
@@ -100,18 +99,12 @@ def _rows(centre: Centre, figures: Sequence[QueueFigures | QueueInterval]) -> li
 
 
 @stats_router.get("/queues", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN})
-def queues_today(_user: Reader, centre: Centre, clock: Now) -> list[QueueReportRow]:
+def queues_today(
+    _user: Reader, centre: Centre, summaries: Summary, clock: Now
+) -> list[QueueReportRow]:
     """Per queue, today so far (from midnight, site time, to now)."""
     now = clock()
-    midnight = site_midnight(now)
-    end = now + timedelta(microseconds=1)
-    figures = queue_intervals(
-        events_between(centre.log, midnight, end),
-        start=midnight,
-        end=end,
-        step=end - midnight,
-        goals=centre.service_goals(),
-    )
+    figures = summaries.today(now, centre.service_goals())
     return _rows(centre, figures)
 
 

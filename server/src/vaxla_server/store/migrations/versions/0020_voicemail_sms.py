@@ -1,4 +1,4 @@
-"""Revision 0020 (after 0015, 2026-12-05): a voicemail box's ``notify_phones`` (R7), the
+"""Revision 0020 (after 0019, 2026-12-05): a voicemail box's ``notify_phones`` (R7), the
 numbers told of each new message by SMS; SMS found by the gateway's reference (SMPP's
 delivery receipts name the SMSC's message id)."""
 
@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision, down_revision = "0020", "0015"
+revision, down_revision = "0020", "0019"
 branch_labels = depends_on = None
 
 
