@@ -10,12 +10,14 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ActionRefused, ServerError
-from vaxla_desktop.api.config import ConfigApi, KindPath, holidays
+from vaxla_desktop.api.config import ConfigApi, KindPath, holidays, trunk_registrations
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.config_form import ItemEditor
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
+from vaxla_desktop.ui.service_editors import TrunkEditor
+from vaxla_protocol.config import TrunkItem
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +109,27 @@ class ScheduleDesk(ConfigDesk):
             self._calendar.show_holidays(await holidays(self._client, year))
         except ServerError as error:
             self.editor.show_error(describe(error))
+
+
+TRUNK_FIELDS = tuple(TrunkItem.model_fields)
+"""What a trunk's write holds: not ``password_set``, which only answers carry."""
+
+
+class TrunkDesk(ConfigDesk):
+    """The trunks, with where each registration stands (read again with the list)."""
+
+    def __init__(self, session: Session, editor: TrunkEditor, parent: QObject | None = None):
+        kind = KindPath("/config/trunks", add_fields=TRUNK_FIELDS, replace_fields=TRUNK_FIELDS)
+        super().__init__(session, editor, kind, parent)
+        self._client = session.client
+        self._trunks = editor
+        self.states_loaded = asyncio.Event()
+
+    async def _load(self, choose: str | None = None) -> None:
+        self.states_loaded.clear()
+        await super()._load(choose)
+        try:
+            self._trunks.show_registrations(await trunk_registrations(self._client))
+        except ServerError as error:
+            self.editor.show_error(describe(error))
+        self.states_loaded.set()

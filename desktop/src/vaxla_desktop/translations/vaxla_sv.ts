@@ -87,6 +87,22 @@
         <translation>Klassificeringskoder</translation>
     </message>
     <message>
+        <source>Alarm rules</source>
+        <translation>Larmregler</translation>
+    </message>
+    <message>
+        <source>SIP trunks</source>
+        <translation>SIP-trunkar</translation>
+    </message>
+    <message>
+        <source>Mail server</source>
+        <translation>E-postserver</translation>
+    </message>
+    <message>
+        <source>SMS gateway</source>
+        <translation>SMS-gateway</translation>
+    </message>
+    <message>
         <source>Import and export</source>
         <translation>Import och export</translation>
     </message>
@@ -440,6 +456,81 @@
     <message>
         <source>Inbound call</source>
         <translation>Inkommande samtal</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmRuleEditor</name>
+    <message>
+        <source>callers waiting</source>
+        <translation>väntande uppringare</translation>
+    </message>
+    <message>
+        <source>longest wait (s)</source>
+        <translation>längsta väntetid (s)</translation>
+    </message>
+    <message>
+        <source>service level (%)</source>
+        <translation>servicenivå (%)</translation>
+    </message>
+    <message>
+        <source>agents ready</source>
+        <translation>redo handläggare</translation>
+    </message>
+    <message>
+        <source>information</source>
+        <translation>information</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>varning</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritiskt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Mått</translation>
+    </message>
+    <message>
+        <source>Raised when it is</source>
+        <translation>Larmar när det är</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Gräns</translation>
+    </message>
+    <message>
+        <source>Cleared at (hysteresis)</source>
+        <translation>Upphör vid (hysteres)</translation>
+    </message>
+    <message>
+        <source>when it no longer holds</source>
+        <translation>när villkoret inte längre gäller</translation>
+    </message>
+    <message>
+        <source>Quiet period after it clears</source>
+        <translation>Tyst period efter att det upphört</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Allvarlighet</translation>
+    </message>
+    <message>
+        <source>Recipients (e-mail or phone)</source>
+        <translation>Mottagare (e-post eller telefon)</translation>
+    </message>
+    <message>
+        <source>E-mail address or phone number</source>
+        <translation>E-postadress eller telefonnummer</translation>
     </message>
 </context>
 <context>
@@ -1570,6 +1661,45 @@
     <message>
         <source>Not connected: you did not trust the server&apos;s certificate.</source>
         <translation>Inte ansluten: du litade inte på serverns certifikat.</translation>
+    </message>
+</context>
+<context>
+    <name>MailServerEditor</name>
+    <message>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS (port 587)</translation>
+    </message>
+    <message>
+        <source>TLS from the start (port 465)</source>
+        <translation>TLS från början (port 465)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ingen</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>SMTP-server</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Kryptering</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>Sender (From)</source>
+        <translation>Avsändare (From)</translation>
     </message>
 </context>
 <context>
@@ -2903,6 +3033,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>SecretEditor</name>
+    <message>
+        <source>unchanged (one is stored)</source>
+        <translation>oförändrat (ett är sparat)</translation>
+    </message>
+    <message>
+        <source>none stored</source>
+        <translation>inget sparat</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -3013,6 +3154,93 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>The SMS to {0} is on its way (from {1}).</source>
         <translation>Sms:et till {0} är på väg (från {1}).</translation>
+    </message>
+</context>
+<context>
+    <name>SmsGatewayEditor</name>
+    <message>
+        <source>Sender</source>
+        <translation>Avsändare</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Kannel (HTTP)</source>
+        <translation>Kannel (HTTP)</translation>
+    </message>
+    <message>
+        <source>SMPP to the operator</source>
+        <translation>SMPP till operatören</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Värd</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>System type (SMPP)</source>
+        <translation>Systemtyp (SMPP)</translation>
+    </message>
+    <message>
+        <source>Delivery reports to (Kannel)</source>
+        <translation>Leveransrapporter till (Kannel)</translation>
+    </message>
+    <message>
+        <source>Default sender</source>
+        <translation>Standardavsändare</translation>
+    </message>
+    <message>
+        <source>Senders by queue</source>
+        <translation>Avsändare per kö</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Senders by entry point</source>
+        <translation>Avsändare per ingång</translation>
+    </message>
+    <message>
+        <source>Entry point</source>
+        <translation>Ingång</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>Mallar</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>In Swedish</source>
+        <translation>På svenska</translation>
+    </message>
+    <message>
+        <source>In English</source>
+        <translation>På engelska</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>may write any number</source>
+        <translation>får skriva valfritt nummer</translation>
     </message>
 </context>
 <context>
@@ -3217,6 +3445,121 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Quit</source>
         <translation>Avsluta</translation>
+    </message>
+</context>
+<context>
+    <name>TrunkEditor</name>
+    <message>
+        <source>&amp;Refresh the states</source>
+        <translation>&amp;Uppdatera lägena</translation>
+    </message>
+    <message>
+        <source>registers with a username</source>
+        <translation>registrerar sig med användarnamn</translation>
+    </message>
+    <message>
+        <source>known by its IP address</source>
+        <translation>känns igen på sin IP-adress</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>av</translation>
+    </message>
+    <message>
+        <source>offered</source>
+        <translation>erbjuds</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>krävs</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Registrar (host:port)</source>
+        <translation>Registrar (värd:port)</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>Registration renewed every</source>
+        <translation>Registreringen förnyas var</translation>
+    </message>
+    <message>
+        <source>Outbound proxy</source>
+        <translation>Utgående proxy</translation>
+    </message>
+    <message>
+        <source>Calls accepted from</source>
+        <translation>Samtal tas emot från</translation>
+    </message>
+    <message>
+        <source>Address or network</source>
+        <translation>Adress eller nät</translation>
+    </message>
+    <message>
+        <source>Outside calls</source>
+        <translation>Externa samtal</translation>
+    </message>
+    <message>
+        <source>leave through this trunk</source>
+        <translation>går ut genom den här trunken</translation>
+    </message>
+    <message>
+        <source>Gateway (host:port)</source>
+        <translation>Gateway (värd:port)</translation>
+    </message>
+    <message>
+        <source>Caller ID</source>
+        <translation>Nummerpresentation</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>SRTP</source>
+        <translation>SRTP</translation>
+    </message>
+    <message>
+        <source>registering</source>
+        <translation>registrerar</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>registrerad</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>misslyckades</translation>
+    </message>
+    <message>
+        <source>not registered</source>
+        <translation>inte registrerad</translation>
+    </message>
+    <message>
+        <source>Registration: none (known by its IP address)</source>
+        <translation>Registrering: ingen (känns igen på sin IP-adress)</translation>
+    </message>
+    <message>
+        <source>Registration: {0} since {1}</source>
+        <translation>Registrering: {0} sedan {1}</translation>
+    </message>
+    <message>
+        <source>(tried again at {0})</source>
+        <translation>(försöker igen {0})</translation>
     </message>
 </context>
 <context>
