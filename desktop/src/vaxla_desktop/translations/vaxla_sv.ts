@@ -2748,6 +2748,73 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>ReportScheduleEditor</name>
+    <message>
+        <source>the day before, every day</source>
+        <translation>dagen före, varje dag</translation>
+    </message>
+    <message>
+        <source>the week before, on Mondays</source>
+        <translation>veckan före, på måndagar</translation>
+    </message>
+    <message>
+        <source>the month before, on the 1st</source>
+        <translation>månaden före, den 1:a</translation>
+    </message>
+    <message>
+        <source>Swedish</source>
+        <translation>Svenska</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Engelska</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervall</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Mailed at (hour)</source>
+        <translation>Skickas klockan (timme)</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Mottagare</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>E-postadress</translation>
+    </message>
+</context>
+<context>
     <name>ReportsDesk</name>
     <message>
         <source>Could not save {0}: {1}</source>
@@ -2843,6 +2910,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Report</source>
         <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>Scheduled reports</source>
+        <translation>Schemalagda rapporter</translation>
     </message>
     <message>
         <source>{0} rows</source>
