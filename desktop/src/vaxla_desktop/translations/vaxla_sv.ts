@@ -2285,6 +2285,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 <context>
     <name>PromptsDesk</name>
     <message>
+        <source>the recording</source>
+        <translation>inspelningen</translation>
+    </message>
+    <message>
         <source>Playing {0}…</source>
         <translation>Spelar {0}…</translation>
     </message>
@@ -2295,6 +2299,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Played {0} ({1:.1f} s)</source>
         <translation>Spelade {0} ({1:.1f} s)</translation>
+    </message>
+    <message>
+        <source>{0} now plays your recording</source>
+        <translation>{0} spelar nu din inspelning</translation>
     </message>
     <message>
         <source>{0} now plays {1}</source>
@@ -2346,6 +2354,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>The server speaks the words you write ({0})</source>
         <translation>Servern läser upp orden du skriver ({0})</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>Spela in…</translation>
+    </message>
+    <message>
+        <source>Record it from this computer&apos;s microphone ({0})</source>
+        <translation>Spela in den med datorns mikrofon ({0})</translation>
     </message>
     <message>
         <source>A sound file for {0}</source>
@@ -2730,6 +2746,53 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Select an agent to act on it</source>
         <translation>Välj en agent för att göra något med den</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Record {0}</source>
+        <translation>Spela in {0}</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Mikrofonens nivå</translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation>&amp;Spela in</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>S&amp;toppa</translation>
+    </message>
+    <message>
+        <source>&amp;Listen</source>
+        <translation>&amp;Lyssna</translation>
+    </message>
+    <message>
+        <source>&amp;Use this recording</source>
+        <translation>&amp;Använd inspelningen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>Speak after pressing Record; stop when you are done.</source>
+        <translation>Tala när du har tryckt på Spela in; stoppa när du är klar.</translation>
+    </message>
+    <message>
+        <source>Cannot record: {0}</source>
+        <translation>Kan inte spela in: {0}</translation>
+    </message>
+    <message>
+        <source>The recording stopped at its longest, 5 minutes.</source>
+        <translation>Inspelningen stoppades vid sin längsta längd, 5 minuter.</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s recorded</source>
+        <translation>{0:.1f} s inspelat</translation>
     </message>
 </context>
 <context>
