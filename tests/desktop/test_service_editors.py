@@ -1,19 +1,27 @@
 """Alarm rules, SIP trunks, the mail server and the SMS gateway in the admin mode (R31,
 R24, R25) against a real server process: each refused on its field with nothing saved,
-then saved and read back; a trunk's password sent once, never shown, kept when the form
-leaves it empty, and the trunk's registration state shown; what each test adds is
-deleted again (the demo server is shared)."""
+then saved and read back; a test mail taken by a real SMTP server (aiosmtpd), and one
+to where nothing listens refused in words; a trunk's password sent once, never shown,
+kept when the form leaves it empty, and the trunk's registration state shown; what each
+test adds is deleted again (the demo server is shared)."""
 
+import asyncio
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.admin_editing import in_the_admin_mode, new_item, refused_on, retype, save
-from tests.desktop.qt_loop import eventually
+from tests.desktop.qt_loop import WAIT_S, eventually
 from tests.desktop.test_people_editors import fill
+from tests.server.alarms.smtp import SmtpServer, free_tcp_port, smtp_server
 from tests.server_process import ServerProcess
 from tests.shots import keep_shot
 from vaxla_desktop.admin_desk import AdminDesk
-from vaxla_desktop.config_desk import TrunkDesk
+from vaxla_desktop.config_desk import MailServerDesk, TrunkDesk
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.config_form import ChoiceEditor, FlagEditor, ItemEditor, SecretEditor
 
@@ -35,9 +43,10 @@ def test_alarm_rules_and_trunks_are_edited_and_refusals_shown(
 
 
 def test_the_mail_server_and_sms_gateway_are_edited_and_refusals_shown(
-    qtbot: QtBot, qapp: QApplication, demo_server: ServerProcess
+    qtbot: QtBot, qapp: QApplication, demo_server: ServerProcess, tmp_path: Path
 ) -> None:
-    in_the_admin_mode(qtbot, qapp, demo_server.url, mail_server, sms_gateway)
+    with smtp_server(tmp_path) as smtp:
+        in_the_admin_mode(qtbot, qapp, demo_server.url, partial(mail_server, smtp), sms_gateway)
 
 
 async def alarm_rules(view: AdminView, admin: AdminDesk) -> None:
@@ -113,8 +122,9 @@ async def trunks(view: AdminView, admin: AdminDesk) -> None:
     assert await desk.api.items() == []
 
 
-async def mail_server(view: AdminView, admin: AdminDesk) -> None:
+async def mail_server(smtp: SmtpServer, view: AdminView, admin: AdminDesk) -> None:
     editor, desk = view.mail_server, admin.desks["mail_server"]
+    assert isinstance(desk, MailServerDesk)
     view.setCurrentWidget(editor)
     assert await desk.api.items() == [] and editor.loaded_key is None
     typed = {"host": "smtp.example.se", "sender": "vaxla@example.se", "password": "hemligt-2026"}
@@ -134,7 +144,29 @@ async def mail_server(view: AdminView, admin: AdminDesk) -> None:
         "sender": "vaxla@example.se",
         "password_set": True,
     }
+    # Through a real SMTP server (aiosmtpd, without a log-in): a test mail sent and taken.
+    retype(editor.editors["host"].widget, smtp.host)
+    retype(editor.editors["port"].widget, str(smtp.port))
+    retype(editor.editors["username"].widget, "")
+    QTest.keyClick(editor.editors["username"].widget, Qt.Key.Key_Delete)  # no log-in
+    pick(editor, "tls", "off")
+    await save(editor)
+    retype(editor.test_address, "chef@example.se")
+    editor.test_button.click()
+    await asyncio.wait_for(desk.tested.wait(), WAIT_S)
+    [message] = await asyncio.to_thread(smtp.inbox.wait_for, 1)
+    assert message["To"] == "chef@example.se" and message["From"] == "vaxla@example.se"
+    assert editor.note_label.text() == (
+        f"The mail server {smtp.host}:{smtp.port} took a test mail to chef@example.se."
+    )
     keep_shot(view, "admin-mail-server.png")
+    # Where nothing listens: said in words, on the form.
+    retype(editor.editors["port"].widget, str(free_tcp_port()))
+    await save(editor)
+    desk.tested.clear()
+    editor.test_button.click()
+    await asyncio.wait_for(desk.tested.wait(), WAIT_S)
+    assert "refused the connection" in editor.message_label.text()
     editor.delete_button.click()
     await eventually(lambda: editor.loaded_key is None and not editor.items)
     assert await desk.api.items() == []

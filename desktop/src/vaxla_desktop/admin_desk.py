@@ -23,13 +23,13 @@ from vaxla_desktop.api.config import (
 )
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
-from vaxla_desktop.config_desk import ConfigDesk, ScheduleDesk, TrunkDesk
+from vaxla_desktop.config_desk import ConfigDesk, MailServerDesk, ScheduleDesk, TrunkDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.document_panel import DocumentPanel
 from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.messages import describe
-from vaxla_protocol.config import Language, MailServerItem
+from vaxla_protocol.config import Language
 from vaxla_protocol.sms import SmsGatewayItem
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,6 @@ AGENTS = KindPath(
     replace_fields=("skills", "memberships", "capacity", "personal_weight", "standby"),
 )
 
-MAIL_SERVER = KindPath(
-    "/config/mail-server",
-    key="host",
-    single=True,
-    replace_fields=tuple(MailServerItem.model_fields),
-)
 SMS_GATEWAY = KindPath(
     "/config/sms-gateway",
     key="host",
@@ -93,11 +87,11 @@ class AdminDesk(QObject):
                 _codes("/config/classification-codes"),
             ),
             ("alarm_rules", view.alarm_rules, KindPath("/config/alarm-rules")),
-            ("mail_server", view.mail_server, MAIL_SERVER),
             ("sms_gateway", view.sms_gateway, SMS_GATEWAY),
         ):
             self.desks[book_kind] = ConfigDesk(session, editor, kind, self)
         self.desks["trunks"] = TrunkDesk(session, view.trunks, self)
+        self.desks["mail_server"] = MailServerDesk(session, view.mail_server, self)
         for book_kind, desk in self.desks.items():
             desk.listeners.append(partial(view.book.set, book_kind))
 

@@ -16,6 +16,7 @@ from vaxla_protocol.config import (
     DocumentCheck,
     HolidayItem,
     LicenceUse,
+    MailTestResult,
     TrunkRegistration,
 )
 
@@ -95,6 +96,12 @@ async def trunk_registrations(client: ServerClient) -> list[TrunkRegistration]:
     """Where each registration trunk's registration stands."""
     data = await client.call("GET", "/config/trunk-registrations")
     return client.parse(_REGISTRATIONS, data, "trunk registrations")
+
+
+async def send_test_mail(client: ServerClient, to: str) -> MailTestResult:
+    """A test mail to ``to`` through the mail server, at once."""
+    data = await client.call("POST", "/config/mail-server/test", json={"to": to})
+    return client.parse(TypeAdapter(MailTestResult), data, "test mail")
 
 
 _HOLIDAYS = TypeAdapter(list[HolidayItem])

@@ -1664,7 +1664,42 @@
     </message>
 </context>
 <context>
+    <name>MailServerDesk</name>
+    <message>
+        <source>No test mail: {0}</source>
+        <translation>Inget testmejl: {0}</translation>
+    </message>
+    <message>
+        <source>The mail server {0} took a test mail to {1}.</source>
+        <translation>E-postservern {0} tog emot ett testmejl till {1}.</translation>
+    </message>
+</context>
+<context>
     <name>MailServerEditor</name>
+    <message>
+        <source>Test mail to</source>
+        <translation>Testmejl till</translation>
+    </message>
+    <message>
+        <source>an e-mail address</source>
+        <translation>en e-postadress</translation>
+    </message>
+    <message>
+        <source>Send a &amp;test mail</source>
+        <translation>Skicka ett &amp;testmejl</translation>
+    </message>
+    <message>
+        <source>Through the mail server as saved, at once</source>
+        <translation>Genom e-postservern som den är sparad, genast</translation>
+    </message>
+    <message>
+        <source>Save the mail server first: the test mail goes through it.</source>
+        <translation>Spara e-postservern först: testmejlet går genom den.</translation>
+    </message>
+    <message>
+        <source>Sending a test mail…</source>
+        <translation>Skickar ett testmejl…</translation>
+    </message>
     <message>
         <source>STARTTLS (port 587)</source>
         <translation>STARTTLS (port 587)</translation>

@@ -10,8 +10,8 @@ password line left empty keeps the stored one (its placeholder says whether ther
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from vaxla_desktop.ui.config_form import (
     ChoiceEditor,
@@ -165,8 +165,8 @@ class TrunkEditor(_SecretShown):
         row.addWidget(self.registration_label, 1)
         row.addWidget(self.refresh_button)
         layout = self.layout()
-        assert layout is not None
-        layout.insertLayout(0, row)  # type: ignore[attr-defined]
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(0, row)
 
     def make_fields(self) -> list[Field]:
         kinds = {
@@ -268,7 +268,10 @@ def _time(moment: datetime) -> str:
 
 class MailServerEditor(_SecretShown):
     """The mail server (``/config/mail-server``, one of it) alarm and report mails go
-    through: host, port, TLS, the username and write-only password, the sender."""
+    through: host, port, TLS, the username and write-only password, the sender; and a
+    test mail sent through it as saved (``sig_test`` with the address)."""
+
+    sig_test = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -277,6 +280,32 @@ class MailServerEditor(_SecretShown):
             may_add=False,
             parent=parent,
         )
+        self.test_address = QLineEdit()
+        self.test_address.setAccessibleName(self.tr("Test mail to"))
+        self.test_address.setPlaceholderText(self.tr("an e-mail address"))
+        self.test_button = QPushButton(self.tr("Send a &test mail"))
+        self.test_button.setToolTip(self.tr("Through the mail server as saved, at once"))
+        label = QLabel(self.tr("Test mail to"))
+        label.setBuddy(self.test_address)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.test_address, 1)
+        row.addWidget(self.test_button)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(0, row)
+        self.test_button.clicked.connect(self._on_test)
+        self.test_address.returnPressed.connect(self._on_test)
+
+    def _on_test(self) -> None:
+        if self.loaded_key is None or self.dirty:
+            self.show_error(self.tr("Save the mail server first: the test mail goes through it."))
+            return
+        address = self.test_address.text().strip()
+        if address:
+            self.show_error("")
+            self.show_note(self.tr("Sending a test mail…"))
+            self.sig_test.emit(address)
 
     def make_fields(self) -> list[Field]:
         tls = {
