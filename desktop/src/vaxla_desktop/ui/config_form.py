@@ -646,7 +646,7 @@ class ItemEditor(QWidget, Notices):
         self._show(self.base)
         self.base = self.form_item()  # the template as the form holds it: not an edit
         self._show_state()
-        if self.fields:
+        if self.fields and self.isVisible():  # a tab not shown takes no focus from the one shown
             self.editors[self.fields[0].key].widget.setFocus()
 
     def saved(self, key: str) -> None:
