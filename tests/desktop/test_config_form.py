@@ -4,6 +4,7 @@ Ctrl+S and Esc, a refusal placed on the field the server named (a 422's places a
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from tests.shots import keep_shot
@@ -124,3 +125,18 @@ def test_an_unsaved_edit_is_kept_when_another_item_is_chosen(qtbot: QtBot) -> No
     QTest.keyClick(name, Qt.Key.Key_Escape)
     widget.list.setCurrentRow(1)
     assert widget.loaded_key == "Sales" and not widget.dirty
+
+
+def test_an_editor_on_a_hidden_tab_takes_no_focus_when_its_list_comes(qtbot: QtBot) -> None:
+    tabs = QTabWidget()
+    shown, hidden = ItemEditor(FIELDS), ItemEditor(FIELDS)
+    tabs.addTab(shown, "shown")
+    tabs.addTab(hidden, "hidden")
+    qtbot.addWidget(tabs)
+    tabs.show()
+    with qtbot.waitActive(tabs):
+        tabs.activateWindow()
+    typing = shown.editors["wrap_up_s"].widget
+    typing.setFocus()
+    hidden.show_items([])  # a reload of the other tab: nothing there, a new item
+    assert hidden.loaded_key is None and QApplication.focusWidget() is typing

@@ -131,7 +131,7 @@ async def the_others(view: AdminView, desk: AdminDesk) -> None:
 def test_every_tab_s_texts_are_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:
     def shown() -> list[str]:
         texts: list[str] = []
-        view = on_screen(qtbot, AdminView(), 1600, 900)  # no tab scroll buttons
+        view = on_screen(qtbot, AdminView(), 2400, 900)  # no tab scroll buttons
         for index in range(view.count()):
             view.setCurrentIndex(index)
             texts += visible_texts(view)

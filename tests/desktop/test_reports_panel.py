@@ -6,7 +6,9 @@ every text is in Swedish; an operator's view has no reports."""
 import asyncio
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -24,6 +26,7 @@ from vaxla_desktop.api.client import ServerClient
 from vaxla_desktop.reports_desk import ReportsDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.reports_panel import ReportsPanel
+from vaxla_protocol.stats import QueueReportRow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -112,34 +115,44 @@ def test_a_supervisor_shows_and_saves_reports(
     run_on_qt_loop(qapp, work())
 
 
+def sample_row(hour: int, **figures: Any) -> dict[str, Any]:
+    """A queue report's row for Support at ``hour`` UTC, as the server's JSON has it."""
+    start = datetime(2026, 12, 5, hour, tzinfo=UTC)
+    defaults: dict[str, Any] = {
+        "queue_id": 1,
+        "queue": "Support",
+        "start": start,
+        "end": start + timedelta(hours=1),
+        "answered_within_goal": figures.get("answered", 0),
+        "abandoned_short": 0,
+        "overflowed": 0,
+        "average_wait_s": 12.0,
+        "max_wait_s": 40.0,
+        "average_speed_of_answer_s": 12.0,
+        "average_handle_s": 150.0,
+    }
+    return QueueReportRow(**(defaults | figures)).model_dump(mode="json")
+
+
 def test_every_text_is_in_swedish(qtbot: QtBot, qapp: QApplication) -> None:
     def shown() -> list[str]:
         panel = ReportsPanel()
         qtbot.addWidget(panel)
         panel.resize(1200, 650)
+        # Rows as the server sends them (every figure, zeros too): a sample of hand-made
+        # dicts without ``abandoned`` once showed those cells blank.
         panel.show_report(
             "queues",
             [
-                {
-                    "start": "2026-12-05T08:00:00Z",
-                    "queue": "Support",
-                    "offered": 12,
-                    "answered": 10,
-                    "answered_within_goal": 8,
-                    "abandoned_short": 1,
-                    "service_level": 72.7,
-                },
-                {
-                    "start": "2026-12-05T09:00:00Z",
-                    "queue": "Support",
-                    "offered": 7,
-                    "answered": 7,
-                    "answered_within_goal": 7,
-                    "abandoned_short": 0,
-                    "service_level": 100.0,
-                },
+                sample_row(8, offered=12, answered=10, abandoned=2, service_level=72.7),
+                sample_row(9, offered=7, answered=7, abandoned=0, service_level=100.0),
             ],
         )
+        abandoned = [key for key, _ in panel.model.columns].index("abandoned")
+        assert [panel.model.data(panel.model.index(row, abandoned)) for row in range(2)] == [
+            "2",
+            "0",
+        ]
         texts = visible_texts(panel)
         texts += [
             str(panel.model.headerData(c, Qt.Orientation.Horizontal))

@@ -23,13 +23,14 @@ from vaxla_desktop.api.config import (
 )
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
-from vaxla_desktop.config_desk import ConfigDesk, ScheduleDesk
+from vaxla_desktop.config_desk import ConfigDesk, MailServerDesk, ScheduleDesk, TrunkDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.document_panel import DocumentPanel
 from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.messages import describe
 from vaxla_protocol.config import Language
+from vaxla_protocol.sms import SmsGatewayItem
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ AGENTS = KindPath(
     key="username",
     add=False,
     replace_fields=("skills", "memberships", "capacity", "personal_weight", "standby"),
+)
+
+SMS_GATEWAY = KindPath(
+    "/config/sms-gateway",
+    key="host",
+    single=True,
+    replace_fields=tuple(SmsGatewayItem.model_fields),
 )
 
 
@@ -78,8 +86,12 @@ class AdminDesk(QObject):
                 view.classification_codes,
                 _codes("/config/classification-codes"),
             ),
+            ("alarm_rules", view.alarm_rules, KindPath("/config/alarm-rules")),
+            ("sms_gateway", view.sms_gateway, SMS_GATEWAY),
         ):
             self.desks[book_kind] = ConfigDesk(session, editor, kind, self)
+        self.desks["trunks"] = TrunkDesk(session, view.trunks, self)
+        self.desks["mail_server"] = MailServerDesk(session, view.mail_server, self)
         for book_kind, desk in self.desks.items():
             desk.listeners.append(partial(view.book.set, book_kind))
 

@@ -10,12 +10,20 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ActionRefused, ServerError
-from vaxla_desktop.api.config import ConfigApi, KindPath, holidays
+from vaxla_desktop.api.config import (
+    ConfigApi,
+    KindPath,
+    holidays,
+    send_test_mail,
+    trunk_registrations,
+)
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.config_form import ItemEditor
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
+from vaxla_desktop.ui.service_editors import MailServerEditor, TrunkEditor
+from vaxla_protocol.config import MailServerItem, MailTestResult, TrunkItem
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +115,63 @@ class ScheduleDesk(ConfigDesk):
             self._calendar.show_holidays(await holidays(self._client, year))
         except ServerError as error:
             self.editor.show_error(describe(error))
+
+
+TRUNK_FIELDS = tuple(TrunkItem.model_fields)
+"""What a trunk's write holds: not ``password_set``, which only answers carry."""
+
+
+class TrunkDesk(ConfigDesk):
+    """The trunks, with where each registration stands (read again with the list)."""
+
+    def __init__(self, session: Session, editor: TrunkEditor, parent: QObject | None = None):
+        kind = KindPath("/config/trunks", add_fields=TRUNK_FIELDS, replace_fields=TRUNK_FIELDS)
+        super().__init__(session, editor, kind, parent)
+        self._client = session.client
+        self._trunks = editor
+        self.states_loaded = asyncio.Event()
+
+    async def _load(self, choose: str | None = None) -> None:
+        self.states_loaded.clear()
+        await super()._load(choose)
+        try:
+            self._trunks.show_registrations(await trunk_registrations(self._client))
+        except ServerError as error:
+            self.editor.show_error(describe(error))
+        self.states_loaded.set()
+
+
+MAIL_SERVER = KindPath(
+    "/config/mail-server",
+    key="host",
+    single=True,
+    replace_fields=tuple(MailServerItem.model_fields),
+)
+
+
+class MailServerDesk(ConfigDesk):
+    """The mail server, and a test mail sent through it: where it went, or why not."""
+
+    def __init__(
+        self, session: Session, editor: MailServerEditor, parent: QObject | None = None
+    ) -> None:
+        super().__init__(session, editor, MAIL_SERVER, parent)
+        self._client = session.client
+        self.tested = asyncio.Event()
+        editor.sig_test.connect(lambda to: self._work.spawn(self._test(to)))
+
+    async def _test(self, to: str) -> None:
+        self.tested.clear()
+        try:
+            sent: MailTestResult = await send_test_mail(self._client, to)
+        except ActionRefused as refusal:
+            self.editor.show_note("")
+            self.editor.show_error(self.tr("No test mail: {0}").format(refusal.detail))
+        except ServerError as error:
+            self.editor.show_note("")
+            self.editor.show_error(describe(error))
+        else:
+            self.editor.show_note(
+                self.tr("The mail server {0} took a test mail to {1}.").format(sent.server, sent.to)
+            )
+        self.tested.set()

@@ -31,10 +31,13 @@ class PromptsDesk(QObject):
         self.api = PromptsApi(session.client)
         self._work = BackgroundWork(log, "prompt work")
         self.loaded = asyncio.Event()
+        self.uploaded = asyncio.Event()
         panel.sig_language_chosen.connect(lambda _language: self.load())
         panel.sig_play_requested.connect(self._on_play)
         panel.sig_upload_requested.connect(self._on_upload)
         panel.sig_speak_requested.connect(self._on_speak)
+        panel.sig_recording_ready.connect(self._on_recording)
+        panel.sig_take_listen.connect(self._on_take_listen)
 
     def load(self) -> None:
         self._work.spawn(self._load(Language(self.panel.language)))
@@ -55,17 +58,32 @@ class PromptsDesk(QObject):
 
     def _on_play(self, language: str, name: str) -> None:
         async def play() -> None:
-            data = await self.api.audio(Language(language), name)
-            self.panel.show_status(self.tr("Playing {0}…").format(name))
-            try:
-                seconds = await asyncio.to_thread(play_wav, data)
-            except PlaybackError as error:
-                self.panel.show_status("")
-                self.panel.show_error(self.tr("Cannot play {0}: {1}").format(name, error))
-                return
-            self.panel.show_status(self.tr("Played {0} ({1:.1f} s)").format(name, seconds))
+            await self._play(name, await self.api.audio(Language(language), name))
 
         self._act(play())
+
+    def _on_take_listen(self, data: bytes) -> None:
+        self._act(self._play(self.tr("the recording"), data))
+
+    async def _play(self, name: str, data: bytes) -> None:
+        self.panel.show_status(self.tr("Playing {0}…").format(name))
+        try:
+            seconds = await asyncio.to_thread(play_wav, data)
+        except PlaybackError as error:
+            self.panel.show_status("")
+            self.panel.show_error(self.tr("Cannot play {0}: {1}").format(name, error))
+            return
+        self.panel.show_status(self.tr("Played {0} ({1:.1f} s)").format(name, seconds))
+
+    def _on_recording(self, language: str, name: str, data: bytes) -> None:
+        async def upload() -> None:
+            self.uploaded.clear()
+            await self.api.upload_data(Language(language), name, data)
+            self.panel.show_status(self.tr("{0} now plays your recording").format(name))
+            await self._load(Language(language))
+            self.uploaded.set()
+
+        self._act(upload())
 
     def _on_upload(self, language: str, name: str, path: str) -> None:
         async def upload() -> None:

@@ -9,13 +9,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api import ServerError
+from vaxla_desktop.api.config import KindPath
 from vaxla_desktop.api.reports import ReportsApi
 from vaxla_desktop.background import BackgroundWork
+from vaxla_desktop.config_desk import ConfigDesk
 from vaxla_desktop.session import Session
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.reports_panel import ReportsPanel
 
 log = logging.getLogger(__name__)
+
+SCHEDULES = KindPath("/reports/schedules", add=False)
+"""The scheduled reports: a new one is written (``PUT``) under its name, as a change is."""
 
 
 class ReportsDesk(QObject):
@@ -29,6 +34,7 @@ class ReportsDesk(QObject):
         self._work = BackgroundWork(log, "report work")
         self.shown = asyncio.Event()
         self.saved = asyncio.Event()
+        self.schedules = ConfigDesk(session, panel.schedules, SCHEDULES, self)
         panel.sig_show_requested.connect(lambda query: self._work.spawn(self._show(query)))
         panel.sig_export_requested.connect(
             lambda query, kind, path: self._work.spawn(self._save(query, kind, path))
@@ -36,9 +42,11 @@ class ReportsDesk(QObject):
 
     def load(self) -> None:
         self._work.spawn(self._load())
+        self.schedules.load()
 
     async def stop(self) -> None:
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+        await self.schedules.stop()
 
     async def _load(self) -> None:
         try:

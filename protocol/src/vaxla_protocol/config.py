@@ -855,6 +855,13 @@ class MailServerView(MailServerFields):
     password_set: bool
 
 
+class MailTestResult(WireModel):
+    """A test mail the mail server took: to whom, through which (``host:port``)."""
+
+    to: EmailAddress
+    server: str
+
+
 # The whole configuration
 
 

@@ -3,13 +3,22 @@ replacing (which may rename) and deleting one. Items travel as the plain JSON th
 takes, so it is the server that checks them and says what is wrong."""
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.config import ConfigDocument, DocumentCheck, HolidayItem, LicenceUse
+from vaxla_desktop.api.errors import ActionRefused
+from vaxla_protocol.config import (
+    ConfigDocument,
+    DocumentCheck,
+    HolidayItem,
+    LicenceUse,
+    MailTestResult,
+    TrunkRegistration,
+)
 
 _ITEMS = TypeAdapter(list[dict[str, Any]])
 _ITEM = TypeAdapter(dict[str, Any])
@@ -21,7 +30,9 @@ class KindPath:
     new item is PUT under its key, as an agent's profile is), ``replace`` with
     ``replace_method`` at the item's path plus ``replace_suffix`` (a pause reason's
     ``/active``); ``add_fields`` and ``replace_fields`` are what those bodies hold
-    (all of the item when ``None``)."""
+    (all of the item when ``None``). A ``single`` kind is one item at ``path`` itself (the
+    mail server, the SMS gateway): read (none when the server answers 404), written with
+    ``PUT`` and deleted there."""
 
     path: str
     key: str = "name"
@@ -30,6 +41,7 @@ class KindPath:
     replace_suffix: str = ""
     add_fields: tuple[str, ...] | None = None
     replace_fields: tuple[str, ...] | None = None
+    single: bool = False
 
 
 def _only(item: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
@@ -45,6 +57,14 @@ class ConfigApi:
         return f"{self.kind.path}/{quote(key, safe='')}"
 
     async def items(self) -> list[dict[str, Any]]:
+        if self.kind.single:
+            try:
+                data = await self._client.call("GET", self.kind.path)
+            except ActionRefused as refusal:
+                if refusal.status == HTTPStatus.NOT_FOUND:
+                    return []  # none configured yet
+                raise
+            return [self._client.parse(_ITEM, data, self.kind.path)]
         data = await self._client.call("GET", self.kind.path)
         return self._client.parse(_ITEMS, data, self.kind.path)
 
@@ -52,7 +72,9 @@ class ConfigApi:
         """Add ``item`` (``loaded_key`` empty) or replace the item loaded as ``loaded_key``;
         the item as the server answered it (empty when it answered nothing)."""
         kind = self.kind
-        if not loaded_key and kind.add:
+        if kind.single:
+            data = await self._client.call("PUT", kind.path, json=_only(item, kind.replace_fields))
+        elif not loaded_key and kind.add:
             data = await self._client.call("POST", kind.path, json=_only(item, kind.add_fields))
         else:
             key = loaded_key or str(item.get(kind.key, ""))
@@ -64,7 +86,22 @@ class ConfigApi:
         return {} if data is None else self._client.parse(_ITEM, data, kind.path)
 
     async def delete(self, key: str) -> None:
-        await self._client.call("DELETE", self._one(key))
+        await self._client.call("DELETE", self.kind.path if self.kind.single else self._one(key))
+
+
+_REGISTRATIONS = TypeAdapter(list[TrunkRegistration])
+
+
+async def trunk_registrations(client: ServerClient) -> list[TrunkRegistration]:
+    """Where each registration trunk's registration stands."""
+    data = await client.call("GET", "/config/trunk-registrations")
+    return client.parse(_REGISTRATIONS, data, "trunk registrations")
+
+
+async def send_test_mail(client: ServerClient, to: str) -> MailTestResult:
+    """A test mail to ``to`` through the mail server, at once."""
+    data = await client.call("POST", "/config/mail-server/test", json={"to": to})
+    return client.parse(TypeAdapter(MailTestResult), data, "test mail")
 
 
 _HOLIDAYS = TypeAdapter(list[HolidayItem])

@@ -34,9 +34,15 @@ class PromptsApi:
         media_type = MEDIA_TYPES.get(file.suffix.lower())
         if media_type is None:
             raise ValueError(f"{file.name}: a prompt is a .wav, .mp3 or .ogg file")
+        return await self.upload_data(language, name, file.read_bytes(), media_type)
+
+    async def upload_data(
+        self, language: Language, name: str, data: bytes, media_type: str = "audio/wav"
+    ) -> PromptItem:
+        """A sound file's bytes (a recording) as the prompt's audio."""
         path = f"/config/prompts/{language.value}/{name}/audio"
-        data = await self._client.send_file(path, file.read_bytes(), media_type)
-        return self._client.parse(_ITEM, data, "prompt")
+        answer = await self._client.send_file(path, data, media_type)
+        return self._client.parse(_ITEM, answer, "prompt")
 
     async def speak(self, language: Language, name: str, text: str) -> PromptItem:
         body = PromptSpeech(text=text).model_dump()

@@ -87,6 +87,22 @@
         <translation>Klassificeringskoder</translation>
     </message>
     <message>
+        <source>Alarm rules</source>
+        <translation>Larmregler</translation>
+    </message>
+    <message>
+        <source>SIP trunks</source>
+        <translation>SIP-trunkar</translation>
+    </message>
+    <message>
+        <source>Mail server</source>
+        <translation>E-postserver</translation>
+    </message>
+    <message>
+        <source>SMS gateway</source>
+        <translation>SMS-gateway</translation>
+    </message>
+    <message>
         <source>Import and export</source>
         <translation>Import och export</translation>
     </message>
@@ -440,6 +456,81 @@
     <message>
         <source>Inbound call</source>
         <translation>Inkommande samtal</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmRuleEditor</name>
+    <message>
+        <source>callers waiting</source>
+        <translation>väntande uppringare</translation>
+    </message>
+    <message>
+        <source>longest wait (s)</source>
+        <translation>längsta väntetid (s)</translation>
+    </message>
+    <message>
+        <source>service level (%)</source>
+        <translation>servicenivå (%)</translation>
+    </message>
+    <message>
+        <source>agents ready</source>
+        <translation>redo handläggare</translation>
+    </message>
+    <message>
+        <source>information</source>
+        <translation>information</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>varning</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>kritiskt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>Mått</translation>
+    </message>
+    <message>
+        <source>Raised when it is</source>
+        <translation>Larmar när det är</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Gräns</translation>
+    </message>
+    <message>
+        <source>Cleared at (hysteresis)</source>
+        <translation>Upphör vid (hysteres)</translation>
+    </message>
+    <message>
+        <source>when it no longer holds</source>
+        <translation>när villkoret inte längre gäller</translation>
+    </message>
+    <message>
+        <source>Quiet period after it clears</source>
+        <translation>Tyst period efter att det upphört</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Allvarlighet</translation>
+    </message>
+    <message>
+        <source>Recipients (e-mail or phone)</source>
+        <translation>Mottagare (e-post eller telefon)</translation>
+    </message>
+    <message>
+        <source>E-mail address or phone number</source>
+        <translation>E-postadress eller telefonnummer</translation>
     </message>
 </context>
 <context>
@@ -1573,6 +1664,80 @@
     </message>
 </context>
 <context>
+    <name>MailServerDesk</name>
+    <message>
+        <source>No test mail: {0}</source>
+        <translation>Inget testmejl: {0}</translation>
+    </message>
+    <message>
+        <source>The mail server {0} took a test mail to {1}.</source>
+        <translation>E-postservern {0} tog emot ett testmejl till {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>MailServerEditor</name>
+    <message>
+        <source>Test mail to</source>
+        <translation>Testmejl till</translation>
+    </message>
+    <message>
+        <source>an e-mail address</source>
+        <translation>en e-postadress</translation>
+    </message>
+    <message>
+        <source>Send a &amp;test mail</source>
+        <translation>Skicka ett &amp;testmejl</translation>
+    </message>
+    <message>
+        <source>Through the mail server as saved, at once</source>
+        <translation>Genom e-postservern som den är sparad, genast</translation>
+    </message>
+    <message>
+        <source>Save the mail server first: the test mail goes through it.</source>
+        <translation>Spara e-postservern först: testmejlet går genom den.</translation>
+    </message>
+    <message>
+        <source>Sending a test mail…</source>
+        <translation>Skickar ett testmejl…</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS (port 587)</translation>
+    </message>
+    <message>
+        <source>TLS from the start (port 465)</source>
+        <translation>TLS från början (port 465)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ingen</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>SMTP-server</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Kryptering</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>Sender (From)</source>
+        <translation>Avsändare (From)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Vaxla — {0}</source>
@@ -2163,6 +2328,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 <context>
     <name>PromptsDesk</name>
     <message>
+        <source>the recording</source>
+        <translation>inspelningen</translation>
+    </message>
+    <message>
         <source>Playing {0}…</source>
         <translation>Spelar {0}…</translation>
     </message>
@@ -2173,6 +2342,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Played {0} ({1:.1f} s)</source>
         <translation>Spelade {0} ({1:.1f} s)</translation>
+    </message>
+    <message>
+        <source>{0} now plays your recording</source>
+        <translation>{0} spelar nu din inspelning</translation>
     </message>
     <message>
         <source>{0} now plays {1}</source>
@@ -2224,6 +2397,14 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>The server speaks the words you write ({0})</source>
         <translation>Servern läser upp orden du skriver ({0})</translation>
+    </message>
+    <message>
+        <source>Record…</source>
+        <translation>Spela in…</translation>
+    </message>
+    <message>
+        <source>Record it from this computer&apos;s microphone ({0})</source>
+        <translation>Spela in den med datorns mikrofon ({0})</translation>
     </message>
     <message>
         <source>A sound file for {0}</source>
@@ -2611,6 +2792,53 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Record {0}</source>
+        <translation>Spela in {0}</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Mikrofonens nivå</translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation>&amp;Spela in</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>S&amp;toppa</translation>
+    </message>
+    <message>
+        <source>&amp;Listen</source>
+        <translation>&amp;Lyssna</translation>
+    </message>
+    <message>
+        <source>&amp;Use this recording</source>
+        <translation>&amp;Använd inspelningen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>Speak after pressing Record; stop when you are done.</source>
+        <translation>Tala när du har tryckt på Spela in; stoppa när du är klar.</translation>
+    </message>
+    <message>
+        <source>Cannot record: {0}</source>
+        <translation>Kan inte spela in: {0}</translation>
+    </message>
+    <message>
+        <source>The recording stopped at its longest, 5 minutes.</source>
+        <translation>Inspelningen stoppades vid sin längsta längd, 5 minuter.</translation>
+    </message>
+    <message>
+        <source>{0:.1f} s recorded</source>
+        <translation>{0:.1f} s inspelat</translation>
+    </message>
+</context>
+<context>
     <name>ReportChart</name>
     <message>
         <source>Calls offered and service level</source>
@@ -2623,6 +2851,73 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Calls offered (bars) and service level (line, %)</source>
         <translation>Erbjudna samtal (staplar) och servicenivå (linje, %)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportScheduleEditor</name>
+    <message>
+        <source>the day before, every day</source>
+        <translation>dagen före, varje dag</translation>
+    </message>
+    <message>
+        <source>the week before, on Mondays</source>
+        <translation>veckan före, på måndagar</translation>
+    </message>
+    <message>
+        <source>the month before, on the 1st</source>
+        <translation>månaden före, den 1:a</translation>
+    </message>
+    <message>
+        <source>Swedish</source>
+        <translation>Svenska</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Engelska</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervall</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Mailed at (hour)</source>
+        <translation>Skickas klockan (timme)</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>Alla köer</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Mottagare</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>E-postadress</translation>
     </message>
 </context>
 <context>
@@ -2721,6 +3016,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Report</source>
         <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>Scheduled reports</source>
+        <translation>Schemalagda rapporter</translation>
     </message>
     <message>
         <source>{0} rows</source>
@@ -2911,6 +3210,17 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     </message>
 </context>
 <context>
+    <name>SecretEditor</name>
+    <message>
+        <source>unchanged (one is stored)</source>
+        <translation>oförändrat (ett är sparat)</translation>
+    </message>
+    <message>
+        <source>none stored</source>
+        <translation>inget sparat</translation>
+    </message>
+</context>
+<context>
     <name>ServerListModel</name>
     <message>
         <source> (protocol {0}: another app version is needed)</source>
@@ -3021,6 +3331,93 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>The SMS to {0} is on its way (from {1}).</source>
         <translation>Sms:et till {0} är på väg (från {1}).</translation>
+    </message>
+</context>
+<context>
+    <name>SmsGatewayEditor</name>
+    <message>
+        <source>Sender</source>
+        <translation>Avsändare</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Kannel (HTTP)</source>
+        <translation>Kannel (HTTP)</translation>
+    </message>
+    <message>
+        <source>SMPP to the operator</source>
+        <translation>SMPP till operatören</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Värd</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>System type (SMPP)</source>
+        <translation>Systemtyp (SMPP)</translation>
+    </message>
+    <message>
+        <source>Delivery reports to (Kannel)</source>
+        <translation>Leveransrapporter till (Kannel)</translation>
+    </message>
+    <message>
+        <source>Default sender</source>
+        <translation>Standardavsändare</translation>
+    </message>
+    <message>
+        <source>Senders by queue</source>
+        <translation>Avsändare per kö</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Senders by entry point</source>
+        <translation>Avsändare per ingång</translation>
+    </message>
+    <message>
+        <source>Entry point</source>
+        <translation>Ingång</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>Mallar</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>In Swedish</source>
+        <translation>På svenska</translation>
+    </message>
+    <message>
+        <source>In English</source>
+        <translation>På engelska</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Handläggare</translation>
+    </message>
+    <message>
+        <source>may write any number</source>
+        <translation>får skriva valfritt nummer</translation>
     </message>
 </context>
 <context>
@@ -3225,6 +3622,121 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>Quit</source>
         <translation>Avsluta</translation>
+    </message>
+</context>
+<context>
+    <name>TrunkEditor</name>
+    <message>
+        <source>&amp;Refresh the states</source>
+        <translation>&amp;Uppdatera lägena</translation>
+    </message>
+    <message>
+        <source>registers with a username</source>
+        <translation>registrerar sig med användarnamn</translation>
+    </message>
+    <message>
+        <source>known by its IP address</source>
+        <translation>känns igen på sin IP-adress</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>av</translation>
+    </message>
+    <message>
+        <source>offered</source>
+        <translation>erbjuds</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>krävs</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Registrar (host:port)</source>
+        <translation>Registrar (värd:port)</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <source>Registration renewed every</source>
+        <translation>Registreringen förnyas var</translation>
+    </message>
+    <message>
+        <source>Outbound proxy</source>
+        <translation>Utgående proxy</translation>
+    </message>
+    <message>
+        <source>Calls accepted from</source>
+        <translation>Samtal tas emot från</translation>
+    </message>
+    <message>
+        <source>Address or network</source>
+        <translation>Adress eller nät</translation>
+    </message>
+    <message>
+        <source>Outside calls</source>
+        <translation>Externa samtal</translation>
+    </message>
+    <message>
+        <source>leave through this trunk</source>
+        <translation>går ut genom den här trunken</translation>
+    </message>
+    <message>
+        <source>Gateway (host:port)</source>
+        <translation>Gateway (värd:port)</translation>
+    </message>
+    <message>
+        <source>Caller ID</source>
+        <translation>Nummerpresentation</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>SRTP</source>
+        <translation>SRTP</translation>
+    </message>
+    <message>
+        <source>registering</source>
+        <translation>registrerar</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>registrerad</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>misslyckades</translation>
+    </message>
+    <message>
+        <source>not registered</source>
+        <translation>inte registrerad</translation>
+    </message>
+    <message>
+        <source>Registration: none (known by its IP address)</source>
+        <translation>Registrering: ingen (känns igen på sin IP-adress)</translation>
+    </message>
+    <message>
+        <source>Registration: {0} since {1}</source>
+        <translation>Registrering: {0} sedan {1}</translation>
+    </message>
+    <message>
+        <source>(tried again at {0})</source>
+        <translation>(försöker igen {0})</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,12 @@ from vaxla_desktop.ui.flow_editors import (
 from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.people_editors import AgentEditor, CodeEditor, SkillEditor, UserEditor
 from vaxla_desktop.ui.schedule_editor import ScheduleEditor
+from vaxla_desktop.ui.service_editors import (
+    AlarmRuleEditor,
+    MailServerEditor,
+    SmsGatewayEditor,
+    TrunkEditor,
+)
 
 
 class AdminView(QTabWidget):
@@ -43,6 +49,14 @@ class AdminView(QTabWidget):
         self.addTab(self.skills, self.tr("Skills"))
         self.addTab(self.pause_reasons, self.tr("Pause reasons"))
         self.addTab(self.classification_codes, self.tr("Classification codes"))
+        self.alarm_rules = AlarmRuleEditor(self.book)
+        self.trunks = TrunkEditor()
+        self.mail_server = MailServerEditor()
+        self.sms_gateway = SmsGatewayEditor()
+        self.addTab(self.alarm_rules, self.tr("Alarm rules"))
+        self.addTab(self.trunks, self.tr("SIP trunks"))
+        self.addTab(self.mail_server, self.tr("Mail server"))
+        self.addTab(self.sms_gateway, self.tr("SMS gateway"))
         self.document = DocumentPanel()
         self.addTab(self.document, self.tr("Import and export"))
         self.licence = LicencePanel()

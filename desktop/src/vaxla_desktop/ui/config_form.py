@@ -106,6 +106,20 @@ class TextEditor(FieldEditor):
         self.line.setText("" if value is None else str(value))
 
 
+class SecretEditor(TextEditor):
+    """A password: never shown, and ``None`` (the stored one stays) unless one is typed.
+    ``show_stored`` says in the empty line whether the server keeps one."""
+
+    def __init__(self) -> None:
+        super().__init__(optional=True)
+        self.line.setEchoMode(QLineEdit.EchoMode.Password)
+
+    def show_stored(self, stored: bool) -> None:
+        self.line.setPlaceholderText(
+            self.tr("unchanged (one is stored)") if stored else self.tr("none stored")
+        )
+
+
 class NumberEditor(FieldEditor):
     """A whole number or a decimal one, as the spin box allows; ``optional`` adds a first
     step that means no value (shown as ``none_text``)."""
@@ -632,7 +646,7 @@ class ItemEditor(QWidget, Notices):
         self._show(self.base)
         self.base = self.form_item()  # the template as the form holds it: not an edit
         self._show_state()
-        if self.fields:
+        if self.fields and self.isVisible():  # a tab not shown takes no focus from the one shown
             self.editors[self.fields[0].key].widget.setFocus()
 
     def saved(self, key: str) -> None:

@@ -33,7 +33,7 @@ class UserEditor(ItemEditor):
             Field("display_name", self.tr("Display name"), lambda: TextEditor(optional=True)),
             Field("role", self.tr("Role"), self._roles),
             Field("active", self.tr("Active"), lambda: form.FlagEditor(self.tr("may log in"))),
-            Field("password", self.tr("Password (new users)"), self._password),
+            Field("password", self.tr("Password (new users)"), form.SecretEditor),
         ]
 
     def _roles(self) -> form.FieldEditor:
@@ -44,11 +44,6 @@ class UserEditor(ItemEditor):
             Role.ADMIN: self.tr("administrator"),
         }
         return form.ChoiceEditor([(role.value, names.get(role, role.value)) for role in Role])
-
-    def _password(self) -> form.FieldEditor:
-        editor = TextEditor(optional=True)
-        editor.line.setEchoMode(editor.line.EchoMode.Password)
-        return editor
 
 
 class AgentEditor(ItemEditor):

@@ -1,7 +1,7 @@
 """The prompts in the administrator's mode (R6, R31): every prompt of a language, whether
 it plays the default audio or a custom file, and for the one selected: listen to it
-(Ctrl+L), replace its audio with a sound file (Ctrl+U) or with words the server speaks
-(Ctrl+T).
+(Ctrl+L), replace its audio with a sound file (Ctrl+U), with words the server speaks
+(Ctrl+T) or with a recording from the microphone (Ctrl+D).
 
 The panel never talks to the server: it asks with ``sig_*`` and shows what it is given,
 so an upload the server refused changes nothing here; the reason is shown in words.
@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vaxla_desktop.sip.recorder import InputSource, MicrophoneInput, Recorder
 from vaxla_desktop.ui.notices import Notices
+from vaxla_desktop.ui.prompt_recorder import RecordDialog
 from vaxla_protocol.config import Language
 
 PLAY_KEY = "Ctrl+L"
 UPLOAD_KEY = "Ctrl+U"
 SPEAK_KEY = "Ctrl+T"
+RECORD_KEY = "Ctrl+D"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -71,6 +74,8 @@ class PromptsPanel(QWidget, Notices):
     sig_play_requested = Signal(str, str)  # language, name
     sig_upload_requested = Signal(str, str, str)  # language, name, the file's path
     sig_speak_requested = Signal(str, str, str)  # language, name, text
+    sig_recording_ready = Signal(str, str, bytes)  # language, name, the take (a WAV file)
+    sig_take_listen = Signal(bytes)  # a take to play here (a WAV file)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +105,14 @@ class PromptsPanel(QWidget, Notices):
         self.speak_button.setToolTip(
             self.tr("The server speaks the words you write ({0})").format(SPEAK_KEY)
         )
+        self.record_button = QPushButton(self.tr("Record…"))
+        self.record_button.setShortcut(QKeySequence(RECORD_KEY))
+        self.record_button.setToolTip(
+            self.tr("Record it from this computer's microphone ({0})").format(RECORD_KEY)
+        )
+        self.microphone: InputSource = MicrophoneInput()
+        """Where recordings come from (a test gives its own)."""
+        self.record_dialog: RecordDialog | None = None
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         top = QHBoxLayout()
@@ -110,6 +123,7 @@ class PromptsPanel(QWidget, Notices):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.upload_button)
         buttons.addWidget(self.speak_button)
+        buttons.addWidget(self.record_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -126,6 +140,7 @@ class PromptsPanel(QWidget, Notices):
         self.play_button.clicked.connect(self._on_play)
         self.upload_button.clicked.connect(self._on_upload)
         self.speak_button.clicked.connect(self._on_speak)
+        self.record_button.clicked.connect(self._on_record)
         self._show_buttons()
 
     @property
@@ -147,7 +162,7 @@ class PromptsPanel(QWidget, Notices):
 
     def _show_buttons(self) -> None:
         chosen = self.selected() is not None
-        for button in (self.play_button, self.upload_button, self.speak_button):
+        for button in (self.play_button, self.upload_button, self.speak_button, self.record_button):
             button.setEnabled(chosen)
 
     def _on_play(self) -> None:
@@ -186,3 +201,15 @@ class PromptsPanel(QWidget, Notices):
             self, self.tr("Make from text"), self.tr("What {0} says:").format(name)
         )
         return text if given else ""
+
+    def _on_record(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        language = self.language
+        dialog = RecordDialog(name, Recorder(self.microphone), self)
+        dialog.sig_listen.connect(self.sig_take_listen)
+        dialog.accepted.connect(lambda: self.sig_recording_ready.emit(language, name, dialog.take))
+        dialog.finished.connect(dialog.deleteLater)
+        self.record_dialog = dialog
+        dialog.open()

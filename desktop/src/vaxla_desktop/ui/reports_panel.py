@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from vaxla_desktop.ui.agent_panel import table_view
+from vaxla_desktop.ui.report_schedules import ReportScheduleEditor
 
 Index = QModelIndex | QPersistentModelIndex
 Row = Mapping[str, Any]
@@ -268,11 +270,21 @@ class ReportsPanel(QWidget):
         right.addWidget(self.chart)
         right.addWidget(self.table)
         right.setStretchFactor(1, 2)
-        layout = QHBoxLayout(self)
+        report_page = QWidget()
+        page_layout = QHBoxLayout(report_page)
         side = QWidget()
         side.setLayout(controls)
-        layout.addWidget(side)
-        layout.addWidget(right, 1)
+        page_layout.addWidget(side)
+        page_layout.addWidget(right, 1)
+        self.schedules = ReportScheduleEditor(
+            _choices(self.report_box), _choices(self.interval_box)
+        )
+        self.pages = QTabWidget()
+        self.pages.addTab(report_page, self.tr("Report"))
+        self.pages.addTab(self.schedules, self.tr("Scheduled reports"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
 
         self.show_button.clicked.connect(self._on_show)
         self.export_button.clicked.connect(self._on_export)
@@ -291,6 +303,7 @@ class ReportsPanel(QWidget):
             self.queue_box.addItem(name, queue_id)
         if (index := self.queue_box.findData(chosen)) >= 0:
             self.queue_box.setCurrentIndex(index)
+        self.schedules.set_queues([name for _, name in queues])
 
     def show_report(self, report: str, rows: Sequence[Row]) -> None:
         columns = self.columns(report, rows)
@@ -405,6 +418,11 @@ class ReportsPanel(QWidget):
             ("talk_seconds", self.tr("Talk (s)")),
             ("classification", self.tr("Classification")),
         ]
+
+
+def _choices(box: QComboBox) -> list[tuple[str, str]]:
+    """A list's (value, shown text) pairs, for another list of the same choices."""
+    return [(box.itemData(index), box.itemText(index)) for index in range(box.count())]
 
 
 def _day(value: QDate) -> str:

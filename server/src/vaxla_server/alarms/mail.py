@@ -33,7 +33,7 @@ from vaxla_protocol.config import AlarmRuleItem, MailTls
 from vaxla_server.centre import CENTRE_EVENTS
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
-from vaxla_server.config import Configuration, MailServer
+from vaxla_server.config import Configuration, MailServer, NotFound
 from vaxla_server.outbox import retry_after
 from vaxla_server.sms.service import BadSms, SmsService
 from vaxla_server.store.events import AlarmCleared, AlarmRaised, Event
@@ -196,6 +196,10 @@ def send(server: MailServer, mail: Mail, *, context: ssl.SSLContext | None = Non
         smtp.send_message(message, from_addr=fields.sender, to_addrs=mail.recipients)
 
 
+class MailTestFailed(Exception):
+    """A test mail the configured mail server did not take; the message says why."""
+
+
 class Mailer:
     """The alarm mails' outbox and its sender."""
 
@@ -222,6 +226,28 @@ class Mailer:
 
     def close(self) -> None:
         self._unsubscribe()
+
+    def send_test(self, to: str, by: str) -> str:
+        """Send a test mail to ``to`` through the configured mail server at once, not
+        through the outbox (blocking): the server's ``host:port`` once it took it;
+        ``MailTestFailed`` in words when it did not, ``NotFound`` when none is set."""
+        server = self._configuration.mail_server.stored()
+        if server is None:
+            raise NotFound("mail server", "mail-server")
+        mail = Mail(
+            recipients=[to],
+            subject="Vaxla: testmejl / test mail",
+            body=(
+                f"Ett testmejl från Vaxla, skickat av {by}: e-postservern fungerar.\n"
+                f"A test mail from Vaxla, sent by {by}: the mail server works.\n"
+            ),
+        )
+        try:
+            send(server, mail, context=self._context)
+        except (smtplib.SMTPException, OSError) as error:  # ssl.SSLError is an OSError
+            raise MailTestFailed(in_words(error, server)) from None
+        logger.info("a test mail to %s went through %s (sent by %s)", to, server.fields.host, by)
+        return f"{server.fields.host}:{server.fields.port}"
 
     def _note(self, batch: Sequence[Event]) -> None:
         """Under the centre's lock: only noted, never written or sent here."""

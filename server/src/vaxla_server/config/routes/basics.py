@@ -10,7 +10,7 @@ Reads are for administrators and supervisors, writes for administrators.
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Response, status
 
 from vaxla_protocol.config import (
     ActiveFlag,
@@ -19,6 +19,7 @@ from vaxla_protocol.config import (
     ConfigProblemItem,
     DocumentChange,
     DocumentCheck,
+    EmailAddress,
     HolidayItem,
     Language,
     LicenceDay,
@@ -26,13 +27,15 @@ from vaxla_protocol.config import (
     LicenceUse,
     MailServerItem,
     MailServerView,
+    MailTestResult,
     ProblemSeverity,
     PromptItem,
     ResolvedPrompt,
     TrunkKind,
     TrunkRegistration,
 )
-from vaxla_server.api.deps import Centre, Now, Voice
+from vaxla_server.alarms.mail import Mailer, MailTestFailed
+from vaxla_server.api.deps import Centre, Now, Voice, get_services
 from vaxla_server.config import ConfigProblem, NotFound, UnknownPrompt
 from vaxla_server.config.licence import peak_agents_per_day
 from vaxla_server.config.routes.common import (
@@ -46,6 +49,7 @@ from vaxla_server.config.routes.common import (
     answering_refusals,
 )
 from vaxla_server.config.schedule import swedish_holidays
+from vaxla_server.services import Services
 from vaxla_server.stats import events_between
 from vaxla_server.stats.days import SITE_TIME_ZONE, site_midnight
 
@@ -147,6 +151,28 @@ def set_mail_server(_user: Admin, config: Config, item: MailServerItem) -> MailS
     username and password it wants (left out: the stored password stays), the sender."""
     with answering_refusals():
         return config.mail_server.set(item)
+
+
+def _mailer(services: Annotated[Services, Depends(get_services)]) -> Mailer:
+    return services.mailer
+
+
+@router.post("/mail-server/test", responses=ITEM_RESPONSES)
+def send_test_mail(
+    user: Admin,
+    mailer: Annotated[Mailer, Depends(_mailer)],
+    to: Annotated[EmailAddress, Body(embed=True)],
+) -> MailTestResult:
+    """Send a test mail to ``to`` through the mail server at once (not through the
+    alarm mails' outbox): 409 with what went wrong in words (the server refused the
+    log-in, nothing listens there, TLS failed, ...) when it did not take it; 404 when
+    no mail server is set. Nothing is stored."""
+    with answering_refusals():
+        try:
+            server = mailer.send_test(to, user.username)
+        except MailTestFailed as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    return MailTestResult(to=to, server=server)
 
 
 @router.delete("/mail-server", status_code=_NO_CONTENT, responses=ITEM_RESPONSES)
