@@ -35,8 +35,9 @@ AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 router = APIRouter(prefix="/agent", tags=["agent"])
 agents_router = APIRouter(prefix="/agents", tags=["agent"])
 
-AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR))]
-"""An agent, or a supervisor that takes calls (one without an agent profile gets 404)."""
+AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR, Role.OPERATOR))]
+"""An agent, a supervisor that takes calls or an operator answering the switchboard (one
+without an agent profile gets 404)."""
 Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
 
