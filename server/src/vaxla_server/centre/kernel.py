@@ -89,6 +89,7 @@ from vaxla_server.store.events import (
     PresenceEnded,
     PriorityChanged,
     Queued,
+    TransferReturned,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -551,6 +552,8 @@ class CentreKernel(Journaled):
             self._offers_of.setdefault(offer.agent, set()).add(offer.contact)
             queue = self._queues[contact.queue_id] if contact.queue_id is not None else None
             ring = queue.ring_timeout_s if queue is not None else 15.0
+            if contact.come_back_at is not None and contact.personal_agent == offer.agent:
+                ring = max(contact.come_back_at - t, 1.0)  # rings until it comes back
             self._timers.set(
                 ("ring", offer.contact, offer.agent),
                 t + ring,
@@ -718,11 +721,36 @@ class CentreKernel(Journaled):
         ]
 
     def _transfer_failed(self, contact: _Contact, t: float) -> list[Event]:
-        """A blind transfer to an agent was not taken: back to the queue it came from."""
+        """A blind transfer to an agent was not taken: back to the receptionist who
+        connected it (R29) if it said so and is still logged in, else to the queue it
+        came from."""
+        if contact.state == "waiting" and contact.come_back_to in self._sessions:
+            return self._come_back(contact, t)
         queue_id = contact.return_queue
         if queue_id is None or contact.state != "waiting" or queue_id not in self._queues:
             return []
         return self._back_to_queue(contact, t, queue_id)
+
+    def _come_back(self, contact: _Contact, t: float) -> list[Event]:
+        """The caller comes back to the one who connected it: held in its personal queue
+        (as if parked there) and offered to it again when it is free."""
+        agent_id, target = contact.come_back_to, contact.personal_agent
+        assert agent_id is not None and target is not None
+        self._timers.cancel(("transfer", contact.id))
+        for offered in list(contact.offers):
+            self._drop_offer(contact, offered, withdraw=True)
+        self._apply([MoveContact(contact.id, agent=agent_id)], t)
+        event = TransferReturned(
+            at=self._at(t),
+            contact_id=contact.id,
+            agent_id=agent_id,
+            to_agent_id=target,
+            queue_id=contact.queue_id,
+            after_seconds=t - contact.come_back_since,
+        )
+        contact.personal_agent, contact.parked_at, contact.came_back_from = agent_id, t, target
+        contact.come_back_to = contact.come_back_at = contact.return_queue = None
+        return [event]
 
     def _transfer_expired(self, contact_id: int) -> None:
         """A caller handed to an agent's personal queue with a way back (a blind transfer,
@@ -740,6 +768,7 @@ class CentreKernel(Journaled):
             self._drop_offer(contact, agent_id, withdraw=True)
         self._apply([MoveContact(contact.id, queue=queue_id)], t)
         contact.personal_agent = contact.return_queue = contact.parked_at = None
+        contact.come_back_to = contact.come_back_at = contact.came_back_from = None
         contact.queue_id, contact.position = queue_id, None
         return [self._queued(contact, t)]
 
@@ -861,6 +890,7 @@ class CentreKernel(Journaled):
             data=dict(contact.data),
             personal_agent=contact.personal_agent,
             parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
+            came_back_from=contact.came_back_from,
         )
 
     def _contact(self, contact_id: int) -> _Contact:

@@ -22,6 +22,11 @@ TRANSFER_TAKEN_S = 20.0
 """How long a caller transferred blind to an agent waits in that agent's personal queue
 for the offer to be answered, when the agent's queue has no ring timeout to go by; a
 decline, a ring-out or this time passing sends the caller back to its queue."""
+COME_BACK_S = 20.0
+"""A receptionist's blind connection comes back to it after this long unanswered, unless
+the request says another time (R29)."""
+MIN_COME_BACK_S = 5.0
+MAX_COME_BACK_S = 600.0
 
 
 class CallControlSteps(CentreKernel):
@@ -77,17 +82,36 @@ class CallControlSteps(CentreKernel):
             return queued.position
 
     def transfer_to_agent(
-        self, contact_id: int, agent_id: int, to_agent: int, *, attended: bool = False
+        self,
+        contact_id: int,
+        agent_id: int,
+        to_agent: int,
+        *,
+        attended: bool = False,
+        come_back_after_s: float | None = None,
     ) -> None:
         """The agent hands its answered contact to another agent: the caller waits in
         that agent's personal queue and is offered to it as usual. A blind transfer that
         agent declines, lets ring out or cannot take within its ring time goes back to
-        the queue it came from. ``attended``: the two agents have spoken already (the
-        target's softphone is connected to the caller)."""
+        the queue it came from — or, with ``come_back_after_s`` (a receptionist's, R29),
+        comes back to ``agent_id`` held in its personal queue if not taken within that
+        many seconds (``TransferReturned``). ``attended``: the two agents have spoken
+        already (the target's softphone is connected to the caller)."""
         with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             self._target(agent_id, to_agent)
+            if come_back_after_s is not None:
+                if attended:
+                    raise InvalidValue(
+                        "an attended transfer does not come back: the colleague has "
+                        "answered already"
+                    )
+                if not MIN_COME_BACK_S <= come_back_after_s <= MAX_COME_BACK_S:
+                    raise InvalidValue(
+                        f"come_back_after_s must be {MIN_COME_BACK_S:g} to "
+                        f"{MAX_COME_BACK_S:g} seconds, not {come_back_after_s:g}"
+                    )
             old = contact.queue_id
             event = Transferred(
                 at=self._at(t),
@@ -101,9 +125,14 @@ class CallControlSteps(CentreKernel):
             if not attended and old is not None:
                 contact.return_queue = old
                 ring = self._queues[old].ring_timeout_s if old in self._queues else 0.0
+                wait = ring or TRANSFER_TAKEN_S
+                if come_back_after_s is not None:
+                    wait = come_back_after_s
+                    contact.come_back_to, contact.come_back_since = agent_id, t
+                    contact.come_back_at = t + come_back_after_s
                 self._timers.set(
                     ("transfer", contact_id),
-                    t + (ring or TRANSFER_TAKEN_S),
+                    t + wait,
                     functools.partial(self._transfer_expired, contact_id),
                 )
             self._finish(out, t)

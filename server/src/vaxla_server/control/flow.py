@@ -33,6 +33,7 @@ queue takes a caller now; the flow imports this module, never the other way roun
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -58,7 +59,15 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S
-from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
+from vaxla_server.store.events import (
+    Abandoned,
+    Answered,
+    Ended,
+    Event,
+    Parked,
+    Queued,
+    TransferReturned,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +114,7 @@ class _Transfer:
     headers: dict[str, str] = field(default_factory=dict)
     """For the front: the trunk an outside number is called through, its caller ID."""
     target_answered: bool = False
+    come_back_after_s: float | None = None
     ring_until: float = 0.0
     """Clock seconds (monotonic) when an unanswered consultation gives up."""
 
@@ -208,7 +218,16 @@ class CallControl:
             kind=request.kind,
             target=request.target,
             attended=request.attended,
+            come_back_after_s=request.come_back_after_s,
         )
+        if request.come_back_after_s is not None and (
+            request.attended or request.kind is not TransferKind.AGENT
+        ):
+            raise ControlError(
+                422,
+                "come_back_after_s is for a blind transfer to an agent only: an attended "
+                "one is answered already, a queue or number does not come back",
+            )
         if request.kind is TransferKind.QUEUE:
             if request.attended:
                 raise ControlError(
@@ -337,6 +356,11 @@ class CallControl:
             queue=queue,
             parked_at=view.parked_at,
             wait_s=view.wait_seconds,
+            came_back_from=(
+                None
+                if view.came_back_from is None
+                else self._centre.agent_names().get(view.came_back_from)
+            ),
         )
 
     # The flow's side
@@ -517,7 +541,13 @@ class CallControl:
             self._expect_return(call)
             self._blind_to_agent[call.contact_id] = transfer
             await self._offload(
-                self._centre.transfer_to_agent, call.contact_id, talk.agent_id, transfer.to_agent
+                functools.partial(
+                    self._centre.transfer_to_agent,
+                    come_back_after_s=transfer.come_back_after_s,
+                ),
+                call.contact_id,
+                talk.agent_id,
+                transfer.to_agent,
             )
             self._done(transfer, request, "completed")
             assert came_from is not None
@@ -736,7 +766,9 @@ class CallControl:
         if loop is None:
             return
         relevant = [
-            e for e in events if isinstance(e, Parked | Answered | Abandoned | Ended | Queued)
+            e
+            for e in events
+            if isinstance(e, Parked | TransferReturned | Answered | Abandoned | Ended | Queued)
         ]
         if relevant:
             with contextlib.suppress(RuntimeError):
@@ -750,6 +782,9 @@ class CallControl:
         for event in events:
             if isinstance(event, Parked):
                 agents.add(event.agent_id)
+            if isinstance(event, TransferReturned):
+                agents.add(event.agent_id)
+                self._came_back(event)
             if isinstance(event, Queued):
                 await self._back_in_queue(event)
             if isinstance(event, Answered | Abandoned | Ended):
@@ -757,6 +792,18 @@ class CallControl:
             if isinstance(event, Abandoned | Ended):
                 self._handover.pop(event.contact_id, None)
         await self._refresh_parked(sorted(agents))
+
+    def _came_back(self, event: TransferReturned) -> None:
+        """A receptionist's blind connection was not answered: it failed, and the caller
+        waits (held) in the receptionist's personal queue, offered to it again."""
+        transfer = self._blind_to_agent.pop(event.contact_id, None)
+        if transfer is not None:
+            transfer.state = "failed"
+            transfer.detail = (
+                f"{transfer.target} did not answer in {event.after_seconds:.0f} s; "
+                "the caller is back with you"
+            )
+            self._transfer_changed(transfer)
 
     async def _back_in_queue(self, event: Queued) -> None:
         returned = self._returns.get(event.contact_id)

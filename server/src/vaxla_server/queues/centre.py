@@ -113,6 +113,7 @@ class Contacts(CentreKernel):
             assert contact.wait_started is not None
             contact.state, contact.agent_id, contact.answered_at = "active", agent_id, t
             contact.personal_agent = contact.return_queue = contact.parked_at = None
+            contact.come_back_to = contact.come_back_at = contact.came_back_from = None
             self._timers.cancel(("transfer", contact_id))
             session = self._sessions.get(agent_id)
             if session is not None:
