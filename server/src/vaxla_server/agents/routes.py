@@ -161,8 +161,9 @@ def phone(
     that answer the front's challenge; null on a server that takes no calls. A front on
     a wildcard address is named by the address this request came in on. With SIP over
     TLS, its address and the SRTP policy too."""
-    # A supervisor gets a phone only with an agent profile (it takes calls); 404 without.
-    if user.role is Role.SUPERVISOR:
+    # A supervisor or operator gets a phone only with an agent profile (it takes calls,
+    # or answers the switchboard); 404 without.
+    if user.role in (Role.SUPERVISOR, Role.OPERATOR):
         try:
             centre.agent(_own(user))
         except UnknownSubject:
