@@ -68,6 +68,9 @@ class TransferState(WireModel):
 
 class ParkRequest(WireModel):
     contact_id: int = Field(ge=0)
+    hold: bool = False
+    """Keep the caller on hold (a receptionist holding several callers, R29): it is
+    offered to the agent only when the agent takes it back, not as soon as it is free."""
 
 
 class ParkedContact(WireModel):
@@ -79,6 +82,8 @@ class ParkedContact(WireModel):
     parked_at: datetime
     wait_s: float
     """Accumulated wait, including the time parked."""
+    held: bool = False
+    """Parked with ``hold``: waits until taken back."""
     came_back_from: str | None = None
     """The colleague (user name) a blind connection with ``come_back_after_s`` was not
     answered by, so the caller came back here (R29); ``None`` for a call parked here."""

@@ -1,5 +1,6 @@
-"""A receptionist's blind connection that is not answered comes back to it (R29), on the
-centre's manual clock: held in its personal queue, offered to it again, and logged."""
+"""A receptionist's call handling in the centre (R29), on the manual clock: a blind
+connection not answered comes back to it, held in its personal queue and offered to it
+again; several callers held at once, none offered until taken back; all logged."""
 
 import pytest
 
@@ -132,3 +133,47 @@ def test_bad_come_backs_are_refused_and_change_nothing(
     assert kinds(world) == before
     view = world.centre.contact(contact)
     assert (view.state, view.agent_id) == ("active", world.anna)
+
+
+def test_a_receptionist_holds_several_callers_and_takes_back_any(world: World) -> None:
+    log_in(world, world.anna, [world.sales])  # Sales: no wrap-up, so anna is free at once
+    first = _answered(world, world.anna, world.sales)
+    before = last_id(world)
+    view = world.centre.park(first, world.anna, hold=True)
+    assert view.held and view.position is None
+    assert kinds(world, before) == ["parked"]
+    assert events_of(world, EventKind.PARKED)[-1].held
+    second = _answered(world, world.anna, world.sales)  # a new caller, answered
+    world.centre.park(second, world.anna, hold=True)
+    offers = len(world.delivery.offers)
+    world.clock.advance(seconds=60)
+    world.centre.tick()
+    # Free, and nothing rings: both wait on hold, each with its own time.
+    assert world.delivery.offered()[offers:] == []
+    assert world.centre.agent(world.anna).state == "available"
+    held = world.centre.parked(world.anna)
+    assert [(c.contact_id, c.held) for c in held] == [(first, True), (second, True)]
+    assert held[0].wait_seconds > held[1].wait_seconds
+    world.centre.take_parked(second, world.anna)  # the later one first
+    assert world.delivery.offered()[offers:] == [(second, world.anna)]
+    world.centre.answered(second, world.anna)
+    world.centre.ended(second, "agent")
+    world.clock.advance(seconds=5)
+    # The first caller hangs up while on hold: abandoned, its wait whole.
+    before = last_id(world)
+    world.centre.ended(first, "caller")
+    assert kinds(world, before) == ["abandoned", "ended"]
+    assert world.centre.parked(world.anna) == []
+
+
+def test_a_receptionist_logging_out_sends_its_held_callers_back_to_the_queue(
+    world: World,
+) -> None:
+    log_in(world, world.anna, [world.sales])
+    contact = _answered(world, world.anna, world.sales)
+    world.centre.park(contact, world.anna, hold=True)
+    world.centre.log_out(world.anna)
+    view = world.centre.contact(contact)
+    assert (view.queue_id, view.personal_agent, view.held) == (world.sales, None, False)
+    log_in(world, world.bo, [world.sales])
+    assert world.delivery.offered()[-1] == (contact, world.bo)

@@ -19,6 +19,16 @@ ANNA = "sip:anna@127.0.0.1:5070"
 BO = "sip:bo@127.0.0.1:5071"
 
 
+async def _answered_by_anna(site: Site) -> str:
+    """A caller to Support, answered by anna's softphone: the call's id at the worker."""
+    site.log_in("anna", ANNA)
+    call = site.worker.call("200")
+    await site.advance(1)
+    site.worker.agent_leg(call, "answered")
+    await site.advance(1)
+    return call
+
+
 def test_a_connection_bo_does_not_answer_comes_back_to_anna(sqlite_store: Store) -> None:
     site = Site(sqlite_store, MONDAY_MORNING, document())
     messages: list[object] = []
@@ -26,11 +36,7 @@ def test_a_connection_bo_does_not_answer_comes_back_to_anna(sqlite_store: Store)
 
     async def scenario() -> None:
         anna = site.users["anna"]
-        site.log_in("anna", ANNA)
-        call = site.worker.call("200")
-        await site.advance(1)
-        site.worker.agent_leg(call, "answered")
-        await site.advance(1)
+        call = await _answered_by_anna(site)
         site.log_in("bo", BO)
         for bad, why in [
             (
@@ -73,6 +79,32 @@ def test_a_connection_bo_does_not_answer_comes_back_to_anna(sqlite_store: Store)
         assert [o.sip_uri for o in site.worker.originations(call)[rung:]][-1] == ANNA
         kinds = [e.event.kind for e in sqlite_store.events.read(limit=1000)]
         assert kinds.count(EventKind.TRANSFER_RETURNED) == 1
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    asyncio.run(scenario())
+    asyncio.run(site.router.drain())
+
+
+def test_callers_held_are_not_rung_back_until_taken(sqlite_store: Store) -> None:
+    site = Site(sqlite_store, MONDAY_MORNING, document())
+
+    async def scenario() -> None:
+        anna = site.users["anna"]
+        call = await _answered_by_anna(site)
+        hold = asyncio.create_task(site.flow.control.park(anna, 0, hold=True))
+        await site.advance(1)
+        site.worker.agent_leg(call, "ended")  # anna's leg gone, the caller on music
+        await site.advance(2)
+        held = hold.result()
+        assert held.held and held.came_back_from is None
+        rung = len(site.worker.originations(call))
+        await site.advance(30, step=5)  # Support's wrap-up is over: anna is free
+        assert len(site.worker.originations(call)) == rung  # nobody rang anna
+        taken = await asyncio.to_thread(site.flow.control.take, anna, 0)
+        assert taken.contact_id == 0
+        await site.advance(1)
+        assert site.worker.originations(call)[rung:][-1].sip_uri == ANNA
         site.worker.hang_up(call)
         await site.advance(1)
 

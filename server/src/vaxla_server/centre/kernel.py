@@ -32,6 +32,7 @@ from vaxla_server.centre.delivery import (
 from vaxla_server.centre.engine import (
     RONA_REASON,
     AddAgent,
+    AddContact,
     AddQueue,
     Dispatcher,
     DispatcherError,
@@ -766,11 +767,44 @@ class CentreKernel(Journaled):
         self._timers.cancel(("transfer", contact.id))
         for agent_id in list(contact.offers):
             self._drop_offer(contact, agent_id, withdraw=True)
-        self._apply([MoveContact(contact.id, queue=queue_id)], t)
+        if contact.held:
+            self._redispatch(contact, t, queue_id)
+        else:
+            self._apply([MoveContact(contact.id, queue=queue_id)], t)
         contact.personal_agent = contact.return_queue = contact.parked_at = None
         contact.come_back_to = contact.come_back_at = contact.came_back_from = None
         contact.queue_id, contact.position = queue_id, None
         return [self._queued(contact, t)]
+
+    def _redispatch(
+        self,
+        contact: _Contact,
+        t: float,
+        queue_id: int,
+        *,
+        personal: int | None = None,
+        waited_s: float | None = None,
+        first: Sequence[DispatcherEvent] = (),
+    ) -> None:
+        """The caller goes (back) into the dispatcher after ``first``: in ``queue_id``
+        (in the personal queue of ``personal`` if given), with ``waited_s`` (by default
+        the wait it has now) — a caller on hold taken back, or one its agent let go."""
+        assert contact.wait_started is not None
+        events: list[DispatcherEvent] = [
+            *first,
+            AddContact(
+                contact.id,
+                queue=queue_id,
+                priority=contact.priority,
+                channel=contact.channel,
+                requirements=contact.requirements,
+                waited_s=t - contact.wait_started if waited_s is None else waited_s,
+            ),
+        ]
+        if personal is not None:
+            events.append(MoveContact(contact.id, agent=personal))
+        self._apply(events, t)
+        contact.held = False
 
     def _drop_offer(self, contact: _Contact, agent_id: int, *, withdraw: bool) -> None:
         contact.offers.pop(agent_id, None)
@@ -860,7 +894,10 @@ class CentreKernel(Journaled):
         )
 
     def _position(self, contact: _Contact) -> int:
-        """The dispatcher's position, never above what the caller was told before."""
+        """The dispatcher's position, never above what the caller was told before (a
+        caller on hold is not in the dispatcher: the last position it had)."""
+        if contact.held:
+            return contact.position or 1
         position = self._dispatcher.position(contact.id)
         if contact.position is not None:
             position = min(position, contact.position)
@@ -869,6 +906,7 @@ class CentreKernel(Journaled):
 
     def _contact_view(self, contact: _Contact, t: float) -> ContactView:
         waiting = contact.state == "waiting"
+        dispatched = waiting and not contact.held
         state: Literal["entered", "waiting", "offered", "active"] = contact.state
         if waiting and contact.offers:
             state = "offered"
@@ -883,13 +921,14 @@ class CentreKernel(Journaled):
             offered_to=tuple(sorted(contact.offers)),
             offer_ids={agent: offer.offer_id for agent, offer in contact.offers.items()},
             queue_priority=contact.priority,
-            position=self._position(contact) if waiting else None,
+            position=self._position(contact) if dispatched else None,
             wait_seconds=0.0 if contact.wait_started is None else t - contact.wait_started,
-            estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if waiting else None,
+            estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if dispatched else None,
             entered_at=contact.entered_at,
             data=dict(contact.data),
             personal_agent=contact.personal_agent,
             parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
+            held=contact.held,
             came_back_from=contact.came_back_from,
         )
 

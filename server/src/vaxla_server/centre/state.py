@@ -57,6 +57,9 @@ class _Contact(Journaled):
     """Blind transfer to an agent: the queue it goes back to if that agent does not take
     it."""
     parked_at: float | None = None
+    held: bool = False
+    """Parked on hold (a receptionist's, R29): out of the dispatcher, so never offered,
+    until the agent takes it back."""
     come_back_to: int | None = None
     """Blind transfer by a receptionist (R29): the agent it comes back to if the target
     does not take it by ``come_back_at`` (centre seconds)."""
@@ -215,6 +218,7 @@ class ContactView:
     data: Mapping[str, str]
     personal_agent: int | None = None
     parked_at: datetime | None = None
+    held: bool = False
     came_back_from: int | None = None
     """Held with ``personal_agent`` because ``came_back_from`` did not take the blind
     transfer in time (R29)."""

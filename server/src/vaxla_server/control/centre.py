@@ -6,10 +6,8 @@ import functools
 from vaxla_protocol.offers import OfferToken, make_offer_token
 from vaxla_server.centre.delivery import AgentLeg
 from vaxla_server.centre.engine import (
-    AddContact,
-    DispatcherEvent,
     EndContact,
-    MoveContact,
+    RemoveContact,
     SetAgentState,
     SetPriority,
 )
@@ -158,20 +156,29 @@ class CallControlSteps(CentreKernel):
             del self._contacts[contact_id]
             self._finish(out, t)
 
-    def park(self, contact_id: int, agent_id: int) -> ContactView:
+    def park(self, contact_id: int, agent_id: int, *, hold: bool = False) -> ContactView:
         """The agent parks its answered contact in its own personal queue (R22): the
         caller keeps its wait and is offered to this agent again when it is free, by the
-        agent's personal-queue weight against its service queues."""
+        agent's personal-queue weight against its service queues. ``hold`` (a
+        receptionist holding several callers, R29): it is offered to the agent only
+        when the agent takes it back."""
         with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             event = Parked(
-                at=self._at(t), contact_id=contact_id, agent_id=agent_id, queue_id=contact.queue_id
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=agent_id,
+                queue_id=contact.queue_id,
+                held=hold,
             )
             out: list[Event] = [
                 event,
                 *self._release(contact, t, contact.queue_id, personal=agent_id),
             ]
+            if hold:
+                self._apply([RemoveContact(contact_id)], t)
+                contact.held = True
             contact.parked_at = t
             view = self._contact_view(contact, t)
             self._finish(out, t)
@@ -208,6 +215,9 @@ class CallControlSteps(CentreKernel):
                     "a parked one"
                 )
             out: list[Event] = []
+            if contact.held:
+                assert contact.queue_id is not None
+                self._redispatch(contact, t, contact.queue_id, personal=agent_id)
             if not contact.offers:
                 top = max(
                     (
@@ -267,20 +277,9 @@ class CallControlSteps(CentreKernel):
         assert contact.answered_at is not None and contact.wait_started is not None
         assert queue_id is not None
         waited = contact.answered_at - contact.wait_started
-        events: list[DispatcherEvent] = [
-            EndContact(contact.id),
-            AddContact(
-                contact.id,
-                queue=queue_id,
-                priority=contact.priority,
-                channel=contact.channel,
-                requirements=contact.requirements,
-                waited_s=waited,
-            ),
-        ]
-        if personal is not None:
-            events.append(MoveContact(contact.id, agent=personal))
-        self._apply(events, t)
+        self._redispatch(
+            contact, t, queue_id, personal=personal, waited_s=waited, first=[EndContact(contact.id)]
+        )
         out = self._after_call(contact, t)
         contact.state, contact.agent_id, contact.answered_at = "waiting", None, None
         contact.queue_id, contact.position = queue_id, None

@@ -135,6 +135,7 @@ class _Request:
     action: Literal["transfer", "complete", "cancel", "park"]
     transfer: _Transfer | None
     done: "asyncio.Future[TransferState | ParkedContact]"
+    hold: bool = False
 
 
 @dataclass
@@ -290,11 +291,11 @@ class CallControl:
         assert isinstance(result, TransferState)
         return result
 
-    async def park(self, agent_id: int, contact_id: int) -> ParkedContact:
+    async def park(self, agent_id: int, contact_id: int, *, hold: bool = False) -> ParkedContact:
         talk = await self._talk_of(contact_id, agent_id)
         if talk.transfer is not None:
             raise ControlError(409, f"an attended transfer of contact {contact_id} is under way")
-        result = await self._ask(talk, "park", None)
+        result = await self._ask(talk, "park", None, hold=hold)
         assert isinstance(result, ParkedContact)
         return result
 
@@ -329,6 +330,8 @@ class CallControl:
         talk: _Talk,
         action: Literal["transfer", "complete", "cancel", "park"],
         transfer: _Transfer | None,
+        *,
+        hold: bool = False,
     ) -> TransferState | ParkedContact:
         done: asyncio.Future[TransferState | ParkedContact] = (
             asyncio.get_running_loop().create_future()
@@ -337,7 +340,7 @@ class CallControl:
             self._transfers[transfer.transfer_id] = transfer
             while len(self._transfers) > KEPT_TRANSFERS:
                 del self._transfers[next(iter(self._transfers))]
-        talk.inbox.put_nowait(_Request(action, transfer, done))
+        talk.inbox.put_nowait(_Request(action, transfer, done, hold))
         waits: set[asyncio.Future[object]] = {done, talk.call.leg.ended}  # type: ignore[arg-type]
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         if not done.done():
@@ -356,6 +359,7 @@ class CallControl:
             queue=queue,
             parked_at=view.parked_at,
             wait_s=view.wait_seconds,
+            held=view.held,
             came_back_from=(
                 None
                 if view.came_back_from is None
@@ -498,7 +502,11 @@ class CallControl:
         if request.action == "park":
             await self._drop_agent(call)
             self._expect_return(call)
-            view = await self._offload(self._centre.park, call.contact_id, talk.agent_id)
+            view = await self._offload(
+                functools.partial(self._centre.park, hold=request.hold),
+                call.contact_id,
+                talk.agent_id,
+            )
             parked = await self._offload(self._parked_contact, view)
             _resolve(request, parked)
             await self._refresh_parked([talk.agent_id])

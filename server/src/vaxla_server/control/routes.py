@@ -84,9 +84,10 @@ async def cancel_transfer(
 
 @router.post("/park", responses=ROUTE)
 async def park(request: ParkRequest, user: AgentUser, control: Control) -> ParkedContact:
-    """Park the agent's call in its personal queue: music on hold, the agent's leg ends."""
+    """Park the agent's call in its personal queue: music on hold, the agent's leg ends;
+    with ``hold`` it waits there until the agent takes it back (a receptionist's hold)."""
     with control_errors():
-        return await control.park(user.id, request.contact_id)
+        return await control.park(user.id, request.contact_id, hold=request.hold)
 
 
 @router.get("/parked", responses=ROUTE)

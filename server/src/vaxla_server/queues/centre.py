@@ -167,7 +167,8 @@ class Contacts(CentreKernel):
             if contact.state == "waiting" and by == "caller":
                 out = self._abandon(contact, t, cause)
             elif contact.state == "waiting":
-                self._apply([RemoveContact(contact_id)], t)
+                if not contact.held:
+                    self._apply([RemoveContact(contact_id)], t)
                 for agent_id in list(contact.offers):
                     self._drop_offer(contact, agent_id, withdraw=True)
                 out.append(
@@ -394,7 +395,8 @@ class Contacts(CentreKernel):
         assert contact.queue_id is not None and contact.wait_started is not None
         self._timers.cancel(("transfer", contact.id))
         position = self._position(contact)
-        self._apply([RemoveContact(contact.id)], t)
+        if not contact.held:
+            self._apply([RemoveContact(contact.id)], t)
         for agent_id in list(contact.offers):
             self._drop_offer(contact, agent_id, withdraw=True)
         at = self._at(t)

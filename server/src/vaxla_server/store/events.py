@@ -241,6 +241,8 @@ class Parked(BaseEvent):
     contact_id: ContactId
     agent_id: AgentId
     queue_id: QueueId | None
+    held: bool = False
+    """On hold (a receptionist's, R29): offered to the agent only when it takes it back."""
 
 
 class TransferReturned(BaseEvent):
