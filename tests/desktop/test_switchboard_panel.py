@@ -110,6 +110,7 @@ def test_hold_several_and_retrieve_any_by_key(qtbot: QtBot) -> None:
     widget.show_call(None, None, NOW)
     widget.show_held(HELD)
     model = widget.held_model
+    model.tick(NOW)  # the timers as at NOW
     assert [model.data(model.index(r, HeldModel.HELD)) for r in range(2)] == ["1:35", "0:30"]
     assert model.data(model.index(0, HeldModel.NOTE)) == "On hold"
     with qtbot.assertNotEmitted(widget.sig_hold):
