@@ -106,7 +106,7 @@ def test_an_announced_connection_completes_or_goes_back_by_key(qtbot: QtBot) -> 
 def test_hold_several_and_retrieve_any_by_key(qtbot: QtBot) -> None:
     widget = panel(qtbot)
     with qtbot.waitSignal(widget.sig_hold):
-        QTest.keyClick(widget.search, Qt.Key.Key_F7)
+        QTest.keyClick(widget.search, Qt.Key.Key_F3)
     widget.show_call(None, None, NOW)
     widget.show_held(HELD)
     model = widget.held_model
@@ -114,18 +114,18 @@ def test_hold_several_and_retrieve_any_by_key(qtbot: QtBot) -> None:
     assert [model.data(model.index(r, HeldModel.HELD)) for r in range(2)] == ["1:35", "0:30"]
     assert model.data(model.index(0, HeldModel.NOTE)) == "On hold"
     with qtbot.assertNotEmitted(widget.sig_hold):
-        QTest.keyClick(widget.search, Qt.Key.Key_F7)
+        QTest.keyClick(widget.search, Qt.Key.Key_F3)
     assert widget.message_label.text() == "No call to hold"
     with qtbot.waitSignal(widget.sig_retrieve) as longest:
-        QTest.keyClick(widget.search, Qt.Key.Key_F9)
+        QTest.keyClick(widget.search, Qt.Key.Key_F4)
     assert longest.args == [11]  # none chosen: the longest held
     widget.held_view.selectRow(1)
     with qtbot.waitSignal(widget.sig_retrieve) as chosen:
-        QTest.keyClick(widget.held_view, Qt.Key.Key_F9)
+        QTest.keyClick(widget.held_view, Qt.Key.Key_F4)
     assert chosen.args == [12]
     widget.show_call(10, "+46731234567", NOW)
     with qtbot.assertNotEmitted(widget.sig_retrieve):
-        QTest.keyClick(widget.search, Qt.Key.Key_F9)
+        QTest.keyClick(widget.search, Qt.Key.Key_F4)
     assert "before retrieving" in widget.message_label.text()
 
 
@@ -142,7 +142,7 @@ def test_a_caller_that_came_back_is_marked_with_a_tone(qtbot: QtBot) -> None:
     widget.show_transfer(
         consulting("failed", "anders did not answer in 20 s; the caller is back with you")
     )
-    assert "Keys" not in widget.toolTip() and "F7: hold the caller" in widget.toolTip()
+    assert "Keys" not in widget.toolTip() and "F3: hold the caller" in widget.toolTip()
     keep_shot(widget, "switchboard-en.png")
 
 

@@ -881,8 +881,12 @@
         <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
     </message>
     <message>
-        <source>The switchboard has its directory, presence and line status; call handling is not in this version yet, and the queues and the agents are read-only.</source>
-        <translation>Växeln har sin katalog, hänvisning och linjestatus; samtalshanteringen finns inte i den här versionen ännu, och köerna och agenterna är skrivskyddade.</translation>
+        <source>Switchboard</source>
+        <translation>Växel</translation>
+    </message>
+    <message>
+        <source>The switchboard&apos;s directory, presence and line status; with an agent profile, Take calls (Ctrl+Shift+T) opens the Switchboard tab and the softphone to answer, hold and connect calls. The queues and the agents are read-only.</source>
+        <translation>Växelns katalog, hänvisning och linjestatus; med en agentprofil öppnar Ta samtal (Ctrl+Shift+T) fliken Växel och softphonen för att svara, parkera och koppla samtal. Köerna och agenterna visas bara.</translation>
     </message>
     <message>
         <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
@@ -3168,15 +3172,15 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
 Shift+Enter: connect announced (talk to the colleague first)
 Ctrl+Enter: complete the announced connection
 Esc: back to the caller
-F7: hold the caller
-F9: retrieve the held caller chosen
+F3: hold the caller
+F4: retrieve the held caller chosen
 Down: from the search to the list</source>
         <translation>Enter: koppla direkt till vald person eller inskrivet nummer
 Skift+Enter: koppla med förfrågan (tala med kollegan först)
 Ctrl+Enter: slutför kopplingen med förfrågan
 Esc: tillbaka till uppringaren
-F7: sätt uppringaren i väntan
-F9: återta det valda väntande samtalet
+F3: sätt uppringaren i väntan
+F4: återta det valda väntande samtalet
 Nedåtpil: från sökfältet till listan</translation>
     </message>
     <message>

@@ -7,8 +7,8 @@ connection under way.
 Keyboard first: type a name, department or number in the search field (Down to the
 list); Enter connects the current caller blind to the person chosen (or to the number
 typed: outside the directory), Shift+Enter announced (talk to the colleague first);
-Ctrl+Enter completes an announced connection, Esc goes back to the caller. F7 holds
-the current caller, F9 retrieves the held caller chosen (the longest held if none is).
+Ctrl+Enter completes an announced connection, Esc goes back to the caller. F3 holds
+the current caller, F4 retrieves the held caller chosen (the longest held if none is).
 The panel never talks to the server: it asks with ``sig_*`` and shows what it is told.
 """
 
@@ -45,8 +45,9 @@ from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.control import ParkedContact, TransferState
 from vaxla_protocol.directory import DirectoryPerson
 
-HOLD_KEY = "F7"
-RETRIEVE_KEY = "F9"
+HOLD_KEY = "F3"
+RETRIEVE_KEY = "F4"
+"""Not F7 or F9: the softphone holds with F7 and the agent panel is ready with F9."""
 BACK_KEY = "Esc"
 COMPLETE_KEY = "Ctrl+Return"
 NUMBER = re.compile(r"^\+?[0-9][0-9 -]{1,30}$")
@@ -233,8 +234,8 @@ class SwitchboardPanel(QWidget, Notices):
             "Shift+Enter: connect announced (talk to the colleague first)\n"
             "Ctrl+Enter: complete the announced connection\n"
             "Esc: back to the caller\n"
-            "F7: hold the caller\n"
-            "F9: retrieve the held caller chosen\n"
+            "F3: hold the caller\n"
+            "F4: retrieve the held caller chosen\n"
             "Down: from the search to the list"
         )
 
@@ -279,6 +280,7 @@ class SwitchboardPanel(QWidget, Notices):
         rows = [c.contact_id for c in self.held_model.held]
         if chosen in rows:
             self.held_view.selectRow(rows.index(chosen))
+        self._show_call()
         if new:
             QApplication.beep()
             self.sig_tone.emit()
