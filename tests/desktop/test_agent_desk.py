@@ -477,13 +477,15 @@ def test_a_parked_caller_is_listed_and_taken_back_from_the_panel(
     run_on_qt_loop(qapp, scenario())
 
 
-async def sipp_caller(worker_sip: str, tmp_path: Path) -> asyncio.subprocess.Process:
-    """SIPp calling 200 (Support) once, waiting up to 30 s for an answer; ``tmp_path``
-    must hold the ``pcap`` link to its audio."""
+async def sipp_caller(
+    worker_sip: str, tmp_path: Path, timeout_s: int = 30
+) -> asyncio.subprocess.Process:
+    """SIPp calling 200 (Support) once, for at most ``timeout_s``; ``tmp_path`` must hold
+    the ``pcap`` link to its audio."""
     return await asyncio.create_subprocess_exec(
         "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
         "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-        "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+        "-mp", str(free_udp_port()), "-timeout", f"{timeout_s}s", "-timeout_error", "-nostdin",
         cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 

@@ -3,6 +3,13 @@ mode in one window, against the real demo server: given a profile through the ad
 supervisor1 takes calls (Ctrl+Shift+T), is offered a real call (SIPp) on the app's own
 softphone, cannot leave during it, and back in the supervisor's view is logged out of
 its queues, with no phone. Every request the app makes is one a supervisor may make.
+
+A receptionist at the switchboard in the same way (R29): operator1, given an agent
+profile in Support, opens the Take calls mode with the Switchboard tab first; a real
+caller (SIPp) is answered on the app's own softphone and shown with its number; F3
+holds it (the server keeps it out of the offers, in the log as held), the held row
+shows its timer; F4 retrieves it, the softphone answers it again, and the call is ended.
+Every request is one an operator may make.
 """
 
 import asyncio
@@ -37,19 +44,38 @@ from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_desktop.settings import DesktopSettings
+from vaxla_desktop.ui.switchboard_panel import SwitchboardPanel
 from vaxla_protocol import Role
 from vaxla_protocol.events import OfferMade
+from vaxla_server.store.database import create_store_engine, sqlite_url
+from vaxla_server.store.event_log import EventLog
+from vaxla_server.store.events import Answered, Parked
 
 __all__ = ["demo", "route_table"]  # this module's own demo server and the route table
 
 
-def as_admin_give_supervisor1_a_profile(server: ServerProcess) -> None:
+def as_admin_give_supervisor1_a_profile(server: ServerProcess, user: str = "supervisor1") -> None:
     with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as api:
         login = api.post("/auth/login", json={"username": "admin1", "password": DEMO_PASSWORD})
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         profile = {"skills": {"support": 5}, "memberships": [{"queue": "Support"}]}
-        given = api.put("/config/agents/supervisor1", json=profile, headers=headers)
+        given = api.put(f"/config/agents/{user}", json=profile, headers=headers)
         assert given.status_code == 200, given.text
+
+
+def desktop_app(
+    server: ServerProcess, username: str, tmp_path: Path, queues: list[str]
+) -> DesktopApp:
+    settings_path = tmp_path / "settings.ini"
+    return DesktopApp(
+        AppOptions(
+            server_url=server.url, username=username, password=DEMO_PASSWORD,
+            discovery=False, settings_path=settings_path, language=Language.ENGLISH,
+            queues=queues, auto_answer=True,
+        ),
+        settings=DesktopSettings(settings_path),
+        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
+    )  # fmt: skip
 
 
 async def supervisor1_state(server: ServerProcess) -> dict[str, object]:
@@ -77,16 +103,7 @@ def test_a_supervisor_with_a_profile_takes_a_call_and_goes_back_to_its_view(
     requests = Requests(monkeypatch)
     worker_sip = front_address(demo.log_lines)
     (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
-    settings_path = tmp_path / "settings.ini"
-    desktop = DesktopApp(
-        AppOptions(
-            server_url=demo.url, username="supervisor1", password=DEMO_PASSWORD,
-            discovery=False, settings_path=settings_path, language=Language.ENGLISH,
-            queues=[], auto_answer=True,
-        ),
-        settings=DesktopSettings(settings_path),
-        credentials=CredentialStore(fail.Keyring()),  # type: ignore[no-untyped-call]
-    )  # fmt: skip
+    desktop = desktop_app(demo, "supervisor1", tmp_path, [])
     offers: list[OfferMade] = []
 
     def on_event(event: object) -> None:
@@ -276,3 +293,108 @@ def test_a_supervisor_takes_a_waiting_call_itself_from_its_view(
 
     run_on_qt_loop(qapp, scenario())
     assert requests.not_allowed(Role.SUPERVISOR, route_table) == []
+
+
+def as_admin_give_operator1_a_profile(server: ServerProcess) -> None:
+    """And supervisor1 (of this module's other tests) out of every queue: the caller is
+    operator1's."""
+    with httpx.Client(base_url=server.url + "/api/v1", timeout=10) as api:
+        login = {"username": "supervisor1", "password": DEMO_PASSWORD}
+        token = api.post("/auth/login", json=login).json()["token"]
+        api.post("/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"})
+    as_admin_give_supervisor1_a_profile(server, "operator1")
+
+
+def test_a_receptionist_answers_holds_and_retrieves_a_caller(
+    qapp: QApplication,
+    demo: ServerProcess,
+    route_table: RouteTable,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    as_admin_give_operator1_a_profile(demo)
+    requests = Requests(monkeypatch)
+    worker_sip = front_address(demo.log_lines)
+    (tmp_path / "pcap").symlink_to(sip_tester_pcaps())
+    desktop = desktop_app(demo, "operator1", tmp_path, ["Support"])
+
+    async def until(done: Callable[[], bool]) -> None:
+        async def wait() -> None:
+            while not done():
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(wait(), WAIT_S)
+
+    def desk_me() -> object:
+        return desktop.switchboard_desk.me if desktop.switchboard_desk else None
+
+    async def scenario() -> None:
+        running = asyncio.get_running_loop().create_task(desktop.run())
+        await until(
+            lambda: (
+                isinstance(desktop.desk, RealtimeDesk)
+                and desktop.main_window is not None
+                and desktop.main_window.switch_action.isEnabled()
+            )
+        )
+        window = desktop.main_window
+        assert window is not None
+        with _active(qapp, window):
+            QTest.keyClick(
+                window,
+                Qt.Key.Key_T,
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+            )
+        await until(lambda: isinstance(desktop.desk, AgentDesk) and desktop.phone is not None)
+        desk = desktop.agent_desk
+        assert desk is not None
+        tabs = desk.panel.tabs
+        panel = tabs.widget(0)
+        assert isinstance(panel, SwitchboardPanel) and tabs.tabText(0) == "Switchboard"
+        assert tabs.currentIndex() == 0
+        await until(lambda: desk.state.me is not None and desk.state.me.state == "available")
+
+        caller = await sipp_caller(worker_sip, tmp_path, timeout_s=90)  # held meanwhile
+        try:
+            await until(lambda: panel.call_contact is not None)
+            contact = panel.call_contact
+            me = desk.state.me.agent_id if desk.state.me is not None else -1
+            assert panel.call_label.text() != "No call"
+            keep_shot(window, "switchboard-live-call.png")
+            with _active(qapp, window):
+                panel.search.setFocus()
+                QTest.keyClick(panel.search, Qt.Key.Key_F3)  # hold
+            try:
+                await until(lambda: [c.contact_id for c in panel.held_model.held] == [contact])
+            except TimeoutError:
+                held = panel.held_model.held
+                raise AssertionError(
+                    f"not held: {panel.message_label.text()!r} {held} {desk_me()}"
+                ) from None
+            assert panel.held_model.held[0].held and panel.call_contact is None
+            keep_shot(window, "switchboard-live-held.png")
+            with _active(qapp, window):
+                panel.search.setFocus()
+                QTest.keyClick(panel.search, Qt.Key.Key_F4)  # retrieve
+            await until(lambda: panel.call_contact == contact and not panel.held_model.held)
+            assert desktop.phone is not None
+            desktop.phone.panel.hang_up_button.click()
+            assert await asyncio.wait_for(caller.wait(), WAIT_S) == 0
+        finally:
+            if caller.returncode is None:
+                caller.kill()
+                await caller.wait()
+        # The event log: held by operator1, then answered by it again.
+        args = [str(arg) for arg in demo.process.args]  # type: ignore[union-attr]
+        data_dir = Path(args[args.index("--data-dir") + 1])
+        log = EventLog(create_store_engine(sqlite_url(data_dir)))
+        logged = [e.event for e in log.read(contact=contact)]
+        parked = [e for e in logged if isinstance(e, Parked)]
+        assert [(e.agent_id, e.held) for e in parked] == [(me, True)]
+        answered = [e.agent_id for e in logged if isinstance(e, Answered)]
+        assert answered == [me, me]
+        desktop.quit()
+        assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK
+
+    run_on_qt_loop(qapp, scenario())
+    assert requests.not_allowed(Role.OPERATOR, route_table) == []

@@ -186,9 +186,11 @@ def test_each_role_opens_its_mode_and_asks_only_what_it_may(
         for method, path, status in requests.seen
         if path == f"{API_PREFIX}/agent" or path.startswith(f"{API_PREFIX}/agent/")
     ]
-    # A supervisor is asked once whether it takes calls: supervisor1 has no agent
-    # profile, so there is no switch and nothing more of /agent. Others never ask.
-    assert own == ([("GET", "/agent", 404)] if mode is Mode.SUPERVISOR else [])
+    # A supervisor is asked once whether it takes calls, an operator whether it answers
+    # the switchboard (R29): supervisor1 and operator1 have no agent profile, so there is
+    # no switch and nothing more of /agent. Others never ask.
+    asks = role in (Role.SUPERVISOR, Role.OPERATOR)
+    assert own == ([("GET", "/agent", 404)] if asks else [])
     assert shown["switch"] is False
     assert "/config/pause-reasons" in asked
     assert "/boards" in asked  # the saved boards to pick from (every watcher reads them)

@@ -54,12 +54,14 @@ from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.single_instance import LinkReceiver, hand_over, instance_name
 from vaxla_desktop.sip.softphone import SoftphoneError
 from vaxla_desktop.storm_desk import StormDesk
+from vaxla_desktop.switchboard_desk import SwitchboardDesk
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.login_window import LoginWindow
 from vaxla_desktop.ui.main_window import MainWindow
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.realtime_view import RealtimeView
 from vaxla_desktop.ui.server_model import ServerListModel
+from vaxla_desktop.ui.switchboard_panel import SwitchboardPanel
 from vaxla_desktop.ui.tray import TrayIcon, app_icon
 from vaxla_desktop.voicemail_desk import VoicemailDesk
 from vaxla_protocol import Role
@@ -134,6 +136,7 @@ class DesktopApp(QObject):
         self.agent_desk: AgentDesk | None = None
         self.storm_desk: StormDesk | None = None
         self.directory_desk: DirectoryDesk | None = None
+        self.switchboard_desk: SwitchboardDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.voicemail_desk: VoicemailDesk | None = None
         self.admin_desk: AdminDesk | None = None
@@ -314,7 +317,7 @@ class DesktopApp(QObject):
         if isinstance(desk, AgentDesk):
             self._join_queues(session, desk)
         await self._refresh_health(window, session)
-        if self.mode is Mode.SUPERVISOR:
+        if session.user.role in (Role.SUPERVISOR, Role.OPERATOR):
             await self._offer_switch(session, window)
         if self.options.screenshot is not None:
             try:
@@ -345,6 +348,13 @@ class DesktopApp(QObject):
         desk.sig_event.connect(self.voicemail_desk.on_event)
         self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
         desk.sig_event.connect(self.directory_desk.on_event)
+        if session.user.role is Role.OPERATOR:
+            # A receptionist: the switchboard's call handling first (R29).
+            switchboard = SwitchboardPanel()
+            panel.tabs.insertTab(0, switchboard, self.tr("Switchboard"))
+            panel.tabs.setCurrentIndex(0)
+            self.switchboard_desk = SwitchboardDesk(session, switchboard, parent=self)
+            desk.sig_event.connect(self.switchboard_desk.on_event)
         self._start_phone(session, window, desk)
         return desk
 
@@ -355,8 +365,9 @@ class DesktopApp(QObject):
             self.sip_contact = self.phone.bridge.contact
 
     async def _offer_switch(self, session: Session, window: MainWindow) -> None:
-        """A supervisor with an agent profile (``GET /agent`` answers) may take calls:
-        the window offers the agent's mode. Asked once; without a profile, never again."""
+        """A supervisor with an agent profile (``GET /agent`` answers) may take calls,
+        an operator with one answer the switchboard (R29): the window offers the agent's
+        mode. Asked once; without a profile, never again."""
         try:
             await AgentApi(session.client).state()
         except ActionRefused:
@@ -373,7 +384,7 @@ class DesktopApp(QObject):
         """The real-time view's calls waiting offer "Take it myself" (a supervisor with an
         agent profile only)."""
         realtime = self.realtime_desk
-        if realtime is None or not self._takes_calls:
+        if realtime is None or not self._takes_calls or session.user.role is not Role.SUPERVISOR:
             return
         waiting = realtime.view.waiting
         waiting.set_may_take(True)
@@ -444,7 +455,7 @@ class DesktopApp(QObject):
                 window.clear_phone_panel()
             self.sip_contact = None
             self.agent_desk = None
-            self.mode = Mode.SUPERVISOR
+            self.mode = mode_for(session.user.role)
             desk = self._realtime_mode(session, window)
             self._let_take(session, window)
         else:
@@ -476,10 +487,11 @@ class DesktopApp(QObject):
             self.admin_desk,
             self.reports_desk,
             self.directory_desk,
+            self.switchboard_desk,
         ):
             if desk is not None:
                 await desk.stop()
-        self.desk = self.storm_desk = self.prompts_desk = None
+        self.desk = self.storm_desk = self.prompts_desk = self.switchboard_desk = None
         self.voicemail_desk = self.admin_desk = self.reports_desk = self.directory_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
@@ -499,9 +511,10 @@ class DesktopApp(QObject):
         if role is Role.OPERATOR:
             view.show_note(
                 self.tr(
-                    "The switchboard has its directory, presence and line status; call "
-                    "handling is not in this version yet, and the queues and the agents "
-                    "are read-only."
+                    "The switchboard's directory, presence and line status; with an agent "
+                    "profile, Take calls (Ctrl+Shift+T) opens the Switchboard tab and the "
+                    "softphone to answer, hold and connect calls. The queues and the "
+                    "agents are read-only."
                 )
             )
         elif role is Role.ADMIN:

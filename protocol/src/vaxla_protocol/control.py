@@ -45,6 +45,11 @@ class TransferRequest(WireModel):
     kind: TransferKind
     target: str = Field(min_length=1, max_length=64)
     attended: bool = False
+    come_back_after_s: float | None = Field(default=None, ge=5, le=600)
+    """A blind transfer to an agent only (a receptionist's connection, R29): if the
+    colleague does not answer within this many seconds (or declines), the caller comes
+    back to the one who connected it, held in its personal queue and offered to it again
+    (``ParkedContact.came_back_from``), instead of going back to its queue."""
 
 
 TransferStateName = Literal["consulting", "completed", "cancelled", "failed"]
@@ -63,6 +68,9 @@ class TransferState(WireModel):
 
 class ParkRequest(WireModel):
     contact_id: int = Field(ge=0)
+    hold: bool = False
+    """Keep the caller on hold (a receptionist holding several callers, R29): it is
+    offered to the agent only when the agent takes it back, not as soon as it is free."""
 
 
 class ParkedContact(WireModel):
@@ -74,6 +82,11 @@ class ParkedContact(WireModel):
     parked_at: datetime
     wait_s: float
     """Accumulated wait, including the time parked."""
+    held: bool = False
+    """Parked with ``hold``: waits until taken back."""
+    came_back_from: str | None = None
+    """The colleague (user name) a blind connection with ``come_back_after_s`` was not
+    answered by, so the caller came back here (R29); ``None`` for a call parked here."""
 
 
 class TransferChanged(WireModel):

@@ -32,8 +32,11 @@ def test_without_telephony_there_is_nowhere_to_send_calls(running: Centre) -> No
 
 
 def test_only_agents_ask_where_to_send_calls(running: Centre) -> None:
-    assert running.api.request("GET", PHONE, token=running.token("olle")).status_code == 403
+    assert running.api.request("GET", PHONE, token=running.token("ada")).status_code == 403
     assert running.api.request("GET", PHONE).status_code == 401
+    # An operator without a profile answers no switchboard: no phone.
+    refused = running.api.request("GET", PHONE, token=running.token("olle"))
+    assert refused.status_code == 404
     # A supervisor without an agent profile takes no calls: no phone.
     refused = running.api.request("GET", PHONE, token=running.token("sofia"))
     assert refused.status_code == 404

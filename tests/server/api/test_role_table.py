@@ -25,6 +25,7 @@ PUBLIC = None
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 CALL_TAKERS = frozenset({Role.AGENT, Role.SUPERVISOR})
+RECEPTIONISTS_TOO = CALL_TAKERS | {Role.OPERATOR}
 CONFIG_READERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 WATCHERS = frozenset({Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN})
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -73,10 +74,14 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
         if method != "GET":
             return ADMIN
         return EVERYONE if route in EVERYONE_READS else CONFIG_READERS
+    if route == "/agent/sms":
+        # SMS to the agent's last caller (R25): agents and supervisors taking calls.
+        return CALL_TAKERS
     if route == "/agent" or route.startswith("/agent/"):
         # The calling agent's own session: its state, log-in, pause, calls. A supervisor
-        # with an agent profile takes calls too (one without gets 404).
-        return CALL_TAKERS
+        # with an agent profile takes calls too, an operator with one answers the
+        # switchboard (R29); one without gets 404.
+        return RECEPTIONISTS_TOO
     if route == "/agents" and method == "GET":
         return WATCHERS
     if route.startswith("/agents/"):
@@ -203,7 +208,7 @@ def test_a_route_without_roles_or_outside_the_policy_is_caught(api: Api) -> None
 
     assert mismatches(table(api)) == {
         ("POST", f"{API_PREFIX}/agent/unguarded"): (
-            "declares public, the policy says agent, supervisor"
+            "declares public, the policy says agent, operator, supervisor"
         ),
         ("GET", f"{API_PREFIX}/elsewhere"): (
             f"GET {API_PREFIX}/elsewhere: no rule in the role table's policy; write one"

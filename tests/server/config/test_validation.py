@@ -48,6 +48,7 @@ def seeded(config: Configuration, store: Store) -> Iterator[Configuration]:
     add_user(store.engine, "anna")
     add_user(store.engine, "bert")
     add_user(store.engine, "olle", role="operator")
+    add_user(store.engine, "ada", role="admin")
     config.set_agent_profile("anna", ANNA)
     config.add_pause_reason("lunch", label_sv="Lunch", label_en="Lunch")
     config.add_classification_code("sold", label_sv="Sålt", label_en="Sold", group="outcome")
@@ -204,10 +205,19 @@ def test_an_agent_with_an_unknown_skill(seeded: Configuration) -> None:
 def test_a_profile_for_a_user_who_is_not_an_agent(seeded: Configuration) -> None:
     info = refused(
         NotAnAgent,
-        "user 'olle' has the role 'operator'; only agents and supervisors have agent profiles",
-        lambda: seeded.set_agent_profile("olle", AgentSettings()),
+        "user 'ada' has the role 'admin'; only agents, supervisors and operators have "
+        "agent profiles",
+        lambda: seeded.set_agent_profile("ada", AgentSettings()),
     )
-    assert (info.value.username, info.value.role) == ("olle", "operator")
+    assert (info.value.username, info.value.role) == ("ada", "admin")
+
+
+def test_an_operator_may_have_a_profile_to_answer_the_switchboard(
+    config: Configuration, store: Store
+) -> None:
+    add_user(store.engine, "olle", role="operator")
+    config.set_agent_profile("olle", AgentSettings())
+    assert config.agent_profile("olle").username == "olle"
 
 
 def test_a_profile_for_an_unknown_user(seeded: Configuration) -> None:

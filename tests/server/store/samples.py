@@ -58,6 +58,7 @@ from vaxla_server.store.events import (
     StormHeard,
     StormStarted,
     Transferred,
+    TransferReturned,
     VoicemailHandled,
     VoicemailLeft,
     VoicemailPurged,
@@ -101,6 +102,10 @@ _EVENTS: list[Event] = [
     Answered(at=at(100), contact_id=100, queue_id=3, agent_id=8, wait_seconds=79.0),
     Transferred(at=at(130), contact_id=100, agent_id=8, queue_id=3, to_number="+4687654321"),
     Parked(at=at(131), contact_id=100, agent_id=8, queue_id=3),
+    Parked(at=at(131), contact_id=100, agent_id=8, queue_id=3, held=True),
+    TransferReturned(
+        at=at(131), contact_id=100, agent_id=8, to_agent_id=7, queue_id=3, after_seconds=20.0
+    ),
     Classified(at=at(131), contact_id=100, agent_id=8, code="billing"),
     Ended(at=at(160), contact_id=100, queue_id=3, agent_id=8, by="caller", talk_seconds=60.0),
     WrapUpStarted(at=at(160), agent_id=8, contact_id=100, seconds=30),

@@ -26,9 +26,10 @@ class TransferApi:
     async def cancel(self, transfer_id: str) -> TransferState:
         return self._parse(await self._client.call("POST", f"/agent/transfer/{transfer_id}/cancel"))
 
-    async def park(self, contact_id: int) -> ParkedContact:
-        """Park the caller in the agent's personal queue (``/agent/park``)."""
-        request = ParkRequest(contact_id=contact_id)
+    async def park(self, contact_id: int, *, hold: bool = False) -> ParkedContact:
+        """Park the caller in the agent's personal queue (``/agent/park``); ``hold``: it
+        waits there until taken back (a receptionist's hold, R29)."""
+        request = ParkRequest(contact_id=contact_id, hold=hold)
         data = await self._client.call("POST", "/agent/park", json=request.model_dump())
         return self._client.parse(_PARKED, data, "park")
 

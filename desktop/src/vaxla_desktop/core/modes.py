@@ -2,15 +2,15 @@
 
 Each mode asks the server only for what its role may read (the server's route × role
 table): an agent's mode uses ``/agent``; the real-time view ``/agents`` (read) and, for
-a supervisor, ``/agents/{id}/…``. The operator's switchboard and the administrator's
-mode are not built yet: until they are, those roles get the real-time view without
+a supervisor, ``/agents/{id}/…``. Operators and administrators get the real-time view without
 its actions, never the agent's window (whose requests they would be refused).
-A supervisor may have an agent profile too (the server gives profiles to agents and
-supervisors, and lets both use ``/agent``): the supervisor's mode asks ``GET /agent``
-once, and when it answers offers a switch (Ctrl+Shift+T) between the real-time view and
-the agent's mode (the agent panel and the softphone) in the same window; back in the
-view, the supervisor is logged out of its queues. Without a profile there is no switch
-and no further ``/agent`` request.
+A supervisor or an operator may have an agent profile too (the server gives profiles to
+agents, supervisors and operators, and lets them use ``/agent``): their mode asks
+``GET /agent`` once, and when it answers offers a switch (Ctrl+Shift+T) between the
+real-time view and the agent's mode (the agent panel and the softphone; an operator's
+with the Switchboard tab first, R29) in the same window; back in the view, they are
+logged out of their queues. Without a profile there is no switch and no further
+``/agent`` request.
 """
 
 from enum import Enum

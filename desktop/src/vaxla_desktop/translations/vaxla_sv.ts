@@ -972,8 +972,12 @@
         <translation>Inte inloggad i {0} i tid: samtalet togs inte</translation>
     </message>
     <message>
-        <source>The switchboard has its directory, presence and line status; call handling is not in this version yet, and the queues and the agents are read-only.</source>
-        <translation>Växeln har sin katalog, hänvisning och linjestatus; samtalshanteringen finns inte i den här versionen ännu, och köerna och agenterna är skrivskyddade.</translation>
+        <source>Switchboard</source>
+        <translation>Växel</translation>
+    </message>
+    <message>
+        <source>The switchboard&apos;s directory, presence and line status; with an agent profile, Take calls (Ctrl+Shift+T) opens the Switchboard tab and the softphone to answer, hold and connect calls. The queues and the agents are read-only.</source>
+        <translation>Växelns katalog, hänvisning och linjestatus; med en agentprofil öppnar Ta samtal (Ctrl+Shift+T) fliken Växel och softphonen för att svara, parkera och koppla samtal. Köerna och agenterna visas bara.</translation>
     </message>
     <message>
         <source>The administration mode: the configuration, the prompts and the storm message are edited in their tabs; the live queues and agents are read-only here.</source>
@@ -1395,6 +1399,37 @@
     <message>
         <source>closed</source>
         <translation>stängt</translation>
+    </message>
+</context>
+<context>
+    <name>HeldModel</name>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Väntat</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Anteckning</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
+    </message>
+    <message>
+        <source>Came back: {0} did not answer</source>
+        <translation>Tillbaka: {0} svarade inte</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>I väntan</translation>
+    </message>
+    <message>
+        <source>Parked</source>
+        <translation>Parkerad</translation>
     </message>
 </context>
 <context>
@@ -3477,6 +3512,129 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>recording {0}</source>
         <translation>inspelningen {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SwitchboardPanel</name>
+    <message>
+        <source>Current call</source>
+        <translation>Pågående samtal</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Koppling</translation>
+    </message>
+    <message>
+        <source>Name, department or number to connect to</source>
+        <translation>Namn, avdelning eller nummer att koppla till</translation>
+    </message>
+    <message>
+        <source>Connect to</source>
+        <translation>Koppla till</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personer</translation>
+    </message>
+    <message>
+        <source>Callers on hold</source>
+        <translation>Väntande samtal</translation>
+    </message>
+    <message>
+        <source>Connect (Enter)</source>
+        <translation>Koppla (Enter)</translation>
+    </message>
+    <message>
+        <source>Announce (Shift+Enter)</source>
+        <translation>Koppla med förfrågan (Skift+Enter)</translation>
+    </message>
+    <message>
+        <source>Complete ({0})</source>
+        <translation>Slutför ({0})</translation>
+    </message>
+    <message>
+        <source>Back to caller ({0})</source>
+        <translation>Tillbaka till uppringaren ({0})</translation>
+    </message>
+    <message>
+        <source>Hold ({0})</source>
+        <translation>Vänteläge ({0})</translation>
+    </message>
+    <message>
+        <source>Retrieve ({0})</source>
+        <translation>Återta ({0})</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>I väntan</translation>
+    </message>
+    <message>
+        <source>Enter: connect blind to the person chosen or the number typed
+Shift+Enter: connect announced (talk to the colleague first)
+Ctrl+Enter: complete the announced connection
+Esc: back to the caller
+F3: hold the caller
+F4: retrieve the held caller chosen
+Down: from the search to the list</source>
+        <translation>Enter: koppla direkt till vald person eller inskrivet nummer
+Skift+Enter: koppla med förfrågan (tala med kollegan först)
+Ctrl+Enter: slutför kopplingen med förfrågan
+Esc: tillbaka till uppringaren
+F3: sätt uppringaren i väntan
+F4: återta det valda väntande samtalet
+Nedåtpil: från sökfältet till listan</translation>
+    </message>
+    <message>
+        <source>Talking with {0}: Ctrl+Enter connects, Esc goes back</source>
+        <translation>Talar med {0}: Ctrl+Enter kopplar, Esc går tillbaka</translation>
+    </message>
+    <message>
+        <source>Connected to {0}</source>
+        <translation>Kopplad till {0}</translation>
+    </message>
+    <message>
+        <source>Back with the caller ({0} not connected)</source>
+        <translation>Tillbaka hos uppringaren ({0} inte kopplad)</translation>
+    </message>
+    <message>
+        <source>Not connected to {0}</source>
+        <translation>Inte kopplad till {0}</translation>
+    </message>
+    <message>
+        <source>No call to connect: answer one first</source>
+        <translation>Inget samtal att koppla: svara först</translation>
+    </message>
+    <message>
+        <source>A connection is under way: Ctrl+Enter or Esc first</source>
+        <translation>En koppling pågår: Ctrl+Enter eller Esc först</translation>
+    </message>
+    <message>
+        <source>Choose a person with a number, or type a number</source>
+        <translation>Välj en person med nummer, eller skriv ett nummer</translation>
+    </message>
+    <message>
+        <source>No call to hold</source>
+        <translation>Inget samtal att sätta i väntan</translation>
+    </message>
+    <message>
+        <source>Nobody is on hold</source>
+        <translation>Ingen väntar</translation>
+    </message>
+    <message>
+        <source>Hold or end the current call before retrieving another</source>
+        <translation>Sätt i väntan eller avsluta samtalet innan du återtar ett annat</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>Inget samtal</translation>
+    </message>
+    <message>
+        <source>Unknown number</source>
+        <translation>Okänt nummer</translation>
     </message>
 </context>
 <context>

@@ -35,8 +35,9 @@ AGENT_ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 router = APIRouter(prefix="/agent", tags=["agent"])
 agents_router = APIRouter(prefix="/agents", tags=["agent"])
 
-AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR))]
-"""An agent, or a supervisor that takes calls (one without an agent profile gets 404)."""
+AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR, Role.OPERATOR))]
+"""An agent, a supervisor that takes calls or an operator answering the switchboard (one
+without an agent profile gets 404)."""
 Watcher = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.OPERATOR, Role.ADMIN))]
 Supervisor = Annotated[User, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]
 
@@ -160,8 +161,9 @@ def phone(
     that answer the front's challenge; null on a server that takes no calls. A front on
     a wildcard address is named by the address this request came in on. With SIP over
     TLS, its address and the SRTP policy too."""
-    # A supervisor gets a phone only with an agent profile (it takes calls); 404 without.
-    if user.role is Role.SUPERVISOR:
+    # A supervisor or operator gets a phone only with an agent profile (it takes calls,
+    # or answers the switchboard); 404 without.
+    if user.role in (Role.SUPERVISOR, Role.OPERATOR):
         try:
             centre.agent(_own(user))
         except UnknownSubject:

@@ -93,6 +93,7 @@ from vaxla_server.store.events import (
     PresenceEnded,
     PriorityChanged,
     Queued,
+    TransferReturned,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -656,6 +657,8 @@ class CentreKernel(Journaled):
             self._offers_of.setdefault(offer.agent, set()).add(offer.contact)
             queue = self._queues[contact.queue_id] if contact.queue_id is not None else None
             ring = queue.ring_timeout_s if queue is not None else 15.0
+            if contact.come_back_at is not None and contact.personal_agent == offer.agent:
+                ring = max(contact.come_back_at - t, 1.0)  # rings until it comes back
             self._timers.set(
                 ("ring", offer.contact, offer.agent),
                 t + ring,
@@ -825,11 +828,36 @@ class CentreKernel(Journaled):
         ]
 
     def _transfer_failed(self, contact: _Contact, t: float) -> list[Event]:
-        """A blind transfer to an agent was not taken: back to the queue it came from."""
+        """A blind transfer to an agent was not taken: back to the receptionist who
+        connected it (R29) if it said so and is still logged in, else to the queue it
+        came from."""
+        if contact.state == "waiting" and contact.come_back_to in self._sessions:
+            return self._come_back(contact, t)
         queue_id = contact.return_queue
         if queue_id is None or contact.state != "waiting" or queue_id not in self._queues:
             return []
         return self._back_to_queue(contact, t, queue_id)
+
+    def _come_back(self, contact: _Contact, t: float) -> list[Event]:
+        """The caller comes back to the one who connected it: held in its personal queue
+        (as if parked there) and offered to it again when it is free."""
+        agent_id, target = contact.come_back_to, contact.personal_agent
+        assert agent_id is not None and target is not None
+        self._timers.cancel(("transfer", contact.id))
+        for offered in list(contact.offers):
+            self._drop_offer(contact, offered, withdraw=True)
+        self._apply([MoveContact(contact.id, agent=agent_id)], t)
+        event = TransferReturned(
+            at=self._at(t),
+            contact_id=contact.id,
+            agent_id=agent_id,
+            to_agent_id=target,
+            queue_id=contact.queue_id,
+            after_seconds=t - contact.come_back_since,
+        )
+        contact.personal_agent, contact.parked_at, contact.came_back_from = agent_id, t, target
+        contact.come_back_to = contact.come_back_at = contact.return_queue = None
+        return [event]
 
     def _transfer_expired(self, contact_id: int) -> None:
         """A caller handed to an agent's personal queue with a way back (a blind transfer,
@@ -845,10 +873,44 @@ class CentreKernel(Journaled):
         self._timers.cancel(("transfer", contact.id))
         for agent_id in list(contact.offers):
             self._drop_offer(contact, agent_id, withdraw=True)
-        self._apply([MoveContact(contact.id, queue=queue_id)], t)
+        if contact.held:
+            self._redispatch(contact, t, queue_id)
+        else:
+            self._apply([MoveContact(contact.id, queue=queue_id)], t)
         contact.personal_agent = contact.return_queue = contact.parked_at = None
+        contact.come_back_to = contact.come_back_at = contact.came_back_from = None
         contact.queue_id, contact.position = queue_id, None
         return [self._queued(contact, t)]
+
+    def _redispatch(
+        self,
+        contact: _Contact,
+        t: float,
+        queue_id: int,
+        *,
+        personal: int | None = None,
+        waited_s: float | None = None,
+        first: Sequence[DispatcherEvent] = (),
+    ) -> None:
+        """The caller goes (back) into the dispatcher after ``first``: in ``queue_id``
+        (in the personal queue of ``personal`` if given), with ``waited_s`` (by default
+        the wait it has now) — a caller on hold taken back, or one its agent let go."""
+        assert contact.wait_started is not None
+        events: list[DispatcherEvent] = [
+            *first,
+            AddContact(
+                contact.id,
+                queue=queue_id,
+                priority=contact.priority,
+                channel=contact.channel,
+                requirements=contact.requirements,
+                waited_s=t - contact.wait_started if waited_s is None else waited_s,
+            ),
+        ]
+        if personal is not None:
+            events.append(MoveContact(contact.id, agent=personal))
+        self._apply(events, t)
+        contact.held = False
 
     def _drop_offer(self, contact: _Contact, agent_id: int, *, withdraw: bool) -> None:
         contact.offers.pop(agent_id, None)
@@ -938,7 +1000,10 @@ class CentreKernel(Journaled):
         )
 
     def _position(self, contact: _Contact) -> int:
-        """The dispatcher's position, never above what the caller was told before."""
+        """The dispatcher's position, never above what the caller was told before (a
+        caller on hold is not in the dispatcher: the last position it had)."""
+        if contact.held:
+            return contact.position or 1
         position = self._dispatcher.position(contact.id)
         if contact.position is not None:
             position = min(position, contact.position)
@@ -947,6 +1012,7 @@ class CentreKernel(Journaled):
 
     def _contact_view(self, contact: _Contact, t: float) -> ContactView:
         waiting = contact.state == "waiting"
+        dispatched = waiting and not contact.held
         state: Literal["entered", "waiting", "offered", "active"] = contact.state
         if waiting and contact.offers:
             state = "offered"
@@ -961,15 +1027,17 @@ class CentreKernel(Journaled):
             offered_to=tuple(sorted(contact.offers)),
             offer_ids={agent: offer.offer_id for agent, offer in contact.offers.items()},
             queue_priority=contact.priority,
-            position=self._position(contact) if waiting else None,
+            position=self._position(contact) if dispatched else None,
             wait_seconds=0.0 if contact.wait_started is None else t - contact.wait_started,
-            estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if waiting else None,
+            estimated_wait=self._dispatcher.estimated_wait(contact.id, t) if dispatched else None,
             entered_at=contact.entered_at,
             data=dict(contact.data),
             personal_agent=contact.personal_agent,
             parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
             callback_number=None if contact.callback is None else contact.callback.number,
             callback_reason=None if contact.callback is None else contact.callback.reason,
+            held=contact.held,
+            came_back_from=contact.came_back_from,
         )
 
     def _contact(self, contact_id: int) -> _Contact:

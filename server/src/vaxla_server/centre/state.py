@@ -81,6 +81,17 @@ class _Contact(Journaled):
     """Blind transfer to an agent: the queue it goes back to if that agent does not take
     it."""
     parked_at: float | None = None
+    held: bool = False
+    """Parked on hold (a receptionist's, R29): out of the dispatcher, so never offered,
+    until the agent takes it back."""
+    come_back_to: int | None = None
+    """Blind transfer by a receptionist (R29): the agent it comes back to if the target
+    does not take it by ``come_back_at`` (centre seconds)."""
+    come_back_at: float | None = None
+    come_back_since: float = 0.0
+    """Centre seconds when it was connected (the come-back's ``after_seconds`` start)."""
+    came_back_from: int | None = None
+    """The colleague a caller held here came back from (not answered there)."""
     outbound_agent: int | None = None
     """The agent whose softphone called this outside number (an outbound call)."""
     escalated_at: float | None = None
@@ -236,3 +247,7 @@ class ContactView:
     callback_number: str | None = None
     """The number to call back, when the contact is a callback (R17)."""
     callback_reason: str | None = None
+    held: bool = False
+    came_back_from: int | None = None
+    """Held with ``personal_agent`` because ``came_back_from`` did not take the blind
+    transfer in time (R29)."""

@@ -42,17 +42,18 @@ class NotFound(ConfigError):
         self.name = name
 
 
-PROFILE_ROLES = frozenset({"agent", "supervisor"})
-"""The roles whose users may have an agent profile: a supervisor with one can take calls."""
+PROFILE_ROLES = frozenset({"agent", "supervisor", "operator"})
+"""The roles whose users may have an agent profile: a supervisor with one can take calls,
+an operator with one is a receptionist answering the switchboard's queue (R29)."""
 
 
 class NotAnAgent(ConfigError):
-    """Agent profiles are for users of role ``agent`` or ``supervisor`` only."""
+    """Agent profiles are for users of role ``agent``, ``supervisor`` or ``operator`` only."""
 
     def __init__(self, username: str, role: str) -> None:
         super().__init__(
-            f"user {username!r} has the role {role!r}; only agents and supervisors have "
-            "agent profiles"
+            f"user {username!r} has the role {role!r}; only agents, supervisors and "
+            "operators have agent profiles"
         )
         self.username = username
         self.role = role

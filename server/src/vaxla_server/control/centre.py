@@ -6,10 +6,8 @@ import functools
 from vaxla_protocol.offers import OfferToken, make_offer_token
 from vaxla_server.centre.delivery import AgentLeg
 from vaxla_server.centre.engine import (
-    AddContact,
-    DispatcherEvent,
     EndContact,
-    MoveContact,
+    RemoveContact,
     SetAgentState,
     SetPriority,
 )
@@ -22,6 +20,11 @@ TRANSFER_TAKEN_S = 20.0
 """How long a caller transferred blind to an agent waits in that agent's personal queue
 for the offer to be answered, when the agent's queue has no ring timeout to go by; a
 decline, a ring-out or this time passing sends the caller back to its queue."""
+COME_BACK_S = 20.0
+"""A receptionist's blind connection comes back to it after this long unanswered, unless
+the request says another time (R29)."""
+MIN_COME_BACK_S = 5.0
+MAX_COME_BACK_S = 600.0
 
 
 class CallControlSteps(CentreKernel):
@@ -77,17 +80,36 @@ class CallControlSteps(CentreKernel):
             return queued.position
 
     def transfer_to_agent(
-        self, contact_id: int, agent_id: int, to_agent: int, *, attended: bool = False
+        self,
+        contact_id: int,
+        agent_id: int,
+        to_agent: int,
+        *,
+        attended: bool = False,
+        come_back_after_s: float | None = None,
     ) -> None:
         """The agent hands its answered contact to another agent: the caller waits in
         that agent's personal queue and is offered to it as usual. A blind transfer that
         agent declines, lets ring out or cannot take within its ring time goes back to
-        the queue it came from. ``attended``: the two agents have spoken already (the
-        target's softphone is connected to the caller)."""
+        the queue it came from — or, with ``come_back_after_s`` (a receptionist's, R29),
+        comes back to ``agent_id`` held in its personal queue if not taken within that
+        many seconds (``TransferReturned``). ``attended``: the two agents have spoken
+        already (the target's softphone is connected to the caller)."""
         with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             self._target(agent_id, to_agent)
+            if come_back_after_s is not None:
+                if attended:
+                    raise InvalidValue(
+                        "an attended transfer does not come back: the colleague has "
+                        "answered already"
+                    )
+                if not MIN_COME_BACK_S <= come_back_after_s <= MAX_COME_BACK_S:
+                    raise InvalidValue(
+                        f"come_back_after_s must be {MIN_COME_BACK_S:g} to "
+                        f"{MAX_COME_BACK_S:g} seconds, not {come_back_after_s:g}"
+                    )
             old = contact.queue_id
             event = Transferred(
                 at=self._at(t),
@@ -101,9 +123,14 @@ class CallControlSteps(CentreKernel):
             if not attended and old is not None:
                 contact.return_queue = old
                 ring = self._queues[old].ring_timeout_s if old in self._queues else 0.0
+                wait = ring or TRANSFER_TAKEN_S
+                if come_back_after_s is not None:
+                    wait = come_back_after_s
+                    contact.come_back_to, contact.come_back_since = agent_id, t
+                    contact.come_back_at = t + come_back_after_s
                 self._timers.set(
                     ("transfer", contact_id),
-                    t + (ring or TRANSFER_TAKEN_S),
+                    t + wait,
                     functools.partial(self._transfer_expired, contact_id),
                 )
             self._finish(out, t)
@@ -129,20 +156,29 @@ class CallControlSteps(CentreKernel):
             del self._contacts[contact_id]
             self._finish(out, t)
 
-    def park(self, contact_id: int, agent_id: int) -> ContactView:
+    def park(self, contact_id: int, agent_id: int, *, hold: bool = False) -> ContactView:
         """The agent parks its answered contact in its own personal queue (R22): the
         caller keeps its wait and is offered to this agent again when it is free, by the
-        agent's personal-queue weight against its service queues."""
+        agent's personal-queue weight against its service queues. ``hold`` (a
+        receptionist holding several callers, R29): it is offered to the agent only
+        when the agent takes it back."""
         with self._transaction():
             t = self._tick()
             contact = self._call_of(contact_id, agent_id)
             event = Parked(
-                at=self._at(t), contact_id=contact_id, agent_id=agent_id, queue_id=contact.queue_id
+                at=self._at(t),
+                contact_id=contact_id,
+                agent_id=agent_id,
+                queue_id=contact.queue_id,
+                held=hold,
             )
             out: list[Event] = [
                 event,
                 *self._release(contact, t, contact.queue_id, personal=agent_id),
             ]
+            if hold:
+                self._apply([RemoveContact(contact_id)], t)
+                contact.held = True
             contact.parked_at = t
             view = self._contact_view(contact, t)
             self._finish(out, t)
@@ -179,6 +215,9 @@ class CallControlSteps(CentreKernel):
                     "a parked one"
                 )
             out: list[Event] = []
+            if contact.held:
+                assert contact.queue_id is not None
+                self._redispatch(contact, t, contact.queue_id, personal=agent_id)
             if not contact.offers:
                 top = max(
                     (
@@ -238,20 +277,9 @@ class CallControlSteps(CentreKernel):
         assert contact.answered_at is not None and contact.wait_started is not None
         assert queue_id is not None
         waited = contact.answered_at - contact.wait_started
-        events: list[DispatcherEvent] = [
-            EndContact(contact.id),
-            AddContact(
-                contact.id,
-                queue=queue_id,
-                priority=contact.priority,
-                channel=contact.channel,
-                requirements=contact.requirements,
-                waited_s=waited,
-            ),
-        ]
-        if personal is not None:
-            events.append(MoveContact(contact.id, agent=personal))
-        self._apply(events, t)
+        self._redispatch(
+            contact, t, queue_id, personal=personal, waited_s=waited, first=[EndContact(contact.id)]
+        )
         out = self._after_call(contact, t)
         contact.state, contact.agent_id, contact.answered_at = "waiting", None, None
         contact.queue_id, contact.position = queue_id, None

@@ -33,6 +33,7 @@ queue takes a caller now; the flow imports this module, never the other way roun
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -58,7 +59,15 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, wait_for
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import NUMBER, OUTSIDE_RING_S
-from vaxla_server.store.events import Abandoned, Answered, Ended, Event, Parked, Queued
+from vaxla_server.store.events import (
+    Abandoned,
+    Answered,
+    Ended,
+    Event,
+    Parked,
+    Queued,
+    TransferReturned,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +114,7 @@ class _Transfer:
     headers: dict[str, str] = field(default_factory=dict)
     """For the front: the trunk an outside number is called through, its caller ID."""
     target_answered: bool = False
+    come_back_after_s: float | None = None
     ring_until: float = 0.0
     """Clock seconds (monotonic) when an unanswered consultation gives up."""
 
@@ -125,6 +135,7 @@ class _Request:
     action: Literal["transfer", "complete", "cancel", "park"]
     transfer: _Transfer | None
     done: "asyncio.Future[TransferState | ParkedContact]"
+    hold: bool = False
 
 
 @dataclass
@@ -208,7 +219,16 @@ class CallControl:
             kind=request.kind,
             target=request.target,
             attended=request.attended,
+            come_back_after_s=request.come_back_after_s,
         )
+        if request.come_back_after_s is not None and (
+            request.attended or request.kind is not TransferKind.AGENT
+        ):
+            raise ControlError(
+                422,
+                "come_back_after_s is for a blind transfer to an agent only: an attended "
+                "one is answered already, a queue or number does not come back",
+            )
         if request.kind is TransferKind.QUEUE:
             if request.attended:
                 raise ControlError(
@@ -271,11 +291,11 @@ class CallControl:
         assert isinstance(result, TransferState)
         return result
 
-    async def park(self, agent_id: int, contact_id: int) -> ParkedContact:
+    async def park(self, agent_id: int, contact_id: int, *, hold: bool = False) -> ParkedContact:
         talk = await self._talk_of(contact_id, agent_id)
         if talk.transfer is not None:
             raise ControlError(409, f"an attended transfer of contact {contact_id} is under way")
-        result = await self._ask(talk, "park", None)
+        result = await self._ask(talk, "park", None, hold=hold)
         assert isinstance(result, ParkedContact)
         return result
 
@@ -310,6 +330,8 @@ class CallControl:
         talk: _Talk,
         action: Literal["transfer", "complete", "cancel", "park"],
         transfer: _Transfer | None,
+        *,
+        hold: bool = False,
     ) -> TransferState | ParkedContact:
         done: asyncio.Future[TransferState | ParkedContact] = (
             asyncio.get_running_loop().create_future()
@@ -318,7 +340,7 @@ class CallControl:
             self._transfers[transfer.transfer_id] = transfer
             while len(self._transfers) > KEPT_TRANSFERS:
                 del self._transfers[next(iter(self._transfers))]
-        talk.inbox.put_nowait(_Request(action, transfer, done))
+        talk.inbox.put_nowait(_Request(action, transfer, done, hold))
         waits: set[asyncio.Future[object]] = {done, talk.call.leg.ended}  # type: ignore[arg-type]
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         if not done.done():
@@ -337,6 +359,12 @@ class CallControl:
             queue=queue,
             parked_at=view.parked_at,
             wait_s=view.wait_seconds,
+            held=view.held,
+            came_back_from=(
+                None
+                if view.came_back_from is None
+                else self._centre.agent_names().get(view.came_back_from)
+            ),
         )
 
     # The flow's side
@@ -474,7 +502,11 @@ class CallControl:
         if request.action == "park":
             await self._drop_agent(call)
             self._expect_return(call)
-            view = await self._offload(self._centre.park, call.contact_id, talk.agent_id)
+            view = await self._offload(
+                functools.partial(self._centre.park, hold=request.hold),
+                call.contact_id,
+                talk.agent_id,
+            )
             parked = await self._offload(self._parked_contact, view)
             _resolve(request, parked)
             await self._refresh_parked([talk.agent_id])
@@ -517,7 +549,13 @@ class CallControl:
             self._expect_return(call)
             self._blind_to_agent[call.contact_id] = transfer
             await self._offload(
-                self._centre.transfer_to_agent, call.contact_id, talk.agent_id, transfer.to_agent
+                functools.partial(
+                    self._centre.transfer_to_agent,
+                    come_back_after_s=transfer.come_back_after_s,
+                ),
+                call.contact_id,
+                talk.agent_id,
+                transfer.to_agent,
             )
             self._done(transfer, request, "completed")
             assert came_from is not None
@@ -736,7 +774,9 @@ class CallControl:
         if loop is None:
             return
         relevant = [
-            e for e in events if isinstance(e, Parked | Answered | Abandoned | Ended | Queued)
+            e
+            for e in events
+            if isinstance(e, Parked | TransferReturned | Answered | Abandoned | Ended | Queued)
         ]
         if relevant:
             with contextlib.suppress(RuntimeError):
@@ -750,6 +790,9 @@ class CallControl:
         for event in events:
             if isinstance(event, Parked):
                 agents.add(event.agent_id)
+            if isinstance(event, TransferReturned):
+                agents.add(event.agent_id)
+                self._came_back(event)
             if isinstance(event, Queued):
                 await self._back_in_queue(event)
             if isinstance(event, Answered | Abandoned | Ended):
@@ -757,6 +800,18 @@ class CallControl:
             if isinstance(event, Abandoned | Ended):
                 self._handover.pop(event.contact_id, None)
         await self._refresh_parked(sorted(agents))
+
+    def _came_back(self, event: TransferReturned) -> None:
+        """A receptionist's blind connection was not answered: it failed, and the caller
+        waits (held) in the receptionist's personal queue, offered to it again."""
+        transfer = self._blind_to_agent.pop(event.contact_id, None)
+        if transfer is not None:
+            transfer.state = "failed"
+            transfer.detail = (
+                f"{transfer.target} did not answer in {event.after_seconds:.0f} s; "
+                "the caller is back with you"
+            )
+            self._transfer_changed(transfer)
 
     async def _back_in_queue(self, event: Queued) -> None:
         returned = self._returns.get(event.contact_id)

@@ -1,7 +1,7 @@
 """``/agent/transfer``, ``/agent/park``, ``/agent/parked``: the calling agent's control of
 the call it is in (see ``vaxla_protocol.control`` for the contract and
 ``control/flow.py`` for what happens to the call). Agents (and supervisors that take
-calls) only, on their own calls.
+calls, operators answering the switchboard) only, on their own calls.
 
 Without telephony (a server that takes no calls) there is no call to control: every
 route answers 409 saying so.
@@ -25,8 +25,9 @@ ROUTE: Responses = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 
 router = APIRouter(prefix="/agent", tags=["agent"])
 
-AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR))]
-"""An agent, or a supervisor that takes calls (one without an agent profile gets 404)."""
+AgentUser = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR, Role.OPERATOR))]
+"""An agent, a supervisor that takes calls or an operator answering the switchboard (one
+without an agent profile gets 404)."""
 TransferId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 ContactId = Annotated[int, Path(ge=0, le=2**53)]
 
@@ -83,9 +84,10 @@ async def cancel_transfer(
 
 @router.post("/park", responses=ROUTE)
 async def park(request: ParkRequest, user: AgentUser, control: Control) -> ParkedContact:
-    """Park the agent's call in its personal queue: music on hold, the agent's leg ends."""
+    """Park the agent's call in its personal queue: music on hold, the agent's leg ends;
+    with ``hold`` it waits there until the agent takes it back (a receptionist's hold)."""
     with control_errors():
-        return await control.park(user.id, request.contact_id)
+        return await control.park(user.id, request.contact_id, hold=request.hold)
 
 
 @router.get("/parked", responses=ROUTE)

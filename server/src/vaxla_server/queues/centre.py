@@ -113,6 +113,7 @@ class Contacts(CentreKernel):
             assert contact.wait_started is not None
             contact.state, contact.agent_id, contact.answered_at = "active", agent_id, t
             contact.personal_agent = contact.return_queue = contact.parked_at = None
+            contact.come_back_to = contact.come_back_at = contact.came_back_from = None
             self._timers.cancel(("transfer", contact_id))
             session = self._sessions.get(agent_id)
             if session is not None:
@@ -169,7 +170,8 @@ class Contacts(CentreKernel):
             if contact.state == "waiting" and by == "caller":
                 out = self._abandon(contact, t, cause)
             elif contact.state == "waiting":
-                self._apply([RemoveContact(contact_id)], t)
+                if not contact.held:
+                    self._apply([RemoveContact(contact_id)], t)
                 for agent_id in list(contact.offers):
                     self._drop_offer(contact, agent_id, withdraw=True)
                 out.append(
@@ -396,7 +398,8 @@ class Contacts(CentreKernel):
         assert contact.queue_id is not None and contact.wait_started is not None
         self._timers.cancel(("transfer", contact.id))
         position = self._position(contact)
-        self._apply([RemoveContact(contact.id)], t)
+        if not contact.held:
+            self._apply([RemoveContact(contact.id)], t)
         for agent_id in list(contact.offers):
             self._drop_offer(contact, agent_id, withdraw=True)
         at = self._at(t)

@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     AGENT_AUTO_PAUSED = "agent_auto_paused"
     TRANSFERRED = "transferred"
     PARKED = "parked"
+    TRANSFER_RETURNED = "transfer_returned"
     MOVED = "moved"
     OVERFLOWED = "overflowed"
     ABANDONED = "abandoned"
@@ -249,6 +250,21 @@ class Parked(BaseEvent):
     contact_id: ContactId
     agent_id: AgentId
     queue_id: QueueId | None
+    held: bool = False
+    """On hold (a receptionist's, R29): offered to the agent only when it takes it back."""
+
+
+class TransferReturned(BaseEvent):
+    """A caller connected blind by ``agent_id`` (a receptionist, R29) to ``to_agent_id``
+    was not taken within the come-back time (declined, rung out or not answered): it came
+    back to ``agent_id``, held in its personal queue, and is offered to it again."""
+
+    kind: Literal[EventKind.TRANSFER_RETURNED] = EventKind.TRANSFER_RETURNED
+    contact_id: ContactId
+    agent_id: AgentId
+    to_agent_id: AgentId
+    queue_id: QueueId | None
+    after_seconds: float = Field(ge=0)
 
 
 class Moved(BaseEvent):
@@ -812,6 +828,7 @@ Event = Annotated[
     | AgentAutoPaused
     | Transferred
     | Parked
+    | TransferReturned
     | Moved
     | Overflowed
     | Abandoned
