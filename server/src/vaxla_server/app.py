@@ -57,6 +57,8 @@ def create_app(
             tasks.append(
                 asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
             )
+        if services.recordings is not None:
+            tasks.append(asyncio.create_task(services.recordings.run_purges(asyncio.sleep)))
         # The reports' summaries are built from the log now, not on the first report.
         summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))
         reports = asyncio.create_task(ReportMailer(services).run(asyncio.sleep))

@@ -19,6 +19,7 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
+from vaxla_server.recording.store import Recordings
 from vaxla_server.sms.gateway import Gateways
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
@@ -69,6 +70,8 @@ class Services:
     """The directory of people (R29)."""
     voicemail: VoicemailMessages | None = None
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
+    recordings: Recordings | None = None
+    """The calls' recordings (R27); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -99,6 +102,7 @@ def compose(
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
     files = data_dir if data_dir is not None else telephony.data_dir if telephony else None
     voicemail = None if files is None else VoicemailMessages(store.engine, notifier, files, clock)
+    recordings = None if files is None else Recordings(store.engine, notifier, files, clock)
     voice = (
         None
         if telephony is None
@@ -108,6 +112,7 @@ def compose(
             configuration=configuration,
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
             voicemail=voicemail,
+            recordings=recordings,
         )
     )
     board = QueueBoard(centre)
@@ -127,6 +132,7 @@ def compose(
         mailer=Mailer(store.engine, centre, configuration, clock, sms=sms),
         sms=sms,
         voicemail=voicemail,
+        recordings=recordings,
         summaries=Summaries(store.events),
         directory=Directory(store.engine),
     )

@@ -25,6 +25,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
+from vaxla_server.media.messages import RecordingFinished
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.events import EndCause
@@ -38,6 +39,19 @@ and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
 CALL_NEWS: Topic[CallMessage] = Topic("the agents' calls")
 """Transfers, the personal queue, consultation offers and call progress, as they happen."""
+
+
+@dataclass
+class CallRecording:
+    """The call's recording in progress (R27): ``finished`` gets the worker's report;
+    ``keep_reason`` is ``None`` while it is only a buffer (deleted at the end), ``rule``
+    or ``agent`` once it is to be kept; ``decided``: a rule has had its say."""
+
+    finished: "asyncio.Future[RecordingFinished]"
+    started_at: datetime
+    decided: bool = False
+    keep_reason: Literal["rule", "agent"] | None = None
+    retention_days: int | None = None
 
 
 @dataclass
@@ -64,6 +78,7 @@ class Call:
     """When the storm message this caller last heard was switched on (R6)."""
     skills: dict[str, int] = field(default_factory=dict)
     """What the caller's way here (menu keys, entered data) says they need (R12)."""
+    recording: CallRecording | None = None
 
     def need(self, priority: int, skills: Mapping[str, int]) -> None:
         """Add ``priority`` and ``skills``: the higher priority and level win."""
