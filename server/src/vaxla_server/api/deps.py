@@ -14,6 +14,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
+from vaxla_server.recording.store import Recordings
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
@@ -102,3 +103,10 @@ def get_voicemail(connection: HTTPConnection) -> VoicemailMessages | None:
 
 
 Voicemail = Annotated[VoicemailMessages | None, Depends(get_voicemail)]
+
+
+def get_recordings(connection: HTTPConnection) -> Recordings | None:
+    return get_services(connection).recordings
+
+
+CallRecordings = Annotated[Recordings | None, Depends(get_recordings)]
