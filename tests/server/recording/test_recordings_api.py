@@ -87,7 +87,7 @@ def test_who_reads_tags_and_keeps_which_recordings(api: Api) -> None:
     assert call(api, "supervisor", "GET", "?since=2026-11-22T08:00:00").status_code == 422
     store = api.app.state.services.store
     changes = [e.event for e in store.events.read(kinds=[EventKind.RECORDING_CHANGED])]
-    assert [(e.by_name, e.tags, e.keep) for e in changes] == [  # type: ignore[union-attr]
+    assert [(e.by_name, e.tags, e.keep) for e in changes] == [
         ("anna", ["klagomål"], False),
         ("supervisor", ["klagomål"], True),
     ]
