@@ -92,7 +92,9 @@ def test_a_queue_rule_plays_consent_then_records_the_call_and_keeps_it(
     started = [e for e in events if isinstance(e, RecordingStarted)]
     stored = [e for e in events if isinstance(e, RecordingKept)]
     assert len(discarded) == 1 and discarded[0].seconds < 1.5  # the buffer before consent
-    assert [(s.reason, s.rule) for s in started] == [("rule", "Support")]
+    assert [(s.reason, s.rule, s.consent_prompt) for s in started] == [
+        ("rule", "Support", "recording_consent")
+    ]
     assert [(s.recording_id, s.sha256) for s in stored] == [(kept.id, kept.sha256)]
     assert events.index(started[0]) < events.index(stored[0])
 

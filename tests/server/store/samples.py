@@ -156,7 +156,14 @@ _EVENTS: list[Event] = [
     VoicemailPurged(
         at=at(660), message_id=1, box="Kansliet", received_at=at(640), retention_days=30
     ),
-    RecordingStarted(at=at(661), contact_id=7, call_id="w1-7", reason="rule", rule="Support"),
+    RecordingStarted(
+        at=at(661),
+        contact_id=7,
+        call_id="w1-7",
+        reason="rule",
+        rule="Support",
+        consent_prompt="recording_consent",
+    ),
     RecordingStarted(at=at(661), contact_id=8, call_id="w1-8", reason="agent", by_user=4),
     RecordingKept(
         at=at(662), contact_id=7, recording_id=1, call_id="w1-7", seconds=40.5, sha256="ab" * 32

@@ -454,6 +454,7 @@ class CallFlow:
             call_id=leg.call_id,
             reason="rule",
             rule=rule.name,
+            consent_prompt=rule.consent_prompt,
         )
 
     async def _queue_recording(self, call: Call, queue: QueueItem) -> None:

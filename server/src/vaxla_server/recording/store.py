@@ -182,6 +182,7 @@ class Recordings:
         call_id: str,
         reason: Reason,
         rule: str | None = None,
+        consent_prompt: str | None = None,
         by_user: int | None = None,
     ) -> None:
         """Log that the call is recorded from now on (a rule's, after its consent
@@ -192,6 +193,7 @@ class Recordings:
             call_id=call_id,
             reason=reason,
             rule=rule,
+            consent_prompt=consent_prompt,
             by_user=by_user,
         )
         with write_transaction(self._engine) as connection:

@@ -629,14 +629,16 @@ class VoicemailPurged(BaseEvent):
 
 class RecordingStarted(BaseEvent):
     """The call ``call_id`` of ``contact_id`` is recorded: by the recording ``rule``
-    (``reason`` ``rule``; its consent prompt heard first), or because the agent
-    ``by_user`` asked mid-call (``agent``: the whole call is kept, its start included)."""
+    (``reason`` ``rule``; the worker reported its ``consent_prompt`` played to the end
+    before the recording started), or because the agent ``by_user`` asked mid-call
+    (``agent``: the whole call is kept, its start included)."""
 
     kind: Literal[EventKind.RECORDING_STARTED] = EventKind.RECORDING_STARTED
     contact_id: ContactId
     call_id: str
     reason: Literal["rule", "agent"]
     rule: str | None = None
+    consent_prompt: str | None = None
     by_user: Annotated[int, Field(ge=0)] | None = None
 
 
