@@ -146,6 +146,18 @@ def document(**queue_flow: object) -> ConfigDocument:
     )
 
 
+def write_tone(path: Path, seconds: float) -> None:
+    """What a worker records: a 440 Hz tone (a voice) of ``seconds``, 8 kHz 16-bit mono."""
+    samples = (
+        int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(seconds * 8000))
+    )
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+
+
 class FakeWorker:
     """The media worker's side of the protocol: each prompt file plays for one second of
     the manual clock; the test plays the caller and the agent's phone."""
@@ -191,14 +203,7 @@ class FakeWorker:
             return
         record, since = self.recording.pop(call_id)
         seconds = round(self.clock.monotonic() - since, 3)
-        samples = (
-            int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(seconds * 8000))
-        )
-        with wave.open(record.path, "wb") as audio:
-            audio.setnchannels(1)
-            audio.setsampwidth(2)
-            audio.setframerate(8000)
-            audio.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+        write_tone(Path(record.path), seconds)
         report = RecordingFinished(
             call_id=call_id, record_id=record.record_id, path=record.path, seconds=seconds, end=end
         )

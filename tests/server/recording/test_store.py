@@ -3,8 +3,6 @@ lost mid-call leaves a file whose header is completed; tags and the keep mark ch
 with who did it, bad ones refused with nothing changed; the retention purge deletes
 what is past its days unless kept, logged, its files with it."""
 
-import math
-import struct
 import wave
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.server.auth.conftest import START, FakeClock
+from tests.server.callflow.conftest import write_tone
 from vaxla_server.audio import file_sha256
 from vaxla_server.notifier import Notifier
 from vaxla_server.recording.store import (
@@ -34,15 +33,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def tone(path: Path, seconds: float, *, header: bool = True) -> None:
     """What the worker writes; ``header=False``: as a worker lost mid-call leaves it."""
-    samples = b"".join(
-        struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / 8000)))
-        for n in range(int(seconds * 8000))
-    )
-    with wave.open(str(path), "wb") as audio:
-        audio.setnchannels(1)
-        audio.setsampwidth(2)
-        audio.setframerate(8000)
-        audio.writeframes(samples)
+    write_tone(path, seconds)
     if not header:  # pjmedia writes the lengths only when it closes the file
         data = bytearray(path.read_bytes())
         data[4:8] = data[40:44] = b"\0\0\0\0"

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vaxla_desktop.ui.buttons import shortcut_button
 from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.recording import RecordingView
 
@@ -193,10 +193,7 @@ class RecordingsPanel(QWidget, Notices):
         self._show_buttons()
 
     def _button(self, text: str, key: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setShortcut(QKeySequence(key))
-        button.setToolTip(f"{tip} ({key})")
-        return button
+        return shortcut_button(text, key, tip)
 
     def selected(self) -> RecordingView | None:
         rows = self.table.selectionModel().selectedRows()

@@ -14,7 +14,6 @@ one transaction; the news is published after the commit.
 import asyncio
 import logging
 import random
-import wave
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from typing import Literal, cast
 from sqlalchemy import Engine, Row, Table, delete, insert, select, update
 
 from vaxla_protocol.config import RecordingMode, RecordingRuleItem
-from vaxla_server.audio import AudioError, complete_wav_header, file_sha256, wav_header_written
+from vaxla_server.audio import closed_recording, file_sha256
 from vaxla_server.clock import WallClock
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.event_log import append_in
@@ -202,16 +201,7 @@ class Recordings:
     def _closed(self, call_id: str) -> tuple[Path, float]:
         """The call's file, its header completed when the worker could not, and its length."""
         path = self.path_for(call_id)
-        if not path.is_file():
-            path.write_bytes(b"")  # nothing was recorded: an empty file, kept as such
-        if not wav_header_written(path):
-            complete_wav_header(path, RATE)
-        try:
-            with wave.open(str(path)) as audio:
-                seconds = audio.getnframes() / audio.getframerate()
-        except (AudioError, OSError, EOFError, wave.Error) as error:
-            log.warning("recording %s: %s", path, error)
-            seconds = 0.0
+        seconds = closed_recording(path, RATE)
         return path, round(seconds, 3)
 
     def keep(self, facts: CallFacts, *, reason: Reason, retention_days: int) -> Recording:
