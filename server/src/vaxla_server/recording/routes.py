@@ -193,7 +193,14 @@ def change_recording(
     return view(changed)
 
 
-@router.post("/purge", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN})
+@router.post(
+    "/purge",
+    responses={
+        **UNAUTHORIZED_RESPONSE,
+        **FORBIDDEN,
+        status.HTTP_404_NOT_FOUND: {"description": "A server that keeps no files."},
+    },
+)
 def purge(user: Admin, recordings: CallRecordings) -> PurgeReport:
     """Delete now the recordings past their retention that are not marked kept (each
     logged), as the server does every hour."""
