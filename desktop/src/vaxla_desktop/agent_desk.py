@@ -19,6 +19,7 @@ from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.agent import AgentApi
 from vaxla_desktop.api.errors import ActionRefused
 from vaxla_desktop.api.events import EventStream, LossListener
+from vaxla_desktop.api.recordings import RecordingsApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.agent_panel import Changed
 from vaxla_desktop.session import Session
@@ -49,6 +50,7 @@ class AgentDesk(QObject):
         self.panel = panel
         self.state = panel.state
         self.api = AgentApi(session.client)
+        self.recordings = RecordingsApi(session.client)
         self.sip_contact = sip_contact
         """Where the softphone takes offers; asked at each queue login."""
         self.stream = EventStream(session.client, self._on_event, on_lost)
@@ -69,6 +71,7 @@ class AgentDesk(QObject):
         panel.sig_standby_requested.connect(self._on_standby)
         panel.sig_classify_requested.connect(self._on_classify)
         panel.sig_take_back_requested.connect(self._on_take_back)
+        panel.sig_keep_recording_requested.connect(self._on_keep_recording)
 
     def start(self) -> None:
         self._spawn(self.stream.run())
@@ -293,6 +296,13 @@ class AgentDesk(QObject):
             self.panel.classified(contact_id)
 
         self._act("classify", classify())
+
+    def _on_keep_recording(self, contact_id: int) -> None:
+        async def keep() -> None:
+            await self.recordings.keep_call(contact_id)
+            self.panel.recording_kept()
+
+        self._act("keep_recording", keep())
 
     def _on_take_back(self, contact_id: int) -> None:
         self._act("take_back", self.api.take_parked(contact_id))

@@ -42,6 +42,7 @@ from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_desktop.policies import SERVER_URL, Policies
 from vaxla_desktop.prompts_desk import PromptsDesk
 from vaxla_desktop.realtime_desk import RealtimeDesk
+from vaxla_desktop.recordings_desk import RecordingsDesk
 from vaxla_desktop.reports_desk import ReportsDesk
 from vaxla_desktop.session import (
     HEARTBEAT_S,
@@ -139,6 +140,7 @@ class DesktopApp(QObject):
         self.switchboard_desk: SwitchboardDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.voicemail_desk: VoicemailDesk | None = None
+        self.recordings_desk: RecordingsDesk | None = None
         self.admin_desk: AdminDesk | None = None
         self._takes_calls = False
         """This supervisor has an agent profile: it may take calls."""
@@ -346,6 +348,8 @@ class DesktopApp(QObject):
         )
         self.voicemail_desk.load()
         desk.sig_event.connect(self.voicemail_desk.on_event)
+        self.recordings_desk = RecordingsDesk(session, panel.recordings_panel, self)
+        self.recordings_desk.load()
         self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
         desk.sig_event.connect(self.directory_desk.on_event)
         if session.user.role is Role.OPERATOR:
@@ -488,10 +492,12 @@ class DesktopApp(QObject):
             self.reports_desk,
             self.directory_desk,
             self.switchboard_desk,
+            self.recordings_desk,
         ):
             if desk is not None:
                 await desk.stop()
         self.desk = self.storm_desk = self.prompts_desk = self.switchboard_desk = None
+        self.recordings_desk = None
         self.voicemail_desk = self.admin_desk = self.reports_desk = self.directory_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:
@@ -506,6 +512,7 @@ class DesktopApp(QObject):
             administer=role is Role.ADMIN,
             may_edit_boards=role in (Role.SUPERVISOR, Role.ADMIN),
             may_read_reports=role in (Role.SUPERVISOR, Role.ADMIN),
+            may_read_recordings=role in (Role.SUPERVISOR, Role.ADMIN),
             switchboard=role is Role.OPERATOR,
         )
         if role is Role.OPERATOR:
@@ -547,6 +554,9 @@ class DesktopApp(QObject):
         )
         self.voicemail_desk.load()
         desk.sig_event.connect(self.voicemail_desk.on_event)
+        if view.recordings_panel is not None:
+            self.recordings_desk = RecordingsDesk(session, view.recordings_panel, self)
+            self.recordings_desk.load()
         if view.admin_view is not None:
             self.admin_desk = AdminDesk(session, view.admin_view, self)
             self.admin_desk.load()

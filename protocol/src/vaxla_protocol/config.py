@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from vaxla_protocol._base import WireModel
 from vaxla_protocol.auth import Role
@@ -799,6 +799,50 @@ class VoicemailBoxItem(WireModel):
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
 
 
+# Call recording
+
+
+class RecordingMode(StrEnum):
+    """Which calls a recording rule records: every one, a random share, or none (an
+    agent may still keep one it talks in: see ``RecordingRuleItem``)."""
+
+    ALL = "all"
+    SHARE = "share"
+    NONE = "none"
+
+
+class RecordingRuleItem(WireModel):
+    """Call recording (R27) for the calls to one ``queue`` or one ``entry_point``
+    (its address; exactly one of the two). ``all`` records every such call, ``share``
+    a random ``share_percent`` of them, ``none`` none. A call chosen hears
+    ``consent_prompt`` before its recording starts; the caller and the agent are
+    recorded mixed. A call that is not recorded is recorded all the same into a buffer
+    that is deleted at its end, unless its agent asks to keep it (the whole call, its
+    start included). Recordings are deleted ``retention_days`` days after the call,
+    unless marked kept. An entry point's rule decides before its first action; a
+    queue's when the call reaches the queue, for a call no rule has decided yet."""
+
+    name: Name
+    queue: Name | None = None
+    entry_point: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.+-]{1,64}$")] | None = None
+    mode: RecordingMode = RecordingMode.ALL
+    share_percent: Annotated[float, Field(gt=0, lt=100)] | None = None
+    consent_prompt: PromptName = "recording_consent"
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+    @model_validator(mode="after")
+    def _one_target_and_share(self) -> RecordingRuleItem:
+        if (self.queue is None) == (self.entry_point is None):
+            raise ValueError(
+                "name exactly one of queue and entry_point: the calls the rule records"
+            )
+        if self.mode is RecordingMode.SHARE and self.share_percent is None:
+            raise ValueError("mode share needs share_percent: the percentage of calls recorded")
+        if self.mode is not RecordingMode.SHARE and self.share_percent is not None:
+            raise ValueError(f"share_percent is only for mode share (this rule's is {self.mode})")
+        return self
+
+
 # The mail server alarms are mailed through
 
 
@@ -882,6 +926,7 @@ class ConfigDocument(WireModel):
     entry_points: list[EntryPointItem] = Field(default_factory=list)
     alarm_rules: list[AlarmRuleItem] = Field(default_factory=list)
     voicemail_boxes: list[VoicemailBoxItem] = Field(default_factory=list)
+    recording_rules: list[RecordingRuleItem] = Field(default_factory=list)
     licence: LicenceItem | None = None
     trunks: list[TrunkItem] = Field(default_factory=list)
     """Without passwords when exported; a trunk loaded without one keeps the password

@@ -63,6 +63,8 @@ def create_app(
             tasks.append(
                 asyncio.create_task(services.voicemail.run_purges(retention, asyncio.sleep))
             )
+        if services.recordings is not None:
+            tasks.append(asyncio.create_task(services.recordings.run_purges(asyncio.sleep)))
         # The reports' summaries are loaded (or built from the log) now, not on the first
         # report, then kept up to date and saved as they go.
         summaries = asyncio.create_task(asyncio.to_thread(services.summaries.catch_up))

@@ -9,6 +9,7 @@ nothing behind. Every failure is an :class:`AudioError` saying why.
 
 import array
 import hashlib
+import logging
 import math
 import shutil
 import subprocess
@@ -24,6 +25,9 @@ TIMEOUT_S = 30.0
 MAX_TEXT = 1000
 MAX_SECONDS = 600.0
 """The longest prompt taken (ten minutes: music on hold is looped)."""
+
+
+log = logging.getLogger(__name__)
 
 
 class AudioError(Exception):
@@ -189,3 +193,19 @@ def complete_wav_header(path: Path, rate: int) -> None:
     with path.open("r+b" if size >= 44 else "wb") as file:
         file.write(header)
         file.truncate(44 + data)
+
+
+def closed_recording(path: Path, rate: int) -> float:
+    """A recording as its worker left it, made a whole WAV file: an empty one when
+    nothing was written, its header completed when the worker never closed it. Its
+    length in seconds (0 when it cannot be read)."""
+    if not path.is_file():
+        path.write_bytes(b"")
+    if not wav_header_written(path):
+        complete_wav_header(path, rate)
+    try:
+        with wave.open(str(path)) as audio:
+            return float(audio.getnframes() / audio.getframerate())
+    except (OSError, EOFError, wave.Error) as error:
+        log.warning("recording %s: %s", path, error)
+        return 0.0

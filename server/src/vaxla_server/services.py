@@ -19,6 +19,7 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
+from vaxla_server.recording.store import Recordings
 from vaxla_server.sms.callbacks import callback_texts
 from vaxla_server.sms.from_log import LogTexts
 from vaxla_server.sms.gateway import Gateways
@@ -77,6 +78,8 @@ class Services:
     """The SMS telling a box's phones of a new voicemail message (R7), decided by the log."""
     voicemail: VoicemailMessages | None = None
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
+    recordings: Recordings | None = None
+    """The calls' recordings (R27); ``None`` on a server that keeps no files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -107,6 +110,7 @@ def compose(
     auth = Auth.open(store, auth_settings or AuthSettings(), notifier=notifier)
     files = data_dir if data_dir is not None else telephony.data_dir if telephony else None
     voicemail = None if files is None else VoicemailMessages(store.engine, notifier, files, clock)
+    recordings = None if files is None else Recordings(store.engine, notifier, files, clock)
     voice = (
         None
         if telephony is None
@@ -116,6 +120,7 @@ def compose(
             configuration=configuration,
             session_keys=lambda agent_id: auth.sessions.session_keys(agent_id, clock()),
             voicemail=voicemail,
+            recordings=recordings,
         )
     )
     summaries = Summaries(store.events, SummarySnapshots(store.engine), clock=clock)
@@ -150,6 +155,7 @@ def compose(
         voicemail_texts=voicemail_texts,
         callback_texts=callback_texts(sms, centre, store.events),
         voicemail=voicemail,
+        recordings=recordings,
         summaries=summaries,
         directory=Directory(store.engine),
     )

@@ -31,6 +31,7 @@ from vaxla_server.media.kamailio import FrontSettings, FrontTls, KamailioFront
 from vaxla_server.media.pool import DEFAULT_RTP_BASE, MediaPool, Network
 from vaxla_server.media.trunks import RETRY_S, OutsideLine, TrunkLines
 from vaxla_server.offload import CentreThread
+from vaxla_server.recording.store import Recordings
 from vaxla_server.voicemail.messages import VoicemailMessages
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Telephony:
         clock: Clock | None = None,
         session_keys: Callable[[int], list[str]] | None = None,
         voicemail: VoicemailMessages | None = None,
+        recordings: Recordings | None = None,
     ) -> None:
         self.settings = settings
         self._configuration = configuration
@@ -118,6 +120,7 @@ class Telephony:
             outside_line=self._outside_line,
             session_keys=session_keys,  # an outbound call's header is made with one of these
             voicemail=voicemail,
+            recordings=recordings,
         )
         self.front = KamailioFront(
             FrontSettings(

@@ -44,6 +44,7 @@ CONFIG_KINDS = (
     "entry-points",
     "alarm-rules",
     "voicemail-boxes",
+    "recording-rules",
     "licence",
     "mail-server",
     "document",
@@ -131,6 +132,13 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route.startswith("/voicemail/"):
         # Anyone may be a box's reader; each box's own readers are checked by the route.
         return EVERYONE
+    if route == "/recordings/purge":
+        # The retention purge run now: the administrator's (logged like the hourly one).
+        return ADMIN
+    if route == "/recordings" or route.startswith("/recordings/"):
+        # Call recordings (R27): supervisors and administrators all of them, an agent
+        # its own calls' (the route checks); operators none.
+        return frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
     if route == "/directory" or route.startswith("/directory/"):
         # The switchboard's directory (R29): every role looks people up (agents transfer
         # with it); the organisation's list is the administrator's to edit and import.

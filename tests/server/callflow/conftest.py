@@ -2,6 +2,10 @@
 worker double that plays every prompt file in one second of a ManualClock."""
 
 import asyncio
+import math
+import random
+import struct
+import wave
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -49,11 +53,16 @@ from vaxla_server.media.messages import (
     OriginatedState,
     Play,
     PlaybackFinished,
+    Record,
+    RecordingEnd,
+    RecordingFinished,
     Reject,
     StopPlayback,
+    StopRecording,
     ToWorker,
 )
 from vaxla_server.offload import inline
+from vaxla_server.recording.store import Recordings
 from vaxla_server.store import Store, open_store
 from vaxla_server.store.event_log import LoggedEvent
 from vaxla_server.voicemail.messages import VoicemailMessages
@@ -139,6 +148,18 @@ def document(**queue_flow: object) -> ConfigDocument:
     )
 
 
+def write_tone(path: Path, seconds: float) -> None:
+    """What a worker records: a 440 Hz tone (a voice) of ``seconds``, 8 kHz 16-bit mono."""
+    samples = (
+        int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(seconds * 8000))
+    )
+    with wave.open(str(path), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+
+
 class FakeWorker:
     """The media worker's side of the protocol: each prompt file plays for one second of
     the manual clock; the test plays the caller and the agent's phone."""
@@ -152,6 +173,11 @@ class FakeWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls = 0
         self._made = 0
+        self.records_calls = False
+        """Carry out ``record`` as the worker does (for the call recording's tests): a
+        440 Hz tone for as long as the recording ran, reported when it ends (stopped,
+        or the call's end)."""
+        self.recording: dict[str, tuple[Record, float]] = {}
 
     def new_call(self) -> str:
         """A call id for a call the server makes (``MediaPool.new_call``)."""
@@ -172,8 +198,24 @@ class FakeWorker:
             self.playing.pop(call_id, None)
         elif isinstance(command, Hangup) and command.side == "caller":
             self._to_server(CallEnded(call_id=call_id, cause="server_hangup", side="server"))
+            self._close_recording(call_id, "hangup")
         elif isinstance(command, Reject):
             self._to_server(CallEnded(call_id=call_id, cause="rejected", side="server"))
+        elif isinstance(command, Record) and self.records_calls:
+            self.recording[call_id] = (command, self.clock.monotonic())
+        elif isinstance(command, StopRecording) and self.records_calls:
+            self._close_recording(call_id, "stopped")
+
+    def _close_recording(self, call_id: str, end: RecordingEnd) -> None:
+        if call_id not in self.recording:
+            return
+        record, since = self.recording.pop(call_id)
+        seconds = round(self.clock.monotonic() - since, 3)
+        write_tone(Path(record.path), seconds)
+        report = RecordingFinished(
+            call_id=call_id, record_id=record.record_id, path=record.path, seconds=seconds, end=end
+        )
+        self._to_server(report)
 
     async def _finish_play(self, call_id: str, play: Play) -> None:
         await self.clock.sleep(len(play.files))
@@ -206,6 +248,7 @@ class FakeWorker:
     def hang_up(self, call_id: str, side: str = "caller") -> None:
         cause = "caller_hangup" if side == "caller" else "agent_hangup"
         self._to_server(CallEnded(call_id=call_id, cause=cause, side=side))
+        self._close_recording(call_id, "hangup")
 
     def agent_leg(self, call_id: str, state: str, code: int | None = None) -> None:
         self._to_server(AgentLegState(call_id=call_id, state=state, code=code))
@@ -238,6 +281,8 @@ class Site:
         *,
         outside_gateway: str | None = None,
         voicemail: VoicemailMessages | None = None,
+        recordings: Recordings | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.clock = ManualClock(start)
@@ -254,9 +299,12 @@ class Site:
             outside_gateway=outside_gateway,
             offload=inline,  # the manual clock settles the loop: no threads to wait for
             voicemail=voicemail,
+            recordings=recordings,
+            rng=rng,
         )
         follow_offers(self.centre.notifier, self.flow)
         self.worker = FakeWorker(self.clock)
+        self.worker.records_calls = recordings is not None
         self.router = CallRouter(self.worker, self.flow, self.clock, new_call=self.worker.new_call)
         self.worker.router = self.router
 

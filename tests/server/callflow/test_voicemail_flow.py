@@ -4,13 +4,10 @@ a box; the greeting and the beep, the recording (ended by '#' or by the hang-up)
 thank-you, and the message kept before the contact ends."""
 
 import asyncio
-import math
-import struct
-import wave
 from datetime import datetime
 from pathlib import Path
 
-from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document
+from tests.server.callflow.conftest import MONDAY_MORNING, SATURDAY, Site, document, write_tone
 from vaxla_protocol.config import ConfigDocument, Voicemail, VoicemailBoxItem
 from vaxla_server.media.messages import Record, RecordingEnd, RecordingFinished
 from vaxla_server.notifier import Notifier
@@ -43,14 +40,7 @@ def recorded(site: Site, call: str) -> Record:
 
 def speak_into(record: Record, seconds: float) -> None:
     """What the worker writes: a 440 Hz tone as the caller's voice."""
-    samples = (
-        int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(seconds * 8000))
-    )
-    with wave.open(record.path, "wb") as audio:
-        audio.setnchannels(1)
-        audio.setsampwidth(2)
-        audio.setframerate(8000)
-        audio.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    write_tone(Path(record.path), seconds)
 
 
 def finish(site: Site, record: Record, seconds: float, end: RecordingEnd) -> None:

@@ -36,6 +36,7 @@ CONFIG_TABLES = (
     "alarm_rules",
     "trunks",
     "voicemail_boxes",
+    "recording_rules",
 )
 
 

@@ -48,6 +48,11 @@ from vaxla_server.store.events import (
     PresenceSet,
     PriorityChanged,
     Queued,
+    RecordingChanged,
+    RecordingDiscarded,
+    RecordingKept,
+    RecordingPurged,
+    RecordingStarted,
     ReportMailed,
     ReportScheduleDeleted,
     ReportScheduleSaved,
@@ -191,6 +196,23 @@ _EVENTS: list[Event] = [
     VoicemailPurged(
         at=at(660), message_id=1, box="Kansliet", received_at=at(640), retention_days=30
     ),
+    RecordingStarted(
+        at=at(661),
+        contact_id=7,
+        call_id="w1-7",
+        reason="rule",
+        rule="Support",
+        consent_prompt="recording_consent",
+    ),
+    RecordingStarted(at=at(661), contact_id=8, call_id="w1-8", reason="agent", by_user=4),
+    RecordingKept(
+        at=at(662), contact_id=7, recording_id=1, call_id="w1-7", seconds=40.5, sha256="ab" * 32
+    ),
+    RecordingDiscarded(at=at(662), contact_id=9, call_id="w1-9", seconds=31.0),
+    RecordingChanged(
+        at=at(663), recording_id=1, tags=["complaint"], keep=True, by_user=3, by_name="Anna"
+    ),
+    RecordingPurged(at=at(664), recording_id=1, started_at=at(600), retention_days=90),
     SmsQueued(
         at=at(665),
         message_id=1,

@@ -107,6 +107,9 @@ def test_migrates_an_empty_database_to_head(database_url: str) -> None:
             "voicemail_messages",
             # Revision 0014: the directory of people.
             "directory_people",
+            # Revision 0017: call recording.
+            "recording_rules",
+            "recordings",
             # Revision 0019: the reports' summaries.
             "summary_snapshot",
             "summary_parts",

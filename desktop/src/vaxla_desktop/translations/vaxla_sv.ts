@@ -268,6 +268,14 @@
         <translation>Klassningen sparad</translation>
     </message>
     <message>
+        <source>Keep &amp;recording</source>
+        <translation>Behåll &amp;inspelningen</translation>
+    </message>
+    <message>
+        <source>Keep the recording of this call, from its start (Ctrl+Shift+R)</source>
+        <translation>Behåll inspelningen av samtalet, från dess början (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
         <source>Calls waiting in my queues</source>
         <translation>Samtal som väntar i mina köer</translation>
     </message>
@@ -318,6 +326,10 @@
     <message>
         <source>Voicemail</source>
         <translation>Röstbrevlåda</translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation>Inspelningar</translation>
     </message>
     <message>
         <source>Directory</source>
@@ -390,6 +402,10 @@
     <message>
         <source>Recorded</source>
         <translation>Sparad</translation>
+    </message>
+    <message>
+        <source>Recording kept</source>
+        <translation>Inspelningen behålls</translation>
     </message>
 </context>
 <context>
@@ -2802,6 +2818,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Rapporter</translation>
     </message>
     <message>
+        <source>Recordings</source>
+        <translation>Inspelningar</translation>
+    </message>
+    <message>
         <source>Directory</source>
         <translation>Katalog</translation>
     </message>
@@ -2871,6 +2891,199 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>{0:.1f} s recorded</source>
         <translation>{0:.1f} s inspelat</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsDesk</name>
+    <message>
+        <source>The recording arrived damaged (its checksum differs); try again</source>
+        <translation>Inspelningen kom fram skadad (kontrollsumman skiljer sig); försök igen</translation>
+    </message>
+    <message>
+        <source>Playing the recording…</source>
+        <translation>Spelar upp inspelningen…</translation>
+    </message>
+    <message>
+        <source>Cannot play the recording: {0}</source>
+        <translation>Kan inte spela upp inspelningen: {0}</translation>
+    </message>
+    <message>
+        <source>Played the recording ({0:.1f} s)</source>
+        <translation>Spelade upp inspelningen ({0:.1f} s)</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}</source>
+        <translation>Kan inte skriva {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>Exporterad till {0}</translation>
+    </message>
+    <message>
+        <source>Tag added</source>
+        <translation>Taggen är tillagd</translation>
+    </message>
+    <message>
+        <source>Tag removed</source>
+        <translation>Taggen är borttagen</translation>
+    </message>
+    <message>
+        <source>Kept: it is never purged</source>
+        <translation>Behålls: den rensas aldrig bort</translation>
+    </message>
+    <message>
+        <source>No longer kept</source>
+        <translation>Behålls inte längre</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsModel</name>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>behålls</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Startade</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Uppringare</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Längd</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Taggar</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Behålls</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsPanel</name>
+    <message>
+        <source> days</source>
+        <translation> dagar</translation>
+    </message>
+    <message>
+        <source>Days back</source>
+        <translation>Dagar bakåt</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Kö</translation>
+    </message>
+    <message>
+        <source>any queue</source>
+        <translation>alla köer</translation>
+    </message>
+    <message>
+        <source>Tag searched for</source>
+        <translation>Sökt tagg</translation>
+    </message>
+    <message>
+        <source>any tag</source>
+        <translation>alla taggar</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Sök</translation>
+    </message>
+    <message>
+        <source>Search the recordings again</source>
+        <translation>Sök bland inspelningarna igen</translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation>Inspelningar</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Lyssna</translation>
+    </message>
+    <message>
+        <source>Play the recording here</source>
+        <translation>Spela upp inspelningen här</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportera…</translation>
+    </message>
+    <message>
+        <source>Save the recording as a WAV file</source>
+        <translation>Spara inspelningen som en WAV-fil</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Tagg</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>tagg</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>Lägg till tagg</translation>
+    </message>
+    <message>
+        <source>Add the tag typed to the recording</source>
+        <translation>Lägg till den inskrivna taggen på inspelningen</translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation>Ta bort tagg</translation>
+    </message>
+    <message>
+        <source>Remove the tag typed from the recording</source>
+        <translation>Ta bort den inskrivna taggen från inspelningen</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Behåll</translation>
+    </message>
+    <message>
+        <source>Keep the recording: it is never purged</source>
+        <translation>Behåll inspelningen: den rensas aldrig bort</translation>
+    </message>
+    <message>
+        <source>&amp;Since</source>
+        <translation>&amp;Sedan</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Kö</translation>
+    </message>
+    <message>
+        <source>T&amp;ag</source>
+        <translation>T&amp;agg</translation>
+    </message>
+    <message>
+        <source>Recordings found: {0}</source>
+        <translation>Inspelningar som hittades: {0}</translation>
+    </message>
+    <message>
+        <source>Export the recording</source>
+        <translation>Exportera inspelningen</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation>WAV-ljud (*.wav)</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,7 @@ from vaxla_desktop.ui.agent_models import (
 )
 from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
+from vaxla_desktop.ui.recordings_panel import RecordingsPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
@@ -80,6 +81,7 @@ class AgentPanel(QWidget, Notices):
     sig_standby_requested = Signal(bool)  # stand by (True) or no longer
     sig_classify_requested = Signal(int, str)  # contact id, classification code
     sig_take_back_requested = Signal(int)  # parked contact id
+    sig_keep_recording_requested = Signal(int)  # the contact id of the call in progress
 
     def __init__(
         self, state: PanelState, language: Language, parent: QWidget | None = None
@@ -159,6 +161,13 @@ class AgentPanel(QWidget, Notices):
         classify_row.addWidget(self.classification_box, 1)
         classify_row.addWidget(self.classify_button)
         classify_row.addWidget(self.classified_label)
+        # Keep the call's recording, its start included (R27).
+        self.record_button = QPushButton(self.tr("Keep &recording"))
+        self.record_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.record_button.setToolTip(
+            self.tr("Keep the recording of this call, from its start (Ctrl+Shift+R)")
+        )
+        self.record_button.clicked.connect(self._on_record_clicked)
 
         # The picture of my queues at a glance.
         self.waiting_label = QLabel()
@@ -212,6 +221,9 @@ class AgentPanel(QWidget, Notices):
         self.voicemail_panel = VoicemailPanel()
         self.tabs.addTab(self.voicemail_panel, self.tr("Voicemail"))
         self.show_voicemail(False)
+        # The recordings of the agent's own calls (R27).
+        self.recordings_panel = RecordingsPanel(may_keep=False)
+        self.tabs.addTab(self.recordings_panel, self.tr("Recordings"))
         # The directory for transfers, and the agent's own hänvisning (R29).
         self.directory_panel = DirectoryPanel(may_set_others=False, show_lines=False)
         self.tabs.addTab(self.directory_panel, self.tr("Directory"))
@@ -224,6 +236,7 @@ class AgentPanel(QWidget, Notices):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.state_label)
         layout.addWidget(self.detail_label)
+        layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addLayout(actions)
         layout.addWidget(self.message_label)
         layout.addWidget(self.note_label)
@@ -326,6 +339,11 @@ class AgentPanel(QWidget, Notices):
             detail = self.tr("A caller is ringing on your phone")
         elif state == "busy":
             detail = self.tr("You are on a call")
+        in_call = me is not None and me.call is not None and me.call.direction == "inbound"
+        if not in_call:
+            self.record_button.setText(self.tr("Keep &recording"))
+        self.record_button.setVisible(in_call and state == "busy")
+        self.record_button.setEnabled(in_call and state == "busy")
         self.state_label.setText(text)
         self.state_label.setStyleSheet(
             f"QLabel#agentState {{ background: {STATE_COLOURS[state]}; color: white; "
@@ -428,6 +446,16 @@ class AgentPanel(QWidget, Notices):
 
     def _on_all_queues_clicked(self) -> None:
         self.sig_all_queues_requested.emit(not self.state.logged_in_queues())
+
+    def _on_record_clicked(self) -> None:
+        me = self.state.me
+        if me is not None and me.call is not None and me.call.direction == "inbound":
+            self.record_button.setEnabled(False)
+            self.sig_keep_recording_requested.emit(me.call.contact_id)
+
+    def recording_kept(self) -> None:
+        """The server will keep the call's recording."""
+        self.record_button.setText(self.tr("Recording kept"))
 
     def _on_classify_clicked(self) -> None:
         code = self.classification_box.currentData()

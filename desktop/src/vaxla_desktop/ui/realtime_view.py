@@ -38,6 +38,7 @@ from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
 from vaxla_desktop.ui.realtime_models import STATE_ORDER, AgentFilter, AgentTableModel, QueueSorter
+from vaxla_desktop.ui.recordings_panel import RecordingsPanel
 from vaxla_desktop.ui.reports_panel import ReportsPanel
 from vaxla_desktop.ui.storm_panel import StormPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
@@ -71,6 +72,7 @@ class RealtimeView(QWidget, Notices):
         administer: bool = False,
         may_edit_boards: bool | None = None,
         may_read_reports: bool = False,
+        may_read_recordings: bool = False,
         switchboard: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -245,6 +247,10 @@ class RealtimeView(QWidget, Notices):
         self.reports_panel = ReportsPanel() if may_read_reports else None
         if self.reports_panel is not None:
             self.tabs.addTab(self.reports_panel, self.tr("Reports"))
+        # The calls' recordings (R27): supervisors and administrators, every one.
+        self.recordings_panel = RecordingsPanel(may_keep=True) if may_read_recordings else None
+        if self.recordings_panel is not None:
+            self.tabs.addTab(self.recordings_panel, self.tr("Recordings"))
         # The directory with hänvisning and line status (R29): the operator's first tab.
         self.directory_panel = DirectoryPanel(may_set_others=switchboard or administer)
         if switchboard:

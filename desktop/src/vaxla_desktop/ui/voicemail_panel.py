@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vaxla_desktop.ui.buttons import shortcut_button
 from vaxla_desktop.ui.notices import Notices
 from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
 
@@ -142,10 +142,7 @@ class VoicemailPanel(QWidget, Notices):
         self._show_buttons()
 
     def _button(self, text: str, key: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setShortcut(QKeySequence(key))
-        button.setToolTip(f"{tip} ({key})")
-        return button
+        return shortcut_button(text, key, tip)
 
     @property
     def box(self) -> str:

@@ -15,6 +15,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
+from vaxla_server.recording.store import Recordings
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
 from vaxla_server.stats.board import QueueBoard
@@ -109,3 +110,10 @@ ROW_ID_MAX = 2**31 - 1
 RowId = Annotated[int, PathParameter(ge=0, le=ROW_ID_MAX)]
 """An id in a route's path (an agent, queue, contact, message, link): a larger or negative
 one is refused with 422, never looked up (it would overflow the store's integer)."""
+
+
+def get_recordings(connection: HTTPConnection) -> Recordings | None:
+    return get_services(connection).recordings
+
+
+CallRecordings = Annotated[Recordings | None, Depends(get_recordings)]

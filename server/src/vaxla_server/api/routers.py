@@ -13,6 +13,7 @@ from vaxla_server.control import routes as control
 from vaxla_server.directory import routes as directory
 from vaxla_server.events import routes as events
 from vaxla_server.queues import routes as queues
+from vaxla_server.recording import routes as recording
 from vaxla_server.sms import routes as sms
 from vaxla_server.stats.routes import calls, exports, figures, schedules
 from vaxla_server.storm import routes as storm
@@ -40,6 +41,8 @@ routers: list[APIRouter] = [
     boards.router,
     boards.links_router,
     voicemail.router,
+    recording.router,
+    recording.agent_router,
 ]
 page_routers: list[APIRouter] = [boards.page_router]
 """Routers served outside the API's prefix: the pages a browser opens by link."""

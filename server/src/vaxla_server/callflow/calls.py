@@ -25,6 +25,7 @@ from vaxla_protocol.control import (
 )
 from vaxla_protocol.events import OfferMade
 from vaxla_server.callflow.legs import CallLeg
+from vaxla_server.media.messages import RecordingFinished
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.events import CallbackReason, EndCause
@@ -38,6 +39,19 @@ and the progress of an agent's call."""
 Listener = Callable[[CallMessage], None]
 CALL_NEWS: Topic[CallMessage] = Topic("the agents' calls")
 """Transfers, the personal queue, consultation offers and call progress, as they happen."""
+
+
+@dataclass
+class CallRecording:
+    """The call's recording in progress (R27): ``finished`` gets the worker's report;
+    ``keep_reason`` is ``None`` while it is only a buffer (deleted at the end), ``rule``
+    or ``agent`` once it is to be kept; ``decided``: a rule has had its say."""
+
+    finished: "asyncio.Future[RecordingFinished]"
+    started_at: datetime
+    decided: bool = False
+    keep_reason: Literal["rule", "agent"] | None = None
+    retention_days: int | None = None
 
 
 @dataclass
@@ -69,6 +83,7 @@ class Call:
     or a forced rule imposes a callback (R17); replaced each time the caller waits."""
     callback_declined: bool = False
     """The caller gave no number to call back: a forced rule does not impose it again."""
+    recording: CallRecording | None = None
 
     def need(self, priority: int, skills: Mapping[str, int]) -> None:
         """Add ``priority`` and ``skills``: the higher priority and level win."""

@@ -27,6 +27,7 @@ here and imported from here, never importing this module; an agent's outbound ca
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,13 +50,14 @@ from vaxla_protocol.config import (
     MenuItem,
     PlayMessage,
     QueueItem,
+    RecordingRuleItem,
     SwitchLanguage,
     TransferTo,
     Voicemail,
     VoicemailBoxItem,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
-from vaxla_server.callflow.calls import Call, Calls
+from vaxla_server.callflow.calls import Call, CallRecording, Calls
 from vaxla_server.callflow.legs import CallGone, CallLeg, CallRouter, NoRoom, RecordingFailed
 from vaxla_server.centre import (
     CALLBACK_NUMBER,
@@ -85,6 +87,12 @@ from vaxla_server.media.numbers import Language, NumberOutOfRange, number_prompt
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
 from vaxla_server.outbound.flow import OUTSIDE_RING_S, outbound_call
+from vaxla_server.recording.store import (
+    DEFAULT_RETENTION_DAYS,
+    CallFacts,
+    Recordings,
+    chosen,
+)
 from vaxla_server.store.events import (
     AgentLoggedOut,
     AnnouncementKind,
@@ -112,6 +120,8 @@ OTHER_NUMBER_KEY = "2"
 """After the number to call back is read back: 1 confirms it, 2 keys another."""
 STICKY_HOLD_S = 30.0
 VOICEMAIL_STOP_KEY = "#"
+CALL_RECORDING_MAX_S = 4 * 3600.0
+"""The longest call recording (the worker's limit)."""
 RECORDING_CLOSE_S = 10.0
 """How long after a message's end the flow waits for the worker's report that its file
 is closed (it writes the header itself after 2 s)."""
@@ -141,6 +151,8 @@ class FlowPlan:
     schedules: Mapping[str, Schedule]
     custom_prompts: Mapping[tuple[str, str], Path]
     voicemail_boxes: Mapping[str, VoicemailBoxItem]
+    recording_by_queue: Mapping[str, RecordingRuleItem]
+    recording_by_entry: Mapping[str, RecordingRuleItem]
 
     @classmethod
     def of(cls, document: ConfigDocument) -> "FlowPlan":
@@ -158,6 +170,14 @@ class FlowPlan:
                 if item.custom_path is not None
             },
             voicemail_boxes={item.name: item for item in document.voicemail_boxes},
+            recording_by_queue={
+                rule.queue: rule for rule in document.recording_rules if rule.queue is not None
+            },
+            recording_by_entry={
+                rule.entry_point: rule
+                for rule in document.recording_rules
+                if rule.entry_point is not None
+            },
         )
 
 
@@ -174,8 +194,15 @@ class CallFlow:
         offload: Offload,
         session_keys: Callable[[int], list[str]] | None = None,
         voicemail: VoicemailMessages | None = None,
+        recordings: Recordings | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self._centre = centre
+        self._recordings = recordings
+        """Where calls are recorded (R27); ``None``: a server without a data folder, which
+        records no call."""
+        self._rng = rng or random.Random()
+        """Draws the calls a ``share`` rule records (seeded in tests)."""
         self._voicemail = voicemail
         """Where messages are kept; ``None``: a server without a data folder, where a
         caller sent to a voicemail box hears that it cannot be left."""
@@ -280,6 +307,7 @@ class CallFlow:
         log.info("call %s is contact %d at entry point %s", leg.call_id, contact_id, entry.address)
         ended_by: EndedBy = "system"
         try:
+            await self._record_from_start(call, plan.recording_by_entry.get(entry.address))
             await self._serve(call, plan)
             if call.cause is None:
                 call.cause = "message"
@@ -308,6 +336,7 @@ class CallFlow:
                 log.warning("contact %d could not be ended: %s", contact_id, error)
             with contextlib.suppress(CallGone):
                 await leg.hangup()
+            await self._close_recording(call, stop=False)
 
     async def _serve(self, call: Call, plan: FlowPlan) -> None:
         entry = call.entry
@@ -387,6 +416,7 @@ class CallFlow:
         if messages is None:
             raise FlowError(f"voicemail box {name!r}: this server keeps no files (no data folder)")
         leg = call.leg
+        await self._close_recording(call, stop=True)  # the message is recorded on its own
         await leg.play([*self._files(call, box.greeting), self.prompt("beep", call.language)])
         finished = await leg.record(
             messages.path_for(leg.call_id), box.max_message_s, stop_key=VOICEMAIL_STOP_KEY
@@ -415,6 +445,118 @@ class CallFlow:
             )
             log.info("call %s left voicemail message %d in %r (%.1f s)", leg.call_id,
                      message.id, box.name, message.seconds)  # fmt: skip
+
+    # Call recording (R27)
+
+    async def _record_from_start(self, call: Call, rule: RecordingRuleItem | None) -> None:
+        """Record the call from its answer: when the entry point's ``rule`` chooses it,
+        after its consent prompt (kept); otherwise into a buffer that is deleted at the
+        end unless the agent asks to keep it (a queue's rule may still choose it)."""
+        if self._recordings is None:
+            return
+        if rule is not None and chosen(rule, self._rng):
+            await self._record_by_rule(call, rule)
+            return
+        path = await self._offload(self._recordings.path_for, call.leg.call_id)
+        finished = await call.leg.record(path, CALL_RECORDING_MAX_S, legs=("caller", "agent"))
+        call.recording = CallRecording(finished, self._clock.now(), decided=rule is not None)
+
+    async def _record_by_rule(self, call: Call, rule: RecordingRuleItem) -> None:
+        """The rule chose the call: its consent prompt, then the recording starts."""
+        recordings = self._recordings
+        assert recordings is not None
+        leg = call.leg
+        await self._close_recording(call, stop=True)  # the buffer so far is not kept
+        await leg.play(self._files(call, rule.consent_prompt))
+        path = await self._offload(recordings.path_for, leg.call_id)
+        finished = await leg.record(path, CALL_RECORDING_MAX_S, legs=("caller", "agent"))
+        call.recording = CallRecording(
+            finished,
+            self._clock.now(),
+            decided=True,
+            keep_reason="rule",
+            retention_days=rule.retention_days,
+        )
+        await self._offload(
+            recordings.started,
+            contact_id=call.contact_id,
+            call_id=leg.call_id,
+            reason="rule",
+            rule=rule.name,
+            consent_prompt=rule.consent_prompt,
+        )
+
+    async def _queue_recording(self, call: Call, queue: QueueItem) -> None:
+        """A call reaching ``queue`` that no rule has decided yet: the queue's rule's turn."""
+        recording = call.recording
+        rule = self._plan().recording_by_queue.get(queue.name)
+        if self._recordings is None or rule is None:
+            return
+        if recording is not None and recording.decided:
+            return
+        if chosen(rule, self._rng):
+            await self._record_by_rule(call, rule)
+        elif recording is not None:
+            recording.decided = True
+
+    async def keep_recording(self, contact_id: int, agent_id: int) -> None:
+        """The agent ``agent_id`` asks to keep its call's recording: the whole call, its
+        start included, is kept when it ends (logged with who asked). Refused in words
+        (``CentreError`` when it is not the agent's call, ``FlowError`` otherwise)."""
+        await self._offload(self._centre.own_call, contact_id, agent_id)
+        call = self._calls.get(contact_id)
+        recording = None if call is None else call.recording
+        if call is None or recording is None or self._recordings is None:
+            raise FlowError(f"contact {contact_id} is not being recorded on this server")
+        if recording.keep_reason is not None:
+            raise FlowError(f"contact {contact_id} is recorded already ({recording.keep_reason})")
+        recording.keep_reason = "agent"
+        await self._offload(
+            self._recordings.started,
+            contact_id=contact_id,
+            call_id=call.leg.call_id,
+            reason="agent",
+            by_user=agent_id,
+        )
+
+    async def _close_recording(self, call: Call, *, stop: bool) -> None:
+        """End the call's recording (``stop``: now; else the call's end did) and, once the
+        worker has closed the file, keep it (with its checksum and length) or delete the
+        buffer nobody asked to keep."""
+        recording, recordings = call.recording, self._recordings
+        if recording is None or recordings is None:
+            return
+        call.recording = None
+        if stop:
+            with contextlib.suppress(CallGone):
+                await call.leg.stop_recording()
+        with contextlib.suppress(TimeoutError, RecordingFailed):
+            await wait_for(self._clock, asyncio.shield(recording.finished), RECORDING_CLOSE_S)
+        leg = call.leg
+        if recording.keep_reason is None:
+            await self._offload(recordings.discard, contact_id=call.contact_id, call_id=leg.call_id)
+            return
+        agent_id = (
+            call.answered.result() if call.answered is not None and call.answered.done() else None
+        )
+        names = await self._offload(self._centre.agent_names) if agent_id is not None else {}
+        facts = CallFacts(
+            contact_id=call.contact_id,
+            call_id=leg.call_id,
+            entry_point=call.entry.address,
+            queue=None if call.queue is None else call.queue.name,
+            agent_id=agent_id,
+            agent_name=names.get(agent_id) if agent_id is not None else None,
+            caller=leg.caller,
+            started_at=recording.started_at,
+        )
+        kept = await self._offload(
+            recordings.keep,
+            facts,
+            reason=recording.keep_reason,
+            retention_days=recording.retention_days or DEFAULT_RETENTION_DAYS,
+        )
+        log.info("call %s recorded as %d (%.1f s)", leg.call_id, kept.id, kept.seconds)
 
     async def _transfer(self, call: Call, number: str) -> None:
         """Put the caller through to the outside ``number``: the outside leg is called
@@ -577,6 +719,7 @@ class CallFlow:
                 call, view.queue_id, "max_length", flow.on_max_length, waiting=False
             )
         call.cause = None
+        await self._queue_recording(call, queue)
         priority, skills = _priority_and_skills(queue, call)
         call.queue = queue
         call.answered = asyncio.get_running_loop().create_future()

@@ -41,11 +41,13 @@ from vaxla_server.media.messages import (
     Play,
     PlaybackFinished,
     Record,
+    RecordedLeg,
     RecordingFinished,
     Reject,
     Ringback,
     Side,
     StopPlayback,
+    StopRecording,
     ToWorker,
 )
 
@@ -262,11 +264,17 @@ class CallLeg:
         return None
 
     async def record(
-        self, path: Path, max_seconds: float, *, stop_key: str | None = None
+        self,
+        path: Path,
+        max_seconds: float,
+        *,
+        stop_key: str | None = None,
+        legs: Sequence[RecordedLeg] = ("caller",),
     ) -> "asyncio.Future[RecordingFinished]":
-        """Start recording what the caller says into ``path``; the future gets the
-        worker's report when it ends (its length, the key, the hang-up), also after the
-        call has ended: a recording outlives its call."""
+        """Start recording what the caller says (``legs``: and the agent, mixed, from
+        whenever the call has one) into ``path``; the future gets the worker's report
+        when it ends (its length, the key, the hang-up), also after the call has ended:
+        a recording outlives its call."""
         record_id = f"r{next(self._play_ids)}"
         finished: asyncio.Future[RecordingFinished] = self._loop.create_future()
         self._recordings[record_id] = finished
@@ -277,9 +285,14 @@ class CallLeg:
                 path=str(path),
                 max_seconds=max_seconds,
                 stop_key=stop_key,
+                legs=list(legs),
             )
         )
         return finished
+
+    async def stop_recording(self) -> None:
+        """End the call's recording now (its future gets the report, ``stopped``)."""
+        await self._send(StopRecording(call_id=self.call_id))
 
     async def until_ended(self, awaitable: Awaitable[T]) -> T:
         """``awaitable``'s result, or :class:`CallGone` as soon as the call ends."""

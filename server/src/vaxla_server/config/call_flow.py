@@ -37,6 +37,7 @@ from vaxla_protocol.config import (
     PriorityRule,
     PromptItem,
     QueueFlowItem,
+    RecordingRuleItem,
     ScheduleException,
     ScheduleItem,
     SwitchLanguage,
@@ -84,6 +85,7 @@ from vaxla_server.config.tables import (
     QUEUE_FLOWS,
     QUEUE_PRIORITY_RULES,
     QUEUES,
+    RECORDING_RULES,
     SCHEDULE_EXCEPTIONS,
     SCHEDULE_INTERVALS,
     SCHEDULES,
@@ -1045,6 +1047,60 @@ def read_voicemail_boxes(connection: Connection, where: Any = None) -> list[Voic
     ]
 
 
+# Recording rules
+
+
+def recording_rule_values(context: Context, item: RecordingRuleItem) -> dict[str, object]:
+    holder = f"recording rule {item.name!r}"
+    context.check_prompt(item.consent_prompt, None, holder)
+    if item.queue is not None:
+        context.id_of(QUEUES, "queue", item.queue, holder)
+        target, column = f"queue {item.queue!r}", RECORDING_RULES.c.queue == item.queue
+    else:
+        address = item.entry_point
+        found = context.connection.execute(
+            select(ENTRY_POINTS.c.id).where(ENTRY_POINTS.c.address == address)
+        ).first()
+        if found is None:
+            raise MissingReference(holder, "entry point", str(address))
+        target, column = f"entry point {address!r}", RECORDING_RULES.c.entry_point == address
+    other = context.connection.execute(
+        select(RECORDING_RULES.c.name).where(column, RECORDING_RULES.c.name != item.name)
+    ).scalar_one_or_none()
+    if other is not None:
+        raise InvalidConfig(
+            f"{holder}: {target} has a recording rule already ({other!r}); one rule a "
+            "queue or entry point"
+        )
+    return {
+        "name": item.name,
+        "queue": item.queue,
+        "entry_point": item.entry_point,
+        "mode": item.mode.value,
+        "share_percent": item.share_percent,
+        "consent_prompt": item.consent_prompt,
+        "retention_days": item.retention_days,
+    }
+
+
+def read_recording_rules(connection: Connection, where: Any = None) -> list[RecordingRuleItem]:
+    query = select(RECORDING_RULES).order_by(RECORDING_RULES.c.name)
+    return [
+        RecordingRuleItem.model_validate(
+            {
+                "name": row.name,
+                "queue": row.queue,
+                "entry_point": row.entry_point,
+                "mode": row.mode,
+                "share_percent": row.share_percent,
+                "consent_prompt": row.consent_prompt,
+                "retention_days": row.retention_days,
+            }
+        )
+        for row in connection.execute(query if where is None else query.where(where))
+    ]
+
+
 # References
 
 
@@ -1116,6 +1172,9 @@ def references(connection: Connection) -> list[Reference]:
     for row in connection.execute(select(VOICEMAIL_BOXES)):
         holder = (f"voicemail box {row.name!r}", "voicemail box", row.id)
         add(holder, prompts([row.greeting], None))
+    for row in connection.execute(select(RECORDING_RULES)):
+        holder = (f"recording rule {row.name!r}", "recording rule", row.id)
+        add(holder, prompts([row.consent_prompt], None))
     return found
 
 

@@ -17,6 +17,7 @@ from vaxla_protocol.config import (
     MenuItem,
     PromptItem,
     QueueFlowItem,
+    RecordingRuleItem,
     ResolvedPrompt,
     ScheduleItem,
     VoicemailBoxItem,
@@ -53,6 +54,9 @@ class CallFlowConfiguration:
         self.entry_points: Repository[EntryPointItem] = self._repository(kinds.ENTRY_POINTS)
         self.alarm_rules: Repository[AlarmRuleItem] = self._repository(kinds.ALARM_RULES)
         self.voicemail_boxes: Repository[VoicemailBoxItem] = self._repository(kinds.VOICEMAIL_BOXES)
+        self.recording_rules: Repository[RecordingRuleItem] = self._repository(
+            kinds.RECORDING_RULES
+        )
         self.trunks = Trunks(engine, self._notify)
         self.mail_server = MailServers(engine, notifier)
 

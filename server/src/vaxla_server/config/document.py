@@ -61,6 +61,7 @@ _TABLES_IN_DELETE_ORDER = (
     tables.QUEUES,
     tables.ANNOUNCEMENT_SETS,
     tables.VOICEMAIL_BOXES,
+    tables.RECORDING_RULES,
     tables.PROMPTS,
     tables.SCHEDULE_EXCEPTIONS,
     tables.SCHEDULE_INTERVALS,
@@ -114,6 +115,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
         ("entry point name", [item.name for item in document.entry_points]),
         ("alarm rule", [item.name for item in document.alarm_rules]),
         ("voicemail box", [item.name for item in document.voicemail_boxes]),
+        ("recording rule", [item.name for item in document.recording_rules]),
         ("trunk", [item.name for item in document.trunks]),
     ):
         _duplicates(problems, kind, names)
@@ -230,6 +232,7 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             attempt(f"digit collection {collection.name!r}", set_failure, collection)
     add_named(kinds.ENTRY_POINTS, document.entry_points)
     add_named(kinds.ALARM_RULES, document.alarm_rules)
+    add_named(kinds.RECORDING_RULES, document.recording_rules)
     for trunk in document.trunks:
         attempt(f"trunk {trunk.name!r}", add_trunk, trunk, passwords.get(trunk.name))
     problems.attempt("menus", lambda: flow.check_timeout_cycles(connection))
@@ -303,6 +306,7 @@ def export(connection: Connection) -> ConfigDocument:
         entry_points=flow.read_entry_points(connection, names),
         alarm_rules=flow.read_alarm_rules(connection, names),
         voicemail_boxes=flow.read_voicemail_boxes(connection),
+        recording_rules=flow.read_recording_rules(connection),
         licence=None if licence is None else LicenceItem(max_logged_in_agents=licence),
         trunks=[exported(trunk) for trunk in read_trunks(connection)],
     )

@@ -12,6 +12,7 @@ from vaxla_protocol.config import (
     DigitCollectionItem,
     EntryPointItem,
     MenuItem,
+    RecordingRuleItem,
     ScheduleItem,
     VoicemailBoxItem,
 )
@@ -91,4 +92,12 @@ VOICEMAIL_BOXES = NamedKind(
     tables.VOICEMAIL_BOXES,
     flow.read_voicemail_boxes,
     flow.voicemail_box_values,
+)
+# After the queues and entry points whose calls they record (named, not pointed to).
+RECORDING_RULES = NamedKind(
+    "recording rule",
+    RecordingRuleItem,
+    tables.RECORDING_RULES,
+    flow.read_recording_rules,
+    flow.recording_rule_values,
 )

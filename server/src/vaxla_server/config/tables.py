@@ -30,6 +30,7 @@ from vaxla_server.store.models import (
     QueuePriorityRuleRow,
     QueueRequirementRow,
     QueueRow,
+    RecordingRuleRow,
     ScheduleExceptionRow,
     ScheduleIntervalRow,
     ScheduleRow,
@@ -65,6 +66,7 @@ QUEUE_FLOWS = cast(Table, QueueFlowRow.__table__)
 QUEUE_PRIORITY_RULES = cast(Table, QueuePriorityRuleRow.__table__)
 ALARM_RULES = cast(Table, AlarmRuleRow.__table__)
 VOICEMAIL_BOXES = cast(Table, VoicemailBoxRow.__table__)
+RECORDING_RULES = cast(Table, RecordingRuleRow.__table__)
 
 # Trunks to operators.
 TRUNKS = cast(Table, TrunkRow.__table__)

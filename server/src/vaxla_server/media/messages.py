@@ -252,8 +252,10 @@ def _caller_only() -> list[RecordedLeg]:
 class Record(_Message):
     """Record what ``legs`` say (the caller's voice, the agent's, or both mixed) into
     the WAV file ``path`` (absolute; its folder must exist; an existing file is
-    replaced), written as it goes: a worker lost mid-way loses at most the last quarter
-    of a second (pjmedia's write buffer), the header then saying no length. It ends
+    replaced), written as it goes (with the caller named, the agent leg joins whenever
+    the call has one: one that answers later, or a transfer's target in its place): a
+    worker lost mid-way loses at most the last quarter of a second (pjmedia's write
+    buffer), the header then saying no length. It ends
     after ``max_seconds``, on the caller's ``stop_key`` (when set; the key is still
     reported as ``dtmf``), on the call's end or on ``stop_recording``, each reported by
     ``recording_finished``. One recording per call at a time."""

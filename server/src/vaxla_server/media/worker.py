@@ -255,16 +255,26 @@ class _Player(pj.AudioMediaPlayer):  # type: ignore[misc]
 class _Recorder(pj.AudioMediaRecorder):  # type: ignore[misc]
     """A ``record`` command's file and what feeds it."""
 
-    def __init__(self, command: Record, sources: list[_Leg]) -> None:
+    def __init__(self, command: Record, contact: "_Contact") -> None:
         super().__init__()
         self.command = command
-        self.sources = sources
+        self.contact: _Contact | None = contact
         self.connected: list[Any] = []  # the legs' AudioMedia transmitting into it
         self.ends_at = time.monotonic() + command.max_seconds
 
+    def sources(self) -> list[_Leg]:
+        """The legs recorded now: the caller and, when ``agent`` is named, whichever
+        agent leg the call has at the moment (one that answers later, or the target
+        who took the agent's place, joins the recording as its audio comes up)."""
+        contact = self.contact
+        if contact is None:
+            return []
+        legs = (contact.caller if name == "caller" else contact.agent for name in self.command.legs)
+        return [leg for leg in legs if leg is not None]
+
     def feed(self) -> None:
         """Connect the legs whose audio is up and not yet connected."""
-        for leg in self.sources:
+        for leg in self.sources():
             if leg.media is not None and not leg.gone and leg.media not in self.connected:
                 leg.media.startTransmit(self)
                 self.connected.append(leg.media)
@@ -762,13 +772,10 @@ class MediaWorker:
             raise CommandError(f"not an absolute path to a .wav file: {command.path}")
         if not path.parent.is_dir():
             raise CommandError(f"no folder {path.parent} to record into")
-        sources: list[_Leg] = []
-        for name in command.legs:
-            leg = caller if name == "caller" else contact.agent
-            if leg is None or leg.gone:
-                raise CommandError(f"call {contact.call_id} has no {name} leg to record")
-            sources.append(leg)
-        recorder = _Recorder(command, sources)
+        if command.legs == ["agent"] and (contact.agent is None or contact.agent.gone):
+            raise CommandError(f"call {contact.call_id} has no agent leg to record")
+        del caller  # checked above; the recorder follows the call's legs as they change
+        recorder = _Recorder(command, contact)
         try:
             recorder.createRecorder(str(path))
             recorder.feed()
@@ -790,7 +797,7 @@ class MediaWorker:
                 log.debug("stopTransmit into a recorder failed", exc_info=True)
         command = recorder.command
         recorder.connected.clear()
-        recorder.sources.clear()
+        recorder.contact = None
         del recorder  # the last reference: pjsua2 destroys the port, which closes the file
         closing = _Closing(contact.call_id, command, end, time.monotonic() + CLOSE_WAIT_S)
         self._closing.append(closing)

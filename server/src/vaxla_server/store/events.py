@@ -85,6 +85,11 @@ class EventKind(StrEnum):
     DIRECTORY_IMPORTED = "directory_imported"
     PRESENCE_SET = "presence_set"
     PRESENCE_ENDED = "presence_ended"
+    RECORDING_STARTED = "recording_started"
+    RECORDING_KEPT = "recording_kept"
+    RECORDING_DISCARDED = "recording_discarded"
+    RECORDING_CHANGED = "recording_changed"
+    RECORDING_PURGED = "recording_purged"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -729,6 +734,68 @@ class VoicemailPurged(BaseEvent):
     retention_days: Annotated[int, Field(ge=1)]
 
 
+# Call recording (R27)
+
+
+class RecordingStarted(BaseEvent):
+    """The call ``call_id`` of ``contact_id`` is recorded: by the recording ``rule``
+    (``reason`` ``rule``; the worker reported its ``consent_prompt`` played to the end
+    before the recording started), or because the agent ``by_user`` asked mid-call
+    (``agent``: the whole call is kept, its start included)."""
+
+    kind: Literal[EventKind.RECORDING_STARTED] = EventKind.RECORDING_STARTED
+    contact_id: ContactId
+    call_id: str
+    reason: Literal["rule", "agent"]
+    rule: str | None = None
+    consent_prompt: str | None = None
+    by_user: Annotated[int, Field(ge=0)] | None = None
+
+
+class RecordingKept(BaseEvent):
+    """The recording of the ended call is kept as ``recording_id``: ``seconds`` long,
+    its file's SHA-256 ``sha256``."""
+
+    kind: Literal[EventKind.RECORDING_KEPT] = EventKind.RECORDING_KEPT
+    contact_id: ContactId
+    recording_id: Annotated[int, Field(ge=0)]
+    call_id: str
+    seconds: Seconds
+    sha256: str
+
+
+class RecordingDiscarded(BaseEvent):
+    """The call ended unrecorded: the buffer it was recorded into from its start
+    (``seconds`` of it) was deleted, nobody having asked to keep it."""
+
+    kind: Literal[EventKind.RECORDING_DISCARDED] = EventKind.RECORDING_DISCARDED
+    contact_id: ContactId
+    call_id: str
+    seconds: Seconds
+
+
+class RecordingChanged(BaseEvent):
+    """A user (``by_user``, named ``by_name`` then) changed the recording's ``tags`` or
+    its ``keep`` mark (kept: no retention purge); both as they are now."""
+
+    kind: Literal[EventKind.RECORDING_CHANGED] = EventKind.RECORDING_CHANGED
+    recording_id: Annotated[int, Field(ge=0)]
+    tags: list[str]
+    keep: bool
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class RecordingPurged(BaseEvent):
+    """The recording (of a call that started at ``started_at``) was deleted, its file
+    with it, when its ``retention_days`` ran out."""
+
+    kind: Literal[EventKind.RECORDING_PURGED] = EventKind.RECORDING_PURGED
+    recording_id: Annotated[int, Field(ge=0)]
+    started_at: AwareDatetime
+    retention_days: Annotated[int, Field(ge=1)]
+
+
 class ReportScheduleSaved(BaseEvent):
     """An administrator or supervisor (``by_user``) added (``added``) or changed the
     scheduled report ``name``: the whole schedule as ``vaxla_protocol.stats.
@@ -875,7 +942,12 @@ Event = Annotated[
     | PersonRemoved
     | DirectoryImported
     | PresenceSet
-    | PresenceEnded,
+    | PresenceEnded
+    | RecordingStarted
+    | RecordingKept
+    | RecordingDiscarded
+    | RecordingChanged
+    | RecordingPurged,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

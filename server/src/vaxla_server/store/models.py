@@ -680,6 +680,51 @@ class VoicemailMessageRow(Base):
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class RecordingRuleRow(Base):
+    """A call recording rule (R27, revision 0017): the calls of one queue or one entry
+    point (by name and address, as the configuration names them), all, a share or none
+    recorded, the consent prompt played first, the days a recording is kept."""
+
+    __tablename__ = "recording_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    queue: Mapped[str | None] = mapped_column(String(64))
+    entry_point: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16))
+    share_percent: Mapped[float | None] = mapped_column(Float)
+    consent_prompt: Mapped[str] = mapped_column(String(64))
+    retention_days: Mapped[int] = mapped_column(Integer)
+
+
+class RecordingRow(Base):
+    """A call's recording kept (revision 0017): the WAV file under the server's data
+    folder named by the call id, its SHA-256 and length, the call's queue, agent and
+    caller, why it was recorded (``rule`` or ``agent``: asked for mid-call), its tags
+    (a JSON list), ``keep`` (archived: no retention purge) and the days it is kept."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (Index("ix_recordings_started_at", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int] = mapped_column(Integer)
+    entry_point: Mapped[str] = mapped_column(String(64))
+    queue: Mapped[str | None] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    agent_name: Mapped[str | None] = mapped_column(String(64))
+    caller: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seconds: Mapped[float] = mapped_column(Float)
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(16))
+    tags: Mapped[Any] = mapped_column(JsonPayload)
+    keep: Mapped[bool] = mapped_column(Boolean)
+    retention_days: Mapped[int] = mapped_column(Integer)
+
+
 TRUNK_KINDS = ("ip", "registration")
 TRUNK_TRANSPORTS = ("udp", "tcp", "tls")
 TRUNK_SRTP = ("off", "optional", "mandatory")

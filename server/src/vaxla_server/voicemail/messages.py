@@ -12,7 +12,6 @@ after the commit, so no reader hears of a message the store does not hold.
 
 import asyncio
 import logging
-import wave
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,9 +25,8 @@ from vaxla_protocol.voicemail import VoicemailMessageView
 from vaxla_server.audio import (
     SILENCE_DBFS,
     AudioError,
-    complete_wav_header,
+    closed_recording,
     file_sha256,
-    wav_header_written,
     wav_rms_dbfs,
 )
 from vaxla_server.clock import WallClock
@@ -176,17 +174,12 @@ class VoicemailMessages:
         when the box says so, the mail to its addresses in the outbox (the WAV attached
         if it says so): all in one transaction."""
         path = self.path_for(call_id)
-        if not path.is_file():
-            path.write_bytes(b"")  # nothing was recorded: an empty message, kept as such
-        if not wav_header_written(path):
-            complete_wav_header(path, RATE)
+        seconds = closed_recording(path, RATE)  # nothing recorded: kept empty
         try:
             level = wav_rms_dbfs(path)
-            with wave.open(str(path)) as audio:
-                seconds = audio.getnframes() / audio.getframerate()
-        except (AudioError, OSError, EOFError, wave.Error) as error:
+        except AudioError as error:
             log.warning("voicemail %s: %s", path, error)
-            level, seconds = float("-inf"), 0.0
+            level = float("-inf")
         now = self._clock()
         values = {
             "box": box.name,

@@ -283,6 +283,7 @@ KINDS: list[Kind] = [
     _kept("entry-points", kinds.ENTRY_POINTS, lambda config: config.entry_points),
     _kept("alarm-rules", kinds.ALARM_RULES, lambda config: config.alarm_rules),
     _kept("voicemail-boxes", kinds.VOICEMAIL_BOXES, lambda config: config.voicemail_boxes),
+    _kept("recording-rules", kinds.RECORDING_RULES, lambda config: config.recording_rules),
     Kind(
         "trunks",
         TrunkItem,

@@ -1,4 +1,4 @@
-"""Revision 0019 (after 0015, 2026-12-05): the reports' summaries kept in the store.
+"""Revision 0019 (after 0017, 2026-12-05): the reports' summaries kept in the store.
 
 ``summary_snapshot`` (one row) says which event the summaries cover ("up to event N"),
 with their format's version and the small open state (agents' open spans, scheduled
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision, down_revision = "0019", "0015"
+revision, down_revision = "0019", "0017"
 branch_labels = depends_on = None
 
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
