@@ -346,6 +346,8 @@ def test_a_receptionist_answers_holds_and_retrieves_a_caller(
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
             )
         await until(lambda: isinstance(desktop.desk, AgentDesk) and desktop.phone is not None)
+        await until(lambda: window.switch_action.isEnabled())
+        assert window.switch_button.text() == "Directory and lines"  # back to its own view
         desk = desktop.agent_desk
         assert desk is not None
         tabs = desk.panel.tabs

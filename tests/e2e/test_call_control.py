@@ -779,3 +779,130 @@ def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
 def _logged(demo: ControlDemo) -> list[Any]:
     with open_store(data_dir=demo.tmp / "data") as store:
         return [e.event for e in store.events.read(limit=100_000)]
+
+
+@contextlib.contextmanager
+def switchboard(demo: ControlDemo, line: str) -> Iterator[str]:
+    """The switchboard (R29): a queue ``Växeln<line>`` (sequential: receptionists in the
+    configured order) behind entry point ``line``, with operator1 — an operator given an
+    agent profile, a receptionist — its only member; removed at the end."""
+    name = f"Växeln{line}"
+    headers = {"Authorization": f"Bearer {demo.token('admin1')}"}
+    queue = {"name": name, "strategy": "sequential", "ring_timeout_s": 15, "wrap_up_s": 0}
+    entry = {"address": line, "name": name, "first": {"kind": "queue", "queue": name}}
+    assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
+    assert demo.api.post("/config/entry-points", json=entry, headers=headers).is_success
+    profile = {"memberships": [{"queue": name, "order": 0}]}
+    given = demo.api.put("/config/agents/operator1", json=profile, headers=headers)
+    assert given.is_success, given.text
+    try:
+        yield name
+    finally:
+        demo.api.delete("/config/agents/operator1", headers=headers)
+        demo.api.delete(f"/config/entry-points/{line}", headers=headers)
+        demo.api.delete(f"/config/queues/{name}", headers=headers)
+
+
+def test_a_receptionist_holds_three_callers_connects_them_announced_and_blind(
+    demo: ControlDemo,
+) -> None:
+    """operator1 answers three callers to the switchboard on its softphone and holds the
+    first two (out of the dispatcher, never offered meanwhile); connects the third blind
+    to agent14, whose phone refuses, so the caller comes back to it and is ended;
+    retrieves the first and connects it announced to agent13, who answers; retrieves the
+    second and ends it. The event log and the call log say so."""
+
+    async def scenario() -> list[int]:
+        async with agents(demo, "operator1", "agent13") as [(r, pr), (c, pc)]:
+            broken_token = demo.token("agent14")
+            broken = await demo.broken_phone()
+            try:
+                demo.post("/agent/login", broken_token, {"sip_contact": broken.uri})
+                demo.post("/agent/login", c, {"sip_contact": pc.uri})
+                me = demo.get("/agent", r)["agent_id"]
+                demo.post("/agent/login", r, {"sip_contact": pr.uri})
+                callers, contacts = [], []
+                for n in range(3):
+                    before = len(demo.progress("bridged", me))
+                    callers.append(asyncio.create_task(demo.call("caller_waits.xml", "402")))
+                    await pr.expect("answered", timeout=20)
+                    contacts.append(await bridged(demo, me, before))
+                    if n < 2:
+                        body = {"contact_id": contacts[n], "hold": True}
+                        assert demo.post("/agent/park", r, body)["held"]
+                        assert (await pr.expect("ended"))["by"] == "remote"
+                first, second, third = contacts
+                held = demo.get("/agent/parked", r)
+                assert [(p["contact_id"], p["held"]) for p in held] == [
+                    (first, True), (second, True),
+                ]  # fmt: skip
+
+                # Blind to agent14 with a come-back: refused, so back to the receptionist.
+                before = len(demo.progress("bridged", me))
+                blind = {
+                    "contact_id": third, "kind": "agent", "target": "agent14",
+                    "come_back_after_s": 10,
+                }  # fmt: skip
+                assert demo.post("/agent/transfer", r, blind)["state"] == "completed"
+                await pr.expect("ended")
+                await broken.expect("refused", timeout=10)
+                await pr.expect("answered", timeout=20)  # the receptionist's phone again
+                assert await bridged(demo, me, before) == third
+                await pr.command("hangup")
+                await pr.expect("ended")
+                assert await callers[2] == 0
+
+                # Retrieve the first and connect it announced to agent13.
+                before = len(demo.progress("bridged", me))
+                assert demo.post(f"/agent/parked/{first}/take", r, None)["contact_id"] == first
+                await pr.expect("answered", timeout=20)
+                assert await bridged(demo, me, before) == first
+                announced = {
+                    "contact_id": first,
+                    "kind": "agent",
+                    "target": "agent13",
+                    "attended": True,
+                }
+                state = demo.post("/agent/transfer", r, announced)
+                assert state["state"] == "consulting"
+                await pc.expect("answered", timeout=10)
+                await target_answered(demo, state)
+                done = demo.post(f"/agent/transfer/{state['transfer_id']}/complete", r, None)
+                assert done["state"] == "completed"
+                assert (await pr.expect("ended"))["by"] == "remote"
+                await pc.command("hangup")
+                await pc.expect("ended")
+                assert await callers[0] == 0
+
+                # Retrieve the second and end it.
+                before = len(demo.progress("bridged", me))
+                demo.post(f"/agent/parked/{second}/take", r, None)
+                await pr.expect("answered", timeout=20)
+                assert await bridged(demo, me, before) == second
+                await pr.command("hangup")
+                await pr.expect("ended")
+                assert await callers[1] == 0
+                assert demo.get("/agent/parked", r) == []
+                return contacts
+            finally:
+                demo.answer("/agent/logout", broken_token, {})
+                await broken.command("quit")
+                await broken.process.wait()
+
+    with switchboard(demo, "402"):
+        first, second, third = asyncio.run(scenario())
+    logged = _logged(demo)
+    kinds = {  # the call's own events (its recording's buffer is discarded after its end)
+        contact: [
+            e.kind.value
+            for e in logged
+            if getattr(e, "contact_id", None) == contact
+            and not e.kind.value.startswith("recording_")
+        ]
+        for contact in (first, second, third)
+    }
+    assert "parked" in kinds[first] and "transferred" in kinds[first], kinds[first]
+    assert "parked" in kinds[second] and kinds[second][-1] == "ended", kinds[second]
+    assert "transfer_returned" in kinds[third] and kinds[third][-1] == "ended", kinds[third]
+    record = record_of(demo, first)
+    assert (record["agent"], record["transferred_to"]) == ("operator1", "agent agent13")

@@ -348,8 +348,12 @@ class DesktopApp(QObject):
         )
         self.voicemail_desk.load()
         desk.sig_event.connect(self.voicemail_desk.on_event)
-        self.recordings_desk = RecordingsDesk(session, panel.recordings_panel, self)
-        self.recordings_desk.load()
+        if session.user.role is Role.OPERATOR:
+            # A receptionist reads no recordings (R27): no tab, and never asked.
+            panel.tabs.setTabVisible(panel.tabs.indexOf(panel.recordings_panel), False)
+        else:
+            self.recordings_desk = RecordingsDesk(session, panel.recordings_panel, self)
+            self.recordings_desk.load()
         self.directory_desk = DirectoryDesk(session, panel.directory_panel, self)
         desk.sig_event.connect(self.directory_desk.on_event)
         if session.user.role is Role.OPERATOR:
@@ -450,7 +454,9 @@ class DesktopApp(QObject):
             agent_desk = self.agent_desk
             assert agent_desk is not None
             if not await agent_desk.leave_queues():
-                window.offer_mode_switch(to_agent=False)
+                window.offer_mode_switch(
+                    to_agent=False, receptionist=session.user.role is Role.OPERATOR
+                )
                 return
             await self._stop_desks()
             if self.phone is not None:
@@ -478,7 +484,9 @@ class DesktopApp(QObject):
                 desk.join_queues([queue])  # taking one call: its queue only
             else:
                 self._join_queues(session, desk)
-        window.offer_mode_switch(to_agent=self.mode is not Mode.AGENT)
+        window.offer_mode_switch(
+            to_agent=self.mode is not Mode.AGENT, receptionist=session.user.role is Role.OPERATOR
+        )
 
     async def _stop_desks(self) -> None:
         """Stop the mode's desk and the real-time view's storm, prompts, voicemail, admin,

@@ -1839,6 +1839,10 @@
         <translation>Ta samtal (agentläge)</translation>
     </message>
     <message>
+        <source>Directory and lines</source>
+        <translation>Katalog och linjer</translation>
+    </message>
+    <message>
         <source>Supervisor view</source>
         <translation>Gruppledarvy</translation>
     </message>

@@ -103,10 +103,15 @@ class MainWindow(QMainWindow):
         self._remove(self.phone_panel)
         self.phone_panel = None
 
-    def offer_mode_switch(self, *, to_agent: bool) -> None:
+    def offer_mode_switch(self, *, to_agent: bool, receptionist: bool = False) -> None:
         """Show the switch to the agent's mode (``to_agent``) or back to the supervisor's
-        view, by the button and by its key."""
-        text = self.tr("Take calls (agent mode)") if to_agent else self.tr("Supervisor view")
+        view (a ``receptionist``'s: the directory and lines), by the button and its key."""
+        if to_agent:
+            text = self.tr("Take calls (agent mode)")
+        elif receptionist:
+            text = self.tr("Directory and lines")
+        else:
+            text = self.tr("Supervisor view")
         key = QKeySequence(SWITCH_MODE_KEY).toString(QKeySequence.SequenceFormat.NativeText)
         self.switch_action.setText(text)
         self.switch_action.setToolTip(self.tr("{0} ({1})").format(text, key))

@@ -20,7 +20,7 @@ from vaxla_protocol import Role
 from vaxla_protocol.recording import PurgeReport, RecordingChange, RecordingView, Tag
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, centre_errors
-from vaxla_server.api.deps import CallRecordings, RowId, Voice
+from vaxla_server.api.deps import ROW_ID_MAX, CallRecordings, RowId, Voice
 from vaxla_server.auth import User
 from vaxla_server.callflow.flow import FlowError
 from vaxla_server.recording.store import Recording, RecordingError, Recordings, Search
@@ -30,7 +30,9 @@ agent_router = APIRouter(prefix="/agent", tags=["agent"])
 
 Reader = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR, Role.ADMIN))]
 Admin = Annotated[User, Depends(require_role(Role.ADMIN))]
-CallTaker = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR))]
+CallTaker = Annotated[User, Depends(require_role(Role.AGENT, Role.SUPERVISOR, Role.OPERATOR))]
+"""Whoever takes calls: an agent, a supervisor or a receptionist (an operator) with an
+agent profile; each keeps only its own call's recording."""
 RecordingId = RowId
 ContactId = RowId
 READ: dict[int | str, dict[str, Any]] = {
@@ -105,14 +107,22 @@ def _readable(recordings: Recordings | None, recording_id: int, user: User) -> R
     return recording
 
 
-@router.get("", responses=READ)
+SEARCH: dict[int | str, dict[str, Any]] = {
+    **READ,
+    status.HTTP_422_UNPROCESSABLE_CONTENT: {
+        "description": "A time without a zone, or an end not after the start."
+    },
+}
+
+
+@router.get("", responses=SEARCH)
 def search_recordings(
     user: Reader,
     recordings: CallRecordings,
     since: datetime | None = None,
     until: datetime | None = None,
     queue: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    agent_id: Annotated[int | None, Query(ge=0, le=2**53)] = None,
+    agent_id: Annotated[int | None, Query(ge=0, le=ROW_ID_MAX)] = None,
     tag: Tag | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[RecordingView]:
