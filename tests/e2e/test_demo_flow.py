@@ -16,7 +16,7 @@ import sys
 import time
 import wave
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -593,3 +593,48 @@ def test_a_storm_message_is_heard_by_new_callers_at_once_and_by_waiting_ones_nex
     heard_audio = envelope(site.tmp / f"heard-{agent[:8]}.wav")
     assert best_match(spoken, heard_audio) > 0.9  # 0.995 measured
     assert best_match(spoken, heard_audio[:before]) < 0.7  # music and prompts: 0.34
+
+
+def test_a_caller_put_through_to_a_colleague_at_lunch_hears_the_hanvisning(site: Site) -> None:
+    """R29 with real phones: agent11 answers a pjsua2 caller and puts it through blind to
+    agent17, whose hänvisning says lunch until two hours from now. The caller hears it:
+    the prompts' own sound ("Personen du söker", "är på lunch") is found in what its
+    phone recorded. The transfer completes only once the hänvisning has been played."""
+    answering, away, calling = site.token("agent11"), site.token("agent17"), site.token("agent15")
+    caller = Phone(calling, site.tmp, "--rtp-port", str(free_rtp_ports()))
+    phone = Phone(answering, site.tmp)
+    headers = {"Authorization": f"Bearer {answering}"}
+    away_headers = {"Authorization": f"Bearer {away}"}
+    back = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=2)
+    try:
+        lunch = {"reason": "lunch", "until": back.isoformat()}
+        assert site.api.put("/presence", json=lunch, headers=away_headers).status_code == 200
+        contact = {"sip_contact": f"sip:agent@{phone.address}"}
+        assert site.api.post("/agent/login", json=contact, headers=headers).status_code == 200
+        assert caller.process.stdin is not None
+        caller.process.stdin.write(f"dial sip:200@{site.sip}\n")
+        caller.process.stdin.flush()
+        caller.expect("answered")
+        phone.expect("answered")
+        for _ in range(300):  # the call flow hands the answered call to the call control
+            if (mine := site.api.get("/agent", headers=headers).json()["last_contact"]) is not None:
+                break
+            time.sleep(0.1)
+        # agent17 logs in only now (Support's caller is agent11's): its phone rings, unanswered.
+        ringing_only = {"sip_contact": "sip:nobody@127.0.0.1:9"}
+        assert site.api.post("/agent/login", json=ringing_only, headers=away_headers).is_success
+        blind = {"contact_id": mine, "kind": "agent", "target": "agent17"}
+        put_through = site.api.post("/agent/transfer", json=blind, headers=headers, timeout=60)
+        assert put_through.status_code == 200, put_through.text
+        assert put_through.json()["state"] == "completed"
+    finally:
+        site.api.delete("/presence", headers=away_headers)
+        for token in (answering, away):
+            site.api.post("/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"})
+        caller.close()
+        phone.close()
+    heard = envelope(site.tmp / f"heard-{calling[:8]}.wav")
+    prompts = Path(__file__).parents[2] / "resources" / "prompts" / "sv"
+    for name in ("presence_intro", "presence_lunch"):
+        said = envelope(prompts / f"{name}.wav")[:-10]  # the last 0.2 s may still be on its way
+        assert best_match(said, heard) > 0.9, name

@@ -379,6 +379,11 @@ class Softphone:
 
     # Driving
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` has destroyed the library (nothing may be pumped then)."""
+        return not hasattr(self, "_endpoint")
+
     def pump(self, max_ms: int = 0) -> None:
         """Let pjsua2 handle what has arrived; callbacks become events during this call."""
         self._endpoint.libHandleEvents(max_ms)
