@@ -2506,8 +2506,10 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <translation>Spela in per telefon</translation>
     </message>
     <message>
-        <source>The server calls this phone: after the tone, say {0} and press # (a number, or a SIP URI such as sip:name@host):</source>
-        <translation>Servern ringer den här telefonen: säg {0} efter tonen och tryck # (ett nummer eller en SIP-URI som sip:namn@värd):</translation>
+        <source>The server calls this phone: after the tone, say {0} and press #.
+A number, or a SIP URI such as sip:name@host:</source>
+        <translation>Servern ringer den här telefonen: säg {0} efter tonen och tryck #.
+Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
     </message>
 </context>
 <context>

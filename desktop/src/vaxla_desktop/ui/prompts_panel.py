@@ -242,8 +242,8 @@ class PromptsPanel(QWidget, Notices):
             self,
             self.tr("Record by phone"),
             self.tr(
-                "The server calls this phone: after the tone, say {0} and press # "
-                "(a number, or a SIP URI such as sip:name@host):"
+                "The server calls this phone: after the tone, say {0} and press #.\n"
+                "A number, or a SIP URI such as sip:name@host:"
             ).format(name),
             text=self.last_phone,
         )
