@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.desktop.qt_loop import eventually, run_on_qt_loop
+from tests.desktop.qt_loop import eventually, on_screen, run_on_qt_loop
 from tests.shots import keep_shot
 from vaxla_desktop.api.errors import ActionRefused
 from vaxla_desktop.prompts_desk import PromptsDesk
@@ -84,8 +84,6 @@ def test_an_administrator_records_a_prompt_by_phone_by_keyboard(
     settings = DesktopSettings(tmp_path / "settings.ini")
     settings.remember_prompt_phone("+46701112233")
     panel = PromptsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(900, 420)
     server = Server(ending("saved", seconds=4.2))
     desk = desk_with(panel, server, settings)
     offered: list[str] = []
@@ -99,9 +97,7 @@ def test_an_administrator_records_a_prompt_by_phone_by_keyboard(
     async def work() -> None:
         desk.load()
         await asyncio.wait_for(desk.loaded.wait(), 5)
-        panel.show()
-        with qtbot.waitActive(panel):
-            panel.activateWindow()
+        on_screen(qtbot, panel, 900, 420)
         panel.table.selectRow(1)
         QTest.keyClick(panel, Qt.Key.Key_D, CTRL_SHIFT)
         await eventually(lambda: ("welcome", True) in panel.model.rows)
