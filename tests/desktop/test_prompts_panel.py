@@ -111,3 +111,4 @@ def test_the_model_and_the_texts(
     english, swedish = untranslated_texts(qapp, shown, {"welcome"})
     assert english == [], english
     assert "Ladda upp en ljudfil…" in swedish
+    assert "Spela in per telefon…" in swedish

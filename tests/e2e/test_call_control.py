@@ -2,13 +2,17 @@
 pjsua2 softphone processes are the agents, the HTTP API transfers and parks, and SIPp
 (``tests/sipp/outside_*.xml``) is the outside number behind the outside gateway."""
 
+import array
 import asyncio
 import contextlib
+import io
 import json
+import math
 import os
 import signal
 import sys
 import threading
+import wave
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -906,3 +910,46 @@ def test_a_receptionist_holds_three_callers_connects_them_announced_and_blind(
     assert "transfer_returned" in kinds[third] and kinds[third][-1] == "ended", kinds[third]
     record = record_of(demo, first)
     assert (record["agent"], record["transferred_to"]) == ("operator1", "agent agent13")
+
+
+def test_an_administrator_records_a_prompt_by_phone(demo: ControlDemo) -> None:
+    """R31 with a real worker: admin1 has the server call 0701234567 (SIPp behind the
+    outside gateway), which hears the instruction and the tone, talks for 4 s and hangs
+    up; the recording becomes the Swedish ``welcome`` prompt, served as its audio, and
+    the log says who recorded it."""
+    admin = demo.token("admin1")
+    url = "/config/prompts/welcome/record-by-phone"
+
+    async def scenario() -> dict[str, Any]:
+        async with outside_party(demo, "outside_records_a_prompt") as phone:
+            started = demo.answer(url, admin, {"language": "sv", "phone": "0701234567"})
+            assert started.status_code == 202, started.text
+            call = started.json()
+            assert call["state"] == "calling"
+
+            def state() -> dict[str, Any]:
+                answer = demo.api.get(
+                    f"{url}/{call['id']}", headers={"Authorization": f"Bearer {admin}"}
+                )
+                assert answer.status_code == 200, answer.text
+                found: dict[str, Any] = answer.json()
+                return found
+
+            await until(lambda: state()["state"] in ("saved", "failed"), timeout=40)
+            assert await phone.wait() == 0
+            return state()
+
+    done = asyncio.run(scenario())
+    assert done["state"] == "saved", done
+    assert 2.0 <= done["seconds"] <= 6.0, done
+    audio = demo.api.get(
+        "/config/prompts/sv/welcome/audio", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert audio.status_code == 200
+    with wave.open(io.BytesIO(audio.content)) as heard:
+        assert (heard.getframerate(), heard.getnchannels()) == (8000, 1)
+        samples = array.array("h", heard.readframes(heard.getnframes()))
+    loudness = math.sqrt(sum(s * s for s in samples) / len(samples))
+    assert loudness > 300, loudness  # the pcap's speech, not silence
+    kinds = [e.kind.value for e in _logged(demo)]
+    assert "prompt_recorded" in kinds

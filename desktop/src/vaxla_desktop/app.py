@@ -555,7 +555,9 @@ class DesktopApp(QObject):
         self.directory_desk = DirectoryDesk(session, view.directory_panel, self)
         desk.sig_event.connect(self.directory_desk.on_event)
         if view.prompts_panel is not None:
-            self.prompts_desk = PromptsDesk(session, view.prompts_panel, self)
+            self.prompts_desk = PromptsDesk(
+                session, view.prompts_panel, self, settings=self.settings
+            )
             self.prompts_desk.load()
         self.voicemail_desk = VoicemailDesk(
             session, view.voicemail_panel, self.dial_link, view.show_voicemail, self

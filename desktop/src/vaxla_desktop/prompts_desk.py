@@ -14,20 +14,30 @@ from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
+from vaxla_desktop.settings import DesktopSettings
 from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.prompts_panel import PromptsPanel
-from vaxla_protocol.config import Language
+from vaxla_protocol.config import Language, PromptCall
 
 log = logging.getLogger(__name__)
+POLL_S = 1.0
 
 
 class PromptsDesk(QObject):
     def __init__(
-        self, session: Session, panel: PromptsPanel, parent: QObject | None = None
+        self,
+        session: Session,
+        panel: PromptsPanel,
+        parent: QObject | None = None,
+        settings: DesktopSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.panel = panel
+        self._settings = settings
+        panel.last_phone = (settings.prompt_phone if settings else None) or ""
+        self.poll_s = POLL_S
+        """How often a call recording a prompt is asked about."""
         self.api = PromptsApi(session.client)
         self._work = BackgroundWork(log, "prompt work")
         self.loaded = asyncio.Event()
@@ -38,6 +48,7 @@ class PromptsDesk(QObject):
         panel.sig_speak_requested.connect(self._on_speak)
         panel.sig_recording_ready.connect(self._on_recording)
         panel.sig_take_listen.connect(self._on_take_listen)
+        panel.sig_phone_record_requested.connect(self._on_phone)
 
     def load(self) -> None:
         self._work.spawn(self._load(Language(self.panel.language)))
@@ -104,6 +115,42 @@ class PromptsDesk(QObject):
             await self._load(Language(language))
 
         self._act(speak())
+
+    def _on_phone(self, language: str, name: str, phone: str) -> None:
+        self.panel.last_phone = phone
+        if self._settings is not None:
+            self._settings.remember_prompt_phone(phone)
+
+        async def record() -> None:
+            call = await self.api.record_by_phone(Language(language), name, phone)
+            while True:
+                self._show_call(call)
+                if call.state in ("saved", "failed"):
+                    break
+                await asyncio.sleep(self.poll_s)
+                call = await self.api.prompt_call(name, call.id)
+            if call.state == "saved":
+                await self._load(Language(language))
+
+        self._act(record())
+
+    def _show_call(self, call: PromptCall) -> None:
+        if call.state == "calling":
+            text = self.tr("Calling {0} to record {1}…").format(call.phone, call.name)
+        elif call.state == "recording":
+            text = self.tr("Recording {0}: speak after the tone, press # when done").format(
+                call.name
+            )
+        elif call.state == "saved":
+            text = self.tr("{0} now plays the recording from {1} ({2:.1f} s)").format(
+                call.name, call.phone, call.seconds or 0.0
+            )
+        else:
+            text = ""
+            self.panel.show_error(
+                self.tr("Recording {0} by phone failed: {1}").format(call.name, call.reason)
+            )
+        self.panel.show_status(text)
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
         async def run() -> None:

@@ -98,6 +98,15 @@ class DesktopSettings:
         self._qsettings.setValue("agent/queues", json.dumps(stored, sort_keys=True))
         self._qsettings.sync()
 
+    @property
+    def prompt_phone(self) -> str | None:
+        """The phone (number or SIP URI) a prompt was last recorded by."""
+        return self._text("prompts/phone")
+
+    def remember_prompt_phone(self, phone: str) -> None:
+        self._qsettings.setValue("prompts/phone", phone)
+        self._qsettings.sync()
+
     def remembered_board(self, server_url: str, username: str) -> str | None:
         """The saved board last chosen on the wallboard by this user on this server (None:
         every queue's own tile, or never chosen)."""

@@ -422,6 +422,55 @@ class PromptSpeech(WireModel):
     text: Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
 
 
+_PHONE_NUMBER = re.compile(r"\+?[0-9]{2,20}")
+_PHONE_URI = re.compile(
+    r"sips?:[A-Za-z0-9_.!~*'()&=+$,;?/%-]{1,64}@[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?"
+)
+
+
+def _phone(value: str) -> str:
+    value = value.strip()
+    if _PHONE_NUMBER.fullmatch(value) or _PHONE_URI.fullmatch(value):
+        return value
+    raise ValueError(
+        f"{value[:80]!r} is neither a telephone number (2 to 20 digits, a + first if "
+        "international) nor a SIP URI (sip:user@host or sip:user@host:port)"
+    )
+
+
+PhoneToCall = Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_phone)]
+"""A phone the server calls: a number (through the outside line) or a SIP URI."""
+
+
+class PromptByPhone(WireModel):
+    """Record a prompt by phone: the server calls ``phone``, which hears what to do and a
+    tone and is recorded until ``#``, its hang-up or the limit; the recording becomes the
+    prompt in ``language``."""
+
+    language: Language
+    phone: PhoneToCall
+
+
+PromptCallStateName = Literal["calling", "recording", "saved", "failed"]
+
+
+class PromptCall(WireModel):
+    """A prompt being recorded by phone, and how it went: ``calling`` the phone,
+    ``recording`` once it answered and heard the tone, ``saved`` (the prompt plays the
+    recording, ``seconds`` long) or ``failed`` (``reason`` in words; the prompt is as it
+    was)."""
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    name: PromptName
+    language: Language
+    phone: str
+    state: PromptCallStateName
+    reason: str | None = None
+    seconds: float | None = None
+    by: str
+    started_at: datetime
+
+
 class ResolvedPrompt(WireModel):
     """Where the audio of a prompt is, and whether it is the custom or the default one."""
 

@@ -75,6 +75,8 @@ def create_app(
                 await voice.start()
             yield
         finally:
+            if services.prompt_calls is not None:
+                await services.prompt_calls.stop()  # each failed, in the log, before the calls go
             if voice is not None:
                 await voice.stop()
             for task in (*tasks, summaries, reports):

@@ -7,6 +7,7 @@ theirs through FastAPI's dependency injection (``api/deps.py`` reads the one typ
 one ``Notifier``. Tests build the same graph with their own clock and settings.
 """
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
 from vaxla_server.notifier import Notifier
+from vaxla_server.phoneprompt.flow import PromptCalls
 from vaxla_server.recording.store import Recordings
 from vaxla_server.sms.callbacks import callback_texts
 from vaxla_server.sms.from_log import LogTexts
@@ -80,6 +82,8 @@ class Services:
     """The voicemail messages (R7); ``None`` on a server that keeps no files."""
     recordings: Recordings | None = None
     """The calls' recordings (R27); ``None`` on a server that keeps no files."""
+    prompt_calls: PromptCalls | None = None
+    """Prompts recorded by phone (R31); ``None`` on a server without SIP or files."""
     event_socket: EventSocketSettings = field(default_factory=EventSocketSettings)
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
@@ -123,6 +127,20 @@ def compose(
             recordings=recordings,
         )
     )
+    prompt_calls = (
+        None
+        if voice is None or files is None
+        else PromptCalls(
+            router=voice.router,
+            outside_line=voice.trunks.outside_line,
+            configuration=configuration,
+            events=store.events,
+            prompt=voice.flow.prompt,
+            folder=files / "prompts",
+            clock=voice.clock,
+            offload=asyncio.to_thread,
+        )
+    )
     summaries = Summaries(store.events, SummarySnapshots(store.engine), clock=clock)
     board = QueueBoard(centre, summaries)
     sms = SmsService(store.engine, Gateways(store.engine), clock, notifier)
@@ -156,6 +174,7 @@ def compose(
         callback_texts=callback_texts(sms, centre, store.events),
         voicemail=voicemail,
         recordings=recordings,
+        prompt_calls=prompt_calls,
         summaries=summaries,
         directory=Directory(store.engine),
     )

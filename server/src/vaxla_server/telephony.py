@@ -110,6 +110,7 @@ class Telephony:
         self._plan = FlowPlan.of(configuration.export_document())
         self._centre_thread = CentreThread()
         clock = clock or SystemClock()
+        self.clock = clock
         """Where the call flow changes and reads the centre (and so writes the event
         log): off the event loop, in the order the flow asks."""
         self.flow = CallFlow(

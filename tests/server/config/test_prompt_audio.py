@@ -14,6 +14,7 @@ from tests.server.auth.test_api import Api
 from vaxla_protocol import API_PREFIX, Role
 from vaxla_server.app import create_app
 from vaxla_server.store import open_store
+from vaxla_server.store.events import EventKind
 
 PROMPT = f"{API_PREFIX}/config/prompts/sv/welcome"
 
@@ -41,6 +42,13 @@ def api(tmp_path: Path) -> Iterator[tuple[Api, dict[Role, str]]]:
         yield api, {role: api.token(role.value) for role in Role}
 
 
+def audio_set(client: Api) -> list[tuple[str, str, str, str, str]]:
+    """The prompts' audio changes in the event log: name, language, source, file, who."""
+    events = client.app.state.services.store.events.read(kinds=[EventKind.PROMPT_AUDIO_SET])
+    return [(e.event.name, e.event.language, e.event.source, e.event.path, e.event.by_name)
+            for e in events]  # fmt: skip
+
+
 def telephone(path: Path) -> tuple[int, int, int, float]:
     with wave.open(str(path)) as audio:
         frames = audio.getnframes()
@@ -66,6 +74,7 @@ def test_an_upload_is_converted_played_and_listened_to(
     heard = client.request("GET", f"{PROMPT}/audio", token=tokens[Role.SUPERVISOR])
     assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav"
     assert heard.content == path.read_bytes()
+    assert audio_set(client) == [("welcome", "sv", "upload", str(path), "admin")]
 
 
 def test_a_text_is_spoken_into_the_prompt(api: tuple[Api, dict[Role, str]]) -> None:
@@ -75,6 +84,8 @@ def test_a_text_is_spoken_into_the_prompt(api: tuple[Api, dict[Role, str]]) -> N
     assert stored.status_code == 200, stored.text
     rate, channels, _width, seconds = telephone(Path(stored.json()["custom_path"]))
     assert (rate, channels) == (8000, 1) and seconds > 1.0
+    path = stored.json()["custom_path"]
+    assert audio_set(client) == [("welcome", "sv", "text", path, "admin")]
 
 
 def test_bad_uploads_are_refused_with_the_reason_and_change_nothing(
@@ -105,6 +116,7 @@ def test_bad_uploads_are_refused_with_the_reason_and_change_nothing(
     assert big.status_code == 413 and "20 MiB" in big.text
     assert client.request("GET", PROMPT, token=admin).json() == before
     assert not list((tmp_path / "data" / "prompts").glob("*.wav"))
+    assert audio_set(client) == []
 
 
 def test_only_administrators_change_prompts_and_supervisors_listen(

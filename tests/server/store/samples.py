@@ -47,6 +47,9 @@ from vaxla_server.store.events import (
     PresenceEnded,
     PresenceSet,
     PriorityChanged,
+    PromptAudioSet,
+    PromptRecorded,
+    PromptRecordingFailed,
     Queued,
     RecordingChanged,
     RecordingDiscarded,
@@ -243,6 +246,36 @@ _EVENTS: list[Event] = [
         at=at(750), username="asa", reason="lunch", until=at(4100), by_user=7, by_name="asa"
     ),
     PresenceEnded(at=at(4100), username="asa", expired=True),
+    PromptAudioSet(
+        at=at(4150),
+        name="closed",
+        language="sv",
+        source="upload",
+        path="/var/lib/vaxla/prompts/cd.wav",
+        by_user=3,
+        by_name="admin",
+    ),
+    PromptRecorded(
+        at=at(4200),
+        call="pc1",
+        name="welcome",
+        language="sv",
+        phone="+46701234567",
+        seconds=4.2,
+        path="/var/lib/vaxla/prompts/ab.wav",
+        by_user=3,
+        by_name="admin",
+    ),
+    PromptRecordingFailed(
+        at=at(4300),
+        call="pc2",
+        name="welcome",
+        language="en",
+        phone="sip:kim@10.0.0.5",
+        reason="the phone did not answer (SIP 480)",
+        by_user=3,
+        by_name="admin",
+    ),
 ]
 
 SAMPLES: dict[EventKind, Event] = {event.kind: event for event in _EVENTS}

@@ -6,11 +6,12 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.config import Language, PromptItem, PromptSpeech
+from vaxla_protocol.config import Language, PromptByPhone, PromptCall, PromptItem, PromptSpeech
 
 _NAMES = TypeAdapter(list[str])
 _ITEMS = TypeAdapter(list[PromptItem])
 _ITEM = TypeAdapter(PromptItem)
+_CALL = TypeAdapter(PromptCall)
 MEDIA_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}
 """The sound files the server takes, by file suffix."""
 
@@ -50,3 +51,14 @@ class PromptsApi:
             "PUT", f"/config/prompts/{language.value}/{name}/speech", json=body
         )
         return self._client.parse(_ITEM, data, "prompt")
+
+    async def record_by_phone(self, language: Language, name: str, phone: str) -> PromptCall:
+        """Have the server call ``phone`` to record the prompt; the call's first state."""
+        body = PromptByPhone(language=language, phone=phone).model_dump(mode="json")
+        data = await self._client.call("POST", f"/config/prompts/{name}/record-by-phone", json=body)
+        return self._client.parse(_CALL, data, "prompt call")
+
+    async def prompt_call(self, name: str, call_id: str) -> PromptCall:
+        """How the call recording the prompt goes now."""
+        data = await self._client.call("GET", f"/config/prompts/{name}/record-by-phone/{call_id}")
+        return self._client.parse(_CALL, data, "prompt call")

@@ -2410,6 +2410,22 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
         <source>{0} now says your text</source>
         <translation>{0} säger nu din text</translation>
     </message>
+    <message>
+        <source>Calling {0} to record {1}…</source>
+        <translation>Ringer {0} för att spela in {1}…</translation>
+    </message>
+    <message>
+        <source>Recording {0}: speak after the tone, press # when done</source>
+        <translation>Spelar in {0}: tala efter tonen, tryck # när du är klar</translation>
+    </message>
+    <message>
+        <source>{0} now plays the recording from {1} ({2:.1f} s)</source>
+        <translation>{0} spelar nu inspelningen från {1} ({2:.1f} s)</translation>
+    </message>
+    <message>
+        <source>Recording {0} by phone failed: {1}</source>
+        <translation>Inspelningen av {0} per telefon misslyckades: {1}</translation>
+    </message>
 </context>
 <context>
     <name>PromptsPanel</name>
@@ -2476,6 +2492,24 @@ Om din administratör har bytt certifikat, starta appen med --fingerprint och de
     <message>
         <source>What {0} says:</source>
         <translation>Det {0} säger:</translation>
+    </message>
+    <message>
+        <source>Record by phone…</source>
+        <translation>Spela in per telefon…</translation>
+    </message>
+    <message>
+        <source>The server calls your phone and records what you say ({0})</source>
+        <translation>Servern ringer din telefon och spelar in det du säger ({0})</translation>
+    </message>
+    <message>
+        <source>Record by phone</source>
+        <translation>Spela in per telefon</translation>
+    </message>
+    <message>
+        <source>The server calls this phone: after the tone, say {0} and press #.
+A number, or a SIP URI such as sip:name@host:</source>
+        <translation>Servern ringer den här telefonen: säg {0} efter tonen och tryck #.
+Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 """The prompts in the administrator's mode (R6, R31): every prompt of a language, whether
 it plays the default audio or a custom file, and for the one selected: listen to it
 (Ctrl+L), replace its audio with a sound file (Ctrl+U), with words the server speaks
-(Ctrl+T) or with a recording from the microphone (Ctrl+D).
+(Ctrl+T), with a recording from the microphone (Ctrl+D) or by phone (Ctrl+Shift+D: the
+server calls the number or SIP URI given, last used one first).
 
 The panel never talks to the server: it asks with ``sig_*`` and shows what it is given,
 so an upload the server refused changes nothing here; the reason is shown in words.
@@ -30,6 +31,7 @@ PLAY_KEY = "Ctrl+L"
 UPLOAD_KEY = "Ctrl+U"
 SPEAK_KEY = "Ctrl+T"
 RECORD_KEY = "Ctrl+D"
+PHONE_KEY = "Ctrl+Shift+D"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -76,6 +78,7 @@ class PromptsPanel(QWidget, Notices):
     sig_speak_requested = Signal(str, str, str)  # language, name, text
     sig_recording_ready = Signal(str, str, bytes)  # language, name, the take (a WAV file)
     sig_take_listen = Signal(bytes)  # a take to play here (a WAV file)
+    sig_phone_record_requested = Signal(str, str, str)  # language, name, phone
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +113,13 @@ class PromptsPanel(QWidget, Notices):
         self.record_button.setToolTip(
             self.tr("Record it from this computer's microphone ({0})").format(RECORD_KEY)
         )
+        self.phone_button = QPushButton(self.tr("Record by phone…"))
+        self.phone_button.setShortcut(QKeySequence(PHONE_KEY))
+        self.phone_button.setToolTip(
+            self.tr("The server calls your phone and records what you say ({0})").format(PHONE_KEY)
+        )
+        self.last_phone = ""
+        """The number or SIP URI offered first (the one last used)."""
         self.microphone: InputSource = MicrophoneInput()
         """Where recordings come from (a test gives its own)."""
         self.record_dialog: RecordDialog | None = None
@@ -124,6 +134,7 @@ class PromptsPanel(QWidget, Notices):
         buttons.addWidget(self.upload_button)
         buttons.addWidget(self.speak_button)
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.phone_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -141,6 +152,7 @@ class PromptsPanel(QWidget, Notices):
         self.upload_button.clicked.connect(self._on_upload)
         self.speak_button.clicked.connect(self._on_speak)
         self.record_button.clicked.connect(self._on_record)
+        self.phone_button.clicked.connect(self._on_phone)
         self._show_buttons()
 
     @property
@@ -162,7 +174,9 @@ class PromptsPanel(QWidget, Notices):
 
     def _show_buttons(self) -> None:
         chosen = self.selected() is not None
-        for button in (self.play_button, self.upload_button, self.speak_button, self.record_button):
+        buttons = (self.play_button, self.upload_button, self.speak_button, self.record_button,
+                   self.phone_button)  # fmt: skip
+        for button in buttons:
             button.setEnabled(chosen)
 
     def _on_play(self) -> None:
@@ -213,3 +227,24 @@ class PromptsPanel(QWidget, Notices):
         dialog.finished.connect(dialog.deleteLater)
         self.record_dialog = dialog
         dialog.open()
+
+    def _on_phone(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        phone = self.ask_phone(name).strip()
+        if phone:
+            self.sig_phone_record_requested.emit(self.language, name, phone)
+
+    def ask_phone(self, name: str) -> str:
+        """The number or SIP URI the server calls to record ``name`` ("" for none)."""
+        phone, given = QInputDialog.getText(
+            self,
+            self.tr("Record by phone"),
+            self.tr(
+                "The server calls this phone: after the tone, say {0} and press #.\n"
+                "A number, or a SIP URI such as sip:name@host:"
+            ).format(name),
+            text=self.last_phone,
+        )
+        return phone if given else ""

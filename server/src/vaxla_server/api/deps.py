@@ -15,6 +15,7 @@ from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock
 from vaxla_server.config import Configuration
 from vaxla_server.directory.service import Directory
+from vaxla_server.phoneprompt.flow import PromptCalls
 from vaxla_server.recording.store import Recordings
 from vaxla_server.services import Services
 from vaxla_server.sms.service import SmsService
@@ -117,3 +118,11 @@ def get_recordings(connection: HTTPConnection) -> Recordings | None:
 
 
 CallRecordings = Annotated[Recordings | None, Depends(get_recordings)]
+
+
+def get_prompt_calls(connection: HTTPConnection) -> PromptCalls | None:
+    return get_services(connection).prompt_calls
+
+
+PhonePrompts = Annotated[PromptCalls | None, Depends(get_prompt_calls)]
+"""Prompts recorded by phone (R31); ``None`` on a server without SIP or a data folder."""

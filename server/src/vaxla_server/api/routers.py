@@ -12,6 +12,7 @@ from vaxla_server.config import routes as config
 from vaxla_server.control import routes as control
 from vaxla_server.directory import routes as directory
 from vaxla_server.events import routes as events
+from vaxla_server.phoneprompt import routes as phoneprompt
 from vaxla_server.queues import routes as queues
 from vaxla_server.recording import routes as recording
 from vaxla_server.sms import routes as sms
@@ -23,6 +24,7 @@ routers: list[APIRouter] = [
     health.router,
     auth.router,
     *config.routers,
+    phoneprompt.router,
     agents.router,
     agents.agents_router,
     control.router,

@@ -6,6 +6,8 @@ Every change runs in one write transaction and is checked inside it (``call_flow
 so a refused change raises a ``ConfigError`` and leaves the store as it was.
 """
 
+from collections.abc import Sequence
+
 from sqlalchemy import Engine, delete, select
 
 from vaxla_protocol.config import (
@@ -33,6 +35,8 @@ from vaxla_server.config.repository import Item, NamedKind, Repository, unique_w
 from vaxla_server.config.routing import existing_id
 from vaxla_server.config.trunks import Trunks
 from vaxla_server.notifier import Notifier
+from vaxla_server.store.event_log import append_in
+from vaxla_server.store.events import Event
 from vaxla_server.store.transactions import write_transaction
 
 
@@ -69,10 +73,12 @@ class CallFlowConfiguration:
 
     # Prompts
 
-    def set_prompt(self, item: PromptItem) -> PromptItem:
-        """Register a custom prompt for ``item.language``, or replace its file."""
+    def set_prompt(self, item: PromptItem, logged: Sequence[Event] = ()) -> PromptItem:
+        """Register a custom prompt for ``item.language``, or replace its file; the
+        ``logged`` events that tell of it are appended in the same transaction."""
         with unique_write(self._engine, "prompt", item.name) as connection:
             row_id, new = flow.write_prompt(Context(connection, self._prompts), item)
+            append_in(connection, logged)
         change = ChangeKind.ADDED if new else ChangeKind.CHANGED
         self._notify("prompt", f"{item.name}:{item.language.value}", change, row_id)
         return item

@@ -90,6 +90,9 @@ class EventKind(StrEnum):
     RECORDING_DISCARDED = "recording_discarded"
     RECORDING_CHANGED = "recording_changed"
     RECORDING_PURGED = "recording_purged"
+    PROMPT_AUDIO_SET = "prompt_audio_set"
+    PROMPT_RECORDED = "prompt_recorded"
+    PROMPT_RECORDING_FAILED = "prompt_recording_failed"
 
 
 Channel = Literal["voice", "chat", "email", "callback"]
@@ -796,6 +799,54 @@ class RecordingPurged(BaseEvent):
     retention_days: Annotated[int, Field(ge=1)]
 
 
+# A prompt's audio (R6, R31): uploaded or spoken from a text, or recorded by phone; the
+# administrator who did it.
+
+
+class PromptAudioSet(BaseEvent):
+    """The prompt ``name`` in ``language`` plays from now on a sound file ``by_user``
+    (named ``by_name`` then) uploaded (``source`` ``upload``) or a text the server spoke
+    (``text``), kept at ``path`` (8 kHz mono)."""
+
+    kind: Literal[EventKind.PROMPT_AUDIO_SET] = EventKind.PROMPT_AUDIO_SET
+    name: str
+    language: str
+    source: Literal["upload", "text"]
+    path: str
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class PromptRecorded(BaseEvent):
+    """The prompt ``name`` in ``language`` plays from now on what ``phone`` said when the
+    server called it for ``by_user`` (named ``by_name`` then): ``seconds`` long, kept at
+    ``path`` (8 kHz mono)."""
+
+    kind: Literal[EventKind.PROMPT_RECORDED] = EventKind.PROMPT_RECORDED
+    call: str
+    name: str
+    language: str
+    phone: str
+    seconds: Seconds
+    path: str
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
+class PromptRecordingFailed(BaseEvent):
+    """Recording the prompt by phone for ``by_user`` failed (``reason`` in words: not
+    answered, hung up before the tone, too short, silent…); the prompt is as it was."""
+
+    kind: Literal[EventKind.PROMPT_RECORDING_FAILED] = EventKind.PROMPT_RECORDING_FAILED
+    call: str
+    name: str
+    language: str
+    phone: str
+    reason: str
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
 class ReportScheduleSaved(BaseEvent):
     """An administrator or supervisor (``by_user``) added (``added``) or changed the
     scheduled report ``name``: the whole schedule as ``vaxla_protocol.stats.
@@ -947,7 +998,10 @@ Event = Annotated[
     | RecordingKept
     | RecordingDiscarded
     | RecordingChanged
-    | RecordingPurged,
+    | RecordingPurged
+    | PromptAudioSet
+    | PromptRecorded
+    | PromptRecordingFailed,
     Field(discriminator="kind"),
 ]
 """Any event of the catalogue; ``kind`` says which."""

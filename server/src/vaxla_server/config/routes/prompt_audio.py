@@ -5,21 +5,24 @@ fetch any prompt's audio to listen to it.
 An upload (WAV, MP3 or OGG, at most 20 MiB: ``api/limits.py``) is converted on the
 server to the telephone's 8 kHz mono WAV; a file sox cannot read, an empty or silent one,
 or one over ten minutes is refused with the reason, and nothing changes. The files are
-kept in the data directory's ``prompts/``.
+kept in the data directory's ``prompts/``; each change is in the event log with who made
+it (``prompt_audio_set``), in the transaction that makes it.
 """
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from vaxla_protocol.config import Language, PromptItem, PromptSpeech
-from vaxla_server.api.deps import DataDir
+from vaxla_server.api.deps import DataDir, Now
 from vaxla_server.audio import AudioError, convert, speak
-from vaxla_server.config import UnknownPrompt
+from vaxla_server.auth import User
+from vaxla_server.config import Configuration, UnknownPrompt
 from vaxla_server.config.routes.common import (
     ITEM_RESPONSES,
     WRITE_RESPONSES,
@@ -28,6 +31,7 @@ from vaxla_server.config.routes.common import (
     Reader,
     answering_refusals,
 )
+from vaxla_server.store.events import PromptAudioSet
 
 router = APIRouter(prefix="/config/prompts", tags=["configuration"])
 PromptPathName = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
@@ -61,6 +65,19 @@ def _item(name: str, language: Language, path: Path) -> PromptItem:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
 
 
+def _set(
+    config: Configuration, item: PromptItem, source: Literal["upload", "text"], user: User,
+    at: datetime,
+) -> PromptItem:  # fmt: skip
+    """Register the prompt's new file, logged with who did it in the same transaction."""
+    event = PromptAudioSet(
+        at=at, name=item.name, language=item.language.value, source=source,
+        path=item.custom_path or "", by_user=user.id, by_name=user.username,
+    )  # fmt: skip
+    with answering_refusals():
+        return config.set_prompt(item, [event])
+
+
 def _check_name(name: str, language: Language) -> None:
     """Refuse a bad prompt name before any work is done on the audio."""
     _item(name, language, Path("/"))
@@ -68,8 +85,8 @@ def _check_name(name: str, language: Language) -> None:
 
 @router.put("/{language}/{name}/audio", responses=WRITE_RESPONSES)
 async def upload(
-    language: Language, name: PromptPathName, request: Request, _user: Admin, config: Config,
-    data_dir: DataDir,
+    language: Language, name: PromptPathName, request: Request, user: Admin, config: Config,
+    data_dir: DataDir, now: Now,
 ) -> PromptItem:  # fmt: skip
     """Make the prompt play this sound file (the body; Content-Type ``audio/wav``,
     ``audio/mpeg`` or ``audio/ogg``), converted to 8 kHz mono."""
@@ -88,14 +105,13 @@ async def upload(
         path = await asyncio.to_thread(convert, data, kind, folder)
     except AudioError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
-    with answering_refusals():
-        return config.set_prompt(_item(name, language, path))
+    return _set(config, _item(name, language, path), "upload", user, now())
 
 
 @router.put("/{language}/{name}/speech", responses=WRITE_RESPONSES)
 async def from_text(
-    language: Language, name: PromptPathName, request: PromptSpeech, _user: Admin, config: Config,
-    data_dir: DataDir,
+    language: Language, name: PromptPathName, request: PromptSpeech, user: Admin, config: Config,
+    data_dir: DataDir, now: Now,
 ) -> PromptItem:  # fmt: skip
     """Make the prompt play ``text`` spoken by the server in the prompt's language."""
     _check_name(name, language)
@@ -104,8 +120,7 @@ async def from_text(
         path = await asyncio.to_thread(speak, request.text, language.value, folder)
     except AudioError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from None
-    with answering_refusals():
-        return config.set_prompt(_item(name, language, path))
+    return _set(config, _item(name, language, path), "text", user, now())
 
 
 @router.get(

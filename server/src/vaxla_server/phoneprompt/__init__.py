@@ -1,0 +1,2 @@
+"""Prompts recorded by phone (R31): the server calls an administrator's phone and makes
+what it records the prompt."""
