@@ -30,6 +30,9 @@ from vaxla_protocol.events import QueueSnapshot, ServerEvent, Welcome
 
 log = logging.getLogger(__name__)
 
+REJOIN_PAUSES_S = (1.0, 2.0, 4.0, 8.0)
+"""Between the tries to rejoin the queues after the server came back."""
+
 
 class AgentDesk(QObject):
     sig_event = Signal(object)  # every ServerEvent, after the panel has taken it
@@ -106,25 +109,35 @@ class AgentDesk(QObject):
             self.panel.show_note(self.tr("The server came back; you stand by again."))
 
     async def _rejoin(self, names: list[str]) -> None:
-        try:
-            me = await self.api.state()
-        except ServerError as error:
-            log.info("after the reconnect the agent's state could not be read: %s", error)
-            return
-        if me.queues:
-            return  # still logged in (a network blip): nothing to do
-        by_name = {queue.name.casefold(): queue.id for queue in me.member_of}
-        queue_ids = [by_name[name.casefold()] for name in names if name.casefold() in by_name]
-        if not queue_ids:
-            return
-        joined = await self._run("login", self.api.log_in(queue_ids, self.sip_contact()))
-        if joined:
-            log.info("rejoined the queues after the server came back: %s", ", ".join(names))
-            self.panel.show_note(
-                self.tr("The server came back; logged in to your queues again: {0}.").format(
-                    ", ".join(names)
-                )
+        """Rejoin ``names``; a server that is back but not yet answering (it has just
+        started) is asked again, after 1, 2, 4 and 8 s, before the desk gives up."""
+        for pause in (*REJOIN_PAUSES_S, None):
+            try:
+                me = await self.api.state()
+            except ServerError as error:
+                log.info("after the reconnect the agent's state could not be read: %s", error)
+                if pause is None:
+                    return
+                await asyncio.sleep(pause)
+                continue
+            if me.queues:
+                return  # still logged in (a network blip): nothing to do
+            by_name = {queue.name.casefold(): queue.id for queue in me.member_of}
+            wanted = [by_name[n.casefold()] for n in names if n.casefold() in by_name]
+            if not wanted:
+                return
+            if await self._run("login", self.api.log_in(wanted, self.sip_contact())):
+                break
+            if pause is None:
+                return
+            await asyncio.sleep(pause)
+        # Every path but a login that took ends above (return).
+        log.info("rejoined the queues after the server came back: %s", ", ".join(names))
+        self.panel.show_note(
+            self.tr("The server came back; logged in to your queues again: {0}.").format(
+                ", ".join(names)
             )
+        )
 
     async def first_picture(self) -> None:
         """Return once the first queue snapshot (after every state) and the lists to
