@@ -23,6 +23,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import AGENT_PHONE, SCENARIOS, AgentPhone, sip_tester_pcaps
+from tests.media.test_kamailio import udp_bound
 from tests.server_process import ServerProcess, front_address, print_sipp_errors, worker_pids
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
@@ -129,6 +130,8 @@ async def outside_party(
         cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     try:
+        # A call dialled before SIPp listens is refused by the port (seen in CI, loaded).
+        await until(lambda: udp_bound("127.0.0.1", demo.outside_port), 10)
         yield outside
     finally:
         if outside.returncode is None:
