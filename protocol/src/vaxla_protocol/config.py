@@ -428,13 +428,22 @@ _PHONE_URI = re.compile(
 )
 
 
+_NUMBER_SEPARATORS = re.compile(r"[ ().-]")
+
+
 def _phone(value: str) -> str:
+    """A SIP URI as given, or a number with its separators taken out: ``070-123 45 67``
+    is called as ``0701234567``."""
     value = value.strip()
-    if _PHONE_NUMBER.fullmatch(value) or _PHONE_URI.fullmatch(value):
+    if _PHONE_URI.fullmatch(value):
         return value
+    number = _NUMBER_SEPARATORS.sub("", value)
+    if _PHONE_NUMBER.fullmatch(number):
+        return number
     raise ValueError(
         f"{value[:80]!r} is neither a telephone number (2 to 20 digits, a + first if "
-        "international) nor a SIP URI (sip:user@host or sip:user@host:port)"
+        "international; spaces, dashes and brackets are left out) nor a SIP URI "
+        "(sip:user@host or sip:user@host:port)"
     )
 
 

@@ -19,7 +19,7 @@ from tests.server.auth.test_api import Api
 from tests.server.callflow.conftest import MONDAY_MORNING, Site, document
 from tests.server.callflow.test_voicemail_flow import finish, recorded, speak_into
 from vaxla_protocol import API_PREFIX, Role
-from vaxla_protocol.config import Language, PromptCall
+from vaxla_protocol.config import Language, PromptByPhone, PromptCall
 from vaxla_server.app import create_app
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import inline
@@ -206,10 +206,10 @@ def test_the_route_answers_202_and_the_state_refuses_other_roles_and_bad_phones(
     for role in (Role.SUPERVISOR, Role.AGENT, Role.OPERATOR):
         refused = api.request("POST", URL, token=tokens[role], json=body)
         assert refused.status_code == 403, refused.text
-    for phone in ("07-0123", "sip:nobody", "+4670 123", "tel:+46701234567", ""):
+    for phone in ("07-0123 x", "sip:nobody", "+4670 +123", "tel:+46701234567", "", "- -", "7"):
         bad = api.request("POST", URL, token=tokens[Role.ADMIN], json={**body, "phone": phone})
         assert bad.status_code == 422, (phone, bad.text)
-    bad = api.request("POST", URL, token=tokens[Role.ADMIN], json={**body, "phone": "07-0123"})
+    bad = api.request("POST", URL, token=tokens[Role.ADMIN], json={**body, "phone": "07-0123 x"})
     assert "neither a telephone number" in bad.text
     no_sip = api.request("POST", URL, token=tokens[Role.ADMIN], json=body)
     assert no_sip.status_code == 409 and "cannot call a phone" in no_sip.text
@@ -236,3 +236,18 @@ def test_the_route_answers_202_and_the_state_refuses_other_roles_and_bad_phones(
             assert gone.status_code == 404
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("written", "called"),
+    [
+        ("070-123 45 67", "0701234567"),
+        ("+46 (70) 123.45.67", "+46701234567"),
+        (" 112 ", "112"),
+        ("sip:admin@10.0.0.7:5062", "sip:admin@10.0.0.7:5062"),
+    ],
+)
+def test_a_number_written_with_spaces_and_dashes_is_called_as_its_digits(
+    written: str, called: str
+) -> None:
+    assert PromptByPhone(language=Language.SV, phone=written).phone == called
