@@ -147,11 +147,11 @@ def test_the_panel_follows_the_server_and_acts_on_it(
         assert window is not None and window.agent_panel is panel
 
         # What the first burst of events said: agent1 is out, a member of Support only;
-        # Sales is another group's queue.
+        # Sales and Växeln (the switchboard) are other groups' queues.
         assert panel.state_label.text() == "Logged out"
         assert [box.text() for box in panel._queue_boxes.values()] == ["Support"]
         assert column(panel, "my_queues_model") == ["Support"]
-        assert column(panel, "other_queues_model") == ["Sales"]
+        assert column(panel, "other_queues_model") == ["Sales", "Växeln"]
         assert panel.pause_reason_box.count() == 4
 
         # Log in by the queue's box: the server's event turns the panel green.

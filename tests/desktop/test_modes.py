@@ -180,7 +180,8 @@ def test_each_role_opens_its_mode_and_asks_only_what_it_may(
     assert isinstance(desk, RealtimeDesk) and isinstance(shown["panel"], RealtimeView)
     assert shown["actions"] is (mode is Mode.SUPERVISOR)  # a supervisor acts; others watch
     assert shown["note"] is (mode is Mode.WATCH)  # and are told why
-    assert (shown["agents"], shown["queues"]) == (20, 2)  # every demo agent; Support, Sales
+    # Every demo agent and reception1; Support, Sales and Växeln.
+    assert (shown["agents"], shown["queues"]) == (21, 3)
     own = [
         (method, path.removeprefix(API_PREFIX), status)
         for method, path, status in requests.seen

@@ -41,8 +41,10 @@ def centre(clock: Clock) -> RealtimeState:
     return state
 
 
-def view(qtbot: QtBot, state: RealtimeState, *, may_act: bool = True) -> RealtimeView:
-    widget = RealtimeView(state, Language.ENGLISH, may_act=may_act)
+def view(
+    qtbot: QtBot, state: RealtimeState, *, may_act: bool = True, switchboard: bool = False
+) -> RealtimeView:
+    widget = RealtimeView(state, Language.ENGLISH, may_act=may_act, switchboard=switchboard)
     qtbot.addWidget(widget)
     widget.set_pause_reasons(REASONS)
     widget.resize(1200, 700)
@@ -175,6 +177,14 @@ def test_a_supervisor_acts_on_the_selected_agent_by_click_and_keyboard(qtbot: Qt
     )
     widget.show_error("The server said no: agent 'agent2' is not logged in")
     assert widget.message_label.isVisible()
+
+
+def test_a_receptionists_view_is_titled_by_its_switchboard_not_as_read_only(
+    qtbot: QtBot,
+) -> None:
+    widget = view(qtbot, centre(Clock()), may_act=False, switchboard=True)
+    assert widget.title_label.text() == "Switchboard: directory, presence and lines"
+    assert widget.tabs.widget(0) is widget.directory_panel
 
 
 def test_the_read_only_view_has_no_actions_and_its_keys_do_nothing(qtbot: QtBot) -> None:

@@ -15,7 +15,17 @@ from vaxla_protocol import Role
 from vaxla_protocol.config import GoToMenu, GoToQueue, SwitchLanguage
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.config import Configuration
-from vaxla_server.demo import AGENTS, DEMO_PASSWORD, STAFF, demo_document, load_demo
+from vaxla_server.demo import (
+    AGENTS,
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    RECEPTIONIST,
+    STAFF,
+    SWITCHBOARD,
+    demo_document,
+    load_demo,
+)
+from vaxla_server.directory.service import Directory
 from vaxla_server.store import open_store
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -25,20 +35,28 @@ def test_the_demo_loads_once_and_its_users_log_in(tmp_path: Path) -> None:
     with open_store(data_dir=tmp_path) as store:
         configuration = Configuration(store.engine)
         assert load_demo(store, configuration, NOW) == [
-            "23 demo users created, 0 kept",
-            "demo configuration loaded: entry points 100 and 200, Support and Sales",
+            "24 demo users created, 0 kept",
+            "demo configuration loaded: entry points 100, 200 and 0, Support, Sales and Växeln",
+            "demo directory loaded: 12 people",
         ]
         document = configuration.export_document()
-        assert [e.address for e in document.entry_points] == ["100", "200"]
-        assert {q.name for q in document.queues} == {"Support", "Sales"}
-        assert len(document.agents) == len(AGENTS) == 20
-        configuration.delete_queue  # noqa: B018 - the admin may change the demo site
+        assert [e.address for e in document.entry_points] == ["0", "100", "200"]
+        assert {q.name for q in document.queues} == {"Support", "Sales", "Växeln"}
+        assert len(document.agents) == len(AGENTS) + 1 == 21
+        directory = Directory(store.engine)
+        people = directory.people()
+        assert [person.item.name for person in people] == [p.name for p in DEMO_PEOPLE]
+        # Swedish order and search: Å, Ä and Ö after Z; "ärlig" finds Johan Ärlig.
+        assert [p.item.name for p in directory.people("ärlig")] == ["Johan Ärlig"]
+        directory.remove(people[0].id, by=(1, "admin1"), now=NOW)
         assert load_demo(store, configuration, NOW) == [
-            "0 demo users created, 23 kept",
+            "0 demo users created, 24 kept",
             "configuration kept: this store has entry points or queues already",
+            "directory kept: it has people already",
         ]
+        assert len(directory.people()) == len(DEMO_PEOPLE) - 1
         auth = Auth.open(store, AuthSettings())
-        for name in ("agent1", "agent20", "operator1", "supervisor1", "admin1"):
+        for name in ("agent1", "agent20", "operator1", "reception1", "supervisor1", "admin1"):
             assert auth.sessions.login(name, DEMO_PASSWORD, "127.0.0.1", NOW).token
 
 
@@ -59,17 +77,25 @@ def test_the_demo_entry_points_queues_and_users_are_as_documented() -> None:
     assert entries["200"].first == GoToQueue(queue="Support")
     menus = {menu.name: menu for menu in document.menus}
     assert (menus["main_sv"].language, menus["main_en"].language) == ("sv", "en")
+    assert entries["0"].first == GoToQueue(queue=SWITCHBOARD)
     queues = {queue.name: queue for queue in document.queues}
-    assert set(queues) == {"Support", "Sales"}
+    assert set(queues) == {"Support", "Sales", SWITCHBOARD}
     assert queues["Support"].requirements and queues["Sales"].requirements
     members = {
         queue: {a.username for a in document.agents if queue in {m.queue for m in a.memberships}}
         for queue in queues
     }
-    for queue, skill_needed in ((q, next(iter(queues[q].requirements))) for q in queues):
+    for queue in ("Support", "Sales"):
+        skill_needed = next(iter(queues[queue].requirements))
         skilled = {a.username for a in document.agents if skill_needed in a.skills}
         assert members[queue] and members[queue] <= skilled, queue
-    assert {a.username for a in document.agents} == {f"agent{n}" for n in range(1, 21)}
+    assert members[SWITCHBOARD] == {RECEPTIONIST}
+    assert (RECEPTIONIST, Role.OPERATOR) in STAFF
+    assert {a.username for a in document.agents} == {f"agent{n}" for n in range(1, 21)} | {
+        RECEPTIONIST
+    }
+    softphones = {person.extension for person in DEMO_PEOPLE} - {None}
+    assert softphones <= {a.username for a in document.agents} | {n for n, _ in STAFF}
 
 
 def test_the_demo_listens_on_loopback_unless_told_otherwise_and_says_so(tmp_path: Path) -> None:

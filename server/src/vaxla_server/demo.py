@@ -10,12 +10,19 @@
 * Skills ``support``, ``sales``, ``english``. Agents ``agent1`` to ``agent12`` have
   ``support``, ``agent9`` to ``agent20`` have ``sales`` (9 to 12 both, in both queues),
   ``agent1`` to ``agent5`` also ``english``.
-* Users ``agent1`` to ``agent20``, ``operator1``, ``supervisor1``, ``admin1``; every demo
-  user's password is ``demo``.
+* Entry point ``0``: the switchboard (R29), the queue **Växeln**, answered by the
+  receptionist ``reception1`` (an operator with an agent profile: the Switchboard tab and
+  the softphone). ``operator1`` is an operator without one (the directory and presence).
+* A directory of twelve colleagues (departments, titles, notes for the receptionist):
+  five have Vaxla softphones (``agent1`` to ``agent4`` and ``supervisor1``, whose lines
+  the receptionist sees), the rest mobile numbers from the range the Swedish regulator
+  keeps for fiction (070-174 06 05 to 070-174 06 99).
+* Users ``agent1`` to ``agent20``, ``operator1``, ``reception1``, ``supervisor1``,
+  ``admin1``; every demo user's password is ``demo``.
 
-Loading is idempotent: users that exist are kept as they are, and the configuration is
-loaded only into a store that has no entry points and no queues yet, so changes an
-administrator made to a demo site survive a restart.
+Loading is idempotent: users that exist are kept as they are, the configuration is
+loaded only into a store that has no entry points and no queues yet, and the directory
+only into an empty one, so changes an administrator made to a demo site survive a restart.
 """
 
 import logging
@@ -46,16 +53,113 @@ from vaxla_protocol.config import (
     SwitchLanguage,
     Weekday,
 )
+from vaxla_protocol.directory import PersonItem
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.auth.errors import DuplicateUser
 from vaxla_server.config import Configuration
+from vaxla_server.directory.service import Directory
 from vaxla_server.store import Store
 
 log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo"
 AGENTS = tuple(f"agent{number}" for number in range(1, 21))
-STAFF = (("operator1", Role.OPERATOR), ("supervisor1", Role.SUPERVISOR), ("admin1", Role.ADMIN))
+RECEPTIONIST = "reception1"
+STAFF = (
+    ("operator1", Role.OPERATOR),
+    (RECEPTIONIST, Role.OPERATOR),
+    ("supervisor1", Role.SUPERVISOR),
+    ("admin1", Role.ADMIN),
+)
+SWITCHBOARD = "Växeln"
+
+
+def _person(
+    name: str,
+    department: str,
+    title: str,
+    *,
+    extension: str | None = None,
+    mobile: str | None = None,
+    notes: str = "",
+) -> PersonItem:
+    email = name.lower().replace(" ", ".").translate(str.maketrans("åäöé", "aaoe"))
+    return PersonItem(
+        name=name, extension=extension, mobile=mobile, department=department, title=title,
+        email=f"{email}@example.se", notes=notes,
+    )  # fmt: skip
+
+
+DEMO_PEOPLE = (
+    _person(
+        "Anna Lindqvist",
+        "Kundtjänst",
+        "Handläggare",
+        extension="agent1",
+        notes="Fakturor och betalningar",
+    ),
+    _person("Björn Åberg", "Kundtjänst", "Handläggare", extension="agent2", mobile="+46701740605"),
+    _person(
+        "Cecilia Öhman",
+        "Kundtjänst",
+        "Handläggare",
+        extension="agent3",
+        notes="Engelsktalande kunder",
+    ),
+    _person("David Ek", "Kundtjänst", "Handläggare", extension="agent4"),
+    _person(
+        "Eva Strand",
+        "Kundtjänst",
+        "Gruppchef",
+        extension="supervisor1",
+        mobile="+46701740606",
+        notes="Klagomål och eskalerade ärenden",
+    ),
+    _person(
+        "Fredrik Nilsson",
+        "Ekonomi",
+        "Ekonomichef",
+        mobile="+46701740607",
+        notes="Leverantörsfakturor; inte kundfakturor",
+    ),
+    _person(
+        "Gunilla Sjöberg",
+        "Ekonomi",
+        "Löneadministratör",
+        mobile="+46701740608",
+        notes="Lönefrågor tisdag och torsdag",
+    ),
+    _person(
+        "Hassan Yilmaz",
+        "IT",
+        "Systemförvaltare",
+        mobile="+46701740609",
+        notes="Inloggning och behörigheter",
+    ),
+    _person(
+        "Ingrid Holm",
+        "Ledning",
+        "Verksamhetschef",
+        mobile="+46701740610",
+        notes="Kopplas bara efter fråga",
+    ),
+    _person(
+        "Johan Ärlig",
+        "Försäljning",
+        "Säljare",
+        mobile="+46701740611",
+        notes="Offerter över 100 000 kr",
+    ),
+    _person("Karin Lund", "Försäljning", "Försäljningschef", mobile="+46701740612"),
+    _person(
+        "Lars Östlund",
+        "Fastighet",
+        "Vaktmästare",
+        mobile="+46701740613",
+        notes="Nycklar, passerkort och lokaler",
+    ),
+)
+"""The demo's directory (R29): Swedish names and letters to search and sort."""
 
 
 def _skills(number: int) -> dict[str, int]:
@@ -159,8 +263,20 @@ def demo_document() -> ConfigDocument:
                 wrap_up_s=10,
                 flow=QueueFlowItem(announcements="standard", schedule="office"),
             ),
+            QueueItem(
+                name=SWITCHBOARD,
+                strategy=Strategy.SEQUENTIAL,
+                ring_timeout_s=20,
+                wrap_up_s=0,
+                flow=QueueFlowItem(announcements="standard"),
+            ),
         ],
-        agents=[_agent(number) for number in range(1, 21)],
+        agents=[
+            *(_agent(number) for number in range(1, 21)),
+            AgentProfileItem(
+                username=RECEPTIONIST, memberships=[MembershipItem(queue=SWITCHBOARD)]
+            ),
+        ],
         digit_collections=[
             DigitCollectionItem(
                 name="customer_number",
@@ -188,6 +304,13 @@ def demo_document() -> ConfigDocument:
                 language=Language.SV,
                 first=GoToQueue(queue="Support"),
             ),
+            EntryPointItem(
+                address="0",
+                name=SWITCHBOARD,
+                language=Language.SV,
+                welcome_prompt="welcome",
+                first=GoToQueue(queue=SWITCHBOARD),
+            ),
         ],
     )
 
@@ -210,5 +333,16 @@ def load_demo(store: Store, configuration: Configuration, now: datetime) -> list
         done.append("configuration kept: this store has entry points or queues already")
     else:
         configuration.apply_document(demo_document())
-        done.append("demo configuration loaded: entry points 100 and 200, Support and Sales")
+        done.append(
+            "demo configuration loaded: entry points 100, 200 and 0, "
+            f"Support, Sales and {SWITCHBOARD}"
+        )
+    directory = Directory(store.engine)
+    if directory.people():
+        done.append("directory kept: it has people already")
+    else:
+        admin = users.get("admin1")
+        for person in DEMO_PEOPLE:
+            directory.add(person, by=(admin.id, admin.username), now=now)
+        done.append(f"demo directory loaded: {len(DEMO_PEOPLE)} people")
     return done

@@ -88,11 +88,13 @@ class RealtimeView(QWidget, Notices):
         """The board to choose once the boards are listed (the one chosen last time)."""
         self.setAccessibleName(self.tr("Real-time view"))
 
-        self.title_label = QLabel(
-            self.tr("Supervisor: queues and agents now")
-            if may_act
-            else self.tr("Queues and agents now (read-only)")
-        )
+        if may_act:
+            title = self.tr("Supervisor: queues and agents now")
+        elif switchboard:  # a receptionist's first tabs are the directory and the lines
+            title = self.tr("Switchboard: directory, presence and lines")
+        else:
+            title = self.tr("Queues and agents now (read-only)")
+        self.title_label = QLabel(title)
         self.title_label.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self._make_notices()
 
