@@ -4,6 +4,7 @@ the panel is clicked and keyed offscreen, and the bridge's QTimer pumps the soft
 Offers reach the panel as the event socket gives them (``PhoneDesk.server_event``).
 """
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from vaxla_desktop.api.errors import ServerError, ServerUnreachable
 from vaxla_desktop.api.outbound import Placement, placement
 from vaxla_desktop.core.call_state import Outcome
 from vaxla_desktop.core.dial import parse_dial_link
@@ -36,6 +38,7 @@ from vaxla_desktop.ui.audio_settings import AudioSettingsDialog
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.agent import AgentState, QueueState
 from vaxla_protocol.control import TransferChanged, TransferKind, TransferState
+from vaxla_protocol.directory import PersonItem
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import make_offer_token, session_key
 from vaxla_protocol.outbound import AgentPhone, SipCredentials, verify_session_header
@@ -366,3 +369,37 @@ def test_the_sound_dialog_keeps_the_choice_and_turns_auto_answer_on(
     settings = PhoneSettings(tmp_path / "settings.ini")
     assert settings.auto_answer("anna") and not settings.auto_answer("bo")
     assert settings.audio == AudioChoice()
+
+
+class DirectoryDouble:
+    """The directory's API as the desk sees it: the people, or a server out of reach."""
+
+    def __init__(self, people: list[PersonItem]) -> None:
+        self.answer: list[PersonItem] | ServerError = people
+        self.asked = 0
+
+    async def people(self, query: str = "") -> list[PersonItem]:
+        self.asked += 1
+        if isinstance(self.answer, ServerError):
+            raise self.answer
+        return self.answer
+
+
+def test_the_transfer_dialog_offers_the_directory_as_it_is_when_it_opens(
+    bridge: SoftphoneBridge, qtbot: QtBot, tmp_path: Path
+) -> None:
+    anna = PersonItem(name="Anna Lindqvist", extension="agent1")
+    directory = DirectoryDouble([anna])
+    panel = PhonePanel()
+    qtbot.addWidget(panel)
+    desk = PhoneDesk(
+        panel, bridge, PhoneSettings(tmp_path / "settings.ini"), username="bo",
+        spawn=asyncio.run, directory=directory,  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert desk.directory is not None
+    panel.sig_transfer_opened.emit()
+    assert directory.asked == 1 and panel._people == [anna]
+    directory.answer = ServerUnreachable("http://127.0.0.1:1", "refused")
+    panel.sig_transfer_opened.emit()  # the last list is kept when the server is away
+    assert directory.asked == 2 and panel._people == [anna]
+    bridge.sig_event.disconnect(panel.handle)

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from vaxla_desktop.ui.transfer_dialog import TransferDialog
 from vaxla_protocol.control import TransferKind, TransferRequest, TransferState
+from vaxla_protocol.directory import PersonItem
 
 
 @pytest.fixture
@@ -93,3 +94,60 @@ def test_an_attended_transfer_is_completed_or_cancelled(
 def test_another_contacts_transfer_is_ignored(dialog: TransferDialog) -> None:
     dialog.show_state(state("consulting").model_copy(update={"contact_id": 7}))
     assert dialog.state is None
+
+
+PEOPLE = [
+    PersonItem(name="Anna Lindqvist", extension="agent1", department="Kundtjänst"),
+    PersonItem(name="Fredrik Nilsson", mobile="+46701740607", department="Ekonomi"),
+    PersonItem(name="Gunilla Sjöberg", other_numbers=["+4681234567"]),
+    PersonItem(name="Ingen Nummer", department="Ledning"),  # nothing to transfer to
+]
+
+
+def test_a_person_of_the_directory_is_reached_on_the_softphone_else_the_mobile(
+    dialog: TransferDialog, qtbot: QtBot
+) -> None:
+    dialog.person_radio.click()
+    assert dialog.target_box.count() == 0
+    assert dialog.request(attended=False) is None
+    assert "has nobody" in dialog.message_label.text()
+    dialog.set_people(PEOPLE)
+    assert [dialog.target_box.itemText(i) for i in range(dialog.target_box.count())] == [
+        "Anna Lindqvist, Kundtjänst — softphone agent1",
+        "Fredrik Nilsson, Ekonomi — mobile +46701740607",
+        "Gunilla Sjöberg — number +4681234567",
+    ]
+    with qtbot.waitSignal(dialog.sig_start) as asked:
+        QTest.mouseClick(dialog.attended_button, Qt.MouseButton.LeftButton)
+    assert asked.args == [
+        TransferRequest(contact_id=42, kind=TransferKind.AGENT, target="agent1", attended=True)
+    ]
+    dialog.show_state(state("failed", "agent1 did not answer"))
+    dialog.target_box.setCurrentIndex(1)
+    assert dialog.request(attended=False) == TransferRequest(
+        contact_id=42, kind=TransferKind.NUMBER, target="+46701740607", attended=False
+    )
+    dialog.target_box.setCurrentIndex(2)
+    assert dialog.request(attended=False) == TransferRequest(
+        contact_id=42, kind=TransferKind.NUMBER, target="+4681234567", attended=False
+    )
+    # Typed text that names nobody on the list is refused, not guessed at.
+    dialog.target_box.setEditText("Ingen Nummer")
+    assert dialog.request(attended=False) is None
+    assert "Choose a person from the list" in dialog.message_label.text()
+    # Back to agents: the agent list, untouched by the people.
+    dialog.agent_radio.click()
+    assert [dialog.target_box.itemText(i) for i in range(dialog.target_box.count())] == [
+        "bo",
+        "cecilia",
+    ]
+
+
+def test_the_person_list_completes_a_part_of_a_name(dialog: TransferDialog, qtbot: QtBot) -> None:
+    dialog.set_people(PEOPLE)
+    dialog.person_radio.click()
+    completer = dialog.target_box.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("nilsson")
+    assert completer.completionCount() == 1
+    assert completer.currentCompletion().startswith("Fredrik Nilsson")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QObject
 
 from vaxla_desktop.api.client import ServerClient
+from vaxla_desktop.api.directory import DirectoryApi
 from vaxla_desktop.api.errors import ServerError, SessionEnded
 from vaxla_desktop.api.outbound import OutboundApi, placement
 from vaxla_desktop.api.sms import SmsApi
@@ -91,6 +92,7 @@ class PhoneDesk(QObject):
         transfers: TransferApi | None = None,
         outbound: OutboundApi | None = None,
         sms: SmsApi | None = None,
+        directory: DirectoryApi | None = None,
         server_url: str | None = None,
         force_auto_answer: bool = False,
         policies: Policies | None = None,
@@ -105,6 +107,7 @@ class PhoneDesk(QObject):
         self.transfers = transfers
         self.outbound = outbound
         self.sms = sms
+        self.directory = directory
         self.server_url = server_url
         self._spawn = spawn
         self._force_auto_answer = force_auto_answer
@@ -128,6 +131,7 @@ class PhoneDesk(QObject):
         panel.sig_answer_tone.connect(bridge.play_answer_tone)
         panel.sig_dial.connect(self._on_dial_number)
         panel.sig_transfer.connect(self._on_transfer)
+        panel.sig_transfer_opened.connect(self._on_transfer_opened)
         panel.sig_transfer_complete.connect(self._on_transfer_complete)
         panel.sig_transfer_cancel.connect(self._on_transfer_cancel)
         panel.sig_park.connect(self._on_park)
@@ -293,6 +297,20 @@ class PhoneDesk(QObject):
             return
         self._spawn(self._transfer_step(transfers.start(request)))
 
+    def _on_transfer_opened(self) -> None:
+        if self.directory is not None:
+            self._spawn(self._offer_people(self.directory))
+
+    async def _offer_people(self, directory: DirectoryApi) -> None:
+        """The directory as it is now, for the transfer dialog's "Directory" choice; the
+        dialog keeps the last list it had when the server cannot answer."""
+        try:
+            people = await directory.people()
+        except ServerError as error:
+            log.warning("the directory could not be read for a transfer: %s", describe(error))
+            return
+        self.panel.set_transfer_people(list(people))
+
     def _on_transfer_complete(self, transfer_id: str) -> None:
         if self.transfers is not None:
             self._spawn(self._transfer_step(self.transfers.complete(transfer_id)))
@@ -386,6 +404,7 @@ def start_phone(
         transfers=TransferApi(client),
         outbound=OutboundApi(client),
         sms=SmsApi(client),
+        directory=DirectoryApi(client),
         server_url=client.base_url,
         force_auto_answer=force_auto_answer,
         policies=policies,

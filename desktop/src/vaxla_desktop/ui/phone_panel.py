@@ -6,7 +6,9 @@ What the main window uses (the whole API):
   the ringing call by ``offer_id`` in whichever order the two arrive.
 - ``handle(SoftphoneEvent)`` — every event of the softphone (``SoftphoneBridge.sig_event``).
 - ``show_transfer(TransferState)`` and ``show_error(str)`` — answers from the server.
-- ``set_auto_answer(bool)``; ``set_transfer_targets(agents=, queues=)``.
+- ``set_auto_answer(bool)``; ``set_transfer_targets(agents=, queues=)``;
+  ``set_transfer_people(people)`` (the directory's, asked for by ``sig_transfer_opened()``
+  each time the transfer dialog opens).
 - Signals the app routes to the softphone: ``sig_answer(call)``, ``sig_decline(call)``,
   ``sig_hang_up(call)``, ``sig_hold(call, on)``, ``sig_mute(call, on)``,
   ``sig_dtmf(call, digit)``, ``sig_ringing(on)`` (the ringer), ``sig_answer_tone()``
@@ -58,6 +60,7 @@ from vaxla_desktop.ui.dtmf_pad import DtmfPad
 from vaxla_desktop.ui.sms_dialog import SmsDialog
 from vaxla_desktop.ui.transfer_dialog import TransferDialog
 from vaxla_protocol.control import TransferState
+from vaxla_protocol.directory import PersonItem
 from vaxla_protocol.events import OfferMade
 from vaxla_protocol.sms import AgentSmsOptions
 
@@ -95,6 +98,7 @@ class PhonePanel(QWidget):
     sig_answer_tone = Signal()
     sig_dial = Signal(str)
     sig_transfer = Signal(object)  # TransferRequest
+    sig_transfer_opened = Signal()  # the desk fetches the directory's people for it
     sig_transfer_complete = Signal(str)
     sig_transfer_cancel = Signal(str)
     sig_park = Signal(int)  # the contact id: park the caller in my personal queue
@@ -117,6 +121,7 @@ class PhonePanel(QWidget):
         self._front_problem: str | None = None  # the notice of a phone the front lacks
         self._agents: list[str] = []
         self._queues: list[str] = []
+        self._people: list[PersonItem] = []
         self._ringing = False
         self._shown_details: tuple[int, bool] | None = None
         self.setAccessibleName(self.tr("Phone"))
@@ -341,6 +346,12 @@ class PhonePanel(QWidget):
         if self.transfer_dialog is not None:
             self.transfer_dialog.set_targets(agents=agents, queues=queues)
 
+    def set_transfer_people(self, people: list[PersonItem]) -> None:
+        """The directory's people the transfer dialog offers (R26)."""
+        self._people = people
+        if self.transfer_dialog is not None:
+            self.transfer_dialog.set_people(people)
+
     # Which call each control acts on
 
     def ringing_call(self) -> PhoneCall | None:
@@ -496,9 +507,11 @@ class PhonePanel(QWidget):
             dialog.sig_start.connect(self.sig_transfer)
             dialog.sig_complete.connect(self.sig_transfer_complete)
             dialog.sig_cancel.connect(self.sig_transfer_cancel)
+            dialog.set_people(self._people)
             self.transfer_dialog = dialog
         self.transfer_dialog.show()
         self.transfer_dialog.raise_()
+        self.sig_transfer_opened.emit()
 
     def _on_park(self) -> None:
         """The caller waits in my personal queue (music on hold) and my leg ends; the

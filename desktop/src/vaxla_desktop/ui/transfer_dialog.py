@@ -1,4 +1,10 @@
-"""Transfer the caller to an agent, a queue or a number, blind or attended.
+"""Transfer the caller to an agent, a queue, a number or a person of the directory, blind
+or attended.
+
+A person of the directory (R26, R29) is transferred to their Vaxla softphone (an agent
+transfer to the extension's user) when they have one, else to their mobile, else to
+their first other number; the list comes from the server's directory when the dialog
+opens (:meth:`TransferDialog.set_people`).
 
 The dialog only asks; the app sends the request (``/agent/transfer``) and shows what
 the server answered with :meth:`TransferDialog.show_state` or ``show_error``. An
@@ -22,12 +28,23 @@ from PySide6.QtWidgets import (
 )
 
 from vaxla_protocol.control import TransferKind, TransferRequest, TransferState
+from vaxla_protocol.directory import PersonItem
 
 _NUMBER = re.compile(r"\+?[0-9]{2,20}")
 _SEPARATORS = re.compile(r"[-.()\s]")
 PROBLEM_COLOUR = "#b00020"
 BUSY_COLOUR = "#8a5a00"
 OK_COLOUR = "#1b7f3b"
+PERSON = "person"
+"""The dialog's fourth choice: a person of the directory (resolved to an agent or a number)."""
+
+
+def person_target(person: PersonItem) -> tuple[TransferKind, str] | None:
+    """Where a transfer to ``person`` goes: the softphone, the mobile, another number."""
+    if person.extension:
+        return TransferKind.AGENT, person.extension
+    number = person.mobile or next(iter(person.other_numbers), None)
+    return None if number is None else (TransferKind.NUMBER, number)
 
 
 class TransferDialog(QDialog):
@@ -48,28 +65,42 @@ class TransferDialog(QDialog):
         self.state: TransferState | None = None
         self._agents = agents or []
         self._queues = queues or []
+        self._people: list[PersonItem] = []
         self.setWindowTitle(self.tr("Transfer the call"))
         self.setAccessibleName(self.tr("Transfer the call"))
 
         self.agent_radio = QRadioButton(self.tr("&Agent"))
         self.queue_radio = QRadioButton(self.tr("&Queue"))
         self.number_radio = QRadioButton(self.tr("&Number"))
+        self.person_radio = QRadioButton(self.tr("&Directory"))
+        self.person_radio.setToolTip(
+            self.tr("A person of the directory: their softphone, else their mobile")
+        )
         self.kinds = QButtonGroup(self)
         for radio, kind in (
-            (self.agent_radio, TransferKind.AGENT),
-            (self.queue_radio, TransferKind.QUEUE),
-            (self.number_radio, TransferKind.NUMBER),
+            (self.agent_radio, TransferKind.AGENT.value),
+            (self.queue_radio, TransferKind.QUEUE.value),
+            (self.number_radio, TransferKind.NUMBER.value),
+            (self.person_radio, PERSON),
         ):
             radio.setAccessibleName(radio.text().replace("&", ""))
             self.kinds.addButton(radio)
-            radio.setProperty("kind", kind.value)
+            radio.setProperty("kind", kind)
         self.agent_radio.setChecked(True)
         self.kinds.buttonToggled.connect(self._on_kind_changed)
 
         self.target_box = QComboBox()
         self.target_box.setEditable(True)
         self.target_box.setAccessibleName(self.tr("Transfer to"))
-        self.target_box.setToolTip(self.tr("A user name, a queue or a telephone number"))
+        self.target_box.setToolTip(
+            self.tr("A user name, a queue, a telephone number or a person of the directory")
+        )
+        self.target_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.target_box.completer()
+        if completer is not None:  # type a part of a name, a department or a number
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
         target_label = QLabel(self.tr("&To:"))
         target_label.setBuddy(self.target_box)
 
@@ -102,7 +133,7 @@ class TransferDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
 
         kinds = QHBoxLayout()
-        for radio in (self.agent_radio, self.queue_radio, self.number_radio):
+        for radio in (self.agent_radio, self.queue_radio, self.number_radio, self.person_radio):
             kinds.addWidget(radio)
         kinds.addStretch(1)
         target = QHBoxLayout()
@@ -125,15 +156,46 @@ class TransferDialog(QDialog):
         self._show_phase()
 
     @property
-    def kind(self) -> TransferKind:
+    def choice(self) -> str:
+        """What the form transfers to: a :class:`TransferKind`'s value or ``PERSON``."""
         checked = self.kinds.checkedButton()
-        if checked is None:
-            return TransferKind.AGENT
-        return TransferKind(str(checked.property("kind")))
+        return TransferKind.AGENT.value if checked is None else str(checked.property("kind"))
+
+    @property
+    def kind(self) -> TransferKind:
+        """The kind of transfer the form asks for (a person's: where they are reached)."""
+        if self.choice != PERSON:
+            return TransferKind(self.choice)
+        found = self._chosen_person()
+        return TransferKind.AGENT if found is None else found[0]
 
     def set_targets(self, *, agents: list[str], queues: list[str]) -> None:
         self._agents, self._queues = agents, queues
-        self._on_kind_changed()
+        if self.choice != PERSON:
+            self._on_kind_changed()
+
+    def set_people(self, people: list[PersonItem]) -> None:
+        """The directory's people (those with no way to reach them are left out)."""
+        self._people = [person for person in people if person_target(person) is not None]
+        if self.choice == PERSON:
+            self._on_kind_changed()
+
+    def _chosen_person(self) -> tuple[TransferKind, str] | None:
+        index = self.target_box.findText(self.target_box.currentText().strip())
+        if index < 0 or self.choice != PERSON:
+            return None
+        found: tuple[TransferKind, str] | None = self.target_box.itemData(index)
+        return found
+
+    def _person_label(self, person: PersonItem) -> str:
+        target = person_target(person)
+        assert target is not None
+        kind, where = target
+        reached = self.tr("softphone {0}") if kind is TransferKind.AGENT else self.tr("mobile {0}")
+        if kind is TransferKind.NUMBER and where != person.mobile:
+            reached = self.tr("number {0}")
+        department = f", {person.department}" if person.department else ""
+        return f"{person.name}{department} — {reached.format(where)}"
 
     def show_state(self, state: TransferState) -> None:
         """What the server says about the transfer (the answer, or a TransferChanged)."""
@@ -185,19 +247,34 @@ class TransferDialog(QDialog):
     def _on_kind_changed(self, *_args: object) -> None:
         text = self.target_box.currentText()
         self.target_box.clear()
-        match self.kind:
-            case TransferKind.AGENT:
-                self.target_box.addItems(self._agents)
-            case TransferKind.QUEUE:
-                self.target_box.addItems(self._queues)
-            case TransferKind.NUMBER:
-                pass
-        self.target_box.setEditText(text if self.kind is TransferKind.NUMBER else "")
-        if self.kind is not TransferKind.NUMBER and self.target_box.count():
+        choice = self.choice
+        if choice == TransferKind.AGENT.value:
+            self.target_box.addItems(self._agents)
+        elif choice == TransferKind.QUEUE.value:
+            self.target_box.addItems(self._queues)
+        elif choice == PERSON:
+            for person in self._people:
+                self.target_box.addItem(self._person_label(person), person_target(person))
+        number = choice == TransferKind.NUMBER.value
+        self.target_box.setEditText(text if number else "")
+        if not number and self.target_box.count():
             self.target_box.setCurrentIndex(0)
 
     def request(self, *, attended: bool) -> TransferRequest | None:
         """The request the form describes, or ``None`` with the reason shown."""
+        if self.choice == PERSON:
+            found = self._chosen_person()
+            if found is None:
+                self.show_error(
+                    self.tr("Choose a person from the list: type a part of the name.")
+                    if self._people
+                    else self.tr("The directory has nobody to transfer to.")
+                )
+                return None
+            kind, target = found
+            return TransferRequest(
+                contact_id=self.contact_id, kind=kind, target=target, attended=attended
+            )
         target = self.target_box.currentText().strip()
         if self.kind is TransferKind.NUMBER:
             target = _SEPARATORS.sub("", target)
