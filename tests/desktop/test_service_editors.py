@@ -6,6 +6,7 @@ kept when the form leaves it empty, and the trunk's registration state shown; wh
 test adds is deleted again (the demo server is shared)."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from vaxla_desktop.admin_desk import AdminDesk
 from vaxla_desktop.config_desk import MailServerDesk, TrunkDesk
 from vaxla_desktop.ui.admin_view import AdminView
 from vaxla_desktop.ui.config_form import ChoiceEditor, FlagEditor, ItemEditor, SecretEditor
+from vaxla_protocol.config import TrunkRegistration
+from vaxla_protocol.events import TrunkRegistrationChanged
 
 
 def pick(editor: ItemEditor, key: str, value: str) -> None:
@@ -109,6 +112,19 @@ async def trunks(view: AdminView, admin: AdminDesk) -> None:
     assert "not registered" in editor.registration_label.text()
     assert "takes no calls" in editor.registration_label.text()
     assert editor.list.item(0).text() == "operator — not registered"
+    # The socket's news of a registration is shown at once, title and line (no reading).
+    since = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+    failed = TrunkRegistration(trunk="operator", state="failed", reason="403 Forbidden",
+                               since=since, retry_at=since + timedelta(seconds=30))  # fmt: skip
+    admin.on_event(TrunkRegistrationChanged(registration=failed))
+    assert editor.list.item(0).text() == "operator — failed"
+    assert "failed since" in editor.registration_label.text()
+    assert "403 Forbidden" in editor.registration_label.text()
+    admin.on_event(TrunkRegistrationChanged(registration=failed.model_copy(
+        update={"state": "registered", "reason": None, "retry_at": None}
+    )))  # fmt: skip
+    assert editor.list.item(0).text() == "operator — registered"
+    assert "403" not in editor.registration_label.text()
     keep_shot(view, "admin-trunks.png")
     # Changed without typing a password: the stored one stays.
     retype(editor.editors["caller_id"].widget, "+4686001001")

@@ -30,6 +30,7 @@ from vaxla_desktop.ui.document_panel import DocumentPanel
 from vaxla_desktop.ui.licence_panel import LicencePanel
 from vaxla_desktop.ui.messages import describe
 from vaxla_protocol.config import Language
+from vaxla_protocol.events import TrunkRegistrationChanged
 from vaxla_protocol.sms import SmsGatewayItem
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,12 @@ class AdminDesk(QObject):
 
         self.document = DocumentDesk(session, view.document, self._reload, self)
         self.licence = LicenceDesk(session, view.licence, self)
+
+    def on_event(self, event: object) -> None:
+        """The administrator's event socket: a trunk's registration changing is shown in
+        the trunks' editor at once (R1, R31)."""
+        if isinstance(event, TrunkRegistrationChanged):
+            self.view.trunks.show_registration(event.registration)
 
     def _reload(self) -> None:
         for desk in self.desks.values():

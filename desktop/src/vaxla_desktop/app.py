@@ -570,6 +570,7 @@ class DesktopApp(QObject):
         if view.admin_view is not None:
             self.admin_desk = AdminDesk(session, view.admin_view, self)
             self.admin_desk.load()
+            desk.sig_event.connect(self.admin_desk.on_event)
         if view.reports_panel is not None:
             language = (self.options.language or system_language()).value
             self.reports_desk = ReportsDesk(session, view.reports_panel, language, self)

@@ -234,6 +234,15 @@ class TrunkEditor(_SecretShown):
         """Where each registration trunk's registration stands, as the server says: in
         the list's titles (changed in place: the form and the focus stay) and above."""
         self.registrations = {one.trunk: one for one in registrations}
+        self._retitle()
+
+    def show_registration(self, registration: TrunkRegistration) -> None:
+        """One registration's news from the event socket (``trunk_registration``): shown
+        at once, as the list's reading would show it."""
+        self.registrations[registration.trunk] = registration
+        self._retitle()
+
+    def _retitle(self) -> None:
         for row in range(self.list.count()):
             entry = self.list.item(row)
             item = self.items.get(entry.data(Qt.ItemDataRole.UserRole))
