@@ -31,3 +31,11 @@ class VoicemailApi:
     async def handled(self, message_id: int) -> VoicemailMessageView:
         data = await self._client.call("POST", f"/voicemail/messages/{message_id}/handled")
         return self._client.parse(_MESSAGE, data, "voicemail message")
+
+    async def take_task(self, contact_id: int) -> VoicemailMessageView:
+        """Take the voicemail task offered to this agent (R7); the message it is about."""
+        data = await self._client.call("POST", f"/voicemail/tasks/{contact_id}/take")
+        return self._client.parse(_MESSAGE, data, "voicemail message")
+
+    async def decline_task(self, contact_id: int) -> None:
+        await self._client.call("POST", f"/voicemail/tasks/{contact_id}/decline")

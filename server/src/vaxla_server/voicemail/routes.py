@@ -26,7 +26,7 @@ from vaxla_protocol import Role
 from vaxla_protocol.config import VoicemailBoxItem
 from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
-from vaxla_server.api.centre_access import CENTRE_ERRORS, Centre, centre_errors
+from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Centre, centre_errors
 from vaxla_server.api.deps import Config, RowId, Voicemail
 from vaxla_server.auth import User
 from vaxla_server.voicemail.messages import (
@@ -151,7 +151,7 @@ def mark_handled(
         return message_view(_messages(voicemail).handle(message_id, by=(user.id, user.username)))
 
 
-TASK: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED_RESPONSE, **CENTRE_ERRORS}
+TASK: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 
 
 def _task_message(centre: Centre, contact_id: int) -> int:
