@@ -129,3 +129,28 @@ def test_a_contact_that_is_no_task_is_refused(api: Api) -> None:
     assert code == 404
     code, _ = post(api, "admin", f"/tasks/{call}/take")
     assert code == 403  # an administrator logs in to no queue
+
+
+def test_a_message_purged_ends_its_task(api: Api) -> None:
+    leave(api, "w1-1")
+    (view,) = centre(api).waiting_contacts()
+    clock = api.app.state.services.clock
+    clock.advance(days=2)
+    messages: VoicemailMessages = api.app.state.services.voicemail
+    assert len(messages.purge({"Kansliet": 1})) == 1
+    assert centre(api).waiting_contacts() == []
+    store = api.app.state.services.store
+    (ended,) = [e.event for e in store.events.read(kinds=[EventKind.ENDED])]
+    assert (ended.contact_id, ended.cause) == (view.contact_id, "voicemail_purged")
+
+
+def test_a_box_without_a_task_queue_makes_no_task(api: Api) -> None:
+    config = api.app.state.services.configuration
+    config.voicemail_boxes.replace("Kansliet", box("Kansliet", reader_roles=["supervisor"]))
+    messages: VoicemailMessages = api.app.state.services.voicemail
+    record(messages.path_for("w1-9"), 1.5, voice=True)
+    plain = config.voicemail_boxes.get("Kansliet")
+    messages.keep(box=plain, contact_id=1, call_id="w1-9", caller="+4670111")
+    assert centre(api).waiting_contacts() == []
+    store = api.app.state.services.store
+    assert store.events.read(kinds=[EventKind.VOICEMAIL_TASK_QUEUED]) == []
