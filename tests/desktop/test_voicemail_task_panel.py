@@ -21,9 +21,10 @@ from vaxla_desktop.i18n import Language
 from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_desktop.ui.voicemail_task_panel import VoicemailTaskPanel
 from vaxla_desktop.voicemail_task_desk import VoicemailTaskDesk
+from vaxla_protocol import PROTOCOL_VERSION, Role
 from vaxla_protocol.agent import AgentCall, AgentState, AgentStateName
-from vaxla_protocol.events import AgentStateChanged, OfferMade
-from vaxla_protocol.voicemail import VoicemailMessageView, VoicemailTask
+from vaxla_protocol.events import AgentStateChanged, OfferMade, Welcome
+from vaxla_protocol.voicemail import VoicemailMessageView, VoicemailTask, VoicemailTaskHeld
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 AT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
@@ -69,6 +70,10 @@ class Server:
                                     seconds=12.4, short=False, silent=False, handled_by=None,
                                     handled_at=None)  # fmt: skip
 
+    async def my_tasks(self) -> list[VoicemailTaskHeld]:
+        self.asked.append(("mine", 0))
+        return [VoicemailTaskHeld(contact_id=31, taken=True, task=TASK)]
+
     async def decline(self, contact_id: int) -> None:
         self.asked.append(("decline", contact_id))
 
@@ -87,6 +92,7 @@ def wired(
     desk.api.take_task = server.take  # type: ignore[method-assign]
     desk.api.decline_task = server.decline  # type: ignore[method-assign]
     desk.api.handled = server.handled  # type: ignore[method-assign]
+    desk.api.my_tasks = server.my_tasks  # type: ignore[method-assign]
     return desk, server
 
 
@@ -173,6 +179,26 @@ def test_declined_or_gone_elsewhere_the_task_clears_with_a_word(
         desk.on_event(state("wrap_up"))
         assert tasks.task is None
         assert tasks.status_label.text() == ("The voicemail task is over: the message was handled")
+        await desk.stop()
+
+    run_on_qt_loop(qapp, work())
+
+
+def test_a_desktop_that_connects_again_shows_the_task_it_holds(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    tasks = VoicemailTaskPanel()
+    qtbot.addWidget(tasks)
+    desk, server = wired(tasks, [])
+
+    async def work() -> None:
+        desk.on_event(Welcome(protocol_version=PROTOCOL_VERSION, username="anna", role=Role.AGENT))
+        await eventually(lambda: tasks.taken)
+        assert server.asked == [("mine", 0)]
+        assert (tasks.contact_id, tasks.task) == (31, TASK)
+        assert tasks.handled_button.isEnabled()
+        desk.on_event(state("busy", 31))  # the state that follows names it: kept
+        assert tasks.taken
         await desk.stop()
 
     run_on_qt_loop(qapp, work())

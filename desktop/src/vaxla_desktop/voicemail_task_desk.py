@@ -4,7 +4,8 @@ The offer comes over the event socket (``OfferMade`` with its ``voicemail``; no
 softphone rings for it) and is shown once the agent's own state says it is offered that
 contact. Take and Decline go to the server (``/voicemail/tasks/...``); taken, the agent
 plays the message here, calls the caller back through the app's dialling (the phone's
-``tel:`` path) and marks it handled, which ends the task. When the agent's state no
+``tel:`` path) and marks it handled, which ends the task. At each (re)connect the
+server is asked which task the agent has (``GET /voicemail/tasks``). When the agent's state no
 longer names the task (it rang out, a colleague took it, a reader handled it in the
 Voicemail tab), the panel says so and clears. A refusal is said in words."""
 
@@ -63,11 +64,24 @@ class VoicemailTaskDesk(QObject):
                 self._follow(agent.state, None if agent.call is None else agent.call.contact_id)
             case Welcome():
                 self._offers.clear()  # the state that follows says what is still ours
+                self._act(self._read_again())
             case _:
                 pass
 
     async def stop(self) -> None:
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
+
+    async def _read_again(self) -> None:
+        """After a (re)connect: the task offered to or taken by this agent, shown again
+        (a desktop started anew while it held one still sees it)."""
+        held = await self.api.my_tasks()
+        if not held:
+            return
+        first = held[0]
+        if self.panel.contact_id != first.contact_id:
+            self.panel.show_offer(first.contact_id, first.task)
+        if first.taken:
+            self.panel.show_taken()
 
     def _follow(self, state: str, contact_id: int | None) -> None:
         """The agent's own state: show the task it names, or clear the one that went."""

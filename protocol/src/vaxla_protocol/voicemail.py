@@ -44,3 +44,12 @@ class VoicemailTask(WireModel):
     caller: str
     received_at: datetime
     seconds: float = Field(ge=0)
+
+
+class VoicemailTaskHeld(WireModel):
+    """A voicemail task offered to the calling agent (``taken`` false) or taken by it
+    (``GET /voicemail/tasks``): what its desktop shows again after a reconnect."""
+
+    contact_id: int
+    taken: bool
+    task: VoicemailTask

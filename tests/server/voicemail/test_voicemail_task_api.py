@@ -86,11 +86,18 @@ def test_the_agent_offered_takes_plays_and_handles_that_message_alone(api: Api) 
     refused = api.request("GET", f"{VOICEMAIL}/messages/{other}/audio", token=token)
     assert refused.status_code == 403
 
+    mine = api.request("GET", f"{VOICEMAIL}/tasks", token=token).json()
+    assert [(t["contact_id"], t["taken"], t["task"]["message_id"]) for t in mine] == [
+        (task, False, message)
+    ]
+    assert api.request("GET", f"{VOICEMAIL}/tasks", token=api.token("bo")).json() == []
     code, text = post(api, "bo", f"/tasks/{task}/take")
     assert code == 409 and "is not offered to agent" in text
     code, text = post(api, "agent", f"/tasks/{task}/take")
     assert code == 200 and f'"id":{message}' in text
     assert centre(api).agent(user_id(api, "agent")).state == "busy"
+    mine = api.request("GET", f"{VOICEMAIL}/tasks", token=token).json()
+    assert [(t["contact_id"], t["taken"]) for t in mine] == [(task, True)]
 
     code, text = post(api, "agent", f"/messages/{message}/handled")
     assert code == 200 and '"handled_by":"agent"' in text

@@ -107,6 +107,17 @@ class VoicemailTasks(CentreKernel):
                 return contact.id
             return None
 
+    def voicemail_tasks_of(self, agent_id: int) -> list[tuple[int, VoicemailTaskView, bool]]:
+        """The voicemail tasks offered to ``agent_id`` or taken by it, as (contact id, the
+        message, taken), by contact id: what its desktop shows again after a reconnect."""
+        with self._transaction():
+            found = []
+            for contact in sorted(self._contacts.values(), key=lambda c: c.id):
+                taken = contact.state == "active" and contact.agent_id == agent_id
+                if contact.voicemail is not None and (taken or agent_id in contact.offers):
+                    found.append((contact.id, contact.voicemail, taken))
+            return found
+
     def voicemail_tasks(self) -> list[VoicemailTaskView]:
         """The messages that are open voicemail tasks now."""
         with self._transaction():

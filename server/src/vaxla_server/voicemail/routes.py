@@ -9,7 +9,8 @@ already answers 409 naming who did, and nothing changes.
 
 A box with a ``task_queue`` routes each message to that queue's agents as a voicemail
 task (``voicemail/centre.py``). The agent it is offered to takes it (``/tasks/{id}/take``,
-answering the message) or declines it (``/tasks/{id}/decline``); that agent may read,
+answering the message) or declines it (``/tasks/{id}/decline``), and finds those it
+holds after a reconnect (``GET /tasks``); that agent may read,
 play and mark handled that one message, while the task is offered to it or held by it,
 without being one of the box's readers (the role rule chosen: agents of the queue need
 not be readers of the box, and they see no other message of it).
@@ -24,7 +25,12 @@ from fastapi.responses import FileResponse
 
 from vaxla_protocol import Role
 from vaxla_protocol.config import VoicemailBoxItem
-from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
+from vaxla_protocol.voicemail import (
+    VoicemailBoxView,
+    VoicemailMessageView,
+    VoicemailTask,
+    VoicemailTaskHeld,
+)
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, Centre, centre_errors
 from vaxla_server.api.deps import Config, RowId, Voicemail
@@ -162,6 +168,26 @@ def _task_message(centre: Centre, contact_id: int) -> int:
             status.HTTP_404_NOT_FOUND, detail=f"contact {contact_id} is no voicemail task"
         )
     return task.message_id
+
+
+@router.get("/tasks", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN})
+def my_tasks(user: AgentUser, centre: Centre) -> list[VoicemailTaskHeld]:
+    """The voicemail tasks offered to the caller or taken by it now (none: an empty
+    list), so a desktop that reconnects shows them again."""
+    return [
+        VoicemailTaskHeld(
+            contact_id=contact_id,
+            taken=taken,
+            task=VoicemailTask(
+                message_id=task.message_id,
+                box=task.box,
+                caller=task.caller,
+                received_at=task.received_at,
+                seconds=task.seconds,
+            ),
+        )
+        for contact_id, task, taken in centre.voicemail_tasks_of(user.id)
+    ]
 
 
 @router.post("/tasks/{contact_id}/take", responses=TASK)
