@@ -65,6 +65,7 @@ from vaxla_desktop.ui.server_model import ServerListModel
 from vaxla_desktop.ui.switchboard_panel import SwitchboardPanel
 from vaxla_desktop.ui.tray import TrayIcon, app_icon
 from vaxla_desktop.voicemail_desk import VoicemailDesk
+from vaxla_desktop.voicemail_task_desk import VoicemailTaskDesk
 from vaxla_protocol import Role
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ class DesktopApp(QObject):
         self.switchboard_desk: SwitchboardDesk | None = None
         self.prompts_desk: PromptsDesk | None = None
         self.voicemail_desk: VoicemailDesk | None = None
+        self.voicemail_task_desk: VoicemailTaskDesk | None = None
         self.recordings_desk: RecordingsDesk | None = None
         self.admin_desk: AdminDesk | None = None
         self._takes_calls = False
@@ -348,6 +350,10 @@ class DesktopApp(QObject):
         )
         self.voicemail_desk.load()
         desk.sig_event.connect(self.voicemail_desk.on_event)
+        self.voicemail_task_desk = VoicemailTaskDesk(
+            session, panel.voicemail_task_panel, self.dial_link, self
+        )
+        desk.sig_event.connect(self.voicemail_task_desk.on_event)
         if session.user.role is Role.OPERATOR:
             # A receptionist reads no recordings (R27): no tab, and never asked.
             panel.tabs.setTabVisible(panel.tabs.indexOf(panel.recordings_panel), False)
@@ -496,6 +502,7 @@ class DesktopApp(QObject):
             self.storm_desk,
             self.prompts_desk,
             self.voicemail_desk,
+            self.voicemail_task_desk,
             self.admin_desk,
             self.reports_desk,
             self.directory_desk,
@@ -505,7 +512,7 @@ class DesktopApp(QObject):
             if desk is not None:
                 await desk.stop()
         self.desk = self.storm_desk = self.prompts_desk = self.switchboard_desk = None
-        self.recordings_desk = None
+        self.recordings_desk = self.voicemail_task_desk = None
         self.voicemail_desk = self.admin_desk = self.reports_desk = self.directory_desk = None
 
     def _realtime_mode(self, session: Session, window: MainWindow) -> RealtimeDesk:

@@ -841,7 +841,14 @@ class VoicemailBoxItem(WireModel):
     ``reader_roles`` may list, play and handle its messages; ``notify_app`` tells them of
     each new one in the app, ``notify_emails`` are mailed (the WAV attached when
     ``attach_audio``) and ``notify_phones`` get an SMS (numbers in E.164 or Swedish
-    national form). Messages are deleted ``retention_days`` days after they came."""
+    national form). Messages are deleted ``retention_days`` days after they came.
+
+    ``task_queue``: each new message is also a voicemail task, a contact waiting in that
+    queue's line with ``task_priority`` and offered to its agents in turn with its
+    calls; the agent who takes it may play it, call back and mark it handled, which
+    ends the task (so does a reader marking it handled in the Voicemail tab). The
+    agent offered or holding the task may read that one message without being one of
+    the box's readers."""
 
     name: Name
     greeting: PromptName
@@ -855,6 +862,8 @@ class VoicemailBoxItem(WireModel):
         Field(default_factory=list)
     )
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    task_queue: Name | None = None
+    task_priority: Priority = 0
 
 
 # Call recording

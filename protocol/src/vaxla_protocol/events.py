@@ -24,7 +24,7 @@ from vaxla_protocol.config import TrunkRegistration
 from vaxla_protocol.control import CallProgress, ParkedChanged, TransferChanged
 from vaxla_protocol.directory import LineStatusChanged, PresenceChanged
 from vaxla_protocol.storm import StormChanged
-from vaxla_protocol.voicemail import VoicemailMessageView
+from vaxla_protocol.voicemail import VoicemailMessageView, VoicemailTask
 
 EVENTS_PATH: Final = "/events"
 CLOSE_UNAUTHORIZED: Final = 4401
@@ -60,7 +60,7 @@ class QueueSnapshot(WireModel):
 
 class OfferMade(WireModel):
     """A contact offered to ``agent_id``; its softphone is being rung with the offer
-    ``offer_id`` in the ``X-Vaxla-Offer`` header."""
+    ``offer_id`` in the ``X-Vaxla-Offer`` header (a voicemail task rings none)."""
 
     type: Literal["offer"] = "offer"
     agent_id: int
@@ -75,6 +75,9 @@ class OfferMade(WireModel):
     """What the caller entered (R5); secrets (PINs) are never in it."""
     callback_number: str | None = None
     """Set when the offer is a callback (R17): the number the agent's call goes to."""
+    voicemail: VoicemailTask | None = None
+    """Set when the offer is a voicemail task (R7): no softphone rings; the desktop shows
+    the offer and takes or declines it through the API."""
 
 
 class TrunkRegistrationChanged(WireModel):

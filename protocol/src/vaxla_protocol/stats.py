@@ -38,6 +38,11 @@ class QueueReportRow(WireModel):
     """Of ``abandoned``: those who hung up within 5 s of starting to wait."""
     callbacks: int = 0
     """Callers who asked to be called back instead of waiting."""
+    voicemail_tasks: int = 0
+    """Messages routed to the queue's agents as voicemail tasks (R7); counted apart, never
+    among the calls offered, answered or handled."""
+    voicemail_handled: int = 0
+    """Of the voicemail tasks: those that ended with their message handled."""
     average_talk_s: float | None = None
     average_wrap_up_s: float | None = None
 

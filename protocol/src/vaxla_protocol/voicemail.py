@@ -30,3 +30,26 @@ class VoicemailMessageView(WireModel):
     silent: bool
     handled_by: str | None
     handled_at: datetime | None
+
+
+class VoicemailTask(WireModel):
+    """A message routed to an agent like a call (a voicemail task, R7): which message,
+    in which box, who called, when, and how long it is. The agent it is offered to takes
+    it (``POST /voicemail/tasks/{contact_id}/take``) or declines it (``.../decline``);
+    taken, the agent may play the message, call the caller back and mark it handled,
+    which ends the task."""
+
+    message_id: int
+    box: str
+    caller: str
+    received_at: datetime
+    seconds: float = Field(ge=0)
+
+
+class VoicemailTaskHeld(WireModel):
+    """A voicemail task offered to the calling agent (``taken`` false) or taken by it
+    (``GET /voicemail/tasks``): what its desktop shows again after a reconnect."""
+
+    contact_id: int
+    taken: bool
+    task: VoicemailTask

@@ -8,6 +8,8 @@ one ``Notifier``. Tests build the same graph with their own clock and settings.
 """
 
 import asyncio
+import functools
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from vaxla_server.alarms.mail import Mailer
 from vaxla_server.alarms.watch import Watch
 from vaxla_server.auth import Auth, AuthSettings
 from vaxla_server.boards.service import Boards
+from vaxla_server.centre import CentreError, VoicemailTaskView
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import WallClock, system_time
 from vaxla_server.config import Configuration
@@ -30,12 +33,19 @@ from vaxla_server.stats.board import QueueBoard
 from vaxla_server.stats.snapshot import SummarySnapshots
 from vaxla_server.stats.summary import Summaries
 from vaxla_server.store import Store
-from vaxla_server.store.events import Event, EventKind, VoicemailLeft
+from vaxla_server.store.events import EndCause, Event, EventKind, VoicemailLeft
 from vaxla_server.telephony import Telephony, TelephonySettings
-from vaxla_server.voicemail.messages import VOICEMAIL_NEWS, VoicemailMessages, sms_notices
+from vaxla_server.voicemail.messages import (
+    VOICEMAIL_NEWS,
+    VoicemailMessages,
+    VoicemailNews,
+    sms_notices,
+)
 
 DEFAULT_SNAPSHOT_INTERVAL_S = 1.0
 DEFAULT_SESSION_RECHECK_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -88,6 +98,27 @@ class Services:
     data_dir: Path | None = None
     """The server's data directory, where the files it makes are kept (prompts made
     from uploads and text); ``None``: a server that keeps no files (tests)."""
+
+
+def follow_voicemail_task(centre: ContactCentre, news: VoicemailNews) -> None:
+    """A voicemail task follows its message (R7): a message left in a box with a
+    ``task_queue`` waits in that queue's line; one handled or purged ends its task. A
+    task the centre could not log now is queued at the next start (from the message's
+    ``VoicemailLeft``)."""
+    message = news.message
+    try:
+        if news.change == "left" and news.task_queue is not None:
+            task = VoicemailTaskView(
+                message.id, message.box, message.caller, message.received_at, message.seconds
+            )
+            centre.queue_voicemail_task(task, news.task_queue, priority=news.task_priority)
+        elif news.change in ("handled", "purged"):
+            cause: EndCause = (
+                "voicemail_handled" if news.change == "handled" else "voicemail_purged"
+            )
+            centre.end_voicemail_task(message.id, by_agent=news.by_user, cause=cause)
+    except CentreError as error:
+        log.warning("the voicemail task of message %d: %s", message.id, error)
 
 
 def compose(
@@ -156,6 +187,7 @@ def compose(
     notifier.subscribe(
         VOICEMAIL_NEWS, lambda news: voicemail_texts.wake() if news.change == "left" else None
     )
+    notifier.subscribe(VOICEMAIL_NEWS, functools.partial(follow_voicemail_task, centre))
     return Services(
         clock=clock,
         store=store,

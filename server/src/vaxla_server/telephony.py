@@ -21,7 +21,7 @@ from pathlib import Path
 from vaxla_protocol.outbound import SipCredentials, SrtpMode
 from vaxla_server.callflow.flow import CallFlow, FlowPlan
 from vaxla_server.callflow.legs import CallRouter
-from vaxla_server.centre import follow_offers
+from vaxla_server.centre import PhonesOnly, follow_offers
 from vaxla_server.centre.contact_centre import ContactCentre
 from vaxla_server.clock import Clock, SystemClock
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange, Configuration
@@ -163,7 +163,7 @@ class Telephony:
                 key=read_key(make_key(settings.data_dir)),
             )  # fmt: skip
         self._centre = centre
-        follow_offers(centre.notifier, self.flow)  # the flow rings the agents
+        follow_offers(centre.notifier, PhonesOnly(self.flow))  # the flow rings the agents
         configuration.notifier.subscribe(CONFIG_CHANGED, self._configuration_changed)
 
     def _outside_line(self) -> OutsideLine | None:

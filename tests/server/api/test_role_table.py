@@ -129,6 +129,10 @@ def policy(method: str, path: str) -> frozenset[Role] | None:
     if route.startswith("/sms/reports/"):
         # Kannel's delivery reports: the gateway's secret token in the path is the key.
         return PUBLIC
+    if route == "/voicemail/tasks" or route.startswith("/voicemail/tasks/"):
+        # A voicemail task (R7) is offered to an agent of a queue: the roles that log in
+        # to queues take or decline it (the route checks it is offered to the caller).
+        return frozenset({Role.AGENT, Role.SUPERVISOR, Role.OPERATOR})
     if route.startswith("/voicemail/"):
         # Anyone may be a box's reader; each box's own readers are checked by the route.
         return EVERYONE

@@ -31,12 +31,12 @@ from vaxla_server.store.transactions import write_transaction
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0020"
+    assert head_revision() == "0023"
 
 
 def test_an_empty_database_gets_every_configuration_table(database_url: str) -> None:
     with open_store(url=database_url) as store:
-        assert current_revision(store.engine) == "0020"
+        assert current_revision(store.engine) == "0023"
         assert set(CONFIG_TABLES) <= set(inspect(store.engine).get_table_names())
         assert Configuration(store.engine).snapshot().queues == ()
 
@@ -54,7 +54,7 @@ def test_upgrade_from_0002_keeps_the_users_and_configures_them(database_url: str
             users_before = connection.execute(select(USERS).order_by(USERS.c.id)).all()
 
         with open_store(url=database_url) as store:
-            assert current_revision(engine) == "0020"
+            assert current_revision(engine) == "0023"
             with engine.connect() as connection:
                 assert connection.execute(select(USERS).order_by(USERS.c.id)).all() == (
                     users_before
@@ -146,7 +146,7 @@ def test_upgrade_from_0003_keeps_the_queues_and_adds_their_call_flow(database_ur
             )
 
         with open_store(url=database_url) as store:
-            assert current_revision(engine) == "0020"
+            assert current_revision(engine) == "0023"
             config = Configuration(store.engine)
             assert config.queue("Support").settings.strategy == "ring_all"
             assert config.queue_flow("Support") == QueueFlowItem()
@@ -191,7 +191,7 @@ def test_revision_0007_adds_escalation_to_the_queues_kept_and_refuses_half_a_rul
             c["name"] for c in inspect(engine).get_columns("queues")
         }
         with open_store(url=database_url) as store:
-            assert current_revision(engine) == "0020"
+            assert current_revision(engine) == "0023"
             config = Configuration(store.engine)
             assert config.queue("Support").settings.escalation is None
             config.update_queue("Support", QueueSettings("Support", escalation=Escalation(60)))

@@ -6,11 +6,12 @@ from urllib.parse import quote
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView
+from vaxla_protocol.voicemail import VoicemailBoxView, VoicemailMessageView, VoicemailTaskHeld
 
 _BOXES = TypeAdapter(list[VoicemailBoxView])
 _MESSAGES = TypeAdapter(list[VoicemailMessageView])
 _MESSAGE = TypeAdapter(VoicemailMessageView)
+_TASKS = TypeAdapter(list[VoicemailTaskHeld])
 
 
 class VoicemailApi:
@@ -31,3 +32,16 @@ class VoicemailApi:
     async def handled(self, message_id: int) -> VoicemailMessageView:
         data = await self._client.call("POST", f"/voicemail/messages/{message_id}/handled")
         return self._client.parse(_MESSAGE, data, "voicemail message")
+
+    async def take_task(self, contact_id: int) -> VoicemailMessageView:
+        """Take the voicemail task offered to this agent (R7); the message it is about."""
+        data = await self._client.call("POST", f"/voicemail/tasks/{contact_id}/take")
+        return self._client.parse(_MESSAGE, data, "voicemail message")
+
+    async def decline_task(self, contact_id: int) -> None:
+        await self._client.call("POST", f"/voicemail/tasks/{contact_id}/decline")
+
+    async def my_tasks(self) -> list[VoicemailTaskHeld]:
+        """The voicemail tasks offered to this agent or taken by it now."""
+        data = await self._client.call("GET", "/voicemail/tasks")
+        return self._client.parse(_TASKS, data, "voicemail tasks")

@@ -4312,6 +4312,108 @@ Nedåtpil: från sökfältet till listan</translation>
     </message>
 </context>
 <context>
+    <name>VoicemailTaskDesk</name>
+    <message>
+        <source>The voicemail task is over: the message was handled</source>
+        <translation>Röstbrevlådeärendet är klart: meddelandet har hanterats</translation>
+    </message>
+    <message>
+        <source>The voicemail task was offered elsewhere</source>
+        <translation>Röstbrevlådeärendet erbjöds någon annan</translation>
+    </message>
+    <message>
+        <source>Taken: listen, call back, then mark it handled</source>
+        <translation>Taget: lyssna, ring upp och markera det sedan hanterat</translation>
+    </message>
+    <message>
+        <source>Declined: it goes to a colleague</source>
+        <translation>Avböjt: det går till en kollega</translation>
+    </message>
+    <message>
+        <source>Playing the message…</source>
+        <translation>Spelar upp meddelandet…</translation>
+    </message>
+    <message>
+        <source>Cannot play the message: {0}</source>
+        <translation>Kan inte spela upp meddelandet: {0}</translation>
+    </message>
+    <message>
+        <source>Played the message ({0:.1f} s)</source>
+        <translation>Spelade upp meddelandet ({0:.1f} s)</translation>
+    </message>
+    <message>
+        <source>Calling {0} from your phone</source>
+        <translation>Ringer {0} från din telefon</translation>
+    </message>
+    <message>
+        <source>Marked handled: the voicemail task is done</source>
+        <translation>Markerat hanterat: röstbrevlådeärendet är klart</translation>
+    </message>
+</context>
+<context>
+    <name>VoicemailTaskPanel</name>
+    <message>
+        <source>Voicemail task</source>
+        <translation>Röstbrevlådeärende</translation>
+    </message>
+    <message>
+        <source>The voicemail message</source>
+        <translation>Röstmeddelandet</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>Ta</translation>
+    </message>
+    <message>
+        <source>Take the voicemail task, as answering a call</source>
+        <translation>Ta röstbrevlådeärendet, som att svara på ett samtal</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>Avböj</translation>
+    </message>
+    <message>
+        <source>Leave it to a colleague</source>
+        <translation>Lämna det till en kollega</translation>
+    </message>
+    <message>
+        <source>Listen</source>
+        <translation>Lyssna</translation>
+    </message>
+    <message>
+        <source>Play the message here</source>
+        <translation>Spela upp meddelandet här</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Ring upp</translation>
+    </message>
+    <message>
+        <source>Call the caller from your phone</source>
+        <translation>Ring den som ringde från din telefon</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>Markera hanterat</translation>
+    </message>
+    <message>
+        <source>Mark the message handled: the task ends</source>
+        <translation>Markera meddelandet hanterat: ärendet avslutas</translation>
+    </message>
+    <message>
+        <source>Voicemail task offered to you</source>
+        <translation>Röstbrevlådeärende erbjuds dig</translation>
+    </message>
+    <message>
+        <source>Your voicemail task</source>
+        <translation>Ditt röstbrevlådeärende</translation>
+    </message>
+    <message>
+        <source>{0} left a message of {1:.0f} s in {2} at {3}</source>
+        <translation>{0} lämnade ett meddelande på {1:.0f} s i {2} {3}</translation>
+    </message>
+</context>
+<context>
     <name>WaitingCallsPanel</name>
     <message>
         <source>Cancel</source>

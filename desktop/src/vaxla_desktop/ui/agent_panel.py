@@ -45,6 +45,7 @@ from vaxla_desktop.ui.directory_panel import DirectoryPanel
 from vaxla_desktop.ui.notices import Notices
 from vaxla_desktop.ui.recordings_panel import RecordingsPanel
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
+from vaxla_desktop.ui.voicemail_task_panel import VoicemailTaskPanel
 from vaxla_protocol.config import ClassificationCodeItem, PauseReasonItem
 
 READY_KEY = "F9"
@@ -228,6 +229,9 @@ class AgentPanel(QWidget, Notices):
         self.directory_panel = DirectoryPanel(may_set_others=False, show_lines=False)
         self.tabs.addTab(self.directory_panel, self.tr("Directory"))
 
+        # A voicemail task offered or taken (R7): in sight, as a call's offer would be.
+        self.voicemail_task_panel = VoicemailTaskPanel()
+
         self._make_notices()
 
         separator = QFrame()
@@ -237,6 +241,7 @@ class AgentPanel(QWidget, Notices):
         layout.addWidget(self.state_label)
         layout.addWidget(self.detail_label)
         layout.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.voicemail_task_panel)
         layout.addLayout(actions)
         layout.addWidget(self.message_label)
         layout.addWidget(self.note_label)

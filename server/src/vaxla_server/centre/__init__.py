@@ -16,6 +16,7 @@ from vaxla_server.centre.delivery import (
     NoDelivery,
     Offer,
     OfferedContact,
+    PhonesOnly,
     Withdrawal,
     follow_offers,
 )
@@ -37,6 +38,7 @@ from vaxla_server.centre.state import (
     PresenceView,
     QueueView,
     StormView,
+    VoicemailTaskView,
 )
 
 __all__ = [
@@ -57,10 +59,12 @@ __all__ = [
     "Offer",
     "OfferedContact",
     "OverflowRule",
+    "PhonesOnly",
     "PresenceView",
     "QueueView",
     "StormView",
     "UnknownSubject",
+    "VoicemailTaskView",
     "Withdrawal",
     "follow_offers",
 ]

@@ -31,7 +31,8 @@ own slice, composed here in ``ContactCentre``:
 - ``outbound/centre.py`` — ``OutboundCalls``: the agent's calls to outside numbers;
 - ``storm/centre.py`` — ``StormSwitch``: storm messages at the entry points (R6);
 - ``alarms/centre.py`` — ``AlarmDesk``: the alarm rules evaluated, the raised alarms;
-- ``directory/centre.py`` — ``PresenceDesk``: hänvisning, each user's presence (R29).
+- ``directory/centre.py`` — ``PresenceDesk``: hänvisning, each user's presence (R29);
+- ``voicemail/centre.py`` — ``VoicemailTasks``: messages routed to agents like calls (R7).
 
 Each feature derives from the kernel and holds only its public methods and the helpers
 no other feature needs; a feature never calls another feature. The rest of the server
@@ -62,6 +63,7 @@ from vaxla_server.directory.centre import PresenceDesk
 from vaxla_server.outbound.centre import OutboundCalls
 from vaxla_server.queues.centre import Contacts
 from vaxla_server.storm.centre import StormSwitch
+from vaxla_server.voicemail.centre import VoicemailTasks
 
 __all__ = [
     "CENTRE_EVENTS",
@@ -93,6 +95,7 @@ class ContactCentre(
     StormSwitch,
     AlarmDesk,
     PresenceDesk,
+    VoicemailTasks,
 ):
     """The running contact centre over one dispatcher and the event log.
 

@@ -95,3 +95,19 @@ class NoDelivery:
 
     def withdraw(self, contact_id: int, agent_id: int) -> None:
         return None
+
+
+class PhonesOnly:
+    """Hands ``delivery`` the offers that ring a softphone. A voicemail task (R7,
+    channel ``voicemail``) has no voice leg: its offer reaches the agent's desktop over
+    the event socket alone, and the agent takes or declines it through the API."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self._delivery = delivery
+
+    def offer(self, contact: OfferedContact, agent: AgentLeg, token: OfferToken) -> None:
+        if contact.channel != "voicemail":
+            self._delivery.offer(contact, agent, token)
+
+    def withdraw(self, contact_id: int, agent_id: int) -> None:
+        self._delivery.withdraw(contact_id, agent_id)  # nothing rings for a task: no-op there

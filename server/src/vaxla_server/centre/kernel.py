@@ -51,7 +51,7 @@ from vaxla_server.centre.engine import (
 )
 from vaxla_server.centre.errors import EventLogUnavailable, InvalidAction, UnknownSubject
 from vaxla_server.centre.journal import Journal, Journaled, recording
-from vaxla_server.centre.recovery import OpenContact, left_open
+from vaxla_server.centre.recovery import LeftOpen, OpenContact, left_open
 from vaxla_server.centre.state import (
     AgentView,
     CallView,
@@ -243,6 +243,7 @@ class CentreKernel(Journaled):
                 if contact.callback is not None and contact.queue_id in self._queues:
                     closing.extend(self._restore_callback(contact, at))
                     del found.contacts[contact.contact_id]
+            closing.extend(self._restore_voicemail_tasks(found, at))
             for contact in found.contacts.values():
                 talk = 0.0
                 if contact.answered_at is not None:
@@ -338,6 +339,13 @@ class CentreKernel(Journaled):
             return out
         out_of_line = found.agent_id is not None or retry_at is not None
         return [*out, *self._back_in_line(contact, t, log=out_of_line)]
+
+    def _restore_voicemail_tasks(self, found: LeftOpen, at: datetime) -> list[Event]:
+        """Put the voicemail tasks (R7) the stopped server left open back in their
+        queues' lines, taking them out of ``found.contacts``; queue those it left
+        untasked. ``voicemail/centre.py`` does it; a centre without that feature has
+        none to restore."""
+        return []
 
     def _retry_due(self, contact_id: int) -> None:
         """A callback's retry interval is over: it waits in its queue's line again."""
@@ -1038,6 +1046,7 @@ class CentreKernel(Journaled):
             callback_reason=None if contact.callback is None else contact.callback.reason,
             held=contact.held,
             came_back_from=contact.came_back_from,
+            voicemail=contact.voicemail,
         )
 
     def _contact(self, contact_id: int) -> _Contact:

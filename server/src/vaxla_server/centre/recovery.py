@@ -1,8 +1,9 @@
 """What a stopped server left open, read back from the event log at start.
 
 The log is the only memory that survives a crash or a restart, so the centre folds it
-once at start: contacts that entered and never ended (callbacks among them, which wait
-on), agents still logged in to queues,
+once at start: contacts that entered and never ended (callbacks and voicemail tasks among
+them, which wait on), messages left for a voicemail task that never became one, agents
+still logged in to queues,
 wrap-ups that never ended, alarms raised and not cleared, and the highest contact id
 given out (ids are never reused).
 """
@@ -36,6 +37,10 @@ from vaxla_server.store.events import (
     Queued,
     StormEnded,
     StormStarted,
+    VoicemailHandled,
+    VoicemailLeft,
+    VoicemailPurged,
+    VoicemailTaskQueued,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -64,6 +69,8 @@ class OpenContact:
     priority: int = 0
     callback: OpenCallback | None = None
     """Set while the contact is a callback not yet answered by the citizen."""
+    voicemail: VoicemailTaskQueued | None = None
+    """Set when the contact is a voicemail task (R7): the message it is about."""
 
 
 @dataclass
@@ -80,6 +87,9 @@ class LeftOpen:
     """user name → the presence set and not ended."""
     alarms: dict[str, tuple[AlarmRaised, AlarmAcknowledged | None]] = field(default_factory=dict)
     """Rule name → the alarm raised and not cleared, and its acknowledgement if any."""
+    untasked: dict[int, VoicemailLeft] = field(default_factory=dict)
+    """Message id → a message left for a voicemail task that the log shows neither as a
+    task nor handled nor purged (the server stopped between the two)."""
     last_contact_id: int = -1
     last_at: datetime | None = None
     """When the newest event happened (a lower bound of when the server was last alive)."""
@@ -140,6 +150,15 @@ def left_open(log: EventLog) -> LeftOpen:
                     contact.callback = OpenCallback(event)
             case CallbackDialled() | CallbackAnswered() | CallbackNoAnswer() | CallbackRetried():
                 _callback_step(found, event)
+            case VoicemailLeft():
+                if event.task_queue is not None:
+                    found.untasked[event.message_id] = event
+            case VoicemailTaskQueued():
+                found.untasked.pop(event.message_id, None)
+                if (contact := found.contacts.get(event.contact_id)) is not None:
+                    contact.voicemail = event
+            case VoicemailHandled() | VoicemailPurged():
+                found.untasked.pop(event.message_id, None)
             case Moved():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.queue_id = event.to_queue_id

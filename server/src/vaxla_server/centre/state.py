@@ -57,6 +57,18 @@ class _Callback(Journaled):
     retry interval (out of the line)."""
 
 
+@dataclass(frozen=True, slots=True)
+class VoicemailTaskView:
+    """The message a voicemail task (R7) is about: its id, box, caller's number, when it
+    came and how long it is."""
+
+    message_id: int
+    box: str
+    caller: str
+    received_at: datetime
+    seconds: float
+
+
 @dataclass
 class _Contact(Journaled):
     id: int
@@ -98,6 +110,8 @@ class _Contact(Journaled):
     """Centre seconds of the last rise by a queue's escalation rule (R16), if any."""
     callback: _Callback | None = None
     """The callback it became (R17): it waits without a voice leg."""
+    voicemail: VoicemailTaskView | None = None
+    """The message it is, when it is a voicemail task (R7): no voice leg either."""
 
 
 @dataclass
@@ -251,3 +265,5 @@ class ContactView:
     came_back_from: int | None = None
     """Held with ``personal_agent`` because ``came_back_from`` did not take the blind
     transfer in time (R29)."""
+    voicemail: VoicemailTaskView | None = None
+    """The message, when the contact is a voicemail task (R7)."""

@@ -1012,6 +1012,8 @@ def voicemail_box_values(context: Context, item: VoicemailBoxItem) -> dict[str, 
         if phone in phones:
             raise InvalidConfig(f"{holder}: the number {phone} is named twice in notify_phones")
         phones.append(phone)
+    if item.task_queue is not None:
+        context.id_of(QUEUES, "queue", item.task_queue, f"{holder} (its task_queue)")
     return {
         "name": item.name,
         "greeting": item.greeting,
@@ -1023,6 +1025,8 @@ def voicemail_box_values(context: Context, item: VoicemailBoxItem) -> dict[str, 
         "attach_audio": item.attach_audio,
         "notify_phones": phones,
         "retention_days": item.retention_days,
+        "task_queue": item.task_queue,
+        "task_priority": item.task_priority,
     }
 
 
@@ -1041,6 +1045,8 @@ def read_voicemail_boxes(connection: Connection, where: Any = None) -> list[Voic
                 "attach_audio": row.attach_audio,
                 "notify_phones": row.notify_phones,
                 "retention_days": row.retention_days,
+                "task_queue": row.task_queue,
+                "task_priority": row.task_priority,
             }
         )
         for row in connection.execute(query if where is None else query.where(where))
@@ -1172,6 +1178,9 @@ def references(connection: Connection) -> list[Reference]:
     for row in connection.execute(select(VOICEMAIL_BOXES)):
         holder = (f"voicemail box {row.name!r}", "voicemail box", row.id)
         add(holder, prompts([row.greeting], None))
+        queue_ids = {name: queue_id for queue_id, name in queue_names.items()}
+        if row.task_queue in queue_ids:  # its voicemail tasks go to that queue
+            add(holder, [("queue", queue_ids[row.task_queue])])
     for row in connection.execute(select(RECORDING_RULES)):
         holder = (f"recording rule {row.name!r}", "recording rule", row.id)
         add(holder, prompts([row.consent_prompt], None))

@@ -198,9 +198,9 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
             f"prompt {prompt.name!r} ({prompt.language.value})", flow.write_prompt, context, prompt
         )
     add_named(kinds.ANNOUNCEMENT_SETS, document.announcement_sets)
-    add_named(kinds.VOICEMAIL_BOXES, document.voicemail_boxes)
     for queue in document.queues:
         attempt(f"queue {queue.name!r}", add_queue, queue)
+    add_named(kinds.VOICEMAIL_BOXES, document.voicemail_boxes)  # a box may name a queue
     for menu in document.menus:
         attempt(f"menu {menu.name!r}", add_menu, menu)
     for collection in document.digit_collections:

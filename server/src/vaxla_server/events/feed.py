@@ -45,12 +45,20 @@ from vaxla_protocol.events import (
     WaitingContacts,
 )
 from vaxla_protocol.storm import StormChanged
+from vaxla_protocol.voicemail import VoicemailTask
 from vaxla_server.agents.wire import agent_state
 from vaxla_server.alarms.wire import alarm_states
 from vaxla_server.auth import SESSION_ENDED, SessionsEnded, User
 from vaxla_server.boards.service import BOARD_NEWS, BoardNews
 from vaxla_server.callflow.calls import CALL_NEWS
-from vaxla_server.centre import CENTRE_EVENTS, AgentView, ContactView, PresenceView, StormView
+from vaxla_server.centre import (
+    CENTRE_EVENTS,
+    AgentView,
+    ContactView,
+    PresenceView,
+    StormView,
+    VoicemailTaskView,
+)
 from vaxla_server.config import CONFIG_CHANGED, ConfigChange
 from vaxla_server.control.flow import ControlMessage
 from vaxla_server.directory import wire as directory_wire
@@ -437,6 +445,7 @@ class Feed:
             wait_s=contact.wait_seconds,
             data=dict(contact.data),
             callback_number=contact.callback_number,
+            voicemail=_task(contact.voicemail),
         )
 
     def _storm_item(self, event: StormStarted | StormEnded) -> Item:
@@ -600,6 +609,19 @@ class Feed:
             logger.exception("checking the event sockets' sessions failed")
         finally:
             self._check_task = None
+
+
+def _task(view: VoicemailTaskView | None) -> VoicemailTask | None:
+    """A voicemail task's message on the wire (R7)."""
+    if view is None:
+        return None
+    return VoicemailTask(
+        message_id=view.message_id,
+        box=view.box,
+        caller=view.caller,
+        received_at=view.received_at,
+        seconds=view.seconds,
+    )
 
 
 def _moves_queues(event: Event) -> bool:

@@ -16,14 +16,18 @@ class OutboundCalls(CentreKernel):
         """The agent calls the outside ``number``; the new contact's id. It is busy until
         :meth:`ended` (logged in to no queue too, then offline again); logged in to a queue,
         it is offered no voice contact meanwhile, and one that logs in meanwhile is busy
-        from its log-in. Refused while it talks with or is offered a
-        caller, or makes another outbound call; raises ``UnknownSubject`` for a user
-        without an agent profile."""
+        from its log-in. Refused while it talks with or is offered a caller (not while it
+        holds a voicemail task: it calls that caller back), or makes another outbound
+        call; raises ``UnknownSubject`` for a user without an agent profile."""
         with self._transaction():
             t = self._tick()
             self._profile(agent_id)
             session = self._sessions.get(agent_id)
-            if agent_id in self._outbound_of or (session is not None and session.active):
+            talking = session is not None and any(
+                (contact := self._contacts.get(active)) is None or contact.voicemail is None
+                for active in session.active
+            )  # a voicemail task it holds is no call: it may call the caller back (R7)
+            if agent_id in self._outbound_of or talking:
                 raise InvalidAction(f"agent {self._name(agent_id)!r} is on a call already")
             if self._offers_of.get(agent_id):
                 raise InvalidAction(f"agent {self._name(agent_id)!r} is being offered a call")

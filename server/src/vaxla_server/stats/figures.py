@@ -32,6 +32,7 @@ from vaxla_server.store.events import (
     Answered,
     CallbackAnswered,
     CallbackRequested,
+    ContactEntered,
     Ended,
     Event,
     Moved,
@@ -121,8 +122,17 @@ def queue_intervals(
             table[(index, queue_id)] = QueueFigures(queue_id, lo, min(end, lo + step))
         return table[(index, queue_id)]
 
+    tasks: set[int] = set()
+    """Voicemail tasks (R7): no calls, so not counted here (the summaries count them)."""
+
     for event in events:
         match event:
+            case ContactEntered() if event.channel == "voicemail":
+                tasks.add(event.contact_id)
+            case Queued() | Moved() | Answered() | Abandoned() | Overflowed() | Ended() if (
+                event.contact_id in tasks
+            ):
+                pass
             case CallbackRequested():
                 callbacks[event.contact_id] = None
             case Queued() if event.contact_id in callbacks:
@@ -222,11 +232,17 @@ def agent_figures(
             spent = of(agent_id).pause_s
             spent[reason] = spent.get(reason, 0.0) + clipped(began, at)
 
+    tasks: set[int] = set()
+    """Voicemail tasks (R7): an agent who takes one answers no call."""
     for event in events:
         if event.at >= end:
             continue
         inside = event.at >= start
         match event:
+            case ContactEntered() if event.channel == "voicemail":
+                tasks.add(event.contact_id)
+            case Answered() | Ended() if event.contact_id in tasks:
+                pass
             case AgentLoggedIn():
                 queues = logged_in.setdefault(event.agent_id, set())
                 if not queues:

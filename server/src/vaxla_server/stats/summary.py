@@ -6,7 +6,8 @@ so every site-time quarter, half hour, hour and day starts on a bucket's edge):
 
 * per queue and bucket: offered, answered (with each answered wait, so the service level
   follows the queue's goal as it is when the report is read), abandoned (with each wait,
-  for "within the goal" and "within 5 s"), overflowed, callbacks asked for, the sum,
+  for "within the goal" and "within 5 s"), overflowed, callbacks asked for, voicemail
+  tasks (R7: queued and handled, counted apart from the calls), the sum,
   count and longest of the waits, the contacts handled and their talk and wrap-up time,
   the classifications of the contacts answered there, and staffing: agent-seconds
   logged in to the queue, ready in it and busy in it;
@@ -60,6 +61,7 @@ from vaxla_server.store.events import (
     ReportMailed,
     ReportScheduleDeleted,
     ReportScheduleSaved,
+    VoicemailTaskQueued,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -71,7 +73,7 @@ _EPSILON = timedelta(microseconds=1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SHORT_ABANDON_S = 5.0
 """Callers who hung up within this many seconds are counted apart ("abandoned within 5 s")."""
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 """The format of the saved summaries (``snapshot.py``): bump it with any change of what a
 bucket, a contact or the open state holds, or of the rules that fold them."""
 SAVE_EVERY_EVENTS = 20_000
@@ -105,6 +107,8 @@ class QueueBucket:
     abandoned_waits: list[float] = field(default_factory=list)
     overflowed: int = 0
     callbacks: int = 0
+    voicemail_tasks: int = 0
+    voicemail_handled: int = 0
     wait_sum: float = 0.0
     wait_count: int = 0
     wait_max: float = 0.0
@@ -168,6 +172,11 @@ class QueueInterval(QueueFigures):
 
     abandoned_within_5s: int = 0
     callbacks: int = 0
+    voicemail_tasks: int = 0
+    """Messages routed to the queue's agents as voicemail tasks (R7), counted apart:
+    a task is neither offered, answered nor handled among the calls."""
+    voicemail_handled: int = 0
+    """Of the voicemail tasks: those that ended handled (by an agent or a reader)."""
     talk_s: float = 0.0
     wrap_up_s: float = 0.0
     staffed_logged_in_s: float = 0.0
@@ -400,6 +409,12 @@ class Summaries:
         for event in events:
             self._fold(event)
 
+    def _is_task(self, event: Event) -> bool:
+        """Whether ``event`` is about a voicemail task (its record's channel)."""
+        contact_id = getattr(event, "contact_id", None)
+        record = self._calls.get(contact_id) if isinstance(contact_id, int) else None
+        return record is not None and record.channel == "voicemail"
+
     def _queue(self, queue_id: int, at: datetime) -> QueueBucket:
         buckets = self.queues.setdefault(queue_id, {})
         index = bucket_of(at)
@@ -431,7 +446,23 @@ class Summaries:
         if isinstance(contact_id := getattr(event, "contact_id", None), int):
             self._dirty_contacts.add(contact_id)
         fold_call(self._calls, event)
+        task = self._is_task(event)
         match event:
+            case VoicemailTaskQueued():
+                self._queue(event.queue_id, event.at).voicemail_tasks += 1
+            case Queued() | Moved() | Abandoned() | Overflowed() if task:
+                pass  # a voicemail task is no call: counted apart (R7)
+            case Answered() if task:
+                state = self._state(event.agent_id, event.at)
+                self._staff(event.agent_id, state, event.at)
+                state.talking += 1  # busy with it, though no call answered
+            case Ended() if task:
+                if event.agent_id is not None:
+                    state = self._state(event.agent_id, event.at)
+                    self._staff(event.agent_id, state, event.at)
+                    state.talking = max(0, state.talking - 1)
+                if event.cause == "voicemail_handled" and event.queue_id is not None:
+                    self._queue(event.queue_id, event.at).voicemail_handled += 1
             case Queued():
                 self._queue(event.queue_id, event.at).offered += 1
                 self._queue_of[event.contact_id] = event.queue_id
@@ -638,6 +669,8 @@ class Summaries:
             )
             row.overflowed += bucket.overflowed
             row.callbacks += bucket.callbacks
+            row.voicemail_tasks += bucket.voicemail_tasks
+            row.voicemail_handled += bucket.voicemail_handled
             row._wait_sum += bucket.wait_sum
             row._wait_count += bucket.wait_count
             row.max_wait_s = max(row.max_wait_s, bucket.wait_max)

@@ -77,6 +77,7 @@ class EventKind(StrEnum):
     VOICEMAIL_LEFT = "voicemail_left"
     VOICEMAIL_HANDLED = "voicemail_handled"
     VOICEMAIL_PURGED = "voicemail_purged"
+    VOICEMAIL_TASK_QUEUED = "voicemail_task_queued"
     REPORT_SCHEDULE_SAVED = "report_schedule_saved"
     REPORT_SCHEDULE_DELETED = "report_schedule_deleted"
     REPORT_MAILED = "report_mailed"
@@ -95,7 +96,9 @@ class EventKind(StrEnum):
     PROMPT_RECORDING_FAILED = "prompt_recording_failed"
 
 
-Channel = Literal["voice", "chat", "email", "callback"]
+Channel = Literal["voice", "chat", "email", "callback", "voicemail"]
+"""A contact's kind: ``voicemail`` is a voicemail task (R7), a message left in a box
+whose ``task_queue`` routes it to that queue's agents like a call."""
 AnnouncementKind = Literal[
     "first", "periodic", "position", "estimated_wait", "agents_answering", "callback_offer"
 ]
@@ -114,14 +117,17 @@ EndCause = Literal[
     "callback_unreachable",
     "callback_cancelled",
     "voicemail",
+    "voicemail_handled",
+    "voicemail_purged",
 ]
 """Why the server ended a contact that no agent took (``Ended.cause``): outside opening
 hours, on a holiday, with nobody logged in, the queue full, after a closing message, with
 nowhere to send it, its media worker lost, its far end silent (no RTP) for the media
 timeout, the server restarted under it, another
 failure, put through to an outside number (the call ended there), after leaving a
-voicemail message (whoever hung up), or a callback that reached nobody after its last try
-or that a supervisor cancelled. An answered contact
+voicemail message (whoever hung up), a voicemail task whose message was marked handled
+(by its agent, or by a reader in the Voicemail tab) or purged, or a callback that
+reached nobody after its last try or that a supervisor cancelled. An answered contact
 may end by ``worker_died`` too."""
 
 
@@ -713,6 +719,29 @@ class VoicemailLeft(BaseEvent):
     seconds: Seconds
     short: bool
     silent: bool
+    task_queue: str | None = None
+    """The queue the box routed the message to as a voicemail task (with
+    ``task_priority``), if it did: a task the log shows no ``VoicemailTaskQueued`` for (a
+    server that stopped in between) is queued at the next start."""
+    task_priority: Annotated[int, Field(ge=0)] = 0
+
+
+class VoicemailTaskQueued(BaseEvent):
+    """The message ``message_id`` (of ``seconds``, left in ``box`` by ``caller`` at
+    ``received_at``) became the contact ``contact_id``, a voicemail task waiting in
+    ``queue_id``'s line like a call (R7); its ``ContactEntered`` (channel ``voicemail``)
+    comes just before, its ``Queued`` just after. It ends (``Ended``, cause
+    ``voicemail_handled``) when the message is marked handled."""
+
+    kind: Literal[EventKind.VOICEMAIL_TASK_QUEUED] = EventKind.VOICEMAIL_TASK_QUEUED
+    contact_id: ContactId
+    queue_id: QueueId
+    message_id: Annotated[int, Field(ge=0)]
+    box: str
+    caller: str
+    seconds: Seconds
+    received_at: AwareDatetime
+    priority: Annotated[int, Field(ge=0)] = 0
 
 
 class VoicemailHandled(BaseEvent):
@@ -986,6 +1015,7 @@ Event = Annotated[
     | VoicemailLeft
     | VoicemailHandled
     | VoicemailPurged
+    | VoicemailTaskQueued
     | ReportScheduleSaved
     | ReportScheduleDeleted
     | ReportMailed

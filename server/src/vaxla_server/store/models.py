@@ -653,6 +653,11 @@ class VoicemailBoxRow(Base):
     attach_audio: Mapped[bool] = mapped_column(Boolean)
     notify_phones: Mapped[Any] = mapped_column(JsonPayload)
     retention_days: Mapped[int] = mapped_column(Integer)
+    task_queue: Mapped[str | None] = mapped_column(String(64))
+    """The queue whose agents each new message is routed to as a voicemail task
+    (revision 0023), by name as a recording rule names its queue; deleting that queue
+    is refused while the box names it."""
+    task_priority: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class VoicemailMessageRow(Base):

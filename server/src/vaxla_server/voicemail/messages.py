@@ -78,6 +78,12 @@ class VoicemailNews:
 
     change: Literal["left", "handled", "purged"]
     message: VoicemailMessage
+    task_queue: str | None = None
+    """A message left in a box that routes it to agents (R7): the queue its voicemail
+    task waits in, with ``task_priority``."""
+    task_priority: int = 0
+    by_user: int | None = None
+    """Handled: the id of the user who did it."""
 
 
 VOICEMAIL_NEWS: Topic[VoicemailNews] = Topic("voicemail message")
@@ -207,6 +213,8 @@ class VoicemailMessages:
                 seconds=values["seconds"],
                 short=values["short"],
                 silent=values["silent"],
+                task_queue=box.task_queue,
+                task_priority=box.task_priority,
             )
             append_in(connection, [event])
             if box.notify_emails:
@@ -222,7 +230,8 @@ class VoicemailMessages:
                 }
                 connection.execute(insert(OUTBOX), mail)
         message = self.get(message_id)
-        self._notifier.publish(VOICEMAIL_NEWS, VoicemailNews("left", message))
+        news = VoicemailNews("left", message, box.task_queue, box.task_priority)
+        self._notifier.publish(VOICEMAIL_NEWS, news)
         return message
 
     def get(self, message_id: int) -> VoicemailMessage:
@@ -267,7 +276,7 @@ class VoicemailMessages:
             )
             append_in(connection, [event])
         message = self.get(message_id)
-        self._notifier.publish(VOICEMAIL_NEWS, VoicemailNews("handled", message))
+        self._notifier.publish(VOICEMAIL_NEWS, VoicemailNews("handled", message, by_user=by[0]))
         return message
 
     def purge(self, retention_days: Mapping[str, int]) -> list[VoicemailMessage]:

@@ -77,6 +77,8 @@ QUEUE_COLUMNS = [
     Column("abandoned_within_5s", "Avbrutna inom 5 s", "Abandoned within 5 s"),
     Column("overflowed", "Överflödade", "Overflowed"),
     Column("callbacks", "Återuppringningar", "Callbacks"),
+    Column("voicemail_tasks", "Röstbrevlådeärenden", "Voicemail tasks"),
+    Column("voicemail_handled", "Hanterade röstbrevlådeärenden", "Voicemail tasks handled"),
     Column("service_level", "Servicenivå (%)", "Service level (%)"),
     Column("service_goal_percent", "Mål (%)", "Goal (%)"),
     Column("service_goal_s", "Mål inom (s)", "Goal within (s)"),

@@ -87,6 +87,8 @@ def _rows(centre: Centre, figures: Sequence[QueueFigures | QueueInterval]) -> li
                 {
                     "abandoned_within_5s": f.abandoned_within_5s,
                     "callbacks": f.callbacks,
+                    "voicemail_tasks": f.voicemail_tasks,
+                    "voicemail_handled": f.voicemail_handled,
                     "average_talk_s": f.average_talk_s,
                     "average_wrap_up_s": f.average_wrap_up_s,
                 }
