@@ -70,6 +70,7 @@ from vaxla_server.store.events import (
     VoicemailHandled,
     VoicemailLeft,
     VoicemailPurged,
+    VoicemailTaskQueued,
     WrapUpEnded,
     WrapUpStarted,
 )
@@ -194,6 +195,16 @@ _EVENTS: list[Event] = [
         seconds=12.5,
         short=False,
         silent=False,
+    ),
+    VoicemailTaskQueued(
+        at=at(645),
+        contact_id=8,
+        queue_id=1,
+        message_id=1,
+        box="Kansliet",
+        caller="+46701234567",
+        seconds=12.5,
+        received_at=at(640),
     ),
     VoicemailHandled(at=at(650), message_id=1, box="Kansliet", by_user=3, by_name="Anna"),
     VoicemailPurged(
