@@ -4,11 +4,15 @@ agent without a RONA, an agent who lets the waiting citizen ring out (the callba
 to the next agent at its place), and the read-back after a restart. A clock that moves
 only when told to."""
 
+from datetime import timedelta
+
 import pytest
 
+from tests.server.auth.conftest import START
 from tests.server.centre.world import World, events_of, kinds, last_id, log_in
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.centre import InvalidAction
+from vaxla_server.stats import queue_figures
 from vaxla_server.stats.calls import fold_calls
 from vaxla_server.store.events import EventKind
 
@@ -213,3 +217,45 @@ def test_a_try_cut_off_by_a_restart_is_made_again(world_on_both: World) -> None:
     assert centre.waiting_contacts() == []
     (ended,) = [e for e in events_of(world, EventKind.ENDED) if e.contact_id == callback]
     assert (ended.cause, ended.agent_id) == ("restart", world.anna)
+
+
+def test_reports_count_it_answered_when_the_agent_answers_the_citizen(world: World) -> None:
+    """Answered once, when the agent took the citizen waiting on the line (the agent
+    who let it ring out before is not its agent); a citizen first callback whose
+    citizen hung up before an agent answered, and then was not reached, is neither
+    answered nor abandoned, and offered once."""
+    reached = citizen_first(world)
+    unreachable = citizen_first(world, retries=1)
+    log_in(world, world.anna, [world.support])
+    world.centre.citizen_dialled(reached, world.anna)
+    world.centre.citizen_answered(reached)
+    world.clock.advance(seconds=15)  # anna lets it ring out (RONA)
+    world.centre.tick()
+    log_in(world, world.bo, [world.support])
+    world.centre.citizen_dialled(reached, world.bo)
+    world.centre.citizen_answered(reached)
+    world.centre.answered(reached, world.bo)
+    world.clock.advance(seconds=40)
+    world.centre.ended(reached, "caller")
+    world.clock.advance(seconds=10)  # Support's wrap-up
+    world.centre.tick()
+    assert world.delivery.offered()[-1] == (unreachable, world.bo)
+    world.centre.citizen_dialled(unreachable, world.bo)
+    world.centre.citizen_answered(unreachable)
+    world.centre.callback_not_reached(unreachable, "failed")  # hung up before bo answered
+    world.centre.citizen_dialled(unreachable, world.bo)  # back in line, its second try
+    world.centre.callback_not_reached(unreachable, "no_answer")
+
+    events = [logged.event for logged in world.store.events.read(limit=1000)]
+    records = fold_calls(events)
+    assert (records[reached].outcome, records[reached].agent_id) == ("answered", world.bo)
+    assert records[reached].callback and records[reached].talk_seconds == 40.0
+    gone = records[unreachable]
+    assert (gone.outcome, gone.end_cause, gone.agent_id) == ("failed", "callback_unreachable", None)
+    (support,) = queue_figures(
+        events,
+        start=START - timedelta(days=1),
+        end=START + timedelta(days=1),
+        goals={world.support: 20.0},
+    )
+    assert (support.offered, support.answered, support.abandoned) == (2, 1, 0)
