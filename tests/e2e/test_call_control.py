@@ -870,6 +870,51 @@ def test_a_citizen_first_callback_not_answered_never_rings_the_agent(
     assert "not_answered" not in kinds and "answered" not in kinds
 
 
+def test_an_agent_who_lets_the_waiting_citizen_ring_out_leaves_the_callback_in_line(
+    demo: ControlDemo,
+) -> None:
+    """Citizen first: the citizen (SIPp) answers, the agent's phone rings and is not
+    answered; at the queue's ring timeout (15 s) the agent is paused (RONA), the
+    citizen is told it keeps its place and is let go (SIPp gets the BYE), and the
+    callback waits on in the line for the next agent."""
+    headers = {"Authorization": f"Bearer {demo.token('supervisor1')}"}
+
+    async def scenario() -> int:
+        async with outside_party(demo, "outside_answers") as citizen:
+            token = demo.token("agent11")
+            phone = await demo.agent_phone(token, "--no-answer")
+            try:
+                callback = await asked_for_callback(demo, queue, token, phone)
+                demo.post("/agent/ready", token, {})
+                await phone.expect("ringing", timeout=30)
+                assert (await phone.expect("ended", timeout=25))["by"] == "remote"
+                assert await asyncio.wait_for(citizen.wait(), 20) == 0  # told, then the BYE
+                await until(lambda: demo.get("/agent", token)["state"] == "paused")
+                [kept] = waiting_in(demo, queue)
+                assert (kept["contact_id"], kept["callback_number"]) == (callback, CITIZEN)
+                queue_id = kept["queue_id"]
+                cancelled = demo.api.delete(
+                    f"/queues/{queue_id}/contacts/{callback}/callback", headers=headers
+                )
+                assert cancelled.status_code == 204, cancelled.text
+                return callback
+            finally:
+                with contextlib.suppress(httpx.HTTPError):
+                    demo.api.post(
+                        "/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"}
+                    )
+                await phone.command("quit")
+                await phone.process.wait()
+
+    with retur_queue(demo, "406", retries=0, order="citizen_first") as queue:
+        callback = asyncio.run(scenario())
+    kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    order = ["callback_dialled", "callback_answered", "not_answered", "agent_auto_paused"]
+    assert [k for k in kinds if k in order] == order, kinds
+    assert "callback_no_answer" not in kinds and "answered" not in kinds
+    assert kinds[-2:] == ["callback_cancelled", "ended"], kinds
+
+
 def _logged(demo: ControlDemo) -> list[Any]:
     with open_store(data_dir=demo.tmp / "data") as store:
         return [e.event for e in store.events.read(limit=100_000)]
