@@ -11,7 +11,7 @@ from tests.server.callflow.test_callback import OWN, asked, callback, hung_up, r
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
 from vaxla_server.media.messages import OriginateAgentLeg
 from vaxla_server.store import Store
-from vaxla_server.store.events import CallbackNoAnswer, Ended
+from vaxla_server.store.events import CallbackDialled, CallbackNoAnswer, Ended
 
 CITIZEN_URI = f"sip:{OWN}@gw.example.net:5060"
 
@@ -166,3 +166,32 @@ def test_an_agent_who_answers_during_the_hello_is_put_through_at_once(
     (ended,) = [e.event for e in site.events(0) if isinstance(e.event, Ended)]
     assert ended.by == "caller"
     assert site.kinds(0)[-4:-1] == ["callback_answered", "answered", "ended"]
+
+
+def test_the_next_agent_calls_the_citizen_again_only_once_it_was_let_go(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        first = await dialled(site)
+        site.worker.originated(first, "answered")
+        await site.advance(1)
+        site.worker.agent_leg(first, "ringing")
+        site.log_in("bo")  # free, but the callback's offer is held for anna meanwhile
+        await site.advance(13)
+        assert len(site.worker.made()) == 1
+        await site.advance(1)  # anna rings out (15 s from the answer): bo's at once
+        await site.advance(3)  # the citizen told (1 s here) and let go, then called again
+        assert hung_up(site, first)
+        second = site.worker.made()[-1].call_id
+        assert second != first
+        sent = site.worker.sent
+        let_go = next(i for i, c in enumerate(sent) if c.type == "hangup" and c.call_id == first)
+        again = next(i for i, c in enumerate(sent) if c.type == "originate" and c.call_id == second)
+        assert let_go < again
+        site.worker.originated(second, "failed", 480)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, callback=citizen_first(retries=0))
+    dialled_for = [e.event for e in site.events(0) if isinstance(e.event, CallbackDialled)]
+    assert [d.agent_id for d in dialled_for] == [site.users["anna"], site.users["bo"]]
+    assert site.kinds(0)[-3:] == ["callback_no_answer", "callback_unreachable", "ended"]

@@ -1475,15 +1475,14 @@ class CallFlow:
                             agent_id, error)  # fmt: skip
                 self._release_ring(contact_id, me)
                 return
-            if previous is not None and not previous.done():
+            if previous is not None and previous is not me and not previous.done():
                 await asyncio.wait([previous])  # the last try's citizen is let go first
             await self._citizen_then_agent(
                 contact_id, number, agent_id, sip_contact, token, language, me
             )
         finally:
             self._release_ring(contact_id, me)
-            if self._citizen_calls.get(contact_id) is me:
-                del self._citizen_calls[contact_id]
+            self._citizen_call_over(contact_id, me)
 
     async def _citizen_then_agent(
         self,
@@ -1534,13 +1533,10 @@ class CallFlow:
             agent = await self._hello_while_ringing(leg, language)
         except asyncio.CancelledError:
             # The offer was withdrawn: the agent let it ring out, went away, or the
-            # callback was moved or cancelled. The citizen is let go (told, if it waits on).
-            going = asyncio.create_task(
-                self._let_citizen_go(leg, contact_id, language, on_line, ringing=on_line)
-            )
-            self._callback_tasks.add(going)
-            going.add_done_callback(self._callback_tasks.discard)
-            self._citizen_calls[contact_id] = going
+            # callback was moved or cancelled. The citizen is let go (told, if it waits
+            # on) before this task ends: the next try's call waits for that.
+            me.uncancel()
+            await self._let_citizen_go(leg, contact_id, language, on_line, ringing=on_line)
             raise
         except CallGone as gone:
             log.info("callback %d: the call to %s ended before an agent answered (%s)",
@@ -1633,6 +1629,10 @@ class CallFlow:
             if waits:
                 await leg.play([self.prompt("callback_agent_missed", language)])
             await leg.hangup()
+
+    def _citizen_call_over(self, contact_id: int, task: asyncio.Task[Any]) -> None:
+        if self._citizen_calls.get(contact_id) is task:
+            del self._citizen_calls[contact_id]
 
     def _release_ring(self, contact_id: int, task: asyncio.Task[Any]) -> None:
         """The offer ``task`` rang for is over: the next offer of the contact rings."""
