@@ -226,10 +226,10 @@ class CallFlow:
         self._callback_rings: dict[int, tuple[int, asyncio.Task[None]]] = {}
         """Callbacks whose agent's phone rings: contact → (agent, the callback's task)."""
         self._callback_tasks: set[asyncio.Task[None]] = set()
-        self._citizen_calls: dict[int, asyncio.Task[Any]] = {}
-        """Callbacks made citizen first: contact → the task of its call to the citizen
-        (or of letting that citizen go), which the next try waits for."""
         """Caller number → (the agent who last talked with them, when that ended)."""
+        self._citizen_calls: dict[int, asyncio.Task[Any]] = {}
+        """Callbacks made citizen first: contact → the task of its call to the citizen,
+        which the next try's call waits for (the citizen let go first)."""
         self.control = CallControl(
             self._calls,
             centre,
@@ -1531,6 +1531,8 @@ class CallFlow:
             on_line = True
             await leg.originate_agent_leg(sip_contact, {OFFER_HEADER: token.header_value()})
             agent = await self._hello_while_ringing(leg, language)
+            if agent.state == "answered":
+                await self._offload(self._centre.answered, contact_id, agent_id)
         except asyncio.CancelledError:
             # The offer was withdrawn: the agent let it ring out, went away, or the
             # callback was moved or cancelled. The citizen is let go (told, if it waits
@@ -1544,10 +1546,12 @@ class CallFlow:
             self._release_ring(contact_id, me)
             await self._not_reached(contact_id, "failed")
             return
-        except CentreError as error:  # the offer went meanwhile
-            log.warning("callback %d: %s", contact_id, error)
-            with contextlib.suppress(CallGone):
-                await leg.hangup()
+        except CentreError as error:  # the offer went meanwhile (an answer too late)
+            log.warning("callback %d for agent %d: %s", contact_id, agent_id, error)
+            if on_line:  # the agent's phone answered: hung up
+                with contextlib.suppress(CallGone):
+                    await leg.hangup_agent()
+            await self._let_citizen_go(leg, contact_id, language, on_line, ringing=False)
             return
         if agent.state == "failed":
             log.info("callback %d: agent %d did not take it (SIP %s)", contact_id, agent_id,
@@ -1556,7 +1560,8 @@ class CallFlow:
             await self._decline(contact_id, agent_id)
             await self._let_citizen_go(leg, contact_id, language, on_line=True, ringing=False)
             return
-        await self._citizen_talks(leg, contact_id, agent_id, me)
+        self._release_ring(contact_id, me)
+        await self._citizen_talks(leg, contact_id, agent_id)
 
     async def _hello_while_ringing(self, leg: CallLeg, language: str) -> AgentLegState:
         """The citizen hears ``callback_hello`` and then music until the agent's phone,
@@ -1577,19 +1582,9 @@ class CallFlow:
                 elif not task.cancelled():
                     task.exception()  # seen, whichever way the wait ended
 
-    async def _citizen_talks(
-        self, leg: CallLeg, contact_id: int, agent_id: int, me: asyncio.Task[Any]
-    ) -> None:
-        """Citizen first: the agent answered the citizen waiting on the line."""
-        try:
-            await self._offload(self._centre.answered, contact_id, agent_id)
-        except CentreError as error:
-            log.warning("callback %d answered by agent %d too late: %s", contact_id, agent_id,
-                        error)  # fmt: skip
-            with contextlib.suppress(CallGone):
-                await leg.hangup_agent()
-            return
-        self._release_ring(contact_id, me)
+    async def _citizen_talks(self, leg: CallLeg, contact_id: int, agent_id: int) -> None:
+        """Citizen first: the agent took the citizen waiting on the line; they talk
+        until one hangs up."""
         by: EndedBy = "system"
         cause: EndCause | None = None
         try:
