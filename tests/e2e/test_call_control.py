@@ -30,7 +30,7 @@ from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
 from vaxla_server.network import free_sip_port
 from vaxla_server.store import open_store
-from vaxla_server.store.events import Answered, CallbackRequested, Offered
+from vaxla_server.store.events import Answered, CallbackAnswered, CallbackRequested, Offered
 
 
 class ControlDemo(Demo):
@@ -649,10 +649,13 @@ CITIZEN = "+46701234567"
 
 
 @contextlib.contextmanager
-def retur_queue(demo: ControlDemo, line: str, retries: int) -> Iterator[str]:
+def retur_queue(
+    demo: ControlDemo, line: str, retries: int, order: str = "agent_first"
+) -> Iterator[str]:
     """A queue ``Retur<line>`` of its own (a failed test's calls left in it touch no
-    other test) with the callback on key 5 and ``retries``, behind entry point ``line``,
-    agent11 its only member; removed at the end. Yields the queue's name."""
+    other test) with the callback on key 5, ``retries`` and ``order``, behind entry
+    point ``line``, agent11 its only member; removed at the end. Yields the queue's
+    name."""
     name = f"Retur{line}"
     headers = {"Authorization": f"Bearer {demo.token('admin1')}"}
     queue = {
@@ -660,7 +663,10 @@ def retur_queue(demo: ControlDemo, line: str, retries: int) -> Iterator[str]:
         "requirements": {"support": 1},
         "ring_timeout_s": 15,
         "wrap_up_s": 10,
-        "flow": {"announcements": "standard", "callback": {**RETUR_CALLBACK, "retries": retries}},
+        "flow": {
+            "announcements": "standard",
+            "callback": {**RETUR_CALLBACK, "retries": retries, "order": order},
+        },
     }
     entry = {"address": line, "name": name, "first": {"kind": "queue", "queue": name}}
     assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
@@ -781,6 +787,132 @@ def test_a_busy_citizen_closes_the_callback_as_unreachable_and_queues_the_sms(
     kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
     tail = ["callback_dialled", "callback_no_answer", "callback_unreachable", "ended"]
     assert [k for k in kinds if k in tail] == tail, kinds
+
+
+def test_a_callback_made_citizen_first_rings_the_agent_only_once_the_citizen_answered(
+    demo: ControlDemo,
+) -> None:
+    """Citizen first (R17): at the callback's turn the server calls the citizen's number
+    (SIPp answering) while the agent's offer is held; only once the citizen answered
+    (``callback_answered`` in the log) does the agent's phone ring with the offer, and
+    its answer bridges the two."""
+
+    async def scenario() -> tuple[int, float]:
+        async with (
+            outside_party(demo, "outside_answers") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            agent_id = demo.get("/agent", token)["agent_id"]
+            callback = await asked_for_callback(demo, queue, token, phone)
+            demo.watch()  # open before the offer: the call's progress is not missed
+            before = len(demo.progress("bridged", agent_id))
+            demo.post("/agent/ready", token, {})
+            ringing = await phone.expect("ringing", timeout=30)
+            assert citizen.returncode is None  # SIPp holds the answered call
+            await phone.expect("answered", timeout=10)
+            assert await bridged(demo, agent_id, before) == callback
+            await phone.command("hangup")
+            assert (await phone.expect("ended"))["by"] == "local"
+            assert await asyncio.wait_for(citizen.wait(), 15) == 0  # answered, got the BYE
+            rang_at = ringing["at"]
+            assert isinstance(rang_at, float)
+            return callback, rang_at
+
+    with retur_queue(demo, "404", retries=0, order="citizen_first") as queue:
+        callback, rang_at = asyncio.run(scenario())
+    ours = [e for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    # The phone rang (its own wall clock) only after the citizen answered (the log's).
+    [citizen_answered] = [e for e in ours if isinstance(e, CallbackAnswered)]
+    assert citizen_answered.at.timestamp() <= rang_at, (citizen_answered.at, rang_at)
+    kinds = [e.kind.value for e in ours]
+    order = ["offered", "callback_dialled", "callback_answered", "answered", "ended"]
+    assert [k for k in kinds if k in order] == order, kinds
+    assert "not_answered" not in kinds and "callback_no_answer" not in kinds
+
+
+def test_a_citizen_first_callback_not_answered_never_rings_the_agent(
+    demo: ControlDemo,
+) -> None:
+    """Citizen first, no retries: the citizen's number is busy (SIPp answers 486); the
+    agent's phone never rings, the agent is not paused for it, and the callback is
+    closed as unreachable with the queue's text queued to the citizen."""
+
+    async def scenario() -> int:
+        async with (
+            outside_party(demo, "outside_busy") as citizen,
+            agents(demo, "agent11") as [(token, phone)],
+        ):
+            callback = await asked_for_callback(demo, queue, token, phone)
+            demo.post("/agent/ready", token, {})
+            assert await asyncio.wait_for(citizen.wait(), 30) == 0  # it said 486
+            supervisor = demo.token("supervisor1")
+
+            def texts() -> list[dict[str, Any]]:
+                sent: list[dict[str, Any]] = demo.get("/sms/messages", supervisor)
+                return [m for m in sent if m["purpose"] == "callback" and m["to"] == CITIZEN]
+
+            await until(lambda: bool(texts()), timeout=15)
+            [text] = texts()
+            assert (text["to"], text["text"]) == (CITIZEN, RETUR_CALLBACK["sms_text"])
+            assert waiting_in(demo, queue) == []
+            assert demo.get("/agent", token)["state"] == "available"  # never rung: no RONA
+            # Whatever the phone said by now is read: it never rang.
+            with contextlib.suppress(TimeoutError):
+                await phone.expect("ringing", timeout=1)
+            assert [e["event"] for e in phone.events if e["event"] == "ringing"] == []
+            return callback
+
+    with retur_queue(demo, "405", retries=0, order="citizen_first") as queue:
+        callback = asyncio.run(scenario())
+    kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    tail = ["offered", "callback_dialled", "callback_no_answer", "callback_unreachable", "ended"]
+    assert [k for k in kinds if k in tail] == tail, kinds
+    assert "not_answered" not in kinds and "answered" not in kinds
+
+
+def test_an_agent_who_lets_the_waiting_citizen_ring_out_leaves_the_callback_in_line(
+    demo: ControlDemo,
+) -> None:
+    """Citizen first: the citizen (SIPp) answers, the agent's phone rings and is not
+    answered; at the queue's ring timeout (15 s) the agent is paused (RONA), the
+    citizen is told it keeps its place and is let go (SIPp gets the BYE), and the
+    callback waits on in the line for the next agent."""
+    headers = {"Authorization": f"Bearer {demo.token('supervisor1')}"}
+
+    async def scenario() -> int:
+        async with outside_party(demo, "outside_answers") as citizen:
+            token = demo.token("agent11")
+            phone = await demo.agent_phone(token, "--no-answer")
+            try:
+                callback = await asked_for_callback(demo, queue, token, phone)
+                demo.post("/agent/ready", token, {})
+                await phone.expect("ringing", timeout=30)
+                assert (await phone.expect("ended", timeout=25))["by"] == "remote"
+                assert await asyncio.wait_for(citizen.wait(), 20) == 0  # told, then the BYE
+                await until(lambda: demo.get("/agent", token)["state"] == "paused")
+                [kept] = waiting_in(demo, queue)
+                assert (kept["contact_id"], kept["callback_number"]) == (callback, CITIZEN)
+                queue_id = kept["queue_id"]
+                cancelled = demo.api.delete(
+                    f"/queues/{queue_id}/contacts/{callback}/callback", headers=headers
+                )
+                assert cancelled.status_code == 204, cancelled.text
+                return callback
+            finally:
+                with contextlib.suppress(httpx.HTTPError):
+                    demo.api.post(
+                        "/agent/logout", json={}, headers={"Authorization": f"Bearer {token}"}
+                    )
+                await phone.command("quit")
+                await phone.process.wait()
+
+    with retur_queue(demo, "406", retries=0, order="citizen_first") as queue:
+        callback = asyncio.run(scenario())
+    kinds = [e.kind.value for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    order = ["callback_dialled", "callback_answered", "not_answered", "agent_auto_paused"]
+    assert [k for k in kinds if k in order] == order, kinds
+    assert "callback_no_answer" not in kinds and "answered" not in kinds
+    assert kinds[-2:] == ["callback_cancelled", "ended"], kinds
 
 
 def _logged(demo: ControlDemo) -> list[Any]:

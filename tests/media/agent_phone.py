@@ -21,6 +21,7 @@ import json
 import re
 import select
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,7 @@ class _Account(pj.Account):  # type: ignore[misc]
             say("refused", reason=str(error))
             return
         self.phone.call = call
-        say("ringing", offer_id=offer_id)
+        say("ringing", offer_id=offer_id, at=time.time())  # wall clock: to order by
         answer.statusCode = 200 if self.phone.answer else 180
         call.answer(answer)
 

@@ -240,8 +240,12 @@ class CallbackItem(WireModel):
     message) and/or imposed (forced) when the estimated wait passes ``forced_after_s``
     or when a caller arrives outside ``forced_outside``. ``confirm_number``: the caller's
     number is read back digit by digit, 1 confirms it, 2 keys another ending with #.
-    ``order``: ring the agent first and then the citizen (the agent hears the progress),
-    or the citizen first. A callback that is not answered (no answer, busy) is tried
+    ``order``: ``agent_first`` rings the agent first and then calls the citizen (the
+    agent hears the progress); ``citizen_first`` holds the offer for the agent while the
+    citizen is called, and only once the citizen answers (and hears that this is the
+    callback it asked for) rings the agent; an agent who does not answer then leaves
+    the callback at its place in the line for the next agent (the citizen is told and
+    called again). A callback that is not answered (no answer, busy) is tried
     ``retries`` more times, ``retry_interval_s`` apart (0: back in the line at its
     place at once); after the last try it is closed as unreachable and ``sms_text`` is
     sent to the number."""

@@ -126,6 +126,10 @@ class Callbacks(CentreKernel):
                 raise InvalidValue(
                     f"a try that reached nobody is no_answer, busy or failed, not {outcome!r}"
                 )
+            held = self._contacts.get(contact_id)
+            if held is not None and held.callback is not None and held.state == "waiting":
+                self._finish(self._citizen_not_reached(held, held.callback, outcome, t), t)
+                return
             contact, callback = self._taken_callback(contact_id)
             agent_id, queue_id = contact.agent_id, contact.queue_id
             assert agent_id is not None and queue_id is not None
@@ -185,6 +189,110 @@ class Callbacks(CentreKernel):
                 ),
             ]
             self._finish(out, t)
+
+    # Citizen first (order citizen_first)
+
+    def citizen_dialled(self, contact_id: int, agent_id: int) -> None:
+        """Citizen first: the callback offered to ``agent_id`` is held for that agent
+        while the citizen's number is called; the agent's phone does not ring yet, so
+        the offer's ring timeout waits (it starts when the citizen answers)."""
+        with self._transaction():
+            t = self._tick()
+            contact = self._contact(contact_id)
+            callback = contact.callback
+            if callback is None or contact.state != "waiting":
+                raise InvalidAction(f"contact {contact_id} is not a callback waiting in a line")
+            if callback.order != "citizen_first":
+                raise InvalidAction(f"callback {contact_id} is made agent first")
+            if agent_id not in contact.offers:
+                raise InvalidAction(f"callback {contact_id} is not offered to agent {agent_id}")
+            if callback.dialled:
+                raise InvalidAction(f"callback {contact_id} is being dialled already")
+            assert contact.queue_id is not None
+            self._timers.cancel(("ring", contact_id, agent_id))
+            callback.dialled, callback.dialled_for = True, agent_id
+            event = CallbackDialled(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=contact.queue_id,
+                agent_id=agent_id,
+                number=callback.number,
+                attempt=callback.attempt,
+            )
+            self._finish([event], t)
+
+    def citizen_answered(self, contact_id: int) -> None:
+        """Citizen first: the citizen answered and is told an agent is coming; the agent's
+        phone rings now, for the queue's ring timeout counted from now. The agent's
+        answer is an ``answered`` as for any call (the talk time counted from then). An
+        agent who lets it ring out (RONA, paused as the queue says) or declines it
+        leaves the callback waiting at its place in the line for the next agent, the
+        same try (the citizen is told and let go, and called again then)."""
+        with self._transaction():
+            t = self._tick()
+            contact = self._contact(contact_id)
+            callback = contact.callback
+            agent_id = None if callback is None else callback.dialled_for
+            if callback is None or agent_id is None or contact.state != "waiting":
+                raise InvalidAction(f"callback {contact_id} is not being dialled citizen first")
+            if callback.citizen_on_line:
+                raise InvalidAction(f"the citizen of callback {contact_id} answered already")
+            offer = contact.offers[agent_id]
+            assert contact.queue_id is not None
+            queue = self._queues.get(contact.queue_id)
+            ring = queue.ring_timeout_s if queue is not None else 15.0
+            offer.started = t  # the agent's ring, for RONA and its ring seconds
+            self._timers.set(
+                ("ring", contact_id, agent_id),
+                t + ring,
+                functools.partial(self._ring_out, contact_id, agent_id),
+            )
+            callback.citizen_on_line = True
+            event = CallbackAnswered(
+                at=self._at(t),
+                contact_id=contact_id,
+                queue_id=contact.queue_id,
+                agent_id=agent_id,
+                number=callback.number,
+                attempt=callback.attempt,
+            )
+            self._finish([event], t)
+
+    def _citizen_not_reached(
+        self,
+        contact: _Contact,
+        callback: _Callback,
+        outcome: Literal["no_answer", "busy", "failed"],
+        t: float,
+    ) -> list[Event]:
+        """Citizen first: the try reached nobody while the offer was held, or the
+        citizen hung up before the agent answered (``failed``). The agent is released
+        with no RONA (its phone never rang, or stopped when the citizen went); the
+        callback retries or is closed as for agent first."""
+        agent_id, queue_id = callback.dialled_for, contact.queue_id
+        if agent_id is None:
+            raise InvalidAction(f"callback {contact.id} is not being dialled citizen first")
+        assert queue_id is not None
+        self._apply([RemoveContact(contact.id)], t)  # the held offer goes with it
+        for other in sorted(contact.offers):
+            self._drop_offer(contact, other, withdraw=other != agent_id)
+        self._timers.cancel(("escalate", contact.id))
+        out: list[Event] = [
+            CallbackNoAnswer(
+                at=self._at(t),
+                contact_id=contact.id,
+                queue_id=queue_id,
+                agent_id=agent_id,
+                number=callback.number,
+                attempt=callback.attempt,
+                outcome=outcome,
+            )
+        ]
+        contact.state, contact.position = "entered", None
+        if callback.attempt >= callback.tries:
+            return [*out, *self._unreachable(contact, callback, t)]
+        callback.attempt += 1
+        return [*out, *self._retry(contact, callback, t)]
 
     # Internals
 

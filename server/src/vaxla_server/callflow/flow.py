@@ -26,13 +26,14 @@ here and imported from here, never importing this module; an agent's outbound ca
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from vaxla_protocol.config import (
@@ -83,6 +84,7 @@ from vaxla_server.config import (
 from vaxla_server.config import Personnummer as PersonnummerValue
 from vaxla_server.control.flow import CallControl, Rewait
 from vaxla_server.directory.prompt import presence_prompts
+from vaxla_server.media.messages import AgentLegState
 from vaxla_server.media.numbers import Language, NumberOutOfRange, number_prompts
 from vaxla_server.media.trunks import OutsideLine
 from vaxla_server.offload import Background, Offload
@@ -225,6 +227,9 @@ class CallFlow:
         """Callbacks whose agent's phone rings: contact → (agent, the callback's task)."""
         self._callback_tasks: set[asyncio.Task[None]] = set()
         """Caller number → (the agent who last talked with them, when that ended)."""
+        self._citizen_calls: dict[int, asyncio.Task[Any]] = {}
+        """Callbacks made citizen first: contact → the task of its call to the citizen,
+        which the next try's call waits for (the citizen let go first)."""
         self.control = CallControl(
             self._calls,
             centre,
@@ -1198,7 +1203,15 @@ class CallFlow:
             # A callback has no caller's leg: a media worker calls the agent, then the
             # citizen (R17).
             self._loop().call_soon_threadsafe(
-                self._start_callback, contact.contact_id, contact.callback_number, agent, token
+                functools.partial(
+                    self._start_callback,
+                    contact.contact_id,
+                    contact.callback_number,
+                    agent,
+                    token,
+                    citizen_first=contact.callback_order == "citizen_first",
+                    entry_point=contact.entry_point,
+                )
             )
             return
         self._loop().call_soon_threadsafe(self._start_ring, contact.contact_id, agent, token)
@@ -1281,17 +1294,34 @@ class CallFlow:
             self._change = self._event_loop.create_future()
 
     def _start_callback(
-        self, contact_id: int, number: str, agent: AgentLeg, token: OfferToken
+        self,
+        contact_id: int,
+        number: str,
+        agent: AgentLeg,
+        token: OfferToken,
+        *,
+        citizen_first: bool = False,
+        entry_point: str = "",
     ) -> None:
         if agent.sip_contact is None or self._router is None:
             why = "no media pool" if self._router is None else "no softphone contact"
             log.warning("callback %d cannot ring agent %d: %s", contact_id, agent.agent_id, why)
             self._background.spawn(self._decline(contact_id, agent.agent_id))
             return
-        task = asyncio.create_task(
-            self._call_back(contact_id, number, agent.agent_id, agent.sip_contact, token),
-            name=f"callback {contact_id}",
-        )
+        if citizen_first:
+            if contact_id in self._callback_rings:
+                # One call to the citizen at a time (ring_all offers to several agents):
+                # the first offer made holds the callback, the others are declined.
+                self._background.spawn(self._decline(contact_id, agent.agent_id))
+                return
+            entry = self._plan().entry_points.get(entry_point)
+            language = "sv" if entry is None else entry.language.value
+            made = self._call_citizen_first(
+                contact_id, number, agent.agent_id, agent.sip_contact, token, language
+            )
+        else:
+            made = self._call_back(contact_id, number, agent.agent_id, agent.sip_contact, token)
+        task = asyncio.create_task(made, name=f"callback {contact_id}")
         self._callback_rings[contact_id] = (agent.agent_id, task)
         self._callback_tasks.add(task)
         task.add_done_callback(self._callback_tasks.discard)
@@ -1372,10 +1402,7 @@ class CallFlow:
             )
             if state is None or state.state == "failed":
                 code = None if state is None else state.code
-                outcome: CallbackNotReached = (
-                    "busy" if code in (486, 600) else
-                    "no_answer" if code in (None, 408, 480, 487) else "failed"
-                )  # fmt: skip
+                outcome = _not_reached_outcome(code)
                 log.info("callback %d: %s not reached (%s, SIP %s)", contact_id, uri, outcome,
                          code)  # fmt: skip
                 await self._not_reached(contact_id, outcome)
@@ -1409,6 +1436,204 @@ class CallFlow:
             await self._offload(self._centre.ended, contact_id, by, cause=cause)
         except CentreError as error:
             log.warning("callback %d could not be ended: %s", contact_id, error)
+
+    async def _call_citizen_first(
+        self,
+        contact_id: int,
+        number: str,
+        agent_id: int,
+        sip_contact: str,
+        token: OfferToken,
+        language: str,
+    ) -> None:
+        """Citizen first (R17): the offer to ``agent_id`` is held (``citizen_dialled``)
+        while a media worker calls the citizen's number through the outside line; the
+        agent's phone does not ring yet. No answer, busy or a failure is a try that
+        reached nobody: the agent, never rung, is released without a RONA, and the
+        centre retries or closes the callback as unreachable (with its SMS).
+
+        Once the citizen answers (``citizen_answered``, logged before the agent is rung)
+        it hears ``callback_hello`` ("this is the callback you asked for; you are put
+        through to an agent"), then music, while the agent's softphone is rung with the
+        offer; the agent's answer (``answered``) bridges them. An agent who lets it ring
+        out (the centre's ring timeout withdraws the offer, cancelling this task) or
+        declines it: the citizen hears ``callback_agent_missed`` ("you keep your place;
+        we will call you again") and is let go, and the callback waits on at its place
+        in the line, the same try, for the next agent, whose offer calls the citizen
+        once this call is over. The citizen hanging up before an agent answered is a
+        try that failed. The language is the entry point's the caller rang."""
+        assert self._router is not None
+        previous = self._citizen_calls.get(contact_id)
+        me = asyncio.current_task()
+        assert me is not None
+        self._citizen_calls[contact_id] = me
+        try:
+            try:
+                await self._offload(self._centre.citizen_dialled, contact_id, agent_id)
+            except CentreError as error:
+                log.warning("callback %d cannot be made for agent %d: %s", contact_id,
+                            agent_id, error)  # fmt: skip
+                self._release_ring(contact_id, me)
+                return
+            if previous is not None and previous is not me and not previous.done():
+                await asyncio.wait([previous])  # the last try's citizen is let go first
+            await self._citizen_then_agent(
+                contact_id, number, agent_id, sip_contact, token, language, me
+            )
+        finally:
+            self._release_ring(contact_id, me)
+            self._citizen_call_over(contact_id, me)
+
+    async def _citizen_then_agent(
+        self,
+        contact_id: int,
+        number: str,
+        agent_id: int,
+        sip_contact: str,
+        token: OfferToken,
+        language: str,
+        me: asyncio.Task[Any],
+    ) -> None:
+        assert self._router is not None
+        line = self._calls.outside_line
+        if line is None:
+            log.warning(
+                "callback %d to %s cannot be made: no outside gateway is configured (a trunk "
+                "with outbound: true, or vaxla-server serve --outside-gateway)",
+                contact_id,
+                number,
+            )
+            self._release_ring(contact_id, me)
+            await self._not_reached(contact_id, "failed")
+            return
+        uri = line.uri(number)
+        try:
+            leg = await self._router.originate(uri, dict(line.headers), number)
+        except NoRoom as error:
+            log.warning("callback %d cannot call %s: %s", contact_id, uri, error)
+            self._release_ring(contact_id, me)
+            await self._not_reached(contact_id, "failed")
+            return
+        on_line = False
+        try:
+            state = await leg.originated_outcome(OUTSIDE_RING_S)
+            if state is None or state.state == "failed":
+                code = None if state is None else state.code
+                outcome = _not_reached_outcome(code)
+                log.info("callback %d: %s not reached (%s, SIP %s)", contact_id, uri, outcome,
+                         code)  # fmt: skip
+                with contextlib.suppress(CallGone):
+                    await leg.hangup()
+                self._release_ring(contact_id, me)
+                await self._not_reached(contact_id, outcome)
+                return
+            await self._offload(self._centre.citizen_answered, contact_id)
+            on_line = True
+            await leg.originate_agent_leg(sip_contact, {OFFER_HEADER: token.header_value()})
+            agent = await self._hello_while_ringing(leg, language)
+            if agent.state == "answered":
+                await self._offload(self._centre.answered, contact_id, agent_id)
+        except asyncio.CancelledError:
+            # The offer was withdrawn: the agent let it ring out, went away, or the
+            # callback was moved or cancelled. The citizen is let go (told, if it waits
+            # on) before this task ends: the next try's call waits for that.
+            me.uncancel()
+            await self._let_citizen_go(leg, contact_id, language, on_line, ringing=on_line)
+            raise
+        except CallGone as gone:
+            log.info("callback %d: the call to %s ended before an agent answered (%s)",
+                     contact_id, uri, gone)  # fmt: skip
+            self._release_ring(contact_id, me)
+            await self._not_reached(contact_id, "failed")
+            return
+        except CentreError as error:  # the offer went meanwhile (an answer too late)
+            log.warning("callback %d for agent %d: %s", contact_id, agent_id, error)
+            if on_line:  # the agent's phone answered: hung up
+                with contextlib.suppress(CallGone):
+                    await leg.hangup_agent()
+            await self._let_citizen_go(leg, contact_id, language, on_line, ringing=False)
+            return
+        if agent.state == "failed":
+            log.info("callback %d: agent %d did not take it (SIP %s)", contact_id, agent_id,
+                     agent.code)  # fmt: skip
+            self._release_ring(contact_id, me)
+            await self._decline(contact_id, agent_id)
+            await self._let_citizen_go(leg, contact_id, language, on_line=True, ringing=False)
+            return
+        self._release_ring(contact_id, me)
+        await self._citizen_talks(leg, contact_id, agent_id)
+
+    async def _hello_while_ringing(self, leg: CallLeg, language: str) -> AgentLegState:
+        """The citizen hears ``callback_hello`` and then music until the agent's phone,
+        ringing meanwhile, answers or fails; an agent who answers during the hello is
+        put through at once (the hello stops: the agent greets the citizen)."""
+        hello = asyncio.ensure_future(leg.play([self.prompt("callback_hello", language)]))
+        agent = asyncio.ensure_future(leg.agent_leg_state("answered", "failed"))
+        try:
+            await asyncio.wait({hello, agent}, return_when=asyncio.FIRST_COMPLETED)
+            if not agent.done():
+                await hello
+                await leg.start_playing([self.prompt("music_on_hold", language)], loop=True)
+            return await agent
+        finally:
+            for task in (hello, agent):
+                if not task.done():
+                    task.cancel()
+                elif not task.cancelled():
+                    task.exception()  # seen, whichever way the wait ended
+
+    async def _citizen_talks(self, leg: CallLeg, contact_id: int, agent_id: int) -> None:
+        """Citizen first: the agent took the citizen waiting on the line; they talk
+        until one hangs up."""
+        by: EndedBy = "system"
+        cause: EndCause | None = None
+        try:
+            await leg.bridge()
+            self._calls.progress(agent_id, contact_id, "bridged")
+            ended = await asyncio.shield(leg.ended)
+            by = "caller" if ended.side == "caller" else "agent"
+        except CallGone as gone:
+            by = "caller" if gone.side == "caller" else "agent"
+            if gone.side == "server":
+                by, cause = "system", "worker_died" if gone.cause == "worker_died" else "error"
+        try:
+            await self._offload(self._centre.ended, contact_id, by, cause=cause)
+        except CentreError as error:
+            log.warning("callback %d could not be ended: %s", contact_id, error)
+
+    async def _let_citizen_go(
+        self,
+        leg: CallLeg,
+        contact_id: int,
+        language: str,
+        on_line: bool,
+        *,
+        ringing: bool = True,
+    ) -> None:
+        """Hang up the citizen of a try made citizen first that no agent took. A citizen
+        on the line whose callback waits on is told first that it keeps its place and
+        will be called again."""
+        with contextlib.suppress(CallGone):
+            if ringing:
+                await leg.cancel_agent_leg()
+            waits = False
+            if on_line:
+                with contextlib.suppress(CentreError):
+                    view = await self._offload(self._centre.contact, contact_id)
+                    waits = view.callback_number is not None
+            if waits:
+                await leg.play([self.prompt("callback_agent_missed", language)])
+            await leg.hangup()
+
+    def _citizen_call_over(self, contact_id: int, task: asyncio.Task[Any]) -> None:
+        if self._citizen_calls.get(contact_id) is task:
+            del self._citizen_calls[contact_id]
+
+    def _release_ring(self, contact_id: int, task: asyncio.Task[Any]) -> None:
+        """The offer ``task`` rang for is over: the next offer of the contact rings."""
+        ringing = self._callback_rings.get(contact_id)
+        if ringing is not None and ringing[1] is task:
+            del self._callback_rings[contact_id]
 
     async def _not_reached(self, contact_id: int, outcome: CallbackNotReached) -> None:
         try:
@@ -1473,6 +1698,15 @@ class CallFlow:
         if self._clock.monotonic() - ended > queue.sticky_agent_s:
             return None
         return agent_id
+
+
+def _not_reached_outcome(code: int | None) -> CallbackNotReached:
+    """What a try that reached nobody was, by the SIP code of the citizen's call's end
+    (``None``: it rang out)."""
+    return (
+        "busy" if code in (486, 600) else
+        "no_answer" if code in (None, 408, 480, 487) else "failed"
+    )  # fmt: skip
 
 
 def _outside(window: CallbackWindow, clock: Clock) -> bool:

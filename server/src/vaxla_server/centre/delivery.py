@@ -31,6 +31,8 @@ class OfferedContact:
     data: Mapping[str, str] = field(default_factory=dict)
     callback_number: str | None = None
     """A callback (R17): the number the agent's call goes to once answered."""
+    callback_order: str | None = None
+    """A callback's order (R17): ``agent_first`` or ``citizen_first``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,13 +308,16 @@ class CentreKernel(Journaled):
         )
         self._contacts[contact.id] = contact
         out: list[Event] = []
-        if found.agent_id is not None:
+        # Citizen first, the agent's offer was held while the citizen's number was
+        # called: a try cut off too, though the contact waited in the line meanwhile.
+        agent_id = found.agent_id if found.agent_id is not None else found.callback.dialled_for
+        if agent_id is not None:
             out.append(
                 CallbackNoAnswer(
                     at=at,
                     contact_id=contact.id,
                     queue_id=found.queue_id,
-                    agent_id=found.agent_id,
+                    agent_id=agent_id,
                     number=requested.number,
                     attempt=found.callback.attempt,
                     outcome="restart",
@@ -694,6 +697,7 @@ class CentreKernel(Journaled):
                         entered_at=contact.entered_at,
                         data=dict(contact.data),
                         callback_number=None if callback is None else callback.number,
+                        callback_order=None if callback is None else callback.order,
                     ),
                     AgentLeg(offer.agent, session.sip_contact),
                     make_offer_token(session.session_key, offer_id),
@@ -922,6 +926,11 @@ class CentreKernel(Journaled):
 
     def _drop_offer(self, contact: _Contact, agent_id: int, *, withdraw: bool) -> None:
         contact.offers.pop(agent_id, None)
+        callback = contact.callback
+        if callback is not None and callback.dialled_for == agent_id:
+            # Citizen first: the offer held for the citizen's call is gone (answered,
+            # rung out, declined or withdrawn): the next offer makes a try of its own.
+            callback.dialled, callback.dialled_for, callback.citizen_on_line = False, None, False
         self._timers.cancel(("ring", contact.id, agent_id))
         offered = self._offers_of.get(agent_id)
         if offered is not None:

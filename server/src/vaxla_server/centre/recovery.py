@@ -29,6 +29,8 @@ from vaxla_server.store.events import (
     Ended,
     Event,
     Moved,
+    NotAnswered,
+    Offered,
     OutboundAnswered,
     Overflowed,
     PresenceEnded,
@@ -57,6 +59,9 @@ class OpenCallback:
     """The try in progress, or the next."""
     retry_at: datetime | None = None
     """When it goes back into its queue's line, while it waits out a retry interval."""
+    dialled_for: int | None = None
+    """Citizen first: the agent whose offer was held while the citizen's number was
+    called (or the citizen waited on the line for that agent's answer)."""
 
 
 @dataclass
@@ -115,15 +120,21 @@ def _callback_step(
     if contact is None or contact.callback is None:
         return
     match event:
+        case CallbackAnswered() if contact.callback.requested.order == "citizen_first":
+            pass  # the citizen waits for the agent: a callback until the agent answers
         case CallbackAnswered():
             contact.callback = None  # a call like any other from here on
             contact.answered_at = event.at
         case CallbackNoAnswer():
             contact.agent_id = contact.answered_at = None
+            contact.callback.dialled_for = None
         case CallbackRetried():
             contact.callback.attempt = event.attempt
+            contact.callback.dialled_for = None
             if event.after_s > 0:
                 contact.callback.retry_at = event.at + timedelta(seconds=event.after_s)
+        case CallbackDialled() if contact.agent_id is None:
+            contact.callback.dialled_for = event.agent_id  # citizen first: offer held
         case CallbackDialled():
             pass
 
@@ -169,6 +180,15 @@ def left_open(log: EventLog) -> LeftOpen:
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.agent_id = event.agent_id
                     contact.answered_at = event.at
+                    callback = contact.callback
+                    if callback is not None and callback.requested.order == "citizen_first":
+                        contact.callback = None  # the agent took the citizen waiting
+            case Offered() | NotAnswered():
+                # Citizen first: an offer held for the citizen's call ended unanswered
+                # (or a new one was made): no try is in progress for it any more.
+                contact = found.contacts.get(event.contact_id)
+                if contact is not None and contact.callback is not None:
+                    contact.callback.dialled_for = None
             case OutboundAnswered():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.agent_id = event.agent_id

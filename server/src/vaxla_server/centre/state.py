@@ -52,6 +52,11 @@ class _Callback(Journaled):
     """The try in progress, or the next."""
     dialled: bool = False
     """The citizen's number is being called for this try."""
+    dialled_for: int | None = None
+    """Citizen first: the agent whose offer is held while the citizen's number is
+    called (and rung once the citizen answered); ``None`` otherwise."""
+    citizen_on_line: bool = False
+    """Citizen first: the citizen answered and waits on the line for that agent."""
     due: float | None = None
     """Centre seconds when it goes back into its queue's line, while it waits out the
     retry interval (out of the line)."""

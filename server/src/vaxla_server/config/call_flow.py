@@ -872,10 +872,6 @@ def check_callback(callback: CallbackItem, holder: str) -> None:
             f"{where}: give a key that offers it, a rule that imposes it "
             "(forced_after_s, forced_outside), or both"
         )
-    if callback.order == "citizen_first":
-        # The media workers call the agent first and then the citizen; the other order
-        # is not built: refused, so no queue waits for calls that would never be made.
-        raise NotAvailableYet("order citizen_first (calling the citizen before the agent)", where)
     window = callback.forced_outside
     if window is not None:
         if window.end <= window.start:

@@ -101,12 +101,22 @@ class Contacts(CentreKernel):
             return event.position
 
     def answered(self, contact_id: int, agent_id: int) -> None:
-        """The agent answered the offer; offers of the contact to others are withdrawn."""
+        """The agent answered the offer; offers of the contact to others are withdrawn.
+        A callback made citizen first (R17) is answered only once the citizen is on the
+        line, and is a call like any other from then on."""
         with self._transaction():
             t = self._tick()
             contact = self._contact(contact_id)
             if agent_id not in contact.offers:
                 raise InvalidAction(f"contact {contact_id} is not offered to agent {agent_id}")
+            callback = contact.callback
+            if callback is not None and callback.order == "citizen_first":
+                if callback.dialled_for != agent_id or not callback.citizen_on_line:
+                    raise InvalidAction(
+                        f"callback {contact_id} is made citizen first: the citizen is not "
+                        f"on the line for agent {agent_id}"
+                    )
+                contact.callback = None  # a call like any other from here on
             self._apply([Accept(contact_id, agent_id)], t)
             for other in sorted(contact.offers):
                 self._drop_offer(contact, other, withdraw=other != agent_id)

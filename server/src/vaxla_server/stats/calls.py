@@ -45,6 +45,7 @@ from vaxla_server.store.events import (
     Ended,
     Event,
     Moved,
+    NotAnswered,
     OutboundAnswered,
     OutboundCall,
     Overflowed,
@@ -117,13 +118,19 @@ def fold_call(calls: dict[int, CallRecord], event: Event) -> None:
         case Moved():
             call.queue_id = event.to_queue_id
         case Answered() if call.callback and call.left_queue != "answered":
-            # An agent took the callback: answered once the citizen answers.
+            # An agent took the callback: answered once the citizen answers. Made
+            # citizen first, the citizen answered already (the agent it waited for
+            # is known): answered now.
+            if call.agent_id is not None:
+                call.left_queue = "answered"
             call.queue_id, call.agent_id = event.queue_id, event.agent_id
             call.wait_seconds = event.wait_seconds
         case CallbackRequested():
             call.callback = True
-        case CallbackNoAnswer() if call.left_queue != "answered":
-            call.agent_id = None
+        case CallbackNoAnswer() | NotAnswered() if call.left_queue != "answered":
+            call.agent_id = None  # (citizen first: the agent did not take the citizen)
+        case CallbackAnswered() if call.agent_id is None:
+            call.agent_id = event.agent_id  # citizen first: answered when the agent answers
         case CallbackAnswered():
             call.left_queue = "answered"
         case Answered():

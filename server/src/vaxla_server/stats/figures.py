@@ -31,11 +31,13 @@ from vaxla_server.store.events import (
     AgentReady,
     Answered,
     CallbackAnswered,
+    CallbackNoAnswer,
     CallbackRequested,
     ContactEntered,
     Ended,
     Event,
     Moved,
+    NotAnswered,
     Overflowed,
     Queued,
     WrapUpEnded,
@@ -112,6 +114,9 @@ def queue_intervals(
     callbacks: dict[int, float | None] = {}
     """Callbacks (R17) → the wait when an agent took the one try in progress: counted
     answered when the citizen answers, and offered once however often tried."""
+    citizen_on_line: set[int] = set()
+    """Callbacks made citizen first whose citizen answered: counted answered when the
+    agent answers."""
 
     def cell(at: datetime, queue_id: int | None) -> QueueFigures | None:
         if queue_id is None or queue_id not in goals or not start <= at < end:
@@ -137,8 +142,12 @@ def queue_intervals(
                 callbacks[event.contact_id] = None
             case Queued() if event.contact_id in callbacks:
                 pass  # a callback back in line for another try: offered once
-            case Answered() if event.contact_id in callbacks:
+            case Answered() if event.contact_id in callbacks.keys() - citizen_on_line:
                 callbacks[event.contact_id] = event.wait_seconds
+            case CallbackAnswered() if callbacks.get(event.contact_id, 0.0) is None:
+                citizen_on_line.add(event.contact_id)  # citizen first: no agent yet
+            case NotAnswered() | CallbackNoAnswer() if event.contact_id in citizen_on_line:
+                citizen_on_line.discard(event.contact_id)  # the agent did not take it
             case CallbackAnswered():
                 wait = callbacks.pop(event.contact_id, None)
                 if wait is not None and (figures := cell(event.at, event.queue_id)) is not None:
@@ -153,6 +162,8 @@ def queue_intervals(
                 if (figures := cell(event.at, event.to_queue_id)) is not None:
                     figures.offered += 1
             case Answered():
+                callbacks.pop(event.contact_id, None)  # citizen first: answered now
+                citizen_on_line.discard(event.contact_id)
                 if (figures := cell(event.at, event.queue_id)) is not None:
                     goal = goals[event.queue_id] if event.queue_id is not None else 0.0
                     figures.answered += 1

@@ -370,7 +370,8 @@ class CallbackRequested(BaseEvent):
 
 class CallbackDialled(BaseEvent):
     """Try ``attempt`` of the callback: the citizen's ``number`` is being called for the
-    agent ``agent_id`` (who took the callback's offer)."""
+    agent ``agent_id`` (who took the callback's offer; made citizen first, the agent
+    whose offer is held meanwhile, its phone not rung yet)."""
 
     kind: Literal[EventKind.CALLBACK_DIALLED] = EventKind.CALLBACK_DIALLED
     contact_id: ContactId
@@ -381,7 +382,10 @@ class CallbackDialled(BaseEvent):
 
 
 class CallbackAnswered(BaseEvent):
-    """The citizen answered try ``attempt``; the agent talks with it now."""
+    """The citizen answered try ``attempt``; the agent talks with it now. Made citizen
+    first, the citizen waits on the line while ``agent_id``'s phone rings: an
+    ``Answered`` follows when the agent takes it, else a ``NotAnswered`` and the
+    callback waits on in the line for the next agent."""
 
     kind: Literal[EventKind.CALLBACK_ANSWERED] = EventKind.CALLBACK_ANSWERED
     contact_id: ContactId
