@@ -33,7 +33,6 @@ from vaxla_server.config import (
     InvalidConfig,
     Membership,
     MissingReference,
-    NotAvailableYet,
     QueueNotEmpty,
     QueueSettings,
     StillReferenced,

@@ -240,7 +240,10 @@ def _bad_time(store: Store) -> None:
 @pytest.mark.parametrize(
     ("damage", "said"),
     [
-        (_version, "of version 2, this server reads version 1"),
+        (
+            _version,
+            f"of version {SNAPSHOT_VERSION + 1}, this server reads version {SNAPSHOT_VERSION}",
+        ),
         (_ahead, "up to event 1000000000, but the log ends at event"),
         (_another_log, "folded from another event log"),
         (_damaged_part, "cannot be read (ValueError"),

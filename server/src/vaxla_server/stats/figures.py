@@ -108,6 +108,8 @@ def queue_intervals(
                 table[(index, queue_id)] = QueueFigures(queue_id, lo, min(end, lo + step))
     wrap_started: dict[int, datetime] = {}
     ended_in: dict[int, int] = {}
+    queued: set[int] = set()
+    """Contacts offered (queued) once already."""
     callbacks: dict[int, float | None] = {}
     """Callbacks (R17) → the wait when an agent took the one try in progress: counted
     answered when the citizen answers, and offered once however often tried."""
@@ -125,8 +127,8 @@ def queue_intervals(
         match event:
             case CallbackRequested():
                 callbacks[event.contact_id] = None
-            case Queued() if event.contact_id in callbacks:
-                pass  # a callback back in line for another try: offered once
+            case Queued() if event.contact_id in callbacks and event.contact_id in queued:
+                pass  # a callback back in line for another try, or when due: offered once
             case Answered() if event.contact_id in callbacks:
                 callbacks[event.contact_id] = event.wait_seconds
             case CallbackAnswered():
@@ -137,6 +139,7 @@ def queue_intervals(
                     figures._answer_waits.append(wait)
                     figures._left(wait)
             case Queued():
+                queued.add(event.contact_id)
                 if (figures := cell(event.at, event.queue_id)) is not None:
                     figures.offered += 1
             case Moved():

@@ -71,7 +71,7 @@ _EPSILON = timedelta(microseconds=1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SHORT_ABANDON_S = 5.0
 """Callers who hung up within this many seconds are counted apart ("abandoned within 5 s")."""
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 """The format of the saved summaries (``snapshot.py``): bump it with any change of what a
 bucket, a contact or the open state holds, or of the rules that fold them."""
 SAVE_EVERY_EVENTS = 20_000
@@ -430,10 +430,15 @@ class Summaries:
             self.latest = event.at
         if isinstance(contact_id := getattr(event, "contact_id", None), int):
             self._dirty_contacts.add(contact_id)
+        # A callback back in its line (a retry, or its scheduled time come) was offered
+        # once already: a callback counts once however it waits.
+        record = self._calls.get(contact_id) if isinstance(contact_id, int) else None
+        again = record is not None and record.callback and record.queued
         fold_call(self._calls, event)
         match event:
             case Queued():
-                self._queue(event.queue_id, event.at).offered += 1
+                if not again:
+                    self._queue(event.queue_id, event.at).offered += 1
                 self._queue_of[event.contact_id] = event.queue_id
             case Moved():
                 self._queue(event.to_queue_id, event.at).offered += 1
