@@ -16,7 +16,7 @@ from tests.server.callflow.conftest import (
     Site,
     document,
 )
-from vaxla_protocol.config import ConfigDocument, EntryPointItem
+from vaxla_protocol.config import ConfigDocument, EntryPointItem, QueueFlowItem
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
 from vaxla_server.media.messages import Hangup
 from vaxla_server.store import Store
@@ -561,3 +561,57 @@ def test_a_long_wait_sent_to_its_own_callback_keeps_its_wait(sqlite_store: Store
     (event,) = requested(site)
     assert event.reason == "long_wait" and event.wait_seconds >= 20
     assert "overflowed" not in site.kinds(0)
+
+
+def test_an_entry_points_closed_hours_call_back_at_its_opening(sqlite_store: Store) -> None:
+    """Support has no schedule of its own: the entry point's hours say when it opens."""
+
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("300")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(8)
+        assert hung_up(site, call)
+
+    target = {"kind": "callback", "queue": "Support"}
+    doc = with_entry(
+        document(callback=callback()),
+        {"kind": "queue", "queue": "Support"},
+        schedule="office",
+        when_closed=target,
+    )
+    site = run_document(sqlite_store, scenario, doc, SATURDAY)
+    (event,) = requested(site)
+    assert (event.reason, event.due_at) == ("closed", datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
+    assert site.kinds(0) == ["contact_entered", "callback_requested"]
+
+
+def test_a_long_wait_sent_to_another_queues_callback_moves_there_with_its_wait(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        call = await waiting(site)
+        await site.advance(25)
+        site.worker.press(call, "1")
+        await site.advance(5)
+        assert hung_up(site, call)
+        sales = next(q.queue_id for q in site.centre.queues() if q.name == "Sales")
+        (view,) = site.centre.waiting_contacts(sales)
+        assert (view.contact_id, view.callback_number) == (0, OWN)
+        assert view.wait_seconds >= 25
+
+    flow: dict[str, Any] = {
+        "max_wait_s": 20,
+        "on_max_wait": {"kind": "callback", "queue": "Sales"},
+    }
+    doc = document(**flow)
+    sales = doc.queues[1].model_copy(
+        update={"flow": QueueFlowItem.model_validate({"callback": callback(key=None,
+                                                                          forced_after_s=600)})}
+    )  # fmt: skip
+    doc = doc.model_copy(update={"queues": [doc.queues[0], sales]})
+    site = run_document(sqlite_store, scenario, doc, MONDAY_MORNING)
+    (event,) = requested(site)
+    assert event.reason == "long_wait" and event.wait_seconds >= 20
+    kinds = site.kinds(0)
+    assert kinds.index("overflowed") < kinds.index("callback_requested")

@@ -1237,15 +1237,21 @@ class CallFlow:
         return True
 
     def _zone(self, call: Call, queue: QueueItem) -> tuple[Schedule | None, tzinfo]:
-        """The queue's opening hours (if it has a schedule) and the time zone a
-        scheduled callback's time is keyed and said in: the queue's schedule's, else the
-        entry point's, else the server's."""
+        """The opening hours a scheduled callback keeps to: the queue's schedule, else
+        the caller's entry point's (None: always open); and the time zone its time is
+        keyed and said in: theirs, else the server's."""
         schedules = self._plan().schedules
-        schedule = schedules.get(queue.flow.schedule or "")
-        zone_from = schedule or schedules.get(call.entry.schedule or "")
-        zone = zone_from.time_zone if zone_from else self._clock.now().astimezone().tzinfo
+        schedule = schedules.get(queue.flow.schedule or "") or schedules.get(
+            call.entry.schedule or ""
+        )
+        zone = schedule.time_zone if schedule else self._clock.now().astimezone().tzinfo
         assert zone is not None
         return schedule, zone
+
+    def _closed(self, call: Call, queue: QueueItem) -> bool:
+        """Whether the opening hours a callback keeps to (``_zone``) are closed now."""
+        schedule, _zone = self._zone(call, queue)
+        return schedule is not None and not schedule.status_at(self._clock.now()).is_open
 
     def _said(self, call: Call, due: datetime, zone: tzinfo) -> list[str]:
         language: Language = "sv" if call.language == "sv" else "en"
@@ -1306,18 +1312,16 @@ class CallFlow:
     async def _callback_target(self, call: Call, name: str) -> None:
         """A callback target sent a caller in no line here (a menu key, an entry point,
         a queue's rule before it could wait): it becomes a callback in queue ``name``,
-        its wait starting now; while the queue is closed, at its next opening or a time
-        the caller keys. A caller who gives no number hears goodbye."""
+        its wait starting now; while the queue is closed (its schedule, else the entry
+        point's: an entry point's ``when_closed``), at its next opening or a time the
+        caller keys. A caller who gives no number hears goodbye."""
         queue = self._plan().queues.get(name)
         if queue is None:
             raise FlowError(f"queue {name!r} is gone")
         if queue.flow.callback is None:
             raise FlowError(f"queue {name!r} has no callback settings")
         queue_id = await self._queue_id(name)
-        closed = False
-        if queue.flow.schedule is not None:
-            status = self._plan().schedules[queue.flow.schedule].status_at(self._clock.now())
-            closed = not status.is_open
+        closed = self._closed(call, queue)
         reason = _REASON_OF_CAUSE.get(call.cause, "chosen")
         if closed:
             reason = "closed"
@@ -1349,12 +1353,7 @@ class CallFlow:
         )
         call.queue, call.cause = queue, None
         call.answered = asyncio.get_running_loop().create_future()
-        if queue.flow.schedule is not None:
-            status = self._plan().schedules[queue.flow.schedule].status_at(self._clock.now())
-            closed = not status.is_open
-        else:
-            closed = False
-        if await self._callback(call, queue, reason, closed=closed):
+        if await self._callback(call, queue, reason, closed=self._closed(call, queue)):
             return None
         return await self._wait_in_queue(call, queue, to_queue)
 
