@@ -276,8 +276,8 @@ class CallbackItem(WireModel):
 class QueueFlowItem(WireModel):
     """What a queue does with its callers besides distributing them (R10, R12 to R16).
 
-    Each ``on_*`` target may be a queue, a transfer to a number or a message; ``None``
-    means the rule is off.
+    Each ``on_*`` target may be a queue, a transfer to a number, a message, a voicemail
+    box or a callback; ``None`` means the rule is off.
     """
 
     announcements: Name | None = None

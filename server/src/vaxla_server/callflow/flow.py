@@ -1195,6 +1195,7 @@ class CallFlow:
         in that queue."""
         terms = queue.flow.callback
         assert terms is not None
+        at_time, call.callback_at_time = call.callback_at_time, False  # this request's
         if reason in FORCED_REASONS:
             await call.leg.play(self._files(call, "callback_forced"))
         number = await self._callback_number(call, terms)
@@ -1203,11 +1204,11 @@ class CallFlow:
             call.callback_declined = True
             return False
         due: datetime | None = None
-        if call.callback_at_time or (closed and terms.schedule_key is not None):
+        if at_time or (closed and terms.schedule_key is not None):
             due = await self._callback_time(call, queue, terms)
             if due is None and not closed:
                 log.info("contact %d: no time for the callback; waits on", call.contact_id)
-                call.callback_declined, call.callback_at_time = True, False
+                call.callback_declined = True
                 return False
         if due is None and closed:
             due = await self._next_opening(call, queue)
