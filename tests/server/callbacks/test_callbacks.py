@@ -294,7 +294,13 @@ def test_a_callback_target_makes_a_callback_from_outside_a_line(world: World) ->
     contact = world.centre.enter("100", "+46700000001")
     mark = last_id(world)
     view = world.centre.request_callback(
-        contact, NUMBER, terms(), reason="full", queue_id=world.support
+        contact,
+        NUMBER,
+        terms(),
+        reason="full",
+        queue_id=world.support,
+        priority=3,
+        data={"customer_number": "4711"},
     )
     assert (view.state, view.queue_id, view.position, view.callback_due) == (
         "waiting",
@@ -302,6 +308,7 @@ def test_a_callback_target_makes_a_callback_from_outside_a_line(world: World) ->
         1,
         None,
     )
+    assert (view.queue_priority, dict(view.data)) == (3, {"customer_number": "4711"})
     assert kinds(world, mark) == ["queued", "callback_requested"]
     (requested,) = events_of(world, EventKind.CALLBACK_REQUESTED)
     assert (requested.reason, requested.wait_seconds, requested.due_at) == ("full", 0.0, None)
@@ -342,6 +349,12 @@ def test_bad_scheduled_requests_are_refused_and_change_nothing(world: World) -> 
         world.centre.request_callback(contact, NUMBER, terms(), queue_id=world.sales)
     assert kinds(world, mark) == []
     assert world.centre.contact(contact).callback_number is None
+    outside = world.centre.enter("100", None)
+    mark = last_id(world)
+    with pytest.raises(InvalidValue, match="priority 101 is not 0 to 100"):
+        world.centre.request_callback(outside, NUMBER, terms(), queue_id=world.sales, priority=101)
+    assert kinds(world, mark) == []
+    assert world.centre.contact(outside).state == "entered"
 
 
 def test_a_scheduled_callback_survives_a_restart_before_its_time(world_on_both: World) -> None:

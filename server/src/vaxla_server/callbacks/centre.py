@@ -16,6 +16,7 @@ in before its time (unless they have as high a priority). A restart sets the tim
 again, or puts it in the line at once when its time passed meanwhile."""
 
 import functools
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal, TypeVar
 
@@ -53,6 +54,8 @@ class Callbacks(CentreKernel):
         reason: CallbackReason = "key",
         queue_id: int | None = None,
         due: datetime | None = None,
+        priority: int = 0,
+        data: Mapping[str, str] | None = None,
     ) -> ContactView:
         """The caller waiting in a queue's line asks to be called back on ``number``
         under the queue's ``terms``: it stays in the line at its place, without a voice
@@ -61,7 +64,9 @@ class Callbacks(CentreKernel):
 
         ``queue_id``: a contact in no line (sent to a callback by the configuration: a
         menu key, an entry point, a queue's rule before it could wait) becomes a
-        callback in that queue, its wait starting now. ``due``: a scheduled callback,
+        callback in that queue, its wait starting now, with ``priority`` and what the
+        caller entered (``data``; both ignored for a contact in a line, which has them
+        already). ``due``: a scheduled callback,
         out of the line until then (a timer; a restart sets it again), when it enters
         the line as a caller arriving then, its priority raised by the terms'
         ``schedule_raise``."""
@@ -83,7 +88,10 @@ class Callbacks(CentreKernel):
             out: list[Event] = []
             if queue_id is not None and contact.state == "entered":
                 self._known_queue(queue_id)
+                if not 0 <= priority <= MAX_PRIORITY:
+                    raise InvalidValue(f"priority {priority} is not 0 to {MAX_PRIORITY}")
                 contact.queue_id, contact.wait_started = queue_id, t
+                contact.priority, contact.data = priority, dict(data or {})
                 if due is None:  # in the line from now on, as a caller queued now
                     self._apply(
                         [

@@ -1225,6 +1225,8 @@ class CallFlow:
                 reason=reason,
                 queue_id=queue_id,
                 due=due,
+                priority=_priority_and_skills(queue, call)[0],
+                data=call.data,
             )
         except CentreError as error:
             log.info("contact %d: no callback (%s); waits on", call.contact_id, error)
