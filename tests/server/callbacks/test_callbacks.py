@@ -365,6 +365,7 @@ def test_a_scheduled_callback_survives_a_restart_before_its_time(world_on_both: 
     assert [e.contact_id for e in events_of(world, EventKind.ENDED)] == []
     (listed,) = centre.scheduled_callbacks()
     assert (listed.contact_id, listed.callback_due) == (callback, START + timedelta(seconds=600))
+    assert listed.wait_seconds == 100.0  # as before the restart: since it was asked for
     assert centre.waiting_contacts() == []
     log_in(world, world.anna, [world.support])
     world.clock.advance(seconds=499)

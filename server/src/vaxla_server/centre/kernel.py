@@ -305,11 +305,10 @@ class CentreKernel(Journaled):
             sms_text=requested.sms_text,
             attempt=found.callback.attempt,
         )
-        if requested.due_at is not None:
-            # A scheduled callback waits from its time on (in the line since, or to be).
+        if found.callback.scheduled:  # its time to come: it enters the line then
+            contact.callback.due_priority = requested.due_priority
+        elif requested.due_at is not None:  # in the line since its time: its wait from then
             contact.wait_started = self._seconds_at(requested.due_at)
-            if found.callback.scheduled:
-                contact.callback.due_priority = requested.due_priority
         self._contacts[contact.id] = contact
         out: list[Event] = []
         if found.agent_id is not None:
