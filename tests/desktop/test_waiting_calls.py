@@ -3,6 +3,8 @@ that move on the clock and entered data masked, the models under the model teste
 sorting and the filters, and the actions by button, key and context menu, each a
 request (``sig_*``) with what the supervisor chose; Swedish throughout."""
 
+from datetime import datetime
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -280,13 +282,45 @@ def test_a_callback_is_marked_with_its_number(qtbot: QtBot) -> None:
     keep_shot(widget, "waiting-calls-callback.png")
 
 
+def scheduled_callback() -> WaitingContact:
+    """A callback waiting out of Support's line for its time, 2030-01-07 14:30 local."""
+    due = datetime(2030, 1, 7, 14, 30).astimezone()
+    return waiting(11, SUPPORT.id, 0, 0.0, state="scheduled",
+                   callback_number="+46701112233", callback_due=due)  # fmt: skip
+
+
+def test_a_scheduled_callback_shows_its_time_and_can_only_be_cancelled(qtbot: QtBot) -> None:
+    state = centre(Clock())
+    state.apply(WaitingContacts(contacts=[*calls(), scheduled_callback()]))
+    widget = view(qtbot, state)
+    panel = widget.waiting
+    model = panel.proxy
+    model.sort(WaitingTableModel.POSITION, Qt.SortOrder.AscendingOrder)
+    states = column(model, WaitingTableModel.STATE)
+    assert states[-1] == "Callback to +46701112233 at 2030-01-07 14:30"  # after the line
+    row = states.index(states[-1])
+    assert model.index(row, WaitingTableModel.POSITION).data() == NONE
+    assert model.index(row, WaitingTableModel.WAIT).data() == NONE
+    assert model.index(row, WaitingTableModel.ESTIMATE).data() == NONE
+    select(panel, 11)
+    assert panel.cancel_callback_button.isEnabled()
+    assert not panel.raise_action.isEnabled()
+    assert not panel.move_action.isEnabled() and not panel.offer_action.isEnabled()
+    with qtbot.waitSignal(panel.sig_cancel_callback_requested) as asked:
+        panel.cancel_callback_button.click()
+    assert asked.args == [SUPPORT.id, 11]
+    select(panel, 4)
+    assert panel.move_action.isEnabled()
+    keep_shot(widget, "waiting-calls-scheduled-callback.png")
+
+
 def test_every_visible_text_of_the_waiting_calls_is_swedish(
     qtbot: QtBot, qapp: QApplication
 ) -> None:
     def shown() -> list[str]:
         state = centre(Clock())
         callback = waiting(10, SUPPORT.id, 3, 5.0, callback_number="+46709876543")
-        state.apply(WaitingContacts(contacts=[*calls(), callback]))
+        state.apply(WaitingContacts(contacts=[*calls(), callback, scheduled_callback()]))
         widget = view(qtbot, state)
         panel = widget.waiting
         select(panel, 4)
@@ -314,5 +348,6 @@ def test_every_visible_text_of_the_waiting_calls_is_swedish(
     data = {"", "x", "Support", "Sales", "+46701234567", "+4631999", NONE}
     untranslated, swedish = untranslated_texts(qapp, shown, data)
     assert untranslated == []
-    assert "Samtal i kö (4)" in swedish
+    assert "Samtal i kö (5)" in swedish
     assert "Återuppringning till +46709876543" in swedish
+    assert "Återuppringning till +46701112233 klockan 2030-01-07 14:30" in swedish

@@ -14,6 +14,7 @@ import sys
 import threading
 import wave
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -649,24 +650,19 @@ CITIZEN = "+46701234567"
 
 
 @contextlib.contextmanager
-def retur_queue(
-    demo: ControlDemo, line: str, retries: int, order: str = "agent_first"
-) -> Iterator[str]:
+def retur_queue(demo: ControlDemo, line: str, retries: int, **terms: object) -> Iterator[str]:
     """A queue ``Retur<line>`` of its own (a failed test's calls left in it touch no
-    other test) with the callback on key 5, ``retries`` and ``order``, behind entry
-    point ``line``, agent11 its only member; removed at the end. Yields the queue's
-    name."""
+    other test) with the callback on key 5 and ``retries`` (and ``terms``), behind entry
+    point ``line``, agent11 its only member; removed at the end. Yields the queue's name."""
     name = f"Retur{line}"
     headers = {"Authorization": f"Bearer {demo.token('admin1')}"}
+    callback = {**RETUR_CALLBACK, "retries": retries, **terms}
     queue = {
         "name": name,
         "requirements": {"support": 1},
         "ring_timeout_s": 15,
         "wrap_up_s": 10,
-        "flow": {
-            "announcements": "standard",
-            "callback": {**RETUR_CALLBACK, "retries": retries, "order": order},
-        },
+        "flow": {"announcements": "standard", "callback": callback},
     }
     entry = {"address": line, "name": name, "first": {"kind": "queue", "queue": name}}
     assert demo.api.post("/config/queues", json=queue, headers=headers).status_code == 201
@@ -913,6 +909,66 @@ def test_an_agent_who_lets_the_waiting_citizen_ring_out_leaves_the_callback_in_l
     assert [k for k in kinds if k in order] == order, kinds
     assert "callback_no_answer" not in kinds and "answered" not in kinds
     assert kinds[-2:] == ["callback_cancelled", "ended"], kinds
+
+
+def test_a_callback_scheduled_by_the_caller_is_made_at_its_time(demo: ControlDemo) -> None:
+    """A caller presses the schedule key (4), confirms its number and keys a time two
+    minutes ahead (HHMM, the server's local time: the queue has no schedule, so any time
+    is within its hours); it waits out of the line (the supervisor sees it with its time)
+    and the ready agent is offered nothing until it is due; then the agent's phone is
+    called and the citizen (SIPp answering) bridged with it."""
+
+    async def scenario() -> tuple[int, datetime]:
+        async with agents(demo, "agent11") as [(token, phone)]:
+            agent_id = demo.get("/agent", token)["agent_id"]
+            demo.post("/agent/login", token, {"sip_contact": phone.uri})
+            demo.post("/agent/pause", token, {"reason": "lunch"})
+            wanted = (datetime.now().astimezone() + timedelta(minutes=2)).replace(
+                second=0, microsecond=0
+            )
+            digits = wanted.strftime("%H%M")
+            keys = {"h1": digits[0], "h2": digits[1], "m1": digits[2], "m2": digits[3]}
+            assert (
+                await demo.call(
+                    "caller_schedules_callback.xml", queue.removeprefix("Retur"), keys=keys
+                )
+                == 0
+            )
+            [kept] = waiting_in(demo, queue)
+            assert (kept["state"], kept["position"], kept["callback_number"]) == (
+                "scheduled",
+                0,
+                CITIZEN,
+            )
+            assert datetime.fromisoformat(kept["callback_due"]) == wanted
+            callback: int = kept["contact_id"]
+            demo.watch()
+            before = len(demo.progress("bridged", agent_id))
+            demo.post("/agent/ready", token, {})
+            # Nothing is offered before its time, though the agent is ready. (The
+            # citizen's SIPp gives up after 30 s: it starts just before.)
+            early = (wanted - datetime.now().astimezone()).total_seconds() - 8
+            await asyncio.sleep(max(0.0, early))
+            assert demo.get("/agent", token)["state"] == "available"
+            assert waiting_in(demo, queue)[0]["state"] == "scheduled"
+            async with outside_party(demo, "outside_answers") as citizen:
+                await phone.expect("answered", timeout=30)
+                assert await bridged(demo, agent_id, before) == callback
+                await phone.command("hangup")
+                assert (await phone.expect("ended"))["by"] == "local"
+                assert await asyncio.wait_for(citizen.wait(), 15) == 0
+            return callback, wanted
+
+    with retur_queue(demo, "407", retries=0, schedule_key="4", schedule_lead_min=0) as queue:
+        callback, wanted = asyncio.run(scenario())
+    ours = [e for e in _logged(demo) if getattr(e, "contact_id", None) == callback]
+    [request] = [e for e in ours if isinstance(e, CallbackRequested)]
+    assert (request.number, request.reason, request.due_at) == (CITIZEN, "key", wanted)
+    [offered] = [e for e in ours if isinstance(e, Offered)]
+    assert offered.at >= wanted
+    kinds = [e.kind.value for e in ours]
+    assert kinds.index("callback_requested") < kinds.index("offered")
+    assert kinds.index("callback_dialled") < kinds.index("callback_answered")
 
 
 def _logged(demo: ControlDemo) -> list[Any]:

@@ -8,7 +8,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +74,16 @@ class Demo:
         phone.address = str((await phone.expect("ready"))["address"])
         return phone
 
-    async def call(self, scenario: str, number: str, source: str = "127.0.0.1") -> int:
-        """SIPp places one call with ``scenario`` to ``number`` from ``source``; its exit
-        status."""
-        return await sipp_call(self.sip, self.tmp, scenario, number, source)
+    async def call(
+        self,
+        scenario: str,
+        number: str,
+        source: str = "127.0.0.1",
+        keys: Mapping[str, str] | None = None,
+    ) -> int:
+        """SIPp places one call with ``scenario`` to ``number`` from ``source`` (the
+        scenario's ``[keyword]`` values from ``keys``); its exit status."""
+        return await sipp_call(self.sip, self.tmp, scenario, number, source, keys=keys)
 
 
 async def sipp_call(
@@ -87,13 +93,16 @@ async def sipp_call(
     number: str,
     source: str = "127.0.0.1",
     media_port: int | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> int:
     """SIPp places one call to ``front`` with ``scenario`` to ``number`` from ``source``
-    (its audio from ``media_port``, default any free one); its exit status."""
+    (its audio from ``media_port``, default any free one; the scenario's ``[keyword]``
+    values from ``keys``); its exit status."""
     errors = tmp / f"{scenario}-{number}.errors"
     media_port = media_port or free_udp_port(source)
+    keywords = [part for key, value in (keys or {}).items() for part in ("-key", key, value)]
     process = await asyncio.create_subprocess_exec(
-        "sipp", front, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
+        "sipp", front, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1", *keywords,
         "-i", source, "-p", str(free_udp_port(source)), "-mp", str(media_port),
         "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
         "-error_file", str(errors),

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaxla_server.callbacks.times import CALLBACK_TIME_PROMPTS
 from vaxla_server.directory.prompt import PRESENCE_PROMPTS
 from vaxla_server.media.numbers import LANGUAGES, Language, NumberOutOfRange, number_prompts
 
@@ -75,7 +76,7 @@ def test_index_lists_every_file_and_the_flow_names() -> None:
         "press_hash_to_choose", "repeat_wait", "repeat_position",
         "enter_customer_number", "enter_personnummer", "enter_pin", "invalid_input",
         "thank_you", "nobody_logged_in", "transferring", "music_on_hold",
-        *PRESENCE_PROMPTS,
+        *PRESENCE_PROMPTS, *CALLBACK_TIME_PROMPTS,
     }  # fmt: skip
     for language in LANGUAGES:
         names = set(index["prompts"][language])

@@ -123,7 +123,9 @@ class WaitingContact(WireModel):
     queue_id: int
     caller: str | None
     entry_point: str
-    state: Literal["waiting", "offered"]
+    state: Literal["waiting", "offered", "scheduled"]
+    """``scheduled``: a callback waiting out of the line until ``callback_due`` (its
+    scheduled time, or its next try); its ``position`` is 0."""
     position: int
     wait_s: float
     estimated_wait_s: float | None
@@ -132,6 +134,8 @@ class WaitingContact(WireModel):
     callback_number: str | None = None
     """Set when the contact is a callback (R17): the caller left the line keeping its
     place, and this is the number it is called back on."""
+    callback_due: datetime | None = None
+    """Set while a callback waits out of the line (``scheduled``): when it enters it."""
 
 
 class MoveRequest(WireModel):

@@ -155,9 +155,15 @@ class Voicemail(WireModel):
 
 
 class Callback(WireModel):
-    """Ask to be called back: comes with a later release; the server refuses it for now."""
+    """Be called back by ``queue`` (R17): the caller confirms the number to call (as in
+    the queue's own callback) and becomes a callback contact in that queue, which must
+    have callback settings. From a waiting caller's overflow (``on_max_wait`` …) it keeps
+    its accumulated wait; sent while the queue is closed, the callback is scheduled for
+    the queue's next opening (or a time the caller keys, with the queue's
+    ``schedule_key``)."""
 
     kind: Literal["callback"] = "callback"
+    queue: Name
 
 
 Action = Annotated[
@@ -248,7 +254,15 @@ class CallbackItem(WireModel):
     called again). A callback that is not answered (no answer, busy) is tried
     ``retries`` more times, ``retry_interval_s`` apart (0: back in the line at its
     place at once); after the last try it is closed as unreachable and ``sms_text`` is
-    sent to the number."""
+    sent to the number.
+
+    ``schedule_key`` (said after ``key``): the caller keys a time of day as four digits
+    (HHMM, then #) and is called back then: the next time of day so, at least
+    ``schedule_lead_min`` minutes ahead, that lies within the queue's opening hours. A
+    scheduled callback waits out of the line until it is due, then enters the line as a
+    caller arriving then (its wait counted from the due time) with its priority raised
+    by ``schedule_raise``, so it goes before callers who came in before it was due
+    unless they have as high a priority."""
 
     key: Annotated[str, Field(pattern=r"^[0-9]$")] | None = None
     forced_after_s: PositiveSeconds | None = None
@@ -258,13 +272,16 @@ class CallbackItem(WireModel):
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     retry_interval_s: Seconds = 300.0
     sms_text: Annotated[str, Field(min_length=1, max_length=480, pattern=r"\S")]
+    schedule_key: Annotated[str, Field(pattern=r"^[0-9]$")] | None = None
+    schedule_lead_min: Annotated[int, Field(ge=0, le=1440)] = 15
+    schedule_raise: Priority = 10
 
 
 class QueueFlowItem(WireModel):
     """What a queue does with its callers besides distributing them (R10, R12 to R16).
 
-    Each ``on_*`` target may be a queue, a transfer to a number or a message; ``None``
-    means the rule is off.
+    Each ``on_*`` target may be a queue, a transfer to a number, a message, a voicemail
+    box or a callback; ``None`` means the rule is off.
     """
 
     announcements: Name | None = None

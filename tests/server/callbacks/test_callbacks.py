@@ -238,3 +238,190 @@ def test_reports_count_a_callback_apart_until_it_ends(world: World) -> None:
     )
     assert (support.offered, support.answered, support.abandoned) == (2, 1, 0)
     assert support.answered_within_goal == 1  # taken after 10 s of waiting
+
+
+# Scheduled callbacks and callbacks from outside a line (a callback target)
+
+
+def scheduled(world: World, *, in_s: float, from_line: bool = False) -> int:
+    """A caller asks to be called back ``in_s`` seconds from now: from Support's line
+    (after 10 s there) or, sent by a callback target, from no line."""
+    contact = world.centre.enter("100", "+46700000001")
+    due = world.clock.now + timedelta(seconds=in_s)
+    if from_line:
+        world.centre.queue(contact, world.support)
+        world.clock.advance(seconds=10)
+        due += timedelta(seconds=10)
+        view = world.centre.request_callback(contact, NUMBER, terms(), due=due)
+    else:
+        view = world.centre.request_callback(
+            contact, NUMBER, terms(), reason="chosen", queue_id=world.support, due=due
+        )
+    assert (view.callback_due, view.state, view.position) == (due, "entered", None)
+    world.centre.ended(contact, "system")  # the voice leg ends: the callback waits on
+    return contact
+
+
+def test_a_scheduled_callback_waits_out_of_line_until_due_then_goes_first(world: World) -> None:
+    callback = scheduled(world, in_s=600, from_line=True)
+    (requested,) = events_of(world, EventKind.CALLBACK_REQUESTED)
+    assert requested.due_at == START + timedelta(seconds=610) and requested.due_priority == 10
+    assert world.centre.waiting_contacts() == []
+    (listed,) = world.centre.scheduled_callbacks(world.support)
+    assert (listed.contact_id, listed.callback_due) == (callback, requested.due_at)
+    assert world.centre.scheduled_callbacks(world.sales) == []
+
+    world.clock.advance(seconds=300)
+    earlier = world.centre.enter("100", "+46700000002")  # came in before it was due
+    world.centre.queue(earlier, world.support)
+    world.clock.advance(seconds=299)
+    world.centre.tick()
+    assert [v.contact_id for v in world.centre.waiting_contacts()] == [earlier]
+    mark = last_id(world)
+    world.clock.advance(seconds=1)  # due
+    world.centre.tick()
+    assert kinds(world, mark) == ["queued"]
+    (_, due_queued) = events_of(world, EventKind.QUEUED)[-2:]
+    assert (due_queued.contact_id, due_queued.priority, due_queued.position) == (callback, 10, 1)
+    view = world.centre.contact(callback)
+    assert (view.wait_seconds, view.callback_due, view.position) == (0.0, None, 1)
+    assert world.centre.scheduled_callbacks() == []
+    log_in(world, world.anna, [world.support])
+    assert world.delivery.offered() == [(callback, world.anna)]
+
+
+def test_a_callback_target_makes_a_callback_from_outside_a_line(world: World) -> None:
+    contact = world.centre.enter("100", "+46700000001")
+    mark = last_id(world)
+    view = world.centre.request_callback(
+        contact,
+        NUMBER,
+        terms(),
+        reason="full",
+        queue_id=world.support,
+        priority=3,
+        data={"customer_number": "4711"},
+    )
+    assert (view.state, view.queue_id, view.position, view.callback_due) == (
+        "waiting",
+        world.support,
+        1,
+        None,
+    )
+    assert (view.queue_priority, dict(view.data)) == (3, {"customer_number": "4711"})
+    assert kinds(world, mark) == ["queued", "callback_requested"]
+    (requested,) = events_of(world, EventKind.CALLBACK_REQUESTED)
+    assert (requested.reason, requested.wait_seconds, requested.due_at) == ("full", 0.0, None)
+
+    # Scheduled from no line: nothing is queued before its time.
+    other = world.centre.enter("100", "+46700000002")
+    mark = last_id(world)
+    due = world.clock.now + timedelta(hours=2)
+    world.centre.request_callback(other, NUMBER, terms(), queue_id=world.sales, due=due)
+    assert kinds(world, mark) == ["callback_requested"]
+    assert [v.contact_id for v in world.centre.scheduled_callbacks(world.sales)] == [other]
+
+
+def test_a_scheduled_callback_is_cancelled_before_its_time(world: World) -> None:
+    callback = scheduled(world, in_s=600)
+    world.centre.cancel_callback(callback, by_user=7)
+    assert world.centre.scheduled_callbacks() == []
+    mark = last_id(world)
+    world.clock.advance(seconds=601)
+    world.centre.tick()
+    assert kinds(world, mark) == []  # its timer went with it
+    ended = [e for e in events_of(world, EventKind.ENDED) if e.contact_id == callback]
+    assert [e.cause for e in ended] == ["callback_cancelled"]
+
+
+def test_bad_scheduled_requests_are_refused_and_change_nothing(world: World) -> None:
+    contact = world.centre.enter("100", None)
+    world.centre.queue(contact, world.support)
+    mark = last_id(world)
+    past = world.clock.now - timedelta(seconds=1)
+    with pytest.raises(InvalidValue, match=r"cannot be scheduled for .*: give a time to come"):
+        world.centre.request_callback(contact, NUMBER, terms(), due=past)
+    with pytest.raises(InvalidValue, match="give a time to come, with its time zone"):
+        world.centre.request_callback(
+            contact, NUMBER, terms(), due=past.replace(tzinfo=None) + timedelta(hours=1)
+        )
+    with pytest.raises(InvalidAction, match=f"waits in queue {world.support}, not"):
+        world.centre.request_callback(contact, NUMBER, terms(), queue_id=world.sales)
+    assert kinds(world, mark) == []
+    assert world.centre.contact(contact).callback_number is None
+    outside = world.centre.enter("100", None)
+    mark = last_id(world)
+    with pytest.raises(InvalidValue, match="priority 101 is not 0 to 100"):
+        world.centre.request_callback(outside, NUMBER, terms(), queue_id=world.sales, priority=101)
+    assert kinds(world, mark) == []
+    assert world.centre.contact(outside).state == "entered"
+
+
+def test_a_scheduled_callback_survives_a_restart_before_its_time(world_on_both: World) -> None:
+    world = world_on_both
+    callback = scheduled(world, in_s=600)
+    world.clock.advance(seconds=100)
+    centre = world.restart()
+    assert [e.contact_id for e in events_of(world, EventKind.ENDED)] == []
+    (listed,) = centre.scheduled_callbacks()
+    assert (listed.contact_id, listed.callback_due) == (callback, START + timedelta(seconds=600))
+    assert listed.wait_seconds == 100.0  # as before the restart: since it was asked for
+    assert centre.waiting_contacts() == []
+    log_in(world, world.anna, [world.support])
+    world.clock.advance(seconds=499)
+    centre.tick()
+    assert world.delivery.offered() == []
+    world.clock.advance(seconds=1)
+    centre.tick()
+    assert world.delivery.offered() == [(callback, world.anna)]
+    assert world.delivery.offers[0][0].callback_number == NUMBER
+    queued = [e for e in events_of(world, EventKind.QUEUED) if e.contact_id == callback]
+    assert [(e.at, e.priority) for e in queued] == [(START + timedelta(seconds=600), 10)]
+
+
+def test_a_callback_due_while_the_server_was_down_enters_the_line_at_start(
+    world_on_both: World,
+) -> None:
+    world = world_on_both
+    callback = scheduled(world, in_s=600)
+    world.clock.advance(seconds=900)  # down past its time
+    mark = last_id(world)
+    centre = world.restart()
+    assert kinds(world, mark) == ["queued"]
+    (view,) = centre.waiting_contacts()
+    assert (view.contact_id, view.queue_priority, view.wait_seconds) == (callback, 10, 300.0)
+    assert centre.scheduled_callbacks() == []
+    # Restarted again once in the line: it keeps its wait from its time, not queued twice.
+    world.clock.advance(seconds=60)
+    mark = last_id(world)
+    centre = world.restart()
+    assert kinds(world, mark) == []
+    (view,) = centre.waiting_contacts()
+    assert (view.queue_priority, view.wait_seconds) == (10, 360.0)
+    log_in(world, world.anna, [world.support])
+    assert world.delivery.offered() == [(callback, world.anna)]
+
+
+def test_reports_count_a_scheduled_callback_once(world: World) -> None:
+    from_line = scheduled(world, in_s=60, from_line=True)
+    from_target = scheduled(world, in_s=60)
+    world.clock.advance(seconds=70)
+    world.centre.tick()
+    log_in(world, world.anna, [world.support])
+    world.centre.answered(from_line, world.anna)
+    world.centre.callback_dialled(from_line)
+    world.centre.callback_answered(from_line)
+    world.clock.advance(seconds=30)
+    world.centre.ended(from_line, "agent")
+
+    events = [logged.event for logged in world.store.events.read(limit=1000)]
+    records = fold_calls(events)
+    assert records[from_line].callback and records[from_line].outcome == "answered"
+    assert records[from_target].callback and records[from_target].outcome == "in_progress"
+    (support,) = queue_figures(
+        events,
+        start=START - timedelta(days=1),
+        end=START + timedelta(days=1),
+        goals={world.support: 20.0},
+    )
+    assert (support.offered, support.answered, support.abandoned) == (2, 1, 0)

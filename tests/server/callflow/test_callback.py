@@ -4,12 +4,19 @@ contact left waiting at its place without a voice leg. The real centre and event
 the media worker double, a manual clock."""
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tests.server.callflow.conftest import AGENT_CONTACT, MONDAY_MORNING, Site, document
+from tests.server.callflow.conftest import (
+    AGENT_CONTACT,
+    MONDAY_MORNING,
+    SATURDAY,
+    Site,
+    document,
+)
+from vaxla_protocol.config import ConfigDocument, EntryPointItem, QueueFlowItem
 from vaxla_protocol.offers import OFFER_HEADER, session_key, verify_offer_header
 from vaxla_server.media.messages import Hangup
 from vaxla_server.store import Store
@@ -360,3 +367,251 @@ def test_without_an_outside_line_the_try_fails_and_says_why(
     assert [t.outcome for t in tries] == ["failed"]
     assert site.kinds(0)[-2:] == ["callback_unreachable", "ended"]
     assert "no outside gateway is configured" in caplog.text
+
+
+# Scheduled callbacks and the callback target (R17)
+
+OFFICE_SAID_LATER = ["callback_we_call", "callback_today", "presence_at", "number_14", "number_30"]
+
+
+def scheduled_requests(site: Site, contact: int = 0) -> list[CallbackRequested]:
+    return [e for e in requested(site, contact) if e.due_at is not None]
+
+
+def test_the_schedule_key_lets_the_caller_key_a_time_within_opening_hours(
+    sqlite_store: Store,
+) -> None:
+    """Monday 10:00 in Stockholm, Support open 08-17 on weekdays: 2599 is no time,
+    09:30 is tomorrow's (today's is past), 2 keys again, 14:30 is today's and 1 confirms
+    it. The callback waits out of the line until 14:30, then is offered."""
+
+    async def scenario(site: Site) -> None:
+        call = await waiting(site)
+        site.worker.press(call, "4")  # the schedule key, during the first message
+        await site.advance(3)
+        site.worker.press(call, "1")  # the own number is right
+        await site.advance(3)
+        assert site.worker.played[call][-1] == "callback_enter_time"
+        site.worker.press(call, "2599#")
+        await site.advance(3)
+        assert site.worker.played[call][-2:] == ["invalid_input", "callback_enter_time"]
+        site.worker.press(call, "0930#")
+        await site.advance(8)
+        said = site.worker.played[call][-6:]
+        assert said == ["callback_we_call", "callback_tomorrow", "presence_at", "number_9",
+                        "number_30", "callback_time_confirm"]  # fmt: skip
+        site.worker.press(call, "2")
+        await site.advance(2)
+        site.worker.press(call, "1430#")
+        await site.advance(8)
+        assert site.worker.played[call][-6:] == [*OFFICE_SAID_LATER, "callback_time_confirm"]
+        site.worker.press(call, "1")
+        await site.advance(3)
+        assert site.worker.played[call][-1] == "callback_scheduled_goodbye"
+        assert hung_up(site, call)
+        assert site.centre.waiting_contacts() == []
+        (listed,) = site.centre.scheduled_callbacks()
+        assert listed.callback_due == datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
+        site.centre.ready(site.users["anna"])
+        await site.advance(4 * 3600 + 1200, step=60)  # 13:20 UTC: not yet
+        assert site.worker.made() == []
+        await site.advance(540, step=60)
+        await site.advance(60)
+        (made,) = site.worker.made()
+        assert made.sip_uri == AGENT_CONTACT
+
+    site = run(
+        sqlite_store,
+        scenario,
+        schedule="office",
+        callback=callback(schedule_key="4"),
+    )
+    first = site.worker.played["w1-1"]
+    first = first[: first.index("music_on_hold")] if "music_on_hold" in first else first
+    assert "callback_schedule_offer" in first
+    (event,) = scheduled_requests(site)
+    assert event.due_at == datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
+    assert (event.number, event.reason, event.due_priority) == (OWN, "key", 10)
+    kinds = site.kinds(0)
+    assert kinds.index("callback_requested") < kinds.index("offered")
+
+
+def test_no_time_keyed_leaves_the_caller_waiting_in_the_line(sqlite_store: Store) -> None:
+    """03:00 is open on no day: said so, three times, then the caller waits on."""
+
+    async def scenario(site: Site) -> None:
+        call = await waiting(site)
+        site.worker.press(call, "4")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(3)
+        for _ in range(3):
+            site.worker.press(call, "0300#")
+            await site.advance(4)
+        assert not hung_up(site, call)
+        assert site.centre.contact(0).position == 1
+        assert site.centre.contact(0).callback_number is None
+        site.worker.hang_up(call)
+        await site.advance(1)
+
+    site = run(sqlite_store, scenario, schedule="office", callback=callback(schedule_key="4"))
+    assert requested(site) == []
+    assert site.worker.played["w1-1"].count("callback_time_closed") == 3
+
+
+def with_entry(doc: ConfigDocument, first: Any, **fields: Any) -> ConfigDocument:
+    entry = EntryPointItem(address="300", name="Call me", first=first, **fields)
+    return doc.model_copy(update={"entry_points": [*doc.entry_points, entry]})
+
+
+def run_document(store: Store, scenario: Any, doc: ConfigDocument, start: datetime) -> Site:
+    site = Site(store, start, doc, outside_gateway=GATEWAY)
+
+    async def main() -> None:
+        site.flow.calls_out_by(site.router)
+        await scenario(site)
+        await asyncio.wait_for(site.router.drain(), DRAIN_S)
+
+    asyncio.run(main())
+    return site
+
+
+def test_a_callback_target_makes_the_caller_a_callback_in_the_queue(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        site.log_in("anna")
+        site.centre.pause(site.users["anna"], "no_answer")
+        call = site.worker.call("300")
+        await site.advance(3)
+        assert site.worker.played[call][0] == "callback_number_is"
+        site.worker.press(call, "1")
+        await site.advance(3)
+        assert site.worker.played[call][-1] == "callback_goodbye"
+        assert hung_up(site, call)
+        (view,) = site.centre.waiting_contacts()
+        assert (view.contact_id, view.callback_number, view.position) == (0, OWN, 1)
+
+    doc = with_entry(document(callback=callback()), {"kind": "callback", "queue": "Support"})
+    site = run_document(sqlite_store, scenario, doc, MONDAY_MORNING)
+    (event,) = requested(site)
+    assert (event.reason, event.wait_seconds, event.due_at) == ("chosen", 0.0, None)
+    assert site.kinds(0)[:3] == ["contact_entered", "queued", "callback_requested"]
+
+
+def test_a_closed_queue_calls_back_at_its_next_opening(sqlite_store: Store) -> None:
+    """Saturday: on_closed sends the caller to Support's callback, made on Monday at
+    08:00 when Support opens; said so, in Swedish."""
+
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("200")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(8)
+        assert hung_up(site, call)
+
+    flow = {"schedule": "office", "on_closed": {"kind": "callback", "queue": "Support"}}
+    site = run_document(sqlite_store, scenario, document(callback=callback(), **flow), SATURDAY)
+    played = site.worker.played["w1-1"]
+    after = played[played.index("callback_confirm") + 1 :]
+    assert after == ["callback_we_call", "callback_weekday_1", "presence_at", "number_8",
+                     "callback_scheduled_goodbye"]  # fmt: skip
+    (event,) = requested(site)
+    assert (event.reason, event.due_at) == ("closed", datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
+    assert site.kinds(0)[-2:] == ["overflowed", "callback_requested"]
+
+
+def test_a_closed_queue_with_a_schedule_key_lets_the_caller_choose_the_time(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("200")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(3)
+        assert site.worker.played[call][-1] == "callback_enter_time"
+        site.worker.press(call, "1000#")
+        await site.advance(8)
+        site.worker.press(call, "1")
+        await site.advance(3)
+        assert hung_up(site, call)
+
+    flow = {"schedule": "office", "on_closed": {"kind": "callback", "queue": "Support"}}
+    terms = callback(schedule_key="4")
+    site = run_document(sqlite_store, scenario, document(callback=terms, **flow), SATURDAY)
+    played = site.worker.played["w1-1"]
+    assert played[played.index("callback_we_call") + 1] == "callback_weekday_1"
+    (event,) = requested(site)
+    assert event.due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday 10:00
+
+
+def test_a_long_wait_sent_to_its_own_callback_keeps_its_wait(sqlite_store: Store) -> None:
+    async def scenario(site: Site) -> None:
+        call = await waiting(site)
+        await site.advance(25)  # past max_wait_s
+        assert "callback_forced" in site.worker.played[call]
+        site.worker.press(call, "1")
+        await site.advance(5)
+        assert hung_up(site, call)
+        assert site.centre.contact(0).position == 1
+
+    flow: dict[str, Any] = {
+        "max_wait_s": 20,
+        "on_max_wait": {"kind": "callback", "queue": "Support"},
+    }
+    site = run(sqlite_store, scenario, callback=callback(), **flow)
+    (event,) = requested(site)
+    assert event.reason == "long_wait" and event.wait_seconds >= 20
+    assert "overflowed" not in site.kinds(0)
+
+
+def test_an_entry_points_closed_hours_call_back_at_its_opening(sqlite_store: Store) -> None:
+    """Support has no schedule of its own: the entry point's hours say when it opens."""
+
+    async def scenario(site: Site) -> None:
+        call = site.worker.call("300")
+        await site.advance(3)
+        site.worker.press(call, "1")
+        await site.advance(8)
+        assert hung_up(site, call)
+
+    target = {"kind": "callback", "queue": "Support"}
+    doc = with_entry(
+        document(callback=callback()),
+        {"kind": "queue", "queue": "Support"},
+        schedule="office",
+        when_closed=target,
+    )
+    site = run_document(sqlite_store, scenario, doc, SATURDAY)
+    (event,) = requested(site)
+    assert (event.reason, event.due_at) == ("closed", datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
+    assert site.kinds(0) == ["contact_entered", "callback_requested"]
+
+
+def test_a_long_wait_sent_to_another_queues_callback_moves_there_with_its_wait(
+    sqlite_store: Store,
+) -> None:
+    async def scenario(site: Site) -> None:
+        call = await waiting(site)
+        await site.advance(25)
+        site.worker.press(call, "1")
+        await site.advance(5)
+        assert hung_up(site, call)
+        sales = next(q.queue_id for q in site.centre.queues() if q.name == "Sales")
+        (view,) = site.centre.waiting_contacts(sales)
+        assert (view.contact_id, view.callback_number) == (0, OWN)
+        assert view.wait_seconds >= 25
+
+    flow: dict[str, Any] = {
+        "max_wait_s": 20,
+        "on_max_wait": {"kind": "callback", "queue": "Sales"},
+    }
+    doc = document(**flow)
+    sales = doc.queues[1].model_copy(
+        update={"flow": QueueFlowItem.model_validate({"callback": callback(key=None,
+                                                                          forced_after_s=600)})}
+    )  # fmt: skip
+    doc = doc.model_copy(update={"queues": [doc.queues[0], sales]})
+    site = run_document(sqlite_store, scenario, doc, MONDAY_MORNING)
+    (event,) = requested(site)
+    assert event.reason == "long_wait" and event.wait_seconds >= 20
+    kinds = site.kinds(0)
+    assert kinds.index("overflowed") < kinds.index("callback_requested")

@@ -10,6 +10,7 @@ from tests.server.config.conftest import add_user, config_contents
 from vaxla_protocol.config import (
     AlarmRuleItem,
     AnnouncementSetItem,
+    Callback,
     CallbackItem,
     CallbackWindow,
     DigitCollectionItem,
@@ -32,7 +33,6 @@ from vaxla_server.config import (
     InvalidConfig,
     Membership,
     MissingReference,
-    NotAvailableYet,
     QueueNotEmpty,
     QueueSettings,
     StillReferenced,
@@ -379,16 +379,81 @@ def test_a_voicemail_box_is_stored_checked_and_named_by_targets(
     )
 
 
-def test_callback_is_not_available_yet(queues: Configuration, store: Store) -> None:
+CALLBACK_TARGET = {"kind": "callback", "queue": "Support"}
+SUPPORT_CALLBACK = CallbackItem(key="5", schedule_key="6", sms_text="Vi har ringt dig.")
+
+
+def test_a_callback_target_needs_its_queues_callback_settings(
+    queues: Configuration, store: Store
+) -> None:
     refused(
         store,
-        NotAvailableYet,
-        "entry point '100' when nobody is logged in: callback is not available yet",
+        InvalidConfig,
+        "entry point '100' when nobody is logged in: a callback in queue 'Support' needs "
+        "that queue's callback settings",
         queues.entry_points.add,
-        entry(
-            "100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in={"kind": "callback"}
-        ),
+        entry("100", {"kind": "queue", "queue": "Support"}, when_nobody_logged_in=CALLBACK_TARGET),
     )
+    refused(
+        store,
+        InvalidConfig,
+        "queue 'Sales' on_max_wait: a callback in queue 'Support' needs",
+        queues.set_queue_flow,
+        "Sales",
+        QueueFlowItem.model_validate({"max_wait_s": 60, "on_max_wait": CALLBACK_TARGET}),
+    )
+    # A queue's own rule may name its callback when the same settings give it one.
+    refused(
+        store,
+        InvalidConfig,
+        "queue 'Support' on_max_length: a callback in queue 'Support' needs",
+        queues.set_queue_flow,
+        "Support",
+        QueueFlowItem.model_validate({"max_length": 5, "on_max_length": CALLBACK_TARGET}),
+    )
+    own = QueueFlowItem.model_validate(
+        {"max_length": 5, "on_max_length": CALLBACK_TARGET, "callback": SUPPORT_CALLBACK}
+    )
+    queues.set_queue_flow("Support", own)
+    assert queues.queue_flow("Support") == own
+
+    # Then wherever targets are chosen: a menu key, an entry point's first action and
+    # its closed hours, another queue's overflow.
+    queues.menus.add(menu("Main", keys={"1": CALLBACK_TARGET}))
+    queues.entry_points.add(entry("100", CALLBACK_TARGET))
+    queues.entry_points.add(
+        entry("200", {"kind": "menu", "menu": "Main"}, when_nobody_logged_in=CALLBACK_TARGET)
+    )
+    sales = QueueFlowItem.model_validate({"max_wait_s": 60, "on_max_wait": CALLBACK_TARGET})
+    queues.set_queue_flow("Sales", sales)
+    assert queues.menus.get("Main").keys["1"] == Callback(queue="Support")
+    assert queues.entry_points.get("100").first == Callback(queue="Support")
+    assert queues.queue_flow("Sales") == sales
+
+    # Its callback settings cannot go while targets need them; a missing queue is named.
+    refused(
+        store,
+        InvalidConfig,
+        "queue 'Support': its callback settings are needed by the callback action of "
+        "entry point '100', entry point '200', menu 'Main', queue 'Sales'",
+        queues.set_queue_flow,
+        "Support",
+        QueueFlowItem(),
+    )
+    refused(
+        store,
+        MissingReference,
+        "menu 'Other' key 2 points to the queue 'Nowhere', which does not exist",
+        queues.menus.add,
+        menu("Other", keys={"2": {"kind": "callback", "queue": "Nowhere"}}),
+    )
+
+
+def test_a_callback_target_without_its_queue_is_refused_by_the_wire_model() -> None:
+    with pytest.raises(ValueError, match="queue"):
+        MenuItem.model_validate(
+            {"name": "M", "language": "sv", "prompt": "p", "keys": {"1": {"kind": "callback"}}}
+        )
 
 
 # A queue's callback (R17)
@@ -436,6 +501,10 @@ def test_a_callback_made_citizen_first_is_kept(queues: Configuration) -> None:
             },
             "'Mars/Base' is not a time zone",
         ),
+        (
+            {"key": "5", "schedule_key": "5", "sms_text": "Hej"},
+            "queue 'Support' callback: schedule_key '5' is its key already",
+        ),
     ],
 )
 def test_a_callback_that_cannot_be_offered_is_refused(
@@ -454,6 +523,9 @@ def test_a_callback_that_cannot_be_offered_is_refused(
         {"key": "5"},
         {"key": "5", "sms_text": "Hej", "retries": 11},
         {"key": "5", "sms_text": "Hej", "order": "whenever"},
+        {"key": "5", "sms_text": "Hej", "schedule_key": "#"},
+        {"key": "5", "sms_text": "Hej", "schedule_lead_min": -1},
+        {"key": "5", "sms_text": "Hej", "schedule_raise": 101},
     ],
 )
 def test_callback_settings_out_of_range_are_refused_by_the_wire_model(

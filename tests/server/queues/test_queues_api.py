@@ -1,5 +1,6 @@
 """``/queues`` through HTTP against the real app."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from vaxla_protocol import API_PREFIX
 from vaxla_protocol.agent import QueueState, WaitingContact
 from vaxla_protocol.config import CallbackItem
 from vaxla_server.config import QueueSettings
+from vaxla_server.queues.wire import every_waiting_contact
 from vaxla_server.store.events import CallbackCancelled, EventKind
 
 QUEUES = f"{API_PREFIX}/queues"
@@ -236,3 +238,32 @@ def test_a_supervisor_sees_a_callback_and_cancels_it(running: Centre) -> None:
     )
     assert not_one.status_code == 409
     assert not_one.json()["detail"] == f"contact {contact} is not a callback"
+
+
+def test_a_supervisor_sees_a_scheduled_callback_with_its_time_and_cancels_it(
+    running: Centre,
+) -> None:
+    """A callback waiting out of the line for its time is listed after the line, with
+    the time (``scheduled``, position 0), on the queue's list and the event socket's."""
+    _, _, waiting = a_day(running)
+    support = running.ids["support"]
+    due = running.clock.now + timedelta(hours=2)
+    terms = CallbackItem(key="5", sms_text="Hej")
+    running.centre.request_callback(waiting, "+46701234567", terms, due=due)
+    in_line = running.centre.enter("100", None)
+    running.centre.queue(in_line, support)
+    sofia = running.token("sofia")
+    listed = [
+        WaitingContact.model_validate(c)
+        for c in running.api.request("GET", f"{QUEUES}/{support}/contacts", token=sofia).json()
+    ]
+    assert [(c.contact_id, c.state, c.position, c.callback_due) for c in listed] == [
+        (in_line, "waiting", 1, None),
+        (waiting, "scheduled", 0, due),
+    ]
+    everyone = every_waiting_contact(running.centre)
+    assert [c.contact_id for c in everyone if c.state == "scheduled"] == [waiting]
+    url = f"{QUEUES}/{support}/contacts/{waiting}/callback"
+    assert running.api.request("DELETE", url, token=sofia).status_code == 204
+    assert running.centre.scheduled_callbacks() == []
+    assert running.api.request("DELETE", url, token=sofia).status_code == 404

@@ -4535,6 +4535,10 @@ Nedåtpil: från sökfältet till listan</translation>
         <translation>Okänt nummer</translation>
     </message>
     <message>
+        <source>Callback to {0} at {1}</source>
+        <translation>Återuppringning till {0} klockan {1}</translation>
+    </message>
+    <message>
         <source>Callback to {0}</source>
         <translation>Återuppringning till {0}</translation>
     </message>

@@ -10,6 +10,7 @@ so 10:00 comes after 9:59) and keeps the rows the filters let through.
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
@@ -132,6 +133,11 @@ def _natural(name: str) -> str:
     return re.sub(r"\d+", lambda digits: digits.group().zfill(9), name.casefold())
 
 
+_AFTER_THE_LINE = 1e12
+"""Sorted by position, a scheduled callback (out of the line) comes after every
+position, by its time."""
+
+
 class WaitingTableModel(_RowsModel[WaitingRow]):
     """Every call waiting in a queue: queue, position, priority, wait, estimated wait,
     the caller's number (A-number), what the caller entered, and whether it rings (or
@@ -179,35 +185,50 @@ class WaitingTableModel(_RowsModel[WaitingRow]):
 
     def _text(self, row: WaitingRow, column: int) -> str:
         contact = row.contact
+        scheduled = contact.state == "scheduled"
         match column:
             case self.QUEUE:
                 return row.queue
             case self.POSITION:
-                return str(contact.position)
+                return NONE if scheduled else str(contact.position)
             case self.PRIORITY:
                 return str(contact.priority)
             case self.WAIT:
-                return duration(row.wait_s)
+                return NONE if scheduled else duration(row.wait_s)
             case self.ESTIMATE:
-                estimate = contact.estimated_wait_s
+                estimate = None if scheduled else contact.estimated_wait_s
                 return NONE if estimate is None else duration(estimate)
             case self.CALLER:
                 return contact.caller or self.tr("Unknown number")
             case self.DATA:
                 return ", ".join(f"{label}: {value}" for label, value in row.entries) or NONE
+        if scheduled and contact.callback_due is not None:
+            return self.tr("Callback to {0} at {1}").format(
+                contact.callback_number, self._due_text(contact.callback_due)
+            )
         if contact.callback_number is not None:
             return self.tr("Callback to {0}").format(contact.callback_number)
         return self.tr("Ringing") if contact.state == "offered" else self.tr("Waiting")
 
+    def _due_text(self, due: datetime) -> str:
+        """When a scheduled callback enters the line, in local time: the time alone
+        today, with the date on another day."""
+        local = due.astimezone()
+        if local.date() == datetime.now().astimezone().date():
+            return local.strftime("%H:%M")
+        return local.strftime("%Y-%m-%d %H:%M")
+
     def _sort_key(self, row: WaitingRow, column: int) -> Any:
         contact = row.contact
+        scheduled = contact.state == "scheduled"
         match column:
-            case self.POSITION:
-                return contact.position
+            case self.POSITION:  # the scheduled after the line, soonest first
+                due = contact.callback_due.timestamp() if contact.callback_due else 0.0
+                return _AFTER_THE_LINE + due if scheduled else float(contact.position)
             case self.PRIORITY:
                 return contact.priority
             case self.WAIT:
-                return row.wait_s
+                return -1.0 if scheduled else row.wait_s
             case self.ESTIMATE:
                 return -1.0 if contact.estimated_wait_s is None else contact.estimated_wait_s
         return self._text(row, column).casefold()

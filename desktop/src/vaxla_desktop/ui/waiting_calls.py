@@ -342,14 +342,17 @@ class WaitingCallsPanel(QWidget, Notices):
                     row.contact.caller or self.tr("Unknown number"), row.queue
                 )
             )
-        can_raise = row is not None and row.contact.priority < TOP_PRIORITY
+        # A callback waiting for its scheduled time is out of the line: it can only be
+        # cancelled until it enters it.
+        in_line = row is not None and row.contact.state != "scheduled"
+        can_raise = in_line and row is not None and row.contact.priority < TOP_PRIORITY
         self.raise_action.setEnabled(can_raise)
-        self.move_action.setEnabled(row is not None)
-        self.offer_action.setEnabled(row is not None)
+        self.move_action.setEnabled(in_line)
+        self.offer_action.setEnabled(in_line)
         self.cancel_callback_action.setEnabled(
             row is not None and row.contact.callback_number is not None
         )
-        self.take_action.setEnabled(row is not None and self.take_action.isVisible())
+        self.take_action.setEnabled(in_line and self.take_action.isVisible())
         self.take_button.setEnabled(self.take_action.isEnabled())
         for button, action in zip(
             self.action_buttons,

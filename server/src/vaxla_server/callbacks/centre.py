@@ -6,16 +6,26 @@ unreachable (the SMS slice sends the queue's text on ``CallbackUnreachable``).
 A callback is the same contact in the dispatcher as the call it was: it keeps its
 accumulated wait, so a caller who arrived after it is not served before it. Its voice
 leg ending does not end it (``Contacts.ended`` leaves it waiting). Every step is an
-event; a restart reads open callbacks back from the log (``CentreKernel.start``)."""
+event; a restart reads open callbacks back from the log (``CentreKernel.start``).
+
+A scheduled callback (the caller chose a time, or the queue was closed) waits out of
+the line, on the same timer as a retry interval, until it is due; then it enters the
+line as a caller arriving then: its wait counts from its time, and its priority is
+raised by the queue's ``schedule_raise``, so that it goes before the callers who came
+in before its time (unless they have as high a priority). A restart sets the timer
+again, or puts it in the line at once when its time passed meanwhile."""
 
 import functools
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Literal, TypeVar
 
 from vaxla_protocol.config import CallbackItem
-from vaxla_server.centre.engine import EndContact, RemoveContact, SetAgentState
+from vaxla_server.centre.engine import AddContact, EndContact, RemoveContact, SetAgentState
 from vaxla_server.centre.errors import InvalidAction, InvalidValue
 from vaxla_server.centre.kernel import CentreKernel
 from vaxla_server.centre.state import CALLBACK_NUMBER, ContactView, _Callback, _Contact
+from vaxla_server.config import MAX_PRIORITY
 from vaxla_server.store.events import (
     CallbackAnswered,
     CallbackCancelled,
@@ -42,11 +52,24 @@ class Callbacks(CentreKernel):
         terms: CallbackItem,
         *,
         reason: CallbackReason = "key",
+        queue_id: int | None = None,
+        due: datetime | None = None,
+        priority: int = 0,
+        data: Mapping[str, str] | None = None,
     ) -> ContactView:
         """The caller waiting in a queue's line asks to be called back on ``number``
         under the queue's ``terms``: it stays in the line at its place, without a voice
         leg. Refused for a contact offered to an agent right now, in an agent's
-        personal queue, or a callback already."""
+        personal queue, or a callback already.
+
+        ``queue_id``: a contact in no line (sent to a callback by the configuration: a
+        menu key, an entry point, a queue's rule before it could wait) becomes a
+        callback in that queue, its wait starting now, with ``priority`` and what the
+        caller entered (``data``; both ignored for a contact in a line, which has them
+        already). ``due``: a scheduled callback,
+        out of the line until then (a timer; a restart sets it again), when it enters
+        the line as a caller arriving then, its priority raised by the terms'
+        ``schedule_raise``."""
         with self._transaction():
             t = self._tick()
             if not CALLBACK_NUMBER.fullmatch(number):
@@ -54,9 +77,43 @@ class Callbacks(CentreKernel):
                     f"{number!r} is not a number to call back: give 3 to 20 digits, "
                     "with + first for an international number"
                 )
-            contact = self._waiting(contact_id)
+            if due is not None and (due.tzinfo is None or due < self._at(t)):
+                raise InvalidValue(
+                    f"a callback cannot be scheduled for {due.isoformat()}: give a time "
+                    "to come, with its time zone"
+                )
+            contact = self._contact(contact_id)
             if contact.callback is not None:
                 raise InvalidAction(f"contact {contact_id} is a callback already")
+            out: list[Event] = []
+            if queue_id is not None and contact.state == "entered":
+                self._known_queue(queue_id)
+                if not 0 <= priority <= MAX_PRIORITY:
+                    raise InvalidValue(f"priority {priority} is not 0 to {MAX_PRIORITY}")
+                contact.queue_id, contact.wait_started = queue_id, t
+                contact.priority, contact.data = priority, dict(data or {})
+                if due is None:  # in the line from now on, as a caller queued now
+                    self._apply(
+                        [
+                            AddContact(
+                                contact.id,
+                                queue=queue_id,
+                                priority=contact.priority,
+                                channel=contact.channel,
+                                requirements=dict(contact.requirements),
+                                waited_s=0.0,
+                            )
+                        ],
+                        t,
+                    )
+                    contact.state = "waiting"
+                    out.append(self._queued(contact, t))
+            else:
+                contact = self._waiting(contact_id)
+                if queue_id is not None and queue_id != contact.queue_id:
+                    raise InvalidAction(
+                        f"contact {contact_id} waits in queue {contact.queue_id}, not {queue_id}"
+                    )
             if contact.personal_agent is not None:
                 raise InvalidAction(
                     f"contact {contact_id} waits in an agent's personal queue, not in a line"
@@ -72,21 +129,42 @@ class Callbacks(CentreKernel):
                 retry_interval_s=terms.retry_interval_s,
                 sms_text=terms.sms_text,
             )
-            event = CallbackRequested(
-                at=self._at(t),
-                contact_id=contact_id,
-                queue_id=contact.queue_id,
-                number=number,
-                wait_seconds=t - contact.wait_started,
-                reason=reason,
-                order=terms.order,
-                tries=terms.retries + 1,
-                retry_interval_s=terms.retry_interval_s,
-                sms_text=terms.sms_text,
+            due_priority = min(MAX_PRIORITY, contact.priority + terms.schedule_raise)
+            out.append(
+                CallbackRequested(
+                    at=self._at(t),
+                    contact_id=contact_id,
+                    queue_id=contact.queue_id,
+                    number=number,
+                    wait_seconds=t - contact.wait_started,
+                    reason=reason,
+                    order=terms.order,
+                    tries=terms.retries + 1,
+                    retry_interval_s=terms.retry_interval_s,
+                    sms_text=terms.sms_text,
+                    due_at=due,
+                    due_priority=due_priority if due is not None else 0,
+                )
             )
+            if due is not None:
+                self._schedule(contact, due, due_priority, t)
             view = self._contact_view(contact, t)
-            self._finish([event], t)
+            self._finish(out, t)
             return view
+
+    def scheduled_callbacks(self, queue_id: int | None = None) -> list[ContactView]:
+        """The callbacks waiting out of their queue's line (for their scheduled time,
+        or between tries), with the time they enter it (``callback_due``)."""
+        with self._transaction():
+            t = self._tick()
+            return [
+                self._contact_view(contact, t)
+                for contact in self._contacts.values()
+                if contact.callback is not None
+                and contact.callback.due is not None
+                and contact.state == "entered"
+                and queue_id in (None, contact.queue_id)
+            ]
 
     def callback_dialled(self, contact_id: int) -> None:
         """The citizen's number is being called for the agent who took the callback."""
@@ -295,6 +373,19 @@ class Callbacks(CentreKernel):
         return [*out, *self._retry(contact, callback, t)]
 
     # Internals
+
+    def _schedule(self, contact: _Contact, due: datetime, priority: int, t: float) -> None:
+        """The callback leaves the line (if it waits there) until ``due``."""
+        callback = contact.callback
+        assert callback is not None
+        if contact.state == "waiting":
+            self._apply([RemoveContact(contact.id)], t)
+            self._timers.cancel(("escalate", contact.id))
+        contact.state, contact.position = "entered", None
+        callback.due, callback.due_priority = self._seconds_at(due), priority
+        self._timers.set(
+            ("callback", contact.id), callback.due, functools.partial(self._retry_due, contact.id)
+        )
 
     def _taken_callback(self, contact_id: int) -> tuple[_Contact, _Callback]:
         contact = self._contact(contact_id)

@@ -83,6 +83,9 @@ class Call:
     or a forced rule imposes a callback (R17); replaced each time the caller waits."""
     callback_declined: bool = False
     """The caller gave no number to call back: a forced rule does not impose it again."""
+    callback_at_time: bool = False
+    """The caller pressed the queue's ``schedule_key``: the callback it asks for is made
+    at a time it keys (R17)."""
     recording: CallRecording | None = None
 
     def need(self, priority: int, skills: Mapping[str, int]) -> None:

@@ -11,12 +11,14 @@ Every step a caller takes is in the event log through the centre.
 The actions an entry point, a menu or an overflow rule can name run in
 :meth:`CallFlow._run`: a menu, a queue, a digit collection, a message, a language switch,
 a transfer to an outside number (called through the configured outside gateway from the
-caller's worker and bridged) and hang-up. Voicemail needs recording, which does not exist
-yet, so the configuration refuses it, and a callback as a menu or overflow target with
-it; a queue's own callback (R17: its key, or imposed by a long estimated wait or outside
-a time window) is taken in the queue's wait, the number confirmed, and the caller leaves
-the line keeping its place. A transfer without an outside gateway is logged and ends the
-call with the reason, never silently.
+caller's worker and bridged), a voicemail box, a callback, and hang-up. A queue's own
+callback (R17: its key, or imposed by a long estimated wait or outside a time window) is
+taken in the queue's wait, the number confirmed, and the caller leaves the line keeping
+its place; with the queue's ``schedule_key`` the caller keys a time to be called at
+instead. A callback target (a menu key, an entry point, a queue's rule) makes the
+caller a callback in the queue it names: at its place when it overflows from a wait,
+at the queue's next opening (or a keyed time) when the queue is closed. A transfer
+without an outside gateway is logged and ends the call with the reason, never silently.
 
 The module layout: the record of a call and what the flow shares with the agent's call
 control live in ``callflow/calls.py``; the call control (``control/flow.py``) is made
@@ -31,7 +33,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -39,6 +41,7 @@ from zoneinfo import ZoneInfo
 from vaxla_protocol.config import (
     Action,
     AnnouncementSetItem,
+    Callback,
     CallbackItem,
     CallbackWindow,
     CollectDigits,
@@ -58,6 +61,7 @@ from vaxla_protocol.config import (
     VoicemailBoxItem,
 )
 from vaxla_protocol.offers import OFFER_HEADER, OfferToken
+from vaxla_server.callbacks.times import keyed_time, next_opening, next_time, said_time
 from vaxla_server.callflow.calls import Call, CallRecording, Calls
 from vaxla_server.callflow.legs import CallGone, CallLeg, CallRouter, NoRoom, RecordingFailed
 from vaxla_server.centre import (
@@ -119,7 +123,29 @@ CALLBACK_NUMBER_TRIES = 3
 before it is left waiting in the line."""
 CONFIRM_KEY = "1"
 OTHER_NUMBER_KEY = "2"
-"""After the number to call back is read back: 1 confirms it, 2 keys another."""
+"""After the number to call back is read back: 1 confirms it, 2 keys another (and
+after the time of a scheduled callback: 1 confirms it, 2 keys another)."""
+CALLBACK_TIME_TRIES = 3
+"""How many times a caller is asked for the time of a scheduled callback."""
+CALLBACK_TIME_DIGITS = 4
+"""HHMM."""
+FORCED_REASONS: frozenset[CallbackReason] = frozenset(
+    {"long_wait", "outside_hours", "full", "nobody_logged_in"}
+)
+"""Callbacks the queue imposes: the caller is told so first."""
+_REASON_OF_CAUSE: dict[str | None, CallbackReason] = {
+    "closed": "closed",
+    "holiday": "closed",
+    "queue_full": "full",
+    "nobody_logged_in": "nobody_logged_in",
+}
+"""Why the caller is sent to a callback target, by why it was turned away before."""
+_REASON_OF_RULE: dict[OverflowRule, CallbackReason] = {
+    "max_wait": "long_wait",
+    "max_length": "full",
+    "schedule": "closed",
+    "nobody_logged_in": "nobody_logged_in",
+}
 STICKY_HOLD_S = 30.0
 VOICEMAIL_STOP_KEY = "#"
 CALL_RECORDING_MAX_S = 4 * 3600.0
@@ -406,6 +432,9 @@ class CallFlow:
             return None
         if isinstance(action, Voicemail):
             await self._leave_message(call, action.box)
+            return None
+        if isinstance(action, Callback):
+            await self._callback_target(call, action.queue)
             return None
         raise FlowError(f"{action.kind} is not available yet")
 
@@ -899,6 +928,8 @@ class CallFlow:
         the call. Into another queue, a waiting caller keeps its accumulated wait."""
         target = "message" if action is None else _describe(action)
         log.info("contact %d overflows (%s) to %s", call.contact_id, rule, target)
+        if waiting and isinstance(action, Callback):
+            return await self._overflow_to_callback(call, queue_id, rule, action)
         if waiting and isinstance(action, GoToQueue):
             to_queue = await self._queue_id(action.queue)
             await self._offload(
@@ -949,8 +980,7 @@ class CallFlow:
             await leg.start_playing(music, loop=True)
             interval = item.periodic_interval_s if item is not None else 30.0
             key = await self._wait_for_key(call, interval, queue)
-            if key is not None and key == self._callback_key(queue):
-                self._want_callback(call, "key")
+            if self._callback_keyed(call, queue, key):
                 return
             if await self._long_wait(call, queue):
                 return
@@ -1035,6 +1065,7 @@ class CallFlow:
                 POSITION_KEY,
                 REPEAT_CHOICE_KEY,
                 self._callback_key(queue),
+                self._schedule_key(queue),
             ):
                 return digit
             remaining = seconds - (self._clock.monotonic() - start)
@@ -1044,8 +1075,8 @@ class CallFlow:
         self, call: Call, files: list[Path], item: AnnouncementSetItem | None, queue: QueueItem
     ) -> None:
         digit = await call.leg.play_until_digit(files)
-        if digit is not None and digit == self._callback_key(queue):
-            self._want_callback(call, "key")
+        if self._callback_keyed(call, queue, digit):
+            pass
         elif digit == POSITION_KEY:
             await call.leg.play(await self._position_files(call))
         elif digit == REPEAT_CHOICE_KEY and item is not None:
@@ -1088,12 +1119,34 @@ class CallFlow:
         callback = queue.flow.callback
         return None if callback is None else callback.key
 
+    @staticmethod
+    def _schedule_key(queue: QueueItem) -> str | None:
+        callback = queue.flow.callback
+        return None if callback is None else callback.schedule_key
+
     def _callback_offer(self, call: Call, queue: QueueItem) -> list[Path]:
-        """What says the queue's callback key ("to be called back …, press 3")."""
-        key = self._callback_key(queue)
-        if key is None:
-            return []
-        return self._files(call, "callback_offer", f"number_{key}")
+        """What says the queue's callback key ("to be called back …, press 3") and its
+        schedule key ("to choose a time …, press 4")."""
+        key, at_time = self._callback_key(queue), self._schedule_key(queue)
+        files: list[Path] = []
+        if key is not None:
+            files += self._files(call, "callback_offer", f"number_{key}")
+        if at_time is not None:
+            files += self._files(call, "callback_schedule_offer", f"number_{at_time}")
+        return files
+
+    def _callback_keyed(self, call: Call, queue: QueueItem, digit: str | None) -> bool:
+        """Whether ``digit`` is the queue's callback key or its schedule key: then the
+        caller wants a callback (``call.wants_callback`` resolved), at a time it keys
+        for the schedule key."""
+        if digit is None:
+            return False
+        if digit == self._schedule_key(queue):
+            call.callback_at_time = True
+        elif digit != self._callback_key(queue):
+            return False
+        self._want_callback(call, "key")
+        return True
 
     @staticmethod
     def _callback_wanted(call: Call) -> bool:
@@ -1125,33 +1178,192 @@ class CallFlow:
         self._want_callback(call, "long_wait")
         return True
 
-    async def _callback(self, call: Call, queue: QueueItem, reason: CallbackReason) -> bool:
+    async def _callback(
+        self,
+        call: Call,
+        queue: QueueItem,
+        reason: CallbackReason,
+        *,
+        queue_id: int | None = None,
+        closed: bool = False,
+    ) -> bool:
         """The caller asked for a callback (``key``) or one is imposed: the number is
         confirmed (or keyed), the callback requested (the contact keeps its place in the
         line without a voice leg) and the caller told goodbye. False when the caller gave
         no number or the centre refused (an agent's phone rings for it now): the caller
-        waits on in the line."""
+        waits on in the line.
+
+        With the schedule key pressed (``call.callback_at_time``) the caller keys the
+        time it is called at; while the queue is ``closed`` it is called at the queue's
+        next opening (or at a keyed time, when the queue has a schedule key).
+        ``queue_id``: a caller in no line (sent by a callback target) becomes a callback
+        in that queue."""
         terms = queue.flow.callback
         assert terms is not None
-        if reason != "key":
+        at_time, call.callback_at_time = call.callback_at_time, False  # this request's
+        if reason in FORCED_REASONS:
             await call.leg.play(self._files(call, "callback_forced"))
         number = await self._callback_number(call, terms)
         if number is None:
             log.info("contact %d: no number to call back; waits on", call.contact_id)
             call.callback_declined = True
             return False
+        due: datetime | None = None
+        if at_time or (closed and terms.schedule_key is not None):
+            due = await self._callback_time(call, queue, terms)
+            if due is None and not closed:
+                log.info("contact %d: no time for the callback; waits on", call.contact_id)
+                call.callback_declined = True
+                return False
+        if due is None and closed:
+            due = await self._next_opening(call, queue)
+            if due is None:
+                log.warning("contact %d: queue %s never opens again: no callback",
+                            call.contact_id, queue.name)  # fmt: skip
+                return False
         try:
             await self._offload(
-                self._centre.request_callback, call.contact_id, number, terms, reason=reason
+                self._centre.request_callback,
+                call.contact_id,
+                number,
+                terms,
+                reason=reason,
+                queue_id=queue_id,
+                due=due,
+                priority=_priority_and_skills(queue, call)[0],
+                data=call.data,
             )
         except CentreError as error:
             log.info("contact %d: no callback (%s); waits on", call.contact_id, error)
             return False
         # Offers for the callback no longer ring from this caller's leg.
         self._calls.remove(call.contact_id)
-        log.info("contact %d: callback to %s (%s)", call.contact_id, number, reason)
-        await call.leg.play(self._files(call, "callback_goodbye"))
+        log.info("contact %d: callback to %s (%s)%s", call.contact_id, number, reason,
+                 "" if due is None else f" at {due.isoformat()}")  # fmt: skip
+        goodbye = "callback_goodbye" if due is None else "callback_scheduled_goodbye"
+        await call.leg.play(self._files(call, goodbye))
         return True
+
+    def _zone(self, call: Call, queue: QueueItem) -> tuple[Schedule | None, tzinfo]:
+        """The opening hours a scheduled callback keeps to: the queue's schedule, else
+        the caller's entry point's (None: always open); and the time zone its time is
+        keyed and said in: theirs, else the server's."""
+        schedules = self._plan().schedules
+        schedule = schedules.get(queue.flow.schedule or "") or schedules.get(
+            call.entry.schedule or ""
+        )
+        zone = schedule.time_zone if schedule else self._clock.now().astimezone().tzinfo
+        assert zone is not None
+        return schedule, zone
+
+    def _closed(self, call: Call, queue: QueueItem) -> bool:
+        """Whether the opening hours a callback keeps to (``_zone``) are closed now."""
+        schedule, _zone = self._zone(call, queue)
+        return schedule is not None and not schedule.status_at(self._clock.now()).is_open
+
+    def _said(self, call: Call, due: datetime, zone: tzinfo) -> list[str]:
+        language: Language = "sv" if call.language == "sv" else "en"
+        return said_time(due, self._clock.now(), zone, language)
+
+    async def _callback_time(
+        self, call: Call, queue: QueueItem, terms: CallbackItem
+    ) -> datetime | None:
+        """The time the caller keys (HHMM then #) for its callback: the next such time
+        within the queue's opening hours and at least the queue's lead ahead, read back
+        to be confirmed (1) or keyed again (2). A time that is not one, or is never open,
+        is said to be so and asked again. None after :data:`CALLBACK_TIME_TRIES`."""
+        leg = call.leg
+        schedule, zone = self._zone(call, queue)
+        lead = timedelta(minutes=terms.schedule_lead_min)
+        for _ in range(CALLBACK_TIME_TRIES):
+            first = await leg.play_until_digit(self._files(call, "callback_enter_time"))
+            digits = "" if first is None else first
+            while not digits.endswith("#") and len(digits) < CALLBACK_TIME_DIGITS:
+                digit = await leg.next_digit(DIGIT_TIMEOUT_S)
+                if digit is None:
+                    break
+                digits += digit
+            if not digits.endswith("#"):
+                leg.swallow_terminator(DIGIT_TIMEOUT_S)
+            wanted = keyed_time(digits.removesuffix("#"))
+            if wanted is None:
+                log.info("contact %d: %r is not a time of day", call.contact_id, digits)
+                await leg.play(self._files(call, "invalid_input"))
+                continue
+            due = next_time(wanted, self._clock.now(), zone, schedule, lead)
+            if due is None:
+                log.info("contact %d: %s is outside the opening hours of %s",
+                         call.contact_id, wanted.isoformat("minutes"), queue.name)  # fmt: skip
+                await leg.play(self._files(call, "callback_time_closed"))
+                continue
+            said = self._said(call, due, zone)
+            files = self._files(call, "callback_we_call", *said, "callback_time_confirm")
+            key = await leg.play_until_digit(files)
+            if key is None:
+                key = await leg.next_digit(DIGIT_TIMEOUT_S)
+            if key == CONFIRM_KEY:
+                return due
+        return None
+
+    async def _next_opening(self, call: Call, queue: QueueItem) -> datetime | None:
+        """The closed queue's next opening, said to the caller ("Vi ringer dig i
+        morgon klockan åtta")."""
+        schedule, zone = self._zone(call, queue)
+        if schedule is None:
+            return None
+        due = next_opening(schedule, self._clock.now())
+        if due is not None:
+            said = self._said(call, due, zone)
+            await call.leg.play(self._files(call, "callback_we_call", *said))
+        return due
+
+    async def _callback_target(self, call: Call, name: str) -> None:
+        """A callback target sent a caller in no line here (a menu key, an entry point,
+        a queue's rule before it could wait): it becomes a callback in queue ``name``,
+        its wait starting now; while the queue is closed (its schedule, else the entry
+        point's: an entry point's ``when_closed``), at its next opening or a time the
+        caller keys. A caller who gives no number hears goodbye."""
+        queue = self._plan().queues.get(name)
+        if queue is None:
+            raise FlowError(f"queue {name!r} is gone")
+        if queue.flow.callback is None:
+            raise FlowError(f"queue {name!r} has no callback settings")
+        queue_id = await self._queue_id(name)
+        closed = self._closed(call, queue)
+        reason = _REASON_OF_CAUSE.get(call.cause, "chosen")
+        if closed:
+            reason = "closed"
+        call.cause = None
+        if not await self._callback(call, queue, reason, queue_id=queue_id, closed=closed):
+            await call.leg.play(self._files(call, "goodbye"))
+
+    async def _overflow_to_callback(
+        self, call: Call, queue_id: int, rule: OverflowRule, action: Callback
+    ) -> Action | None:
+        """A waiting caller's overflow rule sends it to a callback: in its own queue it
+        stays at its place (its whole wait); in another it moves there keeping its wait
+        (as an overflow into that queue), and waits on there if it gives no number."""
+        queue = self._plan().queues.get(action.queue)
+        if queue is None or queue.flow.callback is None:
+            raise FlowError(f"queue {action.queue!r} has no callback settings")
+        reason = _REASON_OF_RULE[rule]
+        to_queue = await self._queue_id(action.queue)
+        closed = rule == "schedule"
+        if to_queue == queue_id:
+            if await self._callback(call, queue, reason, closed=closed):
+                return None
+            await self._offload(self._centre.overflowed, call.contact_id, rule, "message")
+            await call.leg.play(self._files(call, _DEFAULT_PROMPTS[rule]))
+            return None
+        target = _describe(action)
+        await self._offload(
+            self._centre.overflowed, call.contact_id, rule, target, to_queue=to_queue
+        )
+        call.queue, call.cause = queue, None
+        call.answered = asyncio.get_running_loop().create_future()
+        if await self._callback(call, queue, reason, closed=self._closed(call, queue)):
+            return None
+        return await self._wait_in_queue(call, queue, to_queue)
 
     async def _callback_number(self, call: Call, terms: CallbackItem) -> str | None:
         """The number to call back: the caller's own, read back digit by digit to be
@@ -1757,4 +1969,6 @@ def _describe(action: Action) -> str:
         return f"number {action.number}"
     if isinstance(action, Voicemail):
         return f"voicemail {action.box}"
+    if isinstance(action, Callback):
+        return f"callback {action.queue}"
     return action.kind

@@ -306,6 +306,10 @@ class CentreKernel(Journaled):
             sms_text=requested.sms_text,
             attempt=found.callback.attempt,
         )
+        if found.callback.scheduled:  # its time to come: it enters the line then
+            contact.callback.due_priority = requested.due_priority
+        elif requested.due_at is not None:  # in the line since its time: its wait from then
+            contact.wait_started = self._seconds_at(requested.due_at)
         self._contacts[contact.id] = contact
         out: list[Event] = []
         # Citizen first, the agent's offer was held while the citizen's number was
@@ -341,6 +345,8 @@ class CentreKernel(Journaled):
             )
             return out
         out_of_line = found.agent_id is not None or retry_at is not None
+        if retry_at is not None:  # due while the server was down: it enters the line now
+            self._scheduled_in(contact, self._seconds_at(retry_at))
         return [*out, *self._back_in_line(contact, t, log=out_of_line)]
 
     def _restore_voicemail_tasks(self, found: LeftOpen, at: datetime) -> list[Event]:
@@ -351,12 +357,26 @@ class CentreKernel(Journaled):
         return []
 
     def _retry_due(self, contact_id: int) -> None:
-        """A callback's retry interval is over: it waits in its queue's line again."""
+        """A callback's retry interval is over, or a scheduled callback's time has come:
+        it waits in its queue's line (again)."""
         contact = self._contacts.get(contact_id)
         if contact is None or contact.callback is None or contact.state != "entered":
             return
         t = self._now
+        due = contact.callback.due
+        self._scheduled_in(contact, t if due is None else due)
         self._finish(self._back_in_line(contact, t), t)
+
+    @staticmethod
+    def _scheduled_in(contact: _Contact, due: float) -> None:
+        """A scheduled callback enters the line as a caller arriving at ``due`` (its
+        wait counted from then), with the priority it was given for then; any other
+        callback keeps its wait and priority."""
+        callback = contact.callback
+        if callback is None or callback.due_priority is None:
+            return
+        contact.wait_started, contact.priority = due, callback.due_priority
+        callback.due_priority = None
 
     def _back_in_line(self, contact: _Contact, t: float, *, log: bool = True) -> list[Event]:
         """The callback waits in its queue's line again with its whole wait, so at the
@@ -1053,6 +1073,9 @@ class CentreKernel(Journaled):
             parked_at=None if contact.parked_at is None else self._at(contact.parked_at),
             callback_number=None if contact.callback is None else contact.callback.number,
             callback_reason=None if contact.callback is None else contact.callback.reason,
+            callback_due=None
+            if contact.callback is None or contact.callback.due is None
+            else self._at(contact.callback.due),
             held=contact.held,
             came_back_from=contact.came_back_from,
             voicemail=contact.voicemail,

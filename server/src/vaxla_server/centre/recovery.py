@@ -58,7 +58,10 @@ class OpenCallback:
     attempt: int = 1
     """The try in progress, or the next."""
     retry_at: datetime | None = None
-    """When it goes back into its queue's line, while it waits out a retry interval."""
+    """When it goes back into its queue's line, while it waits out a retry interval or,
+    scheduled, for its time."""
+    scheduled: bool = False
+    """A scheduled callback that has not yet entered its queue's line."""
     dialled_for: int | None = None
     """Citizen first: the agent whose offer was held while the citizen's number was
     called (or the citizen waited on the line for that agent's answer)."""
@@ -153,12 +156,17 @@ def left_open(log: EventLog) -> LeftOpen:
                     contact.queue_id, contact.priority = event.queue_id, event.priority
                     if contact.callback is not None:
                         contact.callback.retry_at = None
+                        contact.callback.scheduled = False
             case PriorityChanged():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.priority = event.priority
             case CallbackRequested():
                 if (contact := found.contacts.get(event.contact_id)) is not None:
                     contact.callback = OpenCallback(event)
+                    # Sent to the callback from outside a line, it has no Queued yet.
+                    contact.queue_id = event.queue_id
+                    if event.due_at is not None:
+                        contact.callback.retry_at, contact.callback.scheduled = event.due_at, True
             case CallbackDialled() | CallbackAnswered() | CallbackNoAnswer() | CallbackRetried():
                 _callback_step(found, event)
             case VoicemailLeft():

@@ -59,7 +59,10 @@ class _Callback(Journaled):
     """Citizen first: the citizen answered and waits on the line for that agent."""
     due: float | None = None
     """Centre seconds when it goes back into its queue's line, while it waits out the
-    retry interval (out of the line)."""
+    retry interval or, scheduled, for its time (out of the line)."""
+    due_priority: int | None = None
+    """Set while a scheduled callback waits for its time: the priority it enters its
+    queue's line with then (its wait counted from then on)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +269,8 @@ class ContactView:
     callback_number: str | None = None
     """The number to call back, when the contact is a callback (R17)."""
     callback_reason: str | None = None
+    callback_due: datetime | None = None
+    """When a callback waiting out of the line (scheduled, or between tries) enters it."""
     held: bool = False
     came_back_from: int | None = None
     """Held with ``personal_agent`` because ``came_back_from`` did not take the blind

@@ -59,7 +59,6 @@ from vaxla_server.config.caller_input import (
 from vaxla_server.config.errors import (
     InvalidConfig,
     MissingReference,
-    NotAvailableYet,
     StillReferenced,
     UnknownPrompt,
 )
@@ -95,10 +94,11 @@ from vaxla_server.config.tables import (
 
 # Where each kind of action may stand.
 EVERY_ACTION = frozenset(
-    {"menu", "queue", "digits", "message", "transfer", "language", "hangup", "voicemail"}
-)
-FIRST_ACTIONS = frozenset({"menu", "queue"})
-OVERFLOW_ACTIONS = frozenset({"queue", "transfer", "message", "voicemail"})
+    {"menu", "queue", "digits", "message", "transfer", "language", "hangup", "voicemail",
+     "callback"}
+)  # fmt: skip
+FIRST_ACTIONS = frozenset({"menu", "queue", "callback"})
+OVERFLOW_ACTIONS = frozenset({"queue", "transfer", "message", "voicemail", "callback"})
 # The JSON key of each reference an action can hold, with the table and the kind's name.
 _ACTION_REFERENCES = {
     "menu": ("menu_id", MENUS, "menu"),
@@ -130,6 +130,26 @@ class Context:
     def __init__(self, connection: Connection, prompts: PromptLibrary) -> None:
         self.connection = connection
         self.prompts = prompts
+        self.callback_queues: frozenset[str] | None = None
+        """The queues with callback settings, while a whole document is written (its
+        queues' settings are not all stored yet when an action names one); otherwise
+        the store says."""
+        self.writing: tuple[str, bool] | None = None
+        """The queue whose call flow is being written, and whether it has callback
+        settings in it (not those stored)."""
+
+    def has_callback(self, queue: str) -> bool:
+        """Whether the queue ``queue`` has callback settings (R17)."""
+        if self.writing is not None and self.writing[0] == queue:
+            return self.writing[1]
+        if self.callback_queues is not None:
+            return queue in self.callback_queues
+        found = self.connection.execute(
+            select(QUEUE_FLOWS.c.callback)
+            .join(QUEUES, QUEUES.c.id == QUEUE_FLOWS.c.queue_id)
+            .where(QUEUES.c.name == queue)
+        ).first()
+        return found is not None and found.callback is not None
 
     def id_of(self, table: Table, kind: str, name: str, holder: str) -> int:
         found: int | None = self.connection.execute(
@@ -185,8 +205,6 @@ def encode_action(
     language: str | None = None,
 ) -> dict[str, Any]:
     """The stored form of ``action``, or why it cannot stand here."""
-    if isinstance(action, Callback):
-        raise NotAvailableYet("callback", holder)
     if action.kind not in allowed:
         raise InvalidConfig(
             f"{holder}: a {action.kind!r} action cannot be used here; "
@@ -198,6 +216,11 @@ def encode_action(
             encoded[key] = context.id_of(table, kind, getattr(action, field), holder)
     if isinstance(action, TransferTo):
         encoded["number"] = action.number
+    elif isinstance(action, Callback) and not context.has_callback(action.queue):
+        raise InvalidConfig(
+            f"{holder}: a callback in queue {action.queue!r} needs that queue's callback "
+            "settings (its callback: the SMS text, the tries); give them first"
+        )
     elif isinstance(action, GoToQueue):
         if action.priority:
             encoded["priority"] = action.priority
@@ -273,6 +296,8 @@ def decode_action(names: Names, data: Mapping[str, Any]) -> Action:
         return TransferTo(number=data["number"])
     if kind == "voicemail":
         return Voicemail(box=_named(names, "voicemail box", data["box_id"]))
+    if kind == "callback":
+        return Callback(queue=_named(names, "queue", data["queue_id"]))
     return HangUp()
 
 
@@ -807,6 +832,8 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
     holder = f"queue {queue!r}"
     if flow.callback is not None:
         check_callback(flow.callback, holder)
+    else:
+        _no_callbacks_into(context.connection, queue_id, holder)
     for limit, target, what in (
         (flow.max_length, flow.on_max_length, "max_length and on_max_length"),
         (flow.max_wait_s, flow.on_max_wait, "max_wait_s and on_max_wait"),
@@ -820,7 +847,11 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
         action: Action | None = getattr(flow, field)
         if isinstance(action, GoToQueue) and action.queue == queue:
             raise InvalidConfig(f"{holder} {field}: a queue cannot overflow into itself")
-        targets[field] = _optional(context, action, f"{holder} {field}", None)
+        context.writing = (queue, flow.callback is not None)
+        try:
+            targets[field] = _optional(context, action, f"{holder} {field}", None)
+        finally:
+            context.writing = None
     seen: set[str] = set()
     rules: list[dict[str, object]] = []
     for position, rule in enumerate(flow.priority_rules):
@@ -864,6 +895,40 @@ def write_queue_flow(context: Context, queue_id: int, queue: str, flow: QueueFlo
         connection.execute(insert(QUEUE_PRIORITY_RULES), rules)
 
 
+def _no_callbacks_into(connection: Connection, queue_id: int, holder: str) -> None:
+    """Refuse taking a queue's callback settings away while a callback action names it."""
+    stored: list[tuple[str, Any]] = []
+    for menu in connection.execute(select(MENUS.c.name, MENUS.c.on_timeout)):
+        stored.append((f"menu {menu.name!r}", menu.on_timeout))
+    for key in connection.execute(
+        select(MENUS.c.name, MENU_KEYS.c.action).join(MENUS, MENUS.c.id == MENU_KEYS.c.menu_id)
+    ):
+        stored.append((f"menu {key.name!r}", key.action))
+    for row in connection.execute(select(DIGIT_COLLECTIONS.c.name, DIGIT_COLLECTIONS.c.on_failure)):
+        stored.append((f"digit collection {row.name!r}", row.on_failure))
+    for entry in connection.execute(select(ENTRY_POINTS)):
+        for data in (entry.first_action, entry.when_closed, entry.when_nobody_logged_in):
+            stored.append((f"entry point {entry.address!r}", data))
+    names = {row.id: row.name for row in connection.execute(select(QUEUES.c.id, QUEUES.c.name))}
+    for row in connection.execute(select(QUEUE_FLOWS).where(QUEUE_FLOWS.c.queue_id != queue_id)):
+        for data in (row.on_max_length, row.on_max_wait, row.on_closed, row.on_nobody_logged_in):
+            stored.append((f"queue {names[row.queue_id]!r}", data))
+    users = sorted({where for where, data in stored if _calls_back_into(data, queue_id)})
+    if users:
+        raise InvalidConfig(
+            f"{holder}: its callback settings are needed by the callback action of "
+            f"{', '.join(users)}; change that first"
+        )
+
+
+def _calls_back_into(data: Mapping[str, Any] | None, queue_id: int) -> bool:
+    while data is not None:
+        if data["kind"] == "callback" and data.get("queue_id") == queue_id:
+            return True
+        data = data.get("then")
+    return False
+
+
 def check_callback(callback: CallbackItem, holder: str) -> None:
     """Why a queue's callback settings cannot stand (R17), if they cannot."""
     where = f"{holder} callback"
@@ -871,6 +936,11 @@ def check_callback(callback: CallbackItem, holder: str) -> None:
         raise InvalidConfig(
             f"{where}: give a key that offers it, a rule that imposes it "
             "(forced_after_s, forced_outside), or both"
+        )
+    if callback.schedule_key is not None and callback.schedule_key == callback.key:
+        raise InvalidConfig(
+            f"{where}: schedule_key {callback.schedule_key!r} is its key already; "
+            "give the caller two different keys"
         )
     window = callback.forced_outside
     if window is not None:

@@ -127,6 +127,9 @@ def apply(connection: Connection, prompts: PromptLibrary, document: ConfigDocume
     for table in _TABLES_IN_DELETE_ORDER:
         connection.execute(delete(table))
     context = Context(connection, prompts)
+    context.callback_queues = frozenset(
+        queue.name for queue in document.queues if queue.flow.callback is not None
+    )
 
     def insert_row(table: Table, values: Mapping[str, object]) -> int:
         row_id: int = connection.execute(insert(table).returning(table.c.id), values).scalar_one()

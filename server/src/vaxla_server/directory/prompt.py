@@ -40,16 +40,16 @@ def presence_prompts(
         return names
     local, today = until.astimezone(zone), now.astimezone(zone).date()
     if local.date() == today:
-        return [*names, "presence_back_at", *_clock(local, language)]
+        return [*names, "presence_back_at", *clock_prompts(local, language)]
     day = number_prompts(local.day, language)
     month = f"month_{local.month}"
     names += ["presence_back_on", *([*day, month] if language == "sv" else [month, *day])]
     if (local.hour, local.minute) != (0, 0):
-        names += ["presence_at", *_clock(local, language)]
+        names += ["presence_at", *clock_prompts(local, language)]
     return names
 
 
-def _clock(moment: datetime, language: Language) -> list[str]:
+def clock_prompts(moment: datetime, language: Language) -> list[str]:
     """A time of day: Swedish 24-hour ("tretton" "noll" "fem"), English 12-hour ("one"
     "oh" "five" "p m")."""
     hour, minute = moment.hour, moment.minute

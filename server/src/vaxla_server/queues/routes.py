@@ -45,23 +45,31 @@ def every_queue(_user: AnyUser, board: Board, clock: Now) -> list[QueueState]:
 
 @router.get("/{queue_id}/contacts", responses={**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **NOT_FOUND})
 def waiting_in(queue_id: RowId, _user: Watcher, centre: Centre) -> list[WaitingContact]:
-    """The contacts waiting in the queue, first in line first."""
+    """The contacts waiting in the queue, first in line first, then the callbacks
+    waiting out of the line for their time (``scheduled``), soonest first."""
     with centre_errors():
         centre.queue_settings(queue_id)
     views = centre.waiting_contacts(queue_id)
-    return sorted((waiting_contact(v) for v in views), key=lambda c: (c.position, c.contact_id))
+    scheduled = [waiting_contact(v) for v in centre.scheduled_callbacks(queue_id)]
+    return sorted(
+        (waiting_contact(v) for v in views), key=lambda c: (c.position, c.contact_id)
+    ) + sorted(scheduled, key=lambda c: (c.callback_due, c.contact_id))
 
 
 CONTROL = {**UNAUTHORIZED_RESPONSE, **FORBIDDEN, **CENTRE_ERRORS}
 
 
-def _waiting_in(centre: Centre, queue_id: int, contact_id: int) -> None:
-    """Refuse (404) unless the contact waits in the queue's line now."""
+def _waiting_in(
+    centre: Centre, queue_id: int, contact_id: int, *, or_scheduled: bool = False
+) -> None:
+    """Refuse (404) unless the contact waits in the queue's line now (``or_scheduled``:
+    or is a callback that waits out of it for its time)."""
     centre.queue_settings(queue_id)
     contact = centre.contact(contact_id)
+    scheduled = or_scheduled and contact.state == "entered" and contact.callback_due is not None
     if (
         contact.queue_id != queue_id
-        or contact.state not in ("waiting", "offered")
+        or (contact.state not in ("waiting", "offered") and not scheduled)
         or contact.personal_agent is not None
     ):
         raise HTTPException(
@@ -112,8 +120,9 @@ def pick(
     responses=CONTROL,
 )
 def cancel_callback(queue_id: RowId, contact_id: RowId, user: Supervisor, centre: Centre) -> None:
-    """Cancel a callback waiting in this queue (R17): it ends, logged with who did it.
-    Refused (409) for a contact that is not a callback."""
+    """Cancel a callback waiting in this queue (R17), in its line or for its scheduled
+    time: it ends, logged with who did it. Refused (409) for a contact that is not a
+    callback."""
     with centre_errors():
-        _waiting_in(centre, queue_id, contact_id)
+        _waiting_in(centre, queue_id, contact_id, or_scheduled=True)
         centre.cancel_callback(contact_id, by_user=user.id)

@@ -126,7 +126,11 @@ def fold_call(calls: dict[int, CallRecord], event: Event) -> None:
             call.queue_id, call.agent_id = event.queue_id, event.agent_id
             call.wait_seconds = event.wait_seconds
         case CallbackRequested():
-            call.callback = True
+            # A caller a queue's rule sent to a callback (its overflow) is the callback
+            # now: answered or not as the callback ends.
+            call.callback, call.queue_id = True, event.queue_id
+            if call.left_queue == "overflowed":
+                call.left_queue = None
         case CallbackNoAnswer() | NotAnswered() if call.left_queue != "answered":
             call.agent_id = None  # (citizen first: the agent did not take the citizen)
         case CallbackAnswered() if call.agent_id is None:

@@ -111,6 +111,8 @@ def queue_intervals(
                 table[(index, queue_id)] = QueueFigures(queue_id, lo, min(end, lo + step))
     wrap_started: dict[int, datetime] = {}
     ended_in: dict[int, int] = {}
+    queued: set[int] = set()
+    """Contacts offered (queued) once already."""
     callbacks: dict[int, float | None] = {}
     """Callbacks (R17) → the wait when an agent took the one try in progress: counted
     answered when the citizen answers, and offered once however often tried."""
@@ -140,8 +142,8 @@ def queue_intervals(
                 pass
             case CallbackRequested():
                 callbacks[event.contact_id] = None
-            case Queued() if event.contact_id in callbacks:
-                pass  # a callback back in line for another try: offered once
+            case Queued() if event.contact_id in callbacks and event.contact_id in queued:
+                pass  # a callback back in line for another try, or when due: offered once
             case Answered() if event.contact_id in callbacks.keys() - citizen_on_line:
                 callbacks[event.contact_id] = event.wait_seconds
             case CallbackAnswered() if callbacks.get(event.contact_id, 0.0) is None:
@@ -156,6 +158,7 @@ def queue_intervals(
                     figures._answer_waits.append(wait)
                     figures._left(wait)
             case Queued():
+                queued.add(event.contact_id)
                 if (figures := cell(event.at, event.queue_id)) is not None:
                     figures.offered += 1
             case Moved():

@@ -445,6 +445,10 @@ class Summaries:
             self.latest = event.at
         if isinstance(contact_id := getattr(event, "contact_id", None), int):
             self._dirty_contacts.add(contact_id)
+        # A callback back in its line (a retry, or its scheduled time come) was offered
+        # once already: a callback counts once however it waits.
+        record = self._calls.get(contact_id) if isinstance(contact_id, int) else None
+        again = record is not None and record.callback and record.queued
         fold_call(self._calls, event)
         task = self._is_task(event)
         match event:
@@ -464,7 +468,8 @@ class Summaries:
                 if event.cause == "voicemail_handled" and event.queue_id is not None:
                     self._queue(event.queue_id, event.at).voicemail_handled += 1
             case Queued():
-                self._queue(event.queue_id, event.at).offered += 1
+                if not again:
+                    self._queue(event.queue_id, event.at).offered += 1
                 self._queue_of[event.contact_id] = event.queue_id
             case Moved():
                 self._queue(event.to_queue_id, event.at).offered += 1

@@ -342,7 +342,9 @@ class Abandoned(BaseEvent):
     wait_seconds: Seconds
 
 
-CallbackReason = Literal["key", "long_wait", "outside_hours"]
+CallbackReason = Literal[
+    "key", "long_wait", "outside_hours", "chosen", "closed", "full", "nobody_logged_in"
+]
 CallbackOrder = Literal["agent_first", "citizen_first"]
 Attempt = Annotated[int, Field(ge=1)]
 
@@ -354,7 +356,13 @@ class CallbackRequested(BaseEvent):
     wait was too long, or outside its daily window). The queue's terms then, kept with
     the request so a restart does not change them: ``order``, ``tries`` in all (the
     first and the retries), ``retry_interval_s`` and the ``sms_text`` sent when the
-    citizen cannot be reached."""
+    citizen cannot be reached.
+
+    ``due_at``: a scheduled callback (the caller keyed a time, or the queue was closed):
+    it waits out of the line until then, and then enters the line as a caller arriving
+    then, with ``due_priority`` (a ``Queued`` says so). ``reason`` ``chosen``: the
+    caller was sent to the callback by the configuration (a menu key, an entry point);
+    ``closed``, ``full``, ``nobody_logged_in``: by the queue's rule of that name."""
 
     kind: Literal[EventKind.CALLBACK_REQUESTED] = EventKind.CALLBACK_REQUESTED
     contact_id: ContactId
@@ -366,6 +374,8 @@ class CallbackRequested(BaseEvent):
     tries: Attempt = 1
     retry_interval_s: Seconds = 0.0
     sms_text: str = ""
+    due_at: AwareDatetime | None = None
+    due_priority: Annotated[int, Field(ge=0, le=100)] = 0
 
 
 class CallbackDialled(BaseEvent):
