@@ -2732,6 +2732,10 @@ Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
         <translation>Arbetsledare: köer och agenter just nu</translation>
     </message>
     <message>
+        <source>Switchboard: directory, presence and lines</source>
+        <translation>Växel: katalog, hänvisning och linjer</translation>
+    </message>
+    <message>
         <source>Queues and agents now (read-only)</source>
         <translation>Köer och agenter just nu (endast läsning)</translation>
     </message>
@@ -3918,12 +3922,20 @@ Nedåtpil: från sökfältet till listan</translation>
         <translation>&amp;Nummer</translation>
     </message>
     <message>
+        <source>&amp;Directory</source>
+        <translation>Kata&amp;logen</translation>
+    </message>
+    <message>
+        <source>A person of the directory: their softphone, else their mobile</source>
+        <translation>En person i katalogen: deras softphone, annars deras mobil</translation>
+    </message>
+    <message>
         <source>Transfer to</source>
         <translation>Koppla till</translation>
     </message>
     <message>
-        <source>A user name, a queue or a telephone number</source>
-        <translation>Ett användarnamn, en kö eller ett telefonnummer</translation>
+        <source>A user name, a queue, a telephone number or a person of the directory</source>
+        <translation>Ett användarnamn, en kö, ett telefonnummer eller en person i katalogen</translation>
     </message>
     <message>
         <source>&amp;To:</source>
@@ -3986,6 +3998,18 @@ Nedåtpil: från sökfältet till listan</translation>
         <translation>Stäng</translation>
     </message>
     <message>
+        <source>softphone {0}</source>
+        <translation>softphone {0}</translation>
+    </message>
+    <message>
+        <source>mobile {0}</source>
+        <translation>mobil {0}</translation>
+    </message>
+    <message>
+        <source>number {0}</source>
+        <translation>nummer {0}</translation>
+    </message>
+    <message>
         <source>Talking with {0}. The caller hears music.</source>
         <translation>Pratar med {0}. Uppringaren hör musik.</translation>
     </message>
@@ -4004,6 +4028,14 @@ Nedåtpil: från sökfältet till listan</translation>
     <message>
         <source>Transfer failed: {0}</source>
         <translation>Kopplingen misslyckades: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a person from the list: type a part of the name.</source>
+        <translation>Välj en person i listan: skriv en del av namnet.</translation>
+    </message>
+    <message>
+        <source>The directory has nobody to transfer to.</source>
+        <translation>Katalogen har ingen att koppla till.</translation>
     </message>
     <message>
         <source>Say where to: a user name, a queue or a number.</source>
