@@ -12,7 +12,9 @@ Commands on stdin:
 ``unhold`` (re-INVITE sendrecv; ``resumed``), ``credentials REALM USERNAME PASSWORD``
 (what answers the SIP front's challenge from now on; ``credentials_set``), ``dial URI
 [SESSION]`` (an outbound call to URI, with ``X-Vaxla-Session: SESSION`` when given;
-``answered`` once it is, ``ended`` with the final SIP ``code`` and ``reason``), ``quit``.
+``answered`` once it is, ``ended`` with the final SIP ``code`` and ``reason``), ``play
+WAV`` (send the WAV file once into the call, as the agent's voice, as soon as the phone
+hears the other side, as a person answers a caller it hears; ``playing``), ``quit``.
 Closing stdin quits too.
 """
 
@@ -33,6 +35,10 @@ from vaxla_protocol.outbound import SESSION_HEADER
 _HEADER = re.compile(rf"^{re.escape(OFFER_HEADER)}[ \t]*:[ \t]*(.*?)\r?$", re.I | re.M)
 
 
+HEARD_LEVEL = 5
+"""The received signal level (pjmedia's 0 to 255) above which the phone hears someone."""
+
+
 def say(event: str, **fields: object) -> None:
     print(json.dumps({"event": event, **fields}), flush=True)
 
@@ -49,6 +55,8 @@ class Phone:
         self.early_record = str(Path(record).with_suffix(".early.wav"))
         self.holding = False
         self.finished: list[_Call] = []
+        self.player: Any = None  # what ``play`` sends into the call
+        self.to_play = ""  # the file ``play`` sends once the other side is heard
 
 
 class _Call(pj.Call):  # type: ignore[misc]
@@ -75,6 +83,7 @@ class _Call(pj.Call):  # type: ignore[misc]
             self.phone.call = None
             self.phone.finished.append(self)  # not deleted inside its own callback
             self.phone.recorder = None
+            self.phone.to_play = ""
             self.phone.early = None
             say(
                 "ended",
@@ -146,6 +155,24 @@ class _Account(pj.Account):  # type: ignore[misc]
         call.answer(answer)
 
 
+def play_when_heard(phone: Phone) -> None:
+    """Start ``play``'s file once the answered call's audio carries the other side's
+    voice (the levels of its conference port, both ways: nothing else is sent into it
+    before). No player or call is left in main's locals: one alive after libDestroy
+    aborts."""
+    call = phone.call
+    if call is None or phone.recorder is None:
+        return
+    media = call.getAudioMedia(-1)
+    if max(media.getRxLevel(), media.getTxLevel()) <= HEARD_LEVEL:
+        return
+    phone.player = pj.AudioMediaPlayer()
+    phone.player.createPlayer(phone.to_play, pj.PJMEDIA_FILE_NO_LOOP)
+    phone.player.startTransmit(media)
+    phone.to_play = ""
+    say("playing")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--key", required=True)
@@ -184,6 +211,10 @@ def main() -> None:
     while running:
         endpoint.libHandleEvents(10)
         phone.finished.clear()
+        if phone.call is None and phone.player is not None:
+            phone.player = None  # its call is over (never deleted inside a callback)
+        if phone.to_play:
+            play_when_heard(phone)
         if select.select([sys.stdin], [], [], 0)[0]:
             command = sys.stdin.readline().strip()
             if command in ("", "quit"):
@@ -213,6 +244,8 @@ def main() -> None:
                     say("ended", by="local", code=0, reason=str(error.info()))
                 else:
                     say("dialled", uri=uri)
+            elif command.startswith("play ") and phone.call is not None:
+                phone.to_play = command.split(maxsplit=1)[1]
             elif command == "hangup" and phone.call is not None:
                 phone.call.local_hangup = True
                 phone.call.hangup(pj.CallOpParam(True))
@@ -234,6 +267,7 @@ def main() -> None:
     phone.refused.clear()
     phone.finished.clear()  # a Call still alive after libDestroy aborts the process
     phone.recorder = None
+    phone.player = None
     phone.early = None
     account.shutdown()
     del account

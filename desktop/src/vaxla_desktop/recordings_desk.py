@@ -1,7 +1,9 @@
 """The recordings panel wired (R27): the recordings the user may read searched on the
-server, one fetched and played on this computer or exported to a WAV file (its SHA-256
-checked against the one stored first), tags added and removed, the keep mark set. A
-refusal, a damaged download or a missing sound device is said in words."""
+server, one fetched and played on this computer or exported to a WAV, MP3 or Ogg Vorbis
+file (checked first: a WAV against the SHA-256 stored, an encoded file against the one
+the server gives for it and for the WAV it was made from), tags added and removed, the
+keep mark set. A refusal, a damaged download or a missing sound device is said in
+words."""
 
 import asyncio
 import hashlib
@@ -20,7 +22,7 @@ from vaxla_desktop.session import Session
 from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.recordings_panel import RecordingsPanel
-from vaxla_protocol.recording import RecordingChange
+from vaxla_protocol.recording import AudioFormat, RecordingChange
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +56,22 @@ class RecordingsDesk(QObject):
         self.panel.show_recordings(found)
         self.loaded.set()
 
-    async def _checked_audio(self, recording_id: int) -> bytes | None:
-        """The recording's bytes, if their SHA-256 is the one the server stored."""
-        data = await self.api.audio(recording_id)
+    async def _checked_audio(
+        self, recording_id: int, audio_format: AudioFormat = AudioFormat.WAV
+    ) -> bytes | None:
+        """The recording's bytes in ``audio_format``, if they are what the server sent
+        and made from the WAV with the SHA-256 it stored (an encoded file's own checksum
+        comes with it)."""
+        sent = await self.api.audio(recording_id, audio_format)
         listed = next((r for r in self.panel.model.rows if r.id == recording_id), None)
-        if listed is not None and hashlib.sha256(data).hexdigest() != listed.sha256:
+        whole = hashlib.sha256(sent.data).hexdigest() == sent.sha256
+        from_stored = listed is None or sent.recording_sha256 == listed.sha256
+        if not (whole and from_stored):
             self.panel.show_error(
                 self.tr("The recording arrived damaged (its checksum differs); try again")
             )
             return None
-        return data
+        return sent.data
 
     def _on_play(self, recording_id: int) -> None:
         async def play() -> None:
@@ -81,17 +89,27 @@ class RecordingsDesk(QObject):
 
         self._act(play())
 
-    def _on_export(self, recording_id: int, path: str) -> None:
+    def _on_export(self, recording_id: int, path: str, audio_format: str) -> None:
+        kind = AudioFormat(audio_format)
+
         async def export() -> None:
-            data = await self._checked_audio(recording_id)
+            if kind is not AudioFormat.WAV:
+                self.panel.show_status(self.tr("Making the {0} file…").format(kind.name))
+            try:
+                data = await self._checked_audio(recording_id, kind)
+            except ServerError:
+                self.panel.show_status("")
+                raise
             if data is None:
+                self.panel.show_status("")
                 return
             target = Path(path)
-            if target.suffix.lower() != ".wav":
-                target = target.with_name(f"{target.name}.wav")
+            if target.suffix.lower() != f".{kind.value}":
+                target = target.with_name(f"{target.name}.{kind.value}")
             try:
                 await asyncio.to_thread(target.write_bytes, data)
             except OSError as error:
+                self.panel.show_status("")
                 self.panel.show_error(
                     self.tr("Cannot write {0}: {1}").format(target, error.strerror or error)
                 )

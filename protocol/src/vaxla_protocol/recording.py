@@ -2,6 +2,7 @@
 mark (``/api/v1/recordings/...``), and the agent's request to keep its call."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -16,7 +17,8 @@ class RecordingView(WireModel):
     started and ended, its length and SHA-256, why it was kept (``rule``: a recording
     rule chose the call; ``agent``: its agent asked mid-call), its tags, whether it is
     marked kept (archived: never purged) and the days it is kept otherwise. Its audio
-    is ``GET /recordings/{id}/audio`` (WAV, 16-bit mono, 8 kHz, both parties mixed)."""
+    is ``GET /recordings/{id}/audio`` (WAV, 16-bit mono, 8 kHz, both parties mixed; MP3
+    or Ogg Vorbis made from it with ``?format=``)."""
 
     id: int
     contact_id: int
@@ -33,6 +35,15 @@ class RecordingView(WireModel):
     tags: list[str]
     keep: bool
     retention_days: int = Field(ge=1)
+
+
+class AudioFormat(StrEnum):
+    """The formats a recording is exported in: the WAV stored (the default), or MP3 or
+    Ogg Vorbis encoded from it when asked."""
+
+    WAV = "wav"
+    MP3 = "mp3"
+    OGG = "ogg"
 
 
 class RecordingChange(WireModel):

@@ -1,6 +1,7 @@
 """Prompt audio made at the server: text spoken with espeak-ng, and sound files (WAV,
 MP3, OGG and whatever else sox reads) converted to the telephone's 8 kHz mono 16-bit WAV,
-as the default prompts are made (``tools/make-prompts``).
+as the default prompts are made (``tools/make-prompts``); and a call's recording, kept
+as such a WAV, encoded as MP3 or Ogg Vorbis for export.
 
 Files are named by their content and written whole or not at all (made in a scratch
 folder beside, then renamed), so the same text or file is made once and a failure leaves
@@ -72,6 +73,32 @@ def convert(data: bytes, kind: str, folder: Path) -> Path:
     return target
 
 
+ENCODINGS = {"mp3": ["-C", "32"], "ogg": ["-C", "5"]}
+"""The compressed formats a recording is exported in, with sox's quality for each: MP3 at
+32 kbit/s (MPEG-2.5 layer III, the rate for 8 kHz speech), Ogg Vorbis at quality 5."""
+ENCODE_SPEED = 10.0
+"""Seconds of telephone audio sox encodes in a second at least (it does over 1000 here):
+an hour's call may take this long beyond :data:`TIMEOUT_S` before it is given up."""
+
+
+def encode(source: Path, kind: str, target: Path) -> None:
+    """The telephone WAV ``source`` encoded as ``kind`` (a key of :data:`ENCODINGS`) into
+    ``target``, written whole or not at all; ``source`` is only read."""
+    if kind not in ENCODINGS:
+        raise AudioError(f"no encoding {kind!r} (there are {sorted(ENCODINGS)})")
+    _need("sox")
+    seconds = source.stat().st_size / (SAMPLE_RATE * 2)
+    made = target.with_name(f".{target.name}.part")
+    try:
+        _run(
+            ["sox", "-R", str(source), "-t", kind, *ENCODINGS[kind], str(made)],
+            timeout=TIMEOUT_S + seconds / ENCODE_SPEED,
+        )
+        made.replace(target)
+    finally:
+        made.unlink(missing_ok=True)
+
+
 def _to_telephone(
     source: Path, target: Path, scratch: Path, effects: list[str], input_type: str | None = None
 ) -> None:
@@ -115,13 +142,13 @@ def _need(*tools: str) -> None:
             raise AudioError(f"{tool} is not installed on the server (make setup installs it)")
 
 
-def _run(command: list[str]) -> None:
+def _run(command: list[str], timeout: float = TIMEOUT_S) -> None:
     try:
         result = subprocess.run(
-            command, capture_output=True, text=True, check=False, timeout=TIMEOUT_S
+            command, capture_output=True, text=True, check=False, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        raise AudioError(f"{command[0]} took over {TIMEOUT_S:.0f} s") from None
+        raise AudioError(f"{command[0]} took over {timeout:.0f} s") from None
     if result.returncode != 0:
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         detail = lines[-1] if lines else f"exit status {result.returncode}"

@@ -126,3 +126,13 @@ def test_the_purge_deletes_what_is_past_its_days_unless_kept(store: Store, tmp_p
     assert isinstance(event, RecordingPurged)
     assert (event.recording_id, event.retention_days, event.at) == (old.id, 30, clock())
     assert recordings.purge() == []  # nothing twice
+
+
+def test_an_export_left_by_a_stopped_server_is_removed_when_it_starts(
+    store: Store, tmp_path: Path
+) -> None:
+    left = tmp_path / "data" / "recording-exports" / "recording-1-x.mp3"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"ID3")
+    recordings = Recordings(store.engine, Notifier(), tmp_path / "data", FakeClock())
+    assert not recordings.exports.exists()

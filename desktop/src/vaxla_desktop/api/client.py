@@ -114,11 +114,17 @@ class ServerClient:
 
     async def fetch_bytes(self, path: str) -> bytes:
         """An authorised GET whose answer is a file (a prompt's audio): its bytes."""
-        response = await self._request("GET", path, authorised=True)
+        return (await self.fetch_file(path)).content
+
+    async def fetch_file(self, path: str, *, timeout: float | None = None) -> httpx.Response:
+        """An authorised GET whose answer is a file, with its headers; ``timeout``: the
+        seconds to wait for it when the server makes it first (an encoded recording),
+        rather than the client's usual few. Refusals as :meth:`call`'s."""
+        response = await self._request("GET", path, authorised=True, timeout=timeout)
         if response.status_code in _REFUSALS:
             raise ActionRefused(response.status_code, _detail(response))
         self._check(response)
-        return response.content
+        return response
 
     async def health(self) -> Health:
         """The server's health; raises ``IncompatibleServer`` for another protocol."""
@@ -174,15 +180,17 @@ class ServerClient:
         json: Any = None,
         content: bytes | None = None,
         content_type: str | None = None,
+        timeout: float | None = None,
     ) -> httpx.Response:
         headers = {"Content-Type": content_type} if content_type else {}
+        waited = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
         if authorised:
             if self._token is None:
                 raise SessionEnded
             headers["Authorization"] = f"Bearer {self._token}"
         try:
             response = await self._http.request(
-                method, path, headers=headers, json=json, content=content
+                method, path, headers=headers, json=json, content=content, timeout=waited
             )
         except httpx.TransportError as error:
             if _refused_certificate(error):

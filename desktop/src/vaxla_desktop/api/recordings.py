@@ -1,16 +1,31 @@
 """The calls' recordings (``/recordings``, R27): search, audio, tags and the keep mark,
 and the agent's request to keep its call in progress (``/agent/calls/{id}/record``)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from pydantic import TypeAdapter
 
 from vaxla_desktop.api.client import ServerClient
-from vaxla_protocol.recording import RecordingChange, RecordingView
+from vaxla_protocol.recording import AudioFormat, RecordingChange, RecordingView
 
 _LIST = TypeAdapter(list[RecordingView])
 _ONE = TypeAdapter(RecordingView)
+ENCODING_WAIT_S = 120.0
+"""How long an MP3 or Ogg export may take the server to encode before it is sent (an
+hour's call takes it a few seconds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingAudio:
+    """A recording's file as the server sent it: its bytes, the SHA-256 the server gave
+    for them, and that of the stored WAV they are (or were encoded from); '' for one the
+    server did not give."""
+
+    data: bytes
+    sha256: str
+    recording_sha256: str
 
 
 class RecordingsApi:
@@ -31,8 +46,18 @@ class RecordingsApi:
         data = await self._client.call("GET", f"/recordings{query}")
         return self._client.parse(_LIST, data, "recordings")
 
-    async def audio(self, recording_id: int) -> bytes:
-        return await self._client.fetch_bytes(f"/recordings/{recording_id}/audio")
+    async def audio(
+        self, recording_id: int, audio_format: AudioFormat = AudioFormat.WAV
+    ) -> RecordingAudio:
+        response = await self._client.fetch_file(
+            f"/recordings/{recording_id}/audio?format={audio_format.value}",
+            timeout=None if audio_format is AudioFormat.WAV else ENCODING_WAIT_S,
+        )
+        sha256 = response.headers.get("X-Vaxla-Sha256", "")
+        if audio_format is AudioFormat.WAV:
+            return RecordingAudio(response.content, sha256, sha256)
+        source = response.headers.get("X-Vaxla-Recording-Sha256", "")
+        return RecordingAudio(response.content, sha256, source)
 
     async def change(self, recording_id: int, change: RecordingChange) -> RecordingView:
         body = change.model_dump(mode="json", exclude_defaults=True)

@@ -2954,6 +2954,10 @@ Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
         <translation>Spelade upp inspelningen ({0:.1f} s)</translation>
     </message>
     <message>
+        <source>Making the {0} file…</source>
+        <translation>Gör {0}-filen…</translation>
+    </message>
+    <message>
         <source>Cannot write {0}: {1}</source>
         <translation>Kan inte skriva {0}: {1}</translation>
     </message>
@@ -3068,8 +3072,8 @@ Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
         <translation>Exportera…</translation>
     </message>
     <message>
-        <source>Save the recording as a WAV file</source>
-        <translation>Spara inspelningen som en WAV-fil</translation>
+        <source>Save the recording as a WAV, MP3 or Ogg file</source>
+        <translation>Spara inspelningen som en WAV-, MP3- eller Ogg-fil</translation>
     </message>
     <message>
         <source>Tag</source>
@@ -3120,12 +3124,20 @@ Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
         <translation>Inspelningar som hittades: {0}</translation>
     </message>
     <message>
-        <source>Export the recording</source>
-        <translation>Exportera inspelningen</translation>
+        <source>WAV audio, as recorded (*.wav)</source>
+        <translation>WAV-ljud, som inspelat (*.wav)</translation>
     </message>
     <message>
-        <source>WAV audio (*.wav)</source>
-        <translation>WAV-ljud (*.wav)</translation>
+        <source>MP3 audio (*.mp3)</source>
+        <translation>MP3-ljud (*.mp3)</translation>
+    </message>
+    <message>
+        <source>Ogg Vorbis audio (*.ogg)</source>
+        <translation>Ogg Vorbis-ljud (*.ogg)</translation>
+    </message>
+    <message>
+        <source>Export the recording</source>
+        <translation>Exportera inspelningen</translation>
     </message>
 </context>
 <context>

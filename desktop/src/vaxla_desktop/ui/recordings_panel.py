@@ -1,5 +1,6 @@
 """The calls' recordings (R27): searched by how many days back, queue and tag; for the
-one selected: listen (Ctrl+L), export to a WAV file (Ctrl+E), add or remove the tag
+one selected: listen (Ctrl+L), export (Ctrl+E) to a WAV, MP3 or Ogg Vorbis file (the
+type chosen in the save dialog, or by the name's ending), add or remove the tag
 typed (Ctrl+T, Ctrl+U) and, for supervisors and administrators, mark it kept or not
 (Ctrl+K: kept recordings are never purged); F5 searches again. An agent sees its own
 calls' recordings only (the server answers no others).
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from vaxla_desktop.ui.buttons import shortcut_button
 from vaxla_desktop.ui.notices import Notices
-from vaxla_protocol.recording import RecordingView
+from vaxla_protocol.recording import AudioFormat, RecordingView
 
 PLAY_KEY = "Ctrl+L"
 EXPORT_KEY = "Ctrl+E"
@@ -100,7 +102,7 @@ class RecordingsModel(QAbstractTableModel):
 class RecordingsPanel(QWidget, Notices):
     sig_search_requested = Signal()
     sig_play_requested = Signal(int)  # recording id
-    sig_export_requested = Signal(int, str)  # recording id, the file to write
+    sig_export_requested = Signal(int, str, str)  # recording id, the file, an AudioFormat
     sig_tag_requested = Signal(int, str, bool)  # recording id, tag, add (True) or remove
     sig_keep_requested = Signal(int, bool)  # recording id, kept or not
 
@@ -108,6 +110,8 @@ class RecordingsPanel(QWidget, Notices):
         super().__init__(parent)
         self._make_notices()
         self.may_keep = may_keep
+        self.export_format = AudioFormat.WAV
+        """The type the save dialog offers first: the one chosen last."""
         self.days = QSpinBox()
         self.days.setRange(1, 3650)
         self.days.setValue(30)
@@ -135,7 +139,7 @@ class RecordingsPanel(QWidget, Notices):
             self.tr("Listen"), PLAY_KEY, self.tr("Play the recording here")
         )
         self.export_button = self._button(
-            self.tr("Export…"), EXPORT_KEY, self.tr("Save the recording as a WAV file")
+            self.tr("Export…"), EXPORT_KEY, self.tr("Save the recording as a WAV, MP3 or Ogg file")
         )
         self.tag_edit = QLineEdit()
         self.tag_edit.setAccessibleName(self.tr("Tag"))
@@ -212,12 +216,52 @@ class RecordingsPanel(QWidget, Notices):
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
 
-    def choose_file(self, suggested: str) -> str:
-        """The file to export to, chosen by the user ('' when cancelled)."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Export the recording"), suggested, self.tr("WAV audio (*.wav)")
-        )
-        return path
+    def file_types(self) -> dict[AudioFormat, str]:
+        """The save dialog's file types, by the format each exports."""
+        return {
+            AudioFormat.WAV: self.tr("WAV audio, as recorded (*.wav)"),
+            AudioFormat.MP3: self.tr("MP3 audio (*.mp3)"),
+            AudioFormat.OGG: self.tr("Ogg Vorbis audio (*.ogg)"),
+        }
+
+    def export_dialog(self, suggested: str) -> QFileDialog:
+        """The save dialog: the file types WAV, MP3 and Ogg Vorbis, the one chosen last
+        selected; choosing another changes the name's ending to match."""
+        dialog = QFileDialog(self, self.tr("Export the recording"), suggested)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        types = self.file_types()
+        dialog.setNameFilters(list(types.values()))
+        dialog.selectNameFilter(types[self.export_format])
+        stem = Path(suggested).stem
+
+        def matched(name_filter: str) -> None:
+            for kind, text in types.items():
+                if text == name_filter:
+                    dialog.selectFile(f"{stem}.{kind.value}")
+
+        dialog.filterSelected.connect(matched)
+        return dialog
+
+    def choose_file(self, suggested: str) -> tuple[str, str]:
+        """The file to export to and the file type chosen (('', '') when cancelled)."""
+        dialog = self.export_dialog(suggested)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+                return "", ""
+            return dialog.selectedFiles()[0], dialog.selectedNameFilter()
+        finally:
+            dialog.deleteLater()
+
+    def export_choice(self, path: str, name_filter: str) -> tuple[str, AudioFormat]:
+        """The file and format an export writes: the format the name ends with when it
+        is one (``.mp3``), else the file type chosen, its ending added."""
+        ending = Path(path).suffix.lower().removeprefix(".")
+        if ending in {kind.value for kind in AudioFormat}:
+            return path, AudioFormat(ending)
+        by_filter = {text: kind for kind, text in self.file_types().items()}
+        kind = by_filter.get(name_filter, self.export_format)
+        return f"{path}.{kind.value}", kind
 
     def _on_play(self) -> None:
         recording = self.selected()
@@ -228,10 +272,12 @@ class RecordingsPanel(QWidget, Notices):
         recording = self.selected()
         if recording is None:
             return
-        suggested = str(Path.home() / f"recording-{recording.id}.wav")
-        path = self.choose_file(suggested)
-        if path:
-            self.sig_export_requested.emit(recording.id, path)
+        suggested = Path.home() / f"recording-{recording.id}.{self.export_format.value}"
+        chosen, name_filter = self.choose_file(str(suggested))
+        if chosen:
+            path, kind = self.export_choice(chosen, name_filter)
+            self.export_format = kind
+            self.sig_export_requested.emit(recording.id, path, kind.value)
 
     def _on_tag(self, *, add: bool) -> None:
         recording = self.selected()

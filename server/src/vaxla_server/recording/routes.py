@@ -6,6 +6,8 @@ and tags only the recordings of calls it answered (another's answers 403 saying 
 and may not mark one kept. The keep mark (archived: no retention purge) and every tag
 change are logged with who did it (``recording/store.py``). An administrator may run
 the retention purge now; it is logged like the hourly one. Operators have no access.
+A recording's audio is sent as stored (WAV) or encoded as MP3 or Ogg Vorbis on the way
+out, with the same access rules; reading it, in any format, is not logged.
 """
 
 from collections.abc import Iterator
@@ -15,12 +17,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from vaxla_protocol import Role
-from vaxla_protocol.recording import PurgeReport, RecordingChange, RecordingView, Tag
+from vaxla_protocol.recording import AudioFormat, PurgeReport, RecordingChange, RecordingView, Tag
 from vaxla_server.api.access import UNAUTHORIZED_RESPONSE, require_role
 from vaxla_server.api.centre_access import CENTRE_ERRORS, FORBIDDEN, centre_errors
 from vaxla_server.api.deps import ROW_ID_MAX, CallRecordings, RowId, Voice
+from vaxla_server.audio import file_sha256
 from vaxla_server.auth import User
 from vaxla_server.callflow.flow import FlowError
 from vaxla_server.recording.store import Recording, RecordingError, Recordings, Search
@@ -158,24 +162,67 @@ def read_recording(
     return view(_readable(recordings, recording_id, user))
 
 
-@router.get(
-    "/{recording_id}/audio",
-    responses={**READ, 200: {"content": {"audio/wav": {}}, "description": "The WAV file."}},
-    response_class=FileResponse,
-)
-def read_audio(recording_id: RecordingId, user: Reader, recordings: CallRecordings) -> FileResponse:
-    """The recording as WAV (16-bit mono, 8 kHz, both parties mixed); its SHA-256 is in
-    the ``X-Vaxla-Sha256`` header, as stored when the call ended."""
+Format = Annotated[
+    AudioFormat,
+    Query(alias="format", description="wav (as stored, the default), mp3 or ogg (Vorbis)"),
+]
+MEDIA_TYPES = {
+    AudioFormat.WAV: "audio/wav",
+    AudioFormat.MP3: "audio/mpeg",
+    AudioFormat.OGG: "audio/ogg",
+}
+AUDIO: dict[int | str, dict[str, Any]] = {
+    **READ,
+    status.HTTP_409_CONFLICT: {
+        "description": "The stored file is damaged (its checksum differs) or sox could not "
+        "encode it."
+    },
+    200: {
+        "content": {media_type: {} for media_type in MEDIA_TYPES.values()},
+        "description": "The recording as a file (an attachment with its name).",
+    },
+}
+
+
+@router.get("/{recording_id}/audio", responses=AUDIO, response_class=FileResponse)
+def read_audio(
+    recording_id: RecordingId,
+    user: Reader,
+    recordings: CallRecordings,
+    audio_format: Format = AudioFormat.WAV,
+) -> FileResponse:
+    """The recording (both parties mixed) as WAV, 16-bit mono at 8 kHz, as stored (its
+    SHA-256 in the ``X-Vaxla-Sha256`` header is the one stored when the call ended); or
+    as MP3 or Ogg Vorbis, encoded from the WAV once its checksum is found unchanged (the
+    header then holds the SHA-256 of the file sent, ``X-Vaxla-Recording-Sha256`` the
+    WAV's). The stored WAV is never changed; an encoded copy is deleted once sent."""
     recording = _readable(recordings, recording_id, user)
     if not recording.path.is_file():
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, detail=f"the file of recording {recording_id} is gone"
         )
+    name = f"recording-{recording.id}-{recording.path.stem}.{audio_format.value}"
+    media_type = MEDIA_TYPES[audio_format]
+    if audio_format is AudioFormat.WAV:
+        return FileResponse(
+            recording.path,
+            media_type=media_type,
+            filename=name,
+            headers={"X-Vaxla-Sha256": recording.sha256},
+        )
+    try:
+        encoded = _store(recordings).export(recording, audio_format)
+    except RecordingError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
     return FileResponse(
-        recording.path,
-        media_type="audio/wav",
-        filename=f"recording-{recording.id}-{recording.path.name}",
-        headers={"X-Vaxla-Sha256": recording.sha256},
+        encoded,
+        media_type=media_type,
+        filename=name,
+        headers={
+            "X-Vaxla-Sha256": file_sha256(encoded),
+            "X-Vaxla-Recording-Sha256": recording.sha256,
+        },
+        background=BackgroundTask(encoded.unlink, missing_ok=True),
     )
 
 

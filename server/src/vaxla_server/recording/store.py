@@ -9,11 +9,20 @@ records from the moment its consent prompt has been heard, any other into a buff
 (the same file) that is deleted at its end unless its agent asked to keep it. Its
 SHA-256 and length are stored when the call ends. Each change and its event commit in
 one transaction; the news is published after the commit.
+
+An export as MP3 or Ogg Vorbis is encoded from the stored WAV, once its checksum is
+found unchanged, into a scratch folder beside (``recording-exports``) and deleted once
+sent: the WAV and its checksum are never touched, and no copy outlives its download
+to escape the retention purge (a server stopped mid-download leaves one, removed when
+it starts again).
 """
 
 import asyncio
 import logging
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +32,8 @@ from typing import Literal, cast
 from sqlalchemy import Engine, Row, Table, delete, insert, select, update
 
 from vaxla_protocol.config import RecordingMode, RecordingRuleItem
-from vaxla_server.audio import closed_recording, file_sha256
+from vaxla_protocol.recording import AudioFormat
+from vaxla_server.audio import AudioError, closed_recording, encode, file_sha256
 from vaxla_server.clock import WallClock
 from vaxla_server.notifier import Notifier, Topic
 from vaxla_server.store.event_log import append_in
@@ -167,7 +177,9 @@ class Recordings:
         self._engine = engine
         self._notifier = notifier
         self.folder = data_dir / "recordings"
+        self.exports = data_dir / "recording-exports"
         self._clock = clock
+        shutil.rmtree(self.exports, ignore_errors=True)  # a stopped server's leftovers
 
     def path_for(self, call_id: str) -> Path:
         """Where the call ``call_id`` is recorded (the folder made)."""
@@ -263,6 +275,36 @@ class Recordings:
         if row is None:
             raise RecordingError(f"there is no recording {recording_id}")
         return _recording(row)
+
+    def export(self, recording: Recording, kind: AudioFormat) -> Path:
+        """``recording`` encoded as ``kind`` (MP3 or Ogg Vorbis) into a new file in the
+        scratch folder, for the caller to delete once sent. Refused in words when the
+        file is gone or no longer the one stored (its SHA-256 differs), or sox fails."""
+        if kind is AudioFormat.WAV:
+            raise RecordingError("a recording is stored as WAV: it needs no encoding")
+        if not recording.path.is_file():
+            raise RecordingError(f"the file of recording {recording.id} is gone")
+        if file_sha256(recording.path) != recording.sha256:
+            raise RecordingError(
+                f"the file of recording {recording.id} is damaged: its SHA-256 differs "
+                "from the one stored when the call ended"
+            )
+        self.exports.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            prefix=f"recording-{recording.id}-", suffix=f".{kind.value}", dir=self.exports
+        )
+        os.close(handle)
+        target = Path(name)
+        try:
+            encode(recording.path, kind.value, target)
+        except BaseException as error:
+            target.unlink(missing_ok=True)
+            if isinstance(error, AudioError):
+                raise RecordingError(
+                    f"recording {recording.id} could not be made {kind.value.upper()}: {error}"
+                ) from None
+            raise
+        return target
 
     def search(self, search: Search) -> list[Recording]:
         """The recordings ``search`` finds, newest first."""
