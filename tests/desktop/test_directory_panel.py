@@ -3,7 +3,7 @@ search to the list to the presence form, line lamps and hänvisning kept up to d
 the socket's messages, presence set for oneself or (operators) for the person chosen,
 the model checked by the model tester, Swedish; a screenshot to look at."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -17,7 +17,9 @@ from vaxla_desktop.ui.directory_panel import LAMPS, DirectoryModel, DirectoryPan
 from vaxla_protocol.directory import DirectoryPerson, LineStatus, Presence, PresenceReason
 
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-NOW = datetime.now(UTC)
+NOW = datetime.now().astimezone().replace(hour=10, minute=0, second=0, microsecond=0)
+"""Ten in the morning, local time: back from lunch an hour later is the same day (a test
+run at 23:30 crossed midnight and read "back 6 Dec")."""
 LUNCH = Presence(username="asa", reason=PresenceReason.LUNCH, until=NOW + timedelta(hours=1),
                  note="Ring mobilen", set_at=NOW, set_by="asa")  # fmt: skip
 
@@ -105,6 +107,7 @@ def test_lamps_and_presence_follow_the_socket(qtbot: QtBot) -> None:
     assert model.data(lamp) == "In a call"
     assert model.data(lamp, Qt.ItemDataRole.DecorationRole) == LAMPS["in_call"]
     assert model.data(model.index(1, DirectoryModel.LINE)) == ""  # no extension, no lamp
+    model.now = NOW  # the time the model says "back 11:00" against
     model.set_presence("asa", LUNCH)
     shown = model.data(model.index(2, DirectoryModel.PRESENCE))
     until = LUNCH.until
