@@ -117,7 +117,8 @@ def wait_for_calls(server: ServerProcess, count: int, timeout: float = 20) -> No
         if len([line for line in server.read_available() if IN_WORKER.search(line)]) >= count:
             return
         time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} callers reached a worker in {timeout} s")
+    said = "".join(server.read_available()[-20:])  # the server's last words: why no caller
+    raise AssertionError(f"fewer than {count} callers reached a worker in {timeout} s:\n{said}")
 
 
 def pause_in_support(demo: Demo, agent: str) -> None:
