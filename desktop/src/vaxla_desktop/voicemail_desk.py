@@ -8,9 +8,9 @@ list is read again. A refusal or a missing sound device is said in words."""
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.voicemail import VoicemailApi
@@ -23,6 +23,51 @@ from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_protocol.events import ServerEvent, VoicemailChanged, Welcome
 
 log = logging.getLogger(__name__)
+
+
+class MessagePanel(Protocol):
+    """What the message helpers below say their news on: a panel's status and error."""
+
+    def show_status(self, text: str) -> None: ...
+
+    def show_error(self, text: str) -> None: ...
+
+
+async def play_message(api: VoicemailApi, panel: MessagePanel, message_id: int) -> None:
+    """A message's audio fetched and played on the computer's output, how it went said
+    on ``panel`` (the Voicemail tab's and the voicemail task's)."""
+    data = await api.audio(message_id)
+    panel.show_status(QCoreApplication.translate("VoicemailDesk", "Playing the message…"))
+    try:
+        seconds = await asyncio.to_thread(play_wav, data)
+    except PlaybackError as error:
+        panel.show_status("")
+        panel.show_error(
+            QCoreApplication.translate("VoicemailDesk", "Cannot play the message: {0}").format(
+                error
+            )
+        )
+        return
+    panel.show_status(
+        QCoreApplication.translate("VoicemailDesk", "Played the message ({0:.1f} s)").format(
+            seconds
+        )
+    )
+
+
+def call_back(number: str, panel: MessagePanel, dial: Callable[[DialRequest], None]) -> None:
+    """Call a message's caller back through the app's dialling (the phone's ``tel:``
+    path); a number that cannot be dialled is said on ``panel``."""
+    try:
+        request = parse_dial_link(f"tel:{number}")
+    except InvalidDialLink as error:
+        panel.show_error(str(error))
+        return
+    panel.show_error("")
+    dial(request)
+    panel.show_status(
+        QCoreApplication.translate("VoicemailDesk", "Calling {0} from your phone").format(number)
+    )
 
 
 class VoicemailDesk(QObject):
@@ -81,18 +126,7 @@ class VoicemailDesk(QObject):
             self.panel.show_messages(messages)
 
     def _on_play(self, message_id: int) -> None:
-        async def play() -> None:
-            data = await self.api.audio(message_id)
-            self.panel.show_status(self.tr("Playing the message…"))
-            try:
-                seconds = await asyncio.to_thread(play_wav, data)
-            except PlaybackError as error:
-                self.panel.show_status("")
-                self.panel.show_error(self.tr("Cannot play the message: {0}").format(error))
-                return
-            self.panel.show_status(self.tr("Played the message ({0:.1f} s)").format(seconds))
-
-        self._act(play())
+        self._act(play_message(self.api, self.panel, message_id))
 
     def _on_handled(self, message_id: int) -> None:
         async def handle() -> None:
@@ -103,14 +137,7 @@ class VoicemailDesk(QObject):
         self._act(handle())
 
     def _on_call_back(self, number: str) -> None:
-        try:
-            request = parse_dial_link(f"tel:{number}")
-        except InvalidDialLink as error:
-            self.panel.show_error(str(error))
-            return
-        self.panel.show_error("")
-        self._dial(request)
-        self.panel.show_status(self.tr("Calling {0} from your phone").format(number))
+        call_back(number, self.panel, self._dial)
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
         async def run() -> None:

@@ -19,11 +19,11 @@ from PySide6.QtCore import QObject
 from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.voicemail import VoicemailApi
 from vaxla_desktop.background import BackgroundWork
-from vaxla_desktop.core.dial import DialRequest, InvalidDialLink, parse_dial_link
+from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.session import Session
-from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
 from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.voicemail_task_panel import VoicemailTaskPanel
+from vaxla_desktop.voicemail_desk import call_back, play_message
 from vaxla_protocol.events import AgentStateChanged, OfferMade, ServerEvent, Welcome
 from vaxla_protocol.voicemail import VoicemailTask
 
@@ -115,28 +115,10 @@ class VoicemailTaskDesk(QObject):
         self._act(decline())
 
     def _on_play(self, message_id: int) -> None:
-        async def play() -> None:
-            data = await self.api.audio(message_id)
-            self.panel.show_status(self.tr("Playing the message…"))
-            try:
-                seconds = await asyncio.to_thread(play_wav, data)
-            except PlaybackError as error:
-                self.panel.show_status("")
-                self.panel.show_error(self.tr("Cannot play the message: {0}").format(error))
-                return
-            self.panel.show_status(self.tr("Played the message ({0:.1f} s)").format(seconds))
-
-        self._act(play())
+        self._act(play_message(self.api, self.panel, message_id))
 
     def _on_call_back(self, number: str) -> None:
-        try:
-            request = parse_dial_link(f"tel:{number}")
-        except InvalidDialLink as error:
-            self.panel.show_error(str(error))
-            return
-        self.panel.show_error("")
-        self._dial(request)
-        self.panel.show_status(self.tr("Calling {0} from your phone").format(number))
+        call_back(number, self.panel, self._dial)
 
     def _on_handled(self, message_id: int) -> None:
         async def handle() -> None:

@@ -4374,22 +4374,6 @@ Nedåtpil: från sökfältet till listan</translation>
         <translation>Avböjt: det går till en kollega</translation>
     </message>
     <message>
-        <source>Playing the message…</source>
-        <translation>Spelar upp meddelandet…</translation>
-    </message>
-    <message>
-        <source>Cannot play the message: {0}</source>
-        <translation>Kan inte spela upp meddelandet: {0}</translation>
-    </message>
-    <message>
-        <source>Played the message ({0:.1f} s)</source>
-        <translation>Spelade upp meddelandet ({0:.1f} s)</translation>
-    </message>
-    <message>
-        <source>Calling {0} from your phone</source>
-        <translation>Ringer {0} från din telefon</translation>
-    </message>
-    <message>
         <source>Marked handled: the voicemail task is done</source>
         <translation>Markerat hanterat: röstbrevlådeärendet är klart</translation>
     </message>
