@@ -20,8 +20,15 @@ from vaxla_protocol.agent import QueueRef
 from vaxla_protocol.events import QueueSnapshot
 
 
-def figures(waiting: int = 0, longest: float = 0.0, level: float | None = 90.0) -> QueueFigures:
-    state = queue(SUPPORT, waiting, longest).model_copy(update={"service_level_today": level})
+def figures(
+    waiting: int = 0,
+    longest: float = 0.0,
+    level: float | None = 90.0,
+    estimate: float | None = None,
+) -> QueueFigures:
+    state = queue(SUPPORT, waiting, longest).model_copy(
+        update={"service_level_today": level, "estimated_wait_s": estimate}
+    )
     return QueueFigures(state=state, mine=False, longest_wait_s=longest)
 
 
@@ -56,12 +63,13 @@ def test_pages_hold_at_most_so_many_tiles() -> None:
 def test_a_tile_says_every_figure_and_why_it_is_red(qtbot: QtBot) -> None:
     tile = QueueTile()
     qtbot.addWidget(tile)
-    tile.show_figures(figures(3, 50.0, 66.7))
+    tile.show_figures(figures(3, 50.0, 66.7, estimate=95.4))
     texts = [label.text() for label in tile.findChildren(type(tile.name_label))]
     assert texts == [
         "Support",
         "3 waiting",
         "Longest wait 0:50",
+        "A new caller waits about 1:35",
         "Service level 67 % (goal 80 % in 20 s)",
         "Today: 2 answered, 1 abandoned",
         "Ready 1 · on a call 0 · wrap-up 0 · paused 0",
@@ -71,6 +79,7 @@ def test_a_tile_says_every_figure_and_why_it_is_red(qtbot: QtBot) -> None:
     tile.show_figures(figures())
     calm = tile.alert
     assert calm.level is Alert.CALM and not tile.alert_label.isVisibleTo(tile)
+    assert tile.estimate_label.text() == "A new caller waits about \N{EN DASH}"  # none known
 
 
 def many_queues(count: int) -> RealtimeState:

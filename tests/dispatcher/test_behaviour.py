@@ -456,14 +456,19 @@ def _learned_queue(d: Dispatcher) -> None:
     """Queue 1 with agents 1 and 2 after nine calls of 40 s handle time, answered as
     they arrived; at 1000 both agents take a call and 300 to 304 wait."""
     d.apply([AddQueue(1), agent(1, 1), agent(2, 1), *ready(1, 2)], 0.0)
+    _learned_queue_calls(d)
+    d.apply([AddContact(200, 1), AddContact(201, 1)], 1000.0)
+    d.apply([Accept(o.contact, o.agent) for o in d.assign(1000.0)], 1000.0)
+    d.apply([AddContact(c, 1) for c in range(300, 305)], 1000.0)
+
+
+def _learned_queue_calls(d: Dispatcher) -> None:
+    """Nine calls of 40 s handle time in queue 1, answered as they arrived."""
     for i in range(9):
         t = 100.0 * i
         d.apply([AddContact(100 + i, 1)], t)
         [offer] = d.assign(t)
         handle(d, offer.contact, offer.agent, t, t + 40.0)
-    d.apply([AddContact(200, 1), AddContact(201, 1)], 1000.0)
-    d.apply([Accept(o.contact, o.agent) for o in d.assign(1000.0)], 1000.0)
-    d.apply([AddContact(c, 1) for c in range(300, 305)], 1000.0)
 
 
 def test_estimated_wait_keeps_the_aht_estimate_until_ten_calls_ended(d: Dispatcher) -> None:
@@ -494,6 +499,29 @@ def test_estimated_wait_is_qlm_with_the_rates_the_queue_learned(d: Dispatcher) -
     d.apply([SetAgentState(2, "paused")], 1041.0)
     d.apply([SetAgentState(1, "paused")], 1041.0)
     assert d.estimated_wait(304, 1041.0) == 1041.0 - 1000.0  # nobody works it: HOL
+
+
+def test_a_new_callers_wait_is_the_whole_line_ahead(d: Dispatcher) -> None:
+    d.apply([AddQueue(1), agent(1, 1), agent(2, 1), *ready(1, 2)], 0.0)
+    assert queue_row(d, 1, 0.0).estimated_wait == 0.0  # nobody waits, an agent is free
+    _learned_queue_calls(d)
+    assert queue_row(d, 1, 999.0).estimated_wait == 0.0  # nobody waits, agents free
+    d.apply([AddContact(200, 1), AddContact(201, 1)], 1000.0)
+    d.apply([Accept(o.contact, o.agent) for o in d.assign(1000.0)], 1000.0)
+    assert queue_row(d, 1, 1000.0).estimated_wait == 1 * 40.0 / 2  # both busy, AHT 40
+    d.apply([AddContact(c, 1) for c in range(300, 305)], 1000.0)
+    assert queue_row(d, 1, 1000.0).estimated_wait == 6 * 40.0 / 2  # five ahead
+    d.apply([RemoveContact(300)], 1030.0)
+    d.apply([EndContact(200)], 1040.0)
+    d.apply([Accept(o.contact, o.agent) for o in d.assign(1040.0)], 1040.0)
+    keep = 1.0 - 1.0 / 500.0
+    mu, theta = 1.0 / 40.0, keep / (30.0 * keep + 40.0)
+    want = sum(1.0 / (2 * mu + i * theta) for i in range(4))  # 302, 303, 304 ahead
+    assert queue_row(d, 1, 1040.0).estimated_wait == pytest.approx(want, rel=1e-12)
+    # the last caller in line expects the same less its own term
+    assert d.estimated_wait(304, 1040.0) == pytest.approx(want - 1 / (2 * mu + 3 * theta))
+    d.apply([SetAgentState(1, "paused"), SetAgentState(2, "paused")], 1041.0)
+    assert queue_row(d, 1, 1041.0).estimated_wait is None  # nobody works it
 
 
 def test_a_contact_moved_away_counts_as_leaving_the_line_unanswered(d: Dispatcher) -> None:
@@ -835,10 +863,12 @@ def test_snapshot_figures(d: Dispatcher) -> None:
     d.apply([AddContact(103, 1)], 9.0)
     d.apply([AddContact(104, 2)], 10.0)
     snap = d.snapshot(20.0)
-    # queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht
+    # queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht,
+    # estimated wait: queue 1's line holds 102 and 103, and agents 1, 2 and 5 work it
+    # (6 has no voice), so (2 + 1) × 34 / 3; queue 2 has no AHT yet
     assert snap.queues == [
-        QueueStats(1, 1, 1, 12.0, 5, 1, 2, 1, 1, 34.0),
-        QueueStats(2, 1, 0, 10.0, 1, 0, 1, 0, 0, None),
+        QueueStats(1, 1, 1, 12.0, 5, 1, 2, 1, 1, 34.0, 34.0),
+        QueueStats(2, 1, 0, 10.0, 1, 0, 1, 0, 0, None, None),
     ]
     assert snap.agents == [
         AgentStats(1, "wrap_up", "", load=0, idle_since=0.0, calls_taken=1, talk_time=4.0),

@@ -166,6 +166,8 @@ def test_the_board_page_shows_a_waiting_caller_live_and_closes_when_revoked(
             text = browser.until(f"document.querySelector('{waiting}')?.innerText")
             assert "1 väntar" in text
             assert "Många väntar" in text  # amber at one caller, and it says why
+            # nobody works Support (its one agent paused): no wait can be promised
+            assert "Ny uppringare väntar cirka -" in text
             amber = f"document.querySelector('{waiting}').dataset.alert"
             assert browser.until(amber) in ("1", "2")
             shot = tmp_path / "boards-web.png"

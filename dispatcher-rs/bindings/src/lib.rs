@@ -9,7 +9,19 @@ mod errors;
 
 use vaxla_engine as engine;
 
-type QueueTuple = (u64, u64, u64, f64, u64, u64, u64, u64, u64, Option<f64>);
+type QueueTuple = (
+    u64,
+    u64,
+    u64,
+    f64,
+    u64,
+    u64,
+    u64,
+    u64,
+    u64,
+    Option<f64>,
+    Option<f64>,
+);
 type AgentTuple = (u64, &'static str, String, u64, f64, u64, f64);
 
 /// The native dispatcher; `vaxla_dispatcher.Dispatcher` is the facade to use.
@@ -103,6 +115,7 @@ impl Engine {
                     q.paused,
                     q.wrap_up,
                     q.aht,
+                    q.estimated_wait,
                 )
             })
             .collect();

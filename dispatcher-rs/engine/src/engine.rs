@@ -29,7 +29,7 @@ pub struct Engine {
     pub(crate) quiet_timers: BinaryHeap<Reverse<(F64, u64, u32)>>,
     /// Agents whose personal queue may hold contacts.
     pub(crate) personal_holders: FxHashSet<u64>,
-    channels: FxHashMap<String, u32>,
+    pub(crate) channels: FxHashMap<String, u32>,
     now: f64,
     seq: u64,
     pub(crate) rng: SplitMix64,

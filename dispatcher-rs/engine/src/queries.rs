@@ -19,6 +19,9 @@ pub struct QueueRow {
     pub paused: u64,
     pub wrap_up: u64,
     pub aht: Option<f64>,
+    /// What a voice caller without skill needs joining the line now can expect to
+    /// wait: see `vaxla_dispatcher.reference.QueueRow`.
+    pub estimated_wait: Option<f64>,
 }
 
 /// An agent's figures: see `vaxla_dispatcher.reference.AgentRow`.
@@ -119,6 +122,32 @@ impl Engine {
         }
     }
 
+    /// The wait a voice contact without skill needs that joined the queue's line now
+    /// could expect: none when nobody works the line (or no estimate is known yet), 0
+    /// when the line is empty and a working member has room, else QLm with the whole
+    /// line ahead (once the rates are learned) or `(line + 1) × AHT / servers`.
+    fn new_caller_wait(&self, qid: u64) -> Option<f64> {
+        let q = &self.queues[&qid];
+        let voice = self.channels.get("voice").copied()?;
+        let ahead = line_of(&q.lines, voice).map_or(0, |l| l.len() as u64);
+        let mut servers = 0u64;
+        let mut room = false;
+        for aid in &q.members {
+            let a = &self.agents[aid];
+            if a.working() && a.capacity_on(voice) > 0 {
+                servers += 1;
+                room |= a.status == Status::Available && a.has_room(voice);
+            }
+        }
+        match (q.rates.learned(), q.aht) {
+            _ if servers == 0 => None,
+            _ if ahead == 0 && room => Some(0.0),
+            (Some(r), _) => Some(qlm_wait(ahead, servers, r.service, r.abandon)),
+            (None, Some(aht)) => Some((ahead + 1) as f64 * aht / servers as f64),
+            (None, None) => None,
+        }
+    }
+
     /// The contact's state and the agents it is offered to (or answered by).
     pub fn contact_state(&self, contact: u64) -> Result<(ContactState, Vec<u64>), EngineError> {
         let c = self.contact(contact)?;
@@ -157,6 +186,7 @@ impl Engine {
                     paused: 0,
                     wrap_up: 0,
                     aht: q.aht,
+                    estimated_wait: None,
                 };
                 for key in q.lines.iter().flatten() {
                     if self.contacts[&key.contact].state == CState::Offered {
@@ -185,6 +215,7 @@ impl Engine {
                         _ => {}
                     }
                 }
+                row.estimated_wait = self.new_caller_wait(qid);
                 row
             })
             .collect();

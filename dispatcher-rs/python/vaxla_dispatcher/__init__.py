@@ -120,6 +120,11 @@ class QueueStats:
     wrap_up: int
     aht: float | None
     """Exponentially weighted mean handle time (talk + wrap-up), None before any call."""
+    estimated_wait: float | None = None
+    """Seconds a voice contact without skill needs that joined the line now could expect
+    to wait: 0 when the line is empty and a working member has room; QLm with the whole
+    line ahead once the queue has learned its rates, else ``(line + 1) × AHT / servers``;
+    None when nobody works the line or no call has ended yet."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,8 +95,10 @@ MIN_HANDLED = 10
 PERSONAL_EXCLUSION_S = 30.0
 _MASK64 = (1 << 64) - 1
 
-QueueRow = tuple[int, int, int, float, int, int, int, int, int, float | None]
-"""(queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht)"""
+QueueRow = tuple[int, int, int, float, int, int, int, int, int, float | None, float | None]
+"""(queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht,
+estimated_wait): ``estimated_wait`` is what a voice contact without skill needs that
+joined the queue's line now could expect to wait (``Engine._new_caller_wait``)."""
 AgentRow = tuple[int, str, str, int, float, int, float]
 """(agent, state, pause_reason, load, idle_since, calls_taken, talk_time)"""
 
@@ -1088,6 +1090,30 @@ class Engine:
         head_since: float = line[0][1]
         return t - head_since
 
+    def _new_caller_wait(self, q: _Queue) -> float | None:
+        """None when nobody works the voice line (or nothing is known yet), 0 when it is
+        empty and a working member has room, else QLm with the whole line ahead once the
+        rates are learned, or ``(line + 1) × AHT / servers``."""
+        line = q.lines.get("voice")
+        ahead = len(line) if line is not None else 0
+        servers = 0
+        room = False
+        for aid in q.members:
+            agent = self._agents[aid]
+            if agent.working() and agent.profile.capacity.get("voice", 0) > 0:
+                servers += 1
+                room = room or (agent.status == "available" and agent.has_room("voice"))
+        if servers == 0:
+            return None
+        if ahead == 0 and room:
+            return 0.0
+        learned = q.rates.learned()
+        if learned is not None:
+            return qlm_wait(ahead, servers, learned[0], learned[1])
+        if q.aht is not None:
+            return (ahead + 1) * q.aht / servers
+        return None
+
     def contact_state(self, contact: int) -> tuple[str, list[int]]:
         """("waiting" | "offered" | "active", the agents it is offered to or answered by)."""
         c = self._contact(_id(contact, "contact"))
@@ -1128,7 +1154,19 @@ class Engine:
                 elif agent.status == "wrap_up":
                     wrap_up += 1
             queues.append(
-                (qid, waiting, offered, longest, logged_in, available, busy, paused, wrap_up, q.aht)
+                (
+                    qid,
+                    waiting,
+                    offered,
+                    longest,
+                    logged_in,
+                    available,
+                    busy,
+                    paused,
+                    wrap_up,
+                    q.aht,
+                    self._new_caller_wait(q),
+                )
             )
         agents: list[AgentRow] = []
         for aid in sorted(self._agents):

@@ -112,6 +112,9 @@ class QueueState(WireModel):
     service_level_today: float | None
     """Percent answered within the goal's seconds of the contacts offered today, or
     None before the first one."""
+    estimated_wait_s: float | None = None
+    """What a caller joining the line now can expect to wait (R9's estimate: 0 when an
+    agent is free, None when nobody works the queue or nothing is known yet)."""
 
 
 class WaitingContact(WireModel):

@@ -141,6 +141,9 @@ class TileFigures(WireModel):
     """The callers waiting reached the amber threshold."""
     below_goal: bool
     """Today's service level is below the goal by the amber threshold or more."""
+    estimated_wait_s: float | None = None
+    """What a caller joining now can expect to wait (a group's: the longest of its
+    queues' estimates); None when none of its queues has one."""
 
 
 def _level(value: float, amber: float, red: float) -> Alert:
@@ -192,6 +195,10 @@ def tile_figures(
                 long_wait=wait_alert is not Alert.CALM,
                 many_waiting=count_alert is not Alert.CALM,
                 below_goal=goal_alert is not Alert.CALM,
+                estimated_wait_s=max(
+                    (q.estimated_wait_s for q in states if q.estimated_wait_s is not None),
+                    default=None,
+                ),
             )
         )
     return shown

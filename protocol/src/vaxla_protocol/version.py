@@ -3,7 +3,7 @@
 from typing import Final
 
 # Bump on any change to the wire models that an older peer would misread.
-PROTOCOL_VERSION: Final = 2
+PROTOCOL_VERSION: Final = 3
 
 # Where the HTTP API lives on a server; changes only with a new major API.
 API_PREFIX: Final = "/api/v1"

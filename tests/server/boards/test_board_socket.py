@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient, WebSocketTestSession
 
-from tests.server.api.running import Centre
+from tests.server.api.running import Centre, a_day
 from tests.server.boards.test_boards_api import BOARDS, LINKS, a_board
 from vaxla_protocol import API_PREFIX
 from vaxla_protocol.boards import (
@@ -101,6 +101,24 @@ def test_the_token_opens_its_own_board_only_and_follows_the_centre(
                 break
         assert figures.tiles[0].alert is Alert.AMBER and figures.tiles[0].many_waiting
         assert "+4670" not in json.dumps(message)
+
+
+def test_a_tile_carries_the_wait_a_new_caller_can_expect(
+    running: Centre, client: TestClient
+) -> None:
+    board = a_board(
+        running, "Support", tiles=[{"title": "Support", "queue_ids": [running.ids["support"]]}]
+    )
+    link = make_link(running, board)
+    with client.websocket_connect(socket_path(link.token)) as ws:
+        first = BoardFigures.model_validate(receive(ws))
+        assert first.tiles[0].estimated_wait_s is None  # nobody works Support yet
+        a_day(running)  # anna's one call took 60 s and 10 s of wrap-up; c2 waits
+        while True:
+            figures = BoardFigures.model_validate(receive(ws))
+            if figures.tiles[0].waiting == 1 and figures.tiles[0].agents_wrap_up == 1:
+                break
+        assert figures.tiles[0].estimated_wait_s == (1 + 1) * 70.0 / 1
 
 
 def test_revoking_the_link_closes_its_open_page_at_once(

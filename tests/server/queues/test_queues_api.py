@@ -31,6 +31,10 @@ def test_queue_states_with_service_level_today(running: Centre) -> None:
     assert support.service_level_today is not None
     assert round(support.service_level_today, 2) == 33.33
     assert queues["Sales"].service_level_today is None
+    # A new caller would have c2 ahead and anna alone to answer, her one call 60 s of
+    # talk and 10 s of wrap-up: (1 + 1) × 70 / 1; nobody works Sales, so no estimate.
+    assert support.estimated_wait_s == 140.0
+    assert queues["Sales"].estimated_wait_s is None
     # Only what was logged since is read again: c2 abandons after 25 s.
     running.clock.advance(seconds=5)
     running.centre.abandoned(waiting)

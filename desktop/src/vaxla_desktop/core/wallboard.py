@@ -94,6 +94,7 @@ def queue_tile(figures: QueueFigures) -> TileFigures:
         long_wait=alert.long_wait,
         many_waiting=False,
         below_goal=alert.below_goal,
+        estimated_wait_s=queue.estimated_wait_s,
     )
 
 

@@ -2697,6 +2697,10 @@ Ett nummer, eller en SIP-URI som sip:namn@värd:</translation>
         <translation>Längsta väntetid {0}</translation>
     </message>
     <message>
+        <source>A new caller waits about {0}</source>
+        <translation>Ny uppringare väntar cirka {0}</translation>
+    </message>
+    <message>
         <source>Service level {0} (goal {1:.0f} % in {2:.0f} s)</source>
         <translation>Servicenivå {0} (mål {1:.0f} % inom {2:.0f} s)</translation>
     </message>

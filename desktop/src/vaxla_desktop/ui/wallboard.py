@@ -1,5 +1,6 @@
 """The wallboard (R30): a tile per queue, or the tiles of a board saved on the server (a
-queue or a group of queues each), with the waiting callers, longest wait, today's
+queue or a group of queues each), with the waiting callers, longest wait, the wait a
+new caller can expect (the dispatcher's estimate, R9), today's
 answered and abandoned calls, service level against the goal and agents by state, amber
 or red (and saying why) when behind (``core/wallboard.py``).
 
@@ -46,19 +47,27 @@ class QueueTile(QFrame):
         self.waiting_label.setStyleSheet("font-size: 40pt; font-weight: bold;")
         self.waiting_label.setAccessibleName(self.tr("Callers waiting"))
         self.longest_label = QLabel()
+        self.estimate_label = QLabel()
         self.service_label = QLabel()
         self.today_label = QLabel()
         self.agents_label = QLabel()
         self.alert_label = QLabel()
         self.alert = TileAlert(Alert.CALM, long_wait=False, below_goal=False)
         layout = QVBoxLayout(self)
-        for label in (self.longest_label, self.service_label, self.today_label, self.agents_label):
+        for label in (
+            self.longest_label,
+            self.estimate_label,
+            self.service_label,
+            self.today_label,
+            self.agents_label,
+        ):
             label.setStyleSheet("font-size: 14pt;")
         self.alert_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
         for label in (
             self.name_label,
             self.waiting_label,
             self.longest_label,
+            self.estimate_label,
             self.service_label,
             self.today_label,
             self.agents_label,
@@ -77,6 +86,12 @@ class QueueTile(QFrame):
         self.waiting_label.setText(self.tr("{0} waiting").format(tile.waiting))
         longest = duration(tile.longest_wait_s) if tile.waiting else NONE
         self.longest_label.setText(self.tr("Longest wait {0}").format(longest))
+        estimate = tile.estimated_wait_s
+        self.estimate_label.setText(
+            self.tr("A new caller waits about {0}").format(
+                NONE if estimate is None else duration(estimate)
+            )
+        )
         level = tile.service_level_today
         self.service_label.setText(
             self.tr("Service level {0} (goal {1:.0f} % in {2:.0f} s)").format(

@@ -23,6 +23,7 @@ TEXTS: dict[Language, dict[str, str]] = {
     "sv": {
         "waiting": "väntar",
         "longest": "Längsta väntan",
+        "estimate": "Ny uppringare väntar cirka",
         "service": "Servicegrad idag",
         "goal": "mål",
         "today": "Idag: {a} besvarade, {b} avbrutna",
@@ -43,6 +44,7 @@ TEXTS: dict[Language, dict[str, str]] = {
     "en": {
         "waiting": "waiting",
         "longest": "Longest wait",
+        "estimate": "A new caller waits about",
         "service": "Service level today",
         "goal": "goal",
         "today": "Today: {a} answered, {b} abandoned",
@@ -143,6 +145,9 @@ function drawTiles(onPage) {
     tile.append(el('div', {class: 'waiting'}, t.waiting + ' ' + T.waiting));
     const longest = t.waiting ? mmss(t.longest_wait_s + since) : T.none;
     tile.append(el('p', {}, T.longest + ' ' + longest));
+    const estimate = t.estimated_wait_s === null || t.estimated_wait_s === undefined
+      ? T.none : mmss(t.estimated_wait_s);
+    tile.append(el('p', {class: 'estimate'}, T.estimate + ' ' + estimate));
     const goal = t.service_goal_percent === null ? ''
       : ' (' + T.goal + ' ' + pct(t.service_goal_percent) + ')';
     tile.append(el('p', {}, T.service + ' ' + pct(t.service_level_today) + goal));

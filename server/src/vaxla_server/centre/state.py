@@ -244,6 +244,8 @@ class QueueView:
     wrap_up: int
     service_goal_percent: float
     service_goal_s: float
+    estimated_wait: float | None = None
+    """What a caller joining the line now can expect to wait (the dispatcher's)."""
 
 
 @dataclass(frozen=True, slots=True)

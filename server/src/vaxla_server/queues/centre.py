@@ -374,6 +374,7 @@ class Contacts(CentreKernel):
                     wrap_up=row.wrap_up,
                     service_goal_percent=self._queues[row.queue].service_goal.percent,
                     service_goal_s=self._queues[row.queue].service_goal.within_s,
+                    estimated_wait=row.estimated_wait,
                 )
                 for row in stats
                 if row.queue in self._queues

@@ -60,6 +60,7 @@ class QueueBoard:
                     answered_today=figures.answered if figures else 0,
                     abandoned_today=figures.abandoned if figures else 0,
                     service_level_today=figures.service_level if figures else None,
+                    estimated_wait_s=view.estimated_wait,
                 )
             )
         return states
