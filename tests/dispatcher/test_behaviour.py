@@ -865,10 +865,10 @@ def test_snapshot_figures(d: Dispatcher) -> None:
     snap = d.snapshot(20.0)
     # queue, waiting, offered, longest_wait, logged_in, available, busy, paused, wrap_up, aht,
     # estimated wait: queue 1's line holds 102 and 103, and agents 1, 2 and 5 work it
-    # (6 has no voice), so (2 + 1) × 34 / 3; queue 2 has no AHT yet
+    # (6 has no voice), so (2 + 1) × 34 / 3; queue 2 has no AHT yet: its head's wait
     assert snap.queues == [
         QueueStats(1, 1, 1, 12.0, 5, 1, 2, 1, 1, 34.0, 34.0),
-        QueueStats(2, 1, 0, 10.0, 1, 0, 1, 0, 0, None, None),
+        QueueStats(2, 1, 0, 10.0, 1, 0, 1, 0, 0, None, 10.0),
     ]
     assert snap.agents == [
         AgentStats(1, "wrap_up", "", load=0, idle_since=0.0, calls_taken=1, talk_time=4.0),

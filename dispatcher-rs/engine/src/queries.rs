@@ -123,13 +123,15 @@ impl Engine {
     }
 
     /// The wait a voice contact without skill needs that joined the queue's line now
-    /// could expect: none when nobody works the line (or no estimate is known yet), 0
-    /// when the line is empty and a working member has room, else QLm with the whole
-    /// line ahead (once the rates are learned) or `(line + 1) × AHT / servers`.
-    fn new_caller_wait(&self, qid: u64) -> Option<f64> {
+    /// could expect: none when nobody works the line, 0 when the line is empty and a
+    /// working member has room, else QLm with the whole line ahead (once the rates are
+    /// learned), `(line + 1) × AHT / servers`, or before any AHT the head-of-line wait
+    /// (none with nobody in line), as `estimated_wait` says to a contact.
+    fn new_caller_wait(&self, qid: u64, t: f64) -> Option<f64> {
         let q = &self.queues[&qid];
         let voice = self.channels.get("voice").copied()?;
-        let ahead = line_of(&q.lines, voice).map_or(0, |l| l.len() as u64);
+        let line = line_of(&q.lines, voice);
+        let ahead = line.map_or(0, |l| l.len() as u64);
         let mut servers = 0u64;
         let mut room = false;
         for aid in &q.members {
@@ -144,7 +146,7 @@ impl Engine {
             _ if ahead == 0 && room => Some(0.0),
             (Some(r), _) => Some(qlm_wait(ahead, servers, r.service, r.abandon)),
             (None, Some(aht)) => Some((ahead + 1) as f64 * aht / servers as f64),
-            (None, None) => None,
+            (None, None) => line.and_then(|l| l.first()).map(|head| t - head.since.0),
         }
     }
 
@@ -215,7 +217,7 @@ impl Engine {
                         _ => {}
                     }
                 }
-                row.estimated_wait = self.new_caller_wait(qid);
+                row.estimated_wait = self.new_caller_wait(qid, t);
                 row
             })
             .collect();

@@ -123,8 +123,9 @@ class QueueStats:
     estimated_wait: float | None = None
     """Seconds a voice contact without skill needs that joined the line now could expect
     to wait: 0 when the line is empty and a working member has room; QLm with the whole
-    line ahead once the queue has learned its rates, else ``(line + 1) × AHT / servers``;
-    None when nobody works the line or no call has ended yet."""
+    line ahead once the queue has learned its rates, else ``(line + 1) × AHT / servers``,
+    before any call the head-of-line wait; None when nobody works the line (or nobody
+    waits and nothing is known yet)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1090,10 +1090,11 @@ class Engine:
         head_since: float = line[0][1]
         return t - head_since
 
-    def _new_caller_wait(self, q: _Queue) -> float | None:
-        """None when nobody works the voice line (or nothing is known yet), 0 when it is
-        empty and a working member has room, else QLm with the whole line ahead once the
-        rates are learned, or ``(line + 1) × AHT / servers``."""
+    def _new_caller_wait(self, q: _Queue, t: float) -> float | None:
+        """None when nobody works the voice line, 0 when it is empty and a working member
+        has room, else QLm with the whole line ahead once the rates are learned,
+        ``(line + 1) × AHT / servers``, or before any AHT the head-of-line wait (None with
+        nobody in line), as ``estimated_wait`` says to a contact."""
         line = q.lines.get("voice")
         ahead = len(line) if line is not None else 0
         servers = 0
@@ -1112,6 +1113,9 @@ class Engine:
             return qlm_wait(ahead, servers, learned[0], learned[1])
         if q.aht is not None:
             return (ahead + 1) * q.aht / servers
+        if line:
+            head_since: float = line[0][1]
+            return t - head_since
         return None
 
     def contact_state(self, contact: int) -> tuple[str, list[int]]:
@@ -1165,7 +1169,7 @@ class Engine:
                     paused,
                     wrap_up,
                     q.aht,
-                    self._new_caller_wait(q),
+                    self._new_caller_wait(q, t),
                 )
             )
         agents: list[AgentRow] = []
