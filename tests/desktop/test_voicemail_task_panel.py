@@ -111,10 +111,19 @@ def test_an_offered_task_is_taken_called_back_and_handled_by_keyboard(
         with qtbot.waitActive(panel):
             panel.activateWindow()
         assert not tasks.isVisible()
-        # The offer and the agent's state come in one batch, the offer first.
+        # The offer and the agent's state come in one batch, the offer first; the app
+        # gives each event to the panel's state, then to the desk.
+        panel.state.apply(Welcome(protocol_version=PROTOCOL_VERSION, username="anna",
+                                  role=Role.AGENT))  # fmt: skip
         desk.on_event(offer())
+        panel.show_state(panel.state.apply(state("offered", 31)))
+        assert panel.state_label.text() == "Ringing"  # as a call's offer, until the desk
         desk.on_event(state("offered", 31))
         assert tasks.isVisible() and tasks.contact_id == 31
+        assert panel.state_label.text() == "Voicemail offered"  # no phone rings
+        assert panel.detail_label.text() == (
+            "A voicemail message is offered to you: take it or decline it"
+        )
         local = AT.astimezone().strftime("%Y-%m-%d %H:%M")
         assert tasks.about_label.text() == (
             f"+46701234567 left a message of 12 s in Kansliet at {local}"
@@ -125,8 +134,11 @@ def test_an_offered_task_is_taken_called_back_and_handled_by_keyboard(
         QTest.keyClick(panel, Qt.Key.Key_V, CTRL_SHIFT)
         await eventually(lambda: tasks.taken)
         assert server.asked == [("take", 31)]
+        panel.show_state(panel.state.apply(state("busy", 31)))
         desk.on_event(state("busy", 31))  # the server's word: busy with the task
         assert tasks.taken and tasks.handled_button.isVisible()
+        assert panel.state_label.text() == "Voicemail task"
+        assert not panel.record_button.isVisible()  # no call to record
         assert not tasks.take_button.isVisible()
         QTest.keyClick(panel, Qt.Key.Key_B, CTRL_SHIFT)
         await eventually(lambda: bool(dialled))
@@ -138,6 +150,8 @@ def test_an_offered_task_is_taken_called_back_and_handled_by_keyboard(
         await eventually(lambda: tasks.task is None)
         assert server.asked == [("take", 31), ("handled", 7)]
         assert tasks.status_label.text() == "Marked handled: the voicemail task is done"
+        panel.show_state(panel.state.apply(state("wrap_up")))
+        assert panel.state_label.text() == "Wrap-up"
         desk.on_event(state("wrap_up"))
         assert tasks.status_label.text() == "Marked handled: the voicemail task is done"
         await desk.stop()

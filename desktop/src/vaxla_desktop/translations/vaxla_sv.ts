@@ -372,6 +372,22 @@
         <translation>Du är i ett samtal</translation>
     </message>
     <message>
+        <source>Voicemail offered</source>
+        <translation>Röstmeddelande erbjuds</translation>
+    </message>
+    <message>
+        <source>A voicemail message is offered to you: take it or decline it</source>
+        <translation>Ett röstmeddelande erbjuds dig: ta det eller avböj</translation>
+    </message>
+    <message>
+        <source>Voicemail task</source>
+        <translation>Röstbrevlådeärende</translation>
+    </message>
+    <message>
+        <source>You are working on a voicemail message</source>
+        <translation>Du arbetar med ett röstmeddelande</translation>
+    </message>
+    <message>
         <source>&amp;Ready now</source>
         <translation>&amp;Redo nu</translation>
     </message>

@@ -257,6 +257,8 @@ class AgentPanel(QWidget, Notices):
         self._timer.timeout.connect(self._on_tick)
         self._timer.start()
         self.show_state(Changed.ME | Changed.QUEUES | Changed.COLLEAGUES | Changed.PARKED)
+        # The state's words follow the task: a task offered is no phone ringing.
+        self.voicemail_task_panel.sig_changed.connect(self._show_me)
 
     # Lists from the server
 
@@ -344,7 +346,25 @@ class AgentPanel(QWidget, Notices):
             detail = self.tr("A caller is ringing on your phone")
         elif state == "busy":
             detail = self.tr("You are on a call")
-        in_call = me is not None and me.call is not None and me.call.direction == "inbound"
+        task = self.voicemail_task_panel
+        on_task = (
+            me is not None
+            and me.call is not None
+            and task.contact_id is not None
+            and me.call.contact_id == task.contact_id
+        )
+        if on_task and state == "offered":
+            text = self.tr("Voicemail offered")
+            detail = self.tr("A voicemail message is offered to you: take it or decline it")
+        elif on_task and state == "busy":
+            text = self.tr("Voicemail task")
+            detail = self.tr("You are working on a voicemail message")
+        in_call = (
+            me is not None
+            and me.call is not None
+            and me.call.direction == "inbound"
+            and not on_task
+        )
         if not in_call:
             self.record_button.setText(self.tr("Keep &recording"))
         self.record_button.setVisible(in_call and state == "busy")

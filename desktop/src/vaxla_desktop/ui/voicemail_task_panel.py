@@ -28,6 +28,8 @@ class VoicemailTaskPanel(QGroupBox, Notices):
     sig_play_requested = Signal(int)  # the message id
     sig_call_back_requested = Signal(str)  # the caller's number
     sig_handled_requested = Signal(int)  # the message id
+    sig_changed = Signal()
+    """A task was shown, taken or cleared (the agent's state says it in its own words)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +130,7 @@ class VoicemailTaskPanel(QGroupBox, Notices):
         for button in (self.play_button, self.call_back_button, self.handled_button):
             button.setVisible(self.taken)
             button.setEnabled(self.taken)
+        self.sig_changed.emit()
 
     def _ask(self, signal: SignalInstance, *, contact: bool = False) -> None:
         if self.task is None or self.contact_id is None:
