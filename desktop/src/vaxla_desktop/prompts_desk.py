@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from vaxla_desktop.acting import act
 from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.prompts import PromptsApi
 from vaxla_desktop.background import BackgroundWork
@@ -153,11 +154,4 @@ class PromptsDesk(QObject):
         self.panel.show_status(text)
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
-        async def run() -> None:
-            self.panel.show_error("")
-            try:
-                await work
-            except ServerError as error:
-                self.panel.show_error(describe(error))
-
-        self._work.spawn(run())
+        act(self._work, self.panel, work)

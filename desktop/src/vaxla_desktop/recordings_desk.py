@@ -15,12 +15,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from vaxla_desktop.acting import act
 from vaxla_desktop.api import ServerError
 from vaxla_desktop.api.recordings import RecordingsApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.session import Session
 from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
-from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.recordings_panel import RecordingsPanel
 from vaxla_protocol.recording import AudioFormat, RecordingChange
 
@@ -135,11 +135,4 @@ class RecordingsDesk(QObject):
         self._act(send())
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
-        async def run() -> None:
-            self.panel.show_error("")
-            try:
-                await work
-            except ServerError as error:
-                self.panel.show_error(describe(error))
-
-        self._work.spawn(run())
+        act(self._work, self.panel, work)

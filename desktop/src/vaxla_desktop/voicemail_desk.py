@@ -12,13 +12,12 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject
 
-from vaxla_desktop.api import ServerError
+from vaxla_desktop.acting import act
 from vaxla_desktop.api.voicemail import VoicemailApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.dial import DialRequest, InvalidDialLink, parse_dial_link
 from vaxla_desktop.session import Session
 from vaxla_desktop.sip.wav_player import PlaybackError, play_wav
-from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.voicemail_panel import VoicemailPanel
 from vaxla_protocol.events import ServerEvent, VoicemailChanged, Welcome
 
@@ -140,11 +139,4 @@ class VoicemailDesk(QObject):
         call_back(number, self.panel, self._dial)
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
-        async def run() -> None:
-            self.panel.show_error("")
-            try:
-                await work
-            except ServerError as error:
-                self.panel.show_error(describe(error))
-
-        self._work.spawn(run())
+        act(self._work, self.panel, work)

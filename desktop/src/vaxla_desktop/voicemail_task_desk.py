@@ -16,12 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from vaxla_desktop.api import ServerError
+from vaxla_desktop.acting import act
 from vaxla_desktop.api.voicemail import VoicemailApi
 from vaxla_desktop.background import BackgroundWork
 from vaxla_desktop.core.dial import DialRequest
 from vaxla_desktop.session import Session
-from vaxla_desktop.ui.messages import describe
 from vaxla_desktop.ui.voicemail_task_panel import VoicemailTaskPanel
 from vaxla_desktop.voicemail_desk import call_back, play_message
 from vaxla_protocol.events import AgentStateChanged, OfferMade, ServerEvent, Welcome
@@ -129,11 +128,4 @@ class VoicemailTaskDesk(QObject):
         self._act(handle())
 
     def _act(self, work: Coroutine[Any, Any, None]) -> None:
-        async def run() -> None:
-            self.panel.show_error("")
-            try:
-                await work
-            except ServerError as error:
-                self.panel.show_error(describe(error))
-
-        self._work.spawn(run())
+        act(self._work, self.panel, work)
