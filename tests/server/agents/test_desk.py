@@ -120,4 +120,7 @@ def test_pause_withdraws_a_ringing_offer(world: World) -> None:
     assert world.centre.contact(contact).state == "waiting"
     world.clock.advance(seconds=60)
     world.centre.tick()
-    assert events_of(world, EventKind.NOT_ANSWERED) == []
+    # The offer ends in the log as withdrawn, at the pause, and never rings out later.
+    [ended] = events_of(world, EventKind.NOT_ANSWERED)
+    assert (ended.contact_id, ended.agent_id, ended.reason) == (contact, world.anna, "withdrawn")
+    assert ended.ring_seconds == 0.0

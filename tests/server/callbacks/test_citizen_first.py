@@ -219,6 +219,34 @@ def test_a_try_cut_off_by_a_restart_is_made_again(world_on_both: World) -> None:
     assert (ended.cause, ended.agent_id) == ("restart", world.anna)
 
 
+def test_an_agent_who_pauses_while_the_citizen_is_called_ends_that_try_in_the_log(
+    world_on_both: World,
+) -> None:
+    world = world_on_both
+    callback = citizen_first(world, retries=1)
+    log_in(world, world.anna, [world.support])
+    world.centre.citizen_dialled(callback, world.anna)
+    world.clock.advance(seconds=5)
+    mark = last_id(world)
+    world.centre.pause(world.anna, "lunch")
+    assert world.delivery.withdrawn == [(callback, world.anna)]
+    assert steps(world, callback, mark) == ["not_answered"]
+    (ended,) = events_of(world, EventKind.NOT_ANSWERED)
+    assert (ended.reason, ended.agent_id, ended.ring_seconds) == ("withdrawn", world.anna, 0.0)
+    with pytest.raises(InvalidAction, match="not being dialled citizen first"):
+        world.centre.citizen_answered(callback)  # a citizen answering now is let go
+    # A restart finds no try in progress: none cut off, none used up, still in line.
+    mark = last_id(world)
+    centre = world.restart()
+    assert "callback_no_answer" not in kinds(world, mark)
+    (view,) = centre.waiting_contacts()
+    assert (view.contact_id, view.callback_number) == (callback, NUMBER)
+    log_in(world, world.bo, [world.support])
+    centre.citizen_dialled(callback, world.bo)
+    (dialled, again) = events_of(world, EventKind.CALLBACK_DIALLED)
+    assert (dialled.attempt, again.attempt, again.agent_id) == (1, 1, world.bo)
+
+
 def test_reports_count_it_answered_when_the_agent_answers_the_citizen(world: World) -> None:
     """Answered once, when the agent took the citizen waiting on the line (the agent
     who let it ring out before is not its agent); a citizen first callback whose

@@ -198,7 +198,7 @@ class AgentDesk(CentreKernel):
                 AgentPaused(at=self._at(t), agent_id=agent_id, reason=reason, by_user=by_user)
             )
             self._apply([SetAgentState(agent_id, "paused", reason)], t)
-            self._withdraw_offers_of(agent_id)
+            out.extend(self._withdraw_offers_of(agent_id, t))
             session.status, session.reason = "paused", reason
             self._finish(out, t)
             return self._agent_view(agent_id)

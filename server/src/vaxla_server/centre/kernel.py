@@ -750,7 +750,7 @@ class CentreKernel(Journaled):
         personal = contact.personal_agent is not None  # a personal queue always pauses
         out.extend(self._transfer_failed(contact, t))
         if (queue is None or queue.autopause or personal) and session is not None:
-            self._withdraw_offers_of(agent_id)
+            out.extend(self._withdraw_offers_of(agent_id, t))
             if session.status == "wrap_up":
                 out.append(self._end_wrap_up(session, t, early=True))
             session.status, session.reason = "paused", RONA_REASON
@@ -958,9 +958,33 @@ class CentreKernel(Journaled):
         if withdraw:  # the phone is told once the events saying so are written
             self._withdrawals.append((contact.id, agent_id))
 
-    def _withdraw_offers_of(self, agent_id: int) -> None:
+    def _withdraw_offers_of(self, agent_id: int, t: float) -> list[Event]:
+        """The agent's offers withdrawn (it paused, logged out or was auto-paused), each
+        logged as not answered (``withdrawn``), so an offer in the log always ends."""
+        out: list[Event] = []
         for contact_id in sorted(self._offers_of.get(agent_id, set())):
-            self._drop_offer(self._contacts[contact_id], agent_id, withdraw=True)
+            contact = self._contacts[contact_id]
+            offer = contact.offers.get(agent_id)
+            callback = contact.callback
+            held = (
+                callback is not None
+                and callback.dialled_for == agent_id
+                and not callback.citizen_on_line
+            )  # citizen first: the agent's phone has not rung yet
+            self._drop_offer(contact, agent_id, withdraw=True)
+            if offer is None:
+                continue
+            out.append(
+                NotAnswered(
+                    at=self._at(t),
+                    contact_id=contact_id,
+                    queue_id=contact.queue_id,
+                    agent_id=agent_id,
+                    reason="withdrawn",
+                    ring_seconds=0.0 if held else max(0.0, t - offer.started),
+                )
+            )
+        return out
 
     def _queued(self, contact: _Contact, t: float) -> Queued:
         """The contact waits in its queue now: its priority and position there."""
@@ -1114,7 +1138,7 @@ class CentreKernel(Journaled):
                 out.extend(self._back_to_queue(contact, t, contact.queue_id))
         if session.status == "wrap_up":
             out.append(self._end_wrap_up(session, t, early=True))
-        self._withdraw_offers_of(session.agent_id)
+        out.extend(self._withdraw_offers_of(session.agent_id, t))
         if self._dispatcher_knows_agent(session.agent_id):
             self._apply(
                 [

@@ -221,13 +221,16 @@ class Answered(BaseEvent):
 
 
 class NotAnswered(BaseEvent):
-    """An offer ended without an answer: the agent declined it or let it ring out."""
+    """An offer ended without an answer: the agent declined it, let it ring out, or it was
+    withdrawn because the agent paused, logged out or was auto-paused (``withdrawn``; a
+    citizen-first callback's offer held while the citizen was called ends so too, with
+    ``ring_seconds`` 0 when the agent's phone never rang)."""
 
     kind: Literal[EventKind.NOT_ANSWERED] = EventKind.NOT_ANSWERED
     contact_id: ContactId
     queue_id: QueueId | None
     agent_id: AgentId
-    reason: Literal["declined", "no_answer"]
+    reason: Literal["declined", "no_answer", "withdrawn"]
     ring_seconds: Seconds
 
 
