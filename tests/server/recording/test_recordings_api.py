@@ -188,6 +188,14 @@ def test_the_audio_exported_as_wav_mp3_or_ogg(
     assert list(recordings.exports.glob("*")) == []
     for user in ("supervisor", "admin"):
         assert call(api, user, "GET", f"/{theirs}/audio?format={kind}").status_code == 200
+    # Every read sent is in the log with who and how; the refused ones are not.
+    store = api.app.state.services.store
+    reads = [e.event for e in store.events.read(kinds=[EventKind.RECORDING_READ])]
+    assert [(e.recording_id, e.by_name, e.format) for e in reads] == [
+        (mine, "anna", kind),
+        (theirs, "supervisor", kind),
+        (theirs, "admin", kind),
+    ]
 
 
 def test_a_bad_format_or_a_damaged_file_is_refused_in_words(api: Api) -> None:
@@ -205,6 +213,8 @@ def test_a_bad_format_or_a_damaged_file_is_refused_in_words(api: Api) -> None:
     assert damaged.status_code == 409
     assert "damaged: its SHA-256 differs" in damaged.json()["detail"]
     assert list(recordings.exports.glob("*")) == []
+    store = api.app.state.services.store
+    assert list(store.events.read(kinds=[EventKind.RECORDING_READ])) == []  # none was sent
     path.unlink()
     gone = call(api, "supervisor", "GET", f"/{mine}/audio?format=mp3")
     assert gone.status_code == 404 and "is gone" in gone.json()["detail"]

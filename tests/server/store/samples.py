@@ -55,6 +55,7 @@ from vaxla_server.store.events import (
     RecordingDiscarded,
     RecordingKept,
     RecordingPurged,
+    RecordingRead,
     RecordingStarted,
     ReportMailed,
     ReportScheduleDeleted,
@@ -227,6 +228,7 @@ _EVENTS: list[Event] = [
         at=at(663), recording_id=1, tags=["complaint"], keep=True, by_user=3, by_name="Anna"
     ),
     RecordingPurged(at=at(664), recording_id=1, started_at=at(600), retention_days=90),
+    RecordingRead(at=at(664), recording_id=1, format="mp3", by_user=3, by_name="Anna"),
     SmsQueued(
         at=at(665),
         message_id=1,

@@ -195,7 +195,9 @@ def read_audio(
     SHA-256 in the ``X-Vaxla-Sha256`` header is the one stored when the call ended); or
     as MP3 or Ogg Vorbis, encoded from the WAV once its checksum is found unchanged (the
     header then holds the SHA-256 of the file sent, ``X-Vaxla-Recording-Sha256`` the
-    WAV's). The stored WAV is never changed; an encoded copy is deleted once sent."""
+    WAV's). The stored WAV is never changed; an encoded copy is deleted once sent. Each
+    read is in the event log (``recording_read``, with who and the format) before it is
+    sent; a log that cannot take it answers 503 and sends nothing."""
     recording = _readable(recordings, recording_id, user)
     if not recording.path.is_file():
         raise HTTPException(
@@ -203,7 +205,9 @@ def read_audio(
         )
     name = f"recording-{recording.id}-{recording.path.stem}.{audio_format.value}"
     media_type = MEDIA_TYPES[audio_format]
+    by = (user.id, user.username)
     if audio_format is AudioFormat.WAV:
+        _store(recordings).log_read(recording, audio_format, by=by)
         return FileResponse(
             recording.path,
             media_type=media_type,
@@ -214,6 +218,11 @@ def read_audio(
         encoded = _store(recordings).export(recording, audio_format)
     except RecordingError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from None
+    try:
+        _store(recordings).log_read(recording, audio_format, by=by)
+    except BaseException:
+        encoded.unlink(missing_ok=True)
+        raise
     return FileResponse(
         encoded,
         media_type=media_type,

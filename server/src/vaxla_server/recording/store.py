@@ -42,6 +42,7 @@ from vaxla_server.store.events import (
     RecordingDiscarded,
     RecordingKept,
     RecordingPurged,
+    RecordingRead,
     RecordingStarted,
 )
 from vaxla_server.store.models import RecordingRow
@@ -275,6 +276,19 @@ class Recordings:
         if row is None:
             raise RecordingError(f"there is no recording {recording_id}")
         return _recording(row)
+
+    def log_read(self, recording: Recording, kind: AudioFormat, *, by: tuple[int, str]) -> None:
+        """Write in the event log that ``by`` reads the recording's sound as ``kind``:
+        before it is sent, so a read the log cannot take is not served."""
+        event = RecordingRead(
+            at=self._clock(),
+            recording_id=recording.id,
+            format=kind.value,
+            by_user=by[0],
+            by_name=by[1],
+        )
+        with write_transaction(self._engine) as connection:
+            append_in(connection, [event])
 
     def export(self, recording: Recording, kind: AudioFormat) -> Path:
         """``recording`` encoded as ``kind`` (MP3 or Ogg Vorbis) into a new file in the

@@ -91,6 +91,7 @@ class EventKind(StrEnum):
     RECORDING_DISCARDED = "recording_discarded"
     RECORDING_CHANGED = "recording_changed"
     RECORDING_PURGED = "recording_purged"
+    RECORDING_READ = "recording_read"
     PROMPT_AUDIO_SET = "prompt_audio_set"
     PROMPT_RECORDED = "prompt_recorded"
     PROMPT_RECORDING_FAILED = "prompt_recording_failed"
@@ -835,6 +836,18 @@ class RecordingChanged(BaseEvent):
     by_name: str
 
 
+class RecordingRead(BaseEvent):
+    """A user (``by_user``, named ``by_name`` then) fetched the recording's sound, to
+    listen or to save it, as ``format`` (``wav`` as stored, ``mp3`` or ``ogg`` encoded):
+    written before the first byte is sent, so every read is in the log."""
+
+    kind: Literal[EventKind.RECORDING_READ] = EventKind.RECORDING_READ
+    recording_id: Annotated[int, Field(ge=0)]
+    format: Literal["wav", "mp3", "ogg"]
+    by_user: Annotated[int, Field(ge=0)]
+    by_name: str
+
+
 class RecordingPurged(BaseEvent):
     """The recording (of a call that started at ``started_at``) was deleted, its file
     with it, when its ``retention_days`` ran out."""
@@ -1045,6 +1058,7 @@ Event = Annotated[
     | RecordingKept
     | RecordingDiscarded
     | RecordingChanged
+    | RecordingRead
     | RecordingPurged
     | PromptAudioSet
     | PromptRecorded
