@@ -110,8 +110,9 @@ class QueueState(WireModel):
     answered_today: int
     abandoned_today: int
     service_level_today: float | None
-    """Percent answered within the goal's seconds of the contacts offered today, or
-    None before the first one."""
+    """Percent answered within the goal's seconds of the contacts offered today (short
+    abandons, and callers still waiting who have not yet waited the goal's seconds, left
+    out), or None before there is one to count."""
     estimated_wait_s: float | None = None
     """What a caller joining the line now can expect to wait (R9's estimate: 0 when an
     agent is free, None when nobody works the queue or nothing is known yet)."""

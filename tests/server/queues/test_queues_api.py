@@ -43,6 +43,21 @@ def test_queue_states_with_service_level_today(running: Centre) -> None:
     assert (support.waiting, support.abandoned_today, support.offered_today) == (0, 2, 3)
 
 
+def test_a_caller_still_within_the_goal_does_not_lower_the_level_yet(running: Centre) -> None:
+    def sales() -> QueueState:
+        answer = running.api.request("GET", QUEUES, token=running.token("bo")).json()
+        return next(QueueState.model_validate(q) for q in answer if q["name"] == "Sales")
+
+    caller = running.centre.enter("200", "+46700000009")
+    running.centre.queue(caller, running.ids["sales"])
+    first = sales()
+    assert (first.waiting, first.offered_today) == (1, 1)
+    assert first.service_level_today is None  # may yet be answered within the goal
+    running.clock.advance(seconds=first.service_goal_s)
+    late = sales()
+    assert late.service_level_today == 0.0  # past the goal: a miss whatever comes
+
+
 def test_a_supervisor_lists_and_moves_a_waiting_contact(running: Centre) -> None:
     _, _, waiting = a_day(running)
     sofia = running.token("sofia")

@@ -356,6 +356,27 @@ class Contacts(CentreKernel):
                 and queue_id in (None, contact.queue_id)
             ]
 
+    def waiting_within_goal(self) -> dict[int, int]:
+        """Queue id → the calls waiting in its line that have not yet waited its service
+        goal's seconds: they may still be answered within the goal, so today's service
+        level does not count them yet (voicemail tasks, never among the calls, apart)."""
+        with self._transaction():
+            t = self._tick()
+            young: dict[int, int] = {}
+            for contact in self._contacts.values():
+                queue_id = contact.queue_id
+                if (
+                    contact.state != "waiting"
+                    or contact.personal_agent is not None
+                    or contact.channel == "voicemail"
+                    or contact.wait_started is None
+                    or queue_id not in self._queues
+                ):
+                    continue
+                if t - contact.wait_started < self._queues[queue_id].service_goal.within_s:
+                    young[queue_id] = young.get(queue_id, 0) + 1
+            return young
+
     def queues(self) -> list[QueueView]:
         with self._transaction():
             t = self._tick()

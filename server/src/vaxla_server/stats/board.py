@@ -40,6 +40,7 @@ class QueueBoard:
 
     def states(self, now: datetime) -> list[QueueState]:
         today = self._today(now)
+        young = self._centre.waiting_within_goal()
         states = []
         for view in self._centre.queues():
             figures = today.get(view.queue_id)
@@ -59,7 +60,7 @@ class QueueBoard:
                     offered_today=figures.offered if figures else 0,
                     answered_today=figures.answered if figures else 0,
                     abandoned_today=figures.abandoned if figures else 0,
-                    service_level_today=figures.service_level if figures else None,
+                    service_level_today=_level_so_far(figures, young.get(view.queue_id, 0)),
                     estimated_wait_s=view.estimated_wait,
                 )
             )
@@ -118,3 +119,16 @@ class QueueBoard:
             self._day, self._last_id, self._events, self._key = midnight.date(), 0, [], None
         fresh, self._last_id = events_after(self._centre.log, self._last_id)
         self._events.extend(event for event in fresh if event.at >= midnight)
+
+
+def _level_so_far(figures: QueueInterval | None, young: int) -> float | None:
+    """Today's service level as it stands: the calls answered within the goal of those
+    offered, leaving out the short abandons and the ``young`` callers still waiting who
+    may yet be answered within it (one new caller does not make the level 0 %)."""
+    if figures is None:
+        return None
+    base = figures.offered - figures.abandoned_short - young
+    if base <= 0:
+        return None
+    return min(100.0, 100.0 * figures.answered_within_goal / base)
+
