@@ -131,4 +131,3 @@ def _level_so_far(figures: QueueInterval | None, young: int) -> float | None:
     if base <= 0:
         return None
     return min(100.0, 100.0 * figures.answered_within_goal / base)
-
