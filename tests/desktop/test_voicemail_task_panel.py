@@ -193,6 +193,18 @@ def test_declined_or_gone_elsewhere_the_task_clears_with_a_word(
         desk.on_event(state("wrap_up"))
         assert tasks.task is None
         assert tasks.status_label.text() == ("The voicemail task is over: the message was handled")
+
+        # Taken, then the agent logs out: the server puts the task back in its queue.
+        desk.on_event(offer(34))
+        desk.on_event(state("offered", 34))
+        tasks.take_button.click()
+        await eventually(lambda: tasks.taken)
+        desk.on_event(state("busy", 34))
+        desk.on_event(state("offline"))
+        assert tasks.task is None
+        assert tasks.status_label.text() == (
+            "Logged out: the voicemail task went back to its queue"
+        )
         await desk.stop()
 
     run_on_qt_loop(qapp, work())

@@ -91,7 +91,10 @@ class VoicemailTaskDesk(QObject):
             return
         if self.panel.contact_id is None or self.panel.contact_id == contact_id:
             return
-        if self.panel.taken:
+        if self.panel.taken and state == "offline":
+            # Logged out holding it: the server put it back in its queue for a colleague.
+            self.panel.clear(self.tr("Logged out: the voicemail task went back to its queue"))
+        elif self.panel.taken:
             self.panel.clear(self.tr("The voicemail task is over: the message was handled"))
         else:
             self.panel.clear(self.tr("The voicemail task was offered elsewhere"))

@@ -145,6 +145,28 @@ def test_declined_it_is_offered_to_another_agent(world: World) -> None:
     assert not_answered.reason == "declined"
 
 
+def test_an_agent_who_logs_out_holding_a_task_leaves_it_to_a_colleague(world: World) -> None:
+    world.clock.advance(seconds=1)
+    task = world.centre.queue_voicemail_task(message(), "Support")
+    world.clock.advance(seconds=4)
+    log_in(world, world.anna, [world.support])
+    world.centre.answered(task, world.anna)  # taken after 4 s in line
+    world.clock.advance(seconds=30)
+    world.centre.log_out(world.anna)
+    assert world.centre.agent(world.anna).state == "offline"
+    (view,) = world.centre.waiting_contacts(world.support)
+    assert (view.contact_id, view.agent_id, view.voicemail) == (task, None, message())
+    assert view.wait_seconds == pytest.approx(4.0)  # the wait it had, not the 30 s held
+    assert steps_of(world, task)[-2:] == ["answered", "queued"]
+    assert world.centre.voicemail_task_for(7, world.anna) is None  # hers no more
+    log_in(world, world.bo, [world.support])
+    assert world.delivery.offered()[-1] == (task, world.bo)
+    world.centre.answered(task, world.bo)
+    assert world.centre.end_voicemail_task(7, by_agent=world.bo)
+    ended = [e for e in events_of(world, EventKind.ENDED) if e.contact_id == task]
+    assert (ended[0].agent_id, ended[0].cause) == (world.bo, "voicemail_handled")
+
+
 def test_a_message_is_one_task_and_a_missing_queue_is_refused(world: World) -> None:
     task = world.centre.queue_voicemail_task(message(), "Support")
     assert world.centre.queue_voicemail_task(message(), "Support") == task

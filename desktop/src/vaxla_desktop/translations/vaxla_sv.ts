@@ -4378,6 +4378,10 @@ Nedåtpil: från sökfältet till listan</translation>
 <context>
     <name>VoicemailTaskDesk</name>
     <message>
+        <source>Logged out: the voicemail task went back to its queue</source>
+        <translation>Utloggad: röstmeddelandet gick tillbaka till sin kö</translation>
+    </message>
+    <message>
         <source>The voicemail task is over: the message was handled</source>
         <translation>Röstbrevlådeärendet är klart: meddelandet har hanterats</translation>
     </message>

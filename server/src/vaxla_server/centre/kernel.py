@@ -349,6 +349,13 @@ class CentreKernel(Journaled):
             self._scheduled_in(contact, self._seconds_at(retry_at))
         return [*out, *self._back_in_line(contact, t, log=out_of_line)]
 
+    def _tasks_left_by(self, agent_id: int, t: float) -> list[Event]:
+        """The voicemail tasks (R7) ``agent_id`` held when it went offline, back in their
+        queues' lines with the wait they had when taken, so no message waits on an agent
+        who is gone. ``voicemail/centre.py`` does it; a centre without that feature has
+        none."""
+        return []
+
     def _restore_voicemail_tasks(self, found: LeftOpen, at: datetime) -> list[Event]:
         """Put the voicemail tasks (R7) the stopped server left open back in their
         queues' lines, taking them out of ``found.contacts``; queue those it left
@@ -1136,6 +1143,7 @@ class CentreKernel(Journaled):
             if contact.personal_agent == session.agent_id and waiting:
                 assert contact.queue_id is not None
                 out.extend(self._back_to_queue(contact, t, contact.queue_id))
+        out.extend(self._tasks_left_by(session.agent_id, t))
         if session.status == "wrap_up":
             out.append(self._end_wrap_up(session, t, early=True))
         out.extend(self._withdraw_offers_of(session.agent_id, t))

@@ -15,7 +15,7 @@ wait, and queues the messages a stopped server left untasked (``_restore_voicema
 
 from datetime import datetime
 
-from vaxla_server.centre.engine import AddContact, RemoveContact
+from vaxla_server.centre.engine import AddContact, EndContact, RemoveContact
 from vaxla_server.centre.errors import InvalidValue
 from vaxla_server.centre.kernel import CentreKernel
 from vaxla_server.centre.recovery import LeftOpen
@@ -163,6 +163,24 @@ class VoicemailTasks(CentreKernel):
         return out
 
     # Internals
+
+    def _tasks_left_by(self, agent_id: int, t: float) -> list[Event]:
+        out: list[Event] = []
+        for contact in list(self._contacts.values()):
+            held = contact.state == "active" and contact.agent_id == agent_id
+            if contact.voicemail is None or not held or contact.queue_id not in self._queues:
+                continue
+            assert contact.answered_at is not None and contact.wait_started is not None
+            waited = contact.answered_at - contact.wait_started
+            self._apply([EndContact(contact.id)], t)
+            session = self._sessions.get(agent_id)
+            if session is not None:
+                session.active.discard(contact.id)
+            contact.agent_id = contact.answered_at = None
+            contact.wait_started = t - waited
+            self._line_up(contact, t)
+            out.append(self._queued(contact, t))
+        return out
 
     def _new_task(
         self, task: VoicemailTaskView, queue_id: int, priority: int, t: float, since: float
