@@ -167,6 +167,28 @@ def test_an_agent_who_logs_out_holding_a_task_leaves_it_to_a_colleague(world: Wo
     assert (ended[0].agent_id, ended[0].cause) == (world.bo, "voicemail_handled")
 
 
+def test_an_agent_who_left_a_task_counts_as_ready_again_in_the_reports(world: World) -> None:
+    begun = world.clock()
+    task = world.centre.queue_voicemail_task(message(), "Support")
+    log_in(world, world.anna, [world.support])
+    world.centre.answered(task, world.anna)
+    world.clock.advance(seconds=10)
+    world.centre.log_out(world.anna)  # the task goes back to the line
+    log_in(world, world.bo, [world.support])
+    world.centre.answered(task, world.bo)
+    assert world.centre.end_voicemail_task(7, by_agent=world.bo)
+    log_in(world, world.anna, [world.support])
+    back = world.clock()
+    world.clock.advance(seconds=60)  # anna ready, nothing to do
+    end = edge_after(world.clock())
+    summaries = Summaries(world.store.events)
+    summaries.catch_up()
+    start = bucket_start(bucket_of(begun))
+    rows = {a.agent_id: a for a in summaries.agent_figures(start, end)}
+    # ready from her return to the interval's end, not busy with the task still
+    assert rows[world.anna].ready_s == pytest.approx((end - back).total_seconds())
+
+
 def test_a_message_is_one_task_and_a_missing_queue_is_refused(world: World) -> None:
     task = world.centre.queue_voicemail_task(message(), "Support")
     assert world.centre.queue_voicemail_task(message(), "Support") == task

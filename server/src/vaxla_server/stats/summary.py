@@ -164,6 +164,9 @@ class _Agent:
     talking: int = 0
     since: datetime | None = None
     """When the current staffing segment began (its state: queues, paused, talking)."""
+    tasks: set[int] = field(default_factory=set)
+    """The voicemail tasks (contact ids) the agent holds: one it leaves is queued again
+    (it logged out holding it), which ends its part as an ``ended`` would."""
 
 
 @dataclass
@@ -454,16 +457,26 @@ class Summaries:
         match event:
             case VoicemailTaskQueued():
                 self._queue(event.queue_id, event.at).voicemail_tasks += 1
-            case Queued() | Moved() | Abandoned() | Overflowed() if task:
+            case Queued() if task:
+                # A voicemail task is no call: counted apart (R7). Queued again, its
+                # agent (who logged out holding it) is done with it.
+                for agent_id, state in self._agent.items():
+                    if event.contact_id in state.tasks:
+                        self._staff(agent_id, state, event.at)
+                        state.tasks.discard(event.contact_id)
+                        state.talking = max(0, state.talking - 1)
+            case Moved() | Abandoned() | Overflowed() if task:
                 pass  # a voicemail task is no call: counted apart (R7)
             case Answered() if task:
                 state = self._state(event.agent_id, event.at)
                 self._staff(event.agent_id, state, event.at)
                 state.talking += 1  # busy with it, though no call answered
+                state.tasks.add(event.contact_id)
             case Ended() if task:
                 if event.agent_id is not None:
                     state = self._state(event.agent_id, event.at)
                     self._staff(event.agent_id, state, event.at)
+                    state.tasks.discard(event.contact_id)
                     state.talking = max(0, state.talking - 1)
                 if event.cause == "voicemail_handled" and event.queue_id is not None:
                     self._queue(event.queue_id, event.at).voicemail_handled += 1
@@ -827,6 +840,7 @@ def _agent_body(state: _Agent) -> dict[str, Any]:
         "wrapping": _iso(state.wrapping),
         "talking": state.talking,
         "since": _iso(state.since),
+        "tasks": sorted(state.tasks),
     }
 
 
@@ -843,6 +857,7 @@ def _agent_state(body: dict[str, Any]) -> _Agent:
         wrapping=_when(body["wrapping"]),
         talking=int(body["talking"]),
         since=_when(body["since"]),
+        tasks={int(c) for c in body.get("tasks", [])},
     )
 
 
