@@ -48,8 +48,8 @@ lint: setup
 	$(CARGO) fmt --manifest-path $(CARGO_MANIFEST) --all --check
 	$(CARGO) clippy --manifest-path $(CARGO_MANIFEST) --workspace --all-targets --quiet -- -D warnings
 
-# The desktop's server-restart tests run in a process of their own: after the sound-device
-# tests in the same process they lost their rejoin in CI (not seen alone; cause not found).
+# The desktop's server-restart tests run in a process of their own: the restarted server
+# must get its port back, which a test running beside them could take in between.
 OWN_PROCESS_TESTS = tests/desktop/test_reconnect.py::test_after_a_server_restart_the_agent_is_back_in_its_queues \
 	tests/desktop/test_standby_reconnect.py::test_after_a_server_restart_the_stand_by_agent_stands_by_again
 

@@ -6,10 +6,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop.qt_loop import WAIT_S, Phases, run_on_qt_loop
-from tests.desktop.test_reconnect import quickly_reconnecting
+from tests.desktop.test_reconnect import QUICK, SLOW, quickly_reconnecting
 from tests.server_process import ServerProcess
 from vaxla_desktop.app import EXIT_OK
 from vaxla_desktop.core.connection import ConnectionPhase
@@ -26,16 +27,25 @@ def make_stand_by_agent(server_url: str) -> None:
         assert api.put(f"/config/agents/{STANDBY_AGENT}", json=profile | {"standby": True})
 
 
+@pytest.mark.parametrize("first", ["supervisor", "socket"])
 def test_after_a_server_restart_the_stand_by_agent_stands_by_again(
-    qapp: QApplication, tmp_path: Path
+    qapp: QApplication, tmp_path: Path, first: str
 ) -> None:
+    """Whichever finds the restarted server first, the connection supervisor or the
+    event socket, the desktop stands by again."""
     data_dir = tmp_path / "data"
     server = ServerProcess(data_dir, ["--demo"])
     restarted: ServerProcess | None = None
     port = urlsplit(server.url).port
     assert port is not None
     make_stand_by_agent(server.url)
-    desktop = quickly_reconnecting(tmp_path, server.url, username=STANDBY_AGENT, password="demo")
+    desktop = quickly_reconnecting(
+        tmp_path,
+        server.url,
+        username=STANDBY_AGENT,
+        password="demo",
+        backoff=QUICK if first == "supervisor" else SLOW,
+    )
     phases = Phases(desktop)
 
     async def standing_by() -> bool:
@@ -62,8 +72,11 @@ def test_after_a_server_restart_the_stand_by_agent_stands_by_again(
         await asyncio.to_thread(server.stop)
         await phases.wait_for(ConnectionPhase.LOST)
         restarted = await asyncio.to_thread(ServerProcess, data_dir, ["--http-port", str(port)])
-        await phases.wait_for(ConnectionPhase.CONNECTED)
+        if first == "supervisor":
+            await phases.wait_for(ConnectionPhase.CONNECTED)
         await until_standing_by()  # forgotten by the restart, and standing by again
+        if first == "socket":
+            assert desktop.tracker.phase is not ConnectionPhase.CONNECTED  # not yet looked
         assert desk.panel.note_label.text() == "The server came back; you stand by again."
         desktop.quit()
         assert await asyncio.wait_for(running, WAIT_S) == EXIT_OK

@@ -56,7 +56,8 @@ class AgentDesk(QObject):
         self.recordings = RecordingsApi(session.client)
         self.sip_contact = sip_contact
         """Where the softphone takes offers; asked at each queue login."""
-        self.stream = EventStream(session.client, self._on_event, on_lost)
+        self._on_lost = on_lost
+        self.stream = EventStream(session.client, self._on_event, self._on_stream_lost)
         self._work = BackgroundWork(log, "agent desk work")
         self._spawn = self._work.spawn
         self._pictured = asyncio.Event()
@@ -66,6 +67,10 @@ class AgentDesk(QObject):
         asked for at start are done, so the state before them is not remembered."""
         self._standing_by = False
         """Whether the server last said this stand-by agent stands by (R23)."""
+        self._before_loss: tuple[list[str], bool] | None = None
+        """The queues and stand-by of the moment the event socket broke, until it is
+        welcomed again: the server that welcomes it may be a restarted one that has
+        forgotten both, and its first picture must not erase what to take back."""
 
         panel.sig_ready_requested.connect(self._on_ready)
         panel.sig_pause_requested.connect(self._on_pause)
@@ -84,12 +89,24 @@ class AgentDesk(QObject):
         await asyncio.gather(*self._work.cancel(), return_exceptions=True)
 
     def resume_events(self) -> None:
-        """The connection supervisor has the server back: reopen the socket now, and
-        rejoin the queues this desk was logged in to if the server no longer has the
-        agent in them (a server restart logs every agent out)."""
-        wanted = list(self._my_queues or [])
-        standing_by = self._standing_by
+        """The connection supervisor has the server back: reopen the socket now. The
+        socket's welcome, whichever of it and the supervisor finds the server first,
+        takes back what a restart forgot (:meth:`_take_back_after_loss`)."""
         self.stream.resume()
+
+    def _on_stream_lost(self, error: ServerError) -> None:
+        if self._before_loss is None:
+            self._before_loss = (list(self._my_queues or []), self._standing_by)
+        self._on_lost(error)
+
+    def _take_back_after_loss(self) -> None:
+        """The socket is welcomed again after a loss: rejoin the queues this desk was
+        logged in to, or stand by again, if the server no longer has the agent so (a
+        server restart logs every agent out and forgets who stands by)."""
+        if self._before_loss is None:
+            return
+        wanted, standing_by = self._before_loss
+        self._before_loss = None
         if standing_by:
             self._spawn(self._stand_by_again())
         elif wanted:
@@ -156,6 +173,7 @@ class AgentDesk(QObject):
         if isinstance(event, Welcome):
             # Each (re)connect: the lists may have changed while we were away.
             self._spawn(self._load_lists())
+            self._take_back_after_loss()
         if changed is not Changed.NOTHING:
             self.panel.show_state(changed)
         me = self.state.me
