@@ -30,7 +30,7 @@ from vaxla_desktop.ui.agent_panel import AgentPanel
 from vaxla_protocol.control import CallProgress
 from vaxla_protocol.events import OfferMade, Welcome
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 
 DEMO_PASSWORD = "demo"
 
@@ -485,7 +485,7 @@ async def sipp_caller(
     return await asyncio.create_subprocess_exec(
         "sipp", worker_sip, "-sf", str(SCENARIOS / "caller_waits.xml"), "-s", "200",
         "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-        "-mp", str(free_udp_port()), "-timeout", f"{timeout_s}s", "-timeout_error", "-nostdin",
+        "-mp", str(free_media_port()), "-timeout", f"{timeout_s}s", "-timeout_error", "-nostdin",
         cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 

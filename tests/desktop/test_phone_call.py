@@ -42,6 +42,7 @@ from vaxla_protocol.directory import PersonItem
 from vaxla_protocol.events import AgentStateChanged, OfferMade, QueueSnapshot
 from vaxla_protocol.offers import make_offer_token, session_key
 from vaxla_protocol.outbound import AgentPhone, SipCredentials, verify_session_header
+from vaxla_server.network import free_media_port
 
 SCENARIOS = Path(__file__).parent / "sipp"
 KEY = session_key("the-agent's-bearer-token")
@@ -106,7 +107,7 @@ def start_sipp(
     command = [
         *("sipp", bridge.softphone.address, "-sf", str(SCENARIOS / scenario)),
         *("-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port())),
-        *("-mp", str(free_udp_port()), "-key", "offer", header),
+        *("-mp", str(free_media_port()), "-key", "offer", header),
         *("-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err"),
         *("-error_file", str(tmp_path / "sipp-errors.log")),
     ]

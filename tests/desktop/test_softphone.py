@@ -20,6 +20,7 @@ from vaxla_desktop.sip.softphone import (
     SoftphoneEvent,
 )
 from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.network import free_media_port
 
 SCENARIOS = Path(__file__).parent / "sipp"
 T = TypeVar("T")
@@ -82,7 +83,7 @@ def start_sipp(scenario: str, phone: Phone, offer: str, tmp_path: Path) -> subpr
         "-p",
         str(free_udp_port()),
         "-mp",
-        str(free_udp_port()),
+        str(free_media_port()),
         "-key",
         "offer",
         offer,

@@ -31,6 +31,7 @@ import pytest
 
 from tests.desktop.test_sound_port import free_udp_port, peak, sip_tester_pcaps
 from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.network import free_media_port
 
 HERE = Path(__file__).parent
 KEY = session_key("the-agent's-bearer-token")
@@ -214,7 +215,7 @@ def call(tmp_path: Path, address: str, scenario: str) -> subprocess.Popen[bytes]
     command = [
         *("sipp", address, "-sf", str(HERE / "sipp" / scenario)),
         *("-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port())),
-        *("-mp", str(free_udp_port()), "-key", "offer", header),
+        *("-mp", str(free_media_port()), "-key", "offer", header),
         *("-timeout", "20s", "-timeout_error", "-nostdin"),
     ]
     return subprocess.Popen(

@@ -26,6 +26,7 @@ from vaxla_desktop.sip.portaudio import open_portaudio
 from vaxla_desktop.sip.softphone import Connected, Ended, Ringing, Softphone, SoftphoneEvent
 from vaxla_desktop.sip.sound_port import RingBuffer
 from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.network import free_media_port
 
 SCENARIOS = Path(__file__).parent / "sipp"
 KEY = session_key("the-agent's-bearer-token")
@@ -238,7 +239,7 @@ def start_sipp(
     command = [
         *("sipp", phone.softphone.address, "-sf", str(SCENARIOS / scenario)),
         *("-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port())),
-        *("-mp", str(free_udp_port()), "-key", "offer", header),
+        *("-mp", str(free_media_port()), "-key", "offer", header),
         *(argument for name, value in keys for argument in ("-key", name, value)),
         *("-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err"),
         *("-error_file", str(tmp_path / "sipp-errors.log")),

@@ -19,6 +19,7 @@ from vaxla_desktop.core.phone_events import Refused, Ringing, SoftphoneEvent
 from vaxla_desktop.phone import PhoneDesk, start_phone
 from vaxla_desktop.phone_settings import PhoneSettings
 from vaxla_protocol.offers import make_offer_token, session_key
+from vaxla_server.network import free_media_port
 
 pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp is not installed")
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp is no
 async def offer_to(desk: PhoneDesk, header: str, scenario: str, tmp_path: Path) -> int:
     process = await asyncio.create_subprocess_exec(
         "sipp", desk.bridge.softphone.address, "-sf", str(SCENARIOS / scenario),
-        "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
+        "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_media_port()),
         "-key", "offer", header, "-timeout", "10s", "-timeout_error", "-nostdin",
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

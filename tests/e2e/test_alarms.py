@@ -19,7 +19,7 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from vaxla_desktop.app import EXIT_OK
 from vaxla_desktop.realtime_desk import RealtimeDesk
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 from vaxla_server.store import open_store
 from vaxla_server.store.events import AlarmAcknowledged, EventKind
 
@@ -100,7 +100,7 @@ async def call_and_hang_up(server: ServerProcess, tmp: Path, *, after_ms: int) -
     process = await asyncio.create_subprocess_exec(
         "sipp", front_address(server.log_lines), "-sf", str(SCENARIOS / "caller_hangs_up.xml"),
         "-s", "200", "-m", "1", "-d", str(after_ms), "-i", "127.0.0.1",
-        "-p", str(free_udp_port("127.0.0.1")), "-mp", str(free_udp_port("127.0.0.1")),
+        "-p", str(free_udp_port("127.0.0.1")), "-mp", str(free_media_port("127.0.0.1")),
         "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err", "-error_file", str(errors),
         cwd=tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

@@ -29,7 +29,7 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from vaxla_protocol import API_PREFIX, PROTOCOL_VERSION
 from vaxla_protocol.events import EVENTS_PATH
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 from vaxla_server.store import open_store
 from vaxla_server.store.events import Answered, CallbackAnswered, CallbackRequested, Offered
 
@@ -125,7 +125,7 @@ async def outside_party(
     printed when it fails. (Not SIPp's built-in ``uas``: see ``outside_answers.xml``.)"""
     errors = demo.tmp / f"{scenario}.errors"
     outside = await asyncio.create_subprocess_exec(
-        "sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-mp", str(free_udp_port()),
+        "sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-mp", str(free_media_port()),
         "-trace_err", "-error_file", str(errors),
         "-i", "127.0.0.1", "-p", str(demo.outside_port), "-m", "1", "-nostdin", "-timeout", "30s",
         cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

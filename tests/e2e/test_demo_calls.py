@@ -25,7 +25,7 @@ from tests.server_process import (
 )
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 
 CALL_IN_WORKER = re.compile(r"call (w\d+)-\d+ is contact \d+ at entry point 200")
 
@@ -99,7 +99,7 @@ async def sipp_call(
     (its audio from ``media_port``, default any free one; the scenario's ``[keyword]``
     values from ``keys``); its exit status."""
     errors = tmp / f"{scenario}-{number}.errors"
-    media_port = media_port or free_udp_port(source)
+    media_port = media_port or free_media_port(source)
     keywords = [part for key, value in (keys or {}).items() for part in ("-key", key, value)]
     process = await asyncio.create_subprocess_exec(
         "sipp", front, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1", *keywords,

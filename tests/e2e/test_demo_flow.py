@@ -28,7 +28,7 @@ from tests.server_process import ServerProcess, front_address, print_sipp_errors
 from tests.sim.test_live import ANSWERING, Sim
 from vaxla_protocol.offers import session_key
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port, udp_port_free
+from vaxla_server.network import free_media_port, free_sip_port, udp_port_free
 from vaxla_server.store.database import create_store_engine, sqlite_url
 from vaxla_server.store.event_log import EventLog
 from vaxla_server.store.events import (
@@ -82,7 +82,7 @@ class Site:
         return subprocess.run(
             ["sipp", self.sip, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
              "-d", str(hold_ms), "-i", "127.0.0.1", "-p", str(free_udp_port()),
-             "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin"],
+             "-mp", str(free_media_port()), "-timeout", "30s", "-timeout_error", "-nostdin"],
             cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=40,
         ).returncode  # fmt: skip
 
@@ -104,7 +104,7 @@ class Site:
         scenario.write_text(keys_scenario(keys, hold_ms))
         return subprocess.Popen(
             ["sipp", self.sip, "-sf", str(scenario), "-s", number, "-m", "1",
-             "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
+             "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_media_port()),
              "-timeout", "40s", "-timeout_error", "-nostdin"],
             cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -116,7 +116,7 @@ class Site:
         go to ``messages``, its errors next to it (``.errors``)."""
         return subprocess.Popen(
             ["sipp", "-sf", str(SCENARIOS / "outside_answers.xml"),
-             "-i", "127.0.0.1", "-p", str(self.gateway_port), "-mp", str(free_udp_port()),
+             "-i", "127.0.0.1", "-p", str(self.gateway_port), "-mp", str(free_media_port()),
              "-m", "1", "-nostdin", "-timeout", "30s", "-timeout_error",
              "-trace_msg", "-message_file", str(messages),
              "-trace_err", "-error_file", str(messages.with_suffix(".errors"))],

@@ -23,7 +23,7 @@ from vaxla_desktop.credentials import CredentialStore
 from vaxla_desktop.i18n import Language
 from vaxla_desktop.settings import DesktopSettings
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 
 
 class Site:
@@ -35,7 +35,7 @@ class Site:
     async def call(self, scenario: str, number: str) -> int:
         process = await asyncio.create_subprocess_exec(
             "sipp", self.sip, "-sf", str(SCENARIOS / scenario), "-s", number, "-m", "1",
-            "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_udp_port()),
+            "-i", "127.0.0.1", "-p", str(free_udp_port()), "-mp", str(free_media_port()),
             "-timeout", "40s", "-timeout_error", "-nostdin",
             cwd=self.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip

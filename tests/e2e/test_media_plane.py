@@ -20,7 +20,7 @@ from tests.e2e.test_demo_calls import Demo
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, assert_workers_gone, front_address, worker_pids
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 from vaxla_server.store import open_store
 from vaxla_server.store.events import Ended
 
@@ -58,7 +58,7 @@ def sipp(
     return subprocess.Popen(
         ["sipp", demo.sip, "-sf", str(SCENARIOS / scenario), "-s", number,
          "-m", str(calls), "-l", str(calls), "-r", str(rate), "-i", source,
-         "-p", str(free_udp_port(source)), "-mp", str(free_udp_port(source)),
+         "-p", str(free_udp_port(source)), "-mp", str(free_media_port(source)),
          "-timeout", "40s", "-timeout_error", "-nostdin", *extra],
         cwd=demo.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

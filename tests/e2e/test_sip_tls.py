@@ -60,7 +60,7 @@ from vaxla_desktop.sip.softphone import (
 from vaxla_desktop.ui.phone_panel import PhonePanel
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import AgentPhone, SrtpMode, session_header
-from vaxla_server.network import free_sip_port, free_udp_port
+from vaxla_server.network import free_media_port, free_sip_port, free_udp_port
 
 WAIT_S = 20.0
 WORKERS = 2
@@ -425,7 +425,7 @@ async def sipp_over_tls(demo: TlsDemo, trusted: Path, number: str) -> tuple[int,
         "-tls_cert", str(own_cert), "-tls_key", str(own_key),
         "-sf", str(Path(__file__).parents[1] / "sipp" / "caller_offers_srtp.xml"),
         "-s", number, "-m", "1", "-i", "127.0.0.1", "-p", str(free_sip_port()),
-        "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
+        "-mp", str(free_media_port()), "-timeout", "30s", "-timeout_error", "-nostdin",
         "-trace_err", "-error_file", str(errors),
         cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -493,7 +493,7 @@ def test_an_outside_call_leaves_over_tls_with_srtp_through_a_trunk_set_so(demo: 
         far_end = await asyncio.create_subprocess_exec(
             str(sipp_tls()), "-t", "l1", "-tls_cert", str(far_cert), "-tls_key", str(far_key),
             "-sf", str(Path(__file__).parents[1] / "sipp" / "trunk_answers_srtp.xml"),
-            "-i", "127.0.0.1", "-p", str(far_port), "-mp", str(free_udp_port()), "-m", "1",
+            "-i", "127.0.0.1", "-p", str(far_port), "-mp", str(free_media_port()), "-m", "1",
             "-timeout", "30s", "-timeout_error", "-nostdin", "-trace_err",
             "-error_file", str(errors),
             cwd=demo.tmp, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

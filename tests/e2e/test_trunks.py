@@ -25,6 +25,7 @@ from tests.media.harness import SCENARIOS
 from vaxla_protocol.offers import session_key
 from vaxla_protocol.outbound import session_header
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_media_port
 
 PASSWORD = "right-password"
 """The password ``registrar_challenges.xml`` and ``outside_challenges.xml`` accept."""
@@ -49,7 +50,7 @@ class Registrar:
         self.process = subprocess.Popen(
             [
                 "sipp", "-sf", str(SCENARIOS / "registrar_challenges.xml"),
-                "-i", "127.0.0.1", "-p", str(self.port), "-mp", str(free_udp_port()),
+                "-i", "127.0.0.1", "-p", str(self.port), "-mp", str(free_media_port()),
                 "-trace_msg", "-message_file", str(self.trace), "-nostdin",
             ],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

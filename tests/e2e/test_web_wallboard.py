@@ -28,7 +28,7 @@ from tests.orphans import end_with_this_process
 from tests.server_process import ServerProcess, front_address
 from tests.shots import shot_path
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 
 DEVTOOLS = re.compile(r"DevTools listening on (ws://\S+)")
 GUARD_S = 30.0
@@ -164,7 +164,7 @@ def test_the_board_page_shows_a_waiting_caller_live_and_closes_when_revoked(
             ["sipp", front_address(server.log_lines),
              "-sf", str(SCENARIOS / "caller_hangs_up.xml"), "-s", "200", "-m", "1",
              "-d", "60000", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-             "-mp", str(free_udp_port()), "-timeout", "90s", "-nostdin"],
+             "-mp", str(free_media_port()), "-timeout", "90s", "-nostdin"],
             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=end_with_this_process(),
         )  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from vaxla_protocol.offers import make_offer_token, session_key
 from vaxla_server.media.messages import Answer, FromWorker, IncomingCall, OriginateAgentLeg, Ready
 from vaxla_server.media.pool import MediaPool, free_udp_port
+from vaxla_server.network import free_media_port
 
 EXPECT_S = 30.0
 """A guard against a hang, never a measure: a loaded machine runs two test processes
@@ -91,7 +92,7 @@ class Harness:
             "-r", "50",
             "-i", "127.0.0.1",
             "-p", str(free_udp_port()),
-            "-mp", str(free_udp_port()),
+            "-mp", str(free_media_port()),
             "-timeout", "15s",
             "-timeout_error",
             "-nostdin",

@@ -33,7 +33,7 @@ from vaxla_server.media.kamailio import (
     FrontTls,
     KamailioFront,
 )
-from vaxla_server.network import BindAddress
+from vaxla_server.network import BindAddress, free_media_port
 from vaxla_server.tls import self_signed_certificate
 
 SCENARIOS = Path(__file__).parents[2] / "tests" / "sipp"
@@ -157,7 +157,7 @@ class Sipps:
         process = await asyncio.create_subprocess_exec(
             "sipp", *options,
             "-sf", str(SCENARIOS / scenario),
-            "-i", host, "-p", str(port), "-mp", str(free_port(host)),
+            "-i", host, "-p", str(port), "-mp", str(free_media_port(host)),
             "-nostdin", "-timeout", "20s", "-timeout_error",
             "-trace_err", "-error_file", str(self.folder / f"{name}.errors"),
             "-trace_logs", "-log_file", str(self.folder / f"{name}.log"),

@@ -32,6 +32,7 @@ from vaxla_server.media.messages import (
     Ready,
 )
 from vaxla_server.media.pool import free_udp_port
+from vaxla_server.network import free_media_port
 
 
 async def _agent_leg(h: Harness, *, offer: bool = True) -> AgentLegState:
@@ -85,7 +86,7 @@ async def _trunk(h: Harness, port: int) -> Sipp:
     errors = h.tmp_path / "trunk.errors"
     process = await asyncio.create_subprocess_exec(
         "sipp", "-sf", str(SCENARIOS / "trunk_answers_srtp.xml"), "-m", "1",
-        "-i", "127.0.0.1", "-p", str(port), "-mp", str(free_udp_port()),
+        "-i", "127.0.0.1", "-p", str(port), "-mp", str(free_media_port()),
         "-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err",
         "-error_file", str(errors),
         cwd=h.tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

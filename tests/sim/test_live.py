@@ -19,7 +19,7 @@ import pytest
 from tests.media.harness import SCENARIOS, sip_tester_pcaps
 from tests.server_process import ServerProcess, front_address
 from vaxla_server.media.pool import free_udp_port
-from vaxla_server.network import free_sip_port
+from vaxla_server.network import free_media_port, free_sip_port
 
 ANSWERING = re.compile(r"logged in, answering at sip:agent@(\S+)")
 SIM = Path(sys.executable).parent / "vaxla-sim"
@@ -50,7 +50,7 @@ class Demo:
         return subprocess.run(
             ["sipp", target or self.sip, "-sf", str(SCENARIOS / scenario), "-s", number,
              "-m", "1", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-             "-mp", str(free_udp_port()), "-timeout", "30s", "-timeout_error", "-nostdin"],
+             "-mp", str(free_media_port()), "-timeout", "30s", "-timeout_error", "-nostdin"],
             cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=40,
         ).returncode  # fmt: skip
 

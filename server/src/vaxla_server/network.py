@@ -123,6 +123,17 @@ def free_udp_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def free_media_port(host: str = "127.0.0.1") -> int:
+    """A UDP port free on ``host`` right now with the one two above it free too: SIPp's
+    ``-mp`` binds both (the audio and the video echo), and a second port taken made it
+    exit at start."""
+    for _ in range(100):
+        port = free_udp_port(host)
+        if port + 2 <= 65535 and udp_port_free(host, port + 2):
+            return port
+    raise OSError(f"no UDP port free on {host} with the one two above it free too")
+
+
 def free_sip_port(host: str = "127.0.0.1") -> int:
     """A port free on ``host`` for UDP and TCP alike right now: the SIP front listens on
     both (a port free for UDP only was once taken on TCP, and Kamailio would not start)."""
