@@ -76,6 +76,8 @@ EXIT_NOT_LOGGED_IN = 1
 TAKE_WAIT_S = 15.0
 """How long a supervisor taking a call waits to be logged in to its queue."""
 SCREENSHOT_WAIT_S = 10.0
+QUIT_WAIT_S = 5.0
+"""At quit, how long the app's cancelled work may take to end before the session closes."""
 MEMORY_FIRST_TRIM_S = 3.0
 MEMORY_TRIM_EVERY_S = 60.0
 
@@ -203,7 +205,9 @@ class DesktopApp(QObject):
             if self.phone is not None:
                 # Hangs up what is left before the session (and its offers) ends.
                 self.phone.close()
-            self._background.cancel()
+            # The work cancelled ends its requests before their client closes under them.
+            if cancelled := self._background.cancel():
+                await asyncio.wait(cancelled, timeout=QUIT_WAIT_S)
             await session.close()
         return EXIT_OK
 
